@@ -1,0 +1,14 @@
+/**
+ * dfrobust: how deepfake detectors hold up when their test videos go through real-world
+ * processing (Lu & Ebrahimi, 2023). The public API that notebooks and scripts import.
+ *
+ * ```ts
+ * import { rocAuc } from "./mod.ts";
+ * ```
+ * @module
+ */
+
+// --- dataset
+export * from "./dataset/manifest.ts";
+// --- util
+export { sha256File, stableHash } from "./util/hash.ts";
