@@ -1,0 +1,188 @@
+/**
+ * Finds the copies of a test set that `eval` scores: every distorted copy (a `manifest.json` with
+ * schema `dfrobust.copy/1`) under a `distort` output folder, or one unaltered copy made of a
+ * plain `dataset.csv`.
+ * @module
+ */
+import { dirname, join, resolve } from "node:path";
+import { type DatasetEntry, readDatasetManifest } from "../dataset/manifest.ts";
+import { sha256File, stableHash } from "../util/hash.ts";
+
+/** The schema id of a distorted copy's `manifest.json`. */
+export const COPY_SCHEMA = "dfrobust.copy/1";
+
+/**
+ * How a copy's pixels relate to the source's: flips and a scale factor applied to source pixel
+ * coordinates (the `reference` and `sidecar` face modes map boxes through it).
+ */
+export interface CopyGeometry {
+  hflip: boolean;
+  vflip: boolean;
+  /** Copy size / source size along each axis (0.5 for `res_half`); 1 when unchanged. */
+  scale: number;
+}
+
+/** The operation instance a copy was made with (the store's `op_*` columns). */
+export interface CopyOperation {
+  /** Instance id: `unaltered`, `h264_crf40`, `noise_s5`, ... */
+  id: string;
+  /** Ladder family: `h264`, `noise`, ...; `unaltered` for the unaltered copy. */
+  family: string;
+  /** `unaltered` or a paper category (`compression`, `brightness`, ...). */
+  category: string;
+  /** Ladder level, null when the family has none. */
+  severity: number | null;
+  /** The instance's parameters as recorded in the copy manifest. */
+  params: Record<string, unknown>;
+}
+
+/** One copy of the test set: the unit of work of an eval run (together with the run id). */
+export interface EvalCopy {
+  /** The copy's content address (from its manifest, or a hash of the plain dataset's videos). */
+  artifactId: string;
+  op: CopyOperation;
+  /** Encode profile of the copy: `paper`, `lossless`, `source`; `source` for a plain dataset. */
+  profile: string;
+  geometry: CopyGeometry;
+  /** Folder of the copy (the manifest's, or the plain `dataset.csv`'s). */
+  dir: string;
+  /** The copy's dataset manifest. */
+  datasetCsv: string;
+  /** Videos of the copy, from its dataset manifest. */
+  videos: DatasetEntry[];
+}
+
+/** Thrown when `--data` holds no copy, or a copy manifest is malformed (the message names it). */
+export class CopyDiscoveryError extends Error {
+  override name = "CopyDiscoveryError";
+}
+
+/** The geometry of an unaltered copy. */
+export const IDENTITY_GEOMETRY: CopyGeometry = { hflip: false, vflip: false, scale: 1 };
+
+/**
+ * Lists the copies to score under `dataPath`: a `distort` output folder (every
+ * `dfrobust.copy/1` manifest below it) or a plain dataset `.csv` (one `unaltered` copy whose
+ * artifact id is a stable hash of its videos' SHA-256s; a missing video hashes as missing and is
+ * reported later, per video). The `unaltered` copy comes first (the `reference` face mode needs
+ * its boxes), the rest by op id then artifact id.
+ * Throws {@link CopyDiscoveryError} when nothing is found or a manifest is malformed, and
+ * `ManifestError` for a bad `dataset.csv`.
+ */
+export async function discoverCopies(dataPath: string): Promise<EvalCopy[]> {
+  const path = resolve(dataPath);
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(path);
+  } catch (error) {
+    throw new CopyDiscoveryError(`Cannot read --data "${dataPath}": ${(error as Error).message}`);
+  }
+  const copies = info.isFile ? [await plainCopy(path)] : await distortedCopies(path);
+  if (copies.length === 0) {
+    throw new CopyDiscoveryError(
+      `No copy found under "${dataPath}": expected manifest.json files (schema ${COPY_SCHEMA}) ` +
+        `from "deno task distort", or pass a dataset .csv`,
+    );
+  }
+  return sortCopies(copies);
+}
+
+/** Orders copies with `unaltered` first, then by op id and artifact id (stable across runs). */
+export function sortCopies(copies: readonly EvalCopy[]): EvalCopy[] {
+  const rank = (c: EvalCopy) => (c.op.id === "unaltered" ? 0 : 1);
+  return [...copies].sort((a, b) =>
+    rank(a) - rank(b) || a.op.id.localeCompare(b.op.id) ||
+    a.artifactId.localeCompare(b.artifactId)
+  );
+}
+
+async function plainCopy(csvPath: string): Promise<EvalCopy> {
+  const videos = await readDatasetManifest(csvPath);
+  const hashes = [];
+  for (const video of videos) {
+    const sha256 = await sha256File(video.path).catch(() => null);
+    hashes.push({ id: video.id, sha256 });
+  }
+  return {
+    artifactId: stableHash({ kind: "plain-dataset", videos: hashes }).slice(0, 16),
+    op: { id: "unaltered", family: "unaltered", category: "unaltered", severity: null, params: {} },
+    profile: "source",
+    geometry: { ...IDENTITY_GEOMETRY },
+    dir: dirname(csvPath),
+    datasetCsv: csvPath,
+    videos,
+  };
+}
+
+async function distortedCopies(root: string): Promise<EvalCopy[]> {
+  const manifests: string[] = [];
+  await walk(root, manifests);
+  const copies: EvalCopy[] = [];
+  for (const manifestPath of manifests) {
+    const copy = await readCopyManifest(manifestPath);
+    if (copy) copies.push(copy);
+  }
+  return copies;
+}
+
+async function walk(dir: string, found: string[]): Promise<void> {
+  const entries = [];
+  for await (const entry of Deno.readDir(dir)) entries.push(entry);
+  entries.sort((a, b) => a.name.localeCompare(b.name));
+  for (const entry of entries) {
+    // Temporary folders of an interrupted distort run (atomic rename not yet done) are skipped.
+    if (entry.name.startsWith(".")) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory) await walk(path, found);
+    else if (entry.isFile && entry.name === "manifest.json") found.push(path);
+  }
+}
+
+/**
+ * Reads one copy manifest; null when the JSON has another schema (not a copy), throws
+ * {@link CopyDiscoveryError} naming the file when it claims the copy schema but is malformed.
+ */
+async function readCopyManifest(manifestPath: string): Promise<EvalCopy | null> {
+  let doc: Record<string, unknown>;
+  try {
+    doc = JSON.parse(await Deno.readTextFile(manifestPath));
+  } catch (error) {
+    throw new CopyDiscoveryError(
+      `Cannot read copy manifest "${manifestPath}": ${(error as Error).message}`,
+    );
+  }
+  if (doc === null || typeof doc !== "object" || doc.schema !== COPY_SCHEMA) return null;
+  const fail = (what: string): never => {
+    throw new CopyDiscoveryError(`Copy manifest "${manifestPath}": ${what}`);
+  };
+  const op = (doc.op ?? fail('missing "op"')) as Record<string, unknown>;
+  const text = (value: unknown, name: string): string =>
+    typeof value === "string" && value !== "" ? value : fail(`missing or empty "${name}"`);
+  const geometry = (doc.geometry ?? {}) as Record<string, unknown>;
+  const dir = dirname(manifestPath);
+  const datasetCsv = join(dir, "dataset.csv");
+  const severity = op.severity;
+  return {
+    artifactId: text(doc.artifactId, "artifactId"),
+    op: {
+      id: text(op.id, "op.id"),
+      family: typeof op.family === "string" ? op.family : text(op.id, "op.id"),
+      category: text(op.category, "op.category"),
+      severity: typeof severity === "number" && Number.isFinite(severity) ? severity : null,
+      params: (op.params ?? {}) as Record<string, unknown>,
+    },
+    profile: typeof doc.profile === "string"
+      ? doc.profile
+      : typeof (doc.profile as { id?: unknown })?.id === "string"
+      ? (doc.profile as { id: string }).id
+      : "paper",
+    geometry: {
+      hflip: geometry.hflip === true,
+      vflip: geometry.vflip === true,
+      scale: typeof geometry.scale === "number" && geometry.scale > 0 ? geometry.scale : 1,
+    },
+    dir,
+    datasetCsv,
+    videos: await readDatasetManifest(datasetCsv),
+  };
+}
