@@ -1,0 +1,158 @@
+/**
+ * Table I of Lu & Ebrahimi (2023): video-level AUC, one row per detector x training set, one
+ * column per operation grouped by category in the paper's order, then the mean over the
+ * processed copies. Operations outside the paper's twelve follow their category's columns.
+ * @module
+ */
+import { type AucCell, modelLabel } from "./model.ts";
+
+/** One column of Table I: an operation instance, its category and a short header. */
+export interface TableColumn {
+  opId: string;
+  category: string;
+  /** Header text, e.g. `CRF 40`. */
+  label: string;
+}
+
+/** One row of Table I. */
+export interface TableRow {
+  detector: string;
+  trainSet: string;
+  /** `detector (train set)`. */
+  model: string;
+  /** AUC by op id; null where the copy is missing or has one class only. */
+  values: Record<string, number | null>;
+  /** Mean AUC per category (processed categories only), when asked for. */
+  categoryMeans: Record<string, number | null>;
+  /** Mean AUC over the processed columns (every column except `unaltered`) that have a value. */
+  average: number | null;
+}
+
+/** Table I: columns in paper order, rows sorted by detector then train set. */
+export interface TableOne {
+  columns: TableColumn[];
+  /** Categories in column order, each with its display name. */
+  categories: { id: string; label: string }[];
+  rows: TableRow[];
+  /** Whether `categoryMeans` were computed (and are shown by the formatters). */
+  withCategoryMeans: boolean;
+}
+
+/** Options for {@link tableOne}. */
+export interface TableOneOptions {
+  /** Add one mean column per processed category. Default false (the paper shows none). */
+  categoryMeans?: boolean;
+}
+
+/** The paper's operation columns in its order, with their headers (data, not code). */
+export const PAPER_COLUMNS: readonly TableColumn[] = [
+  { opId: "unaltered", category: "unaltered", label: "Unaltered" },
+  { opId: "h264_crf23", category: "compression", label: "CRF 23" },
+  { opId: "h264_crf40", category: "compression", label: "CRF 40" },
+  { opId: "lighten", category: "brightness", label: "Lighten" },
+  { opId: "darken", category: "brightness", label: "Darken" },
+  { opId: "contrast", category: "contrast", label: "Contrast" },
+  { opId: "noise", category: "noise", label: "Noise" },
+  { opId: "hflip", category: "flip", label: "H-flip" },
+  { opId: "vflip", category: "flip", label: "V-flip" },
+  { opId: "res_half", category: "resolution", label: "1/2" },
+  { opId: "res_quarter", category: "resolution", label: "1/4" },
+  { opId: "grayscale", category: "filter", label: "Grayscale" },
+  { opId: "vintage", category: "filter", label: "Vintage" },
+];
+
+/** The paper's categories in order, with display names. */
+export const PAPER_CATEGORIES: readonly { id: string; label: string }[] = [
+  { id: "unaltered", label: "Unaltered" },
+  { id: "compression", label: "Compression" },
+  { id: "brightness", label: "Brightness" },
+  { id: "contrast", label: "Contrast" },
+  { id: "noise", label: "Noise" },
+  { id: "flip", label: "Flip" },
+  { id: "resolution", label: "Resolution" },
+  { id: "filter", label: "Filter" },
+];
+
+/**
+ * Orders operation ids as the paper does: its twelve instances in place, others after the last
+ * column of their category (by id), unknown categories at the end.
+ */
+export function orderColumns(ops: { opId: string; category: string }[]): TableColumn[] {
+  const seen = new Map<string, { opId: string; category: string }>();
+  for (const op of ops) if (!seen.has(op.opId)) seen.set(op.opId, op);
+  const catRank = (c: string) => {
+    const i = PAPER_CATEGORIES.findIndex((p) => p.id === c);
+    return i < 0 ? PAPER_CATEGORIES.length : i;
+  };
+  const paperRank = (id: string) => {
+    const i = PAPER_COLUMNS.findIndex((p) => p.opId === id);
+    return i < 0 ? PAPER_COLUMNS.length : i;
+  };
+  return [...seen.values()]
+    .sort((a, b) =>
+      catRank(a.category) - catRank(b.category) ||
+      paperRank(a.opId) - paperRank(b.opId) ||
+      a.category.localeCompare(b.category) ||
+      a.opId.localeCompare(b.opId)
+    )
+    .map((op) => ({
+      opId: op.opId,
+      category: op.category,
+      label: PAPER_COLUMNS.find((p) => p.opId === op.opId)?.label ?? op.opId,
+    }));
+}
+
+/** The display name of a category (`compression` -> `Compression`). */
+export function categoryLabel(category: string): string {
+  return PAPER_CATEGORIES.find((c) => c.id === category)?.label ??
+    category.charAt(0).toUpperCase() + category.slice(1);
+}
+
+/** Builds Table I from AUC cells. A cell repeated for the same model and op keeps the last. */
+export function tableOne(cells: AucCell[], options: TableOneOptions = {}): TableOne {
+  const columns = orderColumns(cells.map((c) => ({ opId: c.opId, category: c.opCategory })));
+  const categoryIds = [...new Set(columns.map((c) => c.category))];
+  const rowsByModel = new Map<string, TableRow>();
+  for (const cell of cells) {
+    const key = JSON.stringify([cell.detector, cell.trainSet]);
+    let row = rowsByModel.get(key);
+    if (!row) {
+      row = {
+        detector: cell.detector,
+        trainSet: cell.trainSet,
+        model: modelLabel(cell.detector, cell.trainSet),
+        values: {},
+        categoryMeans: {},
+        average: null,
+      };
+      rowsByModel.set(key, row);
+    }
+    row.values[cell.opId] = cell.auc;
+  }
+  const rows = [...rowsByModel.values()].sort((a, b) =>
+    a.detector.localeCompare(b.detector) || a.trainSet.localeCompare(b.trainSet)
+  );
+  for (const row of rows) {
+    for (const column of columns) row.values[column.opId] ??= null;
+    const processed = columns.filter((c) => c.category !== "unaltered");
+    row.average = mean(processed.map((c) => row.values[c.opId]));
+    if (options.categoryMeans) {
+      for (const category of categoryIds.filter((c) => c !== "unaltered")) {
+        row.categoryMeans[category] = mean(
+          processed.filter((c) => c.category === category).map((c) => row.values[c.opId]),
+        );
+      }
+    }
+  }
+  return {
+    columns,
+    categories: categoryIds.map((id) => ({ id, label: categoryLabel(id) })),
+    rows,
+    withCategoryMeans: options.categoryMeans ?? false,
+  };
+}
+
+function mean(values: (number | null)[]): number | null {
+  const present = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  return present.length ? present.reduce((s, v) => s + v, 0) / present.length : null;
+}

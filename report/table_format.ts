@@ -1,0 +1,131 @@
+/**
+ * Table I in the formats people paste or parse: Markdown, CSV, JSON and an HTML table with the
+ * paper's grouped category headers. AUC values are printed with `digits` decimals (default 3);
+ * a missing value prints as `–` (Markdown, HTML) or an empty field (CSV) or null (JSON).
+ * @module
+ */
+import { csvField } from "../dataset/manifest.ts";
+import type { TableOne } from "./table.ts";
+
+/** Options shared by the Table I formatters. */
+export interface TableFormatOptions {
+  /** Decimals of AUC values. Default 3. */
+  digits?: number;
+}
+
+/** Table I as a GitHub-flavoured Markdown table (headers `Category: op`). */
+export function tableMarkdown(table: TableOne, options: TableFormatOptions = {}): string {
+  const digits = options.digits ?? 3;
+  const heads = ["Detector", "Train set", ...headerCells(table).map((h) => h.text)];
+  const lines = [
+    `| ${heads.map(escapeMd).join(" | ")} |`,
+    `| ${heads.map((_, i) => (i < 2 ? "---" : "---:")).join(" | ")} |`,
+  ];
+  for (const row of table.rows) {
+    const cells = [
+      row.detector,
+      row.trainSet || "–",
+      ...rowValues(table, row).map((v) => fmt(v, digits, "–")),
+    ];
+    lines.push(`| ${cells.map(escapeMd).join(" | ")} |`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** Table I as CSV: `detector,train_set,<op ids...>[,mean_<category>...],average`. */
+export function tableCsv(table: TableOne, options: TableFormatOptions = {}): string {
+  const digits = options.digits ?? 3;
+  const heads = ["detector", "train_set", ...headerCells(table).map((h) => h.key)];
+  const lines = [heads.map(csvField).join(",")];
+  for (const row of table.rows) {
+    const cells = [
+      row.detector,
+      row.trainSet,
+      ...rowValues(table, row).map((v) => fmt(v, digits, "")),
+    ];
+    lines.push(cells.map(csvField).join(","));
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** Table I as pretty JSON (the {@link TableOne} record, values unrounded). */
+export function tableJson(table: TableOne): string {
+  return JSON.stringify(table, null, 2) + "\n";
+}
+
+/**
+ * Table I as an HTML `<table class="table-one">` with a category header row above the operation
+ * headers, as in the paper. Text is escaped.
+ */
+export function tableHtml(table: TableOne, options: TableFormatOptions = {}): string {
+  const digits = options.digits ?? 3;
+  const groups: { label: string; span: number }[] = [];
+  for (const column of table.columns) {
+    const label = table.categories.find((c) => c.id === column.category)?.label ?? column.category;
+    const last = groups[groups.length - 1];
+    if (last && last.label === label && column.category !== "unaltered") last.span++;
+    else groups.push({ label, span: 1 });
+  }
+  const extra = headerCells(table).slice(table.columns.length);
+  const top = [
+    `<th rowspan="2">Detector</th><th rowspan="2">Train set</th>`,
+    ...groups.map((g) => `<th colspan="${g.span}">${escapeHtml(g.label)}</th>`),
+    extra.length ? `<th colspan="${extra.length}">Mean</th>` : "",
+  ].join("");
+  const second = headerCells(table).map((h) => `<th>${escapeHtml(h.short)}</th>`).join("");
+  const body = table.rows.map((row) => {
+    const values = rowValues(table, row);
+    const best = values.map((v) =>
+      v !== null && v === Math.max(...values.filter((x) => x !== null) as number[])
+    );
+    return `<tr><th scope="row">${escapeHtml(row.detector)}</th><td>${
+      escapeHtml(row.trainSet || "–")
+    }</td>` +
+      values.map((v, i) => `<td${best[i] ? ' class="best"' : ""}>${fmt(v, digits, "–")}</td>`).join(
+        "",
+      ) +
+      "</tr>";
+  }).join("\n");
+  return `<table class="table-one">\n<thead><tr>${top}</tr>\n<tr>${second}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>\n`;
+}
+
+function headerCells(table: TableOne): { key: string; text: string; short: string }[] {
+  const catLabel = (id: string) => table.categories.find((c) => c.id === id)?.label ?? id;
+  const heads = table.columns.map((c) => ({
+    key: c.opId,
+    text: c.category === "unaltered" ? c.label : `${catLabel(c.category)}: ${c.label}`,
+    short: c.category === "unaltered" ? "" : c.label,
+  }));
+  if (table.withCategoryMeans) {
+    for (const cat of table.categories.filter((c) => c.id !== "unaltered")) {
+      heads.push({ key: `mean_${cat.id}`, text: `Mean ${cat.label}`, short: cat.label });
+    }
+  }
+  heads.push({ key: "average", text: "Average", short: "Average" });
+  return heads;
+}
+
+function rowValues(table: TableOne, row: TableOne["rows"][number]): (number | null)[] {
+  const values = table.columns.map((c) => row.values[c.opId] ?? null);
+  if (table.withCategoryMeans) {
+    for (const cat of table.categories.filter((c) => c.id !== "unaltered")) {
+      values.push(row.categoryMeans[cat.id] ?? null);
+    }
+  }
+  values.push(row.average);
+  return values;
+}
+
+function fmt(value: number | null, digits: number, missing: string): string {
+  return value === null || !Number.isFinite(value) ? missing : value.toFixed(digits);
+}
+
+function escapeMd(text: string): string {
+  return text.replaceAll("|", "\\|");
+}
+
+/** Escapes `&`, `<`, `>`, `"` and `'` for HTML text and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;").replaceAll("'", "&#39;");
+}
