@@ -1,0 +1,187 @@
+/**
+ * Detector presets: the published detectors dfrobust knows by name, as plain
+ * {@link DetectorSpec} records. Every fact is taken from the authors' inference code (cited in
+ * `sources`, explained in `docs/detectors.md`); where dfrobust departs from it, `differences` says
+ * how and why.
+ * @module
+ */
+import type { DetectorSpec } from "./spec.ts";
+
+const IMAGENET_MEAN: [number, number, number] = [0.485, 0.456, 0.406];
+const IMAGENET_STD: [number, number, number] = [0.229, 0.224, 0.225];
+
+/** XceptionNet from FaceForensics++ (Rössler et al., 2019), face-crop models. */
+export const XCEPTION: DetectorSpec = {
+  name: "xception",
+  description:
+    "XceptionNet trained on FaceForensics++ face crops (1.3x square around the dlib face box), " +
+    "299x299, [-1, 1] input, 2-class softmax with class 1 = fake.",
+  sources: [
+    {
+      repo: "ondyari/FaceForensics",
+      file: "classification/detect_from_video.py",
+      note: "get_boundingbox (scale 1.3, square, clipped), BGR->RGB, softmax, prediction 1 = fake",
+    },
+    {
+      repo: "ondyari/FaceForensics",
+      file: "classification/dataset/transform.py",
+      note: "Resize((299, 299)), ToTensor, Normalize([0.5]*3, [0.5]*3)",
+    },
+  ],
+  trainSet: "FF++",
+  input: {
+    layout: "NCHW",
+    size: [299, 299],
+    colour: "RGB",
+    scale: 1 / 255,
+    mean: [0.5, 0.5, 0.5],
+    std: [0.5, 0.5, 0.5],
+  },
+  crop: { kind: "square", scale: 1.3 },
+  faces: "largest",
+  faceRule: "largest",
+  output: { kind: "softmax", fakeIndex: 1 },
+  videoRule: "mean",
+  failScore: null,
+  frames: 32,
+  differences: [
+    {
+      what: "Faces are located with UltraFace (or a sidecar), not dlib's frontal face detector.",
+      why: "dlib is not available to a Deno/ONNX pipeline; box geometry differs slightly.",
+    },
+    {
+      what: "The largest face is scored; upstream scores dlib's first detection (`faces[0]`), " +
+        "although its comment says 'only take biggest face'.",
+      why:
+        "dlib's detection order is not reproducible with another locator; largest is the intent.",
+    },
+    {
+      what: "32 evenly spaced frames, video score = mean of frame scores.",
+      why: "Upstream labels every frame and has no video score; the mean matches the paper's " +
+        "video-level AUC.",
+    },
+    {
+      what: "Resize with sharp's linear kernel instead of torchvision's PIL bilinear.",
+      why: "Both are area-aware bilinear filters; small numeric differences remain.",
+    },
+  ],
+};
+
+/** Capsule-Forensics-v2 (Nguyen et al., 2019), binary FaceForensics++ model. */
+export const CAPSULE: DetectorSpec = {
+  name: "capsule",
+  description:
+    "Capsule-Forensics-v2 (VGG19 features + capsules) on 300x300 face crops with ImageNet " +
+    "normalisation; the output is already a 2-class probability, class 1 = fake; video score = " +
+    "mean of frame probabilities.",
+  sources: [
+    {
+      repo: "nii-yamagishilab/Capsule-Forensics-v2",
+      file: "test_vid_binary_ffpp.py",
+      note: "imageSize 300, Resize + ToTensor + Normalize(ImageNet), output_pred.mean(0)[1]",
+    },
+    {
+      repo: "nii-yamagishilab/Capsule-Forensics-v2",
+      file: "model_big.py",
+      note: "CapsuleNet returns class probabilities (softmax over capsule lengths)",
+    },
+  ],
+  trainSet: "FF++",
+  input: {
+    layout: "NCHW",
+    size: [300, 300],
+    colour: "RGB",
+    scale: 1 / 255,
+    mean: IMAGENET_MEAN,
+    std: IMAGENET_STD,
+  },
+  crop: { kind: "square", scale: 1.3 },
+  faces: "largest",
+  faceRule: "largest",
+  output: { kind: "softmax", fakeIndex: 1, applied: true },
+  videoRule: "mean",
+  failScore: null,
+  frames: 32,
+  differences: [
+    {
+      what: "Faces are located with UltraFace (or a sidecar); crops follow the FaceForensics++ " +
+        "1.3x square rule.",
+      why: "Upstream tests on face crops made beforehand; dfrobust crops on the fly.",
+    },
+    {
+      what: "Resize with sharp's linear kernel instead of torchvision's PIL bilinear.",
+      why: "Both are area-aware bilinear filters; small numeric differences remain.",
+    },
+  ],
+};
+
+/** Self-Blended Images (Shiohara & Yamasaki, CVPR 2022), EfficientNet-B4. */
+export const SBI: DetectorSpec = {
+  name: "sbi",
+  description:
+    "Self-Blended Images EfficientNet-B4: RetinaFace boxes widened by 1/8 of their size on each " +
+    "side, 380x380, pixels / 255, softmax class 1 = fake; every face at least half the largest's " +
+    "area, frame score = max over faces, video score = mean over frames, 0.5 when no face.",
+  sources: [
+    {
+      repo: "mapooon/SelfBlendedImages",
+      file: "src/inference/inference_video.py",
+      note: "/255, softmax(1)[:, 1], max over a frame's faces, mean over frames, 32 frames",
+    },
+    {
+      repo: "mapooon/SelfBlendedImages",
+      file: "src/inference/preprocess.py",
+      note: "extract_frames (linspace, BGR->RGB, faces >= max area / 2) and crop_face (margin)",
+    },
+    {
+      repo: "mapooon/SelfBlendedImages",
+      file: "src/inference/inference_dataset.py",
+      note: "0.5 when a video yields no face",
+    },
+  ],
+  trainSet: "FF++c23 (real)",
+  input: {
+    layout: "NCHW",
+    size: [380, 380],
+    colour: "RGB",
+    scale: 1 / 255,
+    mean: [0, 0, 0],
+    std: [1, 1, 1],
+  },
+  crop: { kind: "margin", fraction: 1 / 8 },
+  faces: "all-above-half-largest",
+  faceRule: "max",
+  output: { kind: "softmax", fakeIndex: 1 },
+  videoRule: "mean",
+  failScore: 0.5,
+  frames: 32,
+  differences: [
+    {
+      what:
+        "Faces are located with UltraFace (or a sidecar), not RetinaFace (resnet50_2020-07-20).",
+      why:
+        "RetinaFace-ResNet50 is a large extra model; UltraFace boxes are tighter, so crops are " +
+        "slightly smaller.",
+    },
+    {
+      what: "Resize with sharp's linear kernel instead of cv2.resize INTER_LINEAR.",
+      why: "cv2's bilinear does not low-pass when shrinking; sharp's linear kernel does, so " +
+        "downscaled crops are a little smoother.",
+    },
+  ],
+};
+
+/** The presets by name. */
+export const PRESETS: Readonly<Record<string, DetectorSpec>> = {
+  xception: XCEPTION,
+  capsule: CAPSULE,
+  sbi: SBI,
+};
+
+/** Names of the known presets, for help texts and error messages. */
+export const PRESET_NAMES: readonly string[] = Object.keys(PRESETS);
+
+/** The preset called `name`, or undefined when there is none. Returns the shared record: copy before changing it. */
+export function getPreset(name: string): DetectorSpec | undefined {
+  return Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;
+}

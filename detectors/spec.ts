@@ -1,0 +1,341 @@
+/**
+ * Detector specs: everything dfrobust must know to run an ONNX deepfake detector the way its
+ * authors ran it — input tensor (name, layout, size, colour order, normalisation), face crop rule,
+ * which faces of a frame count, how face and frame scores reduce to a video score, and how the
+ * model's output maps to a fake probability. A spec is plain data, loadable from JSON.
+ * @module
+ */
+import { resolve } from "node:path";
+import { getPreset, PRESET_NAMES } from "./presets.ts";
+
+/** Memory layout of the model's image input: batch, channels, height, width order. */
+export type Layout = "NCHW" | "NHWC";
+
+/** Channel order the model expects (decoded frames are RGB; `BGR` swaps channels 0 and 2). */
+export type ColourOrder = "RGB" | "BGR";
+
+/**
+ * The model's image input. A pixel value `x` in 0..255 becomes `((x * scale) - mean[c]) / std[c]`
+ * for channel `c` (in the model's channel order).
+ */
+export interface InputSpec {
+  /** Input tensor name; absent = the model's first input. */
+  name?: string;
+  layout: Layout;
+  /** Input size `[height, width]` in pixels; the face crop is resized to it. */
+  size: [number, number];
+  colour: ColourOrder;
+  /** Multiplier applied first, e.g. 1/255. Must be finite and non-zero. */
+  scale: number;
+  /** Per-channel mean subtracted after scaling (model channel order). */
+  mean: [number, number, number];
+  /** Per-channel divisor applied last (model channel order); each must be non-zero. */
+  std: [number, number, number];
+}
+
+/**
+ * How a face box becomes the crop fed to the model (pixel boxes, clipped to the frame):
+ * - `square`: a square of `scale` x the box's larger side, centred on the box (FaceForensics++).
+ * - `margin`: each side pushed out by `fraction` x the box width (left/right) or height
+ *   (top/bottom) (Self-Blended Images).
+ * - `box`: the box as it is.
+ * - `full`: the whole frame, ignoring any box.
+ */
+export type CropRule =
+  | { kind: "square"; scale: number }
+  | { kind: "margin"; fraction: number }
+  | { kind: "box" }
+  | { kind: "full" };
+
+/**
+ * Which located faces of a frame are scored: the `largest` (by area) only, `all`, or all whose
+ * area is at least half the largest face's (`all-above-half-largest`, SBI's rule).
+ */
+export type MultiFaceRule = "largest" | "all" | "all-above-half-largest";
+
+/** How the scores of a frame's faces reduce to one frame score. */
+export type FaceRule = "max" | "mean" | "largest";
+
+/** How frame scores reduce to one video score. */
+export type VideoRule = "mean" | "median" | "max";
+
+/**
+ * How the model's output row becomes a fake probability in [0, 1]:
+ * - `sigmoid`: the output is one logit; probability = 1 / (1 + e^-x).
+ * - `probability`: the output is already a probability (one value).
+ * - `softmax`: the output holds one logit per class; probability = softmax[fakeIndex].
+ *   Set `applied: true` when the model already ends in a softmax (the values are taken as they are).
+ * With `invert: true` the mapped value is P(real) and dfrobust reports 1 - value.
+ */
+export type OutputMapping =
+  | { kind: "sigmoid"; invert?: boolean }
+  | { kind: "probability"; invert?: boolean }
+  | { kind: "softmax"; fakeIndex: number; applied?: boolean; invert?: boolean };
+
+/** Where a fact of the spec comes from: an upstream repository and a file in it. */
+export interface SourceCitation {
+  /** `owner/name` on GitHub. */
+  repo: string;
+  /** Path of the file inside the repository. */
+  file: string;
+  /** What this file tells (optional). */
+  note?: string;
+}
+
+/** One place where dfrobust's spec departs from the upstream pipeline, and why. */
+export interface SpecDifference {
+  what: string;
+  why: string;
+}
+
+/** A detector: model input, face handling, output mapping and aggregation. Plain data. */
+export interface DetectorSpec {
+  /** Short name used in the results store (`detector` column), e.g. `sbi`. */
+  name: string;
+  description: string;
+  /** Upstream code the facts come from. */
+  sources: SourceCitation[];
+  /** ONNX model path; optional (the `--model` flag gives it). Relative to the spec file. */
+  modelPath?: string;
+  /** What the published weights were trained on (e.g. `FF++c23`), when known. */
+  trainSet?: string;
+  input: InputSpec;
+  crop: CropRule;
+  faces: MultiFaceRule;
+  faceRule: FaceRule;
+  output: OutputMapping;
+  videoRule: VideoRule;
+  /** Video score when no face is found in the whole video; null = the video is left out. */
+  failScore: number | null;
+  /** Frames sampled per video (evenly spaced); dfrobust's default is 32. */
+  frames?: number;
+  /** Where this spec departs from upstream and why. */
+  differences: SpecDifference[];
+}
+
+/** Thrown for an invalid spec; the message names the file (or preset) and the field. */
+export class DetectorSpecError extends Error {
+  override name = "DetectorSpecError";
+}
+
+/**
+ * Loads a detector spec: a preset name (`xception`, `sbi`, ...) or the path of a JSON file.
+ * A relative `modelPath` in a file is resolved against the file's folder.
+ * Throws {@link DetectorSpecError} naming the file and field for unreadable or invalid specs,
+ * and listing the presets for an unknown name that is not a file either.
+ */
+export async function loadDetectorSpec(pathOrPresetName: string): Promise<DetectorSpec> {
+  const preset = getPreset(pathOrPresetName);
+  if (preset) return structuredClone(preset);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(pathOrPresetName);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound && !/[\\/.]/.test(pathOrPresetName)) {
+      throw new DetectorSpecError(
+        `Unknown detector "${pathOrPresetName}": not a preset (${
+          PRESET_NAMES.join(", ")
+        }) and no such spec file`,
+      );
+    }
+    throw new DetectorSpecError(
+      `Cannot read detector spec "${pathOrPresetName}": ${(error as Error).message}`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new DetectorSpecError(
+      `Detector spec "${pathOrPresetName}" is not valid JSON: ${(error as Error).message}`,
+    );
+  }
+  const spec = validateDetectorSpec(json, { source: pathOrPresetName });
+  if (spec.modelPath) spec.modelPath = resolve(pathOrPresetName, "..", spec.modelPath);
+  return spec;
+}
+
+/** Options for {@link validateDetectorSpec}. */
+export interface ValidateDetectorSpecOptions {
+  /** File or preset name shown in error messages. Default `"spec"`. */
+  source?: string;
+}
+
+/**
+ * Checks that `value` is a well-formed {@link DetectorSpec} and returns it as one (a copy with
+ * defaults filled: `sources`/`differences` empty, `faceRule` max, `videoRule` mean,
+ * `failScore` null). Fractions such as `"1/255"` are accepted for `input.scale` and crop numbers.
+ * Throws {@link DetectorSpecError} naming the source and the first bad field.
+ */
+export function validateDetectorSpec(
+  value: unknown,
+  options: ValidateDetectorSpecOptions = {},
+): DetectorSpec {
+  const source = options.source ?? "spec";
+  const fail = (field: string, message: string): never => {
+    throw new DetectorSpecError(`Detector spec "${source}": field "${field}" ${message}`);
+  };
+  const obj = (v: unknown, field: string): Record<string, unknown> =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? v as Record<string, unknown>
+      : fail(field, `must be an object, got ${describe(v)}`);
+  const str = (v: unknown, field: string): string =>
+    typeof v === "string" && v !== ""
+      ? v
+      : fail(field, `must be a non-empty string, got ${describe(v)}`);
+  const num = (v: unknown, field: string): number => {
+    const n = typeof v === "string" ? parseFraction(v) : v;
+    return typeof n === "number" && Number.isFinite(n)
+      ? n
+      : fail(field, `must be a finite number, got ${describe(v)}`);
+  };
+  const oneOf = <T extends string>(v: unknown, field: string, allowed: readonly T[]): T =>
+    allowed.includes(v as T) ? v as T : fail(
+      field,
+      `must be one of ${allowed.map((a) => `"${a}"`).join(", ")}, got ${describe(v)}`,
+    );
+  const triple = (v: unknown, field: string): [number, number, number] => {
+    if (!Array.isArray(v) || v.length !== 3) fail(field, `must be an array of 3 numbers`);
+    const a = v as unknown[];
+    return [num(a[0], `${field}[0]`), num(a[1], `${field}[1]`), num(a[2], `${field}[2]`)];
+  };
+
+  const root = obj(value, "(root)");
+  const name = str(root.name, "name");
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) fail("name", `must use letters, digits, "_", "." or "-"`);
+
+  const inputRaw = obj(root.input, "input");
+  const sizeRaw = inputRaw.size;
+  if (!Array.isArray(sizeRaw) || sizeRaw.length !== 2) {
+    fail("input.size", `must be [height, width], got ${describe(sizeRaw)}`);
+  }
+  const size = (sizeRaw as unknown[]).map((v, i) => {
+    const n = num(v, `input.size[${i}]`);
+    return Number.isInteger(n) && n > 0
+      ? n
+      : fail(`input.size[${i}]`, `must be a positive integer`);
+  }) as [number, number];
+  const scale = num(inputRaw.scale ?? 1, "input.scale");
+  if (scale === 0) fail("input.scale", "must not be 0");
+  const std = triple(inputRaw.std ?? [1, 1, 1], "input.std");
+  std.forEach((s, i) => s === 0 && fail(`input.std[${i}]`, "must not be 0"));
+  const input: InputSpec = {
+    ...(inputRaw.name !== undefined ? { name: str(inputRaw.name, "input.name") } : {}),
+    layout: oneOf(inputRaw.layout, "input.layout", ["NCHW", "NHWC"] as const),
+    size,
+    colour: oneOf(inputRaw.colour, "input.colour", ["RGB", "BGR"] as const),
+    scale,
+    mean: triple(inputRaw.mean ?? [0, 0, 0], "input.mean"),
+    std,
+  };
+
+  const cropRaw = obj(root.crop, "crop");
+  const cropKind = oneOf(cropRaw.kind, "crop.kind", ["square", "margin", "box", "full"] as const);
+  let crop: CropRule;
+  if (cropKind === "square") {
+    const s = num(cropRaw.scale, "crop.scale");
+    if (s <= 0) fail("crop.scale", "must be > 0");
+    crop = { kind: "square", scale: s };
+  } else if (cropKind === "margin") {
+    const f = num(cropRaw.fraction, "crop.fraction");
+    if (f < 0) fail("crop.fraction", "must be >= 0");
+    crop = { kind: "margin", fraction: f };
+  } else {
+    crop = { kind: cropKind };
+  }
+
+  const outRaw = obj(root.output, "output");
+  const outKind = oneOf(outRaw.kind, "output.kind", ["sigmoid", "probability", "softmax"] as const);
+  const invert = outRaw.invert === undefined
+    ? undefined
+    : outRaw.invert === true
+    ? true
+    : outRaw.invert === false
+    ? false
+    : fail("output.invert", "must be true or false");
+  let output: OutputMapping;
+  if (outKind === "softmax") {
+    const k = num(outRaw.fakeIndex, "output.fakeIndex");
+    if (!Number.isInteger(k) || k < 0) fail("output.fakeIndex", "must be an integer >= 0");
+    const applied = outRaw.applied === undefined
+      ? undefined
+      : outRaw.applied === true
+      ? true
+      : outRaw.applied === false
+      ? false
+      : fail("output.applied", "must be true or false");
+    output = { kind: "softmax", fakeIndex: k, ...(applied !== undefined ? { applied } : {}) };
+  } else {
+    output = { kind: outKind };
+  }
+  if (invert !== undefined) output.invert = invert;
+
+  const failScore = root.failScore === undefined || root.failScore === null
+    ? null
+    : num(root.failScore, "failScore");
+  if (failScore !== null && (failScore < 0 || failScore > 1)) {
+    fail("failScore", "must be in [0, 1]");
+  }
+  let frames: number | undefined;
+  if (root.frames !== undefined) {
+    frames = num(root.frames, "frames");
+    if (!Number.isInteger(frames) || frames < 1) fail("frames", "must be a positive integer");
+  }
+
+  const sourcesRaw = root.sources ?? [];
+  if (!Array.isArray(sourcesRaw)) fail("sources", "must be an array");
+  const sources = (sourcesRaw as unknown[]).map((s, i) => {
+    const o = obj(s, `sources[${i}]`);
+    return {
+      repo: str(o.repo, `sources[${i}].repo`),
+      file: str(o.file, `sources[${i}].file`),
+      ...(o.note !== undefined ? { note: str(o.note, `sources[${i}].note`) } : {}),
+    };
+  });
+  const diffRaw = root.differences ?? [];
+  if (!Array.isArray(diffRaw)) fail("differences", "must be an array");
+  const differences = (diffRaw as unknown[]).map((d, i) => {
+    const o = obj(d, `differences[${i}]`);
+    return {
+      what: str(o.what, `differences[${i}].what`),
+      why: str(o.why, `differences[${i}].why`),
+    };
+  });
+
+  return {
+    name,
+    description: root.description === undefined ? "" : String(root.description),
+    sources,
+    ...(root.modelPath !== undefined ? { modelPath: str(root.modelPath, "modelPath") } : {}),
+    ...(root.trainSet !== undefined ? { trainSet: str(root.trainSet, "trainSet") } : {}),
+    input,
+    crop,
+    faces: oneOf(
+      root.faces ?? "largest",
+      "faces",
+      [
+        "largest",
+        "all",
+        "all-above-half-largest",
+      ] as const,
+    ),
+    faceRule: oneOf(root.faceRule ?? "max", "faceRule", ["max", "mean", "largest"] as const),
+    output,
+    videoRule: oneOf(root.videoRule ?? "mean", "videoRule", ["mean", "median", "max"] as const),
+    failScore,
+    ...(frames !== undefined ? { frames } : {}),
+    differences,
+  };
+}
+
+function parseFraction(text: string): number {
+  const m = /^\s*(-?[\d.]+)\s*(?:\/\s*([\d.]+))?\s*$/.exec(text);
+  if (!m) return NaN;
+  return m[2] === undefined ? Number(m[1]) : Number(m[1]) / Number(m[2]);
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return "nothing";
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 40 ? text.slice(0, 37) + "..." : text;
+}

@@ -1,0 +1,35 @@
+/**
+ * Face boxes: axis-aligned rectangles in frame pixels, as face locators return them and the
+ * results store records them (`box_x`, `box_y`, `box_w`, `box_h`).
+ * @module
+ */
+
+/** A rectangle in pixels: top-left corner (`x`, `y`), width `w` and height `h` (may be fractional). */
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** A located face: its box in the frame's pixels and the locator's confidence in [0, 1]. */
+export interface FaceBox extends Box {
+  /** Detector confidence in [0, 1]; 1 for boxes that were given (sidecar, full frame). */
+  score: number;
+}
+
+/** Area of a box in square pixels (0 for an empty or inverted box). */
+export function boxArea(box: Box): number {
+  return Math.max(0, box.w) * Math.max(0, box.h);
+}
+
+/** Intersection over union of two boxes, in [0, 1]; 0 when either is empty. */
+export function iou(a: Box, b: Box): number {
+  const x1 = Math.max(a.x, b.x);
+  const y1 = Math.max(a.y, b.y);
+  const x2 = Math.min(a.x + a.w, b.x + b.w);
+  const y2 = Math.min(a.y + a.h, b.y + b.h);
+  const inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
+  const union = boxArea(a) + boxArea(b) - inter;
+  return union > 0 ? inter / union : 0;
+}
