@@ -12,3 +12,18 @@
 export * from "./dataset/manifest.ts";
 // --- util
 export { sha256File, stableHash } from "./util/hash.ts";
+// --- media
+export {
+  type BackendChoice,
+  type Ffmpeg,
+  type FfmpegBuild,
+  FfmpegError,
+  type FfmpegErrorOptions,
+  type FfmpegJob,
+  type FfmpegResult,
+  nativeFfmpegAvailable,
+  openFfmpeg,
+  type VideoInfo,
+} from "./media/ffmpeg.ts";
+export * from "./media/frames.ts";
+export * from "./media/encode.ts";

@@ -1,0 +1,176 @@
+/**
+ * The native ffmpeg backend: the system's `ffmpeg` and `ffprobe`, spawned with `Deno.Command`
+ * and argv arrays (never a shell), so paths with spaces, quotes or unicode pass through as-is.
+ * Use {@link openFfmpeg} from `media/ffmpeg.ts` rather than this file.
+ * @module
+ */
+import { isAbsolute } from "node:path";
+import {
+  _GLOBAL_ARGS,
+  _jobError,
+  _probeArgs,
+  _reasonFromLog,
+  _tail,
+  _videoInfoFromProbe,
+  type Ffmpeg,
+  type FfmpegBuild,
+  FfmpegError,
+  type FfmpegJob,
+  type FfmpegResult,
+  type VideoInfo,
+} from "./ffmpeg.ts";
+
+let available: Promise<boolean> | undefined;
+
+/** True when native `ffmpeg` and `ffprobe` both run (checked once per process). */
+export function probeNativeAvailable(): Promise<boolean> {
+  available ??= Promise.all([runs("ffmpeg"), runs("ffprobe")]).then(([a, b]) => a && b);
+  return available;
+}
+
+/** Opens the native backend (no check that ffmpeg is installed: see {@link probeNativeAvailable}). */
+export function openNativeFfmpeg(): Ffmpeg {
+  let build: Promise<FfmpegBuild> | undefined;
+  return {
+    backend: "native",
+    build: () => build ??= nativeBuild(),
+    run: runJob,
+    probe: probeFile,
+    close: () => Promise.resolve(),
+  };
+}
+
+async function runs(command: string): Promise<boolean> {
+  try {
+    const { success } = await new Deno.Command(command, {
+      args: ["-version"],
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return success;
+  } catch {
+    return false;
+  }
+}
+
+async function runJob(job: FfmpegJob): Promise<FfmpegResult> {
+  for (const path of [...job.inputs, ...job.outputs]) {
+    if (!isAbsolute(path)) {
+      // A relative path could start with "-" and be read as an option.
+      throw new Error(`ffmpeg job paths must be absolute, got "${path}"`);
+    }
+  }
+  const argv = ["ffmpeg", ..._GLOBAL_ARGS, ...job.args];
+  const { code, stdout, stderr } = await spawn(argv, job.stdin, job.captureStdout ?? false);
+  if (code !== 0) throw _jobError(job, code, stderr);
+  return { stdout, stderr, argv };
+}
+
+async function probeFile(path: string): Promise<VideoInfo> {
+  const absolute = await Deno.realPath(path).catch((cause) => {
+    throw new FfmpegError(
+      path,
+      cause instanceof Deno.errors.NotFound ? "no such file" : String(cause),
+      {
+        action: "probe",
+        cause,
+      },
+    );
+  });
+  const stat = await Deno.stat(absolute);
+  if (!stat.isFile) throw new FfmpegError(path, "not a regular file", { action: "probe" });
+  // The file: prefix stops ffprobe reading a ':' in the name as a protocol separator.
+  const { code, stdout, stderr } = await spawn(
+    ["ffprobe", ..._probeArgs(`file:${absolute}`)],
+    undefined,
+    true,
+  );
+  if (code !== 0) {
+    const reason = _reasonFromLog(stderr, [absolute]);
+    throw new FfmpegError(path, `ffprobe exited with code ${code}${reason ? ` (${reason})` : ""}`, {
+      exitCode: code,
+      stderrTail: _tail(stderr),
+      action: "probe",
+    });
+  }
+  return _videoInfoFromProbe(path, new TextDecoder().decode(stdout));
+}
+
+async function nativeBuild(): Promise<FfmpegBuild> {
+  const { code, stdout } = await spawn(["ffmpeg", "-hide_banner", "-version"], undefined, true);
+  const text = new TextDecoder().decode(stdout);
+  if (code !== 0) throw new Error(`ffmpeg -version exited with code ${code}`);
+  const version = /ffmpeg version (\S+)/.exec(text)?.[1] ?? "unknown";
+  const configuration = /configuration: (.*)/.exec(text)?.[1]?.trim() ?? "";
+  const libx264 = configuration.includes("--enable-libx264") ? await x264Build() : undefined;
+  return { backend: "native", ffmpegVersion: version, libx264, configuration };
+}
+
+/** Encodes one tiny frame and reads the x264 version from the SEI it writes into the stream. */
+async function x264Build(): Promise<string | undefined> {
+  const { code, stdout } = await spawn(
+    [
+      "ffmpeg",
+      ..._GLOBAL_ARGS,
+      "-f",
+      "lavfi",
+      "-i",
+      "color=black:s=16x16:d=0.04",
+      "-frames:v",
+      "1",
+      "-c:v",
+      "libx264",
+      "-f",
+      "h264",
+      "pipe:1",
+    ],
+    undefined,
+    true,
+  );
+  if (code !== 0) return undefined;
+  return _x264FromStream(stdout);
+}
+
+/** The `core N rXXXX hash` part of x264's SEI string in an encoded stream. */
+export function _x264FromStream(bytes: Uint8Array): string | undefined {
+  const text = new TextDecoder("latin1").decode(bytes);
+  return /x264 - (core \d+(?: r\d+ [0-9a-f]+)?)/.exec(text)?.[1];
+}
+
+interface Spawned {
+  code: number;
+  stdout: Uint8Array;
+  stderr: string;
+}
+
+async function spawn(
+  argv: string[],
+  stdin: Uint8Array | undefined,
+  captureStdout: boolean,
+): Promise<Spawned> {
+  const child = new Deno.Command(argv[0], {
+    args: argv.slice(1),
+    stdin: stdin ? "piped" : "null",
+    stdout: captureStdout ? "piped" : "null",
+    stderr: "piped",
+  }).spawn();
+  // Feed stdin while the output is drained, or a large frame stream would deadlock on full pipes.
+  const feeding = stdin ? feed(child.stdin, stdin) : Promise.resolve();
+  const [output] = await Promise.all([child.output(), feeding]);
+  return {
+    code: output.code,
+    stdout: captureStdout ? output.stdout : new Uint8Array(),
+    stderr: new TextDecoder().decode(output.stderr),
+  };
+}
+
+async function feed(stream: WritableStream<Uint8Array>, data: Uint8Array): Promise<void> {
+  const writer = stream.getWriter();
+  try {
+    await writer.write(data);
+    await writer.close();
+  } catch {
+    // ffmpeg closed its stdin early (it failed, or needed fewer frames): its exit code says why.
+  }
+}
