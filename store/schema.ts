@@ -1,0 +1,139 @@
+/**
+ * The results store's row schema: one record per column, in file order. Everything that builds,
+ * validates or documents store rows reads this table instead of repeating column names.
+ * @module
+ */
+import pl from "nodejs-polars";
+
+/** Physical type of a store column as written to Parquet. */
+export type StoreDtype = "utf8" | "int8" | "int32" | "float32" | "float64";
+
+/** One column of the results store. */
+export interface StoreColumn {
+  /** Column name inside every part file (snake_case, same as the {@link ScoreRow} field). */
+  readonly name: keyof ScoreRow;
+  /** Physical type. */
+  readonly dtype: StoreDtype;
+  /** True when the column may hold nulls. */
+  readonly nullable: boolean;
+  /** What the column means (copied into docs/store.md). */
+  readonly description: string;
+}
+
+/**
+ * One stored score: a video x sampled frame x face of one detector run on one copy. A video-level
+ * failure is one row with `frame_index` -1; a frame without a face is one row with `face_index` -1.
+ */
+export interface ScoreRow {
+  /** Hash of (detector spec, model sha256, face mode, frame count, dfrobust version). */
+  run_id: string;
+  /** Detector preset or spec name. */
+  detector: string;
+  /** What the model was trained on (user label, e.g. `FF++c23`). */
+  train_set: string;
+  /** SHA-256 of the ONNX model file, hex. */
+  model_sha256: string;
+  /** Operation instance id (`unaltered`, `h264_crf40`, a chain name, ...). */
+  op_id: string;
+  /** Ladder family of the operation (`h264`, `noise`, ...). */
+  op_family: string;
+  /** `unaltered` or a paper category (`compression`, `brightness`, ...). */
+  op_category: string;
+  /** Ladder level, null when the operation has none. */
+  severity: number | null;
+  /** Encode profile of the copy (`paper`, `lossless`, `source`). */
+  profile: string;
+  /** Content address of the distorted copy. */
+  artifact_id: string;
+  /** Video id from the dataset manifest. */
+  video_id: string;
+  /** 1 = fake, 0 = real. */
+  label: 0 | 1;
+  /** Manipulation method from the manifest (`Deepfakes`, `real`, ...), null when unknown. */
+  method: string | null;
+  /** Frame number in the video; -1 for a video-level failure row. */
+  frame_index: number;
+  /** Face rank in the frame (0 = largest); -1 when no face. */
+  face_index: number;
+  /** Face box left edge in the copy's pixels; null when no face. */
+  box_x: number | null;
+  /** Face box top edge in the copy's pixels; null when no face. */
+  box_y: number | null;
+  /** Face box width in pixels; null when no face. */
+  box_w: number | null;
+  /** Face box height in pixels; null when no face. */
+  box_h: number | null;
+  /** Face localisation mode: `ultraface`, `sidecar`, `full`, `reference`. */
+  face_mode: string;
+  /** Fake probability in [0, 1]; null unless `status` is `ok`. */
+  score: number | null;
+  /** `ok`, `no_face`, `nan_score`, `decode_error`, `video_error`, ... */
+  status: string;
+  /** Failure message, null when `status` is `ok`. */
+  error: string | null;
+  /** Multi-face reduction of the detector: `max`, `mean` or `largest`. */
+  face_rule: FaceRule;
+  /** Frame-to-video aggregation of the detector: `mean`, `median` or `max`. */
+  video_rule: VideoRule;
+  /** Video score when no frame of the video scored; null = such a video is left out. */
+  fail_score: number | null;
+  /** ISO 8601 time the unit was written. */
+  created_at: string;
+}
+
+/** How the scores of several faces in one frame become the frame score. */
+export type FaceRule = "max" | "mean" | "largest";
+/** How frame scores become the video score. */
+export type VideoRule = "mean" | "median" | "max";
+
+/** The face rules the store understands. */
+export const FACE_RULES: readonly FaceRule[] = ["max", "mean", "largest"];
+/** The video rules the store understands. */
+export const VIDEO_RULES: readonly VideoRule[] = ["mean", "median", "max"];
+
+/** The store's columns, in file order. */
+export const STORE_COLUMNS: readonly StoreColumn[] = [
+  { name: "run_id", dtype: "utf8", nullable: false, description: "hash of the detector run" },
+  { name: "detector", dtype: "utf8", nullable: false, description: "preset or spec name" },
+  { name: "train_set", dtype: "utf8", nullable: false, description: "training data label" },
+  { name: "model_sha256", dtype: "utf8", nullable: false, description: "SHA-256 of the model" },
+  { name: "op_id", dtype: "utf8", nullable: false, description: "operation instance id" },
+  { name: "op_family", dtype: "utf8", nullable: false, description: "operation ladder family" },
+  { name: "op_category", dtype: "utf8", nullable: false, description: "paper category" },
+  { name: "severity", dtype: "int32", nullable: true, description: "ladder level" },
+  { name: "profile", dtype: "utf8", nullable: false, description: "encode profile of the copy" },
+  { name: "artifact_id", dtype: "utf8", nullable: false, description: "copy content address" },
+  { name: "video_id", dtype: "utf8", nullable: false, description: "video id" },
+  { name: "label", dtype: "int8", nullable: false, description: "1 = fake, 0 = real" },
+  { name: "method", dtype: "utf8", nullable: true, description: "manipulation method" },
+  { name: "frame_index", dtype: "int32", nullable: false, description: "frame number, -1 = video" },
+  { name: "face_index", dtype: "int32", nullable: false, description: "face rank, -1 = none" },
+  { name: "box_x", dtype: "float32", nullable: true, description: "face box left, pixels" },
+  { name: "box_y", dtype: "float32", nullable: true, description: "face box top, pixels" },
+  { name: "box_w", dtype: "float32", nullable: true, description: "face box width, pixels" },
+  { name: "box_h", dtype: "float32", nullable: true, description: "face box height, pixels" },
+  { name: "face_mode", dtype: "utf8", nullable: false, description: "face localisation mode" },
+  { name: "score", dtype: "float64", nullable: true, description: "fake probability" },
+  { name: "status", dtype: "utf8", nullable: false, description: "ok or a failure kind" },
+  { name: "error", dtype: "utf8", nullable: true, description: "failure message" },
+  { name: "face_rule", dtype: "utf8", nullable: false, description: "multi-face reduction" },
+  { name: "video_rule", dtype: "utf8", nullable: false, description: "frame-to-video rule" },
+  { name: "fail_score", dtype: "float64", nullable: true, description: "score of unscored video" },
+  { name: "created_at", dtype: "utf8", nullable: false, description: "ISO write time" },
+];
+
+/** The Polars data type of a store dtype. */
+export function polarsDtype(dtype: StoreDtype): pl.DataType {
+  switch (dtype) {
+    case "utf8":
+      return pl.Utf8;
+    case "int8":
+      return pl.Int8;
+    case "int32":
+      return pl.Int32;
+    case "float32":
+      return pl.Float32;
+    case "float64":
+      return pl.Float64;
+  }
+}

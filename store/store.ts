@@ -1,0 +1,326 @@
+/**
+ * The results store on disk: hive-partitioned Parquet parts
+ * `<store>/det=<detector>/op=<op_id>/part-<unit>.parquet`, one part per (detector run, copy)
+ * unit, written atomically. A rerun of a unit replaces its part. See docs/store.md.
+ * @module
+ */
+import pl from "nodejs-polars";
+import { join } from "node:path";
+import { atomicProduce, exists } from "../util/atomic.ts";
+import { logLine } from "../util/progress.ts";
+import {
+  FACE_RULES,
+  polarsDtype,
+  type ScoreRow,
+  STORE_COLUMNS,
+  type StoreColumn,
+  VIDEO_RULES,
+} from "./schema.ts";
+
+/** Identifies one part of the store: a detector run on one distorted copy. */
+export interface StoreUnit {
+  /** Detector name; every row's `detector` must equal it. */
+  detector: string;
+  /** Operation instance id; every row's `op_id` must equal it. */
+  opId: string;
+  /** Unit id, unique within (detector, op): letters, digits, `_`, `-`, `.`, `+`; no leading `.`. */
+  unitId: string;
+}
+
+/** A store that cannot be used: missing, empty, or (in strict mode) with damaged parts. */
+export class StoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StoreError";
+  }
+}
+
+/** A part that {@link scanStore} left out, and why. */
+export interface StoreProblem {
+  /** Path of the part file. */
+  path: string;
+  /** What is wrong with it. */
+  reason: string;
+}
+
+/** Options for {@link scanStore}. */
+export interface ScanStoreOptions {
+  /**
+   * How much of each part to check before it joins the scan. `"footer"` (default) checks the
+   * Parquet magic bytes, the footer and the schema: cheap, catches truncated and foreign files.
+   * `"full"` reads every part completely (catches damaged data pages too) and scans the data read.
+   */
+  verify?: "footer" | "full";
+  /** Throw a {@link StoreError} naming every bad part instead of leaving them out. */
+  strict?: boolean;
+  /** Called once per part left out; default: a warning line on stderr. */
+  onProblem?: (problem: StoreProblem) => void;
+}
+
+const PART_PREFIX = "part-";
+const PART_SUFFIX = ".parquet";
+const UNIT_ID = /^[A-Za-z0-9_+\-][A-Za-z0-9_.+\-]*$/;
+
+/** Path of the part file for `unit` under `storeDir` (whether or not it exists yet). */
+export function unitPath(storeDir: string, unit: StoreUnit): string {
+  if (!UNIT_ID.test(unit.unitId)) {
+    throw new StoreError(
+      `Invalid unit id "${unit.unitId}": use letters, digits, "_", "-", "+", "." (not first)`,
+    );
+  }
+  return join(
+    storeDir,
+    `det=${partitionValue(unit.detector, "detector")}`,
+    `op=${partitionValue(unit.opId, "op_id")}`,
+    `${PART_PREFIX}${unit.unitId}${PART_SUFFIX}`,
+  );
+}
+
+/**
+ * Writes the rows of one unit as its part file, atomically (temporary file + rename); a part
+ * already there for the same unit is replaced, so a rerun never duplicates rows.
+ * Returns the part's path. Throws a {@link StoreError} naming the first bad row (wrong detector
+ * or op for the unit, label not 0/1, unknown rule, score outside [0, 1]).
+ */
+export async function appendUnit(
+  storeDir: string,
+  unit: StoreUnit,
+  rows: readonly ScoreRow[],
+): Promise<string> {
+  const path = unitPath(storeDir, unit);
+  rows.forEach((row, i) => checkRow(row, i, unit));
+  const frame = rowsToFrame(rows);
+  await atomicProduce(path, (tmp) => {
+    frame.writeParquet(tmp, { compression: "zstd" });
+    return Promise.resolve();
+  });
+  return path;
+}
+
+/** True when the part file for `unit` exists (parts appear atomically, so it is complete). */
+export function hasUnit(storeDir: string, unit: StoreUnit): Promise<boolean> {
+  return exists(unitPath(storeDir, unit));
+}
+
+/** Paths of every part file under `storeDir`, sorted; [] when there is none. */
+export async function listParts(storeDir: string): Promise<string[]> {
+  const parts: string[] = [];
+  for await (const det of readDirSafe(storeDir)) {
+    if (!det.isDirectory || !det.name.startsWith("det=")) continue;
+    for await (const op of readDirSafe(join(storeDir, det.name))) {
+      if (!op.isDirectory || !op.name.startsWith("op=")) continue;
+      for await (const file of readDirSafe(join(storeDir, det.name, op.name))) {
+        if (
+          file.isFile && file.name.startsWith(PART_PREFIX) && file.name.endsWith(PART_SUFFIX)
+        ) parts.push(join(storeDir, det.name, op.name, file.name));
+      }
+    }
+  }
+  return parts.sort();
+}
+
+/**
+ * A lazy frame over every part of the store, with the columns of `STORE_COLUMNS` in order.
+ * A damaged or foreign part is left out and named (via `onProblem`, default a warning on
+ * stderr) while the other parts still read; `strict` makes it an error instead.
+ * Throws a {@link StoreError} when the store is missing, holds no part, or no part is readable.
+ */
+export async function scanStore(
+  storeDir: string,
+  options: ScanStoreOptions = {},
+): Promise<pl.LazyDataFrame> {
+  if (!(await exists(storeDir))) {
+    throw new StoreError(
+      `Results store "${storeDir}" does not exist: run "deno task eval" to fill it, or check --store`,
+    );
+  }
+  const parts = await listParts(storeDir);
+  if (parts.length === 0) {
+    throw new StoreError(
+      `Results store "${storeDir}" is empty: no det=*/op=*/part-*.parquet files (run "deno task eval")`,
+    );
+  }
+  const verify = options.verify ?? "footer";
+  const frames: pl.LazyDataFrame[] = [];
+  const problems: StoreProblem[] = [];
+  for (const path of parts) {
+    const checked = verify === "full" ? readPartFully(path) : await checkPartFooter(path);
+    if (typeof checked === "string") problems.push({ path, reason: checked });
+    else frames.push(checked.select(...canonicalColumns()));
+  }
+  if (problems.length > 0 && options.strict) {
+    throw new StoreError(
+      `Results store "${storeDir}" has ${problems.length} unreadable part(s):\n` +
+        problems.map((p) => `  ${p.path}: ${p.reason}`).join("\n"),
+    );
+  }
+  const report = options.onProblem ??
+    ((p: StoreProblem) => logLine(`warning: skipping store part "${p.path}": ${p.reason}`));
+  problems.forEach(report);
+  if (frames.length === 0) {
+    throw new StoreError(
+      `Results store "${storeDir}" has no readable part (${problems.length} damaged): ` +
+        problems.map((p) => `"${p.path}" (${p.reason})`).join(", "),
+    );
+  }
+  return frames.length === 1 ? frames[0] : pl.concat(frames, { how: "vertical" });
+}
+
+// Hive path values: keep safe characters, percent-encode the rest (Polars and pyarrow decode
+// %XX in partition values), and never start with "." (hidden from dataset readers).
+function partitionValue(value: string, what: string): string {
+  if (value.length === 0) throw new StoreError(`Empty ${what}: a store unit needs one`);
+  const bytes = new TextEncoder().encode(value);
+  let out = "";
+  for (const byte of bytes) {
+    const ch = String.fromCharCode(byte);
+    const safe = /[A-Za-z0-9_+\-]/.test(ch) || (ch === "." && out.length > 0);
+    out += safe && byte < 128 ? ch : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}
+
+function checkRow(row: ScoreRow, i: number, unit: StoreUnit): void {
+  const where = `row ${i} (video "${row.video_id}", frame ${row.frame_index})`;
+  const fail = (what: string) => {
+    throw new StoreError(
+      `Cannot store unit ${unit.detector}/${unit.opId}/${unit.unitId}: ${where} ${what}`,
+    );
+  };
+  if (row.detector !== unit.detector) fail(`has detector "${row.detector}"`);
+  if (row.op_id !== unit.opId) fail(`has op_id "${row.op_id}"`);
+  if (row.label !== 0 && row.label !== 1) fail(`has label ${row.label} (want 0 or 1)`);
+  if (!FACE_RULES.includes(row.face_rule)) fail(`has unknown face_rule "${row.face_rule}"`);
+  if (!VIDEO_RULES.includes(row.video_rule)) fail(`has unknown video_rule "${row.video_rule}"`);
+  if (row.score !== null && !(row.score >= 0 && row.score <= 1)) {
+    fail(`has score ${row.score} outside [0, 1] (store null with a failure status instead)`);
+  }
+  if (row.status === "ok" && row.score === null) fail(`has status "ok" but no score`);
+  for (const column of STORE_COLUMNS) {
+    const value = row[column.name];
+    if (value === undefined || (value === null && !column.nullable)) {
+      fail(`lacks ${column.name}`);
+    }
+  }
+}
+
+// Typed arrays where a column has no null (NOTES.md: number arrays are 3x slower in Polars).
+function rowsToFrame(rows: readonly ScoreRow[]): pl.DataFrame {
+  const series = STORE_COLUMNS.map((column) => columnSeries(column, rows));
+  return pl.DataFrame(series);
+}
+
+function columnSeries(column: StoreColumn, rows: readonly ScoreRow[]): pl.Series {
+  const values = rows.map((row) => row[column.name]);
+  const dtype = polarsDtype(column.dtype);
+  if (column.dtype === "utf8" || values.some((v) => v === null)) {
+    return pl.Series(column.name, values, dtype);
+  }
+  const typed = column.dtype === "int8"
+    ? Int8Array.from(values as number[])
+    : column.dtype === "int32"
+    ? Int32Array.from(values as number[])
+    : column.dtype === "float32"
+    ? Float32Array.from(values as number[])
+    : Float64Array.from(values as number[]);
+  return pl.Series(column.name, typed as unknown as number[], dtype);
+}
+
+function canonicalColumns(): pl.Expr[] {
+  return STORE_COLUMNS.map((c) => pl.col(c.name).cast(polarsDtype(c.dtype)));
+}
+
+async function checkPartFooter(path: string): Promise<pl.LazyDataFrame | string> {
+  let file: Deno.FsFile | undefined;
+  try {
+    file = await Deno.open(path, { read: true });
+    const size = (await file.stat()).size;
+    if (size < 12) return `file is ${size} bytes, too short for Parquet`;
+    const head = new Uint8Array(4);
+    const tail = new Uint8Array(8);
+    await readExactly(file, head, 0);
+    await readExactly(file, tail, size - 8);
+    if (!isMagic(head, 0) || !isMagic(tail, 4)) {
+      return "not a complete Parquet file (magic bytes PAR1 missing: truncated or foreign)";
+    }
+    const footerLength = new DataView(tail.buffer).getUint32(0, true);
+    if (footerLength + 12 > size) return `footer length ${footerLength} exceeds the file`;
+  } catch (error) {
+    return `cannot read: ${error instanceof Error ? error.message : error}`;
+  } finally {
+    file?.close();
+  }
+  try {
+    const scan = pl.scanParquet(path);
+    // Collecting zero rows resolves the footer and schema without reading data pages.
+    return schemaProblem(scan.limit(0).collectSync().schema) ?? scan;
+  } catch (error) {
+    return `unreadable Parquet footer: ${firstLine(error)}`;
+  }
+}
+
+function readPartFully(path: string): pl.LazyDataFrame | string {
+  try {
+    const frame = pl.readParquet(path);
+    return schemaProblem(frame.schema) ?? frame.lazy();
+  } catch (error) {
+    return `unreadable Parquet: ${firstLine(error)}`;
+  }
+}
+
+const NUMERIC_VARIANTS = new Set([
+  "Int8",
+  "Int16",
+  "Int32",
+  "Int64",
+  "UInt8",
+  "UInt16",
+  "UInt32",
+  "UInt64",
+  "Float32",
+  "Float64",
+]);
+const TEXT_VARIANTS = new Set(["Utf8", "String", "Categorical"]);
+
+function schemaProblem(schema: Record<string, pl.DataType>): string | undefined {
+  const missing = STORE_COLUMNS.filter((c) => !(c.name in schema)).map((c) => c.name);
+  if (missing.length > 0) return `missing column(s) ${missing.join(", ")} (not a dfrobust part?)`;
+  for (const c of STORE_COLUMNS) {
+    const found = schema[c.name];
+    const numeric = c.dtype !== "utf8";
+    if (
+      numeric !== NUMERIC_VARIANTS.has(found.variant) ||
+      (!numeric && !TEXT_VARIANTS.has(found.variant))
+    ) {
+      return `column ${c.name} has type ${found} (want ${polarsDtype(c.dtype)})`;
+    }
+  }
+  return undefined;
+}
+
+async function readExactly(file: Deno.FsFile, into: Uint8Array, offset: number): Promise<void> {
+  await file.seek(offset, Deno.SeekMode.Start);
+  let read = 0;
+  while (read < into.length) {
+    const n = await file.read(into.subarray(read));
+    if (n === null) throw new Error(`unexpected end of file at byte ${offset + read}`);
+    read += n;
+  }
+}
+
+function isMagic(bytes: Uint8Array, at: number): boolean {
+  return bytes[at] === 0x50 && bytes[at + 1] === 0x41 && bytes[at + 2] === 0x52 &&
+    bytes[at + 3] === 0x31;
+}
+
+function firstLine(error: unknown): string {
+  return String(error instanceof Error ? error.message : error).split("\n")[0];
+}
+
+async function* readDirSafe(path: string): AsyncGenerator<Deno.DirEntry> {
+  try {
+    yield* Deno.readDir(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+}
