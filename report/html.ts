@@ -1,0 +1,219 @@
+/**
+ * The self-contained HTML report: Table I, the charts and the provenance in one file that opens
+ * offline. Every chart is inline SVG; where the inlined vega-embed runs (any modern browser) the
+ * SVG is swapped for the interactive chart, and stays when scripts are off or fail.
+ * @module
+ */
+import {
+  aucByOperationChart,
+  deltaHeatmapChart,
+  rocChart,
+  severityChart,
+  type VegaLiteSpec,
+} from "./charts.ts";
+import type { AucCell, RocCurveData } from "./model.ts";
+import type { Provenance } from "./provenance.ts";
+import { renderSvg } from "./svg.ts";
+import { tableOne } from "./table.ts";
+import { escapeHtml, tableHtml } from "./table_format.ts";
+import { loadVegaAssets, type VegaAssets } from "./vega_assets.ts";
+
+/** What a report shows. */
+export interface ReportData {
+  /** Video-level AUC per detector x train set x operation. */
+  cells: AucCell[];
+  /** Video-level ROC curves (optional; the ROC chart is left out when empty). */
+  rocs: RocCurveData[];
+  /** Notes for the reader: left-out cells, missing copies, unreadable parts. */
+  notes: string[];
+  provenance: Provenance;
+}
+
+/** Options for {@link renderReport}. */
+export interface RenderReportOptions {
+  /** Page title. Default "dfrobust report". */
+  title?: string;
+  /** Inline vega, vega-lite and vega-embed for interactive charts. Default true. */
+  interactive?: boolean;
+  /** Add per-category mean columns to Table I. Default false. */
+  categoryMeans?: boolean;
+}
+
+/**
+ * Renders the report as one HTML document (a string, UTF-8). No external resource is
+ * referenced: no CDN scripts, styles or fonts. Throws only when a chart spec fails to render.
+ */
+export async function renderReport(
+  data: ReportData,
+  options: RenderReportOptions = {},
+): Promise<string> {
+  const title = options.title ?? "dfrobust report";
+  const table = tableOne(data.cells, { categoryMeans: options.categoryMeans });
+  const charts: { id: string; heading: string; caption: string; spec: VegaLiteSpec }[] = [];
+  if (data.cells.some((c) => c.auc !== null)) {
+    charts.push({
+      id: "auc-by-operation",
+      heading: "AUC per operation",
+      caption: "Video-level AUC per operation, coloured by category; bars show 95% bootstrap " +
+        "intervals where computed.",
+      spec: aucByOperationChart(data.cells),
+    });
+  }
+  const heatmap = deltaHeatmapChart(data.cells);
+  if ((heatmap.data as { values: unknown[] }).values.length > 0) {
+    charts.push({
+      id: "delta-auc",
+      heading: "Delta AUC",
+      caption: "AUC of each processed copy minus the AUC of the unaltered copy (red: worse).",
+      spec: heatmap,
+    });
+  }
+  if (data.rocs.length > 0) {
+    charts.push({
+      id: "roc",
+      heading: "ROC curves",
+      caption: "Video-level ROC curves, one line per operation.",
+      spec: rocChart(data.rocs),
+    });
+  }
+  const severity = severityChart(data.cells);
+  if (severity) {
+    charts.push({
+      id: "severity",
+      heading: "AUC against severity",
+      caption: "Operations with a severity ladder: AUC at each level.",
+      spec: severity,
+    });
+  }
+  const figures: string[] = [];
+  for (const chart of charts) {
+    const svg = await renderSvg(chart.spec);
+    figures.push(
+      `<section class="chart" id="${chart.id}">\n<h2>${escapeHtml(chart.heading)}</h2>\n` +
+        `<figure><div class="vis" data-spec="spec-${chart.id}">${svg}</div>` +
+        `<figcaption>${escapeHtml(chart.caption)}</figcaption></figure>\n` +
+        `<script type="application/json" id="spec-${chart.id}">${
+          jsonForScript(chart.spec)
+        }</script>\n` +
+        `</section>`,
+    );
+  }
+  const assets = options.interactive === false ? null : await loadVegaAssets();
+  const notes = data.notes.length
+    ? `<section id="notes"><h2>Notes</h2><ul>${
+      data.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("")
+    }</ul></section>`
+    : "";
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="dfrobust ${escapeHtml(data.provenance.dfrobustVersion)}">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<h1>${escapeHtml(title)}</h1>
+<p class="sub">Video-level AUC of deepfake detectors under video processing operations
+(after Lu &amp; Ebrahimi, 2023). Generated ${escapeHtml(data.provenance.generatedAt)} by dfrobust
+${escapeHtml(data.provenance.dfrobustVersion)} from <code>${
+    escapeHtml(data.provenance.store)
+  }</code>.</p>
+</header>
+${notes}
+<section id="table-one">
+<h2>Table I: video-level AUC</h2>
+${table.rows.length ? tableHtml(table) : "<p>No AUC could be computed from this store.</p>"}
+<p class="caption">Rows: detector and training set. Columns: operations grouped by category in the
+paper's order; Average is the mean over the processed copies (Unaltered excluded). Best value per
+row in bold.</p>
+</section>
+${figures.join("\n")}
+${provenanceHtml(data.provenance)}
+${assets ? scriptsHtml(assets) : ""}
+</body>
+</html>
+`;
+}
+
+function provenanceHtml(p: Provenance): string {
+  const runs = p.runs.map((r) =>
+    `<tr><td><code>${escapeHtml(r.runId)}</code></td><td>${escapeHtml(r.detector)}</td>` +
+    `<td>${escapeHtml(r.trainSet)}</td><td><code>${escapeHtml(r.modelSha256)}</code></td>` +
+    `<td>${escapeHtml(r.faceMode)}</td><td>${r.rows}</td>` +
+    `<td>${escapeHtml(r.firstCreatedAt)} – ${escapeHtml(r.lastCreatedAt)}</td></tr>`
+  ).join("\n");
+  const copies = p.copies.map((c) =>
+    `<tr><td><code>${escapeHtml(c.artifactId)}</code></td><td>${escapeHtml(c.opId)}</td>` +
+    `<td>${escapeHtml(c.opCategory)}</td><td>${escapeHtml(c.profile)}</td>` +
+    `<td>${escapeHtml(c.backend ?? "–")}</td><td>${escapeHtml(c.catalogVersion ?? "–")}</td>` +
+    `<td>${escapeHtml(c.createdAt ?? "–")}</td></tr>`
+  ).join("\n");
+  return `<section id="provenance">
+<h2>Provenance</h2>
+<dl>
+<dt>dfrobust</dt><dd>${escapeHtml(p.dfrobustVersion)}</dd>
+<dt>Deno</dt><dd>${escapeHtml(p.denoVersion)}</dd>
+<dt>Generated</dt><dd>${escapeHtml(p.generatedAt)}</dd>
+<dt>Results store</dt><dd><code>${escapeHtml(p.store)}</code></dd>
+</dl>
+<h3>Detector runs</h3>
+<table class="prov"><thead><tr><th>Run id</th><th>Detector</th><th>Train set</th>
+<th>Model SHA-256</th><th>Face mode</th><th>Rows</th><th>Written</th></tr></thead>
+<tbody>
+${runs}
+</tbody></table>
+<h3>Distorted copies</h3>
+<table class="prov"><thead><tr><th>Artifact id</th><th>Operation</th><th>Category</th>
+<th>Profile</th><th>ffmpeg</th><th>Catalog</th><th>Made</th></tr></thead>
+<tbody>
+${copies}
+</tbody></table>
+</section>`;
+}
+
+function scriptsHtml(assets: VegaAssets): string {
+  const inline = (code: string) => `<script>${code.replaceAll("</script", "<\\/script")}</script>`;
+  return [
+    inline(assets.vega),
+    inline(assets.vegaLite),
+    inline(assets.vegaEmbed),
+    inline(EMBED),
+  ].join("\n");
+}
+
+/** JSON safe inside a `<script>` element: `<` escaped so no text can close it. */
+function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replaceAll("<", "\\u003c");
+}
+
+// Swap each static SVG for the interactive chart once vega-embed has drawn it; on any failure
+// the SVG stays.
+const EMBED = `(function () {
+  if (typeof vegaEmbed !== "function") return;
+  document.querySelectorAll("div.vis[data-spec]").forEach(function (div) {
+    var spec = JSON.parse(document.getElementById(div.getAttribute("data-spec")).textContent);
+    var target = document.createElement("div");
+    vegaEmbed(target, spec, { renderer: "svg", actions: false }).then(function () {
+      div.replaceChildren(target);
+      div.classList.add("interactive");
+    }).catch(function (error) { console.warn("chart stays static:", error); });
+  });
+})();`;
+
+const STYLE = `
+body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1200px; padding: 0 1rem;
+  color: #222; }
+h1 { margin-bottom: .2rem; } .sub, .caption, figcaption { color: #555; font-size: .9rem; }
+code { font-size: .85em; word-break: break-all; }
+table { border-collapse: collapse; margin: .5rem 0; font-variant-numeric: tabular-nums; }
+th, td { border: 1px solid #ccc; padding: .25rem .45rem; }
+table.table-one td { text-align: right; } table.table-one td.best { font-weight: bold; }
+table.table-one thead th { background: #f3f3f3; }
+table.prov { font-size: .8rem; } table.prov td { vertical-align: top; }
+figure { margin: 0; overflow-x: auto; } #notes li { color: #8a4b00; }
+dl { display: grid; grid-template-columns: max-content auto; gap: .2rem 1rem; }
+dt { font-weight: bold; } dd { margin: 0; }
+`;

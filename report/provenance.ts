@@ -1,0 +1,119 @@
+/**
+ * Provenance of a report: which detector runs (model hashes, dates) and which distorted copies
+ * (artifact ids, ffmpeg builds, catalog versions) the numbers come from, and which dfrobust
+ * and Deno versions drew it, so that a reader can reproduce every cell.
+ * @module
+ */
+import denoJson from "../deno.json" with { type: "json" };
+
+/** One detector run found in the store. */
+export interface RunProvenance {
+  runId: string;
+  detector: string;
+  trainSet: string;
+  modelSha256: string;
+  faceMode: string;
+  /** Number of stored rows of this run. */
+  rows: number;
+  /** Earliest and latest `created_at` of its units (ISO 8601). */
+  firstCreatedAt: string;
+  lastCreatedAt: string;
+}
+
+/** One distorted copy found in the store, enriched from its manifest when one was found. */
+export interface CopyProvenance {
+  artifactId: string;
+  opId: string;
+  opCategory: string;
+  profile: string;
+  /** ffmpeg build that made the copy (from the copy manifest), when known. */
+  backend?: string;
+  /** Operation catalog version (from the copy manifest), when known. */
+  catalogVersion?: string;
+  /** When the copy was made (from the copy manifest), when known. */
+  createdAt?: string;
+  /** The copy manifest the fields above were read from. */
+  manifestPath?: string;
+}
+
+/** Everything a reader needs to trace and redo a report. */
+export interface Provenance {
+  dfrobustVersion: string;
+  denoVersion: string;
+  /** ISO time the report was generated. */
+  generatedAt: string;
+  /** The results store folder the report read. */
+  store: string;
+  runs: RunProvenance[];
+  copies: CopyProvenance[];
+}
+
+/** The dfrobust version from deno.json. */
+export const DFROBUST_VERSION: string = denoJson.version;
+
+/** Options for {@link copyManifestIndex}. */
+export interface CopyManifestIndexOptions {
+  /** Called with the path and message of each manifest that cannot be read. */
+  onError?: (path: string, message: string) => void;
+}
+
+/**
+ * Finds the copy manifests (`manifest.json` with schema `dfrobust.copy/1`) under `dataDir` and
+ * indexes their provenance fields by artifact id. Unreadable manifests are reported through
+ * `onError` and skipped; a missing folder gives an empty index.
+ */
+export async function copyManifestIndex(
+  dataDir: string,
+  options: CopyManifestIndexOptions = {},
+): Promise<Map<string, Omit<CopyProvenance, "opId" | "opCategory" | "profile">>> {
+  const index = new Map<string, Omit<CopyProvenance, "opId" | "opCategory" | "profile">>();
+  for await (const path of manifestPaths(dataDir, 4)) {
+    try {
+      const manifest = JSON.parse(await Deno.readTextFile(path));
+      if (manifest?.schema !== "dfrobust.copy/1" || typeof manifest.artifactId !== "string") {
+        continue;
+      }
+      index.set(manifest.artifactId, {
+        artifactId: manifest.artifactId,
+        backend: describeBackend(manifest.backend),
+        catalogVersion: manifest.catalogVersion === undefined
+          ? undefined
+          : String(manifest.catalogVersion),
+        createdAt: typeof manifest.createdAt === "string" ? manifest.createdAt : undefined,
+        manifestPath: path,
+      });
+    } catch (error) {
+      options.onError?.(path, error instanceof Error ? error.message : String(error));
+    }
+  }
+  return index;
+}
+
+async function* manifestPaths(dir: string, depth: number): AsyncGenerator<string> {
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(dir));
+  } catch {
+    return;
+  }
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isFile && entry.name === "manifest.json") yield path;
+    // videos/ folders hold media only; skipping them keeps the walk cheap on big sets.
+    else if (entry.isDirectory && depth > 0 && entry.name !== "videos") {
+      yield* manifestPaths(path, depth - 1);
+    }
+  }
+}
+
+function describeBackend(backend: unknown): string | undefined {
+  if (backend === undefined || backend === null) return undefined;
+  if (typeof backend === "string") return backend;
+  if (typeof backend === "object") {
+    const b = backend as Record<string, unknown>;
+    const parts = [b.kind ?? b.name ?? b.type, b.version, b.build ?? b.configuration]
+      .filter((p) => typeof p === "string" && p !== "");
+    if (parts.length) return parts.join(" ");
+  }
+  return JSON.stringify(backend);
+}
