@@ -82,7 +82,12 @@ export function parseCommand(spec: CommandSpec, args: string[]): ParsedCommand {
     { type: "string" | "boolean"; short?: string; multiple?: boolean }
   > = { help: { type: "boolean", short: "h" } };
   for (const [name, flag] of Object.entries(spec.flags)) {
-    options[name] = { type: flag.type, short: flag.short, multiple: flag.multiple };
+    // node:util parseArgs rejects `short: undefined`, so only set the keys that are given.
+    options[name] = {
+      type: flag.type,
+      ...(flag.short !== undefined ? { short: flag.short } : {}),
+      ...(flag.multiple !== undefined ? { multiple: flag.multiple } : {}),
+    };
   }
   let parsed;
   try {
