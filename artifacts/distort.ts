@@ -1,0 +1,623 @@
+/**
+ * `distortDataset`: one versioned, content-addressed copy of a test set per operation.
+ *
+ * For each video, the operations that still need an output are run in as few ffmpeg processes as
+ * the memory budget allows (decode once, `split` to N encoders); each output is validated with
+ * ffprobe (frame count, fps, size) and renamed into place, and a per-video record is written so
+ * an interrupted run resumes without redoing finished outputs. A copy's `manifest.json` is written
+ * last; a copy whose manifest exists with no failures is reused as is (a rerun is a no-op).
+ * @module
+ */
+import { extname, join, resolve } from "node:path";
+import {
+  type DatasetEntry,
+  readDatasetManifest,
+  writeDatasetManifest,
+} from "../dataset/manifest.ts";
+import {
+  type BackendChoice,
+  type Ffmpeg,
+  type FfmpegBuild,
+  FfmpegError,
+  openFfmpeg,
+  type VideoInfo,
+} from "../media/ffmpeg.ts";
+import { CATALOG_VERSION } from "../ops/catalog.ts";
+import type { OpInstance } from "../ops/operation.ts";
+import { effectiveProfile, type EncodeProfile } from "../ops/profile.ts";
+import { selectOperations } from "../ops/select.ts";
+import { atomicWriteJson, tempPathFor } from "../util/atomic.ts";
+import { sha256File } from "../util/hash.ts";
+import { Progress } from "../util/progress.ts";
+import { artifactId } from "./artifact_id.ts";
+import {
+  COPY_DATASET_FILE,
+  COPY_MANIFEST_FILE,
+  COPY_SCHEMA,
+  type CopyManifest,
+  type CopyVideoRecord,
+  manifestOp,
+  type OutputValidation,
+  readCopyManifest,
+} from "./copy_manifest.ts";
+import { safeFileStem } from "./file_names.ts";
+import { chunkForBudget, splitGraphArgs } from "./split_graph.ts";
+
+/** Options of {@link distortDataset}. */
+export interface DistortOptions {
+  /** Output folder; copies go to `<out>/<op_id>/<artifactId>/`. */
+  out: string;
+  /** An `--ops` spec (`paper`, `all`, ids, families, `chain:...`) or resolved instances.
+   * Default `paper`. */
+  ops?: string | OpInstance[];
+  /** Ladder levels for the families named in `ops` (see `ops/select.ts`). */
+  severity?: number[] | "all";
+  /** Encode profile of filter operations. Default `paper`. */
+  profile?: Exclude<EncodeProfile, "source">;
+  /** ffmpeg backend when `ffmpeg` is not given. Default `auto`. */
+  backend?: BackendChoice;
+  /** An open ffmpeg to use (not closed here); default: one opened from `backend` and closed. */
+  ffmpeg?: Ffmpeg;
+  /** Videos processed in parallel. Default 2 for native, 1 for wasm. */
+  jobs?: number;
+  /** Redo every copy even when a finished one exists. */
+  force?: boolean;
+  /** Plan only: compute ids and folders, run no ffmpeg job, write nothing. */
+  dryRun?: boolean;
+  /** Memory (bytes) one split run may use, estimated from width x height x branches.
+   * Default 3 GiB / jobs for native, 1 GiB for wasm (its heap is at most 2 GiB). */
+  memoryBudgetBytes?: number;
+  /** At most this many operations per ffmpeg process (1 = one process per op). Default: no cap. */
+  maxOpsPerProcess?: number;
+  /** Stops the run between ffmpeg jobs; finished outputs stay and a rerun resumes. */
+  signal?: AbortSignal;
+}
+
+/** A failed video of a copy. */
+export interface CopyFailure {
+  videoId: string;
+  error: string;
+}
+
+/** What happened to one copy. */
+export interface CopyResult {
+  opId: string;
+  artifactId: string;
+  /** Absolute path of the copy folder. */
+  copyDir: string;
+  profile: EncodeProfile;
+  /** `made` (written now), `reused` (finished before, untouched) or `planned` (dry run). */
+  state: "made" | "reused" | "planned";
+  total: number;
+  ok: number;
+  failed: number;
+  /** Outputs taken over from an interrupted or partly failed earlier run. */
+  resumedVideos: number;
+  failures: CopyFailure[];
+  /** Sum of the per-video seconds of this copy (split runs divide their wall time). */
+  seconds: number;
+}
+
+/** What {@link distortDataset} did. */
+export interface DistortSummary {
+  manifest: string;
+  out: string;
+  backend: FfmpegBuild;
+  copies: CopyResult[];
+  /** Number of failed (video, op) pairs. */
+  failures: number;
+  /** Wall seconds of the whole run. */
+  seconds: number;
+}
+
+interface SourceState {
+  entry: DatasetEntry;
+  sha256: string | null;
+  info: VideoInfo | null;
+  error: string | null;
+}
+
+interface CopyPlan {
+  op: OpInstance;
+  profile: EncodeProfile;
+  artifactId: string;
+  copyDir: string;
+  existing: CopyManifest | null;
+  /** Records by video id: finished (ok) ones from before or this run, failures of this run. */
+  records: Map<string, CopyVideoRecord>;
+  resumed: number;
+}
+
+const RECORDS_DIR = ".records";
+
+/**
+ * Makes (or reuses) one copy of the dataset in `manifestPath` per operation. Bad videos fail
+ * alone: they are listed in the copy's manifest and the summary, the rest completes.
+ * @throws `ManifestError` when the dataset manifest is unreadable or malformed (including a row
+ *   whose path leaves the manifest's folder: the whole manifest is refused, nothing is written);
+ *   `UnknownOperationError`/`ChainError` for a bad `ops`; the signal's reason when aborted.
+ */
+export async function distortDataset(
+  manifestPath: string,
+  options: DistortOptions,
+): Promise<DistortSummary> {
+  const started = performance.now();
+  const entries = await readDatasetManifest(manifestPath);
+  const ops = typeof options.ops === "object"
+    ? options.ops
+    : await selectOperations(options.ops ?? "paper", { severity: options.severity });
+  const requested = options.profile ?? "paper";
+  if (requested !== "paper" && requested !== "lossless") {
+    throw new Error(`Unknown profile "${requested}": use paper or lossless`);
+  }
+  const ffmpeg = options.ffmpeg ?? await openFfmpeg(options.backend ?? "auto");
+  try {
+    const build = await ffmpeg.build();
+    const jobs = options.jobs ?? (ffmpeg.backend === "wasm" ? 1 : 2);
+    const sources = await mapLimit(entries, jobs, (entry) => inspectSource(ffmpeg, entry));
+    const out = resolve(options.out);
+    const plans: CopyPlan[] = [];
+    for (const op of ops) {
+      const profile = effectiveProfile(op, requested);
+      const id = artifactId({
+        sources: sources.map((s) => ({
+          id: s.entry.id,
+          sha256: s.sha256,
+          label: s.entry.label,
+          method: s.entry.method,
+          split: s.entry.split,
+        })),
+        op,
+        profile,
+        build,
+        catalogVersion: CATALOG_VERSION,
+      });
+      const copyDir = join(out, op.id, id);
+      plans.push({
+        op,
+        profile,
+        artifactId: id,
+        copyDir,
+        existing: null,
+        records: new Map(),
+        resumed: 0,
+      });
+    }
+    if (options.dryRun) return summarize(manifestPath, out, build, plans, sources, started, true);
+    for (const plan of plans) await preparePlan(plan, sources, options.force ?? false);
+    const pending = plans.filter((p) => !isFinished(p));
+    const progress = new Progress({
+      total: sources.length * pending.length,
+      label: "distort",
+    });
+    const budget = options.memoryBudgetBytes ??
+      (ffmpeg.backend === "wasm" ? 2 ** 30 : Math.floor(3 * 2 ** 30 / jobs));
+    await mapLimit(sources, jobs, async (source) => {
+      await processVideo(ffmpeg, source, pending, {
+        budget,
+        maxOpsPerProcess: options.maxOpsPerProcess,
+        signal: options.signal,
+        progress,
+      });
+    });
+    progress.done();
+    for (const plan of pending) await finishPlan(plan, sources, build, resolve(manifestPath));
+    return summarize(manifestPath, out, build, plans, sources, started, false);
+  } finally {
+    if (!options.ffmpeg) await ffmpeg.close();
+  }
+}
+
+async function inspectSource(ffmpeg: Ffmpeg, entry: DatasetEntry): Promise<SourceState> {
+  let sha256: string | null = null;
+  try {
+    sha256 = await sha256File(entry.path);
+    const info = await ffmpeg.probe(entry.path);
+    return { entry, sha256, info, error: null };
+  } catch (error) {
+    // ffprobe's errors name the file already; file-system errors get the same shape.
+    const named = error instanceof FfmpegError
+      ? error.message
+      : `Cannot read "${entry.path}": ${
+        error instanceof Deno.errors.NotFound ? "no such file" : (error as Error).message
+      }`;
+    return { entry, sha256, info: null, error: named };
+  }
+}
+
+/**
+ * A copy with a manifest is finished, failures included: every input that decides a failure
+ * (the source's bytes, or its absence) is in the artifact id, so fixing a source gives a new id,
+ * and `--force` retries the rest (e.g. a disk that was full).
+ */
+function isFinished(plan: CopyPlan): boolean {
+  return plan.existing !== null;
+}
+
+/** Loads what an earlier run left: a finished manifest, or per-video records to resume from. */
+async function preparePlan(plan: CopyPlan, sources: SourceState[], force: boolean): Promise<void> {
+  if (force) {
+    await Deno.remove(plan.copyDir, { recursive: true }).catch((error) => {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    });
+    return;
+  }
+  plan.existing = await readCopyManifest(plan.copyDir);
+  if (isFinished(plan)) return;
+  for (const source of sources) {
+    const previous = await readRecord(plan.copyDir, source.entry.id);
+    if (!previous || previous.status !== "ok" || !previous.output) continue;
+    // Trust a finished output only if its bytes are still the ones recorded.
+    const path = join(plan.copyDir, previous.output);
+    const hash = await sha256File(path).catch(() => null);
+    if (hash !== null && hash === previous.outputSha256) {
+      plan.records.set(source.entry.id, previous);
+      plan.resumed++;
+    }
+  }
+}
+
+function recordPath(copyDir: string, videoId: string): string {
+  return join(copyDir, RECORDS_DIR, `${safeFileStem(videoId)}.json`);
+}
+
+async function readRecord(copyDir: string, videoId: string): Promise<CopyVideoRecord | null> {
+  try {
+    const record = JSON.parse(await Deno.readTextFile(recordPath(copyDir, videoId)));
+    return record?.id === videoId ? record as CopyVideoRecord : null;
+  } catch {
+    return null;
+  }
+}
+
+interface VideoRunOptions {
+  budget: number;
+  maxOpsPerProcess?: number;
+  signal?: AbortSignal;
+  progress: Progress;
+}
+
+function baseRecord(source: SourceState): Omit<
+  CopyVideoRecord,
+  "output" | "outputSha256" | "argv" | "seconds" | "status" | "error" | "validation"
+> {
+  return {
+    id: source.entry.id,
+    label: source.entry.label,
+    method: source.entry.method,
+    split: source.entry.split,
+    source: source.entry.path,
+    sourceSha256: source.sha256,
+  };
+}
+
+function failedRecord(source: SourceState, error: string, extra: Partial<CopyVideoRecord> = {}) {
+  return {
+    ...baseRecord(source),
+    output: null,
+    outputSha256: null,
+    argv: [],
+    seconds: 0,
+    status: "failed",
+    error,
+    validation: null,
+    ...extra,
+  } satisfies CopyVideoRecord;
+}
+
+async function processVideo(
+  ffmpeg: Ffmpeg,
+  source: SourceState,
+  plans: CopyPlan[],
+  options: VideoRunOptions,
+): Promise<void> {
+  const todo = plans.filter((p) => !p.records.has(source.entry.id));
+  const skipped = plans.length - todo.length;
+  if (skipped > 0) options.progress.tick(skipped);
+  if (todo.length === 0) return;
+  const info = source.info;
+  if (!info) {
+    for (const plan of todo) plan.records.set(source.entry.id, failedRecord(source, source.error!));
+    options.progress.tick(todo.length, source.entry.id);
+    return;
+  }
+  const encoded: CopyPlan[] = [];
+  for (const plan of todo) {
+    if (plan.profile === "source") {
+      options.signal?.throwIfAborted();
+      plan.records.set(source.entry.id, await linkSource(plan, source, info));
+      options.progress.tick(1, source.entry.id);
+      continue;
+    }
+    const size = plan.op.expectedSize(info.width, info.height);
+    if (size.width % 2 !== 0 || size.height % 2 !== 0) {
+      plan.records.set(
+        source.entry.id,
+        failedRecord(
+          source,
+          `Cannot encode "${source.entry.path}" for ${plan.op.id}: frame size ` +
+            `${size.width}x${size.height} is odd, and H.264 yuv420p needs even sides ` +
+            `(crop the source to even sides first)`,
+        ),
+      );
+      options.progress.tick(1, source.entry.id);
+      continue;
+    }
+    encoded.push(plan);
+  }
+  const chunks = chunkForBudget(encoded, info.width, info.height, {
+    budgetBytes: options.budget,
+    maxPerRun: options.maxOpsPerProcess,
+  });
+  for (const chunk of chunks) {
+    options.signal?.throwIfAborted();
+    await runChunk(ffmpeg, source, info, chunk);
+    options.progress.tick(chunk.length, source.entry.id);
+  }
+}
+
+/** The `unaltered` copy: a hard link to the source (a byte copy across file systems). */
+async function linkSource(
+  plan: CopyPlan,
+  source: SourceState,
+  info: VideoInfo,
+): Promise<CopyVideoRecord> {
+  const output = `videos/${safeFileStem(source.entry.id)}${
+    extname(source.entry.path).toLowerCase()
+  }`;
+  const target = join(plan.copyDir, output);
+  const started = performance.now();
+  await Deno.mkdir(join(plan.copyDir, "videos"), { recursive: true });
+  const tmp = tempPathFor(target);
+  try {
+    try {
+      await Deno.link(source.entry.path, tmp);
+    } catch {
+      await Deno.copyFile(source.entry.path, tmp);
+    }
+    await Deno.rename(tmp, target);
+  } catch (error) {
+    await Deno.remove(tmp).catch(() => {});
+    return failedRecord(source, `Cannot copy "${source.entry.path}": ${(error as Error).message}`);
+  }
+  const record: CopyVideoRecord = {
+    ...baseRecord(source),
+    output,
+    outputSha256: source.sha256,
+    argv: [],
+    seconds: (performance.now() - started) / 1000,
+    status: "ok",
+    error: null,
+    validation: validate(info, info, info.width, info.height),
+  };
+  await atomicWriteJson(recordPath(plan.copyDir, source.entry.id), record);
+  return record;
+}
+
+/** Runs one split process for `chunk`, then validates, hashes and renames each output. */
+async function runChunk(
+  ffmpeg: Ffmpeg,
+  source: SourceState,
+  info: VideoInfo,
+  chunk: CopyPlan[],
+): Promise<void> {
+  const targets = chunk.map((plan) => {
+    const output = `videos/${safeFileStem(source.entry.id)}.mp4`;
+    return { plan, output, final: join(plan.copyDir, output), tmp: "" };
+  });
+  for (const t of targets) {
+    await Deno.mkdir(join(t.plan.copyDir, "videos"), { recursive: true });
+    t.tmp = tempPathFor(t.final);
+  }
+  const profile = chunk[0].profile;
+  const args = splitGraphArgs(
+    source.entry.path,
+    targets.map((t) => ({ op: t.plan.op, path: t.tmp })),
+    profile,
+  );
+  const started = performance.now();
+  let argv: string[] = [];
+  try {
+    const result = await ffmpeg.run({
+      args,
+      inputs: [source.entry.path],
+      outputs: targets.map((t) => t.tmp),
+      subject: source.entry.path,
+      action: "distort",
+    });
+    argv = result.argv;
+  } catch (error) {
+    const message = (error as Error).message;
+    for (const t of targets) {
+      await Deno.remove(t.tmp).catch(() => {});
+      t.plan.records.set(
+        source.entry.id,
+        failedRecord(source, `${message} [${t.plan.op.id}]`, { argv: ["ffmpeg", ...args] }),
+      );
+    }
+    return;
+  }
+  const seconds = (performance.now() - started) / 1000 / chunk.length;
+  for (const t of targets) {
+    const record = await checkOutput(ffmpeg, source, info, t, argv, seconds);
+    t.plan.records.set(source.entry.id, record);
+  }
+}
+
+async function checkOutput(
+  ffmpeg: Ffmpeg,
+  source: SourceState,
+  info: VideoInfo,
+  t: { plan: CopyPlan; output: string; final: string; tmp: string },
+  argv: string[],
+  seconds: number,
+): Promise<CopyVideoRecord> {
+  const expected = t.plan.op.expectedSize(info.width, info.height);
+  try {
+    const out = await ffmpeg.probe(t.tmp);
+    const validation = validate(info, out, expected.width, expected.height);
+    if (!validation.ok) {
+      await Deno.remove(t.tmp).catch(() => {});
+      return failedRecord(
+        source,
+        `Output of ${t.plan.op.id} for "${source.entry.path}" failed validation: ` +
+          validation.problems.join("; "),
+        { argv, validation },
+      );
+    }
+    const outputSha256 = await sha256File(t.tmp);
+    await Deno.rename(t.tmp, t.final);
+    const record: CopyVideoRecord = {
+      ...baseRecord(source),
+      output: t.output,
+      outputSha256,
+      argv,
+      seconds,
+      status: "ok",
+      error: null,
+      validation,
+    };
+    await atomicWriteJson(recordPath(t.plan.copyDir, source.entry.id), record);
+    return record;
+  } catch (error) {
+    await Deno.remove(t.tmp).catch(() => {});
+    return failedRecord(
+      source,
+      `Cannot validate the ${t.plan.op.id} output of "${source.entry.path}": ` +
+        (error as Error).message,
+      { argv },
+    );
+  }
+}
+
+/** Relative tolerance on fps: ffprobe's averages of re-muxed timestamps differ in the last digits. */
+const FPS_TOLERANCE = 1e-3;
+
+function validate(
+  source: VideoInfo,
+  out: VideoInfo,
+  expectedWidth: number,
+  expectedHeight: number,
+): OutputValidation {
+  const problems: string[] = [];
+  if (out.frameCount !== source.frameCount) {
+    problems.push(`${out.frameCount} frames, source has ${source.frameCount}`);
+  }
+  if (Math.abs(out.fps - source.fps) > FPS_TOLERANCE * source.fps) {
+    problems.push(`${out.fps} fps, source has ${source.fps}`);
+  }
+  if (out.width !== expectedWidth || out.height !== expectedHeight) {
+    problems.push(`size ${out.width}x${out.height}, expected ${expectedWidth}x${expectedHeight}`);
+  }
+  return {
+    ok: problems.length === 0,
+    frameCount: out.frameCount,
+    expectedFrameCount: source.frameCount,
+    fps: out.fps,
+    expectedFps: source.fps,
+    width: out.width,
+    height: out.height,
+    expectedWidth,
+    expectedHeight,
+    problems,
+  };
+}
+
+/** Writes dataset.csv (ok videos) and then manifest.json, and drops the per-video records. */
+async function finishPlan(
+  plan: CopyPlan,
+  sources: SourceState[],
+  build: FfmpegBuild,
+  sourceManifest: string,
+): Promise<void> {
+  const videos = sources.map((s) =>
+    plan.records.get(s.entry.id) ?? failedRecord(s, `No output for "${s.entry.path}"`)
+  );
+  const ok = videos.filter((v) => v.status === "ok");
+  await writeDatasetManifest(
+    join(plan.copyDir, COPY_DATASET_FILE),
+    ok.map((v) => ({
+      id: v.id,
+      relativePath: v.output!,
+      label: v.label,
+      split: v.split,
+      method: v.method,
+    })),
+  );
+  const manifest: CopyManifest = {
+    schema: COPY_SCHEMA,
+    artifactId: plan.artifactId,
+    op: manifestOp(plan.op),
+    profile: plan.profile,
+    geometry: plan.op.geometry,
+    backend: plan.profile === "source" ? null : build,
+    catalogVersion: CATALOG_VERSION,
+    createdAt: new Date().toISOString(),
+    sourceManifest,
+    audio: plan.profile === "source" ? "kept" : "dropped",
+    counts: { total: videos.length, ok: ok.length, failed: videos.length - ok.length },
+    videos,
+  };
+  await atomicWriteJson(join(plan.copyDir, COPY_MANIFEST_FILE), manifest);
+  plan.existing = manifest;
+  // The manifest now holds every record; the resume files are no longer needed.
+  await Deno.remove(join(plan.copyDir, RECORDS_DIR), { recursive: true }).catch(() => {});
+}
+
+function summarize(
+  manifestPath: string,
+  out: string,
+  build: FfmpegBuild,
+  plans: CopyPlan[],
+  sources: SourceState[],
+  started: number,
+  dryRun: boolean,
+): DistortSummary {
+  const copies = plans.map((plan): CopyResult => {
+    const videos = plan.existing?.videos ?? [];
+    const failures = videos.filter((v) => v.status === "failed").map((v) => ({
+      videoId: v.id,
+      error: v.error ?? "failed",
+    }));
+    const made = plan.records.size > 0 || plan.resumed > 0;
+    return {
+      opId: plan.op.id,
+      artifactId: plan.artifactId,
+      copyDir: plan.copyDir,
+      profile: plan.profile,
+      state: dryRun ? "planned" : made || !plan.existing ? "made" : "reused",
+      total: dryRun ? sources.length : videos.length,
+      ok: videos.length - failures.length,
+      failed: failures.length,
+      resumedVideos: plan.resumed,
+      failures,
+      seconds: videos.reduce((sum, v) => sum + (made ? v.seconds : 0), 0),
+    };
+  });
+  return {
+    manifest: resolve(manifestPath),
+    out,
+    backend: build,
+    copies,
+    failures: copies.reduce((sum, c) => sum + c.failed, 0),
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** Maps `items` through `fn` with at most `limit` calls in flight, keeping order. */
+async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}

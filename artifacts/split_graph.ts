@@ -1,0 +1,82 @@
+/**
+ * One ffmpeg process for many operations: the source is decoded once, `split` into N branches,
+ * each branch filtered and encoded to its own output (`-filter_complex` + `-map`). Measured on
+ * Debian ffmpeg 5.1: byte-identical to N separate runs, 10-15% faster, but every branch holds its
+ * encoder's frame queue, so memory grows with N: {@link estimateSplitBytes} sizes it.
+ * @module
+ */
+import type { OpInstance } from "../ops/operation.ts";
+import { type EncodeProfile, encoderArgs } from "../ops/profile.ts";
+
+/** One branch of a split run: an operation and the (temporary) file it writes. */
+export interface SplitOutput {
+  op: OpInstance;
+  /** Absolute path ffmpeg writes (an mp4, whatever its extension). */
+  path: string;
+}
+
+/**
+ * Frames each branch keeps in flight (x264 lookahead + frame threads + filter queues). From the
+ * measurement above: 12 branches of 720p used 2.3 GB, about 140 yuv420p frames per branch.
+ */
+const FRAMES_IN_FLIGHT = 150;
+
+/** Estimated peak memory (bytes) of one split run over `branches` branches on a `w x h` source. */
+export function estimateSplitBytes(width: number, height: number, branches: number): number {
+  return width * height * 1.5 * FRAMES_IN_FLIGHT * branches;
+}
+
+/**
+ * Groups `ops` into runs whose estimated memory fits `budgetBytes` (at least one op per run),
+ * with at most `maxPerRun` ops each.
+ */
+export function chunkForBudget<T>(
+  ops: readonly T[],
+  width: number,
+  height: number,
+  options: { budgetBytes: number; maxPerRun?: number },
+): T[][] {
+  const perOp = estimateSplitBytes(width, height, 1);
+  const byBudget = Math.max(1, Math.floor(options.budgetBytes / perOp));
+  const size = Math.max(1, Math.min(byBudget, options.maxPerRun ?? Infinity));
+  const chunks: T[][] = [];
+  for (let i = 0; i < ops.length; i += size) chunks.push(ops.slice(i, i + size));
+  return chunks;
+}
+
+/**
+ * ffmpeg arguments (after the global ones) that decode `input` once and write every output:
+ * `-filter_complex "[0:v]split=N[s0]...;[s0]<filter>[o0];..."`, then per output `-map [oK]`,
+ * `-fps_mode passthrough` (keeps every source frame and timestamp), the profile's encoder
+ * arguments (libx264, CRF or `-qp 0`, yuv420p, `-an`) and `-f mp4`.
+ */
+export function splitGraphArgs(
+  input: string,
+  outputs: readonly SplitOutput[],
+  profile: EncodeProfile,
+): string[] {
+  if (outputs.length === 0) throw new Error("splitGraphArgs needs at least one output");
+  const n = outputs.length;
+  const branches = outputs.map((o, k) => {
+    const from = n === 1 ? "[0:v]" : `[s${k}]`;
+    return `${from}${o.op.filter ?? "null"}[o${k}]`;
+  });
+  const head = n === 1 ? [] : [`[0:v]split=${n}${outputs.map((_, k) => `[s${k}]`).join("")}`];
+  const graph = [...head, ...branches].join(";");
+  const args = ["-i", `file:${input}`, "-filter_complex", graph];
+  outputs.forEach((o, k) => {
+    args.push(
+      "-map",
+      `[o${k}]`,
+      "-fps_mode",
+      "passthrough",
+      ...encoderArgs(o.op, profile),
+      "-map_metadata",
+      "-1",
+      "-f",
+      "mp4",
+      `file:${o.path}`,
+    );
+  });
+  return args;
+}

@@ -1,0 +1,114 @@
+/**
+ * Chains: user composites of catalog instances applied in order as ONE filter graph and one
+ * encode, e.g. a "social media" chain `res_half+vintage+h264_crf40`. Geometry composes.
+ * A compression step may only come last (it is the final encode; a mid-chain encode would need
+ * a second generation, which a chain does not model).
+ * @module
+ */
+import { ALL_OP_IDS, getOperation } from "./catalog.ts";
+import type { Geometry, OpInstance, OpParams } from "./operation.ts";
+
+/** A chain as written by a user: a name and the instance ids applied in order. */
+export interface ChainSpec {
+  /** Becomes the op id of the copy: lowercase letters, digits and `_`, not a catalog id. */
+  name: string;
+  /** Catalog instance ids, applied first to last. */
+  ops: string[];
+}
+
+/** Thrown for a malformed chain; the message says what to fix. */
+export class ChainError extends Error {
+  override name = "ChainError";
+}
+
+/** Composes geometries: `first` applied, then `second` (flips toggle, scales multiply). */
+export function composeGeometry(first: Geometry, second: Geometry): Geometry {
+  return {
+    hflip: first.hflip !== second.hflip,
+    vflip: first.vflip !== second.vflip,
+    scale: first.scale * second.scale,
+  };
+}
+
+/**
+ * Resolves a chain into one instance (family `chain`, category `chain`).
+ * Throws {@link ChainError} for a bad name, an empty chain, `unaltered` in a chain or a
+ * compression step that is not last, and `UnknownOperationError` for an unknown id.
+ */
+export function chainInstance(spec: ChainSpec): OpInstance {
+  if (!/^[a-z0-9][a-z0-9_]*$/.test(spec.name)) {
+    throw new ChainError(
+      `Chain name "${spec.name}" must be lowercase letters, digits and "_" (it becomes the op id)`,
+    );
+  }
+  if (ALL_OP_IDS.includes(spec.name) || spec.name === "paper" || spec.name === "all") {
+    throw new ChainError(`Chain name "${spec.name}" is taken by the catalog; choose another`);
+  }
+  if (!Array.isArray(spec.ops) || spec.ops.length === 0) {
+    throw new ChainError(`Chain "${spec.name}" has no operations`);
+  }
+  const steps = spec.ops.map((id) => getOperation(id));
+  steps.forEach((step, i) => {
+    if (step.category === "unaltered") {
+      throw new ChainError(`Chain "${spec.name}": "unaltered" cannot be a step`);
+    }
+    if (step.crf !== undefined && i !== steps.length - 1) {
+      throw new ChainError(
+        `Chain "${spec.name}": compression step "${step.id}" must be last (it is the encode)`,
+      );
+    }
+  });
+  const filters = steps.map((s) => s.filter).filter((f): f is string => f !== null);
+  const last = steps[steps.length - 1];
+  return {
+    id: spec.name,
+    family: "chain",
+    category: "chain",
+    severity: null,
+    params: { steps: steps.map((s) => ({ id: s.id, params: s.params as OpParams })) },
+    filter: filters.length > 0 ? filters.join(",") : null,
+    ...(last.crf !== undefined ? { crf: last.crf } : {}),
+    paper: false,
+    geometry: steps.reduce((g, s) => composeGeometry(g, s.geometry), {
+      hflip: false,
+      vflip: false,
+      scale: 1,
+    } as Geometry),
+    description: `Chain ${steps.map((s) => s.id).join(" -> ")}`,
+    expectedSize: (width, height) =>
+      steps.reduce((size, s) => s.expectedSize(size.width, size.height), { width, height }),
+  };
+}
+
+/**
+ * Parses the text after `chain:` in `--ops`: either inline `name=id+id+...` or the path of a
+ * JSON file `{"name": "...", "ops": ["...", ...]}`. Throws {@link ChainError} on bad input.
+ */
+export async function parseChainSpec(text: string): Promise<ChainSpec> {
+  const eq = text.indexOf("=");
+  if (eq > 0) {
+    return {
+      name: text.slice(0, eq),
+      ops: text.slice(eq + 1).split("+").map((s) => s.trim()).filter((s) => s !== ""),
+    };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(await Deno.readTextFile(text));
+  } catch (error) {
+    throw new ChainError(
+      `Cannot read chain spec "${text}": ${(error as Error).message} ` +
+        `(expected name=id+id or a JSON file {"name": ..., "ops": [...]})`,
+    );
+  }
+  const spec = json as Partial<ChainSpec>;
+  if (
+    typeof spec?.name !== "string" || !Array.isArray(spec.ops) ||
+    !spec.ops.every((o) => typeof o === "string")
+  ) {
+    throw new ChainError(
+      `Chain spec "${text}" must be {"name": string, "ops": [string, ...]}`,
+    );
+  }
+  return { name: spec.name, ops: spec.ops };
+}

@@ -1,0 +1,40 @@
+/**
+ * Encode profiles: how a copy's videos are encoded, explicit and recorded in every manifest.
+ * - `paper`: filter operations are re-encoded with libx264 CRF 23 in yuv420p (FF++ "c23"-like);
+ *   compression operations use their own CRF.
+ * - `lossless`: filter operations are encoded with libx264 `-qp 0` in yuv420p, so decoded frames
+ *   are exactly the filter's output (both native ffmpeg and ffmpeg.wasm ship libx264);
+ *   compression operations still use their own CRF (the encode is the operation).
+ * - `source`: the `unaltered` copy, the source files as they are.
+ * Audio is always dropped (`-an`): detectors look at frames only.
+ * @module
+ */
+import type { OpInstance } from "./operation.ts";
+
+/** Encode profile names. */
+export type EncodeProfile = "paper" | "lossless" | "source";
+
+/** Profiles a user can ask for (`source` is implied for `unaltered`). */
+export const PROFILES: readonly EncodeProfile[] = ["paper", "lossless"];
+
+/** CRF the `paper` profile re-encodes filter operations with. */
+export const PAPER_CRF = 23;
+
+/** The profile a copy of `op` actually gets when `requested` is asked for. */
+export function effectiveProfile(op: OpInstance, requested: EncodeProfile): EncodeProfile {
+  return op.category === "unaltered" ? "source" : requested;
+}
+
+/**
+ * Output encoder arguments (after the filter graph and `-map`) for `op` under `profile`:
+ * video codec, rate control, pixel format, no audio. Throws for the `source` profile (no encode).
+ */
+export function encoderArgs(op: OpInstance, profile: EncodeProfile): string[] {
+  if (profile === "source") throw new Error(`operation "${op.id}" is copied, not encoded`);
+  const rate = op.crf !== undefined
+    ? ["-crf", String(op.crf)]
+    : profile === "lossless"
+    ? ["-qp", "0"]
+    : ["-crf", String(PAPER_CRF)];
+  return ["-c:v", "libx264", ...rate, "-pix_fmt", "yuv420p", "-an", "-sn", "-dn"];
+}
