@@ -1,0 +1,540 @@
+/**
+ * The eval pipeline: for each copy of a test set, sample frames of every video, locate faces,
+ * preprocess them, run the ONNX detector in batches and write one row per (video, frame, face)
+ * to the results store, one atomic unit per (run, copy). Decoding and face preparation of the
+ * next videos overlap inference of the current batch (a bounded prefetch queue), and a run that
+ * was interrupted resumes at the first copy it had not finished.
+ * @module
+ */
+import type { DetectorSpec } from "../detectors/spec.ts";
+import type { FaceBox } from "../faces/box.ts";
+import type { RgbFrame } from "../faces/frame.ts";
+import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
+import { evenlySpacedIndices, sampleFrames } from "../media/frames.ts";
+import type { ScoreRow } from "../store/schema.ts";
+import { sha256File } from "../util/hash.ts";
+import { logLine, Progress } from "../util/progress.ts";
+import type { DatasetEntry } from "../dataset/manifest.ts";
+import { type CopyGeometry, discoverCopies, type EvalCopy } from "./copies.ts";
+import { mapBox } from "../faces/geometry.ts";
+import { prefetchMap } from "./prefetch.ts";
+import { evalRunId, evalUnitId } from "./run_id.ts";
+import { videoScores } from "./video_scores.ts";
+import { aucOf, type EvalParts, FACE_MODES, type FaceMode, openEvalParts } from "./parts.ts";
+import { appendUnit, hasUnit, type StoreUnit, unitPath } from "../store/store.ts";
+import pl from "nodejs-polars";
+
+export { FACE_MODES };
+export type { FaceMode };
+
+/** Options for {@link evaluate}. */
+export interface EvaluateOptions {
+  /** The detector (a preset or a loaded spec file). */
+  spec: DetectorSpec;
+  /** ONNX model file. */
+  modelPath: string;
+  /** A distort output folder or a plain dataset `.csv` (see `discoverCopies`). */
+  data: string;
+  /** Results store folder. */
+  store: string;
+  /** Training-set label for the store (`train_set`); default the spec's `trainSet`, else `unknown`. */
+  trainSet?: string;
+  /** Face localisation. Default `ultraface`. */
+  faces?: FaceMode;
+  /** UltraFace ONNX model for `ultraface`/`reference` (default: the bundled 320 model). */
+  faceModel?: string;
+  /** Face sidecar JSON for `sidecar` (schema `dfrobust.faces/1`). */
+  sidecar?: string;
+  /** Frames sampled per video. Default: the spec's `frames`, else 32. */
+  frames?: number;
+  /** Faces per inference batch. Default 8. */
+  batch?: number;
+  /** onnxruntime intra-op threads. Default: onnxruntime's choice. */
+  threads?: number;
+  /** Execution provider. Default `cpu`. */
+  device?: "cpu" | "cuda";
+  /** Re-score units already in the store (default: skip them, i.e. resume). */
+  force?: boolean;
+  /** Videos decoded and prepared ahead of the one being scored. Default 2. */
+  prefetch?: number;
+  /** An open ffmpeg backend to use (default: native when installed, else wasm; closed after). */
+  ffmpeg?: Ffmpeg;
+  /** Stops between units when aborted: finished units stay written, the rest is left for a rerun. */
+  signal?: AbortSignal;
+  /** Called after each copy (scored or skipped), e.g. to stop a run from outside. */
+  onCopy?: (copy: CopySummary) => void;
+  /** Progress label; default `eval <detector>`. */
+  label?: string;
+}
+
+/** What happened to one copy in a run. */
+export interface CopySummary {
+  opId: string;
+  opCategory: string;
+  artifactId: string;
+  /** Unit id (the store part name). */
+  unitId: string;
+  /** True when the unit was already in the store and was skipped (resume). */
+  skipped: boolean;
+  videos: number;
+  /** Rows written (0 when skipped). */
+  rows: number;
+  /** Rows by status (`ok`, `no_face`, `nan_score`, `decode_error`, `video_error`). */
+  statuses: Record<string, number>;
+  /** Videos with at least one failure row other than `no_face`. */
+  failedVideos: number;
+  /** Video-level ROC AUC; null when skipped or when one class has no scored video. */
+  auc: number | null;
+}
+
+/** The outcome of {@link evaluate}. */
+export interface EvalSummary {
+  runId: string;
+  detector: string;
+  trainSet: string;
+  modelSha256: string;
+  faceMode: FaceMode;
+  frames: number;
+  copies: CopySummary[];
+  /** Failure rows (statuses other than `ok` and `no_face`) across the copies scored now. */
+  failures: number;
+  /** Faces scored by the detector in this run. */
+  facesScored: number;
+  /** Wall-clock seconds. */
+  seconds: number;
+  /** True when the run stopped early on `signal`. */
+  aborted: boolean;
+}
+
+/** A face waiting for (or done with) inference; `row` gets the score. */
+interface PendingFace {
+  row: ScoreRow;
+  tensor: Float32Array;
+}
+
+/** One video, decoded, located and preprocessed, waiting for inference. */
+interface PreparedVideo {
+  video: DatasetEntry;
+  rows: ScoreRow[];
+  faces: PendingFace[];
+  /** Boxes found per frame (source of the `reference` mode when this is the unaltered copy). */
+  boxes: Map<number, FaceBox[]>;
+}
+
+/**
+ * Runs a detector over every copy under `options.data` and stores per-face scores. A corrupt or
+ * missing video becomes a `video_error` row (message on stderr naming the file) and the run goes
+ * on; a frame without a face becomes a `no_face` row; a non-finite model output a `nan_score`
+ * row. Each copy is written atomically when done, so an interrupted run resumes without
+ * duplicates.
+ * @throws when the model cannot be loaded or does not fit the spec (before any work), when
+ * `--data` holds no copy, or when the store cannot be written.
+ */
+export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
+  const started = performance.now();
+  const spec = options.spec;
+  const faceMode: FaceMode = options.faces ?? "ultraface";
+  if (!FACE_MODES.includes(faceMode)) {
+    throw new Error(`Unknown face mode "${faceMode}" (use ${FACE_MODES.join(", ")})`);
+  }
+  const frameCount = options.frames ?? spec.frames ?? 32;
+  const batchSize = options.batch ?? 8;
+  if (!Number.isInteger(frameCount) || frameCount < 1) {
+    throw new RangeError(`frames must be a positive integer, got ${frameCount}`);
+  }
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new RangeError(`batch must be a positive integer, got ${batchSize}`);
+  }
+  const copies = await discoverCopies(options.data);
+  const modelSha256 = await sha256File(options.modelPath).catch((error) => {
+    throw new Error(`Cannot read model "${options.modelPath}": ${(error as Error).message}`);
+  });
+  // Opening the parts checks the model against the spec (input shape, output) before any work.
+  const parts = await openEvalParts({
+    spec,
+    modelPath: options.modelPath,
+    faceMode,
+    faceModel: options.faceModel,
+    sidecar: options.sidecar,
+    threads: options.threads,
+    device: options.device,
+    batch: batchSize,
+  });
+  const ffmpeg = options.ffmpeg ?? await openFfmpeg("auto");
+  const trainSet = options.trainSet ?? spec.trainSet ?? "unknown";
+  const runId = evalRunId({
+    spec,
+    modelSha256,
+    faceMode,
+    frames: frameCount,
+    faceModelSha256: parts.faceModelSha256,
+    sidecarSha256: parts.sidecarSha256,
+  });
+  const summary: EvalSummary = {
+    runId,
+    detector: spec.name,
+    trainSet,
+    modelSha256,
+    faceMode,
+    frames: frameCount,
+    copies: [],
+    failures: 0,
+    facesScored: 0,
+    seconds: 0,
+    aborted: false,
+  };
+  const totalVideos = copies.reduce((n, c) => n + c.videos.length, 0);
+  const progress = new Progress({
+    total: totalVideos,
+    label: options.label ?? `eval ${spec.name}`,
+  });
+  // Boxes found on the unaltered copy, by video id then frame index (the `reference` mode).
+  const referenceBoxes = new Map<string, Map<number, FaceBox[]>>();
+  try {
+    for (const copy of copies) {
+      if (options.signal?.aborted) {
+        summary.aborted = true;
+        break;
+      }
+      const unitId = evalUnitId(runId, copy.artifactId);
+      const unit: StoreUnit = { detector: spec.name, opId: copy.op.id, unitId };
+      const needReference = faceMode === "reference" && copy.op.id === "unaltered";
+      if (!options.force && await hasUnit(options.store, unit)) {
+        if (needReference) {
+          collectReferenceBoxes(options.store, unit, referenceBoxes);
+        }
+        summary.copies.push({
+          opId: copy.op.id,
+          opCategory: copy.op.category,
+          artifactId: copy.artifactId,
+          unitId,
+          skipped: true,
+          videos: copy.videos.length,
+          rows: 0,
+          statuses: {},
+          failedVideos: 0,
+          auc: null,
+        });
+        options.onCopy?.(summary.copies.at(-1)!);
+        progress.tick(copy.videos.length, `${copy.op.id} (already stored)`);
+        continue;
+      }
+      const base = baseRow(copy, {
+        runId,
+        spec,
+        trainSet,
+        modelSha256,
+        faceMode,
+      });
+      const context: VideoContext = {
+        copy,
+        base,
+        parts,
+        ffmpeg,
+        frameCount,
+        faceMode,
+        referenceBoxes,
+      };
+      const rows: ScoreRow[] = [];
+      const queue: PendingFace[] = [];
+      const flush = async (all: boolean) => {
+        while (queue.length >= batchSize || (all && queue.length > 0)) {
+          const batch = queue.splice(0, batchSize);
+          const scores = await parts.score(batch.map((f) => f.tensor));
+          batch.forEach((face, i) => setScore(face.row, scores[i]));
+          summary.facesScored += batch.length;
+        }
+      };
+      const prepared = prefetchMap(copy.videos, (video) => prepareVideo(video, context), {
+        depth: options.prefetch ?? 2,
+      });
+      for await (const video of prepared) {
+        rows.push(...video.rows);
+        queue.push(...video.faces);
+        if (needReference) referenceBoxes.set(video.video.id, video.boxes);
+        await flush(false);
+        progress.tick(1, `${copy.op.id} ${video.video.id}`);
+      }
+      await flush(true);
+      const createdAt = new Date().toISOString();
+      for (const row of rows) row.created_at = createdAt;
+      await appendUnit(options.store, unit, rows);
+      summary.copies.push(copySummary(copy, unitId, rows));
+      options.onCopy?.(summary.copies.at(-1)!);
+    }
+  } finally {
+    progress.done();
+    await parts.close();
+    if (!options.ffmpeg) await ffmpeg.close();
+  }
+  summary.failures = summary.copies.reduce(
+    (n, c) =>
+      n + Object.entries(c.statuses).reduce(
+        (m, [status, count]) => m + (status === "ok" || status === "no_face" ? 0 : count),
+        0,
+      ),
+    0,
+  );
+  summary.seconds = (performance.now() - started) / 1000;
+  return summary;
+}
+
+/** The run-level fields every row of a copy shares. */
+interface RunFields {
+  runId: string;
+  spec: DetectorSpec;
+  trainSet: string;
+  modelSha256: string;
+  faceMode: FaceMode;
+}
+
+function baseRow(copy: EvalCopy, run: RunFields): Omit<
+  ScoreRow,
+  | "video_id"
+  | "label"
+  | "method"
+  | "frame_index"
+  | "face_index"
+  | "box_x"
+  | "box_y"
+  | "box_w"
+  | "box_h"
+  | "score"
+  | "status"
+  | "error"
+> {
+  return {
+    run_id: run.runId,
+    detector: run.spec.name,
+    train_set: run.trainSet,
+    model_sha256: run.modelSha256,
+    op_id: copy.op.id,
+    op_family: copy.op.family,
+    op_category: copy.op.category,
+    severity: copy.op.severity,
+    profile: copy.profile,
+    artifact_id: copy.artifactId,
+    face_mode: run.faceMode,
+    face_rule: run.spec.faceRule,
+    video_rule: run.spec.videoRule,
+    fail_score: run.spec.failScore,
+    created_at: "",
+  };
+}
+
+interface VideoContext {
+  copy: EvalCopy;
+  base: ReturnType<typeof baseRow>;
+  parts: EvalParts;
+  ffmpeg: Ffmpeg;
+  frameCount: number;
+  faceMode: FaceMode;
+  referenceBoxes: Map<string, Map<number, FaceBox[]>>;
+}
+
+function row(
+  context: VideoContext,
+  video: DatasetEntry,
+  fields: Partial<ScoreRow> & Pick<ScoreRow, "frame_index" | "status">,
+): ScoreRow {
+  return {
+    ...context.base,
+    video_id: video.id,
+    label: video.label,
+    method: video.method ?? null,
+    face_index: -1,
+    box_x: null,
+    box_y: null,
+    box_w: null,
+    box_h: null,
+    score: null,
+    error: null,
+    ...fields,
+  };
+}
+
+/**
+ * Decodes, locates and preprocesses one video. Never rejects: failures become rows (a video
+ * that cannot be decoded is one `video_error` row, with the message on stderr).
+ */
+async function prepareVideo(video: DatasetEntry, context: VideoContext): Promise<PreparedVideo> {
+  const prepared: PreparedVideo = { video, rows: [], faces: [], boxes: new Map() };
+  const videoError = (error: unknown) => {
+    const message = errorMessage(error, video.path);
+    logLine(`warning: ${message}`);
+    prepared.rows = [
+      row(context, video, { frame_index: -1, status: "video_error", error: message }),
+    ];
+    prepared.faces = [];
+    return prepared;
+  };
+  let sampled;
+  try {
+    sampled = await sampleFrames(context.ffmpeg, video.path, { count: context.frameCount });
+  } catch (error) {
+    return videoError(error);
+  }
+  for (const warning of sampled.warnings) logLine(`warning: ${warning}`);
+  // A short video repeats indices (numpy's linspace); each frame is scored once.
+  const wanted = [...new Set(evenlySpacedIndices(sampled.info.frameCount, context.frameCount))];
+  const indices = [...new Set(sampled.indices)];
+  const frames: RgbFrame[] = indices.map((index) => ({
+    data: sampled.frames[sampled.indices.indexOf(index)],
+    width: sampled.width,
+    height: sampled.height,
+  }));
+  let located: FaceBox[][];
+  try {
+    located = await locateFaces(context, video, frames, indices);
+  } catch (error) {
+    return videoError(error);
+  }
+  const position = new Map(indices.map((index, k) => [index, k]));
+  for (const frameIndex of wanted) {
+    const k = position.get(frameIndex);
+    if (k === undefined) {
+      prepared.rows.push(row(context, video, {
+        frame_index: frameIndex,
+        status: "decode_error",
+        error: `Cannot decode "${video.path}": frame ${frameIndex} could not be decoded`,
+      }));
+      continue;
+    }
+    const chosen = context.parts.selectFaces(located[k]);
+    prepared.boxes.set(frameIndex, chosen);
+    if (chosen.length === 0) {
+      prepared.rows.push(row(context, video, { frame_index: frameIndex, status: "no_face" }));
+      continue;
+    }
+    for (let i = 0; i < chosen.length; i++) {
+      const box = chosen[i];
+      const faceRow = row(context, video, {
+        frame_index: frameIndex,
+        face_index: i,
+        box_x: box.x,
+        box_y: box.y,
+        box_w: box.w,
+        box_h: box.h,
+        status: "pending",
+      });
+      try {
+        const tensor = await context.parts.preprocess(frames[k], box);
+        prepared.rows.push(faceRow);
+        prepared.faces.push({ row: faceRow, tensor });
+      } catch (error) {
+        const message = errorMessage(error, video.path);
+        logLine(`warning: frame ${frameIndex} face ${i} of ${message}`);
+        prepared.rows.push({ ...faceRow, status: "preprocess_error", error: message });
+      }
+    }
+  }
+  return prepared;
+}
+
+/** Boxes per frame in the copy's pixels, per the face mode (not yet selected). */
+async function locateFaces(
+  context: VideoContext,
+  video: DatasetEntry,
+  frames: RgbFrame[],
+  indices: number[],
+): Promise<FaceBox[][]> {
+  let boxes: FaceBox[][];
+  if (context.faceMode === "reference" && context.copy.op.id !== "unaltered") {
+    const reference = context.referenceBoxes.get(video.id);
+    boxes = indices.map((index, k) =>
+      (reference?.get(index) ?? []).map((b) => toCopy(b, context.copy.geometry, frames[k]))
+    );
+  } else {
+    boxes = await context.parts.locator.locate(video.id, frames, indices);
+  }
+  return boxes.map((list, k) =>
+    list
+      .map((b) => clipBox(b, frames[k].width, frames[k].height))
+      .filter((b): b is FaceBox => b !== null)
+  );
+}
+
+/** Maps a source-pixel box into the copy's frame (whose size is the source's x scale). */
+function toCopy(box: FaceBox, geometry: CopyGeometry, frame: RgbFrame): FaceBox {
+  const s = geometry.scale;
+  return mapBox(box, geometry, frame.width / s, frame.height / s);
+}
+
+/** Clips a box to the frame; null when nothing of it is inside. */
+function clipBox(box: FaceBox, width: number, height: number): FaceBox | null {
+  const x1 = Math.max(0, box.x);
+  const y1 = Math.max(0, box.y);
+  const x2 = Math.min(width, box.x + box.w);
+  const y2 = Math.min(height, box.y + box.h);
+  if (!(x2 > x1 && y2 > y1)) return null;
+  return { ...box, x: x1, y: y1, w: x2 - x1, h: y2 - y1 };
+}
+
+/**
+ * Fills the reference boxes from the unaltered copy's stored part (resume). The stored boxes are
+ * the faces the detector scored; selecting after mapping gives the same faces (flips and scaling
+ * keep the area order), so they serve the other copies as well as all located boxes would.
+ */
+function collectReferenceBoxes(
+  storeDir: string,
+  unit: StoreUnit,
+  into: Map<string, Map<number, FaceBox[]>>,
+): void {
+  const frame = pl.readParquet(unitPath(storeDir, unit));
+  const ids = frame.getColumn("video_id").toArray() as string[];
+  const frames = frame.getColumn("frame_index").toArray() as number[];
+  const faces = frame.getColumn("face_index").toArray() as number[];
+  const [xs, ys, ws, hs] = ["box_x", "box_y", "box_w", "box_h"].map((c) =>
+    frame.getColumn(c).toArray() as (number | null)[]
+  );
+  for (let i = 0; i < ids.length; i++) {
+    const byFrame = into.get(ids[i]) ?? new Map<number, FaceBox[]>();
+    into.set(ids[i], byFrame);
+    const boxes = byFrame.get(frames[i]) ?? [];
+    byFrame.set(frames[i], boxes);
+    if (faces[i] < 0 || xs[i] === null) continue;
+    boxes[faces[i]] = { x: xs[i]!, y: ys[i]!, w: ws[i]!, h: hs[i]!, score: 1 };
+  }
+}
+
+function setScore(target: ScoreRow, score: number): void {
+  if (score >= 0 && score <= 1) {
+    target.score = score;
+    target.status = "ok";
+  } else if (Number.isFinite(score)) {
+    // A "probability" output outside [0, 1] means a spec that does not fit the model.
+    target.status = "bad_score";
+    target.error = `detector output ${score} is not a probability in [0, 1] for video ` +
+      `"${target.video_id}" frame ${target.frame_index} face ${target.face_index}`;
+  } else {
+    target.status = "nan_score";
+    target.error = `detector output is ${score} for video "${target.video_id}" frame ` +
+      `${target.frame_index} face ${target.face_index}`;
+  }
+}
+
+function copySummary(copy: EvalCopy, unitId: string, rows: ScoreRow[]): CopySummary {
+  const statuses: Record<string, number> = {};
+  const failed = new Set<string>();
+  for (const r of rows) {
+    statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+    if (r.status !== "ok" && r.status !== "no_face") failed.add(r.video_id);
+  }
+  return {
+    opId: copy.op.id,
+    opCategory: copy.op.category,
+    artifactId: copy.artifactId,
+    unitId,
+    skipped: false,
+    videos: copy.videos.length,
+    rows: rows.length,
+    statuses,
+    failedVideos: failed.size,
+    auc: aucOf(videoScores(rows)),
+  };
+}
+
+function errorMessage(error: unknown, path: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.includes(path) ? message : `"${path}": ${message}`;
+}

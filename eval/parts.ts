@@ -1,0 +1,121 @@
+/**
+ * The parts an eval run plugs together, opened once per run: the detector session, the face
+ * locator of the chosen face mode, preprocessing into the detector's input and the multi-face
+ * selection. Internal to `eval/` (not re-exported from mod.ts).
+ * @module
+ */
+import { fileURLToPath } from "node:url";
+import { type DetectorSession, openDetector } from "../detectors/session.ts";
+import type { DetectorSpec } from "../detectors/spec.ts";
+import { itemLength, preprocessFace } from "../detectors/preprocess.ts";
+import type { FaceBox } from "../faces/box.ts";
+import type { RgbFrame } from "../faces/frame.ts";
+import { type FaceLocator, type FaceMode, fullFrameLocator } from "../faces/locator.ts";
+import { selectFaces } from "../faces/select.ts";
+import { openUltraFace } from "../faces/ultraface.ts";
+import { rocAuc } from "../metrics/roc_auc.ts";
+import { sha256File } from "../util/hash.ts";
+import type { VideoScore } from "./video_scores.ts";
+
+export type { FaceMode };
+
+/** The face modes, in --help order. */
+export const FACE_MODES: readonly FaceMode[] = ["ultraface", "sidecar", "full", "reference"];
+
+/**
+ * The UltraFace model used when no `--face-model` is given: the 320x240 model from the shared
+ * fixtures beside the repository.
+ */
+export const DEFAULT_FACE_MODEL: string = fileURLToPath(
+  new URL("../../shared/fixtures/ultraface/version-RFB-320.onnx", import.meta.url),
+);
+
+/** Options for {@link openEvalParts}. */
+export interface OpenEvalPartsOptions {
+  spec: DetectorSpec;
+  modelPath: string;
+  faceMode: FaceMode;
+  faceModel?: string;
+  sidecar?: string;
+  threads?: number;
+  device?: "cpu" | "cuda";
+  /** Batch size: the detector's input buffer is allocated once for it. */
+  batch: number;
+}
+
+/** The opened parts of one run. */
+export interface EvalParts {
+  /** SHA-256 of the face model when the mode runs one. */
+  faceModelSha256?: string;
+  /** SHA-256 of the sidecar file in `sidecar` mode. */
+  sidecarSha256?: string;
+  /**
+   * The locator of the mode: UltraFace for `ultraface` and `reference` (which runs it on the
+   * unaltered copy), the whole frame for `full`, the sidecar's boxes for `sidecar`.
+   */
+  locator: FaceLocator;
+  /** The faces the detector scores, largest first (the spec's `faces` rule). */
+  selectFaces(boxes: FaceBox[]): FaceBox[];
+  /** One preprocessed input item for the face `box` of `frame`. */
+  preprocess(frame: RgbFrame, box: FaceBox): Promise<Float32Array>;
+  /** Fake probabilities for up to `batch` items (NaN where the model gave a non-finite value). */
+  score(items: Float32Array[]): Promise<number[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the detector (checking its input against the spec before any work), and the face
+ * locator the mode needs. Throws naming the file when one cannot be opened.
+ */
+export async function openEvalParts(options: OpenEvalPartsOptions): Promise<EvalParts> {
+  const { spec, faceMode } = options;
+  if (faceMode === "sidecar") {
+    // faces/sidecar.ts (the sidecar locator) has not landed in this tree yet.
+    throw new Error(
+      `Face mode "sidecar" is not available yet; use --faces ultraface, full or reference`,
+    );
+  }
+  const detector: DetectorSession = await openDetector(spec, {
+    modelPath: options.modelPath,
+    threads: options.threads,
+    device: options.device,
+  });
+  const itemSize = itemLength(spec.input);
+  const buffer = new Float32Array(itemSize * options.batch);
+  let locator: FaceLocator = fullFrameLocator();
+  let faceModelSha256: string | undefined;
+  try {
+    if (faceMode === "ultraface" || faceMode === "reference") {
+      const faceModel = options.faceModel ?? DEFAULT_FACE_MODEL;
+      locator = await openUltraFace(faceModel, { threads: options.threads });
+      faceModelSha256 = await sha256File(faceModel);
+    }
+  } catch (error) {
+    await detector.release();
+    throw error;
+  }
+  return {
+    faceModelSha256,
+    locator,
+    selectFaces: (boxes) => selectFaces(boxes, spec.faces),
+    // The full crop rule ignores the box; passing it keeps one call for all rules.
+    preprocess: (frame, box) => preprocessFace(frame, box, spec),
+    score: async (items) => {
+      items.forEach((item, i) => buffer.set(item, i * itemSize));
+      const batch = buffer.subarray(0, items.length * itemSize);
+      return Array.from(await detector.score(batch, items.length));
+    },
+    close: async () => {
+      await detector.release();
+      await locator.release();
+    },
+  };
+}
+
+/** Video-level ROC AUC of scored videos; null when either class has no scored video. */
+export function aucOf(scores: readonly VideoScore[]): number | null {
+  const scored = scores.filter((s) => s.score !== null);
+  const labels = scored.map((s) => s.label);
+  if (!labels.includes(0) || !labels.includes(1)) return null;
+  return rocAuc(labels, scored.map((s) => s.score!));
+}

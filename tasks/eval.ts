@@ -1,0 +1,141 @@
+/**
+ * `deno task eval`: score every sampled frame and face of every copy of a test set with an ONNX
+ * detector and store the per-face scores. Progress on stderr; the summary (clean and
+ * per-operation video-level AUC, row counts, failures) on stdout, or as JSON with `--json`.
+ *
+ * Exit status: 0 when the run completed, even if some videos failed (failures are rows in the
+ * store, counted in the summary); 1 when the run itself failed (model does not fit the spec, no
+ * copy found, store not writable); 2 for a usage error.
+ * @module
+ */
+import { loadDetectorSpec } from "../detectors/spec.ts";
+import { type EvalSummary, evaluate, FACE_MODES, type FaceMode } from "../eval/evaluate.ts";
+import { type CommandSpec, integerFlag, requireString, runTask, UsageError } from "../util/cli.ts";
+import { formatSeconds } from "../util/progress.ts";
+
+const SPEC: CommandSpec = {
+  name: "eval",
+  summary:
+    "Score every sampled frame and face of every copy (a distort output folder or a dataset .csv) " +
+    "with an ONNX detector and write per-face scores to a Parquet results store. A rerun resumes: " +
+    "copies already in the store are skipped unless --force.",
+  flags: {
+    detector: {
+      type: "string",
+      description: "Detector preset (xception, capsule, sbi, mesonet, ...) or a spec .json file.",
+      valueName: "<preset|spec.json>",
+    },
+    model: {
+      type: "string",
+      description: "ONNX model file (default: the spec's modelPath).",
+      valueName: "<model.onnx>",
+    },
+    "train-set": {
+      type: "string",
+      description: "What the model was trained on, stored as train_set (default: the spec's).",
+      valueName: "<label>",
+    },
+    data: {
+      type: "string",
+      description: "A distort output folder (copies with manifest.json) or a dataset .csv.",
+      valueName: "<dir|dataset.csv>",
+    },
+    store: { type: "string", description: "Results store folder.", valueName: "<dir>" },
+    faces: {
+      type: "string",
+      description: `Face mode: ${FACE_MODES.join(", ")}.`,
+      default: "ultraface",
+      valueName: "<mode>",
+    },
+    "face-model": {
+      type: "string",
+      description: "UltraFace ONNX model for the ultraface/reference modes.",
+      valueName: "<model.onnx>",
+    },
+    sidecar: {
+      type: "string",
+      description: "Face boxes file (schema dfrobust.faces/1) for --faces sidecar.",
+      valueName: "<faces.json>",
+    },
+    frames: {
+      type: "string",
+      description: "Evenly spaced frames sampled per video (default: the spec's, else 32).",
+      valueName: "<n>",
+    },
+    batch: { type: "string", description: "Faces per inference batch.", default: "8" },
+    threads: { type: "string", description: "onnxruntime intra-op threads.", valueName: "<n>" },
+    device: { type: "string", description: "cpu or cuda.", default: "cpu", valueName: "<dev>" },
+    force: { type: "boolean", description: "Re-score copies already in the store." },
+    json: { type: "boolean", description: "Print the summary as JSON on stdout." },
+  },
+  epilog: "Exit status: 0 when the run completed (failed videos are recorded as rows and counted " +
+    "in the summary), 1 when the run failed, 2 for a usage error.",
+};
+
+if (import.meta.main) {
+  await runTask(SPEC, async (parsed) => {
+    const spec = await loadDetectorSpec(requireString(parsed, "detector"));
+    const modelPath = (parsed.values.model as string | undefined) ?? spec.modelPath;
+    if (!modelPath) throw new UsageError(`--model is required (the spec has no modelPath)`);
+    const faces = parsed.values.faces as string;
+    if (!FACE_MODES.includes(faces as FaceMode)) {
+      throw new UsageError(`--faces must be one of ${FACE_MODES.join(", ")}, got "${faces}"`);
+    }
+    const device = parsed.values.device as string;
+    if (device !== "cpu" && device !== "cuda") {
+      throw new UsageError(`--device must be cpu or cuda, got "${device}"`);
+    }
+    const summary = await evaluate({
+      spec,
+      modelPath,
+      data: requireString(parsed, "data"),
+      store: requireString(parsed, "store"),
+      trainSet: parsed.values["train-set"] as string | undefined,
+      faces: faces as FaceMode,
+      faceModel: parsed.values["face-model"] as string | undefined,
+      sidecar: parsed.values.sidecar as string | undefined,
+      frames: parsed.values.frames === undefined ? undefined : integerFlag(parsed, "frames", 32),
+      batch: integerFlag(parsed, "batch", 8),
+      threads: parsed.values.threads === undefined ? undefined : integerFlag(parsed, "threads", 1),
+      device: device as "cpu" | "cuda",
+      force: parsed.values.force === true,
+    });
+    console.log(parsed.values.json ? JSON.stringify(summary, null, 2) : summaryTable(summary));
+  });
+}
+
+/** The human summary: one line per copy, clean AUC first, then failures. */
+function summaryTable(summary: EvalSummary): string {
+  const auc = (v: number | null) => (v === null ? "-" : v.toFixed(4));
+  const header = ["op", "category", "videos", "rows", "ok", "no_face", "failed", "AUC"];
+  const lines = summary.copies.map((c) => {
+    const failed = Object.entries(c.statuses)
+      .filter(([s]) => s !== "ok" && s !== "no_face")
+      .reduce((n, [, k]) => n + k, 0);
+    return c.skipped ? [c.opId, c.opCategory, String(c.videos), "stored", "", "", "", "-"] : [
+      c.opId,
+      c.opCategory,
+      String(c.videos),
+      String(c.rows),
+      String(c.statuses.ok ?? 0),
+      String(c.statuses.no_face ?? 0),
+      String(failed),
+      auc(c.auc),
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const format = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  const clean = summary.copies.find((c) => c.opId === "unaltered");
+  return [
+    `detector ${summary.detector} (train set ${summary.trainSet}), run ${summary.runId}, ` +
+    `faces ${summary.faceMode}, ${summary.frames} frames/video`,
+    `clean AUC: ${clean ? auc(clean.auc) : "-"}`,
+    "",
+    format(header),
+    ...lines.map(format),
+    "",
+    `${summary.facesScored} faces scored in ${formatSeconds(summary.seconds)}; ` +
+    `${summary.failures} failure rows (see the store's status/error columns)` +
+    (summary.copies.some((c) => c.skipped) ? "; copies marked stored were skipped (resume)" : ""),
+  ].join("\n");
+}
