@@ -1,0 +1,46 @@
+/**
+ * The `reference` face mode: every copy is scored on the faces found in the unaltered copy's same
+ * frame, mapped through the copy's geometry — so a processing operation cannot change which faces
+ * are scored, only how they look. Record the unaltered copy's boxes while scoring it, then locate
+ * the other copies from the recording.
+ * @module
+ */
+import type { Geometry } from "./geometry.ts";
+import type { FaceLocator } from "./locator.ts";
+import { emptySidecar, type FaceSidecar, sidecarLocator } from "./sidecar.ts";
+
+/**
+ * Wraps `inner` (the locator used on the unaltered copy, e.g. UltraFace) so that every box it
+ * returns is also written into `recording` (a sidecar in the unaltered copy's pixels, with the
+ * score as fifth number). Returns the boxes unchanged.
+ */
+export function recordingLocator(inner: FaceLocator, recording: FaceSidecar): FaceLocator {
+  return {
+    mode: inner.mode,
+    async locate(videoId, frames, indices) {
+      const boxes = await inner.locate(videoId, frames, indices);
+      const video = recording.videos[videoId] ?? (recording.videos[videoId] = {});
+      boxes.forEach((list, i) => {
+        if (list.length > 0) {
+          video[String(indices[i])] = list.map((b) => [b.x, b.y, b.w, b.h, b.score]);
+        }
+      });
+      return boxes;
+    },
+    release: () => inner.release(),
+  };
+}
+
+/** A new, empty recording for {@link recordingLocator}. */
+export function newRecording(): FaceSidecar {
+  return emptySidecar();
+}
+
+/**
+ * A locator (mode `reference`) that returns the boxes recorded on the unaltered copy for the same
+ * video and frame index, mapped through `geometry` and clipped to the frame. `locate` rejects with
+ * a `SidecarError` for a video the unaltered copy did not record.
+ */
+export function referenceLocator(recording: FaceSidecar, geometry: Geometry): FaceLocator {
+  return sidecarLocator(recording, { geometry, source: "unaltered copy", mode: "reference" });
+}

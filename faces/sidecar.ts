@@ -1,0 +1,152 @@
+/**
+ * Face sidecars: face boxes given with a dataset instead of detected, one JSON file
+ * `{"schema": "dfrobust.faces/1", "videos": {"<video id>": {"<frame index>": [[x, y, w, h], ...]}}}`
+ * in the source video's pixels (an optional fifth number is the box's score). A frame missing
+ * from a video's map has no face. In a distorted copy the boxes are mapped through the copy's
+ * geometry.
+ * @module
+ */
+import { atomicWriteJson } from "../util/atomic.ts";
+import type { FaceBox } from "./box.ts";
+import { type Geometry, IDENTITY, mapBox } from "./geometry.ts";
+import type { FaceLocator } from "./locator.ts";
+
+/** The sidecar schema id. */
+export const SIDECAR_SCHEMA = "dfrobust.faces/1";
+
+/** A parsed sidecar: per video id, per frame index (as a string), boxes `[x, y, w, h(, score)]`. */
+export interface FaceSidecar {
+  schema: typeof SIDECAR_SCHEMA;
+  videos: Record<string, Record<string, number[][]>>;
+}
+
+/** Thrown for an unreadable or malformed sidecar, or a video it does not cover; names the file. */
+export class SidecarError extends Error {
+  override name = "SidecarError";
+}
+
+/** An empty sidecar, to fill (e.g. with the unaltered copy's boxes). */
+export function emptySidecar(): FaceSidecar {
+  return { schema: SIDECAR_SCHEMA, videos: {} };
+}
+
+/** Reads and validates a sidecar file. Throws {@link SidecarError} naming the file and entry. */
+export async function readSidecar(path: string): Promise<FaceSidecar> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    throw new SidecarError(`Cannot read face sidecar "${path}": ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new SidecarError(`Face sidecar "${path}" is not valid JSON: ${(error as Error).message}`);
+  }
+  return parseSidecar(json, path);
+}
+
+/**
+ * Validates parsed sidecar JSON; `source` names it in errors. Checks the schema, that frame keys
+ * are non-negative integers and that every box is 4 or 5 finite numbers with w, h >= 0.
+ */
+export function parseSidecar(json: unknown, source: string): FaceSidecar {
+  const fail = (message: string): never => {
+    throw new SidecarError(`Face sidecar "${source}": ${message}`);
+  };
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    v !== null && typeof v === "object" && !Array.isArray(v);
+  if (!isObject(json)) return fail("must be a JSON object");
+  if (json.schema !== SIDECAR_SCHEMA) {
+    fail(`"schema" must be "${SIDECAR_SCHEMA}", got ${JSON.stringify(json.schema)}`);
+  }
+  if (!isObject(json.videos)) return fail(`"videos" must be an object`);
+  const videos: FaceSidecar["videos"] = {};
+  for (const [id, frames] of Object.entries(json.videos)) {
+    if (!isObject(frames)) return fail(`video "${id}" must map frame indices to box lists`);
+    const out: Record<string, number[][]> = {};
+    for (const [frame, boxes] of Object.entries(frames)) {
+      if (!/^\d+$/.test(frame)) fail(`video "${id}": frame key "${frame}" is not a frame index`);
+      if (!Array.isArray(boxes)) return fail(`video "${id}" frame ${frame}: boxes must be a list`);
+      out[frame] = boxes.map((box, i) => {
+        const ok = Array.isArray(box) && (box.length === 4 || box.length === 5) &&
+          box.every((v) => typeof v === "number" && Number.isFinite(v)) && box[2] >= 0 &&
+          box[3] >= 0;
+        if (!ok) {
+          fail(
+            `video "${id}" frame ${frame} box ${i}: want [x, y, w, h] with w, h >= 0, got ${
+              JSON.stringify(box)
+            }`,
+          );
+        }
+        return box as number[];
+      });
+    }
+    videos[id] = out;
+  }
+  return { schema: SIDECAR_SCHEMA, videos };
+}
+
+/** Writes `sidecar` to `path` atomically (pretty JSON). */
+export async function writeSidecar(path: string, sidecar: FaceSidecar): Promise<void> {
+  await atomicWriteJson(path, sidecar);
+}
+
+/** Options for {@link sidecarLocator}. */
+export interface SidecarLocatorOptions {
+  /** Geometry of the copy being evaluated relative to the source; default identity. */
+  geometry?: Geometry;
+  /** Name used in errors (the sidecar's path). Default `"sidecar"`. */
+  source?: string;
+  /** Mode reported by the locator; `reference` for the unaltered copy's boxes. Default `sidecar`. */
+  mode?: "sidecar" | "reference";
+}
+
+/**
+ * A {@link FaceLocator} that looks boxes up in `sidecar` by video id and frame index, maps them
+ * into the copy's pixels (source size = frame size / geometry scale) and clips them to the frame.
+ * `locate` throws {@link SidecarError} for a video the sidecar does not list.
+ */
+export function sidecarLocator(
+  sidecar: FaceSidecar,
+  options: SidecarLocatorOptions = {},
+): FaceLocator {
+  const geometry = options.geometry ?? IDENTITY;
+  const source = options.source ?? "sidecar";
+  const mode = options.mode ?? "sidecar";
+  return {
+    mode,
+    locate(videoId, frames, indices) {
+      const video = Object.hasOwn(sidecar.videos, videoId) ? sidecar.videos[videoId] : undefined;
+      if (!video) {
+        const hint = mode === "reference" ? " (score the unaltered copy of this video first)" : "";
+        return Promise.reject(
+          new SidecarError(`Face ${mode} "${source}" has no boxes for video "${videoId}"${hint}`),
+        );
+      }
+      return Promise.resolve(frames.map((frame, i) => {
+        const raw = video[String(indices[i])] ?? [];
+        const srcW = frame.width / geometry.scale;
+        const srcH = frame.height / geometry.scale;
+        const boxes: FaceBox[] = [];
+        for (const [x, y, w, h, score] of raw) {
+          const m = mapBox({ x, y, w, h, score: score ?? 1 }, geometry, srcW, srcH);
+          const clipped = clip(m, frame.width, frame.height);
+          if (clipped) boxes.push(clipped);
+        }
+        return boxes;
+      }));
+    },
+    release: () => Promise.resolve(),
+  };
+}
+
+function clip(box: FaceBox, width: number, height: number): FaceBox | null {
+  const x1 = Math.max(0, box.x);
+  const y1 = Math.max(0, box.y);
+  const x2 = Math.min(width, box.x + box.w);
+  const y2 = Math.min(height, box.y + box.h);
+  if (!(x2 > x1 && y2 > y1)) return null;
+  return { x: x1, y: y1, w: x2 - x1, h: y2 - y1, score: box.score };
+}

@@ -1,0 +1,148 @@
+/**
+ * UltraFace (Ultra-Light-Fast-Generic-Face-Detector-1MB, Linzaer): a 1 MB ONNX face detector with
+ * box decoding built in. Frames are resized to the model's input (320x240 or 640x480), RGB,
+ * `(x - 127) / 128`, NCHW; faces are the priors whose class-1 score exceeds a threshold (0.7),
+ * merged with hard NMS (IoU 0.3) — the authors' settings.
+ * @module
+ */
+import * as ort from "onnxruntime-node";
+import sharp from "sharp";
+import type { FaceBox } from "./box.ts";
+import type { RgbFrame } from "./frame.ts";
+import type { FaceLocator } from "./locator.ts";
+import { hardNms } from "./nms.ts";
+
+/** Options for {@link openUltraFace}. */
+export interface UltraFaceOptions {
+  /** Minimum face probability in [0, 1]; default 0.7 (upstream). */
+  threshold?: number;
+  /** Hard-NMS IoU threshold; default 0.3 (upstream). */
+  iouThreshold?: number;
+  /** Keep at most this many faces per frame; default all. */
+  topK?: number;
+  /** onnxruntime intra-op threads; default: the number of logical CPUs. */
+  threads?: number;
+}
+
+/** An open UltraFace model; also a {@link FaceLocator} (`mode: "ultraface"`). */
+export interface UltraFace extends FaceLocator {
+  /** Model input size `[height, width]`. */
+  readonly inputSize: [number, number];
+  /** Faces in one frame, in the frame's pixels (clipped to it), highest score first. */
+  detect(frame: RgbFrame): Promise<FaceBox[]>;
+}
+
+/** Thrown when the face model is missing or is not an UltraFace model; names the file. */
+export class FaceModelError extends Error {
+  override name = "FaceModelError";
+}
+
+/**
+ * Opens an UltraFace ONNX model (`--face-model <path>`). Throws {@link FaceModelError} naming the
+ * file when it is missing, unreadable, or lacks the `scores` [1,N,2] / `boxes` [1,N,4] outputs
+ * and a [1,3,H,W] input.
+ */
+export async function openUltraFace(
+  modelPath: string,
+  options: UltraFaceOptions = {},
+): Promise<UltraFace> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(modelPath);
+  } catch (error) {
+    const reason = error instanceof Deno.errors.NotFound
+      ? "does not exist"
+      : `cannot be read: ${(error as Error).message}`;
+    throw new FaceModelError(
+      `Face model "${modelPath}" ${reason} (give --face-model <version-RFB-320.onnx>)`,
+    );
+  }
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(bytes, {
+      graphOptimizationLevel: "all",
+      intraOpNumThreads: Math.max(
+        1,
+        Math.floor(options.threads ?? navigator.hardwareConcurrency ?? 1),
+      ),
+      // The published export lists its initializers as inputs: onnxruntime warns once per weight.
+      logSeverityLevel: 3,
+    });
+  } catch (error) {
+    throw new FaceModelError(`Cannot load face model "${modelPath}": ${(error as Error).message}`);
+  }
+  const input = session.inputMetadata[0];
+  const shape = input?.isTensor ? input.shape : [];
+  if (
+    shape.length !== 4 || shape[1] !== 3 || typeof shape[2] !== "number" ||
+    typeof shape[3] !== "number" || !session.outputNames.includes("scores") ||
+    !session.outputNames.includes("boxes")
+  ) {
+    await session.release();
+    throw new FaceModelError(
+      `Face model "${modelPath}" is not an UltraFace model (want input [1,3,H,W] and outputs ` +
+        `"scores", "boxes"; got input [${shape.join(",")}], outputs ${
+          session.outputNames.join(", ")
+        })`,
+    );
+  }
+  const inH = shape[2] as number;
+  const inW = shape[3] as number;
+  const inputName = session.inputNames[0];
+  const threshold = options.threshold ?? 0.7;
+  let released = false;
+
+  async function detect(frame: RgbFrame): Promise<FaceBox[]> {
+    const { width, height, data } = frame;
+    // Upstream stretches the frame to the input size (cv2.resize, no letterbox).
+    const pixels = await sharp(data, { raw: { width, height, channels: 3 } })
+      .resize(inW, inH, { fit: "fill", kernel: "linear" })
+      .raw()
+      .toBuffer();
+    const plane = inH * inW;
+    // A fresh buffer per call: prefetching callers may run several detections at once.
+    const tensor = new Float32Array(3 * plane);
+    for (let p = 0, q = 0; p < plane; p++, q += 3) {
+      tensor[p] = (pixels[q] - 127) / 128;
+      tensor[plane + p] = (pixels[q + 1] - 127) / 128;
+      tensor[2 * plane + p] = (pixels[q + 2] - 127) / 128;
+    }
+    const out = await session.run({
+      [inputName]: new ort.Tensor("float32", tensor, [1, 3, inH, inW]),
+    });
+    const scores = out.scores.data as Float32Array;
+    const boxes = out.boxes.data as Float32Array;
+    const candidates: FaceBox[] = [];
+    for (let i = 0, n = scores.length / 2; i < n; i++) {
+      const score = scores[2 * i + 1];
+      if (!(score > threshold)) continue;
+      const x1 = Math.max(0, Math.min(width, boxes[4 * i] * width));
+      const y1 = Math.max(0, Math.min(height, boxes[4 * i + 1] * height));
+      const x2 = Math.max(0, Math.min(width, boxes[4 * i + 2] * width));
+      const y2 = Math.max(0, Math.min(height, boxes[4 * i + 3] * height));
+      if (x2 > x1 && y2 > y1) candidates.push({ x: x1, y: y1, w: x2 - x1, h: y2 - y1, score });
+    }
+    return hardNms(candidates, {
+      iouThreshold: options.iouThreshold ?? 0.3,
+      topK: options.topK,
+      candidateSize: 200,
+    });
+  }
+
+  return {
+    mode: "ultraface",
+    inputSize: [inH, inW],
+    detect,
+    async locate(_videoId, frames) {
+      const result: FaceBox[][] = [];
+      // One at a time: the published models have a fixed batch of 1.
+      for (const frame of frames) result.push(await detect(frame));
+      return result;
+    },
+    async release() {
+      if (released) return;
+      released = true;
+      await session.release();
+    },
+  };
+}
