@@ -20,6 +20,9 @@ export const PROFILES: readonly EncodeProfile[] = ["paper", "lossless"];
 /** CRF the `paper` profile re-encodes filter operations with. */
 export const PAPER_CRF = 23;
 
+/** x264 threads per encoder, fixed so the output bytes do not depend on the machine. */
+export const X264_THREADS = 4;
+
 /** The profile a copy of `op` actually gets when `requested` is asked for. */
 export function effectiveProfile(op: OpInstance, requested: EncodeProfile): EncodeProfile {
   return op.category === "unaltered" ? "source" : requested;
@@ -36,5 +39,18 @@ export function encoderArgs(op: OpInstance, profile: EncodeProfile): string[] {
     : profile === "lossless"
     ? ["-qp", "0"]
     : ["-crf", String(PAPER_CRF)];
-  return ["-c:v", "libx264", ...rate, "-pix_fmt", "yuv420p", "-an", "-sn", "-dn"];
+  // A fixed thread count: x264's bitstream depends on it, and a copy must not depend on the
+  // machine's core count (ffmpeg.wasm's x264 is single-threaded whatever is asked).
+  return [
+    "-c:v",
+    "libx264",
+    ...rate,
+    "-threads",
+    String(X264_THREADS),
+    "-pix_fmt",
+    "yuv420p",
+    "-an",
+    "-sn",
+    "-dn",
+  ];
 }

@@ -1,0 +1,286 @@
+import assert from "node:assert/strict";
+import { artifactId, type SourceFingerprint } from "../artifacts/artifact_id.ts";
+import { safeFileStem } from "../artifacts/file_names.ts";
+import { chunkForBudget, splitGraphArgs } from "../artifacts/split_graph.ts";
+import {
+  ALL_OP_IDS,
+  CATALOG_VERSION,
+  FAMILIES,
+  getOperation,
+  PAPER_OP_IDS,
+  UnknownOperationError,
+} from "../ops/catalog.ts";
+import { ChainError, chainInstance, composeGeometry, parseChainSpec } from "../ops/chain.ts";
+import { encoderArgs } from "../ops/profile.ts";
+import { parseSeverity, selectOperations } from "../ops/select.ts";
+
+Deno.test("the catalog has the paper's 12 operations with the architecture's ids and categories", () => {
+  const expected: Record<string, string> = {
+    unaltered: "unaltered",
+    h264_crf23: "compression",
+    h264_crf40: "compression",
+    lighten: "brightness",
+    darken: "brightness",
+    contrast: "contrast",
+    noise: "noise",
+    hflip: "flip",
+    vflip: "flip",
+    res_half: "resolution",
+    res_quarter: "resolution",
+    grayscale: "filter",
+    vintage: "filter",
+  };
+  assert.deepEqual([...PAPER_OP_IDS], Object.keys(expected));
+  for (const [id, category] of Object.entries(expected)) {
+    const op = getOperation(id);
+    assert.equal(op.category, category, id);
+    assert.equal(op.paper, true, id);
+  }
+});
+
+Deno.test("every parametric family has at least five graded levels and unique ids", async (t) => {
+  assert.equal(new Set(ALL_OP_IDS).size, ALL_OP_IDS.length);
+  for (const family of FAMILIES) {
+    await t.step(`${family.id} is a complete record`, () => {
+      assert.ok(family.description.length > 10 && family.reason.length > 10);
+      if (family.parametric) assert.ok(family.levels.length >= 5, family.id);
+      else assert.equal(family.levels.length, 1);
+      assert.ok(family.levels.some((l) => l.paper), `${family.id} marks its paper level`);
+      family.levels.forEach((l, i) => assert.equal(l.severity, i + 1));
+    });
+  }
+});
+
+Deno.test("ladder ids follow the documented pattern and params map to ffmpeg", () => {
+  assert.equal(getOperation("h264_crf51").crf, 51);
+  assert.equal(getOperation("h264_crf40").filter, null);
+  assert.equal(getOperation("noise_s5").filter, "noise=alls=5:allf=t:all_seed=20230417");
+  assert.equal(getOperation("lighten").filter, "curves=m='0/0 0.4/0.5 1/1'");
+  assert.equal(getOperation("darken").filter, "curves=m='0/0 0.5/0.4 1/1'");
+  assert.equal(getOperation("contrast").filter, "eq=contrast=1.5");
+  assert.equal(getOperation("grayscale").filter, "hue=s=0");
+  assert.equal(getOperation("vintage").filter, "curves=preset=vintage");
+  assert.equal(getOperation("hflip").severity, null);
+  assert.equal(getOperation("noise").severity, 2);
+  assert.equal(CATALOG_VERSION, "1");
+});
+
+Deno.test("resolution operations round output sizes down to even numbers", async (t) => {
+  const cases: [string, number, number, number, number][] = [
+    ["res_half", 640, 360, 320, 180],
+    ["res_quarter", 640, 360, 160, 90],
+    ["res_quarter", 96, 64, 24, 16],
+    ["res_third", 640, 360, 212, 120],
+    ["res_eighth", 100, 60, 12, 6],
+    ["res_half", 66, 50, 32, 24],
+    ["hflip", 65, 49, 65, 49],
+  ];
+  for (const [id, w, h, ew, eh] of cases) {
+    await t.step(`${id} maps ${w}x${h} to ${ew}x${eh}`, () => {
+      assert.deepEqual(getOperation(id).expectedSize(w, h), { width: ew, height: eh });
+    });
+  }
+  assert.deepEqual(getOperation("res_half").geometry, { hflip: false, vflip: false, scale: 0.5 });
+});
+
+Deno.test("getOperation() rejects an unknown id with a message listing the valid ones", () => {
+  assert.throws(() => getOperation("blur"), (error: Error) => {
+    assert.ok(error instanceof UnknownOperationError);
+    assert.match(error.message, /Unknown operation "blur"/);
+    assert.match(error.message, /h264_crf40/);
+    assert.match(error.message, /noise_s5/);
+    return true;
+  });
+});
+
+Deno.test("chains compose filters in order, end in their compression and compose geometry", () => {
+  const chain = chainInstance({
+    name: "social",
+    ops: ["res_half", "vintage", "hflip", "h264_crf40"],
+  });
+  assert.equal(chain.id, "social");
+  assert.equal(chain.category, "chain");
+  assert.equal(chain.crf, 40);
+  assert.equal(
+    chain.filter,
+    `${getOperation("res_half").filter},curves=preset=vintage,hflip`,
+  );
+  assert.deepEqual(chain.geometry, { hflip: true, vflip: false, scale: 0.5 });
+  assert.deepEqual(chain.expectedSize(640, 360), { width: 320, height: 180 });
+  const twice = chainInstance({ name: "tiny", ops: ["res_half", "res_half", "hflip", "hflip"] });
+  assert.deepEqual(twice.geometry, { hflip: false, vflip: false, scale: 0.25 });
+  assert.deepEqual(twice.expectedSize(100, 60), { width: 24, height: 14 });
+  assert.deepEqual(
+    composeGeometry({ hflip: true, vflip: true, scale: 0.5 }, {
+      hflip: true,
+      vflip: false,
+      scale: 0.5,
+    }),
+    { hflip: false, vflip: true, scale: 0.25 },
+  );
+});
+
+Deno.test("chainInstance() refuses bad chains with a message saying what to fix", async (t) => {
+  const cases: [string, { name: string; ops: string[] }, RegExp][] = [
+    [
+      "a compression step in the middle",
+      { name: "x", ops: ["h264_crf40", "hflip"] },
+      /must be last/,
+    ],
+    ["a name taken by the catalog", { name: "hflip", ops: ["vflip"] }, /taken/],
+    ["a name with spaces", { name: "my chain", ops: ["vflip"] }, /lowercase/],
+    ["an empty chain", { name: "empty", ops: [] }, /no operations/],
+    ["unaltered as a step", { name: "u", ops: ["unaltered"] }, /cannot be a step/],
+  ];
+  for (const [what, spec, message] of cases) {
+    await t.step(`it refuses ${what}`, () => {
+      assert.throws(
+        () => chainInstance(spec),
+        (e: Error) => e instanceof ChainError && message.test(e.message),
+      );
+    });
+  }
+  assert.throws(() => chainInstance({ name: "z", ops: ["blur"] }), UnknownOperationError);
+});
+
+Deno.test("parseChainSpec() reads inline specs and JSON files", async () => {
+  assert.deepEqual(await parseChainSpec("social=res_half+vintage+h264_crf40"), {
+    name: "social",
+    ops: ["res_half", "vintage", "h264_crf40"],
+  });
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/c.json`, JSON.stringify({ name: "web", ops: ["res_half"] }));
+    assert.deepEqual(await parseChainSpec(`${dir}/c.json`), { name: "web", ops: ["res_half"] });
+    await Deno.writeTextFile(`${dir}/bad.json`, JSON.stringify({ name: 3 }));
+    await assert.rejects(parseChainSpec(`${dir}/bad.json`), /must be \{"name"/);
+    await assert.rejects(parseChainSpec(`${dir}/none.json`), /Cannot read chain spec/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("selectOperations() expands sets, families, severities and chains", async (t) => {
+  await t.step("paper is unaltered plus the 12 paper settings", async () => {
+    assert.deepEqual((await selectOperations("paper")).map((o) => o.id), [...PAPER_OP_IDS]);
+  });
+  await t.step("all is every ladder level", async () => {
+    assert.deepEqual((await selectOperations("all")).map((o) => o.id), [...ALL_OP_IDS]);
+  });
+  await t.step("a family id means its paper levels", async () => {
+    assert.deepEqual((await selectOperations("h264")).map((o) => o.id), [
+      "h264_crf23",
+      "h264_crf40",
+    ]);
+  });
+  await t.step("--severity replaces the levels of the named families", async () => {
+    const ops = await selectOperations("noise,hflip", { severity: [1, 5] });
+    assert.deepEqual(ops.map((o) => o.id), ["noise_s5", "noise_s30", "hflip"]);
+    const all = await selectOperations("darken", { severity: "all" });
+    assert.equal(all.length, 5);
+  });
+  await t.step("chains come last, after catalog order", async () => {
+    const ops = await selectOperations("chain:social=res_half+h264_crf40,vflip,unaltered");
+    assert.deepEqual(ops.map((o) => o.id), ["unaltered", "vflip", "social"]);
+  });
+  await t.step("an unknown id fails naming it and listing valid ids", async () => {
+    await assert.rejects(selectOperations("hflip,sepia"), /Unknown operation "sepia".*vintage/s);
+  });
+  await t.step("a level a family lacks fails", async () => {
+    await assert.rejects(selectOperations("noise", { severity: [9] }), /levels 1\.\.5/);
+  });
+  assert.deepEqual(parseSeverity("1, 3"), [1, 3]);
+  assert.equal(parseSeverity("all"), "all");
+  assert.throws(() => parseSeverity("0"), /--severity/);
+});
+
+Deno.test("encoderArgs() encodes filters at CRF 23 (paper) or QP 0 (lossless), compression at its own CRF", () => {
+  const take = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
+  assert.equal(take(encoderArgs(getOperation("hflip"), "paper"), "-crf"), "23");
+  assert.equal(take(encoderArgs(getOperation("hflip"), "lossless"), "-qp"), "0");
+  assert.equal(take(encoderArgs(getOperation("h264_crf40"), "lossless"), "-crf"), "40");
+  assert.ok(encoderArgs(getOperation("noise"), "paper").includes("-an"));
+  assert.equal(take(encoderArgs(getOperation("noise"), "paper"), "-pix_fmt"), "yuv420p");
+  assert.throws(() => encoderArgs(getOperation("unaltered"), "source"));
+});
+
+Deno.test("splitGraphArgs() decodes once and maps one labelled branch per output", () => {
+  const args = splitGraphArgs("/v/a b.mp4", [
+    { op: getOperation("hflip"), path: "/o/1.tmp" },
+    { op: getOperation("h264_crf40"), path: "/o/2.tmp" },
+  ], "paper");
+  assert.deepEqual(args.slice(0, 4), [
+    "-i",
+    "file:/v/a b.mp4",
+    "-filter_complex",
+    "[0:v]split=2[s0][s1];[s0]hflip[o0];[s1]null[o1]",
+  ]);
+  assert.equal(args.filter((a) => a === "-map").length, 2);
+  assert.equal(args.at(-1), "file:/o/2.tmp");
+  const single = splitGraphArgs(
+    "/v/a.mp4",
+    [{ op: getOperation("vflip"), path: "/o/1.tmp" }],
+    "paper",
+  );
+  assert.equal(single[3], "[0:v]vflip[o0]");
+});
+
+Deno.test("chunkForBudget() keeps every run within the memory budget", () => {
+  const ops = [1, 2, 3, 4, 5];
+  const perOp = 1280 * 720 * 1.5 * 150;
+  assert.deepEqual(chunkForBudget(ops, 1280, 720, { budgetBytes: perOp * 2.5 }), [[1, 2], [3, 4], [
+    5,
+  ]]);
+  assert.deepEqual(chunkForBudget(ops, 64, 64, { budgetBytes: 2 ** 30 }), [ops]);
+  assert.deepEqual(chunkForBudget(ops, 64, 64, { budgetBytes: 2 ** 30, maxPerRun: 1 }).length, 5);
+  assert.deepEqual(chunkForBudget(ops, 8000, 8000, { budgetBytes: 1 }).length, 5);
+});
+
+Deno.test("artifactId() is stable, order-free and changes with any input that decides the bytes", () => {
+  const sources: SourceFingerprint[] = [
+    { id: "b", sha256: "22", label: 1 },
+    { id: "a", sha256: "11", label: 0 },
+  ];
+  const build = {
+    backend: "native" as const,
+    ffmpegVersion: "5.1.9",
+    libx264: "core 164",
+    configuration: "",
+  };
+  const base = {
+    sources,
+    op: getOperation("noise"),
+    profile: "paper" as const,
+    build,
+    catalogVersion: "1",
+  };
+  const id = artifactId(base);
+  assert.match(id, /^[0-9a-f]{16}$/);
+  assert.equal(artifactId({ ...base, sources: [...sources].reverse() }), id);
+  assert.equal(artifactId({ ...base, build: { ...build, configuration: "other" } }), id);
+  for (
+    const changed of [
+      { sources: [{ ...sources[0], sha256: "33" }, sources[1]] },
+      { sources: [{ ...sources[0], label: 0 as const }, sources[1]] },
+      { op: getOperation("noise_s5") },
+      { profile: "lossless" as const },
+      { build: { ...build, libx264: "core 165" } },
+      { build: { ...build, backend: "wasm" as const } },
+      { catalogVersion: "2" },
+    ]
+  ) assert.notEqual(artifactId({ ...base, ...changed }), id, JSON.stringify(changed));
+  const unaltered = { ...base, op: getOperation("unaltered"), profile: "source" as const };
+  assert.equal(artifactId({ ...unaltered, build: null }), artifactId(unaltered));
+});
+
+Deno.test("safeFileStem() keeps plain ids and makes odd ones safe and distinct", async (t) => {
+  assert.equal(safeFileStem("000_003"), "000_003");
+  for (const id of ["a b", "-rf", "../x", "é", "a'b\"c", ".hidden", "a/b"]) {
+    await t.step(`"${id}" becomes a safe name`, () => {
+      const stem = safeFileStem(id);
+      assert.match(stem, /^[A-Za-z0-9_][A-Za-z0-9._-]*$/);
+    });
+  }
+  assert.notEqual(safeFileStem("a b"), safeFileStem("a_b"));
+  assert.notEqual(safeFileStem("é"), safeFileStem("è"));
+});
