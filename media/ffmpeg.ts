@@ -164,8 +164,9 @@ export async function openFfmpeg(choice: BackendChoice = "auto"): Promise<Ffmpeg
   if (choice !== "auto" && choice !== "wasm") {
     throw new Error(`Unknown ffmpeg backend "${choice}": use auto, native or wasm.`);
   }
-  // TEMPORARY until media/ffmpeg_wasm.ts lands (next commit).
-  throw new Error("The ffmpeg.wasm backend is not available yet: install native ffmpeg.");
+  // Loaded on demand: most runs use native ffmpeg and need not load the wasm packages.
+  const { openWasmFfmpeg } = await import("./ffmpeg_wasm.ts");
+  return await openWasmFfmpeg();
 }
 
 /** True when the native `ffmpeg` and `ffprobe` commands run (checked once per process). */
@@ -192,7 +193,7 @@ export function _reasonFromLog(log: string, paths: string[]): string {
   const seen = new Set<string>();
   for (const raw of log.split(/\r?\n/)) {
     let line = raw.replace(/^\[[^\]]*@ 0x[0-9a-f]+\]\s*/i, "").trim();
-    if (line === "" || line === "Aborted()") continue;
+    if (line === "" || line === "Aborted()" || DEBUG_NOISE.test(line)) continue;
     for (const path of paths) {
       for (const prefix of [`file:${path}: `, `${path}: `]) {
         if (line.startsWith(prefix)) line = line.slice(prefix.length);
@@ -204,6 +205,10 @@ export function _reasonFromLog(log: string, paths: string[]): string {
   }
   return [...seen].join("; ");
 }
+
+// Debug-level lines ffmpeg.wasm sometimes logs whatever -loglevel says; never a reason.
+const DEBUG_NOISE =
+  /^(Splitting the commandline|Reading option|Applying option|Parsing a group|Successfully parsed|Finished splitting|Opening an input file|Opening '|Setting default whitelist|FFprobe: Cleanup|Probing |Format .* probed|Statistics:|type:'|AVIndex )/;
 
 /** The last `lines` non-empty lines of a log, without wasm's `Aborted()` noise. */
 export function _tail(log: string, lines = 12): string {
@@ -306,6 +311,12 @@ export function _memfsName(dir: string, index: number, hostPath: string): string
   const dot = name.lastIndexOf(".");
   const ext = dot > 0 ? name.slice(dot).replace(/[^A-Za-z0-9.]/g, "") : "";
   return `${dir}/${index}${ext}`;
+}
+
+/** The `core N rXXXX hash` part of x264's SEI string in an encoded stream. */
+export function _x264FromStream(bytes: Uint8Array): string | undefined {
+  const text = new TextDecoder("latin1").decode(bytes);
+  return /x264 - (core \d+(?: r\d+ [0-9a-f]+)?)/.exec(text)?.[1];
 }
 
 function fractionValue(fraction: string | undefined): number {

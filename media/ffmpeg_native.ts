@@ -12,6 +12,7 @@ import {
   _reasonFromLog,
   _tail,
   _videoInfoFromProbe,
+  _x264FromStream,
   type Ffmpeg,
   type FfmpegBuild,
   FfmpegError,
@@ -130,12 +131,6 @@ async function x264Build(): Promise<string | undefined> {
   );
   if (code !== 0) return undefined;
   return _x264FromStream(stdout);
-}
-
-/** The `core N rXXXX hash` part of x264's SEI string in an encoded stream. */
-export function _x264FromStream(bytes: Uint8Array): string | undefined {
-  const text = new TextDecoder("latin1").decode(bytes);
-  return /x264 - (core \d+(?: r\d+ [0-9a-f]+)?)/.exec(text)?.[1];
 }
 
 interface Spawned {

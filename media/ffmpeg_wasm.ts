@@ -1,0 +1,302 @@
+/**
+ * The ffmpeg.wasm backend: `@ffmpeg/ffmpeg` 0.12 driving `@ffmpeg/core` (ffmpeg 5.1 compiled to
+ * WebAssembly, single thread) in a module worker. No install needed beyond the npm packages, but
+ * 4-7x slower than native ffmpeg and every input is held in memory (wasm heap at most 2 GiB).
+ * Use {@link openFfmpeg} from `media/ffmpeg.ts` rather than this file.
+ *
+ * How the packages are found: `@ffmpeg/ffmpeg`'s `node` export is an empty module that throws,
+ * and Deno resolves npm packages with the `node` condition. The static imports below make Deno
+ * install both packages into `node_modules/` (`nodeModulesDir: auto`, also on a fresh clone);
+ * the real browser build is then imported by file path, and the core is handed over as file URLs.
+ * @module
+ */
+// Side-effect imports: they only make Deno install the packages (the first is the empty stub).
+import "@ffmpeg/ffmpeg";
+import "@ffmpeg/core";
+import { isAbsolute } from "node:path";
+import { atomicWriteFile } from "../util/atomic.ts";
+import {
+  _GLOBAL_ARGS,
+  _jobError,
+  _memfsName,
+  _reasonFromLog,
+  _tail,
+  _videoInfoFromProbe,
+  _x264FromStream,
+  type Ffmpeg,
+  type FfmpegBuild,
+  FfmpegError,
+  type FfmpegJob,
+  type FfmpegResult,
+  type VideoInfo,
+} from "./ffmpeg.ts";
+
+/** The parts of `@ffmpeg/ffmpeg`'s FFmpeg class this backend uses. */
+interface WasmFfmpeg {
+  on(event: "log", callback: (event: { type: string; message: string }) => void): void;
+  load(config: { coreURL: string; wasmURL: string }): Promise<boolean>;
+  exec(args: string[]): Promise<number>;
+  ffprobe(args: string[]): Promise<number>;
+  writeFile(path: string, data: Uint8Array): Promise<boolean>;
+  readFile(path: string): Promise<Uint8Array | string>;
+  deleteFile(path: string): Promise<boolean>;
+  createDir(path: string): Promise<boolean>;
+  deleteDir(path: string): Promise<boolean>;
+  terminate(): void;
+}
+
+const PACKAGES = new URL("../node_modules/@ffmpeg/", import.meta.url);
+const moduleUrl = new URL("ffmpeg/dist/esm/index.js", PACKAGES);
+const coreUrl = new URL("core/dist/esm/ffmpeg-core.js", PACKAGES);
+const wasmUrl = new URL("core/dist/esm/ffmpeg-core.wasm", PACKAGES);
+
+/**
+ * Loads ffmpeg.wasm (about 0.3 s) and returns a backend that runs jobs one at a time on that
+ * instance. Close it to stop the worker, or the process stays alive.
+ * @throws {Error} when the npm packages cannot be found under `node_modules/@ffmpeg/`.
+ */
+export async function openWasmFfmpeg(): Promise<Ffmpeg> {
+  for (const url of [moduleUrl, coreUrl, wasmUrl]) {
+    try {
+      await Deno.stat(url);
+    } catch (cause) {
+      throw new Error(
+        `ffmpeg.wasm is not installed: ${url.pathname} is missing. Run dfrobust through deno.json ` +
+          `(nodeModulesDir "auto" installs @ffmpeg/ffmpeg and @ffmpeg/core) or use native ffmpeg.`,
+        { cause },
+      );
+    }
+  }
+  const log: string[] = [];
+  return new WasmBackend(await loadInstance(log), log);
+}
+
+/** A loaded ffmpeg.wasm instance whose log lines are appended to `log`. */
+async function loadInstance(log: string[]): Promise<WasmFfmpeg> {
+  const { FFmpeg } = await import(moduleUrl.href) as { FFmpeg: new () => WasmFfmpeg };
+  const instance = new FFmpeg();
+  instance.on("log", ({ message }) => log.push(message));
+  await instance.load({ coreURL: coreUrl.href, wasmURL: wasmUrl.href });
+  return instance;
+}
+
+let jobCounter = 0;
+
+class WasmBackend implements Ffmpeg {
+  readonly backend = "wasm" as const;
+  #instance: WasmFfmpeg | undefined;
+  #log: string[];
+  #queue: Promise<unknown> = Promise.resolve();
+  #build: Promise<FfmpegBuild> | undefined;
+
+  constructor(instance: WasmFfmpeg, log: string[]) {
+    this.#instance = instance;
+    this.#log = log;
+  }
+
+  build(): Promise<FfmpegBuild> {
+    this.#build ??= this.#serial(() => this.#readBuild());
+    return this.#build;
+  }
+
+  run(job: FfmpegJob): Promise<FfmpegResult> {
+    return this.#serial(() => this.#run(job));
+  }
+
+  probe(path: string): Promise<VideoInfo> {
+    return this.#serial(() => this.#probe(path));
+  }
+
+  close(): Promise<void> {
+    this.#instance?.terminate();
+    this.#instance = undefined;
+    return Promise.resolve();
+  }
+
+  /** One job at a time: the instance has one file system and one log. */
+  #serial<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(task, task);
+    this.#queue = next.catch(() => {});
+    return next;
+  }
+
+  #ffmpeg(): WasmFfmpeg {
+    if (!this.#instance) throw new Error("This ffmpeg.wasm backend was closed.");
+    return this.#instance;
+  }
+
+  async #run(job: FfmpegJob): Promise<FfmpegResult> {
+    const ffmpeg = this.#ffmpeg();
+    const dir = `/job${++jobCounter}`;
+    const written: string[] = [];
+    await ffmpeg.createDir(dir);
+    try {
+      const mapping = new Map<string, string>();
+      for (const [k, input] of job.inputs.entries()) {
+        const memPath = _memfsName(dir, k, input);
+        await ffmpeg.writeFile(memPath, await readInput(input, job));
+        written.push(memPath);
+        mapping.set(input, memPath);
+      }
+      const outputs = job.outputs.map((output, k) => {
+        if (!isAbsolute(output)) {
+          throw new Error(`ffmpeg job paths must be absolute, got "${output}"`);
+        }
+        const memPath = _memfsName(dir, job.inputs.length + k, output);
+        mapping.set(output, memPath);
+        return memPath;
+      });
+      if (job.stdin) {
+        // writeFile detaches (transfers) the array it is given: hand over a copy.
+        await ffmpeg.writeFile(`${dir}/stdin`, job.stdin.slice());
+        written.push(`${dir}/stdin`);
+      }
+      const stdoutPath = `${dir}/stdout`;
+      const args = job.args.map((arg) => {
+        const bare = arg.startsWith("file:") ? arg.slice(5) : arg;
+        if (mapping.has(bare)) return mapping.get(bare)!;
+        if (arg === "pipe:0" && job.stdin) return `${dir}/stdin`;
+        if ((arg === "pipe:1" || arg === "pipe:") && job.captureStdout) return stdoutPath;
+        return arg;
+      });
+      const argv = ["ffmpeg", ..._GLOBAL_ARGS, ...args];
+      this.#log.length = 0;
+      const code = await ffmpeg.exec(argv.slice(1));
+      const stderr = this.#log.filter((line) => line !== "Aborted()").join("\n");
+      const produced = [...outputs, ...(job.captureStdout ? [stdoutPath] : [])];
+      written.push(...produced);
+      if (code !== 0) throw _jobError(job, code, stderr);
+      for (const [k, output] of job.outputs.entries()) {
+        const data = await readMem(ffmpeg, outputs[k]);
+        if (!data) throw _jobError(job, code, `${stderr}\nffmpeg.wasm wrote no output file`);
+        await atomicWriteFile(output, data);
+      }
+      const stdout = job.captureStdout
+        ? await readMem(ffmpeg, stdoutPath) ?? new Uint8Array()
+        : new Uint8Array();
+      return { stdout, stderr, argv };
+    } finally {
+      await cleanUp(ffmpeg, dir, written);
+    }
+  }
+
+  async #probe(path: string): Promise<VideoInfo> {
+    const ffmpeg = this.#ffmpeg();
+    const data = await Deno.readFile(path).catch((cause) => {
+      throw new FfmpegError(
+        path,
+        cause instanceof Deno.errors.NotFound ? "no such file" : String(cause),
+        { action: "probe", cause },
+      );
+    });
+    const dir = `/probe${++jobCounter}`;
+    const input = _memfsName(dir, 0, path);
+    const report = `${dir}/probe.json`;
+    await ffmpeg.createDir(dir);
+    try {
+      await ffmpeg.writeFile(input, data);
+      this.#log.length = 0;
+      // ffprobe under wasm returns -1 even on success: judge by the JSON it wrote and its log.
+      await ffmpeg.ffprobe([
+        "-v",
+        "error",
+        "-count_packets",
+        "-show_streams",
+        "-show_format",
+        "-of",
+        "json",
+        input,
+        "-o",
+        report,
+      ]);
+      const log = this.#log.filter((line) => line !== "Aborted()").join("\n");
+      const json = await readMem(ffmpeg, report);
+      const text = json ? new TextDecoder().decode(json) : "";
+      const streams = text ? (JSON.parse(text).streams ?? []) : [];
+      if (streams.length === 0 && log.trim() !== "") {
+        const reason = _reasonFromLog(log, [input]);
+        throw new FfmpegError(path, `ffprobe (wasm) failed (${reason})`, {
+          stderrTail: _tail(log),
+          action: "probe",
+        });
+      }
+      return _videoInfoFromProbe(path, text || "{}");
+    } finally {
+      await cleanUp(ffmpeg, dir, [input, report]);
+    }
+  }
+
+  async #readBuild(): Promise<FfmpegBuild> {
+    const ffmpeg = this.#ffmpeg();
+    // `-version` leaves an instance logging at debug level from then on (every later job
+    // floods the log), so it runs on a throwaway instance.
+    const versionLog: string[] = [];
+    const scratch = await loadInstance(versionLog);
+    try {
+      await scratch.exec(["-hide_banner", "-version"]);
+    } finally {
+      scratch.terminate();
+    }
+    const text = versionLog.join("\n");
+    const version = /ffmpeg version (\S+)/.exec(text)?.[1] ?? "unknown";
+    const configuration = /configuration: (.*)/.exec(text)?.[1]?.trim() ?? "";
+    let libx264: string | undefined;
+    if (configuration.includes("--enable-libx264")) {
+      const dir = `/build${++jobCounter}`;
+      await ffmpeg.createDir(dir);
+      const files = [`${dir}/black.rgb`, `${dir}/probe.h264`];
+      await ffmpeg.writeFile(files[0], new Uint8Array(16 * 16 * 3));
+      const code = await ffmpeg.exec([
+        ..._GLOBAL_ARGS,
+        ...["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "16x16", "-i", files[0]],
+        ...["-c:v", "libx264", "-f", "h264", files[1]],
+      ]);
+      const stream = code === 0 ? await readMem(ffmpeg, files[1]) : undefined;
+      libx264 = stream ? _x264FromStream(stream) : undefined;
+      await cleanUp(ffmpeg, dir, files);
+    }
+    return {
+      backend: "wasm",
+      ffmpegVersion: version,
+      libx264,
+      configuration,
+      packages: await packageVersions(),
+    };
+  }
+}
+
+async function readInput(path: string, job: FfmpegJob): Promise<Uint8Array> {
+  if (!isAbsolute(path)) throw new Error(`ffmpeg job paths must be absolute, got "${path}"`);
+  try {
+    return await Deno.readFile(path);
+  } catch (cause) {
+    const reason = cause instanceof Deno.errors.NotFound ? "no such file" : String(cause);
+    throw new FfmpegError(job.subject ?? path, reason, { action: job.action, cause });
+  }
+}
+
+async function readMem(ffmpeg: WasmFfmpeg, path: string): Promise<Uint8Array | undefined> {
+  try {
+    const data = await ffmpeg.readFile(path);
+    return typeof data === "string" ? new TextEncoder().encode(data) : data;
+  } catch {
+    return undefined;
+  }
+}
+
+async function cleanUp(ffmpeg: WasmFfmpeg, dir: string, files: string[]): Promise<void> {
+  // Free the in-memory copies: the wasm heap is capped at 2 GiB for the whole session.
+  for (const file of files) await ffmpeg.deleteFile(file).catch(() => {});
+  await ffmpeg.deleteDir(dir).catch(() => {});
+}
+
+async function packageVersions(): Promise<string[]> {
+  const versions: string[] = [];
+  for (const name of ["ffmpeg", "core"]) {
+    const manifest = JSON.parse(
+      await Deno.readTextFile(new URL(`${name}/package.json`, PACKAGES)),
+    ) as { version: string };
+    versions.push(`@ffmpeg/${name}@${manifest.version}`);
+  }
+  return versions;
+}

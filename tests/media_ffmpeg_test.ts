@@ -1,0 +1,226 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { type Ffmpeg, FfmpegError, nativeFfmpegAvailable, openFfmpeg } from "../media/ffmpeg.ts";
+import { encodeFrames } from "../media/encode.ts";
+import { FIXTURES, hasCommand, skipWithout } from "./_tools.ts";
+
+const HAMILTON = join(FIXTURES, "video/short_hamilton_clip.mp4");
+
+/** Awaits `run()`, asserts it rejects with an instance of `type`, and returns the error. */
+async function rejection<T extends Error>(
+  run: () => Promise<unknown>,
+  type: new (...args: never[]) => T,
+): Promise<T> {
+  try {
+    await run();
+  } catch (error) {
+    assert.ok(error instanceof type, `expected ${type.name}, got ${error}`);
+    return error;
+  }
+  throw new assert.AssertionError({ message: `expected a rejection with ${type.name}` });
+}
+
+/** The fixture clip with its second half cut off: the moov atom (at the end) is gone. */
+async function truncatedCopy(dir: string): Promise<string> {
+  const path = join(dir, "truncated.mp4");
+  const bytes = await Deno.readFile(HAMILTON);
+  await Deno.writeFile(path, bytes.subarray(0, Math.floor(bytes.length / 2)));
+  return path;
+}
+
+/** A YUV4MPEG2 file with a valid stream header and no frame at all. */
+async function zeroFrameY4m(dir: string): Promise<string> {
+  const path = join(dir, "zero.y4m");
+  await Deno.writeTextFile(path, "YUV4MPEG2 W64 H48 F25:1 Ip A1:1 C420jpeg\n");
+  return path;
+}
+
+/** A tiny lossless clip at a path made to trip up shells and option parsers. */
+async function awkwardClip(ffmpeg: Ffmpeg, dir: string): Promise<string> {
+  const path = join(dir, `-a "b" é.mp4`);
+  const frames = [0, 1, 2].map((k) => new Uint8Array(16 * 8 * 3).fill(40 * k + 10));
+  await encodeFrames(ffmpeg, path, frames, { width: 16, height: 8, fps: 10, lossless: true });
+  return path;
+}
+
+/** Cases every backend must pass; `ffmpeg` is the backend under test. */
+async function commonCases(t: Deno.TestContext, ffmpeg: Ffmpeg): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: `dfrobust_media_${ffmpeg.backend}_` });
+  try {
+    await t.step("probe() reads size, frame rate and frame count of the fixture clip", async () => {
+      const info = await ffmpeg.probe(HAMILTON);
+      assert.deepEqual([info.width, info.height], [640, 360]);
+      assert.deepEqual(info.fpsFraction, "2997/100");
+      assert.ok(Math.abs(info.fps - 29.97) < 1e-9);
+      assert.deepEqual(info.frameCount, 275);
+      assert.deepEqual(info.codec, "h264");
+      assert.deepEqual(info.pixFmt, "yuv420p");
+      assert.deepEqual(info.hasAudio, true);
+      assert.deepEqual(info.rotation, 0);
+      assert.ok(info.durationSeconds > 9 && info.durationSeconds < 10.5);
+    });
+
+    await t.step("build() reports the ffmpeg version, configuration and libx264", async () => {
+      const build = await ffmpeg.build();
+      assert.deepEqual(build.backend, ffmpeg.backend);
+      assert.match(build.ffmpegVersion, /^\d+\.\d+/);
+      assert.match(build.configuration, /--enable-libx264/);
+      assert.match(build.libx264 ?? "", /^core \d+/);
+    });
+
+    const refusals: [string, () => Promise<string>, RegExp][] = [
+      ["a missing file", () => Promise.resolve(join(dir, "nope.mp4")), /no such file/],
+      ["a truncated mp4", () => truncatedCopy(dir), /moov atom not found/],
+      ["a text file renamed .mp4", async () => {
+        const path = join(dir, "notes.mp4");
+        await Deno.writeTextFile(path, "these are not the frames you are looking for\n");
+        return path;
+      }, /moov atom not found|Invalid data/],
+      ["a video with zero frames", () => zeroFrameY4m(dir), /no frames/],
+    ];
+    for (const [what, make, reason] of refusals) {
+      await t.step(`probe() refuses ${what} with an FfmpegError naming the file`, async () => {
+        const path = await make();
+        const error = await rejection(() => ffmpeg.probe(path), FfmpegError);
+        assert.deepEqual(error.file, path);
+        assert.ok(error.message.startsWith(`Cannot probe "${path}": `), error.message);
+        assert.match(error.message, reason);
+      });
+    }
+
+    await t.step("run() failures say which file and why, with the exit code", async () => {
+      const path = await truncatedCopy(dir);
+      const error = await rejection(
+        () =>
+          ffmpeg.run({
+            args: ["-i", `file:${path}`, "-f", "null", "-"],
+            inputs: [path],
+            outputs: [],
+            action: "decode",
+          }),
+        FfmpegError,
+      );
+      assert.deepEqual(error.exitCode, 1);
+      assert.match(
+        error.message,
+        new RegExp(`^Cannot decode ".*truncated\\.mp4": ffmpeg exited with code 1 \\(moov atom`),
+      );
+      assert.ok(!error.message.includes("Aborted()"));
+    });
+
+    await t.step("paths with spaces, quotes, unicode and a leading dash pass through", async () => {
+      const path = await awkwardClip(ffmpeg, dir);
+      const info = await ffmpeg.probe(path);
+      assert.deepEqual([info.width, info.height, info.frameCount], [16, 8, 3]);
+      const copy = join(dir, `-c "d" ü copy.mkv`);
+      await ffmpeg.run({
+        args: ["-i", `file:${path}`, "-c", "copy", `file:${copy}`],
+        inputs: [path],
+        outputs: [copy],
+      });
+      assert.deepEqual((await ffmpeg.probe(copy)).frameCount, 3);
+    });
+
+    await t.step("run() pipes stdin in and stdout out", async () => {
+      const raw = new Uint8Array(4 * 2 * 3).map((_, i) => i * 10);
+      const { stdout } = await ffmpeg.run({
+        args: [
+          ...["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "4x2", "-i", "pipe:0"],
+          ...["-vf", "hflip", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
+        ],
+        inputs: [],
+        outputs: [],
+        stdin: raw,
+        captureStdout: true,
+      });
+      const expected = new Uint8Array(raw.length);
+      for (let y = 0; y < 2; y++) {
+        for (let x = 0; x < 4; x++) {
+          expected.set(raw.subarray((y * 4 + x) * 3, (y * 4 + x) * 3 + 3), (y * 4 + 3 - x) * 3);
+        }
+      }
+      assert.deepEqual(stdout, expected);
+      assert.deepEqual(raw[5], 50, "the caller's stdin array is left intact");
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test({
+  name: "the native ffmpeg backend probes, runs and refuses bad files clearly",
+  ignore: skipWithout("ffmpeg", "media native ffmpeg"),
+  async fn(t) {
+    const ffmpeg = await openFfmpeg("native");
+    assert.deepEqual(ffmpeg.backend, "native");
+    await commonCases(t, ffmpeg);
+
+    await t.step("probe() refuses an mp4 that ffmpeg wrote with zero frames", async () => {
+      const dir = await Deno.makeTempDir({ prefix: "dfrobust_media_zero_" });
+      try {
+        const path = join(dir, "zero.mp4");
+        await ffmpeg.run({
+          args: [
+            "-f",
+            "lavfi",
+            "-i",
+            "color=s=64x48:d=1",
+            "-frames:v",
+            "0",
+            "-c:v",
+            "libx264",
+            path,
+          ],
+          inputs: [],
+          outputs: [path],
+        });
+        const error = await rejection(() => ffmpeg.probe(path), FfmpegError);
+        assert.match(error.message, /no video stream|no frames/);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    });
+
+    await t.step("run() refuses relative paths (they could start with a dash)", async () => {
+      await assert.rejects(
+        () => ffmpeg.run({ args: ["-i", "-a.mp4"], inputs: ["-a.mp4"], outputs: [] }),
+        /must be absolute/,
+      );
+    });
+    await ffmpeg.close();
+  },
+});
+
+Deno.test("the ffmpeg.wasm backend probes, runs and refuses bad files clearly", async (t) => {
+  const ffmpeg = await openFfmpeg("wasm");
+  try {
+    assert.deepEqual(ffmpeg.backend, "wasm");
+    await commonCases(t, ffmpeg);
+
+    await t.step("build() names the npm packages it runs", async () => {
+      assert.deepEqual((await ffmpeg.build()).packages, [
+        "@ffmpeg/ffmpeg@0.12.15",
+        "@ffmpeg/core@0.12.10",
+      ]);
+    });
+
+    await t.step("jobs started together run one at a time and all finish", async () => {
+      const infos = await Promise.all([ffmpeg.probe(HAMILTON), ffmpeg.probe(HAMILTON)]);
+      assert.deepEqual(infos.map((info) => info.frameCount), [275, 275]);
+    });
+  } finally {
+    await ffmpeg.close();
+  }
+  await assert.rejects(() => ffmpeg.probe(HAMILTON), /closed/);
+});
+
+Deno.test("openFfmpeg('auto') picks native exactly when ffmpeg and ffprobe run", async () => {
+  const expected = hasCommand("ffmpeg") && hasCommand("ffprobe");
+  assert.deepEqual(await nativeFfmpegAvailable(), expected);
+  const ffmpeg = await openFfmpeg("auto");
+  try {
+    assert.deepEqual(ffmpeg.backend, expected ? "native" : "wasm");
+  } finally {
+    await ffmpeg.close();
+  }
+});
