@@ -6,6 +6,7 @@
  * @module
  */
 import type { DetectorSpec } from "./spec.ts";
+import { MESOINCEPTION, MESONET } from "./mesonet.ts";
 
 const IMAGENET_MEAN: [number, number, number] = [0.485, 0.456, 0.406];
 const IMAGENET_STD: [number, number, number] = [0.229, 0.224, 0.225];
@@ -83,7 +84,12 @@ export const CAPSULE: DetectorSpec = {
     {
       repo: "nii-yamagishilab/Capsule-Forensics-v2",
       file: "model_big.py",
-      note: "CapsuleNet returns class probabilities (softmax over capsule lengths)",
+      note: "CapsuleNet.forward returns class_ = softmax(z).mean(dim=1): probabilities",
+    },
+    {
+      repo: "nii-yamagishilab/Capsule-Forensics-v2",
+      file: "datascripts/create_dataset_Original.py",
+      note: "face crops: square of 1.3 x mask-box height around the mask centroid, --limit 100",
     },
   ],
   trainSet: "FF++",
@@ -104,9 +110,18 @@ export const CAPSULE: DetectorSpec = {
   frames: 32,
   differences: [
     {
-      what: "Faces are located with UltraFace (or a sidecar); crops follow the FaceForensics++ " +
-        "1.3x square rule.",
-      why: "Upstream tests on face crops made beforehand; dfrobust crops on the fly.",
+      what: "Faces are located with UltraFace (or a sidecar); the crop is a square of 1.3x the " +
+        "box's larger side (FaceForensics++ rule), shrunk to stay square at the frame border.",
+      why:
+        "Upstream tests on crops made beforehand from the FF++ manipulation masks: a square of " +
+        "side 2 * int(1.3 * mask-box height / 2) centred on the mask's centroid, each side clipped " +
+        "separately (datascripts/create_dataset_*.py). Masks do not exist for processed or new " +
+        "videos, so a face-detector box stands in for the mask box.",
+    },
+    {
+      what: "32 evenly spaced frames per video.",
+      why: "Upstream's crop scripts keep the first 100 frames with a face (`--limit 100`); the " +
+        "paper's protocol samples 32 evenly spaced frames for every detector.",
     },
     {
       what: "Resize with sharp's linear kernel instead of torchvision's PIL bilinear.",
@@ -176,6 +191,8 @@ export const PRESETS: Readonly<Record<string, DetectorSpec>> = {
   xception: XCEPTION,
   capsule: CAPSULE,
   sbi: SBI,
+  mesonet: MESONET,
+  mesoinception: MESOINCEPTION,
 };
 
 /** Names of the known presets, for help texts and error messages. */
