@@ -1,0 +1,239 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { encodeModel, GraphBuilder } from "../onnx/writer.ts";
+import { DetectorModelError, mapOutput, openDetector } from "../detectors/session.ts";
+import { itemLength } from "../detectors/preprocess.ts";
+import type { DetectorSpec } from "../detectors/spec.ts";
+
+/** A spec for 3x4x4 inputs; the tests vary layout and output mapping. */
+function tinySpec(overrides: Partial<DetectorSpec> = {}): DetectorSpec {
+  return {
+    name: "tiny",
+    description: "test model",
+    sources: [],
+    input: {
+      layout: "NCHW",
+      size: [4, 4],
+      colour: "RGB",
+      scale: 1 / 255,
+      mean: [0, 0, 0],
+      std: [1, 1, 1],
+    },
+    crop: { kind: "box" },
+    faces: "largest",
+    faceRule: "max",
+    output: { kind: "sigmoid" },
+    videoRule: "mean",
+    failScore: null,
+    differences: [],
+    ...overrides,
+  };
+}
+
+/**
+ * x [N, ...inputDims] -> ReduceMean over all but the batch axis -> [N, 1] -> Log -> y [N, 1].
+ * The log of a negative mean is NaN, so one model tests both the value path and NaN passthrough.
+ */
+function logMeanModel(inputDims: (number | string)[]): Uint8Array {
+  const g = new GraphBuilder("log_mean");
+  g.input("x", inputDims);
+  const [mean] = g.node("ReduceMean", ["x"], { attributes: { axes: [1, 2, 3], keepdims: 1 } });
+  const [flat] = g.node("Flatten", [mean], { attributes: { axis: 1 } });
+  g.node("Log", [flat], { outputs: ["y"] });
+  g.output("y", [inputDims[0], 1]);
+  return encodeModel(g, { opset: 17 });
+}
+
+/** x [N,3,4,4] -> ReduceMean over H, W -> two logits [N, 2] = (mean R, mean G). */
+function twoLogitModel(): Uint8Array {
+  const g = new GraphBuilder("two_logits");
+  g.input("x", ["N", 3, 4, 4]);
+  const [mean] = g.node("ReduceMean", ["x"], { attributes: { axes: [2, 3], keepdims: 0 } });
+  const starts = g.initializer("starts", [1], new BigInt64Array([0n]));
+  const ends = g.initializer("ends", [1], new BigInt64Array([2n]));
+  const axes = g.initializer("axes", [1], new BigInt64Array([1n]));
+  g.node("Slice", [mean, starts, ends, axes], { outputs: ["logits"] });
+  g.output("logits", ["N", 2]);
+  return encodeModel(g, { opset: 17 });
+}
+
+async function withModels(
+  models: Record<string, Uint8Array>,
+  body: (paths: Record<string, string>) => Promise<void>,
+): Promise<void> {
+  const dir = await Deno.makeTempDir();
+  try {
+    const paths: Record<string, string> = {};
+    for (const [name, bytes] of Object.entries(models)) {
+      paths[name] = join(dir, `${name}.onnx`);
+      await Deno.writeFile(paths[name], bytes);
+    }
+    await body(paths);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** A batch of `values.length` items, each filled with one value. */
+function batchOf(spec: DetectorSpec, values: number[]): Float32Array {
+  const n = itemLength(spec.input);
+  const batch = new Float32Array(values.length * n);
+  values.forEach((v, i) => batch.fill(v, i * n, (i + 1) * n));
+  return batch;
+}
+
+Deno.test("score() maps outputs through the spec and passes NaN through", async () => {
+  await withModels({ logmean: logMeanModel(["N", 3, 4, 4]) }, async ({ logmean }) => {
+    const spec = tinySpec();
+    const session = await openDetector(spec, { modelPath: logmean, threads: 1 });
+    try {
+      assert.equal(session.inputName, "x");
+      assert.equal(session.fixedBatch, null);
+      // sigmoid(log m) = m / (1 + m); a negative mean gives log -> NaN.
+      const scores = await session.score(batchOf(spec, [0.25, 4, -1]), 3);
+      assert.ok(Math.abs(scores[0] - 0.2) < 1e-6, `got ${scores[0]}`);
+      assert.ok(Math.abs(scores[1] - 0.8) < 1e-6, `got ${scores[1]}`);
+      assert.ok(Number.isNaN(scores[2]), "NaN output scores NaN");
+      await assert.rejects(session.score(new Float32Array(10), 1), RangeError);
+    } finally {
+      await session.release();
+    }
+  });
+});
+
+Deno.test("score() applies softmax at fakeIndex, or takes given probabilities, and inverts", async () => {
+  await withModels({ two: twoLogitModel() }, async ({ two }) => {
+    const n = itemLength(tinySpec().input);
+    // Item 0: R plane 1, G plane 0 -> logits (1, 0). Item 1: R 0, G 2 -> logits (0, 2).
+    const batch = new Float32Array(2 * n);
+    batch.fill(1, 0, 16);
+    batch.fill(2, n + 16, n + 32);
+    const softmax = await openDetector(tinySpec({ output: { kind: "softmax", fakeIndex: 1 } }), {
+      modelPath: two,
+    });
+    const applied = await openDetector(
+      tinySpec({ output: { kind: "softmax", fakeIndex: 0, applied: true, invert: true } }),
+      { modelPath: two },
+    );
+    try {
+      const s = await softmax.score(batch, 2);
+      assert.ok(Math.abs(s[0] - 1 / (1 + Math.E)) < 1e-6);
+      assert.ok(Math.abs(s[1] - Math.exp(2) / (1 + Math.exp(2))) < 1e-6);
+      const a = await applied.score(batch, 2);
+      assert.deepEqual([...a], [0, 1], "1 - value at index 0");
+    } finally {
+      await softmax.release();
+      await applied.release();
+    }
+  });
+});
+
+Deno.test("a model with a fixed batch of 1 scores larger batches one item at a time", async () => {
+  await withModels({ fixed: logMeanModel([1, 3, 4, 4]) }, async ({ fixed }) => {
+    const spec = tinySpec();
+    const session = await openDetector(spec, { modelPath: fixed });
+    try {
+      assert.equal(session.fixedBatch, 1);
+      const scores = await session.score(batchOf(spec, [1, 3]), 2);
+      assert.ok(Math.abs(scores[0] - 0.5) < 1e-6 && Math.abs(scores[1] - 0.75) < 1e-6);
+    } finally {
+      await session.release();
+    }
+  });
+});
+
+Deno.test("openDetector() rejects models that do not match the spec, naming the file", async (t) => {
+  await withModels({
+    small: logMeanModel(["N", 3, 8, 8]),
+    nhwc: logMeanModel(["N", 4, 4, 3]),
+    two: twoLogitModel(),
+  }, async (paths) => {
+    await t.step("wrong input size: expected vs actual", async () => {
+      await assert.rejects(openDetector(tinySpec(), { modelPath: paths.small }), (e: Error) => {
+        assert.ok(e instanceof DetectorModelError);
+        assert.ok(e.message.includes(paths.small), e.message);
+        assert.match(e.message, /has shape \["N", 3, 8, 8\], expected NCHW \["N", 3, 4, 4\]/);
+        return true;
+      });
+    });
+    await t.step("NHWC model under an NCHW spec says so", async () => {
+      await assert.rejects(
+        openDetector(tinySpec(), { modelPath: paths.nhwc }),
+        /expected NCHW .*\(the model looks NHWC\)/,
+      );
+    });
+    await t.step("an NHWC spec accepts the NHWC model", async () => {
+      const spec = tinySpec();
+      const session = await openDetector({ ...spec, input: { ...spec.input, layout: "NHWC" } }, {
+        modelPath: paths.nhwc,
+      });
+      await session.release();
+    });
+    await t.step("a sigmoid spec on a two-logit output", async () => {
+      await assert.rejects(
+        openDetector(tinySpec(), { modelPath: paths.two }),
+        /a sigmoid output needs 1 value per item, the model gives 2/,
+      );
+    });
+    await t.step("a softmax index past the output", async () => {
+      await assert.rejects(
+        openDetector(tinySpec({ output: { kind: "softmax", fakeIndex: 2 } }), {
+          modelPath: paths.two,
+        }),
+        /fakeIndex 2 needs at least 3 values/,
+      );
+    });
+    await t.step("an input name the model lacks", async () => {
+      const spec = tinySpec();
+      await assert.rejects(
+        openDetector({ ...spec, input: { ...spec.input, name: "image" } }, {
+          modelPath: paths.two,
+        }),
+        /has no input "image" \(inputs: x\)/,
+      );
+    });
+  });
+});
+
+Deno.test("openDetector() names a missing or broken model file", async (t) => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await t.step("missing", async () => {
+      const path = join(dir, "absent.onnx");
+      await assert.rejects(
+        openDetector(tinySpec(), { modelPath: path }),
+        new RegExp(`Model file "${path}" for detector "tiny" does not exist \\(give --model`),
+      );
+    });
+    await t.step("not ONNX", async () => {
+      const path = join(dir, "junk.onnx");
+      await Deno.writeTextFile(path, "not a model");
+      await assert.rejects(
+        openDetector(tinySpec(), { modelPath: path }),
+        new RegExp(`Cannot load model "${path}" on cpu`),
+      );
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("--device cuda either works or fails with a message pointing at the GPU docs", async () => {
+  await withModels({ m: logMeanModel(["N", 3, 4, 4]) }, async ({ m }) => {
+    try {
+      const session = await openDetector(tinySpec(), { modelPath: m, device: "cuda" });
+      await session.release();
+    } catch (error) {
+      assert.ok(error instanceof DetectorModelError, String(error));
+      assert.match(error.message, /cuda|CUDA/);
+      assert.match(error.message, /docs\/detectors\.md/);
+    }
+  });
+});
+
+Deno.test("mapOutput() turns any non-finite value into NaN", () => {
+  assert.ok(Number.isNaN(mapOutput([Infinity, 0], { kind: "softmax", fakeIndex: 1 })));
+  assert.ok(Number.isNaN(mapOutput([NaN], { kind: "probability" })));
+  assert.equal(mapOutput([0], { kind: "sigmoid" }), 0.5);
+  assert.equal(mapOutput([0.3], { kind: "probability", invert: true }), 0.7);
+});
