@@ -560,8 +560,16 @@ async function finishPlan(
   };
   await atomicWriteJson(join(plan.copyDir, COPY_MANIFEST_FILE), manifest);
   plan.existing = manifest;
-  // The manifest now holds every record; the resume files are no longer needed.
+  // The manifest now holds every record; the resume files are no longer needed, and temporary
+  // outputs of an interrupted earlier run (ffmpeg killed mid-write) are garbage.
   await Deno.remove(join(plan.copyDir, RECORDS_DIR), { recursive: true }).catch(() => {});
+  const videosDir = join(plan.copyDir, "videos");
+  const entries = await Array.fromAsync(Deno.readDir(videosDir)).catch(() => []);
+  for (const entry of entries) {
+    if (entry.isFile && entry.name.startsWith(".") && entry.name.endsWith(".tmp")) {
+      await Deno.remove(join(videosDir, entry.name)).catch(() => {});
+    }
+  }
 }
 
 function summarize(
