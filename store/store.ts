@@ -11,9 +11,9 @@ import { logLine } from "../util/progress.ts";
 import {
   FACE_RULES,
   polarsDtype,
+  scoreFrame,
   type ScoreRow,
   STORE_COLUMNS,
-  type StoreColumn,
   VIDEO_RULES,
 } from "./schema.ts";
 
@@ -89,7 +89,7 @@ export async function appendUnit(
 ): Promise<string> {
   const path = unitPath(storeDir, unit);
   rows.forEach((row, i) => checkRow(row, i, unit));
-  const frame = rowsToFrame(rows);
+  const frame = scoreFrame(rows);
   await atomicProduce(path, (tmp) => {
     frame.writeParquet(tmp, { compression: "zstd" });
     return Promise.resolve();
@@ -202,28 +202,6 @@ function checkRow(row: ScoreRow, i: number, unit: StoreUnit): void {
       fail(`lacks ${column.name}`);
     }
   }
-}
-
-// Typed arrays where a column has no null (NOTES.md: number arrays are 3x slower in Polars).
-function rowsToFrame(rows: readonly ScoreRow[]): pl.DataFrame {
-  const series = STORE_COLUMNS.map((column) => columnSeries(column, rows));
-  return pl.DataFrame(series);
-}
-
-function columnSeries(column: StoreColumn, rows: readonly ScoreRow[]): pl.Series {
-  const values = rows.map((row) => row[column.name]);
-  const dtype = polarsDtype(column.dtype);
-  if (column.dtype === "utf8" || values.some((v) => v === null)) {
-    return pl.Series(column.name, values, dtype);
-  }
-  const typed = column.dtype === "int8"
-    ? Int8Array.from(values as number[])
-    : column.dtype === "int32"
-    ? Int32Array.from(values as number[])
-    : column.dtype === "float32"
-    ? Float32Array.from(values as number[])
-    : Float64Array.from(values as number[]);
-  return pl.Series(column.name, typed as unknown as number[], dtype);
 }
 
 function canonicalColumns(): pl.Expr[] {

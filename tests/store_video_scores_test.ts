@@ -1,0 +1,93 @@
+/** videoScores(): face rule, then video rule, then the fail score, from each row's own rules. */
+import assert from "node:assert/strict";
+import type pl from "nodejs-polars";
+import { scoreFrame, type ScoreRow } from "../store/schema.ts";
+import { videoScores } from "../store/video_scores.ts";
+import { scoreRow } from "./store_fixtures.ts";
+
+function frameOf(rows: ScoreRow[]): pl.DataFrame {
+  return scoreFrame(rows);
+}
+
+function scoresById(rows: ScoreRow[]): Record<string, [number, number, boolean]> {
+  const out: Record<string, [number, number, boolean]> = {};
+  for (const r of videoScores(frameOf(rows)).collectSync().toRecords()) {
+    out[String(r.video_id)] = [Number(r.score), Number(r.scored_frames), Boolean(r.fallback)];
+  }
+  return out;
+}
+
+function face(video: string, frame: number, faceIndex: number, score: number | null) {
+  return { video_id: video, frame_index: frame, face_index: faceIndex, score };
+}
+
+Deno.test("videoScores() takes the max over faces, then the mean over frames", () => {
+  const rows = [
+    scoreRow(face("v", 0, 0, 0.2)),
+    scoreRow(face("v", 0, 1, 0.8)), // frame 0 -> 0.8
+    scoreRow(face("v", 3, 0, 0.4)), // frame 3 -> 0.4
+    // A frame without face and a NaN-score face do not count as scored frames.
+    scoreRow({ ...face("v", 6, -1, null), status: "no_face" }),
+    scoreRow({ ...face("v", 9, 0, null), status: "nan_score" }),
+  ];
+  const got = scoresById(rows);
+  assert.equal(got.v[1], 2);
+  assert.ok(Math.abs(got.v[0] - 0.6) < 1e-15);
+  assert.equal(got.v[2], false);
+});
+
+Deno.test("videoScores() applies each detector's own rules", async (t) => {
+  const faces = [
+    face("v", 0, 0, 0.2),
+    face("v", 0, 1, 0.8),
+    face("v", 1, 0, 0.9),
+    face("v", 2, 0, 0.1),
+    face("v", 2, 1, 0.3),
+  ];
+  // Frames: max rule -> 0.8, 0.9, 0.3; mean -> 0.5, 0.9, 0.2; largest -> 0.2, 0.9, 0.1.
+  const cases: [ScoreRow["face_rule"], ScoreRow["video_rule"], number][] = [
+    ["max", "mean", (0.8 + 0.9 + 0.3) / 3],
+    ["max", "median", 0.8],
+    ["max", "max", 0.9],
+    ["mean", "mean", (0.5 + 0.9 + 0.2) / 3],
+    ["largest", "median", 0.2],
+    ["largest", "max", 0.9],
+  ];
+  for (const [faceRule, videoRule, want] of cases) {
+    await t.step(`${faceRule} over faces, ${videoRule} over frames`, () => {
+      const rows = faces.map((f) => scoreRow({ ...f, face_rule: faceRule, video_rule: videoRule }));
+      assert.ok(Math.abs(scoresById(rows).v[0] - want) < 1e-15);
+    });
+  }
+  await t.step("largest uses the smallest ok face index", () => {
+    const rows = [
+      scoreRow({ ...face("v", 0, 0, null), status: "nan_score", face_rule: "largest" }),
+      scoreRow({ ...face("v", 0, 1, 0.7), face_rule: "largest" }),
+    ];
+    assert.equal(scoresById(rows).v[0], 0.7);
+  });
+});
+
+Deno.test("videoScores() gives unscored videos the fail score, or leaves them out", () => {
+  const failed = { score: null, status: "video_error", frame_index: -1, face_index: -1 };
+  const rows = [
+    scoreRow({ ...failed, video_id: "with_fail", fail_score: 0.5 }),
+    scoreRow({ ...failed, video_id: "left_out", fail_score: null }),
+    scoreRow({ ...face("ok", 0, 0, 0.9), fail_score: 0.5 }),
+  ];
+  const got = scoresById(rows);
+  assert.deepEqual(Object.keys(got).sort(), ["ok", "with_fail"]);
+  assert.deepEqual(got.with_fail, [0.5, 0, true]);
+  assert.deepEqual(got.ok, [0.9, 1, false]);
+});
+
+Deno.test("videoScores() keeps runs and copies apart, null keys included", () => {
+  const rows = [
+    scoreRow({ ...face("v", 0, 0, 0.2), severity: null, method: null }),
+    scoreRow({ ...face("v", 0, 0, 0.6), op_id: "noise", severity: 2, method: null }),
+    scoreRow({ ...face("v", 0, 0, 0.4), run_id: "run2", severity: null, method: null }),
+  ];
+  const frame = videoScores(frameOf(rows).lazy()).collectSync();
+  assert.equal(frame.height, 3);
+  assert.deepEqual(frame.getColumn("score").toArray().sort(), [0.2, 0.4, 0.6]);
+});
