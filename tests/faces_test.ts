@@ -1,0 +1,175 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { type FaceBox, iou } from "../faces/box.ts";
+import { hardNms } from "../faces/nms.ts";
+import { selectFaces } from "../faces/select.ts";
+import { IDENTITY, mapBox } from "../faces/geometry.ts";
+import { fullFrameLocator } from "../faces/locator.ts";
+import {
+  emptySidecar,
+  parseSidecar,
+  readSidecar,
+  SidecarError,
+  sidecarLocator,
+  writeSidecar,
+} from "../faces/sidecar.ts";
+import { newRecording, recordingLocator, referenceLocator } from "../faces/reference.ts";
+import type { RgbFrame } from "../faces/frame.ts";
+
+const face = (x: number, y: number, w: number, h: number, score = 1): FaceBox => ({
+  x,
+  y,
+  w,
+  h,
+  score,
+});
+
+const frameOf = (width: number, height: number): RgbFrame => ({
+  data: new Uint8Array(width * height * 3),
+  width,
+  height,
+});
+
+Deno.test("iou() is 1 for equal boxes, 0 for disjoint ones and 1/3 for half-shifted squares", () => {
+  assert.equal(iou(face(0, 0, 10, 10), face(0, 0, 10, 10)), 1);
+  assert.equal(iou(face(0, 0, 10, 10), face(20, 0, 10, 10)), 0);
+  assert.ok(Math.abs(iou(face(0, 0, 10, 10), face(5, 0, 10, 10)) - 1 / 3) < 1e-12);
+});
+
+Deno.test("hardNms() keeps the best of overlapping boxes and every separate one", () => {
+  const boxes = [
+    face(0, 0, 10, 10, 0.8),
+    face(1, 0, 10, 10, 0.9), // overlaps the first with IoU 0.82: suppresses it
+    face(50, 50, 10, 10, 0.75),
+    face(5, 0, 10, 10, 0.7), // IoU 0.43 with the best: dropped at 0.3, kept at 0.5
+  ];
+  assert.deepEqual(hardNms(boxes).map((b) => b.score), [0.9, 0.75]);
+  assert.deepEqual(hardNms(boxes, { iouThreshold: 0.5 }).map((b) => b.score), [0.9, 0.75, 0.7]);
+  assert.deepEqual(hardNms(boxes, { topK: 1 }).map((b) => b.score), [0.9]);
+});
+
+Deno.test("selectFaces() ranks by area and applies each multi-face rule", async (t) => {
+  const big = face(0, 0, 100, 100, 0.9); // area 10000
+  const half = face(200, 0, 50, 100, 0.8); // area 5000: exactly half, kept (>=)
+  const small = face(300, 0, 70, 70, 0.99); // area 4900: below half
+  const boxes = [small, half, big];
+  await t.step("largest", () => assert.deepEqual(selectFaces(boxes, "largest"), [big]));
+  await t.step("all, largest first", () => {
+    assert.deepEqual(selectFaces(boxes, "all"), [big, half, small]);
+  });
+  await t.step("all-above-half-largest compares areas like SBI", () => {
+    assert.deepEqual(selectFaces(boxes, "all-above-half-largest"), [big, half]);
+  });
+  await t.step("no boxes", () => assert.deepEqual(selectFaces([], "all"), []));
+});
+
+Deno.test("mapBox() follows flips and scaling, and undoes itself", async (t) => {
+  const box = face(10, 20, 30, 40, 0.5);
+  await t.step("hflip mirrors x about the frame", () => {
+    assert.deepEqual(mapBox(box, { hflip: true, vflip: false, scale: 1 }, 100, 80), {
+      ...box,
+      x: 60,
+    });
+  });
+  await t.step("vflip mirrors y", () => {
+    assert.deepEqual(mapBox(box, { hflip: false, vflip: true, scale: 1 }, 100, 80), {
+      ...box,
+      y: 20,
+    });
+  });
+  await t.step("hflip twice is the identity", () => {
+    const g = { hflip: true, vflip: true, scale: 1 };
+    assert.deepEqual(mapBox(mapBox(box, g, 100, 80), g, 100, 80), box);
+  });
+  await t.step("scale 0.5 then 2 gives the box back", () => {
+    const half = mapBox(box, { hflip: false, vflip: false, scale: 0.5 }, 100, 80);
+    assert.deepEqual(half, { ...box, x: 5, y: 10, w: 15, h: 20 });
+    assert.deepEqual(mapBox(half, { hflip: false, vflip: false, scale: 2 }, 50, 40), box);
+  });
+  await t.step("scale and flip together land in the copy's pixels", () => {
+    // Source 100 wide, copy 50 wide: x 10..40 mirrors to 60..90, then halves to 30..45.
+    const m = mapBox(box, { hflip: true, vflip: false, scale: 0.5 }, 100, 80);
+    assert.deepEqual([m.x, m.w], [30, 15]);
+  });
+  await t.step("identity leaves the box alone", () => {
+    assert.deepEqual(mapBox(box, IDENTITY, 100, 80), box);
+  });
+});
+
+Deno.test("the full-frame locator returns one whole-frame box per frame", async () => {
+  const boxes = await fullFrameLocator().locate("v", [frameOf(8, 6), frameOf(8, 6)], [0, 5]);
+  assert.deepEqual(boxes, [[face(0, 0, 8, 6)], [face(0, 0, 8, 6)]]);
+});
+
+Deno.test("sidecars validate, round-trip through a file and map into copies", async (t) => {
+  const sidecar = parseSidecar({
+    schema: "dfrobust.faces/1",
+    videos: { a: { "0": [[10, 20, 30, 40]], "7": [[0, 0, 10, 10, 0.9], [90, 0, 20, 10]] } },
+  }, "s.json");
+  await t.step("boxes come back for the frame indices listed, none elsewhere", async () => {
+    const boxes = await sidecarLocator(sidecar).locate(
+      "a",
+      [frameOf(100, 80), frameOf(100, 80), frameOf(100, 80)],
+      [0, 3, 7],
+    );
+    assert.deepEqual(boxes[0], [face(10, 20, 30, 40)]);
+    assert.deepEqual(boxes[1], []);
+    // The second box of frame 7 runs past the right edge: clipped to 90..100.
+    assert.deepEqual(boxes[2], [face(0, 0, 10, 10, 0.9), face(90, 0, 10, 10)]);
+  });
+  await t.step("an hflip + half-size copy gets the boxes mirrored and halved", async () => {
+    const locator = sidecarLocator(sidecar, {
+      geometry: { hflip: true, vflip: false, scale: 0.5 },
+    });
+    const [boxes] = await locator.locate("a", [frameOf(50, 40)], [0]);
+    assert.deepEqual(boxes, [face(30, 10, 15, 20)]);
+  });
+  await t.step("a video the sidecar lacks is an error naming the sidecar", async () => {
+    await assert.rejects(
+      sidecarLocator(sidecar, { source: "s.json" }).locate("b", [frameOf(4, 4)], [0]),
+      /Face sidecar "s\.json" has no boxes for video "b"/,
+    );
+  });
+  await t.step("malformed sidecars name the file and the entry", () => {
+    assert.throws(() => parseSidecar({ schema: "x", videos: {} }, "s.json"), SidecarError);
+    assert.throws(
+      () =>
+        parseSidecar({ schema: "dfrobust.faces/1", videos: { a: { "1": [[1, 2, 3]] } } }, "s.json"),
+      /Face sidecar "s\.json": video "a" frame 1 box 0: want \[x, y, w, h\]/,
+    );
+    assert.throws(
+      () => parseSidecar({ schema: "dfrobust.faces/1", videos: { a: { one: [] } } }, "s.json"),
+      /frame key "one" is not a frame index/,
+    );
+  });
+  await t.step("write then read gives the same sidecar", async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      const path = join(dir, "faces.json");
+      await writeSidecar(path, sidecar);
+      assert.deepEqual(await readSidecar(path), sidecar);
+      await Deno.writeTextFile(path, "{");
+      await assert.rejects(readSidecar(path), /faces\.json" is not valid JSON/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+});
+
+Deno.test("reference mode scores a copy on the unaltered copy's boxes, mapped through its geometry", async () => {
+  const recording = newRecording();
+  // The unaltered copy is located by some locator (here the full frame stands in for UltraFace).
+  const unaltered = recordingLocator(fullFrameLocator(), recording);
+  await unaltered.locate("v", [frameOf(100, 80), frameOf(100, 80)], [3, 9]);
+  assert.deepEqual(recording.videos.v["3"], [[0, 0, 100, 80, 1]]);
+
+  const reference = referenceLocator(recording, { hflip: false, vflip: false, scale: 0.25 });
+  assert.equal(reference.mode, "reference");
+  const boxes = await reference.locate("v", [frameOf(25, 20)], [9]);
+  assert.deepEqual(boxes, [[face(0, 0, 25, 20)]]);
+  await assert.rejects(
+    reference.locate("w", [frameOf(25, 20)], [9]),
+    /score the unaltered copy of this video first/,
+  );
+  assert.deepEqual(emptySidecar().videos, {});
+});

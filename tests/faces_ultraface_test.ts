@@ -1,0 +1,117 @@
+import assert from "node:assert/strict";
+import sharp from "sharp";
+import { FIXTURES, skipWithout } from "./_tools.ts";
+import { FaceModelError, openUltraFace } from "../faces/ultraface.ts";
+import { selectFaces } from "../faces/select.ts";
+import type { RgbFrame } from "../faces/frame.ts";
+import { openFfmpeg } from "../media/ffmpeg.ts";
+import { sampleFrames } from "../media/frames.ts";
+
+const MODEL = `${FIXTURES}ultraface/version-RFB-320.onnx`;
+
+async function decodeImage(path: string): Promise<RgbFrame> {
+  const { data, info } = await sharp(path).removeAlpha().raw().toBuffer({
+    resolveWithObject: true,
+  });
+  return { data: new Uint8Array(data), width: info.width, height: info.height };
+}
+
+Deno.test("UltraFace finds both faces in two_people.jpg and the one in obama-480p.jpg", async () => {
+  const ultraface = await openUltraFace(MODEL, { threads: 1 });
+  try {
+    assert.deepEqual(ultraface.inputSize, [240, 320]);
+    const two = await ultraface.detect(await decodeImage(`${FIXTURES}faces/two_people.jpg`));
+    assert.equal(two.length, 2, JSON.stringify(two));
+    // 1126 px wide: one face in each half, each a plausible face size, tall rather than wide.
+    const [left, right] = [...two].sort((a, b) => a.x - b.x);
+    assert.ok(left.x + left.w < 563 && right.x > 563, "one face per half");
+    for (const b of two) {
+      assert.ok(b.w > 80 && b.w < 300 && b.h > b.w * 0.9, JSON.stringify(b));
+      assert.ok(b.score > 0.7);
+    }
+    const one = await ultraface.detect(await decodeImage(`${FIXTURES}faces/obama-480p.jpg`));
+    assert.equal(one.length, 1, JSON.stringify(one));
+    // The face is in the upper middle of the 853x480 picture.
+    const c = { x: one[0].x + one[0].w / 2, y: one[0].y + one[0].h / 2 };
+    assert.ok(c.x > 300 && c.x < 550 && c.y < 240, JSON.stringify(one[0]));
+  } finally {
+    await ultraface.release();
+  }
+});
+
+Deno.test("UltraFace on a blank frame finds nothing", async () => {
+  const ultraface = await openUltraFace(MODEL, { threads: 1 });
+  try {
+    const blank = { data: new Uint8Array(320 * 240 * 3).fill(128), width: 320, height: 240 };
+    assert.deepEqual(await ultraface.detect(blank), []);
+  } finally {
+    await ultraface.release();
+  }
+});
+
+Deno.test("openUltraFace() names a missing or wrong face model", async () => {
+  await assert.rejects(
+    openUltraFace("/nonexistent/face.onnx"),
+    /Face model "\/nonexistent\/face\.onnx" does not exist \(give --face-model/,
+  );
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/x.onnx`, "junk");
+    await assert.rejects(openUltraFace(`${dir}/x.onnx`), FaceModelError);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test({
+  name:
+    "UltraFace face counts on the Hamilton clip follow its shots, and SBI's rule drops the small face",
+  ignore: skipWithout("ffmpeg", "UltraFace on short_hamilton_clip.mp4"),
+  async fn() {
+    const ffmpeg = await openFfmpeg("native");
+    let sampled;
+    try {
+      sampled = await sampleFrames(ffmpeg, `${FIXTURES}video/short_hamilton_clip.mp4`, {
+        count: 32,
+      });
+    } finally {
+      await ffmpeg.close();
+    }
+    assert.equal(sampled.frames.length, 32);
+    const ultraface = await openUltraFace(MODEL, { threads: 1 });
+    let counts: number[];
+    let boxes;
+    try {
+      const frames = sampled.frames.map((data) => ({
+        data,
+        width: sampled.width,
+        height: sampled.height,
+      }));
+      boxes = await ultraface.locate("hamilton", frames, sampled.indices);
+      counts = boxes.map((b) => b.length);
+    } finally {
+      await ultraface.release();
+    }
+    // Shots, checked by eye on the 32 sampled frames: 0-2 wide shot of the singer with the
+    // pianist small at the far left (2 faces); 3-9 a close profile and the blurred audience from
+    // behind (UltraFace catches the profile at most in frame 3); 10-23 the singer alone; 24-31
+    // four audience members.
+    const at = (from: number, to: number) => counts.slice(from, to + 1);
+    assert.deepEqual(at(0, 2), [2, 2, 2], `wide shot: ${counts}`);
+    assert.ok(at(4, 9).filter((n) => n === 0).length >= 4, `profile/audience: ${counts}`);
+    assert.ok(at(10, 23).filter((n) => n === 1).length >= 12, `singer alone: ${counts}`);
+    assert.ok(at(24, 31).every((n) => n >= 3), `audience: ${counts}`);
+
+    // Wide shot: the singer (right, larger) stays, the far-away pianist is under half his area.
+    for (let i = 0; i <= 2; i++) {
+      const kept = selectFaces(boxes[i], "all-above-half-largest");
+      assert.equal(kept.length, 1);
+      assert.ok(kept[0].x > sampled.width / 2, "the singer on the right is kept");
+    }
+    // Audience: faces of similar size all stay.
+    for (let i = 24; i <= 31; i++) {
+      const kept = selectFaces(boxes[i], "all-above-half-largest");
+      assert.ok(kept.length >= 3, `frame ${i}: ${kept.length} kept of ${boxes[i].length}`);
+    }
+  },
+});
