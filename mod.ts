@@ -27,3 +27,11 @@ export {
 } from "./media/ffmpeg.ts";
 export * from "./media/frames.ts";
 export * from "./media/encode.ts";
+// --- dataset: FaceForensics++ import
+export * from "./dataset/ffpp.ts";
+// --- onnx: writer, Keras weights, MesoNet import
+export * from "./onnx/writer.ts";
+export * from "./onnx/keras_h5.ts";
+export * from "./onnx/mesonet.ts";
+// --- detectors: MesoNet presets
+export { MESOINCEPTION, MESONET } from "./detectors/mesonet.ts";
