@@ -1,0 +1,174 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { distortDataset } from "../artifacts/distort.ts";
+import { readCopyManifest } from "../artifacts/copy_manifest.ts";
+import { readDatasetManifest } from "../dataset/manifest.ts";
+import { openFfmpeg } from "../media/ffmpeg.ts";
+import { makeClip, writeManifest } from "./distort_fixtures.ts";
+import { skipWithout } from "./_tools.ts";
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const e of Deno.readDir(dir)) {
+    const path = join(dir, e.name);
+    if (e.isDirectory) out.push(...await filesUnder(path));
+    else out.push(path);
+  }
+  return out;
+}
+
+Deno.test({
+  name: "distortDataset() fails bad videos one by one, naming each file, and completes the rest",
+  ignore: skipWithout("ffmpeg", "distort bad input"),
+  async fn(t) {
+    const dir = await Deno.makeTempDir({ prefix: "dfrobust_bad_" });
+    const ffmpeg = await openFfmpeg("native");
+    try {
+      const weird = "-a 'b\" é.mp4";
+      await makeClip(ffmpeg, join(dir, "good.mp4"), { width: 64, height: 48, frames: 8 });
+      await makeClip(ffmpeg, join(dir, weird), { width: 64, height: 48, frames: 8 });
+      const good = await Deno.readFile(join(dir, "good.mp4"));
+      await Deno.writeFile(
+        join(dir, "truncated.mp4"),
+        good.subarray(0, Math.floor(good.length / 2)),
+      );
+      await Deno.writeTextFile(join(dir, "text.mp4"), "this is not a video\n");
+      await ffmpeg.run({
+        args: [
+          "-f",
+          "lavfi",
+          "-i",
+          "sine",
+          "-frames:v",
+          "0",
+          "-t",
+          "0.3",
+          "-f",
+          "mp4",
+          `file:${join(dir, "empty.mp4")}`,
+        ],
+        inputs: [],
+        outputs: [join(dir, "empty.mp4")],
+      });
+      await ffmpeg.run({
+        args: [
+          "-f",
+          "lavfi",
+          "-i",
+          "testsrc2=s=66x50:r=25",
+          "-vf",
+          "format=yuv444p,crop=65:49",
+          "-frames:v",
+          "8",
+          "-c:v",
+          "libx264",
+          "-pix_fmt",
+          "yuv444p",
+          `file:${join(dir, "odd.mp4")}`,
+        ],
+        inputs: [],
+        outputs: [join(dir, "odd.mp4")],
+      });
+      const manifest = await writeManifest(dir, [
+        ["good", "good.mp4", 0],
+        ["weird name", weird, 1],
+        ["missing", "missing.mp4", 1],
+        ["truncated", "truncated.mp4", 1],
+        ["text", "text.mp4", 0],
+        ["empty", "empty.mp4", 0],
+        ["odd", "odd.mp4", 1],
+      ]);
+      const out = join(dir, "out");
+      const summary = await distortDataset(manifest, {
+        out,
+        ops: "unaltered,hflip,res_half",
+        ffmpeg,
+      });
+      const failed = (opId: string) =>
+        Object.fromEntries(
+          summary.copies.find((c) => c.opId === opId)!.failures.map((f) => [f.videoId, f.error]),
+        );
+
+      await t.step("each unreadable file fails alone with a message naming it", () => {
+        for (const opId of ["unaltered", "hflip", "res_half"]) {
+          const errors = failed(opId);
+          for (
+            const [id, file] of [["missing", "missing.mp4"], ["truncated", "truncated.mp4"], [
+              "text",
+              "text.mp4",
+            ], ["empty", "empty.mp4"]]
+          ) {
+            assert.ok(errors[id], `${opId}: ${id} should fail`);
+            assert.ok(errors[id].includes(file), `${opId}: "${errors[id]}" names ${file}`);
+          }
+        }
+        assert.match(failed("hflip").missing, /no such file/);
+      });
+      await t.step(
+        "odd frame sizes fail where H.264 yuv420p cannot hold them, and only there",
+        () => {
+          assert.match(failed("hflip").odd, /odd\.mp4.*65x49 is odd/);
+          assert.equal(failed("res_half").odd, undefined, "res_half makes 32x24");
+          assert.equal(failed("unaltered").odd, undefined, "unaltered copies the bytes");
+        },
+      );
+      await t.step(
+        "the good files, including a name with a dash, quotes, spaces and unicode, are copied",
+        async () => {
+          const hflip = summary.copies.find((c) => c.opId === "hflip")!;
+          assert.equal(hflip.ok, 2);
+          const dataset = await readDatasetManifest(join(hflip.copyDir, "dataset.csv"));
+          assert.deepEqual(dataset.map((e) => e.id), ["good", "weird name"]);
+          const m = (await readCopyManifest(hflip.copyDir))!;
+          assert.equal(m.counts.failed, 5);
+          assert.equal(m.videos.find((v) => v.id === "weird name")!.validation?.ok, true);
+          assert.equal(summary.failures, 4 + 5 + 4);
+        },
+      );
+      await t.step("nothing half-written is left behind", async () => {
+        const files = await filesUnder(out);
+        assert.ok(
+          !files.some((f) => f.endsWith(".tmp") || f.includes(".records")),
+          files.join("\n"),
+        );
+      });
+    } finally {
+      await ffmpeg.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "distortDataset() refuses a whole manifest with a path outside its folder, or an unknown op, before writing",
+  ignore: skipWithout("ffmpeg", "distort bad manifest"),
+  async fn(t) {
+    const dir = await Deno.makeTempDir({ prefix: "dfrobust_badmanifest_" });
+    try {
+      await Deno.mkdir(join(dir, "data"));
+      await writeManifest(join(dir, "data"), [["ok", "a.mp4", 0], ["escape", "../secret.mp4", 1]]);
+      const out = join(dir, "out");
+      await t.step("a ../ row fails the manifest, naming the file and row", async () => {
+        await assert.rejects(
+          distortDataset(join(dir, "data", "manifest.csv"), {
+            out,
+            ops: "hflip",
+            backend: "native",
+          }),
+          /manifest\.csv" row 3: path "\.\.\/secret\.mp4" points outside/,
+        );
+      });
+      await t.step("an unknown operation id fails listing the valid ids", async () => {
+        await writeManifest(dir, [["ok", "a.mp4", 0]]);
+        await assert.rejects(
+          distortDataset(join(dir, "manifest.csv"), { out, ops: "hflip,blur", backend: "native" }),
+          /Unknown operation "blur".*h264_crf40/s,
+        );
+      });
+      assert.equal(await Deno.stat(out).then(() => true, () => false), false, "nothing written");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
