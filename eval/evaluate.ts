@@ -15,8 +15,9 @@ import type { ScoreRow } from "../store/schema.ts";
 import { sha256File } from "../util/hash.ts";
 import { logLine, Progress } from "../util/progress.ts";
 import type { DatasetEntry } from "../dataset/manifest.ts";
-import { type CopyGeometry, discoverCopies, type EvalCopy } from "./copies.ts";
-import { mapBox } from "../faces/geometry.ts";
+import { discoverCopies, type EvalCopy } from "./copies.ts";
+import type { FaceLocator } from "../faces/locator.ts";
+import type { FaceSidecar } from "../faces/sidecar.ts";
 import { prefetchMap } from "./prefetch.ts";
 import { evalRunId, evalUnitId } from "./run_id.ts";
 import { videoScores } from "./video_scores.ts";
@@ -117,8 +118,6 @@ interface PreparedVideo {
   video: DatasetEntry;
   rows: ScoreRow[];
   faces: PendingFace[];
-  /** Boxes found per frame (source of the `reference` mode when this is the unaltered copy). */
-  boxes: Map<number, FaceBox[]>;
 }
 
 /**
@@ -146,6 +145,12 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
     throw new RangeError(`batch must be a positive integer, got ${batchSize}`);
   }
   const copies = await discoverCopies(options.data);
+  if (faceMode === "reference" && copies[0].op.id !== "unaltered") {
+    throw new Error(
+      `Face mode "reference" needs the unaltered copy (its faces are the reference), but ` +
+        `"${options.data}" has none: distort with the unaltered copy, or use --faces ultraface`,
+    );
+  }
   const modelSha256 = await sha256File(options.modelPath).catch((error) => {
     throw new Error(`Cannot read model "${options.modelPath}": ${(error as Error).message}`);
   });
@@ -188,8 +193,6 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
     total: totalVideos,
     label: options.label ?? `eval ${spec.name}`,
   });
-  // Boxes found on the unaltered copy, by video id then frame index (the `reference` mode).
-  const referenceBoxes = new Map<string, Map<number, FaceBox[]>>();
   try {
     for (const copy of copies) {
       if (options.signal?.aborted) {
@@ -201,7 +204,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
       const needReference = faceMode === "reference" && copy.op.id === "unaltered";
       if (!options.force && await hasUnit(options.store, unit)) {
         if (needReference) {
-          collectReferenceBoxes(options.store, unit, referenceBoxes);
+          recordFromStore(options.store, unit, parts.recording);
         }
         summary.copies.push({
           opId: copy.op.id,
@@ -233,7 +236,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
         ffmpeg,
         frameCount,
         faceMode,
-        referenceBoxes,
+        locator: parts.locatorFor(copy),
       };
       const rows: ScoreRow[] = [];
       const queue: PendingFace[] = [];
@@ -251,7 +254,6 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
       for await (const video of prepared) {
         rows.push(...video.rows);
         queue.push(...video.faces);
-        if (needReference) referenceBoxes.set(video.video.id, video.boxes);
         await flush(false);
         progress.tick(1, `${copy.op.id} ${video.video.id}`);
       }
@@ -329,7 +331,7 @@ interface VideoContext {
   ffmpeg: Ffmpeg;
   frameCount: number;
   faceMode: FaceMode;
-  referenceBoxes: Map<string, Map<number, FaceBox[]>>;
+  locator: FaceLocator;
 }
 
 function row(
@@ -358,7 +360,7 @@ function row(
  * that cannot be decoded is one `video_error` row, with the message on stderr).
  */
 async function prepareVideo(video: DatasetEntry, context: VideoContext): Promise<PreparedVideo> {
-  const prepared: PreparedVideo = { video, rows: [], faces: [], boxes: new Map() };
+  const prepared: PreparedVideo = { video, rows: [], faces: [] };
   const videoError = (error: unknown) => {
     const message = errorMessage(error, video.path);
     logLine(`warning: ${message}`);
@@ -401,7 +403,6 @@ async function prepareVideo(video: DatasetEntry, context: VideoContext): Promise
       continue;
     }
     const chosen = context.parts.selectFaces(located[k]);
-    prepared.boxes.set(frameIndex, chosen);
     if (chosen.length === 0) {
       prepared.rows.push(row(context, video, { frame_index: frameIndex, status: "no_face" }));
       continue;
@@ -431,33 +432,19 @@ async function prepareVideo(video: DatasetEntry, context: VideoContext): Promise
   return prepared;
 }
 
-/** Boxes per frame in the copy's pixels, per the face mode (not yet selected). */
+/** Boxes per frame in the copy's pixels, clipped to the frame (not yet selected). */
 async function locateFaces(
   context: VideoContext,
   video: DatasetEntry,
   frames: RgbFrame[],
   indices: number[],
 ): Promise<FaceBox[][]> {
-  let boxes: FaceBox[][];
-  if (context.faceMode === "reference" && context.copy.op.id !== "unaltered") {
-    const reference = context.referenceBoxes.get(video.id);
-    boxes = indices.map((index, k) =>
-      (reference?.get(index) ?? []).map((b) => toCopy(b, context.copy.geometry, frames[k]))
-    );
-  } else {
-    boxes = await context.parts.locator.locate(video.id, frames, indices);
-  }
+  const boxes = await context.locator.locate(video.id, frames, indices);
   return boxes.map((list, k) =>
     list
       .map((b) => clipBox(b, frames[k].width, frames[k].height))
       .filter((b): b is FaceBox => b !== null)
   );
-}
-
-/** Maps a source-pixel box into the copy's frame (whose size is the source's x scale). */
-function toCopy(box: FaceBox, geometry: CopyGeometry, frame: RgbFrame): FaceBox {
-  const s = geometry.scale;
-  return mapBox(box, geometry, frame.width / s, frame.height / s);
 }
 
 /** Clips a box to the frame; null when nothing of it is inside. */
@@ -471,29 +458,31 @@ function clipBox(box: FaceBox, width: number, height: number): FaceBox | null {
 }
 
 /**
- * Fills the reference boxes from the unaltered copy's stored part (resume). The stored boxes are
- * the faces the detector scored; selecting after mapping gives the same faces (flips and scaling
- * keep the area order), so they serve the other copies as well as all located boxes would.
+ * Fills the `reference` recording from the unaltered copy's stored part (resumed run). The stored
+ * boxes are the faces the detector scored, not every face located; selecting after mapping
+ * gives the same faces (flips and scaling keep the area order), so the other copies score the
+ * same faces as in an uninterrupted run. A video that failed on the unaltered copy stays
+ * unrecorded, as in a live run.
  */
-function collectReferenceBoxes(
-  storeDir: string,
-  unit: StoreUnit,
-  into: Map<string, Map<number, FaceBox[]>>,
-): void {
+function recordFromStore(storeDir: string, unit: StoreUnit, recording: FaceSidecar): void {
   const frame = pl.readParquet(unitPath(storeDir, unit));
+  const column = (name: string) => frame.getColumn(name).toArray() as (number | null)[];
   const ids = frame.getColumn("video_id").toArray() as string[];
-  const frames = frame.getColumn("frame_index").toArray() as number[];
-  const faces = frame.getColumn("face_index").toArray() as number[];
-  const [xs, ys, ws, hs] = ["box_x", "box_y", "box_w", "box_h"].map((c) =>
-    frame.getColumn(c).toArray() as (number | null)[]
-  );
+  const status = frame.getColumn("status").toArray() as string[];
+  const [frames, faces, xs, ys, ws, hs] = [
+    "frame_index",
+    "face_index",
+    "box_x",
+    "box_y",
+    "box_w",
+    "box_h",
+  ].map(column);
   for (let i = 0; i < ids.length; i++) {
-    const byFrame = into.get(ids[i]) ?? new Map<number, FaceBox[]>();
-    into.set(ids[i], byFrame);
-    const boxes = byFrame.get(frames[i]) ?? [];
-    byFrame.set(frames[i], boxes);
-    if (faces[i] < 0 || xs[i] === null) continue;
-    boxes[faces[i]] = { x: xs[i]!, y: ys[i]!, w: ws[i]!, h: hs[i]!, score: 1 };
+    if (status[i] === "video_error") continue;
+    const video = recording.videos[ids[i]] ?? (recording.videos[ids[i]] = {});
+    if (faces[i]! < 0 || xs[i] === null) continue;
+    const boxes = video[String(frames[i])] ?? (video[String(frames[i])] = []);
+    boxes[faces[i]!] = [xs[i]!, ys[i]!, ws[i]!, hs[i]!, 1];
   }
 }
 

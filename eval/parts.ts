@@ -13,6 +13,9 @@ import type { RgbFrame } from "../faces/frame.ts";
 import { type FaceLocator, type FaceMode, fullFrameLocator } from "../faces/locator.ts";
 import { selectFaces } from "../faces/select.ts";
 import { openUltraFace } from "../faces/ultraface.ts";
+import { type FaceSidecar, readSidecar, sidecarLocator } from "../faces/sidecar.ts";
+import { newRecording, recordingLocator, referenceLocator } from "../faces/reference.ts";
+import type { EvalCopy } from "./copies.ts";
 import { rocAuc } from "../metrics/roc_auc.ts";
 import { sha256File } from "../util/hash.ts";
 import type { VideoScore } from "./video_scores.ts";
@@ -50,10 +53,17 @@ export interface EvalParts {
   /** SHA-256 of the sidecar file in `sidecar` mode. */
   sidecarSha256?: string;
   /**
-   * The locator of the mode: UltraFace for `ultraface` and `reference` (which runs it on the
-   * unaltered copy), the whole frame for `full`, the sidecar's boxes for `sidecar`.
+   * The boxes found on the unaltered copy (`reference` mode), in its pixels; filled while the
+   * unaltered copy is scored, or from its stored rows on a resumed run.
    */
-  locator: FaceLocator;
+  recording: FaceSidecar;
+  /**
+   * The locator for one copy: UltraFace for `ultraface`; the whole frame for `full`; the
+   * sidecar's boxes mapped through the copy's geometry for `sidecar`; for `reference`, UltraFace
+   * (recording its boxes) on the unaltered copy and the recorded boxes mapped through the
+   * geometry on the others.
+   */
+  locatorFor(copy: EvalCopy): FaceLocator;
   /** The faces the detector scores, largest first (the spec's `faces` rule). */
   selectFaces(boxes: FaceBox[]): FaceBox[];
   /** One preprocessed input item for the face `box` of `frame`. */
@@ -69,12 +79,12 @@ export interface EvalParts {
  */
 export async function openEvalParts(options: OpenEvalPartsOptions): Promise<EvalParts> {
   const { spec, faceMode } = options;
-  if (faceMode === "sidecar") {
-    // faces/sidecar.ts (the sidecar locator) has not landed in this tree yet.
-    throw new Error(
-      `Face mode "sidecar" is not available yet; use --faces ultraface, full or reference`,
-    );
+  if (faceMode === "sidecar" && !options.sidecar) {
+    throw new Error(`Face mode "sidecar" needs a face sidecar file (--sidecar <faces.json>)`);
   }
+  // Read before the model loads, so a bad sidecar fails fast.
+  const sidecar = faceMode === "sidecar" ? await readSidecar(options.sidecar!) : null;
+  const sidecarSha256 = sidecar ? await sha256File(options.sidecar!) : undefined;
   const detector: DetectorSession = await openDetector(spec, {
     modelPath: options.modelPath,
     threads: options.threads,
@@ -82,21 +92,34 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
   });
   const itemSize = itemLength(spec.input);
   const buffer = new Float32Array(itemSize * options.batch);
-  let locator: FaceLocator = fullFrameLocator();
+  let ultraface: FaceLocator | null = null;
   let faceModelSha256: string | undefined;
   try {
     if (faceMode === "ultraface" || faceMode === "reference") {
       const faceModel = options.faceModel ?? DEFAULT_FACE_MODEL;
-      locator = await openUltraFace(faceModel, { threads: options.threads });
+      ultraface = await openUltraFace(faceModel, { threads: options.threads });
       faceModelSha256 = await sha256File(faceModel);
     }
   } catch (error) {
     await detector.release();
     throw error;
   }
+  const full = fullFrameLocator();
+  const recording = newRecording();
   return {
     faceModelSha256,
-    locator,
+    sidecarSha256,
+    recording,
+    locatorFor: (copy) => {
+      if (faceMode === "full") return full;
+      if (faceMode === "sidecar") {
+        return sidecarLocator(sidecar!, { geometry: copy.geometry, source: options.sidecar });
+      }
+      if (faceMode === "ultraface") return ultraface!;
+      return copy.op.id === "unaltered"
+        ? recordingLocator(ultraface!, recording)
+        : referenceLocator(recording, copy.geometry);
+    },
     selectFaces: (boxes) => selectFaces(boxes, spec.faces),
     // The full crop rule ignores the box; passing it keeps one call for all rules.
     preprocess: (frame, box) => preprocessFace(frame, box, spec),
@@ -107,7 +130,7 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
     },
     close: async () => {
       await detector.release();
-      await locator.release();
+      await ultraface?.release();
     },
   };
 }
