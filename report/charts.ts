@@ -6,7 +6,7 @@
  * @module
  */
 import { type AucCell, modelLabel, type RocCurveData } from "./model.ts";
-import { categoryLabel, orderColumns } from "./table.ts";
+import { categoryLabel, columnKey, orderColumns } from "./table.ts";
 
 /** The Vega-Lite v5 schema URL every spec carries (the Jupyter kernel knows v3-v5 only). */
 export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
@@ -30,7 +30,7 @@ export interface ChartOptions {
  * AUC are left out.
  */
 export function aucByOperationChart(cells: AucCell[], options: ChartOptions = {}): VegaLiteSpec {
-  const columns = orderColumns(cells.map((c) => ({ opId: c.opId, category: c.opCategory })));
+  const columns = orderColumns(cells.map(columnKey));
   const values = cells.filter((c) => c.auc !== null && Number.isFinite(c.auc)).map((c) => ({
     model: modelLabel(c.detector, c.trainSet),
     op: c.opId,
@@ -156,7 +156,7 @@ export function aucDeltas(
  */
 export function deltaHeatmapChart(cells: AucCell[], options: ChartOptions = {}): VegaLiteSpec {
   const { deltas } = aucDeltas(cells);
-  const columns = orderColumns(deltas.map((d) => ({ opId: d.opId, category: d.opCategory })));
+  const columns = orderColumns(cells.filter((c) => c.opId !== "unaltered").map(columnKey));
   const extent = Math.max(0.05, ...deltas.map((d) => Math.abs(d.delta)));
   const x = {
     field: "opId",
@@ -205,7 +205,7 @@ export function deltaHeatmapChart(cells: AucCell[], options: ChartOptions = {}):
  * the chance diagonal.
  */
 export function rocChart(curves: RocCurveData[], options: ChartOptions = {}): VegaLiteSpec {
-  const columns = orderColumns(curves.map((c) => ({ opId: c.opId, category: c.opCategory })));
+  const columns = orderColumns(curves.map(columnKey));
   const values = curves.flatMap((c) =>
     c.points.map((p, i) => ({
       model: modelLabel(c.detector, c.trainSet),

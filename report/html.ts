@@ -210,6 +210,7 @@ h1 { margin-bottom: .2rem; } .sub, .caption, figcaption { color: #555; font-size
 code { font-size: .85em; word-break: break-all; }
 table { border-collapse: collapse; margin: .5rem 0; font-variant-numeric: tabular-nums; }
 th, td { border: 1px solid #ccc; padding: .25rem .45rem; }
+.scroll { overflow-x: auto; } table.table-one { font-size: .85rem; }
 table.table-one td { text-align: right; } table.table-one td.best { font-weight: bold; }
 table.table-one thead th { background: #f3f3f3; }
 table.prov { font-size: .8rem; } table.prov td { vertical-align: top; }

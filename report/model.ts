@@ -36,6 +36,10 @@ export interface RocCurveData {
   trainSet: string;
   opId: string;
   opCategory: string;
+  /** Ladder family (orders the legend beside `severity`). */
+  opFamily?: string;
+  /** Ladder level, null when none. */
+  severity?: number | null;
   /** Points from (0, 0) to (1, 1), false and true positive rates in [0, 1]. */
   points: { fpr: number; tpr: number }[];
 }

@@ -73,12 +73,22 @@ export const PAPER_CATEGORIES: readonly { id: string; label: string }[] = [
   { id: "filter", label: "Filter" },
 ];
 
+/** An operation as {@link orderColumns} sorts it. */
+export interface ColumnKey {
+  opId: string;
+  category: string;
+  /** Ladder family; levels of one family sort by severity. */
+  family?: string;
+  severity?: number | null;
+}
+
 /**
- * Orders operation ids as the paper does: its twelve instances in place, others after the last
- * column of their category (by id), unknown categories at the end.
+ * Orders operations as the paper does: by category in the paper's order; within a category by
+ * family (in the order of the family's first paper column), then severity, so extra ladder
+ * levels (`h264_crf33`, `noise_s5`) sit beside the paper's; unknown categories at the end.
  */
-export function orderColumns(ops: { opId: string; category: string }[]): TableColumn[] {
-  const seen = new Map<string, { opId: string; category: string }>();
+export function orderColumns(ops: ColumnKey[]): TableColumn[] {
+  const seen = new Map<string, ColumnKey>();
   for (const op of ops) if (!seen.has(op.opId)) seen.set(op.opId, op);
   const catRank = (c: string) => {
     const i = PAPER_CATEGORIES.findIndex((p) => p.id === c);
@@ -88,11 +98,21 @@ export function orderColumns(ops: { opId: string; category: string }[]): TableCo
     const i = PAPER_COLUMNS.findIndex((p) => p.opId === id);
     return i < 0 ? PAPER_COLUMNS.length : i;
   };
+  // A family ranks where its first paper column (seen in this data) does.
+  const familyRank = new Map<string, number>();
+  for (const op of seen.values()) {
+    const family = op.family ?? op.opId;
+    familyRank.set(family, Math.min(familyRank.get(family) ?? Infinity, paperRank(op.opId)));
+  }
+  const famRank = (op: ColumnKey) => familyRank.get(op.family ?? op.opId)!;
   return [...seen.values()]
     .sort((a, b) =>
       catRank(a.category) - catRank(b.category) ||
-      paperRank(a.opId) - paperRank(b.opId) ||
       a.category.localeCompare(b.category) ||
+      famRank(a) - famRank(b) ||
+      (a.family ?? a.opId).localeCompare(b.family ?? b.opId) ||
+      (a.severity ?? 0) - (b.severity ?? 0) ||
+      paperRank(a.opId) - paperRank(b.opId) ||
       a.opId.localeCompare(b.opId)
     )
     .map((op) => ({
@@ -110,7 +130,7 @@ export function categoryLabel(category: string): string {
 
 /** Builds Table I from AUC cells. A cell repeated for the same model and op keeps the last. */
 export function tableOne(cells: AucCell[], options: TableOneOptions = {}): TableOne {
-  const columns = orderColumns(cells.map((c) => ({ opId: c.opId, category: c.opCategory })));
+  const columns = orderColumns(cells.map(columnKey));
   const categoryIds = [...new Set(columns.map((c) => c.category))];
   const rowsByModel = new Map<string, TableRow>();
   for (const cell of cells) {
@@ -155,4 +175,16 @@ export function tableOne(cells: AucCell[], options: TableOneOptions = {}): Table
 function mean(values: (number | null)[]): number | null {
   const present = values.filter((v): v is number => v !== null && Number.isFinite(v));
   return present.length ? present.reduce((s, v) => s + v, 0) / present.length : null;
+}
+
+/** The sort key of an AUC cell's operation. */
+export function columnKey(
+  cell: { opId: string; opCategory: string; opFamily?: string; severity?: number | null },
+): ColumnKey {
+  return {
+    opId: cell.opId,
+    category: cell.opCategory,
+    family: cell.opFamily,
+    severity: cell.severity,
+  };
 }

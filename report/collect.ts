@@ -1,0 +1,231 @@
+/**
+ * From a results store to {@link ReportData}: video-level scores per detector run and copy,
+ * AUC and ROC per detector x train set x operation, the notes a reader needs (unreadable parts,
+ * one-class copies, missing unaltered copies) and the provenance. Bad input never aborts the
+ * report: it becomes a note, and the rest is still computed.
+ * @module
+ */
+import pl from "nodejs-polars";
+import { rocAuc } from "../metrics/roc_auc.ts";
+import { rocCurve } from "../metrics/roc_curve.ts";
+import { listRuns } from "../store/runs.ts";
+import { scanStore, type StoreProblem } from "../store/store.ts";
+import { videoScores } from "../store/video_scores.ts";
+import { aucDeltas } from "./charts.ts";
+import type { ReportData } from "./html.ts";
+import { type AucCell, modelLabel, type RocCurveData } from "./model.ts";
+import {
+  copyManifestIndex,
+  type CopyProvenance,
+  DFROBUST_VERSION,
+  type RunProvenance,
+} from "./provenance.ts";
+
+/** Options for {@link loadReportData}. */
+export interface LoadReportDataOptions {
+  /** Distort output folder: copy manifests there add ffmpeg builds and dates to provenance. */
+  dataDir?: string;
+  /** Called for each store part left out (in addition to the note in the report). */
+  onProblem?: (problem: StoreProblem) => void;
+}
+
+/** One video's score, as the notebooks and charts use it. */
+export interface VideoScoreRecord {
+  runId: string;
+  detector: string;
+  trainSet: string;
+  opId: string;
+  opFamily: string;
+  opCategory: string;
+  severity: number | null;
+  artifactId: string;
+  videoId: string;
+  label: 0 | 1;
+  score: number;
+}
+
+/**
+ * Reads the store at `storeDir` and computes everything a report shows. For each detector x
+ * train set only its latest run is used (a note names the others). Throws `StoreError` when the
+ * store is missing, empty or wholly unreadable; damaged parts are left out and noted.
+ */
+export async function loadReportData(
+  storeDir: string,
+  options: LoadReportDataOptions = {},
+): Promise<ReportData> {
+  const notes: string[] = [];
+  const problems: StoreProblem[] = [];
+  const onProblem = (p: StoreProblem) => {
+    problems.push(p);
+    options.onProblem?.(p);
+  };
+  const lazy = await scanStore(storeDir, { onProblem });
+  for (const p of problems) notes.push(`Left out unreadable store part "${p.path}": ${p.reason}`);
+  const runs = await listRuns(storeDir, { onProblem: () => {} });
+  const chosen = latestRuns(runs, notes);
+  const videos = videoScoreRecords(lazy).filter((v) => chosen.has(v.runId));
+  const { cells, rocs } = aucCells(videos, notes);
+  const { modelsWithoutReference } = aucDeltas(cells);
+  for (const model of modelsWithoutReference) {
+    notes.push(`No unaltered copy scored for ${model}: its delta AUC is omitted.`);
+  }
+  const copies = copyProvenance(lazy);
+  if (options.dataDir) {
+    const index = await copyManifestIndex(options.dataDir, {
+      onError: (path, message) => notes.push(`Cannot read copy manifest "${path}": ${message}`),
+    });
+    for (const copy of copies) Object.assign(copy, index.get(copy.artifactId) ?? {});
+  }
+  return {
+    cells,
+    rocs,
+    notes,
+    provenance: {
+      dfrobustVersion: DFROBUST_VERSION,
+      denoVersion: Deno.version.deno,
+      generatedAt: new Date().toISOString(),
+      store: storeDir,
+      runs: runs.filter((r) => chosen.has(r.runId)).map((r): RunProvenance => ({
+        runId: r.runId,
+        detector: r.detector,
+        trainSet: r.trainSet,
+        modelSha256: r.modelSha256,
+        faceMode: r.faceMode,
+        rows: r.rows,
+        firstCreatedAt: r.firstWritten,
+        lastCreatedAt: r.lastWritten,
+      })),
+      copies,
+    },
+  };
+}
+
+/** Video-level scores of a store frame (see store/video_scores.ts) as plain records. */
+export function videoScoreRecords(frame: pl.DataFrame | pl.LazyDataFrame): VideoScoreRecord[] {
+  const df = videoScores(frame).collectSync();
+  const col = (name: string) => df.getColumn(name).toArray();
+  const [runId, detector, trainSet, opId, opFamily, opCategory, severity, artifactId, videoId] = [
+    "run_id",
+    "detector",
+    "train_set",
+    "op_id",
+    "op_family",
+    "op_category",
+    "severity",
+    "artifact_id",
+    "video_id",
+  ].map(col);
+  const label = col("label");
+  const score = col("score");
+  return Array.from({ length: df.height }, (_, i) => ({
+    runId: String(runId[i]),
+    detector: String(detector[i]),
+    trainSet: String(trainSet[i] ?? ""),
+    opId: String(opId[i]),
+    opFamily: String(opFamily[i]),
+    opCategory: String(opCategory[i]),
+    severity: severity[i] === null || severity[i] === undefined ? null : Number(severity[i]),
+    artifactId: String(artifactId[i]),
+    videoId: String(videoId[i]),
+    label: Number(label[i]) === 1 ? 1 : 0,
+    score: Number(score[i]),
+  }));
+}
+
+/**
+ * Video-level AUC and ROC curve per detector x train set x operation. A copy with one class only
+ * gets a null AUC and a note; it is never an error.
+ */
+export function aucCells(
+  videos: VideoScoreRecord[],
+  notes: string[] = [],
+): { cells: AucCell[]; rocs: RocCurveData[] } {
+  const groups = new Map<string, VideoScoreRecord[]>();
+  for (const v of videos) {
+    const key = JSON.stringify([v.detector, v.trainSet, v.opId]);
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(v);
+  }
+  const cells: AucCell[] = [];
+  const rocs: RocCurveData[] = [];
+  for (const group of groups.values()) {
+    const first = group[0];
+    const labels = new Uint8Array(group.map((v) => v.label));
+    const scores = new Float64Array(group.map((v) => v.score));
+    const nFake = labels.reduce((s, l) => s + l, 0);
+    const nReal = labels.length - nFake;
+    const artifacts = new Set(group.map((v) => v.artifactId));
+    if (artifacts.size > 1) {
+      notes.push(
+        `${modelLabel(first.detector, first.trainSet)} on ${first.opId}: ${artifacts.size} ` +
+          `copies (${[...artifacts].join(", ")}) pooled into one AUC.`,
+      );
+    }
+    const cell: AucCell = {
+      detector: first.detector,
+      trainSet: first.trainSet,
+      opId: first.opId,
+      opCategory: first.opCategory,
+      opFamily: first.opFamily,
+      severity: first.severity,
+      auc: null,
+      nReal,
+      nFake,
+    };
+    if (nReal === 0 || nFake === 0) {
+      notes.push(
+        `${modelLabel(first.detector, first.trainSet)} on ${first.opId}: only ` +
+          `${nReal === 0 ? "fake" : "real"} videos (${labels.length}) have a score, so AUC is ` +
+          "undefined and left out.",
+      );
+    } else {
+      cell.auc = rocAuc(labels, scores);
+      const curve = rocCurve(labels, scores);
+      rocs.push({
+        detector: first.detector,
+        trainSet: first.trainSet,
+        opId: first.opId,
+        opCategory: first.opCategory,
+        opFamily: first.opFamily,
+        severity: first.severity,
+        points: Array.from(curve.fpr, (fpr, i) => ({ fpr, tpr: curve.tpr[i] })),
+      });
+    }
+    cells.push(cell);
+  }
+  return { cells, rocs };
+}
+
+function latestRuns(
+  runs: { runId: string; detector: string; trainSet: string; lastWritten: string }[],
+  notes: string[],
+): Set<string> {
+  const latest = new Map<string, (typeof runs)[number]>();
+  for (const run of runs) {
+    const key = JSON.stringify([run.detector, run.trainSet]);
+    const held = latest.get(key);
+    if (!held || run.lastWritten > held.lastWritten) latest.set(key, run);
+  }
+  for (const run of runs) {
+    const kept = latest.get(JSON.stringify([run.detector, run.trainSet]))!;
+    if (kept.runId !== run.runId) {
+      notes.push(
+        `${modelLabel(run.detector, run.trainSet)}: older run ${run.runId} ignored in favour ` +
+          `of ${kept.runId}.`,
+      );
+    }
+  }
+  return new Set([...latest.values()].map((r) => r.runId));
+}
+
+function copyProvenance(lazy: pl.LazyDataFrame): CopyProvenance[] {
+  const df = lazy.groupBy(["artifact_id", "op_id", "op_category", "profile"]).agg(
+    pl.col("created_at").min().alias("created_at"),
+  ).sort(["op_id", "artifact_id"]).collectSync();
+  return df.toRecords().map((r) => ({
+    artifactId: String(r.artifact_id),
+    opId: String(r.op_id),
+    opCategory: String(r.op_category),
+    profile: String(r.profile),
+  }));
+}

@@ -1,0 +1,196 @@
+/**
+ * Headless execution of the notebooks on the Deno Jupyter kernel through `jupyter nbconvert`,
+ * and the check that every code cell left an output and every chart carries its SVG.
+ * The repo's kernelspec (jupyter/kernels/dfrobust-deno) is copied to a temporary JUPYTER_PATH
+ * with argv[0] set to this Deno binary, so deno need not be on PATH.
+ * @module
+ */
+import { basename, join, resolve } from "node:path";
+import { exists } from "../util/atomic.ts";
+
+/** Options for {@link runNotebook}. */
+export interface RunNotebookOptions {
+  /** Folder for the executed `.ipynb` (and `.html`). Created when missing. */
+  outDir: string;
+  /** Environment variables for the kernel (e.g. `DFROBUST_STORE`). */
+  env?: Record<string, string>;
+  /** Also write an HTML export (offline: require.js/MathJax URLs overridden). Default true. */
+  html?: boolean;
+  /** Seconds one cell may run before nbconvert gives up. Default 600. */
+  cellTimeoutS?: number;
+  /** The `jupyter` command. Default `jupyter`. */
+  jupyter?: string;
+}
+
+/** What {@link runNotebook} produced. */
+export interface NotebookRun {
+  notebook: string;
+  executed: string;
+  html?: string;
+  /** Problems found by {@link checkNotebookOutputs} in the executed notebook. */
+  problems: string[];
+}
+
+/** Thrown when Jupyter is missing or nbconvert fails; the message names the notebook. */
+export class NotebookError extends Error {
+  override name = "NotebookError";
+}
+
+/** The kernel name notebooks must use in `metadata.kernelspec.name`. */
+export const KERNEL_NAME = "dfrobust-deno";
+
+const KERNELSPEC = new URL(`../jupyter/kernels/${KERNEL_NAME}/kernel.json`, import.meta.url);
+// nbconvert's Debian template points these at file:///usr/share/javascript; a data: URL keeps
+// the HTML free of any outside request, and "//" turns MathJax's "?config=..." into a comment.
+const NO_SCRIPT = "data:text/javascript,//";
+
+/**
+ * Executes `notebook` with `jupyter nbconvert --to notebook --execute`, then (by default)
+ * exports HTML, then checks the outputs. Throws {@link NotebookError} when Jupyter is missing or
+ * a cell fails (nbconvert's error text included); output problems are returned, not thrown.
+ */
+export async function runNotebook(
+  notebook: string,
+  options: RunNotebookOptions,
+): Promise<NotebookRun> {
+  const jupyter = options.jupyter ?? "jupyter";
+  await requireJupyter(jupyter);
+  const outDir = resolve(options.outDir);
+  await Deno.mkdir(outDir, { recursive: true });
+  const jupyterPath = await temporaryKernelspec();
+  const env = {
+    ...options.env,
+    JUPYTER_PATH: [jupyterPath, Deno.env.get("JUPYTER_PATH")].filter(Boolean).join(":"),
+    NO_COLOR: "1",
+  };
+  try {
+    const name = basename(notebook);
+    await nbconvert(jupyter, notebook, env, [
+      "--to",
+      "notebook",
+      "--execute",
+      `--ExecutePreprocessor.kernel_name=${KERNEL_NAME}`,
+      `--ExecutePreprocessor.timeout=${options.cellTimeoutS ?? 600}`,
+      "--output-dir",
+      outDir,
+      "--output",
+      name,
+    ]);
+    const executed = join(outDir, name);
+    const run: NotebookRun = { notebook, executed, problems: [] };
+    if (options.html ?? true) {
+      await nbconvert(jupyter, executed, env, [
+        "--to",
+        "html",
+        `--HTMLExporter.require_js_url=${NO_SCRIPT}`,
+        `--HTMLExporter.mathjax_url=${NO_SCRIPT}`,
+        "--output-dir",
+        outDir,
+      ]);
+      run.html = join(outDir, name.replace(/\.ipynb$/, ".html"));
+    }
+    run.problems = checkNotebookOutputs(JSON.parse(await Deno.readTextFile(executed)));
+    return run;
+  } finally {
+    await Deno.remove(jupyterPath, { recursive: true }).catch(() => {});
+  }
+}
+
+/**
+ * Lists what is wrong with an executed notebook (nbformat 4 JSON): a code cell with source but
+ * no output, an error output, an empty display bundle, or a Vega-Lite output without
+ * `image/svg+xml`. An empty list means every output is present.
+ */
+export function checkNotebookOutputs(notebook: unknown): string[] {
+  const problems: string[] = [];
+  const cells = (notebook as { cells?: unknown[] })?.cells;
+  if (!Array.isArray(cells)) return ["not a notebook: no cells"];
+  cells.forEach((raw, i) => {
+    const cell = raw as { cell_type?: string; source?: string | string[]; outputs?: unknown[] };
+    if (cell.cell_type !== "code") return;
+    const source = Array.isArray(cell.source) ? cell.source.join("") : cell.source ?? "";
+    const where = `cell ${i + 1} (${firstLine(source)})`;
+    const outputs = (cell.outputs ?? []) as {
+      output_type?: string;
+      data?: Record<string, unknown>;
+      text?: string | string[];
+      ename?: string;
+      evalue?: string;
+    }[];
+    if (source.trim() !== "" && outputs.length === 0) problems.push(`${where}: no output`);
+    for (const output of outputs) {
+      if (output.output_type === "error") {
+        problems.push(`${where}: ${output.ename}: ${output.evalue}`);
+      } else if (output.output_type === "display_data" || output.output_type === "execute_result") {
+        const data = output.data ?? {};
+        if (Object.keys(data).length === 0) problems.push(`${where}: empty display bundle`);
+        const vegaLite = Object.keys(data).some((k) => k.startsWith("application/vnd.vegalite"));
+        const svg = data["image/svg+xml"];
+        const svgText = Array.isArray(svg) ? svg.join("") : svg;
+        if (vegaLite && !(typeof svgText === "string" && svgText.includes("<svg"))) {
+          problems.push(`${where}: chart without image/svg+xml`);
+        }
+      }
+    }
+  });
+  return problems;
+}
+
+async function requireJupyter(jupyter: string): Promise<void> {
+  let ok = false;
+  try {
+    const out = await new Deno.Command(jupyter, {
+      args: ["nbconvert", "--version"],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    ok = out.success;
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    throw new NotebookError(
+      `Jupyter is not available ("${jupyter} nbconvert --version" failed): install the Debian ` +
+        "packages jupyter-nbconvert, python3-nbclient and jupyter-client (apt-get install " +
+        "jupyter-nbconvert python3-nbclient jupyter-client)",
+    );
+  }
+}
+
+async function temporaryKernelspec(): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "dfrobust-jupyter-" });
+  const spec = JSON.parse(await Deno.readTextFile(KERNELSPEC));
+  spec.argv[0] = Deno.execPath();
+  await Deno.mkdir(join(dir, "kernels", KERNEL_NAME), { recursive: true });
+  await Deno.writeTextFile(
+    join(dir, "kernels", KERNEL_NAME, "kernel.json"),
+    JSON.stringify(spec, null, 2),
+  );
+  return dir;
+}
+
+async function nbconvert(
+  jupyter: string,
+  notebook: string,
+  env: Record<string, string>,
+  args: string[],
+): Promise<void> {
+  if (!(await exists(notebook))) throw new NotebookError(`Notebook "${notebook}" not found`);
+  const out = await new Deno.Command(jupyter, {
+    args: ["nbconvert", ...args, notebook],
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    const text = new TextDecoder().decode(out.stderr).trim().split("\n").slice(-25).join("\n");
+    throw new NotebookError(
+      `Cannot execute notebook "${notebook}": jupyter nbconvert exited with code ${out.code}\n${text}`,
+    );
+  }
+}
+
+function firstLine(source: string): string {
+  const line = source.trim().split("\n")[0] ?? "";
+  return line.length > 60 ? line.slice(0, 57) + "..." : line;
+}

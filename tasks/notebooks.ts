@@ -1,0 +1,76 @@
+/**
+ * `deno task notebooks`: execute notebooks/report.ipynb and notebooks/explore.ipynb headless on
+ * the Deno Jupyter kernel (jupyter nbconvert), write the executed notebooks and their HTML, and
+ * check that every cell has its output and every chart its SVG.
+ *
+ * Exit status: 0 when every notebook ran with every output present; 1 when Jupyter is missing, a
+ * notebook fails or an output is missing; 2 for a usage error.
+ * @module
+ */
+import { resolve } from "node:path";
+import { runNotebook } from "../report/notebook_run.ts";
+import { type CommandSpec, requireString, runTask } from "../util/cli.ts";
+import { logLine } from "../util/progress.ts";
+
+const SPEC: CommandSpec = {
+  name: "notebooks",
+  summary: "Execute the notebooks on a results store, headless, and check their outputs " +
+    "(needs the Debian packages jupyter-nbconvert, python3-nbclient, jupyter-client).",
+  flags: {
+    store: {
+      type: "string",
+      description: "Results store folder (passed to the notebooks as DFROBUST_STORE).",
+      valueName: "<dir>",
+    },
+    data: {
+      type: "string",
+      description: "Distort output folder with the copies (DFROBUST_DATA; explore.ipynb's frames).",
+      valueName: "<dir>",
+    },
+    detector: {
+      type: "string",
+      description: "Detector explore.ipynb looks at (DFROBUST_DETECTOR; default: the first).",
+      valueName: "<name>",
+    },
+    out: {
+      type: "string",
+      description: "Folder for the executed notebooks and their HTML.",
+      valueName: "<dir>",
+      default: "out/notebooks",
+    },
+    notebook: {
+      type: "string",
+      description: "Run only this notebook (repeatable; default: report and explore).",
+      valueName: "<file.ipynb>",
+      multiple: true,
+    },
+  },
+};
+
+const NOTEBOOKS = ["report.ipynb", "explore.ipynb"].map((name) =>
+  new URL(`../notebooks/${name}`, import.meta.url).pathname
+);
+
+if (import.meta.main) {
+  await runTask(SPEC, async (parsed) => {
+    const env: Record<string, string> = {
+      DFROBUST_STORE: resolve(requireString(parsed, "store")),
+    };
+    if (typeof parsed.values.data === "string") env.DFROBUST_DATA = resolve(parsed.values.data);
+    if (typeof parsed.values.detector === "string") env.DFROBUST_DETECTOR = parsed.values.detector;
+    const chosen = parsed.values.notebook as string[] | undefined;
+    const notebooks = chosen?.length ? chosen.map((n) => resolve(n)) : NOTEBOOKS;
+    let failed = 0;
+    for (const notebook of notebooks) {
+      logLine(`executing ${notebook} ...`);
+      const run = await runNotebook(notebook, { outDir: String(parsed.values.out), env });
+      for (const problem of run.problems) console.error(`${notebook}: ${problem}`);
+      if (run.problems.length) failed++;
+      console.log(
+        `${run.problems.length ? "FAILED" : "ok"} ${run.executed}` +
+          (run.html ? ` ${run.html}` : ""),
+      );
+    }
+    return failed ? 1 : 0;
+  });
+}
