@@ -86,7 +86,8 @@ export interface CopyResult {
   /** Absolute path of the copy folder. */
   copyDir: string;
   profile: EncodeProfile;
-  /** `made` (written now), `reused` (finished before, untouched) or `planned` (dry run). */
+  /** `made` (written now), `reused` (finished before, untouched) or `planned` (dry run, to
+   * be made). */
   state: "made" | "reused" | "planned";
   total: number;
   ok: number;
@@ -183,7 +184,10 @@ export async function distortDataset(
         resumed: 0,
       });
     }
-    if (options.dryRun) return summarize(manifestPath, out, build, plans, sources, started, true);
+    if (options.dryRun) {
+      for (const plan of plans) plan.existing = await readCopyManifest(plan.copyDir);
+      return summarize(manifestPath, out, build, plans, sources, started, true);
+    }
     for (const plan of plans) await preparePlan(plan, sources, options.force ?? false);
     const pending = plans.filter((p) => !isFinished(p));
     const progress = new Progress({
@@ -593,7 +597,7 @@ function summarize(
       artifactId: plan.artifactId,
       copyDir: plan.copyDir,
       profile: plan.profile,
-      state: dryRun ? "planned" : made || !plan.existing ? "made" : "reused",
+      state: made || !plan.existing ? (dryRun ? "planned" : "made") : "reused",
       total: dryRun ? sources.length : videos.length,
       ok: videos.length - failures.length,
       failed: failures.length,

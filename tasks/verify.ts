@@ -1,0 +1,47 @@
+/**
+ * `deno task verify`: re-hash every finished distorted copy under a folder and report drift from
+ * its manifest. Exit code 1 when an output changed or went missing.
+ * @module
+ */
+import { verifyCopies } from "../artifacts/verify.ts";
+import { type CommandSpec, runTask, UsageError } from "../util/cli.ts";
+
+const spec: CommandSpec = {
+  name: "verify",
+  summary: "Re-hash the outputs (and sources) of every distorted copy under <dir> against the " +
+    "SHA-256s in its manifest.json. Output drift fails (exit 1); source drift (the copy was made " +
+    "from files that changed since) is reported.",
+  positionals: "<dir>",
+  flags: {
+    "no-sources": { type: "boolean", description: "Do not re-hash the source videos." },
+    json: { type: "boolean", description: "Print the report as JSON." },
+  },
+};
+
+await runTask(spec, async (parsed) => {
+  const out = parsed.positionals[0];
+  if (!out) throw new UsageError("the copies folder is required (deno task verify <dir>)");
+  const report = await verifyCopies(out, { sources: parsed.values["no-sources"] !== true });
+  if (parsed.values.json) {
+    console.log(JSON.stringify(report, null, 2));
+  } else {
+    for (const copy of report.copies) {
+      const state = copy.error
+        ? `error: ${copy.error}`
+        : copy.drift.length > 0
+        ? `DRIFT (${copy.drift.length})`
+        : "ok";
+      console.log(`${copy.opId}/${copy.artifactId}  ${copy.checked} outputs  ${state}`);
+      for (const d of [...copy.drift, ...copy.sourceDrift]) {
+        console.log(`  ${d.kind} ${d.videoId ? `${d.videoId} ` : ""}${d.file}`);
+      }
+    }
+    if (report.unfinished.length > 0) {
+      console.log(
+        `${report.unfinished.length} unfinished copy folders (deno task gc removes them)`,
+      );
+    }
+    console.log(report.ok ? `${report.copies.length} copies verified` : "drift found");
+  }
+  return report.ok ? 0 : 1;
+});
