@@ -35,3 +35,28 @@ export * from "./onnx/keras_h5.ts";
 export * from "./onnx/mesonet.ts";
 // --- detectors: MesoNet presets
 export { MESOINCEPTION, MESONET } from "./detectors/mesonet.ts";
+// --- ops: operation catalog, chains, profiles, --ops selection
+export * from "./ops/operation.ts";
+export {
+  ALL_OP_IDS,
+  CATALOG_VERSION,
+  FAMILIES,
+  familyOfInstance,
+  findFamily,
+  getOperation,
+  instanceOf,
+  NOISE_SEED,
+  PAPER_OP_IDS,
+  UnknownOperationError,
+} from "./ops/catalog.ts";
+export * from "./ops/chain.ts";
+export * from "./ops/profile.ts";
+export * from "./ops/select.ts";
+// --- artifacts: distorted copies, verify, gc
+export * from "./artifacts/artifact_id.ts";
+export * from "./artifacts/copy_manifest.ts";
+export * from "./artifacts/copies.ts";
+export { distortDataset } from "./artifacts/distort.ts";
+export type { CopyFailure, CopyResult, DistortOptions, DistortSummary } from "./artifacts/distort.ts";
+export * from "./artifacts/verify.ts";
+export * from "./artifacts/gc.ts";
