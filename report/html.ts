@@ -13,6 +13,7 @@ import {
 } from "./charts.ts";
 import type { AucCell, RocCurveData } from "./model.ts";
 import type { Provenance } from "./provenance.ts";
+import { relativeErrors } from "./relative_error.ts";
 import { renderSvg } from "./svg.ts";
 import { tableOne } from "./table.ts";
 import { escapeHtml, tableHtml } from "./table_format.ts";
@@ -37,6 +38,11 @@ export interface RenderReportOptions {
   interactive?: boolean;
   /** Add per-category mean columns to Table I. Default false. */
   categoryMeans?: boolean;
+  /**
+   * Detector to compare the others against: adds a table of errors relative to it (CE per
+   * family, mCE; report/relative_error.ts). Throws when it has no cell.
+   */
+  referenceDetector?: string;
 }
 
 /**
@@ -130,12 +136,35 @@ ${table.rows.length ? tableHtml(table) : "<p>No AUC could be computed from this 
 paper's order; Average is the mean over the processed copies (Unaltered excluded). Best value per
 row in bold.</p>
 </section>
+${options.referenceDetector ? relativeHtml(data.cells, options.referenceDetector) : ""}
 ${figures.join("\n")}
 ${provenanceHtml(data.provenance)}
 ${assets ? scriptsHtml(assets) : ""}
 </body>
 </html>
 `;
+}
+
+function relativeHtml(cells: AucCell[], referenceDetector: string): string {
+  const { reference, families, rows } = relativeErrors(cells, referenceDetector);
+  const fmt = (v: number | null) => (v === null ? "–" : v.toFixed(2));
+  return `<section id="relative-error">
+<h2>Errors relative to ${escapeHtml(reference)}</h2>
+<div class="scroll"><table class="table-one"><thead><tr><th>Detector (train set)</th>${
+    families.map((f) => `<th>${escapeHtml(f)}</th>`).join("")
+  }<th>mCE</th></tr></thead>
+<tbody>
+${
+    rows.map((r) =>
+      `<tr><th scope="row">${escapeHtml(r.model)}</th>${
+        families.map((f) => `<td>${fmt(r.ce[f])}</td>`).join("")
+      }<td><b>${fmt(r.mce)}</b></td></tr>`
+    ).join("\n")
+  }
+</tbody></table></div>
+<p class="caption">CE per operation family = sum over its levels of (1 − AUC) divided by the same
+sum for the reference; mCE = mean CE. Below 1: more robust than the reference.</p>
+</section>`;
 }
 
 function provenanceHtml(p: Provenance): string {

@@ -1,0 +1,151 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { loadReportData } from "../report/collect.ts";
+import { renderReport } from "../report/html.ts";
+import { relativeErrors } from "../report/relative_error.ts";
+import { FIXTURE_DETECTORS, FIXTURE_OPS, writeFixtureStore } from "./report_fixture.ts";
+
+const TASK = new URL("../tasks/report.ts", import.meta.url).pathname;
+
+async function report(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-ffi",
+      "--allow-sys",
+      TASK,
+      ...args,
+    ],
+    env: { NO_COLOR: "1", DFROBUST_QUIET: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+}
+
+Deno.test("renderReport() writes a self-contained page with Table I, SVG charts and provenance", async () => {
+  const store = await Deno.makeTempDir();
+  await writeFixtureStore(store);
+  const data = await loadReportData(store);
+  assert.equal(data.cells.length, FIXTURE_DETECTORS.length * FIXTURE_OPS.length);
+  assert.deepEqual(data.notes, []);
+  const html = await renderReport(data, { referenceDetector: "xception" });
+  // Nothing is fetched from outside: no script, stylesheet, image or font with a remote source.
+  assert.doesNotMatch(html, /<(script|img|iframe)[^>]+src=["']?(https?:)?\/\//i);
+  assert.doesNotMatch(html, /<link[^>]+href=["']?(https?:)?\/\//i);
+  assert.doesNotMatch(html, /@import|url\(\s*["']?https?:/i);
+  assert.match(html, /<table class="table-one">/);
+  assert.match(html, /Table I/);
+  assert.ok((html.match(/<svg/g) ?? []).length >= 4, "expected four inline SVG charts");
+  // The bundled vega builds are inlined for the interactive charts.
+  assert.ok(html.includes("vegaEmbed"));
+  assert.ok(html.length > 500_000);
+  for (const [detector] of FIXTURE_DETECTORS) assert.ok(html.includes(`run-${detector}`));
+  assert.match(html, /Errors relative to xception \(FF\+\+c23\)/);
+  const staticHtml = await renderReport(data, { interactive: false });
+  assert.ok(!staticHtml.includes("vegaEmbed") && staticHtml.includes("<svg"));
+});
+
+Deno.test("relativeErrors() gives the reference itself a CE of 1 and names missing references", () => {
+  const cells = [
+    { detector: "a", trainSet: "", opId: "h264_crf23", opFamily: "h264", auc: 0.9 },
+    { detector: "a", trainSet: "", opId: "h264_crf40", opFamily: "h264", auc: 0.7 },
+    { detector: "b", trainSet: "", opId: "h264_crf23", opFamily: "h264", auc: 0.8 },
+    { detector: "b", trainSet: "", opId: "h264_crf40", opFamily: "h264", auc: 0.8 },
+  ].map((c) => ({ ...c, opCategory: "compression", nReal: 1, nFake: 1 }));
+  const { rows } = relativeErrors(cells, "a");
+  assert.equal(rows[0].ce.h264, 1);
+  assert.ok(Math.abs(rows[1].ce.h264! - 0.4 / 0.4) < 1e-12);
+  assert.throws(
+    () => relativeErrors(cells, "zzz"),
+    /"zzz" is not in the store \(detectors: a, b\)/,
+  );
+});
+
+Deno.test("deno task report handles good and bad input", async (t) => {
+  await t.step("--help prints the flags and exits 0", async () => {
+    const { code, stdout } = await report(["--help"]);
+    assert.equal(code, 0);
+    assert.match(stdout, /--store <dir>/);
+    assert.match(stdout, /--reference-detector <name>/);
+  });
+  await t.step("a missing --store or a bad --format is a usage error", async () => {
+    assert.equal((await report([])).code, 2);
+    const bad = await report(["--store", "x", "--format", "pdf"]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--format must be one of html, md, csv, json/);
+  });
+  await t.step("an empty store fails with a message naming it", async () => {
+    const store = await Deno.makeTempDir();
+    const { code, stderr } = await report(["--store", store, "--format", "md"]);
+    assert.equal(code, 1);
+    assert.ok(stderr.includes(store) && /empty/.test(stderr), stderr);
+  });
+  await t.step("Table I goes to stdout as Markdown, CSV and JSON", async () => {
+    const store = await Deno.makeTempDir();
+    await writeFixtureStore(store);
+    const md = await report(["--store", store, "--format", "md"]);
+    assert.equal(md.code, 0, md.stderr);
+    assert.match(md.stdout, /^\| Detector \| Train set \| Unaltered \| Compression: CRF 23 \|/);
+    assert.equal(md.stdout.trim().split("\n").length, 2 + FIXTURE_DETECTORS.length);
+    const csv = await report(["--store", store, "--format", "csv"]);
+    assert.match(csv.stdout, /^detector,train_set,unaltered,h264_crf23,h264_crf33,h264_crf40,/);
+    const json = JSON.parse((await report(["--store", store, "--format", "json"])).stdout);
+    assert.equal(json.rows.length, FIXTURE_DETECTORS.length);
+  });
+  await t.step("a copy with one class only gets no AUC and a note", async () => {
+    const store = await Deno.makeTempDir();
+    await writeFixtureStore(store, { oneClassOp: "noise" });
+    const { code, stdout, stderr } = await report(["--store", store, "--format", "json"]);
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /on noise: only fake videos \(12\) have a score/);
+    const table = JSON.parse(stdout);
+    assert.equal(table.rows[0].values.noise, null);
+    assert.equal(typeof table.rows[0].values.vflip, "number");
+  });
+  await t.step("a missing unaltered copy omits the deltas with a note", async () => {
+    const store = await Deno.makeTempDir();
+    await writeFixtureStore(store, { withoutUnalteredFor: "sbi" });
+    const out = join(store, "report.html");
+    const { code, stderr } = await report(["--store", store, "--out", out]);
+    assert.equal(code, 0, stderr);
+    assert.match(
+      stderr,
+      /No unaltered copy scored for sbi \(FF\+\+raw\): its delta AUC is omitted/,
+    );
+    const html = await Deno.readTextFile(out);
+    assert.match(html, /No unaltered copy scored for sbi/);
+    assert.match(html, /Delta AUC against the unaltered copy/);
+  });
+  await t.step("a corrupt Parquet part is named and the other parts still read", async () => {
+    const store = await Deno.makeTempDir();
+    const parts = await writeFixtureStore(store);
+    const bad = parts.find((p) => p.includes("op=vflip") && p.includes("det=sbi"))!;
+    await Deno.writeTextFile(bad, "this is not parquet");
+    const { code, stdout, stderr } = await report(["--store", store, "--format", "json"]);
+    assert.equal(code, 0, stderr);
+    assert.ok(stderr.includes(bad), stderr);
+    const sbi = JSON.parse(stdout).rows.find((r: { detector: string }) => r.detector === "sbi");
+    assert.equal(sbi.values.vflip, null);
+    assert.equal(typeof sbi.values.hflip, "number");
+  });
+  await t.step("an unknown reference detector is named with the ones present", async () => {
+    const store = await Deno.makeTempDir();
+    await writeFixtureStore(store, { ops: ["unaltered", "noise"] });
+    const out = join(store, "r.html");
+    const { code, stderr } = await report([
+      "--store",
+      store,
+      "--out",
+      out,
+      "--reference-detector",
+      "mesonet",
+    ]);
+    assert.equal(code, 1);
+    assert.match(stderr, /"mesonet" is not in the store \(detectors: sbi, xception\)/);
+  });
+});
