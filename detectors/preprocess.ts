@@ -1,10 +1,10 @@
 /**
  * Preprocessing: from a decoded frame and a face box to the model's input tensor, the way the
- * detector's authors did it — crop rule, resize (sharp), channel order, `((x * scale) - mean) / std`
- * and layout. Writes straight into a batch tensor.
+ * detector's authors did it — crop rule, resize (PIL's or OpenCV's bilinear), channel order,
+ * `((x * scale) - mean) / std` and layout. Writes straight into a batch tensor.
  * @module
  */
-import sharp from "sharp";
+import { resizeRgb } from "./resize.ts";
 import type { Box } from "../faces/box.ts";
 import type { RgbFrame } from "../faces/frame.ts";
 import type { CropRule, DetectorSpec, InputSpec } from "./spec.ts";
@@ -93,18 +93,33 @@ export function itemLength(input: InputSpec): number {
 
 /**
  * Crops `box` out of `frame` with the spec's crop rule, resizes it to the spec's input size with
- * sharp's `linear` kernel (the closest to the bilinear resizes of PIL/torchvision and cv2; see
- * docs/detectors.md), and writes the normalised pixels in the spec's layout and channel order into
- * `options.into` at `options.index`. Returns the item's view (a subarray, no copy).
- * `box` may be null for the `full` crop rule. Throws a RangeError when `frame.data` does not hold
- * width * height * 3 bytes or `into` is too short.
+ * the spec's resize method (`input.resize`, default PIL's bilinear; see detectors/resize.ts), and
+ * writes the normalised pixels in the spec's layout and channel order into `options.into` at
+ * `options.index`. Resolves to the item's view (a subarray, no copy); see
+ * {@link preprocessFaceSync} for the synchronous form.
+ * `box` may be null for the `full` crop rule. Rejects with a RangeError when `frame.data` does not
+ * hold width * height * 3 bytes or `into` is too short.
  */
-export async function preprocessFace(
+export function preprocessFace(
   frame: RgbFrame,
   box: Box | null,
   spec: Pick<DetectorSpec, "input" | "crop">,
   options: PreprocessOptions = {},
 ): Promise<Float32Array> {
+  try {
+    return Promise.resolve(preprocessFaceSync(frame, box, spec, options));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** {@link preprocessFace} without the promise: returns the item's view or throws a RangeError. */
+export function preprocessFaceSync(
+  frame: RgbFrame,
+  box: Box | null,
+  spec: Pick<DetectorSpec, "input" | "crop">,
+  options: PreprocessOptions = {},
+): Float32Array {
   const { width, height, data } = frame;
   if (data.length !== width * height * 3) {
     throw new RangeError(
@@ -121,11 +136,14 @@ export async function preprocessFace(
     );
   }
   const crop = cropBox(box, width, height, spec.crop);
-  const pixels = await sharp(data, { raw: { width, height, channels: 3 } })
-    .extract({ left: crop.x, top: crop.y, width: crop.w, height: crop.h })
-    .resize(outW, outH, { fit: "fill", kernel: "linear" })
-    .raw()
-    .toBuffer();
+  const pixels = resizeRgb(data, {
+    width,
+    height,
+    region: crop,
+    outWidth: outW,
+    outHeight: outH,
+    method: spec.input.resize,
+  });
   const item = into.subarray(index * n, (index + 1) * n);
   writeNormalised(pixels, item, spec.input);
   return item;

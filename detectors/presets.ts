@@ -6,6 +6,7 @@
  * @module
  */
 import type { DetectorSpec } from "./spec.ts";
+import { DEMO } from "./demo.ts";
 import { MESOINCEPTION, MESONET } from "./mesonet.ts";
 
 const IMAGENET_MEAN: [number, number, number] = [0.485, 0.456, 0.406];
@@ -37,6 +38,7 @@ export const XCEPTION: DetectorSpec = {
     scale: 1 / 255,
     mean: [0.5, 0.5, 0.5],
     std: [0.5, 0.5, 0.5],
+    resize: "pil-bilinear",
   },
   crop: { kind: "square", scale: 1.3 },
   faces: "largest",
@@ -60,10 +62,6 @@ export const XCEPTION: DetectorSpec = {
       what: "32 evenly spaced frames, video score = mean of frame scores.",
       why: "Upstream labels every frame and has no video score; the mean matches the paper's " +
         "video-level AUC.",
-    },
-    {
-      what: "Resize with sharp's linear kernel instead of torchvision's PIL bilinear.",
-      why: "Both are area-aware bilinear filters; small numeric differences remain.",
     },
   ],
 };
@@ -100,6 +98,7 @@ export const CAPSULE: DetectorSpec = {
     scale: 1 / 255,
     mean: IMAGENET_MEAN,
     std: IMAGENET_STD,
+    resize: "pil-bilinear",
   },
   crop: { kind: "square", scale: 1.3 },
   faces: "largest",
@@ -122,10 +121,6 @@ export const CAPSULE: DetectorSpec = {
       what: "32 evenly spaced frames per video.",
       why: "Upstream's crop scripts keep the first 100 frames with a face (`--limit 100`); the " +
         "paper's protocol samples 32 evenly spaced frames for every detector.",
-    },
-    {
-      what: "Resize with sharp's linear kernel instead of torchvision's PIL bilinear.",
-      why: "Both are area-aware bilinear filters; small numeric differences remain.",
     },
   ],
 };
@@ -162,6 +157,7 @@ export const SBI: DetectorSpec = {
     scale: 1 / 255,
     mean: [0, 0, 0],
     std: [1, 1, 1],
+    resize: "cv2-linear",
   },
   crop: { kind: "margin", fraction: 1 / 8 },
   faces: "all-above-half-largest",
@@ -179,9 +175,9 @@ export const SBI: DetectorSpec = {
         "slightly smaller.",
     },
     {
-      what: "Resize with sharp's linear kernel instead of cv2.resize INTER_LINEAR.",
-      why: "cv2's bilinear does not low-pass when shrinking; sharp's linear kernel does, so " +
-        "downscaled crops are a little smoother.",
+      what: "cv2.resize INTER_LINEAR is reproduced in floating point (detectors/resize.ts).",
+      why: "OpenCV is not available here; its 11-bit fixed-point weights can differ by one code " +
+        "value on some pixels.",
     },
   ],
 };
@@ -193,6 +189,7 @@ export const PRESETS: Readonly<Record<string, DetectorSpec>> = {
   sbi: SBI,
   mesonet: MESONET,
   mesoinception: MESOINCEPTION,
+  demo: DEMO,
 };
 
 /** Names of the known presets, for help texts and error messages. */

@@ -6,6 +6,7 @@
  * @module
  */
 import { resolve } from "node:path";
+import type { ResizeMethod } from "./resize.ts";
 import { getPreset, PRESET_NAMES } from "./presets.ts";
 
 /** Memory layout of the model's image input: batch, channels, height, width order. */
@@ -31,6 +32,11 @@ export interface InputSpec {
   mean: [number, number, number];
   /** Per-channel divisor applied last (model channel order); each must be non-zero. */
   std: [number, number, number];
+  /**
+   * How the crop is resized to `size`: `pil-bilinear` (torchvision `Resize` on PIL images;
+   * antialiased when shrinking) or `cv2-linear` (`cv2.resize` INTER_LINEAR). Default `pil-bilinear`.
+   */
+  resize?: ResizeMethod;
 }
 
 /**
@@ -227,6 +233,11 @@ export function validateDetectorSpec(
     scale,
     mean: triple(inputRaw.mean ?? [0, 0, 0], "input.mean"),
     std,
+    ...(inputRaw.resize !== undefined
+      ? {
+        resize: oneOf(inputRaw.resize, "input.resize", ["pil-bilinear", "cv2-linear"] as const),
+      }
+      : {}),
   };
 
   const cropRaw = obj(root.crop, "crop");

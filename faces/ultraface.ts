@@ -6,7 +6,7 @@
  * @module
  */
 import * as ort from "onnxruntime-node";
-import sharp from "sharp";
+import { resizeRgb } from "../detectors/resize.ts";
 import type { FaceBox } from "./box.ts";
 import type { RgbFrame } from "./frame.ts";
 import type { FaceLocator } from "./locator.ts";
@@ -95,10 +95,13 @@ export async function openUltraFace(
   async function detect(frame: RgbFrame): Promise<FaceBox[]> {
     const { width, height, data } = frame;
     // Upstream stretches the frame to the input size (cv2.resize, no letterbox).
-    const pixels = await sharp(data, { raw: { width, height, channels: 3 } })
-      .resize(inW, inH, { fit: "fill", kernel: "linear" })
-      .raw()
-      .toBuffer();
+    const pixels = resizeRgb(data, {
+      width,
+      height,
+      outWidth: inW,
+      outHeight: inH,
+      method: "cv2-linear",
+    });
     const plane = inH * inW;
     // A fresh buffer per call: prefetching callers may run several detections at once.
     const tensor = new Float32Array(3 * plane);

@@ -1,0 +1,128 @@
+import assert from "node:assert/strict";
+import { resizeRgb } from "../detectors/resize.ts";
+
+/** A one-row grey image (each value repeated over R, G, B). */
+function greyRow(values: number[]): Uint8Array {
+  return new Uint8Array(values.flatMap((v) => [v, v, v]));
+}
+
+function firstChannel(rgb: Uint8Array): number[] {
+  return [...rgb].filter((_, i) => i % 3 === 0);
+}
+
+Deno.test("resizeRgb() enlarges like PIL and OpenCV: half-pixel centres, edges repeated", async (t) => {
+  for (const method of ["pil-bilinear", "cv2-linear"] as const) {
+    await t.step(method, () => {
+      const out = resizeRgb(greyRow([0, 200]), {
+        width: 2,
+        height: 1,
+        outWidth: 4,
+        outHeight: 1,
+        method,
+      });
+      // Sample positions -0.25, 0.25, 0.75, 1.25 in source pixels.
+      assert.deepEqual(firstChannel(out), [0, 50, 150, 200]);
+    });
+  }
+});
+
+Deno.test("resizeRgb() shrinks with a widened triangle for PIL and two taps for OpenCV", async (t) => {
+  const src = greyRow([0, 0, 200, 200]);
+  const opts = { width: 4, height: 1, outWidth: 2, outHeight: 1 };
+  await t.step("pil-bilinear averages over a support of 2 pixels", () => {
+    // Weights (0.75, 0.75, 0.25) / 1.75 and (0.25, 0.75, 0.75) / 1.75.
+    assert.deepEqual(firstChannel(resizeRgb(src, { ...opts, method: "pil-bilinear" })), [29, 171]);
+  });
+  await t.step("cv2-linear samples at 0.5 and 2.5 only", () => {
+    assert.deepEqual(firstChannel(resizeRgb(src, { ...opts, method: "cv2-linear" })), [0, 200]);
+  });
+});
+
+Deno.test("resizeRgb() leaves an image alone at its own size and reads only the region", () => {
+  const src = new Uint8Array(5 * 4 * 3).map((_, i) => (i * 37) % 256);
+  assert.deepEqual(resizeRgb(src, { width: 5, height: 4, outWidth: 5, outHeight: 4 }), src);
+  const region = resizeRgb(src, {
+    width: 5,
+    height: 4,
+    region: { x: 1, y: 2, w: 2, h: 1 },
+    outWidth: 2,
+    outHeight: 1,
+  });
+  assert.deepEqual([...region], [...src.subarray((2 * 5 + 1) * 3, (2 * 5 + 3) * 3)]);
+  assert.throws(
+    () =>
+      resizeRgb(src, {
+        width: 5,
+        height: 4,
+        region: { x: 4, y: 0, w: 2, h: 1 },
+        outWidth: 1,
+        outHeight: 1,
+      }),
+    /is not inside 5x4/,
+  );
+});
+
+function pilAvailable(): boolean {
+  try {
+    return new Deno.Command("/usr/bin/python3", {
+      args: ["-c", "import PIL, numpy"],
+      stdout: "null",
+      stderr: "null",
+    }).outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
+function skipWithoutPil(): boolean {
+  if (pilAvailable()) return false;
+  const message = "resizeRgb() vs Pillow: needs /usr/bin/python3 with Pillow and numpy " +
+    "(Debian packages python3-pil, python3-numpy)";
+  if (Deno.env.get("CI") === "true") {
+    throw new Error(`${message} (CI=true: nothing may be skipped)`);
+  }
+  console.error(`SKIPPED SUITE ${message}.`);
+  return true;
+}
+
+Deno.test({
+  name: "resizeRgb() pil-bilinear matches Pillow's BILINEAR resize within one code value",
+  ignore: skipWithoutPil(),
+  async fn(t) {
+    const w = 37, h = 23;
+    // A deterministic pseudo-random image with structure at every scale.
+    const src = new Uint8Array(w * h * 3);
+    let seed = 12345;
+    for (let i = 0; i < src.length; i++) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      src[i] = seed >> 23;
+    }
+    const dir = await Deno.makeTempDir();
+    try {
+      await Deno.writeFile(`${dir}/src.raw`, src);
+      for (const [ow, oh] of [[299, 299], [16, 11], [380, 200]]) {
+        await t.step(`${w}x${h} -> ${ow}x${oh}`, async () => {
+          const script = "import numpy as np, sys\nfrom PIL import Image\n" +
+            `a = np.fromfile('${dir}/src.raw', np.uint8).reshape(${h}, ${w}, 3)\n` +
+            `np.asarray(Image.fromarray(a).resize((${ow}, ${oh}), Image.BILINEAR)).tofile('${dir}/pil.raw')\n`;
+          const run = await new Deno.Command("/usr/bin/python3", { args: ["-c", script] }).output();
+          assert.ok(run.success, new TextDecoder().decode(run.stderr));
+          const pil = await Deno.readFile(`${dir}/pil.raw`);
+          const ours = resizeRgb(src, { width: w, height: h, outWidth: ow, outHeight: oh });
+          assert.equal(ours.length, pil.length);
+          let worst = 0;
+          let off = 0;
+          for (let i = 0; i < pil.length; i++) {
+            const d = Math.abs(ours[i] - pil[i]);
+            worst = Math.max(worst, d);
+            if (d > 0) off++;
+          }
+          assert.ok(worst <= 1, `largest difference ${worst}`);
+          assert.ok(off / pil.length < 0.05, `${off} of ${pil.length} values differ`);
+        });
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
