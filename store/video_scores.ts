@@ -35,30 +35,9 @@ export const VIDEO_KEYS: readonly string[] = [
  * (`appendUnit` rejects them).
  */
 export function videoScores(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyDataFrame {
-  // DataFrame is a Proxy whose `in` sees columns only: tell the two apart by a method.
-  const lazy = typeof (frame as pl.LazyDataFrame).collectSync === "function"
-    ? frame as pl.LazyDataFrame
-    : (frame as pl.DataFrame).lazy();
+  const lazy = asLazy(frame);
   const keys = [...VIDEO_KEYS];
-  const faceScore = pl.col("score");
-  const frames = lazy
-    .filter(pl.col("status").eq(pl.lit("ok")).and(faceScore.isNotNull()))
-    .groupBy([...keys, "frame_index"])
-    .agg(
-      pl.col("face_rule").first().alias("face_rule"),
-      pl.col("video_rule").first().alias("video_rule"),
-      faceScore.max().alias("_max"),
-      faceScore.mean().alias("_mean"),
-      // face_index 0 is the largest face; the smallest index left among ok faces is largest.
-      faceScore.sortBy("face_index").first().alias("_largest"),
-    )
-    .withColumns(
-      pl.when(pl.col("face_rule").eq(pl.lit("max"))).then(pl.col("_max"))
-        .when(pl.col("face_rule").eq(pl.lit("mean"))).then(pl.col("_mean"))
-        .when(pl.col("face_rule").eq(pl.lit("largest"))).then(pl.col("_largest"))
-        .otherwise(pl.lit(null))
-        .alias("frame_score"),
-    );
+  const frames = frameScores(lazy).rename({ score: "frame_score" });
   const scored = frames
     .groupBy(keys)
     .agg(
@@ -87,4 +66,43 @@ export function videoScores(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyData
     .filter(pl.col("score").isNotNull())
     .select(...keys, "score", "scored_frames", "fallback")
     .sort(["run_id", "op_id", "video_id"]);
+}
+
+/**
+ * One row per scored frame: the {@link VIDEO_KEYS} columns, `frame_index`, `face_rule`,
+ * `video_rule` and `score` (the row's `face_rule` over the frame's `ok` faces). Frames with no
+ * `ok` face are left out. Accepts an eager or lazy store frame; returns a lazy frame sorted by
+ * run, operation, video and frame.
+ */
+export function frameScores(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyDataFrame {
+  const lazy = asLazy(frame);
+  const keys = [...VIDEO_KEYS];
+  const faceScore = pl.col("score");
+  return lazy
+    .filter(pl.col("status").eq(pl.lit("ok")).and(faceScore.isNotNull()))
+    .groupBy([...keys, "frame_index"])
+    .agg(
+      pl.col("face_rule").first().alias("face_rule"),
+      pl.col("video_rule").first().alias("video_rule"),
+      faceScore.max().alias("_max"),
+      faceScore.mean().alias("_mean"),
+      // face_index 0 is the largest face; the smallest index left among ok faces is largest.
+      faceScore.sortBy("face_index").first().alias("_largest"),
+    )
+    .withColumns(
+      pl.when(pl.col("face_rule").eq(pl.lit("max"))).then(pl.col("_max"))
+        .when(pl.col("face_rule").eq(pl.lit("mean"))).then(pl.col("_mean"))
+        .when(pl.col("face_rule").eq(pl.lit("largest"))).then(pl.col("_largest"))
+        .otherwise(pl.lit(null))
+        .alias("score"),
+    )
+    .select(...keys, "frame_index", "face_rule", "video_rule", "score")
+    .sort(["run_id", "op_id", "video_id", "frame_index"]);
+}
+
+function asLazy(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyDataFrame {
+  // DataFrame is a Proxy whose `in` sees columns only: tell the two apart by a method.
+  return typeof (frame as pl.LazyDataFrame).collectSync === "function"
+    ? frame as pl.LazyDataFrame
+    : (frame as pl.DataFrame).lazy();
 }

@@ -1,0 +1,104 @@
+/**
+ * ImageNet-C style corruption error: a detector's AUC error on each operation family, summed
+ * over severities and normalised by a reference detector's; mCE is the mean over families.
+ * @module
+ */
+import { MetricError } from "./metric_error.ts";
+import type { OpAuc } from "./op_auc.ts";
+
+/** Options for {@link corruptionErrors}. */
+export interface CorruptionErrorOptions {
+  /** The reference: a run id, or a detector name that names exactly one run. */
+  reference: string;
+}
+
+/** Corruption errors of one detector run against the reference. */
+export interface CorruptionError {
+  runId: string;
+  detector: string;
+  trainSet: string;
+  /**
+   * CE per operation family: sum over its severities of (1 - AUC) divided by the same sum for
+   * the reference, over the op ids both runs have. 1 = as robust as the reference, < 1 better.
+   * Null when undefined (see `notes`).
+   */
+  families: Record<string, number | null>;
+  /** Mean CE over the families with a value; null when none. */
+  mce: number | null;
+  /** Why a family is missing. */
+  notes: string[];
+}
+
+/**
+ * CE per family and mCE per run, from {@link OpAuc} records (e.g. `opAucs(frame)`), with
+ * `1 - AUC` as the error (ImageNet-C uses top-1 error). `unaltered` is not a corruption and is
+ * skipped. Throws a `MetricError` when the reference matches no run or several.
+ */
+export function corruptionErrors(
+  aucs: readonly OpAuc[],
+  options: CorruptionErrorOptions,
+): CorruptionError[] {
+  const runs = new Map<string, OpAuc[]>();
+  for (const a of aucs) {
+    if (a.opCategory === "unaltered") continue;
+    runs.set(a.runId, [...(runs.get(a.runId) ?? []), a]);
+  }
+  const referenceRun = findReference(aucs, options.reference);
+  const reference = runs.get(referenceRun) ?? [];
+  const families = [
+    ...new Set(aucs.filter((a) => a.opCategory !== "unaltered").map((a) => a.opFamily)),
+  ];
+  const results: CorruptionError[] = [];
+  for (const [runId, records] of runs) {
+    const notes: string[] = [];
+    const perFamily: Record<string, number | null> = {};
+    for (const family of families) {
+      const mine = new Map(
+        records.filter((a) => a.opFamily === family && a.auc !== null).map((a) => [a.opId, a.auc!]),
+      );
+      const theirs = new Map(
+        reference.filter((a) => a.opFamily === family && a.auc !== null).map((
+          a,
+        ) => [a.opId, a.auc!]),
+      );
+      const common = [...mine.keys()].filter((id) => theirs.has(id));
+      if (common.length === 0) {
+        perFamily[family] = null;
+        notes.push(`${family}: no severity scored by both this run and the reference`);
+        continue;
+      }
+      const error = common.reduce((s, id) => s + (1 - mine.get(id)!), 0);
+      const referenceError = common.reduce((s, id) => s + (1 - theirs.get(id)!), 0);
+      if (referenceError === 0) {
+        perFamily[family] = null;
+        notes.push(`${family}: the reference is perfect (AUC 1) there, so CE is undefined`);
+        continue;
+      }
+      perFamily[family] = error / referenceError;
+    }
+    const values = Object.values(perFamily).filter((v): v is number => v !== null);
+    results.push({
+      runId,
+      detector: records[0].detector,
+      trainSet: records[0].trainSet,
+      families: perFamily,
+      mce: values.length === 0 ? null : values.reduce((s, v) => s + v, 0) / values.length,
+      notes,
+    });
+  }
+  return results.sort((a, b) => (a.detector < b.detector ? -1 : a.detector > b.detector ? 1 : 0));
+}
+
+function findReference(aucs: readonly OpAuc[], reference: string): string {
+  if (aucs.some((a) => a.runId === reference)) return reference;
+  const runs = [...new Set(aucs.filter((a) => a.detector === reference).map((a) => a.runId))];
+  if (runs.length === 1) return runs[0];
+  const known = [...new Set(aucs.map((a) => a.detector))].join(", ");
+  throw new MetricError(
+    runs.length === 0
+      ? `corruptionErrors: reference "${reference}" is neither a run id nor a detector (have: ${known})`
+      : `corruptionErrors: detector "${reference}" has ${runs.length} runs; give a run id: ${
+        runs.join(", ")
+      }`,
+  );
+}

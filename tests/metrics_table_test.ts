@@ -1,0 +1,202 @@
+/** Per-operation AUC, Table I, bootstrap intervals, mCE and flip rate on small hand-made stores. */
+import assert from "node:assert/strict";
+import { scoreFrame, type ScoreRow } from "../store/schema.ts";
+import { bootstrapAuc } from "../metrics/bootstrap.ts";
+import { flipRates } from "../metrics/flip_rate.ts";
+import { corruptionErrors } from "../metrics/mce.ts";
+import { MetricError } from "../metrics/metric_error.ts";
+import { opAucs } from "../metrics/op_auc.ts";
+import { rocAuc } from "../metrics/roc_auc.ts";
+import { aucTable } from "../metrics/table.ts";
+import { scoreRow } from "./store_fixtures.ts";
+
+const CATEGORY: Record<string, [family: string, category: string]> = {
+  unaltered: ["unaltered", "unaltered"],
+  h264_crf23: ["h264", "compression"],
+  h264_crf40: ["h264", "compression"],
+  noise: ["noise", "noise"],
+  hflip: ["hflip", "flip"],
+  vflip: ["vflip", "flip"],
+};
+
+/** Rows of one run on one op: each video is [id, label, frame scores]. */
+function copyRows(
+  run: { run_id: string; detector: string; train_set?: string },
+  opId: string,
+  videos: [string, 0 | 1, number[]][],
+): ScoreRow[] {
+  const [family, category] = CATEGORY[opId];
+  return videos.flatMap(([video, label, frames]) =>
+    frames.map((score, frame) =>
+      scoreRow({
+        ...run,
+        op_id: opId,
+        op_family: family,
+        op_category: category,
+        video_id: video,
+        label,
+        frame_index: frame,
+        score,
+      })
+    )
+  );
+}
+
+const XCEPTION = { run_id: "r-x", detector: "xception" };
+// Video means: unaltered a=.9 b=.7 c=.2 d=.4 -> AUC 1; noise a=.3 b=.7 c=.5 d=.1 -> AUC .75.
+const ROWS = [
+  ...copyRows(XCEPTION, "unaltered", [
+    ["a", 1, [0.8, 1]],
+    ["b", 1, [0.7, 0.7]],
+    ["c", 0, [0.1, 0.3]],
+    ["d", 0, [0.4, 0.4]],
+  ]),
+  ...copyRows(XCEPTION, "noise", [
+    ["a", 1, [0.3, 0.3]],
+    ["b", 1, [0.6, 0.8]],
+    ["c", 0, [0.5, 0.5]],
+    ["d", 0, [0.1, 0.1]],
+  ]),
+  ...copyRows(XCEPTION, "hflip", [["a", 1, [0.9]], ["b", 1, [0.8]]]), // fakes only
+];
+
+Deno.test("opAucs() scores each copy at video level with deltas against unaltered", () => {
+  const aucs = opAucs(scoreFrame(ROWS));
+  const byOp = Object.fromEntries(aucs.map((a) => [a.opId, a]));
+  assert.equal(byOp.unaltered.auc, 1);
+  assert.equal(byOp.noise.auc, 0.75);
+  assert.equal(byOp.noise.deltaAuc, -0.25);
+  assert.equal(byOp.noise.relativeAuc, 0.75);
+  assert.equal(byOp.noise.samples, 4);
+  assert.equal(byOp.hflip.auc, null);
+  assert.match(byOp.hflip.note!, /only fake videos \(2\): AUC undefined/);
+});
+
+Deno.test("opAucs() at frame level ranks every scored frame", () => {
+  const aucs = opAucs(scoreFrame(ROWS), { level: "frame" });
+  const noise = aucs.find((a) => a.opId === "noise")!;
+  const expected = rocAuc([1, 1, 1, 1, 0, 0, 0, 0], [0.3, 0.3, 0.6, 0.8, 0.5, 0.5, 0.1, 0.1]);
+  assert.equal(noise.samples, 8);
+  assert.equal(noise.auc, expected);
+});
+
+Deno.test("opAucs() notes a run without an unaltered copy instead of failing", () => {
+  const rows = copyRows(XCEPTION, "noise", [["a", 1, [0.9]], ["c", 0, [0.1]]]);
+  const [noise] = opAucs(scoreFrame(rows));
+  assert.equal(noise.auc, 1);
+  assert.equal(noise.deltaAuc, null);
+  assert.match(noise.note!, /no unaltered copy in this run: deltas omitted/);
+});
+
+Deno.test("aucTable() lays out Table I: catalog column order, category means, average", () => {
+  const sbi = { run_id: "r-s", detector: "sbi", train_set: "FF++raw" };
+  const rows = [
+    ...ROWS,
+    ...copyRows(XCEPTION, "vflip", [["a", 1, [0.9]], ["c", 0, [0.1]]]),
+    ...copyRows(XCEPTION, "h264_crf40", [["a", 1, [0.2]], ["c", 0, [0.1]]]),
+    ...copyRows(XCEPTION, "h264_crf23", [["a", 1, [0.1]], ["c", 0, [0.2]]]),
+    ...copyRows(sbi, "noise", [["a", 1, [0.6]], ["c", 0, [0.5]]]),
+  ];
+  const table = aucTable(scoreFrame(rows));
+  assert.deepEqual(table.columns.map((c) => c.opId), [
+    "unaltered",
+    "h264_crf23",
+    "h264_crf40",
+    "noise",
+    "hflip",
+    "vflip",
+  ]);
+  assert.deepEqual(table.categories, ["unaltered", "compression", "noise", "flip"]);
+  assert.deepEqual(table.rows.map((r) => r.detector), ["sbi", "xception"]);
+  const x = table.rows[1];
+  assert.equal(x.categoryMeans.compression, 0.5); // (0 + 1) / 2
+  assert.equal(x.categoryMeans.flip, 1); // hflip undefined, vflip 1
+  assert.equal(x.average, (0 + 1 + 0.75 + 1) / 4); // altered cells with an AUC
+  assert.equal(table.rows[0].cells.unaltered, undefined);
+  assert.ok(table.notes.some((n) => n.startsWith("xception/FF++c23, hflip: only fake")));
+  assert.ok(table.notes.some((n) => n.startsWith("sbi/FF++raw, noise: no unaltered copy")));
+  const chosen = aucTable(scoreFrame(rows), { opIds: ["noise", "unaltered"] });
+  assert.deepEqual(chosen.columns.map((c) => c.opId), ["noise", "unaltered"]);
+});
+
+Deno.test("bootstrapAuc() gives the same interval for the same seed, around the estimate", () => {
+  const labels = Array.from({ length: 200 }, (_, i) => (i % 3 === 0 ? 1 : 0));
+  const scores = labels.map((l, i) => ((i * 7919) % 101) / 100 * 0.7 + l * 0.3);
+  const a = bootstrapAuc(labels, scores, { seed: 3, resamples: 300 });
+  const b = bootstrapAuc(labels, scores, { seed: 3, resamples: 300 });
+  const c = bootstrapAuc(labels, scores, { seed: 4, resamples: 300 });
+  assert.deepEqual(a, b);
+  assert.notDeepEqual(a, c);
+  assert.equal(a.estimate, rocAuc(labels, scores));
+  assert.ok(a.low < a.estimate && a.estimate < a.high && a.high <= 1);
+  assert.equal(a.resamples, 300);
+  assert.equal(a.skipped, 0);
+  // Clusters: resampling 4 "videos" of 50 frames each cannot be narrower than pure noise allows.
+  const clusters = labels.map((_, i) => `v${i % 3 === 0 ? i % 2 : 2 + (i % 2)}`);
+  const clustered = bootstrapAuc(labels, scores, { seed: 3, resamples: 100, clusters });
+  assert.equal(clustered.resamples, 100);
+  assert.throws(
+    () => bootstrapAuc(labels, scores, { clusters: labels.map(() => "one") }),
+    /holds both labels/,
+  );
+});
+
+Deno.test("corruptionErrors() normalises summed AUC errors by the reference's", () => {
+  const record = (runId: string, opId: string, auc: number | null) => ({
+    runId,
+    detector: runId,
+    trainSet: "t",
+    opId,
+    opFamily: CATEGORY[opId][0],
+    opCategory: CATEGORY[opId][1],
+    severity: null,
+    level: "video" as const,
+    samples: 10,
+    positives: 5,
+    negatives: 5,
+    auc,
+    deltaAuc: null,
+    relativeAuc: null,
+  });
+  const aucs = [
+    record("ref", "unaltered", 0.99),
+    record("ref", "h264_crf23", 0.9),
+    record("ref", "h264_crf40", 0.7),
+    record("ref", "noise", 1),
+    record("d", "h264_crf23", 0.95),
+    record("d", "h264_crf40", 0.85),
+    record("d", "noise", 0.8),
+  ];
+  const errors = corruptionErrors(aucs, { reference: "ref" });
+  const d = errors.find((e) => e.runId === "d")!;
+  assert.ok(Math.abs(d.families.h264! - (0.05 + 0.15) / (0.1 + 0.3)) < 1e-12);
+  assert.equal(d.families.noise, null);
+  assert.match(d.notes.join(), /reference is perfect/);
+  assert.equal(d.mce, d.families.h264);
+  assert.equal(errors.find((e) => e.runId === "ref")!.mce, 1);
+  assert.throws(() => corruptionErrors(aucs, { reference: "nobody" }), MetricError);
+});
+
+Deno.test("flipRates() counts decision flips between consecutive scored frames", () => {
+  const rows = [
+    // Decisions 1,0,1 -> 2 flips in 2 pairs; 0,0 -> 0 flips in 1 pair; one frame -> no pair.
+    ...copyRows(XCEPTION, "noise", [["a", 1, [0.9, 0.2, 0.5]], ["b", 0, [0.1, 0.4]], [
+      "c",
+      0,
+      [0.7],
+    ]]),
+    // A frame without a face between two scored ones does not break the pair.
+    ...copyRows(XCEPTION, "unaltered", [["a", 1, [0.6, 0.6, 0.1]]]).map((r, i) =>
+      i === 1 ? { ...r, score: null, status: "no_face" } : r
+    ),
+  ];
+  const rates = flipRates(scoreFrame(rows));
+  const noise = rates.find((r) => r.opId === "noise")!;
+  assert.deepEqual([noise.videos, noise.pairs, noise.flips, noise.rate], [2, 3, 2, 2 / 3]);
+  const unaltered = rates.find((r) => r.opId === "unaltered")!;
+  assert.deepEqual([unaltered.pairs, unaltered.flips], [1, 1]);
+  assert.equal(
+    flipRates(scoreFrame(rows), { threshold: 0.05 }).find((r) => r.opId === "noise")!.flips,
+    0,
+  );
+});
