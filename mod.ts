@@ -60,3 +60,87 @@ export { distortDataset } from "./artifacts/distort.ts";
 export type { CopyFailure, CopyResult, DistortOptions, DistortSummary } from "./artifacts/distort.ts";
 export * from "./artifacts/verify.ts";
 export * from "./artifacts/gc.ts";
+// --- detectors: specs, presets, sessions, preprocessing
+export * from "./detectors/spec.ts";
+export { CAPSULE, getPreset, PRESET_NAMES, PRESETS, SBI, XCEPTION } from "./detectors/presets.ts";
+export * from "./detectors/session.ts";
+export * from "./detectors/preprocess.ts";
+export * from "./detectors/resize.ts";
+// --- faces: boxes, locators (ultraface, sidecar, reference, full), selection, geometry
+export * from "./faces/box.ts";
+export * from "./faces/frame.ts";
+export * from "./faces/locator.ts";
+export * from "./faces/ultraface.ts";
+export * from "./faces/nms.ts";
+export * from "./faces/select.ts";
+export { type Geometry, mapBox } from "./faces/geometry.ts";
+export * from "./faces/sidecar.ts";
+export * from "./faces/reference.ts";
+// --- report: Table I, Vega-Lite charts, HTML report, notebook helpers
+export type { AucCell, RocCurveData } from "./report/model.ts";
+export { modelLabel } from "./report/model.ts";
+export {
+  type ColumnKey,
+  orderColumns,
+  PAPER_CATEGORIES,
+  PAPER_COLUMNS,
+  type TableColumn,
+  type TableOne,
+  tableOne,
+  type TableOneOptions,
+  type TableRow,
+} from "./report/table.ts";
+export {
+  tableCsv,
+  type TableFormatOptions,
+  tableHtml,
+  tableJson,
+  tableMarkdown,
+} from "./report/table_format.ts";
+export {
+  type AucDelta,
+  aucByOperationChart,
+  aucDeltas,
+  type ChartOptions,
+  deltaHeatmapChart,
+  rocChart,
+  severityChart,
+  VEGA_LITE_SCHEMA,
+  type VegaLiteSpec,
+} from "./report/charts.ts";
+export { renderSvg } from "./report/svg.ts";
+export { type RelativeErrorRow, relativeErrors } from "./report/relative_error.ts";
+export {
+  type CopyProvenance,
+  DFROBUST_VERSION,
+  type Provenance,
+  type RunProvenance,
+} from "./report/provenance.ts";
+export {
+  aucCells,
+  loadReportData,
+  type LoadReportDataOptions,
+  videoScoreRecords,
+  type VideoScoreRecord,
+} from "./report/collect.ts";
+export { renderReport, type RenderReportOptions, type ReportData } from "./report/html.ts";
+export { writeReport, type WriteReportOptions } from "./report/write_report.ts";
+export { type MimeBundle, mimeBundle, show, type Showable, type ShowOptions } from "./report/show.ts";
+export {
+  type DecisionFlip,
+  decisionFlips,
+  detectorVideoScores,
+  flipsTable,
+  frameStrip,
+  type FrameStripOptions,
+  scoreDistributionChart,
+  type ScoreChartOptions,
+} from "./report/explore.ts";
+export {
+  checkNotebookOutputs,
+  KERNEL_NAME,
+  NotebookError,
+  type NotebookRun,
+  runNotebook,
+  type RunNotebookOptions,
+} from "./report/notebook_run.ts";
