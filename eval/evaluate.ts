@@ -20,8 +20,7 @@ import type { FaceLocator } from "../faces/locator.ts";
 import type { FaceSidecar } from "../faces/sidecar.ts";
 import { prefetchMap } from "./prefetch.ts";
 import { evalRunId, evalUnitId } from "./run_id.ts";
-import { videoScores } from "./video_scores.ts";
-import { aucOf, type EvalParts, FACE_MODES, type FaceMode, openEvalParts } from "./parts.ts";
+import { type EvalParts, FACE_MODES, type FaceMode, openEvalParts, videoAuc } from "./parts.ts";
 import { appendUnit, hasUnit, type StoreUnit, unitPath } from "../store/store.ts";
 import pl from "nodejs-polars";
 
@@ -519,7 +518,7 @@ function copySummary(copy: EvalCopy, unitId: string, rows: ScoreRow[]): CopySumm
     rows: rows.length,
     statuses,
     failedVideos: failed.size,
-    auc: aucOf(videoScores(rows)),
+    auc: videoAuc(rows),
   };
 }
 

@@ -18,7 +18,8 @@ import { newRecording, recordingLocator, referenceLocator } from "../faces/refer
 import type { EvalCopy } from "./copies.ts";
 import { rocAuc } from "../metrics/roc_auc.ts";
 import { sha256File } from "../util/hash.ts";
-import type { VideoScore } from "./video_scores.ts";
+import { scoreFrame, type ScoreRow } from "../store/schema.ts";
+import { videoScores } from "../store/video_scores.ts";
 
 export type { FaceMode };
 
@@ -135,10 +136,15 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
   };
 }
 
-/** Video-level ROC AUC of scored videos; null when either class has no scored video. */
-export function aucOf(scores: readonly VideoScore[]): number | null {
-  const scored = scores.filter((s) => s.score !== null);
-  const labels = scored.map((s) => s.label);
+/**
+ * Video-level ROC AUC of one copy's rows, with the store's video scores (face rule, video rule,
+ * fail score); null when either class has no scored video.
+ */
+export function videoAuc(rows: readonly ScoreRow[]): number | null {
+  if (rows.length === 0) return null;
+  const videos = videoScores(scoreFrame(rows)).select("label", "score").collectSync();
+  const labels = Array.from(videos.getColumn("label").toArray() as number[]);
+  const scores = Array.from(videos.getColumn("score").toArray() as number[]);
   if (!labels.includes(0) || !labels.includes(1)) return null;
-  return rocAuc(labels, scored.map((s) => s.score!));
+  return rocAuc(labels as (0 | 1)[], scores);
 }

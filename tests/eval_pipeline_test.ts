@@ -3,7 +3,8 @@ import { join } from "node:path";
 import pl from "nodejs-polars";
 import { getPreset } from "../detectors/presets.ts";
 import { evaluate, type EvaluateOptions } from "../eval/evaluate.ts";
-import { videoScores } from "../eval/video_scores.ts";
+import { scoreFrame } from "../store/schema.ts";
+import { videoScores } from "../store/video_scores.ts";
 import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 import type { ScoreRow } from "../store/schema.ts";
 import { listParts } from "../store/store.ts";
@@ -219,7 +220,11 @@ Deno.test({
         assert.deepEqual(summary.failures, 0);
         const rows = await readRows(store);
         assert.ok(rows.every((r) => r.face_index === -1 && r.score === null && r.box_x === null));
-        assert.deepEqual(videoScores(rows).map((v) => v.score), [failScore, failScore]);
+        const videos = videoScores(scoreFrame(rows)).collectSync().toRecords();
+        assert.deepEqual(videos.map((v) => [v.video_id, v.score, v.fallback]), [
+          ["grey_fake", failScore, true],
+          ["grey_real", failScore, true],
+        ]);
       });
     } finally {
       await ffmpeg.close();
