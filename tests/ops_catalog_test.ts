@@ -284,3 +284,12 @@ Deno.test("safeFileStem() keeps plain ids and makes odd ones safe and distinct",
   assert.notEqual(safeFileStem("a b"), safeFileStem("a_b"));
   assert.notEqual(safeFileStem("é"), safeFileStem("è"));
 });
+
+Deno.test("docs/operations.md documents every operation id of the catalog", async () => {
+  const doc = await Deno.readTextFile(new URL("../docs/operations.md", import.meta.url));
+  for (const id of ALL_OP_IDS) assert.ok(doc.includes(`\`${id}\``), id);
+  for (const id of PAPER_OP_IDS) {
+    assert.match(doc, new RegExp(`\\| \`${id}\` +\\|`), `${id} has a table row`);
+  }
+  assert.ok(doc.includes(`now \`${CATALOG_VERSION}\``), "the catalog version is current");
+});
