@@ -127,16 +127,6 @@ export { renderReport, type RenderReportOptions, type ReportData } from "./repor
 export { writeReport, type WriteReportOptions } from "./report/write_report.ts";
 export { type MimeBundle, mimeBundle, show, type Showable, type ShowOptions } from "./report/show.ts";
 export {
-  type DecisionFlip,
-  decisionFlips,
-  detectorVideoScores,
-  flipsTable,
-  frameStrip,
-  type FrameStripOptions,
-  scoreDistributionChart,
-  type ScoreChartOptions,
-} from "./report/explore.ts";
-export {
   checkNotebookOutputs,
   KERNEL_NAME,
   NotebookError,
