@@ -4,6 +4,7 @@
  * @module
  */
 import pl from "nodejs-polars";
+import type { FaceRule, VideoRule } from "../detectors/spec.ts";
 
 /** Physical type of a store column as written to Parquet. */
 export type StoreDtype = "utf8" | "int8" | "int32" | "float32" | "float64";
@@ -80,11 +81,6 @@ export interface ScoreRow {
   /** ISO 8601 time the unit was written. */
   created_at: string;
 }
-
-/** How the scores of several faces in one frame become the frame score. */
-export type FaceRule = "max" | "mean" | "largest";
-/** How frame scores become the video score. */
-export type VideoRule = "mean" | "median" | "max";
 
 /** The face rules the store understands. */
 export const FACE_RULES: readonly FaceRule[] = ["max", "mean", "largest"];

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import pl from "nodejs-polars";
-import type { ScoreRow } from "../store/schema.ts";
+import { type ScoreRow, STORE_COLUMNS } from "../store/schema.ts";
 import { scoreRow } from "./store_fixtures.ts";
 import {
   appendUnit,
@@ -205,4 +205,24 @@ Deno.test("listRuns() counts rows, videos and operations per run", async () => {
     ]);
     assert.equal(runs[1].lastWritten, "2026-11-28T13:00:00.000Z");
   });
+});
+
+Deno.test("docs/store.md documents every store column with its type", async () => {
+  const doc = await Deno.readTextFile(new URL("../docs/store.md", import.meta.url));
+  const types = {
+    utf8: "Utf8",
+    int8: "Int8",
+    int32: "Int32",
+    float32: "Float32",
+    float64: "Float64",
+  };
+  const documented = new Map<string, string>();
+  for (const line of doc.split("\n").filter((l) => l.startsWith("|"))) {
+    const [name, type, nullable] = line.split("|").slice(1).map((cell) => cell.trim());
+    documented.set(name, `${type} ${nullable}`);
+  }
+  for (const column of STORE_COLUMNS) {
+    const want = `${types[column.dtype]} ${column.nullable ? "yes" : "no"}`;
+    assert.equal(documented.get(column.name), want, `docs/store.md row for ${column.name}`);
+  }
 });
