@@ -134,3 +134,21 @@ export {
   runNotebook,
   type RunNotebookOptions,
 } from "./report/notebook_run.ts";
+// --- store: the Parquet results store
+export * from "./store/schema.ts";
+export * from "./store/store.ts";
+export * from "./store/video_scores.ts";
+export * from "./store/runs.ts";
+// --- metrics: ranking metrics, per-operation AUC, Table I, bootstrap, mCE, flip rate
+export * from "./metrics/metric_error.ts";
+export * from "./metrics/roc_auc.ts";
+export * from "./metrics/roc_curve.ts";
+export * from "./metrics/average_precision.ts";
+export * from "./metrics/equal_error_rate.ts";
+export * from "./metrics/accuracy.ts";
+export * from "./metrics/prng.ts";
+export * from "./metrics/bootstrap.ts";
+export * from "./metrics/op_auc.ts";
+export * from "./metrics/table.ts";
+export * from "./metrics/mce.ts";
+export * from "./metrics/flip_rate.ts";
