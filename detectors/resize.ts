@@ -99,16 +99,20 @@ export function resizeRgb(src: Uint8Array, options: ResizeRgbOptions): Uint8Arra
   // Vertical pass: outHeight x outWidth x 3.
   const out = new Uint8Array(outHeight * outWidth * 3);
   const stride = outWidth * 3;
+  // Row by row with an accumulator: reads `mid` sequentially (much faster than per-pixel columns).
+  const acc = new Float64Array(stride);
   for (let y = 0; y < outHeight; y++) {
     const s = vTaps.start[y];
     const n = vTaps.count[y];
     const wBase = y * vTaps.maxTaps;
-    const outBase = y * stride;
-    for (let i = 0; i < stride; i++) {
-      let v = 0;
-      for (let k = 0; k < n; k++) v += mid[(s + k) * stride + i] * vTaps.weights[wBase + k];
-      out[outBase + i] = clip8(v);
+    acc.fill(0);
+    for (let k = 0; k < n; k++) {
+      const w = vTaps.weights[wBase + k];
+      const rowBase = (s + k) * stride;
+      for (let i = 0; i < stride; i++) acc[i] += mid[rowBase + i] * w;
     }
+    const outBase = y * stride;
+    for (let i = 0; i < stride; i++) out[outBase + i] = clip8(acc[i]);
   }
   return out;
 }
