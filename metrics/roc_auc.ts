@@ -18,7 +18,10 @@ import type { BinaryLabels, Scores } from "./metric_error.ts";
  * @example
  * ```ts
  * import { rocAuc } from "./roc_auc.ts";
- * rocAuc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]); // 0.75
+ * // Pairs (fake, real): 0.35 > 0.1, 0.35 < 0.4, 0.8 beats both: 3 of 4.
+ * if (rocAuc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]) !== 0.75) throw new Error("AUC");
+ * // A tie counts half: 0.5 vs 0.5.
+ * if (rocAuc([0, 1], [0.5, 0.5]) !== 0.5) throw new Error("tie");
  * ```
  */
 export function rocAuc(labels: BinaryLabels, scores: Scores): number {
