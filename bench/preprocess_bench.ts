@@ -23,8 +23,16 @@ function frame(width: number, height: number): Uint8Array {
   return data;
 }
 
-async function timeMs(fn: () => unknown | Promise<unknown>, minMs = 300): Promise<number> {
-  await fn();
+/** Median of 5 rounds of mean time per call (ms), after a warm-up that lets the JIT settle. */
+async function timeMs(fn: () => unknown | Promise<unknown>, minMs = 150): Promise<number> {
+  const warm = performance.now();
+  while (performance.now() - warm < 200) await fn();
+  const rounds: number[] = [];
+  for (let r = 0; r < 5; r++) rounds.push(await roundMs(fn, minMs));
+  return rounds.sort((a, b) => a - b)[2];
+}
+
+async function roundMs(fn: () => unknown | Promise<unknown>, minMs: number): Promise<number> {
   let n = 0;
   const start = performance.now();
   while (performance.now() - start < minMs) {
