@@ -50,6 +50,20 @@ export interface EvalCopy {
   datasetCsv: string;
   /** Videos of the copy, from its dataset manifest. */
   videos: DatasetEntry[];
+  /**
+   * Videos that `distort` could not make for this copy (listed as failed in its manifest, absent
+   * from its dataset.csv); eval records each as a `video_error` row so the failure stays visible.
+   */
+  failedVideos: FailedCopyVideo[];
+}
+
+/** A video of the source dataset that a copy lacks because distorting it failed. */
+export interface FailedCopyVideo {
+  id: string;
+  label: 0 | 1;
+  method?: string;
+  /** The distort error, naming the file. */
+  error: string;
 }
 
 /** Thrown when `--data` holds no copy, or a copy manifest is malformed (the message names it). */
@@ -111,6 +125,7 @@ async function plainCopy(csvPath: string): Promise<EvalCopy> {
     dir: dirname(csvPath),
     datasetCsv: csvPath,
     videos,
+    failedVideos: [],
   };
 }
 
@@ -162,6 +177,21 @@ async function readCopyManifest(manifestPath: string): Promise<EvalCopy | null> 
   const dir = dirname(manifestPath);
   const datasetCsv = join(dir, "dataset.csv");
   const severity = op.severity;
+  const videos = await readDatasetManifest(datasetCsv);
+  const listed = new Set(videos.map((v) => v.id));
+  const failedVideos: FailedCopyVideo[] = [];
+  for (const record of Array.isArray(doc.videos) ? doc.videos : []) {
+    const r = record as Record<string, unknown>;
+    if (r?.status !== "failed" || typeof r.id !== "string" || listed.has(r.id)) continue;
+    failedVideos.push({
+      id: r.id,
+      label: r.label === 1 ? 1 : 0,
+      ...(typeof r.method === "string" && r.method ? { method: r.method } : {}),
+      error: `distort could not make this copy of "${r.id}" (${manifestPath}): ${
+        typeof r.error === "string" ? r.error : "no reason recorded"
+      }`,
+    });
+  }
   return {
     artifactId: text(doc.artifactId, "artifactId"),
     op: {
@@ -183,6 +213,7 @@ async function readCopyManifest(manifestPath: string): Promise<EvalCopy | null> 
     },
     dir,
     datasetCsv,
-    videos: await readDatasetManifest(datasetCsv),
+    videos,
+    failedVideos,
   };
 }

@@ -211,7 +211,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
           artifactId: copy.artifactId,
           unitId,
           skipped: true,
-          videos: copy.videos.length,
+          videos: copy.videos.length + copy.failedVideos.length,
           rows: 0,
           statuses: {},
           failedVideos: 0,
@@ -237,7 +237,14 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
         faceMode,
         locator: parts.locatorFor(copy),
       };
-      const rows: ScoreRow[] = [];
+      const rows: ScoreRow[] = copy.failedVideos.map((failed) => {
+        logLine(`warning: ${failed.error}`);
+        return row(context, { ...failed, path: "", relativePath: "" }, {
+          frame_index: -1,
+          status: "video_error",
+          error: failed.error,
+        });
+      });
       const queue: PendingFace[] = [];
       const flush = async (all: boolean) => {
         while (queue.length >= batchSize || (all && queue.length > 0)) {
@@ -514,7 +521,7 @@ function copySummary(copy: EvalCopy, unitId: string, rows: ScoreRow[]): CopySumm
     artifactId: copy.artifactId,
     unitId,
     skipped: false,
-    videos: copy.videos.length,
+    videos: copy.videos.length + copy.failedVideos.length,
     rows: rows.length,
     statuses,
     failedVideos: failed.size,
