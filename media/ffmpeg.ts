@@ -61,8 +61,13 @@ export interface FfmpegResult {
   stdout: Uint8Array;
   /** ffmpeg's log (errors and warnings only, as `-loglevel error`). */
   stderr: string;
-  /** The full argv as run (native: the host command; wasm: the in-memory paths). */
+  /**
+   * The full command with host paths: what native ffmpeg ran, or would run for a wasm job (so
+   * manifests record a reproducible command whatever the backend).
+   */
   argv: string[];
+  /** Wasm only: the arguments as ffmpeg.wasm ran them, with in-memory paths. */
+  wasmArgv?: string[];
 }
 
 /** Facts about a video file from a probe. */

@@ -131,6 +131,7 @@ class WasmBackend implements Ffmpeg {
     const written: string[] = [];
     await ffmpeg.createDir(dir);
     try {
+      await refuseOversized(job);
       const mapping = new Map<string, string>();
       for (const [k, input] of job.inputs.entries()) {
         const memPath = _memfsName(dir, k, input);
@@ -159,9 +160,9 @@ class WasmBackend implements Ffmpeg {
         if ((arg === "pipe:1" || arg === "pipe:") && job.captureStdout) return stdoutPath;
         return arg;
       });
-      const argv = ["ffmpeg", ..._GLOBAL_ARGS, ...args];
+      const wasmArgv = ["ffmpeg", ..._GLOBAL_ARGS, ...args];
       this.#log.length = 0;
-      const code = await ffmpeg.exec(argv.slice(1));
+      const code = await ffmpeg.exec(wasmArgv.slice(1));
       const stderr = this.#log.filter((line) => line !== "Aborted()").join("\n");
       const produced = [...outputs, ...(job.captureStdout ? [stdoutPath] : [])];
       written.push(...produced);
@@ -174,7 +175,7 @@ class WasmBackend implements Ffmpeg {
       const stdout = job.captureStdout
         ? await readMem(ffmpeg, stdoutPath) ?? new Uint8Array()
         : new Uint8Array();
-      return { stdout, stderr, argv };
+      return { stdout, stderr, argv: ["ffmpeg", ..._GLOBAL_ARGS, ...job.args], wasmArgv };
     } finally {
       await cleanUp(ffmpeg, dir, written);
     }
@@ -262,6 +263,22 @@ class WasmBackend implements Ffmpeg {
       configuration,
       packages: await packageVersions(),
     };
+  }
+}
+
+/** Inputs over this many bytes in total do not fit ffmpeg.wasm's 2 GiB heap with room to work. */
+const MAX_INPUT_BYTES = 1.5 * 2 ** 30;
+
+async function refuseOversized(job: FfmpegJob): Promise<void> {
+  let total = job.stdin?.length ?? 0;
+  for (const input of job.inputs) total += await Deno.stat(input).then((s) => s.size, () => 0);
+  if (total > MAX_INPUT_BYTES) {
+    throw new FfmpegError(
+      job.subject ?? job.inputs[0] ?? "(stdin)",
+      `${(total / 2 ** 30).toFixed(2)} GiB of input does not fit ffmpeg.wasm's 2 GiB memory; ` +
+        `install native ffmpeg for files this large`,
+      { action: job.action },
+    );
   }
 }
 

@@ -113,12 +113,16 @@ async function commonCases(t: Deno.TestContext, ffmpeg: Ffmpeg): Promise<void> {
       const info = await ffmpeg.probe(path);
       assert.deepEqual([info.width, info.height, info.frameCount], [16, 8, 3]);
       const copy = join(dir, `-c "d" ü copy.mkv`);
-      await ffmpeg.run({
-        args: ["-i", `file:${path}`, "-c", "copy", `file:${copy}`],
-        inputs: [path],
-        outputs: [copy],
-      });
+      const args = ["-i", `file:${path}`, "-c", "copy", `file:${copy}`];
+      const result = await ffmpeg.run({ args, inputs: [path], outputs: [copy] });
       assert.deepEqual((await ffmpeg.probe(copy)).frameCount, 3);
+      assert.deepEqual(result.argv, [
+        ...["ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error"],
+        ...args,
+      ], "argv is the host command, whatever the backend");
+      if (ffmpeg.backend === "wasm") {
+        assert.ok(result.wasmArgv && !result.wasmArgv.some((arg) => arg.includes(dir)));
+      }
     });
 
     await t.step("run() pipes stdin in and stdout out", async () => {
