@@ -43,6 +43,7 @@ export interface DetectorSession {
    * Throws a RangeError when `batch` holds fewer than `n` items.
    */
   score(batch: Float32Array, n: number): Promise<Float64Array>;
+  /** Frees the onnxruntime session; safe to call twice. */
   release(): Promise<void>;
 }
 
@@ -218,6 +219,7 @@ function makeSession(
   const [h, w] = spec.input.size;
   const dims = spec.input.layout === "NCHW" ? [3, h, w] : [h, w, 3];
   const len = itemLength(spec.input);
+  let released = false;
   async function runChunk(data: Float32Array, count: number): Promise<Float32Array> {
     const tensor = new ort.Tensor("float32", data, [count, ...dims]);
     let out: ort.InferenceSession.OnnxValueMapType;
@@ -271,7 +273,11 @@ function makeSession(
       }
       return scores;
     },
-    release: () => session.release(),
+    async release() {
+      if (released) return;
+      released = true;
+      await session.release();
+    },
   };
 }
 

@@ -3,6 +3,9 @@ import sharp from "sharp";
 import { FIXTURES, skipWithout } from "./_tools.ts";
 import { FaceModelError, openUltraFace } from "../faces/ultraface.ts";
 import { selectFaces } from "../faces/select.ts";
+import { iou } from "../faces/box.ts";
+import type { Geometry } from "../faces/geometry.ts";
+import { newRecording, recordingLocator, referenceLocator } from "../faces/reference.ts";
 import type { RgbFrame } from "../faces/frame.ts";
 import { openFfmpeg } from "../media/ffmpeg.ts";
 import { sampleFrames } from "../media/frames.ts";
@@ -114,4 +117,72 @@ Deno.test({
       assert.ok(kept.length >= 3, `frame ${i}: ${kept.length} kept of ${boxes[i].length}`);
     }
   },
+});
+
+/** Mirrors a packed RGB frame left-right. */
+function hflipFrame(frame: RgbFrame): RgbFrame {
+  const { width, height, data } = frame;
+  const out = new Uint8Array(data.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const from = (y * width + x) * 3;
+      const to = (y * width + (width - 1 - x)) * 3;
+      out[to] = data[from];
+      out[to + 1] = data[from + 1];
+      out[to + 2] = data[from + 2];
+    }
+  }
+  return { data: out, width, height };
+}
+
+Deno.test("reference boxes mapped through hflip and half size land on the faces UltraFace finds there", async () => {
+  const ultraface = await openUltraFace(MODEL, { threads: 1 });
+  try {
+    const source = await decodeImage(`${FIXTURES}faces/two_people.jpg`);
+    const recording = newRecording();
+    await recordingLocator(ultraface, recording).locate("p", [source], [0]);
+    const copies: { geometry: Geometry; frame: RgbFrame }[] = [
+      { geometry: { hflip: true, vflip: false, scale: 1 }, frame: hflipFrame(source) },
+      {
+        geometry: { hflip: false, vflip: false, scale: 0.5 },
+        frame: await halfSize(source),
+      },
+    ];
+    for (const copy of copies) {
+      const [mapped] = await referenceLocator(recording, copy.geometry).locate("p", [copy.frame], [
+        0,
+      ]);
+      const found = await ultraface.detect(copy.frame);
+      assert.equal(mapped.length, 2);
+      assert.equal(found.length, 2, JSON.stringify(found));
+      for (const m of mapped) {
+        const best = Math.max(...found.map((f) => iou(m, f)));
+        assert.ok(best > 0.7, `${JSON.stringify(copy.geometry)}: IoU ${best.toFixed(2)}`);
+      }
+    }
+  } finally {
+    await ultraface.release();
+  }
+});
+
+async function halfSize(frame: RgbFrame): Promise<RgbFrame> {
+  const width = Math.round(frame.width / 2);
+  const height = Math.round(frame.height / 2);
+  const data = await sharp(frame.data, {
+    raw: { width: frame.width, height: frame.height, channels: 3 },
+  }).resize(width, height, { fit: "fill" }).raw().toBuffer();
+  return { data: new Uint8Array(data), width, height };
+}
+
+Deno.test("the 640x480 UltraFace model opens with its own input size and finds both faces", async () => {
+  const ultraface = await openUltraFace(`${FIXTURES}ultraface/version-RFB-640.onnx`, {
+    threads: 1,
+  });
+  try {
+    assert.deepEqual(ultraface.inputSize, [480, 640]);
+    const boxes = await ultraface.detect(await decodeImage(`${FIXTURES}faces/two_people.jpg`));
+    assert.equal(boxes.length, 2, JSON.stringify(boxes));
+  } finally {
+    await ultraface.release();
+  }
 });
