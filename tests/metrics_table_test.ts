@@ -5,6 +5,7 @@ import { bootstrapAuc } from "../metrics/bootstrap.ts";
 import { flipRates } from "../metrics/flip_rate.ts";
 import { corruptionErrors } from "../metrics/mce.ts";
 import { MetricError } from "../metrics/metric_error.ts";
+import { seededRandom } from "../metrics/prng.ts";
 import { opAucs } from "../metrics/op_auc.ts";
 import { rocAuc } from "../metrics/roc_auc.ts";
 import { aucTable } from "../metrics/table.ts";
@@ -199,4 +200,23 @@ Deno.test("flipRates() counts decision flips between consecutive scored frames",
     flipRates(scoreFrame(rows), { threshold: 0.05 }).find((r) => r.opId === "noise")!.flips,
     0,
   );
+});
+
+Deno.test("opAucs() adds seeded bootstrap intervals, resampling videos at frame level", () => {
+  const random = seededRandom(5);
+  const videos: [string, 0 | 1, number[]][] = Array.from({ length: 30 }, (_, v) => {
+    const label = (v % 2) as 0 | 1;
+    const frames = [0, 1, 2].map(() => random() * 0.7 + label * 0.2);
+    return [`v${v}`, label, frames];
+  });
+  const rows = copyRows(XCEPTION, "unaltered", videos);
+  for (const level of ["video", "frame"] as const) {
+    const options = { level, bootstrap: { seed: 1, resamples: 200 } };
+    const [a] = opAucs(scoreFrame(rows), options);
+    const [b] = opAucs(scoreFrame(rows), options);
+    assert.equal(a.samples, level === "video" ? 30 : 90);
+    assert.ok(a.ciLow! <= a.auc! && a.auc! <= a.ciHigh!, `${level}: ${JSON.stringify(a)}`);
+    assert.ok(a.ciHigh! - a.ciLow! > 0.01);
+    assert.deepEqual([a.ciLow, a.ciHigh], [b.ciLow, b.ciHigh]);
+  }
 });
