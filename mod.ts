@@ -57,7 +57,12 @@ export * from "./artifacts/artifact_id.ts";
 export * from "./artifacts/copy_manifest.ts";
 export * from "./artifacts/copies.ts";
 export { distortDataset } from "./artifacts/distort.ts";
-export type { CopyFailure, CopyResult, DistortOptions, DistortSummary } from "./artifacts/distort.ts";
+export type {
+  CopyFailure,
+  CopyResult,
+  DistortOptions,
+  DistortSummary,
+} from "./artifacts/distort.ts";
 export * from "./artifacts/verify.ts";
 export * from "./artifacts/gc.ts";
 // --- detectors: specs, presets, sessions, preprocessing
@@ -98,8 +103,8 @@ export {
   tableMarkdown,
 } from "./report/table_format.ts";
 export {
-  type AucDelta,
   aucByOperationChart,
+  type AucDelta,
   aucDeltas,
   type ChartOptions,
   deltaHeatmapChart,
@@ -120,13 +125,31 @@ export {
   aucCells,
   loadReportData,
   type LoadReportDataOptions,
-  videoScoreRecords,
   type VideoScoreRecord,
+  videoScoreRecords,
 } from "./report/collect.ts";
 export { renderReport, type RenderReportOptions, type ReportData } from "./report/html.ts";
 export { writeReport, type WriteReportOptions } from "./report/write_report.ts";
-export { type MimeBundle, mimeBundle, show, type Showable, type ShowOptions } from "./report/show.ts";
 export {
+  type MimeBundle,
+  mimeBundle,
+  show,
+  type Showable,
+  type ShowOptions,
+} from "./report/show.ts";
+export {
+  type DecisionFlip,
+  decisionFlips,
+  detectorVideoScores,
+  flipsTable,
+  frameStrip,
+  type FrameStripOptions,
+  pickVideo,
+  type ScoreChartOptions,
+  scoreDistributionChart,
+} from "./report/explore.ts";
+export {
+  checkHtmlCharts,
   checkNotebookOutputs,
   KERNEL_NAME,
   NotebookError,
@@ -152,3 +175,20 @@ export * from "./metrics/op_auc.ts";
 export * from "./metrics/table.ts";
 export * from "./metrics/mce.ts";
 export * from "./metrics/flip_rate.ts";
+// --- eval: the eval pipeline (sample -> locate -> preprocess -> infer -> store rows)
+export {
+  type CopySummary,
+  type EvalSummary,
+  evaluate,
+  type EvaluateOptions,
+  FACE_MODES,
+} from "./eval/evaluate.ts";
+export {
+  CopyDiscoveryError,
+  type CopyOperation,
+  discoverCopies,
+  type EvalCopy,
+  type FailedCopyVideo,
+  sortCopies,
+} from "./eval/copies.ts";
+export { evalRunId, evalUnitId, type RunIdentity } from "./eval/run_id.ts";

@@ -1,6 +1,7 @@
 /**
  * Headless execution of the notebooks on the Deno Jupyter kernel through `jupyter nbconvert`,
- * and the check that every code cell left an output and every chart carries its SVG.
+ * and the check that every code cell left an output and every chart carries its SVG (also in
+ * the HTML export).
  * The repo's kernelspec (jupyter/kernels/dfrobust-deno) is copied to a temporary JUPYTER_PATH
  * with argv[0] set to this Deno binary, so deno need not be on PATH.
  * @module
@@ -80,6 +81,8 @@ export async function runNotebook(
     const run: NotebookRun = { notebook, executed, problems: [] };
     if (options.html ?? true) {
       await nbconvert(jupyter, executed, env, [
+        "--config",
+        join(jupyterPath, "nbconvert_html.py"),
         "--to",
         "html",
         `--HTMLExporter.require_js_url=${NO_SCRIPT}`,
@@ -90,6 +93,7 @@ export async function runNotebook(
       run.html = join(outDir, name.replace(/\.ipynb$/, ".html"));
     }
     run.problems = checkNotebookOutputs(JSON.parse(await Deno.readTextFile(executed)));
+    if (run.html) run.problems.push(...checkHtmlCharts(await Deno.readTextFile(run.html)));
     return run;
   } finally {
     await Deno.remove(jupyterPath, { recursive: true }).catch(() => {});
@@ -136,6 +140,18 @@ export function checkNotebookOutputs(notebook: unknown): string[] {
   return problems;
 }
 
+/**
+ * Lists SVG outputs of an nbconvert HTML export that lost their drawing (an `<svg>` without any
+ * `<g>` or `<path>`, as Debian's nbconvert 6 sanitiser leaves them).
+ */
+export function checkHtmlCharts(html: string): string[] {
+  const blocks = html.split('data-mime-type="image/svg+xml">').slice(1);
+  return blocks.flatMap((block, i) => {
+    const svg = block.slice(0, block.indexOf("</svg>"));
+    return /<(g|path)[\s>]/.test(svg) ? [] : [`HTML export: SVG output ${i + 1} is empty`];
+  });
+}
+
 async function requireJupyter(jupyter: string): Promise<void> {
   let ok = false;
   try {
@@ -165,6 +181,12 @@ async function temporaryKernelspec(): Promise<string> {
   await Deno.writeTextFile(
     join(dir, "kernels", KERNEL_NAME, "kernel.json"),
     JSON.stringify(spec, null, 2),
+  );
+  // nbconvert 6's HTML template runs SVG outputs through lxml's clean_html, which strips every
+  // drawing element; the outputs are our own charts, so the filter becomes the identity.
+  await Deno.writeTextFile(
+    join(dir, "nbconvert_html.py"),
+    'c.HTMLExporter.filters = {"clean_html": lambda text: text}\n',
   );
   return dir;
 }

@@ -64,20 +64,20 @@ export async function mimeBundle(value: Showable): Promise<MimeBundle> {
 }
 
 /**
- * Displays `value` in the notebook (awaiting the kernel, then a short settle wait) and returns
- * the bundle sent. Outside the Deno Jupyter kernel it prints the bundle's `text/plain` with
- * `console.log` instead, so notebook code runs unchanged in scripts and tests.
+ * Displays `value` in the notebook (awaiting the kernel, then a short settle wait). Outside the
+ * Deno Jupyter kernel it prints the bundle's `text/plain` with `console.log` instead, so
+ * notebook code runs unchanged in scripts and tests. Resolves to nothing, so that a cell ending
+ * in `await show(...)` has no second output (its value).
  */
-export async function show(value: Showable, options: ShowOptions = {}): Promise<MimeBundle> {
+export async function show(value: Showable, options: ShowOptions = {}): Promise<void> {
   const bundle = await mimeBundle(value);
   const jupyter = kernel();
   if (!jupyter) {
     console.log(String(bundle["text/plain"]));
-    return bundle;
+    return;
   }
   await jupyter.display(bundle, { raw: true });
   await new Promise((resolve) => setTimeout(resolve, options.settleMs ?? 25));
-  return bundle;
 }
 
 interface JupyterApi {
