@@ -7,20 +7,8 @@
 import { dirname, join, resolve } from "node:path";
 import { type DatasetEntry, readDatasetManifest } from "../dataset/manifest.ts";
 import { sha256File, stableHash } from "../util/hash.ts";
-
-/** The schema id of a distorted copy's `manifest.json`. */
-export const COPY_SCHEMA = "dfrobust.copy/1";
-
-/**
- * How a copy's pixels relate to the source's: flips and a scale factor applied to source pixel
- * coordinates (the `reference` and `sidecar` face modes map boxes through it).
- */
-export interface CopyGeometry {
-  hflip: boolean;
-  vflip: boolean;
-  /** Copy size / source size along each axis (0.5 for `res_half`); 1 when unchanged. */
-  scale: number;
-}
+import { COPY_SCHEMA } from "../artifacts/copy_manifest.ts";
+import { type Geometry, IDENTITY } from "../faces/geometry.ts";
 
 /** The operation instance a copy was made with (the store's `op_*` columns). */
 export interface CopyOperation {
@@ -43,7 +31,8 @@ export interface EvalCopy {
   op: CopyOperation;
   /** Encode profile of the copy: `paper`, `lossless`, `source`; `source` for a plain dataset. */
   profile: string;
-  geometry: CopyGeometry;
+  /** How the copy's pixels relate to the source's (face boxes are mapped through it). */
+  geometry: Geometry;
   /** Folder of the copy (the manifest's, or the plain `dataset.csv`'s). */
   dir: string;
   /** The copy's dataset manifest. */
@@ -70,9 +59,6 @@ export interface FailedCopyVideo {
 export class CopyDiscoveryError extends Error {
   override name = "CopyDiscoveryError";
 }
-
-/** The geometry of an unaltered copy. */
-export const IDENTITY_GEOMETRY: CopyGeometry = { hflip: false, vflip: false, scale: 1 };
 
 /**
  * Lists the copies to score under `dataPath`: a `distort` output folder (every
@@ -121,7 +107,7 @@ async function plainCopy(csvPath: string): Promise<EvalCopy> {
     artifactId: stableHash({ kind: "plain-dataset", videos: hashes }).slice(0, 16),
     op: { id: "unaltered", family: "unaltered", category: "unaltered", severity: null, params: {} },
     profile: "source",
-    geometry: { ...IDENTITY_GEOMETRY },
+    geometry: { ...IDENTITY },
     dir: dirname(csvPath),
     datasetCsv: csvPath,
     videos,

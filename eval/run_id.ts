@@ -8,8 +8,8 @@ import config from "../deno.json" with { type: "json" };
 import type { DetectorSpec } from "../detectors/spec.ts";
 import { stableHash } from "../util/hash.ts";
 
-/** The dfrobust version written into run ids (from deno.json). */
-export const DFROBUST_VERSION: string = config.version;
+// The dfrobust version (deno.json) is part of every run id: a new release re-scores.
+const DFROBUST_VERSION: string = config.version;
 
 /** Inputs of {@link evalRunId}. */
 export interface RunIdentity {

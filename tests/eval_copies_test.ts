@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { COPY_SCHEMA, CopyDiscoveryError, discoverCopies } from "../eval/copies.ts";
+import { COPY_SCHEMA } from "../artifacts/copy_manifest.ts";
+import { CopyDiscoveryError, discoverCopies } from "../eval/copies.ts";
 import { prefetchMap } from "../eval/prefetch.ts";
 import { evalRunId, evalUnitId } from "../eval/run_id.ts";
 import { tinySpec } from "./eval_fixtures.ts";

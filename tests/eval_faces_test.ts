@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import pl from "nodejs-polars";
-import { COPY_SCHEMA } from "../eval/copies.ts";
+import { COPY_SCHEMA } from "../artifacts/copy_manifest.ts";
 import { evaluate, type EvaluateOptions } from "../eval/evaluate.ts";
 import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 import type { ScoreRow } from "../store/schema.ts";

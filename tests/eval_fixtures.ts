@@ -11,7 +11,7 @@ import { writeDatasetManifest } from "../dataset/manifest.ts";
 import { encodeFrames } from "../media/encode.ts";
 import type { Ffmpeg } from "../media/ffmpeg.ts";
 import { encodeModel, GraphBuilder } from "../onnx/writer.ts";
-import { COPY_SCHEMA } from "../eval/copies.ts";
+import { COPY_SCHEMA } from "../artifacts/copy_manifest.ts";
 
 /** Input side of the tiny detectors. */
 export const TINY_SIZE = 16;
