@@ -146,7 +146,7 @@ export async function scanStore(
   for (const path of parts) {
     const checked = verify === "full" ? readPartFully(path) : await checkPartFooter(path);
     if (typeof checked === "string") problems.push({ path, reason: checked });
-    else frames.push(checked.select(...canonicalColumns()));
+    else frames.push(checked);
   }
   if (problems.length > 0 && options.strict) {
     throw new StoreError(
@@ -204,10 +204,6 @@ function checkRow(row: ScoreRow, i: number, unit: StoreUnit): void {
   }
 }
 
-function canonicalColumns(): pl.Expr[] {
-  return STORE_COLUMNS.map((c) => pl.col(c.name).cast(polarsDtype(c.dtype)));
-}
-
 async function checkPartFooter(path: string): Promise<pl.LazyDataFrame | string> {
   let file: Deno.FsFile | undefined;
   try {
@@ -231,7 +227,8 @@ async function checkPartFooter(path: string): Promise<pl.LazyDataFrame | string>
   try {
     const scan = pl.scanParquet(path);
     // Collecting zero rows resolves the footer and schema without reading data pages.
-    return schemaProblem(scan.limit(0).collectSync().schema) ?? scan;
+    const columns = partColumns(scan.limit(0).collectSync().schema);
+    return typeof columns === "string" ? columns : scan.select(...columns);
   } catch (error) {
     return `unreadable Parquet footer: ${firstLine(error)}`;
   }
@@ -240,7 +237,8 @@ async function checkPartFooter(path: string): Promise<pl.LazyDataFrame | string>
 function readPartFully(path: string): pl.LazyDataFrame | string {
   try {
     const frame = pl.readParquet(path);
-    return schemaProblem(frame.schema) ?? frame.lazy();
+    const columns = partColumns(frame.schema);
+    return typeof columns === "string" ? columns : frame.lazy().select(...columns);
   } catch (error) {
     return `unreadable Parquet: ${firstLine(error)}`;
   }
@@ -260,20 +258,26 @@ const NUMERIC_VARIANTS = new Set([
 ]);
 const TEXT_VARIANTS = new Set(["Utf8", "String", "Categorical"]);
 
-function schemaProblem(schema: Record<string, pl.DataType>): string | undefined {
-  const missing = STORE_COLUMNS.filter((c) => !(c.name in schema)).map((c) => c.name);
-  if (missing.length > 0) return `missing column(s) ${missing.join(", ")} (not a dfrobust part?)`;
-  for (const c of STORE_COLUMNS) {
-    const found = schema[c.name];
-    const numeric = c.dtype !== "utf8";
-    if (
-      numeric !== NUMERIC_VARIANTS.has(found.variant) ||
-      (!numeric && !TEXT_VARIANTS.has(found.variant))
-    ) {
-      return `column ${c.name} has type ${found} (want ${polarsDtype(c.dtype)})`;
-    }
+// The store's columns, in order and type, from a part's schema; or what makes the part unusable.
+// Parts written before a nullable column existed get nulls there (the schema may grow).
+function partColumns(schema: Record<string, pl.DataType>): pl.Expr[] | string {
+  const missing = STORE_COLUMNS.filter((c) => !(c.name in schema) && !c.nullable);
+  if (missing.length > 0) {
+    return `missing column(s) ${missing.map((c) => c.name).join(", ")} (not a dfrobust part?)`;
   }
-  return undefined;
+  const columns: pl.Expr[] = [];
+  for (const c of STORE_COLUMNS) {
+    const dtype = polarsDtype(c.dtype);
+    const found = schema[c.name];
+    if (found === undefined || (found.variant === "Null" && c.nullable)) {
+      columns.push(pl.lit(null).cast(dtype).alias(c.name));
+      continue;
+    }
+    const wanted = c.dtype === "utf8" ? TEXT_VARIANTS : NUMERIC_VARIANTS;
+    if (!wanted.has(found.variant)) return `column ${c.name} has type ${found} (want ${dtype})`;
+    columns.push(pl.col(c.name).cast(dtype));
+  }
+  return columns;
 }
 
 async function readExactly(file: Deno.FsFile, into: Uint8Array, offset: number): Promise<void> {

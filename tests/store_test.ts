@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import pl from "nodejs-polars";
-import { type ScoreRow, STORE_COLUMNS } from "../store/schema.ts";
+import { scoreFrame, type ScoreRow, STORE_COLUMNS } from "../store/schema.ts";
 import { scoreRow } from "./store_fixtures.ts";
 import {
   appendUnit,
@@ -225,4 +225,18 @@ Deno.test("docs/store.md documents every store column with its type", async () =
     const want = `${types[column.dtype]} ${column.nullable ? "yes" : "no"}`;
     assert.equal(documented.get(column.name), want, `docs/store.md row for ${column.name}`);
   }
+});
+
+Deno.test("scanStore() reads a part that predates a nullable column, with nulls there", async () => {
+  await withStore(async (dir) => {
+    await appendUnit(dir, unitOf(scoreRow()), [scoreRow()]);
+    const older = join(dir, "det=xception", "op=noise", "part-old.parquet");
+    const row = scoreRow({ op_id: "noise", method: "Face2Face" });
+    await Deno.mkdir(join(dir, "det=xception", "op=noise"));
+    scoreFrame([row]).drop("method").writeParquet(older);
+    const frame = (await scanStore(dir)).sort("op_id").collectSync();
+    // Sorted by op_id: the old "noise" part first, its method null; then the current part.
+    assert.deepEqual(frame.getColumn("method").toArray(), [null, "Deepfakes"]);
+    assert.deepEqual(frame.getColumn("op_id").toArray(), ["noise", "unaltered"]);
+  });
 });
