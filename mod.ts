@@ -114,7 +114,6 @@ export {
   type VegaLiteSpec,
 } from "./report/charts.ts";
 export { renderSvg } from "./report/svg.ts";
-export { type RelativeErrorRow, relativeErrors } from "./report/relative_error.ts";
 export {
   type CopyProvenance,
   DFROBUST_VERSION,
@@ -122,9 +121,10 @@ export {
   type RunProvenance,
 } from "./report/provenance.ts";
 export {
-  aucCells,
+  cellsFromOpAucs,
   loadReportData,
   type LoadReportDataOptions,
+  rocCurves,
   type VideoScoreRecord,
   videoScoreRecords,
 } from "./report/collect.ts";

@@ -6,7 +6,8 @@
  * @module
  */
 import pl from "nodejs-polars";
-import { rocAuc } from "../metrics/roc_auc.ts";
+import { corruptionErrors } from "../metrics/mce.ts";
+import { type OpAuc, opAucs } from "../metrics/op_auc.ts";
 import { rocCurve } from "../metrics/roc_curve.ts";
 import { listRuns } from "../store/runs.ts";
 import { scanStore, type StoreProblem } from "../store/store.ts";
@@ -27,6 +28,15 @@ export interface LoadReportDataOptions {
   dataDir?: string;
   /** Called for each store part left out (in addition to the note in the report). */
   onProblem?: (problem: StoreProblem) => void;
+  /** Bootstrap resamples for the 95% AUC intervals (videos, stratified); 0 = none. Default 1000. */
+  bootstrapResamples?: number;
+  /** Seed of the bootstrap. Default 0. */
+  bootstrapSeed?: number;
+  /**
+   * Detector (or run id) the others are compared against: corruption errors (CE per family, mCE,
+   * metrics/mce.ts). Throws `MetricError` when it names no run or several.
+   */
+  referenceDetector?: string;
 }
 
 /** One video's score, as the notebooks and charts use it. */
@@ -45,7 +55,8 @@ export interface VideoScoreRecord {
 }
 
 /**
- * Reads the store at `storeDir` and computes everything a report shows. For each detector x
+ * Reads the store at `storeDir` and computes everything a report shows: video-level AUC with
+ * bootstrap intervals (metrics/op_auc.ts), ROC curves, notes, provenance. For each detector x
  * train set only its latest run is used (a note names the others). Throws `StoreError` when the
  * store is missing, empty or wholly unreadable; damaged parts are left out and noted.
  */
@@ -63,8 +74,19 @@ export async function loadReportData(
   for (const p of problems) notes.push(`Left out unreadable store part "${p.path}": ${p.reason}`);
   const runs = await listRuns(storeDir, { onProblem: () => {} });
   const chosen = latestRuns(runs, notes);
-  const videos = videoScoreRecords(lazy).filter((v) => chosen.has(v.runId));
-  const { cells, rocs } = aucCells(videos, notes);
+  const used = lazy.filter(pl.col("run_id").isIn([...chosen]));
+  const resamples = options.bootstrapResamples ?? 1000;
+  const aucs = opAucs(used, {
+    bootstrap: resamples > 0 ? { resamples, seed: options.bootstrapSeed ?? 0 } : undefined,
+  });
+  const cells = cellsFromOpAucs(aucs, notes);
+  const rocs = rocCurves(videoScoreRecords(used));
+  const relative = options.referenceDetector
+    ? {
+      reference: options.referenceDetector,
+      errors: corruptionErrors(aucs, { reference: options.referenceDetector }),
+    }
+    : undefined;
   const { modelsWithoutReference } = aucDeltas(cells);
   for (const model of modelsWithoutReference) {
     notes.push(`No unaltered copy scored for ${model}: its delta AUC is omitted.`);
@@ -80,6 +102,7 @@ export async function loadReportData(
     cells,
     rocs,
     notes,
+    relative,
     provenance: {
       dfrobustVersion: DFROBUST_VERSION,
       denoVersion: Deno.version.deno,
@@ -133,67 +156,60 @@ export function videoScoreRecords(frame: pl.DataFrame | pl.LazyDataFrame): Video
 }
 
 /**
- * Video-level AUC and ROC curve per detector x train set x operation. A copy with one class only
- * gets a null AUC and a note; it is never an error.
+ * Video-level ROC curves per detector x train set x operation (copies with one class have
+ * none).
  */
-export function aucCells(
-  videos: VideoScoreRecord[],
-  notes: string[] = [],
-): { cells: AucCell[]; rocs: RocCurveData[] } {
+export function rocCurves(videos: VideoScoreRecord[]): RocCurveData[] {
   const groups = new Map<string, VideoScoreRecord[]>();
   for (const v of videos) {
     const key = JSON.stringify([v.detector, v.trainSet, v.opId]);
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key)!.push(v);
   }
-  const cells: AucCell[] = [];
   const rocs: RocCurveData[] = [];
   for (const group of groups.values()) {
     const first = group[0];
     const labels = new Uint8Array(group.map((v) => v.label));
-    const scores = new Float64Array(group.map((v) => v.score));
-    const nFake = labels.reduce((s, l) => s + l, 0);
-    const nReal = labels.length - nFake;
-    const artifacts = new Set(group.map((v) => v.artifactId));
-    if (artifacts.size > 1) {
-      notes.push(
-        `${modelLabel(first.detector, first.trainSet)} on ${first.opId}: ${artifacts.size} ` +
-          `copies (${[...artifacts].join(", ")}) pooled into one AUC.`,
-      );
-    }
-    const cell: AucCell = {
+    const fakes = labels.reduce((s, l) => s + l, 0);
+    if (fakes === 0 || fakes === labels.length) continue;
+    const curve = rocCurve(labels, new Float64Array(group.map((v) => v.score)));
+    rocs.push({
       detector: first.detector,
       trainSet: first.trainSet,
       opId: first.opId,
       opCategory: first.opCategory,
       opFamily: first.opFamily,
       severity: first.severity,
-      auc: null,
-      nReal,
-      nFake,
-    };
-    if (nReal === 0 || nFake === 0) {
-      notes.push(
-        `${modelLabel(first.detector, first.trainSet)} on ${first.opId}: only ` +
-          `${nReal === 0 ? "fake" : "real"} videos (${labels.length}) have a score, so AUC is ` +
-          "undefined and left out.",
-      );
-    } else {
-      cell.auc = rocAuc(labels, scores);
-      const curve = rocCurve(labels, scores);
-      rocs.push({
-        detector: first.detector,
-        trainSet: first.trainSet,
-        opId: first.opId,
-        opCategory: first.opCategory,
-        opFamily: first.opFamily,
-        severity: first.severity,
-        points: Array.from(curve.fpr, (fpr, i) => ({ fpr, tpr: curve.tpr[i] })),
-      });
-    }
-    cells.push(cell);
+      points: Array.from(curve.fpr, (fpr, i) => ({ fpr, tpr: curve.tpr[i] })),
+    });
   }
-  return { cells, rocs };
+  return rocs;
+}
+
+/**
+ * Report cells from metrics' per-(run, operation) AUCs. Their notes become report notes, except
+ * the per-cell "deltas omitted" ones: the report says that once per model.
+ */
+export function cellsFromOpAucs(aucs: OpAuc[], notes: string[] = []): AucCell[] {
+  return aucs.map((a) => {
+    const kept = (a.note ?? "").split("; ").filter((n) => n && !n.endsWith("deltas omitted"));
+    if (kept.length) {
+      notes.push(`${modelLabel(a.detector, a.trainSet)} on ${a.opId}: ${kept.join("; ")}.`);
+    }
+    return {
+      detector: a.detector,
+      trainSet: a.trainSet,
+      opId: a.opId,
+      opCategory: a.opCategory,
+      opFamily: a.opFamily,
+      severity: a.severity,
+      auc: a.auc,
+      ciLow: a.ciLow ?? null,
+      ciHigh: a.ciHigh ?? null,
+      nReal: a.negatives,
+      nFake: a.positives,
+    };
+  });
 }
 
 function latestRuns(

@@ -11,9 +11,9 @@ import {
   severityChart,
   type VegaLiteSpec,
 } from "./charts.ts";
+import type { CorruptionError } from "../metrics/mce.ts";
 import type { AucCell, RocCurveData } from "./model.ts";
 import type { Provenance } from "./provenance.ts";
-import { relativeErrors } from "./relative_error.ts";
 import { renderSvg } from "./svg.ts";
 import { tableOne } from "./table.ts";
 import { escapeHtml, tableHtml } from "./table_format.ts";
@@ -28,6 +28,8 @@ export interface ReportData {
   /** Notes for the reader: left-out cells, missing copies, unreadable parts. */
   notes: string[];
   provenance: Provenance;
+  /** Corruption errors against a reference detector, when one was asked for. */
+  relative?: { reference: string; errors: CorruptionError[] };
 }
 
 /** Options for {@link renderReport}. */
@@ -38,11 +40,6 @@ export interface RenderReportOptions {
   interactive?: boolean;
   /** Add per-category mean columns to Table I. Default false. */
   categoryMeans?: boolean;
-  /**
-   * Detector to compare the others against: adds a table of errors relative to it (CE per
-   * family, mCE; report/relative_error.ts). Throws when it has no cell.
-   */
-  referenceDetector?: string;
 }
 
 /**
@@ -136,7 +133,7 @@ ${table.rows.length ? tableHtml(table) : "<p>No AUC could be computed from this 
 paper's order; Average is the mean over the processed copies (Unaltered excluded). Best value per
 row in bold.</p>
 </section>
-${options.referenceDetector ? relativeHtml(data.cells, options.referenceDetector) : ""}
+${data.relative ? relativeHtml(data.relative.reference, data.relative.errors) : ""}
 ${figures.join("\n")}
 ${provenanceHtml(data.provenance)}
 ${assets ? scriptsHtml(assets) : ""}
@@ -145,25 +142,29 @@ ${assets ? scriptsHtml(assets) : ""}
 `;
 }
 
-function relativeHtml(cells: AucCell[], referenceDetector: string): string {
-  const { reference, families, rows } = relativeErrors(cells, referenceDetector);
-  const fmt = (v: number | null) => (v === null ? "–" : v.toFixed(2));
+function relativeHtml(reference: string, errors: CorruptionError[]): string {
+  const families = [...new Set(errors.flatMap((e) => Object.keys(e.families)))];
+  const fmt = (
+    v: number | null | undefined,
+  ) => (v === null || v === undefined ? "–" : v.toFixed(2));
+  const notes = errors.flatMap((e) => e.notes.map((n) => `${e.detector}: ${n}`));
   return `<section id="relative-error">
-<h2>Errors relative to ${escapeHtml(reference)}</h2>
-<div class="scroll"><table class="table-one"><thead><tr><th>Detector (train set)</th>${
+<h2>Corruption error relative to ${escapeHtml(reference)}</h2>
+<div class="scroll"><table class="table-one"><thead><tr><th>Detector</th><th>Train set</th>${
     families.map((f) => `<th>${escapeHtml(f)}</th>`).join("")
   }<th>mCE</th></tr></thead>
 <tbody>
 ${
-    rows.map((r) =>
-      `<tr><th scope="row">${escapeHtml(r.model)}</th>${
-        families.map((f) => `<td>${fmt(r.ce[f])}</td>`).join("")
-      }<td><b>${fmt(r.mce)}</b></td></tr>`
+    errors.map((e) =>
+      `<tr><th scope="row">${escapeHtml(e.detector)}</th><td>${escapeHtml(e.trainSet)}</td>${
+        families.map((f) => `<td>${fmt(e.families[f])}</td>`).join("")
+      }<td><b>${fmt(e.mce)}</b></td></tr>`
     ).join("\n")
   }
 </tbody></table></div>
 <p class="caption">CE per operation family = sum over its levels of (1 − AUC) divided by the same
-sum for the reference; mCE = mean CE. Below 1: more robust than the reference.</p>
+sum for the reference; mCE = mean CE (as ImageNet-C). Below 1: more robust than the reference.</p>
+${notes.length ? `<ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("")}</ul>` : ""}
 </section>`;
 }
 

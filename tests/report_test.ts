@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadReportData } from "../report/collect.ts";
 import { renderReport } from "../report/html.ts";
-import { relativeErrors } from "../report/relative_error.ts";
 import { FIXTURE_DETECTORS, FIXTURE_OPS, writeFixtureStore } from "./report_fixture.ts";
 
 const TASK = new URL("../tasks/report.ts", import.meta.url).pathname;
@@ -30,10 +29,15 @@ async function report(args: string[]): Promise<{ code: number; stdout: string; s
 Deno.test("renderReport() writes a self-contained page with Table I, SVG charts and provenance", async () => {
   const store = await Deno.makeTempDir();
   await writeFixtureStore(store);
-  const data = await loadReportData(store);
+  const data = await loadReportData(store, { referenceDetector: "xception" });
   assert.equal(data.cells.length, FIXTURE_DETECTORS.length * FIXTURE_OPS.length);
   assert.deepEqual(data.notes, []);
-  const html = await renderReport(data, { referenceDetector: "xception" });
+  // 95% bootstrap intervals bracket every AUC.
+  for (const cell of data.cells) {
+    assert.ok(cell.ciLow! <= cell.auc! && cell.auc! <= cell.ciHigh!, JSON.stringify(cell));
+  }
+  assert.equal(data.relative?.errors.find((e) => e.detector === "xception")?.mce, 1);
+  const html = await renderReport(data);
   // Nothing is fetched from outside: no script, stylesheet, image or font with a remote source.
   assert.doesNotMatch(html, /<(script|img|iframe)[^>]+src=["']?(https?:)?\/\//i);
   assert.doesNotMatch(html, /<link[^>]+href=["']?(https?:)?\/\//i);
@@ -45,25 +49,9 @@ Deno.test("renderReport() writes a self-contained page with Table I, SVG charts 
   assert.ok(html.includes("vegaEmbed"));
   assert.ok(html.length > 500_000);
   for (const [detector] of FIXTURE_DETECTORS) assert.ok(html.includes(`run-${detector}`));
-  assert.match(html, /Errors relative to xception \(FF\+\+c23\)/);
+  assert.match(html, /Corruption error relative to xception/);
   const staticHtml = await renderReport(data, { interactive: false });
   assert.ok(!staticHtml.includes("vegaEmbed") && staticHtml.includes("<svg"));
-});
-
-Deno.test("relativeErrors() gives the reference itself a CE of 1 and names missing references", () => {
-  const cells = [
-    { detector: "a", trainSet: "", opId: "h264_crf23", opFamily: "h264", auc: 0.9 },
-    { detector: "a", trainSet: "", opId: "h264_crf40", opFamily: "h264", auc: 0.7 },
-    { detector: "b", trainSet: "", opId: "h264_crf23", opFamily: "h264", auc: 0.8 },
-    { detector: "b", trainSet: "", opId: "h264_crf40", opFamily: "h264", auc: 0.8 },
-  ].map((c) => ({ ...c, opCategory: "compression", nReal: 1, nFake: 1 }));
-  const { rows } = relativeErrors(cells, "a");
-  assert.equal(rows[0].ce.h264, 1);
-  assert.ok(Math.abs(rows[1].ce.h264! - 0.4 / 0.4) < 1e-12);
-  assert.throws(
-    () => relativeErrors(cells, "zzz"),
-    /"zzz" is not in the store \(detectors: a, b\)/,
-  );
 });
 
 Deno.test("deno task report handles good and bad input", async (t) => {
@@ -102,7 +90,7 @@ Deno.test("deno task report handles good and bad input", async (t) => {
     await writeFixtureStore(store, { oneClassOp: "noise" });
     const { code, stdout, stderr } = await report(["--store", store, "--format", "json"]);
     assert.equal(code, 0, stderr);
-    assert.match(stderr, /on noise: only fake videos \(12\) have a score/);
+    assert.match(stderr, /xception \(FF\+\+c23\) on noise: only fake videos \(12\): AUC undefined/);
     const table = JSON.parse(stdout);
     assert.equal(table.rows[0].values.noise, null);
     assert.equal(typeof table.rows[0].values.vflip, "number");
@@ -146,6 +134,9 @@ Deno.test("deno task report handles good and bad input", async (t) => {
       "mesonet",
     ]);
     assert.equal(code, 1);
-    assert.match(stderr, /"mesonet" is not in the store \(detectors: sbi, xception\)/);
+    assert.match(
+      stderr,
+      /reference "mesonet" is neither a run id nor a detector \(have: .*xception/,
+    );
   });
 });
