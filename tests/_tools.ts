@@ -14,6 +14,9 @@ export function hasCommand(command: string, versionFlag = "-version"): boolean {
   }
 }
 
+/** Optional system tools a suite may need. */
+export type Tool = "ffmpeg" | "jupyter" | "python-sklearn" | "python-pil" | "chromium";
+
 const reported = new Set<string>();
 
 /**
@@ -21,7 +24,7 @@ const reported = new Set<string>();
  * throws under CI, else prints one loud SKIP line per suite and returns true.
  */
 export function skipWithout(
-  tool: "ffmpeg" | "jupyter" | "python-sklearn" | "chromium",
+  tool: Tool,
   suite: string,
 ): boolean {
   if (toolPresent(tool)) return false;
@@ -46,6 +49,8 @@ function toolPresent(tool: string): boolean {
       ? hasCommand("jupyter", "--version") && hasCommand("/usr/bin/python3", "--version")
       : tool === "python-sklearn"
       ? pythonImports("sklearn")
+      : tool === "python-pil"
+      ? pythonImports("PIL, numpy")
       : hasCommand("chromium", "--version");
     cache.set(tool, present);
   }
@@ -69,6 +74,7 @@ function describe(tool: string): string {
     ffmpeg: "native ffmpeg/ffprobe (Debian package ffmpeg)",
     jupyter: "Jupyter (Debian packages jupyter-nbconvert, python3-nbclient, jupyter-client)",
     "python-sklearn": "scikit-learn (Debian package python3-sklearn)",
+    "python-pil": "Pillow and numpy (Debian packages python3-pil, python3-numpy)",
     chromium: "Chromium (Debian package chromium)",
   }[tool] ?? tool;
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { resizeRgb } from "../detectors/resize.ts";
+import { skipWithout } from "./_tools.ts";
 
 /** A one-row grey image (each value repeated over R, G, B). */
 function greyRow(values: number[]): Uint8Array {
@@ -62,32 +63,9 @@ Deno.test("resizeRgb() leaves an image alone at its own size and reads only the 
   );
 });
 
-function pilAvailable(): boolean {
-  try {
-    return new Deno.Command("/usr/bin/python3", {
-      args: ["-c", "import PIL, numpy"],
-      stdout: "null",
-      stderr: "null",
-    }).outputSync().success;
-  } catch {
-    return false;
-  }
-}
-
-function skipWithoutPil(): boolean {
-  if (pilAvailable()) return false;
-  const message = "resizeRgb() vs Pillow: needs /usr/bin/python3 with Pillow and numpy " +
-    "(Debian packages python3-pil, python3-numpy)";
-  if (Deno.env.get("CI") === "true") {
-    throw new Error(`${message} (CI=true: nothing may be skipped)`);
-  }
-  console.error(`SKIPPED SUITE ${message}.`);
-  return true;
-}
-
 Deno.test({
   name: "resizeRgb() pil-bilinear matches Pillow's BILINEAR resize within one code value",
-  ignore: skipWithoutPil(),
+  ignore: skipWithout("python-pil", "resizeRgb() vs Pillow"),
   async fn(t) {
     const w = 37, h = 23;
     // A deterministic pseudo-random image with structure at every scale.
