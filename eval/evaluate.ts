@@ -59,7 +59,10 @@ export interface EvaluateOptions {
   prefetch?: number;
   /** An open ffmpeg backend to use (default: native when installed, else wasm; closed after). */
   ffmpeg?: Ffmpeg;
-  /** Stops between units when aborted: finished units stay written, the rest is left for a rerun. */
+  /**
+   * Stops the run when aborted (checked between videos): finished copies stay written, the copy
+   * in progress is dropped, and a rerun resumes with it.
+   */
   signal?: AbortSignal;
   /** Called after each copy (scored or skipped), e.g. to stop a run from outside. */
   onCopy?: (copy: CopySummary) => void;
@@ -77,13 +80,13 @@ export interface CopySummary {
   /** True when the unit was already in the store and was skipped (resume). */
   skipped: boolean;
   videos: number;
-  /** Rows written (0 when skipped). */
+  /** Rows of the unit (written now, or found in the store when skipped). */
   rows: number;
   /** Rows by status (`ok`, `no_face`, `nan_score`, `decode_error`, `video_error`). */
   statuses: Record<string, number>;
   /** Videos with at least one failure row other than `no_face`. */
   failedVideos: number;
-  /** Video-level ROC AUC; null when skipped or when one class has no scored video. */
+  /** Video-level ROC AUC; null when one class has no scored video. */
   auc: number | null;
 }
 
@@ -96,7 +99,7 @@ export interface EvalSummary {
   faceMode: FaceMode;
   frames: number;
   copies: CopySummary[];
-  /** Failure rows (statuses other than `ok` and `no_face`) across the copies scored now. */
+  /** Failure rows (statuses other than `ok` and `no_face`) in the run's units, stored ones too. */
   failures: number;
   /** Faces scored by the detector in this run. */
   facesScored: number;
@@ -202,21 +205,10 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
       const unit: StoreUnit = { detector: spec.name, opId: copy.op.id, unitId };
       const needReference = faceMode === "reference" && copy.op.id === "unaltered";
       if (!options.force && await hasUnit(options.store, unit)) {
-        if (needReference) {
-          recordFromStore(options.store, unit, parts.recording);
-        }
-        summary.copies.push({
-          opId: copy.op.id,
-          opCategory: copy.op.category,
-          artifactId: copy.artifactId,
-          unitId,
-          skipped: true,
-          videos: copy.videos.length + copy.failedVideos.length,
-          rows: 0,
-          statuses: {},
-          failedVideos: 0,
-          auc: null,
-        });
+        const stored = pl.readParquet(unitPath(options.store, unit))
+          .toRecords() as unknown as ScoreRow[];
+        if (needReference) recordFromStore(stored, parts.recording);
+        summary.copies.push({ ...copySummary(copy, unitId, stored), skipped: true });
         options.onCopy?.(summary.copies.at(-1)!);
         progress.tick(copy.videos.length, `${copy.op.id} (already stored)`);
         continue;
@@ -257,11 +249,21 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
       const prepared = prefetchMap(copy.videos, (video) => prepareVideo(video, context), {
         depth: options.prefetch ?? 2,
       });
+      let stopped = false;
       for await (const video of prepared) {
+        // Stopping mid-copy writes nothing for it: the rerun scores the whole copy again.
+        if (options.signal?.aborted) {
+          stopped = true;
+          break;
+        }
         rows.push(...video.rows);
         queue.push(...video.faces);
         await flush(false);
         progress.tick(1, `${copy.op.id} ${video.video.id}`);
+      }
+      if (stopped) {
+        summary.aborted = true;
+        break;
       }
       await flush(true);
       const createdAt = new Date().toISOString();
@@ -464,31 +466,20 @@ function clipBox(box: FaceBox, width: number, height: number): FaceBox | null {
 }
 
 /**
- * Fills the `reference` recording from the unaltered copy's stored part (resumed run). The stored
+ * Fills the `reference` recording from the unaltered copy's stored rows (resumed run). The stored
  * boxes are the faces the detector scored, not every face located; selecting after mapping
  * gives the same faces (flips and scaling keep the area order), so the other copies score the
  * same faces as in an uninterrupted run. A video that failed on the unaltered copy stays
  * unrecorded, as in a live run.
  */
-function recordFromStore(storeDir: string, unit: StoreUnit, recording: FaceSidecar): void {
-  const frame = pl.readParquet(unitPath(storeDir, unit));
-  const column = (name: string) => frame.getColumn(name).toArray() as (number | null)[];
-  const ids = frame.getColumn("video_id").toArray() as string[];
-  const status = frame.getColumn("status").toArray() as string[];
-  const [frames, faces, xs, ys, ws, hs] = [
-    "frame_index",
-    "face_index",
-    "box_x",
-    "box_y",
-    "box_w",
-    "box_h",
-  ].map(column);
-  for (let i = 0; i < ids.length; i++) {
-    if (status[i] === "video_error") continue;
-    const video = recording.videos[ids[i]] ?? (recording.videos[ids[i]] = {});
-    if (faces[i]! < 0 || xs[i] === null) continue;
-    const boxes = video[String(frames[i])] ?? (video[String(frames[i])] = []);
-    boxes[faces[i]!] = [xs[i]!, ys[i]!, ws[i]!, hs[i]!, 1];
+function recordFromStore(rows: readonly ScoreRow[], recording: FaceSidecar): void {
+  for (const row of rows) {
+    if (row.status === "video_error") continue;
+    const video = recording.videos[row.video_id] ?? (recording.videos[row.video_id] = {});
+    if (row.face_index < 0 || row.box_x === null) continue;
+    const key = String(row.frame_index);
+    const boxes = video[key] ?? (video[key] = []);
+    boxes[row.face_index] = [row.box_x, row.box_y!, row.box_w!, row.box_h!, 1];
   }
 }
 

@@ -5,13 +5,14 @@
  *
  * Exit status: 0 when the run completed, even if some videos failed (failures are rows in the
  * store, counted in the summary); 1 when the run itself failed (model does not fit the spec, no
- * copy found, store not writable); 2 for a usage error.
+ * copy found, store not writable); 2 for a usage error; 130 when stopped with Ctrl-C (finished
+ * copies are stored; rerun to resume).
  * @module
  */
 import { loadDetectorSpec } from "../detectors/spec.ts";
 import { type EvalSummary, evaluate, FACE_MODES, type FaceMode } from "../eval/evaluate.ts";
 import { type CommandSpec, integerFlag, requireString, runTask, UsageError } from "../util/cli.ts";
-import { formatSeconds } from "../util/progress.ts";
+import { formatSeconds, logLine } from "../util/progress.ts";
 
 const SPEC: CommandSpec = {
   name: "eval",
@@ -69,7 +70,8 @@ const SPEC: CommandSpec = {
     json: { type: "boolean", description: "Print the summary as JSON on stdout." },
   },
   epilog: "Exit status: 0 when the run completed (failed videos are recorded as rows and counted " +
-    "in the summary), 1 when the run failed, 2 for a usage error.",
+    "in the summary), 1 when the run failed, 2 for a usage error, 130 when stopped with Ctrl-C " +
+    "(finished copies stay stored; rerun the same command to resume).",
 };
 
 if (import.meta.main) {
@@ -85,6 +87,14 @@ if (import.meta.main) {
     if (device !== "cpu" && device !== "cuda") {
       throw new UsageError(`--device must be cpu or cuda, got "${device}"`);
     }
+    // Ctrl-C stops after the current video: finished copies stay stored, a rerun resumes.
+    // A second Ctrl-C exits at once.
+    const controller = new AbortController();
+    Deno.addSignalListener("SIGINT", () => {
+      if (controller.signal.aborted) Deno.exit(130);
+      logLine("interrupted: stopping after the current video (Ctrl-C again to quit now)");
+      controller.abort();
+    });
     const summary = await evaluate({
       spec,
       modelPath,
@@ -99,20 +109,22 @@ if (import.meta.main) {
       threads: parsed.values.threads === undefined ? undefined : integerFlag(parsed, "threads", 1),
       device: device as "cpu" | "cuda",
       force: parsed.values.force === true,
+      signal: controller.signal,
     });
     console.log(parsed.values.json ? JSON.stringify(summary, null, 2) : summaryTable(summary));
+    return summary.aborted ? 130 : 0;
   });
 }
 
 /** The human summary: one line per copy, clean AUC first, then failures. */
 function summaryTable(summary: EvalSummary): string {
   const auc = (v: number | null) => (v === null ? "-" : v.toFixed(4));
-  const header = ["op", "category", "videos", "rows", "ok", "no_face", "failed", "AUC"];
+  const header = ["op", "category", "videos", "rows", "ok", "no_face", "failed", "AUC", "unit"];
   const lines = summary.copies.map((c) => {
     const failed = Object.entries(c.statuses)
       .filter(([s]) => s !== "ok" && s !== "no_face")
       .reduce((n, [, k]) => n + k, 0);
-    return c.skipped ? [c.opId, c.opCategory, String(c.videos), "stored", "", "", "", "-"] : [
+    return [
       c.opId,
       c.opCategory,
       String(c.videos),
@@ -121,6 +133,7 @@ function summaryTable(summary: EvalSummary): string {
       String(c.statuses.no_face ?? 0),
       String(failed),
       auc(c.auc),
+      c.skipped ? "already stored" : "scored now",
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
@@ -136,6 +149,7 @@ function summaryTable(summary: EvalSummary): string {
     "",
     `${summary.facesScored} faces scored in ${formatSeconds(summary.seconds)}; ` +
     `${summary.failures} failure rows (see the store's status/error columns)` +
-    (summary.copies.some((c) => c.skipped) ? "; copies marked stored were skipped (resume)" : ""),
+    (summary.copies.some((c) => c.skipped) ? "; already stored copies were not re-scored" : "") +
+    (summary.aborted ? "\nstopped early: rerun the same command to finish" : ""),
   ].join("\n");
 }

@@ -110,6 +110,11 @@ Deno.test({
         const summary = await evaluate(base);
         assert.deepEqual(summary.copies.map((c) => c.skipped), [true, true]);
         assert.deepEqual(summary.facesScored, 0);
+        // The summary of a stored copy is read back from its part.
+        assert.deepEqual(summary.copies.map((c) => [c.rows, c.auc]), [
+          [CLIPS.length * FRAMES, 1],
+          [CLIPS.length * FRAMES, 1],
+        ]);
         assert.deepEqual((await readRows(base.store)).length, 2 * CLIPS.length * FRAMES);
         const forced = await evaluate({ ...base, force: true });
         assert.deepEqual(forced.copies.map((c) => c.skipped), [false, false]);

@@ -78,8 +78,11 @@ Deno.test({
 
       const second = await runEval(args);
       assert.equal(second.code, 0, second.stderr);
-      assert.match(second.stdout, /clean AUC: -/);
-      assert.match(second.stdout, /unaltered\s+unaltered\s+3\s+stored/);
+      assert.match(second.stdout, /clean AUC: 1\.0000/);
+      assert.match(
+        second.stdout,
+        /unaltered\s+unaltered\s+3\s+5\s+4\s+0\s+1\s+1\.0000\s+already stored/,
+      );
 
       const usage = await runEval([...args, "--faces", "nose"]);
       assert.equal(usage.code, 2);
