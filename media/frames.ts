@@ -15,8 +15,9 @@ import { resolve } from "node:path";
  * @example
  * ```ts
  * import { evenlySpacedIndices } from "./frames.ts";
- * import { assertEquals } from "node:assert/strict";
- * assertEquals(evenlySpacedIndices(10, 4), [0, 3, 6, 9]);
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(evenlySpacedIndices(10, 4), [0, 3, 6, 9]);
+ * assert.deepEqual(evenlySpacedIndices(5, 8), [0, 0, 1, 1, 2, 2, 3, 4]);
  * ```
  * @throws {RangeError} when `frameCount < 1` or `count` is negative or not an integer.
  */
