@@ -6,23 +6,23 @@
  * was interrupted resumes at the first copy it had not finished.
  * @module
  */
+import pl from "nodejs-polars";
+import type { DatasetEntry } from "../dataset/manifest.ts";
 import type { DetectorSpec } from "../detectors/spec.ts";
 import type { FaceBox } from "../faces/box.ts";
 import type { RgbFrame } from "../faces/frame.ts";
+import type { FaceLocator } from "../faces/locator.ts";
+import type { FaceSidecar } from "../faces/sidecar.ts";
 import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 import { evenlySpacedIndices, sampleFrames } from "../media/frames.ts";
 import type { ScoreRow } from "../store/schema.ts";
+import { appendUnit, hasUnit, type StoreUnit, unitPath } from "../store/store.ts";
 import { sha256File } from "../util/hash.ts";
 import { logLine, Progress } from "../util/progress.ts";
-import type { DatasetEntry } from "../dataset/manifest.ts";
 import { discoverCopies, type EvalCopy } from "./copies.ts";
-import type { FaceLocator } from "../faces/locator.ts";
-import type { FaceSidecar } from "../faces/sidecar.ts";
+import { type EvalParts, FACE_MODES, type FaceMode, openEvalParts, videoAuc } from "./parts.ts";
 import { prefetchMap } from "./prefetch.ts";
 import { evalRunId, evalUnitId } from "./run_id.ts";
-import { type EvalParts, FACE_MODES, type FaceMode, openEvalParts, videoAuc } from "./parts.ts";
-import { appendUnit, hasUnit, type StoreUnit, unitPath } from "../store/store.ts";
-import pl from "nodejs-polars";
 
 export { FACE_MODES };
 export type { FaceMode };
@@ -41,7 +41,10 @@ export interface EvaluateOptions {
   trainSet?: string;
   /** Face localisation. Default `ultraface`. */
   faces?: FaceMode;
-  /** UltraFace ONNX model for `ultraface`/`reference` (default: the bundled 320 model). */
+  /**
+   * UltraFace ONNX model for `ultraface`/`reference`; default `version-RFB-320.onnx` from the
+   * shared fixtures beside the repository (`DEFAULT_FACE_MODEL` in eval/parts.ts).
+   */
   faceModel?: string;
   /** Face sidecar JSON for `sidecar` (schema `dfrobust.faces/1`). */
   sidecar?: string;
@@ -49,7 +52,7 @@ export interface EvaluateOptions {
   frames?: number;
   /** Faces per inference batch. Default 8. */
   batch?: number;
-  /** onnxruntime intra-op threads. Default: onnxruntime's choice. */
+  /** onnxruntime intra-op threads (detector and UltraFace). Default: the logical CPU count. */
   threads?: number;
   /** Execution provider. Default `cpu`. */
   device?: "cpu" | "cuda";
@@ -82,7 +85,11 @@ export interface CopySummary {
   videos: number;
   /** Rows of the unit (written now, or found in the store when skipped). */
   rows: number;
-  /** Rows by status (`ok`, `no_face`, `nan_score`, `decode_error`, `video_error`). */
+  /**
+   * Rows by status: `ok`, `no_face`, `nan_score` (non-finite output), `bad_score` (output outside
+   * [0, 1] for a `probability` spec), `decode_error` (a sampled frame did not decode),
+   * `preprocess_error`, `video_error` (the video could not be read or located; one row, frame -1).
+   */
   statuses: Record<string, number>;
   /** Videos with at least one failure row other than `no_face`. */
   failedVideos: number;
@@ -156,18 +163,24 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
   const modelSha256 = await sha256File(options.modelPath).catch((error) => {
     throw new Error(`Cannot read model "${options.modelPath}": ${(error as Error).message}`);
   });
-  // Opening the parts checks the model against the spec (input shape, output) before any work.
-  const parts = await openEvalParts({
-    spec,
-    modelPath: options.modelPath,
-    faceMode,
-    faceModel: options.faceModel,
-    sidecar: options.sidecar,
-    threads: options.threads,
-    device: options.device,
-    batch: batchSize,
-  });
   const ffmpeg = options.ffmpeg ?? await openFfmpeg("auto");
+  let parts: EvalParts;
+  try {
+    // Opening the parts checks the model against the spec (input shape, output) before any work.
+    parts = await openEvalParts({
+      spec,
+      modelPath: options.modelPath,
+      faceMode,
+      faceModel: options.faceModel,
+      sidecar: options.sidecar,
+      threads: options.threads,
+      device: options.device,
+      batch: batchSize,
+    });
+  } catch (error) {
+    if (!options.ffmpeg) await ffmpeg.close();
+    throw error;
+  }
   const trainSet = options.trainSet ?? spec.trainSet ?? "unknown";
   const runId = evalRunId({
     spec,
