@@ -133,128 +133,145 @@ Deno.test("evenlySpacedIndices() spans the video and repeats indices for short v
   });
 });
 
+/** Sampling cases every backend must pass. */
+async function samplingCases(t: Deno.TestContext, ffmpeg: Ffmpeg): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: `dfrobust_frames_${ffmpeg.backend}_` });
+  try {
+    const clip = join(dir, "pattern.mp4");
+    const frames = await patternClip(ffmpeg, clip, { width: 64, height: 48, count: 40 });
+
+    await t.step("each of 8 evenly spaced frames equals the frame that was encoded", async () => {
+      const sampled = await sampleFrames(ffmpeg, clip, { count: 8 });
+      assert.deepEqual(sampled.indices, evenlySpacedIndices(40, 8));
+      assert.deepEqual([sampled.width, sampled.height], [64, 48]);
+      assert.deepEqual(sampled.warnings, []);
+      sampled.indices.forEach((index, i) => {
+        assertSameBytes(sampled.frames[i], frames[index], `frame ${index}`);
+      });
+    });
+
+    await t.step(
+      "given indices keep their order and repeats; each is the right frame",
+      async () => {
+        const indices = [39, 3, 3, 0, 17];
+        const sampled = await sampleFrames(ffmpeg, clip, { indices });
+        assert.deepEqual(sampled.indices, indices);
+        indices.forEach((index, i) =>
+          assertSameBytes(sampled.frames[i], frames[index], `frame ${index}`)
+        );
+      },
+    );
+
+    await t.step(
+      "asking for more frames than the video has repeats frames like numpy",
+      async () => {
+        const short = join(dir, "short.mp4");
+        const few = await patternClip(ffmpeg, short, { width: 32, height: 16, count: 5 });
+        const sampled = await sampleFrames(ffmpeg, short, { count: 8 });
+        assert.deepEqual(sampled.indices, [0, 0, 1, 1, 2, 2, 3, 4]);
+        sampled.indices.forEach((index, i) =>
+          assertSameBytes(sampled.frames[i], few[index], `frame ${index}`)
+        );
+      },
+    );
+
+    await t.step("odd dimensions (255x143) come out at their exact size", async () => {
+      const odd = join(dir, "odd.mp4");
+      const oddFrames = await patternClip(ffmpeg, odd, { width: 255, height: 143, count: 6 });
+      const sampled = await sampleFrames(ffmpeg, odd, { count: 3 });
+      assert.deepEqual([sampled.width, sampled.height], [255, 143]);
+      assert.deepEqual(sampled.indices, [0, 2, 5]);
+      sampled.indices.forEach((index, i) => {
+        assert.equal(sampled.frames[i].length, 255 * 143 * 3);
+        assertSameBytes(sampled.frames[i], oddFrames[index], `frame ${index}`);
+      });
+    });
+
+    await t.step("a file cut short returns the decodable frames and a warning", async () => {
+      const info = await ffmpeg.probe(clip);
+      const cut = join(dir, "cut.mp4");
+      const bytes = await Deno.readFile(clip);
+      // encodeFrames writes the moov atom first (faststart): a cut loses only late frames.
+      await Deno.writeFile(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+      const sampled = await sampleFrames(ffmpeg, cut, { count: 8, info });
+      assert.ok(sampled.indices.length > 0 && sampled.indices.length < 8);
+      assert.deepEqual(
+        sampled.indices,
+        evenlySpacedIndices(40, 8).slice(0, sampled.indices.length),
+      );
+      sampled.indices.forEach((index, i) =>
+        assertSameBytes(sampled.frames[i], frames[index], `frame ${index}`)
+      );
+      assert.equal(sampled.warnings.length, 1);
+      assert.match(sampled.warnings[0], /cut\.mp4.*could not be decoded/);
+    });
+
+    await t.step("a video with no decodable requested frame is an FfmpegError", async () => {
+      await assert.rejects(
+        () => sampleFrames(ffmpeg, clip, { indices: [40, 41] }),
+        (error: unknown) =>
+          error instanceof FfmpegError &&
+          /^Cannot decode ".*pattern\.mp4": none of the 2 requested frames/.test(error.message),
+      );
+    });
+
+    await t.step(
+      "rotation metadata is applied: a 90-degree clip comes out portrait",
+      async () => {
+        const rotated = join(dir, "rotated.mp4");
+        await ffmpeg.run({
+          args: ["-i", clip, "-c", "copy", "-metadata:s:v:0", "rotate=90", rotated],
+          inputs: [clip],
+          outputs: [rotated],
+        });
+        const info = await ffmpeg.probe(rotated);
+        assert.ok(info.rotation === 90 || info.rotation === 270, `rotation ${info.rotation}`);
+        assert.deepEqual([info.width, info.height, info.codedWidth], [48, 64, 64]);
+        const sampled = await sampleFrames(ffmpeg, rotated, { count: 2 });
+        assert.deepEqual([sampled.width, sampled.height], [48, 64]);
+        assert.equal(sampled.frames[0].length, 48 * 64 * 3);
+        // The pixels themselves are turned, not just the size reported.
+        const turned = [rotate90(frames[0], 64, 48, true), rotate90(frames[0], 64, 48, false)];
+        assert.ok(
+          turned.some((candidate) => sameBytes(sampled.frames[0], candidate)),
+          "the portrait frame is the landscape frame turned by 90 degrees",
+        );
+      },
+    );
+
+    await t.step("32 frames of the fixture clip come from one ffmpeg run", async () => {
+      const sampled = await sampleFrames(ffmpeg, HAMILTON);
+      assert.equal(sampled.frames.length, 32);
+      assert.deepEqual(sampled.indices, evenlySpacedIndices(275, 32));
+      assert.ok(sampled.frames.every((frame) => frame.length === 640 * 360 * 3));
+      // Different moments of real footage must differ.
+      assert.ok(!sameBytes(sampled.frames[0], sampled.frames[31]));
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
 Deno.test({
   name: "sampleFrames() with native ffmpeg returns exactly the requested frames",
   ignore: skipWithout("ffmpeg", "media frame sampling (native)"),
   async fn(t) {
     const ffmpeg = await openFfmpeg("native");
-    const dir = await Deno.makeTempDir({ prefix: "dfrobust_frames_" });
     try {
-      const clip = join(dir, "pattern.mp4");
-      const frames = await patternClip(ffmpeg, clip, { width: 64, height: 48, count: 40 });
-
-      await t.step("each of 8 evenly spaced frames equals the frame that was encoded", async () => {
-        const sampled = await sampleFrames(ffmpeg, clip, { count: 8 });
-        assert.deepEqual(sampled.indices, evenlySpacedIndices(40, 8));
-        assert.deepEqual([sampled.width, sampled.height], [64, 48]);
-        assert.deepEqual(sampled.warnings, []);
-        sampled.indices.forEach((index, i) => {
-          assertSameBytes(sampled.frames[i], frames[index], `frame ${index}`);
-        });
-      });
-
-      await t.step(
-        "given indices keep their order and repeats; each is the right frame",
-        async () => {
-          const indices = [39, 3, 3, 0, 17];
-          const sampled = await sampleFrames(ffmpeg, clip, { indices });
-          assert.deepEqual(sampled.indices, indices);
-          indices.forEach((index, i) =>
-            assertSameBytes(sampled.frames[i], frames[index], `frame ${index}`)
-          );
-        },
-      );
-
-      await t.step(
-        "asking for more frames than the video has repeats frames like numpy",
-        async () => {
-          const short = join(dir, "short.mp4");
-          const few = await patternClip(ffmpeg, short, { width: 32, height: 16, count: 5 });
-          const sampled = await sampleFrames(ffmpeg, short, { count: 8 });
-          assert.deepEqual(sampled.indices, [0, 0, 1, 1, 2, 2, 3, 4]);
-          sampled.indices.forEach((index, i) =>
-            assertSameBytes(sampled.frames[i], few[index], `frame ${index}`)
-          );
-        },
-      );
-
-      await t.step("odd dimensions (255x143) come out at their exact size", async () => {
-        const odd = join(dir, "odd.mp4");
-        const oddFrames = await patternClip(ffmpeg, odd, { width: 255, height: 143, count: 6 });
-        const sampled = await sampleFrames(ffmpeg, odd, { count: 3 });
-        assert.deepEqual([sampled.width, sampled.height], [255, 143]);
-        assert.deepEqual(sampled.indices, [0, 2, 5]);
-        sampled.indices.forEach((index, i) => {
-          assert.equal(sampled.frames[i].length, 255 * 143 * 3);
-          assertSameBytes(sampled.frames[i], oddFrames[index], `frame ${index}`);
-        });
-      });
-
-      await t.step("a file cut short returns the decodable frames and a warning", async () => {
-        const info = await ffmpeg.probe(clip);
-        const cut = join(dir, "cut.mp4");
-        const bytes = await Deno.readFile(clip);
-        // encodeFrames writes the moov atom first (faststart): a cut loses only late frames.
-        await Deno.writeFile(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
-        const sampled = await sampleFrames(ffmpeg, cut, { count: 8, info });
-        assert.ok(sampled.indices.length > 0 && sampled.indices.length < 8);
-        assert.deepEqual(
-          sampled.indices,
-          evenlySpacedIndices(40, 8).slice(0, sampled.indices.length),
-        );
-        sampled.indices.forEach((index, i) =>
-          assertSameBytes(sampled.frames[i], frames[index], `frame ${index}`)
-        );
-        assert.equal(sampled.warnings.length, 1);
-        assert.match(sampled.warnings[0], /cut\.mp4.*could not be decoded/);
-      });
-
-      await t.step("a video with no decodable requested frame is an FfmpegError", async () => {
-        await assert.rejects(
-          () => sampleFrames(ffmpeg, clip, { indices: [40, 41] }),
-          (error: unknown) =>
-            error instanceof FfmpegError &&
-            /^Cannot decode ".*pattern\.mp4": none of the 2 requested frames/.test(error.message),
-        );
-      });
-
-      await t.step(
-        "rotation metadata is applied: a 90-degree clip comes out portrait",
-        async () => {
-          const rotated = join(dir, "rotated.mp4");
-          await ffmpeg.run({
-            args: ["-i", clip, "-c", "copy", "-metadata:s:v:0", "rotate=90", rotated],
-            inputs: [clip],
-            outputs: [rotated],
-          });
-          const info = await ffmpeg.probe(rotated);
-          assert.ok(info.rotation === 90 || info.rotation === 270, `rotation ${info.rotation}`);
-          assert.deepEqual([info.width, info.height, info.codedWidth], [48, 64, 64]);
-          const sampled = await sampleFrames(ffmpeg, rotated, { count: 2 });
-          assert.deepEqual([sampled.width, sampled.height], [48, 64]);
-          assert.equal(sampled.frames[0].length, 48 * 64 * 3);
-          // The pixels themselves are turned, not just the size reported.
-          const turned = [rotate90(frames[0], 64, 48, true), rotate90(frames[0], 64, 48, false)];
-          assert.ok(
-            turned.some((candidate) => sameBytes(sampled.frames[0], candidate)),
-            "the portrait frame is the landscape frame turned by 90 degrees",
-          );
-        },
-      );
-
-      await t.step("32 frames of the fixture clip come from one ffmpeg run", async () => {
-        const sampled = await sampleFrames(ffmpeg, HAMILTON);
-        assert.equal(sampled.frames.length, 32);
-        assert.deepEqual(sampled.indices, evenlySpacedIndices(275, 32));
-        assert.ok(sampled.frames.every((frame) => frame.length === 640 * 360 * 3));
-        // Different moments of real footage must differ.
-        assert.ok(!sameBytes(sampled.frames[0], sampled.frames[31]));
-      });
+      await samplingCases(t, ffmpeg);
     } finally {
       await ffmpeg.close();
-      await Deno.remove(dir, { recursive: true });
     }
   },
+});
+
+Deno.test("sampleFrames() with ffmpeg.wasm returns exactly the requested frames", async (t) => {
+  const ffmpeg = await openFfmpeg("wasm");
+  try {
+    await samplingCases(t, ffmpeg);
+  } finally {
+    await ffmpeg.close();
+  }
 });
 
 Deno.test({
@@ -295,21 +312,4 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
   },
-});
-
-Deno.test("sampleFrames() with ffmpeg.wasm returns the encoded frames", async () => {
-  const ffmpeg = await openFfmpeg("wasm");
-  const dir = await Deno.makeTempDir({ prefix: "dfrobust_frames_wasm_" });
-  try {
-    const clip = join(dir, "pattern clip.mp4");
-    const frames = await patternClip(ffmpeg, clip, { width: 40, height: 30, count: 10 });
-    const sampled = await sampleFrames(ffmpeg, clip, { count: 4 });
-    assert.deepEqual(sampled.indices, [0, 3, 6, 9]);
-    sampled.indices.forEach((index, i) =>
-      assertSameBytes(sampled.frames[i], frames[index], `frame ${index}`)
-    );
-  } finally {
-    await ffmpeg.close();
-    await Deno.remove(dir, { recursive: true });
-  }
 });
