@@ -1,0 +1,197 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { distortDataset } from "../artifacts/distort.ts";
+import { checkHtmlCharts, checkNotebookOutputs, KERNEL_NAME } from "../report/notebook_run.ts";
+import {
+  decisionFlips,
+  detectorVideoScores,
+  frameStrip,
+  scoreDistributionChart,
+} from "../report/explore.ts";
+import { renderSvg } from "../report/svg.ts";
+import { FIXTURES, skipWithout } from "./_tools.ts";
+import { writeFixtureStore } from "./report_fixture.ts";
+
+const NOTEBOOKS = new URL("../notebooks/", import.meta.url).pathname;
+const TASK = new URL("../tasks/notebooks.ts", import.meta.url).pathname;
+
+Deno.test("checkNotebookOutputs() names empty cells, errors and charts without SVG", () => {
+  const code = (outputs: unknown[], source = "await show(x);") => ({
+    cell_type: "code",
+    source,
+    outputs,
+  });
+  const problems = checkNotebookOutputs({
+    cells: [
+      { cell_type: "markdown", source: "# title" },
+      code([{ output_type: "display_data", data: { "text/plain": "ok" } }]),
+      code([], "const lost = 1;"),
+      code([{ output_type: "error", ename: "RangeError", evalue: "bad" }]),
+      code([{
+        output_type: "display_data",
+        data: { "application/vnd.vegalite.v5+json": {}, "text/plain": "" },
+      }]),
+      code([], ""),
+    ],
+  });
+  assert.deepEqual(problems, [
+    "cell 3 (const lost = 1;): no output",
+    "cell 4 (await show(x);): RangeError: bad",
+    "cell 5 (await show(x);): chart without image/svg+xml",
+  ]);
+  assert.deepEqual(checkNotebookOutputs({}), ["not a notebook: no cells"]);
+});
+
+Deno.test("checkHtmlCharts() spots SVG outputs stripped of their drawing", () => {
+  const html = (svg: string) => `<div data-mime-type="image/svg+xml">\n${svg}</div>`;
+  assert.deepEqual(checkHtmlCharts(html('<svg class="marks"><g><path d="M0"/></g></svg>')), []);
+  assert.deepEqual(checkHtmlCharts(html('<svg class="marks">0.00.5AUC</svg>')), [
+    "HTML export: SVG output 1 is empty",
+  ]);
+});
+
+Deno.test("the notebooks use the repo's kernelspec", async () => {
+  const spec = JSON.parse(
+    await Deno.readTextFile(
+      new URL(`../jupyter/kernels/${KERNEL_NAME}/kernel.json`, import.meta.url),
+    ),
+  );
+  assert.deepEqual(spec.argv, ["deno", "jupyter", "--kernel", "--conn", "{connection_file}"]);
+  for (const name of ["report.ipynb", "explore.ipynb"]) {
+    const nb = JSON.parse(await Deno.readTextFile(join(NOTEBOOKS, name)));
+    assert.equal(nb.metadata.kernelspec.name, KERNEL_NAME);
+    assert.equal(nb.metadata.kernelspec.language, "typescript");
+    const sources = nb.cells.filter((c: { cell_type: string }) => c.cell_type === "code")
+      .map((c: { source: string[] }) => c.source.join(""));
+    // Glue only: imports from mod.ts, every output through show(), env parameters.
+    assert.ok(sources[0].includes('from "../mod.ts"'), name);
+    assert.ok(sources.some((s: string) => s.includes('Deno.env.get("DFROBUST_STORE")')), name);
+    for (const source of sources) assert.match(source, /await show\(/, `${name}: ${source}`);
+  }
+});
+
+async function makeStoreAndCopies(): Promise<{ dir: string; store: string; copies: string }> {
+  const dir = await Deno.makeTempDir({ prefix: "dfrobust-nb-" });
+  await Deno.mkdir(join(dir, "src"));
+  // One second of the real fixture clip keeps the copies cheap.
+  const cut = await new Deno.Command("ffmpeg", {
+    args: [
+      "-v",
+      "error",
+      "-i",
+      join(FIXTURES, "video/short_hamilton_clip.mp4"),
+      "-t",
+      "1",
+      "-an",
+      "-c:v",
+      "libx264",
+      "-crf",
+      "18",
+      join(dir, "src", "vid00.mp4"),
+    ],
+  }).output();
+  assert.ok(cut.success, new TextDecoder().decode(cut.stderr));
+  await Deno.writeTextFile(join(dir, "src", "dataset.csv"), "id,path,label\nvid00,vid00.mp4,1\n");
+  const copies = join(dir, "copies");
+  await distortDataset(join(dir, "src", "dataset.csv"), {
+    out: copies,
+    ops: "unaltered,hflip,grayscale,res_quarter",
+  });
+  const store = join(dir, "store");
+  await writeFixtureStore(store);
+  return { dir, store, copies };
+}
+
+Deno.test({
+  name: "explore helpers show scores, decision flips and a frame under every operation",
+  ignore: skipWithout("ffmpeg", "explore helpers"),
+  async fn() {
+    const { store, copies } = await makeStoreAndCopies();
+    const { detector, detectors, videos } = await detectorVideoScores(store);
+    assert.deepEqual(detectors, ["sbi", "xception"]);
+    assert.equal(detector, "sbi");
+    assert.equal(videos.length, 14 * 12);
+    await assert.rejects(() => detectorVideoScores(store, "nope"), /detectors: sbi, xception/);
+    const svg = await renderSvg(scoreDistributionChart(videos));
+    assert.equal((svg.match(/aria-roledescription="tick"/g) ?? []).length, videos.length);
+    const flips = decisionFlips(videos);
+    assert.ok(flips.length > 0);
+    for (const f of flips) {
+      const before = videos.find((v) => v.videoId === f.videoId && v.opId === "unaltered")!;
+      assert.equal(before.score, f.unalteredScore);
+      assert.notEqual(f.unalteredScore >= 0.5, f.score >= 0.5);
+      assert.equal(f.becameWrong, (f.score >= 0.5) !== (f.label === 1));
+    }
+    const strip = await frameStrip(copies, "vid00", { height: 90 });
+    assert.deepEqual(strip.ops, ["unaltered", "hflip", "res_quarter", "grayscale"]);
+    assert.deepEqual(strip.skipped, []);
+    assert.deepEqual([...strip.png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+    await assert.rejects(() => frameStrip(copies, "vid99"), /No copy under .* holds video "vid99"/);
+  },
+});
+
+Deno.test({
+  name: "both notebooks execute headless on the Deno kernel with every output and SVG charts",
+  ignore: skipWithout("jupyter", "notebook execution") ||
+    skipWithout("ffmpeg", "notebook execution"),
+  async fn() {
+    const { dir, store, copies } = await makeStoreAndCopies();
+    const out = join(dir, "executed");
+    const run = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-read",
+        "--allow-write",
+        "--allow-env",
+        "--allow-ffi",
+        "--allow-sys",
+        "--allow-run",
+        TASK,
+        "--store",
+        store,
+        "--data",
+        copies,
+        "--out",
+        out,
+      ],
+      env: { NO_COLOR: "1", DFROBUST_QUIET: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(run.stderr);
+    assert.equal(run.code, 0, stderr);
+    for (const name of ["report", "explore"]) {
+      const nb = JSON.parse(await Deno.readTextFile(join(out, `${name}.ipynb`)));
+      assert.deepEqual(checkNotebookOutputs(nb), [], name);
+      const outputs = nb.cells.flatMap((c: { outputs?: { data?: object }[] }) => c.outputs ?? []);
+      const charts = outputs.filter((o: { data?: object }) =>
+        o.data && "application/vnd.vegalite.v5+json" in o.data
+      );
+      assert.equal(charts.length, name === "report" ? 4 : 1, name);
+      const html = await Deno.readTextFile(join(out, `${name}.html`));
+      assert.deepEqual(checkHtmlCharts(html), []);
+      assert.doesNotMatch(html, /<script[^>]+src="(https?|file):/);
+    }
+    const explore = JSON.parse(await Deno.readTextFile(join(out, "explore.ipynb")));
+    const png = explore.cells.flatMap((c: { outputs?: { data?: object }[] }) => c.outputs ?? [])
+      .find((o: { data?: object }) => o.data && "image/png" in o.data);
+    assert.ok(png, "explore.ipynb has no frame strip");
+  },
+});
+
+Deno.test({
+  name: "deno task notebooks says clearly when Jupyter is missing",
+  async fn() {
+    const run = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", TASK, "--store", "/nonexistent"],
+      env: { NO_COLOR: "1", PATH: "/nonexistent-bin" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(run.code, 1);
+    assert.match(
+      new TextDecoder().decode(run.stderr),
+      /Jupyter is not available.*jupyter-nbconvert/s,
+    );
+  },
+});
