@@ -23,7 +23,10 @@ import {
 
 let available: Promise<boolean> | undefined;
 
-/** True when native `ffmpeg` and `ffprobe` both run (checked once per process). */
+/**
+ * True when native `ffmpeg` and `ffprobe` both run (checked once per process). False, without a
+ * permission prompt, when the process may not run them (`--allow-run=ffmpeg,ffprobe` missing).
+ */
 export function probeNativeAvailable(): Promise<boolean> {
   available ??= Promise.all([runs("ffmpeg"), runs("ffprobe")]).then(([a, b]) => a && b);
   return available;
@@ -42,6 +45,9 @@ export function openNativeFfmpeg(): Ffmpeg {
 }
 
 async function runs(command: string): Promise<boolean> {
+  // Without run permission, Deno would prompt on a terminal: treat the command as absent instead.
+  const permission = await Deno.permissions.query({ name: "run", command });
+  if (permission.state !== "granted") return false;
   try {
     const { success } = await new Deno.Command(command, {
       args: ["-version"],
