@@ -228,3 +228,29 @@ Deno.test("openFfmpeg('auto') picks native exactly when ffmpeg and ffprobe run",
     await ffmpeg.close();
   }
 });
+
+Deno.test("openFfmpeg('auto') falls back to wasm when the process may not run ffmpeg", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "dfrobust_media_perm_" });
+  try {
+    const script = join(dir, "which_backend.ts");
+    await Deno.writeTextFile(
+      script,
+      `const { openFfmpeg } = await import(Deno.args[0]);\n` +
+        `const ffmpeg = await openFfmpeg("auto");\nconsole.log(ffmpeg.backend);\n` +
+        `await ffmpeg.close();\n`,
+    );
+    const config = new URL("../deno.json", import.meta.url).pathname;
+    const { stdout, stderr, success } = await new Deno.Command(Deno.execPath(), {
+      // Every permission the library needs except --allow-run.
+      args: [
+        ...["run", "--config", config, "--allow-read", "--allow-write", "--allow-env"],
+        ...["--allow-sys", script, new URL("../media/ffmpeg.ts", import.meta.url).href],
+      ],
+      stdin: "null",
+    }).output();
+    assert.ok(success, new TextDecoder().decode(stderr));
+    assert.equal(new TextDecoder().decode(stdout).trim(), "wasm");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
