@@ -179,7 +179,8 @@ function provenanceHtml(p: Provenance): string {
     `<tr><td><code>${escapeHtml(c.artifactId)}</code></td><td>${escapeHtml(c.opId)}</td>` +
     `<td>${escapeHtml(c.opCategory)}</td><td>${escapeHtml(c.profile)}</td>` +
     `<td>${escapeHtml(c.backend ?? "–")}</td><td>${escapeHtml(c.catalogVersion ?? "–")}</td>` +
-    `<td>${escapeHtml(c.createdAt ?? "–")}</td></tr>`
+    `<td>${escapeHtml(c.createdAt ?? "–")}</td>` +
+    `<td>${c.manifestPath ? `<code>${escapeHtml(c.manifestPath)}</code>` : "–"}</td></tr>`
   ).join("\n");
   return `<section id="provenance">
 <h2>Provenance</h2>
@@ -197,7 +198,7 @@ ${runs}
 </tbody></table>
 <h3>Distorted copies</h3>
 <table class="prov"><thead><tr><th>Artifact id</th><th>Operation</th><th>Category</th>
-<th>Profile</th><th>ffmpeg</th><th>Catalog</th><th>Made</th></tr></thead>
+<th>Profile</th><th>ffmpeg</th><th>Catalog</th><th>Made</th><th>Manifest</th></tr></thead>
 <tbody>
 ${copies}
 </tbody></table>

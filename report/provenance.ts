@@ -110,9 +110,15 @@ function describeBackend(backend: unknown): string | undefined {
   if (backend === undefined || backend === null) return undefined;
   if (typeof backend === "string") return backend;
   if (typeof backend === "object") {
+    // The copy manifest's build record: backend kind, ffmpeg version, libx264 build. Its full
+    // configure line stays in the manifest (linked from the report).
     const b = backend as Record<string, unknown>;
-    const parts = [b.kind ?? b.name ?? b.type, b.version, b.build ?? b.configuration]
-      .filter((p) => typeof p === "string" && p !== "");
+    const text = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
+    const parts = [
+      text(b.backend) ?? text(b.kind),
+      text(b.ffmpegVersion) ? `ffmpeg ${b.ffmpegVersion}` : text(b.version),
+      text(b.libx264) ? `(libx264 ${b.libx264})` : undefined,
+    ].filter((p) => p !== undefined);
     if (parts.length) return parts.join(" ");
   }
   return JSON.stringify(backend);

@@ -8,7 +8,9 @@ import {
   frameStrip,
   scoreDistributionChart,
 } from "../report/explore.ts";
+import { copyManifestIndex } from "../report/provenance.ts";
 import { renderSvg } from "../report/svg.ts";
+import { discoverCopies } from "../eval/copies.ts";
 import { FIXTURES, skipWithout } from "./_tools.ts";
 import { writeFixtureStore } from "./report_fixture.ts";
 
@@ -127,6 +129,16 @@ Deno.test({
     assert.deepEqual(strip.skipped, []);
     assert.deepEqual([...strip.png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
     await assert.rejects(() => frameStrip(copies, "vid99"), /No copy under .* holds video "vid99"/);
+    // Provenance reads the ffmpeg build of each copy from its manifest, by artifact id.
+    const index = await copyManifestIndex(copies);
+    const made = await discoverCopies(copies);
+    assert.equal(index.size, made.length);
+    for (const copy of made) {
+      const entry = index.get(copy.artifactId)!;
+      // The unaltered copy is the sources as they are: no ffmpeg build made it.
+      if (copy.op.id !== "unaltered") assert.match(entry.backend!, /^native ffmpeg \d+\.\d+/);
+      assert.ok(entry.manifestPath!.endsWith("manifest.json"));
+    }
   },
 });
 

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadReportData } from "../report/collect.ts";
 import { renderReport } from "../report/html.ts";
+import { skipWithout } from "./_tools.ts";
 import { FIXTURE_DETECTORS, FIXTURE_OPS, writeFixtureStore } from "./report_fixture.ts";
 
 const TASK = new URL("../tasks/report.ts", import.meta.url).pathname;
@@ -139,4 +140,35 @@ Deno.test("deno task report handles good and bad input", async (t) => {
       /reference "mesonet" is neither a run id nor a detector \(have: .*xception/,
     );
   });
+});
+
+Deno.test({
+  name: "the report's charts turn interactive in Chromium, offline",
+  ignore: skipWithout("chromium", "report in Chromium"),
+  async fn() {
+    const store = await Deno.makeTempDir();
+    await writeFixtureStore(store, { ops: ["unaltered", "h264_crf23", "h264_crf40", "noise"] });
+    const page = join(store, "report.html");
+    await Deno.writeTextFile(page, await renderReport(await loadReportData(store)));
+    const out = await new Deno.Command("chromium", {
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        `--user-data-dir=${await Deno.makeTempDir()}`,
+        "--virtual-time-budget=5000",
+        "--dump-dom",
+        `file://${page}`,
+      ],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    const dom = new TextDecoder().decode(out.stdout);
+    // Four charts (AUC, delta, ROC, severity), each swapped for vega-embed's live view.
+    assert.equal((dom.match(/class="vis interactive"/g) ?? []).length, 4, dom.slice(0, 500));
+  },
 });
