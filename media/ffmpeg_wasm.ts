@@ -163,7 +163,9 @@ class WasmBackend implements Ffmpeg {
       const wasmArgv = ["ffmpeg", ..._GLOBAL_ARGS, ...args];
       this.#log.length = 0;
       const code = await ffmpeg.exec(wasmArgv.slice(1));
-      const stderr = this.#log.filter((line) => line !== "Aborted()").join("\n");
+      // Speak of the caller's files, not of the in-memory copies.
+      let stderr = this.#log.filter((line) => line !== "Aborted()").join("\n");
+      for (const [host, memPath] of mapping) stderr = stderr.replaceAll(memPath, host);
       const produced = [...outputs, ...(job.captureStdout ? [stdoutPath] : [])];
       written.push(...produced);
       if (code !== 0) throw _jobError(job, code, stderr);
@@ -183,13 +185,15 @@ class WasmBackend implements Ffmpeg {
 
   async #probe(path: string): Promise<VideoInfo> {
     const ffmpeg = this.#ffmpeg();
-    const data = await Deno.readFile(path).catch((cause) => {
+    const stat = await Deno.stat(path).catch((cause) => {
       throw new FfmpegError(
         path,
         cause instanceof Deno.errors.NotFound ? "no such file" : String(cause),
         { action: "probe", cause },
       );
     });
+    if (!stat.isFile) throw new FfmpegError(path, "not a regular file", { action: "probe" });
+    const data = await Deno.readFile(path);
     const dir = `/probe${++jobCounter}`;
     const input = _memfsName(dir, 0, path);
     const report = `${dir}/probe.json`;

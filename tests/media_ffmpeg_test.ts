@@ -77,6 +77,16 @@ async function commonCases(t: Deno.TestContext, ffmpeg: Ffmpeg): Promise<void> {
         return path;
       }, /moov atom not found|Invalid data/],
       ["a video with zero frames", () => zeroFrameY4m(dir), /no frames/],
+      ["an empty file", async () => {
+        const path = join(dir, "empty.mp4");
+        await Deno.writeFile(path, new Uint8Array());
+        return path;
+      }, /Invalid data|moov atom not found|End of file/],
+      ["a folder", async () => {
+        const path = join(dir, "folder.mp4");
+        await Deno.mkdir(path);
+        return path;
+      }, /not a regular file/],
     ];
     for (const [what, make, reason] of refusals) {
       await t.step(`probe() refuses ${what} with an FfmpegError naming the file`, async () => {
@@ -106,6 +116,8 @@ async function commonCases(t: Deno.TestContext, ffmpeg: Ffmpeg): Promise<void> {
         new RegExp(`^Cannot decode ".*truncated\\.mp4": ffmpeg exited with code 1 \\(moov atom`),
       );
       assert.ok(!error.message.includes("Aborted()"));
+      assert.ok(!/\/job\d/.test(error.message + error.stderrTail), "no in-memory wasm paths");
+      assert.match(error.stderrTail, /truncated\.mp4: Invalid data/);
     });
 
     await t.step("paths with spaces, quotes, unicode and a leading dash pass through", async () => {
