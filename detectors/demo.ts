@@ -46,6 +46,7 @@ export const DEMO: DetectorSpec = {
     scale: 1 / 255,
     mean: [0, 0, 0],
     std: [1, 1, 1],
+    resize: "pil-bilinear",
   },
   crop: { kind: "square", scale: 1.3 },
   faces: "largest",
