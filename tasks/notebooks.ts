@@ -32,6 +32,12 @@ const SPEC: CommandSpec = {
       description: "Detector explore.ipynb looks at (DFROBUST_DETECTOR; default: the first).",
       valueName: "<name>",
     },
+    video: {
+      type: "string",
+      description:
+        "Video whose frames explore.ipynb shows (DFROBUST_VIDEO; default: a flipped one).",
+      valueName: "<id>",
+    },
     out: {
       type: "string",
       description: "Folder for the executed notebooks and their HTML.",
@@ -55,9 +61,11 @@ if (import.meta.main) {
   await runTask(SPEC, async (parsed) => {
     const env: Record<string, string> = {
       DFROBUST_STORE: resolve(requireString(parsed, "store")),
+      // Always set, so the notebooks' defaults (the demo's output) never stand in for --data.
+      DFROBUST_DATA: typeof parsed.values.data === "string" ? resolve(parsed.values.data) : "",
     };
-    if (typeof parsed.values.data === "string") env.DFROBUST_DATA = resolve(parsed.values.data);
     if (typeof parsed.values.detector === "string") env.DFROBUST_DETECTOR = parsed.values.detector;
+    if (typeof parsed.values.video === "string") env.DFROBUST_VIDEO = parsed.values.video;
     const chosen = parsed.values.notebook as string[] | undefined;
     const notebooks = chosen?.length ? chosen.map((n) => resolve(n)) : NOTEBOOKS;
     let failed = 0;
