@@ -67,8 +67,11 @@ export interface SampledFrames {
 /**
  * Decodes the frames at evenly spaced (or given) indices of a video to rgb24, in one ffmpeg
  * process (`select` on the frame number; no seeking, so the index is exact even with B-frames
- * and open GOPs). Frames are counted in decode order after rotation metadata is applied
- * (ffmpeg's autorotate), so portrait phone videos come out upright.
+ * and open GOPs). Frame `n` is the n-th frame the decoder outputs (presentation order, counted
+ * from 0). Rotation metadata is applied (ffmpeg's autorotate), so portrait phone videos come out
+ * upright; the sample aspect ratio is not (pixels as stored). The YUV to RGB conversion uses the
+ * scale filter's default matrix with `accurate_rnd+bitexact`, so native ffmpeg and ffmpeg.wasm
+ * give byte-identical frames.
  *
  * When the file holds fewer frames than its probe claimed (a truncated file), the frames that
  * were decoded are returned with their indices and `warnings` says what was missing.
