@@ -93,7 +93,10 @@ function headerCells(table: TableOne): { key: string; text: string; short: strin
   const catLabel = (id: string) => table.categories.find((c) => c.id === id)?.label ?? id;
   const heads = table.columns.map((c) => ({
     key: c.opId,
-    text: c.category === "unaltered" ? c.label : `${catLabel(c.category)}: ${c.label}`,
+    // "Noise: Noise" says nothing more than "Noise".
+    text: c.category === "unaltered" || c.label === catLabel(c.category)
+      ? c.label
+      : `${catLabel(c.category)}: ${c.label}`,
     short: c.category === "unaltered" ? "" : c.label,
   }));
   if (table.withCategoryMeans) {
