@@ -31,7 +31,10 @@ export interface EncodeFramesOptions {
  * yuv420p at the given CRF, or exact RGB when `lossless`. Frames go through ffmpeg's stdin.
  * The output has no creation time, encoder string or other metadata that varies between runs,
  * and x264 runs with a fixed thread count, so the bytes depend only on the input, the options
- * and the ffmpeg build. The file appears atomically (temporary file, then rename).
+ * and the ffmpeg build. Native ffmpeg and ffmpeg.wasm give different bytes (their x264 builds
+ * write different version strings, and wasm runs x264 on one thread); record
+ * {@link Ffmpeg.build} beside anything hashed. The file appears atomically (temporary file,
+ * then rename).
  * @throws {RangeError} for an empty frame list, a frame of the wrong size, or odd dimensions
  *   without `lossless`.
  * @throws {FfmpegError} when ffmpeg fails.
