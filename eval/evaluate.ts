@@ -58,7 +58,7 @@ export interface EvaluateOptions {
   device?: "cpu" | "cuda";
   /** Re-score units already in the store (default: skip them, i.e. resume). */
   force?: boolean;
-  /** Videos decoded and prepared ahead of the one being scored. Default 2. */
+  /** Videos decoded and prepared ahead of the one being scored. Default 2; 0 = no overlap. */
   prefetch?: number;
   /** An open ffmpeg backend to use (default: native when installed, else wasm; closed after). */
   ffmpeg?: Ffmpeg;

@@ -7,7 +7,10 @@
 
 /** Options for {@link prefetchMap}. */
 export interface PrefetchOptions {
-  /** How many items may be in preparation ahead of the one being consumed (>= 1). Default 2. */
+  /**
+   * How many items may be in preparation ahead of the one being consumed. Default 2. 0 turns the
+   * overlap off (each item is prepared only when the consumer asks for it), for measuring it.
+   */
   depth?: number;
 }
 
@@ -22,7 +25,11 @@ export async function* prefetchMap<T, R>(
   prepare: (item: T, index: number) => Promise<R>,
   options: PrefetchOptions = {},
 ): AsyncGenerator<R> {
-  const depth = Math.max(1, Math.floor(options.depth ?? 2));
+  const depth = Math.max(0, Math.floor(options.depth ?? 2));
+  if (depth === 0) {
+    for (let i = 0; i < items.length; i++) yield await prepare(items[i], i);
+    return;
+  }
   const pending: Promise<R>[] = [];
   let next = 0;
   const fill = () => {

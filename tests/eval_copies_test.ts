@@ -118,6 +118,17 @@ Deno.test("prefetchMap() yields in order with at most depth + 1 preparations ali
   assert.equal(peak, 3);
 });
 
+Deno.test("prefetchMap() with depth 0 prepares each item only when asked for", async () => {
+  const log: string[] = [];
+  for await (
+    const v of prefetchMap(["a", "b", "c"], (x) => {
+      log.push(`prepare ${x}`);
+      return Promise.resolve(x);
+    }, { depth: 0 })
+  ) log.push(`use ${v}`);
+  assert.deepEqual(log, ["prepare a", "use a", "prepare b", "use b", "prepare c", "use c"]);
+});
+
 Deno.test("prefetchMap() rethrows a failed preparation when its turn comes", async () => {
   const seen: number[] = [];
   await assert.rejects(async () => {
