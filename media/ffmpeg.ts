@@ -43,7 +43,10 @@ export interface FfmpegJob {
   args: string[];
   /** Absolute host paths used in `args` as inputs. */
   inputs: string[];
-  /** Absolute host paths used in `args` as outputs (the wasm backend copies them back). */
+  /**
+   * Absolute host paths used in `args` as outputs (the wasm backend copies them back). Missing
+   * parent folders are created.
+   */
   outputs: string[];
   /** Bytes piped to ffmpeg's stdin (use `pipe:0` in `args`). */
   stdin?: Uint8Array;

@@ -4,7 +4,7 @@
  * Use {@link openFfmpeg} from `media/ffmpeg.ts` rather than this file.
  * @module
  */
-import { isAbsolute } from "node:path";
+import { dirname, isAbsolute } from "node:path";
 import {
   _GLOBAL_ARGS,
   _jobError,
@@ -68,6 +68,8 @@ async function runJob(job: FfmpegJob): Promise<FfmpegResult> {
       throw new Error(`ffmpeg job paths must be absolute, got "${path}"`);
     }
   }
+  // As the wasm backend does when it copies outputs back: a missing folder is created.
+  for (const output of job.outputs) await Deno.mkdir(dirname(output), { recursive: true });
   const argv = ["ffmpeg", ..._GLOBAL_ARGS, ...job.args];
   const { code, stdout, stderr } = await spawn(argv, job.stdin, job.captureStdout ?? false);
   if (code !== 0) throw _jobError(job, code, stderr);

@@ -120,22 +120,25 @@ async function commonCases(t: Deno.TestContext, ffmpeg: Ffmpeg): Promise<void> {
       assert.match(error.stderrTail, /truncated\.mp4: Invalid data/);
     });
 
-    await t.step("paths with spaces, quotes, unicode and a leading dash pass through", async () => {
-      const path = await awkwardClip(ffmpeg, dir);
-      const info = await ffmpeg.probe(path);
-      assert.deepEqual([info.width, info.height, info.frameCount], [16, 8, 3]);
-      const copy = join(dir, `-c "d" ü copy.mkv`);
-      const args = ["-i", `file:${path}`, "-c", "copy", `file:${copy}`];
-      const result = await ffmpeg.run({ args, inputs: [path], outputs: [copy] });
-      assert.deepEqual((await ffmpeg.probe(copy)).frameCount, 3);
-      assert.deepEqual(result.argv, [
-        ...["ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error"],
-        ...args,
-      ], "argv is the host command, whatever the backend");
-      if (ffmpeg.backend === "wasm") {
-        assert.ok(result.wasmArgv && !result.wasmArgv.some((arg) => arg.includes(dir)));
-      }
-    });
+    await t.step(
+      "paths with spaces, quotes, unicode and a leading dash pass through; output folders are made",
+      async () => {
+        const path = await awkwardClip(ffmpeg, dir);
+        const info = await ffmpeg.probe(path);
+        assert.deepEqual([info.width, info.height, info.frameCount], [16, 8, 3]);
+        const copy = join(dir, "new folder", `-c "d" ü copy.mkv`);
+        const args = ["-i", `file:${path}`, "-c", "copy", `file:${copy}`];
+        const result = await ffmpeg.run({ args, inputs: [path], outputs: [copy] });
+        assert.deepEqual((await ffmpeg.probe(copy)).frameCount, 3);
+        assert.deepEqual(result.argv, [
+          ...["ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error"],
+          ...args,
+        ], "argv is the host command, whatever the backend");
+        if (ffmpeg.backend === "wasm") {
+          assert.ok(result.wasmArgv && !result.wasmArgv.some((arg) => arg.includes(dir)));
+        }
+      },
+    );
 
     await t.step("run() pipes stdin in and stdout out", async () => {
       const raw = new Uint8Array(4 * 2 * 3).map((_, i) => i * 10);
