@@ -192,3 +192,36 @@ export {
   sortCopies,
 } from "./eval/copies.ts";
 export { evalRunId, evalUnitId, type RunIdentity } from "./eval/run_id.ts";
+// --- demo: the embedded default (generated demo dataset, bundled demo detector)
+export {
+  DEMO_GENERATOR_VERSION,
+  type DemoDataset,
+  type DemoDatasetOptions,
+  type DemoPair,
+  type DemoSplit,
+  generateDemoDataset,
+  renderDemoPair,
+  type RenderDemoPairOptions,
+  resolveDemoOptions,
+} from "./dataset/demo.ts";
+export { DEMO, DEMO_MODEL_PATH } from "./detectors/demo.ts";
+export {
+  buildDemoFeatureModel,
+  buildDemoModel,
+  DEMO_INPUT_NAME,
+  DEMO_INPUT_SIZE,
+  demoFeatureNames,
+  type DemoGraphOptions,
+  type DemoModelOptions,
+  type LinearHead,
+} from "./onnx/demo_model.ts";
+export { fitLogistic, type FitLogisticOptions, type LogisticFit } from "./onnx/logistic.ts";
+export {
+  type DemoScores,
+  scoreDemoDataset,
+  type ScoreDemoOptions,
+  trainDemoModel,
+  type TrainDemoOptions,
+  type TrainedDemoModel,
+  writeDemoModel,
+} from "./onnx/demo_train.ts";

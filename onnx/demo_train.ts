@@ -8,7 +8,6 @@
  * @module
  */
 import * as ort from "onnxruntime-node";
-import { join } from "node:path";
 import { atomicWriteFile } from "../util/atomic.ts";
 import { sha256Hex, stableHash } from "../util/hash.ts";
 import { Progress } from "../util/progress.ts";
@@ -228,9 +227,4 @@ export async function scoreDemoDataset(
 /** Writes a trained model atomically to `path` (the committed model: detectors/models/demo.onnx). */
 export async function writeDemoModel(path: string, trained: TrainedDemoModel): Promise<void> {
   await atomicWriteFile(path, trained.model);
-}
-
-/** The default folder of the generated training split, under the repo's cache folder. */
-export function defaultDemoTrainDir(root: string): string {
-  return join(root, ".dfrobust", "demo-train");
 }
