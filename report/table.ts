@@ -22,6 +22,8 @@ export interface TableRow {
   model: string;
   /** AUC by op id; null where the copy is missing or has one class only. */
   values: Record<string, number | null>;
+  /** 95% bootstrap interval `[low, high]` by op id, where the cell has one. */
+  intervals: Record<string, [number, number]>;
   /** Mean AUC per category (processed categories only), when asked for. */
   categoryMeans: Record<string, number | null>;
   /** Mean AUC over the processed columns (every column except `unaltered`) that have a value. */
@@ -142,12 +144,16 @@ export function tableOne(cells: AucCell[], options: TableOneOptions = {}): Table
         trainSet: cell.trainSet,
         model: modelLabel(cell.detector, cell.trainSet),
         values: {},
+        intervals: {},
         categoryMeans: {},
         average: null,
       };
       rowsByModel.set(key, row);
     }
     row.values[cell.opId] = cell.auc;
+    if (typeof cell.ciLow === "number" && typeof cell.ciHigh === "number") {
+      row.intervals[cell.opId] = [cell.ciLow, cell.ciHigh];
+    }
   }
   const rows = [...rowsByModel.values()].sort((a, b) =>
     a.detector.localeCompare(b.detector) || a.trainSet.localeCompare(b.trainSet)

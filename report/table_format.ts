@@ -73,6 +73,7 @@ export function tableHtml(table: TableOne, options: TableFormatOptions = {}): st
     extra.length ? `<th colspan="${extra.length}">Mean</th>` : "",
   ].join("");
   const second = headerCells(table).map((h) => `<th>${escapeHtml(h.short)}</th>`).join("");
+  const keys = headerCells(table).map((h) => h.key);
   const body = table.rows.map((row) => {
     const values = rowValues(table, row);
     const best = values.map((v) =>
@@ -81,9 +82,11 @@ export function tableHtml(table: TableOne, options: TableFormatOptions = {}): st
     return `<tr><th scope="row">${escapeHtml(row.detector)}</th><td>${
       escapeHtml(row.trainSet || "–")
     }</td>` +
-      values.map((v, i) => `<td${best[i] ? ' class="best"' : ""}>${fmt(v, digits, "–")}</td>`).join(
-        "",
-      ) +
+      values.map((v, i) => {
+        const ci = row.intervals[keys[i]];
+        const title = ci ? ` title="95% CI ${ci[0].toFixed(digits)}–${ci[1].toFixed(digits)}"` : "";
+        return `<td${best[i] ? ' class="best"' : ""}${title}>${fmt(v, digits, "–")}</td>`;
+      }).join("") +
       "</tr>";
   }).join("\n");
   return `<table class="table-one">\n<thead><tr>${top}</tr>\n<tr>${second}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>\n`;

@@ -75,5 +75,7 @@ Deno.test("Table I formats carry the same numbers", async (t) => {
     assert.match(html, /<th rowspan="2">Detector<\/th>/);
     assert.ok(html.includes("&lt;b&gt;") && !html.includes("<b>"));
     assert.match(html, /<td class="best">0\.990<\/td>/);
+    const withCi = tableHtml(tableOne([{ ...CELLS[1], ciLow: 0.95, ciHigh: 1 }]));
+    assert.match(withCi, /<td class="best" title="95% CI 0\.950–1\.000">0\.990<\/td>/);
   });
 });
