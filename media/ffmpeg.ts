@@ -198,7 +198,7 @@ export const _GLOBAL_ARGS: readonly string[] = [
 export function _reasonFromLog(log: string, paths: string[]): string {
   const seen = new Set<string>();
   for (const raw of log.split(/\r?\n/)) {
-    let line = raw.replace(/^\[[^\]]*@ 0x[0-9a-f]+\]\s*/i, "").trim();
+    let line = raw.replace(/^(\[[^\]]*@ 0x[0-9a-f]+\]\s*)+/i, "").trim();
     if (line === "" || line === "Aborted()" || DEBUG_NOISE.test(line)) continue;
     for (const path of paths) {
       for (const prefix of [`file:${path}: `, `${path}: `]) {

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { type Ffmpeg, FfmpegError, nativeFfmpegAvailable, openFfmpeg } from "../media/ffmpeg.ts";
+import {
+  _reasonFromLog,
+  type Ffmpeg,
+  FfmpegError,
+  nativeFfmpegAvailable,
+  openFfmpeg,
+} from "../media/ffmpeg.ts";
 import { encodeFrames } from "../media/encode.ts";
 import { FIXTURES, hasCommand, skipWithout } from "./_tools.ts";
 
@@ -267,5 +273,31 @@ Deno.test("openFfmpeg('auto') falls back to wasm when the process may not run ff
     assert.equal(new TextDecoder().decode(stdout).trim(), "wasm");
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("error reasons keep ffmpeg's message without context prefixes, paths or noise", async (t) => {
+  const cases: [string, string, string[], string][] = [
+    [
+      "nested [ctx @ 0x...] prefixes are removed",
+      "[rawvideo @ 0xdf1c70] [IMGUTILS @ 0xdec114] Picture size 20000x20000 is invalid",
+      [],
+      "Picture size 20000x20000 is invalid",
+    ],
+    [
+      "the file path before a message is removed, with or without file:",
+      "[mov,mp4 @ 0x55d0] moov atom not found\nfile:/d/a b.mp4: Invalid data found",
+      ["/d/a b.mp4"],
+      "moov atom not found; Invalid data found",
+    ],
+    [
+      "wasm's Aborted() and debug lines are skipped; two messages at most",
+      "Reading option '-i' ...\nAborted()\nfirst\nfirst\nsecond\nthird\nConversion failed!",
+      [],
+      "first; second",
+    ],
+  ];
+  for (const [name, log, paths, expected] of cases) {
+    await t.step(name, () => assert.equal(_reasonFromLog(log, paths), expected));
   }
 });
