@@ -169,6 +169,47 @@ Deno.test({
         assert.deepEqual(rows.filter((r) => r.status === "ok").length, 4 * FRAMES);
       });
 
+      await t.step(
+        "a truncated video keeps its decodable frames; the rest are decode_error",
+        async () => {
+          const dir = join(tmp, "truncated");
+          await Deno.mkdir(join(dir, "videos"), { recursive: true });
+          const full = join(dir, "full.mp4");
+          // Noisy frames and faststart: the index survives at the front, the frames at the end do not.
+          await ffmpeg.run({
+            args: ["-f", "lavfi", "-i", "testsrc=size=160x120:rate=25,noise=alls=60:allf=t"]
+              .concat(["-frames:v", "30", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "10"])
+              .concat(["-g", "5", "-threads", "1", "-movflags", "+faststart", full]),
+            inputs: [],
+            outputs: [full],
+          });
+          const bytes = await Deno.readFile(full);
+          await Deno.writeFile(
+            join(dir, "videos", "cut.mp4"),
+            bytes.subarray(0, bytes.length >> 1),
+          );
+          const csv = join(dir, "dataset.csv");
+          await Deno.writeTextFile(csv, "id,path,label\ncut,videos/cut.mp4,1\n");
+          const store = join(tmp, "store_truncated");
+          const summary = await evaluate({ ...base, data: csv, store, frames: 4 });
+          const rows = await readRows(store);
+          const ok = rows.filter((r) => r.status === "ok");
+          const broken = rows.filter((r) => r.status === "decode_error");
+          assert.equal(ok.length + broken.length, 4);
+          assert.ok(
+            ok.length >= 1 && broken.length >= 1,
+            JSON.stringify(summary.copies[0].statuses),
+          );
+          const lastOk = Math.max(...ok.map((r) => r.frame_index));
+          for (const row of broken) {
+            assert.ok(row.frame_index > lastOk);
+            assert.equal(row.score, null);
+            assert.match(row.error!, /cut\.mp4.*frame \d+ could not be decoded/);
+          }
+          assert.equal(summary.copies[0].failedVideos, 1);
+        },
+      );
+
       await t.step("a NaN model output is recorded as nan_score, never as a score", async () => {
         const logModel = join(tmp, "log.onnx");
         await Deno.writeFile(logModel, tinyDetector("log"));
