@@ -41,6 +41,30 @@ async function zeroFrameY4m(dir: string): Promise<string> {
   return path;
 }
 
+/** A WAV file of 0.1 s of silence (16-bit mono, 8 kHz): a valid media file without video. */
+async function silentWav(dir: string): Promise<string> {
+  const path = join(dir, "silence.wav");
+  const samples = 800;
+  const bytes = new Uint8Array(44 + samples * 2);
+  const view = new DataView(bytes.buffer);
+  const ascii = (offset: number, text: string) =>
+    [...text].forEach((c, i) => view.setUint8(offset + i, c.charCodeAt(0)));
+  ascii(0, "RIFF");
+  view.setUint32(4, 36 + samples * 2, true);
+  ascii(8, "WAVEfmt ");
+  view.setUint32(16, 16, true); // fmt chunk size
+  view.setUint16(20, 1, true); // PCM
+  view.setUint16(22, 1, true); // mono
+  view.setUint32(24, 8000, true); // sample rate
+  view.setUint32(28, 16000, true); // byte rate
+  view.setUint16(32, 2, true); // block align
+  view.setUint16(34, 16, true); // bits per sample
+  ascii(36, "data");
+  view.setUint32(40, samples * 2, true);
+  await Deno.writeFile(path, bytes);
+  return path;
+}
+
 /** A tiny lossless clip at a path made to trip up shells and option parsers. */
 async function awkwardClip(ffmpeg: Ffmpeg, dir: string): Promise<string> {
   const path = join(dir, `-a "b" é.mp4`);
@@ -83,6 +107,7 @@ async function commonCases(t: Deno.TestContext, ffmpeg: Ffmpeg): Promise<void> {
         return path;
       }, /moov atom not found|Invalid data/],
       ["a video with zero frames", () => zeroFrameY4m(dir), /no frames/],
+      ["an audio-only file", () => silentWav(dir), /no video stream/],
       ["an empty file", async () => {
         const path = join(dir, "empty.mp4");
         await Deno.writeFile(path, new Uint8Array());
