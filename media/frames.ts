@@ -58,7 +58,11 @@ export interface SampledFrames {
   width: number;
   /** Frame height in pixels. */
   height: number;
-  /** One rgb24 image per index: `width * height * 3` bytes, rows top to bottom, no padding. */
+  /**
+   * One rgb24 image per index: `width * height * 3` bytes, rows top to bottom, no padding.
+   * Views into one buffer (a repeated index gives the same view): use `byteOffset` with
+   * `.buffer`, or `slice()` a frame to keep it alone.
+   */
   frames: Uint8Array[];
   /** Why fewer frames came back than were asked for (empty when all were decoded). */
   warnings: string[];
