@@ -221,7 +221,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
         const stored = pl.readParquet(unitPath(options.store, unit))
           .toRecords() as unknown as ScoreRow[];
         if (needReference) recordFromStore(stored, parts.recording);
-        summary.copies.push({ ...copySummary(copy, unitId, stored), skipped: true });
+        summary.copies.push({ ...copySummary(copy, { unitId, rows: stored }), skipped: true });
         options.onCopy?.(summary.copies.at(-1)!);
         progress.tick(copy.videos.length, `${copy.op.id} (already stored)`);
         continue;
@@ -244,7 +244,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
       };
       const rows: ScoreRow[] = copy.failedVideos.map((failed) => {
         logLine(`warning: ${failed.error}`);
-        return row(context, { ...failed, path: "", relativePath: "" }, {
+        return row(context, {
+          video: failed,
           frame_index: -1,
           status: "video_error",
           error: failed.error,
@@ -282,7 +283,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
       const createdAt = new Date().toISOString();
       for (const row of rows) row.created_at = createdAt;
       await appendUnit(options.store, unit, rows);
-      summary.copies.push(copySummary(copy, unitId, rows));
+      summary.copies.push(copySummary(copy, { unitId, rows }));
       options.onCopy?.(summary.copies.at(-1)!);
     }
   } finally {
@@ -355,11 +356,12 @@ interface VideoContext {
   locator: FaceLocator;
 }
 
-function row(
-  context: VideoContext,
-  video: DatasetEntry,
-  fields: Partial<ScoreRow> & Pick<ScoreRow, "frame_index" | "status">,
-): ScoreRow {
+/** The fields of one row: which video, and what differs from a face-less failure row. */
+type RowFields = Partial<ScoreRow> & Pick<ScoreRow, "frame_index" | "status"> & {
+  video: Pick<DatasetEntry, "id" | "label" | "method">;
+};
+
+function row(context: VideoContext, { video, ...fields }: RowFields): ScoreRow {
   return {
     ...context.base,
     video_id: video.id,
@@ -386,7 +388,12 @@ async function prepareVideo(video: DatasetEntry, context: VideoContext): Promise
     const message = errorMessage(error, video.path);
     logLine(`warning: ${message}`);
     prepared.rows = [
-      row(context, video, { frame_index: -1, status: "video_error", error: message }),
+      row(context, {
+        video,
+        frame_index: -1,
+        status: "video_error",
+        error: message,
+      }),
     ];
     prepared.faces = [];
     return prepared;
@@ -408,7 +415,7 @@ async function prepareVideo(video: DatasetEntry, context: VideoContext): Promise
   }));
   let located: FaceBox[][];
   try {
-    located = await locateFaces(context, video, frames, indices);
+    located = await locateFaces(context, { videoId: video.id, frames, indices });
   } catch (error) {
     return videoError(error);
   }
@@ -416,7 +423,8 @@ async function prepareVideo(video: DatasetEntry, context: VideoContext): Promise
   for (const frameIndex of wanted) {
     const k = position.get(frameIndex);
     if (k === undefined) {
-      prepared.rows.push(row(context, video, {
+      prepared.rows.push(row(context, {
+        video,
         frame_index: frameIndex,
         status: "decode_error",
         error: `Cannot decode "${video.path}": frame ${frameIndex} could not be decoded`,
@@ -425,12 +433,17 @@ async function prepareVideo(video: DatasetEntry, context: VideoContext): Promise
     }
     const chosen = context.parts.selectFaces(located[k]);
     if (chosen.length === 0) {
-      prepared.rows.push(row(context, video, { frame_index: frameIndex, status: "no_face" }));
+      prepared.rows.push(row(context, {
+        video,
+        frame_index: frameIndex,
+        status: "no_face",
+      }));
       continue;
     }
     for (let i = 0; i < chosen.length; i++) {
       const box = chosen[i];
-      const faceRow = row(context, video, {
+      const faceRow = row(context, {
+        video,
         frame_index: frameIndex,
         face_index: i,
         box_x: box.x,
@@ -456,11 +469,9 @@ async function prepareVideo(video: DatasetEntry, context: VideoContext): Promise
 /** Boxes per frame in the copy's pixels, clipped to the frame (not yet selected). */
 async function locateFaces(
   context: VideoContext,
-  video: DatasetEntry,
-  frames: RgbFrame[],
-  indices: number[],
+  { videoId, frames, indices }: { videoId: string; frames: RgbFrame[]; indices: number[] },
 ): Promise<FaceBox[][]> {
-  const boxes = await context.locator.locate(video.id, frames, indices);
+  const boxes = await context.locator.locate(videoId, frames, indices);
   return boxes.map((list, k) =>
     list
       .map((b) => clipBox(b, frames[k].width, frames[k].height))
@@ -512,7 +523,10 @@ function setScore(target: ScoreRow, score: number): void {
   }
 }
 
-function copySummary(copy: EvalCopy, unitId: string, rows: ScoreRow[]): CopySummary {
+function copySummary(
+  copy: EvalCopy,
+  { unitId, rows }: { unitId: string; rows: readonly ScoreRow[] },
+): CopySummary {
   const statuses: Record<string, number> = {};
   const failed = new Set<string>();
   for (const r of rows) {
