@@ -1,0 +1,171 @@
+/**
+ * Distort throughput: dfrobust's split graph (decode once, `split=N`, N encoders in one ffmpeg)
+ * against a naive loop (one ffmpeg per operation, one after another), in the same run on the same
+ * clips: a generated 2 s 720p clip (testsrc2 + noise) and the first 120 frames of the shared real
+ * clip (640x360; re-encoded at CRF 18 so the bench stays within ~3 minutes on 2 cores). Also the
+ * CPU-bound limit and ffmpeg.wasm against native ffmpeg (60 frames, two operations).
+ *
+ * CPU-bound limit: the naive runs' encoders need C CPU-seconds in total (user + system time of
+ * the ffmpeg children, read from `cutime + cstime` in /proc/self/stat, which the kernel adds up
+ * for every child that was waited for; clock ticks of 1/100 s, Linux's USER_HZ). No schedule can
+ * finish faster than C / cores, so `wall / limit` says how far from perfect use of the machine a
+ * run is (1.0 = every core busy all the time).
+ * @module
+ */
+import { join } from "node:path";
+import { distortDataset } from "../artifacts/distort.ts";
+import { splitGraphArgs } from "../artifacts/split_graph.ts";
+import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
+import { selectOperations } from "../ops/select.ts";
+
+const SHARED_CLIP = new URL("../../shared/fixtures/video/short_hamilton_clip.mp4", import.meta.url)
+  .pathname;
+/** Linux USER_HZ: the unit of the times in /proc/<pid>/stat. */
+const CLOCK_TICKS = 100;
+
+/** CPU seconds (user + system) of this process's finished children so far. */
+function childCpuSeconds(): number {
+  const stat = Deno.readTextFileSync("/proc/self/stat");
+  // Fields after the ")" that ends the command name; cutime and cstime are fields 16 and 17.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
+}
+
+interface Timing {
+  wall: number;
+  cpu: number;
+}
+
+async function timed(fn: () => Promise<unknown>): Promise<Timing> {
+  const cpu = childCpuSeconds();
+  const start = performance.now();
+  await fn();
+  return { wall: (performance.now() - start) / 1000, cpu: childCpuSeconds() - cpu };
+}
+
+async function naiveLoop(ffmpeg: Ffmpeg, clip: string, dir: string, ops: string): Promise<void> {
+  const instances = (await selectOperations(ops)).filter((op) => op.category !== "unaltered");
+  for (const op of instances) {
+    const out = join(dir, `${op.id}.mp4`);
+    await ffmpeg.run({
+      args: splitGraphArgs(clip, [{ op, path: out }], "paper"),
+      inputs: [clip],
+      outputs: [out],
+    });
+  }
+}
+
+async function dfrobust(ffmpeg: Ffmpeg, manifest: string, out: string, ops: string) {
+  const summary = await distortDataset(manifest, { out, ops, ffmpeg, jobs: 1, force: true });
+  if (summary.failures > 0) throw new Error(`distort failed: ${JSON.stringify(summary.copies)}`);
+}
+
+/** Runs the benchmark and prints the tables. */
+export async function run(): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "dfrobust_distort_bench_" });
+  const native = await openFfmpeg("native");
+  const cores = navigator.hardwareConcurrency;
+  try {
+    const synthetic = join(dir, "synthetic_720p.mp4");
+    await native.run({
+      args: [
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=s=1280x720:r=25:d=2",
+        "-vf",
+        "noise=alls=8:allf=t:all_seed=1",
+        "-c:v",
+        "libx264",
+        "-crf",
+        "18",
+        "-pix_fmt",
+        "yuv420p",
+        "-f",
+        "mp4",
+        `file:${synthetic}`,
+      ],
+      inputs: [],
+      outputs: [synthetic],
+    });
+    const real = join(dir, "real_120.mp4");
+    const realShort = join(dir, "real_60.mp4");
+    for (const [path, frames] of [[real, 120], [realShort, 60]] as const) {
+      await native.run({
+        args: [
+          "-i",
+          `file:${SHARED_CLIP}`,
+          "-frames:v",
+          String(frames),
+          "-an",
+          "-c:v",
+          "libx264",
+          "-crf",
+          "18",
+          "-pix_fmt",
+          "yuv420p",
+          "-f",
+          "mp4",
+          `file:${path}`,
+        ],
+        inputs: [SHARED_CLIP],
+        outputs: [path],
+      });
+    }
+    const clips = [
+      { name: "720p testsrc2, 50 frames", path: synthetic },
+      { name: "real 640x360, 120 frames", path: real },
+    ];
+    const paper = "paper";
+    // Other work on the machine inflates wall times but not CPU times: print the load so a
+    // reader can tell a busy machine from a slow method.
+    const load = Deno.readTextFileSync("/proc/loadavg").split(" ")[0];
+    console.log(
+      `distort: the paper's 12 operations (profile paper), ${cores} cores (load ${load}), ` +
+        `native ffmpeg ${(await native.build()).ffmpegVersion}`,
+    );
+    console.log(
+      "| clip | dfrobust split s | naive loop s | naive / dfrobust | dfrobust CPU s | naive CPU s | " +
+        "CPU limit s | dfrobust / limit |",
+    );
+    console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    for (const clip of clips) {
+      const work = await Deno.makeTempDir({ dir });
+      await Deno.symlink(clip.path, join(work, "clip.mp4"));
+      const manifest = join(work, "manifest.csv");
+      await Deno.writeTextFile(manifest, "id,path,label\nclip,clip.mp4,0\n");
+      const naive = await timed(() => naiveLoop(native, clip.path, work, paper));
+      const split = await timed(() => dfrobust(native, manifest, join(work, "out"), paper));
+      const limit = naive.cpu / cores;
+      console.log(
+        `| ${clip.name} | ${split.wall.toFixed(1)} | ${naive.wall.toFixed(1)} | ` +
+          `${(naive.wall / split.wall).toFixed(2)}x | ${split.cpu.toFixed(1)} | ` +
+          `${naive.cpu.toFixed(1)} | ` +
+          `${limit.toFixed(1)} | ${(split.wall / limit).toFixed(2)} |`,
+      );
+    }
+
+    const wasm = await openFfmpeg("wasm");
+    try {
+      const ops = "hflip,h264_crf40";
+      const work = await Deno.makeTempDir({ dir });
+      await Deno.symlink(realShort, join(work, "clip.mp4"));
+      const manifest = join(work, "manifest.csv");
+      await Deno.writeTextFile(manifest, "id,path,label\nclip,clip.mp4,0\n");
+      const n = await timed(() => dfrobust(native, manifest, join(work, "native"), ops));
+      const w = await timed(() => dfrobust(wasm, manifest, join(work, "wasm"), ops));
+      console.log(`\nbackends on the real clip (60 frames), ${ops} (profile paper)`);
+      console.log("| backend | wall s | wasm / native |");
+      console.log("| --- | --- | --- |");
+      console.log(`| native | ${n.wall.toFixed(1)} | 1.00x |`);
+      console.log(`| wasm | ${w.wall.toFixed(1)} | ${(w.wall / n.wall).toFixed(2)}x |`);
+    } finally {
+      await wasm.close();
+    }
+  } finally {
+    await native.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+if (import.meta.main) await run();
