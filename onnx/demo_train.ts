@@ -17,6 +17,7 @@ import { itemLength, preprocessFace } from "../detectors/preprocess.ts";
 import { openDetector } from "../detectors/session.ts";
 import { DEMO } from "../detectors/demo.ts";
 import { rocAuc } from "../metrics/roc_auc.ts";
+import { readSidecar } from "../faces/sidecar.ts";
 import { type DemoDataset, type DemoDatasetOptions, generateDemoDataset } from "../dataset/demo.ts";
 import { buildDemoFeatureModel, buildDemoModel, demoFeatureNames } from "./demo_model.ts";
 import { fitLogistic, type LogisticFit } from "./logistic.ts";
@@ -61,8 +62,6 @@ interface VideoCrops {
   n: number;
 }
 
-type Sidecar = { videos: Record<string, Record<string, number[][]>> };
-
 /**
  * Decodes `frames` evenly spaced frames of every video of a demo dataset and preprocesses the
  * sidecar face box of each with the `demo` preset, one batch per video, in manifest order.
@@ -74,7 +73,7 @@ async function forEachVideoCrops(
   dataset: DemoDataset,
   options: { frames: number; label: string; onVideo: (v: VideoCrops) => Promise<void> },
 ): Promise<void> {
-  const sidecar: Sidecar = JSON.parse(await Deno.readTextFile(dataset.facesPath));
+  const sidecar = await readSidecar(dataset.facesPath);
   const n = itemLength(DEMO.input);
   const progress = new Progress({ total: dataset.entries.length, label: options.label });
   for (const entry of dataset.entries) {

@@ -8,6 +8,7 @@ import {
 } from "../dataset/demo.ts";
 import { _deriveSeed, _mulberry32 } from "../dataset/_synth.ts";
 import { openFfmpeg } from "../media/ffmpeg.ts";
+import { readSidecar } from "../faces/sidecar.ts";
 import { sampleFrames } from "../media/frames.ts";
 import { sha256File, sha256Hex } from "../util/hash.ts";
 import { skipWithout } from "./_tools.ts";
@@ -146,7 +147,7 @@ Deno.test({
         "",
       ]);
 
-      const sidecar = JSON.parse(await Deno.readTextFile(made.facesPath));
+      const sidecar = await readSidecar(made.facesPath);
       assert.deepEqual(sidecar.schema, "dfrobust.faces/1");
       for (const entry of made.entries) {
         const info = await ffmpeg.probe(entry.path);
