@@ -431,9 +431,15 @@ async function runChunk(
     });
     argv = result.argv;
   } catch (error) {
+    for (const t of targets) await Deno.remove(t.tmp).catch(() => {});
+    if (chunk.length > 1) {
+      // One failing branch fails the whole process: retry one operation per process, so only
+      // the operations that fail on their own are recorded as failed.
+      for (const plan of chunk) await runChunk(ffmpeg, source, info, [plan]);
+      return;
+    }
     const message = (error as Error).message;
     for (const t of targets) {
-      await Deno.remove(t.tmp).catch(() => {});
       t.plan.records.set(
         source.entry.id,
         failedRecord(source, `${message} [${t.plan.op.id}]`, { argv: ["ffmpeg", ...args] }),
