@@ -41,7 +41,8 @@ function moments(values: number[]) {
 }
 
 Deno.test({
-  name: "ffmpeg's noise filter as the catalog uses it is Gaussian, sigma about s/sqrt(3), new each frame",
+  name:
+    "ffmpeg's noise filter as the catalog uses it is Gaussian, sigma about s/sqrt(3), new each frame",
   ignore: skipWithout("ffmpeg", "ops noise filter"),
   async fn() {
     const ffmpeg = await openFfmpeg("native");
