@@ -40,7 +40,7 @@ export function parseSeverity(text: string): number[] | "all" {
   return levels;
 }
 
-/** Splits the `--ops` text at commas that are not inside a chain's `+` list. */
+/** Splits the `--ops` text at commas (chains join their steps with `+`, never commas). */
 function splitItems(text: string): string[] {
   return text.split(",").map((s) => s.trim()).filter((s) => s !== "");
 }

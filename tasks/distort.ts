@@ -5,7 +5,9 @@
  */
 import { distortDataset, type DistortSummary } from "../artifacts/distort.ts";
 import type { BackendChoice } from "../media/ffmpeg.ts";
-import { parseSeverity } from "../ops/select.ts";
+import { UnknownOperationError } from "../ops/catalog.ts";
+import { ChainError } from "../ops/chain.ts";
+import { parseSeverity, selectOperations } from "../ops/select.ts";
 import { type CommandSpec, integerFlag, requireString, runTask, UsageError } from "../util/cli.ts";
 import { formatSeconds } from "../util/progress.ts";
 
@@ -116,10 +118,19 @@ await runTask(spec, async (parsed) => {
       throw new UsageError((error as Error).message);
     }
   }
+  let ops;
+  try {
+    ops = await selectOperations(parsed.values.ops as string, { severity });
+  } catch (error) {
+    // A bad --ops is a usage error (exit 2), like a bad flag.
+    if (error instanceof UnknownOperationError || error instanceof ChainError) {
+      throw new UsageError(error.message);
+    }
+    throw error;
+  }
   const summary = await distortDataset(manifest, {
     out,
-    ops: parsed.values.ops as string,
-    severity,
+    ops,
     profile,
     backend: backend as BackendChoice,
     jobs: parsed.values.jobs === undefined ? undefined : integerFlag(parsed, "jobs", 1),

@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { openFfmpeg } from "../media/ffmpeg.ts";
+import { makeClip, writeManifest } from "./distort_fixtures.ts";
+import { skipWithout } from "./_tools.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+
+/** Runs a task file the way `deno task` does (same permissions as deno.json gives it). */
+async function task(file: string, args: string[]) {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-ffi",
+      "--allow-sys",
+      "--allow-run=ffmpeg,ffprobe",
+      join(ROOT, file),
+      ...args,
+    ],
+    cwd: ROOT,
+    env: { DFROBUST_QUIET: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code, stdout: decode(stdout), stderr: decode(stderr) };
+}
+
+Deno.test({
+  name: "deno task distort, verify and gc report through exit codes and --json",
+  ignore: skipWithout("ffmpeg", "distort CLI"),
+  async fn(t) {
+    const dir = await Deno.makeTempDir({ prefix: "dfrobust_cli_" });
+    try {
+      const ffmpeg = await openFfmpeg("native");
+      await makeClip(ffmpeg, join(dir, "a.mp4"), { width: 64, height: 48, frames: 6 });
+      await ffmpeg.close();
+      const manifest = await writeManifest(dir, [["a", "a.mp4", 0], ["gone", "gone.mp4", 1]]);
+      const out = join(dir, "out");
+
+      await t.step(
+        "a failed video makes distort exit 1 and appear in the JSON summary",
+        async () => {
+          const r = await task("tasks/distort.ts", [
+            "--manifest",
+            manifest,
+            "--ops",
+            "hflip",
+            "--out",
+            out,
+            "--json",
+          ]);
+          assert.equal(r.code, 1, r.stderr);
+          const summary = JSON.parse(r.stdout);
+          assert.equal(summary.failures, 1);
+          assert.match(summary.copies[0].failures[0].error, /gone\.mp4/);
+        },
+      );
+      await t.step("the table names the failed file; a rerun reuses the copy", async () => {
+        const r = await task("tasks/distort.ts", [
+          "--manifest",
+          manifest,
+          "--ops",
+          "hflip",
+          "--out",
+          out,
+        ]);
+        assert.equal(r.code, 1);
+        assert.match(r.stdout, /hflip\s+[0-9a-f]{16}\s+reused/);
+        assert.match(r.stdout, /hflip gone: Cannot read ".*gone\.mp4": no such file/);
+      });
+      await t.step(
+        "bad flags and an unknown operation exit 2 with a message naming them",
+        async () => {
+          const bad = await task("tasks/distort.ts", [
+            "--manifest",
+            manifest,
+            "--out",
+            out,
+            "--profile",
+            "fast",
+          ]);
+          assert.equal(bad.code, 2);
+          assert.match(bad.stderr, /--profile must be paper or lossless/);
+          const unknown = await task("tasks/distort.ts", [
+            "--manifest",
+            manifest,
+            "--out",
+            out,
+            "--ops",
+            "blur",
+          ]);
+          assert.equal(unknown.code, 2);
+          assert.match(unknown.stderr, /Unknown operation "blur"/);
+        },
+      );
+      await t.step("verify exits 0 on intact copies and gc keeps them", async () => {
+        const v = await task("tasks/verify.ts", [out, "--json"]);
+        assert.equal(v.code, 0, v.stderr);
+        assert.equal(JSON.parse(v.stdout).ok, true);
+        const g = await task("tasks/gc.ts", [out, "--json"]);
+        assert.equal(g.code, 0, g.stderr);
+        assert.deepEqual(JSON.parse(g.stdout).removed, []);
+      });
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
