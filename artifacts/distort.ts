@@ -500,7 +500,7 @@ async function checkOutput(
   }
 }
 
-/** Relative tolerance on fps: ffprobe's averages of re-muxed timestamps differ in the last digits. */
+/** Relative fps tolerance: ffprobe's averages of re-muxed timestamps differ in the last digits. */
 const FPS_TOLERANCE = 1e-3;
 
 function validate(

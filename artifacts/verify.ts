@@ -43,7 +43,7 @@ export interface VerifyReport {
   copies: CopyVerification[];
   /** Unfinished copy folders (no manifest), left to `gc`. */
   unfinished: string[];
-  /** True when no copy drifted or had an unreadable manifest (source drift is reported, not failed). */
+  /** True when no copy drifted or had an unreadable manifest (source drift is only reported). */
   ok: boolean;
 }
 
