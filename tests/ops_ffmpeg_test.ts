@@ -97,7 +97,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "one split process writes the same bytes as one process per operation",
+  name:
+    "one split process writes the same bytes as one process per operation or per budgeted group",
   ignore: skipWithout("ffmpeg", "ops split graph"),
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "dfrobust_split_" });
@@ -120,6 +121,17 @@ Deno.test({
       const a = await hashes(split);
       assert.ok(a.every((h) => h !== null));
       assert.deepEqual(a, await hashes(perOp));
+      // A memory budget for two 64x48 branches (150 yuv420p frames each) groups 5 ops as 2+2+1.
+      let runs = 0;
+      const counted: Ffmpeg = { ...ffmpeg, run: (job) => (runs++, ffmpeg.run(job)) };
+      const budgeted = await distortDataset(manifest, {
+        out: join(dir, "budget"),
+        ops,
+        ffmpeg: counted,
+        memoryBudgetBytes: 64 * 48 * 1.5 * 150 * 2,
+      });
+      assert.equal(runs, 3);
+      assert.deepEqual(await hashes(budgeted), a);
       const argv = (await readCopyManifest(split.copies[0].copyDir))!.videos[0].argv;
       assert.ok(argv.some((x) => x.startsWith("[0:v]split=5")), argv.join(" "));
     } finally {
