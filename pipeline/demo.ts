@@ -10,6 +10,7 @@ import { generateDemoDataset } from "../dataset/demo.ts";
 import { distortDataset } from "../artifacts/distort.ts";
 import { DEMO, DEMO_MODEL_PATH } from "../detectors/demo.ts";
 import { evaluate } from "../eval/evaluate.ts";
+import { PAPER_OP_IDS } from "../ops/catalog.ts";
 import { type BackendChoice, openFfmpeg } from "../media/ffmpeg.ts";
 import { writeReport } from "../report/write_report.ts";
 import { atomicWriteJson } from "../util/atomic.ts";
@@ -89,8 +90,12 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoSummary
     const data = await writeReport(store, report, { dataDir: join(out, "copies") });
     const reportSeconds = seconds(t);
 
+    // Table I order: unaltered, then the paper's operations by category.
     const auc: Record<string, number | null> = {};
-    for (const cell of data.cells) auc[cell.opId] = cell.auc;
+    for (const opId of PAPER_OP_IDS) {
+      const cell = data.cells.find((c) => c.opId === opId);
+      if (cell) auc[opId] = cell.auc;
+    }
     const summary: DemoSummary = {
       out,
       report,
