@@ -194,7 +194,16 @@ export function deltaHeatmapChart(cells: AucCell[], options: ChartOptions = {}):
       },
       {
         mark: { type: "text", fontSize: 10 },
-        encoding: { x, y, text: { field: "delta", type: "quantitative", format: "+.2f" } },
+        encoding: {
+          x,
+          y,
+          text: { field: "delta", type: "quantitative", format: "+.2f" },
+          // Dark cells (strong effects) need light text to stay readable.
+          color: {
+            condition: { test: `abs(datum.delta) > ${0.6 * extent}`, value: "white" },
+            value: "black",
+          },
+        },
       },
     ],
   };
@@ -259,6 +268,8 @@ export function rocChart(curves: RocCurveData[], options: ChartOptions = {}): Ve
               field: "op",
               type: "nominal",
               sort: columns.map((c) => c.opId),
+              // 13+ operations: a 20-colour scheme keeps neighbours apart.
+              scale: { scheme: "tableau20" },
               title: "Operation",
             },
             order: { field: "order", type: "quantitative" },
