@@ -152,12 +152,25 @@ export function decisionFlips(
   );
 }
 
-/** Decision flips as a Markdown table plus an HTML one (for {@link show}). */
-export function flipsTable(flips: DecisionFlip[]): { markdown: string; html: string } {
+/**
+ * Decision flips as a Markdown table plus an HTML one (for {@link show}), with a count of flips
+ * per operation first; at most `limit` rows (default 30), then a line saying how many are left.
+ */
+export function flipsTable(
+  flips: DecisionFlip[],
+  options: { limit?: number } = {},
+): { markdown: string; html: string } {
   if (flips.length === 0) {
     const text = "No video changes its decision under any operation.";
     return { markdown: text, html: `<p>${text}</p>` };
   }
+  const counts = new Map<string, number>();
+  for (const f of flips) counts.set(f.opId, (counts.get(f.opId) ?? 0) + 1);
+  const summary = `${flips.length} flips: ` +
+    [...counts].map(([op, n]) => `${op} ${n}`).join(", ") + ".";
+  const limit = options.limit ?? 30;
+  const rest = flips.length > limit ? `… and ${flips.length - limit} more.` : "";
+  flips = flips.slice(0, limit);
   const heads = ["Operation", "Video", "Label", "Unaltered score", "Score", "Now"];
   const rows = flips.map((f) => [
     f.opId,
@@ -168,14 +181,20 @@ export function flipsTable(flips: DecisionFlip[]): { markdown: string; html: str
     f.becameWrong ? "wrong" : "right",
   ]);
   const markdown = [
+    summary,
+    "",
     `| ${heads.join(" | ")} |`,
     `| ${heads.map(() => "---").join(" | ")} |`,
     ...rows.map((r) => `| ${r.map((c) => c.replaceAll("|", "\\|")).join(" | ")} |`),
+    ...(rest ? ["", rest] : []),
   ].join("\n");
-  const html = `<table><thead><tr>${heads.map((h) => `<th>${h}</th>`).join("")}</tr></thead>` +
+  const html =
+    `<p>${escapeHtml(summary)}</p><table><thead><tr>${
+      heads.map((h) => `<th>${h}</th>`).join("")
+    }</tr></thead>` +
     `<tbody>${
       rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`).join("")
-    }</tbody></table>`;
+    }</tbody></table>${rest ? `<p>${rest}</p>` : ""}`;
   return { markdown, html };
 }
 

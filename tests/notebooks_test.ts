@@ -5,6 +5,7 @@ import { checkHtmlCharts, checkNotebookOutputs, KERNEL_NAME } from "../report/no
 import {
   decisionFlips,
   detectorVideoScores,
+  flipsTable,
   frameStrip,
   scoreDistributionChart,
 } from "../report/explore.ts";
@@ -124,6 +125,11 @@ Deno.test({
       assert.notEqual(f.unalteredScore >= 0.5, f.score >= 0.5);
       assert.equal(f.becameWrong, (f.score >= 0.5) !== (f.label === 1));
     }
+    const table = flipsTable(flips, { limit: 2 });
+    assert.match(table.markdown, new RegExp(`^${flips.length} flips: ${flips[0].opId} \\d+`));
+    assert.equal(table.markdown.split("\n").filter((l) => l.startsWith("| ")).length, 2 + 2);
+    assert.ok(table.markdown.endsWith(`… and ${flips.length - 2} more.`));
+    assert.equal(flipsTable([]).markdown, "No video changes its decision under any operation.");
     const strip = await frameStrip(copies, "vid00", { height: 90 });
     assert.deepEqual(strip.ops, ["unaltered", "hflip", "res_quarter", "grayscale"]);
     assert.deepEqual(strip.skipped, []);
