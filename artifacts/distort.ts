@@ -113,8 +113,11 @@ export interface DistortSummary {
 
 interface SourceState {
   entry: DatasetEntry;
+  /** Null when the file could not be read. */
   sha256: string | null;
+  /** Null until probed (only when a copy needs the video), or when probing failed. */
   info: VideoInfo | null;
+  /** Why the video cannot be used (names the file); null while fine. */
   error: string | null;
 }
 
@@ -155,7 +158,7 @@ export async function distortDataset(
   try {
     const build = await ffmpeg.build();
     const jobs = options.jobs ?? (ffmpeg.backend === "wasm" ? 1 : 2);
-    const sources = await mapLimit(entries, jobs, (entry) => inspectSource(ffmpeg, entry));
+    const sources = await mapLimit(entries, jobs, hashSource);
     const out = resolve(options.out);
     const plans: CopyPlan[] = [];
     for (const op of ops) {
@@ -212,21 +215,32 @@ export async function distortDataset(
   }
 }
 
-async function inspectSource(ffmpeg: Ffmpeg, entry: DatasetEntry): Promise<SourceState> {
-  let sha256: string | null = null;
+/** Hashes a source (its SHA-256 is part of every copy's id); a failure is kept, not thrown. */
+async function hashSource(entry: DatasetEntry): Promise<SourceState> {
   try {
-    sha256 = await sha256File(entry.path);
-    const info = await ffmpeg.probe(entry.path);
-    return { entry, sha256, info, error: null };
+    return { entry, sha256: await sha256File(entry.path), info: null, error: null };
   } catch (error) {
-    // ffprobe's errors name the file already; file-system errors get the same shape.
-    const named = error instanceof FfmpegError
-      ? error.message
-      : `Cannot read "${entry.path}": ${
-        error instanceof Deno.errors.NotFound ? "no such file" : (error as Error).message
-      }`;
-    return { entry, sha256, info: null, error: named };
+    return { entry, sha256: null, info: null, error: sourceError(entry, error) };
   }
+}
+
+/** Probes a source the first time one of its copies needs work (a no-op rerun probes nothing). */
+async function probeSource(ffmpeg: Ffmpeg, source: SourceState): Promise<void> {
+  if (source.info || source.error) return;
+  try {
+    source.info = await ffmpeg.probe(source.entry.path);
+  } catch (error) {
+    source.error = sourceError(source.entry, error);
+  }
+}
+
+function sourceError(entry: DatasetEntry, error: unknown): string {
+  // ffprobe's errors name the file already; file-system errors get the same shape.
+  return error instanceof FfmpegError
+    ? error.message
+    : `Cannot read "${entry.path}": ${
+      error instanceof Deno.errors.NotFound ? "no such file" : (error as Error).message
+    }`;
 }
 
 /**
@@ -319,6 +333,7 @@ async function processVideo(
   const skipped = plans.length - todo.length;
   if (skipped > 0) options.progress.tick(skipped);
   if (todo.length === 0) return;
+  await probeSource(ffmpeg, source);
   const info = source.info;
   if (!info) {
     for (const plan of todo) plan.records.set(source.entry.id, failedRecord(source, source.error!));
@@ -429,7 +444,9 @@ async function runChunk(
       subject: source.entry.path,
       action: "distort",
     });
-    argv = result.argv;
+    // Record the command as it would write the final files (the temporary names are noise).
+    const finals = new Map(targets.map((t) => [`file:${t.tmp}`, `file:${t.final}`]));
+    argv = result.argv.map((arg) => finals.get(arg) ?? arg);
   } catch (error) {
     for (const t of targets) await Deno.remove(t.tmp).catch(() => {});
     if (chunk.length > 1) {
