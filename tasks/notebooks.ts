@@ -44,6 +44,10 @@ const SPEC: CommandSpec = {
       valueName: "<dir>",
       default: "out/notebooks",
     },
+    json: {
+      type: "boolean",
+      description: "Print the runs (executed files, problems) as JSON instead of lines.",
+    },
     notebook: {
       type: "string",
       description: "Run only this notebook (repeatable; default: report and explore).",
@@ -68,17 +72,20 @@ if (import.meta.main) {
     if (typeof parsed.values.video === "string") env.DFROBUST_VIDEO = parsed.values.video;
     const chosen = parsed.values.notebook as string[] | undefined;
     const notebooks = chosen?.length ? chosen.map((n) => resolve(n)) : NOTEBOOKS;
-    let failed = 0;
+    const runs = [];
     for (const notebook of notebooks) {
       logLine(`executing ${notebook} ...`);
       const run = await runNotebook(notebook, { outDir: String(parsed.values.out), env });
+      runs.push(run);
       for (const problem of run.problems) console.error(`${notebook}: ${problem}`);
-      if (run.problems.length) failed++;
-      console.log(
-        `${run.problems.length ? "FAILED" : "ok"} ${run.executed}` +
-          (run.html ? ` ${run.html}` : ""),
-      );
+      if (!parsed.values.json) {
+        console.log(
+          `${run.problems.length ? "FAILED" : "ok"} ${run.executed}` +
+            (run.html ? ` ${run.html}` : ""),
+        );
+      }
     }
-    return failed ? 1 : 0;
+    if (parsed.values.json) console.log(JSON.stringify(runs, null, 2));
+    return runs.some((r) => r.problems.length > 0) ? 1 : 0;
   });
 }
