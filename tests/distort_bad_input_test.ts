@@ -33,6 +33,8 @@ Deno.test({
         good.subarray(0, Math.floor(good.length / 2)),
       );
       await Deno.writeTextFile(join(dir, "text.mp4"), "this is not a video\n");
+      // A video stream with no frame: a yuv4mpeg header and nothing after it.
+      await Deno.writeTextFile(join(dir, "zero.y4m"), "YUV4MPEG2 W64 H48 F25:1 Ip A1:1 C420jpeg\n");
       await ffmpeg.run({
         args: [
           "-f",
@@ -76,6 +78,7 @@ Deno.test({
         ["truncated", "truncated.mp4", 1],
         ["text", "text.mp4", 0],
         ["empty", "empty.mp4", 0],
+        ["zero", "zero.y4m", 1],
         ["odd", "odd.mp4", 1],
       ]);
       const out = join(dir, "out");
@@ -92,17 +95,23 @@ Deno.test({
       await t.step("each unreadable file fails alone with a message naming it", () => {
         for (const opId of ["unaltered", "hflip", "res_half"]) {
           const errors = failed(opId);
+          const bad = [
+            ["missing", "missing.mp4"],
+            ["truncated", "truncated.mp4"],
+            ["text", "text.mp4"],
+            ["empty", "empty.mp4"],
+            ["zero", "zero.y4m"],
+          ];
           for (
-            const [id, file] of [["missing", "missing.mp4"], ["truncated", "truncated.mp4"], [
-              "text",
-              "text.mp4",
-            ], ["empty", "empty.mp4"]]
+            const [id, file] of bad
           ) {
             assert.ok(errors[id], `${opId}: ${id} should fail`);
             assert.ok(errors[id].includes(file), `${opId}: "${errors[id]}" names ${file}`);
           }
         }
         assert.match(failed("hflip").missing, /no such file/);
+        assert.match(failed("hflip").empty, /no video stream/);
+        assert.match(failed("hflip").zero, /no frames/);
       });
       await t.step(
         "odd frame sizes fail where H.264 yuv420p cannot hold them, and only there",
@@ -120,9 +129,9 @@ Deno.test({
           const dataset = await readDatasetManifest(join(hflip.copyDir, "dataset.csv"));
           assert.deepEqual(dataset.map((e) => e.id), ["good", "weird name"]);
           const m = (await readCopyManifest(hflip.copyDir))!;
-          assert.equal(m.counts.failed, 5);
+          assert.equal(m.counts.failed, 6);
           assert.equal(m.videos.find((v) => v.id === "weird name")!.validation?.ok, true);
-          assert.equal(summary.failures, 4 + 5 + 4);
+          assert.equal(summary.failures, 5 + 6 + 5);
         },
       );
       await t.step("nothing half-written is left behind", async () => {
