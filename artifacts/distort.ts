@@ -364,7 +364,9 @@ async function processVideo(
     }
     encoded.push(plan);
   }
-  const chunks = chunkForBudget(encoded, info.width, info.height, {
+  const chunks = chunkForBudget(encoded, {
+    width: info.width,
+    height: info.height,
     budgetBytes: options.budget,
     maxPerRun: options.maxOpsPerProcess,
   });
@@ -432,7 +434,7 @@ async function runChunk(
   const args = splitGraphArgs(
     source.entry.path,
     targets.map((t) => ({ op: t.plan.op, path: t.tmp })),
-    profile,
+    { profile },
   );
   const started = performance.now();
   let argv: string[] = [];

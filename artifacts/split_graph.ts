@@ -21,27 +21,43 @@ export interface SplitOutput {
  */
 const FRAMES_IN_FLIGHT = 150;
 
-/** Estimated peak memory (bytes) of one split run over `branches` branches on a `w x h` source. */
-export function estimateSplitBytes(width: number, height: number, branches: number): number {
-  return width * height * 1.5 * FRAMES_IN_FLIGHT * branches;
+/** Estimated peak memory (bytes) of one split run over `branches` branches on a source size. */
+export function estimateSplitBytes(
+  size: { width: number; height: number },
+  branches: number,
+): number {
+  return size.width * size.height * 1.5 * FRAMES_IN_FLIGHT * branches;
+}
+
+/** Options of {@link chunkForBudget}. */
+export interface ChunkForBudgetOptions {
+  /** Source width in pixels. */
+  width: number;
+  /** Source height in pixels. */
+  height: number;
+  /** Memory one run may use, in bytes. */
+  budgetBytes: number;
+  /** At most this many operations per run (default: no cap). */
+  maxPerRun?: number;
 }
 
 /**
  * Groups `ops` into runs whose estimated memory fits `budgetBytes` (at least one op per run),
  * with at most `maxPerRun` ops each.
  */
-export function chunkForBudget<T>(
-  ops: readonly T[],
-  width: number,
-  height: number,
-  options: { budgetBytes: number; maxPerRun?: number },
-): T[][] {
-  const perOp = estimateSplitBytes(width, height, 1);
+export function chunkForBudget<T>(ops: readonly T[], options: ChunkForBudgetOptions): T[][] {
+  const perOp = estimateSplitBytes(options, 1);
   const byBudget = Math.max(1, Math.floor(options.budgetBytes / perOp));
   const size = Math.max(1, Math.min(byBudget, options.maxPerRun ?? Infinity));
   const chunks: T[][] = [];
   for (let i = 0; i < ops.length; i += size) chunks.push(ops.slice(i, i + size));
   return chunks;
+}
+
+/** Options of {@link splitGraphArgs}. */
+export interface SplitGraphOptions {
+  /** Encode profile of every output (`paper` or `lossless`). */
+  profile: EncodeProfile;
 }
 
 /**
@@ -53,8 +69,9 @@ export function chunkForBudget<T>(
 export function splitGraphArgs(
   input: string,
   outputs: readonly SplitOutput[],
-  profile: EncodeProfile,
+  options: SplitGraphOptions,
 ): string[] {
+  const profile = options.profile;
   if (outputs.length === 0) throw new Error("splitGraphArgs needs at least one output");
   const n = outputs.length;
   const branches = outputs.map((o, k) => {

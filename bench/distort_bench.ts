@@ -48,7 +48,7 @@ async function naiveLoop(ffmpeg: Ffmpeg, clip: string, dir: string, ops: string)
   for (const op of instances) {
     const out = join(dir, `${op.id}.mp4`);
     await ffmpeg.run({
-      args: splitGraphArgs(clip, [{ op, path: out }], "paper"),
+      args: splitGraphArgs(clip, [{ op, path: out }], { profile: "paper" }),
       inputs: [clip],
       outputs: [out],
     });

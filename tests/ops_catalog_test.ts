@@ -208,7 +208,7 @@ Deno.test("splitGraphArgs() decodes once and maps one labelled branch per output
   const args = splitGraphArgs("/v/a b.mp4", [
     { op: getOperation("hflip"), path: "/o/1.tmp" },
     { op: getOperation("h264_crf40"), path: "/o/2.tmp" },
-  ], "paper");
+  ], { profile: "paper" });
   assert.deepEqual(args.slice(0, 4), [
     "-i",
     "file:/v/a b.mp4",
@@ -220,7 +220,7 @@ Deno.test("splitGraphArgs() decodes once and maps one labelled branch per output
   const single = splitGraphArgs(
     "/v/a.mp4",
     [{ op: getOperation("vflip"), path: "/o/1.tmp" }],
-    "paper",
+    { profile: "paper" },
   );
   assert.equal(single[3], "[0:v]vflip[o0]");
 });
@@ -228,12 +228,19 @@ Deno.test("splitGraphArgs() decodes once and maps one labelled branch per output
 Deno.test("chunkForBudget() keeps every run within the memory budget", () => {
   const ops = [1, 2, 3, 4, 5];
   const perOp = 1280 * 720 * 1.5 * 150;
-  assert.deepEqual(chunkForBudget(ops, 1280, 720, { budgetBytes: perOp * 2.5 }), [[1, 2], [3, 4], [
+  assert.deepEqual(chunkForBudget(ops, { width: 1280, height: 720, budgetBytes: perOp * 2.5 }), [
+    [1, 2],
+    [3, 4],
+    [
+      5,
+    ],
+  ]);
+  assert.deepEqual(chunkForBudget(ops, { width: 64, height: 64, budgetBytes: 2 ** 30 }), [ops]);
+  assert.deepEqual(
+    chunkForBudget(ops, { width: 64, height: 64, budgetBytes: 2 ** 30, maxPerRun: 1 }).length,
     5,
-  ]]);
-  assert.deepEqual(chunkForBudget(ops, 64, 64, { budgetBytes: 2 ** 30 }), [ops]);
-  assert.deepEqual(chunkForBudget(ops, 64, 64, { budgetBytes: 2 ** 30, maxPerRun: 1 }).length, 5);
-  assert.deepEqual(chunkForBudget(ops, 8000, 8000, { budgetBytes: 1 }).length, 5);
+  );
+  assert.deepEqual(chunkForBudget(ops, { width: 8000, height: 8000, budgetBytes: 1 }).length, 5);
 });
 
 Deno.test("artifactId() is stable, order-free and changes with any input that decides the bytes", () => {
