@@ -83,6 +83,16 @@ export class UnknownOperationError extends Error {
 /**
  * The instance with id `opId` (`h264_crf40`, `noise_s5`, `unaltered`, ...).
  * Throws {@link UnknownOperationError} listing every valid id when there is none.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { getOperation } from "./catalog.ts";
+ * const noise = getOperation("noise_s5");
+ * assert.equal(noise.filter, "noise=alls=5:allf=t:all_seed=20230417");
+ * assert.equal(noise.severity, 1);
+ * assert.deepEqual(getOperation("res_half").expectedSize(640, 360), { width: 320, height: 180 });
+ * ```
  */
 export function getOperation(opId: string): OpInstance {
   for (const family of FAMILIES) {

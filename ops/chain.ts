@@ -34,6 +34,15 @@ export function composeGeometry(first: Geometry, second: Geometry): Geometry {
  * Resolves a chain into one instance (family `chain`, category `chain`).
  * Throws {@link ChainError} for a bad name, an empty chain, `unaltered` in a chain or a
  * compression step that is not last, and `UnknownOperationError` for an unknown id.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { chainInstance } from "./chain.ts";
+ * const social = chainInstance({ name: "social", ops: ["res_half", "hflip", "h264_crf40"] });
+ * assert.equal(social.crf, 40);
+ * assert.deepEqual(social.geometry, { hflip: true, vflip: false, scale: 0.5 });
+ * ```
  */
 export function chainInstance(spec: ChainSpec): OpInstance {
   if (!/^[a-z0-9][a-z0-9_]*$/.test(spec.name)) {
