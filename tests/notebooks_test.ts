@@ -109,44 +109,52 @@ Deno.test({
   name: "explore helpers show scores, decision flips and a frame under every operation",
   ignore: skipWithout("ffmpeg", "explore helpers"),
   async fn() {
-    const { store, copies } = await makeStoreAndCopies();
-    const { detector, detectors, videos } = await detectorVideoScores(store);
-    assert.deepEqual(detectors, ["sbi", "xception"]);
-    assert.equal(detector, "sbi");
-    assert.equal(videos.length, 14 * 12);
-    await assert.rejects(() => detectorVideoScores(store, "nope"), /detectors: sbi, xception/);
-    const svg = await renderSvg(scoreDistributionChart(videos));
-    assert.equal((svg.match(/aria-roledescription="tick"/g) ?? []).length, videos.length);
-    const flips = decisionFlips(videos);
-    assert.ok(flips.length > 0);
-    for (const f of flips) {
-      const before = videos.find((v) => v.videoId === f.videoId && v.opId === "unaltered")!;
-      assert.equal(before.score, f.unalteredScore);
-      assert.notEqual(f.unalteredScore >= 0.5, f.score >= 0.5);
-      assert.equal(f.becameWrong, (f.score >= 0.5) !== (f.label === 1));
-    }
-    const table = flipsTable(flips, { limit: 2 });
-    assert.match(table.markdown, new RegExp(`^${flips.length} flips: ${flips[0].opId} \\d+`));
-    assert.equal(table.markdown.split("\n").filter((l) => l.startsWith("| ")).length, 2 + 2);
-    assert.ok(table.markdown.endsWith(`… and ${flips.length - 2} more.`));
-    assert.equal(flipsTable([]).markdown, "No video changes its decision under any operation.");
-    const strip = await frameStrip(copies, "vid00", { height: 90 });
-    assert.deepEqual(strip.ops, ["unaltered", "hflip", "res_quarter", "grayscale"]);
-    assert.deepEqual(strip.skipped, []);
-    assert.deepEqual([...strip.png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
-    await assert.rejects(() => frameStrip(copies, "vid99"), /No copy under .* holds video "vid99"/);
-    // Provenance reads the ffmpeg build of each copy from its manifest, by artifact id.
-    const index = await copyManifestIndex(copies);
-    const made = await discoverCopies(copies);
-    assert.equal(index.size, made.length);
-    for (const copy of made) {
-      const entry = index.get(copy.artifactId)!;
-      // The unaltered copy is the sources as they are: no ffmpeg build made it.
-      if (copy.op.id !== "unaltered") assert.match(entry.backend!, /^native ffmpeg \d+\.\d+/);
-      assert.ok(entry.manifestPath!.endsWith("manifest.json"));
+    const { dir, store, copies } = await makeStoreAndCopies();
+    try {
+      await exploreChecks(store, copies);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
     }
   },
 });
+
+async function exploreChecks(store: string, copies: string): Promise<void> {
+  const { detector, detectors, videos } = await detectorVideoScores(store);
+  assert.deepEqual(detectors, ["sbi", "xception"]);
+  assert.equal(detector, "sbi");
+  assert.equal(videos.length, 14 * 12);
+  await assert.rejects(() => detectorVideoScores(store, "nope"), /detectors: sbi, xception/);
+  const svg = await renderSvg(scoreDistributionChart(videos));
+  assert.equal((svg.match(/aria-roledescription="tick"/g) ?? []).length, videos.length);
+  const flips = decisionFlips(videos);
+  assert.ok(flips.length > 0);
+  for (const f of flips) {
+    const before = videos.find((v) => v.videoId === f.videoId && v.opId === "unaltered")!;
+    assert.equal(before.score, f.unalteredScore);
+    assert.notEqual(f.unalteredScore >= 0.5, f.score >= 0.5);
+    assert.equal(f.becameWrong, (f.score >= 0.5) !== (f.label === 1));
+  }
+  const table = flipsTable(flips, { limit: 2 });
+  assert.match(table.markdown, new RegExp(`^${flips.length} flips: ${flips[0].opId} \\d+`));
+  assert.equal(table.markdown.split("\n").filter((l) => l.startsWith("| ")).length, 2 + 2);
+  assert.ok(table.markdown.endsWith(`… and ${flips.length - 2} more.`));
+  assert.equal(flipsTable([]).markdown, "No video changes its decision under any operation.");
+  const strip = await frameStrip(copies, "vid00", { height: 90 });
+  assert.deepEqual(strip.ops, ["unaltered", "hflip", "res_quarter", "grayscale"]);
+  assert.deepEqual(strip.skipped, []);
+  assert.deepEqual([...strip.png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+  await assert.rejects(() => frameStrip(copies, "vid99"), /No copy under .* holds video "vid99"/);
+  // Provenance reads the ffmpeg build of each copy from its manifest, by artifact id.
+  const index = await copyManifestIndex(copies);
+  const made = await discoverCopies(copies);
+  assert.equal(index.size, made.length);
+  for (const copy of made) {
+    const entry = index.get(copy.artifactId)!;
+    // The unaltered copy is the sources as they are: no ffmpeg build made it.
+    if (copy.op.id !== "unaltered") assert.match(entry.backend!, /^native ffmpeg \d+\.\d+/);
+    assert.ok(entry.manifestPath!.endsWith("manifest.json"));
+  }
+}
 
 Deno.test({
   name: "both notebooks execute headless on the Deno kernel with every output and SVG charts",
@@ -194,6 +202,7 @@ Deno.test({
     const png = explore.cells.flatMap((c: { outputs?: { data?: object }[] }) => c.outputs ?? [])
       .find((o: { data?: object }) => o.data && "image/png" in o.data);
     assert.ok(png, "explore.ipynb has no frame strip");
+    await Deno.remove(dir, { recursive: true });
   },
 });
 
