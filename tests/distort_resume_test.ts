@@ -138,23 +138,43 @@ Deno.test({
         assert.deepEqual(await manifestsOf(forced), await manifestsOf(clean));
       });
 
-      await t.step("verify passes, then reports an output that changed", async () => {
-        const report = await verifyCopies(out);
-        assert.equal(report.ok, true);
-        assert.equal(report.copies.length, 4);
-        assert.equal(report.copies.reduce((n, c) => n + c.checked, 0), 8);
-        const hflip = report.copies.find((c) => c.opId === "hflip")!;
-        const victim = join(hflip.dir, "videos", "a.mp4");
-        const bytes = await Deno.readFile(victim);
-        bytes[bytes.length - 1] ^= 0xff;
-        await Deno.writeFile(victim, bytes);
-        const drifted = await verifyCopies(out);
-        assert.equal(drifted.ok, false);
-        assert.deepEqual(
-          drifted.copies.flatMap((c) => c.drift.map((d) => [c.opId, d.videoId, d.kind])),
-          [["hflip", "a", "output_changed"]],
-        );
-      });
+      await t.step(
+        "verify passes, then reports an output that changed and a source edited since",
+        async () => {
+          const report = await verifyCopies(out);
+          assert.equal(report.ok, true);
+          assert.equal(report.copies.length, 4);
+          assert.equal(report.copies.reduce((n, c) => n + c.checked, 0), 8);
+          const hflip = report.copies.find((c) => c.opId === "hflip")!;
+          const victim = join(hflip.dir, "videos", "a.mp4");
+          const bytes = await Deno.readFile(victim);
+          bytes[bytes.length - 1] ^= 0xff;
+          await Deno.writeFile(victim, bytes);
+          const drifted = await verifyCopies(out);
+          assert.equal(drifted.ok, false);
+          assert.deepEqual(
+            drifted.copies.flatMap((c) => c.drift.map((d) => [c.opId, d.videoId, d.kind])),
+            [["hflip", "a", "output_changed"]],
+          );
+          // Editing a source in place: every copy reports source drift, and the unaltered copy,
+          // a hard link to the source, drifts with it.
+          await Deno.writeFile(join(dir, "b.mp4"), new Uint8Array([0]), { append: true });
+          const edited = await verifyCopies(out);
+          assert.deepEqual(
+            edited.copies.flatMap((c) => c.sourceDrift.map((d) => [c.opId, d.videoId, d.kind]))
+              .sort(),
+            [
+              ["h264_crf40", "b", "source_changed"],
+              ["hflip", "b", "source_changed"],
+              ["noise", "b", "source_changed"],
+              ["unaltered", "b", "source_changed"],
+            ],
+          );
+          assert.ok(
+            edited.copies.some((c) => c.opId === "unaltered" && c.drift[0]?.videoId === "b"),
+          );
+        },
+      );
 
       await t.step(
         "gc removes unfinished copies and stray files and keeps finished ones",
