@@ -4,6 +4,7 @@
  * processed copies. Operations outside the paper's twelve follow their category's columns.
  * @module
  */
+import { getOperation, PAPER_OP_IDS } from "../ops/catalog.ts";
 import { type AucCell, modelLabel } from "./model.ts";
 
 /** One column of Table I: an operation instance, its category and a short header. */
@@ -46,34 +47,45 @@ export interface TableOneOptions {
   categoryMeans?: boolean;
 }
 
-/** The paper's operation columns in its order, with their headers (data, not code). */
-export const PAPER_COLUMNS: readonly TableColumn[] = [
-  { opId: "unaltered", category: "unaltered", label: "Unaltered" },
-  { opId: "h264_crf23", category: "compression", label: "CRF 23" },
-  { opId: "h264_crf40", category: "compression", label: "CRF 40" },
-  { opId: "lighten", category: "brightness", label: "Lighten" },
-  { opId: "darken", category: "brightness", label: "Darken" },
-  { opId: "contrast", category: "contrast", label: "Contrast" },
-  { opId: "noise", category: "noise", label: "Noise" },
-  { opId: "hflip", category: "flip", label: "H-flip" },
-  { opId: "vflip", category: "flip", label: "V-flip" },
-  { opId: "res_half", category: "resolution", label: "1/2" },
-  { opId: "res_quarter", category: "resolution", label: "1/4" },
-  { opId: "grayscale", category: "filter", label: "Grayscale" },
-  { opId: "vintage", category: "filter", label: "Vintage" },
-];
+// Column headers are presentation: the paper's order and categories come from ops/catalog.ts.
+const HEADERS: Record<string, string> = {
+  unaltered: "Unaltered",
+  h264_crf23: "CRF 23",
+  h264_crf40: "CRF 40",
+  lighten: "Lighten",
+  darken: "Darken",
+  contrast: "Contrast",
+  noise: "Noise",
+  hflip: "H-flip",
+  vflip: "V-flip",
+  res_half: "1/2",
+  res_quarter: "1/4",
+  grayscale: "Grayscale",
+  vintage: "Vintage",
+};
 
-/** The paper's categories in order, with display names. */
+/** The paper's operation columns in its order (ops/catalog.ts), with their headers. */
+export const PAPER_COLUMNS: readonly TableColumn[] = PAPER_OP_IDS.map((opId) => ({
+  opId,
+  category: getOperation(opId).category,
+  label: HEADERS[opId] ?? opId,
+}));
+
+const CATEGORY_NAMES: Record<string, string> = {
+  unaltered: "Unaltered",
+  compression: "Compression",
+  brightness: "Brightness",
+  contrast: "Contrast",
+  noise: "Noise",
+  flip: "Flip",
+  resolution: "Resolution",
+  filter: "Filter",
+};
+
+/** The paper's categories in the order of its columns, with display names. */
 export const PAPER_CATEGORIES: readonly { id: string; label: string }[] = [
-  { id: "unaltered", label: "Unaltered" },
-  { id: "compression", label: "Compression" },
-  { id: "brightness", label: "Brightness" },
-  { id: "contrast", label: "Contrast" },
-  { id: "noise", label: "Noise" },
-  { id: "flip", label: "Flip" },
-  { id: "resolution", label: "Resolution" },
-  { id: "filter", label: "Filter" },
-];
+  ...new Set(PAPER_COLUMNS.map((c) => c.category)),
+].map((id) => ({ id, label: CATEGORY_NAMES[id] ?? id }));
 
 /** An operation as {@link orderColumns} sorts it. */
 export interface ColumnKey {
