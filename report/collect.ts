@@ -88,8 +88,15 @@ export async function loadReportData(
     }
     : undefined;
   const { modelsWithoutReference } = aucDeltas(cells);
+  const withUnaltered = new Set(
+    cells.filter((c) => c.opId === "unaltered").map((c) => modelLabel(c.detector, c.trainSet)),
+  );
   for (const model of modelsWithoutReference) {
-    notes.push(`No unaltered copy scored for ${model}: its delta AUC is omitted.`);
+    notes.push(
+      withUnaltered.has(model)
+        ? `The unaltered AUC of ${model} is undefined: its delta AUC is omitted.`
+        : `No unaltered copy scored for ${model}: its delta AUC is omitted.`,
+    );
   }
   const copies = copyProvenance(lazy);
   if (options.dataDir) {
