@@ -82,20 +82,11 @@ export { type Geometry, mapBox } from "./faces/geometry.ts";
 export * from "./faces/sidecar.ts";
 export * from "./faces/reference.ts";
 // --- report: Table I, Vega-Lite charts, HTML report, notebook helpers
-export type { AucCell, RocCurveData } from "./report/model.ts";
+export type { RocCurveData } from "./report/model.ts";
 export { modelLabel } from "./report/model.ts";
 export {
-  type ColumnKey,
-  orderColumns,
-  PAPER_CATEGORIES,
-  PAPER_COLUMNS,
-  type TableColumn,
-  type TableOne,
-  tableOne,
-  type TableOneOptions,
-  type TableRow,
-} from "./report/table.ts";
-export {
+  categoryLabel,
+  opLabel,
   tableCsv,
   type TableFormatOptions,
   tableHtml,
@@ -121,7 +112,6 @@ export {
   type RunProvenance,
 } from "./report/provenance.ts";
 export {
-  cellsFromOpAucs,
   loadReportData,
   type LoadReportDataOptions,
   rocCurves,

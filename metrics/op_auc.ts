@@ -19,23 +19,46 @@ export interface OpAucOptions {
   bootstrap?: BootstrapOptions;
 }
 
-/** The AUC of one detector run on one operation's copy. */
-export interface OpAuc {
-  runId: string;
+/**
+ * One AUC cell of Table I and the report's charts: a detector (trained on `trainSet`) on one
+ * operation's copy. Only what a table or chart needs, so they can be drawn from hand-made
+ * records; {@link OpAuc} (from a store) adds the rest.
+ */
+export interface AucCell {
+  /** The detector run; absent in hand-made cells (rows are then one per detector x train set). */
+  runId?: string;
   detector: string;
+  /** What the model was trained on, e.g. `FF++c23`; empty when unknown. */
   trainSet: string;
+  /** Operation instance id (`unaltered`, `h264_crf40`, ...). */
   opId: string;
-  opFamily: string;
+  /** `unaltered` or a paper category (`compression`, `brightness`, ...). */
   opCategory: string;
+  /** Ladder family (`h264`, `noise`, ...); defaults to `opId` when absent. */
+  opFamily?: string;
+  /** Ladder level; null when the operation has none. */
+  severity?: number | null;
+  /** ROC AUC in [0, 1]; null when the copy holds a single class (see `note`). */
+  auc: number | null;
+  /** Bootstrap interval of `auc`, in [0, 1], when asked for and defined. */
+  ciLow?: number | null;
+  ciHigh?: number | null;
+  /** Scored fake (label 1) and real (label 0) samples. */
+  positives: number;
+  negatives: number;
+  /** Why a value is missing, or a caveat (several copies mixed). */
+  note?: string;
+}
+
+/** The AUC of one detector run on one operation's copy, as {@link opAucs} computes it. */
+export interface OpAuc extends AucCell {
+  runId: string;
+  opFamily: string;
   /** Ladder level; null when the operation has none. */
   severity: number | null;
   level: ScoreLevel;
-  /** Scored samples (videos or frames) and how many are fake / real. */
+  /** Scored samples (videos or frames): `positives + negatives`. */
   samples: number;
-  positives: number;
-  negatives: number;
-  /** ROC AUC in [0, 1]; null when the copy holds a single class (see `note`). */
-  auc: number | null;
   /** AUC minus the run's unaltered AUC; null without an unaltered copy or AUC. */
   deltaAuc: number | null;
   /** AUC divided by the run's unaltered AUC (1 = unchanged); null as `deltaAuc`. */
@@ -43,8 +66,6 @@ export interface OpAuc {
   /** Bootstrap interval of `auc`, when asked for and defined. */
   ciLow?: number;
   ciHigh?: number;
-  /** Why a value is missing, or a caveat (several copies mixed). */
-  note?: string;
 }
 
 /**

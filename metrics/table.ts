@@ -1,136 +1,190 @@
 /**
- * The paper's Table I: video-level AUC per detector (x training set) and operation, columns
- * grouped by category, with category means and the average over altered copies.
+ * The paper's Table I (Lu & Ebrahimi 2023): video-level AUC per detector run and operation,
+ * columns grouped by category in the catalog's (the paper's) order, with category means and the
+ * average over altered copies. Built from per-operation AUC cells ({@link opAucs}); rendering
+ * (Markdown, CSV, JSON, HTML) lives in report/table_format.ts.
  * @module
  */
-import type pl from "nodejs-polars";
-import { ALL_OP_IDS, FAMILIES } from "../ops/catalog.ts";
-import { type OpAuc, type OpAucOptions, opAucs, type ScoreLevel } from "./op_auc.ts";
+import { FAMILIES, PAPER_OP_IDS } from "../ops/catalog.ts";
+import type { AucCell } from "./op_auc.ts";
 
-/** Options for {@link aucTable}. */
-export interface AucTableOptions extends OpAucOptions {
-  /** Operation columns to show, in this order; default every op in the frame, catalog order. */
+/** Options for {@link tableOne}. */
+export interface TableOneOptions {
+  /**
+   * Operation columns to show, in this order (columns of one category stay together); default
+   * every operation of the cells, in the paper's order.
+   */
   opIds?: readonly string[];
 }
 
-/** One column of the table. */
-export interface AucTableColumn {
+/** One column of Table I: an operation instance and its category. */
+export interface TableColumn {
   opId: string;
   category: string;
 }
 
-/** One row: a detector run. */
-export interface AucTableRow {
-  runId: string;
+/** One row of Table I: a detector run (detector x training set). */
+export interface TableRow {
+  /** The run id, when the cells carry one (cells from {@link opAucs} do). */
+  runId?: string;
   detector: string;
   trainSet: string;
-  /** Per operation id; a column with no data for this run has no entry. */
-  cells: Record<string, OpAuc>;
-  /** Mean AUC of the row's non-null cells per category (null when none). */
+  /** The cell of each operation column that has one. */
+  cells: Record<string, AucCell>;
+  /** AUC of every column by op id; null where the copy is missing or has one class only. */
+  values: Record<string, number | null>;
+  /** Mean AUC per altered category over its columns with a value (null when none). */
   categoryMeans: Record<string, number | null>;
-  /** Mean AUC over the row's non-null cells of altered copies (every category but `unaltered`). */
+  /** Mean AUC over the altered columns (every column except `unaltered`) that have a value. */
   average: number | null;
 }
 
 /** Table I, ready for rendering (report/) or inspection (notebooks). */
-export interface AucTable {
-  level: ScoreLevel;
-  /** Operation columns, grouped by category, catalog order within and across categories. */
-  columns: AucTableColumn[];
+export interface TableOne {
+  /** Operation columns, grouped by category, paper order within and across categories. */
+  columns: TableColumn[];
   /** Categories in column order. */
   categories: string[];
-  rows: AucTableRow[];
+  /** Sorted by detector, training set, run id. */
+  rows: TableRow[];
   /** Every caveat of the cells (`detector/train set, op: note`), for a footnote. */
   notes: string[];
 }
 
+/** An operation as {@link orderColumns} sorts it. */
+export interface ColumnKey {
+  opId: string;
+  category: string;
+  /** Ladder family; levels of one family sort by severity. Default: the op id. */
+  family?: string;
+  severity?: number | null;
+}
+
+// Category order: the catalog's families (the paper's Table I order), then chains.
+const CATEGORY_ORDER: readonly string[] = [
+  ...new Set([...FAMILIES.map((f) => f.category as string), "chain"]),
+];
+
 /**
- * Builds Table I from a store frame (eager or lazy). Rows: one per detector run (detector x
- * training set), sorted; columns: operations grouped by category in the catalog's (the paper's)
- * order, chains and unknown ops last. Missing unaltered copies or single-class copies become
- * null values with a note, never an error.
+ * Orders operations as the paper does: by category in the catalog's order; within a category by
+ * family (ranked by the family's first paper column), then severity, so extra ladder levels
+ * (`h264_crf33`, `noise_s5`) sit beside the paper's; unknown categories and ops at the end.
+ * An op id given twice keeps its first key.
  */
-export function aucTable(
-  frame: pl.DataFrame | pl.LazyDataFrame,
-  options: AucTableOptions = {},
-): AucTable {
-  const aucs = opAucs(frame, options);
-  const categoryOf = new Map<string, string>();
-  for (const a of aucs) categoryOf.set(a.opId, a.opCategory);
-  const columns = orderColumns(
-    (options.opIds ?? [...categoryOf.keys()]).map((opId) => ({
-      opId,
-      category: categoryOf.get(opId) ?? "unknown",
-    })),
-    options.opIds !== undefined,
-  );
+export function orderColumns(ops: readonly ColumnKey[]): TableColumn[] {
+  const seen = new Map<string, ColumnKey>();
+  for (const op of ops) if (!seen.has(op.opId)) seen.set(op.opId, op);
+  const paperRank = (id: string) => rank(PAPER_OP_IDS, id);
+  // A family ranks where its first paper column (seen in this data) does.
+  const familyRank = new Map<string, number>();
+  for (const op of seen.values()) {
+    const family = op.family ?? op.opId;
+    familyRank.set(family, Math.min(familyRank.get(family) ?? Infinity, paperRank(op.opId)));
+  }
+  const famRank = (op: ColumnKey) => familyRank.get(op.family ?? op.opId)!;
+  return [...seen.values()]
+    .sort((a, b) =>
+      rank(CATEGORY_ORDER, a.category) - rank(CATEGORY_ORDER, b.category) ||
+      a.category.localeCompare(b.category) ||
+      famRank(a) - famRank(b) ||
+      (a.family ?? a.opId).localeCompare(b.family ?? b.opId) ||
+      (a.severity ?? 0) - (b.severity ?? 0) ||
+      paperRank(a.opId) - paperRank(b.opId) ||
+      a.opId.localeCompare(b.opId)
+    )
+    .map((op) => ({ opId: op.opId, category: op.category }));
+}
+
+/** The sort key of an AUC cell's (or a video score's) operation. */
+export function columnKey(
+  cell: { opId: string; opCategory: string; opFamily?: string; severity?: number | null },
+): ColumnKey {
+  return {
+    opId: cell.opId,
+    category: cell.opCategory,
+    family: cell.opFamily,
+    severity: cell.severity,
+  };
+}
+
+/**
+ * Builds Table I from AUC cells (e.g. `opAucs(frame)`, or hand-made records). Rows: one per
+ * detector run (run id when the cells have one, else detector x training set); a cell repeated
+ * for the same row and op keeps the last. Missing or undefined AUCs are null values, never an
+ * error; the cells' notes are collected in `notes`.
+ */
+export function tableOne(cells: readonly AucCell[], options: TableOneOptions = {}): TableOne {
+  const columns = options.opIds === undefined
+    ? orderColumns(cells.map(columnKey))
+    : callerColumns(options.opIds, cells);
   const categories = [...new Set(columns.map((c) => c.category))];
-  const rowsByRun = new Map<string, AucTableRow>();
+  const shown = new Set(columns.map((c) => c.opId));
+  const rowsByRun = new Map<string, TableRow>();
   const notes: string[] = [];
-  for (const a of aucs) {
-    if (!columns.some((c) => c.opId === a.opId)) continue;
-    let row = rowsByRun.get(a.runId);
+  for (const cell of cells) {
+    if (!shown.has(cell.opId)) continue;
+    const key = JSON.stringify([cell.detector, cell.trainSet, cell.runId ?? ""]);
+    let row = rowsByRun.get(key);
     if (row === undefined) {
       row = {
-        runId: a.runId,
-        detector: a.detector,
-        trainSet: a.trainSet,
+        ...(cell.runId === undefined ? {} : { runId: cell.runId }),
+        detector: cell.detector,
+        trainSet: cell.trainSet,
         cells: {},
+        values: {},
         categoryMeans: {},
         average: null,
       };
-      rowsByRun.set(a.runId, row);
+      rowsByRun.set(key, row);
     }
-    row.cells[a.opId] = a;
-    if (a.note) notes.push(`${a.detector}/${a.trainSet}, ${a.opId}: ${a.note}`);
+    row.cells[cell.opId] = cell;
+    if (cell.note) notes.push(`${cell.detector}/${cell.trainSet}, ${cell.opId}: ${cell.note}`);
   }
-  for (const row of rowsByRun.values()) {
-    for (const category of categories) {
+  const rows = [...rowsByRun.values()].sort((a, b) =>
+    a.detector.localeCompare(b.detector) || a.trainSet.localeCompare(b.trainSet) ||
+    (a.runId ?? "").localeCompare(b.runId ?? "")
+  );
+  const altered = columns.filter((c) => c.category !== "unaltered");
+  for (const row of rows) {
+    for (const column of columns) row.values[column.opId] = row.cells[column.opId]?.auc ?? null;
+    for (const category of categories.filter((c) => c !== "unaltered")) {
       row.categoryMeans[category] = mean(
-        columns.filter((c) => c.category === category).map((c) => row.cells[c.opId]?.auc),
+        altered.filter((c) => c.category === category).map((c) => row.values[c.opId]),
       );
     }
-    row.average = mean(
-      columns.filter((c) => c.category !== "unaltered").map((c) => row.cells[c.opId]?.auc),
-    );
+    row.average = mean(altered.map((c) => row.values[c.opId]));
   }
-  const runIdsPerLabel = new Map<string, number>();
-  for (const row of rowsByRun.values()) {
+  const rowsPerLabel = new Map<string, number>();
+  for (const row of rows) {
     const label = `${row.detector}/${row.trainSet}`;
-    runIdsPerLabel.set(label, (runIdsPerLabel.get(label) ?? 0) + 1);
+    rowsPerLabel.set(label, (rowsPerLabel.get(label) ?? 0) + 1);
   }
-  for (const [label, count] of runIdsPerLabel) {
+  for (const [label, count] of rowsPerLabel) {
     if (count > 1) {
       notes.push(`${label}: ${count} runs (different models or face modes), one row each`);
     }
   }
-  return {
-    level: options.level ?? "video",
-    columns,
-    categories,
-    rows: [...rowsByRun.values()],
-    notes,
-  };
+  return { columns, categories, rows, notes };
 }
 
-// Catalog order (the paper's Table I) unless the caller chose the order; either way the
-// columns of one category stay together (stable sort by category rank).
-function orderColumns(columns: AucTableColumn[], callerOrder: boolean): AucTableColumn[] {
-  const categoryOrder = callerOrder
-    ? [...new Set(columns.map((c) => c.category))]
-    : [...new Set([...FAMILIES.map((f) => f.category as string), "chain"])];
-  const rank = (list: readonly string[], item: string) => {
-    const i = list.indexOf(item);
-    return i < 0 ? list.length : i;
-  };
-  return columns.sort((a, b) =>
-    rank(categoryOrder, a.category) - rank(categoryOrder, b.category) ||
-    (callerOrder ? 0 : rank(ALL_OP_IDS, a.opId) - rank(ALL_OP_IDS, b.opId) ||
-      (a.opId < b.opId ? -1 : a.opId > b.opId ? 1 : 0))
-  );
+// The caller's order, except that the columns of one category stay together (stable sort by
+// the category's first appearance).
+function callerColumns(opIds: readonly string[], cells: readonly AucCell[]): TableColumn[] {
+  const categoryOf = new Map(cells.map((c) => [c.opId, c.opCategory]));
+  const columns = [...new Set(opIds)].map((opId) => ({
+    opId,
+    category: categoryOf.get(opId) ?? "unknown",
+  }));
+  const order = [...new Set(columns.map((c) => c.category))];
+  return columns.sort((a, b) => order.indexOf(a.category) - order.indexOf(b.category));
 }
 
-function mean(values: (number | null | undefined)[]): number | null {
-  const present = values.filter((v): v is number => typeof v === "number");
+function rank(list: readonly string[], item: string): number {
+  const i = list.indexOf(item);
+  return i < 0 ? list.length : i;
+}
+
+function mean(values: (number | null)[]): number | null {
+  const present = values.filter((v): v is number => v !== null && Number.isFinite(v));
   return present.length === 0 ? null : present.reduce((s, v) => s + v, 0) / present.length;
 }

@@ -5,8 +5,10 @@
  * drawn as error bars. Render with `renderSvg()` (report/svg.ts) or show in a notebook.
  * @module
  */
-import { type AucCell, modelLabel, type RocCurveData } from "./model.ts";
-import { categoryLabel, columnKey, orderColumns } from "./table.ts";
+import type { AucCell } from "../metrics/op_auc.ts";
+import { columnKey, orderColumns } from "../metrics/table.ts";
+import { modelLabel, type RocCurveData } from "./model.ts";
+import { categoryLabel } from "./table_format.ts";
 
 /** The Vega-Lite v5 schema URL every spec carries (the Jupyter kernel knows v3-v5 only). */
 export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
@@ -38,8 +40,8 @@ export function aucByOperationChart(cells: AucCell[], options: ChartOptions = {}
     auc: c.auc,
     ciLow: c.ciLow ?? null,
     ciHigh: c.ciHigh ?? null,
-    nReal: c.nReal,
-    nFake: c.nFake,
+    nReal: c.negatives,
+    nFake: c.positives,
   }));
   const x = {
     field: "op",

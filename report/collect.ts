@@ -14,7 +14,7 @@ import { scanStore, type StoreProblem } from "../store/store.ts";
 import { videoScores } from "../store/video_scores.ts";
 import { aucDeltas } from "./charts.ts";
 import type { ReportData } from "./html.ts";
-import { type AucCell, modelLabel, type RocCurveData } from "./model.ts";
+import { modelLabel, type RocCurveData } from "./model.ts";
 import {
   copyManifestIndex,
   type CopyProvenance,
@@ -79,7 +79,7 @@ export async function loadReportData(
   const aucs = opAucs(used, {
     bootstrap: resamples > 0 ? { resamples, seed: options.bootstrapSeed ?? 0 } : undefined,
   });
-  const cells = cellsFromOpAucs(aucs, notes);
+  noteCaveats(aucs, notes);
   const rocs = rocCurves(videoScoreRecords(used));
   const relative = options.referenceDetector
     ? {
@@ -87,9 +87,9 @@ export async function loadReportData(
       errors: corruptionErrors(aucs, { reference: options.referenceDetector }),
     }
     : undefined;
-  const { modelsWithoutReference } = aucDeltas(cells);
+  const { modelsWithoutReference } = aucDeltas(aucs);
   const withUnaltered = new Set(
-    cells.filter((c) => c.opId === "unaltered").map((c) => modelLabel(c.detector, c.trainSet)),
+    aucs.filter((c) => c.opId === "unaltered").map((c) => modelLabel(c.detector, c.trainSet)),
   );
   for (const model of modelsWithoutReference) {
     notes.push(
@@ -106,7 +106,7 @@ export async function loadReportData(
     for (const copy of copies) Object.assign(copy, index.get(copy.artifactId) ?? {});
   }
   return {
-    cells,
+    cells: aucs,
     rocs,
     notes,
     relative,
@@ -193,30 +193,15 @@ export function rocCurves(videos: VideoScoreRecord[]): RocCurveData[] {
   return rocs;
 }
 
-/**
- * Report cells from metrics' per-(run, operation) AUCs. Their notes become report notes, except
- * the per-cell "deltas omitted" ones: the report says that once per model.
- */
-export function cellsFromOpAucs(aucs: OpAuc[], notes: string[] = []): AucCell[] {
-  return aucs.map((a) => {
+// The cells' notes become report notes, except the per-cell "deltas omitted" ones: the report
+// says that once per model.
+function noteCaveats(aucs: OpAuc[], notes: string[]): void {
+  for (const a of aucs) {
     const kept = (a.note ?? "").split("; ").filter((n) => n && !n.endsWith("deltas omitted"));
     if (kept.length) {
       notes.push(`${modelLabel(a.detector, a.trainSet)} on ${a.opId}: ${kept.join("; ")}.`);
     }
-    return {
-      detector: a.detector,
-      trainSet: a.trainSet,
-      opId: a.opId,
-      opCategory: a.opCategory,
-      opFamily: a.opFamily,
-      severity: a.severity,
-      auc: a.auc,
-      ciLow: a.ciLow ?? null,
-      ciHigh: a.ciHigh ?? null,
-      nReal: a.negatives,
-      nFake: a.positives,
-    };
-  });
+  }
 }
 
 function latestRuns(

@@ -12,7 +12,7 @@ import { sampleFrames } from "../media/frames.ts";
 import { scanStore } from "../store/store.ts";
 import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./charts.ts";
 import { type VideoScoreRecord, videoScoreRecords } from "./collect.ts";
-import { columnKey, orderColumns } from "./table.ts";
+import { columnKey, orderColumns } from "../metrics/table.ts";
 import { escapeHtml } from "./table_format.ts";
 
 /**

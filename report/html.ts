@@ -12,10 +12,11 @@ import {
   type VegaLiteSpec,
 } from "./charts.ts";
 import type { CorruptionError } from "../metrics/mce.ts";
-import type { AucCell, RocCurveData } from "./model.ts";
+import type { AucCell } from "../metrics/op_auc.ts";
+import type { RocCurveData } from "./model.ts";
 import type { Provenance } from "./provenance.ts";
 import { renderSvg } from "./svg.ts";
-import { tableOne } from "./table.ts";
+import { tableOne } from "../metrics/table.ts";
 import { escapeHtml, tableHtml } from "./table_format.ts";
 import { loadVegaAssets, type VegaAssets } from "./vega_assets.ts";
 
@@ -51,7 +52,7 @@ export async function renderReport(
   options: RenderReportOptions = {},
 ): Promise<string> {
   const title = options.title ?? "dfrobust report";
-  const table = tableOne(data.cells, { categoryMeans: options.categoryMeans });
+  const table = tableOne(data.cells);
   const charts: { id: string; heading: string; caption: string; spec: VegaLiteSpec }[] = [];
   if (data.cells.some((c) => c.auc !== null)) {
     charts.push({
@@ -128,7 +129,11 @@ ${escapeHtml(data.provenance.dfrobustVersion)} from <code>${
 ${notes}
 <section id="table-one">
 <h2>Table I: video-level AUC</h2>
-${table.rows.length ? tableHtml(table) : "<p>No AUC could be computed from this store.</p>"}
+${
+    table.rows.length
+      ? tableHtml(table, { categoryMeans: options.categoryMeans })
+      : "<p>No AUC could be computed from this store.</p>"
+  }
 <p class="caption">Rows: detector and training set. Columns: operations grouped by category in the
 paper's order; Average is the mean over the processed copies (Unaltered excluded). Best value per
 row in bold.</p>

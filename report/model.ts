@@ -1,34 +1,9 @@
 /**
- * The data a report is drawn from: video-level AUC cells (one per detector x train set x
- * operation instance) and ROC curves, independent of how they were computed, so charts, tables
- * and the HTML report can be tested on plain records.
+ * The report's own records beside the AUC cells (`AucCell`, metrics/op_auc.ts): ROC curves and
+ * the model label, independent of how they were computed, so charts and the HTML report can be
+ * tested on plain records.
  * @module
  */
-
-/** One video-level AUC measurement: a detector (trained on `trainSet`) on one distorted copy. */
-export interface AucCell {
-  detector: string;
-  /** What the model was trained on, e.g. `FF++c23`; empty when unknown. */
-  trainSet: string;
-  /** Operation instance id (`unaltered`, `h264_crf40`, ...). */
-  opId: string;
-  /** `unaltered` or a paper category (`compression`, `brightness`, ...). */
-  opCategory: string;
-  /** Ladder family (`h264`, `noise`, ...); defaults to `opId` when absent. */
-  opFamily?: string;
-  /** Ladder level, null when the operation has none. */
-  severity?: number | null;
-  /** Video-level ROC AUC in [0, 1]; null when it cannot be computed (one class only). */
-  auc: number | null;
-  /** Lower end of the bootstrap confidence interval, in [0, 1]. */
-  ciLow?: number | null;
-  /** Upper end of the bootstrap confidence interval, in [0, 1]. */
-  ciHigh?: number | null;
-  /** Number of real (label 0) videos with a score. */
-  nReal: number;
-  /** Number of fake (label 1) videos with a score. */
-  nFake: number;
-}
 
 /** One ROC curve (video level) of a detector on one operation instance. */
 export interface RocCurveData {

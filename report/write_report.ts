@@ -5,7 +5,7 @@
  */
 import { loadReportData, type LoadReportDataOptions } from "./collect.ts";
 import { renderReport, type RenderReportOptions, type ReportData } from "./html.ts";
-import { tableOne } from "./table.ts";
+import { tableOne } from "../metrics/table.ts";
 import { tableCsv, tableJson, tableMarkdown } from "./table_format.ts";
 import { atomicWriteFile } from "../util/atomic.ts";
 
@@ -23,13 +23,13 @@ export async function writeReport(
 ): Promise<ReportData> {
   const data = await loadReportData(storeDir, options);
   const format = options.format ?? "html";
-  const table = () => tableOne(data.cells, options);
+  const table = () => tableOne(data.cells);
   const text = format === "html"
     ? await renderReport(data, options)
     : format === "md"
-    ? tableMarkdown(table())
+    ? tableMarkdown(table(), options)
     : format === "csv"
-    ? tableCsv(table())
+    ? tableCsv(table(), options)
     : tableJson(table());
   await atomicWriteFile(outPath, text);
   return data;

@@ -8,9 +8,13 @@ import {
   severityChart,
   VEGA_LITE_SCHEMA,
 } from "../report/charts.ts";
-import type { AucCell, RocCurveData } from "../report/model.ts";
+import type { AucCell } from "../metrics/op_auc.ts";
+import { getOperation, PAPER_OP_IDS } from "../ops/catalog.ts";
+import type { RocCurveData } from "../report/model.ts";
 import { renderSvg } from "../report/svg.ts";
-import { PAPER_COLUMNS } from "../report/table.ts";
+
+// The paper's 13 columns (ops/catalog.ts), with their categories.
+const PAPER_COLUMNS = PAPER_OP_IDS.map((opId) => ({ opId, category: getOperation(opId).category }));
 
 // Two models over the paper's 13 columns plus a two-level noise ladder, with fixed AUCs so the
 // expected labels are known.
@@ -30,8 +34,8 @@ function sampleCells(): AucCell[] {
         auc,
         ciLow: auc - 0.05,
         ciHigh: Math.min(1, auc + 0.05),
-        nReal: 20,
-        nFake: 20,
+        negatives: 20,
+        positives: 20,
       });
     });
   }

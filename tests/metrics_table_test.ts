@@ -8,7 +8,7 @@ import { MetricError } from "../metrics/metric_error.ts";
 import { seededRandom } from "../metrics/prng.ts";
 import { opAucs } from "../metrics/op_auc.ts";
 import { rocAuc } from "../metrics/roc_auc.ts";
-import { aucTable } from "../metrics/table.ts";
+import { tableOne } from "../metrics/table.ts";
 import { scoreRow } from "./store_fixtures.ts";
 
 const CATEGORY: Record<string, [family: string, category: string]> = {
@@ -89,7 +89,7 @@ Deno.test("opAucs() notes a run without an unaltered copy instead of failing", (
   assert.match(noise.note!, /no unaltered copy in this run: deltas omitted/);
 });
 
-Deno.test("aucTable() lays out Table I: catalog column order, category means, average", () => {
+Deno.test("tableOne() lays out Table I from opAucs(): catalog order, category means, average", () => {
   const sbi = { run_id: "r-s", detector: "sbi", train_set: "FF++raw" };
   const rows = [
     ...ROWS,
@@ -98,7 +98,7 @@ Deno.test("aucTable() lays out Table I: catalog column order, category means, av
     ...copyRows(XCEPTION, "h264_crf23", [["a", 1, [0.1]], ["c", 0, [0.2]]]),
     ...copyRows(sbi, "noise", [["a", 1, [0.6]], ["c", 0, [0.5]]]),
   ];
-  const table = aucTable(scoreFrame(rows));
+  const table = tableOne(opAucs(scoreFrame(rows)));
   assert.deepEqual(table.columns.map((c) => c.opId), [
     "unaltered",
     "h264_crf23",
@@ -116,7 +116,7 @@ Deno.test("aucTable() lays out Table I: catalog column order, category means, av
   assert.equal(table.rows[0].cells.unaltered, undefined);
   assert.ok(table.notes.some((n) => n.startsWith("xception/FF++c23, hflip: only fake")));
   assert.ok(table.notes.some((n) => n.startsWith("sbi/FF++raw, noise: no unaltered copy")));
-  const chosen = aucTable(scoreFrame(rows), { opIds: ["noise", "unaltered"] });
+  const chosen = tableOne(opAucs(scoreFrame(rows)), { opIds: ["noise", "unaltered"] });
   assert.deepEqual(chosen.columns.map((c) => c.opId), ["noise", "unaltered"]);
 });
 

@@ -5,7 +5,7 @@ import { mimeBundle, show } from "../report/show.ts";
 const CELLS = [
   { detector: "d", trainSet: "", opId: "unaltered", opCategory: "unaltered", auc: 0.9 },
   { detector: "d", trainSet: "", opId: "noise", opCategory: "noise", auc: 0.7 },
-].map((c) => ({ ...c, nReal: 3, nFake: 3 }));
+].map((c) => ({ ...c, negatives: 3, positives: 3 }));
 
 Deno.test("mimeBundle() sends a chart as one Vega-Lite v5 + SVG + text bundle", async () => {
   const spec = aucByOperationChart(CELLS);

@@ -1,11 +1,19 @@
 import assert from "node:assert/strict";
 import { parse } from "csv-parse/sync";
-import type { AucCell } from "../report/model.ts";
-import { orderColumns, tableOne } from "../report/table.ts";
+import type { AucCell } from "../metrics/op_auc.ts";
+import { orderColumns, tableOne } from "../metrics/table.ts";
 import { tableCsv, tableHtml, tableJson, tableMarkdown } from "../report/table_format.ts";
 
 function cell(detector: string, opId: string, category: string, auc: number | null): AucCell {
-  return { detector, trainSet: "FF++c23", opId, opCategory: category, auc, nReal: 5, nFake: 5 };
+  return {
+    detector,
+    trainSet: "FF++c23",
+    opId,
+    opCategory: category,
+    auc,
+    negatives: 5,
+    positives: 5,
+  };
 }
 
 // Deliberately shuffled input: the table must come out in the paper's order.
@@ -27,7 +35,7 @@ Deno.test("orderColumns() follows the paper and puts extra ladder levels after t
 });
 
 Deno.test("tableOne() averages the processed columns and skips missing values", () => {
-  const table = tableOne(CELLS, { categoryMeans: true });
+  const table = tableOne(CELLS);
   assert.deepEqual(table.rows.map((r) => r.detector), ["capsule", "xception"]);
   const [capsule, xception] = table.rows;
   assert.equal(capsule.values.vflip, null);
@@ -65,6 +73,14 @@ Deno.test("Table I formats carry the same numbers", async (t) => {
     assert.equal(rows[1].detector, "xception");
     assert.equal(rows[1].noise, "0.800");
     assert.equal(rows[0].vflip, "");
+  });
+  await t.step("categoryMeans adds one mean column per altered category", () => {
+    const [, xception] = parse(tableCsv(table, { categoryMeans: true }), {
+      columns: true,
+    }) as Record<string, string>[];
+    assert.equal(xception.mean_noise, "0.850");
+    assert.equal(xception.mean_flip, "0.600");
+    assert.equal("mean_unaltered" in xception, false);
   });
   await t.step("JSON round-trips the table record", () => {
     assert.deepEqual(JSON.parse(tableJson(table)), JSON.parse(JSON.stringify(table)));
