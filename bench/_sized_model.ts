@@ -66,8 +66,9 @@ export function buildSizedModel(options: SizedModelOptions = {}): SizedModel {
   const weights = (name: string, dims: number[], fanIn: number) => {
     const n = dims.reduce((a, b) => a * b, 1);
     const data = new Float32Array(n);
-    // Uniform with He variance keeps activations finite through ~60 layers.
-    const scale = Math.sqrt(6 / fanIn);
+    // Uniform on [-scale/2, scale/2]: variance 2 / fanIn (He), so activations neither vanish into
+    // denormal floats (which would make the cost depend on the data) nor blow up.
+    const scale = Math.sqrt(24 / fanIn);
     for (let i = 0; i < n; i++) data[i] = uniform() * scale;
     parameters += n;
     return g.initializer(name, dims, data);
