@@ -76,7 +76,10 @@ const SPEC: CommandSpec = {
 
 if (import.meta.main) {
   await runTask(SPEC, async (parsed) => {
-    const spec = await loadDetectorSpec(requireString(parsed, "detector"));
+    const detector = requireString(parsed, "detector");
+    const data = requireString(parsed, "data");
+    const store = requireString(parsed, "store");
+    const spec = await loadDetectorSpec(detector);
     const modelPath = (parsed.values.model as string | undefined) ?? spec.modelPath;
     if (!modelPath) throw new UsageError(`--model is required (the spec has no modelPath)`);
     const faces = parsed.values.faces as string;
@@ -98,8 +101,8 @@ if (import.meta.main) {
     const summary = await evaluate({
       spec,
       modelPath,
-      data: requireString(parsed, "data"),
-      store: requireString(parsed, "store"),
+      data,
+      store,
       trainSet: parsed.values["train-set"] as string | undefined,
       faces: faces as FaceMode,
       faceModel: parsed.values["face-model"] as string | undefined,
