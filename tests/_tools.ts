@@ -81,3 +81,55 @@ function describe(tool: string): string {
 
 /** The shared read-only fixtures folder (`../shared/fixtures` beside the repo). */
 export const FIXTURES = new URL("../../shared/fixtures/", import.meta.url).pathname;
+
+const ROOT = new URL("../", import.meta.url).pathname;
+
+/** Options for {@link runDenoTask}. */
+export interface RunDenoTaskOptions {
+  /** Extra environment variables (on top of the inherited ones, `DFROBUST_QUIET=1`, `NO_COLOR=1`). */
+  env?: Record<string, string>;
+  /** Working directory. Default: the repository root (where `deno task` runs). */
+  cwd?: string;
+}
+
+/** What a task run printed, decoded, and its exit code. */
+export interface TaskOutput {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a task file (`tasks/report.ts`, relative to the repository root) in a `deno run`
+ * subprocess the way `deno task` does: with the permission flags of the deno.json task that runs
+ * it, read from deno.json so the tests cannot drift from it. Throws when no task runs the file.
+ */
+export async function runDenoTask(
+  taskFile: string,
+  args: readonly string[],
+  options: RunDenoTaskOptions = {},
+): Promise<TaskOutput> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", ...taskPermissions(taskFile), ROOT + taskFile, ...args],
+    cwd: options.cwd ?? ROOT,
+    env: { DFROBUST_QUIET: "1", NO_COLOR: "1", ...options.env },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+}
+
+// The `--allow-*` flags of the deno.json task whose command is `deno run <flags> <taskFile>`.
+function taskPermissions(taskFile: string): string[] {
+  const config = JSON.parse(Deno.readTextFileSync(ROOT + "deno.json"));
+  for (const task of Object.values(config.tasks ?? {})) {
+    const command = typeof task === "string" ? task : (task as { command: string }).command;
+    const words = command.trim().split(/\s+/);
+    if (words[0] === "deno" && words[1] === "run" && words.at(-1) === taskFile) {
+      return words.slice(2, -1);
+    }
+  }
+  throw new Error(`No task in deno.json runs "${taskFile}" with \`deno run\``);
+}

@@ -2,32 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openFfmpeg } from "../media/ffmpeg.ts";
 import { makeClip, writeManifest } from "./distort_fixtures.ts";
-import { skipWithout } from "./_tools.ts";
-
-const ROOT = new URL("..", import.meta.url).pathname;
-
-/** Runs a task file the way `deno task` does (same permissions as deno.json gives it). */
-async function task(file: string, args: string[]) {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-ffi",
-      "--allow-sys",
-      "--allow-run=ffmpeg,ffprobe",
-      join(ROOT, file),
-      ...args,
-    ],
-    cwd: ROOT,
-    env: { DFROBUST_QUIET: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code, stdout: decode(stdout), stderr: decode(stderr) };
-}
+import { runDenoTask, skipWithout } from "./_tools.ts";
 
 Deno.test({
   name: "deno task distort, verify and gc report through exit codes and --json",
@@ -44,7 +19,7 @@ Deno.test({
       await t.step(
         "a failed video makes distort exit 1 and appear in the JSON summary",
         async () => {
-          const r = await task("tasks/distort.ts", [
+          const r = await runDenoTask("tasks/distort.ts", [
             "--manifest",
             manifest,
             "--ops",
@@ -60,7 +35,7 @@ Deno.test({
         },
       );
       await t.step("the table names the failed file; a rerun reuses the copy", async () => {
-        const r = await task("tasks/distort.ts", [
+        const r = await runDenoTask("tasks/distort.ts", [
           "--manifest",
           manifest,
           "--ops",
@@ -75,7 +50,7 @@ Deno.test({
       await t.step(
         "bad flags and an unknown operation exit 2 with a message naming them",
         async () => {
-          const bad = await task("tasks/distort.ts", [
+          const bad = await runDenoTask("tasks/distort.ts", [
             "--manifest",
             manifest,
             "--out",
@@ -85,7 +60,7 @@ Deno.test({
           ]);
           assert.equal(bad.code, 2);
           assert.match(bad.stderr, /--profile must be paper or lossless/);
-          const unknown = await task("tasks/distort.ts", [
+          const unknown = await runDenoTask("tasks/distort.ts", [
             "--manifest",
             manifest,
             "--out",
@@ -98,10 +73,10 @@ Deno.test({
         },
       );
       await t.step("verify exits 0 on intact copies and gc keeps them", async () => {
-        const v = await task("tasks/verify.ts", [out, "--json"]);
+        const v = await runDenoTask("tasks/verify.ts", [out, "--json"]);
         assert.equal(v.code, 0, v.stderr);
         assert.equal(JSON.parse(v.stdout).ok, true);
-        const g = await task("tasks/gc.ts", [out, "--json"]);
+        const g = await runDenoTask("tasks/gc.ts", [out, "--json"]);
         assert.equal(g.code, 0, g.stderr);
         assert.deepEqual(JSON.parse(g.stdout).removed, []);
       });

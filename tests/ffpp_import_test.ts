@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { FfppError, importFfpp, listFfpp } from "../dataset/ffpp.ts";
 import { readDatasetManifest } from "../dataset/manifest.ts";
 import { openFfmpeg } from "../media/ffmpeg.ts";
-import { FIXTURES, skipWithout } from "./_tools.ts";
+import { FIXTURES, runDenoTask, skipWithout } from "./_tools.ts";
 
 const METHODS = ["Deepfakes", "Face2Face", "FaceSwap", "NeuralTextures"];
 
@@ -190,27 +190,11 @@ Deno.test({
 Deno.test("deno task import-ffpp warns about missing videos on stderr and prints JSON", async () => {
   const root = await makeFfpp(["manipulated_sequences/NeuralTextures/c23/videos/001_002.mp4"]);
   try {
-    const task = new URL("../tasks/import_ffpp.ts", import.meta.url).pathname;
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--allow-read",
-        "--allow-write",
-        "--allow-env",
-        "--allow-ffi",
-        "--allow-sys",
-        task,
-        "--root",
-        root,
-        "--json",
-      ],
-      env: { DFROBUST_QUIET: "1", NO_COLOR: "1" },
-    }).output();
-    const stderr = new TextDecoder().decode(output.stderr);
-    assert.equal(output.code, 0, stderr);
-    assert.match(stderr, /warning: 1 video\(s\) listed by the split are missing/);
-    assert.match(stderr, /NeuralTextures\/c23\/videos\/: 1 missing: 001_002\.mp4/);
-    const result = JSON.parse(new TextDecoder().decode(output.stdout));
+    const output = await runDenoTask("tasks/import_ffpp.ts", ["--root", root, "--json"]);
+    assert.equal(output.code, 0, output.stderr);
+    assert.match(output.stderr, /warning: 1 video\(s\) listed by the split are missing/);
+    assert.match(output.stderr, /NeuralTextures\/c23\/videos\/: 1 missing: 001_002\.mp4/);
+    const result = JSON.parse(output.stdout);
     assert.deepEqual([result.reals, result.fakes], [4, 15]);
   } finally {
     await Deno.remove(root, { recursive: true });

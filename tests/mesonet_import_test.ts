@@ -14,7 +14,7 @@ import {
 import { MESOINCEPTION, MESONET } from "../detectors/mesonet.ts";
 import { validateDetectorSpec } from "../detectors/spec.ts";
 import { mesonetReference } from "./_mesonet_reference.ts";
-import { FIXTURES } from "./_tools.ts";
+import { FIXTURES, runDenoTask } from "./_tools.ts";
 
 const MESO = join(FIXTURES, "mesonet");
 const WEIGHTS: [string, MesoNetArch][] = [
@@ -193,29 +193,15 @@ Deno.test("the mesonet presets are valid detector specs that invert P(real)", ()
 Deno.test("deno task import-mesonet writes a model and fails clearly on a missing file", async () => {
   const dir = await Deno.makeTempDir({ prefix: "dfrobust_mesonet_" });
   try {
-    const task = new URL("../tasks/import_mesonet.ts", import.meta.url).pathname;
-    const run = (args: string[]) =>
-      new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "--allow-read",
-          "--allow-write",
-          "--allow-env",
-          "--allow-ffi",
-          "--allow-sys",
-          task,
-          ...args,
-        ],
-        env: { DFROBUST_QUIET: "1", NO_COLOR: "1" },
-      }).output();
+    const run = (args: string[]) => runDenoTask("tasks/import_mesonet.ts", args);
     const out = join(dir, "meso4.onnx");
     const ok = await run([join(MESO, "Meso4_F2F.h5"), "--arch", "meso4", "--out", out, "--json"]);
-    assert.equal(ok.code, 0, new TextDecoder().decode(ok.stderr));
-    const result = JSON.parse(new TextDecoder().decode(ok.stdout));
+    assert.equal(ok.code, 0, ok.stderr);
+    const result = JSON.parse(ok.stdout);
     assert.equal(result.bytes, (await Deno.stat(out)).size);
     const missing = await run([join(dir, "nope.h5"), "--arch", "meso4", "--out", out]);
     assert.equal(missing.code, 1);
-    assert.match(new TextDecoder().decode(missing.stderr), /Cannot read weights ".*nope\.h5"/);
+    assert.match(missing.stderr, /Cannot read weights ".*nope\.h5"/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -12,11 +12,10 @@ import {
 import { copyManifestIndex } from "../report/provenance.ts";
 import { renderSvg } from "../report/svg.ts";
 import { discoverCopies } from "../eval/copies.ts";
-import { FIXTURES, skipWithout } from "./_tools.ts";
+import { FIXTURES, runDenoTask, skipWithout } from "./_tools.ts";
 import { writeFixtureStore } from "./report_fixture.ts";
 
 const NOTEBOOKS = new URL("../notebooks/", import.meta.url).pathname;
-const TASK = new URL("../tasks/notebooks.ts", import.meta.url).pathname;
 
 Deno.test("checkNotebookOutputs() names empty cells, errors and charts without SVG", () => {
   const code = (outputs: unknown[], source = "await show(x);") => ({
@@ -163,29 +162,15 @@ Deno.test({
   async fn() {
     const { dir, store, copies } = await makeStoreAndCopies();
     const out = join(dir, "executed");
-    const run = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--allow-read",
-        "--allow-write",
-        "--allow-env",
-        "--allow-ffi",
-        "--allow-sys",
-        "--allow-run",
-        TASK,
-        "--store",
-        store,
-        "--data",
-        copies,
-        "--out",
-        out,
-      ],
-      env: { NO_COLOR: "1", DFROBUST_QUIET: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stderr = new TextDecoder().decode(run.stderr);
-    assert.equal(run.code, 0, stderr);
+    const run = await runDenoTask("tasks/notebooks.ts", [
+      "--store",
+      store,
+      "--data",
+      copies,
+      "--out",
+      out,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
     for (const name of ["report", "explore"]) {
       const nb = JSON.parse(await Deno.readTextFile(join(out, `${name}.ipynb`)));
       assert.deepEqual(checkNotebookOutputs(nb), [], name);
@@ -209,15 +194,12 @@ Deno.test({
 Deno.test({
   name: "deno task notebooks says clearly when Jupyter is missing",
   async fn() {
-    const run = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", TASK, "--store", "/nonexistent"],
-      env: { NO_COLOR: "1", PATH: "/nonexistent-bin" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
+    const run = await runDenoTask("tasks/notebooks.ts", ["--store", "/nonexistent"], {
+      env: { PATH: "/nonexistent-bin" },
+    });
     assert.equal(run.code, 1);
     assert.match(
-      new TextDecoder().decode(run.stderr),
+      run.stderr,
       /Jupyter is not available.*jupyter-nbconvert/s,
     );
   },

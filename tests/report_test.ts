@@ -2,30 +2,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadReportData } from "../report/collect.ts";
 import { renderReport } from "../report/html.ts";
-import { skipWithout } from "./_tools.ts";
+import { runDenoTask, skipWithout } from "./_tools.ts";
 import { FIXTURE_DETECTORS, FIXTURE_OPS, writeFixtureStore } from "./report_fixture.ts";
 
-const TASK = new URL("../tasks/report.ts", import.meta.url).pathname;
-
-async function report(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-ffi",
-      "--allow-sys",
-      TASK,
-      ...args,
-    ],
-    env: { NO_COLOR: "1", DFROBUST_QUIET: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
-}
+const report = (args: string[]) => runDenoTask("tasks/report.ts", args);
 
 Deno.test("renderReport() writes a self-contained page with Table I, SVG charts and provenance", async () => {
   const store = await Deno.makeTempDir();
