@@ -19,6 +19,7 @@ import {
   _GLOBAL_ARGS,
   _jobError,
   _memfsName,
+  _probeArgs,
   _reasonFromLog,
   _tail,
   _videoInfoFromProbe,
@@ -202,18 +203,7 @@ class WasmBackend implements Ffmpeg {
       await ffmpeg.writeFile(input, data);
       this.#log.length = 0;
       // ffprobe under wasm returns -1 even on success: judge by the JSON it wrote and its log.
-      await ffmpeg.ffprobe([
-        "-v",
-        "error",
-        "-count_packets",
-        "-show_streams",
-        "-show_format",
-        "-of",
-        "json",
-        input,
-        "-o",
-        report,
-      ]);
+      await ffmpeg.ffprobe([..._probeArgs(input), "-o", report]);
       const log = this.#log.filter((line) => line !== "Aborted()").join("\n");
       const json = await readMem(ffmpeg, report);
       const text = json ? new TextDecoder().decode(json) : "";
