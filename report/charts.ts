@@ -63,12 +63,7 @@ export function aucByOperationChart(cells: AucCell[], options: ChartOptions = {}
           mark: { type: "bar" },
           encoding: {
             x,
-            y: {
-              field: "auc",
-              type: "quantitative",
-              scale: { domain: [0, 1] },
-              title: "Video-level AUC",
-            },
+            y: aucAxis(),
             color: {
               field: "category",
               type: "nominal",
@@ -322,12 +317,7 @@ export function severityChart(cells: AucCell[], options: ChartOptions = {}): Veg
           mark: { type: "line", point: true },
           encoding: {
             x,
-            y: {
-              field: "auc",
-              type: "quantitative",
-              scale: { domain: [0, 1] },
-              title: "Video-level AUC",
-            },
+            y: aucAxis(),
             color: { field: "family", type: "nominal", title: "Operation" },
             tooltip: [
               { field: "op", type: "nominal" },
@@ -339,6 +329,16 @@ export function severityChart(cells: AucCell[], options: ChartOptions = {}): Veg
         ...errorBarLayer(x, values, { field: "family", type: "nominal" }),
       ],
     },
+  };
+}
+
+// The y encoding of every AUC chart: AUC on a fixed [0, 1] scale, so panels compare.
+function aucAxis(): Record<string, unknown> {
+  return {
+    field: "auc",
+    type: "quantitative",
+    scale: { domain: [0, 1] },
+    title: "Video-level AUC",
   };
 }
 
