@@ -3,7 +3,7 @@
  * @module
  */
 import { collectGarbage } from "../artifacts/gc.ts";
-import { type CommandSpec, runTask, UsageError } from "../util/cli.ts";
+import { type CommandSpec, requirePositional, runTask } from "../util/cli.ts";
 
 const spec: CommandSpec = {
   name: "gc",
@@ -19,8 +19,7 @@ const spec: CommandSpec = {
 };
 
 await runTask(spec, async (parsed) => {
-  const out = parsed.positionals[0];
-  if (!out) throw new UsageError("the copies folder is required (deno task gc <dir>)");
+  const out = requirePositional(parsed, spec, "the copies folder");
   const dryRun = parsed.values["dry-run"] === true;
   const report = await collectGarbage(out, { dryRun });
   if (parsed.values.json) {

@@ -4,7 +4,7 @@
  * @module
  */
 import { verifyCopies } from "../artifacts/verify.ts";
-import { type CommandSpec, runTask, UsageError } from "../util/cli.ts";
+import { type CommandSpec, requirePositional, runTask } from "../util/cli.ts";
 
 const spec: CommandSpec = {
   name: "verify",
@@ -19,8 +19,7 @@ const spec: CommandSpec = {
 };
 
 await runTask(spec, async (parsed) => {
-  const out = parsed.positionals[0];
-  if (!out) throw new UsageError("the copies folder is required (deno task verify <dir>)");
+  const out = requirePositional(parsed, spec, "the copies folder");
   const report = await verifyCopies(out, { sources: parsed.values["no-sources"] !== true });
   if (parsed.values.json) {
     console.log(JSON.stringify(report, null, 2));

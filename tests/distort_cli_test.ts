@@ -72,6 +72,13 @@ Deno.test({
           assert.match(unknown.stderr, /Unknown operation "blur"/);
         },
       );
+      await t.step("verify and gc without a folder exit 2 with the usage line", async () => {
+        for (const file of ["tasks/verify.ts", "tasks/gc.ts"]) {
+          const r = await runDenoTask(file, ["--json"]);
+          assert.equal(r.code, 2);
+          assert.match(r.stderr, /the copies folder is required \(deno task (verify|gc) <dir>\)/);
+        }
+      });
       await t.step("verify exits 0 on intact copies and gc keeps them", async () => {
         const v = await runDenoTask("tasks/verify.ts", [out, "--json"]);
         assert.equal(v.code, 0, v.stderr);

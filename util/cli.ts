@@ -115,6 +115,18 @@ export function requireString(parsed: ParsedCommand, name: string): string {
   return value;
 }
 
+/**
+ * Reads the first positional argument, or throws a {@link UsageError} saying that `what` is
+ * required, with the usage line from `spec` (`deno task gc <dir>`).
+ */
+export function requirePositional(parsed: ParsedCommand, spec: CommandSpec, what: string): string {
+  const value = parsed.positionals[0];
+  if (value === undefined || value === "") {
+    throw new UsageError(`${what} is required (deno task ${spec.name} ${spec.positionals ?? ""})`);
+  }
+  return value;
+}
+
 /** Reads a flag as a positive integer, or throws a {@link UsageError} naming it. */
 export function integerFlag(parsed: ParsedCommand, name: string, fallback: number): number {
   const value = parsed.values[name];
