@@ -4,18 +4,8 @@ import { distortDataset } from "../artifacts/distort.ts";
 import { readCopyManifest } from "../artifacts/copy_manifest.ts";
 import { readDatasetManifest } from "../dataset/manifest.ts";
 import { openFfmpeg } from "../media/ffmpeg.ts";
-import { makeClip, writeManifest } from "./distort_fixtures.ts";
+import { filesUnder, makeClip, writeManifest } from "./distort_fixtures.ts";
 import { skipWithout } from "./_tools.ts";
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for await (const e of Deno.readDir(dir)) {
-    const path = join(dir, e.name);
-    if (e.isDirectory) out.push(...await filesUnder(path));
-    else out.push(path);
-  }
-  return out;
-}
 
 Deno.test({
   name: "distortDataset() fails bad videos one by one, naming each file, and completes the rest",

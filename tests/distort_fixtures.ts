@@ -89,3 +89,14 @@ export async function writeManifest(dir: string, rows: [string, string, 0 | 1][]
   );
   return path;
 }
+
+/** Every file below `dir` (recursively), as paths joined onto `dir`, sorted. */
+export async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const e of Deno.readDir(dir)) {
+    const path = join(dir, e.name);
+    if (e.isDirectory) out.push(...await filesUnder(path));
+    else out.push(path);
+  }
+  return out.sort();
+}

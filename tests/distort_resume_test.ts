@@ -5,7 +5,7 @@ import { type CopyManifest, readCopyManifest } from "../artifacts/copy_manifest.
 import { collectGarbage } from "../artifacts/gc.ts";
 import { verifyCopies } from "../artifacts/verify.ts";
 import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
-import { makeClip, writeManifest } from "./distort_fixtures.ts";
+import { filesUnder, makeClip, writeManifest } from "./distort_fixtures.ts";
 import { skipWithout } from "./_tools.ts";
 
 /** The real ffmpeg, counting jobs and optionally calling `after` when each one ends. */
@@ -39,16 +39,6 @@ async function manifestsOf(summary: Awaited<ReturnType<typeof distortDataset>>) 
   return await Promise.all(
     summary.copies.map(async (c) => comparable((await readCopyManifest(c.copyDir))!)),
   );
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for await (const e of Deno.readDir(dir)) {
-    const path = join(dir, e.name);
-    if (e.isDirectory) out.push(...await filesUnder(path));
-    else out.push(path);
-  }
-  return out.sort();
 }
 
 Deno.test({
