@@ -20,11 +20,10 @@ export interface OpAucOptions {
 }
 
 /**
- * One AUC cell of Table I and the report's charts: a detector (trained on `trainSet`) on one
- * operation's copy. Only what a table or chart needs, so they can be drawn from hand-made
- * records; {@link OpAuc} (from a store) adds the rest.
+ * Which detector (trained on `trainSet`) on which operation's copy: the key that AUC cells, ROC
+ * curves and video scores share.
  */
-export interface AucCell {
+export interface DetectorOp {
   /** The detector run; absent in hand-made cells (rows are then one per detector x train set). */
   runId?: string;
   detector: string;
@@ -38,6 +37,13 @@ export interface AucCell {
   opFamily?: string;
   /** Ladder level; null when the operation has none. */
   severity?: number | null;
+}
+
+/**
+ * One AUC cell of Table I and the report's charts. Only what a table or chart needs, so they
+ * can be drawn from hand-made records; {@link OpAuc} (from a store) adds the rest.
+ */
+export interface AucCell extends DetectorOp {
   /** ROC AUC in [0, 1]; null when the copy holds a single class (see `note`). */
   auc: number | null;
   /** Bootstrap interval of `auc`, in [0, 1], when asked for and defined. */

@@ -7,7 +7,7 @@
  */
 import pl from "nodejs-polars";
 import { corruptionErrors } from "../metrics/mce.ts";
-import { type OpAuc, opAucs } from "../metrics/op_auc.ts";
+import { type DetectorOp, type OpAuc, opAucs } from "../metrics/op_auc.ts";
 import { rocCurve } from "../metrics/roc_curve.ts";
 import { listRuns } from "../store/runs.ts";
 import { scanStore, type StoreProblem } from "../store/store.ts";
@@ -40,13 +40,9 @@ export interface LoadReportDataOptions {
 }
 
 /** One video's score, as the notebooks and charts use it. */
-export interface VideoScoreRecord {
+export interface VideoScoreRecord extends DetectorOp {
   runId: string;
-  detector: string;
-  trainSet: string;
-  opId: string;
   opFamily: string;
-  opCategory: string;
   severity: number | null;
   artifactId: string;
   videoId: string;

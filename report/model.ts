@@ -4,17 +4,10 @@
  * tested on plain records.
  * @module
  */
+import type { DetectorOp } from "../metrics/op_auc.ts";
 
 /** One ROC curve (video level) of a detector on one operation instance. */
-export interface RocCurveData {
-  detector: string;
-  trainSet: string;
-  opId: string;
-  opCategory: string;
-  /** Ladder family (orders the legend beside `severity`). */
-  opFamily?: string;
-  /** Ladder level, null when none. */
-  severity?: number | null;
+export interface RocCurveData extends DetectorOp {
   /** Points from (0, 0) to (1, 1), false and true positive rates in [0, 1]. */
   points: { fpr: number; tpr: number }[];
 }
