@@ -15,19 +15,13 @@ Deno.test({
       await ffmpeg.close();
       const manifest = await writeManifest(dir, [["a", "a.mp4", 0], ["gone", "gone.mp4", 1]]);
       const out = join(dir, "out");
+      const distort = (...args: string[]) =>
+        runDenoTask("tasks/distort.ts", ["--manifest", manifest, "--out", out, ...args]);
 
       await t.step(
         "a failed video makes distort exit 1 and appear in the JSON summary",
         async () => {
-          const r = await runDenoTask("tasks/distort.ts", [
-            "--manifest",
-            manifest,
-            "--ops",
-            "hflip",
-            "--out",
-            out,
-            "--json",
-          ]);
+          const r = await distort("--ops", "hflip", "--json");
           assert.equal(r.code, 1, r.stderr);
           const summary = JSON.parse(r.stdout);
           assert.equal(summary.failures, 1);
@@ -35,14 +29,7 @@ Deno.test({
         },
       );
       await t.step("the table names the failed file; a rerun reuses the copy", async () => {
-        const r = await runDenoTask("tasks/distort.ts", [
-          "--manifest",
-          manifest,
-          "--ops",
-          "hflip",
-          "--out",
-          out,
-        ]);
+        const r = await distort("--ops", "hflip");
         assert.equal(r.code, 1);
         assert.match(r.stdout, /hflip\s+[0-9a-f]{16}\s+reused/);
         assert.match(r.stdout, /hflip gone: Cannot read ".*gone\.mp4": no such file/);
@@ -50,24 +37,10 @@ Deno.test({
       await t.step(
         "bad flags and an unknown operation exit 2 with a message naming them",
         async () => {
-          const bad = await runDenoTask("tasks/distort.ts", [
-            "--manifest",
-            manifest,
-            "--out",
-            out,
-            "--profile",
-            "fast",
-          ]);
+          const bad = await distort("--profile", "fast");
           assert.equal(bad.code, 2);
           assert.match(bad.stderr, /--profile must be paper or lossless/);
-          const unknown = await runDenoTask("tasks/distort.ts", [
-            "--manifest",
-            manifest,
-            "--out",
-            out,
-            "--ops",
-            "blur",
-          ]);
+          const unknown = await distort("--ops", "blur");
           assert.equal(unknown.code, 2);
           assert.match(unknown.stderr, /Unknown operation "blur"/);
         },
