@@ -178,7 +178,7 @@ function provenanceHtml(p: Provenance): string {
     `<tr><td><code>${escapeHtml(r.runId)}</code></td><td>${escapeHtml(r.detector)}</td>` +
     `<td>${escapeHtml(r.trainSet)}</td><td><code>${escapeHtml(r.modelSha256)}</code></td>` +
     `<td>${escapeHtml(r.faceMode)}</td><td>${r.rows}</td>` +
-    `<td>${escapeHtml(r.firstCreatedAt)} – ${escapeHtml(r.lastCreatedAt)}</td></tr>`
+    `<td>${escapeHtml(r.firstWritten)} – ${escapeHtml(r.lastWritten)}</td></tr>`
   ).join("\n");
   const copies = p.copies.map((c) =>
     `<tr><td><code>${escapeHtml(c.artifactId)}</code></td><td>${escapeHtml(c.opId)}</td>` +

@@ -5,20 +5,23 @@
  * @module
  */
 import denoJson from "../deno.json" with { type: "json" };
+import type { RunSummary } from "../store/runs.ts";
 
-/** One detector run found in the store. */
-export interface RunProvenance {
-  runId: string;
-  detector: string;
-  trainSet: string;
-  modelSha256: string;
-  faceMode: string;
-  /** Number of stored rows of this run. */
-  rows: number;
-  /** Earliest and latest `created_at` of its units (ISO 8601). */
-  firstCreatedAt: string;
-  lastCreatedAt: string;
-}
+/**
+ * One detector run the report uses: the parts of its store summary (store/runs.ts) a reader
+ * needs to find and reproduce it.
+ */
+export type RunProvenance = Pick<
+  RunSummary,
+  | "runId"
+  | "detector"
+  | "trainSet"
+  | "modelSha256"
+  | "faceMode"
+  | "rows"
+  | "firstWritten"
+  | "lastWritten"
+>;
 
 /** One distorted copy found in the store, enriched from its manifest when one was found. */
 export interface CopyProvenance {
