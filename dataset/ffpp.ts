@@ -259,19 +259,19 @@ async function ensureLink(linkPath: string, target: string): Promise<string> {
 }
 
 async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isFile;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
+  return (await statIfExists(path))?.isFile ?? false;
 }
 
 async function isDirectory(path: string): Promise<boolean> {
+  return (await statIfExists(path))?.isDirectory ?? false;
+}
+
+// Follows links (an FF++ root is often a link to a read-only copy); other errors propagate.
+async function statIfExists(path: string): Promise<Deno.FileInfo | null> {
   try {
-    return (await Deno.stat(path)).isDirectory;
+    return await Deno.stat(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
+    if (error instanceof Deno.errors.NotFound) return null;
     throw error;
   }
 }

@@ -12,13 +12,7 @@ export interface _ClassScores {
 
 /** Checks lengths, labels and scores, and returns their length. */
 export function _checkInputs(labels: BinaryLabels, scores: Scores, metric: string): number {
-  const n = labels.length;
-  if (n !== scores.length) {
-    throw new MetricError(
-      `${metric}: labels and scores differ in length (${n} vs ${scores.length})`,
-    );
-  }
-  if (n === 0) throw new MetricError(`${metric}: no samples (labels and scores are empty)`);
+  const n = checkLengths(labels, scores, metric);
   for (let i = 0; i < n; i++) {
     const label = labels[i];
     if (label !== 0 && label !== 1 && label !== true && label !== false) {
@@ -39,13 +33,7 @@ export function _checkInputs(labels: BinaryLabels, scores: Scores, metric: strin
  * class is missing (ranking metrics are undefined then).
  */
 export function _splitByClass(labels: BinaryLabels, scores: Scores, metric: string): _ClassScores {
-  const n = labels.length;
-  if (n !== scores.length) {
-    throw new MetricError(
-      `${metric}: labels and scores differ in length (${n} vs ${scores.length})`,
-    );
-  }
-  if (n === 0) throw new MetricError(`${metric}: no samples (labels and scores are empty)`);
+  const n = checkLengths(labels, scores, metric);
   // One tight pass validates and counts (this runs over 1e7 samples in the benchmark).
   let p = 0;
   for (let i = 0; i < n; i++) {
@@ -76,4 +64,15 @@ export function _splitByClass(labels: BinaryLabels, scores: Scores, metric: stri
     else negatives[ineg++] = scores[i] + 0;
   }
   return { positives, negatives };
+}
+
+function checkLengths(labels: BinaryLabels, scores: Scores, metric: string): number {
+  const n = labels.length;
+  if (n !== scores.length) {
+    throw new MetricError(
+      `${metric}: labels and scores differ in length (${n} vs ${scores.length})`,
+    );
+  }
+  if (n === 0) throw new MetricError(`${metric}: no samples (labels and scores are empty)`);
+  return n;
 }
