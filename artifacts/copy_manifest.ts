@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { FfmpegBuild } from "../media/ffmpeg.ts";
 import type { Geometry, OpCategory, OpInstance } from "../ops/operation.ts";
 import type { EncodeProfile } from "../ops/profile.ts";
+import { readJsonFile } from "../util/json_file.ts";
 
 /** The schema tag of copy manifests. */
 export const COPY_SCHEMA = "dfrobust.copy/1";
@@ -106,19 +107,10 @@ export function manifestOp(op: OpInstance): CopyManifest["op"] {
  */
 export async function readCopyManifest(copyDir: string): Promise<CopyManifest | null> {
   const path = join(copyDir, COPY_MANIFEST_FILE);
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
-    throw error;
-  }
-  let parsed: CopyManifest;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`Copy manifest "${path}" is not valid JSON: ${(error as Error).message}`);
-  }
+  const parsed = await readJsonFile(path, { what: "copy manifest", allowMissing: true }) as
+    | CopyManifest
+    | undefined;
+  if (parsed === undefined) return null;
   if (parsed?.schema !== COPY_SCHEMA) {
     throw new Error(`"${path}" is not a ${COPY_SCHEMA} manifest (schema: ${parsed?.schema})`);
   }

@@ -16,6 +16,7 @@
  */
 import { basename, dirname, join, resolve } from "node:path";
 import { exists } from "../util/atomic.ts";
+import { readJsonFile } from "../util/json_file.ts";
 import { type DatasetEntry, writeDatasetManifest } from "./manifest.ts";
 
 /** Video compression levels of FaceForensics++ (folder names). */
@@ -208,18 +209,10 @@ async function readSplit(root: string, split: string): Promise<[string, string][
     throw new FfppError(`Split name "${split}" must use letters, digits, "_" or "-"`);
   }
   const path = join(root, "splits", `${split}.json`);
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    throw new FfppError(`Cannot read FF++ split "${path}": ${(error as Error).message}`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new FfppError(`FF++ split "${path}" is not valid JSON: ${(error as Error).message}`);
-  }
+  const value = await readJsonFile(path, {
+    what: "FF++ split",
+    error: (message) => new FfppError(message),
+  });
   const idPattern = /^[A-Za-z0-9-]+$/;
   if (!Array.isArray(value)) {
     throw new FfppError(`FF++ split "${path}" must be a list of [a, b] pairs`);

@@ -7,6 +7,7 @@
  * @module
  */
 import { atomicWriteJson } from "../util/atomic.ts";
+import { readJsonFile } from "../util/json_file.ts";
 import type { FaceBox } from "./box.ts";
 import { type Geometry, IDENTITY, mapBox } from "./geometry.ts";
 import type { FaceLocator } from "./locator.ts";
@@ -32,18 +33,10 @@ export function emptySidecar(): FaceSidecar {
 
 /** Reads and validates a sidecar file. Throws {@link SidecarError} naming the file and entry. */
 export async function readSidecar(path: string): Promise<FaceSidecar> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    throw new SidecarError(`Cannot read face sidecar "${path}": ${(error as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new SidecarError(`Face sidecar "${path}" is not valid JSON: ${(error as Error).message}`);
-  }
+  const json = await readJsonFile(path, {
+    what: "face sidecar",
+    error: (message) => new SidecarError(message),
+  });
   return parseSidecar(json, path);
 }
 
