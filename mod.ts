@@ -78,7 +78,7 @@ export * from "./faces/locator.ts";
 export * from "./faces/ultraface.ts";
 export * from "./faces/nms.ts";
 export * from "./faces/select.ts";
-export { type Geometry, mapBox } from "./faces/geometry.ts";
+export { mapBox } from "./faces/geometry.ts";
 export * from "./faces/sidecar.ts";
 export * from "./faces/reference.ts";
 // --- report: Table I, Vega-Lite charts, HTML report, notebook helpers

@@ -8,7 +8,7 @@ import { dirname, join, resolve } from "node:path";
 import { type DatasetEntry, readDatasetManifest } from "../dataset/manifest.ts";
 import { sha256File, stableHash } from "../util/hash.ts";
 import { COPY_SCHEMA } from "../artifacts/copy_manifest.ts";
-import { type Geometry, IDENTITY } from "../faces/geometry.ts";
+import { type Geometry, IDENTITY_GEOMETRY } from "../ops/operation.ts";
 
 /** The operation instance a copy was made with (the store's `op_*` columns). */
 export interface CopyOperation {
@@ -107,7 +107,7 @@ async function plainCopy(csvPath: string): Promise<EvalCopy> {
     artifactId: stableHash({ kind: "plain-dataset", videos: hashes }).slice(0, 16),
     op: { id: "unaltered", family: "unaltered", category: "unaltered", severity: null, params: {} },
     profile: "source",
-    geometry: { ...IDENTITY },
+    geometry: { ...IDENTITY_GEOMETRY },
     dir: dirname(csvPath),
     datasetCsv: csvPath,
     videos,

@@ -3,18 +3,8 @@
  * geometry (`{hflip, vflip, scale}` from its operation), for the `sidecar` and `reference` modes.
  * @module
  */
+import type { Geometry } from "../ops/operation.ts";
 import type { Box } from "./box.ts";
-
-/** How a copy's pixels relate to its source's: scaled by `scale`, then mirrored. */
-export interface Geometry {
-  hflip: boolean;
-  vflip: boolean;
-  /** Copy size / source size along each axis (0.5 for `res_half`); 1 when unchanged. Must be > 0. */
-  scale: number;
-}
-
-/** The geometry of an operation that moves no pixel. */
-export const IDENTITY: Geometry = { hflip: false, vflip: false, scale: 1 };
 
 /**
  * Maps `box` from a `srcW` x `srcH` source frame into the copy made with `geometry`: coordinates

@@ -9,7 +9,8 @@
 import { atomicWriteJson } from "../util/atomic.ts";
 import { readJsonFile } from "../util/json_file.ts";
 import type { FaceBox } from "./box.ts";
-import { type Geometry, IDENTITY, mapBox } from "./geometry.ts";
+import { type Geometry, IDENTITY_GEOMETRY } from "../ops/operation.ts";
+import { mapBox } from "./geometry.ts";
 import type { FaceLocator } from "./locator.ts";
 
 /** The sidecar schema id. */
@@ -105,7 +106,7 @@ export function sidecarLocator(
   sidecar: FaceSidecar,
   options: SidecarLocatorOptions = {},
 ): FaceLocator {
-  const geometry = options.geometry ?? IDENTITY;
+  const geometry = options.geometry ?? IDENTITY_GEOMETRY;
   const source = options.source ?? "sidecar";
   const mode = options.mode ?? "sidecar";
   return {

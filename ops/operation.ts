@@ -28,7 +28,7 @@ export type OpParams = Record<string, number | string>;
 export interface Geometry {
   hflip: boolean;
   vflip: boolean;
-  /** Nominal linear scale, 1 for operations that keep the size. */
+  /** Nominal linear scale (copy size / source size, 0.5 for `res_half`), 1 when unchanged; > 0. */
   scale: number;
 }
 

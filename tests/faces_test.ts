@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { type FaceBox, iou } from "../faces/box.ts";
 import { hardNms } from "../faces/nms.ts";
 import { selectFaces } from "../faces/select.ts";
-import { IDENTITY, mapBox } from "../faces/geometry.ts";
+import { mapBox } from "../faces/geometry.ts";
+import { IDENTITY_GEOMETRY } from "../ops/operation.ts";
 import { fullFrameLocator } from "../faces/locator.ts";
 import {
   emptySidecar,
@@ -92,7 +93,7 @@ Deno.test("mapBox() follows flips and scaling, and undoes itself", async (t) => 
     assert.deepEqual([m.x, m.w], [30, 15]);
   });
   await t.step("identity leaves the box alone", () => {
-    assert.deepEqual(mapBox(box, IDENTITY, 100, 80), box);
+    assert.deepEqual(mapBox(box, IDENTITY_GEOMETRY, 100, 80), box);
   });
 });
 

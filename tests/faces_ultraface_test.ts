@@ -4,7 +4,7 @@ import { FIXTURES, skipWithout } from "./_tools.ts";
 import { FaceModelError, openUltraFace } from "../faces/ultraface.ts";
 import { selectFaces } from "../faces/select.ts";
 import { iou } from "../faces/box.ts";
-import type { Geometry } from "../faces/geometry.ts";
+import type { Geometry } from "../ops/operation.ts";
 import { newRecording, recordingLocator, referenceLocator } from "../faces/reference.ts";
 import type { RgbFrame } from "../faces/frame.ts";
 import { openFfmpeg } from "../media/ffmpeg.ts";
