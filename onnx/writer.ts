@@ -19,7 +19,7 @@
  */
 import onnxProto from "onnx-proto";
 
-const { onnx } = onnxProto;
+const onnx = onnxProto.onnx;
 
 /** A tensor dimension: a fixed size, or a symbolic name such as `"N"` for the batch. */
 export type Dim = number | string;
