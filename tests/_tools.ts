@@ -3,6 +3,7 @@
  * skipped loudly when missing, except under CI (`CI=true`) where a missing tool fails the run.
  * @module
  */
+import { type BackendChoice, type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 
 /** True when `command` runs (`command -version` or `--version` exits 0). */
 export function hasCommand(command: string, versionFlag = "-version"): boolean {
@@ -132,4 +133,17 @@ function taskPermissions(taskFile: string): string[] {
     }
   }
   throw new Error(`No task in deno.json runs "${taskFile}" with \`deno run\``);
+}
+
+/** Opens an ffmpeg backend for one test, runs `fn` with it and closes it, also when `fn` throws. */
+export async function withFfmpeg<T>(
+  backend: BackendChoice,
+  fn: (ffmpeg: Ffmpeg) => Promise<T>,
+): Promise<T> {
+  const ffmpeg = await openFfmpeg(backend);
+  try {
+    return await fn(ffmpeg);
+  } finally {
+    await ffmpeg.close();
+  }
 }

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { type Ffmpeg, FfmpegError, openFfmpeg } from "../media/ffmpeg.ts";
+import { type Ffmpeg, FfmpegError } from "../media/ffmpeg.ts";
 import { encodeFrames } from "../media/encode.ts";
 import { sha256File } from "../util/hash.ts";
-import { skipWithout } from "./_tools.ts";
+import { skipWithout, withFfmpeg } from "./_tools.ts";
 
 /** Smooth moving gradients: something x264 has to work on, different in every frame. */
 function movingGradient(count: number, width: number, height: number): Uint8Array[] {
@@ -111,21 +111,10 @@ async function encodeCases(t: Deno.TestContext, ffmpeg: Ffmpeg): Promise<void> {
 Deno.test({
   name: "encodeFrames() with native ffmpeg is deterministic, atomic and strict about input",
   ignore: skipWithout("ffmpeg", "media encoding (native)"),
-  async fn(t) {
-    const ffmpeg = await openFfmpeg("native");
-    try {
-      await encodeCases(t, ffmpeg);
-    } finally {
-      await ffmpeg.close();
-    }
-  },
+  fn: (t) => withFfmpeg("native", (ffmpeg) => encodeCases(t, ffmpeg)),
 });
 
-Deno.test("encodeFrames() with ffmpeg.wasm is deterministic, atomic and strict about input", async (t) => {
-  const ffmpeg = await openFfmpeg("wasm");
-  try {
-    await encodeCases(t, ffmpeg);
-  } finally {
-    await ffmpeg.close();
-  }
-});
+Deno.test(
+  "encodeFrames() with ffmpeg.wasm is deterministic, atomic and strict about input",
+  (t) => withFfmpeg("wasm", (ffmpeg) => encodeCases(t, ffmpeg)),
+);

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { type Ffmpeg, FfmpegError, openFfmpeg } from "../media/ffmpeg.ts";
 import { encodeFrames } from "../media/encode.ts";
 import { evenlySpacedIndices, sampleFrames } from "../media/frames.ts";
-import { FIXTURES, skipWithout } from "./_tools.ts";
+import { FIXTURES, skipWithout, withFfmpeg } from "./_tools.ts";
 
 const HAMILTON = join(FIXTURES, "video/short_hamilton_clip.mp4");
 
@@ -255,24 +255,13 @@ async function samplingCases(t: Deno.TestContext, ffmpeg: Ffmpeg): Promise<void>
 Deno.test({
   name: "sampleFrames() with native ffmpeg returns exactly the requested frames",
   ignore: skipWithout("ffmpeg", "media frame sampling (native)"),
-  async fn(t) {
-    const ffmpeg = await openFfmpeg("native");
-    try {
-      await samplingCases(t, ffmpeg);
-    } finally {
-      await ffmpeg.close();
-    }
-  },
+  fn: (t) => withFfmpeg("native", (ffmpeg) => samplingCases(t, ffmpeg)),
 });
 
-Deno.test("sampleFrames() with ffmpeg.wasm returns exactly the requested frames", async (t) => {
-  const ffmpeg = await openFfmpeg("wasm");
-  try {
-    await samplingCases(t, ffmpeg);
-  } finally {
-    await ffmpeg.close();
-  }
-});
+Deno.test(
+  "sampleFrames() with ffmpeg.wasm returns exactly the requested frames",
+  (t) => withFfmpeg("wasm", (ffmpeg) => samplingCases(t, ffmpeg)),
+);
 
 Deno.test({
   name: "sampleFrames() gives byte-identical frames with native ffmpeg and ffmpeg.wasm",
