@@ -4,18 +4,10 @@
  * `((x * scale) - mean) / std` and layout. Writes straight into a batch tensor.
  * @module
  */
-import { resizeRgb } from "./resize.ts";
+import { type CropBox, resizeRgb } from "./resize.ts";
 import type { Box } from "../faces/box.ts";
 import type { RgbFrame } from "../faces/frame.ts";
 import type { CropRule, DetectorSpec, InputSpec } from "./spec.ts";
-
-/** An integer pixel rectangle inside a frame: `0 <= x`, `x + w <= width`, `w >= 1` (same for y/h). */
-export interface CropBox {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
 
 /**
  * The integer crop that `rule` takes around `box` in a `frameW` x `frameH` frame, clipped to it.

@@ -13,8 +13,11 @@
 /** Which upstream resize to reproduce. */
 export type ResizeMethod = "pil-bilinear" | "cv2-linear";
 
-/** An integer rectangle of the source to resize (a crop), in pixels. */
-export interface ResizeRegion {
+/**
+ * An integer pixel rectangle inside a frame (a face crop, the region to resize): `0 <= x`,
+ * `x + w <= width`, `w >= 1` (same for y/h).
+ */
+export interface CropBox {
   x: number;
   y: number;
   w: number;
@@ -27,7 +30,7 @@ export interface ResizeRgbOptions {
   width: number;
   height: number;
   /** Part of the source to resize; default the whole frame. Must lie inside it. */
-  region?: ResizeRegion;
+  region?: CropBox;
   /** Output size. */
   outWidth: number;
   outHeight: number;
