@@ -25,15 +25,6 @@ export type FfppCompression = "raw" | "c23" | "c40";
 /** All {@link FfppCompression} values. */
 export const FFPP_COMPRESSIONS: readonly FfppCompression[] = ["raw", "c23", "c40"];
 
-/** Manipulation methods with the standard `<a>_<b>.mp4` layout, as FF++ names their folders. */
-export const FFPP_METHODS: readonly string[] = [
-  "Deepfakes",
-  "Face2Face",
-  "FaceSwap",
-  "NeuralTextures",
-  "FaceShifter",
-];
-
 /** The four methods of the original FF++ benchmark (and of Lu & Ebrahimi 2023): the default. */
 export const FFPP_DEFAULT_METHODS: readonly string[] = [
   "Deepfakes",
@@ -41,6 +32,12 @@ export const FFPP_DEFAULT_METHODS: readonly string[] = [
   "FaceSwap",
   "NeuralTextures",
 ];
+
+/**
+ * Manipulation methods with the standard `<a>_<b>.mp4` layout, as FF++ names their folders: the
+ * original four and FaceShifter (added to FF++ later).
+ */
+export const FFPP_METHODS: readonly string[] = [...FFPP_DEFAULT_METHODS, "FaceShifter"];
 
 /** Options of {@link listFfpp}. */
 export interface ListFfppOptions {
