@@ -83,12 +83,20 @@ async function loadInstance(log: string[]): Promise<WasmFfmpeg> {
 
 let jobCounter = 0;
 
+/**
+ * Jobs one instance runs before it is replaced by a fresh one. ffmpeg.wasm's heap does not
+ * shrink between runs and fragments: after a few dozen encodes in one instance it fails with
+ * "memory access out of bounds". A reload costs about 0.3 s.
+ */
+const JOBS_PER_INSTANCE = 12;
+
 class WasmBackend implements Ffmpeg {
   readonly backend = "wasm" as const;
   #instance: WasmFfmpeg | undefined;
   #log: string[];
   #queue: Promise<unknown> = Promise.resolve();
   #build: Promise<FfmpegBuild> | undefined;
+  #jobsOnInstance = 0;
 
   constructor(instance: WasmFfmpeg, log: string[]) {
     this.#instance = instance;
@@ -101,11 +109,36 @@ class WasmBackend implements Ffmpeg {
   }
 
   run(job: FfmpegJob): Promise<FfmpegResult> {
-    return this.#serial(() => this.#run(job));
+    return this.#serial(() => this.#onFreshEnoughInstance(() => this.#run(job)));
   }
 
   probe(path: string): Promise<VideoInfo> {
-    return this.#serial(() => this.#probe(path));
+    return this.#serial(() => this.#onFreshEnoughInstance(() => this.#probe(path)));
+  }
+
+  /**
+   * Runs a job, recycling the instance every {@link JOBS_PER_INSTANCE} jobs; when the wasm
+   * module itself crashes (anything but an ffmpeg error), the instance is replaced and the job
+   * tried once more on the fresh one.
+   */
+  async #onFreshEnoughInstance<T>(task: () => Promise<T>): Promise<T> {
+    if (this.#jobsOnInstance >= JOBS_PER_INSTANCE) await this.#reload();
+    this.#jobsOnInstance++;
+    try {
+      return await task();
+    } catch (error) {
+      if (error instanceof FfmpegError || !this.#instance) throw error;
+      await this.#reload();
+      this.#jobsOnInstance++;
+      return await task();
+    }
+  }
+
+  async #reload(): Promise<void> {
+    this.#ffmpeg().terminate();
+    this.#instance = undefined;
+    this.#instance = await loadInstance(this.#log);
+    this.#jobsOnInstance = 0;
   }
 
   close(): Promise<void> {
