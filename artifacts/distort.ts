@@ -58,7 +58,7 @@ export interface DistortOptions {
   backend?: BackendChoice;
   /** An open ffmpeg to use (not closed here); default: one opened from `backend` and closed. */
   ffmpeg?: Ffmpeg;
-  /** Videos processed in parallel. Default 2 for native, 1 for wasm. */
+  /** Videos processed in parallel. Default 2 (ffmpeg.wasm runs a pool of instances). */
   jobs?: number;
   /** Redo every copy even when a finished one exists. */
   force?: boolean;
@@ -157,7 +157,7 @@ export async function distortDataset(
   const ffmpeg = options.ffmpeg ?? await openFfmpeg(options.backend ?? "auto");
   try {
     const build = await ffmpeg.build();
-    const jobs = options.jobs ?? (ffmpeg.backend === "wasm" ? 1 : 2);
+    const jobs = options.jobs ?? 2;
     const sources = await mapLimit(entries, jobs, hashSource);
     const out = resolve(options.out);
     const plans: CopyPlan[] = [];

@@ -52,11 +52,13 @@ const coreUrl = new URL("core/dist/esm/ffmpeg-core.js", PACKAGES);
 const wasmUrl = new URL("core/dist/esm/ffmpeg-core.wasm", PACKAGES);
 
 /**
- * Loads ffmpeg.wasm (about 0.3 s) and returns a backend that runs jobs one at a time on that
- * instance. Close it to stop the worker, or the process stays alive.
+ * Loads ffmpeg.wasm and returns a backend over `instances` module workers (default: one per
+ * core, at most 4), each running one job at a time: ffmpeg.wasm is single-threaded, so a pool is
+ * how it uses more than one core. Loading takes about 0.3 s per instance. Close it to stop the
+ * workers, or the process stays alive.
  * @throws {Error} when the npm packages cannot be found under `node_modules/@ffmpeg/`.
  */
-export async function openWasmFfmpeg(): Promise<Ffmpeg> {
+export async function openWasmFfmpeg(instances = defaultInstances()): Promise<Ffmpeg> {
   for (const url of [moduleUrl, coreUrl, wasmUrl]) {
     try {
       await Deno.stat(url);
@@ -68,8 +70,53 @@ export async function openWasmFfmpeg(): Promise<Ffmpeg> {
       );
     }
   }
-  const log: string[] = [];
-  return new WasmBackend(await loadInstance(log), log);
+  const backends = await Promise.all(
+    Array.from({ length: Math.max(1, instances) }, async () => {
+      const log: string[] = [];
+      return new WasmBackend(await loadInstance(log), log);
+    }),
+  );
+  return backends.length === 1 ? backends[0] : new WasmPool(backends);
+}
+
+function defaultInstances(): number {
+  return Math.min(4, Math.max(1, navigator.hardwareConcurrency ?? 1));
+}
+
+/** Several single-instance backends behind one handle: each job goes to the least busy one. */
+class WasmPool implements Ffmpeg {
+  readonly backend = "wasm" as const;
+  #members: { backend: WasmBackend; pending: number }[];
+
+  constructor(backends: WasmBackend[]) {
+    this.#members = backends.map((backend) => ({ backend, pending: 0 }));
+  }
+
+  build(): Promise<FfmpegBuild> {
+    return this.#members[0].backend.build();
+  }
+
+  run(job: FfmpegJob): Promise<FfmpegResult> {
+    return this.#dispatch((backend) => backend.run(job));
+  }
+
+  probe(path: string): Promise<VideoInfo> {
+    return this.#dispatch((backend) => backend.probe(path));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#members.map((m) => m.backend.close()));
+  }
+
+  async #dispatch<T>(task: (backend: WasmBackend) => Promise<T>): Promise<T> {
+    const member = this.#members.reduce((a, b) => (b.pending < a.pending ? b : a));
+    member.pending++;
+    try {
+      return await task(member.backend);
+    } finally {
+      member.pending--;
+    }
+  }
 }
 
 /** A loaded ffmpeg.wasm instance whose log lines are appended to `log`. */
