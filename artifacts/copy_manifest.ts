@@ -5,7 +5,7 @@
  * @module
  */
 import { join } from "node:path";
-import type { FfmpegBuild } from "../media/ffmpeg.ts";
+import type { FfmpegBuild, VideoInfo } from "../media/ffmpeg.ts";
 import type { Geometry, OpCategory, OpInstance } from "../ops/operation.ts";
 import type { EncodeProfile } from "../ops/profile.ts";
 import { readJsonFile } from "../util/json_file.ts";
@@ -32,6 +32,8 @@ export interface OutputValidation {
   expectedHeight: number;
   /** What did not match, empty when ok. */
   problems: string[];
+  /** The output's full probe, so a reader (eval) need not probe the file again. */
+  probe?: VideoInfo;
 }
 
 /** One video of a copy. */

@@ -549,6 +549,7 @@ function validate(
     expectedWidth,
     expectedHeight,
     problems,
+    probe: out,
   };
 }
 

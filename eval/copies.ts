@@ -8,6 +8,7 @@ import { dirname, join, resolve } from "node:path";
 import { type DatasetEntry, readDatasetManifest } from "../dataset/manifest.ts";
 import { sha256File, stableHash } from "../util/hash.ts";
 import { COPY_SCHEMA } from "../artifacts/copy_manifest.ts";
+import type { VideoInfo } from "../media/ffmpeg.ts";
 import { type Geometry, IDENTITY_GEOMETRY } from "../ops/operation.ts";
 
 /** The operation instance a copy was made with (the store's `op_*` columns). */
@@ -44,6 +45,8 @@ export interface EvalCopy {
    * from its dataset.csv); eval records each as a `video_error` row so the failure stays visible.
    */
   failedVideos: FailedCopyVideo[];
+  /** Probes that `distort` recorded for the copy's videos (by id), so eval need not re-probe. */
+  probes?: ReadonlyMap<string, VideoInfo>;
 }
 
 /** A video of the source dataset that a copy lacks because distorting it failed. */
@@ -166,8 +169,13 @@ async function readCopyManifest(manifestPath: string): Promise<EvalCopy | null> 
   const videos = await readDatasetManifest(datasetCsv);
   const listed = new Set(videos.map((v) => v.id));
   const failedVideos: FailedCopyVideo[] = [];
+  const probes = new Map<string, VideoInfo>();
   for (const record of Array.isArray(doc.videos) ? doc.videos : []) {
     const r = record as Record<string, unknown>;
+    const probe = (r?.validation as { probe?: VideoInfo } | null)?.probe;
+    if (r?.status === "ok" && typeof r.id === "string" && isVideoInfo(probe)) {
+      probes.set(r.id, probe);
+    }
     if (r?.status !== "failed" || typeof r.id !== "string" || listed.has(r.id)) continue;
     failedVideos.push({
       id: r.id,
@@ -201,5 +209,12 @@ async function readCopyManifest(manifestPath: string): Promise<EvalCopy | null> 
     datasetCsv,
     videos,
     failedVideos,
+    probes,
   };
+}
+
+function isVideoInfo(value: unknown): value is VideoInfo {
+  const v = value as VideoInfo | undefined;
+  return typeof v === "object" && v !== null &&
+    [v.width, v.height, v.fps, v.frameCount, v.rotation].every((n) => Number.isFinite(n));
 }

@@ -400,7 +400,10 @@ async function prepareVideo(video: DatasetEntry, context: VideoContext): Promise
   };
   let sampled;
   try {
-    sampled = await sampleFrames(context.ffmpeg, video.path, { count: context.frameCount });
+    sampled = await sampleFrames(context.ffmpeg, video.path, {
+      count: context.frameCount,
+      info: context.copy.probes?.get(video.id),
+    });
   } catch (error) {
     return videoError(error);
   }

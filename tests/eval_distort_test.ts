@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import pl from "nodejs-polars";
 import { distortDataset } from "../artifacts/distort.ts";
+import { discoverCopies } from "../eval/copies.ts";
 import { evaluate } from "../eval/evaluate.ts";
 import { openFfmpeg } from "../media/ffmpeg.ts";
 import type { ScoreRow } from "../store/schema.ts";
@@ -29,6 +30,13 @@ Deno.test({
         ffmpeg,
       });
       assert.ok(distorted.failures > 0, "the corrupt source fails in distort");
+      // Each copy carries distort's probe of its videos, so eval does not probe them again.
+      for (const copy of await discoverCopies(out)) {
+        assert.deepEqual([...copy.probes!.keys()].sort(), ["fake", "real"], copy.op.id);
+        for (const [id, probe] of copy.probes!) {
+          assert.deepEqual(probe, await ffmpeg.probe(join(copy.dir, `videos/${id}.mp4`)));
+        }
+      }
       const model = join(tmp, "tiny.onnx");
       await Deno.writeFile(model, tinyDetector("mean"));
       const store = join(tmp, "store");
