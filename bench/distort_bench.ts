@@ -17,22 +17,13 @@ import { distortDataset } from "../artifacts/distort.ts";
 import { splitGraphArgs } from "../artifacts/split_graph.ts";
 import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 import { selectOperations } from "../ops/select.ts";
+import { cpuSeconds } from "./_cpu.ts";
 
 const SHARED_CLIP = new URL("../../shared/fixtures/video/short_hamilton_clip.mp4", import.meta.url)
   .pathname;
-/** Linux USER_HZ: the unit of the times in /proc/<pid>/stat. */
-const CLOCK_TICKS = 100;
-
-/**
- * CPU seconds (user + system) of this process's finished children so far. Deno refuses to read
- * /proc/self (or /proc/<own pid>) without --allow-all, so `cat` reads it for us.
- */
+/** CPU seconds of this process's finished children (the ffmpeg runs) so far. */
 function childCpuSeconds(): number {
-  const output = new Deno.Command("cat", { args: [`/proc/${Deno.pid}/stat`] }).outputSync();
-  const stat = new TextDecoder().decode(output.stdout);
-  // Fields after the ")" that ends the command name; cutime and cstime are fields 16 and 17.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
+  return cpuSeconds().children;
 }
 
 interface Timing {

@@ -11,6 +11,7 @@
 import { join } from "node:path";
 import { writeDatasetManifest } from "../dataset/manifest.ts";
 import { itemLength, preprocessFace } from "../detectors/preprocess.ts";
+import { cpuSeconds } from "./_cpu.ts";
 import { openDetector } from "../detectors/session.ts";
 import { validateDetectorSpec } from "../detectors/spec.ts";
 import { evaluate } from "../eval/evaluate.ts";
@@ -177,22 +178,16 @@ function better(a: Cost, b: Cost): Cost {
 }
 
 async function measure(work: () => Promise<void>): Promise<Cost> {
-  const cpu0 = cpuSeconds();
+  const cpu0 = totalCpuSeconds();
   const t0 = performance.now();
   await work();
-  return { wall: (performance.now() - t0) / 1000, cpu: cpuSeconds() - cpu0 };
+  return { wall: (performance.now() - t0) / 1000, cpu: totalCpuSeconds() - cpu0 };
 }
 
-/** utime + stime + cutime + cstime from /proc/self/stat (USER_HZ 100), NaN elsewhere. */
-function cpuSeconds(): number {
-  try {
-    const stat = Deno.readTextFileSync("/proc/self/stat");
-    // Fields after "(comm)": state is field 3; utime..cstime are fields 14-17.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return fields.slice(11, 15).reduce((sum, f) => sum + Number(f), 0) / 100;
-  } catch {
-    return NaN;
-  }
+/** CPU seconds of this process and its ffmpeg children so far. */
+function totalCpuSeconds(): number {
+  const cpu = cpuSeconds();
+  return cpu.self + cpu.children;
 }
 
 if (import.meta.main) await run();
