@@ -303,7 +303,13 @@ export function severityChart(cells: AucCell[], options: ChartOptions = {}): Veg
     ciLow: c.ciLow ?? null,
     ciHigh: c.ciHigh ?? null,
   }));
-  const x = { field: "severity", type: "quantitative", title: "Severity (ladder level)" };
+  const x = {
+    field: "severity",
+    type: "quantitative",
+    title: "Severity (ladder level)",
+    // Levels are whole numbers: no 1.5 ticks.
+    axis: { tickMinStep: 1, format: "d" },
+  };
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: options.title ?? "AUC against severity",
