@@ -27,6 +27,28 @@ Deno.test({
         assert.match(html, /Table I/);
         assert.match(html, /<svg/);
         for (const op of PAPER_OP_IDS) assert.ok(html.includes(op), `report lacks ${op}`);
+        assert.match(html, /Provenance/);
+        assert.match(html, /libx264/);
+      });
+
+      await t.step({
+        name: "both notebooks execute headless on the demo store with every output present",
+        ignore: skipWithout("jupyter", "notebooks on the demo store"),
+        fn: async () => {
+          const run = await runDenoTask("tasks/notebooks.ts", [
+            ...["--store", join(out, "store"), "--data", join(out, "copies")],
+            ...["--out", join(out, "notebooks"), "--json"],
+          ]);
+          assert.equal(run.code, 0, run.stderr + run.stdout);
+          const runs: { notebook: string; html?: string; problems: string[] }[] = JSON.parse(
+            run.stdout,
+          );
+          assert.equal(runs.length, 2);
+          for (const notebook of runs) {
+            assert.deepEqual(notebook.problems, [], notebook.notebook);
+            assert.match(await Deno.readTextFile(notebook.html!), /<svg/);
+          }
+        },
       });
 
       await t.step("a rerun reuses every copy and every stored unit", async () => {
