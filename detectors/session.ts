@@ -85,6 +85,9 @@ export async function openDetector(
         1,
         Math.floor(options.threads ?? navigator.hardwareConcurrency ?? 1),
       ),
+      // Idle intra-op threads sleep instead of spinning: in eval, decoding and preprocessing
+      // run beside inference and need those cycles.
+      extra: { session: { intra_op: { allow_spinning: "0" } } },
     });
   } catch (error) {
     const hint = device === "cuda"
