@@ -239,9 +239,12 @@ export function _probeArgs(input: string): string[] {
     "-hide_banner",
     "-loglevel",
     "error",
-    "-count_packets",
     "-show_streams",
     "-show_format",
+    // Every packet's flags (no decoding): packets flagged D are discarded by an edit list
+    // (stream-copied cuts), so they are not frames a decoder returns.
+    "-show_entries",
+    "packet=stream_index,flags",
     "-of",
     "json",
     input,
@@ -249,6 +252,7 @@ export function _probeArgs(input: string): string[] {
 }
 
 interface ProbeStream {
+  index?: number;
   codec_type?: string;
   codec_name?: string;
   width?: number;
@@ -260,7 +264,6 @@ interface ProbeStream {
   avg_frame_rate?: string;
   duration?: string;
   nb_frames?: string;
-  nb_read_packets?: string;
   tags?: Record<string, string>;
   side_data_list?: { rotation?: number }[];
   disposition?: { attached_pic?: number };
@@ -271,7 +274,11 @@ interface ProbeStream {
  * @throws {FfmpegError} (action `probe`) when there is no video stream or no frame.
  */
 export function _videoInfoFromProbe(file: string, json: string): VideoInfo {
-  let parsed: { streams?: ProbeStream[]; format?: { duration?: string } };
+  let parsed: {
+    streams?: ProbeStream[];
+    format?: { duration?: string };
+    packets?: { stream_index?: number; flags?: string }[];
+  };
   try {
     parsed = JSON.parse(json);
   } catch (cause) {
@@ -287,7 +294,7 @@ export function _videoInfoFromProbe(file: string, json: string): VideoInfo {
       "0/1";
   const fps = fractionValue(fpsFraction);
   const duration = positive(parsed.format?.duration) ?? positive(video.duration);
-  const counted = positive(video.nb_read_packets) ?? positive(video.nb_frames) ??
+  const counted = decodedPackets(parsed.packets, video.index) ?? positive(video.nb_frames) ??
     (duration && fps ? Math.round(duration * fps) : undefined);
   if (!counted) {
     throw new FfmpegError(file, "the video stream has no frames", { action: "probe" });
@@ -308,6 +315,20 @@ export function _videoInfoFromProbe(file: string, json: string): VideoInfo {
     codedWidth: video.width,
     codedHeight: video.height,
   };
+}
+
+/** Packets of the stream that a decoder turns into frames (not discarded); undefined when
+ * ffprobe listed none. */
+function decodedPackets(
+  packets: { stream_index?: number; flags?: string }[] | undefined,
+  streamIndex: number | undefined,
+): number | undefined {
+  if (!packets || streamIndex === undefined) return undefined;
+  let count = 0;
+  for (const packet of packets) {
+    if (packet.stream_index === streamIndex && packet.flags?.[1] !== "D") count++;
+  }
+  return count > 0 ? count : undefined;
 }
 
 /** The name ffmpeg.wasm gives a host file inside its memory file system (keeps the extension,

@@ -8,6 +8,7 @@ import {
   openFfmpeg,
 } from "../media/ffmpeg.ts";
 import { encodeFrames } from "../media/encode.ts";
+import { sampleFrames } from "../media/frames.ts";
 import { FIXTURES, hasCommand, skipWithout } from "./_tools.ts";
 
 const HAMILTON = join(FIXTURES, "video/short_hamilton_clip.mp4");
@@ -325,4 +326,41 @@ Deno.test("error reasons keep ffmpeg's message without context prefixes, paths o
   for (const [name, log, paths, expected] of cases) {
     await t.step(name, () => assert.equal(_reasonFromLog(log, paths), expected));
   }
+});
+
+Deno.test({
+  name: "probe() counts the frames a decoder returns in a stream-copied cut with an edit list",
+  ignore: skipWithout("ffmpeg", "media native ffmpeg"),
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "dfrobust_editlist_" });
+    const native = await openFfmpeg("native");
+    const wasm = await openFfmpeg("wasm");
+    try {
+      // Cutting with -c copy keeps the packets before the cut (from the last key frame) and
+      // marks them discarded: a packet count overstates the frames.
+      const cut = join(dir, "cut.mp4");
+      await native.run({
+        args: ["-ss", "1.3", "-i", HAMILTON, "-t", "3", "-c", "copy", cut],
+        inputs: [HAMILTON],
+        outputs: [cut],
+      });
+      const decoded = await native.run({
+        args: ["-i", cut, "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1"],
+        inputs: [cut],
+        outputs: [],
+        captureStdout: true,
+      });
+      const info = await native.probe(cut);
+      assert.equal(info.frameCount, decoded.stdout.length / (info.width * info.height));
+      assert.equal((await wasm.probe(cut)).frameCount, info.frameCount);
+      const sampled = await sampleFrames(native, cut, { count: 32 });
+      assert.deepEqual(sampled.warnings, []);
+      assert.equal(sampled.frames.length, new Set(sampled.indices).size);
+      assert.equal(sampled.indices.at(-1), info.frameCount - 1);
+    } finally {
+      await native.close();
+      await wasm.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });
