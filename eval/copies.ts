@@ -9,6 +9,7 @@ import { type DatasetEntry, readDatasetManifest } from "../dataset/manifest.ts";
 import { sha256File, stableHash } from "../util/hash.ts";
 import { COPY_SCHEMA } from "../artifacts/copy_manifest.ts";
 import type { VideoInfo } from "../media/ffmpeg.ts";
+import { ALL_OP_IDS } from "../ops/catalog.ts";
 import { type Geometry, IDENTITY_GEOMETRY } from "../ops/operation.ts";
 
 /** The operation instance a copy was made with (the store's `op_*` columns). */
@@ -90,9 +91,13 @@ export async function discoverCopies(dataPath: string): Promise<EvalCopy[]> {
   return sortCopies(copies);
 }
 
-/** Orders copies with `unaltered` first, then by op id and artifact id (stable across runs). */
+/** Orders copies as the catalog does (`unaltered` first, then Table I order), then by artifact id. */
 export function sortCopies(copies: readonly EvalCopy[]): EvalCopy[] {
-  const rank = (c: EvalCopy) => (c.op.id === "unaltered" ? 0 : 1);
+  // Catalog order (unaltered, then the paper's categories and ladders); chains and unknown ids last.
+  const rank = (c: EvalCopy) => {
+    const i = ALL_OP_IDS.indexOf(c.op.id);
+    return i < 0 ? ALL_OP_IDS.length : i;
+  };
   return [...copies].sort((a, b) =>
     rank(a) - rank(b) || a.op.id.localeCompare(b.op.id) ||
     a.artifactId.localeCompare(b.artifactId)
