@@ -95,8 +95,6 @@ export {
 } from "./report/table_format.ts";
 export {
   aucByOperationChart,
-  type AucDelta,
-  aucDeltas,
   type ChartOptions,
   deltaHeatmapChart,
   rocChart,

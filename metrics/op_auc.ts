@@ -54,6 +54,8 @@ export interface AucCell extends DetectorOp {
   negatives: number;
   /** Why a value is missing, or a caveat (several copies mixed). */
   note?: string;
+  /** AUC minus the same run's unaltered AUC, where {@link opAucs} could compute it. */
+  deltaAuc?: number | null;
 }
 
 /** The AUC of one detector run on one operation's copy, as {@link opAucs} computes it. */

@@ -95,64 +95,25 @@ export function aucByOperationChart(cells: AucCell[], options: ChartOptions = {}
   };
 }
 
-/** One row of {@link aucDeltas}: a processed copy's AUC minus the model's unaltered AUC. */
-export interface AucDelta {
-  model: string;
-  opId: string;
-  opCategory: string;
-  auc: number;
-  reference: number;
-  /** `auc - reference`; negative when the operation hurts. */
-  delta: number;
-}
-
-/**
- * Delta AUC of every processed cell against the same model's `unaltered` cell. Models without
- * an unaltered AUC are listed in `modelsWithoutReference` and get no deltas (not an error).
- */
-export function aucDeltas(
-  cells: AucCell[],
-): { deltas: AucDelta[]; modelsWithoutReference: string[] } {
-  const reference = new Map<string, number>();
-  for (const c of cells) {
-    if (c.opId === "unaltered" && c.auc !== null && Number.isFinite(c.auc)) {
-      reference.set(modelLabel(c.detector, c.trainSet), c.auc);
-    }
-  }
-  const deltas: AucDelta[] = [];
-  const missing = new Set<string>();
-  for (const c of cells) {
-    const model = modelLabel(c.detector, c.trainSet);
-    if (c.opId === "unaltered") continue;
-    const ref = reference.get(model);
-    if (ref === undefined) {
-      missing.add(model);
-      continue;
-    }
-    if (c.auc === null || !Number.isFinite(c.auc)) continue;
-    deltas.push({
-      model,
-      opId: c.opId,
-      opCategory: c.opCategory,
-      auc: c.auc,
-      reference: ref,
-      delta: c.auc - ref,
-    });
-  }
-  for (const c of cells) {
-    const model = modelLabel(c.detector, c.trainSet);
-    if (!reference.has(model)) missing.add(model);
-  }
-  return { deltas, modelsWithoutReference: [...missing].sort() };
-}
-
 /**
  * Heatmap of delta AUC (processed minus unaltered) with models as rows and operations as
  * columns in paper order; a diverging scale centred on 0 (red = the operation hurts), the value
  * printed in each cell.
  */
 export function deltaHeatmapChart(cells: AucCell[], options: ChartOptions = {}): VegaLiteSpec {
-  const { deltas } = aucDeltas(cells);
+  // The deltas are opAucs' own (metrics/op_auc.ts); cells without one are left out.
+  const deltas = cells.flatMap((c) =>
+    c.opId === "unaltered" || c.auc === null || c.deltaAuc === null || c.deltaAuc === undefined
+      ? []
+      : [{
+        model: modelLabel(c.detector, c.trainSet),
+        opId: c.opId,
+        opCategory: c.opCategory,
+        auc: c.auc,
+        reference: c.auc - c.deltaAuc,
+        delta: c.deltaAuc,
+      }]
+  );
   const columns = orderColumns(cells.filter((c) => c.opId !== "unaltered").map(columnKey));
   const extent = Math.max(0.05, ...deltas.map((d) => Math.abs(d.delta)));
   const x = {

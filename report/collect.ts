@@ -12,7 +12,6 @@ import { rocCurve } from "../metrics/roc_curve.ts";
 import { listRuns } from "../store/runs.ts";
 import { scanStore, type StoreProblem } from "../store/store.ts";
 import { videoScores } from "../store/video_scores.ts";
-import { aucDeltas } from "./charts.ts";
 import type { ReportData } from "./html.ts";
 import { modelLabel, type RocCurveData } from "./model.ts";
 import {
@@ -83,13 +82,15 @@ export async function loadReportData(
       errors: corruptionErrors(aucs, { reference: options.referenceDetector }),
     }
     : undefined;
-  const { modelsWithoutReference } = aucDeltas(aucs);
-  const withUnaltered = new Set(
-    aucs.filter((c) => c.opId === "unaltered").map((c) => modelLabel(c.detector, c.trainSet)),
+  const unalteredAuc = new Map(
+    aucs.filter((c) => c.opId === "unaltered").map((
+      c,
+    ) => [modelLabel(c.detector, c.trainSet), c.auc]),
   );
-  for (const model of modelsWithoutReference) {
+  for (const model of new Set(aucs.map((c) => modelLabel(c.detector, c.trainSet)))) {
+    if (unalteredAuc.get(model) !== undefined && unalteredAuc.get(model) !== null) continue;
     notes.push(
-      withUnaltered.has(model)
+      unalteredAuc.has(model)
         ? `The unaltered AUC of ${model} is undefined: its delta AUC is omitted.`
         : `No unaltered copy scored for ${model}: its delta AUC is omitted.`,
     );

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { compile } from "vega-lite";
 import {
   aucByOperationChart,
-  aucDeltas,
   deltaHeatmapChart,
   rocChart,
   severityChart,
@@ -32,6 +31,8 @@ function sampleCells(): AucCell[] {
         opFamily: c.opId.startsWith("h264") ? "h264" : c.opId,
         severity: c.opId === "h264_crf23" ? 23 : c.opId === "h264_crf40" ? 40 : null,
         auc,
+        // As opAucs() computes it: minus the same model's unaltered AUC.
+        deltaAuc: auc - base,
         ciLow: auc - 0.05,
         ciHigh: Math.min(1, auc + 0.05),
         negatives: 20,
@@ -97,13 +98,19 @@ Deno.test("aucByOperationChart() leaves out cells whose AUC is null", () => {
   assert.equal(values.length, cells.length - 1);
 });
 
-Deno.test("aucDeltas() subtracts the unaltered AUC and names models without one", () => {
-  const cells = sampleCells().filter((c) => !(c.detector === "sbi" && c.opId === "unaltered"));
-  const { deltas, modelsWithoutReference } = aucDeltas(cells);
-  assert.deepEqual(modelsWithoutReference, ["sbi (FF++raw)"]);
+Deno.test("deltaHeatmapChart() plots the cells' deltas and leaves out models without one", () => {
+  // Without an unaltered copy, opAucs() gives sbi's cells null deltas.
+  const cells = sampleCells()
+    .filter((c) => !(c.detector === "sbi" && c.opId === "unaltered"))
+    .map((c) => c.detector === "sbi" ? { ...c, deltaAuc: null } : c);
+  const deltas = (deltaHeatmapChart(cells).data as {
+    values: { model: string; opId: string; delta: number; reference: number }[];
+  }).values;
+  assert.deepEqual([...new Set(deltas.map((d) => d.model))], ["xception (FF++c23)"]);
   assert.equal(deltas.length, 12);
   const noise = deltas.find((d) => d.opId === "noise")!;
   assert.ok(Math.abs(noise.delta - -0.12) < 1e-12);
+  assert.ok(Math.abs(noise.reference - 0.95) < 1e-12);
 });
 
 Deno.test("deltaHeatmapChart() renders a signed value in each cell", async () => {
