@@ -4,7 +4,7 @@
  * `preprocessFace` (crop, resize, normalise into a batch tensor) and one UltraFace detection.
  * @module
  */
-import sharp from "sharp";
+import sharp from "../deps/sharp.ts";
 import { resizeRgb } from "../detectors/resize.ts";
 import { preprocessFaceSync } from "../detectors/preprocess.ts";
 import { PRESETS } from "../detectors/presets.ts";

@@ -4,7 +4,7 @@
  * and the output of every distorted copy.
  * @module
  */
-import { parse } from "csv-parse/sync";
+import { parse } from "../deps/csv_parse.ts";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { atomicWriteFile } from "../util/atomic.ts";
 

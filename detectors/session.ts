@@ -4,7 +4,7 @@
  * preprocessed faces into fake probabilities through the spec's output mapping.
  * @module
  */
-import * as ort from "onnxruntime-node";
+import * as ort from "../deps/onnxruntime.ts";
 import type { DetectorSpec, OutputMapping } from "./spec.ts";
 import { itemLength } from "./preprocess.ts";
 

@@ -6,7 +6,7 @@
  * was interrupted resumes at the first copy it had not finished.
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import type { DatasetEntry } from "../dataset/manifest.ts";
 import type { DetectorSpec } from "../detectors/spec.ts";
 import type { FaceBox } from "../faces/box.ts";

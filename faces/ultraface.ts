@@ -5,7 +5,7 @@
  * merged with hard NMS (IoU 0.3) — the authors' settings.
  * @module
  */
-import * as ort from "onnxruntime-node";
+import * as ort from "../deps/onnxruntime.ts";
 import { resizeRgb } from "../detectors/resize.ts";
 import type { FaceBox } from "./box.ts";
 import type { RgbFrame } from "./frame.ts";

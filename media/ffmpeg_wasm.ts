@@ -5,14 +5,12 @@
  * Use {@link openFfmpeg} from `media/ffmpeg.ts` rather than this file.
  *
  * How the packages are found: `@ffmpeg/ffmpeg`'s `node` export is an empty module that throws,
- * and Deno resolves npm packages with the `node` condition. The static imports below make Deno
- * install both packages into `node_modules/` (`nodeModulesDir: auto`, also on a fresh clone);
- * the real browser build is then imported by file path, and the core is handed over as file URLs.
+ * and Deno resolves npm packages with the `node` condition. The seam (deps/ffmpeg_wasm.ts) makes
+ * Deno install both packages and gives their file URLs; the real browser build is then imported
+ * by file URL, and the core is handed over as file URLs.
  * @module
  */
-// Side-effect imports: they only make Deno install the packages (the first is the empty stub).
-import "@ffmpeg/ffmpeg";
-import "@ffmpeg/core";
+import { FFMPEG_WASM_URLS } from "../deps/ffmpeg_wasm.ts";
 import { isAbsolute } from "node:path";
 import { atomicWriteFile } from "../util/atomic.ts";
 import {
@@ -46,17 +44,16 @@ interface WasmFfmpeg {
   terminate(): void;
 }
 
-const PACKAGES = new URL("../node_modules/@ffmpeg/", import.meta.url);
-const moduleUrl = new URL("ffmpeg/dist/esm/index.js", PACKAGES);
-const coreUrl = new URL("core/dist/esm/ffmpeg-core.js", PACKAGES);
-const wasmUrl = new URL("core/dist/esm/ffmpeg-core.wasm", PACKAGES);
+const moduleUrl = FFMPEG_WASM_URLS.module;
+const coreUrl = FFMPEG_WASM_URLS.core;
+const wasmUrl = FFMPEG_WASM_URLS.wasm;
 
 /**
  * Loads ffmpeg.wasm and returns a backend over `instances` module workers (default: one per
  * core, at most 4), each running one job at a time: ffmpeg.wasm is single-threaded, so a pool is
  * how it uses more than one core. Loading takes about 0.3 s per instance. Close it to stop the
  * workers, or the process stays alive.
- * @throws {Error} when the npm packages cannot be found under `node_modules/@ffmpeg/`.
+ * @throws {Error} when the npm packages' files cannot be found.
  */
 export async function openWasmFfmpeg(instances = defaultInstances()): Promise<Ffmpeg> {
   for (const url of [moduleUrl, coreUrl, wasmUrl]) {
@@ -64,8 +61,8 @@ export async function openWasmFfmpeg(instances = defaultInstances()): Promise<Ff
       await Deno.stat(url);
     } catch (cause) {
       throw new Error(
-        `ffmpeg.wasm is not installed: ${url.pathname} is missing. Run dfrobust through deno.json ` +
-          `(nodeModulesDir "auto" installs @ffmpeg/ffmpeg and @ffmpeg/core) or use native ffmpeg.`,
+        `ffmpeg.wasm is not installed: ${url.pathname} is missing. Reinstall the npm packages ` +
+          `(${FFMPEG_WASM_URLS.versions.join(", ")}) or use native ffmpeg.`,
         { cause },
       );
     }
@@ -335,7 +332,7 @@ class WasmBackend implements Ffmpeg {
       ffmpegVersion: version,
       libx264,
       configuration,
-      packages: await packageVersions(),
+      packages: [...FFMPEG_WASM_URLS.versions],
     };
   }
 }
@@ -379,15 +376,4 @@ async function cleanUp(ffmpeg: WasmFfmpeg, dir: string, files: string[]): Promis
   // Free the in-memory copies: the wasm heap is capped at 2 GiB for the whole session.
   for (const file of files) await ffmpeg.deleteFile(file).catch(() => {});
   await ffmpeg.deleteDir(dir).catch(() => {});
-}
-
-async function packageVersions(): Promise<string[]> {
-  const versions: string[] = [];
-  for (const name of ["ffmpeg", "core"]) {
-    const manifest = JSON.parse(
-      await Deno.readTextFile(new URL(`${name}/package.json`, PACKAGES)),
-    ) as { version: string };
-    versions.push(`@ffmpeg/${name}@${manifest.version}`);
-  }
-  return versions;
 }

@@ -3,7 +3,7 @@
  * consecutive sampled frames of a video.
  * @module
  */
-import type pl from "nodejs-polars";
+import type pl from "../deps/polars.ts";
 import { frameScores } from "../store/video_scores.ts";
 
 /** Options for {@link flipRates}. */

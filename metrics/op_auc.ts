@@ -3,7 +3,7 @@
  * and relative AUC against the same run's unaltered copy.
  * @module
  */
-import type pl from "nodejs-polars";
+import type pl from "../deps/polars.ts";
 import { frameScores, videoScores } from "../store/video_scores.ts";
 import { bootstrapAuc, type BootstrapOptions } from "./bootstrap.ts";
 import { rocAuc } from "./roc_auc.ts";

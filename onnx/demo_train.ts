@@ -7,7 +7,7 @@
  * options, ffmpeg build and onnxruntime build give the same model bytes.
  * @module
  */
-import * as ort from "onnxruntime-node";
+import * as ort from "../deps/onnxruntime.ts";
 import { atomicWriteFile } from "../util/atomic.ts";
 import { sha256Hex, stableHash } from "../util/hash.ts";
 import { Progress } from "../util/progress.ts";

@@ -4,7 +4,7 @@
  * file's order and, per layer, its weight tensors (name, shape, float32 data) in Keras' order.
  * @module
  */
-import h5wasm from "h5wasm";
+import h5wasm from "../deps/h5wasm.ts";
 
 /** One weight tensor of a Keras layer, e.g. a conv kernel (HWIO) or a BatchNorm mean. */
 export interface KerasTensor {

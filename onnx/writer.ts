@@ -17,7 +17,7 @@
  * ```
  * @module
  */
-import onnxProto from "onnx-proto";
+import onnxProto from "../deps/onnx_proto.ts";
 
 const onnx = onnxProto.onnx;
 

@@ -5,7 +5,7 @@
  * report: it becomes a note, and the rest is still computed.
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import { corruptionErrors } from "../metrics/mce.ts";
 import { type DetectorOp, type OpAuc, opAucs } from "../metrics/op_auc.ts";
 import { rocCurve } from "../metrics/roc_curve.ts";

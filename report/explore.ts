@@ -4,8 +4,8 @@
  * each operation side by side (decoded from the distorted copies themselves).
  * @module
  */
-import pl from "nodejs-polars";
-import sharp from "sharp";
+import pl from "../deps/polars.ts";
+import sharp from "../deps/sharp.ts";
 import { discoverCopies } from "../eval/copies.ts";
 import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 import { sampleFrames } from "../media/frames.ts";

@@ -3,8 +3,8 @@
  * canvas): the static form of every chart in the HTML report and the notebooks.
  * @module
  */
-import * as vega from "vega";
-import { compile } from "vega-lite";
+import { vega } from "../deps/vega.ts";
+import { compile } from "../deps/vega.ts";
 
 /**
  * Compiles a Vega-Lite spec and renders it to an SVG string (`<svg ...>...</svg>`).

@@ -3,8 +3,7 @@
  * the HTML report can inline them and work offline (no CDN).
  * @module
  */
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { VEGA_ENTRY_URLS } from "../deps/vega.ts";
 
 /** The three browser scripts, in load order. */
 export interface VegaAssets {
@@ -17,8 +16,8 @@ let cached: Promise<VegaAssets | null> | undefined;
 
 /**
  * Reads the minified browser builds (`build/*.min.js`) of vega, vega-lite and vega-embed.
- * The package folders are found through the module resolver (`import.meta.resolve`), which
- * works from a fresh clone once Deno has installed node_modules. Resolves to null, never throws,
+ * Each build lies beside its package's entry point, whose file URL the seam (deps/vega.ts) resolves
+ * wherever Deno keeps npm packages. Resolves to null, never throws,
  * when a build cannot be found: the report then has static SVG charts only.
  */
 export function loadVegaAssets(): Promise<VegaAssets | null> {
@@ -29,9 +28,9 @@ export function loadVegaAssets(): Promise<VegaAssets | null> {
 async function readAssets(): Promise<VegaAssets | null> {
   try {
     const [vega, vegaLite, vegaEmbed] = await Promise.all([
-      readBuild("vega", "vega.min.js"),
-      readBuild("vega-lite", "vega-lite.min.js"),
-      readBuild("vega-embed", "vega-embed.min.js"),
+      readBuild(VEGA_ENTRY_URLS.vega, "vega.min.js"),
+      readBuild(VEGA_ENTRY_URLS.vegaLite, "vega-lite.min.js"),
+      readBuild(VEGA_ENTRY_URLS.vegaEmbed, "vega-embed.min.js"),
     ]);
     return { vega, vegaLite, vegaEmbed };
   } catch {
@@ -39,9 +38,8 @@ async function readAssets(): Promise<VegaAssets | null> {
   }
 }
 
-async function readBuild(pkg: string, file: string): Promise<string> {
+async function readBuild(entry: string, file: string): Promise<string> {
   // Each package's entry point lives in its build/ folder beside the browser builds.
-  const entry = import.meta.resolve(pkg);
-  if (!entry.startsWith("file:")) throw new Error(`${pkg} resolved to ${entry}, not a file`);
-  return await Deno.readTextFile(join(dirname(fileURLToPath(entry)), file));
+  if (!entry.startsWith("file:")) throw new Error(`${entry} is not a file URL`);
+  return await Deno.readTextFile(new URL(file, entry));
 }

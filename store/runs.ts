@@ -2,7 +2,7 @@
  * What a results store holds, run by run: the summary behind `report --list` and notebooks.
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import { scanStore, type ScanStoreOptions } from "./store.ts";
 
 /** One detector run in the store. */

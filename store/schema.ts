@@ -3,7 +3,7 @@
  * validates or documents store rows reads this table instead of repeating column names.
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import type { FaceRule, VideoRule } from "../detectors/spec.ts";
 
 /** Physical type of a store column as written to Parquet. */

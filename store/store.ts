@@ -4,7 +4,7 @@
  * unit, written atomically. A rerun of a unit replaces its part. See docs/store.md.
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import { join } from "node:path";
 import { atomicProduce, exists } from "../util/atomic.ts";
 import { logLine } from "../util/progress.ts";

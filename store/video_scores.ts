@@ -4,7 +4,7 @@
  * a score; a video with no scored frame gets `fail_score`, or is left out when that is null.
  * @module
  */
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 
 /**
  * Columns that identify one video of one detector run on one copy; every other output column

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { compile } from "vega-lite";
+import { compile } from "../deps/vega.ts";
 import {
   aucByOperationChart,
   deltaHeatmapChart,

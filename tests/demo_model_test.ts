@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import * as ort from "onnxruntime-node";
+import * as ort from "../deps/onnxruntime.ts";
 import {
   buildDemoFeatureModel,
   buildDemoModel,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import { distortDataset } from "../artifacts/distort.ts";
 import { discoverCopies } from "../eval/copies.ts";
 import { evaluate } from "../eval/evaluate.ts";

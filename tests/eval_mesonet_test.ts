@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import pl from "nodejs-polars";
-import sharp from "sharp";
+import pl from "../deps/polars.ts";
+import sharp from "../deps/sharp.ts";
 import { writeDatasetManifest } from "../dataset/manifest.ts";
 import { encodeFrames } from "../media/encode.ts";
 import { openFfmpeg } from "../media/ffmpeg.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import { getPreset } from "../detectors/presets.ts";
 import { evaluate, type EvaluateOptions } from "../eval/evaluate.ts";
 import { scoreFrame } from "../store/schema.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import sharp from "sharp";
+import sharp from "../deps/sharp.ts";
 import { FIXTURES, skipWithout } from "./_tools.ts";
 import { FaceModelError, openUltraFace } from "../faces/ultraface.ts";
 import { selectFaces } from "../faces/select.ts";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import * as ort from "onnxruntime-node";
-import sharp from "sharp";
-import h5wasm from "h5wasm";
+import * as ort from "../deps/onnxruntime.ts";
+import sharp from "../deps/sharp.ts";
+import h5wasm from "../deps/h5wasm.ts";
 import { KerasWeightsError, readKerasWeights } from "../onnx/keras_h5.ts";
 import {
   convertMesoNet,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import * as ort from "onnxruntime-node";
+import * as ort from "../deps/onnxruntime.ts";
 import { type AttributeValue, encodeModel, GraphBuilder } from "../onnx/writer.ts";
 
 /** Runs `bytes` on onnxruntime with one float input and returns the first output. */
@@ -221,7 +221,7 @@ Deno.test("encodeModel() is deterministic and writes opset, producer and sorted 
   const session = await ort.InferenceSession.create(a);
   // onnxruntime-node does not expose model metadata; decode the bytes back instead.
   await session.release();
-  const { default: onnxProto } = await import("onnx-proto");
+  const { default: onnxProto } = await import("../deps/onnx_proto.ts");
   const model = onnxProto.onnx.ModelProto.decode(a);
   assert.equal(model.producerName, "dfrobust-test");
   assert.equal(Number(model.opsetImport[0].version), 17);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parse } from "csv-parse/sync";
+import { parse } from "../deps/csv_parse.ts";
 import type { AucCell } from "../metrics/op_auc.ts";
 import { orderColumns, tableOne } from "../metrics/table.ts";
 import { tableCsv, tableHtml, tableJson, tableMarkdown } from "../report/table_format.ts";

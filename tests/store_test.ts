@@ -1,7 +1,7 @@
 /** The results store: atomic parts, replacement on rerun, damaged parts, hive layout. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import pl from "nodejs-polars";
+import pl from "../deps/polars.ts";
 import { scoreFrame, type ScoreRow, STORE_COLUMNS } from "../store/schema.ts";
 import { scoreRow } from "./store_fixtures.ts";
 import {

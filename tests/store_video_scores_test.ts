@@ -1,6 +1,6 @@
 /** videoScores(): face rule, then video rule, then the fail score, from each row's own rules. */
 import assert from "node:assert/strict";
-import type pl from "nodejs-polars";
+import type pl from "../deps/polars.ts";
 import { scoreFrame, type ScoreRow } from "../store/schema.ts";
 import { videoScores } from "../store/video_scores.ts";
 import { scoreRow } from "./store_fixtures.ts";

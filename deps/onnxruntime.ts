@@ -1,0 +1,6 @@
+/**
+ * The one seam to onnxruntime (`onnxruntime-node`, CPU execution provider; CUDA needs the
+ * package's install script, see docs/detectors.md). Full `npm:` specifier, so it travels.
+ * @module
+ */
+export * from "npm:onnxruntime-node@1.30.0";

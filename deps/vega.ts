@@ -1,0 +1,16 @@
+// deno-lint-ignore-file no-import-prefix -- the seam's purpose: full npm: specifiers travel with the module
+/**
+ * The one seam to Vega, Vega-Lite and vega-embed: the Node builds render charts headless; the
+ * browser builds (`build/*.min.js` beside each entry point) are inlined in the HTML report.
+ * @module
+ */
+import "npm:vega-embed@6.29.0";
+export * as vega from "npm:vega@5.33.0";
+export { compile } from "npm:vega-lite@5.23.0";
+
+/** File URLs of the three packages' entry points (their `build/` folders hold the browser builds). */
+export const VEGA_ENTRY_URLS: { vega: string; vegaLite: string; vegaEmbed: string } = {
+  vega: import.meta.resolve("npm:vega@5.33.0"),
+  vegaLite: import.meta.resolve("npm:vega-lite@5.23.0"),
+  vegaEmbed: import.meta.resolve("npm:vega-embed@6.29.0"),
+};
