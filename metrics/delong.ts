@@ -45,7 +45,9 @@ export interface PairedAucTest {
  * 1389-1393: `V10 = (Tz - Tx) / n`, `V01 = 1 - (Tz - Ty) / m` with Tx, Ty, Tz the midranks of a
  * score among the fakes, the reals and all samples. O(N log N) instead of the m x n kernel.
  * Tied scores take midranks, so `aucA` and `aucB` are bit for bit `rocAuc`'s values.
- * `z = delta / se`, and `p` is two-sided from the standard normal.
+ * `z = delta / se`, and `p` is two-sided from the standard normal. The samples must be
+ * independent: pass one score per video (video level); for frame-level scores, where frames of a
+ * video are correlated, use `pairedBootstrapDelta` with the video ids as `clusters`.
  *
  * Zero variance: `se` is 0 when every fake's component difference is the same and every
  * real's too, e.g. when both score sets separate the classes perfectly (delta 0), or when A
