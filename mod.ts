@@ -150,7 +150,7 @@ export * from "./store/schema.ts";
 export * from "./store/store.ts";
 export * from "./store/video_scores.ts";
 export * from "./store/runs.ts";
-// --- metrics: ranking metrics, per-operation AUC, Table I, bootstrap, mCE, flip rate
+// --- metrics: ranking metrics, per-operation AUC, Table I, bootstrap, paired tests, mCE, flip rate
 export * from "./metrics/metric_error.ts";
 export * from "./metrics/roc_auc.ts";
 export * from "./metrics/roc_curve.ts";
@@ -159,6 +159,9 @@ export * from "./metrics/equal_error_rate.ts";
 export * from "./metrics/accuracy.ts";
 export * from "./metrics/prng.ts";
 export * from "./metrics/bootstrap.ts";
+export * from "./metrics/delong.ts";
+export * from "./metrics/paired_bootstrap.ts";
+export * from "./metrics/holm.ts";
 export * from "./metrics/op_auc.ts";
 export * from "./metrics/table.ts";
 export * from "./metrics/mce.ts";

@@ -76,3 +76,16 @@ function checkLengths(labels: BinaryLabels, scores: Scores, metric: string): num
   if (n === 0) throw new MetricError(`${metric}: no samples (labels and scores are empty)`);
   return n;
 }
+
+/**
+ * Checks that two detectors' scores cover the same samples (one score each), for the paired
+ * comparisons; each array is then validated against the labels on its own.
+ */
+export function _checkSameLength(scoresA: Scores, scoresB: Scores, metric: string): void {
+  if (scoresA.length !== scoresB.length) {
+    throw new MetricError(
+      `${metric}: scoresA and scoresB differ in length (${scoresA.length} vs ${scoresB.length}); ` +
+        "a paired comparison needs both scores of every sample",
+    );
+  }
+}

@@ -55,3 +55,27 @@ export function _binaryCurve(labels: BinaryLabels, scores: Scores, metric: strin
     negatives: n,
   };
 }
+
+/**
+ * The curve without the points that lie on a straight line between their neighbours, as
+ * scikit-learn's `roc_curve(drop_intermediate=True)` drops them: a point stays when the second
+ * difference of fps or tps there is non-zero (a corner); the first and last always stay.
+ */
+export function _dropIntermediate(curve: _BinaryCurve): _BinaryCurve {
+  const { tps, fps } = curve;
+  if (tps.length <= 2) return curve;
+  const keep: number[] = [0];
+  for (let i = 1; i < tps.length - 1; i++) {
+    const bendF = fps[i + 1] - 2 * fps[i] + fps[i - 1];
+    const bendT = tps[i + 1] - 2 * tps[i] + tps[i - 1];
+    if (bendF !== 0 || bendT !== 0) keep.push(i);
+  }
+  keep.push(tps.length - 1);
+  return {
+    thresholds: Float64Array.from(keep, (i) => curve.thresholds[i]),
+    tps: Float64Array.from(keep, (i) => tps[i]),
+    fps: Float64Array.from(keep, (i) => fps[i]),
+    positives: curve.positives,
+    negatives: curve.negatives,
+  };
+}

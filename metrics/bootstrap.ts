@@ -4,8 +4,8 @@
  * @module
  */
 import { _checkInputs } from "./_binary.ts";
-import { type BinaryLabels, MetricError, type Scores } from "./metric_error.ts";
-import { seededRandom } from "./prng.ts";
+import { _forEachResample, _labelBytes, _percentiles, _resampleSettings } from "./_resample.ts";
+import type { BinaryLabels, Scores } from "./metric_error.ts";
 import { rocAuc } from "./roc_auc.ts";
 
 /** Options for {@link bootstrapInterval} and {@link bootstrapAuc}. */
@@ -56,70 +56,20 @@ export function bootstrapInterval(
   scores: Scores,
   options: BootstrapOptions & { metric: (labels: Uint8Array, scores: Float64Array) => number },
 ): BootstrapInterval {
-  const n = _checkInputs(labels, scores, "bootstrapInterval");
-  const resamples = options.resamples ?? 1000;
-  const confidence = options.confidence ?? 0.95;
-  if (!(Number.isInteger(resamples) && resamples > 0)) {
-    throw new MetricError(
-      `bootstrapInterval: resamples must be a positive integer, not ${resamples}`,
-    );
-  }
-  if (!(confidence > 0 && confidence < 1)) {
-    throw new MetricError(`bootstrapInterval: confidence must be in (0, 1), not ${confidence}`);
-  }
-  const label = Uint8Array.from(
-    { length: n },
-    (_, i) => (labels[i] === 1 || labels[i] === true ? 1 : 0),
-  );
+  const name = "bootstrapInterval";
+  _checkInputs(labels, scores, name);
+  const settings = _resampleSettings(options, name);
+  const label = _labelBytes(labels);
   const score = Float64Array.from(scores);
-  const groups = clusterMembers(label, options.clusters, n);
   const estimate = options.metric(label, score);
-  const random = seededRandom(options.seed ?? 0);
-  const strata = (options.stratified ?? true)
-    ? [groups.filter((g) => label[g[0]] === 1), groups.filter((g) => label[g[0]] === 0)]
-    : [groups];
   const values: number[] = [];
-  let skipped = 0;
-  let drawnLabels = new Uint8Array(n);
-  let drawnScores = new Float64Array(n);
-  for (let r = 0; r < resamples; r++) {
-    let m = 0;
-    let positives = 0;
-    for (const stratum of strata) {
-      for (let k = 0; k < stratum.length; k++) {
-        const members = stratum[Math.floor(random() * stratum.length)];
-        for (const i of members) {
-          if (m === drawnLabels.length) {
-            // Large clusters drawn often can make a resample longer than the data: grow.
-            const grownLabels = new Uint8Array(m * 2);
-            const grownScores = new Float64Array(m * 2);
-            grownLabels.set(drawnLabels);
-            grownScores.set(drawnScores);
-            drawnLabels = grownLabels;
-            drawnScores = grownScores;
-          }
-          drawnLabels[m] = label[i];
-          drawnScores[m] = score[i];
-          positives += label[i];
-          m++;
-        }
-      }
-    }
-    if (positives === 0 || positives === m) {
-      skipped++;
-      continue;
-    }
-    values.push(options.metric(drawnLabels.subarray(0, m), drawnScores.subarray(0, m)));
-  }
-  if (values.length === 0) {
-    throw new MetricError("bootstrapInterval: every resample held a single class");
-  }
-  values.sort((a, b) => a - b);
+  const skipped = _forEachResample(label, [score], options, settings, name, (drawn, [s]) => {
+    values.push(options.metric(drawn, s));
+  });
   return {
     estimate,
-    low: quantile(values, (1 - confidence) / 2),
-    high: quantile(values, (1 + confidence) / 2),
-    confidence,
+    ..._percentiles(values, settings.confidence, name),
+    confidence: settings.confidence,
     resamples: values.length,
     skipped,
   };
@@ -132,37 +82,4 @@ export function bootstrapAuc(
   options: BootstrapOptions = {},
 ): BootstrapInterval {
   return bootstrapInterval(labels, scores, { ...options, metric: rocAuc });
-}
-
-function clusterMembers(
-  label: Uint8Array,
-  clusters: ArrayLike<string | number> | undefined,
-  n: number,
-): number[][] {
-  if (clusters === undefined) return Array.from({ length: n }, (_, i) => [i]);
-  if (clusters.length !== n) {
-    throw new MetricError(
-      `bootstrapInterval: clusters and labels differ in length (${clusters.length} vs ${n})`,
-    );
-  }
-  const byKey = new Map<string | number, number[]>();
-  for (let i = 0; i < n; i++) {
-    const members = byKey.get(clusters[i]);
-    if (members === undefined) byKey.set(clusters[i], [i]);
-    else {
-      if (label[members[0]] !== label[i]) {
-        throw new MetricError(`bootstrapInterval: cluster "${clusters[i]}" holds both labels`);
-      }
-      members.push(i);
-    }
-  }
-  return [...byKey.values()];
-}
-
-// numpy's default (linear) percentile: position q * (n - 1) between sorted values.
-function quantile(sorted: number[], q: number): number {
-  const position = q * (sorted.length - 1);
-  const below = Math.floor(position);
-  const above = Math.min(below + 1, sorted.length - 1);
-  return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
 }

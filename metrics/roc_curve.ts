@@ -2,7 +2,7 @@
  * The ROC curve, point for point as scikit-learn's `roc_curve`.
  * @module
  */
-import { _binaryCurve } from "./_curve.ts";
+import { _binaryCurve, _dropIntermediate } from "./_curve.ts";
 import type { BinaryLabels, Scores } from "./metric_error.ts";
 
 /** Options for {@link rocCurve}. */
@@ -40,21 +40,9 @@ export function rocCurve(
   scores: Scores,
   options: RocCurveOptions = {},
 ): RocCurve {
-  const curve = _binaryCurve(labels, scores, "rocCurve");
-  let { tps, fps, thresholds } = curve;
-  if ((options.dropIntermediate ?? true) && tps.length > 2) {
-    // Keep a point when the second difference of fps or tps there is non-zero (a corner).
-    const keep: number[] = [0];
-    for (let i = 1; i < tps.length - 1; i++) {
-      const bendF = fps[i + 1] - 2 * fps[i] + fps[i - 1];
-      const bendT = tps[i + 1] - 2 * tps[i] + tps[i - 1];
-      if (bendF !== 0 || bendT !== 0) keep.push(i);
-    }
-    keep.push(tps.length - 1);
-    tps = Float64Array.from(keep, (i) => curve.tps[i]);
-    fps = Float64Array.from(keep, (i) => curve.fps[i]);
-    thresholds = Float64Array.from(keep, (i) => curve.thresholds[i]);
-  }
+  const full = _binaryCurve(labels, scores, "rocCurve");
+  const curve = (options.dropIntermediate ?? true) ? _dropIntermediate(full) : full;
+  const { tps, fps, thresholds } = curve;
   const m = tps.length + 1;
   const fpr = new Float64Array(m);
   const tpr = new Float64Array(m);

@@ -1,0 +1,155 @@
+/**
+ * Internal: the seeded resampling behind every bootstrap interval (one metric, or the paired
+ * difference of two), so that all of them draw the same videos for the same seed.
+ * @module
+ */
+import { MetricError } from "./metric_error.ts";
+import { seededRandom } from "./prng.ts";
+
+/** The resampling settings shared by the bootstrap functions (see `BootstrapOptions`). */
+export interface _ResampleOptions {
+  resamples?: number;
+  seed?: number;
+  confidence?: number;
+  stratified?: boolean;
+  clusters?: ArrayLike<string | number>;
+}
+
+/** Validated settings with their defaults. */
+export interface _ResampleSettings {
+  resamples: number;
+  confidence: number;
+}
+
+/** Applies the defaults (1000 resamples, 95%) and checks them; `name` prefixes errors. */
+export function _resampleSettings(options: _ResampleOptions, name: string): _ResampleSettings {
+  const resamples = options.resamples ?? 1000;
+  const confidence = options.confidence ?? 0.95;
+  if (!(Number.isInteger(resamples) && resamples > 0)) {
+    throw new MetricError(`${name}: resamples must be a positive integer, not ${resamples}`);
+  }
+  if (!(confidence > 0 && confidence < 1)) {
+    throw new MetricError(`${name}: confidence must be in (0, 1), not ${confidence}`);
+  }
+  return { resamples, confidence };
+}
+
+/** Labels as 0/1 bytes (inputs already validated). */
+export function _labelBytes(labels: ArrayLike<number | boolean>): Uint8Array {
+  return Uint8Array.from(
+    { length: labels.length },
+    (_, i) => (labels[i] === 1 || labels[i] === true ? 1 : 0),
+  );
+}
+
+/**
+ * Draws `resamples` bootstrap resamples of the samples and calls `visit` with each one that
+ * holds both classes: the drawn labels and, for each array in `scores`, the drawn scores, in
+ * draw order (views, valid during the call only). Clusters (default: each sample alone) are
+ * drawn with replacement from a mulberry32 stream seeded with `seed` (default 0), within each
+ * class when `stratified` (default): fakes first, then reals, clusters in order of first
+ * appearance. Every score array is resampled with the same draws (paired). Returns the number
+ * of resamples skipped for holding one class (only possible unstratified). Throws a
+ * `MetricError` when the clusters' length differs from the labels' or a cluster holds both
+ * labels.
+ */
+export function _forEachResample(
+  label: Uint8Array,
+  scores: Float64Array[],
+  options: _ResampleOptions,
+  settings: _ResampleSettings,
+  name: string,
+  visit: (labels: Uint8Array, scores: Float64Array[]) => void,
+): number {
+  const n = label.length;
+  const groups = clusterMembers(label, options.clusters, name);
+  const random = seededRandom(options.seed ?? 0);
+  const strata = (options.stratified ?? true)
+    ? [groups.filter((g) => label[g[0]] === 1), groups.filter((g) => label[g[0]] === 0)]
+    : [groups];
+  let skipped = 0;
+  let drawnLabels = new Uint8Array(n);
+  let drawnScores = scores.map(() => new Float64Array(n));
+  for (let r = 0; r < settings.resamples; r++) {
+    let m = 0;
+    let positives = 0;
+    for (const stratum of strata) {
+      for (let k = 0; k < stratum.length; k++) {
+        const members = stratum[Math.floor(random() * stratum.length)];
+        for (const i of members) {
+          if (m === drawnLabels.length) {
+            // Large clusters drawn often can make a resample longer than the data: grow.
+            drawnLabels = grow(drawnLabels, new Uint8Array(m * 2));
+            drawnScores = drawnScores.map((drawn) => grow(drawn, new Float64Array(m * 2)));
+          }
+          drawnLabels[m] = label[i];
+          for (let s = 0; s < scores.length; s++) drawnScores[s][m] = scores[s][i];
+          positives += label[i];
+          m++;
+        }
+      }
+    }
+    if (positives === 0 || positives === m) skipped++;
+    else visit(drawnLabels.subarray(0, m), drawnScores.map((drawn) => drawn.subarray(0, m)));
+  }
+  return skipped;
+}
+
+function grow<T extends Uint8Array | Float64Array>(drawn: T, grown: T): T {
+  grown.set(drawn);
+  return grown;
+}
+
+/**
+ * The percentile interval of bootstrap `values` (sorted in place): numpy's default (linear)
+ * quantiles at (1 - confidence) / 2 and (1 + confidence) / 2. Throws a `MetricError` when no
+ * resample produced a value.
+ */
+export function _percentiles(
+  values: number[],
+  confidence: number,
+  name: string,
+): { low: number; high: number } {
+  if (values.length === 0) {
+    throw new MetricError(`${name}: every resample held a single class`);
+  }
+  values.sort((a, b) => a - b);
+  return {
+    low: quantile(values, (1 - confidence) / 2),
+    high: quantile(values, (1 + confidence) / 2),
+  };
+}
+
+function clusterMembers(
+  label: Uint8Array,
+  clusters: ArrayLike<string | number> | undefined,
+  name: string,
+): number[][] {
+  const n = label.length;
+  if (clusters === undefined) return Array.from({ length: n }, (_, i) => [i]);
+  if (clusters.length !== n) {
+    throw new MetricError(
+      `${name}: clusters and labels differ in length (${clusters.length} vs ${n})`,
+    );
+  }
+  const byKey = new Map<string | number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const members = byKey.get(clusters[i]);
+    if (members === undefined) byKey.set(clusters[i], [i]);
+    else {
+      if (label[members[0]] !== label[i]) {
+        throw new MetricError(`${name}: cluster "${clusters[i]}" holds both labels`);
+      }
+      members.push(i);
+    }
+  }
+  return [...byKey.values()];
+}
+
+// numpy's default (linear) percentile: position q * (n - 1) between sorted values.
+function quantile(sorted: number[], q: number): number {
+  const position = q * (sorted.length - 1);
+  const below = Math.floor(position);
+  const above = Math.min(below + 1, sorted.length - 1);
+  return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
+}
