@@ -68,7 +68,9 @@ export interface EvalParts {
   locatorFor(copy: EvalCopy): FaceLocator;
   /**
    * The crop the detector's crop rule takes for `box` in `frame`, in the frame's pixels; null
-   * when the box gives none (no pixel of it inside the frame): that box is no face.
+   * when the box gives none (no pixel of it inside the frame): that box is no face. In the
+   * `full` face mode the frame is the face crop already (pre-cropped face videos): the crop is
+   * the whole frame, whatever the rule.
    */
   cropOf(frame: RgbFrame, box: FaceBox): CropBox | null;
   /** The faces of `frame` the detector scores, in the face order (the spec's `faces` rule). */
@@ -127,7 +129,8 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
         ? recordingLocator(ultraface!, recording)
         : referenceLocator(recording, copy.geometry);
     },
-    cropOf: (frame, box) => cropBox(box, frame.width, frame.height, spec.crop),
+    cropOf: (frame, box) =>
+      cropBox(box, frame.width, frame.height, faceMode === "full" ? { kind: "full" } : spec.crop),
     selectFaces: (boxes, frame) => selectFaces(boxes, spec.faces, frame),
     preprocess: (frame, box, crop) => preprocessFace(frame, box, spec, { crop }),
     score: async (items) => {

@@ -123,6 +123,23 @@ Deno.test({
           assert.deepEqual(cropOf(row), [95, 55, 130, 130]);
         }
       });
+      await t.step(
+        "in the full face mode the model sees the whole frame, whatever the rule",
+        async () => {
+          const full = join(tmp, "store_full");
+          await evaluate({
+            spec: tinySpec({ crop: { kind: "reflect", scale: 1.1 }, faces: "largest" }),
+            modelPath: model,
+            data: join(AWKWARD, "b06_manifest.csv"),
+            store: full,
+            faces: "full",
+            frames: 2,
+          });
+          const stored = await readRows(full);
+          assert.equal(stored.length, 4);
+          for (const row of stored) assert.deepEqual(cropOf(row), [0, 0, 320, 240]);
+        },
+      );
     } finally {
       await Deno.remove(tmp, { recursive: true });
     }
