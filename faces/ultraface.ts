@@ -28,7 +28,10 @@ export interface UltraFaceOptions {
 export interface UltraFace extends FaceLocator {
   /** Model input size `[height, width]`. */
   readonly inputSize: [number, number];
-  /** Faces in one frame, in the frame's pixels (not clipped: a box may stick out), highest score first. */
+  /**
+   * Faces in one frame, in the frame's pixels (not clipped: a box may stick out), highest score
+   * first.
+   */
   detect(frame: RgbFrame): Promise<FaceBox[]>;
 }
 
