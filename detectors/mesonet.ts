@@ -35,8 +35,10 @@ const SOURCES: DetectorSpec["sources"] = [
 
 const DIFFERENCES: DetectorSpec["differences"] = [
   {
-    what: "Face crop: a square of 1.1 x the larger side of the UltraFace (or sidecar) box, " +
-      "not the authors' landmark-based, rotation-aligned square.",
+    what: "Face crop: a square of side 2 * floor(1.1 x the larger side of the UltraFace (or " +
+      "sidecar) box / 2) around the box centre, pixels past the frame mirrored in as the " +
+      "authors' get_image_slice does (numpy reflect padding); not their landmark-based, " +
+      "rotation-aligned square.",
     why: "dfrobust has no landmark detector. Running UltraFace on the authors' four test crops " +
       "gives crop side / box side of 0.91-1.24 (mean about 1.1), so 1.1 reproduces their framing.",
   },
@@ -69,7 +71,7 @@ function mesoPreset(name: string, description: string): DetectorSpec {
       mean: [0, 0, 0],
       std: [1, 1, 1],
     },
-    crop: { kind: "square", scale: 1.1 },
+    crop: { kind: "reflect", scale: 1.1 },
     faces: "largest",
     faceRule: "largest",
     // The ONNX model already ends in the sigmoid and returns P(real).

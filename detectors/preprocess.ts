@@ -10,62 +10,118 @@ import type { RgbFrame } from "../faces/frame.ts";
 import type { CropRule, DetectorSpec, InputSpec } from "./spec.ts";
 
 /**
- * The integer crop that `rule` takes around `box` in a `frameW` x `frameH` frame, clipped to it.
- * - `square` (FaceForensics++ `get_boundingbox`): side = floor(max(w, h) * scale), centred on the
- *   box's integer centre; the top-left corner is clamped at 0 and the side then shrunk to fit, so
- *   the crop stays square.
- * - `margin` (SBI `crop_face`, test phase): left/right pushed out by `fraction * w`, top/bottom by
- *   `fraction * h`; start = max(0, trunc(x0 - m)), end = min(W, trunc(x1 + m) + 1), as upstream.
- * - `box`: the box rounded outwards. `full`: the whole frame (`box` may be null).
- * Always returns at least one pixel inside the frame. Pure. Throws a RangeError for an empty frame.
+ * The integer crop that `rule` takes around `box` in a `frameW` x `frameH` frame, or null when
+ * the box gives no crop: a box with no pixel inside the frame (wholly outside, or of zero size)
+ * is no face, and so is a crop the rule leaves empty. The rule is applied to the box as given,
+ * sticking out of the frame or not, exactly as the upstream function it reproduces (see
+ * {@link CropRule}; sources and worked examples in docs/detectors.md):
+ * - `square` (FaceForensics++ `get_boundingbox`): the box's corners are rounded to integers
+ *   (dlib boxes are integers); side = int(max(x2 - x1, y2 - y1) * scale); centre =
+ *   ((x1 + x2) // 2, (y1 + y2) // 2); corner = max(centre - side // 2, 0); then
+ *   side = min(W - x, side) and min(H - y, side). A square, at the border shifted and shrunk.
+ * - `margin` (SBI `crop_face`, test phase): m = fraction * w (left/right), fraction * h
+ *   (top/bottom); x from max(0, int(x1 - m)) to min(W, int(x2 + m) + 1).
+ * - `radius` (Capsule-Forensics-v2 `extract_face`): r = int(h * scale / 2) around the centre
+ *   (int(x + w / 2), int(y + h / 2)); x from max(cx - r, 0) to min(cx + r, W), same for y.
+ * - `reflect` (MesoNet `get_aligned_face` without rotation): half = floor(max(w, h) * scale / 2)
+ *   around (floor(x + w / 2), floor(y + h / 2)); never clipped: past the frame the crop has
+ *   `fill: "reflect"`.
+ * - `box`: the box rounded outwards and clipped. `full`: the whole frame.
+ * `int()` is Python's (towards zero), `//` floors. A null `box` stands for the whole frame.
+ * Pure. Throws a RangeError for an empty frame.
  */
 export function cropBox(
   box: Box | null,
   frameW: number,
   frameH: number,
   rule: CropRule,
-): CropBox {
+): CropBox | null {
   if (!(frameW >= 1 && frameH >= 1)) {
     throw new RangeError(`cropBox: frame size ${frameW}x${frameH} is empty`);
   }
-  if (rule.kind === "full" || box === null) return { x: 0, y: 0, w: frameW, h: frameH };
-  const x0 = box.x;
-  const y0 = box.y;
-  const x1 = box.x + box.w;
-  const y1 = box.y + box.h;
-  let left: number, top: number, right: number, bottom: number;
-  if (rule.kind === "square") {
-    // dlib rectangles are integers; round the box the same way before applying upstream's rule.
-    const [ix0, iy0, ix1, iy1] = [Math.round(x0), Math.round(y0), Math.round(x1), Math.round(y1)];
-    let side = Math.floor(Math.max(ix1 - ix0, iy1 - iy0) * rule.scale);
-    const cx = Math.floor((ix0 + ix1) / 2);
-    const cy = Math.floor((iy0 + iy1) / 2);
-    left = Math.max(cx - Math.floor(side / 2), 0);
-    top = Math.max(cy - Math.floor(side / 2), 0);
-    side = Math.min(frameW - left, side);
-    side = Math.min(frameH - top, side);
-    right = left + side;
-    bottom = top + side;
-  } else if (rule.kind === "margin") {
+  if (box === null) return { x: 0, y: 0, w: frameW, h: frameH };
+  // Even for the `full` rule: a box with no pixel in the frame says there is no face in it.
+  const inFrame = box.w > 0 && box.h > 0 && box.x < frameW && box.x + box.w > 0 &&
+    box.y < frameH && box.y + box.h > 0;
+  if (!inFrame) return null;
+  // The record's key is rule.kind, which TypeScript cannot relate to the function's parameter.
+  const crop = CROPS[rule.kind](box, frameW, frameH, rule as never);
+  return crop.w >= 1 && crop.h >= 1 ? crop : null;
+}
+
+/** One crop rule: the (possibly empty) crop of a box that has pixels in the frame. */
+type CropFunction<K extends CropRule["kind"]> = (
+  box: Box,
+  frameW: number,
+  frameH: number,
+  rule: Extract<CropRule, { kind: K }>,
+) => CropBox;
+
+/** The crop rules by kind; each mirrors its upstream function line by line. */
+const CROPS: { [K in CropRule["kind"]]: CropFunction<K> } = {
+  // ondyari/FaceForensics classification/detect_from_video.py, get_boundingbox.
+  square(box, frameW, frameH, rule) {
+    const x1 = Math.round(box.x);
+    const y1 = Math.round(box.y);
+    const x2 = Math.round(box.x + box.w);
+    const y2 = Math.round(box.y + box.h);
+    let size = Math.trunc(Math.max(x2 - x1, y2 - y1) * rule.scale);
+    const centreX = Math.floor((x1 + x2) / 2);
+    const centreY = Math.floor((y1 + y2) / 2);
+    const x = Math.max(centreX - Math.floor(size / 2), 0);
+    const y = Math.max(centreY - Math.floor(size / 2), 0);
+    size = Math.min(frameW - x, size);
+    size = Math.min(frameH - y, size);
+    return { x, y, w: size, h: size };
+  },
+  // mapooon/SelfBlendedImages src/inference/preprocess.py, crop_face(crop_by_bbox=True, 'test').
+  margin(box, frameW, frameH, rule) {
+    const x0 = box.x;
+    const y0 = box.y;
+    const x1 = box.x + box.w;
+    const y1 = box.y + box.h;
     const mw = (x1 - x0) * rule.fraction;
     const mh = (y1 - y0) * rule.fraction;
-    left = Math.max(0, Math.trunc(x0 - mw));
-    top = Math.max(0, Math.trunc(y0 - mh));
-    right = Math.min(frameW, Math.trunc(x1 + mw) + 1);
-    bottom = Math.min(frameH, Math.trunc(y1 + mh) + 1);
-  } else {
-    left = Math.max(0, Math.floor(x0));
-    top = Math.max(0, Math.floor(y0));
-    right = Math.min(frameW, Math.ceil(x1));
-    bottom = Math.min(frameH, Math.ceil(y1));
-  }
-  // A box outside the frame (or of zero size) still yields one valid pixel, nearest to it.
-  left = Math.min(Math.max(left, 0), frameW - 1);
-  top = Math.min(Math.max(top, 0), frameH - 1);
-  right = Math.max(Math.min(right, frameW), left + 1);
-  bottom = Math.max(Math.min(bottom, frameH), top + 1);
-  return { x: left, y: top, w: right - left, h: bottom - top };
-}
+    const left = Math.max(0, Math.trunc(x0 - mw));
+    const top = Math.max(0, Math.trunc(y0 - mh));
+    const right = Math.min(frameW, Math.trunc(x1 + mw) + 1);
+    const bottom = Math.min(frameH, Math.trunc(y1 + mh) + 1);
+    return { x: left, y: top, w: right - left, h: bottom - top };
+  },
+  // nii-yamagishilab/Capsule-Forensics-v2 datascripts/create_dataset_*.py, extract_face: the
+  // mask's bounding-box height and centroid, here the face box's height and centre.
+  radius(box, frameW, frameH, rule) {
+    const radius = Math.trunc(box.h * rule.scale / 2);
+    const cx = Math.trunc(box.x + box.w / 2);
+    const cy = Math.trunc(box.y + box.h / 2);
+    const left = Math.max(cx - radius, 0);
+    const top = Math.max(cy - radius, 0);
+    const right = Math.min(cx + radius, frameW);
+    const bottom = Math.min(cy + radius, frameH);
+    return { x: left, y: top, w: right - left, h: bottom - top };
+  },
+  // DariusAf/MesoNet pipeline.py, get_aligned_face + get_image_slice (angle 0): the slice
+  // [c - l // 2, c + l // 2) of the frame padded with numpy's "reflect" mode.
+  reflect(box, frameW, frameH, rule) {
+    const half = Math.floor(Math.max(box.w, box.h) * rule.scale / 2);
+    const cx = Math.floor(box.x + box.w / 2);
+    const cy = Math.floor(box.y + box.h / 2);
+    const crop: CropBox = { x: cx - half, y: cy - half, w: 2 * half, h: 2 * half };
+    const inside = crop.x >= 0 && crop.y >= 0 && crop.x + crop.w <= frameW &&
+      crop.y + crop.h <= frameH;
+    return inside ? crop : { ...crop, fill: "reflect" };
+  },
+  box(box, frameW, frameH) {
+    const left = Math.max(0, Math.floor(box.x));
+    const top = Math.max(0, Math.floor(box.y));
+    const right = Math.min(frameW, Math.ceil(box.x + box.w));
+    const bottom = Math.min(frameH, Math.ceil(box.y + box.h));
+    return { x: left, y: top, w: right - left, h: bottom - top };
+  },
+  full(_box, frameW, frameH) {
+    return { x: 0, y: 0, w: frameW, h: frameH };
+  },
+};
 
 /** Options for {@link preprocessFace}. */
 export interface PreprocessOptions {
@@ -76,6 +132,11 @@ export interface PreprocessOptions {
   into?: Float32Array;
   /** Item position in `into` (default 0). */
   index?: number;
+  /**
+   * The crop to take, as {@link cropBox} gave it for this box and the spec's crop rule (the eval
+   * pipeline computes it first, to record it); default: computed here.
+   */
+  crop?: CropBox;
 }
 
 /** Number of float elements one preprocessed item takes: 3 * height * width. */
@@ -89,7 +150,8 @@ export function itemLength(input: InputSpec): number {
  * writes the normalised pixels in the spec's layout and channel order into `options.into` at
  * `options.index`. Resolves to the item's view (a subarray, no copy); see
  * {@link preprocessFaceSync} for the synchronous form.
- * `box` may be null for the `full` crop rule. Rejects with a RangeError when `frame.data` does not
+ * A null `box` crops the whole frame. Rejects with a RangeError when the box gives no crop (it
+ * has no pixel inside the frame: check with {@link cropBox} first), when `frame.data` does not
  * hold width * height * 3 bytes or `into` is too short.
  */
 export function preprocessFace(
@@ -127,7 +189,13 @@ export function preprocessFaceSync(
       `preprocessFace: batch tensor of ${into.length} floats cannot hold item ${index} of ${n}`,
     );
   }
-  const crop = cropBox(box, width, height, spec.crop);
+  const crop = options.crop ?? cropBox(box, width, height, spec.crop);
+  if (crop === null) {
+    throw new RangeError(
+      `preprocessFace: face box ${JSON.stringify(box)} gives no "${spec.crop.kind}" crop in the ` +
+        `${width}x${height} frame (no pixel of it is inside)`,
+    );
+  }
   const pixels = resizeRgb(data, {
     width,
     height,

@@ -22,7 +22,8 @@ export const XCEPTION: DetectorSpec = {
     {
       repo: "ondyari/FaceForensics",
       file: "classification/detect_from_video.py",
-      note: "get_boundingbox (scale 1.3, square, clipped), BGR->RGB, softmax, prediction 1 = fake",
+      note: "get_boundingbox (scale 1.3, square; corner clamped at 0, side shrunk to fit), " +
+        "BGR->RGB, softmax, prediction 1 = fake",
     },
     {
       repo: "ondyari/FaceForensics",
@@ -87,7 +88,8 @@ export const CAPSULE: DetectorSpec = {
     {
       repo: "nii-yamagishilab/Capsule-Forensics-v2",
       file: "datascripts/create_dataset_Original.py",
-      note: "face crops: square of 1.3 x mask-box height around the mask centroid, --limit 100",
+      note: "extract_face: radius int(1.3 x mask-box height / 2) around the mask centroid, each " +
+        "edge clipped; --limit 100",
     },
   ],
   trainSet: "FF++",
@@ -100,7 +102,7 @@ export const CAPSULE: DetectorSpec = {
     std: IMAGENET_STD,
     resize: "pil-bilinear",
   },
-  crop: { kind: "square", scale: 1.3 },
+  crop: { kind: "radius", scale: 1.3 },
   faces: "largest",
   faceRule: "largest",
   output: { kind: "softmax", fakeIndex: 1, applied: true },
@@ -109,13 +111,13 @@ export const CAPSULE: DetectorSpec = {
   frames: 32,
   differences: [
     {
-      what: "Faces are located with UltraFace (or a sidecar); the crop is a square of 1.3x the " +
-        "box's larger side (FaceForensics++ rule), shrunk to stay square at the frame border.",
-      why:
-        "Upstream tests on crops made beforehand from the FF++ manipulation masks: a square of " +
-        "side 2 * int(1.3 * mask-box height / 2) centred on the mask's centroid, each side clipped " +
-        "separately (datascripts/create_dataset_*.py). Masks do not exist for processed or new " +
-        "videos, so a face-detector box stands in for the mask box.",
+      what:
+        "Faces are located with UltraFace (or a sidecar); upstream's crop rule (extract_face: " +
+        "radius int(1.3 x height / 2), each edge clipped) is applied to the face box's height " +
+        "and centre.",
+      why: "Upstream tests on crops made beforehand from the FF++ manipulation masks: the mask's " +
+        "bounding-box height and centroid (datascripts/create_dataset_*.py). Masks do not exist " +
+        "for processed or new videos, so a face-detector box stands in for the mask box.",
     },
     {
       what: "32 evenly spaced frames per video.",

@@ -14,14 +14,25 @@
 export type ResizeMethod = "pil-bilinear" | "cv2-linear";
 
 /**
- * An integer pixel rectangle inside a frame (a face crop, the region to resize): `0 <= x`,
- * `x + w <= width`, `w >= 1` (same for y/h).
+ * An integer pixel rectangle of a frame (a face crop, the region to resize), `w, h >= 1`. It lies
+ * inside the frame (`0 <= x`, `x + w <= width`, same for y/h) unless `fill` says how the pixels
+ * outside the frame are made.
  */
 export interface CropBox {
+  /** Left edge, pixels of the frame (negative only with `fill`). */
   x: number;
+  /** Top edge, pixels of the frame (negative only with `fill`). */
   y: number;
+  /** Width in pixels, >= 1. */
   w: number;
+  /** Height in pixels, >= 1. */
   h: number;
+  /**
+   * How pixels outside the frame are filled; absent = the crop lies inside the frame.
+   * `reflect`: mirrored about the edge pixel without repeating it, as `numpy.pad(mode="reflect")`
+   * (row -1 is row 1, row H is row H - 2; further out the mirroring repeats).
+   */
+  fill?: "reflect";
 }
 
 /** Options for {@link resizeRgb}. */
@@ -29,7 +40,7 @@ export interface ResizeRgbOptions {
   /** Source frame size. */
   width: number;
   height: number;
-  /** Part of the source to resize; default the whole frame. Must lie inside it. */
+  /** Part of the source to resize; default the whole frame. Must lie inside it unless it has a `fill`. */
   region?: CropBox;
   /** Output size. */
   outWidth: number;
@@ -49,8 +60,10 @@ interface Taps {
 
 /**
  * Resizes `region` of a packed RGB frame (`width * height * 3` bytes) to `outWidth` x
- * `outHeight` with `method`; returns packed RGB bytes. Throws a RangeError for a region outside
- * the frame, an empty size or a buffer of the wrong length.
+ * `outHeight` with `method`; returns packed RGB bytes. A region with `fill: "reflect"` may reach
+ * past the frame: those pixels are mirrored in first, as if the frame had been padded. Throws a
+ * RangeError for a region outside the frame (without `fill`), an empty size or a buffer of the
+ * wrong length.
  */
 export function resizeRgb(src: Uint8Array, options: ResizeRgbOptions): Uint8Array {
   const { width, height, outWidth, outHeight } = options;
@@ -59,9 +72,12 @@ export function resizeRgb(src: Uint8Array, options: ResizeRgbOptions): Uint8Arra
   if (src.length !== width * height * 3) {
     throw new RangeError(`resizeRgb: ${src.length} bytes is not ${width}x${height}x3`);
   }
+  const inside = region.x >= 0 && region.y >= 0 && region.x + region.w <= width &&
+    region.y + region.h <= height;
   if (
-    !(region.w >= 1 && region.h >= 1 && region.x >= 0 && region.y >= 0 &&
-      region.x + region.w <= width && region.y + region.h <= height)
+    !(Number.isInteger(region.x) && Number.isInteger(region.y) && Number.isInteger(region.w) &&
+      Number.isInteger(region.h) && region.w >= 1 && region.h >= 1 &&
+      (inside || region.fill === "reflect"))
   ) {
     throw new RangeError(
       `resizeRgb: region ${JSON.stringify(region)} is not inside ${width}x${height}`,
@@ -76,10 +92,14 @@ export function resizeRgb(src: Uint8Array, options: ResizeRgbOptions): Uint8Arra
   // PIL stores the horizontal pass as 8-bit pixels; OpenCV keeps more precision between passes.
   const roundBetween = method === "pil-bilinear";
 
+  // The frame row and column each row and column of the region reads (mirrored past the edges).
+  const rows = axisPixels(region.y, region.h, height);
+  const cols = axisPixels(region.x, region.w, width);
+
   // Horizontal pass over the region's rows: region.h x outWidth x 3.
   const mid = new Float32Array(region.h * outWidth * 3);
   for (let y = 0; y < region.h; y++) {
-    const rowBase = ((region.y + y) * width + region.x) * 3;
+    const rowBase = rows[y] * width * 3;
     const outBase = y * outWidth * 3;
     for (let x = 0; x < outWidth; x++) {
       const s = hTaps.start[x];
@@ -88,7 +108,7 @@ export function resizeRgb(src: Uint8Array, options: ResizeRgbOptions): Uint8Arra
       let r = 0, g = 0, b = 0;
       for (let k = 0; k < n; k++) {
         const w = hTaps.weights[wBase + k];
-        const p = rowBase + (s + k) * 3;
+        const p = rowBase + cols[s + k] * 3;
         r += src[p] * w;
         g += src[p + 1] * w;
         b += src[p + 2] * w;
@@ -116,6 +136,26 @@ export function resizeRgb(src: Uint8Array, options: ResizeRgbOptions): Uint8Arra
     }
     const outBase = y * stride;
     for (let i = 0; i < stride; i++) out[outBase + i] = clip8(acc[i]);
+  }
+  return out;
+}
+
+/**
+ * Frame index of each of `count` positions from `start` along an axis of `size` pixels, mirrored
+ * as `numpy.pad(mode="reflect")` does outside [0, size): period 2 * (size - 1), edge not repeated.
+ */
+function axisPixels(start: number, count: number, size: number): Int32Array {
+  const out = new Int32Array(count);
+  const period = 2 * (size - 1);
+  for (let i = 0; i < count; i++) {
+    const p = start + i;
+    if (p >= 0 && p < size) {
+      out[i] = p;
+      continue;
+    }
+    if (period === 0) continue; // a one-pixel axis mirrors onto its only pixel
+    const m = ((p % period) + period) % period;
+    out[i] = m < size ? m : period - m;
   }
   return out;
 }

@@ -40,18 +40,37 @@ export interface InputSpec {
 }
 
 /**
- * How a face box becomes the crop fed to the model (pixel boxes, clipped to the frame):
- * - `square`: a square of `scale` x the box's larger side, centred on the box (FaceForensics++).
- * - `margin`: each side pushed out by `fraction` x the box width (left/right) or height
- *   (top/bottom) (Self-Blended Images).
- * - `box`: the box as it is.
- * - `full`: the whole frame, ignoring any box.
+ * How a face box becomes the crop fed to the model. Each rule is applied to the box exactly as the
+ * locator or sidecar gives it (it may stick out of the frame) and reproduces one upstream
+ * function, border handling included (docs/detectors.md, "Crop rules"):
+ * - `square`: FaceForensics++ `get_boundingbox`: a square of `scale` x the box's larger side
+ *   around the box centre; the corner is clamped at 0 and the side then shrunk to fit the frame.
+ * - `margin`: Self-Blended Images `crop_face` (test phase): left/right pushed out by
+ *   `fraction` x the box width, top/bottom by `fraction` x its height, each edge clipped.
+ * - `radius`: Capsule-Forensics-v2 `extract_face`: a square of half-side
+ *   `int(box height x scale / 2)` around the box centre, each edge clipped.
+ * - `reflect`: MesoNet `get_image_slice`: a square of side `2 * floor(scale x larger side / 2)`
+ *   around the box centre; pixels past the frame are mirrored in (numpy `reflect` padding).
+ * - `box`: the box as it is (rounded outwards, clipped).
+ * - `full`: the whole frame, ignoring the box's extent.
  */
 export type CropRule =
   | { kind: "square"; scale: number }
   | { kind: "margin"; fraction: number }
+  | { kind: "radius"; scale: number }
+  | { kind: "reflect"; scale: number }
   | { kind: "box" }
   | { kind: "full" };
+
+/** The crop rule kinds, in documentation order. */
+export const CROP_KINDS: readonly CropRule["kind"][] = [
+  "square",
+  "margin",
+  "radius",
+  "reflect",
+  "box",
+  "full",
+];
 
 /**
  * Which located faces of a frame are scored: the `largest` (by area) only, `all`, or all whose
@@ -241,12 +260,12 @@ export function validateDetectorSpec(
   };
 
   const cropRaw = obj(root.crop, "crop");
-  const cropKind = oneOf(cropRaw.kind, "crop.kind", ["square", "margin", "box", "full"] as const);
+  const cropKind = oneOf(cropRaw.kind, "crop.kind", CROP_KINDS);
   let crop: CropRule;
-  if (cropKind === "square") {
+  if (cropKind === "square" || cropKind === "radius" || cropKind === "reflect") {
     const s = num(cropRaw.scale, "crop.scale");
     if (s <= 0) fail("crop.scale", "must be > 0");
-    crop = { kind: "square", scale: s };
+    crop = { kind: cropKind, scale: s };
   } else if (cropKind === "margin") {
     const f = num(cropRaw.fraction, "crop.fraction");
     if (f < 0) fail("crop.fraction", "must be >= 0");

@@ -323,6 +323,10 @@ function baseRow(copy: EvalCopy, run: RunFields): Omit<
   | "box_y"
   | "box_w"
   | "box_h"
+  | "crop_x"
+  | "crop_y"
+  | "crop_w"
+  | "crop_h"
   | "score"
   | "status"
   | "error"
@@ -372,6 +376,10 @@ function row(context: VideoContext, { video, ...fields }: RowFields): ScoreRow {
     box_y: null,
     box_w: null,
     box_h: null,
+    crop_x: null,
+    crop_y: null,
+    crop_w: null,
+    crop_h: null,
     score: null,
     error: null,
     ...fields,
@@ -418,7 +426,8 @@ async function prepareVideo(video: DatasetEntry, context: VideoContext): Promise
   }));
   let located: FaceBox[][];
   try {
-    located = await locateFaces(context, { videoId: video.id, frames, indices });
+    // Boxes as the locator gives them, in the copy's pixels: not clipped, not yet selected.
+    located = await context.locator.locate(video.id, frames, indices);
   } catch (error) {
     return videoError(error);
   }
@@ -434,17 +443,27 @@ async function prepareVideo(video: DatasetEntry, context: VideoContext): Promise
       }));
       continue;
     }
-    const chosen = context.parts.selectFaces(located[k]);
+    const frame = frames[k];
+    // The crop rule is applied to each box as located; a box that gives no crop (no pixel of it
+    // in the frame) is no face, never a crop of negative size.
+    const inFrame = located[k].filter((box) => context.parts.cropOf(frame, box) !== null);
+    const chosen = context.parts.selectFaces(inFrame, frame);
     if (chosen.length === 0) {
+      const outside = located[k].length;
       prepared.rows.push(row(context, {
         video,
         frame_index: frameIndex,
         status: "no_face",
+        error: outside === 0
+          ? null
+          : `${outside === 1 ? "the face box lies" : `all ${outside} face boxes lie`} ` +
+            `outside the ${frame.width}x${frame.height} frame`,
       }));
       continue;
     }
     for (let i = 0; i < chosen.length; i++) {
       const box = chosen[i];
+      const crop = context.parts.cropOf(frame, box)!;
       const faceRow = row(context, {
         video,
         frame_index: frameIndex,
@@ -453,10 +472,14 @@ async function prepareVideo(video: DatasetEntry, context: VideoContext): Promise
         box_y: box.y,
         box_w: box.w,
         box_h: box.h,
+        crop_x: crop.x,
+        crop_y: crop.y,
+        crop_w: crop.w,
+        crop_h: crop.h,
         status: "pending",
       });
       try {
-        const tensor = await context.parts.preprocess(frames[k], box);
+        const tensor = await context.parts.preprocess(frame, box, crop);
         prepared.rows.push(faceRow);
         prepared.faces.push({ row: faceRow, tensor });
       } catch (error) {
@@ -469,34 +492,11 @@ async function prepareVideo(video: DatasetEntry, context: VideoContext): Promise
   return prepared;
 }
 
-/** Boxes per frame in the copy's pixels, clipped to the frame (not yet selected). */
-async function locateFaces(
-  context: VideoContext,
-  { videoId, frames, indices }: { videoId: string; frames: RgbFrame[]; indices: number[] },
-): Promise<FaceBox[][]> {
-  const boxes = await context.locator.locate(videoId, frames, indices);
-  return boxes.map((list, k) =>
-    list
-      .map((b) => clipBox(b, frames[k].width, frames[k].height))
-      .filter((b): b is FaceBox => b !== null)
-  );
-}
-
-/** Clips a box to the frame; null when nothing of it is inside. */
-function clipBox(box: FaceBox, width: number, height: number): FaceBox | null {
-  const x1 = Math.max(0, box.x);
-  const y1 = Math.max(0, box.y);
-  const x2 = Math.min(width, box.x + box.w);
-  const y2 = Math.min(height, box.y + box.h);
-  if (!(x2 > x1 && y2 > y1)) return null;
-  return { ...box, x: x1, y: y1, w: x2 - x1, h: y2 - y1 };
-}
-
 /**
  * Fills the `reference` recording from the unaltered copy's stored rows (resumed run). The stored
- * boxes are the faces the detector scored, not every face located; selecting after mapping
- * gives the same faces (flips and scaling keep the area order), so the other copies score the
- * same faces as in an uninterrupted run. A video that failed on the unaltered copy stays
+ * boxes are the faces the detector scored, not every face located; the face order ranks mapped
+ * boxes by their recorded (source) box, so the other copies score the same faces as in an
+ * uninterrupted run. A video that failed on the unaltered copy stays
  * unrecorded, as in a live run.
  */
 function recordFromStore(rows: readonly ScoreRow[], recording: FaceSidecar): void {

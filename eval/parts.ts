@@ -7,7 +7,8 @@
 import { fileURLToPath } from "node:url";
 import { type DetectorSession, openDetector } from "../detectors/session.ts";
 import type { DetectorSpec } from "../detectors/spec.ts";
-import { itemLength, preprocessFace } from "../detectors/preprocess.ts";
+import { cropBox, itemLength, preprocessFace } from "../detectors/preprocess.ts";
+import type { CropBox } from "../detectors/resize.ts";
 import type { FaceBox } from "../faces/box.ts";
 import type { RgbFrame } from "../faces/frame.ts";
 import { type FaceLocator, type FaceMode, fullFrameLocator } from "../faces/locator.ts";
@@ -65,10 +66,17 @@ export interface EvalParts {
    * geometry on the others.
    */
   locatorFor(copy: EvalCopy): FaceLocator;
-  /** The faces the detector scores, largest first (the spec's `faces` rule). */
-  selectFaces(boxes: FaceBox[]): FaceBox[];
-  /** One preprocessed input item for the face `box` of `frame`. */
-  preprocess(frame: RgbFrame, box: FaceBox): Promise<Float32Array>;
+  /**
+   * The crop the detector's crop rule takes for `box` in `frame`, in the frame's pixels; null
+   * when the box gives none (no pixel of it inside the frame): that box is no face. In the
+   * `full` face mode the frame is the face crop already (pre-cropped face videos): the crop is
+   * the whole frame, whatever the rule.
+   */
+  cropOf(frame: RgbFrame, box: FaceBox): CropBox | null;
+  /** The faces of `frame` the detector scores, in the face order (the spec's `faces` rule). */
+  selectFaces(boxes: FaceBox[], frame: RgbFrame): FaceBox[];
+  /** One preprocessed input item: `crop` (from {@link EvalParts.cropOf}) of `frame`. */
+  preprocess(frame: RgbFrame, box: FaceBox, crop: CropBox): Promise<Float32Array>;
   /** Fake probabilities for up to `batch` items (NaN where the model gave a non-finite value). */
   score(items: Float32Array[]): Promise<number[]>;
   close(): Promise<void>;
@@ -121,9 +129,10 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
         ? recordingLocator(ultraface!, recording)
         : referenceLocator(recording, copy.geometry);
     },
-    selectFaces: (boxes) => selectFaces(boxes, spec.faces),
-    // The full crop rule ignores the box; passing it keeps one call for all rules.
-    preprocess: (frame, box) => preprocessFace(frame, box, spec),
+    cropOf: (frame, box) =>
+      cropBox(box, frame.width, frame.height, faceMode === "full" ? { kind: "full" } : spec.crop),
+    selectFaces: (boxes, frame) => selectFaces(boxes, spec.faces, frame),
+    preprocess: (frame, box, crop) => preprocessFace(frame, box, spec, { crop }),
     score: async (items) => {
       items.forEach((item, i) => buffer.set(item, i * itemSize));
       const batch = buffer.subarray(0, items.length * itemSize);

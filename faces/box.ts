@@ -12,10 +12,27 @@ export interface Box {
   h: number;
 }
 
-/** A located face: its box in the frame's pixels and the locator's confidence in [0, 1]. */
+/** A box in the source video's pixels, with the size of the source frame. */
+export interface SourceBox extends Box {
+  /** Source frame width in pixels. */
+  frameWidth: number;
+  /** Source frame height in pixels. */
+  frameHeight: number;
+}
+
+/**
+ * A located face: its box in the frame's pixels (as the locator gives it: it may stick out of the
+ * frame) and the locator's confidence in [0, 1].
+ */
 export interface FaceBox extends Box {
   /** Detector confidence in [0, 1]; 1 for boxes that were given (sidecar, full frame). */
   score: number;
+  /**
+   * The same face in the source video (the unaltered frames), when the locator knows it: the
+   * sidecar's or the unaltered copy's box before the copy's geometry moved it. Face ranking
+   * (faces/select.ts) reads it, so a face ranks the same in every copy, flipped or scaled.
+   */
+  source?: SourceBox;
 }
 
 /** Area of a box in square pixels (0 for an empty or inverted box). */

@@ -38,8 +38,9 @@ export function newRecording(): FaceSidecar {
 
 /**
  * A locator (mode `reference`) that returns the boxes recorded on the unaltered copy for the same
- * video and frame index, mapped through `geometry` and clipped to the frame. `locate` rejects with
- * a `SidecarError` for a video the unaltered copy did not record.
+ * video and frame index, mapped through `geometry` (not clipped), each with the recorded box as
+ * its `source`. `locate` rejects with a `SidecarError` for a video the unaltered copy did not
+ * record.
  */
 export function referenceLocator(recording: FaceSidecar, geometry: Geometry): FaceLocator {
   return sidecarLocator(recording, { geometry, source: "unaltered copy", mode: "reference" });

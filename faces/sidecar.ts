@@ -3,7 +3,8 @@
  * `{"schema": "dfrobust.faces/1", "videos": {"<video id>": {"<frame index>": [[x, y, w, h], ...]}}}`
  * in the source video's pixels (an optional fifth number is the box's score). A frame missing
  * from a video's map has no face. In a distorted copy the boxes are mapped through the copy's
- * geometry.
+ * geometry. Boxes may stick out of the frame: they are passed on as given, and the detector's
+ * crop rule decides what they give (a box with no pixel in the frame is no face).
  * @module
  */
 import { atomicWriteJson } from "../util/atomic.ts";
@@ -98,8 +99,10 @@ export interface SidecarLocatorOptions {
 }
 
 /**
- * A {@link FaceLocator} that looks boxes up in `sidecar` by video id and frame index, maps them
- * into the copy's pixels (source size = frame size / geometry scale) and clips them to the frame.
+ * A {@link FaceLocator} that looks boxes up in `sidecar` by video id and frame index and maps them
+ * into the copy's pixels (source size = frame size / geometry scale), not clipped: a box that
+ * sticks out of the frame stays as the sidecar gives it. Each box keeps the sidecar's box as its
+ * `source` (the face order ranks by it, so the same face ranks first in every copy).
  * `locate` throws {@link SidecarError} for a video the sidecar does not list.
  */
 export function sidecarLocator(
@@ -125,22 +128,12 @@ export function sidecarLocator(
         const srcH = frame.height / geometry.scale;
         const boxes: FaceBox[] = [];
         for (const [x, y, w, h, score] of raw) {
-          const m = mapBox({ x, y, w, h, score: score ?? 1 }, geometry, srcW, srcH);
-          const clipped = clip(m, frame.width, frame.height);
-          if (clipped) boxes.push(clipped);
+          const mapped = mapBox({ x, y, w, h, score: score ?? 1 }, geometry, srcW, srcH);
+          boxes.push({ ...mapped, source: { x, y, w, h, frameWidth: srcW, frameHeight: srcH } });
         }
         return boxes;
       }));
     },
     release: () => Promise.resolve(),
   };
-}
-
-function clip(box: FaceBox, width: number, height: number): FaceBox | null {
-  const x1 = Math.max(0, box.x);
-  const y1 = Math.max(0, box.y);
-  const x2 = Math.min(width, box.x + box.w);
-  const y2 = Math.min(height, box.y + box.h);
-  if (!(x2 > x1 && y2 > y1)) return null;
-  return { x: x1, y: y1, w: x2 - x1, h: y2 - y1, score: box.score };
 }

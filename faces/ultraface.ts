@@ -28,7 +28,10 @@ export interface UltraFaceOptions {
 export interface UltraFace extends FaceLocator {
   /** Model input size `[height, width]`. */
   readonly inputSize: [number, number];
-  /** Faces in one frame, in the frame's pixels (clipped to it), highest score first. */
+  /**
+   * Faces in one frame, in the frame's pixels (not clipped: a box may stick out), highest score
+   * first.
+   */
   detect(frame: RgbFrame): Promise<FaceBox[]>;
 }
 
@@ -119,10 +122,12 @@ export async function openUltraFace(
     for (let i = 0, n = scores.length / 2; i < n; i++) {
       const score = scores[2 * i + 1];
       if (!(score > threshold)) continue;
-      const x1 = Math.max(0, Math.min(width, boxes[4 * i] * width));
-      const y1 = Math.max(0, Math.min(height, boxes[4 * i + 1] * height));
-      const x2 = Math.max(0, Math.min(width, boxes[4 * i + 2] * width));
-      const y2 = Math.max(0, Math.min(height, boxes[4 * i + 3] * height));
+      // Not clipped, as upstream's predict(): a detector crop rule decides what a box that
+      // sticks out of the frame gives.
+      const x1 = boxes[4 * i] * width;
+      const y1 = boxes[4 * i + 1] * height;
+      const x2 = boxes[4 * i + 2] * width;
+      const y2 = boxes[4 * i + 3] * height;
       if (x2 > x1 && y2 > y1) candidates.push({ x: x1, y: y1, w: x2 - x1, h: y2 - y1, score });
     }
     return hardNms(candidates, {

@@ -54,9 +54,12 @@ export interface ScoreRow {
   method: string | null;
   /** Frame number in the video; -1 for a video-level failure row. */
   frame_index: number;
-  /** Face rank in the frame (0 = largest); -1 when no face. */
+  /**
+   * Face rank in the frame in the face order (faces/select.ts: largest first, ties by distance to
+   * the frame centre, then position in the source video); -1 when no face.
+   */
   face_index: number;
-  /** Face box left edge in the copy's pixels; null when no face. */
+  /** Face box left edge in the copy's pixels, as located (may stick out); null when no face. */
   box_x: number | null;
   /** Face box top edge in the copy's pixels; null when no face. */
   box_y: number | null;
@@ -64,6 +67,17 @@ export interface ScoreRow {
   box_w: number | null;
   /** Face box height in pixels; null when no face. */
   box_h: number | null;
+  /**
+   * Left edge of the crop the model saw, integer pixels of the copy (the detector's crop rule
+   * applied to the box); negative only for a `reflect` crop; null when no crop was taken.
+   */
+  crop_x: number | null;
+  /** Top edge of the crop, integer pixels of the copy; null when no crop. */
+  crop_y: number | null;
+  /** Crop width in pixels (>= 1); null when no crop. */
+  crop_w: number | null;
+  /** Crop height in pixels (>= 1); null when no crop. */
+  crop_h: number | null;
   /** Face localisation mode: `ultraface`, `sidecar`, `full`, `reference`. */
   face_mode: string;
   /** Fake probability in [0, 1]; null unless `status` is `ok`. */
@@ -108,6 +122,10 @@ export const STORE_COLUMNS: readonly StoreColumn[] = [
   { name: "box_y", dtype: "float32", nullable: true, description: "face box top, pixels" },
   { name: "box_w", dtype: "float32", nullable: true, description: "face box width, pixels" },
   { name: "box_h", dtype: "float32", nullable: true, description: "face box height, pixels" },
+  { name: "crop_x", dtype: "int32", nullable: true, description: "model crop left, pixels" },
+  { name: "crop_y", dtype: "int32", nullable: true, description: "model crop top, pixels" },
+  { name: "crop_w", dtype: "int32", nullable: true, description: "model crop width, pixels" },
+  { name: "crop_h", dtype: "int32", nullable: true, description: "model crop height, pixels" },
   { name: "face_mode", dtype: "utf8", nullable: false, description: "face localisation mode" },
   { name: "score", dtype: "float64", nullable: true, description: "fake probability" },
   { name: "status", dtype: "utf8", nullable: false, description: "ok or a failure kind" },

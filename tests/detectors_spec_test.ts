@@ -26,7 +26,7 @@ Deno.test("every preset is a valid spec that survives a JSON round trip unchange
 Deno.test("presets carry the upstream input sizes, crop rules and output mappings", async (t) => {
   const table = [
     { name: "xception", size: [299, 299], crop: { kind: "square", scale: 1.3 }, fake: 1 },
-    { name: "capsule", size: [300, 300], crop: { kind: "square", scale: 1.3 }, fake: 1 },
+    { name: "capsule", size: [300, 300], crop: { kind: "radius", scale: 1.3 }, fake: 1 },
     { name: "sbi", size: [380, 380], crop: { kind: "margin", fraction: 1 / 8 }, fake: 1 },
   ];
   for (const row of table) {
@@ -134,6 +134,16 @@ Deno.test("loadDetectorSpec() errors name the file and the bad field", async (t)
         field: /"crop\.kind"/,
       },
       {
+        label: "reflect crop without a scale",
+        spec: { ...MINIMAL, crop: { kind: "reflect" } },
+        field: /"crop\.scale" must be a finite number/,
+      },
+      {
+        label: "radius crop with scale 0",
+        spec: { ...MINIMAL, crop: { kind: "radius", scale: 0 } },
+        field: /"crop\.scale" must be > 0/,
+      },
+      {
         label: "failScore out of range",
         spec: { ...MINIMAL, failScore: 2 },
         field: /"failScore" must be in \[0, 1\]/,
@@ -171,5 +181,21 @@ Deno.test("loadDetectorSpec() errors name the file and the bad field", async (t)
     });
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a JSON spec may name any crop rule, with its number", async (t) => {
+  const cases = [
+    [{ kind: "square", scale: "1.3" }, { kind: "square", scale: 1.3 }],
+    [{ kind: "margin", fraction: "1/8" }, { kind: "margin", fraction: 0.125 }],
+    [{ kind: "radius", scale: 1.3 }, { kind: "radius", scale: 1.3 }],
+    [{ kind: "reflect", scale: 1.1 }, { kind: "reflect", scale: 1.1 }],
+    [{ kind: "box" }, { kind: "box" }],
+    [{ kind: "full", scale: 2 }, { kind: "full" }],
+  ];
+  for (const [given, parsed] of cases) {
+    await t.step(String(given.kind), () => {
+      assert.deepEqual(validateDetectorSpec({ ...MINIMAL, crop: given }).crop, parsed);
+    });
   }
 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type FaceBox, iou } from "../faces/box.ts";
 import { hardNms } from "../faces/nms.ts";
-import { selectFaces } from "../faces/select.ts";
+import { compareFaces, selectFaces } from "../faces/select.ts";
 import { mapBox } from "../faces/geometry.ts";
 import { IDENTITY_GEOMETRY } from "../ops/operation.ts";
 import { fullFrameLocator } from "../faces/locator.ts";
@@ -54,14 +54,91 @@ Deno.test("selectFaces() ranks by area and applies each multi-face rule", async 
   const half = face(200, 0, 50, 100, 0.8); // area 5000: exactly half, kept (>=)
   const small = face(300, 0, 70, 70, 0.99); // area 4900: below half
   const boxes = [small, half, big];
-  await t.step("largest", () => assert.deepEqual(selectFaces(boxes, "largest"), [big]));
+  const frame = { width: 400, height: 200 };
+  await t.step("largest", () => assert.deepEqual(selectFaces(boxes, "largest", frame), [big]));
   await t.step("all, largest first", () => {
-    assert.deepEqual(selectFaces(boxes, "all"), [big, half, small]);
+    assert.deepEqual(selectFaces(boxes, "all", frame), [big, half, small]);
   });
   await t.step("all-above-half-largest compares areas like SBI", () => {
-    assert.deepEqual(selectFaces(boxes, "all-above-half-largest"), [big, half]);
+    assert.deepEqual(selectFaces(boxes, "all-above-half-largest", frame), [big, half]);
   });
-  await t.step("no boxes", () => assert.deepEqual(selectFaces([], "all"), []));
+  await t.step("no boxes", () => assert.deepEqual(selectFaces([], "all", frame), []));
+});
+
+/** Every ordering of `items`. */
+function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [[...items]];
+  return items.flatMap((item, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest])
+  );
+}
+
+Deno.test("the face order is total and does not depend on the order boxes are listed", async (t) => {
+  const frame = { width: 320, height: 240 };
+  const centre = face(130, 90, 60, 60, 0.7); // area 3600, centred
+  const left = face(40, 90, 60, 60, 0.9); // area 3600, 90 px left of the centre
+  const right = face(220, 90, 60, 60, 0.9); // its mirror image: same area, same distance
+  const low = face(40, 150, 60, 60, 0.9); // same area, farther away
+  const big = face(250, 0, 70, 70, 0.1); // largest, in a corner
+  const expected = [big, centre, left, right, low];
+  await t.step("all 120 listings of five faces give one order", () => {
+    for (const listing of permutations(expected)) {
+      assert.deepEqual(selectFaces(listing, "all", frame), expected);
+      assert.deepEqual(selectFaces(listing, "largest", frame), [big]);
+    }
+  });
+  await t.step("equal areas: the centre nearer the frame centre first", () => {
+    assert.ok(compareFaces(centre, left, frame) < 0 && compareFaces(left, centre, frame) > 0);
+  });
+  await t.step("equal area and distance: the upper, then the left box first", () => {
+    assert.ok(compareFaces(left, right, frame) < 0);
+    const top = face(130, 0, 60, 60);
+    const bottom = face(130, 180, 60, 60);
+    assert.ok(compareFaces(top, bottom, frame) < 0);
+  });
+  await t.step("same box: the higher locator score first; the same box twice: no order", () => {
+    assert.ok(compareFaces(face(1, 2, 3, 4, 0.9), face(1, 2, 3, 4, 0.8), frame) < 0);
+    assert.equal(compareFaces(face(1, 2, 3, 4, 0.9), face(1, 2, 3, 4, 0.9), frame), 0);
+  });
+});
+
+Deno.test("the same face ranks first in flipped and scaled copies, as the source box decides ties", async (t) => {
+  // The awkward fixture b07's later frames: two equal faces, mirror images about the frame's
+  // vertical axis (centres 90 px either side of x = 160), listed in both orders.
+  const sidecar = parseSidecar({
+    schema: "dfrobust.faces/1",
+    videos: {
+      v: { "0": [[40, 90, 60, 60], [220, 90, 60, 60]], "1": [[220, 90, 60, 60], [40, 90, 60, 60]] },
+    },
+  }, "b07-like");
+  const copies = {
+    unaltered: { hflip: false, vflip: false, scale: 1 },
+    hflip: { hflip: true, vflip: false, scale: 1 },
+    vflip: { hflip: false, vflip: true, scale: 1 },
+    "hflip + vflip": { hflip: true, vflip: true, scale: 1 },
+    "hflip at half size": { hflip: true, vflip: false, scale: 0.5 },
+  };
+  for (const [name, geometry] of Object.entries(copies)) {
+    await t.step(name, async () => {
+      const size = frameOf(320 * geometry.scale, 240 * geometry.scale);
+      const frames = await sidecarLocator(sidecar, { geometry }).locate("v", [size, size], [0, 1]);
+      for (const boxes of frames) {
+        const [first, second] = selectFaces(boxes, "all", size);
+        // In every copy the face at source x = 40 ranks first, wherever the copy shows it.
+        assert.deepEqual([first.source!.x, second.source!.x], [40, 220]);
+        const expectedX = (geometry.hflip ? 320 - 40 - 60 : 40) * geometry.scale;
+        assert.equal(first.x, expectedX);
+      }
+    });
+  }
+  await t.step(
+    "without the source box the copy's own top-left order would pick the mirror face",
+    () => {
+      const hflipped = [face(220, 90, 60, 60), face(40, 90, 60, 60)];
+      // The face at copy x = 40 is the source's face at x = 220: why ranking reads the source box.
+      assert.equal(selectFaces(hflipped, "largest", { width: 320, height: 240 })[0].x, 40);
+    },
+  );
 });
 
 Deno.test("mapBox() follows flips and scaling, and undoes itself", async (t) => {
@@ -113,17 +190,31 @@ Deno.test("sidecars validate, round-trip through a file and map into copies", as
       [frameOf(100, 80), frameOf(100, 80), frameOf(100, 80)],
       [0, 3, 7],
     );
-    assert.deepEqual(boxes[0], [face(10, 20, 30, 40)]);
+    // Each box keeps the sidecar's box, in the source frame, as its `source`.
+    const src = (x: number, y: number, w: number, h: number) => ({
+      x,
+      y,
+      w,
+      h,
+      frameWidth: 100,
+      frameHeight: 80,
+    });
+    assert.deepEqual(boxes[0], [{ ...face(10, 20, 30, 40), source: src(10, 20, 30, 40) }]);
     assert.deepEqual(boxes[1], []);
-    // The second box of frame 7 runs past the right edge: clipped to 90..100.
-    assert.deepEqual(boxes[2], [face(0, 0, 10, 10, 0.9), face(90, 0, 10, 10)]);
+    // The second box of frame 7 runs past the right edge: passed on as given (90..110), not
+    // clipped; the detector's crop rule decides what it gives.
+    assert.deepEqual(boxes[2], [
+      { ...face(0, 0, 10, 10, 0.9), source: src(0, 0, 10, 10) },
+      { ...face(90, 0, 20, 10), source: src(90, 0, 20, 10) },
+    ]);
   });
   await t.step("an hflip + half-size copy gets the boxes mirrored and halved", async () => {
     const locator = sidecarLocator(sidecar, {
       geometry: { hflip: true, vflip: false, scale: 0.5 },
     });
     const [boxes] = await locator.locate("a", [frameOf(50, 40)], [0]);
-    assert.deepEqual(boxes, [face(30, 10, 15, 20)]);
+    const source = { x: 10, y: 20, w: 30, h: 40, frameWidth: 100, frameHeight: 80 };
+    assert.deepEqual(boxes, [{ ...face(30, 10, 15, 20), source }]);
   });
   await t.step("a video the sidecar lacks is an error naming the sidecar", async () => {
     await assert.rejects(
@@ -167,7 +258,8 @@ Deno.test("reference mode scores a copy on the unaltered copy's boxes, mapped th
   const reference = referenceLocator(recording, { hflip: false, vflip: false, scale: 0.25 });
   assert.equal(reference.mode, "reference");
   const boxes = await reference.locate("v", [frameOf(25, 20)], [9]);
-  assert.deepEqual(boxes, [[face(0, 0, 25, 20)]]);
+  const source = { x: 0, y: 0, w: 100, h: 80, frameWidth: 100, frameHeight: 80 };
+  assert.deepEqual(boxes, [[{ ...face(0, 0, 25, 20), source }]]);
   await assert.rejects(
     reference.locate("w", [frameOf(25, 20)], [9]),
     /score the unaltered copy of this video first/,

@@ -107,13 +107,13 @@ Deno.test({
 
     // Wide shot: the singer (right, larger) stays, the far-away pianist is under half his area.
     for (let i = 0; i <= 2; i++) {
-      const kept = selectFaces(boxes[i], "all-above-half-largest");
+      const kept = selectFaces(boxes[i], "all-above-half-largest", sampled);
       assert.equal(kept.length, 1);
       assert.ok(kept[0].x > sampled.width / 2, "the singer on the right is kept");
     }
     // Audience: faces of similar size all stay.
     for (let i = 24; i <= 31; i++) {
-      const kept = selectFaces(boxes[i], "all-above-half-largest");
+      const kept = selectFaces(boxes[i], "all-above-half-largest", sampled);
       assert.ok(kept.length >= 3, `frame ${i}: ${kept.length} kept of ${boxes[i].length}`);
     }
   },

@@ -104,3 +104,70 @@ Deno.test({
     }
   },
 });
+
+Deno.test("resizeRgb() mirrors a reflect region past the frame like numpy.pad(mode='reflect')", async (t) => {
+  await t.step("one row of 5 pixels read from -12 to 16", () => {
+    const out = resizeRgb(greyRow([0, 10, 20, 30, 40]), {
+      width: 5,
+      height: 1,
+      region: { x: -12, y: 0, w: 29, h: 1, fill: "reflect" },
+      outWidth: 29,
+      outHeight: 1,
+    });
+    // numpy.pad(np.arange(5), 12, "reflect"): period 8, the edge pixel not repeated.
+    const numpy = [4, 3, 2, 1, 0, 1, 2, 3, 4, 3, 2, 1, 0, 1, 2, 3, 4, 3, 2, 1, 0, 1, 2, 3, 4, 3, 2];
+    assert.deepEqual(firstChannel(out), [...numpy, 1, 0].map((i) => 10 * i));
+  });
+  await t.step("without fill a region past the frame is refused", () => {
+    assert.throws(
+      () =>
+        resizeRgb(greyRow([0, 10]), {
+          width: 2,
+          height: 1,
+          region: { x: -1, y: 0, w: 2, h: 1 },
+          outWidth: 2,
+          outHeight: 1,
+        }),
+      /is not inside 2x1/,
+    );
+  });
+});
+
+Deno.test({
+  name: "a reflect crop equals numpy's reflect-padded slice (MesoNet's get_image_slice)",
+  ignore: skipWithout("python-pil", "reflect crop vs numpy"),
+  async fn() {
+    const w = 13, h = 9;
+    const src = new Uint8Array(w * h * 3).map((_, i) => (i * 53 + 7) % 256);
+    const region = { x: -7, y: 4, w: 16, h: 16, fill: "reflect" as const };
+    const dir = await Deno.makeTempDir();
+    try {
+      await Deno.writeFile(`${dir}/src.raw`, src);
+      // get_image_slice: pad by the largest overhang on every side, then slice.
+      const script = "import numpy as np\n" +
+        `a = np.fromfile('${dir}/src.raw', np.uint8).reshape(${h}, ${w}, 3)\n` +
+        `y0, y1, x0, x1 = ${region.y}, ${region.y + region.h}, ${region.x}, ${
+          region.x + region.w
+        }\n` +
+        `p = max(-y0, y1 - ${h}, -x0, x1 - ${w}, 0)\n` +
+        "b = np.pad(a, ((p, p), (p, p), (0, 0)), 'reflect')\n" +
+        `b[p + y0:p + y1, p + x0:p + x1].tofile('${dir}/np.raw')\n`;
+      const run = await new Deno.Command("/usr/bin/python3", { args: ["-c", script] }).output();
+      assert.ok(run.success, new TextDecoder().decode(run.stderr));
+      const expected = await Deno.readFile(`${dir}/np.raw`);
+      for (const method of ["pil-bilinear", "cv2-linear"] as const) {
+        const ours = resizeRgb(src, {
+          width: w,
+          height: h,
+          region,
+          outWidth: 16,
+          outHeight: 16,
+          method,
+        });
+        assert.deepEqual(ours, expected, method);
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

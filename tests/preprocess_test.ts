@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { cropBox, itemLength, preprocessFace } from "../detectors/preprocess.ts";
-import type { InputSpec } from "../detectors/spec.ts";
+import type { CropRule, InputSpec } from "../detectors/spec.ts";
 import { PRESETS } from "../detectors/presets.ts";
 
 Deno.test("cropBox() square rule follows FaceForensics++ get_boundingbox", async (t) => {
@@ -53,7 +53,7 @@ Deno.test("cropBox() margin rule widens each side by 1/8 like SBI's crop_face", 
   });
 });
 
-Deno.test("cropBox() box and full rules, and boxes outside the frame", async (t) => {
+Deno.test("cropBox() box and full rules", async (t) => {
   await t.step("box rounds outwards", () => {
     assert.deepEqual(cropBox({ x: 10.5, y: 20.2, w: 30, h: 40.1 }, 100, 100, { kind: "box" }), {
       x: 10,
@@ -65,9 +65,104 @@ Deno.test("cropBox() box and full rules, and boxes outside the frame", async (t)
   await t.step("full ignores the box", () => {
     assert.deepEqual(cropBox(null, 64, 48, { kind: "full" }), { x: 0, y: 0, w: 64, h: 48 });
   });
-  await t.step("a box past the right edge still yields one pixel inside", () => {
-    const crop = cropBox({ x: 700, y: 10, w: 20, h: 20 }, 640, 360, { kind: "box" });
-    assert.ok(crop.x + crop.w <= 640 && crop.w >= 1);
+});
+
+// The awkward fixture b06_edge.mp4 (320x240): boxes that stick out of the frame, and one wholly
+// outside. Each rule is applied to the box as given; the expected crops [x, y, w, h] were worked
+// out by hand from each upstream function (docs/detectors.md, "Crop rules").
+const B06_BOXES = [[-30, 60, 100, 120], [260, 150, 100, 120], [-20, -20, 60, 60], [
+  300,
+  100,
+  60,
+  60,
+]];
+const B06_OUTSIDE = { x: 400, y: 100, w: 50, h: 50 };
+
+Deno.test("cropBox() applies each preset's rule to boxes that stick out of the frame, as upstream does", async (t) => {
+  const cases: { name: string; rule: CropRule; crops: number[][] }[] = [
+    {
+      // FaceForensics++ get_boundingbox: corner clamped at 0, then the side shrunk to fit.
+      name: "square 1.3 (xception, demo)",
+      rule: { kind: "square", scale: 1.3 },
+      crops: [[0, 42, 156, 156], [232, 132, 88, 88], [0, 0, 78, 78], [291, 91, 29, 29]],
+    },
+    {
+      // SBI crop_face: int() towards zero, +1 on the far side, each edge clipped.
+      name: "margin 1/8 (sbi)",
+      rule: { kind: "margin", fraction: 1 / 8 },
+      crops: [[0, 45, 83, 151], [247, 135, 73, 105], [0, 0, 48, 48], [292, 92, 28, 76]],
+    },
+    {
+      // Capsule-Forensics extract_face: radius int(1.3 h / 2) about the centre, edges clipped.
+      name: "radius 1.3 (capsule)",
+      rule: { kind: "radius", scale: 1.3 },
+      crops: [[0, 42, 98, 156], [232, 132, 88, 108], [0, 0, 49, 49], [291, 91, 29, 78]],
+    },
+    {
+      // MesoNet get_image_slice: a centred square of side 2 floor(1.1 max(w, h) / 2), mirrored.
+      name: "reflect 1.1 (mesonet, mesoinception)",
+      rule: { kind: "reflect", scale: 1.1 },
+      crops: [[-46, 54, 132, 132], [244, 144, 132, 132], [-23, -23, 66, 66], [297, 97, 66, 66]],
+    },
+  ];
+  for (const { name, rule, crops } of cases) {
+    await t.step(name, () => {
+      B06_BOXES.forEach(([x, y, w, h], i) => {
+        const crop = cropBox({ x, y, w, h }, 320, 240, rule);
+        assert.deepEqual(crop && [crop.x, crop.y, crop.w, crop.h], crops[i], `box ${i}`);
+        const inside = crop!.x >= 0 && crop!.y >= 0 && crop!.x + crop!.w <= 320 &&
+          crop!.y + crop!.h <= 240;
+        assert.equal(crop!.fill, inside ? undefined : "reflect", `box ${i} fill`);
+      });
+      assert.equal(cropBox(B06_OUTSIDE, 320, 240, rule), null, "a box wholly outside is no face");
+    });
+  }
+  await t.step("the presets use these rules", () => {
+    assert.deepEqual(PRESETS.xception.crop, cases[0].rule);
+    assert.deepEqual(PRESETS.demo.crop, cases[0].rule);
+    assert.deepEqual(PRESETS.sbi.crop, cases[1].rule);
+    assert.deepEqual(PRESETS.capsule.crop, cases[2].rule);
+    assert.deepEqual(PRESETS.mesonet.crop, cases[3].rule);
+    assert.deepEqual(PRESETS.mesoinception.crop, cases[3].rule);
+  });
+});
+
+Deno.test("cropBox() gives no crop, never a negative-size one, when no pixel of the box is in the frame", async (t) => {
+  const rules: CropRule[] = [
+    { kind: "square", scale: 1.3 },
+    { kind: "margin", fraction: 1 / 8 },
+    { kind: "radius", scale: 1.3 },
+    { kind: "reflect", scale: 1.1 },
+    { kind: "box" },
+    { kind: "full" },
+  ];
+  const boxes = {
+    "past the right edge": { x: 700, y: 10, w: 20, h: 20 },
+    "touching the right edge from outside": { x: 640, y: 10, w: 20, h: 20 },
+    "above the frame": { x: 10, y: -30, w: 20, h: 30 },
+    "of zero width": { x: 10, y: 10, w: 0, h: 20 },
+    "not a number": { x: NaN, y: 10, w: 20, h: 20 },
+  };
+  for (const rule of rules) {
+    await t.step(rule.kind, () => {
+      for (const [what, box] of Object.entries(boxes)) {
+        assert.equal(cropBox(box, 640, 360, rule), null, what);
+      }
+    });
+  }
+  await t.step("a rule that leaves an overlapping box an empty crop gives none either", () => {
+    // Square 0.5 around a box mostly past the right edge: corner 325 is outside the frame.
+    assert.equal(
+      cropBox({ x: 300, y: 10, w: 100, h: 20 }, 320, 240, { kind: "square", scale: 0.5 }),
+      null,
+    );
+  });
+  await t.step("preprocessFace() refuses such a box with a RangeError", async () => {
+    const frame = { data: new Uint8Array(32 * 32 * 3), width: 32, height: 32 };
+    await assert.rejects(
+      preprocessFace(frame, { x: 40, y: 0, w: 10, h: 10 }, PRESETS.xception),
+      /gives no "square" crop in the 32x32 frame/,
+    );
   });
 });
 

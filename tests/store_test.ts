@@ -45,6 +45,7 @@ Deno.test("appendUnit() writes one hive part that scanStore() reads back with ty
       }),
     ];
     rows[1].box_h = null;
+    rows[1].crop_x = null;
     rows[1].score = null;
     rows[1].status = "no_face";
     const path = await appendUnit(dir, unitOf(rows[0]), rows);
@@ -57,9 +58,17 @@ Deno.test("appendUnit() writes one hive part that scanStore() reads back with ty
     assert.equal(schema.label.variant, "Int8");
     assert.equal(schema.severity.variant, "Int32");
     assert.equal(schema.box_w.variant, "Float32");
+    assert.equal(schema.crop_x.variant, "Int32");
     assert.equal(schema.score.variant, "Float64");
     const back = frame.toRecords();
     assert.equal(back[0].box_w, 30.5);
+    assert.deepEqual([back[0].crop_x, back[0].crop_y, back[0].crop_w, back[0].crop_h], [
+      0,
+      14,
+      52,
+      52,
+    ]);
+    assert.equal(back[1].crop_x, null);
     assert.equal(back[0].score, 0.75);
     assert.equal(back[1].box_x, null);
     assert.equal(back[2].score, null);
@@ -238,5 +247,22 @@ Deno.test("scanStore() reads a part that predates a nullable column, with nulls 
     // Sorted by op_id: the old "noise" part first, its method null; then the current part.
     assert.deepEqual(frame.getColumn("method").toArray(), [null, "Deepfakes"]);
     assert.deepEqual(frame.getColumn("op_id").toArray(), ["noise", "unaltered"]);
+  });
+});
+
+Deno.test("scanStore() reads a part written before the crop columns existed, crops null", async () => {
+  await withStore(async (dir) => {
+    const older = join(dir, "det=xception", "op=unaltered", "part-old.parquet");
+    await Deno.mkdir(join(dir, "det=xception", "op=unaltered"), { recursive: true });
+    scoreFrame([scoreRow()]).drop("crop_x", "crop_y", "crop_w", "crop_h").writeParquet(older);
+    const frame = (await scanStore(dir)).collectSync();
+    assert.equal(frame.schema.crop_w.variant, "Int32");
+    assert.deepEqual(frame.select("crop_x", "crop_y", "crop_w", "crop_h").row(0), [
+      null,
+      null,
+      null,
+      null,
+    ]);
+    assert.equal(frame.getColumn("box_w").toArray()[0], 30.5);
   });
 });
