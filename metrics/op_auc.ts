@@ -223,13 +223,13 @@ export function opAucs(
   );
 }
 
-// "4 left out: no_face (no face in any ...) x4" style summary of a cell's left-out reasons.
+// "4 videos left out: 3 no_face (no face in any ...), 1 video_error (...)": a cell's reasons.
 function reasonCounts(reasons: readonly LeftOutReason[]): string {
   if (reasons.length === 0) return "";
   const counts = new Map<LeftOutReason, number>();
   for (const r of reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
   return `${reasons.length} video${reasons.length === 1 ? "" : "s"} left out: ` +
-    [...counts].map(([r, k]) => `${k} ${r}: ${LEFT_OUT_REASONS[r]}`).join("; ");
+    [...counts].map(([r, k]) => `${k} ${r} (${LEFT_OUT_REASONS[r]})`).join(", ");
 }
 
 function addDeltas(results: OpAuc[]): void {

@@ -18,9 +18,6 @@ import { columnKey, orderColumns } from "./table.ts";
  */
 export type Pairing = "paired" | "unpaired";
 
-/** The pairings, default first. */
-export const PAIRINGS: readonly Pairing[] = ["paired", "unpaired"];
-
 /** One video's score in one copy, as an AUC ranks it. */
 export interface VideoScore extends DetectorOp {
   runId: string;

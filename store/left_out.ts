@@ -60,16 +60,3 @@ export interface LeftOutVideo {
    */
   detail: string;
 }
-
-/** The reasons that come from the video's own rows in a copy (not from pairing or absence). */
-export const COPY_REASONS: readonly LeftOutReason[] = [
-  "no_face",
-  "video_error",
-  "decode_error",
-  "no_score",
-];
-
-/** True when `value` names a {@link LeftOutReason}. */
-export function isLeftOutReason(value: unknown): value is LeftOutReason {
-  return typeof value === "string" && Object.hasOwn(LEFT_OUT_REASONS, value);
-}

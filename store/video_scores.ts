@@ -29,12 +29,6 @@ export const VIDEO_KEYS: readonly string[] = [
 ];
 
 /**
- * The statuses that mean a video's pixels were not (all) read in a copy: such a video is not
- * usable there, whatever its other rows say (see {@link videoOutcomes}).
- */
-export const READ_FAILURES: readonly string[] = ["video_error", "decode_error"];
-
-/**
  * What became of each video of each copy, `outcome`:
  *
  * - `scored`: no read failure and at least one scored frame; `score` = `video_rule` over the

@@ -123,7 +123,7 @@ Deno.test("Table I formats carry the same numbers", async (t) => {
 });
 
 Deno.test("a cell with no video scored reads so in every Table I format", () => {
-  const note = "no videos scored (4 videos left out: 4 no_face: no face in any sampled frame)";
+  const note = "no videos scored (4 videos left out: 4 no_face (no face in any sampled frame))";
   const empty = (opId: string, category: string): AucCell => ({
     ...cell("nofail", opId, category, null),
     positives: 0,
