@@ -83,7 +83,6 @@ export * from "./faces/sidecar.ts";
 export * from "./faces/reference.ts";
 // --- report: Table I, Vega-Lite charts, HTML report, notebook helpers
 export type { RocCurveData } from "./report/model.ts";
-export { modelLabel } from "./report/model.ts";
 export {
   categoryLabel,
   opLabel,
@@ -91,8 +90,16 @@ export {
   type TableFormatOptions,
   tableHtml,
   tableJson,
+  type TableJsonOptions,
   tableMarkdown,
 } from "./report/table_format.ts";
+export {
+  leftOutHtml,
+  type LeftOutLine,
+  leftOutLines,
+  leftOutMarkdown,
+  NOTHING_LEFT_OUT,
+} from "./report/left_out_view.ts";
 export {
   aucByOperationChart,
   type ChartOptions,
@@ -113,6 +120,7 @@ export {
   loadReportData,
   type LoadReportDataOptions,
   rocCurves,
+  type RocCurvesOptions,
   type VideoScoreRecord,
   videoScoreRecords,
 } from "./report/collect.ts";
@@ -149,8 +157,10 @@ export {
 export * from "./store/schema.ts";
 export * from "./store/store.ts";
 export * from "./store/video_scores.ts";
+export * from "./store/left_out.ts";
 export * from "./store/runs.ts";
-// --- metrics: ranking metrics, per-operation AUC, Table I, bootstrap, paired tests, mCE, flip rate
+// --- metrics: ranking metrics, paired video sets, per-operation AUC, Table I, bootstrap, paired
+//     tests, mCE, flip rate
 export * from "./metrics/metric_error.ts";
 export * from "./metrics/roc_auc.ts";
 export * from "./metrics/roc_curve.ts";
@@ -162,7 +172,9 @@ export * from "./metrics/bootstrap.ts";
 export * from "./metrics/delong.ts";
 export * from "./metrics/paired_bootstrap.ts";
 export * from "./metrics/holm.ts";
+export * from "./metrics/video_set.ts";
 export * from "./metrics/op_auc.ts";
+export * from "./metrics/left_out_notes.ts";
 export * from "./metrics/table.ts";
 export * from "./metrics/mce.ts";
 export * from "./metrics/flip_rate.ts";

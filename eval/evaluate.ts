@@ -23,6 +23,9 @@ import { discoverCopies, type EvalCopy } from "./copies.ts";
 import { type EvalParts, FACE_MODES, type FaceMode, openEvalParts, videoAuc } from "./parts.ts";
 import { prefetchMap } from "./prefetch.ts";
 import { evalRunId, evalUnitId } from "./run_id.ts";
+import { runVideoSummary } from "./run_summary.ts";
+import type { Pairing } from "../metrics/video_set.ts";
+import type { LeftOutVideo } from "../store/left_out.ts";
 
 export { FACE_MODES };
 export type { FaceMode };
@@ -93,8 +96,18 @@ export interface CopySummary {
   statuses: Record<string, number>;
   /** Videos with at least one failure row other than `no_face`. */
   failedVideos: number;
-  /** Video-level ROC AUC; null when one class has no scored video. */
+  /**
+   * Video-level ROC AUC; null when one class has no scored video. In the run's summary it ranks
+   * the run's paired video set (the videos usable in every copy, as Table I by default); in
+   * `onCopy`, before the run is complete, this copy's usable videos.
+   */
   auc: number | null;
+  /** Videos behind `auc` in the run's summary (0 = no video scored). */
+  n?: number;
+  /** Videos of the copy left out of `auc` in the run's summary (named in `leftOut`). */
+  leftOut?: number;
+  /** Why `auc` is missing or a caveat, e.g. "no videos scored (...)". */
+  note?: string;
 }
 
 /** The outcome of {@link evaluate}. */
@@ -114,6 +127,12 @@ export interface EvalSummary {
   seconds: number;
   /** True when the run stopped early on `signal`. */
   aborted: boolean;
+  /** Which videos the copies' AUCs rank: `paired` (the same videos in every copy). */
+  pairing: Pairing;
+  /** Every video left out of a copy's AUC, with its reason (store/left_out.ts). */
+  leftOut: LeftOutVideo[];
+  /** Sentences naming what the AUCs leave out: the run, videos, copies with no video scored. */
+  notes: string[];
 }
 
 /** A face waiting for (or done with) inference; `row` gets the score. */
@@ -202,6 +221,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
     facesScored: 0,
     seconds: 0,
     aborted: false,
+    pairing: "paired",
+    leftOut: [],
+    notes: [],
   };
   const totalVideos = copies.reduce((n, c) => n + c.videos.length, 0);
   const progress = new Progress({
@@ -299,6 +321,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
       ),
     0,
   );
+  Object.assign(summary, await runVideoSummary(options.store, spec.name, summary.copies));
   summary.seconds = (performance.now() - started) / 1000;
   return summary;
 }

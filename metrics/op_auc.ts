@@ -1,12 +1,15 @@
 /**
  * AUC per detector run x operation, at video level (the paper's) or frame level, with delta
- * and relative AUC against the same run's unaltered copy.
+ * and relative AUC against the same run's unaltered copy. By default every operation's AUC of a
+ * run ranks the same videos (metrics/video_set.ts).
  * @module
  */
 import type pl from "../deps/polars.ts";
-import { frameScores, videoScores } from "../store/video_scores.ts";
+import { LEFT_OUT_REASONS, type LeftOutReason } from "../store/left_out.ts";
+import { frameScores } from "../store/video_scores.ts";
 import { bootstrapAuc, type BootstrapOptions } from "./bootstrap.ts";
 import { rocAuc } from "./roc_auc.ts";
+import { type Pairing, type VideoSet, videoSet } from "./video_set.ts";
 
 /** Which scores the AUC ranks: one per video (default, the paper's) or one per sampled frame. */
 export type ScoreLevel = "video" | "frame";
@@ -17,6 +20,24 @@ export interface OpAucOptions {
   level?: ScoreLevel;
   /** Add a bootstrap interval per cell (resampling videos, also at frame level). */
   bootstrap?: BootstrapOptions;
+  /**
+   * `paired` (default): each run's AUCs rank the videos usable in every compared copy;
+   * `unpaired`: each copy's usable videos (metrics/video_set.ts).
+   */
+  pairing?: Pairing;
+  /**
+   * The video set of the same frame, when already computed (`videoSet(frame, {pairing})`):
+   * saves a second pass. Its pairing wins over `pairing`.
+   */
+  videos?: VideoSet;
+}
+
+/** Note of an AUC cell with no video (or frame) to rank; Table I prints it in the cell. */
+export const NO_VIDEOS_SCORED = "no videos scored";
+
+/** The label a report uses for a model: `detector (train set)`, or the detector alone. */
+export function modelLabel(detector: string, trainSet: string): string {
+  return trainSet ? `${detector} (${trainSet})` : detector;
 }
 
 /**
@@ -49,10 +70,13 @@ export interface AucCell extends DetectorOp {
   /** Bootstrap interval of `auc`, in [0, 1], when asked for and defined. */
   ciLow?: number | null;
   ciHigh?: number | null;
-  /** Scored fake (label 1) and real (label 0) samples. */
+  /** Scored fake (label 1) and real (label 0) samples (videos at video level) behind `auc`. */
   positives: number;
   negatives: number;
-  /** Why a value is missing, or a caveat (several copies mixed). */
+  /**
+   * Why a value is missing, or a caveat (several copies mixed). A cell with no sample has
+   * `positives = negatives = 0` and a note starting with {@link NO_VIDEOS_SCORED}.
+   */
   note?: string;
   /** AUC minus the same run's unaltered AUC, where {@link opAucs} could compute it. */
   deltaAuc?: number | null;
@@ -67,6 +91,13 @@ export interface OpAuc extends AucCell {
   level: ScoreLevel;
   /** Scored samples (videos or frames): `positives + negatives`. */
   samples: number;
+  /** Which videos the AUC ranks (see {@link OpAucOptions.pairing}); always set by opAucs. */
+  pairing?: Pairing;
+  /**
+   * Videos of this run left out of this AUC (listed with reasons by `videoSet`); always set by
+   * opAucs.
+   */
+  leftOut?: number;
   /** AUC minus the run's unaltered AUC; null without an unaltered copy or AUC. */
   deltaAuc: number | null;
   /** AUC divided by the run's unaltered AUC (1 = unchanged); null as `deltaAuc`. */
@@ -78,76 +109,110 @@ export interface OpAuc extends AucCell {
 
 /**
  * AUC for every (run, operation) in a store frame (eager or lazy, e.g. from `scanStore`),
- * sorted by detector, training set, run, operation. Video scores follow `videoScores`
- * (each row's face rule, video rule and fail score); frame scores follow `frameScores`.
- * A copy with one class gets a null AUC and a note; a run without an `unaltered` copy gets
- * null deltas and a note. Never throws for such gaps.
+ * sorted by detector, training set, run, operation. Video scores follow `videoOutcomes`
+ * (each row's face rule, video rule and fail score; videos not wholly read are left out);
+ * frame scores follow `frameScores`, restricted to the videos of the video set. Every (run,
+ * operation) in the frame gets a cell, also when no video is scored (null AUC, a note starting
+ * with {@link NO_VIDEOS_SCORED} and the reasons). A copy with one class gets a null AUC and a
+ * note; a run without an `unaltered` copy gets null deltas and a note. Never throws for such
+ * gaps.
  */
 export function opAucs(
   frame: pl.DataFrame | pl.LazyDataFrame,
   options: OpAucOptions = {},
 ): OpAuc[] {
   const level = options.level ?? "video";
-  const scored = (level === "video" ? videoScores(frame) : frameScores(frame)).collectSync();
-  const column = (name: string) => scored.getColumn(name).toArray() as unknown[];
-  const runIds = column("run_id") as string[];
-  const opIds = column("op_id") as string[];
-  const artifacts = column("artifact_id") as string[];
-  const videoIds = column("video_id") as string[];
-  const labels = column("label") as number[];
-  const scores = column("score") as number[];
-  const groups = new Map<string, number[]>();
-  for (let i = 0; i < scored.height; i++) {
-    const key = `${runIds[i]}\u0000${opIds[i]}`;
-    const members = groups.get(key);
-    if (members === undefined) groups.set(key, [i]);
-    else members.push(i);
+  const set = options.videos ?? videoSet(frame, { pairing: options.pairing });
+  const samples = new Map<string, { labels: number[]; scores: number[]; clusters: string[] }>();
+  const artifacts = new Map<string, Set<string>>();
+  const key = (runId: string, opId: string) => `${runId}\u0000${opId}`;
+  const add = (k: string, label: number, score: number, cluster: string) => {
+    let group = samples.get(k);
+    if (group === undefined) {
+      group = { labels: [], scores: [], clusters: [] };
+      samples.set(k, group);
+    }
+    group.labels.push(label);
+    group.scores.push(score);
+    group.clusters.push(cluster);
+  };
+  for (const v of set.videos) {
+    const k = key(v.runId, v.opId);
+    if (!artifacts.has(k)) artifacts.set(k, new Set());
+    artifacts.get(k)!.add(v.artifactId);
+    if (level === "video") add(k, v.label, v.score, v.videoId);
   }
-  const detectors = column("detector") as string[];
-  const trainSets = column("train_set") as string[];
-  const families = column("op_family") as string[];
-  const categories = column("op_category") as string[];
-  const severities = column("severity") as (number | null)[];
+  if (level === "frame") {
+    const chosen = new Set(
+      set.videos.map((v) => `${key(v.runId, v.opId)}\u0000${v.artifactId}\u0000${v.videoId}`),
+    );
+    const frames = frameScores(frame).select(
+      "run_id",
+      "op_id",
+      "artifact_id",
+      "video_id",
+      "label",
+      "score",
+    )
+      .collectSync();
+    const column = (name: string) => frames.getColumn(name).toArray() as unknown[];
+    const [runIds, opIds, artifactIds, videoIds, labels, scores] = [
+      "run_id",
+      "op_id",
+      "artifact_id",
+      "video_id",
+      "label",
+      "score",
+    ].map(column);
+    for (let i = 0; i < frames.height; i++) {
+      const k = key(String(runIds[i]), String(opIds[i]));
+      if (!chosen.has(`${k}\u0000${artifactIds[i]}\u0000${videoIds[i]}`)) continue;
+      add(k, Number(labels[i]), Number(scores[i]), String(videoIds[i]));
+    }
+  }
+  const leftOut = new Map<string, LeftOutReason[]>();
+  for (const v of set.leftOut) {
+    const k = key(v.runId, v.opId);
+    if (!leftOut.has(k)) leftOut.set(k, []);
+    leftOut.get(k)!.push(v.reason);
+  }
   const results: OpAuc[] = [];
-  for (const members of groups.values()) {
-    const first = members[0];
-    const groupLabels = Uint8Array.from(members, (i) => labels[i]);
-    const groupScores = Float64Array.from(members, (i) => scores[i]);
+  for (const copy of set.copies) {
+    const k = key(copy.runId, copy.opId);
+    const group = samples.get(k) ?? { labels: [], scores: [], clusters: [] };
+    const reasons = leftOut.get(k) ?? [];
+    const n = group.labels.length;
+    const groupLabels = Uint8Array.from(group.labels);
     const positives = groupLabels.reduce((sum, l) => sum + l, 0);
     const notes: string[] = [];
-    const copies = new Set(members.map((i) => artifacts[i]));
-    if (copies.size > 1) notes.push(`${copies.size} copies of ${opIds[first]} mixed`);
-    let auc: number | null = null;
+    const copies = artifacts.get(k)?.size ?? 0;
+    if (copies > 1) notes.push(`${copies} copies of ${copy.opId} mixed`);
     const result: OpAuc = {
-      runId: runIds[first],
-      detector: detectors[first],
-      trainSet: trainSets[first],
-      opId: opIds[first],
-      opFamily: families[first],
-      opCategory: categories[first],
-      severity: severities[first],
+      ...copy,
       level,
-      samples: members.length,
+      pairing: set.pairing,
+      samples: n,
       positives,
-      negatives: members.length - positives,
+      negatives: n - positives,
+      leftOut: reasons.length,
       auc: null,
       deltaAuc: null,
       relativeAuc: null,
     };
-    if (positives === 0 || positives === members.length) {
-      notes.push(
-        `only ${positives === 0 ? "real" : "fake"} ${level}s (${members.length}): AUC undefined`,
-      );
+    if (n === 0) {
+      notes.push(`${NO_VIDEOS_SCORED} (${reasonCounts(reasons) || "no video in the copy"})`);
+    } else if (positives === 0 || positives === n) {
+      notes.push(`only ${positives === 0 ? "real" : "fake"} ${level}s (${n}): AUC undefined`);
     } else {
-      auc = rocAuc(groupLabels, groupScores);
+      const groupScores = Float64Array.from(group.scores);
+      result.auc = rocAuc(groupLabels, groupScores);
       if (options.bootstrap) {
-        const clusters = level === "frame" ? members.map((i) => videoIds[i]) : undefined;
+        const clusters = level === "frame" ? group.clusters : undefined;
         const ci = bootstrapAuc(groupLabels, groupScores, { ...options.bootstrap, clusters });
         result.ciLow = ci.low;
         result.ciHigh = ci.high;
       }
     }
-    result.auc = auc;
     if (notes.length > 0) result.note = notes.join("; ");
     results.push(result);
   }
@@ -156,6 +221,15 @@ export function opAucs(
     compare(a.detector, b.detector) || compare(a.trainSet, b.trainSet) ||
     compare(a.runId, b.runId) || compare(a.opId, b.opId)
   );
+}
+
+// "4 videos left out: 3 no_face (no face in any ...), 1 video_error (...)": a cell's reasons.
+function reasonCounts(reasons: readonly LeftOutReason[]): string {
+  if (reasons.length === 0) return "";
+  const counts = new Map<LeftOutReason, number>();
+  for (const r of reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
+  return `${reasons.length} video${reasons.length === 1 ? "" : "s"} left out: ` +
+    [...counts].map(([r, k]) => `${k} ${r} (${LEFT_OUT_REASONS[r]})`).join(", ");
 }
 
 function addDeltas(results: OpAuc[]): void {

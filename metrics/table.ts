@@ -23,14 +23,52 @@ export interface TableColumn {
   category: string;
 }
 
+/**
+ * One cell of Table I: what a renderer prints for one run x operation. A record of named
+ * fields, so that further columns (a delta, a p-value) are further fields.
+ */
+export interface TableCell {
+  opId: string;
+  /** AUC in [0, 1]; null when no video is scored or the videos are of one class. */
+  auc: number | null;
+  /** Bootstrap interval of `auc`, when computed. */
+  ciLow?: number | null;
+  ciHigh?: number | null;
+  /** AUC minus the run's unaltered AUC, when computed. */
+  deltaAuc?: number | null;
+  /** Samples behind `auc` (videos at video level): `nReal + nFake`; 0 = no video scored. */
+  n: number;
+  /** Real (label 0) samples. */
+  nReal: number;
+  /** Fake (label 1) samples. */
+  nFake: number;
+  /** Why `auc` is missing, or a caveat (see `AucCell.note`). */
+  note?: string;
+}
+
+/** The Table I cell of an AUC cell. */
+export function tableCell(cell: AucCell): TableCell {
+  return {
+    opId: cell.opId,
+    auc: cell.auc,
+    ...(cell.ciLow === undefined ? {} : { ciLow: cell.ciLow }),
+    ...(cell.ciHigh === undefined ? {} : { ciHigh: cell.ciHigh }),
+    ...(cell.deltaAuc === undefined ? {} : { deltaAuc: cell.deltaAuc }),
+    n: cell.positives + cell.negatives,
+    nReal: cell.negatives,
+    nFake: cell.positives,
+    ...(cell.note ? { note: cell.note } : {}),
+  };
+}
+
 /** One row of Table I: a detector run (detector x training set). */
 export interface TableRow {
   /** The run id, when the cells carry one (cells from {@link opAucs} do). */
   runId?: string;
   detector: string;
   trainSet: string;
-  /** The cell of each operation column that has one. */
-  cells: Record<string, AucCell>;
+  /** The cell of each operation column that has one (a copy with no cell was not scored). */
+  cells: Record<string, TableCell>;
   /** AUC of every column by op id; null where the copy is missing or has one class only. */
   values: Record<string, number | null>;
   /** Mean AUC per altered category over its columns with a value (null when none). */
@@ -111,7 +149,8 @@ export function columnKey(
  * Builds Table I from AUC cells (e.g. `opAucs(frame)`, or hand-made records). Rows: one per
  * detector run (run id when the cells have one, else detector x training set); a cell repeated
  * for the same row and op keeps the last. Missing or undefined AUCs are null values, never an
- * error; the cells' notes are collected in `notes`.
+ * error; a run whose cells have no video scored still has its row. The cells' notes are
+ * collected in `notes`.
  */
 export function tableOne(cells: readonly AucCell[], options: TableOneOptions = {}): TableOne {
   const columns = options.opIds === undefined
@@ -137,7 +176,7 @@ export function tableOne(cells: readonly AucCell[], options: TableOneOptions = {
       };
       rowsByRun.set(key, row);
     }
-    row.cells[cell.opId] = cell;
+    row.cells[cell.opId] = tableCell(cell);
     if (cell.note) notes.push(`${cell.detector}/${cell.trainSet}, ${cell.opId}: ${cell.note}`);
   }
   const rows = [...rowsByRun.values()].sort((a, b) =>

@@ -15,6 +15,7 @@ import { type BackendChoice, openFfmpeg } from "../media/ffmpeg.ts";
 import { writeReport } from "../report/write_report.ts";
 import { atomicWriteJson } from "../util/atomic.ts";
 import { logLine } from "../util/progress.ts";
+import type { LeftOutVideo } from "../store/left_out.ts";
 
 /** Default output folder of `deno task demo`, relative to the working directory. */
 export const DEFAULT_DEMO_DIR = "out/demo";
@@ -40,6 +41,10 @@ export interface DemoSummary {
   cleanAuc: number | null;
   /** Operation id -> video-level AUC (the unaltered copy included). */
   auc: Record<string, number | null>;
+  /** Operation id -> videos behind its AUC (the same videos in every column: paired). */
+  n: Record<string, number>;
+  /** Videos left out of an AUC, with the reason (none on the demo data). */
+  leftOut: LeftOutVideo[];
   /** Wall seconds per stage and in all. */
   seconds: { dataset: number; distort: number; eval: number; report: number; total: number };
   /** Failed (video, operation) pairs in distort plus failure rows in eval. */
@@ -92,9 +97,12 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoSummary
 
     // Table I order: unaltered, then the paper's operations by category.
     const auc: Record<string, number | null> = {};
+    const n: Record<string, number> = {};
     for (const opId of PAPER_OP_IDS) {
       const cell = data.cells.find((c) => c.opId === opId);
-      if (cell) auc[opId] = cell.auc;
+      if (!cell) continue;
+      auc[opId] = cell.auc;
+      n[opId] = cell.positives + cell.negatives;
     }
     const summary: DemoSummary = {
       out,
@@ -104,6 +112,8 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoSummary
       ffmpegVersion: build.ffmpegVersion,
       cleanAuc: auc["unaltered"] ?? null,
       auc,
+      n,
+      leftOut: data.leftOut ?? [],
       seconds: {
         dataset: datasetSeconds,
         distort: distortSeconds,

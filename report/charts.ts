@@ -2,10 +2,14 @@
  * Vega-Lite v5 chart specs for the report and the notebooks, as plain functions of plain
  * records (data inlined): AUC per operation by category, the delta-AUC heatmap, ROC curves per
  * operation and AUC against severity. Confidence intervals, where the cells carry them, are
- * drawn as error bars. Render with `renderSvg()` (report/svg.ts) or show in a notebook.
+ * drawn as error bars. Every model of the cells gets its panel or row, also when no cell of it
+ * has an AUC: a cell without one is labelled with the reason ("no videos scored", "AUC
+ * undefined", "no baseline") instead of a mark. Specs hold finite numbers and nulls only (no NaN
+ * or Infinity), so they stay valid JSON. Render with `renderSvg()` (report/svg.ts) or show in a
+ * notebook.
  * @module
  */
-import type { AucCell } from "../metrics/op_auc.ts";
+import { type AucCell, NO_VIDEOS_SCORED } from "../metrics/op_auc.ts";
 import { columnKey, orderColumns } from "../metrics/table.ts";
 import { modelLabel, type RocCurveData } from "./model.ts";
 import { categoryLabel } from "./table_format.ts";
@@ -28,21 +32,28 @@ export interface ChartOptions {
 
 /**
  * Bar chart of video-level AUC per operation, coloured by category (paper order), one panel per
- * detector x train set, with CI error bars where `ciLow`/`ciHigh` are set. Cells with a null
- * AUC are left out.
+ * detector x train set, with CI error bars where `ciLow`/`ciHigh` are set. A cell with a null
+ * AUC has no bar but its reason written upwards from the axis ("no videos scored", "AUC
+ * undefined").
  */
 export function aucByOperationChart(cells: AucCell[], options: ChartOptions = {}): VegaLiteSpec {
   const columns = orderColumns(cells.map(columnKey));
-  const values = cells.filter((c) => c.auc !== null && Number.isFinite(c.auc)).map((c) => ({
-    model: modelLabel(c.detector, c.trainSet),
-    op: c.opId,
-    category: categoryLabel(c.opCategory),
-    auc: c.auc,
-    ciLow: c.ciLow ?? null,
-    ciHigh: c.ciHigh ?? null,
-    nReal: c.negatives,
-    nFake: c.positives,
-  }));
+  const values = cells.map((c) => {
+    const auc = finiteOrNull(c.auc);
+    return {
+      model: modelLabel(c.detector, c.trainSet),
+      op: c.opId,
+      category: categoryLabel(c.opCategory),
+      auc,
+      ciLow: finiteOrNull(c.ciLow),
+      ciHigh: finiteOrNull(c.ciHigh),
+      n: c.negatives + c.positives,
+      nReal: c.negatives,
+      nFake: c.positives,
+      missing: auc === null ? missingLabel(c) : null,
+      note: c.note ?? null,
+    };
+  });
   const x = {
     field: "op",
     type: "nominal",
@@ -60,6 +71,7 @@ export function aucByOperationChart(cells: AucCell[], options: ChartOptions = {}
       height: options.height ?? 180,
       layer: [
         {
+          transform: [{ filter: "datum.auc != null" }],
           mark: { type: "bar" },
           encoding: {
             x,
@@ -76,6 +88,7 @@ export function aucByOperationChart(cells: AucCell[], options: ChartOptions = {}
               { field: "auc", type: "quantitative", format: ".3f" },
               { field: "ciLow", type: "quantitative", format: ".3f", title: "CI low" },
               { field: "ciHigh", type: "quantitative", format: ".3f", title: "CI high" },
+              { field: "n", type: "quantitative", title: "videos (n)" },
               { field: "nReal", type: "quantitative", title: "real videos" },
               { field: "nFake", type: "quantitative", title: "fake videos" },
             ],
@@ -83,6 +96,7 @@ export function aucByOperationChart(cells: AucCell[], options: ChartOptions = {}
         },
         ...errorBarLayer(x, values),
         {
+          transform: [{ filter: "datum.auc != null" }],
           mark: { type: "text", dy: -6, fontSize: 9 },
           encoding: {
             x,
@@ -90,6 +104,7 @@ export function aucByOperationChart(cells: AucCell[], options: ChartOptions = {}
             text: { field: "auc", type: "quantitative", format: ".2f" },
           },
         },
+        ...missingTextLayer(x, values),
       ],
     },
   };
@@ -98,24 +113,28 @@ export function aucByOperationChart(cells: AucCell[], options: ChartOptions = {}
 /**
  * Heatmap of delta AUC (processed minus unaltered) with models as rows and operations as
  * columns in paper order; a diverging scale centred on 0 (red = the operation hurts), the value
- * printed in each cell.
+ * printed in each cell. A processed copy without a delta is a grey cell with the reason ("no
+ * videos scored", "AUC undefined", or "no baseline" when the unaltered AUC is missing).
  */
 export function deltaHeatmapChart(cells: AucCell[], options: ChartOptions = {}): VegaLiteSpec {
-  // The deltas are opAucs' own (metrics/op_auc.ts); cells without one are left out.
-  const deltas = cells.flatMap((c) =>
-    c.opId === "unaltered" || c.auc === null || c.deltaAuc === null || c.deltaAuc === undefined
-      ? []
-      : [{
-        model: modelLabel(c.detector, c.trainSet),
-        opId: c.opId,
-        opCategory: c.opCategory,
-        auc: c.auc,
-        reference: c.auc - c.deltaAuc,
-        delta: c.deltaAuc,
-      }]
-  );
+  // The deltas are opAucs' own (metrics/op_auc.ts); a cell without one is drawn grey.
+  const deltas = cells.filter((c) => c.opId !== "unaltered").map((c) => {
+    const auc = finiteOrNull(c.auc);
+    const delta = auc === null ? null : finiteOrNull(c.deltaAuc);
+    return {
+      model: modelLabel(c.detector, c.trainSet),
+      opId: c.opId,
+      opCategory: c.opCategory,
+      auc,
+      reference: delta === null ? null : auc! - delta,
+      delta,
+      n: c.negatives + c.positives,
+      missing: delta !== null ? null : auc === null ? missingLabel(c) : "no baseline",
+      note: c.note ?? null,
+    };
+  });
   const columns = orderColumns(cells.filter((c) => c.opId !== "unaltered").map(columnKey));
-  const extent = Math.max(0.05, ...deltas.map((d) => Math.abs(d.delta)));
+  const extent = Math.max(0.05, ...deltas.map((d) => Math.abs(d.delta ?? 0)));
   const x = {
     field: "opId",
     type: "nominal",
@@ -123,6 +142,8 @@ export function deltaHeatmapChart(cells: AucCell[], options: ChartOptions = {}):
     title: "Operation",
   };
   const y = { field: "model", type: "nominal", title: "Detector (train set)" };
+  const hasValue = { filter: "datum.delta != null" };
+  const noValue = { filter: "datum.delta == null" };
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: options.title ?? "Delta AUC against the unaltered copy",
@@ -131,6 +152,7 @@ export function deltaHeatmapChart(cells: AucCell[], options: ChartOptions = {}):
     height: options.height ?? Math.max(60, 32 * new Set(deltas.map((d) => d.model)).size),
     layer: [
       {
+        transform: [hasValue],
         mark: { type: "rect" },
         encoding: {
           x,
@@ -147,10 +169,26 @@ export function deltaHeatmapChart(cells: AucCell[], options: ChartOptions = {}):
             { field: "auc", type: "quantitative", format: ".3f" },
             { field: "reference", type: "quantitative", format: ".3f", title: "unaltered AUC" },
             { field: "delta", type: "quantitative", format: "+.3f" },
+            { field: "n", type: "quantitative", title: "videos (n)" },
           ],
         },
       },
       {
+        transform: [noValue],
+        mark: { type: "rect", color: "#eeeeee" },
+        encoding: {
+          x,
+          y,
+          tooltip: [
+            { field: "model", type: "nominal" },
+            { field: "opId", type: "nominal" },
+            { field: "missing", type: "nominal", title: "no delta" },
+            { field: "note", type: "nominal" },
+          ],
+        },
+      },
+      {
+        transform: [hasValue],
         mark: { type: "text", fontSize: 10 },
         encoding: {
           x,
@@ -163,18 +201,27 @@ export function deltaHeatmapChart(cells: AucCell[], options: ChartOptions = {}):
           },
         },
       },
+      {
+        transform: [noValue],
+        mark: { type: "text", fontSize: 7, color: "#8a4b00" },
+        encoding: { x, y, text: { field: "missing", type: "nominal" } },
+      },
     ],
   };
 }
 
 /**
  * ROC curves (video level), one line per operation, one panel per detector x train set, with
- * the chance diagonal.
+ * the chance diagonal. Curves without points (a cell with no video scored, or one class) are
+ * named in their panel; a model with no curve at all still gets its panel.
  */
 export function rocChart(curves: RocCurveData[], options: ChartOptions = {}): VegaLiteSpec {
   const columns = orderColumns(curves.map(columnKey));
-  const values = curves.flatMap((c) =>
+  const models = [...new Set(curves.map((c) => modelLabel(c.detector, c.trainSet)))];
+  // One data set with a `kind`, so that the facet splits every layer by model.
+  const values: Record<string, unknown>[] = curves.flatMap((c) =>
     c.points.map((p, i) => ({
+      kind: "curve",
       model: modelLabel(c.detector, c.trainSet),
       op: c.opId,
       order: i,
@@ -182,46 +229,61 @@ export function rocChart(curves: RocCurveData[], options: ChartOptions = {}): Ve
       tpr: p.tpr,
     }))
   );
-  const models = [...new Set(values.map((v) => v.model))];
-  const diagonal = models.flatMap((model) => [
-    { model, fpr: 0, tpr: 0 },
-    { model, fpr: 1, tpr: 1 },
-  ]);
+  for (const model of models) {
+    values.push(
+      { kind: "diagonal", model, order: 0, fpr: 0, tpr: 0 },
+      { kind: "diagonal", model, order: 1, fpr: 1, tpr: 1 },
+    );
+    const empty = curves.filter((c) =>
+      c.points.length === 0 && modelLabel(c.detector, c.trainSet) === model
+    );
+    if (empty.length === 0) continue;
+    const all = empty.length === curves.filter((c) =>
+      modelLabel(c.detector, c.trainSet) === model
+    ).length;
+    const none = empty.every((c) => (c.note ?? "").startsWith(NO_VIDEOS_SCORED));
+    values.push({
+      kind: "missing",
+      model,
+      fpr: 0.98,
+      tpr: 0.03,
+      text: all && none ? NO_VIDEOS_SCORED : `no curve: ${empty.map((c) => c.opId).join(", ")}`,
+    });
+  }
   const size = options.width ?? 260;
+  const position = {
+    x: {
+      field: "fpr",
+      type: "quantitative",
+      title: "False positive rate",
+      scale: { domain: [0, 1] },
+    },
+    y: {
+      field: "tpr",
+      type: "quantitative",
+      title: "True positive rate",
+      scale: { domain: [0, 1] },
+    },
+  };
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: options.title ?? "ROC curves per operation (video level)",
-    datasets: { curves: values, diagonal },
-    data: { name: "curves" },
-    facet: { column: { field: "model", type: "nominal", title: null } },
+    data: { values },
+    facet: { column: { field: "model", type: "nominal", title: null, sort: models } },
     spec: {
       width: size,
       height: options.height ?? size,
       layer: [
         {
-          data: { name: "diagonal" },
+          transform: [{ filter: "datum.kind == 'diagonal'" }],
           mark: { type: "line", strokeDash: [4, 4], color: "#999" },
-          encoding: {
-            x: { field: "fpr", type: "quantitative" },
-            y: { field: "tpr", type: "quantitative" },
-          },
-          transform: [{ filter: "true" }],
+          encoding: { ...position, order: { field: "order", type: "quantitative" } },
         },
         {
+          transform: [{ filter: "datum.kind == 'curve'" }],
           mark: { type: "line", interpolate: "linear" },
           encoding: {
-            x: {
-              field: "fpr",
-              type: "quantitative",
-              title: "False positive rate",
-              scale: { domain: [0, 1] },
-            },
-            y: {
-              field: "tpr",
-              type: "quantitative",
-              title: "True positive rate",
-              scale: { domain: [0, 1] },
-            },
+            ...position,
             color: {
               field: "op",
               type: "nominal",
@@ -233,20 +295,24 @@ export function rocChart(curves: RocCurveData[], options: ChartOptions = {}): Ve
             order: { field: "order", type: "quantitative" },
           },
         },
+        {
+          transform: [{ filter: "datum.kind == 'missing'" }],
+          mark: { type: "text", align: "right", baseline: "bottom", fontSize: 9, color: "#8a4b00" },
+          encoding: { ...position, text: { field: "text", type: "nominal" } },
+        },
       ],
     },
   };
 }
 
 /**
- * AUC against severity for every operation family with at least two ladder levels, one line per
- * family, one panel per detector x train set, with CI error bars. Returns null when no family
- * has a ladder in the data (nothing to draw).
+ * AUC against severity for every operation family with at least two ladder levels in the
+ * cells, one line per family, one panel per detector x train set, with CI error bars; a level
+ * without an AUC is labelled with the reason at the axis. Returns null when no family has a
+ * ladder in the data (nothing to draw).
  */
 export function severityChart(cells: AucCell[], options: ChartOptions = {}): VegaLiteSpec | null {
-  const withLevel = cells.filter((c) =>
-    c.severity !== null && c.severity !== undefined && c.auc !== null && Number.isFinite(c.auc)
-  );
+  const withLevel = cells.filter((c) => c.severity !== null && c.severity !== undefined);
   const levels = new Map<string, Set<number>>();
   for (const c of withLevel) {
     const family = c.opFamily ?? c.opId;
@@ -255,15 +321,20 @@ export function severityChart(cells: AucCell[], options: ChartOptions = {}): Veg
   }
   const ladders = new Set([...levels].filter(([, s]) => s.size >= 2).map(([f]) => f));
   if (ladders.size === 0) return null;
-  const values = withLevel.filter((c) => ladders.has(c.opFamily ?? c.opId)).map((c) => ({
-    model: modelLabel(c.detector, c.trainSet),
-    family: c.opFamily ?? c.opId,
-    op: c.opId,
-    severity: c.severity,
-    auc: c.auc,
-    ciLow: c.ciLow ?? null,
-    ciHigh: c.ciHigh ?? null,
-  }));
+  const values = withLevel.filter((c) => ladders.has(c.opFamily ?? c.opId)).map((c) => {
+    const auc = finiteOrNull(c.auc);
+    return {
+      model: modelLabel(c.detector, c.trainSet),
+      family: c.opFamily ?? c.opId,
+      op: c.opId,
+      severity: c.severity,
+      auc,
+      ciLow: finiteOrNull(c.ciLow),
+      ciHigh: finiteOrNull(c.ciHigh),
+      n: c.negatives + c.positives,
+      missing: auc === null ? missingLabel(c) : null,
+    };
+  });
   const x = {
     field: "severity",
     type: "quantitative",
@@ -281,6 +352,7 @@ export function severityChart(cells: AucCell[], options: ChartOptions = {}): Veg
       height: options.height ?? 200,
       layer: [
         {
+          transform: [{ filter: "datum.auc != null" }],
           mark: { type: "line", point: true },
           encoding: {
             x,
@@ -290,10 +362,12 @@ export function severityChart(cells: AucCell[], options: ChartOptions = {}): Veg
               { field: "op", type: "nominal" },
               { field: "severity", type: "quantitative" },
               { field: "auc", type: "quantitative", format: ".3f" },
+              { field: "n", type: "quantitative", title: "videos (n)" },
             ],
           },
         },
         ...errorBarLayer(x, values, { field: "family", type: "nominal" }),
+        ...missingTextLayer(x, values),
       ],
     },
   };
@@ -307,6 +381,42 @@ function aucAxis(): Record<string, unknown> {
     scale: { domain: [0, 1] },
     title: "Video-level AUC",
   };
+}
+
+// Text written upwards from the axis where a cell has no AUC: the reason, e.g. "no videos
+// scored". Left out when every cell has an AUC.
+function missingTextLayer(
+  x: Record<string, unknown>,
+  values: { missing: string | null }[],
+): Record<string, unknown>[] {
+  if (!values.some((v) => v.missing !== null)) return [];
+  return [{
+    transform: [{ filter: "datum.missing != null" }, { calculate: "0.02", as: "base" }],
+    mark: {
+      type: "text",
+      angle: -90,
+      align: "left",
+      baseline: "middle",
+      fontSize: 9,
+      color: "#8a4b00",
+    },
+    encoding: {
+      x,
+      y: { field: "base", type: "quantitative", title: "Video-level AUC" },
+      text: { field: "missing", type: "nominal" },
+    },
+  }];
+}
+
+// Why a cell has no AUC, in a few words.
+function missingLabel(cell: AucCell): string {
+  return cell.positives + cell.negatives === 0 ? NO_VIDEOS_SCORED : "AUC undefined";
+}
+
+// Vega-Lite data must stay valid JSON: NaN and Infinity would be written as null silently by
+// JSON.stringify, so they become null here, explicitly.
+function finiteOrNull(value: number | null | undefined): number | null {
+  return typeof value === "number" && Number.isFinite(value) ? value : null;
 }
 
 function errorBarLayer(

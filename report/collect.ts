@@ -1,19 +1,23 @@
 /**
  * From a results store to {@link ReportData}: video-level scores per detector run and copy,
- * AUC and ROC per detector x train set x operation, the notes a reader needs (unreadable parts,
- * one-class copies, missing unaltered copies) and the provenance. Bad input never aborts the
- * report: it becomes a note, and the rest is still computed.
+ * AUC and ROC per detector x train set x operation (by default every operation of a run on the
+ * same videos, metrics/video_set.ts), the videos left out and why, the notes a reader needs
+ * (unreadable parts, left-out videos, copies with no video scored, one-class copies, missing
+ * unaltered copies) and the provenance. Bad input never aborts the report: it becomes a note,
+ * and the rest is still computed.
  * @module
  */
 import pl from "../deps/polars.ts";
+import { leftOutNotes } from "../metrics/left_out_notes.ts";
 import { corruptionErrors } from "../metrics/mce.ts";
-import { type DetectorOp, type OpAuc, opAucs } from "../metrics/op_auc.ts";
+import { type AucCell, modelLabel, type OpAuc, opAucs } from "../metrics/op_auc.ts";
 import { rocCurve } from "../metrics/roc_curve.ts";
+import { type Pairing, type VideoScore, videoSet } from "../metrics/video_set.ts";
 import { listRuns } from "../store/runs.ts";
 import { scanStore, type StoreProblem } from "../store/store.ts";
 import { videoScores } from "../store/video_scores.ts";
 import type { ReportData } from "./html.ts";
-import { modelLabel, type RocCurveData } from "./model.ts";
+import type { RocCurveData } from "./model.ts";
 import {
   copyManifestIndex,
   type CopyProvenance,
@@ -36,18 +40,15 @@ export interface LoadReportDataOptions {
    * metrics/mce.ts). Throws `MetricError` when it names no run or several.
    */
   referenceDetector?: string;
+  /**
+   * `paired` (default): every operation's AUC of a run on the videos usable in all its copies;
+   * `unpaired`: each copy on its own usable videos (metrics/video_set.ts).
+   */
+  pairing?: Pairing;
 }
 
 /** One video's score, as the notebooks and charts use it. */
-export interface VideoScoreRecord extends DetectorOp {
-  runId: string;
-  opFamily: string;
-  severity: number | null;
-  artifactId: string;
-  videoId: string;
-  label: 0 | 1;
-  score: number;
-}
+export type VideoScoreRecord = VideoScore;
 
 /**
  * Reads the store at `storeDir` and computes everything a report shows: video-level AUC with
@@ -71,11 +72,14 @@ export async function loadReportData(
   const chosen = latestRuns(runs, notes);
   const used = lazy.filter(pl.col("run_id").isIn([...chosen]));
   const resamples = options.bootstrapResamples ?? 1000;
+  const videos = videoSet(used, { pairing: options.pairing });
   const aucs = opAucs(used, {
     bootstrap: resamples > 0 ? { resamples, seed: options.bootstrapSeed ?? 0 } : undefined,
+    videos,
   });
+  notes.push(...leftOutNotes(videos));
   noteCaveats(aucs, notes);
-  const rocs = rocCurves(videoScoreRecords(used));
+  const rocs = rocCurves(videos.videos, { cells: aucs });
   const relative = options.referenceDetector
     ? {
       reference: options.referenceDetector,
@@ -87,8 +91,13 @@ export async function loadReportData(
       c,
     ) => [modelLabel(c.detector, c.trainSet), c.auc]),
   );
+  // A model with no video scored anywhere is named once, by leftOutNotes().
+  const scored = new Set(
+    aucs.filter((c) => c.samples > 0).map((c) => modelLabel(c.detector, c.trainSet)),
+  );
   for (const model of new Set(aucs.map((c) => modelLabel(c.detector, c.trainSet)))) {
     if (unalteredAuc.get(model) !== undefined && unalteredAuc.get(model) !== null) continue;
+    if (!scored.has(model)) continue;
     notes.push(
       unalteredAuc.has(model)
         ? `The unaltered AUC of ${model} is undefined: its delta AUC is omitted.`
@@ -106,6 +115,8 @@ export async function loadReportData(
     cells: aucs,
     rocs,
     notes,
+    pairing: videos.pairing,
+    leftOut: videos.leftOut,
     relative,
     provenance: {
       dfrobustVersion: DFROBUST_VERSION,
@@ -127,7 +138,10 @@ export async function loadReportData(
   };
 }
 
-/** Video-level scores of a store frame (see store/video_scores.ts) as plain records. */
+/**
+ * Video-level scores of a store frame (see store/video_scores.ts) as plain records: every video
+ * usable in its copy, copy by copy (unpaired).
+ */
 export function videoScoreRecords(frame: pl.DataFrame | pl.LazyDataFrame): VideoScoreRecord[] {
   const df = videoScores(frame).collectSync();
   const col = (name: string) => df.getColumn(name).toArray();
@@ -144,6 +158,8 @@ export function videoScoreRecords(frame: pl.DataFrame | pl.LazyDataFrame): Video
   ].map(col);
   const label = col("label");
   const score = col("score");
+  const scoredFrames = col("scored_frames");
+  const fallback = col("fallback");
   return Array.from({ length: df.height }, (_, i) => ({
     runId: String(runId[i]),
     detector: String(detector[i]),
@@ -156,14 +172,28 @@ export function videoScoreRecords(frame: pl.DataFrame | pl.LazyDataFrame): Video
     videoId: String(videoId[i]),
     label: Number(label[i]) === 1 ? 1 : 0,
     score: Number(score[i]),
+    scoredFrames: Number(scoredFrames[i]),
+    fallback: fallback[i] === true,
   }));
+}
+
+/** Options for {@link rocCurves}. */
+export interface RocCurvesOptions {
+  /**
+   * AUC cells of the same videos: each cell without a curve (no video scored, one class) gets
+   * an empty curve with the cell's note, so charts can name it.
+   */
+  cells?: readonly AucCell[];
 }
 
 /**
  * Video-level ROC curves per detector x train set x operation (copies with one class have
- * none).
+ * none, or an empty one with `cells`).
  */
-export function rocCurves(videos: VideoScoreRecord[]): RocCurveData[] {
+export function rocCurves(
+  videos: readonly VideoScoreRecord[],
+  options: RocCurvesOptions = {},
+): RocCurveData[] {
   const groups = new Map<string, VideoScoreRecord[]>();
   for (const v of videos) {
     const key = JSON.stringify([v.detector, v.trainSet, v.opId]);
@@ -187,14 +217,32 @@ export function rocCurves(videos: VideoScoreRecord[]): RocCurveData[] {
       points: Array.from(curve.fpr, (fpr, i) => ({ fpr, tpr: curve.tpr[i] })),
     });
   }
+  const drawn = new Set(rocs.map((r) => JSON.stringify([r.detector, r.trainSet, r.opId])));
+  for (const cell of options.cells ?? []) {
+    if (drawn.has(JSON.stringify([cell.detector, cell.trainSet, cell.opId]))) continue;
+    rocs.push({
+      detector: cell.detector,
+      trainSet: cell.trainSet,
+      opId: cell.opId,
+      opCategory: cell.opCategory,
+      opFamily: cell.opFamily,
+      severity: cell.severity,
+      points: [],
+      ...(cell.note ? { note: cell.note } : {}),
+    });
+  }
   return rocs;
 }
 
 // The cells' notes become report notes, except the per-cell "deltas omitted" ones: the report
 // says that once per model.
 function noteCaveats(aucs: OpAuc[], notes: string[]): void {
+  const runsWithout = new Set(aucs.map((a) => a.runId));
+  for (const a of aucs) if (a.samples > 0) runsWithout.delete(a.runId);
   for (const a of aucs) {
     const kept = (a.note ?? "").split("; ").filter((n) => n && !n.endsWith("deltas omitted"));
+    // A run with no video scored anywhere is named once by leftOutNotes().
+    if (a.samples === 0 && runsWithout.has(a.runId)) continue;
     if (kept.length) {
       notes.push(`${modelLabel(a.detector, a.trainSet)} on ${a.opId}: ${kept.join("; ")}.`);
     }

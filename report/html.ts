@@ -13,6 +13,9 @@ import {
 } from "./charts.ts";
 import type { CorruptionError } from "../metrics/mce.ts";
 import type { AucCell } from "../metrics/op_auc.ts";
+import type { Pairing } from "../metrics/video_set.ts";
+import { LEFT_OUT_REASONS, type LeftOutVideo } from "../store/left_out.ts";
+import { leftOutHtml } from "./left_out_view.ts";
 import type { RocCurveData } from "./model.ts";
 import type { Provenance } from "./provenance.ts";
 import { renderSvg } from "./svg.ts";
@@ -26,8 +29,12 @@ export interface ReportData {
   cells: AucCell[];
   /** Video-level ROC curves (optional; the ROC chart is left out when empty). */
   rocs: RocCurveData[];
-  /** Notes for the reader: left-out cells, missing copies, unreadable parts. */
+  /** Notes for the reader: left-out videos and cells, missing copies, unreadable parts. */
   notes: string[];
+  /** Which videos the AUCs rank (metrics/video_set.ts); default `paired`. */
+  pairing?: Pairing;
+  /** Every video left out of an AUC, with its reason (shown as a table). */
+  leftOut?: LeftOutVideo[];
   provenance: Provenance;
   /** Corruption errors against a reference detector, when one was asked for. */
   relative?: { reference: string; errors: CorruptionError[] };
@@ -54,7 +61,7 @@ export async function renderReport(
   const title = options.title ?? "dfrobust report";
   const table = tableOne(data.cells);
   const charts: { id: string; heading: string; caption: string; spec: VegaLiteSpec }[] = [];
-  if (data.cells.some((c) => c.auc !== null)) {
+  if (data.cells.length > 0) {
     charts.push({
       id: "auc-by-operation",
       heading: "AUC per operation",
@@ -136,8 +143,11 @@ ${
   }
 <p class="caption">Rows: detector and training set. Columns: operations grouped by category in the
 paper's order; Average is the mean over the processed copies (Unaltered excluded). Best value per
-row in bold.</p>
+row in bold. n: videos behind each AUC (hover for real/fake counts and the interval). ${
+    pairingText(data)
+  }</p>
 </section>
+${leftOutSection(data.leftOut ?? [])}
 ${data.relative ? relativeHtml(data.relative.reference, data.relative.errors) : ""}
 ${figures.join("\n")}
 ${provenanceHtml(data.provenance)}
@@ -145,6 +155,32 @@ ${assets ? scriptsHtml(assets) : ""}
 </body>
 </html>
 `;
+}
+
+function pairingText(data: ReportData): string {
+  const count = new Set((data.leftOut ?? []).map((v) => `${v.runId}\u0000${v.videoId}`)).size;
+  const left = count === 0
+    ? "No video was left out."
+    : `${count} video${count === 1 ? " was" : "s were"} left out of some AUC: see ` +
+      `<a href="#left-out">Left-out videos</a>.`;
+  return (data.pairing ?? "paired") === "paired"
+    ? `Paired: every column of a row ranks the same videos, those usable in every copy of the run ` +
+      `(<code>--unpaired</code> ranks each copy's own). ${left}`
+    : `Unpaired: each column ranks the videos usable in its own copy, so columns may differ in ` +
+      `their videos. ${left}`;
+}
+
+function leftOutSection(leftOut: readonly LeftOutVideo[]): string {
+  if (leftOut.length === 0) return "";
+  const reasons = [...new Set(leftOut.map((v) => v.reason))].map((r) =>
+    `<li><code>${r}</code>: ${escapeHtml(LEFT_OUT_REASONS[r])}</li>`
+  ).join("");
+  return `<section id="left-out">
+<h2>Left-out videos</h2>
+<p class="caption">Videos that the AUCs of the listed operations do not rank, and why.</p>
+<ul class="reasons">${reasons}</ul>
+${leftOutHtml(leftOut)}
+</section>`;
 }
 
 function relativeHtml(reference: string, errors: CorruptionError[]): string {
@@ -248,6 +284,8 @@ table { border-collapse: collapse; margin: .5rem 0; font-variant-numeric: tabula
 th, td { border: 1px solid #ccc; padding: .25rem .45rem; }
 .scroll { overflow-x: auto; } table.table-one { font-size: .85rem; }
 table.table-one td { text-align: right; } table.table-one td.best { font-weight: bold; }
+table.table-one td .n { display: block; font-size: .7rem; color: #777; font-weight: normal; }
+table.table-one td.none { color: #8a4b00; font-size: .75rem; }
 table.table-one thead th { background: #f3f3f3; }
 table.prov { font-size: .8rem; } table.prov td { vertical-align: top; }
 figure { margin: 0; overflow-x: auto; } #notes li { color: #8a4b00; }

@@ -6,13 +6,15 @@
  */
 import type { DetectorOp } from "../metrics/op_auc.ts";
 
+export { modelLabel } from "../metrics/op_auc.ts";
+
 /** One ROC curve (video level) of a detector on one operation instance. */
 export interface RocCurveData extends DetectorOp {
-  /** Points from (0, 0) to (1, 1), false and true positive rates in [0, 1]. */
+  /**
+   * Points from (0, 0) to (1, 1), false and true positive rates in [0, 1]; empty when the AUC
+   * cell has no curve (no video scored, or one class), with the cell's `note`.
+   */
   points: { fpr: number; tpr: number }[];
-}
-
-/** The label a report uses for a model: `detector (train set)`, or the detector alone. */
-export function modelLabel(detector: string, trainSet: string): string {
-  return trainSet ? `${detector} (${trainSet})` : detector;
+  /** Why there is no curve (the AUC cell's note), when `points` is empty. */
+  note?: string;
 }

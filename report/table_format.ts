@@ -1,12 +1,16 @@
 /**
  * Table I (metrics/table.ts) in the formats people paste or parse: Markdown, CSV, JSON and an
  * HTML table with the paper's grouped category headers and short column headers. AUC values are
- * printed with `digits` decimals (default 3); a missing value prints as `–` (Markdown, HTML) or an
- * empty field (CSV) or null (JSON).
+ * printed with `digits` decimals (default 3) and the number of videos behind each (`n`); a
+ * missing value prints as `–` (Markdown, HTML) or an empty field (CSV) or null (JSON), and a
+ * cell with no video scored as "no videos scored" (its note says why).
  * @module
  */
 import { csvField } from "../dataset/manifest.ts";
-import type { TableOne, TableRow } from "../metrics/table.ts";
+import { NO_VIDEOS_SCORED } from "../metrics/op_auc.ts";
+import type { TableCell, TableOne, TableRow } from "../metrics/table.ts";
+import type { Pairing } from "../metrics/video_set.ts";
+import type { LeftOutVideo } from "../store/left_out.ts";
 
 /** Options shared by the Table I formatters. */
 export interface TableFormatOptions {
@@ -43,7 +47,11 @@ export function categoryLabel(category: string): string {
   return category.charAt(0).toUpperCase() + category.slice(1);
 }
 
-/** Table I as a GitHub-flavoured Markdown table (headers `Category: op`). */
+/**
+ * Table I as a GitHub-flavoured Markdown table (headers `Category: op`); an operation cell reads
+ * `0.950 (n=10)`, `– (n=10)` when the AUC is undefined, `no videos scored`, or `–` when the run
+ * has no such copy.
+ */
 export function tableMarkdown(table: TableOne, options: TableFormatOptions = {}): string {
   const digits = options.digits ?? 3;
   const heads = ["Detector", "Train set", ...headerCells(table, options).map((h) => h.text)];
@@ -52,40 +60,70 @@ export function tableMarkdown(table: TableOne, options: TableFormatOptions = {})
     `| ${heads.map((_, i) => (i < 2 ? "---" : "---:")).join(" | ")} |`,
   ];
   for (const row of table.rows) {
+    const values = rowValues(table, row, options);
     const cells = [
       row.detector,
       row.trainSet || "–",
-      ...rowValues(table, row, options).map((v) => fmt(v, digits, "–")),
+      ...values.map((v, i) => {
+        const cell = i < table.columns.length ? row.cells[table.columns[i].opId] : undefined;
+        if (cell === undefined) return fmt(v, digits, "–");
+        if (cell.n === 0) return NO_VIDEOS_SCORED;
+        return `${fmt(v, digits, "–")} (n=${cell.n})`;
+      }),
     ];
     lines.push(`| ${cells.map(escapeMd).join(" | ")} |`);
   }
   return lines.join("\n") + "\n";
 }
 
-/** Table I as CSV: `detector,train_set,<op ids...>[,mean_<category>...],average`. */
+/**
+ * Table I as CSV: `detector,train_set,<op ids...>[,mean_<category>...],average,n_<op ids...>`;
+ * `n_<op>` is the number of videos behind the column's AUC (0 = no video scored, empty = no
+ * such copy).
+ */
 export function tableCsv(table: TableOne, options: TableFormatOptions = {}): string {
   const digits = options.digits ?? 3;
-  const heads = ["detector", "train_set", ...headerCells(table, options).map((h) => h.key)];
+  const heads = [
+    "detector",
+    "train_set",
+    ...headerCells(table, options).map((h) => h.key),
+    ...table.columns.map((c) => `n_${c.opId}`),
+  ];
   const lines = [heads.map(csvField).join(",")];
   for (const row of table.rows) {
     const cells = [
       row.detector,
       row.trainSet,
       ...rowValues(table, row, options).map((v) => fmt(v, digits, "")),
+      ...table.columns.map((c) => String(row.cells[c.opId]?.n ?? "")),
     ];
     lines.push(cells.map(csvField).join(","));
   }
   return lines.join("\n") + "\n";
 }
 
-/** Table I as pretty JSON (the {@link TableOne} record, every column, values unrounded). */
-export function tableJson(table: TableOne): string {
-  return JSON.stringify(table, null, 2) + "\n";
+/** Options for {@link tableJson}: what the table's videos leave out, added as fields. */
+export interface TableJsonOptions {
+  /** Added as `pairing`. */
+  pairing?: Pairing;
+  /** Added as `leftOut`: every video left out of an AUC, with its reason. */
+  leftOut?: readonly LeftOutVideo[];
+}
+
+/**
+ * Table I as pretty JSON: the {@link TableOne} record, every column, values unrounded; each
+ * row's `cells` carry `n`, `nReal` and `nFake` (TableCell, metrics/table.ts); plus `pairing` and
+ * `leftOut` when given.
+ */
+export function tableJson(table: TableOne, options: TableJsonOptions = {}): string {
+  return JSON.stringify({ ...table, ...options }, null, 2) + "\n";
 }
 
 /**
  * Table I as an HTML `<table class="table-one">` with a category header row above the operation
- * headers, as in the paper. Text is escaped.
+ * headers, as in the paper; each operation cell shows its AUC and, below it, `n` (real and fake
+ * counts and the interval in its tooltip); a cell with no video scored reads "no videos scored"
+ * with its note as tooltip. Text is escaped.
  */
 export function tableHtml(table: TableOne, options: TableFormatOptions = {}): string {
   const digits = options.digits ?? 3;
@@ -114,15 +152,31 @@ export function tableHtml(table: TableOne, options: TableFormatOptions = {}): st
       escapeHtml(row.trainSet || "–")
     }</td>` +
       values.map((v, i) => {
-        const cell = row.cells[keys[i]];
-        const title = typeof cell?.ciLow === "number" && typeof cell.ciHigh === "number"
-          ? ` title="95% CI ${cell.ciLow.toFixed(digits)}–${cell.ciHigh.toFixed(digits)}"`
-          : "";
-        return `<td${best[i] ? ' class="best"' : ""}${title}>${fmt(v, digits, "–")}</td>`;
+        const cell = i < table.columns.length ? row.cells[keys[i]] : undefined;
+        if (cell === undefined) {
+          return `<td${best[i] ? ' class="best"' : ""}>${fmt(v, digits, "–")}</td>`;
+        }
+        if (cell.n === 0) {
+          return `<td class="none" title="${escapeHtml(cell.note ?? NO_VIDEOS_SCORED)}">` +
+            `${NO_VIDEOS_SCORED}</td>`;
+        }
+        const title = cellTitle(cell, digits);
+        return `<td${best[i] ? ' class="best"' : ""} title="${escapeHtml(title)}">` +
+          `${fmt(v, digits, "–")}<span class="n">n=${cell.n}</span></td>`;
       }).join("") +
       "</tr>";
   }).join("\n");
   return `<table class="table-one">\n<thead><tr>${top}</tr>\n<tr>${second}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>\n`;
+}
+
+// Tooltip of an HTML cell: counts, interval, caveat.
+function cellTitle(cell: TableCell, digits: number): string {
+  const parts = [`${cell.nReal} real, ${cell.nFake} fake`];
+  if (typeof cell.ciLow === "number" && typeof cell.ciHigh === "number") {
+    parts.push(`95% CI ${cell.ciLow.toFixed(digits)}–${cell.ciHigh.toFixed(digits)}`);
+  }
+  if (cell.note) parts.push(cell.note);
+  return parts.join("; ");
 }
 
 function headerCells(

@@ -30,7 +30,7 @@ export async function writeReport(
     ? tableMarkdown(table(), options)
     : format === "csv"
     ? tableCsv(table(), options)
-    : tableJson(table());
+    : tableJson(table(), { pairing: data.pairing, leftOut: data.leftOut });
   await atomicWriteFile(outPath, text);
   return data;
 }

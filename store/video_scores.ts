@@ -1,7 +1,9 @@
 /**
  * From stored face scores to one score per video, with each row's own rules: frame score =
  * `face_rule` over the frame's `ok` faces; video score = `video_rule` over the frames that have
- * a score; a video with no scored frame gets `fail_score`, or is left out when that is null.
+ * a score; a video whose sampled frames were all read but held no face gets `fail_score`, or is
+ * left out when that is null; a video that could not be (wholly) read is left out, with the
+ * reason (store/left_out.ts).
  * @module
  */
 import pl from "../deps/polars.ts";
@@ -27,14 +29,24 @@ export const VIDEO_KEYS: readonly string[] = [
 ];
 
 /**
- * One row per video: the {@link VIDEO_KEYS} columns plus `score` (Float64), `scored_frames`
- * (Int32: frames with a score) and `fallback` (true when `score` is the row's `fail_score`).
- * Videos without a scored frame and a null `fail_score` are left out. Accepts the store's frame
- * (eager or lazy, e.g. from `scanStore`), filtered or not; returns a lazy frame.
- * Unknown rules match no branch and give a null score, so rows are validated when written
- * (`appendUnit` rejects them).
+ * What became of each video of each copy, `outcome`:
+ *
+ * - `scored`: no read failure and at least one scored frame; `score` = `video_rule` over the
+ *   frames' scores.
+ * - `fail_score`: every row is `no_face` (each sampled frame was read, none had a face) and the
+ *   row's `fail_score` is set; `score` = that fail score (the detector's documented behaviour).
+ * - otherwise a left-out reason (store/left_out.ts) and a null `score`: `video_error` (a
+ *   `video_error` row: the video could not be made or read), `decode_error` (a sampled frame
+ *   could not be decoded), `no_face` (no face anywhere and no fail score), `no_score` (no frame
+ *   scored for another reason: NaN or out-of-range outputs, preprocessing failures).
+ *
+ * A video is *usable* in a copy when its outcome is `scored` or `fail_score`. Output: one row per
+ * video, the {@link VIDEO_KEYS} columns plus `score` (Float64, null when left out),
+ * `scored_frames` (Int32), `fallback` (true for `fail_score`), `outcome` (Utf8) and `detail`
+ * (Utf8: the video's first failure message, empty when none). Accepts the store's frame (eager
+ * or lazy), filtered or not; returns a lazy frame sorted by run, operation and video.
  */
-export function videoScores(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyDataFrame {
+export function videoOutcomes(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyDataFrame {
   const lazy = asLazy(frame);
   const keys = [...VIDEO_KEYS];
   const frames = frameScores(lazy).rename({ score: "frame_score" });
@@ -55,17 +67,54 @@ export function videoScores(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyData
         .alias("video_score"),
     )
     .select(...keys, "video_score", "scored_frames");
-  const videos = lazy.groupBy(keys).agg(pl.col("fail_score").first().alias("fail_score"));
+  const count = (status: string) =>
+    pl.col("status").eq(pl.lit(status)).cast(pl.Int32).sum().alias(`_${status}`);
+  const videos = lazy.groupBy(keys).agg(
+    pl.col("fail_score").first().alias("fail_score"),
+    count("video_error"),
+    count("decode_error"),
+    count("no_face"),
+    pl.col("status").count().alias("_rows"),
+    pl.col("error").dropNulls().first().alias("_error"),
+  );
+  const outcome = pl.when(pl.col("_video_error").gt(0)).then(pl.lit("video_error"))
+    .when(pl.col("_decode_error").gt(0)).then(pl.lit("decode_error"))
+    .when(pl.col("scored_frames").gt(0).and(pl.col("video_score").isNotNull()))
+    .then(pl.lit("scored"))
+    .when(pl.col("_no_face").lt(pl.col("_rows"))).then(pl.lit("no_score"))
+    .when(pl.col("fail_score").isNotNull()).then(pl.lit("fail_score"))
+    .otherwise(pl.lit("no_face"))
+    .alias("outcome");
   return videos
     .join(scored, { on: keys, how: "left", nullsEqual: true })
+    .withColumns(pl.col("scored_frames").fillNull(0).cast(pl.Int32))
+    .withColumns(outcome)
     .withColumns(
-      pl.col("video_score").isNull().alias("fallback"),
-      pl.col("video_score").fillNull(pl.col("fail_score")).cast(pl.Float64).alias("score"),
-      pl.col("scored_frames").fillNull(0).cast(pl.Int32),
+      pl.when(pl.col("outcome").eq(pl.lit("scored"))).then(pl.col("video_score"))
+        .when(pl.col("outcome").eq(pl.lit("fail_score"))).then(pl.col("fail_score"))
+        .otherwise(pl.lit(null))
+        .cast(pl.Float64)
+        .alias("score"),
+      pl.col("outcome").eq(pl.lit("fail_score")).alias("fallback"),
+      pl.col("_error").fillNull(pl.lit("")).cast(pl.Utf8).alias("detail"),
     )
-    .filter(pl.col("score").isNotNull())
-    .select(...keys, "score", "scored_frames", "fallback")
+    .select(...keys, "score", "scored_frames", "fallback", "outcome", "detail")
     .sort(["run_id", "op_id", "video_id"]);
+}
+
+/**
+ * One row per usable video (see {@link videoOutcomes}): the {@link VIDEO_KEYS} columns plus
+ * `score` (Float64), `scored_frames` (Int32: frames with a score) and `fallback` (true when
+ * `score` is the row's `fail_score`). Left out: videos with a read failure (`video_error`,
+ * `decode_error`), videos with no scored frame unless every sampled frame was read and had no
+ * face and the row has a `fail_score`. Accepts the store's frame (eager or lazy, e.g. from
+ * `scanStore`), filtered or not; returns a lazy frame. Unknown rules match no branch and give
+ * no score, so rows are validated when written (`appendUnit` rejects them).
+ */
+export function videoScores(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyDataFrame {
+  return videoOutcomes(frame)
+    .filter(pl.col("score").isNotNull())
+    .select(...VIDEO_KEYS, "score", "scored_frames", "fallback");
 }
 
 /**

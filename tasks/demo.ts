@@ -46,9 +46,16 @@ await runTask(spec, async (parsed) => {
     console.log(JSON.stringify(summary, null, 2));
   } else {
     const width = Math.max(...Object.keys(summary.auc).map((id) => id.length), 9);
-    console.log(`${"operation".padEnd(width)}  video AUC`);
+    console.log(`${"operation".padEnd(width)}  video AUC  n`);
     for (const [op, auc] of Object.entries(summary.auc)) {
-      console.log(`${op.padEnd(width)}  ${auc === null ? "  -" : auc.toFixed(3)}`);
+      console.log(
+        `${op.padEnd(width)}  ${(auc === null ? "  -" : auc.toFixed(3)).padEnd(9)}  ${
+          summary.n[op] ?? "-"
+        }`,
+      );
+    }
+    if (summary.leftOut.length > 0) {
+      console.log(`${summary.leftOut.length} video x copy left out of the AUCs: see the report`);
     }
     const s = summary.seconds;
     console.log(

@@ -1,7 +1,8 @@
 /**
  * `deno task eval`: score every sampled frame and face of every copy of a test set with an ONNX
  * detector and store the per-face scores. Progress on stderr; the summary (clean and
- * per-operation video-level AUC, row counts, failures) on stdout, or as JSON with `--json`.
+ * per-operation video-level AUC with the number of videos behind each, row counts, failures, and
+ * every video left out of an AUC with its reason) on stdout, or as JSON with `--json`.
  *
  * Exit status: 0 when the run completed, even if some videos failed (failures are rows in the
  * store, counted in the summary); 1 when the run itself failed (model does not fit the spec, no
@@ -119,10 +120,24 @@ if (import.meta.main) {
   });
 }
 
-/** The human summary: one line per copy, clean AUC first, then failures. */
+/**
+ * The human summary: one line per copy (AUC over the run's paired videos, n = videos behind it),
+ * clean AUC first, then failures and the videos left out of the AUCs, with the reasons.
+ */
 function summaryTable(summary: EvalSummary): string {
   const auc = (v: number | null) => (v === null ? "-" : v.toFixed(4));
-  const header = ["op", "category", "videos", "rows", "ok", "no_face", "failed", "AUC", "unit"];
+  const header = [
+    "op",
+    "category",
+    "videos",
+    "rows",
+    "ok",
+    "no_face",
+    "failed",
+    "n",
+    "AUC",
+    "unit",
+  ];
   const lines = summary.copies.map((c) => {
     const failed = Object.entries(c.statuses)
       .filter(([s]) => s !== "ok" && s !== "no_face")
@@ -135,7 +150,8 @@ function summaryTable(summary: EvalSummary): string {
       String(c.statuses.ok ?? 0),
       String(c.statuses.no_face ?? 0),
       String(failed),
-      auc(c.auc),
+      String(c.n ?? "-"),
+      c.auc === null && c.n === 0 ? "no videos scored" : auc(c.auc),
       c.skipped ? "already stored" : "scored now",
     ];
   });
@@ -154,5 +170,13 @@ function summaryTable(summary: EvalSummary): string {
     `${summary.failures} failure rows (see the store's status/error columns)` +
     (summary.copies.some((c) => c.skipped) ? "; already stored copies were not re-scored" : "") +
     (summary.aborted ? "\nstopped early: rerun the same command to finish" : ""),
+    ...(summary.notes.length
+      ? [
+        "",
+        `left out of the AUCs (${summary.leftOut.length} video x copy; every AUC ranks the ` +
+        `videos usable in every copy):`,
+        ...summary.notes.map((n) => `- ${n}`),
+      ]
+      : []),
   ].join("\n");
 }

@@ -1,8 +1,10 @@
 /**
  * `deno task report`: video-level AUC per detector x operation from a results store, as a
  * self-contained HTML report (Table I, charts, provenance) or Table I alone as Markdown, CSV or
- * JSON. Notes about left-out data (unreadable parts, one-class copies, a missing unaltered copy)
- * go to stderr and into the report; they do not fail the run.
+ * JSON. By default every operation's AUC of a detector ranks the same videos (those usable in
+ * all its copies); `--unpaired` ranks each copy's own. Notes about left-out data (left-out
+ * videos and why, unreadable parts, one-class copies, a missing unaltered copy) go to stderr and
+ * into the report (HTML; JSON has the left-out videos as `leftOut`); they do not fail the run.
  *
  * Exit status: 0 when the report was written; 1 when the store is missing, empty or unreadable;
  * 2 for a usage error.
@@ -45,6 +47,11 @@ const SPEC: CommandSpec = {
       type: "boolean",
       description: "Add one mean column per category to Table I.",
     },
+    unpaired: {
+      type: "boolean",
+      description: "Rank each copy's own usable videos instead of the videos usable in every " +
+        "copy of the detector (the default, paired).",
+    },
     static: {
       type: "boolean",
       description: "Leave out the inlined vega scripts (static SVG charts only, smaller file).",
@@ -72,6 +79,7 @@ if (import.meta.main) {
         categoryMeans: parsed.values["category-means"] === true,
         interactive: parsed.values.static !== true,
         referenceDetector: reference,
+        pairing: parsed.values.unpaired === true ? "unpaired" : "paired",
         onProblem: () => {},
       });
       // Notes say what the numbers leave out: always shown, even when progress is quiet.

@@ -91,26 +91,50 @@ Deno.test("aucByOperationChart() draws one bar per cell with its AUC label", asy
   assert.deepEqual([...legend].sort((a, b) => a - b), legend);
 });
 
-Deno.test("aucByOperationChart() leaves out cells whose AUC is null", () => {
+Deno.test("aucByOperationChart() labels a cell whose AUC is null instead of a bar", async () => {
+  // Issue 8: such cells used to vanish from the chart; now they are named.
   const cells = sampleCells();
   cells[1].auc = null;
-  const values = (aucByOperationChart(cells).data as { values: unknown[] }).values;
-  assert.equal(values.length, cells.length - 1);
+  cells[2] = { ...cells[2], auc: null, positives: 0, negatives: 0, ciLow: null, ciHigh: null };
+  const spec = aucByOperationChart(cells);
+  const values = (spec.data as { values: { auc: number | null; missing: string | null }[] })
+    .values;
+  assert.equal(values.length, cells.length);
+  assert.deepEqual(values.slice(1, 3).map((v) => [v.auc, v.missing]), [
+    [null, "AUC undefined"],
+    [null, "no videos scored"],
+  ]);
+  const svg = await renderSvg(spec);
+  assert.equal((svg.match(/aria-roledescription="bar"/g) ?? []).length, cells.length - 2);
+  assert.ok(svg.includes("no videos scored") && svg.includes("AUC undefined"));
 });
 
-Deno.test("deltaHeatmapChart() plots the cells' deltas and leaves out models without one", () => {
-  // Without an unaltered copy, opAucs() gives sbi's cells null deltas.
+Deno.test("deltaHeatmapChart() plots the cells' deltas and greys out models without one", async () => {
+  // Without an unaltered copy, opAucs() gives sbi's cells null deltas: issue 8 keeps the model
+  // in the chart (it used to vanish), its cells grey and labelled.
   const cells = sampleCells()
     .filter((c) => !(c.detector === "sbi" && c.opId === "unaltered"))
     .map((c) => c.detector === "sbi" ? { ...c, deltaAuc: null } : c);
-  const deltas = (deltaHeatmapChart(cells).data as {
-    values: { model: string; opId: string; delta: number; reference: number }[];
+  const spec = deltaHeatmapChart(cells);
+  const deltas = (spec.data as {
+    values: {
+      model: string;
+      opId: string;
+      delta: number | null;
+      reference: number | null;
+      missing: string | null;
+    }[];
   }).values;
-  assert.deepEqual([...new Set(deltas.map((d) => d.model))], ["xception (FF++c23)"]);
-  assert.equal(deltas.length, 12);
-  const noise = deltas.find((d) => d.opId === "noise")!;
-  assert.ok(Math.abs(noise.delta - -0.12) < 1e-12);
-  assert.ok(Math.abs(noise.reference - 0.95) < 1e-12);
+  const xception = deltas.filter((d) => d.model === "xception (FF++c23)");
+  const sbi = deltas.filter((d) => d.model === "sbi (FF++raw)");
+  assert.equal(xception.length, 12);
+  assert.equal(sbi.length, 12);
+  assert.ok(sbi.every((d) => d.delta === null && d.missing === "no baseline"));
+  const noise = xception.find((d) => d.opId === "noise")!;
+  assert.ok(Math.abs(noise.delta! - -0.12) < 1e-12);
+  assert.ok(Math.abs(noise.reference! - 0.95) < 1e-12);
+  const svg = await renderSvg(spec);
+  assert.ok(svg.includes("no baseline"));
 });
 
 Deno.test("deltaHeatmapChart() renders a signed value in each cell", async () => {
@@ -135,6 +159,62 @@ Deno.test("severityChart() plots ladders and returns null when there is none", a
   assert.ok(svg.includes(">h264<"), "ladder family missing from the legend");
   const flat = sampleCells().map((c) => ({ ...c, severity: null }));
   assert.equal(severityChart(flat), null);
+});
+
+/** Every number in `value` is finite (JSON.stringify would turn NaN into null silently). */
+function assertFiniteJson(value: unknown, path = "spec"): void {
+  if (typeof value === "number") assert.ok(Number.isFinite(value), `${path} is ${value}`);
+  else if (Array.isArray(value)) value.forEach((v, i) => assertFiniteJson(v, `${path}[${i}]`));
+  else if (value !== null && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) assertFiniteJson(v, `${path}.${k}`);
+  }
+}
+
+Deno.test("a run with no video scored still has a panel, row or label in every chart", async (t) => {
+  const note = "no videos scored (4 videos left out: 4 no_face)";
+  // Like b12: a detector without a fail score on videos without a face, next to a scored run.
+  const empty = sampleCells().filter((c) => c.detector === "sbi").map((c) => ({
+    ...c,
+    detector: "nofail",
+    trainSet: "",
+    auc: null,
+    deltaAuc: null,
+    ciLow: undefined,
+    ciHigh: undefined,
+    // NaN never reaches a spec, even where a caller passes one.
+    ...(c.opId === "noise" ? { auc: NaN } : {}),
+    positives: 0,
+    negatives: 0,
+    note,
+  }));
+  const cells = [...sampleCells().filter((c) => c.detector === "xception"), ...empty];
+  const rocs: RocCurveData[] = [
+    ...sampleRocs(),
+    ...empty.map((c) => ({ ...c, points: [], note })),
+  ];
+  const specs = [
+    ["aucByOperationChart", aucByOperationChart(cells)],
+    ["deltaHeatmapChart", deltaHeatmapChart(cells)],
+    ["rocChart", rocChart(rocs)],
+    ["severityChart", severityChart(cells)!],
+  ] as const;
+  for (const [name, spec] of specs) {
+    await t.step(name, async () => {
+      assertFiniteJson(spec);
+      assert.deepEqual(JSON.parse(JSON.stringify(spec)), spec, "spec is not plain JSON");
+      const svg = await renderSvg(spec);
+      assert.ok(svg.includes("nofail"), `${name}: no panel or row for the run`);
+      assert.ok(svg.includes("no videos scored"), `${name}: the empty cells are not named`);
+    });
+  }
+  await t.step("only the empty run: every chart still draws it", async () => {
+    for (
+      const spec of [aucByOperationChart(empty), deltaHeatmapChart(empty), severityChart(empty)!]
+    ) {
+      assertFiniteJson(spec);
+      assert.ok((await renderSvg(spec)).includes("no videos scored"));
+    }
+  });
 });
 
 Deno.test("renderSvg() rejects a spec that does not compile", async () => {

@@ -22,6 +22,9 @@ Deno.test({
           assert.ok(auc !== null && auc >= 0 && auc <= 1, `${op}: ${auc}`);
         }
         assert.ok(first.cleanAuc !== null && first.cleanAuc >= 0.9, `clean AUC ${first.cleanAuc}`);
+        // Every AUC ranks the same 48 videos; none is left out on the demo data.
+        assert.deepEqual(Object.values(first.n), PAPER_OP_IDS.map(() => 48));
+        assert.deepEqual(first.leftOut, []);
         assert.equal(first.failures, 0);
         const html = await Deno.readTextFile(join(out, "report.html"));
         assert.match(html, /Table I/);

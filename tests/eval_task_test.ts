@@ -79,9 +79,18 @@ Deno.test({
       const second = await runEval(args);
       assert.equal(second.code, 0, second.stderr);
       assert.match(second.stdout, /clean AUC: 1\.0000/);
+      // n = 2: the corrupt video is not ranked, and the summary says why.
       assert.match(
         second.stdout,
-        /unaltered\s+unaltered\s+3\s+5\s+4\s+0\s+1\s+1\.0000\s+already stored/,
+        /unaltered\s+unaltered\s+3\s+5\s+4\s+0\s+1\s+2\s+1\.0000\s+already stored/,
+      );
+      assert.match(
+        second.stdout,
+        /video bad \(fake\) left out of its copy \(unaltered\): video_error/,
+      );
+      assert.deepEqual(
+        summary.leftOut.map((v: { videoId: string; reason: string }) => [v.videoId, v.reason]),
+        [["bad", "video_error"]],
       );
 
       const usage = await runEval([...args, "--faces", "nose"]);

@@ -60,9 +60,12 @@ const ROWS = [
   ]),
   ...copyRows(XCEPTION, "hflip", [["a", 1, [0.9]], ["b", 1, [0.8]]]), // fakes only
 ];
+// hflip lacks c and d: paired (the default) would drop them from every column, so the tests of
+// the per-copy arithmetic ask for the unpaired view (paired sets: tests/video_set_test.ts).
+const UNPAIRED = { pairing: "unpaired" } as const;
 
 Deno.test("opAucs() scores each copy at video level with deltas against unaltered", () => {
-  const aucs = opAucs(scoreFrame(ROWS));
+  const aucs = opAucs(scoreFrame(ROWS), UNPAIRED);
   const byOp = Object.fromEntries(aucs.map((a) => [a.opId, a]));
   assert.equal(byOp.unaltered.auc, 1);
   assert.equal(byOp.noise.auc, 0.75);
@@ -74,7 +77,7 @@ Deno.test("opAucs() scores each copy at video level with deltas against unaltere
 });
 
 Deno.test("opAucs() at frame level ranks every scored frame", () => {
-  const aucs = opAucs(scoreFrame(ROWS), { level: "frame" });
+  const aucs = opAucs(scoreFrame(ROWS), { ...UNPAIRED, level: "frame" });
   const noise = aucs.find((a) => a.opId === "noise")!;
   const expected = rocAuc([1, 1, 1, 1, 0, 0, 0, 0], [0.3, 0.3, 0.6, 0.8, 0.5, 0.5, 0.1, 0.1]);
   assert.equal(noise.samples, 8);
@@ -98,7 +101,7 @@ Deno.test("tableOne() lays out Table I from opAucs(): catalog order, category me
     ...copyRows(XCEPTION, "h264_crf23", [["a", 1, [0.1]], ["c", 0, [0.2]]]),
     ...copyRows(sbi, "noise", [["a", 1, [0.6]], ["c", 0, [0.5]]]),
   ];
-  const table = tableOne(opAucs(scoreFrame(rows)));
+  const table = tableOne(opAucs(scoreFrame(rows), UNPAIRED));
   assert.deepEqual(table.columns.map((c) => c.opId), [
     "unaltered",
     "h264_crf23",
@@ -116,7 +119,7 @@ Deno.test("tableOne() lays out Table I from opAucs(): catalog order, category me
   assert.equal(table.rows[0].cells.unaltered, undefined);
   assert.ok(table.notes.some((n) => n.startsWith("xception/FF++c23, hflip: only fake")));
   assert.ok(table.notes.some((n) => n.startsWith("sbi/FF++raw, noise: no unaltered copy")));
-  const chosen = tableOne(opAucs(scoreFrame(rows)), { opIds: ["noise", "unaltered"] });
+  const chosen = tableOne(opAucs(scoreFrame(rows), UNPAIRED), { opIds: ["noise", "unaltered"] });
   assert.deepEqual(chosen.columns.map((c) => c.opId), ["noise", "unaltered"]);
 });
 

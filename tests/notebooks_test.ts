@@ -12,6 +12,9 @@ import {
 import { copyManifestIndex } from "../report/provenance.ts";
 import { renderSvg } from "../report/svg.ts";
 import { discoverCopies } from "../eval/copies.ts";
+import { getOperation } from "../ops/catalog.ts";
+import { scoreRow } from "./store_fixtures.ts";
+import { appendUnit } from "../store/store.ts";
 import { FIXTURES, runDenoTask, skipWithout } from "./_tools.ts";
 import { writeFixtureStore } from "./report_fixture.ts";
 
@@ -161,6 +164,31 @@ Deno.test({
     skipWithout("ffmpeg", "notebook execution"),
   async fn() {
     const { dir, store, copies } = await makeStoreAndCopies();
+    // One more video, which could not be read in sbi's noise copy: the report notebook names it.
+    const noise = getOperation("noise");
+    await appendUnit(store, { detector: "sbi", opId: "noise", unitId: "run-sbi-unreadable" }, [
+      scoreRow({
+        run_id: "run-sbi",
+        detector: "sbi",
+        train_set: "FF++raw",
+        op_id: "noise",
+        op_family: noise.family,
+        op_category: noise.category,
+        severity: noise.severity,
+        artifact_id: "art-noise",
+        video_id: "vid12",
+        frame_index: -1,
+        face_index: -1,
+        box_x: null,
+        box_y: null,
+        box_w: null,
+        box_h: null,
+        score: null,
+        status: "video_error",
+        error: 'Cannot decode "vid12.mp4": moov atom not found',
+        fail_score: 0.5,
+      }),
+    ]);
     const out = join(dir, "executed");
     const run = await runDenoTask("tasks/notebooks.ts", [
       "--store",
@@ -183,6 +211,20 @@ Deno.test({
       assert.deepEqual(checkHtmlCharts(html), []);
       assert.doesNotMatch(html, /<script[^>]+src="(https?|file):/);
     }
+    const report = JSON.parse(await Deno.readTextFile(join(out, "report.ipynb")));
+    // nbformat may store a text output as a list of lines.
+    const markdown = report.cells
+      .flatMap((c: { outputs?: { data?: Record<string, string | string[]> }[] }) => c.outputs ?? [])
+      .map((o: { data?: Record<string, string | string[]> }) =>
+        [o.data?.["text/markdown"] ?? ""].flat().join("")
+      );
+    const leftOut = markdown.find((text: string) => text.startsWith("| Detector | Video |"));
+    assert.ok(leftOut, "report.ipynb shows no left-out table");
+    assert.match(
+      leftOut,
+      /\| sbi \(FF\+\+raw\) \| vid12 \| fake \| noise \| `video_error` \| .*moov atom/,
+    );
+    assert.match(leftOut, /\| sbi \(FF\+\+raw\) \| vid12 \| fake \| unaltered, .* \| `missing` \|/);
     const explore = JSON.parse(await Deno.readTextFile(join(out, "explore.ipynb")));
     const png = explore.cells.flatMap((c: { outputs?: { data?: object }[] }) => c.outputs ?? [])
       .find((o: { data?: object }) => o.data && "image/png" in o.data);

@@ -49,31 +49,46 @@ Deno.test("tableOne() averages the processed columns and skips missing values", 
 
 Deno.test("Table I formats carry the same numbers", async (t) => {
   const table = tableOne(CELLS);
-  await t.step("Markdown has a header, an alignment row and one line per model", () => {
+  // Issue 8: every format shows the number of videos behind each AUC (n).
+  await t.step("Markdown has a header, an alignment row and one line per model, with n", () => {
     const lines = tableMarkdown(table).trim().split("\n");
     assert.equal(lines.length, 4);
     assert.equal(
       lines[0],
       "| Detector | Train set | Unaltered | Compression: CRF 40 | Noise | Noise: noise_s5 | Flip: V-flip | Average |",
     );
-    assert.equal(lines[2], "| capsule | FF++c23 | 0.950 | 0.750 | – | – | – | 0.750 |");
+    assert.equal(
+      lines[2],
+      "| capsule | FF++c23 | 0.950 (n=10) | 0.750 (n=10) | – | – | – (n=10) | 0.750 |",
+    );
   });
-  await t.step("CSV parses back with op ids as columns and empty missing fields", () => {
-    const rows = parse(tableCsv(table), { columns: true }) as Record<string, string>[];
-    assert.deepEqual(Object.keys(rows[0]), [
-      "detector",
-      "train_set",
-      "unaltered",
-      "h264_crf40",
-      "noise",
-      "noise_s5",
-      "vflip",
-      "average",
-    ]);
-    assert.equal(rows[1].detector, "xception");
-    assert.equal(rows[1].noise, "0.800");
-    assert.equal(rows[0].vflip, "");
-  });
+  await t.step(
+    "CSV parses back with op ids as columns, n_<op> columns, empty missing fields",
+    () => {
+      const rows = parse(tableCsv(table), { columns: true }) as Record<string, string>[];
+      assert.deepEqual(Object.keys(rows[0]), [
+        "detector",
+        "train_set",
+        "unaltered",
+        "h264_crf40",
+        "noise",
+        "noise_s5",
+        "vflip",
+        "average",
+        "n_unaltered",
+        "n_h264_crf40",
+        "n_noise",
+        "n_noise_s5",
+        "n_vflip",
+      ]);
+      assert.equal(rows[1].detector, "xception");
+      assert.equal(rows[1].noise, "0.800");
+      assert.equal(rows[0].vflip, "");
+      assert.equal(rows[0].n_vflip, "10");
+      // capsule has no noise copy at all: no n either.
+      assert.equal(rows[0].n_noise, "");
+    },
+  );
   await t.step("categoryMeans adds one mean column per altered category", () => {
     const [, xception] = parse(tableCsv(table, { categoryMeans: true }), {
       columns: true,
@@ -82,16 +97,59 @@ Deno.test("Table I formats carry the same numbers", async (t) => {
     assert.equal(xception.mean_flip, "0.600");
     assert.equal("mean_unaltered" in xception, false);
   });
-  await t.step("JSON round-trips the table record", () => {
+  await t.step("JSON round-trips the table record, with n, nReal and nFake per cell", () => {
     assert.deepEqual(JSON.parse(tableJson(table)), JSON.parse(JSON.stringify(table)));
+    const capsule = JSON.parse(tableJson(table)).rows[0];
+    assert.deepEqual(
+      [capsule.cells.vflip.n, capsule.cells.vflip.nReal, capsule.cells.vflip.nFake],
+      [10, 5, 5],
+    );
   });
   await t.step("HTML groups operations under category headers and escapes text", () => {
     const html = tableHtml(tableOne([...CELLS, cell("<b>", "unaltered", "unaltered", 0.5)]));
     assert.match(html, /<th colspan="2">Noise<\/th>/);
     assert.match(html, /<th rowspan="2">Detector<\/th>/);
     assert.ok(html.includes("&lt;b&gt;") && !html.includes("<b>"));
-    assert.match(html, /<td class="best">0\.990<\/td>/);
+    assert.match(
+      html,
+      /<td class="best" title="5 real, 5 fake">0\.990<span class="n">n=10<\/span><\/td>/,
+    );
     const withCi = tableHtml(tableOne([{ ...CELLS[1], ciLow: 0.95, ciHigh: 1 }]));
-    assert.match(withCi, /<td class="best" title="95% CI 0\.950–1\.000">0\.990<\/td>/);
+    assert.match(
+      withCi,
+      /<td class="best" title="5 real, 5 fake; 95% CI 0\.950–1\.000">0\.990<span class="n">n=10</,
+    );
   });
+});
+
+Deno.test("a cell with no video scored reads so in every Table I format", () => {
+  const note = "no videos scored (4 videos left out: 4 no_face (no face in any sampled frame))";
+  const empty = (opId: string, category: string): AucCell => ({
+    ...cell("nofail", opId, category, null),
+    positives: 0,
+    negatives: 0,
+    note,
+  });
+  const table = tableOne([empty("unaltered", "unaltered"), empty("hflip", "flip")]);
+  assert.equal(table.rows.length, 1, "the run keeps its row");
+  assert.ok(table.notes.includes(`nofail/FF++c23, hflip: ${note}`));
+  const md = tableMarkdown(table).trim().split("\n")[2];
+  assert.equal(md, "| nofail | FF++c23 | no videos scored | no videos scored | – |");
+  const [csv] = parse(tableCsv(table), { columns: true }) as Record<string, string>[];
+  assert.deepEqual([csv.unaltered, csv.n_unaltered, csv.hflip, csv.n_hflip], ["", "0", "", "0"]);
+  const json = JSON.parse(tableJson(table));
+  assert.deepEqual(json.rows[0].cells.hflip, {
+    opId: "hflip",
+    auc: null,
+    n: 0,
+    nReal: 0,
+    nFake: 0,
+    note,
+  });
+  const html = tableHtml(table);
+  assert.equal(
+    (html.match(/<td class="none" title="no videos scored \(4 videos/g) ?? []).length,
+    2,
+  );
+  assert.match(html, />no videos scored<\/td>/);
 });

@@ -1,8 +1,11 @@
-/** videoScores(): face rule, then video rule, then the fail score, from each row's own rules. */
+/**
+ * videoScores() and videoOutcomes(): face rule, then video rule, then the fail score, from each
+ * row's own rules; why an unusable video has no score.
+ */
 import assert from "node:assert/strict";
 import type pl from "../deps/polars.ts";
 import { scoreFrame, type ScoreRow } from "../store/schema.ts";
-import { videoScores } from "../store/video_scores.ts";
+import { videoOutcomes, videoScores } from "../store/video_scores.ts";
 import { scoreRow } from "./store_fixtures.ts";
 
 function frameOf(rows: ScoreRow[]): pl.DataFrame {
@@ -68,17 +71,92 @@ Deno.test("videoScores() applies each detector's own rules", async (t) => {
   });
 });
 
-Deno.test("videoScores() gives unscored videos the fail score, or leaves them out", () => {
+Deno.test("videoScores() gives faceless videos the fail score, or leaves them out", () => {
+  // Issue 8: the fail score is for a video whose frames were all read and held no face; a video
+  // that could not be read (video_error) used to get it too and is now left out.
+  const noFace = { score: null, status: "no_face", face_index: -1 };
   const failed = { score: null, status: "video_error", frame_index: -1, face_index: -1 };
   const rows = [
-    scoreRow({ ...failed, video_id: "with_fail", fail_score: 0.5 }),
-    scoreRow({ ...failed, video_id: "left_out", fail_score: null }),
+    scoreRow({ ...noFace, video_id: "with_fail", frame_index: 0, fail_score: 0.5 }),
+    scoreRow({ ...noFace, video_id: "with_fail", frame_index: 5, fail_score: 0.5 }),
+    scoreRow({ ...noFace, video_id: "left_out", frame_index: 0, fail_score: null }),
+    scoreRow({ ...failed, video_id: "unreadable", fail_score: 0.5 }),
     scoreRow({ ...face("ok", 0, 0, 0.9), fail_score: 0.5 }),
   ];
   const got = scoresById(rows);
   assert.deepEqual(Object.keys(got).sort(), ["ok", "with_fail"]);
   assert.deepEqual(got.with_fail, [0.5, 0, true]);
   assert.deepEqual(got.ok, [0.9, 1, false]);
+});
+
+Deno.test("videoOutcomes() says why each unusable video has no score", async (t) => {
+  const noFace = { score: null, status: "no_face", face_index: -1 };
+  const cases: [string, Partial<ScoreRow>[], string, number | null][] = [
+    [
+      "a scored frame beside faceless ones",
+      [
+        face("v", 0, 0, 0.3),
+        { ...noFace, frame_index: 1 },
+      ],
+      "scored",
+      0.3,
+    ],
+    [
+      "no face in any frame, with a fail score",
+      [
+        { ...noFace, frame_index: 0, fail_score: 0.5 },
+        { ...noFace, frame_index: 1, fail_score: 0.5 },
+      ],
+      "fail_score",
+      0.5,
+    ],
+    [
+      "no face in any frame, without a fail score",
+      [{ ...noFace, frame_index: 0 }],
+      "no_face",
+      null,
+    ],
+    [
+      "a video that could not be made or read, even with a fail score",
+      [{
+        ...noFace,
+        frame_index: -1,
+        status: "video_error",
+        error: "Cannot decode",
+        fail_score: 0.5,
+      }],
+      "video_error",
+      null,
+    ],
+    [
+      "a frame that did not decode, even beside scored frames",
+      [
+        face("v", 0, 0, 0.3),
+        { ...noFace, frame_index: 9, status: "decode_error", error: "frame 9" },
+      ],
+      "decode_error",
+      null,
+    ],
+    [
+      "only NaN outputs and faceless frames, with a fail score",
+      [
+        { ...face("v", 0, 0, null), status: "nan_score", error: "NaN", fail_score: 0.5 },
+        { ...noFace, frame_index: 1, fail_score: 0.5 },
+      ],
+      "no_score",
+      null,
+    ],
+  ];
+  for (const [name, rows, outcome, score] of cases) {
+    await t.step(name, () => {
+      const [got] = videoOutcomes(frameOf(rows.map((r) => scoreRow({ video_id: "v", ...r }))))
+        .collectSync().toRecords();
+      assert.equal(got.outcome, outcome);
+      assert.equal(got.score, score);
+      const error = rows.find((r) => r.error)?.error;
+      assert.equal(got.detail, error ?? "");
+    });
+  }
 });
 
 Deno.test("videoScores() keeps runs and copies apart, null keys included", () => {
