@@ -25,7 +25,7 @@ import {
 import { CATALOG_VERSION } from "../ops/catalog.ts";
 import type { OpInstance } from "../ops/operation.ts";
 import { type FrameGeometry, identityFrameGeometry } from "../ops/geometry.ts";
-import { effectiveProfile, type EncodeProfile, encodedFrameGeometry } from "../ops/profile.ts";
+import { effectiveProfile, encodedFrameGeometry, type EncodeProfile } from "../ops/profile.ts";
 import { selectOperations } from "../ops/select.ts";
 import { atomicWriteJson, tempPathFor } from "../util/atomic.ts";
 import { sha256File } from "../util/hash.ts";

@@ -133,7 +133,8 @@ export function sidecarLocator(
         );
       }
       const exact = options.frameGeometries?.get(videoId);
-      const wrong = exact && frames.find((f) => f.width !== exact.width || f.height !== exact.height);
+      const wrong = exact &&
+        frames.find((f) => f.width !== exact.width || f.height !== exact.height);
       if (exact && wrong) {
         return Promise.reject(
           new SidecarError(

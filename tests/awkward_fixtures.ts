@@ -19,8 +19,38 @@ export const AWKWARD = join(FIXTURES, "awkward");
  * 32 frames sampled from the 75 decodable frames of `b01_headcut.ts`).
  */
 export const LINSPACE_75 = [
-  0, 2, 4, 7, 9, 11, 14, 16, 19, 21, 23, 26, 28, 31, 33, 35, 38, 40, 42, 45, 47, 50, 52, 54, 57,
-  59, 62, 64, 66, 69, 71, 74,
+  0,
+  2,
+  4,
+  7,
+  9,
+  11,
+  14,
+  16,
+  19,
+  21,
+  23,
+  26,
+  28,
+  31,
+  33,
+  35,
+  38,
+  40,
+  42,
+  45,
+  47,
+  50,
+  52,
+  54,
+  57,
+  59,
+  62,
+  64,
+  66,
+  69,
+  71,
+  74,
 ];
 
 /** Options of {@link readBarcode}. */
@@ -87,7 +117,11 @@ export function barcodeDetector(): Uint8Array {
   int64("cols_end", [3]);
   int64("cols_axis", [2]);
   g.initializer("half", [1], new Float32Array([0.5]));
-  g.initializer("weights", [8, 1], new Float32Array(Array.from({ length: 8 }, (_, k) => 2 ** k / 255)));
+  g.initializer(
+    "weights",
+    [8, 1],
+    new Float32Array(Array.from({ length: 8 }, (_, k) => 2 ** k / 255)),
+  );
   const [top] = g.node("Slice", ["input", "rows_start", "rows_end", "rows_axis"]);
   const [columns] = g.node("ReduceMean", [top], { attributes: { axes: [1, 2], keepdims: 0 } });
   const [bands] = g.node("Reshape", [columns, "bands_shape"]);

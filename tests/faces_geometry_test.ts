@@ -23,7 +23,10 @@ Deno.test("mapBoxExact() agrees with mapBox() wherever sizes divide exactly", ()
   const box = { x: 30, y: 20, w: 50, h: 40 };
   for (const id of ["hflip", "vflip", "res_half", "res_quarter", "grayscale"]) {
     const op = getOperation(id);
-    assert.deepEqual(mapBoxExact(box, op.frameGeometry(640, 360)), mapBox(box, op.geometry, 640, 360));
+    assert.deepEqual(
+      mapBoxExact(box, op.frameGeometry(640, 360)),
+      mapBox(box, op.geometry, 640, 360),
+    );
   }
 });
 

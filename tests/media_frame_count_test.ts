@@ -16,19 +16,27 @@ for (const backend of ["native", "wasm"] as BackendChoice[]) {
     ignore: skipWithout("ffmpeg", `media frame count (${backend})`),
     async fn(t) {
       await withFfmpeg(backend, async (ffmpeg) => {
-        await t.step("probe() gives 75 frames for the cut (92 packets), 100 for the uncut", async () => {
-          assert.equal((await ffmpeg.probe(HEADCUT)).frameCount, 75);
-          assert.equal((await ffmpeg.probe(FULL)).frameCount, 100);
-          assert.equal((await ffmpeg.probe(ODD)).frameCount, 50);
-        });
+        await t.step(
+          "probe() gives 75 frames for the cut (92 packets), 100 for the uncut",
+          async () => {
+            assert.equal((await ffmpeg.probe(HEADCUT)).frameCount, 75);
+            assert.equal((await ffmpeg.probe(FULL)).frameCount, 100);
+            assert.equal((await ffmpeg.probe(ODD)).frameCount, 50);
+          },
+        );
 
-        await t.step("the 32 sampled frames are numpy's linspace(75), each the right frame", async () => {
-          const sampled = await sampleFrames(ffmpeg, HEADCUT);
-          assert.deepEqual(evenlySpacedIndices(75, 32), LINSPACE_75);
-          assert.deepEqual(sampled.indices, LINSPACE_75);
-          const barcodes = sampled.frames.map((f) => readBarcode(f, sampled.width, sampled.height));
-          assert.deepEqual(barcodes, LINSPACE_75.map((i) => 25 + i));
-        });
+        await t.step(
+          "the 32 sampled frames are numpy's linspace(75), each the right frame",
+          async () => {
+            const sampled = await sampleFrames(ffmpeg, HEADCUT);
+            assert.deepEqual(evenlySpacedIndices(75, 32), LINSPACE_75);
+            assert.deepEqual(sampled.indices, LINSPACE_75);
+            const barcodes = sampled.frames.map((f) =>
+              readBarcode(f, sampled.width, sampled.height)
+            );
+            assert.deepEqual(barcodes, LINSPACE_75.map((i) => 25 + i));
+          },
+        );
 
         await t.step("the uncut control shows barcode i on frame i", async () => {
           const sampled = await sampleFrames(ffmpeg, FULL, { indices: [0, 24, 25, 99] });
