@@ -189,7 +189,7 @@ async function readCopyManifest(manifestPath: string): Promise<EvalCopy | null> 
     if (r?.status === "ok" && typeof r.id === "string" && isVideoInfo(probe)) {
       probes.set(r.id, probe);
     }
-    if (r?.status === "ok" && typeof r.id === "string" && r.geometry !== undefined) {
+    if (r?.status === "ok" && typeof r.id === "string" && r.geometry != null) {
       if (!isFrameGeometry(r.geometry)) {
         fail(`video "${r.id}" has a malformed "geometry" ${JSON.stringify(r.geometry)}`);
       }
