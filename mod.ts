@@ -37,6 +37,7 @@ export * from "./onnx/mesonet.ts";
 export { MESOINCEPTION, MESONET } from "./detectors/mesonet.ts";
 // --- ops: operation catalog, chains, profiles, --ops selection
 export * from "./ops/operation.ts";
+export * from "./ops/geometry.ts";
 export {
   ALL_OP_IDS,
   CATALOG_VERSION,
@@ -78,7 +79,7 @@ export * from "./faces/locator.ts";
 export * from "./faces/ultraface.ts";
 export * from "./faces/nms.ts";
 export * from "./faces/select.ts";
-export { mapBox } from "./faces/geometry.ts";
+export { mapBox, mapBoxExact } from "./faces/geometry.ts";
 export * from "./faces/sidecar.ts";
 export * from "./faces/reference.ts";
 // --- report: Table I, Vega-Lite charts, HTML report, notebook helpers

@@ -6,6 +6,7 @@
  */
 import { join } from "node:path";
 import type { FfmpegBuild, VideoInfo } from "../media/ffmpeg.ts";
+import type { FrameGeometry } from "../ops/geometry.ts";
 import type { Geometry, OpCategory, OpInstance } from "../ops/operation.ts";
 import type { EncodeProfile } from "../ops/profile.ts";
 import { readJsonFile } from "../util/json_file.ts";
@@ -57,6 +58,13 @@ export interface CopyVideoRecord {
   /** Why it failed, naming the file; null when ok. */
   error: string | null;
   validation: OutputValidation | null;
+  /**
+   * Exact geometry of this video's copy: source and copy sizes, the even-sided crop applied
+   * before the operation (`crop`, null when none) and the per-axis mapping of source pixel
+   * coordinates (face boxes are mapped through it). Null when the video failed before it was
+   * probed; absent in manifests written before it was recorded.
+   */
+  geometry?: FrameGeometry | null;
 }
 
 /** A copy manifest. */
@@ -75,6 +83,7 @@ export interface CopyManifest {
     description: string;
   };
   profile: EncodeProfile;
+  /** The operation's nominal geometry; each video's exact one is `videos[].geometry`. */
   geometry: Geometry;
   /** The ffmpeg build; null for the `source` profile. */
   backend: FfmpegBuild | null;

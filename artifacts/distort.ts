@@ -24,7 +24,8 @@ import {
 } from "../media/ffmpeg.ts";
 import { CATALOG_VERSION } from "../ops/catalog.ts";
 import type { OpInstance } from "../ops/operation.ts";
-import { effectiveProfile, type EncodeProfile } from "../ops/profile.ts";
+import { type FrameGeometry, identityFrameGeometry } from "../ops/geometry.ts";
+import { effectiveProfile, encodedFrameGeometry, type EncodeProfile } from "../ops/profile.ts";
 import { selectOperations } from "../ops/select.ts";
 import { atomicWriteJson, tempPathFor } from "../util/atomic.ts";
 import { sha256File } from "../util/hash.ts";
@@ -319,6 +320,7 @@ function failedRecord(source: SourceState, error: string, extra: Partial<CopyVid
     status: "failed",
     error,
     validation: null,
+    geometry: null,
     ...extra,
   } satisfies CopyVideoRecord;
 }
@@ -340,7 +342,7 @@ async function processVideo(
     options.progress.tick(todo.length, source.entry.id);
     return;
   }
-  const encoded: CopyPlan[] = [];
+  const encoded: Branch[] = [];
   for (const plan of todo) {
     if (plan.profile === "source") {
       options.signal?.throwIfAborted();
@@ -348,21 +350,28 @@ async function processVideo(
       options.progress.tick(1, source.entry.id);
       continue;
     }
-    const size = plan.op.expectedSize(info.width, info.height);
-    if (size.width % 2 !== 0 || size.height % 2 !== 0) {
+    let geometry: FrameGeometry;
+    try {
+      geometry = encodedFrameGeometry(plan.op, info.width, info.height, plan.profile);
+      if (geometry.width % 2 !== 0 || geometry.height % 2 !== 0) {
+        throw new RangeError(
+          `its output would be ${geometry.width}x${geometry.height}, and H.264 yuv420p needs ` +
+            `even sides`,
+        );
+      }
+    } catch (error) {
       plan.records.set(
         source.entry.id,
         failedRecord(
           source,
-          `Cannot encode "${source.entry.path}" for ${plan.op.id}: frame size ` +
-            `${size.width}x${size.height} is odd, and H.264 yuv420p needs even sides ` +
-            `(crop the source to even sides first)`,
+          `Cannot encode "${source.entry.path}" (${info.width}x${info.height}) for ` +
+            `${plan.op.id}: ${(error as Error).message}`,
         ),
       );
       options.progress.tick(1, source.entry.id);
       continue;
     }
-    encoded.push(plan);
+    encoded.push({ plan, geometry });
   }
   const chunks = chunkForBudget(encoded, {
     width: info.width,
@@ -375,6 +384,12 @@ async function processVideo(
     await runChunk(ffmpeg, source, info, chunk);
     options.progress.tick(chunk.length, source.entry.id);
   }
+}
+
+/** One encoded output of a video: its copy plan and the exact geometry it gets. */
+interface Branch {
+  plan: CopyPlan;
+  geometry: FrameGeometry;
 }
 
 /** The `unaltered` copy: a hard link to the source (a byte copy across file systems). */
@@ -410,6 +425,7 @@ async function linkSource(
     status: "ok",
     error: null,
     validation: validate(info, info, info.width, info.height),
+    geometry: identityFrameGeometry(info.width, info.height),
   };
   await atomicWriteJson(recordPath(plan.copyDir, source.entry.id), record);
   return record;
@@ -420,20 +436,20 @@ async function runChunk(
   ffmpeg: Ffmpeg,
   source: SourceState,
   info: VideoInfo,
-  chunk: CopyPlan[],
+  chunk: Branch[],
 ): Promise<void> {
-  const targets = chunk.map((plan) => {
+  const targets: Target[] = chunk.map(({ plan, geometry }) => {
     const output = `videos/${safeFileStem(source.entry.id)}.mp4`;
-    return { plan, output, final: join(plan.copyDir, output), tmp: "" };
+    return { plan, geometry, output, final: join(plan.copyDir, output), tmp: "" };
   });
   for (const t of targets) {
     await Deno.mkdir(join(t.plan.copyDir, "videos"), { recursive: true });
     t.tmp = tempPathFor(t.final);
   }
-  const profile = chunk[0].profile;
+  const profile = chunk[0].plan.profile;
   const args = splitGraphArgs(
     source.entry.path,
-    targets.map((t) => ({ op: t.plan.op, path: t.tmp })),
+    targets.map((t) => ({ op: t.plan.op, path: t.tmp, crop: t.geometry.crop })),
     { profile },
   );
   const started = performance.now();
@@ -454,7 +470,7 @@ async function runChunk(
     if (chunk.length > 1) {
       // One failing branch fails the whole process: retry one operation per process, so only
       // the operations that fail on their own are recorded as failed.
-      for (const plan of chunk) await runChunk(ffmpeg, source, info, [plan]);
+      for (const branch of chunk) await runChunk(ffmpeg, source, info, [branch]);
       return;
     }
     const message = (error as Error).message;
@@ -473,18 +489,27 @@ async function runChunk(
   }
 }
 
+/** One output file of a split run. */
+interface Target extends Branch {
+  /** Path relative to the copy folder. */
+  output: string;
+  /** Absolute final path. */
+  final: string;
+  /** Absolute temporary path ffmpeg writes. */
+  tmp: string;
+}
+
 async function checkOutput(
   ffmpeg: Ffmpeg,
   source: SourceState,
   info: VideoInfo,
-  t: { plan: CopyPlan; output: string; final: string; tmp: string },
+  t: Target,
   argv: string[],
   seconds: number,
 ): Promise<CopyVideoRecord> {
-  const expected = t.plan.op.expectedSize(info.width, info.height);
   try {
     const out = await ffmpeg.probe(t.tmp);
-    const validation = validate(info, out, expected.width, expected.height);
+    const validation = validate(info, out, t.geometry.width, t.geometry.height);
     if (!validation.ok) {
       await Deno.remove(t.tmp).catch(() => {});
       return failedRecord(
@@ -505,6 +530,7 @@ async function checkOutput(
       status: "ok",
       error: null,
       validation,
+      geometry: t.geometry,
     };
     await atomicWriteJson(recordPath(t.plan.copyDir, source.entry.id), record);
     return record;

@@ -5,6 +5,7 @@
  * encoder's frame queue, so memory grows with N: {@link estimateSplitBytes} sizes it.
  * @module
  */
+import { cropFilter, type CropRect } from "../ops/geometry.ts";
 import type { OpInstance } from "../ops/operation.ts";
 import { type EncodeProfile, encoderArgs } from "../ops/profile.ts";
 
@@ -13,6 +14,11 @@ export interface SplitOutput {
   op: OpInstance;
   /** Absolute path ffmpeg writes (an mp4, whatever its extension). */
   path: string;
+  /**
+   * Source rectangle to crop before the operation's filter (the even-sided crop of
+   * `encodedFrameGeometry`); absent or null for none.
+   */
+  crop?: CropRect | null;
 }
 
 /**
@@ -62,7 +68,7 @@ export interface SplitGraphOptions {
 
 /**
  * ffmpeg arguments (after the global ones) that decode `input` once and write every output:
- * `-filter_complex "[0:v]split=N[s0]...;[s0]<filter>[o0];..."`, then per output `-map [oK]`,
+ * `-filter_complex "[0:v]split=N[s0]...;[s0]<crop,><filter>[o0];..."`, then per output `-map [oK]`,
  * `-fps_mode passthrough` (keeps every source frame and timestamp), the profile's encoder
  * arguments (libx264, CRF or `-qp 0`, yuv420p, `-an`) and `-f mp4`.
  */
@@ -76,7 +82,8 @@ export function splitGraphArgs(
   const n = outputs.length;
   const branches = outputs.map((o, k) => {
     const from = n === 1 ? "[0:v]" : `[s${k}]`;
-    return `${from}${o.op.filter ?? "null"}[o${k}]`;
+    const filters = [o.crop ? cropFilter(o.crop) : null, o.op.filter].filter((f) => f !== null);
+    return `${from}${filters.length > 0 ? filters.join(",") : "null"}[o${k}]`;
   });
   const head = n === 1 ? [] : [`[0:v]split=${n}${outputs.map((_, k) => `[s${k}]`).join("")}`];
   const graph = [...head, ...branches].join(";");

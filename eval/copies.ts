@@ -10,6 +10,7 @@ import { sha256File, stableHash } from "../util/hash.ts";
 import { COPY_SCHEMA } from "../artifacts/copy_manifest.ts";
 import type { VideoInfo } from "../media/ffmpeg.ts";
 import { ALL_OP_IDS } from "../ops/catalog.ts";
+import type { FrameGeometry } from "../ops/geometry.ts";
 import { type Geometry, IDENTITY_GEOMETRY } from "../ops/operation.ts";
 
 /** The operation instance a copy was made with (the store's `op_*` columns). */
@@ -48,6 +49,12 @@ export interface EvalCopy {
   failedVideos: FailedCopyVideo[];
   /** Probes that `distort` recorded for the copy's videos (by id), so eval need not re-probe. */
   probes?: ReadonlyMap<string, VideoInfo>;
+  /**
+   * Exact geometry of each video's copy (by id) as `distort` recorded it: real sizes, the
+   * even-sided crop, flips. Face boxes of the `sidecar` and `reference` modes map through it;
+   * a video without one (older manifests) maps through the nominal `geometry`.
+   */
+  frameGeometries?: ReadonlyMap<string, FrameGeometry>;
 }
 
 /** A video of the source dataset that a copy lacks because distorting it failed. */
@@ -175,11 +182,18 @@ async function readCopyManifest(manifestPath: string): Promise<EvalCopy | null> 
   const listed = new Set(videos.map((v) => v.id));
   const failedVideos: FailedCopyVideo[] = [];
   const probes = new Map<string, VideoInfo>();
+  const frameGeometries = new Map<string, FrameGeometry>();
   for (const record of Array.isArray(doc.videos) ? doc.videos : []) {
     const r = record as Record<string, unknown>;
     const probe = (r?.validation as { probe?: VideoInfo } | null)?.probe;
     if (r?.status === "ok" && typeof r.id === "string" && isVideoInfo(probe)) {
       probes.set(r.id, probe);
+    }
+    if (r?.status === "ok" && typeof r.id === "string" && r.geometry != null) {
+      if (!isFrameGeometry(r.geometry)) {
+        fail(`video "${r.id}" has a malformed "geometry" ${JSON.stringify(r.geometry)}`);
+      }
+      frameGeometries.set(r.id, r.geometry as FrameGeometry);
     }
     if (r?.status !== "failed" || typeof r.id !== "string" || listed.has(r.id)) continue;
     failedVideos.push({
@@ -215,6 +229,7 @@ async function readCopyManifest(manifestPath: string): Promise<EvalCopy | null> 
     videos,
     failedVideos,
     probes,
+    frameGeometries,
   };
 }
 
@@ -222,4 +237,16 @@ function isVideoInfo(value: unknown): value is VideoInfo {
   const v = value as VideoInfo | undefined;
   return typeof v === "object" && v !== null &&
     [v.width, v.height, v.fps, v.frameCount, v.rotation].every((n) => Number.isFinite(n));
+}
+
+function isFrameGeometry(value: unknown): boolean {
+  const g = value as FrameGeometry | null;
+  const finite = (...n: unknown[]) => n.every((v) => typeof v === "number" && Number.isFinite(v));
+  return typeof g === "object" && g !== null &&
+    finite(g.sourceWidth, g.sourceHeight, g.width, g.height) && g.width > 0 && g.height > 0 &&
+    typeof g.x === "object" && typeof g.y === "object" && g.x !== null && g.y !== null &&
+    finite(g.x.scale, g.x.offset, g.y.scale, g.y.offset) && g.x.scale !== 0 &&
+    g.y.scale !== 0 &&
+    (g.crop === null || (typeof g.crop === "object" &&
+      finite(g.crop.x, g.crop.y, g.crop.width, g.crop.height)));
 }

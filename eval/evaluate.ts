@@ -14,7 +14,7 @@ import type { RgbFrame } from "../faces/frame.ts";
 import type { FaceLocator } from "../faces/locator.ts";
 import type { FaceSidecar } from "../faces/sidecar.ts";
 import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
-import { evenlySpacedIndices, sampleFrames } from "../media/frames.ts";
+import { sampleFrames } from "../media/frames.ts";
 import type { ScoreRow } from "../store/schema.ts";
 import { appendUnit, hasUnit, type StoreUnit, unitPath } from "../store/store.ts";
 import { sha256File } from "../util/hash.ts";
@@ -90,8 +90,10 @@ export interface CopySummary {
   rows: number;
   /**
    * Rows by status: `ok`, `no_face`, `nan_score` (non-finite output), `bad_score` (output outside
-   * [0, 1] for a `probability` spec), `decode_error` (a sampled frame did not decode),
-   * `preprocess_error`, `video_error` (the video could not be read or located; one row, frame -1).
+   * [0, 1] for a `probability` spec), `preprocess_error`, `video_error` (the video could not be
+   * read, decoded or located, including a decoder that returned fewer frames than its probe
+   * counted; one row, frame -1). (`decode_error` is no longer written: frame counts come from
+   * the decoder, and a shortfall fails the whole video.)
    */
   statuses: Record<string, number>;
   /** Videos with at least one failure row other than `no_face`. */
@@ -438,9 +440,8 @@ async function prepareVideo(video: DatasetEntry, context: VideoContext): Promise
   } catch (error) {
     return videoError(error);
   }
-  for (const warning of sampled.warnings) logLine(`warning: ${warning}`);
-  // A short video repeats indices (numpy's linspace); each frame is scored once.
-  const wanted = [...new Set(evenlySpacedIndices(sampled.info.frameCount, context.frameCount))];
+  // A short video repeats indices (numpy's linspace); each frame is scored once. sampleFrames
+  // returns every requested frame or throws (a video_error naming the file).
   const indices = [...new Set(sampled.indices)];
   const frames: RgbFrame[] = indices.map((index) => ({
     data: sampled.frames[sampled.indices.indexOf(index)],
@@ -454,18 +455,8 @@ async function prepareVideo(video: DatasetEntry, context: VideoContext): Promise
   } catch (error) {
     return videoError(error);
   }
-  const position = new Map(indices.map((index, k) => [index, k]));
-  for (const frameIndex of wanted) {
-    const k = position.get(frameIndex);
-    if (k === undefined) {
-      prepared.rows.push(row(context, {
-        video,
-        frame_index: frameIndex,
-        status: "decode_error",
-        error: `Cannot decode "${video.path}": frame ${frameIndex} could not be decoded`,
-      }));
-      continue;
-    }
+  for (let k = 0; k < indices.length; k++) {
+    const frameIndex = indices[k];
     const frame = frames[k];
     // The crop rule is applied to each box as located; a box that gives no crop (no pixel of it
     // in the frame) is no face, never a crop of negative size.

@@ -61,9 +61,9 @@ export interface EvalParts {
   recording: FaceSidecar;
   /**
    * The locator for one copy: UltraFace for `ultraface`; the whole frame for `full`; the
-   * sidecar's boxes mapped through the copy's geometry for `sidecar`; for `reference`, UltraFace
-   * (recording its boxes) on the unaltered copy and the recorded boxes mapped through the
-   * geometry on the others.
+   * sidecar's boxes mapped through each video's exact geometry (else the copy's nominal one) for
+   * `sidecar`; for `reference`, UltraFace (recording its boxes) on the unaltered copy and the
+   * recorded boxes mapped the same way on the others.
    */
   locatorFor(copy: EvalCopy): FaceLocator;
   /**
@@ -122,12 +122,16 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
     locatorFor: (copy) => {
       if (faceMode === "full") return full;
       if (faceMode === "sidecar") {
-        return sidecarLocator(sidecar!, { geometry: copy.geometry, source: options.sidecar });
+        return sidecarLocator(sidecar!, {
+          geometry: copy.geometry,
+          frameGeometries: copy.frameGeometries,
+          source: options.sidecar,
+        });
       }
       if (faceMode === "ultraface") return ultraface!;
       return copy.op.id === "unaltered"
         ? recordingLocator(ultraface!, recording)
-        : referenceLocator(recording, copy.geometry);
+        : referenceLocator(recording, copy.geometry, { frameGeometries: copy.frameGeometries });
     },
     cropOf: (frame, box) =>
       cropBox(box, frame.width, frame.height, faceMode === "full" ? { kind: "full" } : spec.crop),

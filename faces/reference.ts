@@ -5,6 +5,7 @@
  * the other copies from the recording.
  * @module
  */
+import type { FrameGeometry } from "../ops/geometry.ts";
 import type { Geometry } from "../ops/operation.ts";
 import type { FaceLocator } from "./locator.ts";
 import { emptySidecar, type FaceSidecar, sidecarLocator } from "./sidecar.ts";
@@ -36,12 +37,31 @@ export function newRecording(): FaceSidecar {
   return emptySidecar();
 }
 
+/** Options for {@link referenceLocator}. */
+export interface ReferenceLocatorOptions {
+  /**
+   * Exact geometry per video id (the copy manifest's `videos[].geometry`); videos without an
+   * entry map through the nominal geometry.
+   */
+  frameGeometries?: ReadonlyMap<string, FrameGeometry>;
+}
+
 /**
  * A locator (mode `reference`) that returns the boxes recorded on the unaltered copy for the same
- * video and frame index, mapped through `geometry` (not clipped), each with the recorded box as
- * its `source`. `locate` rejects with a `SidecarError` for a video the unaltered copy did not
- * record.
+ * video and frame index, mapped into the copy (exactly through `options.frameGeometries` where a
+ * video has an entry, else through the nominal `geometry`), not clipped, each with the recorded
+ * box as its `source`. `locate` rejects with a `SidecarError` for a video the unaltered copy did
+ * not record.
  */
-export function referenceLocator(recording: FaceSidecar, geometry: Geometry): FaceLocator {
-  return sidecarLocator(recording, { geometry, source: "unaltered copy", mode: "reference" });
+export function referenceLocator(
+  recording: FaceSidecar,
+  geometry: Geometry,
+  options: ReferenceLocatorOptions = {},
+): FaceLocator {
+  return sidecarLocator(recording, {
+    geometry,
+    frameGeometries: options.frameGeometries,
+    source: "unaltered copy",
+    mode: "reference",
+  });
 }

@@ -2,16 +2,18 @@
  * Face sidecars: face boxes given with a dataset instead of detected, one JSON file
  * `{"schema": "dfrobust.faces/1", "videos": {"<video id>": {"<frame index>": [[x, y, w, h], ...]}}}`
  * in the source video's pixels (an optional fifth number is the box's score). A frame missing
- * from a video's map has no face. In a distorted copy the boxes are mapped through the copy's
- * geometry. Boxes may stick out of the frame: they are passed on as given, and the detector's
- * crop rule decides what they give (a box with no pixel in the frame is no face).
+ * from a video's map has no face. In a distorted copy the boxes are mapped through the video's
+ * exact geometry (recorded per video by distort), else through the copy's nominal geometry. Boxes
+ * may stick out of the frame: they are passed on as given, and the detector's crop rule decides
+ * what they give (a box with no pixel in the frame is no face).
  * @module
  */
 import { atomicWriteJson } from "../util/atomic.ts";
 import { readJsonFile } from "../util/json_file.ts";
 import type { FaceBox } from "./box.ts";
+import type { FrameGeometry } from "../ops/geometry.ts";
 import { type Geometry, IDENTITY_GEOMETRY } from "../ops/operation.ts";
-import { mapBox } from "./geometry.ts";
+import { mapBox, mapBoxExact } from "./geometry.ts";
 import type { FaceLocator } from "./locator.ts";
 
 /** The sidecar schema id. */
@@ -90,8 +92,18 @@ export async function writeSidecar(path: string, sidecar: FaceSidecar): Promise<
 
 /** Options for {@link sidecarLocator}. */
 export interface SidecarLocatorOptions {
-  /** Geometry of the copy being evaluated relative to the source; default identity. */
+  /**
+   * Nominal geometry of the copy being evaluated relative to the source; default identity. Used
+   * for videos without an entry in `frameGeometries` (copies made before distort recorded them),
+   * with the source size taken as frame size / scale.
+   */
   geometry?: Geometry;
+  /**
+   * Exact geometry per video id (the copy manifest's `videos[].geometry`: real sizes, the
+   * even-sided crop, flips). A listed video maps exactly; its decoded frames must have the
+   * recorded copy size.
+   */
+  frameGeometries?: ReadonlyMap<string, FrameGeometry>;
   /** Name used in errors (the sidecar's path). Default `"sidecar"`. */
   source?: string;
   /** Mode reported by the locator; `reference` for the unaltered copy's boxes. Default `sidecar`. */
@@ -100,10 +112,12 @@ export interface SidecarLocatorOptions {
 
 /**
  * A {@link FaceLocator} that looks boxes up in `sidecar` by video id and frame index and maps them
- * into the copy's pixels (source size = frame size / geometry scale), not clipped: a box that
- * sticks out of the frame stays as the sidecar gives it. Each box keeps the sidecar's box as its
- * `source` (the face order ranks by it, so the same face ranks first in every copy).
- * `locate` throws {@link SidecarError} for a video the sidecar does not list.
+ * into the copy's pixels (exactly through the video's entry in `frameGeometries`, else through the
+ * nominal `geometry` with source size = frame size / scale), not clipped: a box that sticks out of
+ * the frame stays as the sidecar gives it. Each box keeps the sidecar's box as its `source` (the
+ * face order ranks by it, so the same face ranks first in every copy). `locate` rejects with a
+ * {@link SidecarError} for a video the sidecar does not list, or whose frames do not have the size
+ * its recorded geometry says.
  */
 export function sidecarLocator(
   sidecar: FaceSidecar,
@@ -122,14 +136,29 @@ export function sidecarLocator(
           new SidecarError(`Face ${mode} "${source}" has no boxes for video "${videoId}"${hint}`),
         );
       }
+      const exact = options.frameGeometries?.get(videoId);
+      const wrong = exact &&
+        frames.find((f) => f.width !== exact.width || f.height !== exact.height);
+      if (exact && wrong) {
+        return Promise.reject(
+          new SidecarError(
+            `Video "${videoId}" decodes at ${wrong.width}x${wrong.height}, but its copy manifest ` +
+              `records ${exact.width}x${exact.height}: the copy changed since distort made it ` +
+              `(run "deno task verify")`,
+          ),
+        );
+      }
       return Promise.resolve(frames.map((frame, i) => {
         const raw = video[String(indices[i])] ?? [];
         const srcW = frame.width / geometry.scale;
         const srcH = frame.height / geometry.scale;
         const boxes: FaceBox[] = [];
         for (const [x, y, w, h, score] of raw) {
-          const mapped = mapBox({ x, y, w, h, score: score ?? 1 }, geometry, srcW, srcH);
-          boxes.push({ ...mapped, source: { x, y, w, h, frameWidth: srcW, frameHeight: srcH } });
+          const box = { x, y, w, h, score: score ?? 1 };
+          const mapped = exact ? mapBoxExact(box, exact) : mapBox(box, geometry, srcW, srcH);
+          const frameWidth = exact ? exact.sourceWidth : srcW;
+          const frameHeight = exact ? exact.sourceHeight : srcH;
+          boxes.push({ ...mapped, source: { x, y, w, h, frameWidth, frameHeight } });
         }
         return boxes;
       }));

@@ -83,7 +83,11 @@ export interface VideoInfo {
   fps: number;
   /** The frame rate as a fraction, e.g. `2997/100`. */
   fpsFraction: string;
-  /** Number of video frames (counted packets; see {@link Ffmpeg.probe}). Always > 0. */
+  /**
+   * Number of frames a decoder returns for the video stream (ffprobe `-count_frames`, i.e.
+   * `nb_read_frames`; not the container's `nb_frames`, not a packet count). The frame
+   * numbers `sampleFrames` (media/frames.ts) accepts are `0 .. frameCount - 1`. Always > 0.
+   */
   frameCount: number;
   /** Duration in seconds (container duration, else stream duration, else frames / fps). */
   durationSeconds: number;
@@ -112,8 +116,9 @@ export interface Ffmpeg {
    */
   run(job: FfmpegJob): Promise<FfmpegResult>;
   /**
-   * Probes a video: size, frame rate, frame count (packets counted without decoding, falling
-   * back to the container's frame count, then duration x fps).
+   * Probes a video: size, frame rate, and the frame count a decoder returns. Decodes the whole
+   * file once (ffprobe `-count_frames`, on both backends): container frame counts and packet
+   * counts over-count streams cut inside a GOP, so the count is taken from the decoder.
    * @throws {FfmpegError} for a missing, unreadable, non-video or zero-frame file.
    */
   probe(path: string): Promise<VideoInfo>;
@@ -233,18 +238,23 @@ export function _jobError(job: FfmpegJob, exitCode: number, log: string): Ffmpeg
   );
 }
 
-/** Arguments for ffprobe (or wasm's ffprobe) that print what {@link _videoInfoFromProbe} reads. */
+/**
+ * Arguments for ffprobe (or wasm's ffprobe) that print what {@link _videoInfoFromProbe} reads.
+ * `-count_frames` decodes every stream once and reports `nb_read_frames`, the frames a decoder
+ * returns: a stream cut inside a GOP (frames before the first key frame reference a picture
+ * that is not there) or with edit-list discards has fewer frames than packets, and the
+ * container's `nb_frames` and a packet count over-count it. The cost is one full decode of the
+ * file per probe (about as long as decoding it for sampling; audio streams are decoded too, which
+ * is cheap next to video).
+ */
 export function _probeArgs(input: string): string[] {
   return [
     "-hide_banner",
     "-loglevel",
     "error",
+    "-count_frames",
     "-show_streams",
     "-show_format",
-    // Every packet's flags (no decoding): packets flagged D are discarded by an edit list
-    // (stream-copied cuts), so they are not frames a decoder returns.
-    "-show_entries",
-    "packet=stream_index,flags",
     "-of",
     "json",
     input,
@@ -264,20 +274,22 @@ interface ProbeStream {
   avg_frame_rate?: string;
   duration?: string;
   nb_frames?: string;
+  nb_read_frames?: string;
   tags?: Record<string, string>;
   side_data_list?: { rotation?: number }[];
   disposition?: { attached_pic?: number };
 }
 
 /**
- * Turns ffprobe's JSON into a {@link VideoInfo}.
- * @throws {FfmpegError} (action `probe`) when there is no video stream or no frame.
+ * Turns ffprobe's JSON (from {@link _probeArgs}) into a {@link VideoInfo}; the frame count is the
+ * video stream's `nb_read_frames`.
+ * @throws {FfmpegError} (action `probe`) when there is no video stream, or the decoder returns
+ *   no frame of it.
  */
 export function _videoInfoFromProbe(file: string, json: string): VideoInfo {
   let parsed: {
     streams?: ProbeStream[];
     format?: { duration?: string };
-    packets?: { stream_index?: number; flags?: string }[];
   };
   try {
     parsed = JSON.parse(json);
@@ -294,10 +306,13 @@ export function _videoInfoFromProbe(file: string, json: string): VideoInfo {
       "0/1";
   const fps = fractionValue(fpsFraction);
   const duration = positive(parsed.format?.duration) ?? positive(video.duration);
-  const counted = decodedPackets(parsed.packets, video.index) ?? positive(video.nb_frames) ??
-    (duration && fps ? Math.round(duration * fps) : undefined);
+  // The frames a decoder returns; never the container's nb_frames or a packet count. ffprobe
+  // leaves nb_read_frames out when it read none.
+  const counted = positive(video.nb_read_frames);
   if (!counted) {
-    throw new FfmpegError(file, "the video stream has no frames", { action: "probe" });
+    throw new FfmpegError(file, "the video stream has no frames a decoder returns", {
+      action: "probe",
+    });
   }
   const rotation = rotationOf(video);
   const swap = rotation === 90 || rotation === 270;
@@ -315,20 +330,6 @@ export function _videoInfoFromProbe(file: string, json: string): VideoInfo {
     codedWidth: video.width,
     codedHeight: video.height,
   };
-}
-
-/** Packets of the stream that a decoder turns into frames (not discarded); undefined when
- * ffprobe listed none. */
-function decodedPackets(
-  packets: { stream_index?: number; flags?: string }[] | undefined,
-  streamIndex: number | undefined,
-): number | undefined {
-  if (!packets || streamIndex === undefined) return undefined;
-  let count = 0;
-  for (const packet of packets) {
-    if (packet.stream_index === streamIndex && packet.flags?.[1] !== "D") count++;
-  }
-  return count > 0 ? count : undefined;
 }
 
 /** The name ffmpeg.wasm gives a host file inside its memory file system (keeps the extension,

@@ -42,9 +42,12 @@ export function evenlySpacedIndices(frameCount: number, count: number): number[]
 export interface SampleFramesOptions {
   /** How many evenly spaced frames to take (ignored when `indices` is given). Default 32. */
   count?: number;
-  /** Exact frame indices (0-based, any order, repeats allowed) instead of evenly spaced ones. */
+  /**
+   * Exact frame indices (0-based, any order, repeats allowed) instead of evenly spaced ones; each
+   * must be below the probe's `frameCount`.
+   */
   indices?: number[];
-  /** A probe result for the file, to skip probing it again. */
+  /** A probe result for the file, to skip probing it again (its `frameCount` bounds the indices). */
   info?: VideoInfo;
 }
 
@@ -52,7 +55,7 @@ export interface SampleFramesOptions {
 export interface SampledFrames {
   /** The video's probe. */
   info: VideoInfo;
-  /** Frame index of each returned frame (the requested ones that could be decoded, in order). */
+  /** Frame index of each returned frame: the requested indices, in the order asked. */
   indices: number[];
   /** Frame width in pixels (displayed size: rotation metadata is applied). */
   width: number;
@@ -64,8 +67,6 @@ export interface SampledFrames {
    * `.buffer`, or `slice()` a frame to keep it alone.
    */
   frames: Uint8Array[];
-  /** Why fewer frames came back than were asked for (empty when all were decoded). */
-  warnings: string[];
 }
 
 /**
@@ -77,9 +78,13 @@ export interface SampledFrames {
  * scale filter's default matrix with `accurate_rnd+bitexact`, so native ffmpeg and ffmpeg.wasm
  * give byte-identical frames.
  *
- * When the file holds fewer frames than its probe claimed (a truncated file), the frames that
- * were decoded are returned with their indices and `warnings` says what was missing.
- * @throws {FfmpegError} when the file cannot be probed or decoded, or no requested frame exists.
+ * The frame count is the one the decoder returns (see {@link Ffmpeg.probe}), so every evenly
+ * spaced index exists. Getting fewer frames than asked for is an error, never a silent gap: an
+ * index at or past the probe's `frameCount` is refused before decoding, and a decode that returns
+ * fewer frames than requested (the file changed since `info` was probed) throws.
+ * @throws {RangeError} for an index that is not a non-negative integer.
+ * @throws {FfmpegError} naming the file when it cannot be probed or decoded, an index is at or
+ *   past the end, or the decoder returns fewer frames than requested.
  */
 export async function sampleFrames(
   ffmpeg: Ffmpeg,
@@ -95,7 +100,17 @@ export async function sampleFrames(
   }
   const distinct = [...new Set(requested)].sort((a, b) => a - b);
   if (distinct.length === 0) {
-    return { info, indices: [], width: info.width, height: info.height, frames: [], warnings: [] };
+    return { info, indices: [], width: info.width, height: info.height, frames: [] };
+  }
+  const past = distinct.filter((i) => i >= info.frameCount);
+  if (past.length > 0) {
+    throw new FfmpegError(
+      path,
+      `frame${past.length > 1 ? "s" : ""} ${abbreviate(past)} ${
+        past.length > 1 ? "are" : "is"
+      } past the end: the decoder returns ${info.frameCount} frames (0 to ${info.frameCount - 1})`,
+      { action: "decode" },
+    );
   }
   const input = resolve(path);
   const select = `select=${distinct.map((i) => `eq(n\\,${i})`).join("+")}`;
@@ -129,39 +144,29 @@ export async function sampleFrames(
     action: "decode",
   });
   const frameBytes = info.width * info.height * 3;
-  const decodedCount = Math.floor(stdout.length / frameBytes);
-  if (decodedCount === 0) {
+  if (stdout.length !== frameBytes * distinct.length) {
+    const missing = distinct.slice(Math.floor(stdout.length / frameBytes));
+    const what = missing.length > 0
+      ? `frame${missing.length > 1 ? "s" : ""} ${abbreviate(missing)} did not decode`
+      : `${stdout.length} bytes came back for ${distinct.length} frames of ` +
+        `${info.width}x${info.height} rgb24`;
     throw new FfmpegError(
       path,
-      `none of the ${distinct.length} requested frames could be decoded`,
-      {
-        action: "decode",
-      },
+      `${what}, but the probe counted ${info.frameCount} decodable frames (the file changed ` +
+        `since it was probed, or is damaged)`,
+      { action: "decode" },
     );
   }
   const byIndex = new Map<number, Uint8Array>();
-  for (let k = 0; k < decodedCount; k++) {
-    byIndex.set(distinct[k], stdout.subarray(k * frameBytes, (k + 1) * frameBytes));
-  }
-  const indices = requested.filter((i) => byIndex.has(i));
-  const warnings: string[] = [];
-  if (decodedCount < distinct.length) {
-    const missing = distinct.slice(decodedCount);
-    warnings.push(
-      `"${path}": ${missing.length} of ${distinct.length} requested frames could not be decoded ` +
-        `(frames ${abbreviate(missing)}; the probe counted ${info.frameCount} frames)`,
-    );
-  }
-  if (stdout.length % frameBytes !== 0) {
-    warnings.push(`"${path}": the decoder returned a partial frame, which was dropped`);
-  }
+  distinct.forEach((index, k) => {
+    byIndex.set(index, stdout.subarray(k * frameBytes, (k + 1) * frameBytes));
+  });
   return {
     info,
-    indices,
+    indices: [...requested],
     width: info.width,
     height: info.height,
-    frames: indices.map((i) => byIndex.get(i)!),
-    warnings,
+    frames: requested.map((i) => byIndex.get(i)!),
   };
 }
 

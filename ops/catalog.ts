@@ -15,6 +15,7 @@ import { H264 } from "./h264.ts";
 import { LIGHTEN } from "./lighten.ts";
 import { NOISE } from "./noise.ts";
 import type { OpFamily, OpInstance, OpLevel } from "./operation.ts";
+import { operationFrameGeometry } from "./geometry.ts";
 import { RESOLUTION } from "./resolution.ts";
 import { UNALTERED } from "./unaltered.ts";
 import { VINTAGE } from "./vintage.ts";
@@ -22,8 +23,10 @@ import { VINTAGE } from "./vintage.ts";
 /**
  * Version of the catalog's mappings. It is part of every copy's content address: bump it when a
  * filter graph, encoder setting or ladder value changes, so old copies are not mistaken for new.
+ * 2: odd-sided sources get an even-sided crop instead of failing, and frame counts (validation)
+ * are the decoder's, so copies that failed under 1 are made anew.
  */
-export const CATALOG_VERSION = "1";
+export const CATALOG_VERSION = "2";
 
 export { NOISE_SEED } from "./noise.ts";
 
@@ -58,6 +61,10 @@ export function findFamily(familyId: string): OpFamily | undefined {
 /** Builds the instance for one level of a family. */
 export function instanceOf(family: OpFamily, level: OpLevel): OpInstance {
   const size = family.size;
+  const geometry = family.geometry(level.params);
+  const expectedSize = size
+    ? (width: number, height: number) => size(level.params, width, height)
+    : (width: number, height: number) => ({ width, height });
   return {
     id: level.id,
     family: family.id,
@@ -67,11 +74,13 @@ export function instanceOf(family: OpFamily, level: OpLevel): OpInstance {
     filter: family.filter(level.params),
     ...(family.crf ? { crf: family.crf(level.params) } : {}),
     paper: level.paper === true,
-    geometry: family.geometry(level.params),
+    geometry,
     description: family.description,
-    expectedSize: size
-      ? (width, height) => size(level.params, width, height)
-      : (width, height) => ({ width, height }),
+    expectedSize,
+    frameGeometry: (width, height) => {
+      const out = expectedSize(width, height);
+      return operationFrameGeometry(geometry, width, height, out.width, out.height);
+    },
   };
 }
 

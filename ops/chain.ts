@@ -1,11 +1,13 @@
 /**
  * Chains: user composites of catalog instances applied in order as ONE filter graph and one
- * encode, e.g. a "social media" chain `res_half+vintage+h264_crf40`. Geometry composes.
+ * encode, e.g. a "social media" chain `res_half+vintage+h264_crf40`. Geometry composes step by
+ * step, each step with its real output size.
  * A compression step may only come last (it is the final encode; a mid-chain encode would need
  * a second generation, which a chain does not model).
  * @module
  */
 import { ALL_OP_IDS, getOperation } from "./catalog.ts";
+import { composeFrameGeometry, identityFrameGeometry } from "./geometry.ts";
 import type { Geometry, OpInstance, OpParams } from "./operation.ts";
 
 /** A chain as written by a user: a name and the instance ids applied in order. */
@@ -21,7 +23,10 @@ export class ChainError extends Error {
   override name = "ChainError";
 }
 
-/** Composes geometries: `first` applied, then `second` (flips toggle, scales multiply). */
+/**
+ * Composes nominal geometries: `first` applied, then `second` (flips toggle, scales multiply).
+ * Nominal only: a chain's exact mapping for a given source size is its `frameGeometry`.
+ */
 export function composeGeometry(first: Geometry, second: Geometry): Geometry {
   return {
     hflip: first.hflip !== second.hflip,
@@ -86,6 +91,13 @@ export function chainInstance(spec: ChainSpec): OpInstance {
     description: `Chain ${steps.map((s) => s.id).join(" -> ")}`,
     expectedSize: (width, height) =>
       steps.reduce((size, s) => s.expectedSize(size.width, size.height), { width, height }),
+    // Each step maps from the real size the previous step produced (a nominal scale of 1/2 on
+    // 330 columns gives 164, and a flip after it mirrors about 164, not 165).
+    frameGeometry: (width, height) =>
+      steps.reduce(
+        (g, s) => composeFrameGeometry(g, s.frameGeometry(g.width, g.height)),
+        identityFrameGeometry(width, height),
+      ),
   };
 }
 

@@ -4,6 +4,7 @@
  * ffmpeg filter graph and encoder setting it stands for and the geometry it applies.
  * @module
  */
+import type { FrameGeometry } from "./geometry.ts";
 
 /** Paper categories (Lu & Ebrahimi 2023, Table I), plus `unaltered` and `chain`. */
 export type OpCategory =
@@ -21,9 +22,9 @@ export type OpCategory =
 export type OpParams = Record<string, number | string>;
 
 /**
- * How an operation maps source pixel coordinates to the copy's: the copy's point is
- * `(scale * (hflip ? W - x : x), scale * (vflip ? H - y : y))` for a source of size `W x H`.
- * `scale` is the nominal factor (sizes are rounded down to even numbers; see `expectedSize`).
+ * An operation's nominal geometry: which axes it mirrors and its nominal linear scale. The exact
+ * mapping of one video depends on its size (`res_half` of 333 columns gives 166, a ratio of
+ * 166/333, not 1/2): see {@link OpInstance.frameGeometry} and `ops/geometry.ts`.
  */
 export interface Geometry {
   hflip: boolean;
@@ -93,4 +94,11 @@ export interface OpInstance {
   description: string;
   /** Output size for a `width x height` source (even numbers for resolution operations). */
   expectedSize: (width: number, height: number) => { width: number; height: number };
+  /**
+   * The exact geometry for a `width x height` source: output size and the per-axis mapping of
+   * source coordinates, from each step's real input and output sizes (for a chain: its steps
+   * composed one after the other). No even-sided crop: distort adds it where an encoder needs it.
+   * @throws {RangeError} for a size that is not a positive integer.
+   */
+  frameGeometry: (width: number, height: number) => FrameGeometry;
 }

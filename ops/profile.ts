@@ -7,8 +7,19 @@
  *   compression operations still use their own CRF (the encode is the operation).
  * - `source`: the `unaltered` copy, the source files as they are.
  * Audio is always dropped (`-an`): detectors look at frames only.
+ *
+ * yuv420p needs even sides: when an operation's output would have an odd side (a 333x187 source
+ * through a flip or a colour filter), the source's last column and/or row is cropped first
+ * ({@link encodedFrameGeometry}).
  * @module
  */
+import {
+  composeFrameGeometry,
+  cropFrameGeometry,
+  evenCrop,
+  type FrameGeometry,
+  identityFrameGeometry,
+} from "./geometry.ts";
 import type { OpInstance } from "./operation.ts";
 
 /** Encode profile names. */
@@ -53,4 +64,33 @@ export function encoderArgs(op: OpInstance, profile: EncodeProfile): string[] {
     "-sn",
     "-dn",
   ];
+}
+
+/**
+ * The exact geometry of the copy of a `width x height` source that `op` makes under `profile`.
+ * `source` keeps the file (identity). The encoded profiles write yuv420p, which needs even sides:
+ * when the operation's output would have an odd side, the source's last column (odd width)
+ * and/or last row (odd height) is cropped before the operation, so the picture is not resampled
+ * and source coordinates keep their values; the crop is part of the returned geometry
+ * (`crop`, recorded per video in the copy manifest). Operations that make even sides themselves
+ * (resolution) get no crop. The result can still be odd only for an operation whose output is odd
+ * from an even input (none in the catalog); the caller refuses that.
+ * @throws {RangeError} for a size that is not a positive integer, or a 1-pixel side that needs
+ *   cropping.
+ */
+export function encodedFrameGeometry(
+  op: OpInstance,
+  width: number,
+  height: number,
+  profile: EncodeProfile,
+): FrameGeometry {
+  if (profile === "source") return identityFrameGeometry(width, height);
+  const plain = op.frameGeometry(width, height);
+  if (plain.width % 2 === 0 && plain.height % 2 === 0) return plain;
+  const crop = evenCrop(width, height);
+  if (crop === null) return plain;
+  return composeFrameGeometry(
+    cropFrameGeometry(width, height, crop),
+    op.frameGeometry(crop.width, crop.height),
+  );
 }

@@ -104,24 +104,34 @@ Deno.test({
         assert.match(failed("hflip").zero, /no frames/);
       });
       await t.step(
-        "odd frame sizes fail where H.264 yuv420p cannot hold them, and only there",
-        () => {
-          assert.match(failed("hflip").odd, /odd\.mp4.*65x49 is odd/);
-          assert.equal(failed("res_half").odd, undefined, "res_half makes 32x24");
-          assert.equal(failed("unaltered").odd, undefined, "unaltered copies the bytes");
+        "odd frame sizes get an even-sided crop where H.264 yuv420p needs one, and only there",
+        async () => {
+          const geometryOf = async (opId: string) => {
+            const copy = summary.copies.find((c) => c.opId === opId)!;
+            const m = (await readCopyManifest(copy.copyDir))!;
+            return m.videos.find((v) => v.id === "odd")!.geometry!;
+          };
+          for (const opId of ["unaltered", "hflip", "res_half"]) {
+            assert.equal(failed(opId).odd, undefined, opId);
+          }
+          const hflip = await geometryOf("hflip");
+          assert.deepEqual(hflip.crop, { x: 0, y: 0, width: 64, height: 48 });
+          assert.deepEqual([hflip.width, hflip.height], [64, 48]);
+          assert.equal((await geometryOf("res_half")).crop, null, "res_half makes 32x24");
+          assert.equal((await geometryOf("unaltered")).crop, null, "unaltered copies the bytes");
         },
       );
       await t.step(
         "the good files, including a name with a dash, quotes, spaces and unicode, are copied",
         async () => {
           const hflip = summary.copies.find((c) => c.opId === "hflip")!;
-          assert.equal(hflip.ok, 2);
+          assert.equal(hflip.ok, 3);
           const dataset = await readDatasetManifest(join(hflip.copyDir, "dataset.csv"));
-          assert.deepEqual(dataset.map((e) => e.id), ["good", "weird name"]);
+          assert.deepEqual(dataset.map((e) => e.id), ["good", "weird name", "odd"]);
           const m = (await readCopyManifest(hflip.copyDir))!;
-          assert.equal(m.counts.failed, 6);
+          assert.equal(m.counts.failed, 5);
           assert.equal(m.videos.find((v) => v.id === "weird name")!.validation?.ok, true);
-          assert.equal(summary.failures, 5 + 6 + 5);
+          assert.equal(summary.failures, 5 + 5 + 5);
         },
       );
       await t.step("nothing half-written is left behind", async () => {

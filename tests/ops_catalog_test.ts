@@ -62,7 +62,7 @@ Deno.test("ladder ids follow the documented pattern and params map to ffmpeg", (
   assert.equal(getOperation("vintage").filter, "curves=preset=vintage");
   assert.equal(getOperation("hflip").severity, null);
   assert.equal(getOperation("noise").severity, 2);
-  assert.equal(CATALOG_VERSION, "1");
+  assert.equal(CATALOG_VERSION, "2");
 });
 
 Deno.test("resolution operations round output sizes down to even numbers", async (t) => {

@@ -1,0 +1,185 @@
+/**
+ * Exact frame geometry: how one video's pixel coordinates map into a copy's, computed from the
+ * real sizes (a source of 333x187, an even-sided crop to 332x186, `res_half` to 166x92, ...)
+ * rather than from an operation's nominal `{hflip, vflip, scale}`. Every operation of the catalog
+ * moves pixels along each axis independently (crop, downscale, mirror), so the mapping of a
+ * coordinate is `copy = scale * source + offset` per axis, with a negative scale for a mirror.
+ * Mappings compose step by step, each step with the real size its input has, so a chain maps a
+ * box exactly as its steps do one after the other.
+ *
+ * Coordinates are continuous pixel-edge coordinates: pixel column `i` spans `[i, i + 1)`, the
+ * frame spans `[0, width]`. ffmpeg's `scale` maps edge `x` of an `inW`-wide input to
+ * `x * outW / inW` (its pixel centres `i + 0.5` map to `(i + 0.5) * outW / inW`), `hflip` maps
+ * `x` to `width - x`, and `crop=w:h:cx:cy` maps `x` to `x - cx`.
+ * @module
+ */
+import type { Geometry } from "./operation.ts";
+
+/** One axis of an exact mapping: `copy = scale * source + offset` (scale < 0 mirrors). */
+export interface AxisMap {
+  /** Copy pixels per source pixel, signed: negative for a mirror; never 0. */
+  scale: number;
+  /** Copy coordinate of source coordinate 0, in copy pixels. */
+  offset: number;
+}
+
+/** A rectangle of source pixels kept by a crop (integers, inside the source frame). */
+export interface CropRect {
+  /** Left column kept (0-based). */
+  x: number;
+  /** Top row kept (0-based). */
+  y: number;
+  /** Columns kept, >= 1. */
+  width: number;
+  /** Rows kept, >= 1. */
+  height: number;
+}
+
+/**
+ * The exact geometry of one video in one copy: source size, copy size, the crop applied before
+ * the operation (if any) and the per-axis mapping of source coordinates to copy coordinates.
+ * Recorded per video in copy manifests (`videos[].geometry`).
+ */
+export interface FrameGeometry {
+  /** Source frame width in pixels (as decoded, rotation applied). */
+  sourceWidth: number;
+  /** Source frame height in pixels. */
+  sourceHeight: number;
+  /** Copy frame width in pixels. */
+  width: number;
+  /** Copy frame height in pixels. */
+  height: number;
+  /**
+   * The source rectangle kept before the operation ran (distort crops the last column and/or
+   * row when an encoder needing even sides would otherwise get an odd side); null when none.
+   */
+  crop: CropRect | null;
+  /** Horizontal mapping. */
+  x: AxisMap;
+  /** Vertical mapping. */
+  y: AxisMap;
+}
+
+/** The geometry that keeps a `width x height` frame as it is. */
+export function identityFrameGeometry(width: number, height: number): FrameGeometry {
+  checkSize(width, height, "identityFrameGeometry");
+  return {
+    sourceWidth: width,
+    sourceHeight: height,
+    width,
+    height,
+    crop: null,
+    x: { scale: 1, offset: 0 },
+    y: { scale: 1, offset: 0 },
+  };
+}
+
+/**
+ * The exact geometry of one catalog operation on a `width x height` input whose output is
+ * `outWidth x outHeight`: each axis scales by the real ratio `out / in` (not the nominal factor:
+ * `res_half` of 333 columns gives 166, a ratio of 166/333), then a flip mirrors about the
+ * output's real side.
+ * @throws {RangeError} for a size that is not a positive integer.
+ */
+export function operationFrameGeometry(
+  geometry: Geometry,
+  width: number,
+  height: number,
+  outWidth: number,
+  outHeight: number,
+): FrameGeometry {
+  checkSize(width, height, "operationFrameGeometry");
+  checkSize(outWidth, outHeight, "operationFrameGeometry");
+  const sx = outWidth / width;
+  const sy = outHeight / height;
+  return {
+    sourceWidth: width,
+    sourceHeight: height,
+    width: outWidth,
+    height: outHeight,
+    crop: null,
+    x: geometry.hflip ? { scale: -sx, offset: outWidth } : { scale: sx, offset: 0 },
+    y: geometry.vflip ? { scale: -sy, offset: outHeight } : { scale: sy, offset: 0 },
+  };
+}
+
+/**
+ * The geometry of cropping `crop` out of a `width x height` frame (`crop=w:h:x:y` in ffmpeg).
+ * @throws {RangeError} when the crop is not an integer rectangle inside the frame.
+ */
+export function cropFrameGeometry(width: number, height: number, crop: CropRect): FrameGeometry {
+  checkSize(width, height, "cropFrameGeometry");
+  const { x, y } = crop;
+  const inside = Number.isInteger(x) && Number.isInteger(y) && x >= 0 && y >= 0 &&
+    Number.isInteger(crop.width) && Number.isInteger(crop.height) && crop.width >= 1 &&
+    crop.height >= 1 && x + crop.width <= width && y + crop.height <= height;
+  if (!inside) {
+    throw new RangeError(
+      `cropFrameGeometry: crop ${JSON.stringify(crop)} is not inside a ${width}x${height} frame`,
+    );
+  }
+  return {
+    sourceWidth: width,
+    sourceHeight: height,
+    width: crop.width,
+    height: crop.height,
+    crop: { ...crop },
+    x: { scale: 1, offset: -x },
+    y: { scale: 1, offset: -y },
+  };
+}
+
+/**
+ * `first` then `second`: the source of `second` must be the output of `first` (same size). The
+ * result keeps `first`'s crop; only the first step may crop (a crop is recorded in source pixels).
+ * @throws {RangeError} when the sizes do not meet or `second` has a crop.
+ */
+export function composeFrameGeometry(first: FrameGeometry, second: FrameGeometry): FrameGeometry {
+  if (second.sourceWidth !== first.width || second.sourceHeight !== first.height) {
+    throw new RangeError(
+      `composeFrameGeometry: the second step starts from ${second.sourceWidth}x` +
+        `${second.sourceHeight} but the first ends at ${first.width}x${first.height}`,
+    );
+  }
+  if (second.crop !== null) {
+    throw new RangeError("composeFrameGeometry: only the first step may crop");
+  }
+  return {
+    sourceWidth: first.sourceWidth,
+    sourceHeight: first.sourceHeight,
+    width: second.width,
+    height: second.height,
+    crop: first.crop,
+    x: composeAxis(first.x, second.x),
+    y: composeAxis(first.y, second.y),
+  };
+}
+
+/**
+ * The crop that gives an encoder needing even sides (H.264 yuv420p) an even-sided picture: the
+ * last column when `width` is odd, the last row when `height` is odd (nothing is scaled, and
+ * source coordinates keep their values). Null when both sides are even.
+ */
+export function evenCrop(width: number, height: number): CropRect | null {
+  checkSize(width, height, "evenCrop");
+  if (width % 2 === 0 && height % 2 === 0) return null;
+  if (width < 2 || height < 2) {
+    throw new RangeError(`evenCrop: a ${width}x${height} frame has no even-sided crop`);
+  }
+  return { x: 0, y: 0, width: width - (width % 2), height: height - (height % 2) };
+}
+
+/** The ffmpeg filter for a crop: `crop=w:h:x:y` (exact, no rounding to chroma alignment). */
+export function cropFilter(crop: CropRect): string {
+  return `crop=w=${crop.width}:h=${crop.height}:x=${crop.x}:y=${crop.y}:exact=1`;
+}
+
+function composeAxis(first: AxisMap, second: AxisMap): AxisMap {
+  return { scale: second.scale * first.scale, offset: second.scale * first.offset + second.offset };
+}
+
+function checkSize(width: number, height: number, what: string): void {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new RangeError(`${what}: frame size must be positive integers, got ${width}x${height}`);
+  }
+}
