@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-import-prefix -- the seam's purpose: full npm: specifiers travel with the module
 /**
  * The one seam to DuckDB (`@duckdb/node-api`, native binaries inside the npm package): an
  * independent reader of the results store, used by the tests to check that the store reads the
