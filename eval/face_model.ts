@@ -27,6 +27,9 @@ export const ULTRAFACE_MODEL: {
   sha256: "34cd7e60aeff28744c657de7a3dc64e872d506741de66987f3426f2b79f88017",
 };
 
+/** The face modes that run UltraFace (`reference` runs it on the unaltered copy). */
+export const MODES_WITH_FACE_MODEL: readonly FaceMode[] = ["ultraface", "reference"];
+
 /** The environment variable that names the UltraFace model when no `--face-model` is given. */
 export const FACE_MODEL_ENV = "DFROBUST_FACE_MODEL";
 
@@ -38,7 +41,7 @@ export const FACE_MODEL_ENV = "DFROBUST_FACE_MODEL";
  * when it is opened.
  */
 export function faceModelFor(faceMode: FaceMode, faceModel?: string): string | undefined {
-  if (faceMode !== "ultraface" && faceMode !== "reference") return undefined;
+  if (!MODES_WITH_FACE_MODEL.includes(faceMode)) return undefined;
   const chosen = faceModel || envValue(FACE_MODEL_ENV);
   if (chosen) return chosen;
   const m = ULTRAFACE_MODEL;
