@@ -89,8 +89,8 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
   let ultraface: FaceLocator | null = null;
   let faceModelSha256: string | undefined;
   try {
-    if (faceMode === "ultraface" || faceMode === "reference") {
-      const faceModel = faceModelFor(faceMode, options.faceModel)!;
+    const faceModel = faceModelFor(faceMode, options.faceModel);
+    if (faceModel) {
       ultraface = await openUltraFace(faceModel, { threads: options.threads });
       faceModelSha256 = await sha256File(faceModel);
     }
