@@ -196,6 +196,7 @@ export {
   sortCopies,
 } from "./eval/copies.ts";
 export { evalRunId, evalUnitId, type RunIdentity } from "./eval/run_id.ts";
+export { FACE_MODEL_ENV, faceModelFor, ULTRAFACE_MODEL } from "./eval/face_model.ts";
 // --- demo: the embedded default (generated demo dataset, bundled demo detector)
 export {
   DEMO_GENERATOR_VERSION,

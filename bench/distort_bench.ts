@@ -18,9 +18,9 @@ import { splitGraphArgs } from "../artifacts/split_graph.ts";
 import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 import { selectOperations } from "../ops/select.ts";
 import { cpuSeconds } from "./_cpu.ts";
+import { FIXTURES, requireFixtures } from "../tests/_fixtures.ts";
 
-const SHARED_CLIP = new URL("../../shared/fixtures/video/short_hamilton_clip.mp4", import.meta.url)
-  .pathname;
+const SHARED_CLIP = join(FIXTURES, "video/short_hamilton_clip.mp4");
 /** CPU seconds of this process's finished children (the ffmpeg runs) so far. */
 function childCpuSeconds(): number {
   return cpuSeconds().children;
@@ -60,6 +60,7 @@ async function dfrobust(ffmpeg: Ffmpeg, manifest: string, out: string, ops: stri
 
 /** Runs the benchmark and prints the tables. */
 export async function run(): Promise<void> {
+  requireFixtures("video", "The distort benchmark");
   const dir = await Deno.makeTempDir({ prefix: "dfrobust_distort_bench_" });
   const native = await openFfmpeg("native");
   const cores = navigator.hardwareConcurrency;

@@ -18,9 +18,9 @@ import { evaluate } from "../eval/evaluate.ts";
 import { openFfmpeg } from "../media/ffmpeg.ts";
 import { sampleFrames } from "../media/frames.ts";
 import { buildSizedModel } from "./_sized_model.ts";
+import { FIXTURES, requireFixtures } from "../tests/_fixtures.ts";
 
-const CLIP = new URL("../../shared/fixtures/video/short_hamilton_clip.mp4", import.meta.url)
-  .pathname;
+const CLIP = join(FIXTURES, "video/short_hamilton_clip.mp4");
 /** Enough frames that the one-time costs (model load, hashing, first batch) weigh little. */
 const VIDEOS = 12;
 const FRAMES = 32;
@@ -32,6 +32,7 @@ const ROUNDS = 2;
 
 /** Runs the benchmark and prints a table with the ratio. */
 export async function run(): Promise<void> {
+  requireFixtures("video", "The eval benchmark");
   const tmp = await Deno.makeTempDir({ prefix: "dfrobust_eval_bench_" });
   const ffmpeg = await openFfmpeg("native");
   try {

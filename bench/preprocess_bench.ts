@@ -9,8 +9,7 @@ import { resizeRgb } from "../detectors/resize.ts";
 import { preprocessFaceSync } from "../detectors/preprocess.ts";
 import { PRESETS } from "../detectors/presets.ts";
 import { openUltraFace } from "../faces/ultraface.ts";
-
-const FIXTURES = new URL("../../shared/fixtures/", import.meta.url).pathname;
+import { FIXTURES, requireFixtures } from "../tests/_fixtures.ts";
 
 /** A pseudo-random RGB frame (content does not change the cost of these resizes). */
 function frame(width: number, height: number): Uint8Array {
@@ -83,6 +82,7 @@ export async function run(): Promise<void> {
     const ms = await timeMs(() => preprocessFaceSync(rgb, box, spec, { into }));
     console.log(`| preprocessFace, ${name} preset, 360p frame | ${ms.toFixed(2)} |`);
   }
+  requireFixtures("ultraface", "The UltraFace step of the preprocess benchmark");
   const ultraface = await openUltraFace(`${FIXTURES}ultraface/version-RFB-320.onnx`);
   try {
     const ms = await timeMs(() => ultraface.detect(rgb), 1000);

@@ -11,9 +11,9 @@ import { join } from "node:path";
 import { type Ffmpeg, nativeFfmpegAvailable, openFfmpeg } from "../media/ffmpeg.ts";
 import { encodeFrames } from "../media/encode.ts";
 import { sampleFrames } from "../media/frames.ts";
+import { FIXTURES, requireFixtures } from "../tests/_fixtures.ts";
 
-const CLIP = new URL("../../shared/fixtures/video/short_hamilton_clip.mp4", import.meta.url)
-  .pathname;
+const CLIP = join(FIXTURES, "video/short_hamilton_clip.mp4");
 const REPEATS = 3;
 
 async function median(task: () => Promise<unknown>): Promise<number> {
@@ -41,6 +41,7 @@ async function measure(ffmpeg: Ffmpeg, dir: string): Promise<Record<string, numb
 
 /** Prints a table of seconds per task for native ffmpeg and ffmpeg.wasm, with their ratio. */
 export async function run(): Promise<void> {
+  requireFixtures("video", "The wasm vs native benchmark");
   if (!await nativeFfmpegAvailable()) {
     console.log("wasm_vs_native: native ffmpeg is not installed; nothing to compare against.");
     return;

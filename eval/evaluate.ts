@@ -21,6 +21,7 @@ import { sha256File } from "../util/hash.ts";
 import { logLine, Progress } from "../util/progress.ts";
 import { discoverCopies, type EvalCopy } from "./copies.ts";
 import { type EvalParts, FACE_MODES, type FaceMode, openEvalParts, videoAuc } from "./parts.ts";
+import { faceModelFor } from "./face_model.ts";
 import { prefetchMap } from "./prefetch.ts";
 import { evalRunId, evalUnitId } from "./run_id.ts";
 import { runVideoSummary } from "./run_summary.ts";
@@ -45,8 +46,9 @@ export interface EvaluateOptions {
   /** Face localisation. Default `ultraface`. */
   faces?: FaceMode;
   /**
-   * UltraFace ONNX model for `ultraface`/`reference`; default `version-RFB-320.onnx` from the
-   * shared fixtures beside the repository (`DEFAULT_FACE_MODEL` in eval/parts.ts).
+   * UltraFace ONNX model (`version-RFB-320.onnx`) for `ultraface`/`reference`; default the file
+   * named by the `DFROBUST_FACE_MODEL` environment variable. None is bundled: without either,
+   * those modes throw a `FaceModelError` saying where to get it, before any work.
    */
   faceModel?: string;
   /** Face sidecar JSON for `sidecar` (schema `dfrobust.faces/1`). */
@@ -156,8 +158,9 @@ interface PreparedVideo {
  * on; a frame without a face becomes a `no_face` row; a non-finite model output a `nan_score`
  * row. Each copy is written atomically when done, so an interrupted run resumes without
  * duplicates.
- * @throws when the model cannot be loaded or does not fit the spec (before any work), when
- * `--data` holds no copy, or when the store cannot be written.
+ * @throws when the face mode needs an UltraFace model and none is given (`FaceModelError`,
+ * saying where to get one), when the model cannot be loaded or does not fit the spec (before any
+ * work), when `--data` holds no copy, or when the store cannot be written.
  */
 export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
   const started = performance.now();
@@ -166,6 +169,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
   if (!FACE_MODES.includes(faceMode)) {
     throw new Error(`Unknown face mode "${faceMode}" (use ${FACE_MODES.join(", ")})`);
   }
+  // Before any work: a missing face model is a setup error with a known fix.
+  const faceModel = faceModelFor(faceMode, options.faceModel);
   const frameCount = options.frames ?? spec.frames ?? 32;
   const batchSize = options.batch ?? 8;
   if (!Number.isInteger(frameCount) || frameCount < 1) {
@@ -192,7 +197,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
       spec,
       modelPath: options.modelPath,
       faceMode,
-      faceModel: options.faceModel,
+      faceModel,
       sidecar: options.sidecar,
       threads: options.threads,
       device: options.device,

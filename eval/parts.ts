@@ -4,7 +4,6 @@
  * selection. Internal to `eval/` (not re-exported from mod.ts).
  * @module
  */
-import { fileURLToPath } from "node:url";
 import { type DetectorSession, openDetector } from "../detectors/session.ts";
 import type { DetectorSpec } from "../detectors/spec.ts";
 import { cropBox, itemLength, preprocessFace } from "../detectors/preprocess.ts";
@@ -14,6 +13,7 @@ import type { RgbFrame } from "../faces/frame.ts";
 import { type FaceLocator, type FaceMode, fullFrameLocator } from "../faces/locator.ts";
 import { selectFaces } from "../faces/select.ts";
 import { openUltraFace } from "../faces/ultraface.ts";
+import { faceModelFor } from "./face_model.ts";
 import { type FaceSidecar, readSidecar, sidecarLocator } from "../faces/sidecar.ts";
 import { newRecording, recordingLocator, referenceLocator } from "../faces/reference.ts";
 import type { EvalCopy } from "./copies.ts";
@@ -27,19 +27,12 @@ export type { FaceMode };
 /** The face modes, in --help order. */
 export const FACE_MODES: readonly FaceMode[] = ["ultraface", "sidecar", "full", "reference"];
 
-/**
- * The UltraFace model used when no `--face-model` is given: the 320x240 model from the shared
- * fixtures beside the repository.
- */
-export const DEFAULT_FACE_MODEL: string = fileURLToPath(
-  new URL("../../shared/fixtures/ultraface/version-RFB-320.onnx", import.meta.url),
-);
-
 /** Options for {@link openEvalParts}. */
 export interface OpenEvalPartsOptions {
   spec: DetectorSpec;
   modelPath: string;
   faceMode: FaceMode;
+  /** UltraFace model; default {@link faceModelFor}'s (`DFROBUST_FACE_MODEL`). */
   faceModel?: string;
   sidecar?: string;
   threads?: number;
@@ -104,8 +97,8 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
   let ultraface: FaceLocator | null = null;
   let faceModelSha256: string | undefined;
   try {
-    if (faceMode === "ultraface" || faceMode === "reference") {
-      const faceModel = options.faceModel ?? DEFAULT_FACE_MODEL;
+    const faceModel = faceModelFor(faceMode, options.faceModel);
+    if (faceModel) {
       ultraface = await openUltraFace(faceModel, { threads: options.threads });
       faceModelSha256 = await sha256File(faceModel);
     }

@@ -11,6 +11,8 @@
  * @module
  */
 import { loadDetectorSpec } from "../detectors/spec.ts";
+import { faceModelFor } from "../eval/face_model.ts";
+import { FaceModelError } from "../faces/ultraface.ts";
 import { type EvalSummary, evaluate, FACE_MODES, type FaceMode } from "../eval/evaluate.ts";
 import { type CommandSpec, integerFlag, requireString, runTask, UsageError } from "../util/cli.ts";
 import { formatSeconds, logLine } from "../util/progress.ts";
@@ -51,7 +53,9 @@ const SPEC: CommandSpec = {
     },
     "face-model": {
       type: "string",
-      description: "UltraFace ONNX model for the ultraface/reference modes.",
+      description: "UltraFace ONNX model (version-RFB-320.onnx from " +
+        "github.com/Linzaer/Ultra-Light-Fast-Generic-Face-Detector-1MB, models/onnx/) for the " +
+        "ultraface/reference modes; default: the file named by $DFROBUST_FACE_MODEL.",
       valueName: "<model.onnx>",
     },
     sidecar: {
@@ -80,13 +84,23 @@ if (import.meta.main) {
     const detector = requireString(parsed, "detector");
     const data = requireString(parsed, "data");
     const store = requireString(parsed, "store");
-    const spec = await loadDetectorSpec(detector);
-    const modelPath = (parsed.values.model as string | undefined) ?? spec.modelPath;
-    if (!modelPath) throw new UsageError(`--model is required (the spec has no modelPath)`);
     const faces = parsed.values.faces as string;
     if (!FACE_MODES.includes(faces as FaceMode)) {
       throw new UsageError(`--faces must be one of ${FACE_MODES.join(", ")}, got "${faces}"`);
     }
+    let faceModel: string | undefined;
+    try {
+      faceModel = faceModelFor(
+        faces as FaceMode,
+        parsed.values["face-model"] as string | undefined,
+      );
+    } catch (error) {
+      // Checked before the detector loads: the command line lacks the face model (exit 2).
+      throw error instanceof FaceModelError ? new UsageError(error.message) : error;
+    }
+    const spec = await loadDetectorSpec(detector);
+    const modelPath = (parsed.values.model as string | undefined) ?? spec.modelPath;
+    if (!modelPath) throw new UsageError(`--model is required (the spec has no modelPath)`);
     const device = parsed.values.device as string;
     if (device !== "cpu" && device !== "cuda") {
       throw new UsageError(`--device must be cpu or cuda, got "${device}"`);
@@ -106,7 +120,7 @@ if (import.meta.main) {
       store,
       trainSet: parsed.values["train-set"] as string | undefined,
       faces: faces as FaceMode,
-      faceModel: parsed.values["face-model"] as string | undefined,
+      faceModel,
       sidecar: parsed.values.sidecar as string | undefined,
       frames: parsed.values.frames === undefined ? undefined : integerFlag(parsed, "frames", 32),
       batch: integerFlag(parsed, "batch", 8),

@@ -1,6 +1,7 @@
 /**
  * Which optional system tools the test machine has, and the rule for suites that need them:
  * skipped loudly when missing, except under CI (`CI=true`) where a missing tool fails the run.
+ * The third-party fixtures follow the same rule (tests/_fixtures.ts).
  * @module
  */
 import { type BackendChoice, type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
@@ -22,14 +23,24 @@ const reported = new Set<string>();
 
 /**
  * Returns the `ignore` value for a suite that needs `tool`: false when present; when missing,
- * throws under CI, else prints one loud SKIP line per suite and returns true.
+ * see {@link skipSuite}.
  */
 export function skipWithout(
   tool: Tool,
   suite: string,
 ): boolean {
   if (toolPresent(tool)) return false;
-  const message = `${suite}: needs ${describe(tool)}, which is not installed`;
+  return skipSuite(suite, `needs ${describe(tool)}, which is not installed`);
+}
+
+/**
+ * The rule for a suite whose need is missing (`reason` says what it needs and how to get it):
+ * under CI (`CI=true`) it throws, since nothing may be skipped there; otherwise it prints one
+ * loud `SKIPPED SUITE <suite>: <reason>.` line on stderr per suite and returns true (the
+ * `ignore` value).
+ */
+export function skipSuite(suite: string, reason: string): boolean {
+  const message = `${suite}: ${reason}`;
   if (Deno.env.get("CI") === "true") {
     throw new Error(`${message} (CI=true: nothing may be skipped)`);
   }
@@ -79,9 +90,6 @@ function describe(tool: string): string {
     chromium: "Chromium (Debian package chromium)",
   }[tool] ?? tool;
 }
-
-/** The shared read-only fixtures folder (`../shared/fixtures` beside the repo). */
-export const FIXTURES = new URL("../../shared/fixtures/", import.meta.url).pathname;
 
 const ROOT = new URL("../", import.meta.url).pathname;
 

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { type DetectorSpec, validateDetectorSpec } from "../detectors/spec.ts";
 import type { Ffmpeg } from "../media/ffmpeg.ts";
 import { encodeModel, GraphBuilder } from "../onnx/writer.ts";
-import { FIXTURES } from "./_tools.ts";
+import { FIXTURES } from "./_fixtures.ts";
 
 /** The shared awkward-input fixtures folder. */
 export const AWKWARD = join(FIXTURES, "awkward");

@@ -21,6 +21,7 @@ import {
 } from "./awkward_fixtures.ts";
 import { tinyDetector, tinySpec } from "./eval_fixtures.ts";
 import { skipWithout, withFfmpeg } from "./_tools.ts";
+import { skipWithoutFixtures } from "./_fixtures.ts";
 
 async function readRows(store: string): Promise<ScoreRow[]> {
   return pl.concat((await listParts(store)).map((p) => pl.readParquet(p)))
@@ -42,7 +43,8 @@ async function linkManifest(dir: string, files: [id: string, file: string, label
 
 Deno.test({
   name: "a stream cut inside a GOP keeps its 75 decodable frames through all 12 copies and eval",
-  ignore: skipWithout("ffmpeg", "distort + eval of a stream cut inside a GOP"),
+  ignore: skipWithout("ffmpeg", "distort + eval of a stream cut inside a GOP") ||
+    skipWithoutFixtures("awkward", "distort + eval of a stream cut inside a GOP"),
   async fn(t) {
     const tmp = await Deno.makeTempDir({ prefix: "dfrobust_headcut_" });
     const ffmpeg = await openFfmpeg("native");
@@ -131,7 +133,8 @@ Deno.test({
 
 Deno.test({
   name: "an odd-sided 4:4:4 clip gets an even-sided crop in every copy, and its boxes map exactly",
-  ignore: skipWithout("ffmpeg", "distort of an odd-sided clip"),
+  ignore: skipWithout("ffmpeg", "distort of an odd-sided clip") ||
+    skipWithoutFixtures("awkward", "distort of an odd-sided clip"),
   async fn(t) {
     const tmp = await Deno.makeTempDir({ prefix: "dfrobust_odd_" });
     const ffmpeg = await openFfmpeg("native");
@@ -356,7 +359,8 @@ Deno.test({
 
 Deno.test({
   name: "ffmpeg.wasm makes the same copies of the cut stream and of an odd-sided ffv1/mkv source",
-  ignore: skipWithout("ffmpeg", "distort with ffmpeg.wasm"),
+  ignore: skipWithout("ffmpeg", "distort with ffmpeg.wasm") ||
+    skipWithoutFixtures("awkward", "distort with ffmpeg.wasm"),
   async fn(t) {
     const tmp = await Deno.makeTempDir({ prefix: "dfrobust_wasm_awkward_" });
     const ops = "unaltered,h264_crf40,hflip,res_quarter,grayscale";

@@ -14,7 +14,8 @@ import {
   writeManifest,
   type YuvFrame,
 } from "./distort_fixtures.ts";
-import { FIXTURES, skipWithout } from "./_tools.ts";
+import { skipWithout } from "./_tools.ts";
+import { FIXTURES, skipWithoutFixtures } from "./_fixtures.ts";
 
 function mirrorRows(plane: Uint8Array, width: number): Uint8Array {
   const out = new Uint8Array(plane.length);
@@ -156,7 +157,8 @@ Deno.test({
 Deno.test({
   name:
     "distortDataset() copies the real Hamilton clip under the paper profile with exact frame counts",
-  ignore: skipWithout("ffmpeg", "distort real clip"),
+  ignore: skipWithout("ffmpeg", "distort real clip") ||
+    skipWithoutFixtures("video", "distort real clip"),
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "dfrobust_real_" });
     try {

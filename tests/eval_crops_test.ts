@@ -11,7 +11,8 @@ import { evaluate } from "../eval/evaluate.ts";
 import { openFfmpeg } from "../media/ffmpeg.ts";
 import type { ScoreRow } from "../store/schema.ts";
 import { listParts } from "../store/store.ts";
-import { FIXTURES, skipWithout } from "./_tools.ts";
+import { skipWithout } from "./_tools.ts";
+import { FIXTURES, skipWithoutFixtures } from "./_fixtures.ts";
 import { tinyDetector, tinySpec } from "./eval_fixtures.ts";
 
 const AWKWARD = join(FIXTURES, "awkward");
@@ -62,7 +63,8 @@ const boxOf = (r: ScoreRow) => [r.box_x, r.box_y, r.box_w, r.box_h];
 Deno.test({
   name: "eval on b06_edge.mp4 stores the FaceForensics++ crop of each box as given, and no face " +
     "for a box outside the frame",
-  ignore: skipWithout("ffmpeg", "eval crops on b06"),
+  ignore: skipWithout("ffmpeg", "eval crops on b06") ||
+    skipWithoutFixtures("awkward", "eval crops on b06"),
   async fn(t) {
     const tmp = await Deno.makeTempDir({ prefix: "dfrobust_eval_crops_" });
     try {
@@ -166,7 +168,8 @@ function b07Faces(f: number): number[][] {
 Deno.test({
   name: "eval on b07 scores the same face on every frame and in the hflip and vflip copies, " +
     "whatever order the sidecar lists the boxes in",
-  ignore: skipWithout("ffmpeg", "eval face choice on b07"),
+  ignore: skipWithout("ffmpeg", "eval face choice on b07") ||
+    skipWithoutFixtures("awkward", "eval face choice on b07"),
   async fn(t) {
     const tmp = await Deno.makeTempDir({ prefix: "dfrobust_eval_b07_" });
     const ffmpeg = await openFfmpeg("native");

@@ -7,7 +7,8 @@ import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 import type { ScoreRow } from "../store/schema.ts";
 import { listParts } from "../store/store.ts";
 import { writeDatasetManifest } from "../dataset/manifest.ts";
-import { FIXTURES, skipWithout } from "./_tools.ts";
+import { skipWithout } from "./_tools.ts";
+import { FIXTURES, skipWithoutFixtures } from "./_fixtures.ts";
 import { tinyDetector, tinySpec } from "./eval_fixtures.ts";
 
 const CLIP = join(FIXTURES, "video/short_hamilton_clip.mp4");
@@ -102,7 +103,8 @@ function assertClose(actual: number[][], expected: number[][], tolerance: number
 
 Deno.test({
   name: "evaluate() locates faces per face mode and maps them through each copy's geometry",
-  ignore: skipWithout("ffmpeg", "eval face modes"),
+  ignore: skipWithout("ffmpeg", "eval face modes") ||
+    skipWithoutFixtures(["video", "ultraface"], "eval face modes"),
   async fn(t) {
     const tmp = await Deno.makeTempDir({ prefix: "dfrobust_eval_faces_" });
     const ffmpeg = await openFfmpeg("native");
@@ -117,6 +119,7 @@ Deno.test({
         data,
         store: "",
         frames: FRAMES,
+        faceModel: join(FIXTURES, "ultraface/version-RFB-320.onnx"),
         ffmpeg,
       };
 

@@ -9,7 +9,8 @@ import { convertMesoNet } from "../onnx/mesonet.ts";
 import type { ScoreRow } from "../store/schema.ts";
 import { listParts } from "../store/store.ts";
 import { mesonetReference } from "./_mesonet_reference.ts";
-import { FIXTURES, skipWithout } from "./_tools.ts";
+import { skipWithout } from "./_tools.ts";
+import { FIXTURES, skipWithoutFixtures } from "./_fixtures.ts";
 
 const MESO = join(FIXTURES, "mesonet");
 const IMAGES = [
@@ -25,7 +26,7 @@ const TASK = new URL("../tasks/eval.ts", import.meta.url).pathname;
 Deno.test({
   name: "deno task eval --detector mesonet scores lossless clips of the authors' crops like the " +
     "reference forward pass",
-  ignore: skipWithout("ffmpeg", "eval mesonet"),
+  ignore: skipWithout("ffmpeg", "eval mesonet") || skipWithoutFixtures("mesonet", "eval mesonet"),
   async fn() {
     const tmp = await Deno.makeTempDir({ prefix: "dfrobust_eval_meso_" });
     const ffmpeg = await openFfmpeg("native");

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import sharp from "../deps/sharp.ts";
-import { FIXTURES, skipWithout } from "./_tools.ts";
+import { skipWithout } from "./_tools.ts";
+import { FIXTURES, skipWithoutFixtures } from "./_fixtures.ts";
 import { FaceModelError, openUltraFace } from "../faces/ultraface.ts";
 import { selectFaces } from "../faces/select.ts";
 import { iou } from "../faces/box.ts";
@@ -11,6 +12,7 @@ import { openFfmpeg } from "../media/ffmpeg.ts";
 import { sampleFrames } from "../media/frames.ts";
 
 const MODEL = `${FIXTURES}ultraface/version-RFB-320.onnx`;
+const NO_FIXTURES = skipWithoutFixtures(["ultraface", "faces"], "UltraFace on the fixture photos");
 
 async function decodeImage(path: string): Promise<RgbFrame> {
   const { data, info } = await sharp(path).removeAlpha().raw().toBuffer({
@@ -19,7 +21,10 @@ async function decodeImage(path: string): Promise<RgbFrame> {
   return { data: new Uint8Array(data), width: info.width, height: info.height };
 }
 
-Deno.test("UltraFace finds both faces in two_people.jpg and the one in obama-480p.jpg", async () => {
+Deno.test({
+  name: "UltraFace finds both faces in two_people.jpg and the one in obama-480p.jpg",
+  ignore: NO_FIXTURES,
+}, async () => {
   const ultraface = await openUltraFace(MODEL, { threads: 1 });
   try {
     assert.deepEqual(ultraface.inputSize, [240, 320]);
@@ -42,7 +47,7 @@ Deno.test("UltraFace finds both faces in two_people.jpg and the one in obama-480
   }
 });
 
-Deno.test("UltraFace on a blank frame finds nothing", async () => {
+Deno.test("UltraFace on a blank frame finds nothing", { ignore: NO_FIXTURES }, async () => {
   const ultraface = await openUltraFace(MODEL, { threads: 1 });
   try {
     const blank = { data: new Uint8Array(320 * 240 * 3).fill(128), width: 320, height: 240 };
@@ -69,7 +74,8 @@ Deno.test("openUltraFace() names a missing or wrong face model", async () => {
 Deno.test({
   name:
     "UltraFace face counts on the Hamilton clip follow its shots, and SBI's rule drops the small face",
-  ignore: skipWithout("ffmpeg", "UltraFace on short_hamilton_clip.mp4"),
+  ignore: skipWithout("ffmpeg", "UltraFace on short_hamilton_clip.mp4") ||
+    skipWithoutFixtures(["ultraface", "video"], "UltraFace on short_hamilton_clip.mp4"),
   async fn() {
     const ffmpeg = await openFfmpeg("native");
     let sampled;
@@ -135,7 +141,11 @@ function hflipFrame(frame: RgbFrame): RgbFrame {
   return { data: out, width, height };
 }
 
-Deno.test("reference boxes mapped through hflip and half size land on the faces UltraFace finds there", async () => {
+Deno.test({
+  name:
+    "reference boxes mapped through hflip and half size land on the faces UltraFace finds there",
+  ignore: NO_FIXTURES,
+}, async () => {
   const ultraface = await openUltraFace(MODEL, { threads: 1 });
   try {
     const source = await decodeImage(`${FIXTURES}faces/two_people.jpg`);
@@ -174,7 +184,10 @@ async function halfSize(frame: RgbFrame): Promise<RgbFrame> {
   return { data: new Uint8Array(data), width, height };
 }
 
-Deno.test("the 640x480 UltraFace model opens with its own input size and finds both faces", async () => {
+Deno.test({
+  name: "the 640x480 UltraFace model opens with its own input size and finds both faces",
+  ignore: NO_FIXTURES,
+}, async () => {
   const ultraface = await openUltraFace(`${FIXTURES}ultraface/version-RFB-640.onnx`, {
     threads: 1,
   });

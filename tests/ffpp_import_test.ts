@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { FfppError, importFfpp, listFfpp } from "../dataset/ffpp.ts";
 import { readDatasetManifest } from "../dataset/manifest.ts";
 import { openFfmpeg } from "../media/ffmpeg.ts";
-import { FIXTURES, runDenoTask, skipWithout } from "./_tools.ts";
+import { runDenoTask, skipWithout } from "./_tools.ts";
+import { FIXTURES, skipWithoutFixtures } from "./_fixtures.ts";
 
 const METHODS = ["Deepfakes", "Face2Face", "FaceSwap", "NeuralTextures"];
 
@@ -167,7 +168,8 @@ Deno.test("importFfpp() with link writes paths through a symbolic link beside th
 
 Deno.test({
   name: "an imported FF++ manifest points at videos ffmpeg can read",
-  ignore: skipWithout("ffmpeg", "ffpp_import real video"),
+  ignore: skipWithout("ffmpeg", "ffpp_import real video") ||
+    skipWithoutFixtures("video", "ffpp_import real video"),
   fn: async () => {
     const root = await makeFfpp(["original_sequences/youtube/c23/videos/000.mp4"]);
     const ffmpeg = await openFfmpeg("native");

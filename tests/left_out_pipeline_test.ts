@@ -14,7 +14,8 @@ import { rocAuc } from "../metrics/roc_auc.ts";
 import type { ScoreRow } from "../store/schema.ts";
 import type { LeftOutVideo } from "../store/left_out.ts";
 import { listParts } from "../store/store.ts";
-import { FIXTURES, runDenoTask, skipWithout } from "./_tools.ts";
+import { runDenoTask, skipWithout } from "./_tools.ts";
+import { FIXTURES, skipWithoutFixtures } from "./_fixtures.ts";
 import {
   type ClipSpec,
   expectedScore,
@@ -81,7 +82,8 @@ function assertAucsNamed(spec: unknown, where: string): void {
 
 Deno.test({
   name: "b08: partly faceless and faceless videos are scored, given the fail score, or named",
-  ignore: skipWithout("ffmpeg", "left-out videos through the pipeline"),
+  ignore: skipWithout("ffmpeg", "left-out videos through the pipeline") ||
+    skipWithoutFixtures("awkward", "left-out videos through the pipeline"),
   async fn(t) {
     const tmp = await Deno.makeTempDir({ prefix: "dfrobust_b08_" });
     const store = join(tmp, "store");
@@ -163,7 +165,8 @@ Deno.test({
 
 Deno.test({
   name: "b12: a run with no video scored stays in Table I and every chart, each cell named",
-  ignore: skipWithout("ffmpeg", "left-out videos through the pipeline"),
+  ignore: skipWithout("ffmpeg", "left-out videos through the pipeline") ||
+    skipWithoutFixtures("awkward", "left-out videos through the pipeline"),
   async fn(t) {
     const tmp = await Deno.makeTempDir({ prefix: "dfrobust_b12_" });
     const store = join(tmp, "store");
@@ -238,7 +241,8 @@ Deno.test({
 
 Deno.test({
   name: "a video distort could not make in one copy leaves every column, unless --unpaired",
-  ignore: skipWithout("ffmpeg", "left-out videos through the pipeline"),
+  ignore: skipWithout("ffmpeg", "left-out videos through the pipeline") ||
+    skipWithoutFixtures("awkward", "left-out videos through the pipeline"),
   async fn(t) {
     const tmp = await Deno.makeTempDir({ prefix: "dfrobust_paired_" });
     const ffmpeg = await openFfmpeg("native");

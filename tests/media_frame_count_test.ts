@@ -4,6 +4,7 @@ import type { BackendChoice } from "../media/ffmpeg.ts";
 import { evenlySpacedIndices, sampleFrames } from "../media/frames.ts";
 import { AWKWARD, LINSPACE_75, readBarcode } from "./awkward_fixtures.ts";
 import { skipWithout, withFfmpeg } from "./_tools.ts";
+import { skipWithoutFixtures } from "./_fixtures.ts";
 
 const HEADCUT = join(AWKWARD, "b01_headcut.ts");
 const FULL = join(AWKWARD, "b01_full.ts");
@@ -13,7 +14,8 @@ for (const backend of ["native", "wasm"] as BackendChoice[]) {
   Deno.test({
     name: `${backend}: a stream cut inside a GOP counts the 75 frames its decoder returns, ` +
       `and sampled frame i shows barcode 25 + linspace(75)[i]`,
-    ignore: skipWithout("ffmpeg", `media frame count (${backend})`),
+    ignore: skipWithout("ffmpeg", `media frame count (${backend})`) ||
+      skipWithoutFixtures("awkward", `media frame count (${backend})`),
     async fn(t) {
       await withFfmpeg(backend, async (ffmpeg) => {
         await t.step(

@@ -14,9 +14,12 @@ import {
 import { MESOINCEPTION, MESONET } from "../detectors/mesonet.ts";
 import { validateDetectorSpec } from "../detectors/spec.ts";
 import { mesonetReference } from "./_mesonet_reference.ts";
-import { FIXTURES, runDenoTask } from "./_tools.ts";
+import { runDenoTask } from "./_tools.ts";
+import { FIXTURES, skipWithoutFixtures } from "./_fixtures.ts";
 
 const MESO = join(FIXTURES, "mesonet");
+/** The tests that read the authors' weights and crops are ignored (loudly) without them. */
+const NO_MESONET = skipWithoutFixtures("mesonet", "MesoNet import on the authors' weights");
 const WEIGHTS: [string, MesoNetArch][] = [
   ["Meso4_DF.h5", "meso4"],
   ["Meso4_F2F.h5", "meso4"],
@@ -66,7 +69,10 @@ async function runOnnx(model: Uint8Array, images: Float32Array[]): Promise<Float
   }
 }
 
-Deno.test("convertMesoNet() scores the authors' test images like a plain reference forward pass", async (t) => {
+Deno.test({
+  name: "convertMesoNet() scores the authors' test images like a plain reference forward pass",
+  ignore: NO_MESONET,
+}, async (t) => {
   const images = await loadImages();
   for (const [file, arch] of WEIGHTS) {
     const name = `${file} (${arch}) agrees with the reference to 1e-4` +
@@ -95,7 +101,10 @@ Deno.test("convertMesoNet() scores the authors' test images like a plain referen
   }
 });
 
-Deno.test("convertMesoNet() writes the same bytes twice and names its input and output", async () => {
+Deno.test({
+  name: "convertMesoNet() writes the same bytes twice and names its input and output",
+  ignore: NO_MESONET,
+}, async () => {
   const h5 = await Deno.readFile(join(MESO, "Meso4_DF.h5"));
   const a = await convertMesoNet(h5, { arch: "meso4", source: "/somewhere/Meso4_DF.h5" });
   const b = await convertMesoNet(h5, { arch: "meso4", source: "/elsewhere/Meso4_DF.h5" });
@@ -107,7 +116,7 @@ Deno.test("convertMesoNet() writes the same bytes twice and names its input and 
 });
 
 Deno.test("readKerasWeights() reads the same layers and values as h5py", {
-  ignore: !h5pyPresent(),
+  ignore: NO_MESONET || !h5pyPresent(),
 }, async () => {
   const path = join(MESO, "MesoInception_F2F.h5");
   const script = [
@@ -164,19 +173,23 @@ Deno.test("convertMesoNet() refuses bad weight files with messages naming the fi
       /"plain\.h5" is HDF5 but not a Keras weights file/,
     );
   });
-  await t.step("Meso4 weights converted as MesoInception4, and the reverse", async () => {
-    const meso4 = await Deno.readFile(join(MESO, "Meso4_DF.h5"));
-    await assert.rejects(
-      convertMesoNet(meso4, { arch: "mesoinception4", source: "Meso4_DF.h5" }),
-      (e) =>
-        e instanceof MesoNetWeightsError &&
-        /"Meso4_DF\.h5": layer "conv2d_5" has weights \[3, 3, 3, 8\]/.test(e.message),
-    );
-    const inception = await Deno.readFile(join(MESO, "MesoInception_DF.h5"));
-    await assert.rejects(
-      convertMesoNet(inception, { arch: "meso4", source: "MesoInception_DF.h5" }),
-      /layer "conv2d_1" has weights \[1, 1, 3, 1\] \[1\], but meso4 needs \[3, 3, 3, 8\] \[8\]/,
-    );
+  await t.step({
+    name: "Meso4 weights converted as MesoInception4, and the reverse",
+    ignore: NO_MESONET,
+    fn: async () => {
+      const meso4 = await Deno.readFile(join(MESO, "Meso4_DF.h5"));
+      await assert.rejects(
+        convertMesoNet(meso4, { arch: "mesoinception4", source: "Meso4_DF.h5" }),
+        (e) =>
+          e instanceof MesoNetWeightsError &&
+          /"Meso4_DF\.h5": layer "conv2d_5" has weights \[3, 3, 3, 8\]/.test(e.message),
+      );
+      const inception = await Deno.readFile(join(MESO, "MesoInception_DF.h5"));
+      await assert.rejects(
+        convertMesoNet(inception, { arch: "meso4", source: "MesoInception_DF.h5" }),
+        /layer "conv2d_1" has weights \[1, 1, 3, 1\] \[1\], but meso4 needs \[3, 3, 3, 8\] \[8\]/,
+      );
+    },
   });
 });
 
@@ -190,18 +203,33 @@ Deno.test("the mesonet presets are valid detector specs that invert P(real)", ()
   }
 });
 
-Deno.test("deno task import-mesonet writes a model and fails clearly on a missing file", async () => {
+Deno.test("deno task import-mesonet writes a model and fails clearly on a missing file", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "dfrobust_mesonet_" });
   try {
     const run = (args: string[]) => runDenoTask("tasks/import_mesonet.ts", args);
     const out = join(dir, "meso4.onnx");
-    const ok = await run([join(MESO, "Meso4_F2F.h5"), "--arch", "meso4", "--out", out, "--json"]);
-    assert.equal(ok.code, 0, ok.stderr);
-    const result = JSON.parse(ok.stdout);
-    assert.equal(result.bytes, (await Deno.stat(out)).size);
-    const missing = await run([join(dir, "nope.h5"), "--arch", "meso4", "--out", out]);
-    assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /Cannot read weights ".*nope\.h5"/);
+    await t.step({
+      name: "writes a model",
+      ignore: NO_MESONET,
+      fn: async () => {
+        const ok = await run([
+          join(MESO, "Meso4_F2F.h5"),
+          "--arch",
+          "meso4",
+          "--out",
+          out,
+          "--json",
+        ]);
+        assert.equal(ok.code, 0, ok.stderr);
+        const result = JSON.parse(ok.stdout);
+        assert.equal(result.bytes, (await Deno.stat(out)).size);
+      },
+    });
+    await t.step("fails clearly on a missing file", async () => {
+      const missing = await run([join(dir, "nope.h5"), "--arch", "meso4", "--out", out]);
+      assert.equal(missing.code, 1);
+      assert.match(missing.stderr, /Cannot read weights ".*nope\.h5"/);
+    });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -15,7 +15,7 @@ import { discoverCopies } from "../eval/copies.ts";
 import { getOperation } from "../ops/catalog.ts";
 import { scoreRow } from "./store_fixtures.ts";
 import { appendUnit } from "../store/store.ts";
-import { FIXTURES, runDenoTask, skipWithout } from "./_tools.ts";
+import { runDenoTask, skipWithout } from "./_tools.ts";
 import { writeFixtureStore } from "./report_fixture.ts";
 
 const NOTEBOOKS = new URL("../notebooks/", import.meta.url).pathname;
@@ -78,16 +78,15 @@ Deno.test("the notebooks use the repo's kernelspec", async () => {
 async function makeStoreAndCopies(): Promise<{ dir: string; store: string; copies: string }> {
   const dir = await Deno.makeTempDir({ prefix: "dfrobust-nb-" });
   await Deno.mkdir(join(dir, "src"));
-  // One second of the real fixture clip keeps the copies cheap.
+  // One second of ffmpeg's test pattern keeps the copies cheap and needs no fixture.
   const cut = await new Deno.Command("ffmpeg", {
     args: [
       "-v",
       "error",
+      "-f",
+      "lavfi",
       "-i",
-      join(FIXTURES, "video/short_hamilton_clip.mp4"),
-      "-t",
-      "1",
-      "-an",
+      "testsrc2=size=640x360:rate=30000/1001:duration=1",
       "-c:v",
       "libx264",
       "-crf",
