@@ -1,0 +1,61 @@
+/**
+ * Ownership of distorted copies: one lock per copy, `<out>/<op_id>/.<artifactId>.lock` (beside
+ * the copy folder, so `--force` and `gc` can remove the folder without touching the lock), held
+ * while a run makes, resumes or repairs the copy. A second run on the same `--out` makes the
+ * copies nobody holds and waits for the others, then reads them back finished. Temporary files
+ * inside a copy are cleaned only when their owner is gone. See docs/architecture.md, "Ownership".
+ * @module
+ */
+import { basename, dirname, join } from "node:path";
+import { claimBatches, type Claimed } from "../util/claim.ts";
+import { describeHolder } from "../util/lock.ts";
+import { logLine } from "../util/progress.ts";
+import { removeStaleTempFiles } from "../util/temp_files.ts";
+
+/** The lock file of the copy folder `copyDir` (`<out>/<op_id>/<artifactId>`). */
+export function copyLockPath(copyDir: string): string {
+  return join(dirname(copyDir), `.${basename(copyDir)}.lock`);
+}
+
+/** Folders of a copy where atomic writes leave temporary files. */
+const TEMP_FOLDERS = ["", "videos", ".records"];
+
+/**
+ * Removes the temporary files in the copy at `copyDir` (its folder, `videos/`, `.records/`)
+ * whose owner is gone (util/temp_files.ts); returns the paths removed.
+ */
+export async function cleanCopyTemps(copyDir: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const folder of TEMP_FOLDERS) {
+    removed.push(...await removeStaleTempFiles(join(copyDir, folder)));
+  }
+  return removed;
+}
+
+/** A copy to claim: its folder and a name for messages. */
+export interface CopyToClaim {
+  copyDir: string;
+  op: { id: string };
+  artifactId: string;
+}
+
+/**
+ * Claims copies for making, in batches (util/claim.ts): first every copy no other live run
+ * holds, then the others as they come free. Logs once per copy found held. The consumer
+ * releases every lock of a batch.
+ */
+export function claimCopies<T extends CopyToClaim>(
+  copies: readonly T[],
+  signal?: AbortSignal,
+): AsyncGenerator<Claimed<T>[]> {
+  return claimBatches(copies, {
+    lockPath: (copy) => copyLockPath(copy.copyDir),
+    purpose: (copy) => `distort ${copy.op.id}/${copy.artifactId}`,
+    signal,
+    onBusy: (copy, holder) =>
+      logLine(
+        `distort: copy ${copy.op.id}/${copy.artifactId} is being made by ` +
+          `${describeHolder(holder)}: waiting for it`,
+      ),
+  });
+}
