@@ -106,6 +106,7 @@ export async function loadReportData(
     cells: aucs,
     rocs,
     notes,
+    damagedParts: problems,
     relative,
     provenance: {
       dfrobustVersion: DFROBUST_VERSION,

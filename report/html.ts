@@ -14,6 +14,7 @@ import {
 import type { CorruptionError } from "../metrics/mce.ts";
 import type { AucCell } from "../metrics/op_auc.ts";
 import type { RocCurveData } from "./model.ts";
+import type { StoreProblem } from "../store/store.ts";
 import type { Provenance } from "./provenance.ts";
 import { renderSvg } from "./svg.ts";
 import { tableOne } from "../metrics/table.ts";
@@ -28,6 +29,11 @@ export interface ReportData {
   rocs: RocCurveData[];
   /** Notes for the reader: left-out cells, missing copies, unreadable parts. */
   notes: string[];
+  /**
+   * Store parts that could not be read and are left out of every number (path and reason, from
+   * the store layer); a rerun of eval rewrites them. Absent or empty when every part read.
+   */
+  damagedParts?: StoreProblem[];
   provenance: Provenance;
   /** Corruption errors against a reference detector, when one was asked for. */
   relative?: { reference: string; errors: CorruptionError[] };
@@ -108,6 +114,7 @@ export async function renderReport(
       data.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("")
     }</ul></section>`
     : "";
+  const damaged = damagedPartsHtml(data.damagedParts ?? []);
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -127,6 +134,7 @@ ${escapeHtml(data.provenance.dfrobustVersion)} from <code>${
   }</code>.</p>
 </header>
 ${notes}
+${damaged}
 <section id="table-one">
 <h2>Table I: video-level AUC</h2>
 ${
@@ -145,6 +153,18 @@ ${assets ? scriptsHtml(assets) : ""}
 </body>
 </html>
 `;
+}
+
+/** The unreadable store parts, one item each with the reason; empty string when none. */
+function damagedPartsHtml(parts: StoreProblem[]): string {
+  if (parts.length === 0) return "";
+  return `<section id="damaged-parts"><h2>Unreadable store parts</h2>
+<p>Left out of every number below; run the same <code>deno task eval</code> again to rewrite
+them.</p>
+<ul>${
+    parts.map((p) => `<li><code>${escapeHtml(p.path)}</code>: ${escapeHtml(p.reason)}</li>`)
+      .join("")
+  }</ul></section>`;
 }
 
 function relativeHtml(reference: string, errors: CorruptionError[]): string {

@@ -78,9 +78,12 @@ export function tableCsv(table: TableOne, options: TableFormatOptions = {}): str
   return lines.join("\n") + "\n";
 }
 
-/** Table I as pretty JSON (the {@link TableOne} record, every column, values unrounded). */
-export function tableJson(table: TableOne): string {
-  return JSON.stringify(table, null, 2) + "\n";
+/**
+ * Table I as pretty JSON (the {@link TableOne} record, every column, values unrounded), with the
+ * members of `extra` added beside it (the report adds `damagedParts`).
+ */
+export function tableJson(table: TableOne, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ ...table, ...extra }, null, 2) + "\n";
 }
 
 /**

@@ -163,9 +163,7 @@ async function readLockFile(path: string): Promise<FileState> {
   const holder = parseHolder(raw);
   // A lock file appears complete (hard link of a written file): unreadable content is foreign.
   if (!holder) return { kind: "stale", holder: null, raw };
-  return await ownerGone(holder, modified)
-    ? { kind: "stale", holder, raw }
-    : { kind: "held", holder };
+  return ownerGone(holder, modified) ? { kind: "stale", holder, raw } : { kind: "held", holder };
 }
 
 function parseHolder(raw: string): LockHolder | null {

@@ -1,13 +1,15 @@
 /**
  * Who owns a lock or a temporary file, and whether that owner still runs. An owner is a process
  * named by host, pid and start time (the start time tells a reused pid from the process that
- * wrote the file). On the same host liveness is exact: `/proc/<pid>/stat` must exist, name a
- * process that is not a zombie (PID 1 in containers often does not reap, so a dead process can
- * linger as `Z`), and have the recorded start time. An owner on another host cannot be asked: it
- * counts as gone when the file it keeps fresh (a lock's heartbeat, a temporary file being
- * written) has not changed for {@link STALE_AFTER_MS}. See docs/architecture.md, "Ownership".
+ * wrote the file). On the same host liveness is exact: `/proc/<pid>/stat` (util/proc.ts) must
+ * exist, name a process that is not a zombie (PID 1 in containers often does not reap, so a dead
+ * process can linger as `Z`), and have the recorded start time. An owner on another host cannot
+ * be asked, nor can any owner where `/proc` cannot be read: it counts as gone when the file it
+ * keeps fresh (a lock's heartbeat, a temporary file being written) has not changed for
+ * {@link STALE_AFTER_MS}. See docs/architecture.md, "Ownership".
  * @module
  */
+import { readProcStat } from "./proc.ts";
 
 /** A process that owns a lock or a temporary file. */
 export interface Owner {
@@ -38,7 +40,11 @@ let current: Owner | undefined;
 
 /** This process as an owner (computed once). */
 export function currentOwner(): Owner {
-  current ??= { host: safeHost(hostName()), pid: Deno.pid, start: processStart(Deno.pid) ?? 0 };
+  current ??= {
+    host: safeHost(hostName()),
+    pid: Deno.pid,
+    start: readProcStat(Deno.pid)?.start ?? 0,
+  };
   return current;
 }
 
@@ -60,27 +66,18 @@ export function parseOwnerTag(tag: string): Owner | null {
 
 /**
  * Whether `owner` still runs: `alive` or `dead` for a process of this host (checked in `/proc`),
- * `unknown` for another host or where `/proc` is absent. Never throws.
+ * `unknown` for another host or where `/proc` cannot be read (util/proc.ts). Never throws.
  */
-export async function ownerLiveness(owner: Owner): Promise<Liveness> {
+export function ownerLiveness(owner: Owner): Liveness {
   const self = currentOwner();
   if (owner.host !== self.host) return "unknown";
   if (owner.pid === self.pid && owner.start === self.start) return "alive";
-  let stat: string;
-  try {
-    stat = await Deno.readTextFile(`/proc/${owner.pid}/stat`);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      // No such process, or no /proc at all (not Linux): only the former is an answer.
-      return await procMounted() ? "dead" : "unknown";
-    }
-    return "unknown";
-  }
-  const fields = statFields(stat);
-  if (!fields) return "unknown";
+  const stat = readProcStat(owner.pid);
+  if (stat === undefined) return "unknown";
+  if (stat === null) return "dead";
   // Z: zombie (exited, not reaped); X: dead.
-  if (fields.state === "Z" || fields.state === "X") return "dead";
-  if (owner.start !== 0 && fields.start !== owner.start) return "dead";
+  if (stat.state === "Z" || stat.state === "X") return "dead";
+  if (owner.start !== 0 && stat.start !== owner.start) return "dead";
   return "alive";
 }
 
@@ -88,12 +85,8 @@ export async function ownerLiveness(owner: Owner): Promise<Liveness> {
  * True when the owner of a file last changed at `modifiedMs` (epoch ms) is gone: dead on this
  * host, or on another host with the file unchanged for longer than {@link STALE_AFTER_MS}.
  */
-export async function ownerGone(
-  owner: Owner,
-  modifiedMs: number,
-  now: number = Date.now(),
-): Promise<boolean> {
-  const liveness = await ownerLiveness(owner);
+export function ownerGone(owner: Owner, modifiedMs: number, now: number = Date.now()): boolean {
+  const liveness = ownerLiveness(owner);
   if (liveness !== "unknown") return liveness === "dead";
   return now - modifiedMs > STALE_AFTER_MS;
 }
@@ -118,27 +111,4 @@ function hostName(): string {
 
 function safeHost(host: string): string {
   return host.replace(/[^A-Za-z0-9-]+/g, "-").slice(0, 63) || "host";
-}
-
-function processStart(pid: number): number | null {
-  try {
-    return statFields(Deno.readTextFileSync(`/proc/${pid}/stat`))?.start ?? null;
-  } catch {
-    return null;
-  }
-}
-
-// Fields after the command name, which is in parentheses and may itself hold spaces or ")".
-function statFields(stat: string): { state: string; start: number } | null {
-  const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  // rest[0] is field 3 (state); field 22 (starttime) is rest[19].
-  const start = Number(rest[19]);
-  return rest[0] && Number.isFinite(start) ? { state: rest[0], start } : null;
-}
-
-let procChecked: Promise<boolean> | undefined;
-
-function procMounted(): Promise<boolean> {
-  procChecked ??= Deno.stat("/proc/self/stat").then(() => true, () => false);
-  return procChecked;
 }

@@ -68,7 +68,7 @@ export async function staleTempFiles(
     const path = join(dir, entry.name);
     if (parsed.owner) {
       const modified = await Deno.lstat(path).then((s) => s.mtime?.getTime() ?? 0, () => null);
-      if (modified === null || !await ownerGone(parsed.owner, modified)) continue;
+      if (modified === null || !ownerGone(parsed.owner, modified)) continue;
     }
     stale.push(path);
   }
