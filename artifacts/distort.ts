@@ -301,6 +301,8 @@ async function preparePlan(plan: CopyPlan, sources: SourceState[], force: boolea
     return;
   }
   plan.existing = await readCopyManifest(plan.copyDir);
+  // Held by this run now: temporary files of runs that are gone are garbage.
+  await cleanCopyTemps(plan.copyDir);
   if (plan.existing) {
     const check = await checkFinishedCopy(plan.copyDir, plan.existing);
     if (check.redo.length === 0) return;
@@ -316,7 +318,6 @@ async function preparePlan(plan: CopyPlan, sources: SourceState[], force: boolea
       logLine(`distort: ${plan.op.id} "${id}" again: ${reason}`);
     }
   }
-  await cleanCopyTemps(plan.copyDir);
   for (const source of sources) {
     if (plan.records.has(source.entry.id)) continue;
     const previous = await readRecord(plan.copyDir, source.entry.id);

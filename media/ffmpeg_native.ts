@@ -72,6 +72,7 @@ async function runs(command: string): Promise<boolean> {
 }
 
 async function runJob(job: FfmpegJob, signal?: AbortSignal): Promise<FfmpegResult> {
+  signal?.throwIfAborted();
   for (const path of [...job.inputs, ...job.outputs]) {
     if (!isAbsolute(path)) {
       // A relative path could start with "-" and be read as an option.
@@ -97,6 +98,7 @@ async function runJob(job: FfmpegJob, signal?: AbortSignal): Promise<FfmpegResul
 }
 
 async function probeFile(path: string, signal?: AbortSignal): Promise<VideoInfo> {
+  signal?.throwIfAborted();
   const absolute = await Deno.realPath(path).catch((cause) => {
     throw new FfmpegError(
       path,
