@@ -27,14 +27,15 @@ export async function checkFinishedCopy(
   copyDir: string,
   manifest: CopyManifest,
 ): Promise<FinishedCopyCheck> {
-  const ok = manifest.videos.filter((v) => v.status === "ok" && v.output && v.outputSha256);
+  const videos = Array.isArray(manifest.videos) ? manifest.videos : [];
+  const ok = videos.filter((v) => v.status === "ok" && v.output && v.outputSha256);
   const problems = await checkOutputs(
     copyDir,
     ok.map((v) => ({ output: v.output!, sha256: v.outputSha256! })),
   );
   const damaged = new Map(problems.map((p) => [p.output, p.message]));
   const check: FinishedCopyCheck = { keep: [], redo: [] };
-  for (const video of manifest.videos) {
+  for (const video of videos) {
     const problem = video.output ? damaged.get(video.output) : undefined;
     if (video.status === "ok" && video.output && video.outputSha256 && !problem) {
       check.keep.push(video);

@@ -43,7 +43,9 @@ export async function checkCopyVideos(copy: EvalCopy): Promise<CopyCheck> {
   if (!manifest || manifest.artifactId !== copy.artifactId) {
     return { videos: [...copy.videos], damaged: [] };
   }
-  const records = new Map(manifest.videos.map((v) => [v.id, v]));
+  // Hand-written manifests may list no videos: then there is nothing to check against.
+  const listed = Array.isArray(manifest.videos) ? manifest.videos : [];
+  const records = new Map(listed.map((v) => [v.id, v]));
   const expected = copy.videos.flatMap((video) => {
     const record = records.get(video.id);
     return record?.output && record.outputSha256

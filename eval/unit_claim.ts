@@ -115,5 +115,6 @@ export async function storedUnitRows(
 /** When the copy's manifest was last written (ISO); null for a plain dataset or no manifest. */
 async function copyRemadeAt(copy: EvalCopy): Promise<string | null> {
   const manifest = await readCopyManifest(copy.dir).catch(() => null);
-  return manifest?.artifactId === copy.artifactId ? manifest.createdAt : null;
+  const createdAt = manifest?.artifactId === copy.artifactId ? manifest.createdAt : null;
+  return typeof createdAt === "string" ? createdAt : null;
 }
