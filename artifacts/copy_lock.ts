@@ -8,7 +8,7 @@
  */
 import { basename, dirname, join } from "node:path";
 import { claimBatches, type Claimed } from "../util/claim.ts";
-import { describeHolder } from "../util/lock.ts";
+import { describeOwner } from "../util/owner.ts";
 import { logLine } from "../util/progress.ts";
 import { removeStaleTempFiles } from "../util/temp_files.ts";
 
@@ -41,8 +41,8 @@ export interface CopyToClaim {
 
 /**
  * Claims copies for making, in batches (util/claim.ts): first every copy no other live run
- * holds, then the others as they come free. Logs once per copy found held. The consumer
- * releases every lock of a batch.
+ * holds, then the others as they come free. Logs one line per other run holding copies. The
+ * consumer releases every lock of a batch.
  */
 export function claimCopies<T extends CopyToClaim>(
   copies: readonly T[],
@@ -52,10 +52,17 @@ export function claimCopies<T extends CopyToClaim>(
     lockPath: (copy) => copyLockPath(copy.copyDir),
     purpose: (copy) => `distort ${copy.op.id}/${copy.artifactId}`,
     signal,
-    onBusy: (copy, holder) =>
-      logLine(
-        `distort: copy ${copy.op.id}/${copy.artifactId} is being made by ` +
-          `${describeHolder(holder)}: waiting for it`,
-      ),
+    onHeld: (held) => {
+      // One line per holder: a second run of the same command finds every copy held by one.
+      const byHolder = Map.groupBy(held, ({ holder }) => `${holder.host}+${holder.pid}`);
+      for (const group of byHolder.values()) {
+        const names = group.map(({ item }) => `${item.op.id}/${item.artifactId}`);
+        logLine(
+          `distort: ${names.length === 1 ? "copy" : `${names.length} copies`} ` +
+            `${names.join(", ")} ${names.length === 1 ? "is" : "are"} being made by ` +
+            `${describeOwner(group[0].holder)}: waiting for ${names.length === 1 ? "it" : "them"}`,
+        );
+      }
+    },
   });
 }

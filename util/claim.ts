@@ -20,8 +20,6 @@ export interface ClaimOptions<T> {
   signal?: AbortSignal;
   /** Milliseconds between tries of a held lock. Default 1000. */
   pollMs?: number;
-  /** Called once per item found held by another live run, before it is put aside. */
-  onBusy?(item: T, holder: LockHolder): void;
 }
 
 /** An item with its lock, which the consumer releases when done with the item. */
@@ -34,6 +32,14 @@ export interface Claimed<T> {
 export interface ClaimEachOptions<T> extends ClaimOptions<T> {
   /** Items that must be done in their turn: waited for in place instead of put aside. */
   waitInPlace?(item: T): boolean;
+  /** Called once per item found held by another live run, before it is put aside. */
+  onBusy?(item: T, holder: LockHolder): void;
+}
+
+/** Options of {@link claimBatches}. */
+export interface ClaimBatchesOptions<T> extends ClaimOptions<T> {
+  /** Called once per round with the items newly found held by other live runs (never empty). */
+  onHeld?(held: { item: T; holder: LockHolder }[]): void;
 }
 
 /**
@@ -71,7 +77,7 @@ export async function* claimEach<T>(
  */
 export async function* claimBatches<T>(
   items: readonly T[],
-  options: ClaimOptions<T>,
+  options: ClaimBatchesOptions<T>,
 ): AsyncGenerator<Claimed<T>[]> {
   let remaining = [...items];
   const told = new Set<T>();
@@ -79,23 +85,25 @@ export async function* claimBatches<T>(
     options.signal?.throwIfAborted();
     const batch: Claimed<T>[] = [];
     const held: T[] = [];
+    const news: { item: T; holder: LockHolder }[] = [];
     for (const item of remaining) {
       const result = await tryLock(options.lockPath(item), { purpose: options.purpose?.(item) });
       if ("lock" in result) {
         batch.push({ item, lock: result.lock });
       } else {
-        if (!told.has(item)) options.onBusy?.(item, result.busy);
+        if (!told.has(item)) news.push({ item, holder: result.busy });
         told.add(item);
         held.push(item);
       }
     }
+    if (news.length > 0) options.onHeld?.(news);
     remaining = held;
     if (batch.length > 0) yield batch;
     else await sleep(options.pollMs ?? 1000, options.signal);
   }
 }
 
-function wait<T>(item: T, options: ClaimOptions<T>): Promise<Lock> {
+function wait<T>(item: T, options: ClaimEachOptions<T>): Promise<Lock> {
   return acquireLock(options.lockPath(item), {
     ...lockOptions(item, options),
     onWait: (holder) => options.onBusy?.(item, holder),
