@@ -623,7 +623,7 @@ async function finishPlan(
   const videos = sources.map((s) =>
     plan.records.get(s.entry.id) ?? failedRecord(s, `No output for "${s.entry.path}"`)
   );
-  if (plan.reopened && copyUnchanged(plan.reopened, videos, plan.kept)) {
+  if (plan.reopened && copyUnchanged(plan.reopened, { videos, kept: plan.kept })) {
     plan.existing = plan.reopened;
     plan.unchanged = true;
     await dropResumeFiles(plan.copyDir);

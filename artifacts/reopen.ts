@@ -49,16 +49,20 @@ export async function checkFinishedCopy(
   return check;
 }
 
+/** A reopened copy as a rerun left it. */
+export interface ReopenedCopy {
+  /** The copy's video records now, in manifest order. */
+  videos: readonly CopyVideoRecord[];
+  /** Ids of the videos taken over from the earlier manifest as they were. */
+  kept: ReadonlySet<string>;
+}
+
 /**
  * True when a reopened copy came out as it was: no video was made again successfully and every
  * record (failures with their messages included) equals the earlier manifest's. Then the
  * manifest is left untouched.
  */
-export function copyUnchanged(
-  previous: CopyManifest,
-  videos: readonly CopyVideoRecord[],
-  kept: ReadonlySet<string>,
-): boolean {
+export function copyUnchanged(previous: CopyManifest, { videos, kept }: ReopenedCopy): boolean {
   if (videos.some((v) => v.status === "ok" && !kept.has(v.id))) return false;
   return canonicalJson(previous.videos) === canonicalJson(videos);
 }

@@ -234,7 +234,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
       const unit: StoreUnit = { detector: spec.name, opId: copy.op.id, unitId };
       const needReference = faceMode === "reference" && copy.op.id === "unaltered";
       // Done: a whole part, written after the copy was last made (else scored again).
-      const stored = options.force ? null : await storedUnitRows(options.store, unit, copy);
+      const stored = options.force ? null : await storedUnitRows(options.store, { unit, copy });
       if (stored) {
         if (needReference) recordFromStore(stored, parts.recording);
         summary.copies.push({ ...copySummary(copy, { unitId, rows: stored }), skipped: true });

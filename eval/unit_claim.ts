@@ -88,8 +88,7 @@ export async function* claimUnits(
  */
 export async function storedUnitRows(
   store: string,
-  unit: StoreUnit,
-  copy: EvalCopy,
+  { unit, copy }: { unit: StoreUnit; copy: EvalCopy },
 ): Promise<ScoreRow[] | null> {
   const part = await readUnitPart(store, unit);
   if (part.kind === "missing") return null;

@@ -85,10 +85,10 @@ export function ownerLiveness(owner: Owner): Liveness {
  * True when the owner of a file last changed at `modifiedMs` (epoch ms) is gone: dead on this
  * host, or on another host with the file unchanged for longer than {@link STALE_AFTER_MS}.
  */
-export function ownerGone(owner: Owner, modifiedMs: number, now: number = Date.now()): boolean {
+export function ownerGone(owner: Owner, modifiedMs: number): boolean {
   const liveness = ownerLiveness(owner);
   if (liveness !== "unknown") return liveness === "dead";
-  return now - modifiedMs > STALE_AFTER_MS;
+  return Date.now() - modifiedMs > STALE_AFTER_MS;
 }
 
 /** A short description for messages: `pid 4121 on node7`. */
