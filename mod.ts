@@ -12,6 +12,7 @@
 export * from "./dataset/manifest.ts";
 // --- util
 export { sha256File, stableHash } from "./util/hash.ts";
+export { Interrupted, interruptExitCode, interruptSignal, STOP_SIGNALS } from "./util/interrupt.ts";
 // --- media
 export {
   type BackendChoice,
@@ -23,6 +24,7 @@ export {
   type FfmpegResult,
   nativeFfmpegAvailable,
   openFfmpeg,
+  type OpenFfmpegOptions,
   type VideoInfo,
 } from "./media/ffmpeg.ts";
 export * from "./media/frames.ts";
@@ -66,6 +68,12 @@ export type {
 } from "./artifacts/distort.ts";
 export * from "./artifacts/verify.ts";
 export * from "./artifacts/gc.ts";
+export {
+  checkOutputs,
+  type ExpectedOutput,
+  type OutputProblem,
+  VERIFIED_CACHE_FILE,
+} from "./artifacts/output_check.ts";
 // --- detectors: specs, presets, sessions, preprocessing
 export * from "./detectors/spec.ts";
 export { CAPSULE, getPreset, PRESET_NAMES, PRESETS, SBI, XCEPTION } from "./detectors/presets.ts";
@@ -160,6 +168,8 @@ export * from "./store/store.ts";
 export * from "./store/video_scores.ts";
 export * from "./store/left_out.ts";
 export * from "./store/runs.ts";
+export * from "./store/part_check.ts";
+export * from "./store/gc.ts";
 // --- metrics: ranking metrics, paired video sets, per-operation AUC, Table I, bootstrap, paired
 //     tests, mCE, flip rate
 export * from "./metrics/metric_error.ts";
@@ -197,6 +207,7 @@ export {
 } from "./eval/copies.ts";
 export { evalRunId, evalUnitId, type RunIdentity } from "./eval/run_id.ts";
 export { FACE_MODEL_ENV, faceModelFor, ULTRAFACE_MODEL } from "./eval/face_model.ts";
+export { DAMAGED_VIDEO } from "./eval/copy_check.ts";
 // --- demo: the embedded default (generated demo dataset, bundled demo detector)
 export {
   DEMO_GENERATOR_VERSION,

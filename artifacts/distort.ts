@@ -5,7 +5,10 @@
  * the memory budget allows (decode once, `split` to N encoders); each output is validated with
  * ffprobe (frame count, fps, size) and renamed into place, and a per-video record is written so
  * an interrupted run resumes without redoing finished outputs. A copy's `manifest.json` is written
- * last; a copy whose manifest exists with no failures is reused as is (a rerun is a no-op).
+ * last; a copy whose manifest exists with no failures and intact files is reused as is (a rerun
+ * is a no-op), one with failed or damaged videos is reopened (artifacts/reopen.ts). Each copy is
+ * made under its lock (artifacts/copy_lock.ts), so two runs on one `--out` never write the same
+ * copy at once.
  * @module
  */
 import { extname, join, resolve } from "node:path";
@@ -41,8 +44,12 @@ import {
   type OutputValidation,
   readCopyManifest,
 } from "./copy_manifest.ts";
+import { claimCopies, cleanCopyTemps } from "./copy_lock.ts";
 import { safeFileStem } from "./file_names.ts";
+import { recordVerified } from "./output_check.ts";
+import { checkFinishedCopy, copyUnchanged } from "./reopen.ts";
 import { chunkForBudget, splitGraphArgs } from "./split_graph.ts";
+import { logLine } from "../util/progress.ts";
 
 /** Options of {@link distortDataset}. */
 export interface DistortOptions {
@@ -70,7 +77,11 @@ export interface DistortOptions {
   memoryBudgetBytes?: number;
   /** At most this many operations per ffmpeg process (1 = one process per op). Default: no cap. */
   maxOpsPerProcess?: number;
-  /** Stops the run between ffmpeg jobs; finished outputs stay and a rerun resumes. */
+  /**
+   * Stops the run: when distort opens ffmpeg itself (no `ffmpeg` given) running ffmpeg children
+   * are killed and their temporary outputs removed, else it stops between ffmpeg jobs; no
+   * manifest is written, finished outputs stay and a rerun resumes. Rejects with the reason.
+   */
   signal?: AbortSignal;
 }
 
@@ -95,6 +106,11 @@ export interface CopyResult {
   failed: number;
   /** Outputs taken over from an interrupted or partly failed earlier run. */
   resumedVideos: number;
+  /**
+   * Videos of a finished copy that this run tried again: ones that had failed, and ones whose
+   * file no longer matched the manifest (artifacts/reopen.ts).
+   */
+  retried: number;
   failures: CopyFailure[];
   /** Sum of the per-video seconds of this copy (split runs divide their wall time). */
   seconds: number;
@@ -131,6 +147,14 @@ interface CopyPlan {
   /** Records by video id: finished (ok) ones from before or this run, failures of this run. */
   records: Map<string, CopyVideoRecord>;
   resumed: number;
+  /** A finished copy reopened to retry or redo videos (artifacts/reopen.ts), else null. */
+  reopened: CopyManifest | null;
+  /** Ids of the reopened copy's intact videos, taken over as they were. */
+  kept: Set<string>;
+  /** Videos of the reopened copy tried again. */
+  retried: number;
+  /** True when the reopened copy came out as it was (its manifest was left untouched). */
+  unchanged: boolean;
 }
 
 const RECORDS_DIR = ".records";
@@ -155,7 +179,8 @@ export async function distortDataset(
   if (requested !== "paper" && requested !== "lossless") {
     throw new Error(`Unknown profile "${requested}": use paper or lossless`);
   }
-  const ffmpeg = options.ffmpeg ?? await openFfmpeg(options.backend ?? "auto");
+  const ffmpeg = options.ffmpeg ??
+    await openFfmpeg(options.backend ?? "auto", { signal: options.signal });
   try {
     const build = await ffmpeg.build();
     const jobs = options.jobs ?? 2;
@@ -186,30 +211,45 @@ export async function distortDataset(
         existing: null,
         records: new Map(),
         resumed: 0,
+        reopened: null,
+        kept: new Set(),
+        retried: 0,
+        unchanged: false,
       });
     }
     if (options.dryRun) {
       for (const plan of plans) plan.existing = await readCopyManifest(plan.copyDir);
       return summarize(manifestPath, out, build, plans, sources, started, true);
     }
-    for (const plan of plans) await preparePlan(plan, sources, options.force ?? false);
-    const pending = plans.filter((p) => !isFinished(p));
-    const progress = new Progress({
-      total: sources.length * pending.length,
-      label: "distort",
-    });
     const budget = options.memoryBudgetBytes ??
       (ffmpeg.backend === "wasm" ? 2 ** 30 : Math.floor(3 * 2 ** 30 / jobs));
-    await mapLimit(sources, jobs, async (source) => {
-      await processVideo(ffmpeg, source, pending, {
-        budget,
-        maxOpsPerProcess: options.maxOpsPerProcess,
-        signal: options.signal,
-        progress,
-      });
-    });
-    progress.done();
-    for (const plan of pending) await finishPlan(plan, sources, build, resolve(manifestPath));
+    // Copies are made under their locks (artifacts/copy_lock.ts): first those no other live run
+    // holds, then the others once they come free (usually finished by then, so only read).
+    for await (const batch of claimCopies(plans, options.signal)) {
+      try {
+        const claimed = batch.map((c) => c.item);
+        for (const plan of claimed) await preparePlan(plan, sources, options.force ?? false);
+        const pending = claimed.filter((p) => !isFinished(p));
+        const progress = new Progress({
+          total: sources.length * pending.length,
+          label: "distort",
+        });
+        await mapLimit(sources, jobs, async (source) => {
+          await processVideo(ffmpeg, source, pending, {
+            budget,
+            maxOpsPerProcess: options.maxOpsPerProcess,
+            signal: options.signal,
+            progress,
+          });
+        });
+        progress.done();
+        // Stopped while ffmpeg ran: the failures it caused are not the videos' own.
+        options.signal?.throwIfAborted();
+        for (const plan of pending) await finishPlan(plan, sources, build, resolve(manifestPath));
+      } finally {
+        for (const { lock } of batch) await lock.release();
+      }
+    }
     return summarize(manifestPath, out, build, plans, sources, started, false);
   } finally {
     if (!options.ffmpeg) await ffmpeg.close();
@@ -245,9 +285,9 @@ function sourceError(entry: DatasetEntry, error: unknown): string {
 }
 
 /**
- * A copy with a manifest is finished, failures included: every input that decides a failure
- * (the source's bytes, or its absence) is in the artifact id, so fixing a source gives a new id,
- * and `--force` retries the rest (e.g. a disk that was full).
+ * A copy with a manifest is finished unless it was reopened (failed or damaged videos, see
+ * artifacts/reopen.ts). Every input that decides a failure for good (the source's bytes, or
+ * their absence) is in the artifact id, so a retry of a bad input fails again the same way.
  */
 function isFinished(plan: CopyPlan): boolean {
   return plan.existing !== null;
@@ -262,8 +302,25 @@ async function preparePlan(plan: CopyPlan, sources: SourceState[], force: boolea
     return;
   }
   plan.existing = await readCopyManifest(plan.copyDir);
-  if (isFinished(plan)) return;
+  // Held by this run now: temporary files of runs that are gone are garbage.
+  await cleanCopyTemps(plan.copyDir);
+  if (plan.existing) {
+    const check = await checkFinishedCopy(plan.copyDir, plan.existing);
+    if (check.redo.length === 0) return;
+    plan.reopened = plan.existing;
+    plan.existing = null;
+    for (const record of check.keep) {
+      plan.records.set(record.id, record);
+      plan.kept.add(record.id);
+      plan.resumed++;
+    }
+    plan.retried = check.redo.length;
+    for (const { id, reason } of check.redo) {
+      logLine(`distort: ${plan.op.id} "${id}" again: ${reason}`);
+    }
+  }
   for (const source of sources) {
+    if (plan.records.has(source.entry.id)) continue;
     const previous = await readRecord(plan.copyDir, source.entry.id);
     if (!previous || previous.status !== "ok" || !previous.output) continue;
     // Trust a finished output only if its bytes are still the ones recorded.
@@ -579,7 +636,10 @@ function validate(
   };
 }
 
-/** Writes dataset.csv (ok videos) and then manifest.json, and drops the per-video records. */
+/**
+ * Writes dataset.csv (ok videos) and then manifest.json (unless a reopened copy came out
+ * unchanged), and drops the per-video records and the temporary files of dead runs.
+ */
 async function finishPlan(
   plan: CopyPlan,
   sources: SourceState[],
@@ -589,6 +649,12 @@ async function finishPlan(
   const videos = sources.map((s) =>
     plan.records.get(s.entry.id) ?? failedRecord(s, `No output for "${s.entry.path}"`)
   );
+  if (plan.reopened && copyUnchanged(plan.reopened, { videos, kept: plan.kept })) {
+    plan.existing = plan.reopened;
+    plan.unchanged = true;
+    await dropResumeFiles(plan.copyDir);
+    return;
+  }
   const ok = videos.filter((v) => v.status === "ok");
   await writeDatasetManifest(
     join(plan.copyDir, COPY_DATASET_FILE),
@@ -614,18 +680,24 @@ async function finishPlan(
     counts: { total: videos.length, ok: ok.length, failed: videos.length - ok.length },
     videos,
   };
+  // The outputs were hashed just now: later checks of this copy can stop at stat().
+  await recordVerified(
+    plan.copyDir,
+    ok.map((v) => ({ output: v.output!, sha256: v.outputSha256! })),
+  );
   await atomicWriteJson(join(plan.copyDir, COPY_MANIFEST_FILE), manifest);
   plan.existing = manifest;
-  // The manifest now holds every record; the resume files are no longer needed, and temporary
-  // outputs of an interrupted earlier run (ffmpeg killed mid-write) are garbage.
-  await Deno.remove(join(plan.copyDir, RECORDS_DIR), { recursive: true }).catch(() => {});
-  const videosDir = join(plan.copyDir, "videos");
-  const entries = await Array.fromAsync(Deno.readDir(videosDir)).catch(() => []);
-  for (const entry of entries) {
-    if (entry.isFile && entry.name.startsWith(".") && entry.name.endsWith(".tmp")) {
-      await Deno.remove(join(videosDir, entry.name)).catch(() => {});
-    }
-  }
+  await dropResumeFiles(plan.copyDir);
+}
+
+/**
+ * Once the manifest holds every record the resume files are no longer needed, and temporary
+ * files whose owner is gone (ffmpeg killed mid-write in an earlier run) are garbage; those of
+ * a live run are left alone (artifacts/copy_lock.ts).
+ */
+async function dropResumeFiles(copyDir: string): Promise<void> {
+  await Deno.remove(join(copyDir, RECORDS_DIR), { recursive: true }).catch(() => {});
+  await cleanCopyTemps(copyDir);
 }
 
 function summarize(
@@ -643,7 +715,7 @@ function summarize(
       videoId: v.id,
       error: v.error ?? "failed",
     }));
-    const made = plan.records.size > 0 || plan.resumed > 0;
+    const made = !plan.unchanged && (plan.records.size > 0 || plan.resumed > 0);
     return {
       opId: plan.op.id,
       artifactId: plan.artifactId,
@@ -654,6 +726,7 @@ function summarize(
       ok: videos.length - failures.length,
       failed: failures.length,
       resumedVideos: plan.resumed,
+      retried: plan.retried,
       failures,
       seconds: videos.reduce((sum, v) => sum + (made ? v.seconds : 0), 0),
     };
@@ -668,7 +741,12 @@ function summarize(
   };
 }
 
-/** Maps `items` through `fn` with at most `limit` calls in flight, keeping order. */
+/**
+ * Maps `items` through `fn` with at most `limit` calls in flight, keeping order. After a call
+ * fails no new one starts, and the calls in flight are waited for (their cleanup, e.g. removing
+ * a killed ffmpeg's temporary file, must end before the process may exit); then the first error
+ * is thrown.
+ */
 async function mapLimit<T, R>(
   items: readonly T[],
   limit: number,
@@ -676,12 +754,22 @@ async function mapLimit<T, R>(
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
+  let failed = false;
   async function worker(): Promise<void> {
-    while (next < items.length) {
+    while (next < items.length && !failed) {
       const i = next++;
-      results[i] = await fn(items[i]);
+      try {
+        results[i] = await fn(items[i]);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   }
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  const settled = await Promise.allSettled(
+    Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker),
+  );
+  const rejected = settled.find((s) => s.status === "rejected");
+  if (rejected) throw (rejected as PromiseRejectedResult).reason;
   return results;
 }

@@ -1,14 +1,19 @@
 /**
  * `collectGarbage`: remove what no copy manifest references under an output folder: unfinished
- * copy folders (an interrupted run that will not be resumed), temporary files of atomic writes,
- * per-video resume records of finished copies, and files in a finished copy's `videos/` that its
- * manifest does not list. Never touches anything outside the `<out>/<op>/<artifactId>/` layout.
- * Do not run it while a distort run writes to the same folder: its unfinished copy would go.
+ * copy folders (an interrupted run that will not be resumed), temporary files of atomic writes
+ * whose owner is gone, per-video resume records of finished copies, files in a finished copy's
+ * `videos/` that its manifest does not list, and locks left by dead runs. Never touches anything
+ * outside the `<out>/<op>/<artifactId>/` layout, and never a copy a live run holds (its lock,
+ * artifacts/copy_lock.ts) or a temporary file a live run writes: safe while distort runs.
  * @module
  */
-import { join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
+import { lockState, removeStaleLock } from "../util/lock.ts";
+import { parseTempName, staleTempFiles } from "../util/temp_files.ts";
 import { COPY_DATASET_FILE, COPY_MANIFEST_FILE, readCopyManifest } from "./copy_manifest.ts";
 import { listCopyFolders } from "./copies.ts";
+import { copyLockPath } from "./copy_lock.ts";
+import { VERIFIED_CACHE_FILE } from "./output_check.ts";
 
 /** Options of {@link collectGarbage}. */
 export interface GcOptions {
@@ -24,17 +29,24 @@ export interface GcReport {
   bytes: number;
   /** Finished copies kept. */
   kept: number;
+  /** Copy folders left alone because a live run holds them. */
+  busy: string[];
 }
 
 /** Removes unreferenced copies and partial files under `out`. */
 export async function collectGarbage(out: string, options: GcOptions = {}): Promise<GcReport> {
-  const report: GcReport = { removed: [], bytes: 0, kept: 0 };
+  const report: GcReport = { removed: [], bytes: 0, kept: 0, busy: [] };
   async function remove(path: string): Promise<void> {
     report.bytes += await sizeOf(path);
     report.removed.push(path);
     if (!options.dryRun) await Deno.remove(path, { recursive: true });
   }
   for (const folder of await listCopyFolders(out)) {
+    const lock = await lockState(copyLockPath(folder.dir));
+    if (lock.kind === "held") {
+      report.busy.push(folder.dir);
+      continue;
+    }
     if (!folder.finished) {
       await remove(folder.dir);
       continue;
@@ -45,17 +57,52 @@ export async function collectGarbage(out: string, options: GcOptions = {}): Prom
     const referenced = new Set([
       COPY_MANIFEST_FILE,
       COPY_DATASET_FILE,
+      VERIFIED_CACHE_FILE,
       ...manifest.videos.flatMap((v) => v.output ? [v.output] : []),
     ]);
+    const stale = new Set<string>();
+    for (const dir of new Set((await walkFiles(folder.dir)).map((file) => dirname(file)))) {
+      for (const path of await staleTempFiles(dir)) stale.add(path);
+    }
     for (const file of await walkFiles(folder.dir)) {
       const rel = relative(folder.dir, file).split("\\").join("/");
+      // A temporary file whose owner still runs is that run's business.
+      const temp = parseTempName(basename(file));
+      if (temp && !stale.has(file)) continue;
       if (!referenced.has(rel)) await remove(file);
     }
     for (const dir of [join(folder.dir, ".records")]) {
       if (await Deno.stat(dir).then(() => true, () => false)) await remove(dir);
     }
   }
+  await removeStaleLocks(out, report, options);
   return report;
+}
+
+/** Removes the locks under `<out>/<op>/` whose holder is gone (a killed run's). */
+async function removeStaleLocks(out: string, report: GcReport, options: GcOptions): Promise<void> {
+  for (const op of await readDirSafe(out)) {
+    if (!op.isDirectory || op.name.startsWith(".")) continue;
+    for (const entry of await readDirSafe(join(out, op.name))) {
+      if (!entry.isFile || !entry.name.startsWith(".") || !entry.name.endsWith(".lock")) continue;
+      const path = join(out, op.name, entry.name);
+      const state = await lockState(path);
+      if (state.kind !== "stale") continue;
+      const bytes = await sizeOf(path).catch(() => 0);
+      if (options.dryRun || await removeStaleLock(path)) {
+        report.removed.push(path);
+        report.bytes += bytes;
+      }
+    }
+  }
+}
+
+async function readDirSafe(path: string): Promise<Deno.DirEntry[]> {
+  try {
+    return await Array.fromAsync(Deno.readDir(path));
+  } catch {
+    return [];
+  }
 }
 
 async function walkFiles(dir: string): Promise<string[]> {

@@ -6,7 +6,6 @@
  * was interrupted resumes at the first copy it had not finished.
  * @module
  */
-import pl from "../deps/polars.ts";
 import type { DatasetEntry } from "../dataset/manifest.ts";
 import type { DetectorSpec } from "../detectors/spec.ts";
 import type { FaceBox } from "../faces/box.ts";
@@ -16,7 +15,7 @@ import type { FaceSidecar } from "../faces/sidecar.ts";
 import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 import { sampleFrames } from "../media/frames.ts";
 import type { ScoreRow } from "../store/schema.ts";
-import { appendUnit, hasUnit, type StoreUnit, unitPath } from "../store/store.ts";
+import { appendUnit, type StoreUnit } from "../store/store.ts";
 import { sha256File } from "../util/hash.ts";
 import { logLine, Progress } from "../util/progress.ts";
 import { discoverCopies, type EvalCopy } from "./copies.ts";
@@ -27,6 +26,8 @@ import { evalRunId, evalUnitId } from "./run_id.ts";
 import { runVideoSummary } from "./run_summary.ts";
 import type { Pairing } from "../metrics/video_set.ts";
 import type { LeftOutVideo } from "../store/left_out.ts";
+import { checkCopyVideos } from "./copy_check.ts";
+import { claimUnits, storedUnitRows } from "./unit_claim.ts";
 
 export { FACE_MODES };
 export type { FaceMode };
@@ -68,8 +69,9 @@ export interface EvaluateOptions {
   /** An open ffmpeg backend to use (default: native when installed, else wasm; closed after). */
   ffmpeg?: Ffmpeg;
   /**
-   * Stops the run when aborted (checked between videos): finished copies stay written, the copy
-   * in progress is dropped, and a rerun resumes with it.
+   * Stops the run when aborted (checked between videos; when eval opens ffmpeg itself, a running
+   * decoder is killed too): finished copies stay written, the copy in progress is dropped, and a
+   * rerun resumes with it.
    */
   signal?: AbortSignal;
   /** Called after each copy (scored or skipped), e.g. to stop a run from outside. */
@@ -157,7 +159,10 @@ interface PreparedVideo {
  * missing video becomes a `video_error` row (message on stderr naming the file) and the run goes
  * on; a frame without a face becomes a `no_face` row; a non-finite model output a `nan_score`
  * row. Each copy is written atomically when done, so an interrupted run resumes without
- * duplicates.
+ * duplicates. Each copy is scored under its unit's lock, so a second run on the same store
+ * scores the other copies and then reads this one back; a video whose file no longer matches
+ * its copy manifest becomes a `damaged_video` row instead of scores (eval/copy_check.ts); a
+ * stored part that does not read back whole is scored again (eval/unit_claim.ts).
  * @throws when the face mode needs an UltraFace model and none is given (`FaceModelError`,
  * saying where to get one), when the model cannot be loaded or does not fit the spec (before any
  * work), when `--data` holds no copy, or when the store cannot be written.
@@ -189,7 +194,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
   const modelSha256 = await sha256File(options.modelPath).catch((error) => {
     throw new Error(`Cannot read model "${options.modelPath}": ${(error as Error).message}`);
   });
-  const ffmpeg = options.ffmpeg ?? await openFfmpeg("auto");
+  const ffmpeg = options.ffmpeg ?? await openFfmpeg("auto", { signal: options.signal });
   let parts: EvalParts;
   try {
     // Opening the parts checks the model against the spec (input shape, output) before any work.
@@ -238,7 +243,18 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
     label: options.label ?? `eval ${spec.name}`,
   });
   try {
-    for (const copy of copies) {
+    // Each unit is claimed under its lock (eval/unit_claim.ts): units another live run scores
+    // come last, waited for and read back, so two runs on one store never score one unit twice.
+    const claims = claimUnits(copies, {
+      store: options.store,
+      detector: spec.name,
+      runId,
+      signal: options.signal,
+      waitInPlace: (copy) => faceMode === "reference" && copy.op.id === "unaltered",
+    });
+    for await (const claimed of claims) {
+      await using _unitLock = claimed.lock;
+      const copy = claimed.copy;
       if (options.signal?.aborted) {
         summary.aborted = true;
         break;
@@ -246,9 +262,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
       const unitId = evalUnitId(runId, copy.artifactId);
       const unit: StoreUnit = { detector: spec.name, opId: copy.op.id, unitId };
       const needReference = faceMode === "reference" && copy.op.id === "unaltered";
-      if (!options.force && await hasUnit(options.store, unit)) {
-        const stored = pl.readParquet(unitPath(options.store, unit))
-          .toRecords() as unknown as ScoreRow[];
+      // Done: a whole part, written after the copy was last made (else scored again).
+      const stored = options.force ? null : await storedUnitRows(options.store, { unit, copy });
+      if (stored) {
         if (needReference) recordFromStore(stored, parts.recording);
         summary.copies.push({ ...copySummary(copy, { unitId, rows: stored }), skipped: true });
         options.onCopy?.(summary.copies.at(-1)!);
@@ -280,6 +296,10 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
           error: failed.error,
         });
       });
+      // Videos whose file no longer matches the copy manifest are named, not scored.
+      const checked = await checkCopyVideos(copy);
+      rows.push(...checked.damaged.map((damaged) => row(context, damaged)));
+      progress.tick(checked.damaged.length);
       const queue: PendingFace[] = [];
       const flush = async (all: boolean) => {
         while (queue.length >= batchSize || (all && queue.length > 0)) {
@@ -289,7 +309,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
           summary.facesScored += batch.length;
         }
       };
-      const prepared = prefetchMap(copy.videos, (video) => prepareVideo(video, context), {
+      const prepared = prefetchMap(checked.videos, (video) => prepareVideo(video, context), {
         depth: options.prefetch ?? 2,
       });
       let stopped = false;
@@ -315,6 +335,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
       summary.copies.push(copySummary(copy, { unitId, rows }));
       options.onCopy?.(summary.copies.at(-1)!);
     }
+    // Stopped while waiting for a unit another run holds: the claims ended early.
+    if (options.signal?.aborted && summary.copies.length < copies.length) summary.aborted = true;
   } finally {
     progress.done();
     await parts.close();

@@ -159,16 +159,29 @@ export class FfmpegError extends Error {
   }
 }
 
+/** Options of {@link openFfmpeg}. */
+export interface OpenFfmpegOptions {
+  /**
+   * Stops the handle's work when it aborts (util/interrupt.ts gives one for SIGINT/SIGTERM):
+   * native children are killed and their outputs removed, wasm workers are terminated; running
+   * and later jobs reject.
+   */
+  signal?: AbortSignal;
+}
+
 /**
  * Opens an ffmpeg backend. `auto` (the default) picks native when `ffmpeg` and `ffprobe` run,
  * else wasm (loaded once, about 0.3 s; reused for every job of the handle).
  * @throws {Error} when `native` is asked for but cannot run, or for an unknown choice.
  */
-export async function openFfmpeg(choice: BackendChoice = "auto"): Promise<Ffmpeg> {
+export async function openFfmpeg(
+  choice: BackendChoice = "auto",
+  options: OpenFfmpegOptions = {},
+): Promise<Ffmpeg> {
   if (choice !== "auto" && choice !== "native" && choice !== "wasm") {
     throw new Error(`Unknown ffmpeg backend "${choice}": use auto, native or wasm.`);
   }
-  if (choice !== "wasm" && await nativeFfmpegAvailable()) return openNativeFfmpeg();
+  if (choice !== "wasm" && await nativeFfmpegAvailable()) return openNativeFfmpeg(options);
   if (choice === "native") {
     throw new Error(
       "Native ffmpeg was asked for but `ffmpeg`/`ffprobe` do not run (not installed, or no " +
@@ -177,7 +190,11 @@ export async function openFfmpeg(choice: BackendChoice = "auto"): Promise<Ffmpeg
   }
   // Loaded on demand: most runs use native ffmpeg and need not load the wasm packages.
   const { openWasmFfmpeg } = await import("./ffmpeg_wasm.ts");
-  return await openWasmFfmpeg();
+  const wasm = await openWasmFfmpeg();
+  // Terminating the workers rejects the jobs in flight; ffmpeg.wasm writes host files only
+  // after a job succeeds, so nothing half-written is left.
+  options.signal?.addEventListener("abort", () => void wasm.close(), { once: true });
+  return wasm;
 }
 
 /** True when the native `ffmpeg` and `ffprobe` commands run (checked once per process). */

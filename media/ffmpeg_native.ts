@@ -1,6 +1,9 @@
 /**
  * The native ffmpeg backend: the system's `ffmpeg` and `ffprobe`, spawned with `Deno.Command`
  * and argv arrays (never a shell), so paths with spaces, quotes or unicode pass through as-is.
+ * With an AbortSignal, every child still running when it aborts is killed (SIGKILL: its outputs
+ * are temporary files that are thrown away anyway), the job's outputs are removed, and the job
+ * rejects with the signal's reason; jobs started after the abort reject at once.
  * Use {@link openFfmpeg} from `media/ffmpeg.ts` rather than this file.
  * @module
  */
@@ -32,14 +35,21 @@ export function probeNativeAvailable(): Promise<boolean> {
   return available;
 }
 
+/** Options of {@link openNativeFfmpeg}. */
+export interface NativeFfmpegOptions {
+  /** Kills the handle's running children and refuses new jobs when it aborts. */
+  signal?: AbortSignal;
+}
+
 /** Opens the native backend (no check that ffmpeg is installed: see {@link probeNativeAvailable}). */
-export function openNativeFfmpeg(): Ffmpeg {
+export function openNativeFfmpeg(options: NativeFfmpegOptions = {}): Ffmpeg {
   let build: Promise<FfmpegBuild> | undefined;
+  const signal = options.signal;
   return {
     backend: "native",
     build: () => build ??= nativeBuild(),
-    run: runJob,
-    probe: probeFile,
+    run: (job) => runJob(job, signal),
+    probe: (path) => probeFile(path, signal),
     close: () => Promise.resolve(),
   };
 }
@@ -61,7 +71,8 @@ async function runs(command: string): Promise<boolean> {
   }
 }
 
-async function runJob(job: FfmpegJob): Promise<FfmpegResult> {
+async function runJob(job: FfmpegJob, signal?: AbortSignal): Promise<FfmpegResult> {
+  signal?.throwIfAborted();
   for (const path of [...job.inputs, ...job.outputs]) {
     if (!isAbsolute(path)) {
       // A relative path could start with "-" and be read as an option.
@@ -71,12 +82,23 @@ async function runJob(job: FfmpegJob): Promise<FfmpegResult> {
   // As the wasm backend does when it copies outputs back: a missing folder is created.
   for (const output of job.outputs) await Deno.mkdir(dirname(output), { recursive: true });
   const argv = ["ffmpeg", ..._GLOBAL_ARGS, ...job.args];
-  const { code, stdout, stderr } = await spawn(argv, job.stdin, job.captureStdout ?? false);
+  let spawned: Spawned;
+  try {
+    spawned = await spawn(argv, job.stdin, job.captureStdout ?? false, signal);
+  } catch (error) {
+    // Killed on abort: what it wrote is half a file.
+    if (signal?.aborted) {
+      for (const output of job.outputs) await Deno.remove(output).catch(() => {});
+    }
+    throw error;
+  }
+  const { code, stdout, stderr } = spawned;
   if (code !== 0) throw _jobError(job, code, stderr);
   return { stdout, stderr, argv };
 }
 
-async function probeFile(path: string): Promise<VideoInfo> {
+async function probeFile(path: string, signal?: AbortSignal): Promise<VideoInfo> {
+  signal?.throwIfAborted();
   const absolute = await Deno.realPath(path).catch((cause) => {
     throw new FfmpegError(
       path,
@@ -94,6 +116,7 @@ async function probeFile(path: string): Promise<VideoInfo> {
     ["ffprobe", ..._probeArgs(`file:${absolute}`)],
     undefined,
     true,
+    signal,
   );
   if (code !== 0) {
     const reason = _reasonFromLog(stderr, [absolute]);
@@ -147,20 +170,37 @@ interface Spawned {
   stderr: string;
 }
 
+/** Runs one child to its end; with `signal`, kills it on abort and rejects with the reason. */
 async function spawn(
   argv: string[],
   stdin: Uint8Array | undefined,
   captureStdout: boolean,
+  signal?: AbortSignal,
 ): Promise<Spawned> {
+  signal?.throwIfAborted();
   const child = new Deno.Command(argv[0], {
     args: argv.slice(1),
     stdin: stdin ? "piped" : "null",
     stdout: captureStdout ? "piped" : "null",
     stderr: "piped",
   }).spawn();
+  const kill = () => {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // It has exited already.
+    }
+  };
+  signal?.addEventListener("abort", kill, { once: true });
   // Feed stdin while the output is drained, or a large frame stream would deadlock on full pipes.
   const feeding = stdin ? feed(child.stdin, stdin) : Promise.resolve();
-  const [output] = await Promise.all([child.output(), feeding]);
+  let output: Deno.CommandOutput;
+  try {
+    [output] = await Promise.all([child.output(), feeding]);
+  } finally {
+    signal?.removeEventListener("abort", kill);
+  }
+  signal?.throwIfAborted();
   return {
     code: output.code,
     stdout: captureStdout ? output.stdout : new Uint8Array(),

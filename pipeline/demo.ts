@@ -28,6 +28,11 @@ export interface RunDemoOptions {
   backend?: BackendChoice;
   /** Videos distorted in parallel (default: the distort stage's own). */
   jobs?: number;
+  /**
+   * Stops the run (util/interrupt.ts gives one for SIGINT/SIGTERM): ffmpeg children are killed,
+   * nothing half-written is kept, and the run rejects with the signal's reason; a rerun resumes.
+   */
+  signal?: AbortSignal;
 }
 
 /** What {@link runDemo} wrote, as saved in `summary.json`. */
@@ -55,7 +60,7 @@ export interface DemoSummary {
 export async function runDemo(options: RunDemoOptions = {}): Promise<DemoSummary> {
   const out = resolve(options.out ?? DEFAULT_DEMO_DIR);
   const started = performance.now();
-  const ffmpeg = await openFfmpeg(options.backend ?? "auto");
+  const ffmpeg = await openFfmpeg(options.backend ?? "auto", { signal: options.signal });
   try {
     const build = await ffmpeg.build();
     logLine(`demo: ${out} (ffmpeg ${build.ffmpegVersion}, ${build.backend})`);
@@ -72,6 +77,7 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoSummary
       ops: "paper",
       ffmpeg,
       jobs: options.jobs,
+      signal: options.signal,
     });
     const distortSeconds = seconds(t);
 
@@ -86,7 +92,9 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoSummary
       faces: "sidecar",
       sidecar: dataset.facesPath,
       ffmpeg,
+      signal: options.signal,
     });
+    options.signal?.throwIfAborted();
     const evalSeconds = seconds(t);
 
     t = performance.now();

@@ -117,6 +117,7 @@ export async function loadReportData(
     notes,
     pairing: videos.pairing,
     leftOut: videos.leftOut,
+    damagedParts: problems,
     relative,
     provenance: {
       dfrobustVersion: DFROBUST_VERSION,

@@ -17,6 +17,7 @@ import type { Pairing } from "../metrics/video_set.ts";
 import { LEFT_OUT_REASONS, type LeftOutVideo } from "../store/left_out.ts";
 import { leftOutHtml } from "./left_out_view.ts";
 import type { RocCurveData } from "./model.ts";
+import type { StoreProblem } from "../store/store.ts";
 import type { Provenance } from "./provenance.ts";
 import { renderSvg } from "./svg.ts";
 import { tableOne } from "../metrics/table.ts";
@@ -35,6 +36,11 @@ export interface ReportData {
   pairing?: Pairing;
   /** Every video left out of an AUC, with its reason (shown as a table). */
   leftOut?: LeftOutVideo[];
+  /**
+   * Store parts that could not be read and are left out of every number (path and reason, from
+   * the store layer); a rerun of eval rewrites them. Absent or empty when every part read.
+   */
+  damagedParts?: StoreProblem[];
   provenance: Provenance;
   /** Corruption errors against a reference detector, when one was asked for. */
   relative?: { reference: string; errors: CorruptionError[] };
@@ -115,6 +121,7 @@ export async function renderReport(
       data.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("")
     }</ul></section>`
     : "";
+  const damaged = damagedPartsHtml(data.damagedParts ?? []);
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -134,6 +141,7 @@ ${escapeHtml(data.provenance.dfrobustVersion)} from <code>${
   }</code>.</p>
 </header>
 ${notes}
+${damaged}
 <section id="table-one">
 <h2>Table I: video-level AUC</h2>
 ${
@@ -181,6 +189,18 @@ function leftOutSection(leftOut: readonly LeftOutVideo[]): string {
 <ul class="reasons">${reasons}</ul>
 ${leftOutHtml(leftOut)}
 </section>`;
+}
+
+/** The unreadable store parts, one item each with the reason; empty string when none. */
+function damagedPartsHtml(parts: StoreProblem[]): string {
+  if (parts.length === 0) return "";
+  return `<section id="damaged-parts"><h2>Unreadable store parts</h2>
+<p>Left out of every number below; run the same <code>deno task eval</code> again to rewrite
+them.</p>
+<ul>${
+    parts.map((p) => `<li><code>${escapeHtml(p.path)}</code>: ${escapeHtml(p.reason)}</li>`)
+      .join("")
+  }</ul></section>`;
 }
 
 function relativeHtml(reference: string, errors: CorruptionError[]): string {

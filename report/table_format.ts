@@ -11,6 +11,7 @@ import { NO_VIDEOS_SCORED } from "../metrics/op_auc.ts";
 import type { TableCell, TableOne, TableRow } from "../metrics/table.ts";
 import type { Pairing } from "../metrics/video_set.ts";
 import type { LeftOutVideo } from "../store/left_out.ts";
+import type { StoreProblem } from "../store/store.ts";
 
 /** Options shared by the Table I formatters. */
 export interface TableFormatOptions {
@@ -108,12 +109,14 @@ export interface TableJsonOptions {
   pairing?: Pairing;
   /** Added as `leftOut`: every video left out of an AUC, with its reason. */
   leftOut?: readonly LeftOutVideo[];
+  /** Added as `damagedParts`: store parts that could not be read (path and reason). */
+  damagedParts?: readonly StoreProblem[];
 }
 
 /**
  * Table I as pretty JSON: the {@link TableOne} record, every column, values unrounded; each
  * row's `cells` carry `n`, `nReal` and `nFake` (TableCell, metrics/table.ts); plus `pairing` and
- * `leftOut` when given.
+ * `leftOut` when given, and `damagedParts` (the report always adds it).
  */
 export function tableJson(table: TableOne, options: TableJsonOptions = {}): string {
   return JSON.stringify({ ...table, ...options }, null, 2) + "\n";

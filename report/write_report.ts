@@ -15,7 +15,10 @@ export interface WriteReportOptions extends LoadReportDataOptions, RenderReportO
   format?: "html" | "md" | "csv" | "json";
 }
 
-/** Reads the store, renders the report in `format` and writes it atomically to `outPath`. */
+/**
+ * Reads the store, renders the report in `format` and writes it atomically to `outPath`. The
+ * JSON form is Table I plus `damagedParts` (unreadable store parts left out, with the reason).
+ */
 export async function writeReport(
   storeDir: string,
   outPath: string,
@@ -30,7 +33,11 @@ export async function writeReport(
     ? tableMarkdown(table(), options)
     : format === "csv"
     ? tableCsv(table(), options)
-    : tableJson(table(), { pairing: data.pairing, leftOut: data.leftOut });
+    : tableJson(table(), {
+      pairing: data.pairing,
+      leftOut: data.leftOut,
+      damagedParts: data.damagedParts ?? [],
+    });
   await atomicWriteFile(outPath, text);
   return data;
 }

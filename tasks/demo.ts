@@ -6,6 +6,7 @@
 import { DEFAULT_DEMO_DIR, runDemo } from "../pipeline/demo.ts";
 import type { BackendChoice } from "../media/ffmpeg.ts";
 import { type CommandSpec, integerFlag, runTask, UsageError } from "../util/cli.ts";
+import { interruptSignal } from "../util/interrupt.ts";
 import { formatSeconds } from "../util/progress.ts";
 
 const spec: CommandSpec = {
@@ -41,6 +42,8 @@ await runTask(spec, async (parsed) => {
     out: parsed.values.out as string,
     backend: backend as BackendChoice,
     jobs: parsed.values.jobs === undefined ? undefined : integerFlag(parsed, "jobs", 1),
+    // SIGINT/SIGTERM stop ffmpeg and exit 130/143 through runTask (util/interrupt.ts).
+    signal: interruptSignal(),
   });
   if (parsed.values.json) {
     console.log(JSON.stringify(summary, null, 2));

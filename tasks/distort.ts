@@ -9,14 +9,18 @@ import { UnknownOperationError } from "../ops/catalog.ts";
 import { ChainError } from "../ops/chain.ts";
 import { parseSeverity, selectOperations } from "../ops/select.ts";
 import { type CommandSpec, integerFlag, requireString, runTask, UsageError } from "../util/cli.ts";
+import { interruptSignal } from "../util/interrupt.ts";
 import { formatSeconds } from "../util/progress.ts";
 
 const spec: CommandSpec = {
   name: "distort",
   summary: "Make one content-addressed copy of a test set per operation with ffmpeg: " +
     "<out>/<op_id>/<artifactId>/{manifest.json,dataset.csv,videos/}. Finished copies are reused, " +
-    "an interrupted run resumes, bad videos fail alone (listed in the copy's manifest). " +
-    "Exit code 1 when any video failed.",
+    "an interrupted run resumes, bad videos fail alone (listed in the copy's manifest) and are " +
+    "tried again by a rerun, as are videos whose file no longer matches the manifest. Two runs " +
+    "on one --out share the work (each copy is locked while it is made). " +
+    "Exit code 1 when any video failed; 130/143 when stopped by SIGINT/SIGTERM (nothing " +
+    "half-written is kept; rerun to resume).",
   flags: {
     manifest: {
       type: "string",
@@ -88,11 +92,15 @@ function table(summary: DistortSummary): string {
   const failures = summary.copies.flatMap((c) =>
     c.failures.map((f) => `  ${c.opId} ${f.videoId}: ${f.error}`)
   );
+  const retried = summary.copies.reduce((n, c) => n + c.retried, 0);
   return [
     ...lines,
     "",
     `${summary.copies.length} copies in ${summary.out} with ${summary.backend.backend} ffmpeg ` +
     `${summary.backend.ffmpegVersion}, ${formatSeconds(summary.seconds)}`,
+    ...(retried > 0
+      ? [`${retried} videos of finished copies tried again (failed before, or file damaged)`]
+      : []),
     ...(failures.length > 0
       ? [`${failures.length} failed (video, operation) pairs:`, ...failures]
       : []),
@@ -136,6 +144,8 @@ await runTask(spec, async (parsed) => {
     jobs: parsed.values.jobs === undefined ? undefined : integerFlag(parsed, "jobs", 1),
     force: parsed.values.force === true,
     dryRun: parsed.values["dry-run"] === true,
+    // SIGINT/SIGTERM kill ffmpeg and reject; runTask exits 130/143 (util/interrupt.ts).
+    signal: interruptSignal(),
   });
   console.log(parsed.values.json ? JSON.stringify(summary, null, 2) : table(summary));
   return summary.failures > 0 ? 1 : 0;

@@ -6,8 +6,8 @@
  *
  * Exit status: 0 when the run completed, even if some videos failed (failures are rows in the
  * store, counted in the summary); 1 when the run itself failed (model does not fit the spec, no
- * copy found, store not writable); 2 for a usage error; 130 when stopped with Ctrl-C (finished
- * copies are stored; rerun to resume).
+ * copy found, store not writable); 2 for a usage error; 130/143 when stopped by SIGINT/SIGTERM
+ * (finished copies are stored; rerun to resume).
  * @module
  */
 import { loadDetectorSpec } from "../detectors/spec.ts";
@@ -15,7 +15,9 @@ import { faceModelFor } from "../eval/face_model.ts";
 import { FaceModelError } from "../faces/ultraface.ts";
 import { type EvalSummary, evaluate, FACE_MODES, type FaceMode } from "../eval/evaluate.ts";
 import { type CommandSpec, integerFlag, requireString, runTask, UsageError } from "../util/cli.ts";
-import { formatSeconds, logLine } from "../util/progress.ts";
+import { interruptExitCode, interruptSignal } from "../util/interrupt.ts";
+import { formatSeconds } from "../util/progress.ts";
+import { DAMAGED_VIDEO } from "../eval/copy_check.ts";
 
 const SPEC: CommandSpec = {
   name: "eval",
@@ -75,8 +77,9 @@ const SPEC: CommandSpec = {
     json: { type: "boolean", description: "Print the summary as JSON on stdout." },
   },
   epilog: "Exit status: 0 when the run completed (failed videos are recorded as rows and counted " +
-    "in the summary), 1 when the run failed, 2 for a usage error, 130 when stopped with Ctrl-C " +
-    "(finished copies stay stored; rerun the same command to resume).",
+    "in the summary), 1 when the run failed, 2 for a usage error, 130/143 when stopped by " +
+    "SIGINT/SIGTERM (finished copies stay stored; rerun the same command to resume). Two runs " +
+    "on one store share the work: a copy another live run is scoring is waited for, not redone.",
 };
 
 if (import.meta.main) {
@@ -105,14 +108,9 @@ if (import.meta.main) {
     if (device !== "cpu" && device !== "cuda") {
       throw new UsageError(`--device must be cpu or cuda, got "${device}"`);
     }
-    // Ctrl-C stops after the current video: finished copies stay stored, a rerun resumes.
-    // A second Ctrl-C exits at once.
-    const controller = new AbortController();
-    Deno.addSignalListener("SIGINT", () => {
-      if (controller.signal.aborted) Deno.exit(130);
-      logLine("interrupted: stopping after the current video (Ctrl-C again to quit now)");
-      controller.abort();
-    });
+    // SIGINT/SIGTERM kill the decoder and stop before the next video: finished copies stay
+    // stored, a rerun resumes. A second signal exits at once (util/interrupt.ts).
+    const signal = interruptSignal();
     const summary = await evaluate({
       spec,
       modelPath,
@@ -127,10 +125,10 @@ if (import.meta.main) {
       threads: parsed.values.threads === undefined ? undefined : integerFlag(parsed, "threads", 1),
       device: device as "cpu" | "cuda",
       force: parsed.values.force === true,
-      signal: controller.signal,
+      signal,
     });
     console.log(parsed.values.json ? JSON.stringify(summary, null, 2) : summaryTable(summary));
-    return summary.aborted ? 130 : 0;
+    return summary.aborted ? interruptExitCode(signal.reason) ?? 130 : 0;
   });
 }
 
@@ -172,6 +170,7 @@ function summaryTable(summary: EvalSummary): string {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const format = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
   const clean = summary.copies.find((c) => c.opId === "unaltered");
+  const damaged = summary.copies.reduce((n, c) => n + (c.statuses[DAMAGED_VIDEO] ?? 0), 0);
   return [
     `detector ${summary.detector} (train set ${summary.trainSet}), run ${summary.runId}, ` +
     `faces ${summary.faceMode}, ${summary.frames} frames/video`,
@@ -183,6 +182,10 @@ function summaryTable(summary: EvalSummary): string {
     `${summary.facesScored} faces scored in ${formatSeconds(summary.seconds)}; ` +
     `${summary.failures} failure rows (see the store's status/error columns)` +
     (summary.copies.some((c) => c.skipped) ? "; already stored copies were not re-scored" : "") +
+    (damaged > 0
+      ? `\n${damaged} videos not scored (${DAMAGED_VIDEO}): their file no longer matches the ` +
+        `copy manifest; the store's error column names each; rerun distort to redo them`
+      : "") +
     (summary.aborted ? "\nstopped early: rerun the same command to finish" : ""),
     ...(summary.notes.length
       ? [

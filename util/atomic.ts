@@ -1,14 +1,18 @@
 /**
  * Atomic file writes: data goes to a temporary file beside the target, then is renamed into
- * place, so a reader (or a resumed run) never sees half a file.
+ * place, so a reader (or a resumed run) never sees half a file. Temporary names carry their
+ * owner (util/temp_files.ts), so a cleaner can tell a live run's file from a leftover.
  * @module
  */
 import { basename, dirname, join } from "node:path";
+import { tempName } from "./temp_files.ts";
 
-/** A unique temporary path in the same folder as `path` (same filesystem, so rename is atomic). */
+/**
+ * A unique temporary path in the same folder as `path` (same filesystem, so rename is atomic):
+ * `.<name>.<host>+<pid>+<start>.<nonce>.tmp`, owned by this process.
+ */
 export function tempPathFor(path: string): string {
-  const nonce = crypto.randomUUID().slice(0, 8);
-  return join(dirname(path), `.${basename(path)}.${nonce}.tmp`);
+  return join(dirname(path), tempName(basename(path)));
 }
 
 /** Writes `data` to `path` atomically, creating the parent folder when needed. */

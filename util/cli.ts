@@ -5,6 +5,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { interruptExitCode } from "./interrupt.ts";
 
 /** One flag of a task. */
 export interface FlagSpec {
@@ -139,8 +140,9 @@ export function integerFlag(parsed: ParsedCommand, name: string, fallback: numbe
 }
 
 /**
- * Runs a task's main function: usage errors print `error: ...` and exit 2, other errors print
- * their message and exit 1. A main that resolves to a number exits with it.
+ * Runs a task's main function: usage errors print `error: ...` and exit 2, an interruption
+ * (util/interrupt.ts) exits 130 or 143, other errors print their message and exit 1. A main
+ * that resolves to a number exits with it.
  */
 export async function runTask(
   spec: CommandSpec,
@@ -153,6 +155,11 @@ export async function runTask(
     if (error instanceof UsageError) {
       console.error(`error: ${error.message}\nRun "deno task ${spec.name} --help" for usage.`);
       Deno.exit(2);
+    }
+    const interrupted = interruptExitCode(error);
+    if (interrupted !== null) {
+      console.error(`${(error as Error).message}: stopped; rerun the same command to resume`);
+      Deno.exit(interrupted);
     }
     console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
     if (Deno.env.get("DFROBUST_DEBUG") === "1") console.error(error);

@@ -1,0 +1,68 @@
+/**
+ * Ownership of distorted copies: one lock per copy, `<out>/<op_id>/.<artifactId>.lock` (beside
+ * the copy folder, so `--force` and `gc` can remove the folder without touching the lock), held
+ * while a run makes, resumes or repairs the copy. A second run on the same `--out` makes the
+ * copies nobody holds and waits for the others, then reads them back finished. Temporary files
+ * inside a copy are cleaned only when their owner is gone. See docs/architecture.md, "Ownership".
+ * @module
+ */
+import { basename, dirname, join } from "node:path";
+import { claimBatches, type Claimed } from "../util/claim.ts";
+import { describeOwner } from "../util/owner.ts";
+import { logLine } from "../util/progress.ts";
+import { removeStaleTempFiles } from "../util/temp_files.ts";
+
+/** The lock file of the copy folder `copyDir` (`<out>/<op_id>/<artifactId>`). */
+export function copyLockPath(copyDir: string): string {
+  return join(dirname(copyDir), `.${basename(copyDir)}.lock`);
+}
+
+/** Folders of a copy where atomic writes leave temporary files. */
+const TEMP_FOLDERS = ["", "videos", ".records"];
+
+/**
+ * Removes the temporary files in the copy at `copyDir` (its folder, `videos/`, `.records/`)
+ * whose owner is gone (util/temp_files.ts); returns the paths removed.
+ */
+export async function cleanCopyTemps(copyDir: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const folder of TEMP_FOLDERS) {
+    removed.push(...await removeStaleTempFiles(join(copyDir, folder)));
+  }
+  return removed;
+}
+
+/** A copy to claim: its folder and a name for messages. */
+export interface CopyToClaim {
+  copyDir: string;
+  op: { id: string };
+  artifactId: string;
+}
+
+/**
+ * Claims copies for making, in batches (util/claim.ts): first every copy no other live run
+ * holds, then the others as they come free. Logs one line per other run holding copies. The
+ * consumer releases every lock of a batch.
+ */
+export function claimCopies<T extends CopyToClaim>(
+  copies: readonly T[],
+  signal?: AbortSignal,
+): AsyncGenerator<Claimed<T>[]> {
+  return claimBatches(copies, {
+    lockPath: (copy) => copyLockPath(copy.copyDir),
+    purpose: (copy) => `distort ${copy.op.id}/${copy.artifactId}`,
+    signal,
+    onHeld: (held) => {
+      // One line per holder: a second run of the same command finds every copy held by one.
+      const byHolder = Map.groupBy(held, ({ holder }) => `${holder.host}+${holder.pid}`);
+      for (const group of byHolder.values()) {
+        const names = group.map(({ item }) => `${item.op.id}/${item.artifactId}`);
+        logLine(
+          `distort: ${names.length === 1 ? "copy" : `${names.length} copies`} ` +
+            `${names.join(", ")} ${names.length === 1 ? "is" : "are"} being made by ` +
+            `${describeOwner(group[0].holder)}: waiting for ${names.length === 1 ? "it" : "them"}`,
+        );
+      }
+    },
+  });
+}

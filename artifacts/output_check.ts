@@ -1,0 +1,148 @@
+/**
+ * Is a copy's video still the one its manifest describes? The manifest holds each output's
+ * SHA-256; hashing every video on every run would cost a full read, so a small cache beside the
+ * manifest (`.verified.json`: size, modification time and SHA-256 of each output when it was last
+ * hashed) lets a check stop at `stat`: a size other than the cached one is a damaged file at
+ * once, the same size and modification time is the verified file, anything else is hashed (and
+ * the cache updated when the hash matches). The cache is local bookkeeping, not part of the
+ * artifact: losing it costs one hash per file. Writing it is best effort (a read-only copy
+ * folder is checked by hashing). Used by distort (reuse or redo a finished copy) and eval (never
+ * score a damaged file).
+ * @module
+ */
+import { join } from "node:path";
+import { atomicWriteJson } from "../util/atomic.ts";
+import { sha256File } from "../util/hash.ts";
+
+/** File name of the cache of verified outputs inside a copy folder. */
+export const VERIFIED_CACHE_FILE = ".verified.json";
+
+const CACHE_SCHEMA = "dfrobust.verified/1";
+
+/** An output to check: its path relative to the copy folder and its SHA-256 from the manifest. */
+export interface ExpectedOutput {
+  /** Relative path (`videos/<file>`), as in the manifest. */
+  output: string;
+  /** SHA-256 the manifest records. */
+  sha256: string;
+}
+
+/** Why an output is not the one its manifest describes. */
+export interface OutputProblem {
+  /** Relative path of the output. */
+  output: string;
+  /** Absolute (or copy-folder-joined) path of the file. */
+  file: string;
+  /** `missing`, `size` (bytes differ from the verified size), `hash` (content differs). */
+  kind: "missing" | "size" | "hash";
+  /** One sentence naming the file, for messages and store rows. */
+  message: string;
+}
+
+interface CacheEntry {
+  sha256: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * Checks `outputs` of the copy in `copyDir` against their manifest hashes, cheaply where the
+ * cache allows (see the module doc). Returns the problems, in the order of `outputs`; an empty
+ * list means every output is intact. Updates the cache for files it had to hash.
+ */
+export async function checkOutputs(
+  copyDir: string,
+  outputs: readonly ExpectedOutput[],
+): Promise<OutputProblem[]> {
+  const cache = await readCache(copyDir);
+  const problems: OutputProblem[] = [];
+  let changed = false;
+  for (const expected of outputs) {
+    const file = join(copyDir, expected.output);
+    const stat = await Deno.stat(file).catch(() => null);
+    if (!stat?.isFile) {
+      problems.push(problem(expected, file, "missing", "is missing"));
+      continue;
+    }
+    const mtimeMs = stat.mtime?.getTime() ?? 0;
+    const cached = cache[expected.output];
+    if (cached?.sha256 === expected.sha256) {
+      if (cached.size !== stat.size) {
+        problems.push(
+          problem(expected, file, "size", `has ${stat.size} bytes, ${cached.size} when verified`),
+        );
+        continue;
+      }
+      if (cached.mtimeMs === mtimeMs) continue;
+    }
+    const actual = await sha256File(file).catch(() => null);
+    if (actual !== expected.sha256) {
+      problems.push(
+        problem(expected, file, "hash", `has SHA-256 ${actual ?? "(unreadable)"}`),
+      );
+      continue;
+    }
+    cache[expected.output] = { sha256: actual, size: stat.size, mtimeMs };
+    changed = true;
+  }
+  if (changed) await writeCache(copyDir, cache);
+  return problems;
+}
+
+/**
+ * Records `outputs` as verified now (their hashes were just computed by the caller): stats each
+ * file and rewrites the cache. Files that cannot be stat'ed are left out.
+ */
+export async function recordVerified(
+  copyDir: string,
+  outputs: readonly ExpectedOutput[],
+): Promise<void> {
+  const cache: Record<string, CacheEntry> = {};
+  for (const { output, sha256 } of outputs) {
+    const stat = await Deno.stat(join(copyDir, output)).catch(() => null);
+    if (stat?.isFile) {
+      cache[output] = { sha256, size: stat.size, mtimeMs: stat.mtime?.getTime() ?? 0 };
+    }
+  }
+  await writeCache(copyDir, cache);
+}
+
+function problem(
+  expected: ExpectedOutput,
+  file: string,
+  kind: OutputProblem["kind"],
+  what: string,
+): OutputProblem {
+  return {
+    output: expected.output,
+    file,
+    kind,
+    message: `"${file}" ${what}, but its copy manifest records SHA-256 ${expected.sha256}: ` +
+      `the file was changed or damaged after it was made`,
+  };
+}
+
+async function readCache(copyDir: string): Promise<Record<string, CacheEntry>> {
+  try {
+    const doc = JSON.parse(await Deno.readTextFile(join(copyDir, VERIFIED_CACHE_FILE)));
+    if (doc?.schema !== CACHE_SCHEMA || typeof doc.files !== "object" || doc.files === null) {
+      return {};
+    }
+    const files: Record<string, CacheEntry> = {};
+    for (const [output, entry] of Object.entries(doc.files as Record<string, CacheEntry>)) {
+      if (
+        typeof entry?.sha256 === "string" && Number.isFinite(entry.size) &&
+        Number.isFinite(entry.mtimeMs)
+      ) files[output] = entry;
+    }
+    return files;
+  } catch {
+    return {};
+  }
+}
+
+async function writeCache(copyDir: string, files: Record<string, CacheEntry>): Promise<void> {
+  const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => a < b ? -1 : 1));
+  await atomicWriteJson(join(copyDir, VERIFIED_CACHE_FILE), { schema: CACHE_SCHEMA, files: sorted })
+    .catch(() => {});
+}

@@ -1,0 +1,36 @@
+/**
+ * Reading one unit's part back, telling a damaged part from a missing one. A part appears
+ * atomically, so a damaged one was hurt after it was written (a truncated copy, a disk error):
+ * the unit counts as not done and its next run writes it again, instead of every run stopping on
+ * Polars' error (`parquet: File out of specification: ...`), which names no file.
+ * @module
+ */
+import pl from "../deps/polars.ts";
+import type { ScoreRow } from "./schema.ts";
+import { type StoreProblem, type StoreUnit, unitPath } from "./store.ts";
+
+/** What {@link readUnitPart} found. */
+export type UnitPart =
+  | { kind: "missing" }
+  | { kind: "damaged"; problem: StoreProblem }
+  | { kind: "ok"; rows: ScoreRow[] };
+
+/** Reads the part of `unit` under `storeDir` in full (every data page, so damage shows). */
+export async function readUnitPart(storeDir: string, unit: StoreUnit): Promise<UnitPart> {
+  const path = unitPath(storeDir, unit);
+  try {
+    await Deno.stat(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return { kind: "missing" };
+    return {
+      kind: "damaged",
+      problem: { path, reason: `cannot read: ${(error as Error).message}` },
+    };
+  }
+  try {
+    return { kind: "ok", rows: pl.readParquet(path).toRecords() as unknown as ScoreRow[] };
+  } catch (error) {
+    const reason = String(error instanceof Error ? error.message : error).split("\n")[0];
+    return { kind: "damaged", problem: { path, reason: `unreadable Parquet: ${reason}` } };
+  }
+}
