@@ -209,24 +209,23 @@ Deno.test({
         });
         const rows = (await readRows(store)).filter((r) => r.video_id === "odd");
         // Written out by hand (not through mapBoxExact): [x, y, w, h] of both boxes per copy.
+        // Boxes are mapped, never clipped (the detector's crop rule decides what a box that
+        // sticks out gives): the edge box keeps its size and sticks out by one pixel where the
+        // 332x186 crop cut its last column and row.
         const sx2 = 166 / 333, sy2 = 92 / 187, sx4 = 82 / 333, sy4 = 46 / 187;
-        const cropped = [[200, 50, 40, 60], [300, 150, 32, 36]];
+        const cropped = [[200, 50, 40, 60], [300, 150, 33, 37]];
         const expected: Record<string, number[][]> = {
           unaltered: [[200, 50, 40, 60], [300, 150, 33, 37]],
-          hflip: [[332 - 240, 50, 40, 60], [0, 150, 32, 36]],
-          vflip: [[200, 186 - 110, 40, 60], [300, 0, 32, 36]],
-          res_half: [[200 * sx2, 50 * sy2, 40 * sx2, 60 * sy2], [
-            300 * sx2,
-            150 * sy2,
-            166 - 300 * sx2,
-            92 - 150 * sy2,
-          ]],
-          res_quarter: [[200 * sx4, 50 * sy4, 40 * sx4, 60 * sy4], [
-            300 * sx4,
-            150 * sy4,
-            82 - 300 * sx4,
-            46 - 150 * sy4,
-          ]],
+          hflip: [[332 - 240, 50, 40, 60], [332 - 333, 150, 33, 37]],
+          vflip: [[200, 186 - 110, 40, 60], [300, 186 - 187, 33, 37]],
+          res_half: [
+            [200 * sx2, 50 * sy2, 40 * sx2, 60 * sy2],
+            [300 * sx2, 150 * sy2, 33 * sx2, 37 * sy2],
+          ],
+          res_quarter: [
+            [200 * sx4, 50 * sy4, 40 * sx4, 60 * sy4],
+            [300 * sx4, 150 * sy4, 33 * sx4, 37 * sy4],
+          ],
         };
         for (const opId of PAPER_OP_IDS) {
           const want = expected[opId] ?? cropped;
