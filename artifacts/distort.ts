@@ -49,6 +49,16 @@ import { safeFileStem } from "./file_names.ts";
 import { recordVerified } from "./output_check.ts";
 import { checkFinishedCopy, copyUnchanged } from "./reopen.ts";
 import { chunkForBudget, splitGraphArgs } from "./split_graph.ts";
+import { readRecord, recordPath, RECORDS_DIR } from "./video_records.ts";
+// --- shards (scale/shard.ts, artifacts/copy_shards.ts)
+import { type Shard, shardAssignment, shardItems } from "../scale/shard.ts";
+import {
+  describeIncomplete,
+  finishRecordedCopies,
+  type IncompleteCopy,
+  logWaiting,
+  recordFailures,
+} from "./copy_shards.ts";
 import { logLine } from "../util/progress.ts";
 
 /** Options of {@link distortDataset}. */
@@ -83,6 +93,21 @@ export interface DistortOptions {
    * manifest is written, finished outputs stay and a rerun resumes. Rejects with the reason.
    */
   signal?: AbortSignal;
+  /**
+   * Make only this shard's videos of every copy (scale/shard.ts), under the shard's lock, and
+   * record each (failures included) instead of writing the manifest; a copy's manifest is
+   * written by whichever shard sees every video of it recorded (artifacts/copy_shards.ts).
+   * Not with `force`.
+   */
+  shard?: Shard;
+  /**
+   * Make nothing: write the manifest of every copy whose videos are all recorded (by shards),
+   * and list the copies that still miss videos in the summary's `incomplete`. Not with `shard`
+   * or `force`.
+   */
+  finish?: boolean;
+  /** With `finish`: the run's shard count, so that messages name the shard of each missing video. */
+  shards?: number;
 }
 
 /** A failed video of a copy. */
@@ -98,9 +123,10 @@ export interface CopyResult {
   /** Absolute path of the copy folder. */
   copyDir: string;
   profile: EncodeProfile;
-  /** `made` (written now), `reused` (finished before, untouched) or `planned` (dry run, to
-   * be made). */
-  state: "made" | "reused" | "planned";
+  /** `made` (written now), `reused` (finished before, untouched), `planned` (dry run, to
+   * be made) or `recorded` (a shard's videos are recorded; the manifest waits for the other
+   * shards, and the counts are this shard's). */
+  state: "made" | "reused" | "planned" | "recorded";
   total: number;
   ok: number;
   failed: number;
@@ -126,6 +152,12 @@ export interface DistortSummary {
   failures: number;
   /** Wall seconds of the whole run. */
   seconds: number;
+  /** The shard this run made, when it was one. */
+  shard?: Shard;
+  /** Copies whose manifest waits for videos not recorded yet (shards and `finish` only). */
+  incomplete: IncompleteCopy[];
+  /** With `finish`: one sentence per incomplete copy, naming its missing videos and shards. */
+  notes: string[];
 }
 
 interface SourceState {
@@ -157,14 +189,13 @@ interface CopyPlan {
   unchanged: boolean;
 }
 
-const RECORDS_DIR = ".records";
-
 /**
  * Makes (or reuses) one copy of the dataset in `manifestPath` per operation. Bad videos fail
  * alone: they are listed in the copy's manifest and the summary, the rest completes.
  * @throws `ManifestError` when the dataset manifest is unreadable or malformed (including a row
  *   whose path leaves the manifest's folder: the whole manifest is refused, nothing is written);
- *   `UnknownOperationError`/`ChainError` for a bad `ops`; the signal's reason when aborted.
+ *   `UnknownOperationError`/`ChainError` for a bad `ops`; the signal's reason when aborted;
+ *   an Error when `shard` or `finish` comes with `force`, or both are given.
  */
 export async function distortDataset(
   manifestPath: string,
@@ -175,6 +206,10 @@ export async function distortDataset(
   const ops = typeof options.ops === "object"
     ? options.ops
     : await selectOperations(options.ops ?? "paper", { severity: options.severity });
+  if ((options.shard || options.finish) && options.force) {
+    throw new Error("force cannot be combined with a shard or finish: remove the copies first");
+  }
+  if (options.shard && options.finish) throw new Error("finish is not done by one shard");
   const requested = options.profile ?? "paper";
   if (requested !== "paper" && requested !== "lossless") {
     throw new Error(`Unknown profile "${requested}": use paper or lossless`);
@@ -221,20 +256,24 @@ export async function distortDataset(
       for (const plan of plans) plan.existing = await readCopyManifest(plan.copyDir);
       return summarize(manifestPath, out, build, plans, sources, started, true);
     }
+    // --- shards: every source is hashed above (the ids need all); this run makes its share.
+    const mine = shardItems(sources, options.shard, (s) => s.entry.id);
+    const mineIds = new Set(mine.map((s) => s.entry.id));
     const budget = options.memoryBudgetBytes ??
       (ffmpeg.backend === "wasm" ? 2 ** 30 : Math.floor(3 * 2 ** 30 / jobs));
     // Copies are made under their locks (artifacts/copy_lock.ts): first those no other live run
     // holds, then the others once they come free (usually finished by then, so only read).
-    for await (const batch of claimCopies(plans, options.signal)) {
+    const making = options.finish ? [] : plans;
+    for await (const batch of claimCopies(making, options.signal, options.shard)) {
       try {
         const claimed = batch.map((c) => c.item);
-        for (const plan of claimed) await preparePlan(plan, sources, options.force ?? false);
+        for (const plan of claimed) await preparePlan(plan, mine, options.force ?? false);
         const pending = claimed.filter((p) => !isFinished(p));
         const progress = new Progress({
-          total: sources.length * pending.length,
+          total: mine.length * pending.length,
           label: "distort",
         });
-        await mapLimit(sources, jobs, async (source) => {
+        await mapLimit(mine, jobs, async (source) => {
           await processVideo(ffmpeg, source, pending, {
             budget,
             maxOpsPerProcess: options.maxOpsPerProcess,
@@ -245,12 +284,53 @@ export async function distortDataset(
         progress.done();
         // Stopped while ffmpeg ran: the failures it caused are not the videos' own.
         options.signal?.throwIfAborted();
-        for (const plan of pending) await finishPlan(plan, sources, build, resolve(manifestPath));
+        for (const plan of pending) {
+          // --- shards: record this shard's failures; the manifest comes once all are recorded.
+          if (options.shard) await recordFailures(plan.copyDir, plan.records.values());
+          else await finishPlan(plan, sources, build, resolve(manifestPath));
+        }
       } finally {
         for (const { lock } of batch) await lock.release();
       }
     }
-    return summarize(manifestPath, out, build, plans, sources, started, false);
+    // --- shards: write the manifest of every copy whose videos are all recorded.
+    let incomplete: IncompleteCopy[] = [];
+    if (options.shard || options.finish) {
+      incomplete = await finishRecordedCopies(plans, {
+        videoIds: sources.map((s) => s.entry.id),
+        signal: options.signal,
+        finish: async (plan, found) => {
+          if (found.kind === "finished") {
+            plan.existing = found.manifest;
+            return;
+          }
+          Object.assign(plan, {
+            records: found.records,
+            reopened: found.previous,
+            kept: found.kept,
+          });
+          await finishPlan(plan, sources, build, resolve(manifestPath));
+        },
+      });
+      if (options.shard) incomplete.forEach(logWaiting);
+    }
+    const summary = summarize(manifestPath, out, build, plans, sources, started, false, {
+      mine: options.shard ? mineIds : options.finish ? new Set() : undefined,
+    });
+    const owner = options.shards
+      ? shardAssignment(sources.map((s) => s.entry.id), options.shards)
+      : null;
+    return {
+      ...summary,
+      ...(options.shard ? { shard: options.shard } : {}),
+      incomplete,
+      // A shard's incomplete copies are waiting for the other shards, not missing work.
+      notes: options.finish
+        ? incomplete.map((copy) =>
+          describeIncomplete(copy, { shardOf: owner ? (id) => owner.get(id) : undefined })
+        )
+        : [],
+    };
   } finally {
     if (!options.ffmpeg) await ffmpeg.close();
   }
@@ -330,19 +410,6 @@ async function preparePlan(plan: CopyPlan, sources: SourceState[], force: boolea
       plan.records.set(source.entry.id, previous);
       plan.resumed++;
     }
-  }
-}
-
-function recordPath(copyDir: string, videoId: string): string {
-  return join(copyDir, RECORDS_DIR, `${safeFileStem(videoId)}.json`);
-}
-
-async function readRecord(copyDir: string, videoId: string): Promise<CopyVideoRecord | null> {
-  try {
-    const record = JSON.parse(await Deno.readTextFile(recordPath(copyDir, videoId)));
-    return record?.id === videoId ? record as CopyVideoRecord : null;
-  } catch {
-    return null;
   }
 }
 
@@ -708,9 +775,13 @@ function summarize(
   sources: SourceState[],
   started: number,
   dryRun: boolean,
+  // --- shards: the ids of a shard's videos (its counts of copies still waiting for others).
+  { mine }: { mine?: ReadonlySet<string> } = {},
 ): DistortSummary {
   const copies = plans.map((plan): CopyResult => {
-    const videos = plan.existing?.videos ?? [];
+    const recorded = !plan.existing && mine !== undefined;
+    const videos = plan.existing?.videos ??
+      (recorded ? [...plan.records.values()].filter((v) => mine.has(v.id)) : []);
     const failures = videos.filter((v) => v.status === "failed").map((v) => ({
       videoId: v.id,
       error: v.error ?? "failed",
@@ -721,7 +792,11 @@ function summarize(
       artifactId: plan.artifactId,
       copyDir: plan.copyDir,
       profile: plan.profile,
-      state: made || !plan.existing ? (dryRun ? "planned" : "made") : "reused",
+      state: recorded
+        ? "recorded"
+        : made || !plan.existing
+        ? (dryRun ? "planned" : "made")
+        : "reused",
       total: dryRun ? sources.length : videos.length,
       ok: videos.length - failures.length,
       failed: failures.length,
@@ -738,6 +813,8 @@ function summarize(
     copies,
     failures: copies.reduce((sum, c) => sum + c.failed, 0),
     seconds: (performance.now() - started) / 1000,
+    incomplete: [],
+    notes: [],
   };
 }
 

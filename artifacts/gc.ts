@@ -4,7 +4,7 @@
  * whose owner is gone, per-video resume records of finished copies, files in a finished copy's
  * `videos/` that its manifest does not list, and locks left by dead runs. Never touches anything
  * outside the `<out>/<op>/<artifactId>/` layout, and never a copy a live run holds (its lock,
- * artifacts/copy_lock.ts) or a temporary file a live run writes: safe while distort runs.
+ * or a shard's, artifacts/copy_lock.ts) or a temporary file a live run writes: safe while distort runs.
  * @module
  */
 import { basename, dirname, join, relative } from "node:path";
@@ -12,7 +12,7 @@ import { lockState, removeStaleLock } from "../util/lock.ts";
 import { parseTempName, staleTempFiles } from "../util/temp_files.ts";
 import { COPY_DATASET_FILE, COPY_MANIFEST_FILE, readCopyManifest } from "./copy_manifest.ts";
 import { listCopyFolders } from "./copies.ts";
-import { copyLockPath } from "./copy_lock.ts";
+import { copyHolder } from "./copy_lock.ts";
 import { VERIFIED_CACHE_FILE } from "./output_check.ts";
 
 /** Options of {@link collectGarbage}. */
@@ -42,8 +42,8 @@ export async function collectGarbage(out: string, options: GcOptions = {}): Prom
     if (!options.dryRun) await Deno.remove(path, { recursive: true });
   }
   for (const folder of await listCopyFolders(out)) {
-    const lock = await lockState(copyLockPath(folder.dir));
-    if (lock.kind === "held") {
+    // Held by a live run, or by a live shard making its share of the copy.
+    if (await copyHolder(folder.dir)) {
       report.busy.push(folder.dir);
       continue;
     }

@@ -22,12 +22,22 @@ import { discoverCopies, type EvalCopy } from "./copies.ts";
 import { type EvalParts, FACE_MODES, type FaceMode, openEvalParts, videoAuc } from "./parts.ts";
 import { faceModelFor } from "./face_model.ts";
 import { prefetchMap } from "./prefetch.ts";
-import { evalRunId, evalUnitId } from "./run_id.ts";
+import { evalRunId } from "./run_id.ts";
 import { runVideoSummary } from "./run_summary.ts";
 import type { Pairing } from "../metrics/video_set.ts";
 import type { LeftOutVideo } from "../store/left_out.ts";
 import { checkCopyVideos } from "./copy_check.ts";
 import { claimUnits, storedUnitRows } from "./unit_claim.ts";
+// --- shards (scale/shard.ts, eval/unit_shards.ts, store/shard_parts.ts)
+import type { Shard } from "../scale/shard.ts";
+import { shardUnit } from "../store/shard_parts.ts";
+import {
+  finishUnits,
+  type IncompleteUnit,
+  incompleteUnits,
+  shardCopy,
+  storedShareRows,
+} from "./unit_shards.ts";
 
 export { FACE_MODES };
 export type { FaceMode };
@@ -78,6 +88,17 @@ export interface EvaluateOptions {
   onCopy?: (copy: CopySummary) => void;
   /** Progress label; default `eval <detector>`. */
   label?: string;
+  /**
+   * Score only this shard's videos of every copy (scale/shard.ts) into the shard's own part of
+   * each unit (store/shard_parts.ts); when its share is done, merge every unit whose shard parts
+   * are all there into its whole part (eval/unit_shards.ts). Not with `force`.
+   */
+  shard?: Shard;
+  /**
+   * Score nothing: merge every unit's complete set of shard parts into its whole part, and list
+   * the units that still miss parts in the summary's `incomplete`. Not with `shard` or `force`.
+   */
+  finish?: boolean;
 }
 
 /** What happened to one copy in a run. */
@@ -139,6 +160,10 @@ export interface EvalSummary {
   leftOut: LeftOutVideo[];
   /** Sentences naming what the AUCs leave out: the run, videos, copies with no video scored. */
   notes: string[];
+  /** The shard this run scored, when it was one (its copies' rows and AUCs are its share's). */
+  shard?: Shard;
+  /** Units that still miss shard parts (shards and `finish` only; named in `notes` too). */
+  incomplete: IncompleteUnit[];
 }
 
 /** A face waiting for (or done with) inference; `row` gets the score. */
@@ -165,10 +190,15 @@ interface PreparedVideo {
  * stored part that does not read back whole is scored again (eval/unit_claim.ts).
  * @throws when the face mode needs an UltraFace model and none is given (`FaceModelError`,
  * saying where to get one), when the model cannot be loaded or does not fit the spec (before any
- * work), when `--data` holds no copy, or when the store cannot be written.
+ * work), when `--data` holds no copy, when the store cannot be written, or when `shard` or
+ * `finish` comes with `force` (or both are given).
  */
 export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
   const started = performance.now();
+  if ((options.shard || options.finish) && options.force) {
+    throw new Error("force cannot be combined with a shard or finish: remove the parts first");
+  }
+  if (options.shard && options.finish) throw new Error("finish is not done by one shard");
   const spec = options.spec;
   const faceMode: FaceMode = options.faces ?? "ultraface";
   if (!FACE_MODES.includes(faceMode)) {
@@ -236,8 +266,13 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
     pairing: "paired",
     leftOut: [],
     notes: [],
+    ...(options.shard ? { shard: options.shard } : {}),
+    incomplete: [],
   };
-  const totalVideos = copies.reduce((n, c) => n + c.videos.length, 0);
+  const totalVideos = copies.reduce(
+    (n, c) => n + (options.finish ? 0 : shardCopy(c, options.shard).videos.length),
+    0,
+  );
   const progress = new Progress({
     total: totalVideos,
     label: options.label ?? `eval ${spec.name}`,
@@ -245,25 +280,40 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
   try {
     // Each unit is claimed under its lock (eval/unit_claim.ts): units another live run scores
     // come last, waited for and read back, so two runs on one store never score one unit twice.
-    const claims = claimUnits(copies, {
+    const claims = claimUnits(options.finish ? [] : copies, {
       store: options.store,
       detector: spec.name,
       runId,
       signal: options.signal,
       waitInPlace: (copy) => faceMode === "reference" && copy.op.id === "unaltered",
+      shard: options.shard,
     });
     for await (const claimed of claims) {
       await using _unitLock = claimed.lock;
-      const copy = claimed.copy;
+      // --- shards: a shard sees only its videos of the copy.
+      const copy = shardCopy(claimed.copy, options.shard);
       if (options.signal?.aborted) {
         summary.aborted = true;
         break;
       }
-      const unitId = evalUnitId(runId, copy.artifactId);
-      const unit: StoreUnit = { detector: spec.name, opId: copy.op.id, unitId };
+      const whole: StoreUnit = claimed.unit;
+      // --- shards: the part this run writes (a shard's own part of the unit, or the whole).
+      let unit = options.shard ? shardUnit(whole, options.shard) : whole;
       const needReference = faceMode === "reference" && copy.op.id === "unaltered";
       // Done: a whole part, written after the copy was last made (else scored again).
-      const stored = options.force ? null : await storedUnitRows(options.store, { unit, copy });
+      let stored: ScoreRow[] | null = null;
+      if (options.shard) {
+        // --- shards: done when the unit was finished (its whole part) or the shard part is there.
+        const share = await storedShareRows(options.store, {
+          unit: whole,
+          copy,
+          shard: options.shard,
+        });
+        if (share) ({ part: unit, rows: stored } = share);
+      } else if (!options.force) {
+        stored = await storedUnitRows(options.store, { unit, copy });
+      }
+      const unitId = unit.unitId;
       if (stored) {
         if (needReference) recordFromStore(stored, parts.recording);
         summary.copies.push({ ...copySummary(copy, { unitId, rows: stored }), skipped: true });
@@ -337,6 +387,20 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
     }
     // Stopped while waiting for a unit another run holds: the claims ended early.
     if (options.signal?.aborted && summary.copies.length < copies.length) summary.aborted = true;
+    if (options.finish) {
+      // --- shards: merge each unit's shard parts into its whole part; score nothing.
+      const units = await finishUnits(copies, {
+        store: options.store,
+        detector: spec.name,
+        runId,
+        signal: options.signal,
+      });
+      summary.incomplete = incompleteUnits(units);
+      for (const { copy, unitId, found } of units) {
+        if (found.kind === "incomplete") continue;
+        summary.copies.push({ ...copySummary(copy, { unitId, rows: found.rows }), skipped: true });
+      }
+    }
   } finally {
     progress.done();
     await parts.close();
@@ -351,6 +415,22 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
     0,
   );
   Object.assign(summary, await runVideoSummary(options.store, spec.name, summary.copies));
+  if (options.shard && !summary.aborted) {
+    // --- shards: the last shard to end merges the units (its summary keeps its share's AUCs).
+    summary.incomplete = incompleteUnits(
+      await finishUnits(copies, {
+        store: options.store,
+        detector: spec.name,
+        runId,
+        signal: options.signal,
+      }),
+    );
+  }
+  if (options.finish) {
+    summary.notes.push(
+      ...summary.incomplete.map((u) => `unit ${u.opId}/${u.unitId} is incomplete: ${u.reason}.`),
+    );
+  }
   summary.seconds = (performance.now() - started) / 1000;
   return summary;
 }

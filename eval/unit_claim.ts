@@ -18,6 +18,8 @@ import { describeHolder } from "../util/lock.ts";
 import { logLine } from "../util/progress.ts";
 import type { EvalCopy } from "./copies.ts";
 import { evalUnitId } from "./run_id.ts";
+import { type Shard, shardLabel } from "../scale/shard.ts";
+import { shardUnit } from "../store/shard_parts.ts";
 
 /** Options of {@link claimUnits}. */
 export interface ClaimUnitsOptions {
@@ -32,11 +34,17 @@ export interface ClaimUnitsOptions {
   /** Copies that must be scored in their turn (`reference` mode's unaltered copy): waited for
    * in place rather than put off. */
   waitInPlace?: (copy: EvalCopy) => boolean;
+  /**
+   * Claim this shard's part of each unit (store/shard_parts.ts) instead of the whole unit, so
+   * the shards of one run score a unit at once while a shard started twice does not.
+   */
+  shard?: Shard;
 }
 
 /** A copy claimed for scoring: its unit and the unit's lock (release it when done). */
 export interface ClaimedUnit {
   copy: EvalCopy;
+  /** The whole unit (also with a shard: the lock is then its shard part's). */
   unit: StoreUnit;
   lock: Lock;
 }
@@ -58,11 +66,15 @@ export async function* claimUnits(
       unitId: evalUnitId(options.runId, copy.artifactId),
     },
   }));
+  const shard = options.shard;
+  const claimedPart = (unit: StoreUnit) => shard ? shardUnit(unit, shard) : unit;
   try {
     for await (
       const { item, lock } of claimEach(units, {
-        lockPath: ({ unit }) => unitLockPath(options.store, unit),
-        purpose: ({ unit }) => `eval ${unit.detector}/${unit.opId}/${unit.unitId}`,
+        lockPath: ({ unit }) => unitLockPath(options.store, claimedPart(unit)),
+        purpose: ({ unit }) =>
+          `eval ${unit.detector}/${unit.opId}/${unit.unitId}` +
+          (shard ? ` shard ${shardLabel(shard)}` : ""),
         signal: options.signal,
         waitInPlace: options.waitInPlace && (({ copy }) => options.waitInPlace!(copy)),
         onBusy: ({ copy }, holder) =>
@@ -72,7 +84,7 @@ export async function* claimUnits(
           ),
       })
     ) {
-      await cleanUnitTemps(options.store, item.unit);
+      await cleanUnitTemps(options.store, claimedPart(item.unit));
       yield { ...item, lock };
     }
   } catch (error) {

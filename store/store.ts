@@ -5,7 +5,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { atomicProduce, exists } from "../util/atomic.ts";
 import { logLine } from "../util/progress.ts";
 import {
@@ -16,6 +16,7 @@ import {
   STORE_COLUMNS,
   VIDEO_RULES,
 } from "./schema.ts";
+import { selectUnitParts, splitShardUnitId } from "./shard_parts.ts";
 
 /** Identifies one part of the store: a detector run on one distorted copy. */
 export interface StoreUnit {
@@ -102,7 +103,20 @@ export function hasUnit(storeDir: string, unit: StoreUnit): Promise<boolean> {
   return exists(unitPath(storeDir, unit));
 }
 
-/** Paths of every part file under `storeDir`, sorted; [] when there is none. */
+/**
+ * The unit id of a part file name (`part-<unit>.parquet` -> `<unit>`; a shard part's id keeps its
+ * `.shard-<i>of<N>` suffix, store/shard_parts.ts); null for any other name.
+ */
+export function partUnitId(fileName: string): string | null {
+  if (!fileName.startsWith(PART_PREFIX) || !fileName.endsWith(PART_SUFFIX)) return null;
+  const unitId = fileName.slice(PART_PREFIX.length, -PART_SUFFIX.length);
+  return UNIT_ID.test(unitId) ? unitId : null;
+}
+
+/**
+ * Paths of every part file under `storeDir` (whole parts and shard parts alike), sorted; [] when
+ * there is none. Readers go through {@link readableParts}, which applies the shard rule.
+ */
 export async function listParts(storeDir: string): Promise<string[]> {
   const parts: string[] = [];
   for await (const det of readDirSafe(storeDir)) {
@@ -120,9 +134,35 @@ export async function listParts(storeDir: string): Promise<string[]> {
 }
 
 /**
+ * The parts a reader reads: every part file but those the shard reading rule leaves out
+ * (store/shard_parts.ts: a whole part supersedes its unit's shard parts; an incomplete or mixed
+ * set of shard parts is left out, with the reason, so nothing is counted twice).
+ */
+export async function readableParts(
+  storeDir: string,
+): Promise<{ parts: string[]; problems: StoreProblem[] }> {
+  const byFolder = Map.groupBy(await listParts(storeDir), (path) => dirname(path));
+  const parts: string[] = [];
+  const problems: StoreProblem[] = [];
+  for (const files of byFolder.values()) {
+    const selected = selectUnitParts(files.map((path) => ({
+      path,
+      ...splitShardUnitId(partUnitId(basename(path)) ?? basename(path)),
+    })));
+    parts.push(...selected.read);
+    for (const left of selected.leftOut) {
+      problems.push(...left.paths.map((path) => ({ path, reason: left.reason })));
+    }
+  }
+  return { parts: parts.sort(), problems };
+}
+
+/**
  * A lazy frame over every part of the store, with the columns of `STORE_COLUMNS` in order.
  * A damaged or foreign part is left out and named (via `onProblem`, default a warning on
- * stderr) while the other parts still read; `strict` makes it an error instead.
+ * stderr) while the other parts still read; `strict` makes it an error instead. Shard parts
+ * follow the reading rule of store/shard_parts.ts (never counted twice; an incomplete set is
+ * left out and named like a damaged part).
  * Throws a {@link StoreError} when the store is missing, holds no part, or no part is readable.
  */
 export async function scanStore(
@@ -134,15 +174,14 @@ export async function scanStore(
       `Results store "${storeDir}" does not exist: run "deno task eval" to fill it, or check --store`,
     );
   }
-  const parts = await listParts(storeDir);
-  if (parts.length === 0) {
+  if ((await listParts(storeDir)).length === 0) {
     throw new StoreError(
       `Results store "${storeDir}" is empty: no det=*/op=*/part-*.parquet files (run "deno task eval")`,
     );
   }
   const verify = options.verify ?? "footer";
   const frames: pl.LazyDataFrame[] = [];
-  const problems: StoreProblem[] = [];
+  const { parts, problems } = await readableParts(storeDir);
   for (const path of parts) {
     const checked = verify === "full" ? readPartFully(path) : await checkPartFooter(path);
     if (typeof checked === "string") problems.push({ path, reason: checked });

@@ -11,6 +11,7 @@ import { parseSeverity, selectOperations } from "../ops/select.ts";
 import { type CommandSpec, integerFlag, requireString, runTask, UsageError } from "../util/cli.ts";
 import { interruptSignal } from "../util/interrupt.ts";
 import { formatSeconds } from "../util/progress.ts";
+import { shardFlags, shardOptions } from "./_shard_flags.ts";
 
 const spec: CommandSpec = {
   name: "distort",
@@ -65,12 +66,19 @@ const spec: CommandSpec = {
     },
     json: { type: "boolean", description: "Print the summary as JSON instead of a table." },
     out: { type: "string", description: "Output folder for the copies.", valueName: "<dir>" },
+    // --- shards (scale/shard.ts; docs/scale.md)
+    ...shardFlags("distort"),
   },
   epilog: "Operation ids and ladders: docs/operations.md. Example:\n" +
     "  deno task distort --manifest data/test.csv --ops paper --out out/copies\n" +
     "  deno task distort --manifest data/test.csv --ops noise,h264 --severity all --out out/copies\n" +
     "  deno task distort --manifest data/test.csv --ops chain:social=res_half+vintage+h264_crf40 " +
-    "--out out/copies",
+    "--out out/copies\n" +
+    "  deno task distort --manifest data/test.csv --out out/copies --shard 0/3   # one of 3 shards\n" +
+    "  deno task distort --manifest data/test.csv --out out/copies --finish --shards 3\n" +
+    "With --shard, exit 0 once the shard's videos are recorded (failed ones too: --finish and the " +
+    "report name them); --finish exits 1 when a copy still lacks videos, naming them and their " +
+    "shards. Sharding: docs/scale.md.",
 };
 
 function table(summary: DistortSummary): string {
@@ -104,6 +112,13 @@ function table(summary: DistortSummary): string {
     ...(failures.length > 0
       ? [`${failures.length} failed (video, operation) pairs:`, ...failures]
       : []),
+    ...(summary.shard
+      ? [
+        `shard ${summary.shard.index}/${summary.shard.count}: "recorded" copies wait for ` +
+        `other shards' videos (the last shard to finish writes their manifests)`,
+      ]
+      : []),
+    ...summary.notes.map((note) => `missing: ${note}`),
   ].join("\n");
 }
 
@@ -136,6 +151,12 @@ await runTask(spec, async (parsed) => {
     }
     throw error;
   }
+  const sharding = shardOptions(parsed);
+  if (sharding.shard || sharding.finish) {
+    if (parsed.values.force === true) {
+      throw new UsageError("--force cannot be combined with --shard or --finish");
+    }
+  }
   const summary = await distortDataset(manifest, {
     out,
     ops,
@@ -146,7 +167,13 @@ await runTask(spec, async (parsed) => {
     dryRun: parsed.values["dry-run"] === true,
     // SIGINT/SIGTERM kill ffmpeg and reject; runTask exits 130/143 (util/interrupt.ts).
     signal: interruptSignal(),
+    ...sharding,
   });
   console.log(parsed.values.json ? JSON.stringify(summary, null, 2) : table(summary));
+  // A shard's failed videos are outcomes (recorded; --finish and the report name them);
+  // --finish fails only when videos are missing.
+  if (sharding.shard || sharding.finish) {
+    return summary.incomplete.length > 0 && sharding.finish ? 1 : 0;
+  }
   return summary.failures > 0 ? 1 : 0;
 });

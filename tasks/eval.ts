@@ -18,6 +18,7 @@ import { type CommandSpec, integerFlag, requireString, runTask, UsageError } fro
 import { interruptExitCode, interruptSignal } from "../util/interrupt.ts";
 import { formatSeconds } from "../util/progress.ts";
 import { DAMAGED_VIDEO } from "../eval/copy_check.ts";
+import { shardFlags, shardOptions } from "./_shard_flags.ts";
 
 const SPEC: CommandSpec = {
   name: "eval",
@@ -75,11 +76,16 @@ const SPEC: CommandSpec = {
     device: { type: "string", description: "cpu or cuda.", default: "cpu", valueName: "<dev>" },
     force: { type: "boolean", description: "Re-score copies already in the store." },
     json: { type: "boolean", description: "Print the summary as JSON on stdout." },
+    // --- shards (scale/shard.ts; docs/scale.md)
+    ...shardFlags("eval"),
   },
   epilog: "Exit status: 0 when the run completed (failed videos are recorded as rows and counted " +
     "in the summary), 1 when the run failed, 2 for a usage error, 130/143 when stopped by " +
     "SIGINT/SIGTERM (finished copies stay stored; rerun the same command to resume). Two runs " +
-    "on one store share the work: a copy another live run is scoring is waited for, not redone.",
+    "on one store share the work: a copy another live run is scoring is waited for, not redone. " +
+    "With --shard I/N a run scores shard I's videos into its own part of each unit; the last " +
+    "shard to end merges complete units into whole parts, and --finish (exit 1 when a unit " +
+    "still lacks shard parts, naming them) does it otherwise. Sharding: docs/scale.md.",
 };
 
 if (import.meta.main) {
@@ -111,6 +117,10 @@ if (import.meta.main) {
     // SIGINT/SIGTERM kill the decoder and stop before the next video: finished copies stay
     // stored, a rerun resumes. A second signal exits at once (util/interrupt.ts).
     const signal = interruptSignal();
+    const sharding = shardOptions(parsed);
+    if ((sharding.shard || sharding.finish) && parsed.values.force === true) {
+      throw new UsageError("--force cannot be combined with --shard or --finish");
+    }
     const summary = await evaluate({
       spec,
       modelPath,
@@ -126,9 +136,12 @@ if (import.meta.main) {
       device: device as "cpu" | "cuda",
       force: parsed.values.force === true,
       signal,
+      ...sharding,
     });
     console.log(parsed.values.json ? JSON.stringify(summary, null, 2) : summaryTable(summary));
-    return summary.aborted ? interruptExitCode(signal.reason) ?? 130 : 0;
+    if (summary.aborted) return interruptExitCode(signal.reason) ?? 130;
+    // --finish fails while a unit lacks shard parts (its notes name them).
+    return sharding.finish && summary.incomplete.length > 0 ? 1 : 0;
   });
 }
 
@@ -186,7 +199,11 @@ function summaryTable(summary: EvalSummary): string {
       ? `\n${damaged} videos not scored (${DAMAGED_VIDEO}): their file no longer matches the ` +
         `copy manifest; the store's error column names each; rerun distort to redo them`
       : "") +
-    (summary.aborted ? "\nstopped early: rerun the same command to finish" : ""),
+    (summary.aborted ? "\nstopped early: rerun the same command to finish" : "") +
+    (summary.shard
+      ? `\nshard ${summary.shard.index}/${summary.shard.count}: rows and AUCs are this ` +
+        `shard's videos; ${summary.incomplete.length} unit(s) wait for other shards`
+      : ""),
     ...(summary.notes.length
       ? [
         "",

@@ -1,0 +1,184 @@
+/**
+ * Copies made by shards (scale/shard.ts). Each shard of a distort run makes its share of every
+ * copy's videos under its own lock (artifacts/copy_lock.ts) and leaves one per-video record per
+ * video (artifacts/video_records.ts), failures included; it writes no manifest. The manifest is
+ * assembled, under the copy's own lock, by whoever sees every video of the copy recorded: each
+ * shard tries when its share is done (so the last shard to end finishes the copy), and
+ * `distort --finish` does it or names what is missing. Checks are serialised by the copy's lock
+ * and every shard writes its records before it checks, so the last check sees all of them.
+ *
+ * A copy that already has a manifest (a rerun retrying failed or damaged videos) is assembled
+ * from the fresh records and the manifest's intact videos; a record with the same output hash as
+ * the manifest's intact video keeps the manifest's record, so a rerun that changed nothing
+ * leaves the manifest untouched, as an unsharded rerun does (artifacts/reopen.ts).
+ * @module
+ */
+import { join } from "node:path";
+import { acquireLock } from "../util/lock.ts";
+import { logLine } from "../util/progress.ts";
+import { type CopyManifest, type CopyVideoRecord, readCopyManifest } from "./copy_manifest.ts";
+import { copyLockPath, type CopyToClaim } from "./copy_lock.ts";
+import { checkFinishedCopy } from "./reopen.ts";
+import { readRecords, writeRecord } from "./video_records.ts";
+
+/** What the records of a copy add up to. */
+export type CopyAssembly =
+  /** The copy has its manifest and nothing was recorded since: finished as it is. */
+  | { kind: "finished"; manifest: CopyManifest }
+  /** Some videos have no record yet (their shard has not made them). */
+  | { kind: "incomplete"; missing: string[] }
+  /** Every video is accounted for: the manifest can be written. */
+  | {
+    kind: "complete";
+    /** Every video's record, by id. */
+    records: Map<string, CopyVideoRecord>;
+    /** The copy's earlier manifest (a reopened copy), else null. */
+    previous: CopyManifest | null;
+    /** Ids whose record is the earlier manifest's, taken over as it was. */
+    kept: Set<string>;
+  };
+
+/**
+ * Adds up the records of the copy at `copyDir` over the videos `videoIds` (every source video of
+ * the copy; see the module doc). An ok record whose output file is gone counts as missing.
+ * Call it under the copy's lock.
+ * @throws when the copy's manifest exists but is not a copy manifest (names the file).
+ */
+export async function assembleCopy(
+  copyDir: string,
+  videoIds: readonly string[],
+): Promise<CopyAssembly> {
+  const manifest = await readCopyManifest(copyDir);
+  const records = await readRecords(copyDir);
+  if (manifest && records.size === 0) return { kind: "finished", manifest };
+  const intact = new Map<string, CopyVideoRecord>();
+  if (manifest) {
+    for (const video of (await checkFinishedCopy(copyDir, manifest)).keep) {
+      intact.set(video.id, video);
+    }
+  }
+  const assembled = new Map<string, CopyVideoRecord>();
+  const kept = new Set<string>();
+  const missing: string[] = [];
+  for (const id of videoIds) {
+    const fresh = records.get(id);
+    const earlier = intact.get(id);
+    if (fresh && !(await outputPresent(copyDir, fresh))) {
+      missing.push(id);
+    } else if (fresh && !(earlier && sameOutput(fresh, earlier))) {
+      assembled.set(id, fresh);
+    } else if (earlier) {
+      assembled.set(id, earlier);
+      kept.add(id);
+    } else {
+      missing.push(id);
+    }
+  }
+  if (missing.length > 0) return { kind: "incomplete", missing };
+  return { kind: "complete", records: assembled, previous: manifest, kept };
+}
+
+/**
+ * Writes the failure records among `records` to disk (ok records are written as each output
+ * lands): a shard's failed videos are outcomes the finishing step needs, not work left to do.
+ * An unsharded resume still tries them again (it takes over ok records only).
+ */
+export async function recordFailures(
+  copyDir: string,
+  records: Iterable<CopyVideoRecord>,
+): Promise<void> {
+  for (const record of records) {
+    if (record.status === "failed") await writeRecord(copyDir, record);
+  }
+}
+
+/** A copy whose manifest waits for videos that have no record yet. */
+export interface IncompleteCopy {
+  opId: string;
+  artifactId: string;
+  copyDir: string;
+  /** Ids of the videos with no record, in source order. */
+  missing: string[];
+}
+
+/** Options of {@link finishRecordedCopies}. */
+export interface FinishRecordedOptions<T> {
+  /** Every source video id of the run (each copy has one video per source). */
+  videoIds: readonly string[];
+  /** Writes the manifest of a complete copy, or takes note of a finished one. */
+  finish(plan: T, assembly: Exclude<CopyAssembly, { kind: "incomplete" }>): Promise<void>;
+  /** Stops waiting for a copy's lock (rejects with the signal's reason). */
+  signal?: AbortSignal;
+}
+
+/**
+ * For each copy, under its lock (waited for: other shards hold it only while they check, a run
+ * making the whole copy until it is done): adds up its records and hands a complete or finished
+ * copy to `finish`. Returns the copies that still miss videos.
+ */
+export async function finishRecordedCopies<T extends CopyToClaim>(
+  plans: readonly T[],
+  options: FinishRecordedOptions<T>,
+): Promise<IncompleteCopy[]> {
+  const incomplete: IncompleteCopy[] = [];
+  for (const plan of plans) {
+    await using _lock = await acquireLock(copyLockPath(plan.copyDir), {
+      purpose: `distort ${plan.op.id}/${plan.artifactId} (finishing)`,
+      signal: options.signal,
+    });
+    const assembly = await assembleCopy(plan.copyDir, options.videoIds);
+    if (assembly.kind === "incomplete") {
+      incomplete.push({
+        opId: plan.op.id,
+        artifactId: plan.artifactId,
+        copyDir: plan.copyDir,
+        missing: assembly.missing,
+      });
+      continue;
+    }
+    await options.finish(plan, assembly);
+  }
+  return incomplete;
+}
+
+/**
+ * One sentence per incomplete copy naming its missing videos (at most `limit` ids each), and,
+ * when the shard count is known, the shards they belong to.
+ */
+export function describeIncomplete(
+  copy: IncompleteCopy,
+  options: { shardOf?: (videoId: string) => number | undefined; limit?: number } = {},
+): string {
+  const limit = options.limit ?? 10;
+  const shown = copy.missing.slice(0, limit).map((id) => `"${id}"`).join(", ");
+  const more = copy.missing.length > limit ? ` and ${copy.missing.length - limit} more` : "";
+  const shards = options.shardOf
+    ? [...new Set(copy.missing.map((id) => options.shardOf!(id)))]
+      .filter((s) => s !== undefined).sort((a, b) => a! - b!)
+    : [];
+  return `copy ${copy.opId}/${copy.artifactId} (${copy.copyDir}) lacks ${copy.missing.length} ` +
+    `video${copy.missing.length === 1 ? "" : "s"}: ${shown}${more}` +
+    (shards.length > 0
+      ? ` (shard${shards.length === 1 ? "" : "s"} ${shards.join(", ")}: rerun ` +
+        `${shards.length === 1 ? "it" : "them"})`
+      : "");
+}
+
+/** Logs that a copy waits for other shards (a shard's share is done, others' is not). */
+export function logWaiting(copy: IncompleteCopy): void {
+  logLine(
+    `distort: copy ${copy.opId}/${copy.artifactId} waits for ${copy.missing.length} ` +
+      `video${copy.missing.length === 1 ? "" : "s"} of other shards; its manifest is written ` +
+      `by the last shard to finish (or distort --finish)`,
+  );
+}
+
+async function outputPresent(copyDir: string, record: CopyVideoRecord): Promise<boolean> {
+  if (record.status !== "ok" || !record.output) return true;
+  return await Deno.stat(join(copyDir, record.output)).then((s) => s.isFile, () => false);
+}
+
+function sameOutput(fresh: CopyVideoRecord, earlier: CopyVideoRecord): boolean {
+  return fresh.status === "ok" && earlier.status === "ok" &&
+    fresh.outputSha256 === earlier.outputSha256 && fresh.output === earlier.output;
+}
