@@ -164,12 +164,14 @@ export function describeIncomplete(
       : "");
 }
 
-/** Logs that a copy waits for other shards (a shard's share is done, others' is not). */
-export function logWaiting(copy: IncompleteCopy): void {
+/** Logs, in one line, the copies that wait for other shards' videos (this shard's are done). */
+export function logWaiting(copies: readonly IncompleteCopy[]): void {
+  if (copies.length === 0) return;
+  const videos = new Set(copies.flatMap((c) => c.missing)).size;
   logLine(
-    `distort: copy ${copy.opId}/${copy.artifactId} waits for ${copy.missing.length} ` +
-      `video${copy.missing.length === 1 ? "" : "s"} of other shards; its manifest is written ` +
-      `by the last shard to finish (or distort --finish)`,
+    `distort: ${copies.length} ${copies.length === 1 ? "copy waits" : "copies wait"} for ` +
+      `${videos} video${videos === 1 ? "" : "s"} of other shards; each manifest is written by ` +
+      `the last shard to finish (or distort --finish)`,
   );
 }
 

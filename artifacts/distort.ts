@@ -312,7 +312,7 @@ export async function distortDataset(
           await finishPlan(plan, sources, build, resolve(manifestPath));
         },
       });
-      if (options.shard) incomplete.forEach(logWaiting);
+      if (options.shard) logWaiting(incomplete);
     }
     const summary = summarize(manifestPath, out, build, plans, sources, started, false, {
       mine: options.shard ? mineIds : options.finish ? new Set() : undefined,
