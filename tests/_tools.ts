@@ -130,6 +130,25 @@ export async function runDenoTask(
   return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
 }
 
+/**
+ * Starts a task file like {@link runDenoTask} but returns the running child (stdout and stderr
+ * piped), for tests that stop a run midway.
+ */
+export function spawnDenoTask(
+  taskFile: string,
+  args: readonly string[],
+  options: RunDenoTaskOptions = {},
+): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", ...taskPermissions(taskFile), ROOT + taskFile, ...args],
+    cwd: options.cwd ?? ROOT,
+    env: { DFROBUST_QUIET: "1", NO_COLOR: "1", ...options.env },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
 // The `--allow-*` flags of the deno.json task whose command is `deno run <flags> <taskFile>`.
 function taskPermissions(taskFile: string): string[] {
   const config = JSON.parse(Deno.readTextFileSync(ROOT + "deno.json"));
