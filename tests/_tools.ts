@@ -17,7 +17,7 @@ export function hasCommand(command: string, versionFlag = "-version"): boolean {
 }
 
 /** Optional system tools a suite may need. */
-export type Tool = "ffmpeg" | "jupyter" | "python-sklearn" | "python-pil" | "chromium";
+export type Tool = "ffmpeg" | "jupyter" | "python-sklearn" | "python-pil" | "chromium" | "slurm";
 
 const reported = new Set<string>();
 
@@ -30,7 +30,12 @@ export function skipWithout(
   suite: string,
 ): boolean {
   if (toolPresent(tool)) return false;
-  return skipSuite(suite, `needs ${describe(tool)}, which is not installed`);
+  return skipSuite(
+    suite,
+    tool === "slurm"
+      ? `needs ${describe(tool)}`
+      : `needs ${describe(tool)}, which is not installed`,
+  );
 }
 
 /**
@@ -63,10 +68,23 @@ function toolPresent(tool: string): boolean {
       ? pythonImports("sklearn")
       : tool === "python-pil"
       ? pythonImports("PIL, numpy")
+      : tool === "slurm"
+      ? slurmAnswers()
       : hasCommand("chromium", "--version");
     cache.set(tool, present);
   }
   return cache.get(tool)!;
+}
+
+/** True when `sinfo` answers with a node that can run jobs (idle, mixed or allocated). */
+function slurmAnswers(): boolean {
+  try {
+    const out = new Deno.Command("sinfo", { args: ["-h", "-o", "%T"], stderr: "null" })
+      .outputSync();
+    return out.success && /^(idle|mix|alloc)/m.test(new TextDecoder().decode(out.stdout));
+  } catch {
+    return false;
+  }
 }
 
 function pythonImports(module: string): boolean {
@@ -88,6 +106,9 @@ function describe(tool: string): string {
     "python-sklearn": "scikit-learn (Debian package python3-sklearn)",
     "python-pil": "Pillow and numpy (Debian packages python3-pil, python3-numpy)",
     chromium: "Chromium (Debian package chromium)",
+    slurm: "a running Slurm cluster, and sinfo shows no usable node (install the Debian " +
+      "packages slurmctld, slurmd, slurm-client and munge, then start a single-node cluster " +
+      "with .ci/slurm.sh start)",
   }[tool] ?? tool;
 }
 
