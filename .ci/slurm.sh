@@ -45,8 +45,10 @@ wait_gone() {
   return 1
 }
 
+# The node's state as sinfo reports it; empty when nobody answers (sinfo retries a while when
+# slurmctld is down: cut it short).
 node_state() {
-  timeout 5 sinfo -h -o %T 2>/dev/null | head -n 1
+  timeout 3 sinfo -h -o %T 2>/dev/null | head -n 1 || true
 }
 
 need() {
