@@ -66,6 +66,12 @@ export type {
   DistortOptions,
   DistortSummary,
 } from "./artifacts/distort.ts";
+export {
+  assembleCopy,
+  type CopyAssembly,
+  describeIncomplete,
+  type IncompleteCopy,
+} from "./artifacts/copy_shards.ts";
 export * from "./artifacts/verify.ts";
 export * from "./artifacts/gc.ts";
 export {
@@ -170,6 +176,7 @@ export * from "./store/left_out.ts";
 export * from "./store/runs.ts";
 export * from "./store/part_check.ts";
 export * from "./store/gc.ts";
+export * from "./store/shard_parts.ts";
 // --- metrics: ranking metrics, paired video sets, per-operation AUC, Table I, bootstrap, paired
 //     tests, mCE, flip rate
 export * from "./metrics/metric_error.ts";
@@ -208,6 +215,44 @@ export {
 export { evalRunId, evalUnitId, type RunIdentity } from "./eval/run_id.ts";
 export { FACE_MODEL_ENV, faceModelFor, ULTRAFACE_MODEL } from "./eval/face_model.ts";
 export { DAMAGED_VIDEO } from "./eval/copy_check.ts";
+export {
+  type FinishedUnit,
+  finishUnit,
+  finishUnits,
+  type FinishUnitsOptions,
+  type IncompleteUnit,
+  shardCopy,
+  type UnitFinish,
+} from "./eval/unit_shards.ts";
+// --- scale: shards (a split of the work by video) and the pipeline as Slurm job arrays
+export * from "./scale/shard.ts";
+export {
+  jobActive,
+  jobTasks,
+  parseScontrolJobs,
+  sbatch,
+  type SbatchOptions,
+  SlurmError,
+  type TaskState,
+  taskSucceeded,
+  waitForJobs,
+  type WaitOptions,
+} from "./scale/slurm.ts";
+export {
+  describeTask,
+  type FailedTask,
+  SLURM_STAGES,
+  type SlurmJobs,
+  type SlurmOutcome,
+  type SlurmPipeline,
+  type SlurmPipelineOptions,
+  type SlurmResources,
+  slurmScriptTexts,
+  type SlurmStage,
+  submitSlurmPipeline,
+  waitForSlurmPipeline,
+  writeSlurmPipeline,
+} from "./scale/slurm_scripts.ts";
 // --- demo: the embedded default (generated demo dataset, bundled demo detector)
 export {
   DEMO_GENERATOR_VERSION,

@@ -76,7 +76,7 @@ Deno.test("the scripts are job arrays of N shards with per-task logs and scoped 
   await t.step("the finishing job finishes copies and store, then writes the report", () => {
     const lines = texts.finish.split("\n");
     const at = (pattern: RegExp) => lines.findIndex((line) => pattern.test(line));
-    assert.ok(at(/^  --finish \\$/) > 0);
+    assert.ok(at(/^ {2}--finish \\$/) > 0);
     assert.ok(at(/tasks\/distort\.ts/) < at(/tasks\/eval\.ts/));
     assert.ok(at(/tasks\/eval\.ts/) < at(/tasks\/report\.ts/));
     assert.ok(texts.finish.includes("--shards 3"));
