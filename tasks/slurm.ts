@@ -24,7 +24,7 @@ import {
   runTask,
   UsageError,
 } from "../util/cli.ts";
-import { interruptSignal } from "../util/interrupt.ts";
+import { interruptExitCode, interruptSignal } from "../util/interrupt.ts";
 import { logLine } from "../util/progress.ts";
 
 /** Flags passed through to `deno task distort` / `deno task eval` as given. */
@@ -213,17 +213,26 @@ if (import.meta.main) {
     const pollSeconds = Number(parsed.values.poll);
     if (!(pollSeconds > 0)) throw new UsageError(`--poll must be a positive number of seconds`);
     let last = "";
-    const outcome = await waitForSlurmPipeline(jobs, {
-      pollMs: pollSeconds * 1000,
-      // Ctrl-C stops waiting, not the jobs (scancel them to stop them).
-      signal: interruptSignal(),
-      onPoll: (active) => {
-        const stages = SLURM_STAGES.filter((stage) => active.includes(jobs[stage]));
-        const now = stages.length > 0 ? `waiting for ${stages.join(", ")}` : "all jobs ended";
-        if (now !== last) logLine(`slurm: ${now}`);
-        last = now;
-      },
-    });
+    let outcome: SlurmOutcome;
+    try {
+      outcome = await waitForSlurmPipeline(jobs, {
+        pollMs: pollSeconds * 1000,
+        // Ctrl-C stops the waiting, not the jobs.
+        signal: interruptSignal(),
+        onPoll: (active) => {
+          const stages = SLURM_STAGES.filter((stage) => active.includes(jobs[stage]));
+          const now = stages.length > 0 ? `waiting for ${stages.join(", ")}` : "all jobs ended";
+          if (now !== last) logLine(`slurm: ${now}`);
+          last = now;
+        },
+      });
+    } catch (error) {
+      const code = interruptExitCode(error);
+      if (code === null) throw error;
+      const ids = SLURM_STAGES.map((stage) => jobs[stage]).join(" ");
+      console.error(`stopped waiting; the jobs keep running (scancel ${ids} stops them)`);
+      return code;
+    }
     json.outcome = outcome;
     if (parsed.values.json) console.log(JSON.stringify(json, null, 2));
     else printOutcome(pipeline, outcome);
