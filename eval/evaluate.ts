@@ -27,11 +27,12 @@ import { runVideoSummary } from "./run_summary.ts";
 import type { Pairing } from "../metrics/video_set.ts";
 import type { LeftOutVideo } from "../store/left_out.ts";
 import { checkCopyVideos } from "./copy_check.ts";
-import { claimUnits, storedUnitRows } from "./unit_claim.ts";
+import { claimUnits } from "./unit_claim.ts";
 // --- shards (scale/shard.ts, eval/unit_shards.ts, store/shard_parts.ts)
 import type { Shard } from "../scale/shard.ts";
 import { shardUnit } from "../store/shard_parts.ts";
 import {
+  finishUnit,
   finishUnits,
   type IncompleteUnit,
   incompleteUnits,
@@ -311,7 +312,10 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
         });
         if (share) ({ part: unit, rows: stored } = share);
       } else if (!options.force) {
-        stored = await storedUnitRows(options.store, { unit, copy });
+        // The whole part (storedUnitRows), or, when shards scored the unit but nobody finished
+        // it, their parts merged into it instead of scoring it again (eval/unit_shards.ts).
+        const found = await finishUnit(options.store, { unit, copy });
+        if (found.kind !== "incomplete") stored = found.rows;
       }
       const unitId = unit.unitId;
       if (stored) {

@@ -14,7 +14,12 @@ import {
   leftovers,
   smallDemo,
 } from "./shard_fixtures.ts";
-import { scanStore, type StoreProblem } from "../store/store.ts";
+import { appendUnit, listParts, partUnitId, scanStore, type StoreProblem } from "../store/store.ts";
+import { basename } from "node:path";
+import pl from "../deps/polars.ts";
+import type { ScoreRow } from "../store/schema.ts";
+import { shardUnit } from "../store/shard_parts.ts";
+import { shardItems } from "../scale/shard.ts";
 
 /** Polls `found()` every 20 ms until it is true; throws after `ms`. */
 async function until(found: () => Promise<boolean>, what: string, ms = 120_000): Promise<void> {
@@ -191,6 +196,40 @@ Deno.test({
         await assertNoDuplicates(sharded.store);
         assert.deepEqual(await leftovers(join(dir, "shards")), []);
       });
+
+      await t.step(
+        "a later single run merges shard parts nobody finished, scoring nothing",
+        async () => {
+          // What shards leave when none of them could finish: one unit as three shard parts.
+          const whole = (await listParts(sharded.store))[0];
+          const rows = pl.readParquet(whole).toRecords() as unknown as ScoreRow[];
+          const unit = {
+            detector: rows[0].detector,
+            opId: rows[0].op_id,
+            unitId: partUnitId(basename(whole))!,
+          };
+          const ids = [...new Set(rows.map((r) => r.video_id))];
+          for (let index = 0; index < 3; index++) {
+            const mine = new Set(shardItems(ids, { index, count: 3 }, (id) => id));
+            await appendUnit(
+              sharded.store,
+              shardUnit(unit, { index, count: 3 }),
+              rows.filter((r) => mine.has(r.video_id)),
+            );
+          }
+          await Deno.remove(whole);
+          const summary = JSON.parse(
+            await task("tasks/eval.ts", [
+              ...evalFlags(data),
+              ...["--data", sharded.copies, "--store", sharded.store, "--json"],
+            ]),
+          );
+          assert.equal(summary.facesScored, 0);
+          assert.ok(summary.copies.every((c: { skipped: boolean }) => c.skipped));
+          await assertSameRuns(single, sharded);
+          assert.deepEqual(await leftovers(join(dir, "shards")), []);
+        },
+      );
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
