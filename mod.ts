@@ -83,7 +83,7 @@ export { mapBox, mapBoxExact } from "./faces/geometry.ts";
 export * from "./faces/sidecar.ts";
 export * from "./faces/reference.ts";
 // --- report: Table I, Vega-Lite charts, HTML report, notebook helpers
-export type { RocCurveData } from "./report/model.ts";
+export type { ReportData, RocCurveData } from "./report/report_data.ts";
 export {
   categoryLabel,
   opLabel,
@@ -107,9 +107,11 @@ export {
   deltaHeatmapChart,
   rocChart,
   severityChart,
+  severityLadders,
   VEGA_LITE_SCHEMA,
   type VegaLiteSpec,
 } from "./report/charts.ts";
+export * from "./report/chart_catalog.ts";
 export { renderSvg } from "./report/svg.ts";
 export {
   type CopyProvenance,
@@ -125,7 +127,7 @@ export {
   type VideoScoreRecord,
   videoScoreRecords,
 } from "./report/collect.ts";
-export { renderReport, type RenderReportOptions, type ReportData } from "./report/html.ts";
+export { renderReport, type RenderReportOptions } from "./report/html.ts";
 export { writeReport, type WriteReportOptions } from "./report/write_report.ts";
 export {
   type MimeBundle,

@@ -9,9 +9,9 @@
  * notebook.
  * @module
  */
-import { type AucCell, NO_VIDEOS_SCORED } from "../metrics/op_auc.ts";
+import { type AucCell, modelLabel, NO_VIDEOS_SCORED } from "../metrics/op_auc.ts";
 import { columnKey, orderColumns } from "../metrics/table.ts";
-import { modelLabel, type RocCurveData } from "./model.ts";
+import type { RocCurveData } from "./report_data.ts";
 import { categoryLabel } from "./table_format.ts";
 
 /** The Vega-Lite v5 schema URL every spec carries (the Jupyter kernel knows v3-v5 only). */
@@ -313,13 +313,7 @@ export function rocChart(curves: RocCurveData[], options: ChartOptions = {}): Ve
  */
 export function severityChart(cells: AucCell[], options: ChartOptions = {}): VegaLiteSpec | null {
   const withLevel = cells.filter((c) => c.severity !== null && c.severity !== undefined);
-  const levels = new Map<string, Set<number>>();
-  for (const c of withLevel) {
-    const family = c.opFamily ?? c.opId;
-    if (!levels.has(family)) levels.set(family, new Set());
-    levels.get(family)!.add(c.severity!);
-  }
-  const ladders = new Set([...levels].filter(([, s]) => s.size >= 2).map(([f]) => f));
+  const ladders = severityLadders(cells);
   if (ladders.size === 0) return null;
   const values = withLevel.filter((c) => ladders.has(c.opFamily ?? c.opId)).map((c) => {
     const auc = finiteOrNull(c.auc);
@@ -371,6 +365,21 @@ export function severityChart(cells: AucCell[], options: ChartOptions = {}): Veg
       ],
     },
   };
+}
+
+/**
+ * The operation families with at least two ladder levels among the cells (what
+ * {@link severityChart} draws); empty when there is none.
+ */
+export function severityLadders(cells: readonly AucCell[]): Set<string> {
+  const levels = new Map<string, Set<number>>();
+  for (const c of cells) {
+    if (c.severity === null || c.severity === undefined) continue;
+    const family = c.opFamily ?? c.opId;
+    if (!levels.has(family)) levels.set(family, new Set());
+    levels.get(family)!.add(c.severity);
+  }
+  return new Set([...levels].filter(([, s]) => s.size >= 2).map(([f]) => f));
 }
 
 // The y encoding of every AUC chart: AUC on a fixed [0, 1] scale, so panels compare.

@@ -16,8 +16,7 @@ import { type Pairing, type VideoScore, videoSet } from "../metrics/video_set.ts
 import { listRuns } from "../store/runs.ts";
 import { scanStore, type StoreProblem } from "../store/store.ts";
 import { videoScores } from "../store/video_scores.ts";
-import type { ReportData } from "./html.ts";
-import type { RocCurveData } from "./model.ts";
+import type { ReportData, RocCurveData } from "./report_data.ts";
 import {
   copyManifestIndex,
   type CopyProvenance,

@@ -4,41 +4,16 @@
  * SVG is swapped for the interactive chart, and stays when scripts are off or fail.
  * @module
  */
-import {
-  aucByOperationChart,
-  deltaHeatmapChart,
-  rocChart,
-  severityChart,
-  type VegaLiteSpec,
-} from "./charts.ts";
+import { REPORT_CHARTS } from "./chart_catalog.ts";
 import type { CorruptionError } from "../metrics/mce.ts";
-import type { AucCell } from "../metrics/op_auc.ts";
-import type { Pairing } from "../metrics/video_set.ts";
 import { LEFT_OUT_REASONS, type LeftOutVideo } from "../store/left_out.ts";
 import { leftOutHtml } from "./left_out_view.ts";
-import type { RocCurveData } from "./model.ts";
+import type { ReportData } from "./report_data.ts";
 import type { Provenance } from "./provenance.ts";
 import { renderSvg } from "./svg.ts";
 import { tableOne } from "../metrics/table.ts";
 import { escapeHtml, tableHtml } from "./table_format.ts";
 import { loadVegaAssets, type VegaAssets } from "./vega_assets.ts";
-
-/** What a report shows. */
-export interface ReportData {
-  /** Video-level AUC per detector x train set x operation. */
-  cells: AucCell[];
-  /** Video-level ROC curves (optional; the ROC chart is left out when empty). */
-  rocs: RocCurveData[];
-  /** Notes for the reader: left-out videos and cells, missing copies, unreadable parts. */
-  notes: string[];
-  /** Which videos the AUCs rank (metrics/video_set.ts); default `paired`. */
-  pairing?: Pairing;
-  /** Every video left out of an AUC, with its reason (shown as a table). */
-  leftOut?: LeftOutVideo[];
-  provenance: Provenance;
-  /** Corruption errors against a reference detector, when one was asked for. */
-  relative?: { reference: string; errors: CorruptionError[] };
-}
 
 /** Options for {@link renderReport}. */
 export interface RenderReportOptions {
@@ -60,52 +35,15 @@ export async function renderReport(
 ): Promise<string> {
   const title = options.title ?? "dfrobust report";
   const table = tableOne(data.cells);
-  const charts: { id: string; heading: string; caption: string; spec: VegaLiteSpec }[] = [];
-  if (data.cells.length > 0) {
-    charts.push({
-      id: "auc-by-operation",
-      heading: "AUC per operation",
-      caption: "Video-level AUC per operation, coloured by category; bars show 95% bootstrap " +
-        "intervals where computed.",
-      spec: aucByOperationChart(data.cells),
-    });
-  }
-  const heatmap = deltaHeatmapChart(data.cells);
-  if ((heatmap.data as { values: unknown[] }).values.length > 0) {
-    charts.push({
-      id: "delta-auc",
-      heading: "Delta AUC",
-      caption: "AUC of each processed copy minus the AUC of the unaltered copy (red: worse).",
-      spec: heatmap,
-    });
-  }
-  if (data.rocs.length > 0) {
-    charts.push({
-      id: "roc",
-      heading: "ROC curves",
-      caption: "Video-level ROC curves, one line per operation.",
-      spec: rocChart(data.rocs),
-    });
-  }
-  const severity = severityChart(data.cells);
-  if (severity) {
-    charts.push({
-      id: "severity",
-      heading: "AUC against severity",
-      caption: "Operations with a severity ladder: AUC at each level.",
-      spec: severity,
-    });
-  }
   const figures: string[] = [];
-  for (const chart of charts) {
-    const svg = await renderSvg(chart.spec);
+  for (const chart of REPORT_CHARTS.filter((c) => c.applies(data))) {
+    const spec = chart.spec(data);
+    const svg = await renderSvg(spec);
     figures.push(
-      `<section class="chart" id="${chart.id}">\n<h2>${escapeHtml(chart.heading)}</h2>\n` +
+      `<section class="chart" id="${chart.id}">\n<h2>${escapeHtml(chart.title)}</h2>\n` +
         `<figure><div class="vis" data-spec="spec-${chart.id}">${svg}</div>` +
         `<figcaption>${escapeHtml(chart.caption)}</figcaption></figure>\n` +
-        `<script type="application/json" id="spec-${chart.id}">${
-          jsonForScript(chart.spec)
-        }</script>\n` +
+        `<script type="application/json" id="spec-${chart.id}">${jsonForScript(spec)}</script>\n` +
         `</section>`,
     );
   }

@@ -4,7 +4,8 @@
  * @module
  */
 import { loadReportData, type LoadReportDataOptions } from "./collect.ts";
-import { renderReport, type RenderReportOptions, type ReportData } from "./html.ts";
+import { renderReport, type RenderReportOptions } from "./html.ts";
+import type { ReportData } from "./report_data.ts";
 import { tableOne } from "../metrics/table.ts";
 import { tableCsv, tableJson, tableMarkdown } from "./table_format.ts";
 import { atomicWriteFile } from "../util/atomic.ts";

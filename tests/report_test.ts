@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { REPORT_CHARTS } from "../report/chart_catalog.ts";
 import { loadReportData } from "../report/collect.ts";
 import { renderReport } from "../report/html.ts";
 import { runDenoTask, skipWithout } from "./_tools.ts";
@@ -25,7 +26,11 @@ Deno.test("renderReport() writes a self-contained page with Table I, SVG charts 
   assert.doesNotMatch(html, /@import|url\(\s*["']?https?:/i);
   assert.match(html, /<table class="table-one">/);
   assert.match(html, /Table I/);
-  assert.ok((html.match(/<svg/g) ?? []).length >= 4, "expected four inline SVG charts");
+  // Every chart of the catalog applies to the fixture store and is drawn as inline SVG.
+  assert.ok((html.match(/<svg/g) ?? []).length >= REPORT_CHARTS.length, "charts missing");
+  for (const chart of REPORT_CHARTS) {
+    assert.ok(html.includes(`<section class="chart" id="${chart.id}">`), chart.id);
+  }
   // The bundled vega builds are inlined for the interactive charts.
   assert.ok(html.includes("vegaEmbed"));
   assert.ok(html.length > 500_000);
@@ -148,7 +153,11 @@ Deno.test({
       stderr: "null",
     }).output();
     const dom = new TextDecoder().decode(out.stdout);
-    // Four charts (AUC, delta, ROC, severity), each swapped for vega-embed's live view.
-    assert.equal((dom.match(/class="vis interactive"/g) ?? []).length, 4, dom.slice(0, 500));
+    // Every chart of the catalog (AUC, delta, ROC, severity), swapped for vega-embed's live view.
+    assert.equal(
+      (dom.match(/class="vis interactive"/g) ?? []).length,
+      REPORT_CHARTS.length,
+      dom.slice(0, 500),
+    );
   },
 });
