@@ -128,6 +128,7 @@ export {
   videoScoreRecords,
 } from "./report/collect.ts";
 export { renderReport, type RenderReportOptions } from "./report/html.ts";
+export * from "./report/format_catalog.ts";
 export { writeReport, type WriteReportOptions } from "./report/write_report.ts";
 export {
   type MimeBundle,

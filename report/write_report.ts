@@ -1,37 +1,32 @@
 /**
- * One call from a results store to a report file on disk: HTML (self-contained) or Table I as
- * markdown, CSV or JSON. Shared by `deno task report` and `deno task demo`.
+ * One call from a results store to a report file on disk, in any format of
+ * report/format_catalog.ts (the HTML report, or Table I as Markdown, CSV or JSON). Shared by
+ * `deno task report` and `deno task demo`.
  * @module
  */
 import { loadReportData, type LoadReportDataOptions } from "./collect.ts";
-import { renderReport, type RenderReportOptions } from "./html.ts";
+import { HTML_FORMAT, type RenderFormatOptions, reportFormat } from "./format_catalog.ts";
 import type { ReportData } from "./report_data.ts";
-import { tableOne } from "../metrics/table.ts";
-import { tableCsv, tableJson, tableMarkdown } from "./table_format.ts";
 import { atomicWriteFile } from "../util/atomic.ts";
 
 /** Options of {@link writeReport}. */
-export interface WriteReportOptions extends LoadReportDataOptions, RenderReportOptions {
-  /** `html` (default) or Table I as `md`, `csv` or `json`. */
-  format?: "html" | "md" | "csv" | "json";
+export interface WriteReportOptions extends LoadReportDataOptions, RenderFormatOptions {
+  /** A format id of `REPORT_FORMATS`: `html` (default), or Table I as `md`, `csv` or `json`. */
+  format?: string;
 }
 
-/** Reads the store, renders the report in `format` and writes it atomically to `outPath`. */
+/**
+ * Reads the store, renders the report in `format` and writes it atomically to `outPath`.
+ * Throws `UnknownFormatError` for an unknown format (before reading the store), `StoreError`
+ * for a missing, empty or unreadable store.
+ */
 export async function writeReport(
   storeDir: string,
   outPath: string,
   options: WriteReportOptions = {},
 ): Promise<ReportData> {
+  const format = options.format === undefined ? HTML_FORMAT : reportFormat(options.format);
   const data = await loadReportData(storeDir, options);
-  const format = options.format ?? "html";
-  const table = () => tableOne(data.cells);
-  const text = format === "html"
-    ? await renderReport(data, options)
-    : format === "md"
-    ? tableMarkdown(table(), options)
-    : format === "csv"
-    ? tableCsv(table(), options)
-    : tableJson(table(), { pairing: data.pairing, leftOut: data.leftOut });
-  await atomicWriteFile(outPath, text);
+  await atomicWriteFile(outPath, await format.render(data, options));
   return data;
 }

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { REPORT_CHARTS } from "../report/chart_catalog.ts";
 import { loadReportData } from "../report/collect.ts";
+import { REPORT_FORMATS, UnknownFormatError } from "../report/format_catalog.ts";
+import { writeReport } from "../report/write_report.ts";
 import { renderReport } from "../report/html.ts";
 import { runDenoTask, skipWithout } from "./_tools.ts";
 import { FIXTURE_DETECTORS, FIXTURE_OPS, writeFixtureStore } from "./report_fixture.ts";
@@ -40,12 +42,42 @@ Deno.test("renderReport() writes a self-contained page with Table I, SVG charts 
   assert.ok(!staticHtml.includes("vegaEmbed") && staticHtml.includes("<svg"));
 });
 
+Deno.test("writeReport() writes every format of the catalog", async (t) => {
+  const store = await Deno.makeTempDir();
+  await writeFixtureStore(store, { ops: ["unaltered", "noise"] });
+  const starts: Record<string, RegExp> = {
+    html: /^<!doctype html>/,
+    md: /^\| Detector \| Train set \| Unaltered \| Noise \|/,
+    csv: /^detector,train_set,unaltered,noise,average,n_unaltered,n_noise\n/,
+    json: /^\{\n {2}"columns": \[/,
+  };
+  assert.deepEqual(REPORT_FORMATS.map((f) => f.id), Object.keys(starts));
+  for (const format of REPORT_FORMATS) {
+    await t.step(format.id, async () => {
+      const out = join(store, `report.${format.extension}`);
+      await writeReport(store, out, { format: format.id, interactive: false });
+      assert.match(await Deno.readTextFile(out), starts[format.id]);
+    });
+  }
+  await t.step("an unknown format is refused before the store is read", async () => {
+    await assert.rejects(
+      () => writeReport("/nonexistent", "x.pdf", { format: "pdf" }),
+      UnknownFormatError,
+      'must be one of html, md, csv, json, got "pdf"',
+    );
+  });
+  await Deno.remove(store, { recursive: true });
+});
+
 Deno.test("deno task report handles good and bad input", async (t) => {
   await t.step("--help prints the flags and exits 0", async () => {
     const { code, stdout } = await report(["--help"]);
     assert.equal(code, 0);
     assert.match(stdout, /--store <dir>/);
     assert.match(stdout, /--reference-detector <name>/);
+    // The --format choices come from the format catalog.
+    assert.match(stdout, /--format <html\|md\|csv\|json>/);
+    for (const f of REPORT_FORMATS) assert.ok(stdout.includes(`${f.id}: ${f.description}`));
   });
   await t.step("a missing --store or a bad --format is a usage error", async () => {
     assert.equal((await report([])).code, 2);
