@@ -47,6 +47,7 @@ export {
   getOperation,
   instanceOf,
   NOISE_SEED,
+  opLabel,
   PAPER_OP_IDS,
   UnknownOperationError,
 } from "./ops/catalog.ts";
@@ -86,7 +87,6 @@ export * from "./faces/reference.ts";
 export type { ReportData, RocCurveData } from "./report/report_data.ts";
 export {
   categoryLabel,
-  opLabel,
   tableCsv,
   type TableFormatOptions,
   tableHtml,

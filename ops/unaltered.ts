@@ -12,7 +12,7 @@ export const UNALTERED: OpFamily = {
   description: "The source videos as they are (hard link or byte copy, no re-encode).",
   reason: "The paper's baseline column: detectors scored on the original test set.",
   parametric: false,
-  levels: _levels("unaltered", [["unaltered", {}, true]]),
+  levels: _levels("unaltered", [["unaltered", {}, "Unaltered"]]),
   filter: () => null,
   geometry: _keep,
 };

@@ -8,6 +8,7 @@
  */
 import { csvField } from "../dataset/manifest.ts";
 import { NO_VIDEOS_SCORED } from "../metrics/op_auc.ts";
+import { opLabel } from "../ops/catalog.ts";
 import type { TableCell, TableOne, TableRow } from "../metrics/table.ts";
 import type { Pairing } from "../metrics/video_set.ts";
 import type { LeftOutVideo } from "../store/left_out.ts";
@@ -18,28 +19,6 @@ export interface TableFormatOptions {
   digits?: number;
   /** Add one mean column per altered category. Default false (the paper shows none). */
   categoryMeans?: boolean;
-}
-
-// Column headers are presentation: the paper's order and categories come from ops/catalog.ts.
-const OP_LABELS: Record<string, string> = {
-  unaltered: "Unaltered",
-  h264_crf23: "CRF 23",
-  h264_crf40: "CRF 40",
-  lighten: "Lighten",
-  darken: "Darken",
-  contrast: "Contrast",
-  noise: "Noise",
-  hflip: "H-flip",
-  vflip: "V-flip",
-  res_half: "1/2",
-  res_quarter: "1/4",
-  grayscale: "Grayscale",
-  vintage: "Vintage",
-};
-
-/** The short header of an operation column (`h264_crf40` -> `CRF 40`; others: the op id). */
-export function opLabel(opId: string): string {
-  return OP_LABELS[opId] ?? opId;
 }
 
 /** The display name of a category (`compression` -> `Compression`). */
