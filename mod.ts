@@ -51,6 +51,7 @@ export {
   PAPER_OP_IDS,
   UnknownOperationError,
 } from "./ops/catalog.ts";
+export { UNALTERED_CATEGORY, UNALTERED_ID } from "./ops/unaltered.ts";
 export * from "./ops/chain.ts";
 export * from "./ops/profile.ts";
 export * from "./ops/select.ts";

@@ -10,6 +10,7 @@ import { frameScores } from "../store/video_scores.ts";
 import { bootstrapAuc, type BootstrapOptions } from "./bootstrap.ts";
 import { rocAuc } from "./roc_auc.ts";
 import { type Pairing, type VideoSet, videoSet } from "./video_set.ts";
+import { UNALTERED_ID } from "../ops/unaltered.ts";
 
 /** Which scores the AUC ranks: one per video (default, the paper's) or one per sampled frame. */
 export type ScoreLevel = "video" | "frame";
@@ -234,9 +235,9 @@ function reasonCounts(reasons: readonly LeftOutReason[]): string {
 
 function addDeltas(results: OpAuc[]): void {
   const baseline = new Map<string, OpAuc>();
-  for (const r of results) if (r.opId === "unaltered") baseline.set(r.runId, r);
+  for (const r of results) if (r.opId === UNALTERED_ID) baseline.set(r.runId, r);
   for (const r of results) {
-    if (r.opId === "unaltered") {
+    if (r.opId === UNALTERED_ID) {
       if (r.auc !== null) {
         r.deltaAuc = 0;
         r.relativeAuc = 1;

@@ -7,6 +7,7 @@
  */
 import { FAMILIES, PAPER_OP_IDS } from "../ops/catalog.ts";
 import type { AucCell } from "./op_auc.ts";
+import { UNALTERED_CATEGORY } from "../ops/unaltered.ts";
 
 /** Options for {@link tableOne}. */
 export interface TableOneOptions {
@@ -183,10 +184,10 @@ export function tableOne(cells: readonly AucCell[], options: TableOneOptions = {
     a.detector.localeCompare(b.detector) || a.trainSet.localeCompare(b.trainSet) ||
     (a.runId ?? "").localeCompare(b.runId ?? "")
   );
-  const altered = columns.filter((c) => c.category !== "unaltered");
+  const altered = columns.filter((c) => c.category !== UNALTERED_CATEGORY);
   for (const row of rows) {
     for (const column of columns) row.values[column.opId] = row.cells[column.opId]?.auc ?? null;
-    for (const category of categories.filter((c) => c !== "unaltered")) {
+    for (const category of categories.filter((c) => c !== UNALTERED_CATEGORY)) {
       row.categoryMeans[category] = mean(
         altered.filter((c) => c.category === category).map((c) => row.values[c.opId]),
       );

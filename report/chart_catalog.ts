@@ -14,6 +14,7 @@ import {
   type VegaLiteSpec,
 } from "./charts.ts";
 import type { ReportData } from "./report_data.ts";
+import { UNALTERED_ID } from "../ops/unaltered.ts";
 
 /** One chart of the report. */
 export interface ReportChart {
@@ -47,7 +48,7 @@ export const DELTA_AUC_CHART: ReportChart = {
   id: "delta-auc",
   title: "Delta AUC",
   caption: "AUC of each processed copy minus the AUC of the unaltered copy (red: worse).",
-  applies: (data) => data.cells.some((c) => c.opId !== "unaltered"),
+  applies: (data) => data.cells.some((c) => c.opId !== UNALTERED_ID),
   absent: "No processed copy in this store: no delta to draw.",
   spec: (data) => deltaHeatmapChart(data.cells),
 };

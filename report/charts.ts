@@ -13,6 +13,7 @@ import { type AucCell, modelLabel, NO_VIDEOS_SCORED } from "../metrics/op_auc.ts
 import { columnKey, orderColumns } from "../metrics/table.ts";
 import type { RocCurveData } from "./report_data.ts";
 import { categoryLabel } from "./table_format.ts";
+import { UNALTERED_ID } from "../ops/unaltered.ts";
 
 /** The Vega-Lite v5 schema URL every spec carries (the Jupyter kernel knows v3-v5 only). */
 export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
@@ -118,7 +119,7 @@ export function aucByOperationChart(cells: AucCell[], options: ChartOptions = {}
  */
 export function deltaHeatmapChart(cells: AucCell[], options: ChartOptions = {}): VegaLiteSpec {
   // The deltas are opAucs' own (metrics/op_auc.ts); a cell without one is drawn grey.
-  const deltas = cells.filter((c) => c.opId !== "unaltered").map((c) => {
+  const deltas = cells.filter((c) => c.opId !== UNALTERED_ID).map((c) => {
     const auc = finiteOrNull(c.auc);
     const delta = auc === null ? null : finiteOrNull(c.deltaAuc);
     return {
@@ -133,7 +134,7 @@ export function deltaHeatmapChart(cells: AucCell[], options: ChartOptions = {}):
       note: c.note ?? null,
     };
   });
-  const columns = orderColumns(cells.filter((c) => c.opId !== "unaltered").map(columnKey));
+  const columns = orderColumns(cells.filter((c) => c.opId !== UNALTERED_ID).map(columnKey));
   const extent = Math.max(0.05, ...deltas.map((d) => Math.abs(d.delta ?? 0)));
   const x = {
     field: "opId",

@@ -23,6 +23,7 @@ import {
   DFROBUST_VERSION,
   type RunProvenance,
 } from "./provenance.ts";
+import { UNALTERED_ID } from "../ops/unaltered.ts";
 
 /** Options for {@link loadReportData}. */
 export interface LoadReportDataOptions {
@@ -86,7 +87,7 @@ export async function loadReportData(
     }
     : undefined;
   const unalteredAuc = new Map(
-    aucs.filter((c) => c.opId === "unaltered").map((
+    aucs.filter((c) => c.opId === UNALTERED_ID).map((
       c,
     ) => [modelLabel(c.detector, c.trainSet), c.auc]),
   );

@@ -14,6 +14,7 @@ import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./charts.ts";
 import { type VideoScoreRecord, videoScoreRecords } from "./collect.ts";
 import { columnKey, orderColumns } from "../metrics/table.ts";
 import { escapeHtml } from "./table_format.ts";
+import { UNALTERED_ID } from "../ops/unaltered.ts";
 
 /**
  * The video scores of one detector (all its runs and copies). `detector` defaults to the first
@@ -128,13 +129,13 @@ export function decisionFlips(
 ): DecisionFlip[] {
   const threshold = options.threshold ?? 0.5;
   const unaltered = new Map(
-    videos.filter((v) => v.opId === "unaltered").map((v) => [v.videoId, v.score]),
+    videos.filter((v) => v.opId === UNALTERED_ID).map((v) => [v.videoId, v.score]),
   );
   const order = orderColumns(videos.map(columnKey)).map((c) => c.opId);
   const flips: DecisionFlip[] = [];
   for (const v of videos) {
     const before = unaltered.get(v.videoId);
-    if (v.opId === "unaltered" || before === undefined) continue;
+    if (v.opId === UNALTERED_ID || before === undefined) continue;
     const wasFake = before >= threshold;
     const isFake = v.score >= threshold;
     if (wasFake === isFake) continue;

@@ -12,6 +12,7 @@ import { opLabel } from "../ops/catalog.ts";
 import type { TableCell, TableOne, TableRow } from "../metrics/table.ts";
 import type { Pairing } from "../metrics/video_set.ts";
 import type { LeftOutVideo } from "../store/left_out.ts";
+import { UNALTERED_CATEGORY } from "../ops/unaltered.ts";
 
 /** Options shared by the Table I formatters. */
 export interface TableFormatOptions {
@@ -110,7 +111,7 @@ export function tableHtml(table: TableOne, options: TableFormatOptions = {}): st
   for (const column of table.columns) {
     const label = categoryLabel(column.category);
     const last = groups[groups.length - 1];
-    if (last && last.label === label && column.category !== "unaltered") last.span++;
+    if (last && last.label === label && column.category !== UNALTERED_CATEGORY) last.span++;
     else groups.push({ label, span: 1 });
   }
   const heads = headerCells(table, options);
@@ -167,14 +168,14 @@ function headerCells(
     return {
       key: c.opId,
       // "Noise: Noise" says nothing more than "Noise".
-      text: c.category === "unaltered" || label === categoryLabel(c.category)
+      text: c.category === UNALTERED_CATEGORY || label === categoryLabel(c.category)
         ? label
         : `${categoryLabel(c.category)}: ${label}`,
-      short: c.category === "unaltered" ? "" : label,
+      short: c.category === UNALTERED_CATEGORY ? "" : label,
     };
   });
   if (options.categoryMeans) {
-    for (const category of table.categories.filter((c) => c !== "unaltered")) {
+    for (const category of table.categories.filter((c) => c !== UNALTERED_CATEGORY)) {
       const label = categoryLabel(category);
       heads.push({ key: `mean_${category}`, text: `Mean ${label}`, short: label });
     }
@@ -190,7 +191,7 @@ function rowValues(
 ): (number | null)[] {
   const values = table.columns.map((c) => row.values[c.opId] ?? null);
   if (options.categoryMeans) {
-    for (const category of table.categories.filter((c) => c !== "unaltered")) {
+    for (const category of table.categories.filter((c) => c !== UNALTERED_CATEGORY)) {
       values.push(row.categoryMeans[category] ?? null);
     }
   }

@@ -16,6 +16,7 @@ import { FaceModelError } from "../faces/ultraface.ts";
 import { type EvalSummary, evaluate, FACE_MODES, type FaceMode } from "../eval/evaluate.ts";
 import { type CommandSpec, integerFlag, requireString, runTask, UsageError } from "../util/cli.ts";
 import { formatSeconds, logLine } from "../util/progress.ts";
+import { UNALTERED_ID } from "../ops/unaltered.ts";
 
 const SPEC: CommandSpec = {
   name: "eval",
@@ -171,7 +172,7 @@ function summaryTable(summary: EvalSummary): string {
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const format = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
-  const clean = summary.copies.find((c) => c.opId === "unaltered");
+  const clean = summary.copies.find((c) => c.opId === UNALTERED_ID);
   return [
     `detector ${summary.detector} (train set ${summary.trainSet}), run ${summary.runId}, ` +
     `faces ${summary.faceMode}, ${summary.frames} frames/video`,
