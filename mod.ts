@@ -12,6 +12,7 @@
 export * from "./dataset/manifest.ts";
 // --- util
 export { sha256File, stableHash } from "./util/hash.ts";
+export { csvText, type CsvValue } from "./util/csv.ts";
 // --- media
 export {
   type BackendChoice,

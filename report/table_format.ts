@@ -6,13 +6,13 @@
  * cell with no video scored as "no videos scored" (its note says why).
  * @module
  */
-import { csvField } from "../dataset/manifest.ts";
 import { NO_VIDEOS_SCORED } from "../metrics/op_auc.ts";
 import { opLabel } from "../ops/catalog.ts";
 import type { TableCell, TableOne, TableRow } from "../metrics/table.ts";
 import type { Pairing } from "../metrics/video_set.ts";
 import type { LeftOutVideo } from "../store/left_out.ts";
 import { UNALTERED_CATEGORY } from "../ops/unaltered.ts";
+import { csvText } from "../util/csv.ts";
 
 /** Options shared by the Table I formatters. */
 export interface TableFormatOptions {
@@ -69,17 +69,13 @@ export function tableCsv(table: TableOne, options: TableFormatOptions = {}): str
     ...headerCells(table, options).map((h) => h.key),
     ...table.columns.map((c) => `n_${c.opId}`),
   ];
-  const lines = [heads.map(csvField).join(",")];
-  for (const row of table.rows) {
-    const cells = [
-      row.detector,
-      row.trainSet,
-      ...rowValues(table, row, options).map((v) => fmt(v, digits, "")),
-      ...table.columns.map((c) => String(row.cells[c.opId]?.n ?? "")),
-    ];
-    lines.push(cells.map(csvField).join(","));
-  }
-  return lines.join("\n") + "\n";
+  const rows = table.rows.map((row) => [
+    row.detector,
+    row.trainSet,
+    ...rowValues(table, row, options).map((v) => fmt(v, digits, "")),
+    ...table.columns.map((c) => row.cells[c.opId]?.n),
+  ]);
+  return csvText([heads, ...rows]);
 }
 
 /** Options for {@link tableJson}: what the table's videos leave out, added as fields. */
