@@ -12,7 +12,8 @@ import type { ReportData } from "./report_data.ts";
 import type { Provenance } from "./provenance.ts";
 import { renderSvg } from "./svg.ts";
 import { tableOne } from "../metrics/table.ts";
-import { escapeHtml, tableHtml } from "./table_format.ts";
+import { tableHtml } from "./table_format.ts";
+import { type Html, joinHtml, raw, safeHtml } from "../util/html.ts";
 import { loadVegaAssets, type VegaAssets } from "./vega_assets.ts";
 
 /** Options for {@link renderReport}. */
@@ -35,49 +36,46 @@ export async function renderReport(
 ): Promise<string> {
   const title = options.title ?? "dfrobust report";
   const table = tableOne(data.cells);
-  const figures: string[] = [];
+  const figures: Html[] = [];
   for (const chart of REPORT_CHARTS.filter((c) => c.applies(data))) {
     const spec = chart.spec(data);
-    const svg = await renderSvg(spec);
-    figures.push(
-      `<section class="chart" id="${chart.id}">\n<h2>${escapeHtml(chart.title)}</h2>\n` +
-        `<figure><div class="vis" data-spec="spec-${chart.id}">${svg}</div>` +
-        `<figcaption>${escapeHtml(chart.caption)}</figcaption></figure>\n` +
-        `<script type="application/json" id="spec-${chart.id}">${jsonForScript(spec)}</script>\n` +
-        `</section>`,
-    );
+    const svg = raw(await renderSvg(spec));
+    figures.push(safeHtml`<section class="chart" id="${chart.id}">
+<h2>${chart.title}</h2>
+<figure><div class="vis" data-spec="spec-${chart.id}">${svg}</div><figcaption>${chart.caption}</figcaption></figure>
+<script type="application/json" id="spec-${chart.id}">${jsonForScript(spec)}</script>
+</section>`);
   }
   const assets = options.interactive === false ? null : await loadVegaAssets();
   const notes = data.notes.length
-    ? `<section id="notes"><h2>Notes</h2><ul>${
-      data.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("")
+    ? safeHtml`<section id="notes"><h2>Notes</h2><ul>${
+      data.notes.map((n) => safeHtml`<li>${n}</li>`)
     }</ul></section>`
     : "";
-  return `<!doctype html>
+  const { generatedAt, dfrobustVersion, store } = data.provenance;
+  return String(safeHtml`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="dfrobust ${escapeHtml(data.provenance.dfrobustVersion)}">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
+<meta name="generator" content="dfrobust ${dfrobustVersion}">
+<title>${title}</title>
+<style>${raw(STYLE)}</style>
 </head>
 <body>
 <header>
-<h1>${escapeHtml(title)}</h1>
+<h1>${title}</h1>
 <p class="sub">Video-level AUC of deepfake detectors under video processing operations
-(after Lu &amp; Ebrahimi, 2023). Generated ${escapeHtml(data.provenance.generatedAt)} by dfrobust
-${escapeHtml(data.provenance.dfrobustVersion)} from <code>${
-    escapeHtml(data.provenance.store)
-  }</code>.</p>
+(after Lu &amp; Ebrahimi, 2023). Generated ${generatedAt} by dfrobust
+${dfrobustVersion} from <code>${store}</code>.</p>
 </header>
 ${notes}
 <section id="table-one">
 <h2>Table I: video-level AUC</h2>
 ${
     table.rows.length
-      ? tableHtml(table, { categoryMeans: options.categoryMeans })
-      : "<p>No AUC could be computed from this store.</p>"
+      ? raw(tableHtml(table, { categoryMeans: options.categoryMeans }))
+      : safeHtml`<p>No AUC could be computed from this store.</p>`
   }
 <p class="caption">Rows: detector and training set. Columns: operations grouped by category in the
 paper's order; Average is the mean over the processed copies (Unaltered excluded). Best value per
@@ -87,116 +85,121 @@ row in bold. n: videos behind each AUC (hover for real/fake counts and the inter
 </section>
 ${leftOutSection(data.leftOut ?? [])}
 ${data.relative ? relativeHtml(data.relative.reference, data.relative.errors) : ""}
-${figures.join("\n")}
+${joinHtml(figures, "\n")}
 ${provenanceHtml(data.provenance)}
 ${assets ? scriptsHtml(assets) : ""}
 </body>
 </html>
-`;
+`);
 }
 
-function pairingText(data: ReportData): string {
+function pairingText(data: ReportData): Html {
   const count = new Set((data.leftOut ?? []).map((v) => `${v.runId}\u0000${v.videoId}`)).size;
   const left = count === 0
-    ? "No video was left out."
-    : `${count} video${count === 1 ? " was" : "s were"} left out of some AUC: see ` +
-      `<a href="#left-out">Left-out videos</a>.`;
+    ? safeHtml`No video was left out.`
+    : safeHtml`${count} video${
+      count === 1 ? " was" : "s were"
+    } left out of some AUC: see <a href="#left-out">Left-out videos</a>.`;
   return (data.pairing ?? "paired") === "paired"
-    ? `Paired: every column of a row ranks the same videos, those usable in every copy of the run ` +
-      `(<code>--unpaired</code> ranks each copy's own). ${left}`
-    : `Unpaired: each column ranks the videos usable in its own copy, so columns may differ in ` +
-      `their videos. ${left}`;
+    ? safeHtml`Paired: every column of a row ranks the same videos, those usable in every copy of the run (<code>--unpaired</code> ranks each copy's own). ${left}`
+    : safeHtml`Unpaired: each column ranks the videos usable in its own copy, so columns may differ in their videos. ${left}`;
 }
 
-function leftOutSection(leftOut: readonly LeftOutVideo[]): string {
+function leftOutSection(leftOut: readonly LeftOutVideo[]): Html | "" {
   if (leftOut.length === 0) return "";
   const reasons = [...new Set(leftOut.map((v) => v.reason))].map((r) =>
-    `<li><code>${r}</code>: ${escapeHtml(LEFT_OUT_REASONS[r])}</li>`
-  ).join("");
-  return `<section id="left-out">
+    safeHtml`<li><code>${r}</code>: ${LEFT_OUT_REASONS[r]}</li>`
+  );
+  return safeHtml`<section id="left-out">
 <h2>Left-out videos</h2>
 <p class="caption">Videos that the AUCs of the listed operations do not rank, and why.</p>
 <ul class="reasons">${reasons}</ul>
-${leftOutHtml(leftOut)}
+${raw(leftOutHtml(leftOut))}
 </section>`;
 }
 
-function relativeHtml(reference: string, errors: CorruptionError[]): string {
+function relativeHtml(reference: string, errors: CorruptionError[]): Html {
   const families = [...new Set(errors.flatMap((e) => Object.keys(e.families)))];
   const fmt = (
     v: number | null | undefined,
   ) => (v === null || v === undefined ? "–" : v.toFixed(2));
   const notes = errors.flatMap((e) => e.notes.map((n) => `${e.detector}: ${n}`));
-  return `<section id="relative-error">
-<h2>Corruption error relative to ${escapeHtml(reference)}</h2>
+  const rows = errors.map((e) =>
+    safeHtml`<tr><th scope="row">${e.detector}</th><td>${e.trainSet}</td>${
+      families.map((f) => safeHtml`<td>${fmt(e.families[f])}</td>`)
+    }<td><b>${fmt(e.mce)}</b></td></tr>`
+  );
+  return safeHtml`<section id="relative-error">
+<h2>Corruption error relative to ${reference}</h2>
 <div class="scroll"><table class="table-one"><thead><tr><th>Detector</th><th>Train set</th>${
-    families.map((f) => `<th>${escapeHtml(f)}</th>`).join("")
+    families.map((f) => safeHtml`<th>${f}</th>`)
   }<th>mCE</th></tr></thead>
 <tbody>
-${
-    errors.map((e) =>
-      `<tr><th scope="row">${escapeHtml(e.detector)}</th><td>${escapeHtml(e.trainSet)}</td>${
-        families.map((f) => `<td>${fmt(e.families[f])}</td>`).join("")
-      }<td><b>${fmt(e.mce)}</b></td></tr>`
-    ).join("\n")
-  }
+${joinHtml(rows, "\n")}
 </tbody></table></div>
 <p class="caption">CE per operation family = sum over its levels of (1 − AUC) divided by the same
 sum for the reference; mCE = mean CE (as ImageNet-C). Below 1: more robust than the reference.</p>
-${notes.length ? `<ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("")}</ul>` : ""}
+${notes.length ? safeHtml`<ul>${notes.map((n) => safeHtml`<li>${n}</li>`)}</ul>` : ""}
 </section>`;
 }
 
-function provenanceHtml(p: Provenance): string {
+function provenanceHtml(p: Provenance): Html {
   const runs = p.runs.map((r) =>
-    `<tr><td><code>${escapeHtml(r.runId)}</code></td><td>${escapeHtml(r.detector)}</td>` +
-    `<td>${escapeHtml(r.trainSet)}</td><td><code>${escapeHtml(r.modelSha256)}</code></td>` +
-    `<td>${escapeHtml(r.faceMode)}</td><td>${r.rows}</td>` +
-    `<td>${escapeHtml(r.firstWritten)} – ${escapeHtml(r.lastWritten)}</td></tr>`
-  ).join("\n");
+    joinHtml([
+      safeHtml`<tr><td><code>${r.runId}</code></td><td>${r.detector}</td>`,
+      safeHtml`<td>${r.trainSet}</td><td><code>${r.modelSha256}</code></td>`,
+      safeHtml`<td>${r.faceMode}</td><td>${r.rows}</td>`,
+      safeHtml`<td>${r.firstWritten} – ${r.lastWritten}</td></tr>`,
+    ])
+  );
   const copies = p.copies.map((c) =>
-    `<tr><td><code>${escapeHtml(c.artifactId)}</code></td><td>${escapeHtml(c.opId)}</td>` +
-    `<td>${escapeHtml(c.opCategory)}</td><td>${escapeHtml(c.profile)}</td>` +
-    `<td>${escapeHtml(c.backend ?? "–")}</td><td>${escapeHtml(c.catalogVersion ?? "–")}</td>` +
-    `<td>${escapeHtml(c.createdAt ?? "–")}</td>` +
-    `<td>${c.manifestPath ? `<code>${escapeHtml(c.manifestPath)}</code>` : "–"}</td></tr>`
-  ).join("\n");
-  return `<section id="provenance">
+    joinHtml([
+      safeHtml`<tr><td><code>${c.artifactId}</code></td><td>${c.opId}</td>`,
+      safeHtml`<td>${c.opCategory}</td><td>${c.profile}</td>`,
+      safeHtml`<td>${c.backend ?? "–"}</td><td>${c.catalogVersion ?? "–"}</td>`,
+      safeHtml`<td>${c.createdAt ?? "–"}</td>`,
+      safeHtml`<td>${c.manifestPath ? safeHtml`<code>${c.manifestPath}</code>` : "–"}</td></tr>`,
+    ])
+  );
+  return safeHtml`<section id="provenance">
 <h2>Provenance</h2>
 <dl>
-<dt>dfrobust</dt><dd>${escapeHtml(p.dfrobustVersion)}</dd>
-<dt>Deno</dt><dd>${escapeHtml(p.denoVersion)}</dd>
-<dt>Generated</dt><dd>${escapeHtml(p.generatedAt)}</dd>
-<dt>Results store</dt><dd><code>${escapeHtml(p.store)}</code></dd>
+<dt>dfrobust</dt><dd>${p.dfrobustVersion}</dd>
+<dt>Deno</dt><dd>${p.denoVersion}</dd>
+<dt>Generated</dt><dd>${p.generatedAt}</dd>
+<dt>Results store</dt><dd><code>${p.store}</code></dd>
 </dl>
 <h3>Detector runs</h3>
 <table class="prov"><thead><tr><th>Run id</th><th>Detector</th><th>Train set</th>
 <th>Model SHA-256</th><th>Face mode</th><th>Rows</th><th>Written</th></tr></thead>
 <tbody>
-${runs}
+${joinHtml(runs, "\n")}
 </tbody></table>
 <h3>Distorted copies</h3>
 <table class="prov"><thead><tr><th>Artifact id</th><th>Operation</th><th>Category</th>
 <th>Profile</th><th>ffmpeg</th><th>Catalog</th><th>Made</th><th>Manifest</th></tr></thead>
 <tbody>
-${copies}
+${joinHtml(copies, "\n")}
 </tbody></table>
 </section>`;
 }
 
-function scriptsHtml(assets: VegaAssets): string {
-  const inline = (code: string) => `<script>${code.replaceAll("</script", "<\\/script")}</script>`;
-  return [
+// Script bodies are not HTML-escaped (entities mean nothing there): "</script" is what must
+// not appear inside one.
+function scriptsHtml(assets: VegaAssets): Html {
+  const inline = (code: string) =>
+    safeHtml`<script>${raw(code.replaceAll("</script", "<\\/script"))}</script>`;
+  return joinHtml([
     inline(assets.vega),
     inline(assets.vegaLite),
     inline(assets.vegaEmbed),
     inline(EMBED),
-  ].join("\n");
+  ], "\n");
 }
 
 /** JSON safe inside a `<script>` element: `<` escaped so no text can close it. */
-function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replaceAll("<", "\\u003c");
+function jsonForScript(value: unknown): Html {
+  return raw(JSON.stringify(value).replaceAll("<", "\\u003c"));
 }
 
 // Swap each static SVG for the interactive chart once vega-embed has drawn it; on any failure

@@ -13,6 +13,7 @@ import type { Pairing } from "../metrics/video_set.ts";
 import type { LeftOutVideo } from "../store/left_out.ts";
 import { UNALTERED_CATEGORY } from "../ops/unaltered.ts";
 import { csvText } from "../util/csv.ts";
+import { joinHtml, raw, safeHtml } from "../util/html.ts";
 
 /** Options shared by the Table I formatters. */
 export interface TableFormatOptions {
@@ -112,37 +113,41 @@ export function tableHtml(table: TableOne, options: TableFormatOptions = {}): st
   }
   const heads = headerCells(table, options);
   const extra = heads.slice(table.columns.length);
-  const top = [
-    `<th rowspan="2">Detector</th><th rowspan="2">Train set</th>`,
-    ...groups.map((g) => `<th colspan="${g.span}">${escapeHtml(g.label)}</th>`),
-    extra.length ? `<th colspan="${extra.length}">Mean</th>` : "",
-  ].join("");
-  const second = heads.map((h) => `<th>${escapeHtml(h.short)}</th>`).join("");
+  const top = safeHtml`<th rowspan="2">Detector</th><th rowspan="2">Train set</th>${
+    groups.map((g) => safeHtml`<th colspan="${g.span}">${g.label}</th>`)
+  }${extra.length ? safeHtml`<th colspan="${extra.length}">Mean</th>` : ""}`;
+  const second = heads.map((h) => safeHtml`<th>${h.short}</th>`);
   const keys = heads.map((h) => h.key);
   const body = table.rows.map((row) => {
     const values = rowValues(table, row, options);
     const best = values.map((v) =>
       v !== null && v === Math.max(...values.filter((x) => x !== null) as number[])
     );
-    return `<tr><th scope="row">${escapeHtml(row.detector)}</th><td>${
-      escapeHtml(row.trainSet || "–")
-    }</td>` +
-      values.map((v, i) => {
-        const cell = i < table.columns.length ? row.cells[keys[i]] : undefined;
-        if (cell === undefined) {
-          return `<td${best[i] ? ' class="best"' : ""}>${fmt(v, digits, "–")}</td>`;
-        }
-        if (cell.n === 0) {
-          return `<td class="none" title="${escapeHtml(cell.note ?? NO_VIDEOS_SCORED)}">` +
-            `${NO_VIDEOS_SCORED}</td>`;
-        }
-        const title = cellTitle(cell, digits);
-        return `<td${best[i] ? ' class="best"' : ""} title="${escapeHtml(title)}">` +
-          `${fmt(v, digits, "–")}<span class="n">n=${cell.n}</span></td>`;
-      }).join("") +
-      "</tr>";
-  }).join("\n");
-  return `<table class="table-one">\n<thead><tr>${top}</tr>\n<tr>${second}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>\n`;
+    const cells = values.map((v, i) => {
+      const cell = i < table.columns.length ? row.cells[keys[i]] : undefined;
+      const bold = best[i] ? raw(' class="best"') : "";
+      if (cell === undefined) return safeHtml`<td${bold}>${fmt(v, digits, "–")}</td>`;
+      if (cell.n === 0) {
+        return safeHtml`<td class="none" title="${
+          cell.note ?? NO_VIDEOS_SCORED
+        }">${NO_VIDEOS_SCORED}</td>`;
+      }
+      return safeHtml`<td${bold} title="${cellTitle(cell, digits)}">${
+        fmt(v, digits, "–")
+      }<span class="n">n=${cell.n}</span></td>`;
+    });
+    return safeHtml`<tr><th scope="row">${row.detector}</th><td>${
+      row.trainSet || "–"
+    }</td>${cells}</tr>`;
+  });
+  return String(safeHtml`<table class="table-one">
+<thead><tr>${top}</tr>
+<tr>${second}</tr></thead>
+<tbody>
+${joinHtml(body, "\n")}
+</tbody>
+</table>
+`);
 }
 
 // Tooltip of an HTML cell: counts, interval, caveat.
@@ -201,10 +206,4 @@ function fmt(value: number | null, digits: number, missing: string): string {
 
 function escapeMd(text: string): string {
   return text.replaceAll("|", "\\|");
-}
-
-/** Escapes `&`, `<`, `>`, `"` and `'` for HTML text and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;").replaceAll("'", "&#39;");
 }
