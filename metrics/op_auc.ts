@@ -8,7 +8,7 @@ import type pl from "../deps/polars.ts";
 import { LEFT_OUT_REASONS, type LeftOutReason } from "../store/left_out.ts";
 import { frameScores } from "../store/video_scores.ts";
 import { bootstrapAuc, type BootstrapOptions } from "./bootstrap.ts";
-import { rocAuc } from "./roc_auc.ts";
+import { AUC_METRIC, type CellMetric } from "./cell_metrics.ts";
 import { type Pairing, type VideoSet, videoSet } from "./video_set.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
 
@@ -26,6 +26,11 @@ export interface OpAucOptions {
    * `unpaired`: each copy's usable videos (metrics/video_set.ts).
    */
   pairing?: Pairing;
+  /**
+   * Cell metrics computed besides AUC (metrics/cell_metrics.ts, e.g. `[AP_METRIC]`), into each
+   * cell's `metrics` by id. Default none.
+   */
+  metrics?: readonly CellMetric[];
   /**
    * The video set of the same frame, when already computed (`videoSet(frame, {pairing})`):
    * saves a second pass. Its pairing wins over `pairing`.
@@ -81,6 +86,11 @@ export interface AucCell extends DetectorOp {
   note?: string;
   /** AUC minus the same run's unaltered AUC, where {@link opAucs} could compute it. */
   deltaAuc?: number | null;
+  /**
+   * Further cell metrics by id (`{ ap: 0.93 }`), when asked for (`OpAucOptions.metrics`); null
+   * where undefined (one class, no video).
+   */
+  metrics?: Record<string, number | null>;
 }
 
 /** The AUC of one detector run on one operation's copy, as {@link opAucs} computes it. */
@@ -206,13 +216,20 @@ export function opAucs(
       notes.push(`only ${positives === 0 ? "real" : "fake"} ${level}s (${n}): AUC undefined`);
     } else {
       const groupScores = Float64Array.from(group.scores);
-      result.auc = rocAuc(groupLabels, groupScores);
+      result.auc = AUC_METRIC.compute(groupLabels, groupScores);
       if (options.bootstrap) {
         const clusters = level === "frame" ? group.clusters : undefined;
         const ci = bootstrapAuc(groupLabels, groupScores, { ...options.bootstrap, clusters });
         result.ciLow = ci.low;
         result.ciHigh = ci.high;
       }
+    }
+    if (options.metrics?.length) {
+      const defined = n > 0 && positives > 0 && positives < n;
+      result.metrics = Object.fromEntries(options.metrics.map((m) => [
+        m.id,
+        defined ? m.compute(groupLabels, Float64Array.from(group.scores)) : null,
+      ]));
     }
     if (notes.length > 0) result.note = notes.join("; ");
     results.push(result);

@@ -8,6 +8,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { CellMetric } from "../metrics/cell_metrics.ts";
 import { leftOutNotes } from "../metrics/left_out_notes.ts";
 import { corruptionErrors } from "../metrics/mce.ts";
 import { type AucCell, modelLabel, type OpAuc, opAucs } from "../metrics/op_auc.ts";
@@ -45,6 +46,11 @@ export interface LoadReportDataOptions {
    * `unpaired`: each copy on its own usable videos (metrics/video_set.ts).
    */
   pairing?: Pairing;
+  /**
+   * Cell metrics to compute besides AUC (metrics/cell_metrics.ts), for a Table I in another
+   * metric (`tableOne(cells, { metric })`). Default none.
+   */
+  metrics?: readonly CellMetric[];
 }
 
 /** One video's score, as the notebooks and charts use it. */
@@ -76,6 +82,7 @@ export async function loadReportData(
   const aucs = opAucs(used, {
     bootstrap: resamples > 0 ? { resamples, seed: options.bootstrapSeed ?? 0 } : undefined,
     videos,
+    metrics: options.metrics,
   });
   notes.push(...leftOutNotes(videos));
   noteCaveats(aucs, notes);

@@ -6,7 +6,8 @@
  * record here.
  * @module
  */
-import { tableOne } from "../metrics/table.ts";
+import { AUC_METRIC, cellMetric } from "../metrics/cell_metrics.ts";
+import { type TableOne, tableOne } from "../metrics/table.ts";
 import { renderReport, type RenderReportOptions } from "./html.ts";
 import type { ReportData } from "./report_data.ts";
 import { tableCsv, tableJson, tableMarkdown } from "./table_format.ts";
@@ -47,7 +48,7 @@ export const MARKDOWN_FORMAT: ReportFormat = {
   mediaType: "text/markdown",
   description: "Table I alone as Markdown",
   defaultOut: null,
-  render: (data, options) => Promise.resolve(tableMarkdown(tableOne(data.cells), options)),
+  render: (data, options) => Promise.resolve(tableMarkdown(table(data, options), options)),
 };
 
 /** Table I as CSV. */
@@ -57,7 +58,7 @@ export const CSV_FORMAT: ReportFormat = {
   mediaType: "text/csv",
   description: "Table I alone as CSV",
   defaultOut: null,
-  render: (data, options) => Promise.resolve(tableCsv(tableOne(data.cells), options)),
+  render: (data, options) => Promise.resolve(tableCsv(table(data, options), options)),
 };
 
 /** Table I as JSON, with the pairing and the left-out videos. */
@@ -67,9 +68,9 @@ export const JSON_FORMAT: ReportFormat = {
   mediaType: "application/json",
   description: "Table I alone as JSON",
   defaultOut: null,
-  render: (data) =>
+  render: (data, options) =>
     Promise.resolve(
-      tableJson(tableOne(data.cells), { pairing: data.pairing, leftOut: data.leftOut }),
+      tableJson(table(data, options), { pairing: data.pairing, leftOut: data.leftOut }),
     ),
 };
 
@@ -80,6 +81,11 @@ export const REPORT_FORMATS: readonly ReportFormat[] = [
   CSV_FORMAT,
   JSON_FORMAT,
 ];
+
+// Table I of the data in the asked metric (AUC by default).
+function table(data: ReportData, options: RenderFormatOptions): TableOne {
+  return tableOne(data.cells, { metric: cellMetric(options.metric ?? AUC_METRIC.id) });
+}
 
 /** Thrown by {@link reportFormat} for an unknown format id; the message lists the valid ones. */
 export class UnknownFormatError extends Error {

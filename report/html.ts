@@ -11,6 +11,7 @@ import { leftOutHtml } from "./left_out_view.ts";
 import type { ReportData } from "./report_data.ts";
 import type { Provenance } from "./provenance.ts";
 import { renderSvg } from "./svg.ts";
+import { AUC_METRIC, cellMetric } from "../metrics/cell_metrics.ts";
 import { tableOne } from "../metrics/table.ts";
 import { tableHtml } from "./table_format.ts";
 import { type Html, joinHtml, raw, safeHtml } from "../util/html.ts";
@@ -24,18 +25,25 @@ export interface RenderReportOptions {
   interactive?: boolean;
   /** Add per-category mean columns to Table I. Default false. */
   categoryMeans?: boolean;
+  /**
+   * Table I's metric, an id of `CELL_METRICS` (metrics/cell_metrics.ts); default `auc`. Any
+   * other needs cells that carry it (`loadReportData(store, { metrics })`). Charts stay AUC.
+   */
+  metric?: string;
 }
 
 /**
  * Renders the report as one HTML document (a string, UTF-8). No external resource is
- * referenced: no CDN scripts, styles or fonts. Throws only when a chart spec fails to render.
+ * referenced: no CDN scripts, styles or fonts. Throws when a chart spec fails to render, and a
+ * `MetricError` for an unknown `metric`.
  */
 export async function renderReport(
   data: ReportData,
   options: RenderReportOptions = {},
 ): Promise<string> {
   const title = options.title ?? "dfrobust report";
-  const table = tableOne(data.cells);
+  const metric = cellMetric(options.metric ?? AUC_METRIC.id);
+  const table = tableOne(data.cells, { metric });
   const figures: Html[] = [];
   for (const chart of REPORT_CHARTS.filter((c) => c.applies(data))) {
     const spec = chart.spec(data);
@@ -71,7 +79,7 @@ ${dfrobustVersion} from <code>${store}</code>.</p>
 </header>
 ${notes}
 <section id="table-one">
-<h2>Table I: video-level AUC</h2>
+<h2>Table I: video-level ${metric.label}</h2>
 ${
     table.rows.length
       ? raw(tableHtml(table, { categoryMeans: options.categoryMeans }))

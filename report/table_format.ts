@@ -6,6 +6,7 @@
  * cell with no video scored as "no videos scored" (its note says why).
  * @module
  */
+import { AUC_METRIC, type CellMetric, cellMetric } from "../metrics/cell_metrics.ts";
 import { NO_VIDEOS_SCORED } from "../metrics/op_auc.ts";
 import { opLabel } from "../ops/catalog.ts";
 import type { TableCell, TableOne, TableRow } from "../metrics/table.ts";
@@ -104,6 +105,7 @@ export function tableJson(table: TableOne, options: TableJsonOptions = {}): stri
  */
 export function tableHtml(table: TableOne, options: TableFormatOptions = {}): string {
   const digits = options.digits ?? 3;
+  const metric = cellMetric(table.metric ?? AUC_METRIC.id);
   const groups: { label: string; span: number }[] = [];
   for (const column of table.columns) {
     const label = categoryLabel(column.category);
@@ -120,9 +122,9 @@ export function tableHtml(table: TableOne, options: TableFormatOptions = {}): st
   const keys = heads.map((h) => h.key);
   const body = table.rows.map((row) => {
     const values = rowValues(table, row, options);
-    const best = values.map((v) =>
-      v !== null && v === Math.max(...values.filter((x) => x !== null) as number[])
-    );
+    const present = values.filter((x) => x !== null) as number[];
+    const bestValue = metric.higherIsBetter ? Math.max(...present) : Math.min(...present);
+    const best = values.map((v) => v !== null && v === bestValue);
     const cells = values.map((v, i) => {
       const cell = i < table.columns.length ? row.cells[keys[i]] : undefined;
       const bold = best[i] ? raw(' class="best"') : "";
@@ -132,7 +134,7 @@ export function tableHtml(table: TableOne, options: TableFormatOptions = {}): st
           cell.note ?? NO_VIDEOS_SCORED
         }">${NO_VIDEOS_SCORED}</td>`;
       }
-      return safeHtml`<td${bold} title="${cellTitle(cell, digits)}">${
+      return safeHtml`<td${bold} title="${cellTitle(cell, digits, metric)}">${
         fmt(v, digits, "–")
       }<span class="n">n=${cell.n}</span></td>`;
     });
@@ -150,10 +152,13 @@ ${joinHtml(body, "\n")}
 `);
 }
 
-// Tooltip of an HTML cell: counts, interval, caveat.
-function cellTitle(cell: TableCell, digits: number): string {
+// Tooltip of an HTML cell: counts, interval (of the AUC: shown with AUC only), caveat.
+function cellTitle(cell: TableCell, digits: number, metric: CellMetric): string {
   const parts = [`${cell.nReal} real, ${cell.nFake} fake`];
-  if (typeof cell.ciLow === "number" && typeof cell.ciHigh === "number") {
+  if (
+    metric.id === AUC_METRIC.id && typeof cell.ciLow === "number" &&
+    typeof cell.ciHigh === "number"
+  ) {
     parts.push(`95% CI ${cell.ciLow.toFixed(digits)}–${cell.ciHigh.toFixed(digits)}`);
   }
   if (cell.note) parts.push(cell.note);

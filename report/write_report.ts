@@ -4,6 +4,7 @@
  * `deno task report` and `deno task demo`.
  * @module
  */
+import { AUC_METRIC, cellMetric } from "../metrics/cell_metrics.ts";
 import { loadReportData, type LoadReportDataOptions } from "./collect.ts";
 import { HTML_FORMAT, type RenderFormatOptions, reportFormat } from "./format_catalog.ts";
 import type { ReportData } from "./report_data.ts";
@@ -16,9 +17,10 @@ export interface WriteReportOptions extends LoadReportDataOptions, RenderFormatO
 }
 
 /**
- * Reads the store, renders the report in `format` and writes it atomically to `outPath`.
- * Throws `UnknownFormatError` for an unknown format (before reading the store), `StoreError`
- * for a missing, empty or unreadable store.
+ * Reads the store, renders the report in `format` (Table I in `metric`, default AUC) and writes
+ * it atomically to `outPath`. Throws `UnknownFormatError` for an unknown format and a
+ * `MetricError` for an unknown metric (both before reading the store), `StoreError` for a
+ * missing, empty or unreadable store.
  */
 export async function writeReport(
   storeDir: string,
@@ -26,7 +28,9 @@ export async function writeReport(
   options: WriteReportOptions = {},
 ): Promise<ReportData> {
   const format = options.format === undefined ? HTML_FORMAT : reportFormat(options.format);
-  const data = await loadReportData(storeDir, options);
+  const metric = cellMetric(options.metric ?? AUC_METRIC.id);
+  const metrics = metric.id === AUC_METRIC.id ? options.metrics : [metric];
+  const data = await loadReportData(storeDir, { ...options, metrics });
   await atomicWriteFile(outPath, await format.render(data, options));
   return data;
 }

@@ -10,6 +10,8 @@
  * 2 for a usage error.
  * @module
  */
+import { CELL_METRICS, cellMetric } from "../metrics/cell_metrics.ts";
+import { MetricError } from "../metrics/metric_error.ts";
 import { type CommandSpec, requireString, runTask, UsageError } from "../util/cli.ts";
 import {
   REPORT_FORMATS,
@@ -57,6 +59,17 @@ const SPEC: CommandSpec = {
       type: "boolean",
       description: "Add one mean column per category to Table I.",
     },
+    metric: {
+      type: "string",
+      description: "Table I's metric: " +
+        CELL_METRICS.map((m) =>
+          `${m.id} (${m.label}${m.higherIsBetter ? "" : ", lower is better"})`
+        )
+          .join(", ") +
+        "; the charts stay AUC.",
+      valueName: `<${CELL_METRICS.map((m) => m.id).join("|")}>`,
+      default: CELL_METRICS[0].id,
+    },
     unpaired: {
       type: "boolean",
       description: "Rank each copy's own usable videos instead of the videos usable in every " +
@@ -74,6 +87,7 @@ if (import.meta.main) {
   await runTask(SPEC, async (parsed) => {
     const store = requireString(parsed, "store");
     const format = formatFlag(String(parsed.values.format));
+    const metric = metricFlag(String(parsed.values.metric));
     const toStdout = parsed.values.out === undefined && format.defaultOut === null;
     const out = typeof parsed.values.out === "string"
       ? parsed.values.out
@@ -86,6 +100,7 @@ if (import.meta.main) {
         dataDir: parsed.values.data as string | undefined,
         title: parsed.values.title as string | undefined,
         categoryMeans: parsed.values["category-means"] === true,
+        metric,
         interactive: parsed.values.static !== true,
         referenceDetector: reference,
         pairing: parsed.values.unpaired === true ? "unpaired" : "paired",
@@ -99,6 +114,16 @@ if (import.meta.main) {
       if (toStdout) await Deno.remove(tmp).catch(() => {});
     }
   });
+}
+
+// The --metric value, checked; an unknown one is a usage error (exit 2).
+function metricFlag(id: string): string {
+  try {
+    return cellMetric(id).id;
+  } catch (error) {
+    if (error instanceof MetricError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 // The --format value's record; an unknown one is a usage error (exit 2).

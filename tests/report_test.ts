@@ -103,6 +103,28 @@ Deno.test("deno task report handles good and bad input", async (t) => {
     const json = JSON.parse((await report(["--store", store, "--format", "json"])).stdout);
     assert.equal(json.rows.length, FIXTURE_DETECTORS.length);
   });
+  await t.step(
+    "--metric shows Table I in another cell metric; an unknown one is refused",
+    async () => {
+      const store = await Deno.makeTempDir();
+      await writeFixtureStore(store, { ops: ["unaltered", "noise"] });
+      const ap = await report(["--store", store, "--format", "json", "--metric", "ap"]);
+      assert.equal(ap.code, 0, ap.stderr);
+      const table = JSON.parse(ap.stdout);
+      assert.equal(table.metric, "ap");
+      for (const row of table.rows) {
+        for (const [opId, value] of Object.entries(row.values)) {
+          assert.equal(value, row.cells[opId].metrics.ap);
+        }
+      }
+      const html = join(store, "ap.html");
+      assert.equal((await report(["--store", store, "--metric", "eer", "--out", html])).code, 0);
+      assert.match(await Deno.readTextFile(html), /<h2>Table I: video-level EER<\/h2>/);
+      const bad = await report(["--store", store, "--metric", "f1"]);
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /Unknown cell metric "f1" \(want one of auc, ap, eer\)/);
+    },
+  );
   await t.step("a copy with one class only gets no AUC and a note", async () => {
     const store = await Deno.makeTempDir();
     await writeFixtureStore(store, { oneClassOp: "noise" });
