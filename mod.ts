@@ -89,6 +89,8 @@ export * from "./faces/reference.ts";
 export type { ReportData, RocCurveData } from "./report/report_data.ts";
 export {
   categoryLabel,
+  DROP_MARK,
+  significanceLegend,
   tableCsv,
   type TableFormatOptions,
   tableHtml,
@@ -179,6 +181,7 @@ export * from "./metrics/bootstrap.ts";
 export * from "./metrics/delong.ts";
 export * from "./metrics/paired_bootstrap.ts";
 export * from "./metrics/holm.ts";
+export * from "./metrics/cell_comparisons.ts";
 export * from "./metrics/video_set.ts";
 export * from "./metrics/op_auc.ts";
 export * from "./metrics/left_out_notes.ts";

@@ -7,6 +7,7 @@
  */
 import { FAMILIES, PAPER_OP_IDS } from "../ops/catalog.ts";
 import { AUC_METRIC, type CellMetric } from "./cell_metrics.ts";
+import type { PairedStats } from "./cell_comparisons.ts";
 import type { AucCell } from "./op_auc.ts";
 import { UNALTERED_CATEGORY } from "../ops/unaltered.ts";
 
@@ -32,16 +33,19 @@ export interface TableColumn {
 
 /**
  * One cell of Table I: what a renderer prints for one run x operation. A record of named
- * fields, so that further columns (a delta, a p-value) are further fields.
+ * fields, so that further columns (a delta, a p-value) are further fields. A processed cell
+ * from `opAucs` carries the paired statistics against its row's Unaltered cell
+ * (`deltaCiLow`, `deltaCiHigh`, `p`, `pHolm`; metrics/cell_comparisons.ts), null where they
+ * could not be computed; the Unaltered cell has none.
  */
-export interface TableCell {
+export interface TableCell extends Partial<PairedStats> {
   opId: string;
   /** AUC in [0, 1]; null when no video is scored or the videos are of one class. */
   auc: number | null;
   /** Bootstrap interval of `auc`, when computed. */
   ciLow?: number | null;
   ciHigh?: number | null;
-  /** AUC minus the run's unaltered AUC, when computed. */
+  /** AUC minus the run's unaltered AUC (negative = a drop), when computed. */
   deltaAuc?: number | null;
   /** Samples behind `auc` (videos at video level): `nReal + nFake`; 0 = no video scored. */
   n: number;
@@ -63,6 +67,10 @@ export function tableCell(cell: AucCell): TableCell {
     ...(cell.ciLow === undefined ? {} : { ciLow: cell.ciLow }),
     ...(cell.ciHigh === undefined ? {} : { ciHigh: cell.ciHigh }),
     ...(cell.deltaAuc === undefined ? {} : { deltaAuc: cell.deltaAuc }),
+    ...(cell.deltaCiLow === undefined ? {} : { deltaCiLow: cell.deltaCiLow }),
+    ...(cell.deltaCiHigh === undefined ? {} : { deltaCiHigh: cell.deltaCiHigh }),
+    ...(cell.p === undefined ? {} : { p: cell.p }),
+    ...(cell.pHolm === undefined ? {} : { pHolm: cell.pHolm }),
     n: cell.positives + cell.negatives,
     nReal: cell.negatives,
     nFake: cell.positives,

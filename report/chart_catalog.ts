@@ -14,6 +14,8 @@ import {
   type VegaLiteSpec,
 } from "./charts.ts";
 import type { ReportData } from "./report_data.ts";
+import { DROP_MARK } from "./table_format.ts";
+import { SIGNIFICANCE_LEVEL } from "../metrics/cell_comparisons.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
 
 /** One chart of the report. */
@@ -47,7 +49,10 @@ export const AUC_BY_OPERATION_CHART: ReportChart = {
 export const DELTA_AUC_CHART: ReportChart = {
   id: "delta-auc",
   title: "Delta AUC",
-  caption: "AUC of each processed copy minus the AUC of the unaltered copy (red: worse).",
+  caption: "AUC of each processed copy minus the AUC of the unaltered copy (red: worse). A " +
+    `dark outline and ${DROP_MARK} mark a drop that is significant after Holm's correction for ` +
+    "the comparisons of its row (DeLong's test on the same videos, Holm-adjusted " +
+    `p ≤ ${SIGNIFICANCE_LEVEL}); hover for the paired interval and the p-values.`,
   applies: (data) => data.cells.some((c) => c.opId !== UNALTERED_ID),
   absent: "No processed copy in this store: no delta to draw.",
   spec: (data) => deltaHeatmapChart(data.cells),

@@ -11,7 +11,13 @@ import pl from "../deps/polars.ts";
 import type { CellMetric } from "../metrics/cell_metrics.ts";
 import { leftOutNotes } from "../metrics/left_out_notes.ts";
 import { corruptionErrors } from "../metrics/mce.ts";
-import { type AucCell, modelLabel, type OpAuc, opAucs } from "../metrics/op_auc.ts";
+import {
+  type AucCell,
+  modelLabel,
+  NOT_PAIRED_NOTE,
+  type OpAuc,
+  opAucs,
+} from "../metrics/op_auc.ts";
 import { rocCurve } from "../metrics/roc_curve.ts";
 import { type Pairing, type VideoScore, videoSet } from "../metrics/video_set.ts";
 import { listRuns } from "../store/runs.ts";
@@ -241,13 +247,23 @@ export function rocCurves(
   return rocs;
 }
 
-// The cells' notes become report notes, except the per-cell "deltas omitted" ones: the report
-// says that once per model.
+// The cells' notes become report notes, except the per-cell "deltas omitted" ones (the report
+// says that once per model) and the "paired statistics omitted" ones (said once for all).
 function noteCaveats(aucs: OpAuc[], notes: string[]): void {
   const runsWithout = new Set(aucs.map((a) => a.runId));
   for (const a of aucs) if (a.samples > 0) runsWithout.delete(a.runId);
+  const unpaired = aucs.filter((a) => (a.note ?? "").split("; ").includes(NOT_PAIRED_NOTE));
+  if (unpaired.length > 0) {
+    notes.push(
+      `${unpaired.length} processed cell${unpaired.length === 1 ? " ranks" : "s rank"} other ` +
+        "videos than the unaltered copy of the run (unpaired): no paired interval, DeLong p or " +
+        "significance mark for them.",
+    );
+  }
   for (const a of aucs) {
-    const kept = (a.note ?? "").split("; ").filter((n) => n && !n.endsWith("deltas omitted"));
+    const kept = (a.note ?? "").split("; ").filter((n) =>
+      n && !n.endsWith("deltas omitted") && n !== NOT_PAIRED_NOTE
+    );
     // A run with no video scored anywhere is named once by leftOutNotes().
     if (a.samples === 0 && runsWithout.has(a.runId)) continue;
     if (kept.length) {

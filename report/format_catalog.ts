@@ -10,7 +10,7 @@ import { AUC_METRIC, cellMetric } from "../metrics/cell_metrics.ts";
 import { type TableOne, tableOne } from "../metrics/table.ts";
 import { renderReport, type RenderReportOptions } from "./html.ts";
 import type { ReportData } from "./report_data.ts";
-import { tableCsv, tableJson, tableMarkdown } from "./table_format.ts";
+import { significanceLegend, tableCsv, tableJson, tableMarkdown } from "./table_format.ts";
 
 /** Options every format's render function accepts (each uses the ones it knows). */
 export type RenderFormatOptions = RenderReportOptions;
@@ -41,14 +41,18 @@ export const HTML_FORMAT: ReportFormat = {
   render: (data, options) => renderReport(data, options),
 };
 
-/** Table I as GitHub-flavoured Markdown. */
+/** Table I as GitHub-flavoured Markdown, and the sentence that explains its marks. */
 export const MARKDOWN_FORMAT: ReportFormat = {
   id: "md",
   extension: "md",
   mediaType: "text/markdown",
   description: "Table I alone as Markdown",
   defaultOut: null,
-  render: (data, options) => Promise.resolve(tableMarkdown(table(data, options), options)),
+  render: (data, options) => {
+    const t = table(data, options);
+    const legend = significanceLegend(t);
+    return Promise.resolve(tableMarkdown(t, options) + (legend ? `\n${legend}\n` : ""));
+  },
 };
 
 /** Table I as CSV. */

@@ -13,7 +13,7 @@ import type { Provenance } from "./provenance.ts";
 import { renderSvg } from "./svg.ts";
 import { AUC_METRIC, cellMetric } from "../metrics/cell_metrics.ts";
 import { tableOne } from "../metrics/table.ts";
-import { tableHtml } from "./table_format.ts";
+import { DROP_MARK, significanceLegend, tableHtml } from "./table_format.ts";
 import { type Html, joinHtml, raw, safeHtml } from "../util/html.ts";
 import { loadVegaAssets, type VegaAssets } from "./vega_assets.ts";
 
@@ -44,6 +44,7 @@ export async function renderReport(
   const title = options.title ?? "dfrobust report";
   const metric = cellMetric(options.metric ?? AUC_METRIC.id);
   const table = tableOne(data.cells, { metric });
+  const legend = significanceLegend(table);
   const figures: Html[] = [];
   for (const chart of REPORT_CHARTS.filter((c) => c.applies(data))) {
     const spec = chart.spec(data);
@@ -87,9 +88,16 @@ ${
   }
 <p class="caption">Rows: detector and training set. Columns: operations grouped by category in the
 paper's order; Average is the mean over the processed copies (Unaltered excluded). Best value per
-row in bold. n: videos behind each AUC (hover for real/fake counts and the interval). ${
-    pairingText(data)
-  }</p>
+row in bold. n: videos behind each AUC (hover for real/fake counts and the interval${
+    legend ? ", delta AUC and p-values" : ""
+  }). ${pairingText(data)}</p>
+${
+    legend
+      ? safeHtml`<p class="caption" id="significance"><span class="drop">${DROP_MARK}</span>${
+        legend.slice(DROP_MARK.length)
+      }</p>`
+      : ""
+  }
 </section>
 ${leftOutSection(data.leftOut ?? [])}
 ${data.relative ? relativeHtml(data.relative.reference, data.relative.errors) : ""}
@@ -235,6 +243,7 @@ th, td { border: 1px solid #ccc; padding: .25rem .45rem; }
 table.table-one td { text-align: right; } table.table-one td.best { font-weight: bold; }
 table.table-one td .n { display: block; font-size: .7rem; color: #777; font-weight: normal; }
 table.table-one td.none { color: #8a4b00; font-size: .75rem; }
+.drop { color: #b2182b; } table.table-one td .drop { margin-left: .15em; }
 table.table-one thead th { background: #f3f3f3; }
 table.prov { font-size: .8rem; } table.prov td { vertical-align: top; }
 figure { margin: 0; overflow-x: auto; } #notes li { color: #8a4b00; }

@@ -48,7 +48,7 @@ Deno.test("writeReport() writes every format of the catalog", async (t) => {
   const starts: Record<string, RegExp> = {
     html: /^<!doctype html>/,
     md: /^\| Detector \| Train set \| Unaltered \| Noise \|/,
-    csv: /^detector,train_set,unaltered,noise,average,n_unaltered,n_noise\n/,
+    csv: /^detector,train_set,unaltered,noise,average,n_unaltered,n_noise,delta_noise,/,
     json: /^\{\n {2}"columns": \[/,
   };
   assert.deepEqual(REPORT_FORMATS.map((f) => f.id), Object.keys(starts));
@@ -97,7 +97,10 @@ Deno.test("deno task report handles good and bad input", async (t) => {
     const md = await report(["--store", store, "--format", "md"]);
     assert.equal(md.code, 0, md.stderr);
     assert.match(md.stdout, /^\| Detector \| Train set \| Unaltered \| Compression: CRF 23 \|/);
-    assert.equal(md.stdout.trim().split("\n").length, 2 + FIXTURE_DETECTORS.length);
+    // The table, then (issue 9) the sentence that explains its significance marks.
+    const lines = md.stdout.trim().split("\n");
+    assert.equal(lines.filter((l) => l.startsWith("| ")).length, 2 + FIXTURE_DETECTORS.length);
+    assert.match(lines[lines.length - 1], /^▼ marks a drop in AUC that is significant after Holm/);
     const csv = await report(["--store", store, "--format", "csv"]);
     assert.match(csv.stdout, /^detector,train_set,unaltered,h264_crf23,h264_crf33,h264_crf40,/);
     const json = JSON.parse((await report(["--store", store, "--format", "json"])).stdout);
