@@ -141,8 +141,9 @@ export interface TableJsonOptions {
 
 /**
  * Table I as pretty JSON: the {@link TableOne} record, every column, values unrounded; each
- * row's `cells` carry `n`, `nReal` and `nFake` (TableCell, metrics/table.ts); plus `pairing` and
- * `leftOut` when given.
+ * row's `cells` carry `n`, `nReal` and `nFake` (TableCell, metrics/table.ts) and, on processed
+ * cells from `opAucs`, the paired statistics against Unaltered (`deltaAuc`, `deltaCiLow`,
+ * `deltaCiHigh`, `p`, `pHolm`); plus `pairing` and `leftOut` when given.
  */
 export function tableJson(table: TableOne, options: TableJsonOptions = {}): string {
   return JSON.stringify({ ...table, ...options }, null, 2) + "\n";
