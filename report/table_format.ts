@@ -75,7 +75,7 @@ export function tableMarkdown(table: TableOne, options: TableFormatOptions = {})
 /**
  * Table I as CSV: `detector,train_set,<op ids...>[,mean_<category>...],average,n_<op ids...>`;
  * `n_<op>` is the number of videos behind the column's AUC (0 = no video scored, empty = no
- * such copy). Where the cells carry paired statistics, then for every processed column
+ * such copy). Where some cell has a paired statistic, then for every processed column
  * `delta_<op>` (AUC minus Unaltered's), `delta_ci_low_<op>`, `delta_ci_high_<op>` (paired
  * bootstrap), `p_<op>` (DeLong) and `p_holm_<op>` (Holm-adjusted over the row); p-values with 3
  * significant digits, empty where not computed.
@@ -229,10 +229,15 @@ function cellTitle(cell: TableCell, digits: number, metric: CellMetric): string 
   return parts.join("; ");
 }
 
-// True when the table shows AUC and its cells carry paired statistics (opAucs' cells do).
+// True when the table shows AUC and some cell has a paired statistic (opAucs' cells do, unless
+// none could be computed: then no format shows empty statistics).
 function hasPairedStats(table: TableOne): boolean {
   return table.metric === undefined &&
-    table.rows.some((row) => Object.values(row.cells).some((c) => c.p !== undefined));
+    table.rows.some((row) =>
+      Object.values(row.cells).some((c) =>
+        typeof c.p === "number" || typeof c.deltaCiLow === "number"
+      )
+    );
 }
 
 // "Δ -0.188 [-0.250, -0.120]", "p=0.003", "Holm p=0.012": the paired statistics of a cell,
