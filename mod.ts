@@ -13,6 +13,7 @@ export * from "./dataset/manifest.ts";
 // --- util
 export { sha256File, stableHash } from "./util/hash.ts";
 export { Interrupted, interruptExitCode, interruptSignal, STOP_SIGNALS } from "./util/interrupt.ts";
+export { csvText, type CsvValue } from "./util/csv.ts";
 // --- media
 export {
   type BackendChoice,
@@ -49,9 +50,11 @@ export {
   getOperation,
   instanceOf,
   NOISE_SEED,
+  opLabel,
   PAPER_OP_IDS,
   UnknownOperationError,
 } from "./ops/catalog.ts";
+export { UNALTERED_CATEGORY, UNALTERED_ID } from "./ops/unaltered.ts";
 export * from "./ops/chain.ts";
 export * from "./ops/profile.ts";
 export * from "./ops/select.ts";
@@ -91,10 +94,11 @@ export { mapBox, mapBoxExact } from "./faces/geometry.ts";
 export * from "./faces/sidecar.ts";
 export * from "./faces/reference.ts";
 // --- report: Table I, Vega-Lite charts, HTML report, notebook helpers
-export type { RocCurveData } from "./report/model.ts";
+export type { ReportData, RocCurveData } from "./report/report_data.ts";
 export {
   categoryLabel,
-  opLabel,
+  DROP_MARK,
+  significanceLegend,
   tableCsv,
   type TableFormatOptions,
   tableHtml,
@@ -115,9 +119,11 @@ export {
   deltaHeatmapChart,
   rocChart,
   severityChart,
+  severityLadders,
   VEGA_LITE_SCHEMA,
   type VegaLiteSpec,
 } from "./report/charts.ts";
+export * from "./report/chart_catalog.ts";
 export { renderSvg } from "./report/svg.ts";
 export {
   type CopyProvenance,
@@ -133,7 +139,8 @@ export {
   type VideoScoreRecord,
   videoScoreRecords,
 } from "./report/collect.ts";
-export { renderReport, type RenderReportOptions, type ReportData } from "./report/html.ts";
+export { renderReport, type RenderReportOptions } from "./report/html.ts";
+export * from "./report/format_catalog.ts";
 export { writeReport, type WriteReportOptions } from "./report/write_report.ts";
 export {
   type MimeBundle,
@@ -178,11 +185,13 @@ export * from "./metrics/roc_curve.ts";
 export * from "./metrics/average_precision.ts";
 export * from "./metrics/equal_error_rate.ts";
 export * from "./metrics/accuracy.ts";
+export * from "./metrics/cell_metrics.ts";
 export * from "./metrics/prng.ts";
 export * from "./metrics/bootstrap.ts";
 export * from "./metrics/delong.ts";
 export * from "./metrics/paired_bootstrap.ts";
 export * from "./metrics/holm.ts";
+export * from "./metrics/cell_comparisons.ts";
 export * from "./metrics/video_set.ts";
 export * from "./metrics/op_auc.ts";
 export * from "./metrics/left_out_notes.ts";

@@ -24,15 +24,18 @@ export function _scaledSide(side: number, numerator: number, denominator: number
   return Math.max(2, Math.trunc(side * numerator / denominator / 2) * 2);
 }
 
-/** A ladder from `[id, params, paper?]` rows, mildest first; severities count from 1. */
+/**
+ * A ladder from `[id, params]` rows and `[id, params, label]` rows for the paper's levels (the
+ * label is the paper's Table I column name), mildest first; severities count from 1.
+ */
 export function _levels(
   family: string,
-  rows: readonly [id: string, params: OpParams, paper?: boolean][],
+  rows: readonly [id: string, params: OpParams, paperLabel?: string][],
 ): OpLevel[] {
-  return rows.map(([id, params, paper], i) => ({
+  return rows.map(([id, params, paperLabel], i) => ({
     severity: i + 1,
     id: id || family,
     params,
-    ...(paper ? { paper: true } : {}),
+    ...(paperLabel === undefined ? {} : { paper: true, label: paperLabel }),
   }));
 }

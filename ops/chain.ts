@@ -83,6 +83,7 @@ export function chainInstance(spec: ChainSpec): OpInstance {
     filter: filters.length > 0 ? filters.join(",") : null,
     ...(last.crf !== undefined ? { crf: last.crf } : {}),
     paper: false,
+    label: spec.name,
     geometry: steps.reduce((g, s) => composeGeometry(g, s.geometry), {
       hflip: false,
       vflip: false,

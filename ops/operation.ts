@@ -49,6 +49,11 @@ export interface OpLevel {
   params: OpParams;
   /** True for the level the paper uses. */
   paper?: boolean;
+  /**
+   * Column name in the paper's Table I (`CRF 40`, `1/2`, `H-flip`); given for the paper's
+   * levels. Other levels are named by their id.
+   */
+  label?: string;
 }
 
 /** A family of operations: data plus the functions from a level's params to ffmpeg. */
@@ -90,6 +95,11 @@ export interface OpInstance {
   crf?: number;
   /** True for the paper's 12 settings and `unaltered`. */
   paper: boolean;
+  /**
+   * The operation's column name in Table I: the paper's (`CRF 40`, `1/2`) for its levels, the
+   * op id for other ladder levels and chains.
+   */
+  label: string;
   geometry: Geometry;
   description: string;
   /** Output size for a `width x height` source (even numbers for resolution operations). */

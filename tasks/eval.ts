@@ -18,6 +18,7 @@ import { type CommandSpec, integerFlag, requireString, runTask, UsageError } fro
 import { interruptExitCode, interruptSignal } from "../util/interrupt.ts";
 import { formatSeconds } from "../util/progress.ts";
 import { DAMAGED_VIDEO } from "../eval/copy_check.ts";
+import { UNALTERED_ID } from "../ops/unaltered.ts";
 
 const SPEC: CommandSpec = {
   name: "eval",
@@ -169,7 +170,7 @@ function summaryTable(summary: EvalSummary): string {
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const format = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
-  const clean = summary.copies.find((c) => c.opId === "unaltered");
+  const clean = summary.copies.find((c) => c.opId === UNALTERED_ID);
   const damaged = summary.copies.reduce((n, c) => n + (c.statuses[DAMAGED_VIDEO] ?? 0), 0);
   return [
     `detector ${summary.detector} (train set ${summary.trainSet}), run ${summary.runId}, ` +
