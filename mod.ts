@@ -68,6 +68,7 @@ export * from "./artifacts/verify.ts";
 export * from "./artifacts/gc.ts";
 // --- detectors: specs, presets, sessions, preprocessing
 export * from "./detectors/spec.ts";
+export * from "./detectors/load.ts";
 export { CAPSULE, getPreset, PRESET_NAMES, PRESETS, SBI, XCEPTION } from "./detectors/presets.ts";
 export * from "./detectors/session.ts";
 export * from "./detectors/preprocess.ts";
