@@ -72,10 +72,10 @@ export * from "./detectors/load.ts";
 export { CAPSULE, getPreset, PRESET_NAMES, PRESETS, SBI, XCEPTION } from "./detectors/presets.ts";
 export * from "./detectors/session.ts";
 export * from "./detectors/preprocess.ts";
-export * from "./detectors/resize.ts";
+export * from "./image/resize.ts";
 // --- faces: boxes, locators (ultraface, sidecar, reference, full), selection, geometry
 export * from "./faces/box.ts";
-export * from "./faces/frame.ts";
+export * from "./image/frame.ts";
 export * from "./faces/locator.ts";
 export * from "./faces/ultraface.ts";
 export * from "./faces/nms.ts";

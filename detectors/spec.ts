@@ -5,7 +5,8 @@
  * model's output maps to a fake probability. A spec is plain data, loadable from JSON.
  * @module
  */
-import type { ResizeMethod } from "./resize.ts";
+import type { ResizeMethod } from "../image/resize.ts";
+import type { MultiFaceRule } from "../faces/select.ts";
 
 /** Memory layout of the model's image input: batch, channels, height, width order. */
 export type Layout = "NCHW" | "NHWC";
@@ -69,12 +70,6 @@ export const CROP_KINDS: readonly CropRule["kind"][] = [
   "box",
   "full",
 ];
-
-/**
- * Which located faces of a frame are scored: the `largest` (by area) only, `all`, or all whose
- * area is at least half the largest face's (`all-above-half-largest`, SBI's rule).
- */
-export type MultiFaceRule = "largest" | "all" | "all-above-half-largest";
 
 /** How the scores of a frame's faces reduce to one frame score. */
 export type FaceRule = "max" | "mean" | "largest";

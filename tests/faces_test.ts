@@ -15,7 +15,7 @@ import {
   writeSidecar,
 } from "../faces/sidecar.ts";
 import { newRecording, recordingLocator, referenceLocator } from "../faces/reference.ts";
-import type { RgbFrame } from "../faces/frame.ts";
+import type { RgbFrame } from "../image/frame.ts";
 
 const face = (x: number, y: number, w: number, h: number, score = 1): FaceBox => ({
   x,

@@ -7,7 +7,7 @@ import { selectFaces } from "../faces/select.ts";
 import { iou } from "../faces/box.ts";
 import type { Geometry } from "../ops/operation.ts";
 import { newRecording, recordingLocator, referenceLocator } from "../faces/reference.ts";
-import type { RgbFrame } from "../faces/frame.ts";
+import type { RgbFrame } from "../image/frame.ts";
 import { openFfmpeg } from "../media/ffmpeg.ts";
 import { sampleFrames } from "../media/frames.ts";
 
