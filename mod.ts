@@ -209,19 +209,17 @@ export {
   renderDemoPair,
   type RenderDemoPairOptions,
   resolveDemoOptions,
-} from "./dataset/demo.ts";
-export { DEMO, DEMO_MODEL_PATH } from "./detectors/demo.ts";
+} from "./demo/dataset.ts";
+export { DEMO, DEMO_INPUT_NAME, DEMO_INPUT_SIZE, DEMO_MODEL_PATH } from "./detectors/demo.ts";
 export {
   buildDemoFeatureModel,
   buildDemoModel,
-  DEMO_INPUT_NAME,
-  DEMO_INPUT_SIZE,
   demoFeatureNames,
   type DemoGraphOptions,
   type DemoModelOptions,
   type LinearHead,
-} from "./onnx/demo_model.ts";
-export { fitLogistic, type FitLogisticOptions, type LogisticFit } from "./onnx/logistic.ts";
+} from "./demo/model.ts";
+export { fitLogistic, type FitLogisticOptions, type LogisticFit } from "./demo/logistic.ts";
 export {
   type DemoScores,
   scoreDemoDataset,
@@ -230,4 +228,4 @@ export {
   type TrainDemoOptions,
   type TrainedDemoModel,
   writeDemoModel,
-} from "./onnx/demo_train.ts";
+} from "./demo/train.ts";

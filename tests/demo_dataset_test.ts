@@ -5,8 +5,8 @@ import {
   generateDemoDataset,
   renderDemoPair,
   resolveDemoOptions,
-} from "../dataset/demo.ts";
-import { _deriveSeed, _mulberry32 } from "../dataset/_synth.ts";
+} from "../demo/dataset.ts";
+import { _deriveSeed, _mulberry32 } from "../demo/_synth.ts";
 import { openFfmpeg } from "../media/ffmpeg.ts";
 import { readSidecar } from "../faces/sidecar.ts";
 import { sampleFrames } from "../media/frames.ts";

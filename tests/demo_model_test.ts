@@ -1,17 +1,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import * as ort from "../deps/onnxruntime.ts";
-import {
-  buildDemoFeatureModel,
-  buildDemoModel,
-  DEMO_INPUT_SIZE,
-  demoFeatureNames,
-} from "../onnx/demo_model.ts";
-import { fitLogistic } from "../onnx/logistic.ts";
-import { scoreDemoDataset, trainDemoModel } from "../onnx/demo_train.ts";
-import { generateDemoDataset } from "../dataset/demo.ts";
-import { _mulberry32 } from "../dataset/_synth.ts";
-import { DEMO, DEMO_MODEL_PATH } from "../detectors/demo.ts";
+import { buildDemoFeatureModel, buildDemoModel, demoFeatureNames } from "../demo/model.ts";
+import { fitLogistic } from "../demo/logistic.ts";
+import { scoreDemoDataset, trainDemoModel } from "../demo/train.ts";
+import { generateDemoDataset } from "../demo/dataset.ts";
+import { _mulberry32 } from "../demo/_synth.ts";
+import { DEMO, DEMO_INPUT_SIZE, DEMO_MODEL_PATH } from "../detectors/demo.ts";
 import { openDetector } from "../detectors/session.ts";
 import { itemLength } from "../detectors/preprocess.ts";
 import { openFfmpeg } from "../media/ffmpeg.ts";

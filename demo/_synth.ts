@@ -3,7 +3,7 @@
  * moving face-like subject over a textured background, and the self-blend that turns a real
  * frame into a "fake" one. Everything works on rgb24 `Uint8Array`s and is a deterministic
  * function of its seed (no `Math.random`, no clock), so a dataset can be regenerated bit for bit.
- * Internal to `dataset/demo.ts`.
+ * Internal to `demo/dataset.ts`.
  * @module
  */
 
