@@ -169,7 +169,7 @@ export * from "./metrics/roc_curve.ts";
 export * from "./metrics/average_precision.ts";
 export * from "./metrics/equal_error_rate.ts";
 export * from "./metrics/accuracy.ts";
-export * from "./metrics/prng.ts";
+export * from "./util/prng.ts";
 export * from "./metrics/bootstrap.ts";
 export * from "./metrics/delong.ts";
 export * from "./metrics/paired_bootstrap.ts";

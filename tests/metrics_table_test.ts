@@ -5,7 +5,7 @@ import { bootstrapAuc } from "../metrics/bootstrap.ts";
 import { flipRates } from "../metrics/flip_rate.ts";
 import { corruptionErrors } from "../metrics/mce.ts";
 import { MetricError } from "../metrics/metric_error.ts";
-import { seededRandom } from "../metrics/prng.ts";
+import { seededRandom } from "../util/prng.ts";
 import { opAucs } from "../metrics/op_auc.ts";
 import { rocAuc } from "../metrics/roc_auc.ts";
 import { tableOne } from "../metrics/table.ts";
