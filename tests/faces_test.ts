@@ -4,7 +4,7 @@ import { type FaceBox, iou } from "../faces/box.ts";
 import { hardNms } from "../faces/nms.ts";
 import { compareFaces, selectFaces } from "../faces/select.ts";
 import { mapBox } from "../faces/geometry.ts";
-import { IDENTITY_GEOMETRY } from "../ops/operation.ts";
+import { IDENTITY_GEOMETRY } from "../ops/geometry.ts";
 import { fullFrameLocator } from "../faces/locator.ts";
 import {
   emptySidecar,
