@@ -79,13 +79,14 @@ export {
 } from "./artifacts/output_check.ts";
 // --- detectors: specs, presets, sessions, preprocessing
 export * from "./detectors/spec.ts";
+export * from "./detectors/load.ts";
 export { CAPSULE, getPreset, PRESET_NAMES, PRESETS, SBI, XCEPTION } from "./detectors/presets.ts";
 export * from "./detectors/session.ts";
 export * from "./detectors/preprocess.ts";
-export * from "./detectors/resize.ts";
+export * from "./image/resize.ts";
 // --- faces: boxes, locators (ultraface, sidecar, reference, full), selection, geometry
 export * from "./faces/box.ts";
-export * from "./faces/frame.ts";
+export * from "./image/frame.ts";
 export * from "./faces/locator.ts";
 export * from "./faces/ultraface.ts";
 export * from "./faces/nms.ts";
@@ -186,7 +187,7 @@ export * from "./metrics/average_precision.ts";
 export * from "./metrics/equal_error_rate.ts";
 export * from "./metrics/accuracy.ts";
 export * from "./metrics/cell_metrics.ts";
-export * from "./metrics/prng.ts";
+export * from "./util/prng.ts";
 export * from "./metrics/bootstrap.ts";
 export * from "./metrics/delong.ts";
 export * from "./metrics/paired_bootstrap.ts";
@@ -228,19 +229,17 @@ export {
   renderDemoPair,
   type RenderDemoPairOptions,
   resolveDemoOptions,
-} from "./dataset/demo.ts";
-export { DEMO, DEMO_MODEL_PATH } from "./detectors/demo.ts";
+} from "./demo/dataset.ts";
+export { DEMO, DEMO_INPUT_NAME, DEMO_INPUT_SIZE, DEMO_MODEL_PATH } from "./detectors/demo.ts";
 export {
   buildDemoFeatureModel,
   buildDemoModel,
-  DEMO_INPUT_NAME,
-  DEMO_INPUT_SIZE,
   demoFeatureNames,
   type DemoGraphOptions,
   type DemoModelOptions,
   type LinearHead,
-} from "./onnx/demo_model.ts";
-export { fitLogistic, type FitLogisticOptions, type LogisticFit } from "./onnx/logistic.ts";
+} from "./demo/model.ts";
+export { fitLogistic, type FitLogisticOptions, type LogisticFit } from "./demo/logistic.ts";
 export {
   type DemoScores,
   scoreDemoDataset,
@@ -249,4 +248,4 @@ export {
   type TrainDemoOptions,
   type TrainedDemoModel,
   writeDemoModel,
-} from "./onnx/demo_train.ts";
+} from "./demo/train.ts";

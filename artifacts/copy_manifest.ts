@@ -6,8 +6,8 @@
  */
 import { join } from "node:path";
 import type { FfmpegBuild, VideoInfo } from "../media/ffmpeg.ts";
-import type { FrameGeometry } from "../ops/geometry.ts";
-import type { Geometry, OpCategory, OpInstance } from "../ops/operation.ts";
+import type { FrameGeometry, Geometry } from "../ops/geometry.ts";
+import type { OpCategory, OpInstance } from "../ops/operation.ts";
 import type { EncodeProfile } from "../ops/profile.ts";
 import { readJsonFile } from "../util/json_file.ts";
 

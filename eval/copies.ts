@@ -10,8 +10,7 @@ import { sha256File, stableHash } from "../util/hash.ts";
 import { COPY_SCHEMA } from "../artifacts/copy_manifest.ts";
 import type { VideoInfo } from "../media/ffmpeg.ts";
 import { ALL_OP_IDS } from "../ops/catalog.ts";
-import type { FrameGeometry } from "../ops/geometry.ts";
-import { type Geometry, IDENTITY_GEOMETRY } from "../ops/operation.ts";
+import { type FrameGeometry, type Geometry, IDENTITY_GEOMETRY } from "../ops/geometry.ts";
 
 /** The operation instance a copy was made with (the store's `op_*` columns). */
 export interface CopyOperation {

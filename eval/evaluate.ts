@@ -9,7 +9,7 @@
 import type { DatasetEntry } from "../dataset/manifest.ts";
 import type { DetectorSpec } from "../detectors/spec.ts";
 import type { FaceBox } from "../faces/box.ts";
-import type { RgbFrame } from "../faces/frame.ts";
+import type { RgbFrame } from "../image/frame.ts";
 import type { FaceLocator } from "../faces/locator.ts";
 import type { FaceSidecar } from "../faces/sidecar.ts";
 import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";

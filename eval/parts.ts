@@ -7,9 +7,9 @@
 import { type DetectorSession, openDetector } from "../detectors/session.ts";
 import type { DetectorSpec } from "../detectors/spec.ts";
 import { cropBox, itemLength, preprocessFace } from "../detectors/preprocess.ts";
-import type { CropBox } from "../detectors/resize.ts";
+import type { CropBox } from "../image/resize.ts";
 import type { FaceBox } from "../faces/box.ts";
-import type { RgbFrame } from "../faces/frame.ts";
+import type { RgbFrame } from "../image/frame.ts";
 import { type FaceLocator, type FaceMode, fullFrameLocator } from "../faces/locator.ts";
 import { selectFaces } from "../faces/select.ts";
 import { openUltraFace } from "../faces/ultraface.ts";

@@ -3,8 +3,8 @@
  * identity geometry, even-sided downscaling. Not re-exported from mod.ts.
  * @module
  */
-import type { Geometry, OpLevel, OpParams } from "./operation.ts";
-import { IDENTITY_GEOMETRY } from "./operation.ts";
+import type { OpLevel, OpParams } from "./operation.ts";
+import { type Geometry, IDENTITY_GEOMETRY } from "./geometry.ts";
 
 /** The geometry of operations that keep every pixel where it is. */
 export function _keep(): Geometry {

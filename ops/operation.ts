@@ -4,7 +4,7 @@
  * ffmpeg filter graph and encoder setting it stands for and the geometry it applies.
  * @module
  */
-import type { FrameGeometry } from "./geometry.ts";
+import type { FrameGeometry, Geometry } from "./geometry.ts";
 
 /** Paper categories (Lu & Ebrahimi 2023, Table I), plus `unaltered` and `chain`. */
 export type OpCategory =
@@ -20,25 +20,6 @@ export type OpCategory =
 
 /** Plain parameter values of one ladder level (numbers and strings only, so they hash stably). */
 export type OpParams = Record<string, number | string>;
-
-/**
- * An operation's nominal geometry: which axes it mirrors and its nominal linear scale. The exact
- * mapping of one video depends on its size (`res_half` of 333 columns gives 166, a ratio of
- * 166/333, not 1/2): see {@link OpInstance.frameGeometry} and `ops/geometry.ts`.
- */
-export interface Geometry {
-  hflip: boolean;
-  vflip: boolean;
-  /** Nominal linear scale (copy size / source size, 0.5 for `res_half`), 1 when unchanged; > 0. */
-  scale: number;
-}
-
-/** The identity geometry. */
-export const IDENTITY_GEOMETRY: Readonly<Geometry> = Object.freeze({
-  hflip: false,
-  vflip: false,
-  scale: 1,
-});
 
 /** One rung of a family's severity ladder. */
 export interface OpLevel {

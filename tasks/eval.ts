@@ -10,7 +10,7 @@
  * (finished copies are stored; rerun to resume).
  * @module
  */
-import { loadDetectorSpec } from "../detectors/spec.ts";
+import { loadDetectorSpec } from "../detectors/load.ts";
 import { faceModelFor } from "../eval/face_model.ts";
 import { FaceModelError } from "../faces/ultraface.ts";
 import { type EvalSummary, evaluate, FACE_MODES, type FaceMode } from "../eval/evaluate.ts";

@@ -14,7 +14,7 @@ import { equalErrorRate } from "../metrics/equal_error_rate.ts";
 import { flipRates } from "../metrics/flip_rate.ts";
 import { corruptionErrors } from "../metrics/mce.ts";
 import { MetricError } from "../metrics/metric_error.ts";
-import { seededRandom } from "../metrics/prng.ts";
+import { seededRandom } from "../util/prng.ts";
 import { opAucs } from "../metrics/op_auc.ts";
 import { rocAuc } from "../metrics/roc_auc.ts";
 import { tableOne } from "../metrics/table.ts";

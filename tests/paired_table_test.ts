@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { pairedAucTest } from "../metrics/delong.ts";
 import { holmAdjust } from "../metrics/holm.ts";
 import { NOT_PAIRED_NOTE, opAucs } from "../metrics/op_auc.ts";
-import { seededRandom } from "../metrics/prng.ts";
+import { seededRandom } from "../util/prng.ts";
 import { significantDrop } from "../metrics/cell_comparisons.ts";
 import { getOperation } from "../ops/catalog.ts";
 import { deltaHeatmapChart } from "../report/charts.ts";
