@@ -10,7 +10,7 @@
 import { pairedAucTest } from "./delong.ts";
 import { pairedBootstrapDelta } from "./paired_bootstrap.ts";
 import type { BootstrapOptions } from "./bootstrap.ts";
-import type { ScoreLevel } from "./op_auc.ts";
+import type { ScoreLevel } from "./cell.ts";
 
 /** The paired statistics of a processed cell against its row's Unaltered cell. */
 export interface PairedStats {

@@ -16,9 +16,7 @@ import { holmAdjust } from "./holm.ts";
 import { MetricError } from "./metric_error.ts";
 import { type Pairing, type VideoSet, videoSet } from "./video_set.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
-
-/** Which scores the AUC ranks: one per video (default, the paper's) or one per sampled frame. */
-export type ScoreLevel = "video" | "frame";
+import type { DetectorOp, ScoreLevel } from "./cell.ts";
 
 /** Options for {@link opAucs}. */
 export interface OpAucOptions {
@@ -52,26 +50,6 @@ export const NO_VIDEOS_SCORED = "no videos scored";
 /** The label a report uses for a model: `detector (train set)`, or the detector alone. */
 export function modelLabel(detector: string, trainSet: string): string {
   return trainSet ? `${detector} (${trainSet})` : detector;
-}
-
-/**
- * Which detector (trained on `trainSet`) on which operation's copy: the key that AUC cells, ROC
- * curves and video scores share.
- */
-export interface DetectorOp {
-  /** The detector run; absent in hand-made cells (rows are then one per detector x train set). */
-  runId?: string;
-  detector: string;
-  /** What the model was trained on, e.g. `FF++c23`; empty when unknown. */
-  trainSet: string;
-  /** Operation instance id (`unaltered`, `h264_crf40`, ...). */
-  opId: string;
-  /** `unaltered` or a paper category (`compression`, `brightness`, ...). */
-  opCategory: string;
-  /** Ladder family (`h264`, `noise`, ...); defaults to `opId` when absent. */
-  opFamily?: string;
-  /** Ladder level; null when the operation has none. */
-  severity?: number | null;
 }
 
 /**

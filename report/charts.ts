@@ -10,7 +10,7 @@
  * @module
  */
 import { type AucCell, modelLabel, NO_VIDEOS_SCORED } from "../metrics/op_auc.ts";
-import { columnKey, orderColumns } from "../metrics/table.ts";
+import { columnKey, orderColumns } from "../metrics/columns.ts";
 import type { RocCurveData } from "./report_data.ts";
 import { categoryLabel, DROP_MARK } from "./table_format.ts";
 import { significantDrop } from "../metrics/cell_comparisons.ts";

@@ -12,7 +12,7 @@ import { sampleFrames } from "../media/frames.ts";
 import { scanStore } from "../store/store.ts";
 import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./charts.ts";
 import { type VideoScoreRecord, videoScoreRecords } from "./collect.ts";
-import { columnKey, orderColumns } from "../metrics/table.ts";
+import { columnKey, orderColumns } from "../metrics/columns.ts";
 import { safeHtml } from "../util/html.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
 

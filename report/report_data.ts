@@ -6,7 +6,8 @@
  * @module
  */
 import type { CorruptionError } from "../metrics/mce.ts";
-import type { AucCell, DetectorOp } from "../metrics/op_auc.ts";
+import type { DetectorOp } from "../metrics/cell.ts";
+import type { AucCell } from "../metrics/op_auc.ts";
 import type { Pairing } from "../metrics/video_set.ts";
 import type { LeftOutVideo } from "../store/left_out.ts";
 import type { StoreProblem } from "../store/store.ts";
