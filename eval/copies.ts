@@ -10,6 +10,7 @@ import { sha256File, stableHash } from "../util/hash.ts";
 import { COPY_SCHEMA } from "../artifacts/copy_manifest.ts";
 import type { VideoInfo } from "../media/ffmpeg.ts";
 import { ALL_OP_IDS } from "../ops/catalog.ts";
+import { UNALTERED, UNALTERED_CATEGORY, UNALTERED_ID } from "../ops/unaltered.ts";
 import type { FrameGeometry } from "../ops/geometry.ts";
 import { type Geometry, IDENTITY_GEOMETRY } from "../ops/operation.ts";
 
@@ -120,7 +121,13 @@ async function plainCopy(csvPath: string): Promise<EvalCopy> {
   }
   return {
     artifactId: stableHash({ kind: "plain-dataset", videos: hashes }).slice(0, 16),
-    op: { id: "unaltered", family: "unaltered", category: "unaltered", severity: null, params: {} },
+    op: {
+      id: UNALTERED_ID,
+      family: UNALTERED.id,
+      category: UNALTERED_CATEGORY,
+      severity: null,
+      params: {},
+    },
     profile: "source",
     geometry: { ...IDENTITY_GEOMETRY },
     dir: dirname(csvPath),

@@ -14,6 +14,7 @@ import type { FaceLocator } from "../faces/locator.ts";
 import type { FaceSidecar } from "../faces/sidecar.ts";
 import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 import { sampleFrames } from "../media/frames.ts";
+import { UNALTERED_ID } from "../ops/unaltered.ts";
 import type { ScoreRow } from "../store/schema.ts";
 import { appendUnit, type StoreUnit } from "../store/store.ts";
 import { sha256File } from "../util/hash.ts";
@@ -185,7 +186,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
     throw new RangeError(`batch must be a positive integer, got ${batchSize}`);
   }
   const copies = await discoverCopies(options.data);
-  if (faceMode === "reference" && copies[0].op.id !== "unaltered") {
+  if (faceMode === "reference" && copies[0].op.id !== UNALTERED_ID) {
     throw new Error(
       `Face mode "reference" needs the unaltered copy (its faces are the reference), but ` +
         `"${options.data}" has none: distort with the unaltered copy, or use --faces ultraface`,
@@ -250,7 +251,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
       detector: spec.name,
       runId,
       signal: options.signal,
-      waitInPlace: (copy) => faceMode === "reference" && copy.op.id === "unaltered",
+      waitInPlace: (copy) => faceMode === "reference" && copy.op.id === UNALTERED_ID,
     });
     for await (const claimed of claims) {
       await using _unitLock = claimed.lock;
@@ -261,7 +262,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
       }
       const unitId = evalUnitId(runId, copy.artifactId);
       const unit: StoreUnit = { detector: spec.name, opId: copy.op.id, unitId };
-      const needReference = faceMode === "reference" && copy.op.id === "unaltered";
+      const needReference = faceMode === "reference" && copy.op.id === UNALTERED_ID;
       // Done: a whole part, written after the copy was last made (else scored again).
       const stored = options.force ? null : await storedUnitRows(options.store, { unit, copy });
       if (stored) {

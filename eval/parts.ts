@@ -18,6 +18,7 @@ import { type FaceSidecar, readSidecar, sidecarLocator } from "../faces/sidecar.
 import { newRecording, recordingLocator, referenceLocator } from "../faces/reference.ts";
 import type { EvalCopy } from "./copies.ts";
 import { rocAuc } from "../metrics/roc_auc.ts";
+import { UNALTERED_ID } from "../ops/unaltered.ts";
 import { sha256File } from "../util/hash.ts";
 import { scoreFrame, type ScoreRow } from "../store/schema.ts";
 import { videoScores } from "../store/video_scores.ts";
@@ -122,7 +123,7 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
         });
       }
       if (faceMode === "ultraface") return ultraface!;
-      return copy.op.id === "unaltered"
+      return copy.op.id === UNALTERED_ID
         ? recordingLocator(ultraface!, recording)
         : referenceLocator(recording, copy.geometry, { frameGeometries: copy.frameGeometries });
     },

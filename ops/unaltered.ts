@@ -5,6 +5,15 @@
 import { _keep, _levels } from "./_ladder.ts";
 import type { OpFamily } from "./operation.ts";
 
+/**
+ * The op id of the unaltered copy, the baseline every delta is taken against (Table I's first
+ * column).
+ */
+export const UNALTERED_ID = "unaltered";
+
+/** The category of the unaltered copy (the same word as its id); every other is "processed". */
+export const UNALTERED_CATEGORY = "unaltered";
+
 /** The `unaltered` family record. */
 export const UNALTERED: OpFamily = {
   id: "unaltered",
