@@ -31,6 +31,7 @@ import { type FrameGeometry, identityFrameGeometry } from "../ops/geometry.ts";
 import { effectiveProfile, encodedFrameGeometry, type EncodeProfile } from "../ops/profile.ts";
 import { selectOperations } from "../ops/select.ts";
 import { atomicWriteJson, tempPathFor } from "../util/atomic.ts";
+import { mapLimit } from "../util/concurrency.ts";
 import { sha256File } from "../util/hash.ts";
 import { Progress } from "../util/progress.ts";
 import { artifactId } from "./artifact_id.ts";
@@ -739,37 +740,4 @@ function summarize(
     failures: copies.reduce((sum, c) => sum + c.failed, 0),
     seconds: (performance.now() - started) / 1000,
   };
-}
-
-/**
- * Maps `items` through `fn` with at most `limit` calls in flight, keeping order. After a call
- * fails no new one starts, and the calls in flight are waited for (their cleanup, e.g. removing
- * a killed ffmpeg's temporary file, must end before the process may exit); then the first error
- * is thrown.
- */
-async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  let failed = false;
-  async function worker(): Promise<void> {
-    while (next < items.length && !failed) {
-      const i = next++;
-      try {
-        results[i] = await fn(items[i]);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  }
-  const settled = await Promise.allSettled(
-    Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker),
-  );
-  const rejected = settled.find((s) => s.status === "rejected");
-  if (rejected) throw (rejected as PromiseRejectedResult).reason;
-  return results;
 }
