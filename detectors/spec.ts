@@ -8,6 +8,7 @@
 import { resolve } from "node:path";
 import type { ResizeMethod } from "./resize.ts";
 import { getPreset, PRESET_NAMES } from "./presets.ts";
+import { FACE_RULES, type FaceRule, VIDEO_RULES, type VideoRule } from "../store/aggregation.ts";
 
 /** Memory layout of the model's image input: batch, channels, height, width order. */
 export type Layout = "NCHW" | "NHWC";
@@ -78,11 +79,8 @@ export const CROP_KINDS: readonly CropRule["kind"][] = [
  */
 export type MultiFaceRule = "largest" | "all" | "all-above-half-largest";
 
-/** How the scores of a frame's faces reduce to one frame score. */
-export type FaceRule = "max" | "mean" | "largest";
-
-/** How frame scores reduce to one video score. */
-export type VideoRule = "mean" | "median" | "max";
+// How face and frame scores reduce (the aggregation rules) is the store's: one record per rule.
+export type { FaceRule, VideoRule } from "../store/aggregation.ts";
 
 /**
  * How the model's output row becomes a fake probability in [0, 1]:
@@ -349,9 +347,9 @@ export function validateDetectorSpec(
         "all-above-half-largest",
       ] as const,
     ),
-    faceRule: oneOf(root.faceRule ?? "max", "faceRule", ["max", "mean", "largest"] as const),
+    faceRule: oneOf(root.faceRule ?? "max", "faceRule", FACE_RULES),
     output,
-    videoRule: oneOf(root.videoRule ?? "mean", "videoRule", ["mean", "median", "max"] as const),
+    videoRule: oneOf(root.videoRule ?? "mean", "videoRule", VIDEO_RULES),
     failScore,
     ...(frames !== undefined ? { frames } : {}),
     differences,

@@ -4,7 +4,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
-import type { FaceRule, VideoRule } from "../detectors/spec.ts";
+import type { FaceRule, VideoRule } from "./aggregation.ts";
 
 /** Physical type of a store column as written to Parquet. */
 export type StoreDtype = "utf8" | "int8" | "int32" | "float32" | "float64";
@@ -95,11 +95,6 @@ export interface ScoreRow {
   /** ISO 8601 time the unit was written. */
   created_at: string;
 }
-
-/** The face rules the store understands. */
-export const FACE_RULES: readonly FaceRule[] = ["max", "mean", "largest"];
-/** The video rules the store understands. */
-export const VIDEO_RULES: readonly VideoRule[] = ["mean", "median", "max"];
 
 /** The store's columns, in file order. */
 export const STORE_COLUMNS: readonly StoreColumn[] = [

@@ -1,12 +1,13 @@
 /**
- * From stored face scores to one score per video, with each row's own rules: frame score =
- * `face_rule` over the frame's `ok` faces; video score = `video_rule` over the frames that have
+ * From stored face scores to one score per video, with each row's own rules (store/aggregation.ts):
+ * frame score = `face_rule` over the frame's `ok` faces; video score = `video_rule` over the frames that have
  * a score; a video whose sampled frames were all read but held no face gets `fail_score`, or is
  * left out when that is null; a video that could not be (wholly) read is left out, with the
  * reason (store/left_out.ts).
  * @module
  */
 import pl from "../deps/polars.ts";
+import { byRule, FACE_RULE_RECORDS, VIDEO_RULE_RECORDS } from "./aggregation.ts";
 
 /**
  * Columns that identify one video of one detector run on one copy; every other output column
@@ -50,22 +51,15 @@ export function videoOutcomes(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyDa
   const lazy = asLazy(frame);
   const keys = [...VIDEO_KEYS];
   const frames = frameScores(lazy).rename({ score: "frame_score" });
+  const videoRule = byRule(VIDEO_RULE_RECORDS, "video_rule", pl.col("frame_score"));
   const scored = frames
     .groupBy(keys)
     .agg(
       pl.col("video_rule").first().alias("video_rule"),
-      pl.col("frame_score").mean().alias("_mean"),
-      pl.col("frame_score").median().alias("_median"),
-      pl.col("frame_score").max().alias("_max"),
+      ...videoRule.aggregations,
       pl.col("frame_score").count().alias("scored_frames"),
     )
-    .withColumns(
-      pl.when(pl.col("video_rule").eq(pl.lit("mean"))).then(pl.col("_mean"))
-        .when(pl.col("video_rule").eq(pl.lit("median"))).then(pl.col("_median"))
-        .when(pl.col("video_rule").eq(pl.lit("max"))).then(pl.col("_max"))
-        .otherwise(pl.lit(null))
-        .alias("video_score"),
-    )
+    .withColumns(videoRule.pick.alias("video_score"))
     .select(...keys, "video_score", "scored_frames");
   const count = (status: string) =>
     pl.col("status").eq(pl.lit(status)).cast(pl.Int32).sum().alias(`_${status}`);
@@ -127,24 +121,16 @@ export function frameScores(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyData
   const lazy = asLazy(frame);
   const keys = [...VIDEO_KEYS];
   const faceScore = pl.col("score");
+  const faceRule = byRule(FACE_RULE_RECORDS, "face_rule", faceScore);
   return lazy
     .filter(pl.col("status").eq(pl.lit("ok")).and(faceScore.isNotNull()))
     .groupBy([...keys, "frame_index"])
     .agg(
       pl.col("face_rule").first().alias("face_rule"),
       pl.col("video_rule").first().alias("video_rule"),
-      faceScore.max().alias("_max"),
-      faceScore.mean().alias("_mean"),
-      // face_index 0 is the largest face; the smallest index left among ok faces is largest.
-      faceScore.sortBy("face_index").first().alias("_largest"),
+      ...faceRule.aggregations,
     )
-    .withColumns(
-      pl.when(pl.col("face_rule").eq(pl.lit("max"))).then(pl.col("_max"))
-        .when(pl.col("face_rule").eq(pl.lit("mean"))).then(pl.col("_mean"))
-        .when(pl.col("face_rule").eq(pl.lit("largest"))).then(pl.col("_largest"))
-        .otherwise(pl.lit(null))
-        .alias("score"),
-    )
+    .withColumns(faceRule.pick.alias("score"))
     .select(...keys, "frame_index", "face_rule", "video_rule", "score")
     .sort(["run_id", "op_id", "video_id", "frame_index"]);
 }

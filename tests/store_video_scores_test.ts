@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import type pl from "../deps/polars.ts";
+import { FACE_RULE_RECORDS, VIDEO_RULE_RECORDS } from "../store/aggregation.ts";
 import { scoreFrame, type ScoreRow } from "../store/schema.ts";
 import { videoOutcomes, videoScores } from "../store/video_scores.ts";
 import { scoreRow } from "./store_fixtures.ts";
@@ -168,4 +169,21 @@ Deno.test("videoScores() keeps runs and copies apart, null keys included", () =>
   const frame = videoScores(frameOf(rows).lazy()).collectSync();
   assert.equal(frame.height, 3);
   assert.deepEqual(frame.getColumn("score").toArray().sort(), [0.2, 0.4, 0.6]);
+});
+
+Deno.test("docs/architecture.md lists every aggregation rule with its description", async () => {
+  const doc = await Deno.readTextFile(new URL("../docs/architecture.md", import.meta.url));
+  const rows = new Set(
+    doc.split("\n").filter((l) => l.startsWith("| `")).map((l) =>
+      l.split("|").slice(1, 4).map((cell) => cell.trim()).join(" | ")
+    ),
+  );
+  const records = [
+    ...FACE_RULE_RECORDS.map((r) => ["face", r] as const),
+    ...VIDEO_RULE_RECORDS.map((r) => ["video", r] as const),
+  ];
+  for (const [kind, rule] of records) {
+    const want = `\`${rule.name}\` | ${kind} | ${rule.description}`;
+    assert.ok(rows.has(want), `docs/architecture.md lacks the row ${want}`);
+  }
 });
