@@ -165,6 +165,7 @@ export {
 // --- store: the Parquet results store
 export * from "./store/schema.ts";
 export * from "./store/aggregation.ts";
+export * from "./store/status.ts";
 export * from "./store/store.ts";
 export * from "./store/video_scores.ts";
 export * from "./store/left_out.ts";

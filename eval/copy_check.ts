@@ -10,11 +10,12 @@
 import { readCopyManifest } from "../artifacts/copy_manifest.ts";
 import { checkOutputs } from "../artifacts/output_check.ts";
 import type { DatasetEntry } from "../dataset/manifest.ts";
+import type { RowStatus } from "../store/status.ts";
 import { logLine } from "../util/progress.ts";
 import type { EvalCopy } from "./copies.ts";
 
-/** Store status of a video whose file differs from its copy manifest. */
-export const DAMAGED_VIDEO = "damaged_video";
+/** Store status of a video whose file differs from its copy manifest (store/status.ts). */
+export const DAMAGED_VIDEO = "damaged_video" satisfies RowStatus;
 
 /** The fields of the failure row of a damaged video (the caller adds the run's columns). */
 export interface DamagedVideoRow {

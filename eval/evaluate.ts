@@ -16,6 +16,7 @@ import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 import { sampleFrames } from "../media/frames.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
 import type { ScoreRow } from "../store/schema.ts";
+import { isFailureStatus } from "../store/status.ts";
 import { appendUnit, type StoreUnit } from "../store/store.ts";
 import { prefetchMap } from "../util/concurrency.ts";
 import { sha256File } from "../util/hash.ts";
@@ -94,11 +95,13 @@ export interface CopySummary {
   /** Rows of the unit (written now, or found in the store when skipped). */
   rows: number;
   /**
-   * Rows by status: `ok`, `no_face`, `nan_score` (non-finite output), `bad_score` (output outside
-   * [0, 1] for a `probability` spec), `preprocess_error`, `video_error` (the video could not be
-   * read, decoded or located, including a decoder that returned fewer frames than its probe
-   * counted; one row, frame -1). (`decode_error` is no longer written: frame counts come from
-   * the decoder, and a shortfall fails the whole video.)
+   * Rows by status (store/status.ts lists each with its meaning): `ok`, `no_face`, `nan_score`
+   * (non-finite output), `bad_score` (output outside [0, 1] for a `probability` spec),
+   * `preprocess_error`, `video_error` (the video could not be read, decoded or located,
+   * including a decoder that returned fewer frames than its probe counted; one row, frame -1),
+   * `damaged_video` (its file no longer matches its copy manifest; one row, frame -1).
+   * (`decode_error` is no longer written: frame counts come from the decoder, and a shortfall
+   * fails the whole video.)
    */
   statuses: Record<string, number>;
   /** Videos with at least one failure row other than `no_face`. */
@@ -126,7 +129,10 @@ export interface EvalSummary {
   faceMode: FaceMode;
   frames: number;
   copies: CopySummary[];
-  /** Failure rows (statuses other than `ok` and `no_face`) in the run's units, stored ones too. */
+  /**
+   * Failure rows (statuses other than `ok` and `no_face`: `isFailureStatus`) in the run's units,
+   * stored ones too.
+   */
   failures: number;
   /** Faces scored by the detector in this run. */
   facesScored: number;
@@ -346,7 +352,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
   summary.failures = summary.copies.reduce(
     (n, c) =>
       n + Object.entries(c.statuses).reduce(
-        (m, [status, count]) => m + (status === "ok" || status === "no_face" ? 0 : count),
+        (m, [status, count]) => m + (isFailureStatus(status) ? count : 0),
         0,
       ),
     0,
@@ -576,7 +582,7 @@ function copySummary(
   const failed = new Set<string>();
   for (const r of rows) {
     statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-    if (r.status !== "ok" && r.status !== "no_face") failed.add(r.video_id);
+    if (isFailureStatus(r.status)) failed.add(r.video_id);
   }
   return {
     opId: copy.op.id,

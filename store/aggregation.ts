@@ -1,13 +1,14 @@
 /**
  * The aggregation rules: how a frame's face scores reduce to one frame score (face rules) and how
  * a video's frame scores reduce to one video score (video rules). One record per rule, with its
- * Polars reduction and a one-line description; the detector spec validator (detectors/spec.ts),
- * the store's row check (store/store.ts), the video scores (store/video_scores.ts) and the docs
- * (docs/architecture.md, "Aggregation rules") all read these tables. Adding a rule is adding a
- * record.
+ * Polars reduction and a one-line description; the store's row check (store/store.ts), the video
+ * scores (store/video_scores.ts), the detector spec validator (a spec's `faceRule`/`videoRule`)
+ * and the docs (docs/architecture.md, "Aggregation rules") all read these tables. Adding a rule
+ * is adding a record.
  * @module
  */
 import pl from "../deps/polars.ts";
+import { _firstCase } from "./_cases.ts";
 
 /** One aggregation rule: its name in specs and store rows, what it does, and how. */
 export interface AggregationRule<Name extends string = string> {
@@ -27,18 +28,18 @@ export const FACE_RULE_RECORDS = [
   {
     name: "max",
     description: "the highest face score of the frame",
-    reduce: (score: pl.Expr) => score.max(),
+    reduce: (score: pl.Expr): pl.Expr => score.max(),
   },
   {
     name: "mean",
     description: "the mean of the frame's face scores",
-    reduce: (score: pl.Expr) => score.mean(),
+    reduce: (score: pl.Expr): pl.Expr => score.mean(),
   },
   {
     name: "largest",
     description: "the score of the first `ok` face in the face order (0 = largest face)",
     // face_index 0 is the largest face; the smallest index left among ok faces is largest.
-    reduce: (score: pl.Expr) => score.sortBy("face_index").first(),
+    reduce: (score: pl.Expr): pl.Expr => score.sortBy("face_index").first(),
   },
 ] as const satisfies readonly AggregationRule[];
 
@@ -47,17 +48,17 @@ export const VIDEO_RULE_RECORDS = [
   {
     name: "mean",
     description: "the mean of the scored frames' scores",
-    reduce: (score: pl.Expr) => score.mean(),
+    reduce: (score: pl.Expr): pl.Expr => score.mean(),
   },
   {
     name: "median",
     description: "the median of the scored frames' scores",
-    reduce: (score: pl.Expr) => score.median(),
+    reduce: (score: pl.Expr): pl.Expr => score.median(),
   },
   {
     name: "max",
     description: "the highest frame score of the video",
-    reduce: (score: pl.Expr) => score.max(),
+    reduce: (score: pl.Expr): pl.Expr => score.max(),
   },
 ] as const satisfies readonly AggregationRule[];
 
@@ -85,15 +86,9 @@ export function byRule(
   score: pl.Expr,
 ): { aggregations: pl.Expr[]; pick: pl.Expr } {
   const aggregations = rules.map((rule) => rule.reduce(score).alias(`_${rule.name}`));
-  const [first, ...rest] = rules;
-  const is = (rule: AggregationRule) => pl.col(ruleColumn).eq(pl.lit(rule.name));
-  let pick: WhenChain = pl.when(is(first)).then(pl.col(`_${first.name}`));
-  for (const rule of rest) pick = pick.when(is(rule)).then(pl.col(`_${rule.name}`));
-  return { aggregations, pick: pick.otherwise(pl.lit(null)) };
-}
-
-/** A when/then chain of Polars (its first and later links have different type names). */
-interface WhenChain {
-  when(predicate: pl.Expr): { then(expr: pl.Expr): WhenChain };
-  otherwise(expr: pl.Expr): pl.Expr;
+  const pick = _firstCase(
+    rules.map((rule) => [pl.col(ruleColumn).eq(pl.lit(rule.name)), pl.col(`_${rule.name}`)]),
+    pl.lit(null),
+  );
+  return { aggregations, pick };
 }

@@ -18,6 +18,7 @@ import { type CommandSpec, integerFlag, requireString, runTask, UsageError } fro
 import { interruptExitCode, interruptSignal } from "../util/interrupt.ts";
 import { formatSeconds } from "../util/progress.ts";
 import { DAMAGED_VIDEO } from "../eval/copy_check.ts";
+import { isFailureStatus } from "../store/status.ts";
 
 const SPEC: CommandSpec = {
   name: "eval",
@@ -152,7 +153,7 @@ function summaryTable(summary: EvalSummary): string {
   ];
   const lines = summary.copies.map((c) => {
     const failed = Object.entries(c.statuses)
-      .filter(([s]) => s !== "ok" && s !== "no_face")
+      .filter(([s]) => isFailureStatus(s))
       .reduce((n, [, k]) => n + k, 0);
     return [
       c.opId,

@@ -75,8 +75,8 @@ Deno.test("videoScores() applies each detector's own rules", async (t) => {
 Deno.test("videoScores() gives faceless videos the fail score, or leaves them out", () => {
   // Issue 8: the fail score is for a video whose frames were all read and held no face; a video
   // that could not be read (video_error) used to get it too and is now left out.
-  const noFace = { score: null, status: "no_face", face_index: -1 };
-  const failed = { score: null, status: "video_error", frame_index: -1, face_index: -1 };
+  const noFace = { score: null, status: "no_face", face_index: -1 } as const;
+  const failed = { score: null, status: "video_error", frame_index: -1, face_index: -1 } as const;
   const rows = [
     scoreRow({ ...noFace, video_id: "with_fail", frame_index: 0, fail_score: 0.5 }),
     scoreRow({ ...noFace, video_id: "with_fail", frame_index: 5, fail_score: 0.5 }),
@@ -91,7 +91,7 @@ Deno.test("videoScores() gives faceless videos the fail score, or leaves them ou
 });
 
 Deno.test("videoOutcomes() says why each unusable video has no score", async (t) => {
-  const noFace = { score: null, status: "no_face", face_index: -1 };
+  const noFace = { score: null, status: "no_face", face_index: -1 } as const;
   const cases: [string, Partial<ScoreRow>[], string, number | null][] = [
     [
       "a scored frame beside faceless ones",
@@ -127,6 +127,19 @@ Deno.test("videoOutcomes() says why each unusable video has no score", async (t)
         fail_score: 0.5,
       }],
       "video_error",
+      null,
+    ],
+    [
+      // Issue 12: a damaged video's row used to give "no_score", which did not say why.
+      "a video whose file no longer matches its copy manifest, even with a fail score",
+      [{
+        ...noFace,
+        frame_index: -1,
+        status: "damaged_video",
+        error: 'Not scored: "v.mp4" has SHA-256 ab, but its copy manifest records SHA-256 cd',
+        fail_score: 0.5,
+      }],
+      "damaged_video",
       null,
     ],
     [
