@@ -44,9 +44,8 @@ export async function checkCopyVideos(copy: EvalCopy): Promise<CopyCheck> {
   if (!manifest || manifest.artifactId !== copy.artifactId) {
     return { videos: [...copy.videos], damaged: [] };
   }
-  // Hand-written manifests may list no videos: then there is nothing to check against.
-  const listed = Array.isArray(manifest.videos) ? manifest.videos : [];
-  const records = new Map(listed.map((v) => [v.id, v]));
+  // A hand-written manifest may list no videos (read as []): then there is nothing to check.
+  const records = new Map(manifest.videos.map((v) => [v.id, v]));
   const expected = copy.videos.flatMap((video) => {
     const record = records.get(video.id);
     return record?.output && record.outputSha256
