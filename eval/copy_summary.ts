@@ -4,10 +4,11 @@
  * paired video set (eval/run_summary.ts).
  * @module
  */
-import type { ScoreRow } from "../store/schema.ts";
+import { rocAuc } from "../metrics/roc_auc.ts";
+import { scoreFrame, type ScoreRow } from "../store/schema.ts";
 import { isFailureStatus } from "../store/status.ts";
+import { videoScores } from "../store/video_scores.ts";
 import type { EvalCopy } from "./copies.ts";
-import { videoAuc } from "./parts.ts";
 
 /** What happened to one copy in a run. */
 export interface CopySummary {
@@ -82,4 +83,17 @@ export function countFailures(copies: readonly CopySummary[]): number {
       ),
     0,
   );
+}
+
+/**
+ * Video-level ROC AUC of one copy's rows, with the store's video scores (face rule, video rule,
+ * fail score); null when either class has no scored video.
+ */
+export function videoAuc(rows: readonly ScoreRow[]): number | null {
+  if (rows.length === 0) return null;
+  const videos = videoScores(scoreFrame(rows)).select("label", "score").collectSync();
+  const labels = Array.from(videos.getColumn("label").toArray() as number[]);
+  const scores = Array.from(videos.getColumn("score").toArray() as number[]);
+  if (!labels.includes(0) || !labels.includes(1)) return null;
+  return rocAuc(labels as (0 | 1)[], scores);
 }
