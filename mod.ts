@@ -172,6 +172,8 @@ export {
 } from "./report/notebook_run.ts";
 // --- store: the Parquet results store
 export * from "./store/schema.ts";
+export * from "./store/aggregation.ts";
+export * from "./store/status.ts";
 export * from "./store/store.ts";
 export * from "./store/video_scores.ts";
 export * from "./store/left_out.ts";

@@ -11,6 +11,7 @@ import { claimBatches, type Claimed } from "../util/claim.ts";
 import { describeOwner } from "../util/owner.ts";
 import { logLine } from "../util/progress.ts";
 import { removeStaleTempFiles } from "../util/temp_files.ts";
+import { COPY_RECORDS_DIR, COPY_VIDEOS_DIR } from "./copy_manifest.ts";
 
 /** The lock file of the copy folder `copyDir` (`<out>/<op_id>/<artifactId>`). */
 export function copyLockPath(copyDir: string): string {
@@ -18,7 +19,7 @@ export function copyLockPath(copyDir: string): string {
 }
 
 /** Folders of a copy where atomic writes leave temporary files. */
-const TEMP_FOLDERS = ["", "videos", ".records"];
+const TEMP_FOLDERS = ["", COPY_VIDEOS_DIR, COPY_RECORDS_DIR];
 
 /**
  * Removes the temporary files in the copy at `copyDir` (its folder, `videos/`, `.records/`)

@@ -7,6 +7,7 @@
  */
 import type { ResizeMethod } from "../image/resize.ts";
 import type { MultiFaceRule } from "../faces/select.ts";
+import { FACE_RULES, type FaceRule, VIDEO_RULES, type VideoRule } from "../store/aggregation.ts";
 
 /** Memory layout of the model's image input: batch, channels, height, width order. */
 export type Layout = "NCHW" | "NHWC";
@@ -71,11 +72,8 @@ export const CROP_KINDS: readonly CropRule["kind"][] = [
   "full",
 ];
 
-/** How the scores of a frame's faces reduce to one frame score. */
-export type FaceRule = "max" | "mean" | "largest";
-
-/** How frame scores reduce to one video score. */
-export type VideoRule = "mean" | "median" | "max";
+// How face and frame scores reduce (the aggregation rules) is the store's: one record per rule.
+export type { FaceRule, VideoRule } from "../store/aggregation.ts";
 
 /**
  * How the model's output row becomes a fake probability in [0, 1]:
@@ -305,9 +303,9 @@ export function validateDetectorSpec(
         "all-above-half-largest",
       ] as const,
     ),
-    faceRule: oneOf(root.faceRule ?? "max", "faceRule", ["max", "mean", "largest"] as const),
+    faceRule: oneOf(root.faceRule ?? "max", "faceRule", FACE_RULES),
     output,
-    videoRule: oneOf(root.videoRule ?? "mean", "videoRule", ["mean", "median", "max"] as const),
+    videoRule: oneOf(root.videoRule ?? "mean", "videoRule", VIDEO_RULES),
     failScore,
     ...(frames !== undefined ? { frames } : {}),
     differences,

@@ -19,6 +19,7 @@ import { interruptExitCode, interruptSignal } from "../util/interrupt.ts";
 import { formatSeconds } from "../util/progress.ts";
 import { DAMAGED_VIDEO } from "../eval/copy_check.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
+import { isFailureStatus } from "../store/status.ts";
 
 const SPEC: CommandSpec = {
   name: "eval",
@@ -153,7 +154,7 @@ function summaryTable(summary: EvalSummary): string {
   ];
   const lines = summary.copies.map((c) => {
     const failed = Object.entries(c.statuses)
-      .filter(([s]) => s !== "ok" && s !== "no_face")
+      .filter(([s]) => isFailureStatus(s))
       .reduce((n, [, k]) => n + k, 0);
     return [
       c.opId,

@@ -237,7 +237,7 @@ Deno.test("flipRates() counts decision flips between consecutive scored frames",
     ]]),
     // A frame without a face between two scored ones does not break the pair.
     ...copyRows(XCEPTION, "unaltered", [["a", 1, [0.6, 0.6, 0.1]]]).map((r, i) =>
-      i === 1 ? { ...r, score: null, status: "no_face" } : r
+      i === 1 ? { ...r, score: null, status: "no_face" as const } : r
     ),
   ];
   const rates = flipRates(scoreFrame(rows));

@@ -91,7 +91,7 @@ function unitRows(detector: Detector, opId: string, seed: number): ScoreRow[] {
   return rows;
 }
 
-function noFace(status: string): Partial<ScoreRow> {
+function noFace(status: ScoreRow["status"]): Partial<ScoreRow> {
   const error = status === "ok" || status === "no_face" ? null : "cannot open";
   return { status, error, score: null, box_x: null, box_y: null, box_w: null, box_h: null };
 }
