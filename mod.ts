@@ -13,6 +13,7 @@ export * from "./dataset/manifest.ts";
 // --- util
 export { sha256File, stableHash } from "./util/hash.ts";
 export { Interrupted, interruptExitCode, interruptSignal, STOP_SIGNALS } from "./util/interrupt.ts";
+export { csvText, type CsvValue } from "./util/csv.ts";
 // --- media
 export {
   type BackendChoice,
@@ -49,9 +50,11 @@ export {
   getOperation,
   instanceOf,
   NOISE_SEED,
+  opLabel,
   PAPER_OP_IDS,
   UnknownOperationError,
 } from "./ops/catalog.ts";
+export { UNALTERED_CATEGORY, UNALTERED_ID } from "./ops/unaltered.ts";
 export * from "./ops/chain.ts";
 export * from "./ops/profile.ts";
 export * from "./ops/select.ts";
@@ -82,13 +85,14 @@ export {
 } from "./artifacts/output_check.ts";
 // --- detectors: specs, presets, sessions, preprocessing
 export * from "./detectors/spec.ts";
+export * from "./detectors/load.ts";
 export { CAPSULE, getPreset, PRESET_NAMES, PRESETS, SBI, XCEPTION } from "./detectors/presets.ts";
 export * from "./detectors/session.ts";
 export * from "./detectors/preprocess.ts";
-export * from "./detectors/resize.ts";
+export * from "./image/resize.ts";
 // --- faces: boxes, locators (ultraface, sidecar, reference, full), selection, geometry
 export * from "./faces/box.ts";
-export * from "./faces/frame.ts";
+export * from "./image/frame.ts";
 export * from "./faces/locator.ts";
 export * from "./faces/ultraface.ts";
 export * from "./faces/nms.ts";
@@ -97,10 +101,11 @@ export { mapBox, mapBoxExact } from "./faces/geometry.ts";
 export * from "./faces/sidecar.ts";
 export * from "./faces/reference.ts";
 // --- report: Table I, Vega-Lite charts, HTML report, notebook helpers
-export type { RocCurveData } from "./report/model.ts";
+export type { ReportData, RocCurveData } from "./report/report_data.ts";
 export {
   categoryLabel,
-  opLabel,
+  DROP_MARK,
+  significanceLegend,
   tableCsv,
   type TableFormatOptions,
   tableHtml,
@@ -121,9 +126,11 @@ export {
   deltaHeatmapChart,
   rocChart,
   severityChart,
+  severityLadders,
   VEGA_LITE_SCHEMA,
   type VegaLiteSpec,
 } from "./report/charts.ts";
+export * from "./report/chart_catalog.ts";
 export { renderSvg } from "./report/svg.ts";
 export {
   type CopyProvenance,
@@ -139,7 +146,8 @@ export {
   type VideoScoreRecord,
   videoScoreRecords,
 } from "./report/collect.ts";
-export { renderReport, type RenderReportOptions, type ReportData } from "./report/html.ts";
+export { renderReport, type RenderReportOptions } from "./report/html.ts";
+export * from "./report/format_catalog.ts";
 export { writeReport, type WriteReportOptions } from "./report/write_report.ts";
 export {
   type MimeBundle,
@@ -170,6 +178,8 @@ export {
 } from "./report/notebook_run.ts";
 // --- store: the Parquet results store
 export * from "./store/schema.ts";
+export * from "./store/aggregation.ts";
+export * from "./store/status.ts";
 export * from "./store/store.ts";
 export * from "./store/video_scores.ts";
 export * from "./store/left_out.ts";
@@ -185,14 +195,18 @@ export * from "./metrics/roc_curve.ts";
 export * from "./metrics/average_precision.ts";
 export * from "./metrics/equal_error_rate.ts";
 export * from "./metrics/accuracy.ts";
-export * from "./metrics/prng.ts";
+export * from "./metrics/cell_metrics.ts";
+export * from "./util/prng.ts";
 export * from "./metrics/bootstrap.ts";
 export * from "./metrics/delong.ts";
 export * from "./metrics/paired_bootstrap.ts";
 export * from "./metrics/holm.ts";
+export * from "./metrics/cell_comparisons.ts";
 export * from "./metrics/video_set.ts";
+export * from "./metrics/cell.ts";
 export * from "./metrics/op_auc.ts";
 export * from "./metrics/left_out_notes.ts";
+export * from "./metrics/columns.ts";
 export * from "./metrics/table.ts";
 export * from "./metrics/mce.ts";
 export * from "./metrics/flip_rate.ts";
@@ -264,19 +278,17 @@ export {
   renderDemoPair,
   type RenderDemoPairOptions,
   resolveDemoOptions,
-} from "./dataset/demo.ts";
-export { DEMO, DEMO_MODEL_PATH } from "./detectors/demo.ts";
+} from "./demo/dataset.ts";
+export { DEMO, DEMO_INPUT_NAME, DEMO_INPUT_SIZE, DEMO_MODEL_PATH } from "./detectors/demo.ts";
 export {
   buildDemoFeatureModel,
   buildDemoModel,
-  DEMO_INPUT_NAME,
-  DEMO_INPUT_SIZE,
   demoFeatureNames,
   type DemoGraphOptions,
   type DemoModelOptions,
   type LinearHead,
-} from "./onnx/demo_model.ts";
-export { fitLogistic, type FitLogisticOptions, type LogisticFit } from "./onnx/logistic.ts";
+} from "./demo/model.ts";
+export { fitLogistic, type FitLogisticOptions, type LogisticFit } from "./demo/logistic.ts";
 export {
   type DemoScores,
   scoreDemoDataset,
@@ -285,4 +297,4 @@ export {
   type TrainDemoOptions,
   type TrainedDemoModel,
   writeDemoModel,
-} from "./onnx/demo_train.ts";
+} from "./demo/train.ts";

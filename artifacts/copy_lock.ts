@@ -16,6 +16,7 @@ import { type LockHolder, lockState } from "../util/lock.ts";
 import { describeOwner } from "../util/owner.ts";
 import { logLine } from "../util/progress.ts";
 import { removeStaleTempFiles } from "../util/temp_files.ts";
+import { COPY_RECORDS_DIR, COPY_VIDEOS_DIR } from "./copy_manifest.ts";
 
 /** The lock file of the copy folder `copyDir` (`<out>/<op_id>/<artifactId>`). */
 export function copyLockPath(copyDir: string): string {
@@ -51,7 +52,7 @@ export async function copyHolder(copyDir: string): Promise<LockHolder | null> {
 }
 
 /** Folders of a copy where atomic writes leave temporary files. */
-const TEMP_FOLDERS = ["", "videos", ".records"];
+const TEMP_FOLDERS = ["", COPY_VIDEOS_DIR, COPY_RECORDS_DIR];
 
 /**
  * Removes the temporary files in the copy at `copyDir` (its folder, `videos/`, `.records/`)

@@ -2,12 +2,15 @@
  * The manifest of one distorted copy (`<out>/<op_id>/<artifactId>/manifest.json`, schema
  * `dfrobust.copy/1`): what was done, with which tools, to which videos, with hashes of inputs and
  * outputs and each video's validation. Written last, atomically: a folder without it is unfinished.
+ * This module owns the format: the file names of a copy folder, the schema id, the types, and the
+ * one reader and validator every stage uses (distort, verify, gc, eval, the report's provenance);
+ * finding copies under a folder is artifacts/copies.ts.
  * @module
  */
 import { join } from "node:path";
 import type { FfmpegBuild, VideoInfo } from "../media/ffmpeg.ts";
-import type { FrameGeometry } from "../ops/geometry.ts";
-import type { Geometry, OpCategory, OpInstance } from "../ops/operation.ts";
+import type { FrameGeometry, Geometry } from "../ops/geometry.ts";
+import type { OpCategory, OpInstance } from "../ops/operation.ts";
 import type { EncodeProfile } from "../ops/profile.ts";
 import { readJsonFile } from "../util/json_file.ts";
 
@@ -19,6 +22,15 @@ export const COPY_MANIFEST_FILE = "manifest.json";
 
 /** File name of a copy's dataset manifest inside its folder. */
 export const COPY_DATASET_FILE = "dataset.csv";
+
+/** Folder of a copy's videos inside its folder (`videos/<file>`: media only). */
+export const COPY_VIDEOS_DIR = "videos";
+
+/**
+ * Folder of the per-video resume records inside an unfinished copy's folder (distort writes one
+ * record per finished output, drops the folder once the manifest is written).
+ */
+export const COPY_RECORDS_DIR = ".records";
 
 /** What the validation of one output found (ffprobe of the output against the source). */
 export interface OutputValidation {
@@ -112,18 +124,127 @@ export function manifestOp(op: OpInstance): CopyManifest["op"] {
   };
 }
 
+/** A copy manifest that cannot be read or is malformed; the message names the file. */
+export class CopyManifestError extends Error {
+  override name = "CopyManifestError";
+}
+
 /**
  * Reads a copy manifest from a copy folder. Returns null when the folder has none (unfinished);
- * throws an Error naming the file when it exists but is not a `dfrobust.copy/1` manifest.
+ * throws a {@link CopyManifestError} naming the file when it exists but cannot be read, is not a
+ * `dfrobust.copy/1` manifest, or is malformed (see {@link validateCopyManifest}).
  */
 export async function readCopyManifest(copyDir: string): Promise<CopyManifest | null> {
   const path = join(copyDir, COPY_MANIFEST_FILE);
-  const parsed = await readJsonFile(path, { what: "copy manifest", allowMissing: true }) as
-    | CopyManifest
-    | undefined;
+  const parsed = await readJsonFile(path, {
+    what: "copy manifest",
+    allowMissing: true,
+    error: (message) => new CopyManifestError(message),
+  }) as Record<string, unknown> | undefined;
   if (parsed === undefined) return null;
   if (parsed?.schema !== COPY_SCHEMA) {
-    throw new Error(`"${path}" is not a ${COPY_SCHEMA} manifest (schema: ${parsed?.schema})`);
+    throw new CopyManifestError(
+      `"${path}" is not a ${COPY_SCHEMA} manifest (schema: ${parsed?.schema})`,
+    );
   }
-  return parsed;
+  return validateCopyManifest(parsed, path);
+}
+
+/**
+ * Reads the `manifest.json` file at `path` as found under a folder: null when it is JSON of
+ * another schema (another tool's file, not a copy); else the validated manifest. Throws a
+ * {@link CopyManifestError} naming the file when it cannot be read, is not JSON, or claims the
+ * copy schema but is malformed.
+ */
+export async function readCopyManifestFile(path: string): Promise<CopyManifest | null> {
+  const parsed = await readJsonFile(path, {
+    what: "copy manifest",
+    error: (message) => new CopyManifestError(message),
+  });
+  if (parsed === null || typeof parsed !== "object") return null;
+  if ((parsed as Record<string, unknown>).schema !== COPY_SCHEMA) return null;
+  return validateCopyManifest(parsed, path);
+}
+
+/**
+ * Checks a parsed `dfrobust.copy/1` manifest (from `path`, named in messages) and returns it with
+ * the defaults older and hand-written manifests leave out: `op.family` (the op id), `op.severity`
+ * (null unless a finite number), `op.params` ({}), `profile` (`paper`; an older `{id}` object
+ * gives its id), the nominal `geometry` (no flip, scale 1) and `videos` ([]). The video records
+ * are returned as they are. Throws a {@link CopyManifestError} for a missing `op`, an empty
+ * `artifactId`, `op.id` or `op.category`, or an `ok` video whose `geometry` is malformed.
+ */
+export function validateCopyManifest(doc: unknown, path: string): CopyManifest {
+  const fail = (what: string): never => {
+    throw new CopyManifestError(`Copy manifest "${path}": ${what}`);
+  };
+  const raw = (doc ?? {}) as Record<string, unknown>;
+  const op = (raw.op ?? fail('missing "op"')) as Record<string, unknown>;
+  const text = (value: unknown, name: string): string =>
+    typeof value === "string" && value !== "" ? value : fail(`missing or empty "${name}"`);
+  const artifactId = text(raw.artifactId, "artifactId");
+  const opId = text(op.id, "op.id");
+  const category = text(op.category, "op.category") as OpCategory;
+  const videos = (Array.isArray(raw.videos) ? raw.videos : []) as CopyVideoRecord[];
+  for (const video of videos) {
+    if (
+      video?.status === "ok" && typeof video.id === "string" && video.geometry != null &&
+      !isFrameGeometry(video.geometry)
+    ) fail(`video "${video.id}" has a malformed "geometry" ${JSON.stringify(video.geometry)}`);
+  }
+  const geometry = (raw.geometry ?? {}) as Record<string, unknown>;
+  const profile = raw.profile as unknown;
+  return {
+    ...(raw as unknown as CopyManifest),
+    artifactId,
+    op: {
+      ...(op as unknown as CopyManifest["op"]),
+      id: opId,
+      family: typeof op.family === "string" ? op.family : opId,
+      category,
+      severity: typeof op.severity === "number" && Number.isFinite(op.severity)
+        ? op.severity
+        : null,
+      params: (op.params ?? {}) as OpInstance["params"],
+    },
+    profile:
+      (typeof profile === "string"
+        ? profile
+        : typeof (profile as { id?: unknown })?.id === "string"
+        ? (profile as { id: string }).id
+        : "paper") as EncodeProfile,
+    geometry: {
+      hflip: geometry.hflip === true,
+      vflip: geometry.vflip === true,
+      scale: typeof geometry.scale === "number" && geometry.scale > 0 ? geometry.scale : 1,
+    },
+    videos,
+  };
+}
+
+/**
+ * The ffprobe result distort recorded for an `ok` video of a copy (its output's validation), so
+ * a reader need not probe the file again; null when the record has none or an incomplete one.
+ */
+export function recordedProbe(video: CopyVideoRecord): VideoInfo | null {
+  const probe = video.status === "ok" ? video.validation?.probe : undefined;
+  return isVideoInfo(probe) ? probe : null;
+}
+
+function isVideoInfo(value: unknown): value is VideoInfo {
+  const v = value as VideoInfo | undefined;
+  return typeof v === "object" && v !== null &&
+    [v.width, v.height, v.fps, v.frameCount, v.rotation].every((n) => Number.isFinite(n));
+}
+
+function isFrameGeometry(value: unknown): boolean {
+  const g = value as FrameGeometry | null;
+  const finite = (...n: unknown[]) => n.every((v) => typeof v === "number" && Number.isFinite(v));
+  return typeof g === "object" && g !== null &&
+    finite(g.sourceWidth, g.sourceHeight, g.width, g.height) && g.width > 0 && g.height > 0 &&
+    typeof g.x === "object" && typeof g.y === "object" && g.x !== null && g.y !== null &&
+    finite(g.x.scale, g.x.offset, g.y.scale, g.y.offset) && g.x.scale !== 0 &&
+    g.y.scale !== 0 &&
+    (g.crop === null || (typeof g.crop === "object" &&
+      finite(g.crop.x, g.crop.y, g.crop.width, g.crop.height)));
 }

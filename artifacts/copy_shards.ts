@@ -14,11 +14,16 @@
  * @module
  */
 import { join } from "node:path";
+import type { FfmpegBuild } from "../media/ffmpeg.ts";
+import { type Shard, shardAssignment } from "../scale/shard.ts";
 import { acquireLock } from "../util/lock.ts";
 import { logLine } from "../util/progress.ts";
 import { type CopyManifest, type CopyVideoRecord, readCopyManifest } from "./copy_manifest.ts";
 import { copyLockPath, type CopyToClaim } from "./copy_lock.ts";
+import { finishPlan } from "./finish.ts";
+import type { CopyPlan } from "./plan.ts";
 import { checkFinishedCopy } from "./reopen.ts";
+import type { SourceState } from "./source_state.ts";
 import { readRecords, writeRecord } from "./video_records.ts";
 
 /** What the records of a copy add up to. */
@@ -139,6 +144,68 @@ export async function finishRecordedCopies<T extends CopyToClaim>(
     await options.finish(plan, assembly);
   }
   return incomplete;
+}
+
+/** Options of {@link finishShardCopies}. */
+export interface FinishShardCopiesOptions {
+  /** The ffmpeg build that made the copies (recorded in each manifest). */
+  build: FfmpegBuild;
+  /** Absolute path of the dataset manifest the copies were made from. */
+  sourceManifest: string;
+  /** The shard this run made (it logs the copies still waiting for other shards). */
+  shard?: Shard;
+  /** With `finish` (no `shard`): the run's shard count, so that notes name missing videos' shards. */
+  shards?: number;
+  /** Stops waiting for a copy's lock (rejects with the signal's reason). */
+  signal?: AbortSignal;
+}
+
+/** What {@link finishShardCopies} adds to a distort run's summary. */
+export interface ShardCopiesResult {
+  /** The shard the run made, when it was one. */
+  shard?: Shard;
+  /** Copies whose manifest waits for videos not recorded yet. */
+  incomplete: IncompleteCopy[];
+  /** For `finish` (no `shard`): one sentence per incomplete copy, naming its missing videos and
+   * shards; a shard's incomplete copies wait for the other shards, which is no missing work. */
+  notes: string[];
+}
+
+/**
+ * The end of a shard's run or of `distort --finish`: under each copy's lock, writes the manifest
+ * of every copy whose videos are all recorded (artifacts/finish.ts; a finished copy is taken as
+ * it is into its plan), and lists the copies that still miss videos.
+ */
+export async function finishShardCopies(
+  plans: readonly CopyPlan[],
+  sources: SourceState[],
+  options: FinishShardCopiesOptions,
+): Promise<ShardCopiesResult> {
+  const incomplete = await finishRecordedCopies(plans, {
+    videoIds: sources.map((s) => s.entry.id),
+    signal: options.signal,
+    finish: async (plan, found) => {
+      if (found.kind === "finished") {
+        plan.existing = found.manifest;
+        return;
+      }
+      Object.assign(plan, { records: found.records, reopened: found.previous, kept: found.kept });
+      await finishPlan(plan, sources, options.build, options.sourceManifest);
+    },
+  });
+  if (options.shard) {
+    logWaiting(incomplete);
+    return { shard: options.shard, incomplete, notes: [] };
+  }
+  const owner = options.shards
+    ? shardAssignment(sources.map((s) => s.entry.id), options.shards)
+    : null;
+  return {
+    incomplete,
+    notes: incomplete.map((copy) =>
+      describeIncomplete(copy, { shardOf: owner ? (id) => owner.get(id) : undefined })
+    ),
+  };
 }
 
 /**

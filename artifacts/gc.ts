@@ -10,7 +10,12 @@
 import { basename, dirname, join, relative } from "node:path";
 import { lockState, removeStaleLock } from "../util/lock.ts";
 import { parseTempName, staleTempFiles } from "../util/temp_files.ts";
-import { COPY_DATASET_FILE, COPY_MANIFEST_FILE, readCopyManifest } from "./copy_manifest.ts";
+import {
+  COPY_DATASET_FILE,
+  COPY_MANIFEST_FILE,
+  COPY_RECORDS_DIR,
+  readCopyManifest,
+} from "./copy_manifest.ts";
 import { listCopyFolders } from "./copies.ts";
 import { copyHolder } from "./copy_lock.ts";
 import { VERIFIED_CACHE_FILE } from "./output_check.ts";
@@ -71,7 +76,7 @@ export async function collectGarbage(out: string, options: GcOptions = {}): Prom
       if (temp && !stale.has(file)) continue;
       if (!referenced.has(rel)) await remove(file);
     }
-    for (const dir of [join(folder.dir, ".records")]) {
+    for (const dir of [join(folder.dir, COPY_RECORDS_DIR)]) {
       if (await Deno.stat(dir).then(() => true, () => false)) await remove(dir);
     }
   }
@@ -110,7 +115,7 @@ async function walkFiles(dir: string): Promise<string[]> {
   for await (const entry of Deno.readDir(dir)) {
     const path = join(dir, entry.name);
     if (entry.isDirectory) {
-      if (entry.name !== ".records") files.push(...await walkFiles(path));
+      if (entry.name !== COPY_RECORDS_DIR) files.push(...await walkFiles(path));
     } else files.push(path);
   }
   return files;

@@ -27,7 +27,7 @@ export async function checkFinishedCopy(
   copyDir: string,
   manifest: CopyManifest,
 ): Promise<FinishedCopyCheck> {
-  const videos = Array.isArray(manifest.videos) ? manifest.videos : [];
+  const videos = manifest.videos;
   const ok = videos.filter((v) => v.status === "ok" && v.output && v.outputSha256);
   const problems = await checkOutputs(
     copyDir,

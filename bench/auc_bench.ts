@@ -5,7 +5,7 @@
  * @module
  */
 import { join } from "node:path";
-import { seededRandom } from "../metrics/prng.ts";
+import { seededRandom } from "../util/prng.ts";
 import { rocAuc } from "../metrics/roc_auc.ts";
 
 const N = 10_000_000;

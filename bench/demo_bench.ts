@@ -3,7 +3,7 @@
  * side (the budgets: at most 3 minutes native, 10 minutes wasm, on 2 cores).
  * @module
  */
-import { runDemo } from "../pipeline/demo.ts";
+import { runDemo } from "../demo/pipeline.ts";
 import { nativeFfmpegAvailable } from "../media/ffmpeg.ts";
 import { formatSeconds } from "../util/progress.ts";
 

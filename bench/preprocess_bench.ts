@@ -5,7 +5,7 @@
  * @module
  */
 import sharp from "../deps/sharp.ts";
-import { resizeRgb } from "../detectors/resize.ts";
+import { resizeRgb } from "../image/resize.ts";
 import { preprocessFaceSync } from "../detectors/preprocess.ts";
 import { PRESETS } from "../detectors/presets.ts";
 import { openUltraFace } from "../faces/ultraface.ts";

@@ -7,6 +7,7 @@
 import { parse } from "../deps/csv_parse.ts";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { atomicWriteFile } from "../util/atomic.ts";
+import { csvText } from "../util/csv.ts";
 
 /** One video of a dataset. */
 export interface DatasetEntry {
@@ -105,12 +106,6 @@ export function parseDatasetManifest(text: string, csvPath: string): DatasetEntr
   return entries;
 }
 
-/** Quotes one CSV field when it needs it (RFC 4180). */
-export function csvField(value: string | number | undefined): string {
-  const text = value === undefined ? "" : String(value);
-  return /[",\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 /**
  * Writes a manifest atomically. Each entry's `relativePath` is written as given; it must be
  * relative to the manifest's folder.
@@ -119,11 +114,9 @@ export async function writeDatasetManifest(
   csvPath: string,
   entries: readonly Pick<DatasetEntry, "id" | "relativePath" | "label" | "split" | "method">[],
 ): Promise<void> {
-  const lines = ["id,path,label,split,method"];
-  for (const e of entries) {
-    lines.push(
-      [e.id, e.relativePath, e.label, e.split, e.method].map(csvField).join(","),
-    );
-  }
-  await atomicWriteFile(csvPath, lines.join("\n") + "\n");
+  const rows = [
+    ["id", "path", "label", "split", "method"],
+    ...entries.map((e) => [e.id, e.relativePath, e.label, e.split, e.method]),
+  ];
+  await atomicWriteFile(csvPath, csvText(rows));
 }

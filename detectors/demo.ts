@@ -1,13 +1,18 @@
 /**
  * The bundled demo detector as a preset record: a small ONNX model (`detectors/models/demo.onnx`,
- * built by `onnx/demo_model.ts` and trained by `deno task train-demo` on the generated demo
+ * built by `demo/model.ts` and trained by `deno task train-demo` on the generated demo
  * training split) that looks for self-blending artefacts with fixed forensic high-pass filters
  * and a logistic head. It exists so `deno task demo` runs end to end with nothing to download;
  * it knows only the synthetic demo data.
  * @module
  */
 import type { DetectorSpec } from "./spec.ts";
-import { DEMO_INPUT_NAME, DEMO_INPUT_SIZE } from "../onnx/demo_model.ts";
+
+/** Crop side of the demo detector in pixels: its input is `[N, 3, 128, 128]`. */
+export const DEMO_INPUT_SIZE = 128;
+
+/** Name of the demo model's image input. */
+export const DEMO_INPUT_NAME = "image";
 
 /** Absolute path of the committed demo model. */
 export const DEMO_MODEL_PATH: string = decodeURIComponent(
@@ -27,12 +32,12 @@ export const DEMO: DetectorSpec = {
   sources: [
     {
       repo: "dfrobust",
-      file: "onnx/demo_model.ts",
+      file: "demo/model.ts",
       note: "graph: filter bank, region statistics, linear head, Sigmoid",
     },
     {
       repo: "dfrobust",
-      file: "tasks/train_demo.ts",
+      file: "demo/train.ts",
       note: "training: demo train split, 32 frames per clip, logistic regression (IRLS, L2)",
     },
   ],

@@ -4,9 +4,9 @@
  * `((x * scale) - mean) / std` and layout. Writes straight into a batch tensor.
  * @module
  */
-import { type CropBox, resizeRgb } from "./resize.ts";
+import { type CropBox, resizeRgb } from "../image/resize.ts";
 import type { Box } from "../faces/box.ts";
-import type { RgbFrame } from "../faces/frame.ts";
+import type { RgbFrame } from "../image/frame.ts";
 import type { CropRule, DetectorSpec, InputSpec } from "./spec.ts";
 
 /**
@@ -146,7 +146,7 @@ export function itemLength(input: InputSpec): number {
 
 /**
  * Crops `box` out of `frame` with the spec's crop rule, resizes it to the spec's input size with
- * the spec's resize method (`input.resize`, default PIL's bilinear; see detectors/resize.ts), and
+ * the spec's resize method (`input.resize`, default PIL's bilinear; see image/resize.ts), and
  * writes the normalised pixels in the spec's layout and channel order into `options.into` at
  * `options.index`. Resolves to the item's view (a subarray, no copy); see
  * {@link preprocessFaceSync} for the synchronous form.

@@ -177,7 +177,7 @@ export const SBI: DetectorSpec = {
         "slightly smaller.",
     },
     {
-      what: "cv2.resize INTER_LINEAR is reproduced in floating point (detectors/resize.ts).",
+      what: "cv2.resize INTER_LINEAR is reproduced in floating point (image/resize.ts).",
       why: "OpenCV is not available here; its 11-bit fixed-point weights can differ by one code " +
         "value on some pixels.",
     },

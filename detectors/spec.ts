@@ -5,9 +5,9 @@
  * model's output maps to a fake probability. A spec is plain data, loadable from JSON.
  * @module
  */
-import { resolve } from "node:path";
-import type { ResizeMethod } from "./resize.ts";
-import { getPreset, PRESET_NAMES } from "./presets.ts";
+import type { ResizeMethod } from "../image/resize.ts";
+import type { MultiFaceRule } from "../faces/select.ts";
+import { FACE_RULES, type FaceRule, VIDEO_RULES, type VideoRule } from "../store/aggregation.ts";
 
 /** Memory layout of the model's image input: batch, channels, height, width order. */
 export type Layout = "NCHW" | "NHWC";
@@ -72,17 +72,8 @@ export const CROP_KINDS: readonly CropRule["kind"][] = [
   "full",
 ];
 
-/**
- * Which located faces of a frame are scored: the `largest` (by area) only, `all`, or all whose
- * area is at least half the largest face's (`all-above-half-largest`, SBI's rule).
- */
-export type MultiFaceRule = "largest" | "all" | "all-above-half-largest";
-
-/** How the scores of a frame's faces reduce to one frame score. */
-export type FaceRule = "max" | "mean" | "largest";
-
-/** How frame scores reduce to one video score. */
-export type VideoRule = "mean" | "median" | "max";
+// How face and frame scores reduce (the aggregation rules) is the store's: one record per rule.
+export type { FaceRule, VideoRule } from "../store/aggregation.ts";
 
 /**
  * How the model's output row becomes a fake probability in [0, 1]:
@@ -141,43 +132,6 @@ export interface DetectorSpec {
 /** Thrown for an invalid spec; the message names the file (or preset) and the field. */
 export class DetectorSpecError extends Error {
   override name = "DetectorSpecError";
-}
-
-/**
- * Loads a detector spec: a preset name (`xception`, `sbi`, ...) or the path of a JSON file.
- * A relative `modelPath` in a file is resolved against the file's folder.
- * Throws {@link DetectorSpecError} naming the file and field for unreadable or invalid specs,
- * and listing the presets for an unknown name that is not a file either.
- */
-export async function loadDetectorSpec(pathOrPresetName: string): Promise<DetectorSpec> {
-  const preset = getPreset(pathOrPresetName);
-  if (preset) return structuredClone(preset);
-  let text: string;
-  try {
-    text = await Deno.readTextFile(pathOrPresetName);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound && !/[\\/.]/.test(pathOrPresetName)) {
-      throw new DetectorSpecError(
-        `Unknown detector "${pathOrPresetName}": not a preset (${
-          PRESET_NAMES.join(", ")
-        }) and no such spec file`,
-      );
-    }
-    throw new DetectorSpecError(
-      `Cannot read detector spec "${pathOrPresetName}": ${(error as Error).message}`,
-    );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new DetectorSpecError(
-      `Detector spec "${pathOrPresetName}" is not valid JSON: ${(error as Error).message}`,
-    );
-  }
-  const spec = validateDetectorSpec(json, { source: pathOrPresetName });
-  if (spec.modelPath) spec.modelPath = resolve(pathOrPresetName, "..", spec.modelPath);
-  return spec;
 }
 
 /** Options for {@link validateDetectorSpec}. */
@@ -349,9 +303,9 @@ export function validateDetectorSpec(
         "all-above-half-largest",
       ] as const,
     ),
-    faceRule: oneOf(root.faceRule ?? "max", "faceRule", ["max", "mean", "largest"] as const),
+    faceRule: oneOf(root.faceRule ?? "max", "faceRule", FACE_RULES),
     output,
-    videoRule: oneOf(root.videoRule ?? "mean", "videoRule", ["mean", "median", "max"] as const),
+    videoRule: oneOf(root.videoRule ?? "mean", "videoRule", VIDEO_RULES),
     failScore,
     ...(frames !== undefined ? { frames } : {}),
     differences,

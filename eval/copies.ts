@@ -7,11 +7,18 @@
 import { dirname, join, resolve } from "node:path";
 import { type DatasetEntry, readDatasetManifest } from "../dataset/manifest.ts";
 import { sha256File, stableHash } from "../util/hash.ts";
-import { COPY_SCHEMA } from "../artifacts/copy_manifest.ts";
+import {
+  COPY_DATASET_FILE,
+  COPY_MANIFEST_FILE,
+  COPY_SCHEMA,
+  CopyManifestError,
+  recordedProbe,
+} from "../artifacts/copy_manifest.ts";
+import { findCopies, type FoundCopy } from "../artifacts/copies.ts";
 import type { VideoInfo } from "../media/ffmpeg.ts";
 import { ALL_OP_IDS } from "../ops/catalog.ts";
-import type { FrameGeometry } from "../ops/geometry.ts";
-import { type Geometry, IDENTITY_GEOMETRY } from "../ops/operation.ts";
+import { UNALTERED, UNALTERED_CATEGORY, UNALTERED_ID } from "../ops/unaltered.ts";
+import { type FrameGeometry, type Geometry, IDENTITY_GEOMETRY } from "../ops/geometry.ts";
 
 /** The operation instance a copy was made with (the store's `op_*` columns). */
 export interface CopyOperation {
@@ -91,8 +98,8 @@ export async function discoverCopies(dataPath: string): Promise<EvalCopy[]> {
   const copies = info.isFile ? [await plainCopy(path)] : await distortedCopies(path);
   if (copies.length === 0) {
     throw new CopyDiscoveryError(
-      `No copy found under "${dataPath}": expected manifest.json files (schema ${COPY_SCHEMA}) ` +
-        `from "deno task distort", or pass a dataset .csv`,
+      `No copy found under "${dataPath}": expected ${COPY_MANIFEST_FILE} files ` +
+        `(schema ${COPY_SCHEMA}) from "deno task distort", or pass a dataset .csv`,
     );
   }
   return sortCopies(copies);
@@ -120,7 +127,13 @@ async function plainCopy(csvPath: string): Promise<EvalCopy> {
   }
   return {
     artifactId: stableHash({ kind: "plain-dataset", videos: hashes }).slice(0, 16),
-    op: { id: "unaltered", family: "unaltered", category: "unaltered", severity: null, params: {} },
+    op: {
+      id: UNALTERED_ID,
+      family: UNALTERED.id,
+      category: UNALTERED_CATEGORY,
+      severity: null,
+      params: {},
+    },
     profile: "source",
     geometry: { ...IDENTITY_GEOMETRY },
     dir: dirname(csvPath),
@@ -131,99 +144,55 @@ async function plainCopy(csvPath: string): Promise<EvalCopy> {
 }
 
 async function distortedCopies(root: string): Promise<EvalCopy[]> {
-  const manifests: string[] = [];
-  await walk(root, manifests);
-  const copies: EvalCopy[] = [];
-  for (const manifestPath of manifests) {
-    const copy = await readCopyManifest(manifestPath);
-    if (copy) copies.push(copy);
+  let found: FoundCopy[];
+  try {
+    found = await findCopies(root);
+  } catch (error) {
+    if (error instanceof CopyManifestError) throw new CopyDiscoveryError(error.message);
+    throw error;
   }
+  const copies: EvalCopy[] = [];
+  for (const copy of found) copies.push(await evalCopyOf(copy));
   return copies;
 }
 
-async function walk(dir: string, found: string[]): Promise<void> {
-  const entries = [];
-  for await (const entry of Deno.readDir(dir)) entries.push(entry);
-  entries.sort((a, b) => a.name.localeCompare(b.name));
-  for (const entry of entries) {
-    // Temporary folders of an interrupted distort run (atomic rename not yet done) are skipped.
-    if (entry.name.startsWith(".")) continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory) await walk(path, found);
-    else if (entry.isFile && entry.name === "manifest.json") found.push(path);
-  }
-}
-
-/**
- * Reads one copy manifest; null when the JSON has another schema (not a copy), throws
- * {@link CopyDiscoveryError} naming the file when it claims the copy schema but is malformed.
- */
-async function readCopyManifest(manifestPath: string): Promise<EvalCopy | null> {
-  let doc: Record<string, unknown>;
-  try {
-    doc = JSON.parse(await Deno.readTextFile(manifestPath));
-  } catch (error) {
-    throw new CopyDiscoveryError(
-      `Cannot read copy manifest "${manifestPath}": ${(error as Error).message}`,
-    );
-  }
-  if (doc === null || typeof doc !== "object" || doc.schema !== COPY_SCHEMA) return null;
-  const fail = (what: string): never => {
-    throw new CopyDiscoveryError(`Copy manifest "${manifestPath}": ${what}`);
-  };
-  const op = (doc.op ?? fail('missing "op"')) as Record<string, unknown>;
-  const text = (value: unknown, name: string): string =>
-    typeof value === "string" && value !== "" ? value : fail(`missing or empty "${name}"`);
-  const geometry = (doc.geometry ?? {}) as Record<string, unknown>;
-  const dir = dirname(manifestPath);
-  const datasetCsv = join(dir, "dataset.csv");
-  const severity = op.severity;
+/** The eval view of a finished copy: its validated manifest and its dataset manifest. */
+async function evalCopyOf({ path, dir, manifest }: FoundCopy): Promise<EvalCopy> {
+  const datasetCsv = join(dir, COPY_DATASET_FILE);
   const videos = await readDatasetManifest(datasetCsv);
   const listed = new Set(videos.map((v) => v.id));
   const failedVideos: FailedCopyVideo[] = [];
   const probes = new Map<string, VideoInfo>();
   const frameGeometries = new Map<string, FrameGeometry>();
-  for (const record of Array.isArray(doc.videos) ? doc.videos : []) {
-    const r = record as Record<string, unknown>;
-    const probe = (r?.validation as { probe?: VideoInfo } | null)?.probe;
-    if (r?.status === "ok" && typeof r.id === "string" && isVideoInfo(probe)) {
-      probes.set(r.id, probe);
+  for (const record of manifest.videos) {
+    if (typeof record?.id !== "string") continue;
+    const probe = recordedProbe(record);
+    if (probe) probes.set(record.id, probe);
+    if (record.status === "ok" && record.geometry != null) {
+      frameGeometries.set(record.id, record.geometry);
     }
-    if (r?.status === "ok" && typeof r.id === "string" && r.geometry != null) {
-      if (!isFrameGeometry(r.geometry)) {
-        fail(`video "${r.id}" has a malformed "geometry" ${JSON.stringify(r.geometry)}`);
-      }
-      frameGeometries.set(r.id, r.geometry as FrameGeometry);
-    }
-    if (r?.status !== "failed" || typeof r.id !== "string" || listed.has(r.id)) continue;
+    if (record.status !== "failed" || listed.has(record.id)) continue;
     failedVideos.push({
-      id: r.id,
-      label: r.label === 1 ? 1 : 0,
-      ...(typeof r.method === "string" && r.method ? { method: r.method } : {}),
-      error: `distort could not make this copy of "${r.id}" (${manifestPath}): ${
-        typeof r.error === "string" ? r.error : "no reason recorded"
+      id: record.id,
+      label: record.label === 1 ? 1 : 0,
+      ...(typeof record.method === "string" && record.method ? { method: record.method } : {}),
+      error: `distort could not make this copy of "${record.id}" (${path}): ${
+        typeof record.error === "string" ? record.error : "no reason recorded"
       }`,
     });
   }
+  const { op } = manifest;
   return {
-    artifactId: text(doc.artifactId, "artifactId"),
+    artifactId: manifest.artifactId,
     op: {
-      id: text(op.id, "op.id"),
-      family: typeof op.family === "string" ? op.family : text(op.id, "op.id"),
-      category: text(op.category, "op.category"),
-      severity: typeof severity === "number" && Number.isFinite(severity) ? severity : null,
-      params: (op.params ?? {}) as Record<string, unknown>,
+      id: op.id,
+      family: op.family,
+      category: op.category,
+      severity: op.severity,
+      params: op.params as Record<string, unknown>,
     },
-    profile: typeof doc.profile === "string"
-      ? doc.profile
-      : typeof (doc.profile as { id?: unknown })?.id === "string"
-      ? (doc.profile as { id: string }).id
-      : "paper",
-    geometry: {
-      hflip: geometry.hflip === true,
-      vflip: geometry.vflip === true,
-      scale: typeof geometry.scale === "number" && geometry.scale > 0 ? geometry.scale : 1,
-    },
+    profile: manifest.profile,
+    geometry: manifest.geometry,
     dir,
     datasetCsv,
     videos,
@@ -231,22 +200,4 @@ async function readCopyManifest(manifestPath: string): Promise<EvalCopy | null> 
     probes,
     frameGeometries,
   };
-}
-
-function isVideoInfo(value: unknown): value is VideoInfo {
-  const v = value as VideoInfo | undefined;
-  return typeof v === "object" && v !== null &&
-    [v.width, v.height, v.fps, v.frameCount, v.rotation].every((n) => Number.isFinite(n));
-}
-
-function isFrameGeometry(value: unknown): boolean {
-  const g = value as FrameGeometry | null;
-  const finite = (...n: unknown[]) => n.every((v) => typeof v === "number" && Number.isFinite(v));
-  return typeof g === "object" && g !== null &&
-    finite(g.sourceWidth, g.sourceHeight, g.width, g.height) && g.width > 0 && g.height > 0 &&
-    typeof g.x === "object" && typeof g.y === "object" && g.x !== null && g.y !== null &&
-    finite(g.x.scale, g.x.offset, g.y.scale, g.y.offset) && g.x.scale !== 0 &&
-    g.y.scale !== 0 &&
-    (g.crop === null || (typeof g.crop === "object" &&
-      finite(g.crop.x, g.crop.y, g.crop.width, g.crop.height)));
 }

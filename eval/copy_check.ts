@@ -10,11 +10,12 @@
 import { readCopyManifest } from "../artifacts/copy_manifest.ts";
 import { checkOutputs } from "../artifacts/output_check.ts";
 import type { DatasetEntry } from "../dataset/manifest.ts";
+import type { RowStatus } from "../store/status.ts";
 import { logLine } from "../util/progress.ts";
 import type { EvalCopy } from "./copies.ts";
 
-/** Store status of a video whose file differs from its copy manifest. */
-export const DAMAGED_VIDEO = "damaged_video";
+/** Store status of a video whose file differs from its copy manifest (store/status.ts). */
+export const DAMAGED_VIDEO = "damaged_video" satisfies RowStatus;
 
 /** The fields of the failure row of a damaged video (the caller adds the run's columns). */
 export interface DamagedVideoRow {
@@ -43,9 +44,8 @@ export async function checkCopyVideos(copy: EvalCopy): Promise<CopyCheck> {
   if (!manifest || manifest.artifactId !== copy.artifactId) {
     return { videos: [...copy.videos], damaged: [] };
   }
-  // Hand-written manifests may list no videos: then there is nothing to check against.
-  const listed = Array.isArray(manifest.videos) ? manifest.videos : [];
-  const records = new Map(listed.map((v) => [v.id, v]));
+  // A hand-written manifest may list no videos (read as []): then there is nothing to check.
+  const records = new Map(manifest.videos.map((v) => [v.id, v]));
   const expected = copy.videos.flatMap((video) => {
     const record = records.get(video.id);
     return record?.output && record.outputSha256

@@ -4,44 +4,45 @@
  * to the results store, one atomic unit per (run, copy). Decoding and face preparation of the
  * next videos overlap inference of the current batch (a bounded prefetch queue), and a run that
  * was interrupted resumes at the first copy it had not finished.
+ *
+ * This module orchestrates; each job has its file: finding copies (eval/copies.ts), claiming
+ * units (eval/unit_claim.ts), scoring a copy (eval/score_copy.ts: eval/copy_check.ts,
+ * eval/prepare_video.ts, eval/score_batch.ts, rows from eval/rows.ts), and the summaries
+ * (eval/copy_summary.ts, eval/run_summary.ts). A shard of a run (scale/shard.ts) scores only its
+ * videos of each copy into its own part of the unit, and units are finished once all their
+ * shard parts are there (eval/unit_shards.ts).
  * @module
  */
-import type { DatasetEntry } from "../dataset/manifest.ts";
 import type { DetectorSpec } from "../detectors/spec.ts";
-import type { FaceBox } from "../faces/box.ts";
-import type { RgbFrame } from "../faces/frame.ts";
-import type { FaceLocator } from "../faces/locator.ts";
-import type { FaceSidecar } from "../faces/sidecar.ts";
 import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
-import { sampleFrames } from "../media/frames.ts";
-import type { ScoreRow } from "../store/schema.ts";
-import { appendUnit, type StoreUnit } from "../store/store.ts";
+import type { Pairing } from "../metrics/video_set.ts";
+import { UNALTERED_ID } from "../ops/unaltered.ts";
+import type { LeftOutVideo } from "../store/left_out.ts";
+import { appendUnit } from "../store/store.ts";
 import { sha256File } from "../util/hash.ts";
-import { logLine, Progress } from "../util/progress.ts";
-import { discoverCopies, type EvalCopy } from "./copies.ts";
-import { type EvalParts, FACE_MODES, type FaceMode, openEvalParts, videoAuc } from "./parts.ts";
+import { Progress } from "../util/progress.ts";
+import { discoverCopies } from "./copies.ts";
+import { type CopySummary, copySummary, countFailures } from "./copy_summary.ts";
 import { faceModelFor } from "./face_model.ts";
-import { prefetchMap } from "./prefetch.ts";
+import { type EvalParts, FACE_MODES, type FaceMode, openEvalParts } from "./parts.ts";
+import { recordFromStore } from "./reference_rows.ts";
+import { baseRow } from "./rows.ts";
 import { evalRunId } from "./run_id.ts";
 import { runVideoSummary } from "./run_summary.ts";
-import type { Pairing } from "../metrics/video_set.ts";
-import type { LeftOutVideo } from "../store/left_out.ts";
-import { checkCopyVideos } from "./copy_check.ts";
+import { scoreCopy } from "./score_copy.ts";
 import { claimUnits } from "./unit_claim.ts";
 // --- shards (scale/shard.ts, eval/unit_shards.ts, store/shard_parts.ts)
 import type { Shard } from "../scale/shard.ts";
-import { shardUnit } from "../store/shard_parts.ts";
 import {
-  finishUnit,
   finishUnits,
   type IncompleteUnit,
   incompleteUnits,
   shardCopy,
-  storedShareRows,
+  storedRunRows,
 } from "./unit_shards.ts";
 
 export { FACE_MODES };
-export type { FaceMode };
+export type { CopySummary, FaceMode };
 
 /** Options for {@link evaluate}. */
 export interface EvaluateOptions {
@@ -102,42 +103,6 @@ export interface EvaluateOptions {
   finish?: boolean;
 }
 
-/** What happened to one copy in a run. */
-export interface CopySummary {
-  opId: string;
-  opCategory: string;
-  artifactId: string;
-  /** Unit id (the store part name). */
-  unitId: string;
-  /** True when the unit was already in the store and was skipped (resume). */
-  skipped: boolean;
-  videos: number;
-  /** Rows of the unit (written now, or found in the store when skipped). */
-  rows: number;
-  /**
-   * Rows by status: `ok`, `no_face`, `nan_score` (non-finite output), `bad_score` (output outside
-   * [0, 1] for a `probability` spec), `preprocess_error`, `video_error` (the video could not be
-   * read, decoded or located, including a decoder that returned fewer frames than its probe
-   * counted; one row, frame -1). (`decode_error` is no longer written: frame counts come from
-   * the decoder, and a shortfall fails the whole video.)
-   */
-  statuses: Record<string, number>;
-  /** Videos with at least one failure row other than `no_face`. */
-  failedVideos: number;
-  /**
-   * Video-level ROC AUC; null when one class has no scored video. In the run's summary it ranks
-   * the run's paired video set (the videos usable in every copy, as Table I by default); in
-   * `onCopy`, before the run is complete, this copy's usable videos.
-   */
-  auc: number | null;
-  /** Videos behind `auc` in the run's summary (0 = no video scored). */
-  n?: number;
-  /** Videos of the copy left out of `auc` in the run's summary (named in `leftOut`). */
-  leftOut?: number;
-  /** Why `auc` is missing or a caveat, e.g. "no videos scored (...)". */
-  note?: string;
-}
-
 /** The outcome of {@link evaluate}. */
 export interface EvalSummary {
   runId: string;
@@ -147,7 +112,10 @@ export interface EvalSummary {
   faceMode: FaceMode;
   frames: number;
   copies: CopySummary[];
-  /** Failure rows (statuses other than `ok` and `no_face`) in the run's units, stored ones too. */
+  /**
+   * Failure rows (statuses other than `ok` and `no_face`: `isFailureStatus`) in the run's units,
+   * stored ones too.
+   */
   failures: number;
   /** Faces scored by the detector in this run. */
   facesScored: number;
@@ -165,19 +133,6 @@ export interface EvalSummary {
   shard?: Shard;
   /** Units that still miss shard parts (shards and `finish` only; named in `notes` too). */
   incomplete: IncompleteUnit[];
-}
-
-/** A face waiting for (or done with) inference; `row` gets the score. */
-interface PendingFace {
-  row: ScoreRow;
-  tensor: Float32Array;
-}
-
-/** One video, decoded, located and preprocessed, waiting for inference. */
-interface PreparedVideo {
-  video: DatasetEntry;
-  rows: ScoreRow[];
-  faces: PendingFace[];
 }
 
 /**
@@ -216,7 +171,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
     throw new RangeError(`batch must be a positive integer, got ${batchSize}`);
   }
   const copies = await discoverCopies(options.data);
-  if (faceMode === "reference" && copies[0].op.id !== "unaltered") {
+  if (faceMode === "reference" && copies[0].op.id !== UNALTERED_ID) {
     throw new Error(
       `Face mode "reference" needs the unaltered copy (its faces are the reference), but ` +
         `"${options.data}" has none: distort with the unaltered copy, or use --faces ultraface`,
@@ -286,7 +241,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
       detector: spec.name,
       runId,
       signal: options.signal,
-      waitInPlace: (copy) => faceMode === "reference" && copy.op.id === "unaltered",
+      waitInPlace: (copy) => faceMode === "reference" && copy.op.id === UNALTERED_ID,
       shard: options.shard,
     });
     for await (const claimed of claims) {
@@ -297,26 +252,16 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
         summary.aborted = true;
         break;
       }
-      const whole: StoreUnit = claimed.unit;
-      // --- shards: the part this run writes (a shard's own part of the unit, or the whole).
-      let unit = options.shard ? shardUnit(whole, options.shard) : whole;
-      const needReference = faceMode === "reference" && copy.op.id === "unaltered";
-      // Done: a whole part, written after the copy was last made (else scored again).
-      let stored: ScoreRow[] | null = null;
-      if (options.shard) {
-        // --- shards: done when the unit was finished (its whole part) or the shard part is there.
-        const share = await storedShareRows(options.store, {
-          unit: whole,
-          copy,
-          shard: options.shard,
-        });
-        if (share) ({ part: unit, rows: stored } = share);
-      } else if (!options.force) {
-        // The whole part (storedUnitRows), or, when shards scored the unit but nobody finished
-        // it, their parts merged into it instead of scoring it again (eval/unit_shards.ts).
-        const found = await finishUnit(options.store, { unit, copy });
-        if (found.kind !== "incomplete") stored = found.rows;
-      }
+      const needReference = faceMode === "reference" && copy.op.id === UNALTERED_ID;
+      // Done: a whole part, written after the copy was last made (else scored again); a shard's
+      // own part, or unfinished shard parts merged (eval/unit_shards.ts). --- shards: `unit` is
+      // the part this run writes (a shard's own part of the unit, or the whole).
+      const { part: unit, rows: stored } = await storedRunRows(options.store, {
+        unit: claimed.unit,
+        copy,
+        shard: options.shard,
+        force: options.force,
+      });
       const unitId = unit.unitId;
       if (stored) {
         if (needReference) recordFromStore(stored, parts.recording);
@@ -325,64 +270,20 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
         progress.tick(copy.videos.length, `${copy.op.id} (already stored)`);
         continue;
       }
-      const base = baseRow(copy, {
-        runId,
-        spec,
-        trainSet,
-        modelSha256,
-        faceMode,
-      });
-      const context: VideoContext = {
+      const scored = await scoreCopy({
         copy,
-        base,
+        base: baseRow(copy, { runId, spec, trainSet, modelSha256, faceMode }),
         parts,
         ffmpeg,
         frameCount,
-        faceMode,
         locator: parts.locatorFor(copy),
-      };
-      const rows: ScoreRow[] = copy.failedVideos.map((failed) => {
-        logLine(`warning: ${failed.error}`);
-        return row(context, {
-          video: failed,
-          frame_index: -1,
-          status: "video_error",
-          error: failed.error,
-        });
-      });
-      // Videos whose file no longer matches the copy manifest are named, not scored.
-      const checked = await checkCopyVideos(copy);
-      rows.push(...checked.damaged.map((damaged) => row(context, damaged)));
-      progress.tick(checked.damaged.length);
-      const queue: PendingFace[] = [];
-      const flush = async (all: boolean) => {
-        while (queue.length >= batchSize || (all && queue.length > 0)) {
-          const batch = queue.splice(0, batchSize);
-          const scores = await parts.score(batch.map((f) => f.tensor));
-          batch.forEach((face, i) => setScore(face.row, scores[i]));
-          summary.facesScored += batch.length;
-        }
-      };
-      const prepared = prefetchMap(checked.videos, (video) => prepareVideo(video, context), {
-        depth: options.prefetch ?? 2,
-      });
-      let stopped = false;
-      for await (const video of prepared) {
-        // Stopping mid-copy writes nothing for it: the rerun scores the whole copy again.
-        if (options.signal?.aborted) {
-          stopped = true;
-          break;
-        }
-        rows.push(...video.rows);
-        queue.push(...video.faces);
-        await flush(false);
-        progress.tick(1, `${copy.op.id} ${video.video.id}`);
-      }
-      if (stopped) {
+      }, { batchSize, prefetch: options.prefetch, signal: options.signal, progress });
+      summary.facesScored += scored.facesScored;
+      if (scored.stopped) {
         summary.aborted = true;
         break;
       }
-      await flush(true);
+      const rows = scored.rows;
       const createdAt = new Date().toISOString();
       for (const row of rows) row.created_at = createdAt;
       await appendUnit(options.store, unit, rows);
@@ -410,14 +311,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
     await parts.close();
     if (!options.ffmpeg) await ffmpeg.close();
   }
-  summary.failures = summary.copies.reduce(
-    (n, c) =>
-      n + Object.entries(c.statuses).reduce(
-        (m, [status, count]) => m + (status === "ok" || status === "no_face" ? 0 : count),
-        0,
-      ),
-    0,
-  );
+  summary.failures = countFailures(summary.copies);
   Object.assign(summary, await runVideoSummary(options.store, spec.name, summary.copies));
   if (options.shard && !summary.aborted) {
     // --- shards: the last shard to end merges the units (its summary keeps its share's AUCs).
@@ -437,245 +331,4 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
   }
   summary.seconds = (performance.now() - started) / 1000;
   return summary;
-}
-
-/** The run-level fields every row of a copy shares. */
-interface RunFields {
-  runId: string;
-  spec: DetectorSpec;
-  trainSet: string;
-  modelSha256: string;
-  faceMode: FaceMode;
-}
-
-function baseRow(copy: EvalCopy, run: RunFields): Omit<
-  ScoreRow,
-  | "video_id"
-  | "label"
-  | "method"
-  | "frame_index"
-  | "face_index"
-  | "box_x"
-  | "box_y"
-  | "box_w"
-  | "box_h"
-  | "crop_x"
-  | "crop_y"
-  | "crop_w"
-  | "crop_h"
-  | "score"
-  | "status"
-  | "error"
-> {
-  return {
-    run_id: run.runId,
-    detector: run.spec.name,
-    train_set: run.trainSet,
-    model_sha256: run.modelSha256,
-    op_id: copy.op.id,
-    op_family: copy.op.family,
-    op_category: copy.op.category,
-    severity: copy.op.severity,
-    profile: copy.profile,
-    artifact_id: copy.artifactId,
-    face_mode: run.faceMode,
-    face_rule: run.spec.faceRule,
-    video_rule: run.spec.videoRule,
-    fail_score: run.spec.failScore,
-    created_at: "",
-  };
-}
-
-interface VideoContext {
-  copy: EvalCopy;
-  base: ReturnType<typeof baseRow>;
-  parts: EvalParts;
-  ffmpeg: Ffmpeg;
-  frameCount: number;
-  faceMode: FaceMode;
-  locator: FaceLocator;
-}
-
-/** The fields of one row: which video, and what differs from a face-less failure row. */
-type RowFields = Partial<ScoreRow> & Pick<ScoreRow, "frame_index" | "status"> & {
-  video: Pick<DatasetEntry, "id" | "label" | "method">;
-};
-
-function row(context: VideoContext, { video, ...fields }: RowFields): ScoreRow {
-  return {
-    ...context.base,
-    video_id: video.id,
-    label: video.label,
-    method: video.method ?? null,
-    face_index: -1,
-    box_x: null,
-    box_y: null,
-    box_w: null,
-    box_h: null,
-    crop_x: null,
-    crop_y: null,
-    crop_w: null,
-    crop_h: null,
-    score: null,
-    error: null,
-    ...fields,
-  };
-}
-
-/**
- * Decodes, locates and preprocesses one video. Never rejects: failures become rows (a video
- * that cannot be decoded is one `video_error` row, with the message on stderr).
- */
-async function prepareVideo(video: DatasetEntry, context: VideoContext): Promise<PreparedVideo> {
-  const prepared: PreparedVideo = { video, rows: [], faces: [] };
-  const videoError = (error: unknown) => {
-    const message = errorMessage(error, video.path);
-    logLine(`warning: ${message}`);
-    prepared.rows = [
-      row(context, {
-        video,
-        frame_index: -1,
-        status: "video_error",
-        error: message,
-      }),
-    ];
-    prepared.faces = [];
-    return prepared;
-  };
-  let sampled;
-  try {
-    sampled = await sampleFrames(context.ffmpeg, video.path, {
-      count: context.frameCount,
-      info: context.copy.probes?.get(video.id),
-    });
-  } catch (error) {
-    return videoError(error);
-  }
-  // A short video repeats indices (numpy's linspace); each frame is scored once. sampleFrames
-  // returns every requested frame or throws (a video_error naming the file).
-  const indices = [...new Set(sampled.indices)];
-  const frames: RgbFrame[] = indices.map((index) => ({
-    data: sampled.frames[sampled.indices.indexOf(index)],
-    width: sampled.width,
-    height: sampled.height,
-  }));
-  let located: FaceBox[][];
-  try {
-    // Boxes as the locator gives them, in the copy's pixels: not clipped, not yet selected.
-    located = await context.locator.locate(video.id, frames, indices);
-  } catch (error) {
-    return videoError(error);
-  }
-  for (let k = 0; k < indices.length; k++) {
-    const frameIndex = indices[k];
-    const frame = frames[k];
-    // The crop rule is applied to each box as located; a box that gives no crop (no pixel of it
-    // in the frame) is no face, never a crop of negative size.
-    const inFrame = located[k].filter((box) => context.parts.cropOf(frame, box) !== null);
-    const chosen = context.parts.selectFaces(inFrame, frame);
-    if (chosen.length === 0) {
-      const outside = located[k].length;
-      prepared.rows.push(row(context, {
-        video,
-        frame_index: frameIndex,
-        status: "no_face",
-        error: outside === 0
-          ? null
-          : `${outside === 1 ? "the face box lies" : `all ${outside} face boxes lie`} ` +
-            `outside the ${frame.width}x${frame.height} frame`,
-      }));
-      continue;
-    }
-    for (let i = 0; i < chosen.length; i++) {
-      const box = chosen[i];
-      const crop = context.parts.cropOf(frame, box)!;
-      const faceRow = row(context, {
-        video,
-        frame_index: frameIndex,
-        face_index: i,
-        box_x: box.x,
-        box_y: box.y,
-        box_w: box.w,
-        box_h: box.h,
-        crop_x: crop.x,
-        crop_y: crop.y,
-        crop_w: crop.w,
-        crop_h: crop.h,
-        status: "pending",
-      });
-      try {
-        const tensor = await context.parts.preprocess(frame, box, crop);
-        prepared.rows.push(faceRow);
-        prepared.faces.push({ row: faceRow, tensor });
-      } catch (error) {
-        const message = errorMessage(error, video.path);
-        logLine(`warning: frame ${frameIndex} face ${i} of ${message}`);
-        prepared.rows.push({ ...faceRow, status: "preprocess_error", error: message });
-      }
-    }
-  }
-  return prepared;
-}
-
-/**
- * Fills the `reference` recording from the unaltered copy's stored rows (resumed run). The stored
- * boxes are the faces the detector scored, not every face located; the face order ranks mapped
- * boxes by their recorded (source) box, so the other copies score the same faces as in an
- * uninterrupted run. A video that failed on the unaltered copy stays
- * unrecorded, as in a live run.
- */
-function recordFromStore(rows: readonly ScoreRow[], recording: FaceSidecar): void {
-  for (const row of rows) {
-    if (row.status === "video_error") continue;
-    const video = recording.videos[row.video_id] ?? (recording.videos[row.video_id] = {});
-    if (row.face_index < 0 || row.box_x === null) continue;
-    const key = String(row.frame_index);
-    const boxes = video[key] ?? (video[key] = []);
-    boxes[row.face_index] = [row.box_x, row.box_y!, row.box_w!, row.box_h!, 1];
-  }
-}
-
-function setScore(target: ScoreRow, score: number): void {
-  if (score >= 0 && score <= 1) {
-    target.score = score;
-    target.status = "ok";
-  } else if (Number.isFinite(score)) {
-    // A "probability" output outside [0, 1] means a spec that does not fit the model.
-    target.status = "bad_score";
-    target.error = `detector output ${score} is not a probability in [0, 1] for video ` +
-      `"${target.video_id}" frame ${target.frame_index} face ${target.face_index}`;
-  } else {
-    target.status = "nan_score";
-    target.error = `detector output is ${score} for video "${target.video_id}" frame ` +
-      `${target.frame_index} face ${target.face_index}`;
-  }
-}
-
-function copySummary(
-  copy: EvalCopy,
-  { unitId, rows }: { unitId: string; rows: readonly ScoreRow[] },
-): CopySummary {
-  const statuses: Record<string, number> = {};
-  const failed = new Set<string>();
-  for (const r of rows) {
-    statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-    if (r.status !== "ok" && r.status !== "no_face") failed.add(r.video_id);
-  }
-  return {
-    opId: copy.op.id,
-    opCategory: copy.op.category,
-    artifactId: copy.artifactId,
-    unitId,
-    skipped: false,
-    videos: copy.videos.length + copy.failedVideos.length,
-    rows: rows.length,
-    statuses,
-    failedVideos: failed.size,
-    auc: videoAuc(rows),
-  };
-}
-
-function errorMessage(error: unknown, path: string): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.includes(path) ? message : `"${path}": ${message}`;
 }

@@ -7,9 +7,9 @@
 import { type DetectorSession, openDetector } from "../detectors/session.ts";
 import type { DetectorSpec } from "../detectors/spec.ts";
 import { cropBox, itemLength, preprocessFace } from "../detectors/preprocess.ts";
-import type { CropBox } from "../detectors/resize.ts";
+import type { CropBox } from "../image/resize.ts";
 import type { FaceBox } from "../faces/box.ts";
-import type { RgbFrame } from "../faces/frame.ts";
+import type { RgbFrame } from "../image/frame.ts";
 import { type FaceLocator, type FaceMode, fullFrameLocator } from "../faces/locator.ts";
 import { selectFaces } from "../faces/select.ts";
 import { openUltraFace } from "../faces/ultraface.ts";
@@ -17,10 +17,8 @@ import { faceModelFor } from "./face_model.ts";
 import { type FaceSidecar, readSidecar, sidecarLocator } from "../faces/sidecar.ts";
 import { newRecording, recordingLocator, referenceLocator } from "../faces/reference.ts";
 import type { EvalCopy } from "./copies.ts";
-import { rocAuc } from "../metrics/roc_auc.ts";
+import { UNALTERED_ID } from "../ops/unaltered.ts";
 import { sha256File } from "../util/hash.ts";
-import { scoreFrame, type ScoreRow } from "../store/schema.ts";
-import { videoScores } from "../store/video_scores.ts";
 
 export type { FaceMode };
 
@@ -122,7 +120,7 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
         });
       }
       if (faceMode === "ultraface") return ultraface!;
-      return copy.op.id === "unaltered"
+      return copy.op.id === UNALTERED_ID
         ? recordingLocator(ultraface!, recording)
         : referenceLocator(recording, copy.geometry, { frameGeometries: copy.frameGeometries });
     },
@@ -140,17 +138,4 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
       await ultraface?.release();
     },
   };
-}
-
-/**
- * Video-level ROC AUC of one copy's rows, with the store's video scores (face rule, video rule,
- * fail score); null when either class has no scored video.
- */
-export function videoAuc(rows: readonly ScoreRow[]): number | null {
-  if (rows.length === 0) return null;
-  const videos = videoScores(scoreFrame(rows)).select("label", "score").collectSync();
-  const labels = Array.from(videos.getColumn("label").toArray() as number[]);
-  const scores = Array.from(videos.getColumn("score").toArray() as number[]);
-  if (!labels.includes(0) || !labels.includes(1)) return null;
-  return rocAuc(labels as (0 | 1)[], scores);
 }

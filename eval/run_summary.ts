@@ -4,12 +4,11 @@
  * and for the run every video left out of an AUC with its reason, in sentences too.
  * @module
  */
-import pl from "../deps/polars.ts";
 import { leftOutNotes } from "../metrics/left_out_notes.ts";
 import { opAucs } from "../metrics/op_auc.ts";
 import { type Pairing, videoSet } from "../metrics/video_set.ts";
 import type { LeftOutVideo } from "../store/left_out.ts";
-import { unitPath } from "../store/store.ts";
+import { readUnitsFrame } from "../store/part_check.ts";
 
 /** Most left-out video sentences per run in an eval summary's `notes` (`leftOut` lists all). */
 export const SUMMARY_NOTE_LIMIT = 20;
@@ -50,14 +49,11 @@ export async function runVideoSummary(
   detector: string,
   copies: RunCopy[],
 ): Promise<RunVideoSummary> {
-  const frames: pl.DataFrame[] = [];
-  for (const copy of copies) {
-    const path = unitPath(store, { detector, opId: copy.opId, unitId: copy.unitId });
-    const exists = await Deno.stat(path).then(() => true, () => false);
-    if (exists) frames.push(pl.readParquet(path));
-  }
-  if (frames.length === 0) return { pairing: "paired", leftOut: [], notes: [] };
-  const frame = frames.length === 1 ? frames[0] : pl.concat(frames, { how: "vertical" });
+  const frame = await readUnitsFrame(
+    store,
+    copies.map((copy) => ({ detector, opId: copy.opId, unitId: copy.unitId })),
+  );
+  if (frame === null) return { pairing: "paired", leftOut: [], notes: [] };
   const set = videoSet(frame, { pairing: "paired" });
   const cells = opAucs(frame, { videos: set });
   for (const copy of copies) {

@@ -54,6 +54,32 @@ export async function storedShareRows(
   return rows ? { part, rows } : null;
 }
 
+/**
+ * The part a run writes of `unit` (a shard's own part, or the whole unit) and its stored rows
+ * when that is done, else null rows (score it): with `shard`, its share ({@link storedShareRows});
+ * without, the whole part (storedUnitRows), or, when shards scored the unit but nobody finished
+ * it, their parts merged into it instead of scoring it again ({@link finishUnit}; call it holding
+ * the unit's lock). With `force`, nothing counts as done. `copy` is the run's view of the copy.
+ */
+export async function storedRunRows(
+  store: string,
+  { unit, copy, shard, force }: {
+    unit: StoreUnit;
+    copy: EvalCopy;
+    shard?: Shard;
+    force?: boolean;
+  },
+): Promise<{ part: StoreUnit; rows: ScoreRow[] | null }> {
+  if (shard) {
+    // Done when the unit was finished (its whole part) or the shard part is there.
+    return await storedShareRows(store, { unit, copy, shard }) ??
+      { part: shardUnit(unit, shard), rows: null };
+  }
+  if (force) return { part: unit, rows: null };
+  const found = await finishUnit(store, { unit, copy });
+  return { part: unit, rows: found.kind === "incomplete" ? null : found.rows };
+}
+
 /** A unit that finishing left incomplete. */
 export interface IncompleteUnit {
   opId: string;

@@ -5,8 +5,7 @@
  * operation's nominal geometry.
  * @module
  */
-import type { FrameGeometry } from "../ops/geometry.ts";
-import type { Geometry } from "../ops/operation.ts";
+import type { FrameGeometry, Geometry } from "../ops/geometry.ts";
 import type { Box } from "./box.ts";
 
 /**

@@ -4,7 +4,7 @@
  * @module
  */
 import type { FaceBox } from "./box.ts";
-import type { RgbFrame } from "./frame.ts";
+import type { RgbFrame } from "../image/frame.ts";
 
 /** How faces are found: a detector, given boxes, the unaltered copy's boxes, or the whole frame. */
 export type FaceMode = "ultraface" | "sidecar" | "full" | "reference";

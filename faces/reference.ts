@@ -5,8 +5,7 @@
  * the other copies from the recording.
  * @module
  */
-import type { FrameGeometry } from "../ops/geometry.ts";
-import type { Geometry } from "../ops/operation.ts";
+import type { FrameGeometry, Geometry } from "../ops/geometry.ts";
 import type { FaceLocator } from "./locator.ts";
 import { emptySidecar, type FaceSidecar, sidecarLocator } from "./sidecar.ts";
 

@@ -6,7 +6,12 @@
  * @module
  */
 import { type Box, boxArea, type FaceBox } from "./box.ts";
-import type { MultiFaceRule } from "../detectors/spec.ts";
+
+/**
+ * Which located faces of a frame are scored: the `largest` (by area) only, `all`, or all whose
+ * area is at least half the largest face's (`all-above-half-largest`, SBI's rule).
+ */
+export type MultiFaceRule = "largest" | "all" | "all-above-half-largest";
 
 /** Size of the frame the faces were located in, in pixels. */
 export interface FrameSize {

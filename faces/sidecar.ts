@@ -11,8 +11,7 @@
 import { atomicWriteJson } from "../util/atomic.ts";
 import { readJsonFile } from "../util/json_file.ts";
 import type { FaceBox } from "./box.ts";
-import type { FrameGeometry } from "../ops/geometry.ts";
-import { type Geometry, IDENTITY_GEOMETRY } from "../ops/operation.ts";
+import { type FrameGeometry, type Geometry, IDENTITY_GEOMETRY } from "../ops/geometry.ts";
 import { mapBox, mapBoxExact } from "./geometry.ts";
 import type { FaceLocator } from "./locator.ts";
 

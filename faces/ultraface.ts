@@ -6,9 +6,9 @@
  * @module
  */
 import * as ort from "../deps/onnxruntime.ts";
-import { resizeRgb } from "../detectors/resize.ts";
+import { resizeRgb } from "../image/resize.ts";
 import type { FaceBox } from "./box.ts";
-import type { RgbFrame } from "./frame.ts";
+import type { RgbFrame } from "../image/frame.ts";
 import type { FaceLocator } from "./locator.ts";
 import { hardNms } from "./nms.ts";
 

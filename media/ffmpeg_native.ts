@@ -8,21 +8,10 @@
  * @module
  */
 import { dirname, isAbsolute } from "node:path";
-import {
-  _GLOBAL_ARGS,
-  _jobError,
-  _probeArgs,
-  _reasonFromLog,
-  _tail,
-  _videoInfoFromProbe,
-  _x264FromStream,
-  type Ffmpeg,
-  type FfmpegBuild,
-  FfmpegError,
-  type FfmpegJob,
-  type FfmpegResult,
-  type VideoInfo,
-} from "./ffmpeg.ts";
+import type { Ffmpeg, FfmpegBuild, FfmpegJob, FfmpegResult, VideoInfo } from "./ffmpeg_types.ts";
+import { FfmpegError } from "./ffmpeg_error.ts";
+import { _GLOBAL_ARGS, _jobError, _reasonFromLog, _tail, _x264FromStream } from "./_backend.ts";
+import { _probeArgs, _videoInfoFromProbe } from "./_probe.ts";
 
 let available: Promise<boolean> | undefined;
 

@@ -11,24 +11,12 @@
  * @module
  */
 import { FFMPEG_WASM_URLS } from "../deps/ffmpeg_wasm.ts";
-import { isAbsolute } from "node:path";
+import { basename, isAbsolute } from "node:path";
 import { atomicWriteFile } from "../util/atomic.ts";
-import {
-  _GLOBAL_ARGS,
-  _jobError,
-  _memfsName,
-  _probeArgs,
-  _reasonFromLog,
-  _tail,
-  _videoInfoFromProbe,
-  _x264FromStream,
-  type Ffmpeg,
-  type FfmpegBuild,
-  FfmpegError,
-  type FfmpegJob,
-  type FfmpegResult,
-  type VideoInfo,
-} from "./ffmpeg.ts";
+import type { Ffmpeg, FfmpegBuild, FfmpegJob, FfmpegResult, VideoInfo } from "./ffmpeg_types.ts";
+import { FfmpegError } from "./ffmpeg_error.ts";
+import { _GLOBAL_ARGS, _jobError, _reasonFromLog, _tail, _x264FromStream } from "./_backend.ts";
+import { _probeArgs, _videoInfoFromProbe } from "./_probe.ts";
 
 /** The parts of `@ffmpeg/ffmpeg`'s FFmpeg class this backend uses. */
 interface WasmFfmpeg {
@@ -212,7 +200,7 @@ class WasmBackend implements Ffmpeg {
       await refuseOversized(job);
       const mapping = new Map<string, string>();
       for (const [k, input] of job.inputs.entries()) {
-        const memPath = _memfsName(dir, k, input);
+        const memPath = memfsName(dir, k, input);
         await ffmpeg.writeFile(memPath, await readInput(input, job));
         written.push(memPath);
         mapping.set(input, memPath);
@@ -221,7 +209,7 @@ class WasmBackend implements Ffmpeg {
         if (!isAbsolute(output)) {
           throw new Error(`ffmpeg job paths must be absolute, got "${output}"`);
         }
-        const memPath = _memfsName(dir, job.inputs.length + k, output);
+        const memPath = memfsName(dir, job.inputs.length + k, output);
         mapping.set(output, memPath);
         return memPath;
       });
@@ -273,7 +261,7 @@ class WasmBackend implements Ffmpeg {
     if (!stat.isFile) throw new FfmpegError(path, "not a regular file", { action: "probe" });
     const data = await Deno.readFile(path);
     const dir = `/probe${++jobCounter}`;
-    const input = _memfsName(dir, 0, path);
+    const input = memfsName(dir, 0, path);
     const report = `${dir}/probe.json`;
     await ffmpeg.createDir(dir);
     try {
@@ -376,4 +364,13 @@ async function cleanUp(ffmpeg: WasmFfmpeg, dir: string, files: string[]): Promis
   // Free the in-memory copies: the wasm heap is capped at 2 GiB for the whole session.
   for (const file of files) await ffmpeg.deleteFile(file).catch(() => {});
   await ffmpeg.deleteDir(dir).catch(() => {});
+}
+
+/** The name ffmpeg.wasm gives a host file inside its memory file system (keeps the extension,
+ * which ffmpeg uses to pick a muxer). */
+function memfsName(dir: string, index: number, hostPath: string): string {
+  const name = basename(hostPath);
+  const dot = name.lastIndexOf(".");
+  const ext = dot > 0 ? name.slice(dot).replace(/[^A-Za-z0-9.]/g, "") : "";
+  return `${dir}/${index}${ext}`;
 }

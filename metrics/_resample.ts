@@ -4,7 +4,7 @@
  * @module
  */
 import { MetricError } from "./metric_error.ts";
-import { seededRandom } from "./prng.ts";
+import { seededRandom } from "../util/prng.ts";
 
 /** The resampling settings shared by the bootstrap functions (see `BootstrapOptions`). */
 export interface _ResampleOptions {

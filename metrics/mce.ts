@@ -5,6 +5,7 @@
  */
 import { MetricError } from "./metric_error.ts";
 import type { OpAuc } from "./op_auc.ts";
+import { UNALTERED_CATEGORY } from "../ops/unaltered.ts";
 
 /** Options for {@link corruptionErrors}. */
 export interface CorruptionErrorOptions {
@@ -40,13 +41,13 @@ export function corruptionErrors(
 ): CorruptionError[] {
   const runs = new Map<string, OpAuc[]>();
   for (const a of aucs) {
-    if (a.opCategory === "unaltered") continue;
+    if (a.opCategory === UNALTERED_CATEGORY) continue;
     runs.set(a.runId, [...(runs.get(a.runId) ?? []), a]);
   }
   const referenceRun = findReference(aucs, options.reference);
   const reference = runs.get(referenceRun) ?? [];
   const families = [
-    ...new Set(aucs.filter((a) => a.opCategory !== "unaltered").map((a) => a.opFamily)),
+    ...new Set(aucs.filter((a) => a.opCategory !== UNALTERED_CATEGORY).map((a) => a.opFamily)),
   ];
   const results: CorruptionError[] = [];
   for (const [runId, records] of runs) {

@@ -1,30 +1,42 @@
 /**
  * AUC per detector run x operation, at video level (the paper's) or frame level, with delta
- * and relative AUC against the same run's unaltered copy. By default every operation's AUC of a
- * run ranks the same videos (metrics/video_set.ts).
+ * and relative AUC against the same run's unaltered copy and, where the two rank the same
+ * videos, the paired statistics of that delta (metrics/cell_comparisons.ts: paired bootstrap
+ * interval, DeLong's p, Holm's correction over the run's operations). By default every
+ * operation's AUC of a run ranks the same videos (metrics/video_set.ts).
  * @module
  */
 import type pl from "../deps/polars.ts";
 import { LEFT_OUT_REASONS, type LeftOutReason } from "../store/left_out.ts";
 import { frameScores } from "../store/video_scores.ts";
 import { bootstrapAuc, type BootstrapOptions } from "./bootstrap.ts";
-import { rocAuc } from "./roc_auc.ts";
+import { AUC_METRIC, type CellMetric } from "./cell_metrics.ts";
+import { CELL_COMPARISONS, type PairedScores, type PairedStats } from "./cell_comparisons.ts";
+import { holmAdjust } from "./holm.ts";
+import { MetricError } from "./metric_error.ts";
 import { type Pairing, type VideoSet, videoSet } from "./video_set.ts";
-
-/** Which scores the AUC ranks: one per video (default, the paper's) or one per sampled frame. */
-export type ScoreLevel = "video" | "frame";
+import { UNALTERED_ID } from "../ops/unaltered.ts";
+import type { DetectorOp, ScoreLevel } from "./cell.ts";
 
 /** Options for {@link opAucs}. */
 export interface OpAucOptions {
   /** `video` (default) or `frame`. */
   level?: ScoreLevel;
-  /** Add a bootstrap interval per cell (resampling videos, also at frame level). */
+  /**
+   * Add a bootstrap interval per cell (resampling videos, also at frame level) and, at video
+   * level, the paired bootstrap interval of each delta AUC (same resamples, same seed).
+   */
   bootstrap?: BootstrapOptions;
   /**
    * `paired` (default): each run's AUCs rank the videos usable in every compared copy;
    * `unpaired`: each copy's usable videos (metrics/video_set.ts).
    */
   pairing?: Pairing;
+  /**
+   * Cell metrics computed besides AUC (metrics/cell_metrics.ts, e.g. `[AP_METRIC]`), into each
+   * cell's `metrics` by id. Default none.
+   */
+  metrics?: readonly CellMetric[];
   /**
    * The video set of the same frame, when already computed (`videoSet(frame, {pairing})`):
    * saves a second pass. Its pairing wins over `pairing`.
@@ -41,30 +53,19 @@ export function modelLabel(detector: string, trainSet: string): string {
 }
 
 /**
- * Which detector (trained on `trainSet`) on which operation's copy: the key that AUC cells, ROC
- * curves and video scores share.
+ * Note of a processed cell whose videos are not the unaltered cell's (unpaired sets, several
+ * copies mixed): its paired statistics are null.
  */
-export interface DetectorOp {
-  /** The detector run; absent in hand-made cells (rows are then one per detector x train set). */
-  runId?: string;
-  detector: string;
-  /** What the model was trained on, e.g. `FF++c23`; empty when unknown. */
-  trainSet: string;
-  /** Operation instance id (`unaltered`, `h264_crf40`, ...). */
-  opId: string;
-  /** `unaltered` or a paper category (`compression`, `brightness`, ...). */
-  opCategory: string;
-  /** Ladder family (`h264`, `noise`, ...); defaults to `opId` when absent. */
-  opFamily?: string;
-  /** Ladder level; null when the operation has none. */
-  severity?: number | null;
-}
+export const NOT_PAIRED_NOTE = "other videos than the unaltered copy: paired statistics omitted";
 
 /**
  * One AUC cell of Table I and the report's charts. Only what a table or chart needs, so they
- * can be drawn from hand-made records; {@link OpAuc} (from a store) adds the rest.
+ * can be drawn from hand-made records; {@link OpAuc} (from a store) adds the rest. The paired
+ * statistics against the row's Unaltered cell (`deltaCiLow`, `deltaCiHigh`, `p`, `pHolm`;
+ * metrics/cell_comparisons.ts) are set by {@link opAucs} on every processed cell (null where
+ * they cannot be computed, the note says why) and absent on the Unaltered cell.
  */
-export interface AucCell extends DetectorOp {
+export interface AucCell extends DetectorOp, Partial<PairedStats> {
   /** ROC AUC in [0, 1]; null when the copy holds a single class (see `note`). */
   auc: number | null;
   /** Bootstrap interval of `auc`, in [0, 1], when asked for and defined. */
@@ -78,8 +79,16 @@ export interface AucCell extends DetectorOp {
    * `positives = negatives = 0` and a note starting with {@link NO_VIDEOS_SCORED}.
    */
   note?: string;
-  /** AUC minus the same run's unaltered AUC, where {@link opAucs} could compute it. */
+  /**
+   * AUC minus the same run's unaltered AUC (processed minus unaltered: negative = a drop), where
+   * {@link opAucs} could compute it.
+   */
   deltaAuc?: number | null;
+  /**
+   * Further cell metrics by id (`{ ap: 0.93 }`), when asked for (`OpAucOptions.metrics`); null
+   * where undefined (one class, no video).
+   */
+  metrics?: Record<string, number | null>;
 }
 
 /** The AUC of one detector run on one operation's copy, as {@link opAucs} computes it. */
@@ -205,7 +214,7 @@ export function opAucs(
       notes.push(`only ${positives === 0 ? "real" : "fake"} ${level}s (${n}): AUC undefined`);
     } else {
       const groupScores = Float64Array.from(group.scores);
-      result.auc = rocAuc(groupLabels, groupScores);
+      result.auc = AUC_METRIC.compute(groupLabels, groupScores);
       if (options.bootstrap) {
         const clusters = level === "frame" ? group.clusters : undefined;
         const ci = bootstrapAuc(groupLabels, groupScores, { ...options.bootstrap, clusters });
@@ -213,10 +222,18 @@ export function opAucs(
         result.ciHigh = ci.high;
       }
     }
+    if (options.metrics?.length) {
+      const defined = n > 0 && positives > 0 && positives < n;
+      result.metrics = Object.fromEntries(options.metrics.map((m) => [
+        m.id,
+        defined ? m.compute(groupLabels, Float64Array.from(group.scores)) : null,
+      ]));
+    }
     if (notes.length > 0) result.note = notes.join("; ");
     results.push(result);
   }
   addDeltas(results);
+  addPairedStats(results, samples, level, options.bootstrap);
   return results.sort((a, b) =>
     compare(a.detector, b.detector) || compare(a.trainSet, b.trainSet) ||
     compare(a.runId, b.runId) || compare(a.opId, b.opId)
@@ -234,9 +251,9 @@ function reasonCounts(reasons: readonly LeftOutReason[]): string {
 
 function addDeltas(results: OpAuc[]): void {
   const baseline = new Map<string, OpAuc>();
-  for (const r of results) if (r.opId === "unaltered") baseline.set(r.runId, r);
+  for (const r of results) if (r.opId === UNALTERED_ID) baseline.set(r.runId, r);
   for (const r of results) {
-    if (r.opId === "unaltered") {
+    if (r.opId === UNALTERED_ID) {
       if (r.auc !== null) {
         r.deltaAuc = 0;
         r.relativeAuc = 1;
@@ -253,6 +270,71 @@ function addDeltas(results: OpAuc[]): void {
     r.deltaAuc = r.auc - base.auc;
     r.relativeAuc = base.auc === 0 ? null : r.auc / base.auc;
   }
+}
+
+// The paired statistics of every processed cell (CELL_COMPARISONS), then Holm's correction of
+// each run's p-values: the family is the run's compared operations (one row of Table I).
+function addPairedStats(
+  results: OpAuc[],
+  samples: Map<string, { labels: number[]; scores: number[]; clusters: string[] }>,
+  level: ScoreLevel,
+  bootstrap: BootstrapOptions | undefined,
+): void {
+  const runs = new Map<string, OpAuc[]>();
+  for (const r of results) {
+    if (r.opId === UNALTERED_ID) continue;
+    if (!runs.has(r.runId)) runs.set(r.runId, []);
+    runs.get(r.runId)!.push(r);
+  }
+  for (const [runId, cells] of runs) {
+    const base = samples.get(`${runId}\u0000${UNALTERED_ID}`);
+    for (const cell of cells) {
+      Object.assign(cell, { deltaCiLow: null, deltaCiHigh: null, p: null, pHolm: null });
+      // No delta (no AUC, no baseline): the cell's note already says why.
+      if (cell.deltaAuc === null) continue;
+      const notes: string[] = [];
+      const pair = pairedScores(samples.get(`${runId}\u0000${cell.opId}`), base);
+      for (const comparison of CELL_COMPARISONS) {
+        if (!comparison.levels.includes(level)) notes.push(comparison.elsewhere);
+        else if (pair === null) continue;
+        else {
+          try {
+            Object.assign(cell, comparison.compute(pair, { bootstrap }));
+          } catch (error) {
+            if (!(error instanceof MetricError)) throw error;
+            notes.push(`${comparison.label} omitted: ${error.message}`);
+          }
+        }
+      }
+      if (pair === null && level === "video") notes.push(NOT_PAIRED_NOTE);
+      if (notes.length > 0) {
+        cell.note = cell.note ? `${cell.note}; ${notes.join("; ")}` : notes.join("; ");
+      }
+    }
+    const adjusted = holmAdjust(cells.map((c) => c.p ?? NaN));
+    cells.forEach((c, i) => c.pHolm = c.p === null || c.p === undefined ? null : adjusted[i]);
+  }
+}
+
+// The two copies' scores of the same videos in the same order, or null when the copies do not
+// rank exactly the same videos (each once, with the same label).
+function pairedScores(
+  copy: { labels: number[]; scores: number[]; clusters: string[] } | undefined,
+  base: { labels: number[]; scores: number[]; clusters: string[] } | undefined,
+): PairedScores | null {
+  if (copy === undefined || base === undefined) return null;
+  const index = new Map(base.clusters.map((id, i) => [id, i]));
+  if (index.size !== base.clusters.length || copy.clusters.length !== index.size) return null;
+  const order = copy.clusters.map((id) => index.get(id));
+  if (new Set(order).size !== order.length) return null;
+  for (let i = 0; i < order.length; i++) {
+    if (order[i] === undefined || base.labels[order[i]!] !== copy.labels[i]) return null;
+  }
+  return {
+    labels: Uint8Array.from(copy.labels),
+    scores: Float64Array.from(copy.scores),
+    baseline: Float64Array.from(order, (j) => base.scores[j!]),
+  };
 }
 
 function compare(a: string, b: string): number {

@@ -5,8 +5,11 @@
  * (Markdown, CSV, JSON, HTML) lives in report/table_format.ts.
  * @module
  */
-import { FAMILIES, PAPER_OP_IDS } from "../ops/catalog.ts";
+import { AUC_METRIC, type CellMetric } from "./cell_metrics.ts";
+import type { PairedStats } from "./cell_comparisons.ts";
 import type { AucCell } from "./op_auc.ts";
+import { columnKey, orderColumns, type TableColumn } from "./columns.ts";
+import { UNALTERED_CATEGORY } from "../ops/unaltered.ts";
 
 /** Options for {@link tableOne}. */
 export interface TableOneOptions {
@@ -15,26 +18,28 @@ export interface TableOneOptions {
    * every operation of the cells, in the paper's order.
    */
   opIds?: readonly string[];
-}
-
-/** One column of Table I: an operation instance and its category. */
-export interface TableColumn {
-  opId: string;
-  category: string;
+  /**
+   * The metric in `values`, category means and the average (metrics/cell_metrics.ts); default
+   * {@link AUC_METRIC}. Another needs the cells' `metrics` (`opAucs(frame, { metrics })`).
+   */
+  metric?: CellMetric;
 }
 
 /**
  * One cell of Table I: what a renderer prints for one run x operation. A record of named
- * fields, so that further columns (a delta, a p-value) are further fields.
+ * fields, so that further columns (a delta, a p-value) are further fields. A processed cell
+ * from `opAucs` carries the paired statistics against its row's Unaltered cell
+ * (`deltaCiLow`, `deltaCiHigh`, `p`, `pHolm`; metrics/cell_comparisons.ts), null where they
+ * could not be computed; the Unaltered cell has none.
  */
-export interface TableCell {
+export interface TableCell extends Partial<PairedStats> {
   opId: string;
   /** AUC in [0, 1]; null when no video is scored or the videos are of one class. */
   auc: number | null;
   /** Bootstrap interval of `auc`, when computed. */
   ciLow?: number | null;
   ciHigh?: number | null;
-  /** AUC minus the run's unaltered AUC, when computed. */
+  /** AUC minus the run's unaltered AUC (negative = a drop), when computed. */
   deltaAuc?: number | null;
   /** Samples behind `auc` (videos at video level): `nReal + nFake`; 0 = no video scored. */
   n: number;
@@ -44,6 +49,8 @@ export interface TableCell {
   nFake: number;
   /** Why `auc` is missing, or a caveat (see `AucCell.note`). */
   note?: string;
+  /** Further cell metrics by id, when the cell has them (`AucCell.metrics`). */
+  metrics?: Record<string, number | null>;
 }
 
 /** The Table I cell of an AUC cell. */
@@ -54,10 +61,15 @@ export function tableCell(cell: AucCell): TableCell {
     ...(cell.ciLow === undefined ? {} : { ciLow: cell.ciLow }),
     ...(cell.ciHigh === undefined ? {} : { ciHigh: cell.ciHigh }),
     ...(cell.deltaAuc === undefined ? {} : { deltaAuc: cell.deltaAuc }),
+    ...(cell.deltaCiLow === undefined ? {} : { deltaCiLow: cell.deltaCiLow }),
+    ...(cell.deltaCiHigh === undefined ? {} : { deltaCiHigh: cell.deltaCiHigh }),
+    ...(cell.p === undefined ? {} : { p: cell.p }),
+    ...(cell.pHolm === undefined ? {} : { pHolm: cell.pHolm }),
     n: cell.positives + cell.negatives,
     nReal: cell.negatives,
     nFake: cell.positives,
     ...(cell.note ? { note: cell.note } : {}),
+    ...(cell.metrics ? { metrics: { ...cell.metrics } } : {}),
   };
 }
 
@@ -69,16 +81,21 @@ export interface TableRow {
   trainSet: string;
   /** The cell of each operation column that has one (a copy with no cell was not scored). */
   cells: Record<string, TableCell>;
-  /** AUC of every column by op id; null where the copy is missing or has one class only. */
+  /**
+   * The table's metric (AUC unless `TableOne.metric` says otherwise) of every column by op id;
+   * null where the copy is missing or has one class only.
+   */
   values: Record<string, number | null>;
-  /** Mean AUC per altered category over its columns with a value (null when none). */
+  /** Mean value per altered category over its columns with a value (null when none). */
   categoryMeans: Record<string, number | null>;
-  /** Mean AUC over the altered columns (every column except `unaltered`) that have a value. */
+  /** Mean value over the altered columns (every column except `unaltered`) that have one. */
   average: number | null;
 }
 
 /** Table I, ready for rendering (report/) or inspection (notebooks). */
 export interface TableOne {
+  /** The id of the metric in `values` when it is not AUC (`ap`, `eer`); absent for AUC. */
+  metric?: string;
   /** Operation columns, grouped by category, paper order within and across categories. */
   columns: TableColumn[];
   /** Categories in column order. */
@@ -87,62 +104,6 @@ export interface TableOne {
   rows: TableRow[];
   /** Every caveat of the cells (`detector/train set, op: note`), for a footnote. */
   notes: string[];
-}
-
-/** An operation as {@link orderColumns} sorts it. */
-export interface ColumnKey {
-  opId: string;
-  category: string;
-  /** Ladder family; levels of one family sort by severity. Default: the op id. */
-  family?: string;
-  severity?: number | null;
-}
-
-// Category order: the catalog's families (the paper's Table I order), then chains.
-const CATEGORY_ORDER: readonly string[] = [
-  ...new Set([...FAMILIES.map((f) => f.category as string), "chain"]),
-];
-
-/**
- * Orders operations as the paper does: by category in the catalog's order; within a category by
- * family (ranked by the family's first paper column), then severity, so extra ladder levels
- * (`h264_crf33`, `noise_s5`) sit beside the paper's; unknown categories and ops at the end.
- * An op id given twice keeps its first key.
- */
-export function orderColumns(ops: readonly ColumnKey[]): TableColumn[] {
-  const seen = new Map<string, ColumnKey>();
-  for (const op of ops) if (!seen.has(op.opId)) seen.set(op.opId, op);
-  const paperRank = (id: string) => rank(PAPER_OP_IDS, id);
-  // A family ranks where its first paper column (seen in this data) does.
-  const familyRank = new Map<string, number>();
-  for (const op of seen.values()) {
-    const family = op.family ?? op.opId;
-    familyRank.set(family, Math.min(familyRank.get(family) ?? Infinity, paperRank(op.opId)));
-  }
-  const famRank = (op: ColumnKey) => familyRank.get(op.family ?? op.opId)!;
-  return [...seen.values()]
-    .sort((a, b) =>
-      rank(CATEGORY_ORDER, a.category) - rank(CATEGORY_ORDER, b.category) ||
-      a.category.localeCompare(b.category) ||
-      famRank(a) - famRank(b) ||
-      (a.family ?? a.opId).localeCompare(b.family ?? b.opId) ||
-      (a.severity ?? 0) - (b.severity ?? 0) ||
-      paperRank(a.opId) - paperRank(b.opId) ||
-      a.opId.localeCompare(b.opId)
-    )
-    .map((op) => ({ opId: op.opId, category: op.category }));
-}
-
-/** The sort key of an AUC cell's (or a video score's) operation. */
-export function columnKey(
-  cell: { opId: string; opCategory: string; opFamily?: string; severity?: number | null },
-): ColumnKey {
-  return {
-    opId: cell.opId,
-    category: cell.opCategory,
-    family: cell.opFamily,
-    severity: cell.severity,
-  };
 }
 
 /**
@@ -156,6 +117,9 @@ export function tableOne(cells: readonly AucCell[], options: TableOneOptions = {
   const columns = options.opIds === undefined
     ? orderColumns(cells.map(columnKey))
     : callerColumns(options.opIds, cells);
+  const metric = options.metric ?? AUC_METRIC;
+  const valueOf = (cell: TableCell | undefined) =>
+    metric.id === AUC_METRIC.id ? cell?.auc ?? null : cell?.metrics?.[metric.id] ?? null;
   const categories = [...new Set(columns.map((c) => c.category))];
   const shown = new Set(columns.map((c) => c.opId));
   const rowsByRun = new Map<string, TableRow>();
@@ -183,10 +147,10 @@ export function tableOne(cells: readonly AucCell[], options: TableOneOptions = {
     a.detector.localeCompare(b.detector) || a.trainSet.localeCompare(b.trainSet) ||
     (a.runId ?? "").localeCompare(b.runId ?? "")
   );
-  const altered = columns.filter((c) => c.category !== "unaltered");
+  const altered = columns.filter((c) => c.category !== UNALTERED_CATEGORY);
   for (const row of rows) {
-    for (const column of columns) row.values[column.opId] = row.cells[column.opId]?.auc ?? null;
-    for (const category of categories.filter((c) => c !== "unaltered")) {
+    for (const column of columns) row.values[column.opId] = valueOf(row.cells[column.opId]);
+    for (const category of categories.filter((c) => c !== UNALTERED_CATEGORY)) {
       row.categoryMeans[category] = mean(
         altered.filter((c) => c.category === category).map((c) => row.values[c.opId]),
       );
@@ -203,7 +167,13 @@ export function tableOne(cells: readonly AucCell[], options: TableOneOptions = {
       notes.push(`${label}: ${count} runs (different models or face modes), one row each`);
     }
   }
-  return { columns, categories, rows, notes };
+  return {
+    ...(metric.id === AUC_METRIC.id ? {} : { metric: metric.id }),
+    columns,
+    categories,
+    rows,
+    notes,
+  };
 }
 
 // The caller's order, except that the columns of one category stay together (stable sort by
@@ -216,11 +186,6 @@ function callerColumns(opIds: readonly string[], cells: readonly AucCell[]): Tab
   }));
   const order = [...new Set(columns.map((c) => c.category))];
   return columns.sort((a, b) => order.indexOf(a.category) - order.indexOf(b.category));
-}
-
-function rank(list: readonly string[], item: string): number {
-  const i = list.indexOf(item);
-  return i < 0 ? list.length : i;
 }
 
 function mean(values: (number | null)[]): number | null {

@@ -9,8 +9,8 @@
 import type pl from "../deps/polars.ts";
 import type { LeftOutReason, LeftOutVideo } from "../store/left_out.ts";
 import { videoOutcomes } from "../store/video_scores.ts";
-import type { DetectorOp } from "./op_auc.ts";
-import { columnKey, orderColumns } from "./table.ts";
+import type { DetectorOp } from "./cell.ts";
+import { columnKey, orderColumns } from "./columns.ts";
 
 /**
  * `paired` (default): one video set per detector run, the videos usable in every compared copy.

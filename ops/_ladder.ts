@@ -3,8 +3,8 @@
  * identity geometry, even-sided downscaling. Not re-exported from mod.ts.
  * @module
  */
-import type { Geometry, OpLevel, OpParams } from "./operation.ts";
-import { IDENTITY_GEOMETRY } from "./operation.ts";
+import type { OpLevel, OpParams } from "./operation.ts";
+import { type Geometry, IDENTITY_GEOMETRY } from "./geometry.ts";
 
 /** The geometry of operations that keep every pixel where it is. */
 export function _keep(): Geometry {
@@ -24,15 +24,18 @@ export function _scaledSide(side: number, numerator: number, denominator: number
   return Math.max(2, Math.trunc(side * numerator / denominator / 2) * 2);
 }
 
-/** A ladder from `[id, params, paper?]` rows, mildest first; severities count from 1. */
+/**
+ * A ladder from `[id, params]` rows and `[id, params, label]` rows for the paper's levels (the
+ * label is the paper's Table I column name), mildest first; severities count from 1.
+ */
 export function _levels(
   family: string,
-  rows: readonly [id: string, params: OpParams, paper?: boolean][],
+  rows: readonly [id: string, params: OpParams, paperLabel?: string][],
 ): OpLevel[] {
-  return rows.map(([id, params, paper], i) => ({
+  return rows.map(([id, params, paperLabel], i) => ({
     severity: i + 1,
     id: id || family,
     params,
-    ...(paper ? { paper: true } : {}),
+    ...(paperLabel === undefined ? {} : { paper: true, label: paperLabel }),
   }));
 }

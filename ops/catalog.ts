@@ -74,6 +74,7 @@ export function instanceOf(family: OpFamily, level: OpLevel): OpInstance {
     filter: family.filter(level.params),
     ...(family.crf ? { crf: family.crf(level.params) } : {}),
     paper: level.paper === true,
+    label: level.label ?? level.id,
     geometry,
     description: family.description,
     expectedSize,
@@ -113,6 +114,19 @@ export function getOperation(opId: string): OpInstance {
       `--severity): ${FAMILIES.filter((f) => f.parametric).map((f) => f.id).join(", ")}; ` +
       `sets: paper, all; chains: chain:<name>=<id>+<id>... or chain:<spec.json>.`,
   );
+}
+
+/**
+ * The Table I column name of an operation id: the paper's (`h264_crf40` -> `CRF 40`, `res_half`
+ * -> `1/2`) for its levels; any other id (other ladder levels, chains, unknown ids) is its own
+ * name. Never throws.
+ */
+export function opLabel(opId: string): string {
+  for (const family of FAMILIES) {
+    const level = family.levels.find((l) => l.id === opId);
+    if (level) return level.label ?? level.id;
+  }
+  return opId;
 }
 
 /** The family that holds instance `opId`, or undefined. */

@@ -7,8 +7,8 @@
  * @module
  */
 import { ALL_OP_IDS, getOperation } from "./catalog.ts";
-import { composeFrameGeometry, identityFrameGeometry } from "./geometry.ts";
-import type { Geometry, OpInstance, OpParams } from "./operation.ts";
+import { composeFrameGeometry, type Geometry, identityFrameGeometry } from "./geometry.ts";
+import type { OpInstance, OpParams } from "./operation.ts";
 
 /** A chain as written by a user: a name and the instance ids applied in order. */
 export interface ChainSpec {
@@ -83,6 +83,7 @@ export function chainInstance(spec: ChainSpec): OpInstance {
     filter: filters.length > 0 ? filters.join(",") : null,
     ...(last.crf !== undefined ? { crf: last.crf } : {}),
     paper: false,
+    label: spec.name,
     geometry: steps.reduce((g, s) => composeGeometry(g, s.geometry), {
       hflip: false,
       vflip: false,

@@ -15,7 +15,7 @@ export const CONTRAST: OpFamily = {
   parametric: true,
   levels: _levels("contrast", [
     ["contrast_c125", { contrast: 1.25 }],
-    ["contrast", { contrast: 1.5 }, true],
+    ["contrast", { contrast: 1.5 }, "Contrast"],
     ["contrast_c175", { contrast: 1.75 }],
     ["contrast_c200", { contrast: 2 }],
     ["contrast_c250", { contrast: 2.5 }],

@@ -16,7 +16,7 @@ export const DARKEN: OpFamily = {
   parametric: true,
   levels: _levels("darken", [
     ["darken_y45", { x: 0.5, y: 0.45 }],
-    ["darken", { x: 0.5, y: 0.4 }, true],
+    ["darken", { x: 0.5, y: 0.4 }, "Darken"],
     ["darken_y35", { x: 0.5, y: 0.35 }],
     ["darken_y30", { x: 0.5, y: 0.3 }],
     ["darken_y25", { x: 0.5, y: 0.25 }],

@@ -12,7 +12,7 @@ export const HFLIP: OpFamily = {
   description: "Mirror every frame left to right.",
   reason: "ffmpeg's hflip is an exact pixel permutation.",
   parametric: false,
-  levels: _levels("hflip", [["hflip", {}, true]]),
+  levels: _levels("hflip", [["hflip", {}, "H-flip"]]),
   filter: () => "hflip",
   geometry: () => ({ hflip: true, vflip: false, scale: 1 }),
 };
@@ -24,7 +24,7 @@ export const VFLIP: OpFamily = {
   description: "Mirror every frame top to bottom.",
   reason: "ffmpeg's vflip is an exact pixel permutation.",
   parametric: false,
-  levels: _levels("vflip", [["vflip", {}, true]]),
+  levels: _levels("vflip", [["vflip", {}, "V-flip"]]),
   filter: () => "vflip",
   geometry: () => ({ hflip: false, vflip: true, scale: 1 }),
 };

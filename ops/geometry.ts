@@ -1,7 +1,9 @@
 /**
- * Exact frame geometry: how one video's pixel coordinates map into a copy's, computed from the
- * real sizes (a source of 333x187, an even-sided crop to 332x186, `res_half` to 166x92, ...)
- * rather than from an operation's nominal `{hflip, vflip, scale}`. Every operation of the catalog
+ * Geometry of operations. An operation's nominal geometry ({@link Geometry}: `{hflip, vflip,
+ * scale}`) says what it does to any video; the exact frame geometry ({@link FrameGeometry}) says
+ * how one video's pixel coordinates map into a copy's, computed from the real sizes (a source of
+ * 333x187, an even-sided crop to 332x186, `res_half` to 166x92, ...) rather than from the nominal
+ * one. Every operation of the catalog
  * moves pixels along each axis independently (crop, downscale, mirror), so the mapping of a
  * coordinate is `copy = scale * source + offset` per axis, with a negative scale for a mirror.
  * Mappings compose step by step, each step with the real size its input has, so a chain maps a
@@ -13,7 +15,25 @@
  * `x` to `width - x`, and `crop=w:h:cx:cy` maps `x` to `x - cx`.
  * @module
  */
-import type { Geometry } from "./operation.ts";
+
+/**
+ * An operation's nominal geometry: which axes it mirrors and its nominal linear scale. The exact
+ * mapping of one video depends on its size (`res_half` of 333 columns gives 166, a ratio of
+ * 166/333, not 1/2): see {@link FrameGeometry} and `OpInstance.frameGeometry` (ops/operation.ts).
+ */
+export interface Geometry {
+  hflip: boolean;
+  vflip: boolean;
+  /** Nominal linear scale (copy size / source size, 0.5 for `res_half`), 1 when unchanged; > 0. */
+  scale: number;
+}
+
+/** The identity geometry. */
+export const IDENTITY_GEOMETRY: Readonly<Geometry> = Object.freeze({
+  hflip: false,
+  vflip: false,
+  scale: 1,
+});
 
 /** One axis of an exact mapping: `copy = scale * source + offset` (scale < 0 mirrors). */
 export interface AxisMap {

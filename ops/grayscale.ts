@@ -13,7 +13,7 @@ export const GRAYSCALE: OpFamily = {
   reason: "hue=s=0 zeroes saturation in YUV, so the copy stays 3-plane yuv420p like the others " +
     "and luma is untouched (format=gray would add a range conversion).",
   parametric: false,
-  levels: _levels("grayscale", [["grayscale", {}, true]]),
+  levels: _levels("grayscale", [["grayscale", {}, "Grayscale"]]),
   filter: () => "hue=s=0",
   geometry: _keep,
 };

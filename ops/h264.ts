@@ -14,10 +14,10 @@ export const H264: OpFamily = {
   reason: "The paper's C23/C40 are FaceForensics++'s H.264 settings: libx264 -crf 23 / -crf 40.",
   parametric: true,
   levels: _levels("h264", [
-    ["h264_crf23", { crf: 23 }, true],
+    ["h264_crf23", { crf: 23 }, "CRF 23"],
     ["h264_crf28", { crf: 28 }],
     ["h264_crf33", { crf: 33 }],
-    ["h264_crf40", { crf: 40 }, true],
+    ["h264_crf40", { crf: 40 }, "CRF 40"],
     ["h264_crf45", { crf: 45 }],
     ["h264_crf51", { crf: 51 }],
   ]),

@@ -16,7 +16,7 @@ export const LIGHTEN: OpFamily = {
   parametric: true,
   levels: _levels("lighten", [
     ["lighten_y45", { x: 0.4, y: 0.45 }],
-    ["lighten", { x: 0.4, y: 0.5 }, true],
+    ["lighten", { x: 0.4, y: 0.5 }, "Lighten"],
     ["lighten_y55", { x: 0.4, y: 0.55 }],
     ["lighten_y60", { x: 0.4, y: 0.6 }],
     ["lighten_y65", { x: 0.4, y: 0.65 }],

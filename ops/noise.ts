@@ -19,7 +19,7 @@ export const NOISE: OpFamily = {
   parametric: true,
   levels: _levels("noise", [
     ["noise_s5", { strength: 5, seed: NOISE_SEED }],
-    ["noise", { strength: 10, seed: NOISE_SEED }, true],
+    ["noise", { strength: 10, seed: NOISE_SEED }, "Noise"],
     ["noise_s15", { strength: 15, seed: NOISE_SEED }],
     ["noise_s20", { strength: 20, seed: NOISE_SEED }],
     ["noise_s30", { strength: 30, seed: NOISE_SEED }],

@@ -4,7 +4,7 @@
  * ffmpeg filter graph and encoder setting it stands for and the geometry it applies.
  * @module
  */
-import type { FrameGeometry } from "./geometry.ts";
+import type { FrameGeometry, Geometry } from "./geometry.ts";
 
 /** Paper categories (Lu & Ebrahimi 2023, Table I), plus `unaltered` and `chain`. */
 export type OpCategory =
@@ -21,25 +21,6 @@ export type OpCategory =
 /** Plain parameter values of one ladder level (numbers and strings only, so they hash stably). */
 export type OpParams = Record<string, number | string>;
 
-/**
- * An operation's nominal geometry: which axes it mirrors and its nominal linear scale. The exact
- * mapping of one video depends on its size (`res_half` of 333 columns gives 166, a ratio of
- * 166/333, not 1/2): see {@link OpInstance.frameGeometry} and `ops/geometry.ts`.
- */
-export interface Geometry {
-  hflip: boolean;
-  vflip: boolean;
-  /** Nominal linear scale (copy size / source size, 0.5 for `res_half`), 1 when unchanged; > 0. */
-  scale: number;
-}
-
-/** The identity geometry. */
-export const IDENTITY_GEOMETRY: Readonly<Geometry> = Object.freeze({
-  hflip: false,
-  vflip: false,
-  scale: 1,
-});
-
 /** One rung of a family's severity ladder. */
 export interface OpLevel {
   /** Ladder level, 1 = mildest. */
@@ -49,6 +30,11 @@ export interface OpLevel {
   params: OpParams;
   /** True for the level the paper uses. */
   paper?: boolean;
+  /**
+   * Column name in the paper's Table I (`CRF 40`, `1/2`, `H-flip`); given for the paper's
+   * levels. Other levels are named by their id.
+   */
+  label?: string;
 }
 
 /** A family of operations: data plus the functions from a level's params to ffmpeg. */
@@ -90,6 +76,11 @@ export interface OpInstance {
   crf?: number;
   /** True for the paper's 12 settings and `unaltered`. */
   paper: boolean;
+  /**
+   * The operation's column name in Table I: the paper's (`CRF 40`, `1/2`) for its levels, the
+   * op id for other ladder levels and chains.
+   */
+  label: string;
   geometry: Geometry;
   description: string;
   /** Output size for a `width x height` source (even numbers for resolution operations). */

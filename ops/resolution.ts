@@ -15,9 +15,9 @@ export const RESOLUTION: OpFamily = {
   parametric: true,
   levels: _levels("res", [
     ["res_75pct", { numerator: 3, denominator: 4 }],
-    ["res_half", { numerator: 1, denominator: 2 }, true],
+    ["res_half", { numerator: 1, denominator: 2 }, "1/2"],
     ["res_third", { numerator: 1, denominator: 3 }],
-    ["res_quarter", { numerator: 1, denominator: 4 }, true],
+    ["res_quarter", { numerator: 1, denominator: 4 }, "1/4"],
     ["res_eighth", { numerator: 1, denominator: 8 }],
   ]),
   filter: (p) => {

@@ -5,14 +5,23 @@
 import { _keep, _levels } from "./_ladder.ts";
 import type { OpFamily } from "./operation.ts";
 
+/**
+ * The op id of the unaltered copy, the baseline every delta is taken against (Table I's first
+ * column).
+ */
+export const UNALTERED_ID = "unaltered";
+
+/** The category of the unaltered copy (the same word as its id); every other is "processed". */
+export const UNALTERED_CATEGORY = "unaltered";
+
 /** The `unaltered` family record. */
 export const UNALTERED: OpFamily = {
-  id: "unaltered",
-  category: "unaltered",
+  id: UNALTERED_ID,
+  category: UNALTERED_CATEGORY,
   description: "The source videos as they are (hard link or byte copy, no re-encode).",
   reason: "The paper's baseline column: detectors scored on the original test set.",
   parametric: false,
-  levels: _levels("unaltered", [["unaltered", {}, true]]),
+  levels: _levels(UNALTERED_ID, [[UNALTERED_ID, {}, "Unaltered"]]),
   filter: () => null,
   geometry: _keep,
 };

@@ -12,7 +12,7 @@ export const VINTAGE: OpFamily = {
   description: "Vintage look: ffmpeg's fixed per-channel curves preset.",
   reason: "The paper's vintage filter is ffmpeg's curves preset `vintage` (no strength).",
   parametric: false,
-  levels: _levels("vintage", [["vintage", {}, true]]),
+  levels: _levels("vintage", [["vintage", {}, "Vintage"]]),
   filter: () => "curves=preset=vintage",
   geometry: _keep,
 };

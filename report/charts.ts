@@ -9,10 +9,12 @@
  * notebook.
  * @module
  */
-import { type AucCell, NO_VIDEOS_SCORED } from "../metrics/op_auc.ts";
-import { columnKey, orderColumns } from "../metrics/table.ts";
-import { modelLabel, type RocCurveData } from "./model.ts";
-import { categoryLabel } from "./table_format.ts";
+import { type AucCell, modelLabel, NO_VIDEOS_SCORED } from "../metrics/op_auc.ts";
+import { columnKey, orderColumns } from "../metrics/columns.ts";
+import type { RocCurveData } from "./report_data.ts";
+import { categoryLabel, DROP_MARK } from "./table_format.ts";
+import { significantDrop } from "../metrics/cell_comparisons.ts";
+import { UNALTERED_ID } from "../ops/unaltered.ts";
 
 /** The Vega-Lite v5 schema URL every spec carries (the Jupyter kernel knows v3-v5 only). */
 export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
@@ -114,11 +116,14 @@ export function aucByOperationChart(cells: AucCell[], options: ChartOptions = {}
  * Heatmap of delta AUC (processed minus unaltered) with models as rows and operations as
  * columns in paper order; a diverging scale centred on 0 (red = the operation hurts), the value
  * printed in each cell. A processed copy without a delta is a grey cell with the reason ("no
- * videos scored", "AUC undefined", or "no baseline" when the unaltered AUC is missing).
+ * videos scored", "AUC undefined", or "no baseline" when the unaltered AUC is missing). Where
+ * the cells carry paired statistics (`opAucs`), the tooltip shows the paired interval, DeLong's
+ * p and Holm's, and a drop significant after Holm's correction (`significantDrop`) gets a dark
+ * outline and ▼ above its value.
  */
 export function deltaHeatmapChart(cells: AucCell[], options: ChartOptions = {}): VegaLiteSpec {
   // The deltas are opAucs' own (metrics/op_auc.ts); a cell without one is drawn grey.
-  const deltas = cells.filter((c) => c.opId !== "unaltered").map((c) => {
+  const deltas = cells.filter((c) => c.opId !== UNALTERED_ID).map((c) => {
     const auc = finiteOrNull(c.auc);
     const delta = auc === null ? null : finiteOrNull(c.deltaAuc);
     return {
@@ -128,12 +133,17 @@ export function deltaHeatmapChart(cells: AucCell[], options: ChartOptions = {}):
       auc,
       reference: delta === null ? null : auc! - delta,
       delta,
+      deltaCiLow: finiteOrNull(c.deltaCiLow),
+      deltaCiHigh: finiteOrNull(c.deltaCiHigh),
+      p: finiteOrNull(c.p),
+      pHolm: finiteOrNull(c.pHolm),
+      significant: significantDrop(c),
       n: c.negatives + c.positives,
       missing: delta !== null ? null : auc === null ? missingLabel(c) : "no baseline",
       note: c.note ?? null,
     };
   });
-  const columns = orderColumns(cells.filter((c) => c.opId !== "unaltered").map(columnKey));
+  const columns = orderColumns(cells.filter((c) => c.opId !== UNALTERED_ID).map(columnKey));
   const extent = Math.max(0.05, ...deltas.map((d) => Math.abs(d.delta ?? 0)));
   const x = {
     field: "opId",
@@ -169,6 +179,14 @@ export function deltaHeatmapChart(cells: AucCell[], options: ChartOptions = {}):
             { field: "auc", type: "quantitative", format: ".3f" },
             { field: "reference", type: "quantitative", format: ".3f", title: "unaltered AUC" },
             { field: "delta", type: "quantitative", format: "+.3f" },
+            ...(deltas.some((d) => d.p !== null)
+              ? [
+                { field: "deltaCiLow", type: "quantitative", format: "+.3f", title: "CI low" },
+                { field: "deltaCiHigh", type: "quantitative", format: "+.3f", title: "CI high" },
+                { field: "p", type: "quantitative", format: ".2g", title: "DeLong p" },
+                { field: "pHolm", type: "quantitative", format: ".2g", title: "Holm p" },
+              ]
+              : []),
             { field: "n", type: "quantitative", title: "videos (n)" },
           ],
         },
@@ -206,8 +224,40 @@ export function deltaHeatmapChart(cells: AucCell[], options: ChartOptions = {}):
         mark: { type: "text", fontSize: 7, color: "#8a4b00" },
         encoding: { x, y, text: { field: "missing", type: "nominal" } },
       },
+      ...significanceLayers(x, y, deltas, extent),
     ],
   };
+}
+
+// The outline and ▼ of the drops significant after Holm's correction; none when no cell has one.
+function significanceLayers(
+  x: Record<string, unknown>,
+  y: Record<string, unknown>,
+  deltas: { significant: boolean }[],
+  extent: number,
+): Record<string, unknown>[] {
+  if (!deltas.some((d) => d.significant)) return [];
+  const significant = { filter: "datum.significant" };
+  return [
+    {
+      transform: [significant],
+      mark: { type: "rect", filled: false, stroke: "#222222", strokeWidth: 2 },
+      encoding: { x, y },
+    },
+    {
+      transform: [significant],
+      mark: { type: "text", fontSize: 9, dy: -10 },
+      encoding: {
+        x,
+        y,
+        text: { value: DROP_MARK },
+        color: {
+          condition: { test: `abs(datum.delta) > ${0.6 * extent}`, value: "white" },
+          value: "black",
+        },
+      },
+    },
+  ];
 }
 
 /**
@@ -313,13 +363,7 @@ export function rocChart(curves: RocCurveData[], options: ChartOptions = {}): Ve
  */
 export function severityChart(cells: AucCell[], options: ChartOptions = {}): VegaLiteSpec | null {
   const withLevel = cells.filter((c) => c.severity !== null && c.severity !== undefined);
-  const levels = new Map<string, Set<number>>();
-  for (const c of withLevel) {
-    const family = c.opFamily ?? c.opId;
-    if (!levels.has(family)) levels.set(family, new Set());
-    levels.get(family)!.add(c.severity!);
-  }
-  const ladders = new Set([...levels].filter(([, s]) => s.size >= 2).map(([f]) => f));
+  const ladders = severityLadders(cells);
   if (ladders.size === 0) return null;
   const values = withLevel.filter((c) => ladders.has(c.opFamily ?? c.opId)).map((c) => {
     const auc = finiteOrNull(c.auc);
@@ -371,6 +415,21 @@ export function severityChart(cells: AucCell[], options: ChartOptions = {}): Veg
       ],
     },
   };
+}
+
+/**
+ * The operation families with at least two ladder levels among the cells (what
+ * {@link severityChart} draws); empty when there is none.
+ */
+export function severityLadders(cells: readonly AucCell[]): Set<string> {
+  const levels = new Map<string, Set<number>>();
+  for (const c of cells) {
+    if (c.severity === null || c.severity === undefined) continue;
+    const family = c.opFamily ?? c.opId;
+    if (!levels.has(family)) levels.set(family, new Set());
+    levels.get(family)!.add(c.severity);
+  }
+  return new Set([...levels].filter(([, s]) => s.size >= 2).map(([f]) => f));
 }
 
 // The y encoding of every AUC chart: AUC on a fixed [0, 1] scale, so panels compare.

@@ -8,22 +8,29 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { CellMetric } from "../metrics/cell_metrics.ts";
 import { leftOutNotes } from "../metrics/left_out_notes.ts";
 import { corruptionErrors } from "../metrics/mce.ts";
-import { type AucCell, modelLabel, type OpAuc, opAucs } from "../metrics/op_auc.ts";
+import {
+  type AucCell,
+  modelLabel,
+  NOT_PAIRED_NOTE,
+  type OpAuc,
+  opAucs,
+} from "../metrics/op_auc.ts";
 import { rocCurve } from "../metrics/roc_curve.ts";
 import { type Pairing, type VideoScore, videoSet } from "../metrics/video_set.ts";
 import { listRuns } from "../store/runs.ts";
 import { scanStore, type StoreProblem } from "../store/store.ts";
 import { videoScores } from "../store/video_scores.ts";
-import type { ReportData } from "./html.ts";
-import type { RocCurveData } from "./model.ts";
+import type { ReportData, RocCurveData } from "./report_data.ts";
 import {
   copyManifestIndex,
   type CopyProvenance,
   DFROBUST_VERSION,
   type RunProvenance,
 } from "./provenance.ts";
+import { UNALTERED_ID } from "../ops/unaltered.ts";
 
 /** Options for {@link loadReportData}. */
 export interface LoadReportDataOptions {
@@ -45,6 +52,11 @@ export interface LoadReportDataOptions {
    * `unpaired`: each copy on its own usable videos (metrics/video_set.ts).
    */
   pairing?: Pairing;
+  /**
+   * Cell metrics to compute besides AUC (metrics/cell_metrics.ts), for a Table I in another
+   * metric (`tableOne(cells, { metric })`). Default none.
+   */
+  metrics?: readonly CellMetric[];
 }
 
 /** One video's score, as the notebooks and charts use it. */
@@ -76,6 +88,7 @@ export async function loadReportData(
   const aucs = opAucs(used, {
     bootstrap: resamples > 0 ? { resamples, seed: options.bootstrapSeed ?? 0 } : undefined,
     videos,
+    metrics: options.metrics,
   });
   notes.push(...leftOutNotes(videos));
   noteCaveats(aucs, notes);
@@ -87,7 +100,7 @@ export async function loadReportData(
     }
     : undefined;
   const unalteredAuc = new Map(
-    aucs.filter((c) => c.opId === "unaltered").map((
+    aucs.filter((c) => c.opId === UNALTERED_ID).map((
       c,
     ) => [modelLabel(c.detector, c.trainSet), c.auc]),
   );
@@ -235,13 +248,23 @@ export function rocCurves(
   return rocs;
 }
 
-// The cells' notes become report notes, except the per-cell "deltas omitted" ones: the report
-// says that once per model.
+// The cells' notes become report notes, except the per-cell "deltas omitted" ones (the report
+// says that once per model) and the "paired statistics omitted" ones (said once for all).
 function noteCaveats(aucs: OpAuc[], notes: string[]): void {
   const runsWithout = new Set(aucs.map((a) => a.runId));
   for (const a of aucs) if (a.samples > 0) runsWithout.delete(a.runId);
+  const unpaired = aucs.filter((a) => (a.note ?? "").split("; ").includes(NOT_PAIRED_NOTE));
+  if (unpaired.length > 0) {
+    notes.push(
+      `${unpaired.length} processed cell${unpaired.length === 1 ? " ranks" : "s rank"} other ` +
+        "videos than the unaltered copy of the run (unpaired): no paired interval, DeLong p or " +
+        "significance mark for them.",
+    );
+  }
   for (const a of aucs) {
-    const kept = (a.note ?? "").split("; ").filter((n) => n && !n.endsWith("deltas omitted"));
+    const kept = (a.note ?? "").split("; ").filter((n) =>
+      n && !n.endsWith("deltas omitted") && n !== NOT_PAIRED_NOTE
+    );
     // A run with no video scored anywhere is named once by leftOutNotes().
     if (a.samples === 0 && runsWithout.has(a.runId)) continue;
     if (kept.length) {

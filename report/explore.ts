@@ -12,8 +12,9 @@ import { sampleFrames } from "../media/frames.ts";
 import { scanStore } from "../store/store.ts";
 import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./charts.ts";
 import { type VideoScoreRecord, videoScoreRecords } from "./collect.ts";
-import { columnKey, orderColumns } from "../metrics/table.ts";
-import { escapeHtml } from "./table_format.ts";
+import { columnKey, orderColumns } from "../metrics/columns.ts";
+import { safeHtml } from "../util/html.ts";
+import { UNALTERED_ID } from "../ops/unaltered.ts";
 
 /**
  * The video scores of one detector (all its runs and copies). `detector` defaults to the first
@@ -128,13 +129,13 @@ export function decisionFlips(
 ): DecisionFlip[] {
   const threshold = options.threshold ?? 0.5;
   const unaltered = new Map(
-    videos.filter((v) => v.opId === "unaltered").map((v) => [v.videoId, v.score]),
+    videos.filter((v) => v.opId === UNALTERED_ID).map((v) => [v.videoId, v.score]),
   );
   const order = orderColumns(videos.map(columnKey)).map((c) => c.opId);
   const flips: DecisionFlip[] = [];
   for (const v of videos) {
     const before = unaltered.get(v.videoId);
-    if (v.opId === "unaltered" || before === undefined) continue;
+    if (v.opId === UNALTERED_ID || before === undefined) continue;
     const wasFake = before >= threshold;
     const isFake = v.score >= threshold;
     if (wasFake === isFake) continue;
@@ -188,14 +189,12 @@ export function flipsTable(
     ...rows.map((r) => `| ${r.map((c) => c.replaceAll("|", "\\|")).join(" | ")} |`),
     ...(rest ? ["", rest] : []),
   ].join("\n");
-  const html =
-    `<p>${escapeHtml(summary)}</p><table><thead><tr>${
-      heads.map((h) => `<th>${h}</th>`).join("")
-    }</tr></thead>` +
-    `<tbody>${
-      rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`).join("")
-    }</tbody></table>${rest ? `<p>${rest}</p>` : ""}`;
-  return { markdown, html };
+  const html = safeHtml`<p>${summary}</p><table><thead><tr>${
+    heads.map((h) => safeHtml`<th>${h}</th>`)
+  }</tr></thead><tbody>${
+    rows.map((r) => safeHtml`<tr>${r.map((c) => safeHtml`<td>${c}</td>`)}</tr>`)
+  }</tbody></table>${rest ? safeHtml`<p>${rest}</p>` : ""}`;
+  return { markdown, html: String(html) };
 }
 
 /** Options for {@link frameStrip}. */
@@ -282,10 +281,13 @@ export async function frameStrip(
 }
 
 function labelSvg(text: string, width: number, height: number): Buffer {
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
-    `<text x="${width / 2}" y="${height - 6}" font-family="sans-serif" font-size="14" ` +
-    `text-anchor="middle" fill="#222">${escapeHtml(text)}</text></svg>`;
-  return Buffer.from(svg);
+  const svg =
+    safeHtml`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><text x="${
+      width / 2
+    }" y="${
+      height - 6
+    }" font-family="sans-serif" font-size="14" text-anchor="middle" fill="#222">${text}</text></svg>`;
+  return Buffer.from(String(svg));
 }
 
 /**

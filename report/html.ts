@@ -4,47 +4,19 @@
  * SVG is swapped for the interactive chart, and stays when scripts are off or fail.
  * @module
  */
-import {
-  aucByOperationChart,
-  deltaHeatmapChart,
-  rocChart,
-  severityChart,
-  type VegaLiteSpec,
-} from "./charts.ts";
+import { REPORT_CHARTS } from "./chart_catalog.ts";
 import type { CorruptionError } from "../metrics/mce.ts";
-import type { AucCell } from "../metrics/op_auc.ts";
-import type { Pairing } from "../metrics/video_set.ts";
 import { LEFT_OUT_REASONS, type LeftOutVideo } from "../store/left_out.ts";
 import { leftOutHtml } from "./left_out_view.ts";
-import type { RocCurveData } from "./model.ts";
+import type { ReportData } from "./report_data.ts";
 import type { StoreProblem } from "../store/store.ts";
 import type { Provenance } from "./provenance.ts";
 import { renderSvg } from "./svg.ts";
+import { AUC_METRIC, cellMetric } from "../metrics/cell_metrics.ts";
 import { tableOne } from "../metrics/table.ts";
-import { escapeHtml, tableHtml } from "./table_format.ts";
+import { DROP_MARK, significanceLegend, tableHtml } from "./table_format.ts";
+import { type Html, joinHtml, raw, safeHtml } from "../util/html.ts";
 import { loadVegaAssets, type VegaAssets } from "./vega_assets.ts";
-
-/** What a report shows. */
-export interface ReportData {
-  /** Video-level AUC per detector x train set x operation. */
-  cells: AucCell[];
-  /** Video-level ROC curves (optional; the ROC chart is left out when empty). */
-  rocs: RocCurveData[];
-  /** Notes for the reader: left-out videos and cells, missing copies, unreadable parts. */
-  notes: string[];
-  /** Which videos the AUCs rank (metrics/video_set.ts); default `paired`. */
-  pairing?: Pairing;
-  /** Every video left out of an AUC, with its reason (shown as a table). */
-  leftOut?: LeftOutVideo[];
-  /**
-   * Store parts that could not be read and are left out of every number (path and reason, from
-   * the store layer); a rerun of eval rewrites them. Absent or empty when every part read.
-   */
-  damagedParts?: StoreProblem[];
-  provenance: Provenance;
-  /** Corruption errors against a reference detector, when one was asked for. */
-  relative?: { reference: string; errors: CorruptionError[] };
-}
 
 /** Options for {@link renderReport}. */
 export interface RenderReportOptions {
@@ -54,231 +26,208 @@ export interface RenderReportOptions {
   interactive?: boolean;
   /** Add per-category mean columns to Table I. Default false. */
   categoryMeans?: boolean;
+  /**
+   * Table I's metric, an id of `CELL_METRICS` (metrics/cell_metrics.ts); default `auc`. Any
+   * other needs cells that carry it (`loadReportData(store, { metrics })`). Charts stay AUC.
+   */
+  metric?: string;
 }
 
 /**
  * Renders the report as one HTML document (a string, UTF-8). No external resource is
- * referenced: no CDN scripts, styles or fonts. Throws only when a chart spec fails to render.
+ * referenced: no CDN scripts, styles or fonts. Throws when a chart spec fails to render, and a
+ * `MetricError` for an unknown `metric`.
  */
 export async function renderReport(
   data: ReportData,
   options: RenderReportOptions = {},
 ): Promise<string> {
   const title = options.title ?? "dfrobust report";
-  const table = tableOne(data.cells);
-  const charts: { id: string; heading: string; caption: string; spec: VegaLiteSpec }[] = [];
-  if (data.cells.length > 0) {
-    charts.push({
-      id: "auc-by-operation",
-      heading: "AUC per operation",
-      caption: "Video-level AUC per operation, coloured by category; bars show 95% bootstrap " +
-        "intervals where computed.",
-      spec: aucByOperationChart(data.cells),
-    });
-  }
-  const heatmap = deltaHeatmapChart(data.cells);
-  if ((heatmap.data as { values: unknown[] }).values.length > 0) {
-    charts.push({
-      id: "delta-auc",
-      heading: "Delta AUC",
-      caption: "AUC of each processed copy minus the AUC of the unaltered copy (red: worse).",
-      spec: heatmap,
-    });
-  }
-  if (data.rocs.length > 0) {
-    charts.push({
-      id: "roc",
-      heading: "ROC curves",
-      caption: "Video-level ROC curves, one line per operation.",
-      spec: rocChart(data.rocs),
-    });
-  }
-  const severity = severityChart(data.cells);
-  if (severity) {
-    charts.push({
-      id: "severity",
-      heading: "AUC against severity",
-      caption: "Operations with a severity ladder: AUC at each level.",
-      spec: severity,
-    });
-  }
-  const figures: string[] = [];
-  for (const chart of charts) {
-    const svg = await renderSvg(chart.spec);
-    figures.push(
-      `<section class="chart" id="${chart.id}">\n<h2>${escapeHtml(chart.heading)}</h2>\n` +
-        `<figure><div class="vis" data-spec="spec-${chart.id}">${svg}</div>` +
-        `<figcaption>${escapeHtml(chart.caption)}</figcaption></figure>\n` +
-        `<script type="application/json" id="spec-${chart.id}">${
-          jsonForScript(chart.spec)
-        }</script>\n` +
-        `</section>`,
-    );
+  const metric = cellMetric(options.metric ?? AUC_METRIC.id);
+  const table = tableOne(data.cells, { metric });
+  const legend = significanceLegend(table);
+  const figures: Html[] = [];
+  for (const chart of REPORT_CHARTS.filter((c) => c.applies(data))) {
+    const spec = chart.spec(data);
+    const svg = raw(await renderSvg(spec));
+    figures.push(safeHtml`<section class="chart" id="${chart.id}">
+<h2>${chart.title}</h2>
+<figure><div class="vis" data-spec="spec-${chart.id}">${svg}</div><figcaption>${chart.caption}</figcaption></figure>
+<script type="application/json" id="spec-${chart.id}">${jsonForScript(spec)}</script>
+</section>`);
   }
   const assets = options.interactive === false ? null : await loadVegaAssets();
   const notes = data.notes.length
-    ? `<section id="notes"><h2>Notes</h2><ul>${
-      data.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("")
+    ? safeHtml`<section id="notes"><h2>Notes</h2><ul>${
+      data.notes.map((n) => safeHtml`<li>${n}</li>`)
     }</ul></section>`
     : "";
   const damaged = damagedPartsHtml(data.damagedParts ?? []);
-  return `<!doctype html>
+  const { generatedAt, dfrobustVersion, store } = data.provenance;
+  return String(safeHtml`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="dfrobust ${escapeHtml(data.provenance.dfrobustVersion)}">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
+<meta name="generator" content="dfrobust ${dfrobustVersion}">
+<title>${title}</title>
+<style>${raw(STYLE)}</style>
 </head>
 <body>
 <header>
-<h1>${escapeHtml(title)}</h1>
+<h1>${title}</h1>
 <p class="sub">Video-level AUC of deepfake detectors under video processing operations
-(after Lu &amp; Ebrahimi, 2023). Generated ${escapeHtml(data.provenance.generatedAt)} by dfrobust
-${escapeHtml(data.provenance.dfrobustVersion)} from <code>${
-    escapeHtml(data.provenance.store)
-  }</code>.</p>
+(after Lu &amp; Ebrahimi, 2023). Generated ${generatedAt} by dfrobust
+${dfrobustVersion} from <code>${store}</code>.</p>
 </header>
 ${notes}
 ${damaged}
 <section id="table-one">
-<h2>Table I: video-level AUC</h2>
+<h2>Table I: video-level ${metric.label}</h2>
 ${
     table.rows.length
-      ? tableHtml(table, { categoryMeans: options.categoryMeans })
-      : "<p>No AUC could be computed from this store.</p>"
+      ? raw(tableHtml(table, { categoryMeans: options.categoryMeans }))
+      : safeHtml`<p>No AUC could be computed from this store.</p>`
   }
 <p class="caption">Rows: detector and training set. Columns: operations grouped by category in the
 paper's order; Average is the mean over the processed copies (Unaltered excluded). Best value per
-row in bold. n: videos behind each AUC (hover for real/fake counts and the interval). ${
-    pairingText(data)
-  }</p>
+row in bold. n: videos behind each AUC (hover for real/fake counts and the interval${
+    legend ? ", delta AUC and p-values" : ""
+  }). ${pairingText(data)}</p>
+${
+    legend
+      ? safeHtml`<p class="caption" id="significance"><span class="drop">${DROP_MARK}</span>${
+        legend.slice(DROP_MARK.length)
+      }</p>`
+      : ""
+  }
 </section>
 ${leftOutSection(data.leftOut ?? [])}
 ${data.relative ? relativeHtml(data.relative.reference, data.relative.errors) : ""}
-${figures.join("\n")}
+${joinHtml(figures, "\n")}
 ${provenanceHtml(data.provenance)}
 ${assets ? scriptsHtml(assets) : ""}
 </body>
 </html>
-`;
+`);
 }
 
-function pairingText(data: ReportData): string {
+function pairingText(data: ReportData): Html {
   const count = new Set((data.leftOut ?? []).map((v) => `${v.runId}\u0000${v.videoId}`)).size;
   const left = count === 0
-    ? "No video was left out."
-    : `${count} video${count === 1 ? " was" : "s were"} left out of some AUC: see ` +
-      `<a href="#left-out">Left-out videos</a>.`;
+    ? safeHtml`No video was left out.`
+    : safeHtml`${count} video${
+      count === 1 ? " was" : "s were"
+    } left out of some AUC: see <a href="#left-out">Left-out videos</a>.`;
   return (data.pairing ?? "paired") === "paired"
-    ? `Paired: every column of a row ranks the same videos, those usable in every copy of the run ` +
-      `(<code>--unpaired</code> ranks each copy's own). ${left}`
-    : `Unpaired: each column ranks the videos usable in its own copy, so columns may differ in ` +
-      `their videos. ${left}`;
+    ? safeHtml`Paired: every column of a row ranks the same videos, those usable in every copy of the run (<code>--unpaired</code> ranks each copy's own). ${left}`
+    : safeHtml`Unpaired: each column ranks the videos usable in its own copy, so columns may differ in their videos. ${left}`;
 }
 
-function leftOutSection(leftOut: readonly LeftOutVideo[]): string {
+function leftOutSection(leftOut: readonly LeftOutVideo[]): Html | "" {
   if (leftOut.length === 0) return "";
   const reasons = [...new Set(leftOut.map((v) => v.reason))].map((r) =>
-    `<li><code>${r}</code>: ${escapeHtml(LEFT_OUT_REASONS[r])}</li>`
-  ).join("");
-  return `<section id="left-out">
+    safeHtml`<li><code>${r}</code>: ${LEFT_OUT_REASONS[r]}</li>`
+  );
+  return safeHtml`<section id="left-out">
 <h2>Left-out videos</h2>
 <p class="caption">Videos that the AUCs of the listed operations do not rank, and why.</p>
 <ul class="reasons">${reasons}</ul>
-${leftOutHtml(leftOut)}
+${raw(leftOutHtml(leftOut))}
 </section>`;
 }
 
 /** The unreadable store parts, one item each with the reason; empty string when none. */
-function damagedPartsHtml(parts: StoreProblem[]): string {
+function damagedPartsHtml(parts: readonly StoreProblem[]): Html | "" {
   if (parts.length === 0) return "";
-  return `<section id="damaged-parts"><h2>Unreadable store parts</h2>
+  return safeHtml`<section id="damaged-parts"><h2>Unreadable store parts</h2>
 <p>Left out of every number below; run the same <code>deno task eval</code> again to rewrite
 them.</p>
-<ul>${
-    parts.map((p) => `<li><code>${escapeHtml(p.path)}</code>: ${escapeHtml(p.reason)}</li>`)
-      .join("")
-  }</ul></section>`;
+<ul>${parts.map((p) => safeHtml`<li><code>${p.path}</code>: ${p.reason}</li>`)}</ul></section>`;
 }
 
-function relativeHtml(reference: string, errors: CorruptionError[]): string {
+function relativeHtml(reference: string, errors: CorruptionError[]): Html {
   const families = [...new Set(errors.flatMap((e) => Object.keys(e.families)))];
   const fmt = (
     v: number | null | undefined,
   ) => (v === null || v === undefined ? "–" : v.toFixed(2));
   const notes = errors.flatMap((e) => e.notes.map((n) => `${e.detector}: ${n}`));
-  return `<section id="relative-error">
-<h2>Corruption error relative to ${escapeHtml(reference)}</h2>
+  const rows = errors.map((e) =>
+    safeHtml`<tr><th scope="row">${e.detector}</th><td>${e.trainSet}</td>${
+      families.map((f) => safeHtml`<td>${fmt(e.families[f])}</td>`)
+    }<td><b>${fmt(e.mce)}</b></td></tr>`
+  );
+  return safeHtml`<section id="relative-error">
+<h2>Corruption error relative to ${reference}</h2>
 <div class="scroll"><table class="table-one"><thead><tr><th>Detector</th><th>Train set</th>${
-    families.map((f) => `<th>${escapeHtml(f)}</th>`).join("")
+    families.map((f) => safeHtml`<th>${f}</th>`)
   }<th>mCE</th></tr></thead>
 <tbody>
-${
-    errors.map((e) =>
-      `<tr><th scope="row">${escapeHtml(e.detector)}</th><td>${escapeHtml(e.trainSet)}</td>${
-        families.map((f) => `<td>${fmt(e.families[f])}</td>`).join("")
-      }<td><b>${fmt(e.mce)}</b></td></tr>`
-    ).join("\n")
-  }
+${joinHtml(rows, "\n")}
 </tbody></table></div>
 <p class="caption">CE per operation family = sum over its levels of (1 − AUC) divided by the same
 sum for the reference; mCE = mean CE (as ImageNet-C). Below 1: more robust than the reference.</p>
-${notes.length ? `<ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("")}</ul>` : ""}
+${notes.length ? safeHtml`<ul>${notes.map((n) => safeHtml`<li>${n}</li>`)}</ul>` : ""}
 </section>`;
 }
 
-function provenanceHtml(p: Provenance): string {
+function provenanceHtml(p: Provenance): Html {
   const runs = p.runs.map((r) =>
-    `<tr><td><code>${escapeHtml(r.runId)}</code></td><td>${escapeHtml(r.detector)}</td>` +
-    `<td>${escapeHtml(r.trainSet)}</td><td><code>${escapeHtml(r.modelSha256)}</code></td>` +
-    `<td>${escapeHtml(r.faceMode)}</td><td>${r.rows}</td>` +
-    `<td>${escapeHtml(r.firstWritten)} – ${escapeHtml(r.lastWritten)}</td></tr>`
-  ).join("\n");
+    joinHtml([
+      safeHtml`<tr><td><code>${r.runId}</code></td><td>${r.detector}</td>`,
+      safeHtml`<td>${r.trainSet}</td><td><code>${r.modelSha256}</code></td>`,
+      safeHtml`<td>${r.faceMode}</td><td>${r.rows}</td>`,
+      safeHtml`<td>${r.firstWritten} – ${r.lastWritten}</td></tr>`,
+    ])
+  );
   const copies = p.copies.map((c) =>
-    `<tr><td><code>${escapeHtml(c.artifactId)}</code></td><td>${escapeHtml(c.opId)}</td>` +
-    `<td>${escapeHtml(c.opCategory)}</td><td>${escapeHtml(c.profile)}</td>` +
-    `<td>${escapeHtml(c.backend ?? "–")}</td><td>${escapeHtml(c.catalogVersion ?? "–")}</td>` +
-    `<td>${escapeHtml(c.createdAt ?? "–")}</td>` +
-    `<td>${c.manifestPath ? `<code>${escapeHtml(c.manifestPath)}</code>` : "–"}</td></tr>`
-  ).join("\n");
-  return `<section id="provenance">
+    joinHtml([
+      safeHtml`<tr><td><code>${c.artifactId}</code></td><td>${c.opId}</td>`,
+      safeHtml`<td>${c.opCategory}</td><td>${c.profile}</td>`,
+      safeHtml`<td>${c.backend ?? "–"}</td><td>${c.catalogVersion ?? "–"}</td>`,
+      safeHtml`<td>${c.createdAt ?? "–"}</td>`,
+      safeHtml`<td>${c.manifestPath ? safeHtml`<code>${c.manifestPath}</code>` : "–"}</td></tr>`,
+    ])
+  );
+  return safeHtml`<section id="provenance">
 <h2>Provenance</h2>
 <dl>
-<dt>dfrobust</dt><dd>${escapeHtml(p.dfrobustVersion)}</dd>
-<dt>Deno</dt><dd>${escapeHtml(p.denoVersion)}</dd>
-<dt>Generated</dt><dd>${escapeHtml(p.generatedAt)}</dd>
-<dt>Results store</dt><dd><code>${escapeHtml(p.store)}</code></dd>
+<dt>dfrobust</dt><dd>${p.dfrobustVersion}</dd>
+<dt>Deno</dt><dd>${p.denoVersion}</dd>
+<dt>Generated</dt><dd>${p.generatedAt}</dd>
+<dt>Results store</dt><dd><code>${p.store}</code></dd>
 </dl>
 <h3>Detector runs</h3>
 <table class="prov"><thead><tr><th>Run id</th><th>Detector</th><th>Train set</th>
 <th>Model SHA-256</th><th>Face mode</th><th>Rows</th><th>Written</th></tr></thead>
 <tbody>
-${runs}
+${joinHtml(runs, "\n")}
 </tbody></table>
 <h3>Distorted copies</h3>
 <table class="prov"><thead><tr><th>Artifact id</th><th>Operation</th><th>Category</th>
 <th>Profile</th><th>ffmpeg</th><th>Catalog</th><th>Made</th><th>Manifest</th></tr></thead>
 <tbody>
-${copies}
+${joinHtml(copies, "\n")}
 </tbody></table>
 </section>`;
 }
 
-function scriptsHtml(assets: VegaAssets): string {
-  const inline = (code: string) => `<script>${code.replaceAll("</script", "<\\/script")}</script>`;
-  return [
+// Script bodies are not HTML-escaped (entities mean nothing there): "</script" is what must
+// not appear inside one.
+function scriptsHtml(assets: VegaAssets): Html {
+  const inline = (code: string) =>
+    safeHtml`<script>${raw(code.replaceAll("</script", "<\\/script"))}</script>`;
+  return joinHtml([
     inline(assets.vega),
     inline(assets.vegaLite),
     inline(assets.vegaEmbed),
     inline(EMBED),
-  ].join("\n");
+  ], "\n");
 }
 
 /** JSON safe inside a `<script>` element: `<` escaped so no text can close it. */
-function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replaceAll("<", "\\u003c");
+function jsonForScript(value: unknown): Html {
+  return raw(JSON.stringify(value).replaceAll("<", "\\u003c"));
 }
 
 // Swap each static SVG for the interactive chart once vega-embed has drawn it; on any failure
@@ -306,6 +255,7 @@ th, td { border: 1px solid #ccc; padding: .25rem .45rem; }
 table.table-one td { text-align: right; } table.table-one td.best { font-weight: bold; }
 table.table-one td .n { display: block; font-size: .7rem; color: #777; font-weight: normal; }
 table.table-one td.none { color: #8a4b00; font-size: .75rem; }
+.drop { color: #b2182b; } table.table-one td .drop { margin-left: .15em; }
 table.table-one thead th { background: #f3f3f3; }
 table.prov { font-size: .8rem; } table.prov td { vertical-align: top; }
 figure { margin: 0; overflow-x: auto; } #notes li { color: #8a4b00; }

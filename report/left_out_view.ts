@@ -6,7 +6,7 @@
  */
 import { modelLabel } from "../metrics/op_auc.ts";
 import { LEFT_OUT_REASONS, type LeftOutVideo } from "../store/left_out.ts";
-import { escapeHtml } from "./table_format.ts";
+import { joinHtml, safeHtml } from "../util/html.ts";
 
 /** One line of the left-out table: a video left out of `opIds` for one reason. */
 export interface LeftOutLine {
@@ -67,14 +67,18 @@ export function leftOutMarkdown(leftOut: readonly LeftOutVideo[]): string {
  * meaning as a tooltip), or a paragraph with {@link NOTHING_LEFT_OUT} when empty.
  */
 export function leftOutHtml(leftOut: readonly LeftOutVideo[]): string {
-  if (leftOut.length === 0) return `<p>${NOTHING_LEFT_OUT}</p>`;
+  if (leftOut.length === 0) return String(safeHtml`<p>${NOTHING_LEFT_OUT}</p>`);
   const rows = leftOutLines(leftOut).map((l) =>
-    `<tr><td>${escapeHtml(l.model)}</td><td>${escapeHtml(l.videoId)}</td><td>${l.label}</td>` +
-    `<td>${escapeHtml(l.opIds.join(", "))}</td>` +
-    `<td title="${escapeHtml(LEFT_OUT_REASONS[l.reason])}"><code>${l.reason}</code></td>` +
-    `<td>${escapeHtml(l.detail)}</td></tr>`
-  ).join("\n");
-  return `<div class="scroll"><table class="prov left-out"><thead><tr><th>Detector</th>` +
-    `<th>Video</th><th>Label</th><th>Operations</th><th>Reason</th><th>Detail</th></tr></thead>\n` +
-    `<tbody>\n${rows}\n</tbody></table></div>`;
+    safeHtml`<tr><td>${l.model}</td><td>${l.videoId}</td><td>${l.label}</td><td>${
+      l.opIds.join(", ")
+    }</td><td title="${
+      LEFT_OUT_REASONS[l.reason]
+    }"><code>${l.reason}</code></td><td>${l.detail}</td></tr>`
+  );
+  return String(
+    safeHtml`<div class="scroll"><table class="prov left-out"><thead><tr><th>Detector</th><th>Video</th><th>Label</th><th>Operations</th><th>Reason</th><th>Detail</th></tr></thead>
+<tbody>
+${joinHtml(rows, "\n")}
+</tbody></table></div>`,
+  );
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import denoJson from "../deno.json" with { type: "json" };
+import { findCopies } from "../artifacts/copies.ts";
 import type { RunSummary } from "../store/runs.ts";
 
 /**
@@ -61,52 +62,31 @@ export interface CopyManifestIndexOptions {
 }
 
 /**
- * Finds the copy manifests (`manifest.json` with schema `dfrobust.copy/1`) under `dataDir` and
- * indexes their provenance fields by artifact id. Unreadable manifests are reported through
- * `onError` and skipped; a missing folder gives an empty index.
+ * Finds the copy manifests under `dataDir` (artifacts/copies.ts `findCopies`, at most four
+ * folder levels down) and indexes their provenance fields by artifact id. Unreadable or malformed
+ * manifests are reported through `onError` and skipped; a missing folder gives an empty index.
  */
 export async function copyManifestIndex(
   dataDir: string,
   options: CopyManifestIndexOptions = {},
 ): Promise<Map<string, Omit<CopyProvenance, "opId" | "opCategory" | "profile">>> {
   const index = new Map<string, Omit<CopyProvenance, "opId" | "opCategory" | "profile">>();
-  for await (const path of manifestPaths(dataDir, 4)) {
-    try {
-      const manifest = JSON.parse(await Deno.readTextFile(path));
-      if (manifest?.schema !== "dfrobust.copy/1" || typeof manifest.artifactId !== "string") {
-        continue;
-      }
-      index.set(manifest.artifactId, {
-        artifactId: manifest.artifactId,
-        backend: describeBackend(manifest.backend),
-        catalogVersion: manifest.catalogVersion === undefined
-          ? undefined
-          : String(manifest.catalogVersion),
-        createdAt: typeof manifest.createdAt === "string" ? manifest.createdAt : undefined,
-        manifestPath: path,
-      });
-    } catch (error) {
-      options.onError?.(path, error instanceof Error ? error.message : String(error));
-    }
+  const found = await findCopies(dataDir, {
+    maxDepth: 4,
+    onError: (path, message) => options.onError?.(path, message),
+  });
+  for (const { path, manifest } of found) {
+    index.set(manifest.artifactId, {
+      artifactId: manifest.artifactId,
+      backend: describeBackend(manifest.backend),
+      catalogVersion: manifest.catalogVersion === undefined
+        ? undefined
+        : String(manifest.catalogVersion),
+      createdAt: typeof manifest.createdAt === "string" ? manifest.createdAt : undefined,
+      manifestPath: path,
+    });
   }
   return index;
-}
-
-async function* manifestPaths(dir: string, depth: number): AsyncGenerator<string> {
-  let entries: Deno.DirEntry[];
-  try {
-    entries = await Array.fromAsync(Deno.readDir(dir));
-  } catch {
-    return;
-  }
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    const path = `${dir}/${entry.name}`;
-    if (entry.isFile && entry.name === "manifest.json") yield path;
-    // videos/ folders hold media only; skipping them keeps the walk cheap on big sets.
-    else if (entry.isDirectory && depth > 0 && entry.name !== "videos") {
-      yield* manifestPaths(path, depth - 1);
-    }
-  }
 }
 
 function describeBackend(backend: unknown): string | undefined {

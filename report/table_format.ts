@@ -3,15 +3,23 @@
  * HTML table with the paper's grouped category headers and short column headers. AUC values are
  * printed with `digits` decimals (default 3) and the number of videos behind each (`n`); a
  * missing value prints as `–` (Markdown, HTML) or an empty field (CSV) or null (JSON), and a
- * cell with no video scored as "no videos scored" (its note says why).
+ * cell with no video scored as "no videos scored" (its note says why). Where the cells carry
+ * paired statistics against Unaltered (from `opAucs`), Markdown and CSV print them, and
+ * Markdown and HTML mark the drops significant after Holm's correction with {@link DROP_MARK}
+ * ({@link significanceLegend} says so in a sentence).
  * @module
  */
-import { csvField } from "../dataset/manifest.ts";
+import { AUC_METRIC, type CellMetric, cellMetric } from "../metrics/cell_metrics.ts";
+import { SIGNIFICANCE_LEVEL, significantDrop } from "../metrics/cell_comparisons.ts";
 import { NO_VIDEOS_SCORED } from "../metrics/op_auc.ts";
+import { opLabel } from "../ops/catalog.ts";
 import type { TableCell, TableOne, TableRow } from "../metrics/table.ts";
 import type { Pairing } from "../metrics/video_set.ts";
 import type { LeftOutVideo } from "../store/left_out.ts";
 import type { StoreProblem } from "../store/store.ts";
+import { UNALTERED_CATEGORY } from "../ops/unaltered.ts";
+import { csvText } from "../util/csv.ts";
+import { joinHtml, raw, safeHtml } from "../util/html.ts";
 
 /** Options shared by the Table I formatters. */
 export interface TableFormatOptions {
@@ -21,27 +29,8 @@ export interface TableFormatOptions {
   categoryMeans?: boolean;
 }
 
-// Column headers are presentation: the paper's order and categories come from ops/catalog.ts.
-const OP_LABELS: Record<string, string> = {
-  unaltered: "Unaltered",
-  h264_crf23: "CRF 23",
-  h264_crf40: "CRF 40",
-  lighten: "Lighten",
-  darken: "Darken",
-  contrast: "Contrast",
-  noise: "Noise",
-  hflip: "H-flip",
-  vflip: "V-flip",
-  res_half: "1/2",
-  res_quarter: "1/4",
-  grayscale: "Grayscale",
-  vintage: "Vintage",
-};
-
-/** The short header of an operation column (`h264_crf40` -> `CRF 40`; others: the op id). */
-export function opLabel(opId: string): string {
-  return OP_LABELS[opId] ?? opId;
-}
+/** The mark of a drop in AUC that is significant after Holm's correction (Table I, charts). */
+export const DROP_MARK = "▼";
 
 /** The display name of a category (`compression` -> `Compression`). */
 export function categoryLabel(category: string): string {
@@ -51,10 +40,15 @@ export function categoryLabel(category: string): string {
 /**
  * Table I as a GitHub-flavoured Markdown table (headers `Category: op`); an operation cell reads
  * `0.950 (n=10)`, `– (n=10)` when the AUC is undefined, `no videos scored`, or `–` when the run
- * has no such copy.
+ * has no such copy. A processed cell with paired statistics reads
+ * `0.812 ▼ (n=48, Δ -0.188 [-0.250, -0.120], p<0.001, Holm p=0.004)`: delta AUC (processed
+ * minus unaltered) with its paired bootstrap interval, DeLong's p and Holm's, and ▼ when the drop
+ * is significant after Holm's correction. The table alone: {@link significanceLegend} explains
+ * the mark.
  */
 export function tableMarkdown(table: TableOne, options: TableFormatOptions = {}): string {
   const digits = options.digits ?? 3;
+  const stats = hasPairedStats(table);
   const heads = ["Detector", "Train set", ...headerCells(table, options).map((h) => h.text)];
   const lines = [
     `| ${heads.map(escapeMd).join(" | ")} |`,
@@ -69,7 +63,9 @@ export function tableMarkdown(table: TableOne, options: TableFormatOptions = {})
         const cell = i < table.columns.length ? row.cells[table.columns[i].opId] : undefined;
         if (cell === undefined) return fmt(v, digits, "–");
         if (cell.n === 0) return NO_VIDEOS_SCORED;
-        return `${fmt(v, digits, "–")} (n=${cell.n})`;
+        if (!stats || cell.p === undefined) return `${fmt(v, digits, "–")} (n=${cell.n})`;
+        return `${fmt(v, digits, "–")}${significantDrop(cell) ? ` ${DROP_MARK}` : ""} ` +
+          `(${[`n=${cell.n}`, ...statsParts(cell, digits)].join(", ")})`;
       }),
     ];
     lines.push(`| ${cells.map(escapeMd).join(" | ")} |`);
@@ -80,27 +76,60 @@ export function tableMarkdown(table: TableOne, options: TableFormatOptions = {})
 /**
  * Table I as CSV: `detector,train_set,<op ids...>[,mean_<category>...],average,n_<op ids...>`;
  * `n_<op>` is the number of videos behind the column's AUC (0 = no video scored, empty = no
- * such copy).
+ * such copy). Where some cell has a paired statistic, then for every processed column
+ * `delta_<op>` (AUC minus Unaltered's), `delta_ci_low_<op>`, `delta_ci_high_<op>` (paired
+ * bootstrap), `p_<op>` (DeLong) and `p_holm_<op>` (Holm-adjusted over the row); p-values with 3
+ * significant digits, empty where not computed.
  */
 export function tableCsv(table: TableOne, options: TableFormatOptions = {}): string {
   const digits = options.digits ?? 3;
+  const compared = hasPairedStats(table)
+    ? table.columns.filter((c) => c.category !== UNALTERED_CATEGORY)
+    : [];
+  const statColumns: [prefix: string, value: (cell: TableCell) => string][] = [
+    ["delta_", (c) => fmt(c.deltaAuc ?? null, digits, "")],
+    ["delta_ci_low_", (c) => fmt(c.deltaCiLow ?? null, digits, "")],
+    ["delta_ci_high_", (c) => fmt(c.deltaCiHigh ?? null, digits, "")],
+    ["p_", (c) => pValueCsv(c.p)],
+    ["p_holm_", (c) => pValueCsv(c.pHolm)],
+  ];
   const heads = [
     "detector",
     "train_set",
     ...headerCells(table, options).map((h) => h.key),
     ...table.columns.map((c) => `n_${c.opId}`),
+    ...statColumns.flatMap(([prefix]) => compared.map((c) => `${prefix}${c.opId}`)),
   ];
-  const lines = [heads.map(csvField).join(",")];
-  for (const row of table.rows) {
-    const cells = [
-      row.detector,
-      row.trainSet,
-      ...rowValues(table, row, options).map((v) => fmt(v, digits, "")),
-      ...table.columns.map((c) => String(row.cells[c.opId]?.n ?? "")),
-    ];
-    lines.push(cells.map(csvField).join(","));
-  }
-  return lines.join("\n") + "\n";
+  const rows = table.rows.map((row) => [
+    row.detector,
+    row.trainSet,
+    ...rowValues(table, row, options).map((v) => fmt(v, digits, "")),
+    ...table.columns.map((c) => row.cells[c.opId]?.n),
+    ...statColumns.flatMap(([, value]) =>
+      compared.map((c) => row.cells[c.opId] ? value(row.cells[c.opId]) : "")
+    ),
+  ]);
+  return csvText([heads, ...rows]);
+}
+
+/**
+ * One sentence for the reader on what {@link DROP_MARK} means in this table, with the size of
+ * the Holm family (the processed cells of a row that have a p-value); null when no cell has a
+ * p-value (hand-made cells, frame level, another metric than AUC).
+ */
+export function significanceLegend(table: TableOne): string | null {
+  if (!hasPairedStats(table)) return null;
+  const sizes = table.rows.map((row) =>
+    Object.values(row.cells).filter((c) => typeof c.p === "number").length
+  ).filter((m) => m > 0);
+  if (sizes.length === 0) return null;
+  const distinct = [...new Set(sizes)].sort((a, b) => a - b);
+  const family = distinct.length === 1
+    ? `the ${distinct[0]} comparison${distinct[0] === 1 ? "" : "s"} of the row`
+    : `the comparisons of its row (${distinct.join(" or ")})`;
+  return `${DROP_MARK} marks a drop in AUC that is significant after Holm's correction for ` +
+    `${family} (DeLong's test against Unaltered on the same videos, Holm-adjusted ` +
+    `p ≤ ${SIGNIFICANCE_LEVEL}).`;
 }
 
 /** Options for {@link tableJson}: what the table's videos leave out, added as fields. */
@@ -115,8 +144,9 @@ export interface TableJsonOptions {
 
 /**
  * Table I as pretty JSON: the {@link TableOne} record, every column, values unrounded; each
- * row's `cells` carry `n`, `nReal` and `nFake` (TableCell, metrics/table.ts); plus `pairing` and
- * `leftOut` when given, and `damagedParts` (the report always adds it).
+ * row's `cells` carry `n`, `nReal` and `nFake` (TableCell, metrics/table.ts) and, on processed
+ * cells from `opAucs`, the paired statistics against Unaltered (`deltaAuc`, `deltaCiLow`,
+ * `deltaCiHigh`, `p`, `pHolm`); plus `pairing` and `leftOut` when given, and `damagedParts` (the report always adds it).
  */
 export function tableJson(table: TableOne, options: TableJsonOptions = {}): string {
   return JSON.stringify({ ...table, ...options }, null, 2) + "\n";
@@ -130,56 +160,113 @@ export function tableJson(table: TableOne, options: TableJsonOptions = {}): stri
  */
 export function tableHtml(table: TableOne, options: TableFormatOptions = {}): string {
   const digits = options.digits ?? 3;
+  const metric = cellMetric(table.metric ?? AUC_METRIC.id);
   const groups: { label: string; span: number }[] = [];
   for (const column of table.columns) {
     const label = categoryLabel(column.category);
     const last = groups[groups.length - 1];
-    if (last && last.label === label && column.category !== "unaltered") last.span++;
+    if (last && last.label === label && column.category !== UNALTERED_CATEGORY) last.span++;
     else groups.push({ label, span: 1 });
   }
   const heads = headerCells(table, options);
   const extra = heads.slice(table.columns.length);
-  const top = [
-    `<th rowspan="2">Detector</th><th rowspan="2">Train set</th>`,
-    ...groups.map((g) => `<th colspan="${g.span}">${escapeHtml(g.label)}</th>`),
-    extra.length ? `<th colspan="${extra.length}">Mean</th>` : "",
-  ].join("");
-  const second = heads.map((h) => `<th>${escapeHtml(h.short)}</th>`).join("");
+  const top = safeHtml`<th rowspan="2">Detector</th><th rowspan="2">Train set</th>${
+    groups.map((g) => safeHtml`<th colspan="${g.span}">${g.label}</th>`)
+  }${extra.length ? safeHtml`<th colspan="${extra.length}">Mean</th>` : ""}`;
+  const second = heads.map((h) => safeHtml`<th>${h.short}</th>`);
   const keys = heads.map((h) => h.key);
   const body = table.rows.map((row) => {
     const values = rowValues(table, row, options);
-    const best = values.map((v) =>
-      v !== null && v === Math.max(...values.filter((x) => x !== null) as number[])
-    );
-    return `<tr><th scope="row">${escapeHtml(row.detector)}</th><td>${
-      escapeHtml(row.trainSet || "–")
-    }</td>` +
-      values.map((v, i) => {
-        const cell = i < table.columns.length ? row.cells[keys[i]] : undefined;
-        if (cell === undefined) {
-          return `<td${best[i] ? ' class="best"' : ""}>${fmt(v, digits, "–")}</td>`;
-        }
-        if (cell.n === 0) {
-          return `<td class="none" title="${escapeHtml(cell.note ?? NO_VIDEOS_SCORED)}">` +
-            `${NO_VIDEOS_SCORED}</td>`;
-        }
-        const title = cellTitle(cell, digits);
-        return `<td${best[i] ? ' class="best"' : ""} title="${escapeHtml(title)}">` +
-          `${fmt(v, digits, "–")}<span class="n">n=${cell.n}</span></td>`;
-      }).join("") +
-      "</tr>";
-  }).join("\n");
-  return `<table class="table-one">\n<thead><tr>${top}</tr>\n<tr>${second}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>\n`;
+    const present = values.filter((x) => x !== null) as number[];
+    const bestValue = metric.higherIsBetter ? Math.max(...present) : Math.min(...present);
+    const best = values.map((v) => v !== null && v === bestValue);
+    const cells = values.map((v, i) => {
+      const cell = i < table.columns.length ? row.cells[keys[i]] : undefined;
+      const bold = best[i] ? raw(' class="best"') : "";
+      if (cell === undefined) return safeHtml`<td${bold}>${fmt(v, digits, "–")}</td>`;
+      if (cell.n === 0) {
+        return safeHtml`<td class="none" title="${
+          cell.note ?? NO_VIDEOS_SCORED
+        }">${NO_VIDEOS_SCORED}</td>`;
+      }
+      const mark = metric.id === AUC_METRIC.id && significantDrop(cell)
+        ? safeHtml`<span class="drop" title="significant drop">${DROP_MARK}</span>`
+        : "";
+      return safeHtml`<td${bold} title="${cellTitle(cell, digits, metric)}">${
+        fmt(v, digits, "–")
+      }${mark}<span class="n">n=${cell.n}</span></td>`;
+    });
+    return safeHtml`<tr><th scope="row">${row.detector}</th><td>${
+      row.trainSet || "–"
+    }</td>${cells}</tr>`;
+  });
+  return String(safeHtml`<table class="table-one">
+<thead><tr>${top}</tr>
+<tr>${second}</tr></thead>
+<tbody>
+${joinHtml(body, "\n")}
+</tbody>
+</table>
+`);
 }
 
-// Tooltip of an HTML cell: counts, interval, caveat.
-function cellTitle(cell: TableCell, digits: number): string {
+// Tooltip of an HTML cell: counts, interval (of the AUC: shown with AUC only), caveat.
+function cellTitle(cell: TableCell, digits: number, metric: CellMetric): string {
   const parts = [`${cell.nReal} real, ${cell.nFake} fake`];
-  if (typeof cell.ciLow === "number" && typeof cell.ciHigh === "number") {
+  if (
+    metric.id === AUC_METRIC.id && typeof cell.ciLow === "number" &&
+    typeof cell.ciHigh === "number"
+  ) {
     parts.push(`95% CI ${cell.ciLow.toFixed(digits)}–${cell.ciHigh.toFixed(digits)}`);
+  }
+  if (metric.id === AUC_METRIC.id && cell.p !== undefined && typeof cell.deltaAuc === "number") {
+    const interval = typeof cell.deltaCiLow === "number" && typeof cell.deltaCiHigh === "number"
+      ? ` (95% paired CI ${cell.deltaCiLow.toFixed(digits)} to ${cell.deltaCiHigh.toFixed(digits)})`
+      : "";
+    parts.push(`delta AUC ${cell.deltaAuc.toFixed(digits)}${interval}`);
+    if (typeof cell.p === "number" && typeof cell.pHolm === "number") {
+      parts.push(`DeLong p${pValueText(cell.p)}, Holm p${pValueText(cell.pHolm)}`);
+    }
   }
   if (cell.note) parts.push(cell.note);
   return parts.join("; ");
+}
+
+// True when the table shows AUC and some cell has a paired statistic (opAucs' cells do, unless
+// none could be computed: then no format shows empty statistics).
+function hasPairedStats(table: TableOne): boolean {
+  return table.metric === undefined &&
+    table.rows.some((row) =>
+      Object.values(row.cells).some((c) =>
+        typeof c.p === "number" || typeof c.deltaCiLow === "number"
+      )
+    );
+}
+
+// "Δ -0.188 [-0.250, -0.120]", "p=0.003", "Holm p=0.012": the paired statistics of a cell,
+// each left out where missing.
+function statsParts(cell: TableCell, digits: number): string[] {
+  const parts: string[] = [];
+  if (typeof cell.deltaAuc === "number") {
+    const interval = typeof cell.deltaCiLow === "number" && typeof cell.deltaCiHigh === "number"
+      ? ` [${cell.deltaCiLow.toFixed(digits)}, ${cell.deltaCiHigh.toFixed(digits)}]`
+      : "";
+    parts.push(`Δ ${cell.deltaAuc.toFixed(digits)}${interval}`);
+  }
+  if (typeof cell.p === "number") parts.push(`p${pValueText(cell.p)}`);
+  if (typeof cell.pHolm === "number") parts.push(`Holm p${pValueText(cell.pHolm)}`);
+  return parts;
+}
+
+// "=0.034", "<0.001": a p-value for people.
+function pValueText(p: number): string {
+  return p < 0.001 ? "<0.001" : `=${p.toFixed(3)}`;
+}
+
+// A p-value for machines: 3 significant digits ("0.0341", "1.82e-5"), empty when missing.
+function pValueCsv(p: number | null | undefined): string {
+  if (typeof p !== "number") return "";
+  return p === 0 ? "0" : String(Number(p.toPrecision(3)));
 }
 
 function headerCells(
@@ -191,14 +278,14 @@ function headerCells(
     return {
       key: c.opId,
       // "Noise: Noise" says nothing more than "Noise".
-      text: c.category === "unaltered" || label === categoryLabel(c.category)
+      text: c.category === UNALTERED_CATEGORY || label === categoryLabel(c.category)
         ? label
         : `${categoryLabel(c.category)}: ${label}`,
-      short: c.category === "unaltered" ? "" : label,
+      short: c.category === UNALTERED_CATEGORY ? "" : label,
     };
   });
   if (options.categoryMeans) {
-    for (const category of table.categories.filter((c) => c !== "unaltered")) {
+    for (const category of table.categories.filter((c) => c !== UNALTERED_CATEGORY)) {
       const label = categoryLabel(category);
       heads.push({ key: `mean_${category}`, text: `Mean ${label}`, short: label });
     }
@@ -214,7 +301,7 @@ function rowValues(
 ): (number | null)[] {
   const values = table.columns.map((c) => row.values[c.opId] ?? null);
   if (options.categoryMeans) {
-    for (const category of table.categories.filter((c) => c !== "unaltered")) {
+    for (const category of table.categories.filter((c) => c !== UNALTERED_CATEGORY)) {
       values.push(row.categoryMeans[category] ?? null);
     }
   }
@@ -228,10 +315,4 @@ function fmt(value: number | null, digits: number, missing: string): string {
 
 function escapeMd(text: string): string {
   return text.replaceAll("|", "\\|");
-}
-
-/** Escapes `&`, `<`, `>`, `"` and `'` for HTML text and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;").replaceAll("'", "&#39;");
 }

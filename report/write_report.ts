@@ -1,43 +1,37 @@
 /**
- * One call from a results store to a report file on disk: HTML (self-contained) or Table I as
- * markdown, CSV or JSON. Shared by `deno task report` and `deno task demo`.
+ * One call from a results store to a report file on disk, in any format of
+ * report/format_catalog.ts (the HTML report, or Table I as Markdown, CSV or JSON). Shared by
+ * `deno task report` and `deno task demo`.
  * @module
  */
+import { AUC_METRIC, cellMetric } from "../metrics/cell_metrics.ts";
 import { loadReportData, type LoadReportDataOptions } from "./collect.ts";
-import { renderReport, type RenderReportOptions, type ReportData } from "./html.ts";
-import { tableOne } from "../metrics/table.ts";
-import { tableCsv, tableJson, tableMarkdown } from "./table_format.ts";
+import { HTML_FORMAT, type RenderFormatOptions, reportFormat } from "./format_catalog.ts";
+import type { ReportData } from "./report_data.ts";
 import { atomicWriteFile } from "../util/atomic.ts";
 
 /** Options of {@link writeReport}. */
-export interface WriteReportOptions extends LoadReportDataOptions, RenderReportOptions {
-  /** `html` (default) or Table I as `md`, `csv` or `json`. */
-  format?: "html" | "md" | "csv" | "json";
+export interface WriteReportOptions extends LoadReportDataOptions, RenderFormatOptions {
+  /** A format id of `REPORT_FORMATS`: `html` (default), or Table I as `md`, `csv` or `json`. */
+  format?: string;
 }
 
 /**
- * Reads the store, renders the report in `format` and writes it atomically to `outPath`. The
- * JSON form is Table I plus `damagedParts` (unreadable store parts left out, with the reason).
+ * Reads the store, renders the report in `format` (Table I in `metric`, default AUC) and writes
+ * it atomically to `outPath`. Throws `UnknownFormatError` for an unknown format and a
+ * `MetricError` for an unknown metric (both before reading the store), `StoreError` for a
+ * missing, empty or unreadable store. The JSON form is Table I plus `damagedParts` (unreadable
+ * store parts left out, with the reason).
  */
 export async function writeReport(
   storeDir: string,
   outPath: string,
   options: WriteReportOptions = {},
 ): Promise<ReportData> {
-  const data = await loadReportData(storeDir, options);
-  const format = options.format ?? "html";
-  const table = () => tableOne(data.cells);
-  const text = format === "html"
-    ? await renderReport(data, options)
-    : format === "md"
-    ? tableMarkdown(table(), options)
-    : format === "csv"
-    ? tableCsv(table(), options)
-    : tableJson(table(), {
-      pairing: data.pairing,
-      leftOut: data.leftOut,
-      damagedParts: data.damagedParts ?? [],
-    });
-  await atomicWriteFile(outPath, text);
+  const format = options.format === undefined ? HTML_FORMAT : reportFormat(options.format);
+  const metric = cellMetric(options.metric ?? AUC_METRIC.id);
+  const metrics = metric.id === AUC_METRIC.id ? options.metrics : [metric];
+  const data = await loadReportData(storeDir, { ...options, metrics });
+  await atomicWriteFile(outPath, await format.render(data, options));
   return data;
 }

@@ -4,15 +4,17 @@
  * (metrics/video_set.ts), the eval summary, Table I, the HTML report and the notebooks.
  * @module
  */
+import type { RowStatus, UnreadStatus } from "./status.ts";
 
 /**
  * Why a video is left out of one copy's AUC.
  *
  * - `no_face`: every sampled frame was read and no face was found, and the detector has no fail
  *   score (`failScore: null`); with a fail score the video gets it and is not left out.
- * - `video_error`: the video could not be made (distort failed for it in this copy) or could not
- *   be read at all (one `video_error` row).
- * - `decode_error`: some sampled frames could not be decoded (`decode_error` rows).
+ * - a read failure, named by the status of its row (store/status.ts, kind `unread`):
+ *   `video_error` (the video could not be made, distort failed for it in this copy, or could not
+ *   be read at all), `damaged_video` (its file no longer matches its copy manifest, so it was not
+ *   scored), `decode_error` (some sampled frames could not be decoded).
  * - `no_score`: no frame got a score, and not because no face was found (non-finite or
  *   out-of-range outputs, preprocessing failures).
  * - `missing`: the store holds no row of the video for this copy, though another copy of the
@@ -21,9 +23,8 @@
  *   every column ranks the same videos.
  */
 export type LeftOutReason =
-  | "no_face"
-  | "video_error"
-  | "decode_error"
+  | Extract<RowStatus, "no_face">
+  | UnreadStatus
   | "no_score"
   | "missing"
   | "paired";
@@ -32,6 +33,8 @@ export type LeftOutReason =
 export const LEFT_OUT_REASONS: Readonly<Record<LeftOutReason, string>> = {
   no_face: "no face in any sampled frame, and the detector has no fail score",
   video_error: "the video could not be made or read in this copy",
+  damaged_video: "the video's file no longer matches its copy manifest (changed or damaged " +
+    "after distort made it), so it was not scored; rerun distort to redo it",
   decode_error: "sampled frames could not be decoded in this copy",
   no_score: "no frame got a usable score (non-finite or out-of-range output, or preprocessing " +
     "failed)",

@@ -1,5 +1,6 @@
 /**
- * Reading one unit's part back, telling a damaged part from a missing one. A part appears
+ * Reading units' parts back: one part, telling a damaged part from a missing one; or the parts
+ * of several units as one frame. A part appears
  * atomically, so a damaged one was hurt after it was written (a truncated copy, a disk error):
  * the unit counts as not done and its next run writes it again, instead of every run stopping on
  * Polars' error (`parquet: File out of specification: ...`), which names no file.
@@ -33,4 +34,23 @@ export async function readUnitPart(storeDir: string, unit: StoreUnit): Promise<U
     const reason = String(error instanceof Error ? error.message : error).split("\n")[0];
     return { kind: "damaged", problem: { path, reason: `unreadable Parquet: ${reason}` } };
   }
+}
+
+/**
+ * The parts of `units` that exist under `storeDir`, read whole and stacked into one frame in the
+ * order given (a missing part is skipped); null when none exists. Throws Polars' error when a
+ * part cannot be read (use {@link readUnitPart} to tell a damaged part apart).
+ */
+export async function readUnitsFrame(
+  storeDir: string,
+  units: readonly StoreUnit[],
+): Promise<pl.DataFrame | null> {
+  const frames: pl.DataFrame[] = [];
+  for (const unit of units) {
+    const path = unitPath(storeDir, unit);
+    const exists = await Deno.stat(path).then(() => true, () => false);
+    if (exists) frames.push(pl.readParquet(path));
+  }
+  if (frames.length === 0) return null;
+  return frames.length === 1 ? frames[0] : pl.concat(frames, { how: "vertical" });
 }

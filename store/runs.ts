@@ -3,6 +3,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import { statusIs } from "./status.ts";
 import { scanStore, type ScanStoreOptions } from "./store.ts";
 
 /** One detector run in the store. */
@@ -48,7 +49,7 @@ export async function listRuns(
       pl.col("op_id").unique().sort().alias("op_ids"),
       pl.col("video_id").nUnique().alias("videos"),
       pl.col("status").count().alias("rows"),
-      pl.col("status").eq(pl.lit("ok")).sum().alias("ok_rows"),
+      statusIs("ok").sum().alias("ok_rows"),
       pl.col("created_at").min().alias("first_written"),
       pl.col("created_at").max().alias("last_written"),
     )

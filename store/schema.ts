@@ -4,7 +4,8 @@
  * @module
  */
 import pl from "../deps/polars.ts";
-import type { FaceRule, VideoRule } from "../detectors/spec.ts";
+import type { FaceRule, VideoRule } from "./aggregation.ts";
+import type { RowStatus } from "./status.ts";
 
 /** Physical type of a store column as written to Parquet. */
 export type StoreDtype = "utf8" | "int8" | "int32" | "float32" | "float64";
@@ -82,8 +83,8 @@ export interface ScoreRow {
   face_mode: string;
   /** Fake probability in [0, 1]; null unless `status` is `ok`. */
   score: number | null;
-  /** `ok`, `no_face`, `nan_score`, `decode_error`, `video_error`, ... */
-  status: string;
+  /** What became of the row: `ok` or a failure kind (store/status.ts lists them all). */
+  status: RowStatus;
   /** Failure message, null when `status` is `ok`. */
   error: string | null;
   /** Multi-face reduction of the detector: `max`, `mean` or `largest`. */
@@ -95,11 +96,6 @@ export interface ScoreRow {
   /** ISO 8601 time the unit was written. */
   created_at: string;
 }
-
-/** The face rules the store understands. */
-export const FACE_RULES: readonly FaceRule[] = ["max", "mean", "largest"];
-/** The video rules the store understands. */
-export const VIDEO_RULES: readonly VideoRule[] = ["mean", "median", "max"];
 
 /** The store's columns, in file order. */
 export const STORE_COLUMNS: readonly StoreColumn[] = [

@@ -8,14 +8,8 @@ import pl from "../deps/polars.ts";
 import { basename, dirname, join } from "node:path";
 import { atomicProduce, exists } from "../util/atomic.ts";
 import { logLine } from "../util/progress.ts";
-import {
-  FACE_RULES,
-  polarsDtype,
-  scoreFrame,
-  type ScoreRow,
-  STORE_COLUMNS,
-  VIDEO_RULES,
-} from "./schema.ts";
+import { FACE_RULES, VIDEO_RULES } from "./aggregation.ts";
+import { polarsDtype, scoreFrame, type ScoreRow, STORE_COLUMNS } from "./schema.ts";
 import { selectUnitParts, splitShardUnitId } from "./shard_parts.ts";
 
 /** Identifies one part of the store: a detector run on one distorted copy. */

@@ -1,12 +1,16 @@
 /**
- * From stored face scores to one score per video, with each row's own rules: frame score =
- * `face_rule` over the frame's `ok` faces; video score = `video_rule` over the frames that have
+ * From stored face scores to one score per video, with each row's own rules (store/aggregation.ts):
+ * frame score = `face_rule` over the frame's `ok` faces; video score = `video_rule` over the frames that have
  * a score; a video whose sampled frames were all read but held no face gets `fail_score`, or is
  * left out when that is null; a video that could not be (wholly) read is left out, with the
  * reason (store/left_out.ts).
  * @module
  */
 import pl from "../deps/polars.ts";
+import { _firstCase } from "./_cases.ts";
+import { byRule, FACE_RULE_RECORDS, VIDEO_RULE_RECORDS } from "./aggregation.ts";
+import type { LeftOutReason } from "./left_out.ts";
+import { type RowStatus, statusIs, UNREAD_STATUSES } from "./status.ts";
 
 /**
  * Columns that identify one video of one detector run on one copy; every other output column
@@ -35,10 +39,12 @@ export const VIDEO_KEYS: readonly string[] = [
  *   frames' scores.
  * - `fail_score`: every row is `no_face` (each sampled frame was read, none had a face) and the
  *   row's `fail_score` is set; `score` = that fail score (the detector's documented behaviour).
- * - otherwise a left-out reason (store/left_out.ts) and a null `score`: `video_error` (a
- *   `video_error` row: the video could not be made or read), `decode_error` (a sampled frame
- *   could not be decoded), `no_face` (no face anywhere and no fail score), `no_score` (no frame
- *   scored for another reason: NaN or out-of-range outputs, preprocessing failures).
+ * - otherwise a left-out reason (store/left_out.ts) and a null `score`: a read failure, named by
+ *   the status of its row (store/status.ts, kind `unread`, first in their order): `video_error`
+ *   (the video could not be made or read), `damaged_video` (its file no longer matches its copy
+ *   manifest), `decode_error` (a sampled frame could not be decoded); else `no_face` (no face
+ *   anywhere and no fail score), `no_score` (no frame scored for another reason: NaN or
+ *   out-of-range outputs, preprocessing failures).
  *
  * A video is *usable* in a copy when its outcome is `scored` or `fail_score`. Output: one row per
  * video, the {@link VIDEO_KEYS} columns plus `score` (Float64, null when left out),
@@ -50,41 +56,34 @@ export function videoOutcomes(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyDa
   const lazy = asLazy(frame);
   const keys = [...VIDEO_KEYS];
   const frames = frameScores(lazy).rename({ score: "frame_score" });
+  const videoRule = byRule(VIDEO_RULE_RECORDS, "video_rule", pl.col("frame_score"));
   const scored = frames
     .groupBy(keys)
     .agg(
       pl.col("video_rule").first().alias("video_rule"),
-      pl.col("frame_score").mean().alias("_mean"),
-      pl.col("frame_score").median().alias("_median"),
-      pl.col("frame_score").max().alias("_max"),
+      ...videoRule.aggregations,
       pl.col("frame_score").count().alias("scored_frames"),
     )
-    .withColumns(
-      pl.when(pl.col("video_rule").eq(pl.lit("mean"))).then(pl.col("_mean"))
-        .when(pl.col("video_rule").eq(pl.lit("median"))).then(pl.col("_median"))
-        .when(pl.col("video_rule").eq(pl.lit("max"))).then(pl.col("_max"))
-        .otherwise(pl.lit(null))
-        .alias("video_score"),
-    )
+    .withColumns(videoRule.pick.alias("video_score"))
     .select(...keys, "video_score", "scored_frames");
-  const count = (status: string) =>
-    pl.col("status").eq(pl.lit(status)).cast(pl.Int32).sum().alias(`_${status}`);
+  const count = (status: RowStatus) => statusIs(status).cast(pl.Int32).sum().alias(`_${status}`);
   const videos = lazy.groupBy(keys).agg(
     pl.col("fail_score").first().alias("fail_score"),
-    count("video_error"),
-    count("decode_error"),
+    ...UNREAD_STATUSES.map(count),
     count("no_face"),
     pl.col("status").count().alias("_rows"),
     pl.col("error").dropNulls().first().alias("_error"),
   );
-  const outcome = pl.when(pl.col("_video_error").gt(0)).then(pl.lit("video_error"))
-    .when(pl.col("_decode_error").gt(0)).then(pl.lit("decode_error"))
-    .when(pl.col("scored_frames").gt(0).and(pl.col("video_score").isNotNull()))
-    .then(pl.lit("scored"))
-    .when(pl.col("_no_face").lt(pl.col("_rows"))).then(pl.lit("no_score"))
-    .when(pl.col("fail_score").isNotNull()).then(pl.lit("fail_score"))
-    .otherwise(pl.lit("no_face"))
-    .alias("outcome");
+  // A read failure decides first (the video was not wholly read: never scored, never the fail
+  // score), in the statuses' precedence order; then a score; then why there is none.
+  const outcome = _firstCase([
+    ...UNREAD_STATUSES.map((status) =>
+      [pl.col(`_${status}`).gt(0), pl.lit(status satisfies LeftOutReason)] as const
+    ),
+    [pl.col("scored_frames").gt(0).and(pl.col("video_score").isNotNull()), pl.lit("scored")],
+    [pl.col("_no_face").lt(pl.col("_rows")), pl.lit("no_score" satisfies LeftOutReason)],
+    [pl.col("fail_score").isNotNull(), pl.lit("fail_score")],
+  ], pl.lit("no_face" satisfies LeftOutReason)).alias("outcome");
   return videos
     .join(scored, { on: keys, how: "left", nullsEqual: true })
     .withColumns(pl.col("scored_frames").fillNull(0).cast(pl.Int32))
@@ -127,24 +126,16 @@ export function frameScores(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyData
   const lazy = asLazy(frame);
   const keys = [...VIDEO_KEYS];
   const faceScore = pl.col("score");
+  const faceRule = byRule(FACE_RULE_RECORDS, "face_rule", faceScore);
   return lazy
-    .filter(pl.col("status").eq(pl.lit("ok")).and(faceScore.isNotNull()))
+    .filter(statusIs("ok").and(faceScore.isNotNull()))
     .groupBy([...keys, "frame_index"])
     .agg(
       pl.col("face_rule").first().alias("face_rule"),
       pl.col("video_rule").first().alias("video_rule"),
-      faceScore.max().alias("_max"),
-      faceScore.mean().alias("_mean"),
-      // face_index 0 is the largest face; the smallest index left among ok faces is largest.
-      faceScore.sortBy("face_index").first().alias("_largest"),
+      ...faceRule.aggregations,
     )
-    .withColumns(
-      pl.when(pl.col("face_rule").eq(pl.lit("max"))).then(pl.col("_max"))
-        .when(pl.col("face_rule").eq(pl.lit("mean"))).then(pl.col("_mean"))
-        .when(pl.col("face_rule").eq(pl.lit("largest"))).then(pl.col("_largest"))
-        .otherwise(pl.lit(null))
-        .alias("score"),
-    )
+    .withColumns(faceRule.pick.alias("score"))
     .select(...keys, "frame_index", "face_rule", "video_rule", "score")
     .sort(["run_id", "op_id", "video_id", "frame_index"]);
 }

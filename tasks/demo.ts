@@ -3,7 +3,7 @@
  * bundled demo detector), ending with an HTML report and a summary table.
  * @module
  */
-import { DEFAULT_DEMO_DIR, runDemo } from "../pipeline/demo.ts";
+import { DEFAULT_DEMO_DIR, runDemo } from "../demo/pipeline.ts";
 import type { BackendChoice } from "../media/ffmpeg.ts";
 import { type CommandSpec, integerFlag, runTask, UsageError } from "../util/cli.ts";
 import { interruptSignal } from "../util/interrupt.ts";

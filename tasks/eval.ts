@@ -10,7 +10,7 @@
  * (finished copies are stored; rerun to resume).
  * @module
  */
-import { loadDetectorSpec } from "../detectors/spec.ts";
+import { loadDetectorSpec } from "../detectors/load.ts";
 import { faceModelFor } from "../eval/face_model.ts";
 import { FaceModelError } from "../faces/ultraface.ts";
 import { type EvalSummary, evaluate, FACE_MODES, type FaceMode } from "../eval/evaluate.ts";
@@ -18,6 +18,8 @@ import { type CommandSpec, integerFlag, requireString, runTask, UsageError } fro
 import { interruptExitCode, interruptSignal } from "../util/interrupt.ts";
 import { formatSeconds } from "../util/progress.ts";
 import { DAMAGED_VIDEO } from "../eval/copy_check.ts";
+import { UNALTERED_ID } from "../ops/unaltered.ts";
+import { isFailureStatus } from "../store/status.ts";
 import { shardFlags, shardOptions } from "./_shard_flags.ts";
 
 const SPEC: CommandSpec = {
@@ -165,7 +167,7 @@ function summaryTable(summary: EvalSummary): string {
   ];
   const lines = summary.copies.map((c) => {
     const failed = Object.entries(c.statuses)
-      .filter(([s]) => s !== "ok" && s !== "no_face")
+      .filter(([s]) => isFailureStatus(s))
       .reduce((n, [, k]) => n + k, 0);
     return [
       c.opId,
@@ -182,7 +184,7 @@ function summaryTable(summary: EvalSummary): string {
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const format = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
-  const clean = summary.copies.find((c) => c.opId === "unaltered");
+  const clean = summary.copies.find((c) => c.opId === UNALTERED_ID);
   const damaged = summary.copies.reduce((n, c) => n + (c.statuses[DAMAGED_VIDEO] ?? 0), 0);
   return [
     `detector ${summary.detector} (train set ${summary.trainSet}), run ${summary.runId}, ` +

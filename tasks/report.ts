@@ -1,7 +1,7 @@
 /**
  * `deno task report`: video-level AUC per detector x operation from a results store, as a
  * self-contained HTML report (Table I, charts, provenance) or Table I alone as Markdown, CSV or
- * JSON. By default every operation's AUC of a detector ranks the same videos (those usable in
+ * JSON (the formats of report/format_catalog.ts). By default every operation's AUC of a detector ranks the same videos (those usable in
  * all its copies); `--unpaired` ranks each copy's own. Notes about left-out data (left-out
  * videos and why, unreadable parts, one-class copies, a missing unaltered copy) go to stderr and
  * into the report (HTML; JSON has the left-out videos as `leftOut`); they do not fail the run.
@@ -10,10 +10,22 @@
  * 2 for a usage error.
  * @module
  */
+import { CELL_METRICS, cellMetric } from "../metrics/cell_metrics.ts";
+import { MetricError } from "../metrics/metric_error.ts";
 import { type CommandSpec, requireString, runTask, UsageError } from "../util/cli.ts";
+import {
+  REPORT_FORMATS,
+  type ReportFormat,
+  reportFormat,
+  UnknownFormatError,
+} from "../report/format_catalog.ts";
 import { writeReport } from "../report/write_report.ts";
 
-const FORMATS = ["html", "md", "csv", "json"] as const;
+// "report.html for html; stdout for md, csv, json": where each format goes without --out.
+const DEFAULT_OUT = [
+  ...REPORT_FORMATS.filter((f) => f.defaultOut !== null).map((f) => `${f.defaultOut} for ${f.id}`),
+  `stdout for ${REPORT_FORMATS.filter((f) => f.defaultOut === null).map((f) => f.id).join(", ")}`,
+].join("; ");
 
 const SPEC: CommandSpec = {
   name: "report",
@@ -23,14 +35,14 @@ const SPEC: CommandSpec = {
     store: { type: "string", description: "Results store folder.", valueName: "<dir>" },
     out: {
       type: "string",
-      description: "Output file (default: report.html for html; stdout for md, csv, json).",
+      description: `Output file (default: ${DEFAULT_OUT}).`,
       valueName: "<file>",
     },
     format: {
       type: "string",
-      description: "html, or Table I alone as md, csv or json.",
-      valueName: "<html|md|csv|json>",
-      default: "html",
+      description: REPORT_FORMATS.map((f) => `${f.id}: ${f.description}`).join("; ") + ".",
+      valueName: `<${REPORT_FORMATS.map((f) => f.id).join("|")}>`,
+      default: REPORT_FORMATS[0].id,
     },
     data: {
       type: "string",
@@ -46,6 +58,17 @@ const SPEC: CommandSpec = {
     "category-means": {
       type: "boolean",
       description: "Add one mean column per category to Table I.",
+    },
+    metric: {
+      type: "string",
+      description: "Table I's metric: " +
+        CELL_METRICS.map((m) =>
+          `${m.id} (${m.label}${m.higherIsBetter ? "" : ", lower is better"})`
+        )
+          .join(", ") +
+        "; the charts stay AUC.",
+      valueName: `<${CELL_METRICS.map((m) => m.id).join("|")}>`,
+      default: CELL_METRICS[0].id,
     },
     unpaired: {
       type: "boolean",
@@ -63,20 +86,21 @@ const SPEC: CommandSpec = {
 if (import.meta.main) {
   await runTask(SPEC, async (parsed) => {
     const store = requireString(parsed, "store");
-    const format = String(parsed.values.format) as (typeof FORMATS)[number];
-    if (!FORMATS.includes(format)) {
-      throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got "${format}"`);
-    }
-    const toStdout = parsed.values.out === undefined && format !== "html";
-    const out = typeof parsed.values.out === "string" ? parsed.values.out : "report.html";
+    const format = formatFlag(String(parsed.values.format));
+    const metric = metricFlag(String(parsed.values.metric));
+    const toStdout = parsed.values.out === undefined && format.defaultOut === null;
+    const out = typeof parsed.values.out === "string"
+      ? parsed.values.out
+      : format.defaultOut ?? `report.${format.extension}`;
     const reference = parsed.values["reference-detector"] as string | undefined;
-    const tmp = toStdout ? await Deno.makeTempFile({ suffix: `.${format}` }) : out;
+    const tmp = toStdout ? await Deno.makeTempFile({ suffix: `.${format.extension}` }) : out;
     try {
       const data = await writeReport(store, tmp, {
-        format,
+        format: format.id,
         dataDir: parsed.values.data as string | undefined,
         title: parsed.values.title as string | undefined,
         categoryMeans: parsed.values["category-means"] === true,
+        metric,
         interactive: parsed.values.static !== true,
         referenceDetector: reference,
         pairing: parsed.values.unpaired === true ? "unpaired" : "paired",
@@ -90,4 +114,24 @@ if (import.meta.main) {
       if (toStdout) await Deno.remove(tmp).catch(() => {});
     }
   });
+}
+
+// The --metric value, checked; an unknown one is a usage error (exit 2).
+function metricFlag(id: string): string {
+  try {
+    return cellMetric(id).id;
+  } catch (error) {
+    if (error instanceof MetricError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+// The --format value's record; an unknown one is a usage error (exit 2).
+function formatFlag(id: string): ReportFormat {
+  try {
+    return reportFormat(id);
+  } catch (error) {
+    if (error instanceof UnknownFormatError) throw new UsageError(error.message);
+    throw error;
+  }
 }

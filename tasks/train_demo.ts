@@ -6,10 +6,10 @@
  * @module
  */
 import { resolve } from "node:path";
-import { generateDemoDataset } from "../dataset/demo.ts";
+import { generateDemoDataset } from "../demo/dataset.ts";
 import { DEMO_MODEL_PATH } from "../detectors/demo.ts";
 import { openFfmpeg } from "../media/ffmpeg.ts";
-import { scoreDemoDataset, trainDemoModel, writeDemoModel } from "../onnx/demo_train.ts";
+import { scoreDemoDataset, trainDemoModel, writeDemoModel } from "../demo/train.ts";
 import { sha256File } from "../util/hash.ts";
 import { type CommandSpec, runTask } from "../util/cli.ts";
 import { formatSeconds } from "../util/progress.ts";

@@ -9,7 +9,8 @@ import {
 } from "../report/charts.ts";
 import type { AucCell } from "../metrics/op_auc.ts";
 import { getOperation, PAPER_OP_IDS } from "../ops/catalog.ts";
-import type { RocCurveData } from "../report/model.ts";
+import { REPORT_CHARTS } from "../report/chart_catalog.ts";
+import type { ReportData, RocCurveData } from "../report/report_data.ts";
 import { renderSvg } from "../report/svg.ts";
 
 // The paper's 13 columns (ops/catalog.ts), with their categories.
@@ -56,21 +57,50 @@ function sampleRocs(): RocCurveData[] {
   }));
 }
 
-Deno.test("every chart spec is Vega-Lite v5 and compiles without error", async (t) => {
-  const cases = [
-    ["aucByOperationChart", aucByOperationChart(sampleCells())],
-    ["deltaHeatmapChart", deltaHeatmapChart(sampleCells())],
-    ["rocChart", rocChart(sampleRocs())],
-    ["severityChart", severityChart(sampleCells())!],
-  ] as const;
-  for (const [name, spec] of cases) {
-    await t.step(name, () => {
+// Report data around the sample cells and curves, as loadReportData() would give it.
+function sampleData(cells = sampleCells(), rocs = sampleRocs()): ReportData {
+  return {
+    cells,
+    rocs,
+    notes: [],
+    provenance: {
+      dfrobustVersion: "0.0.0",
+      denoVersion: "2",
+      generatedAt: "2026-01-01T00:00:00.000Z",
+      store: "store",
+      runs: [],
+      copies: [],
+    },
+  };
+}
+
+Deno.test("every chart of the report is Vega-Lite v5 and compiles without error", async (t) => {
+  const data = sampleData();
+  assert.deepEqual(REPORT_CHARTS.map((c) => c.id), [
+    "auc-by-operation",
+    "delta-auc",
+    "roc",
+    "severity",
+  ]);
+  for (const chart of REPORT_CHARTS) {
+    await t.step(chart.id, () => {
+      assert.ok(chart.applies(data), `${chart.id} does not apply to the sample data`);
+      const spec = chart.spec(data);
       assert.equal(spec.$schema, VEGA_LITE_SCHEMA);
       // deno-lint-ignore no-explicit-any
       const vega = compile(spec as any).spec;
-      assert.ok(Array.isArray(vega.marks) && vega.marks.length > 0, `${name} compiled to no marks`);
+      assert.ok(Array.isArray(vega.marks) && vega.marks.length > 0, `${chart.id}: no marks`);
+      assert.ok(chart.title && chart.caption && chart.absent, `${chart.id}: text missing`);
     });
   }
+});
+
+Deno.test("a chart with nothing to draw does not apply", () => {
+  // Only unaltered copies, no curve, no ladder: the AUC chart alone has something to show.
+  const cells = sampleCells().filter((c) => c.opId === "unaltered");
+  const applies = REPORT_CHARTS.filter((c) => c.applies(sampleData(cells, [])));
+  assert.deepEqual(applies.map((c) => c.id), ["auc-by-operation"]);
+  assert.deepEqual(REPORT_CHARTS.filter((c) => c.applies(sampleData([], []))), []);
 });
 
 Deno.test("aucByOperationChart() draws one bar per cell with its AUC label", async () => {

@@ -1,17 +1,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import * as ort from "../deps/onnxruntime.ts";
-import {
-  buildDemoFeatureModel,
-  buildDemoModel,
-  DEMO_INPUT_SIZE,
-  demoFeatureNames,
-} from "../onnx/demo_model.ts";
-import { fitLogistic } from "../onnx/logistic.ts";
-import { scoreDemoDataset, trainDemoModel } from "../onnx/demo_train.ts";
-import { generateDemoDataset } from "../dataset/demo.ts";
-import { _mulberry32 } from "../dataset/_synth.ts";
-import { DEMO, DEMO_MODEL_PATH } from "../detectors/demo.ts";
+import { buildDemoFeatureModel, buildDemoModel, demoFeatureNames } from "../demo/model.ts";
+import { fitLogistic } from "../demo/logistic.ts";
+import { scoreDemoDataset, trainDemoModel } from "../demo/train.ts";
+import { generateDemoDataset } from "../demo/dataset.ts";
+import { seededRandom } from "../util/prng.ts";
+import { DEMO, DEMO_INPUT_SIZE, DEMO_MODEL_PATH } from "../detectors/demo.ts";
 import { openDetector } from "../detectors/session.ts";
 import { itemLength } from "../detectors/preprocess.ts";
 import { openFfmpeg } from "../media/ffmpeg.ts";
@@ -21,7 +16,7 @@ const S = DEMO_INPUT_SIZE;
 
 /** A batch of smooth-plus-texture images in [0, 1], NCHW. */
 function textured(n: number, seed: number): Float32Array {
-  const rng = _mulberry32(seed);
+  const rng = seededRandom(seed);
   const data = new Float32Array(n * 3 * S * S);
   for (let i = 0; i < data.length; i++) {
     const p = i % (S * S);
@@ -85,7 +80,7 @@ Deno.test("blurring a crop lowers its high-pass features and keeps its gradients
 
 Deno.test("buildDemoModel() outputs [N, 1] probabilities and equal heads give equal bytes", async () => {
   const nf = demoFeatureNames().length;
-  const rng = _mulberry32(9);
+  const rng = seededRandom(9);
   const head = { weights: Array.from({ length: nf }, () => rng() - 0.5), bias: 0.3 };
   const model = buildDemoModel(head);
   assert.deepEqual(buildDemoModel(head), model);
@@ -109,7 +104,7 @@ Deno.test("buildDemoModel() refuses a head whose length is not the feature count
 
 /** Two overlapping Gaussian classes in `d` dimensions with unequal feature scales. */
 function toyData(n: number, d: number, seed: number): { rows: number[][]; labels: number[] } {
-  const rng = _mulberry32(seed);
+  const rng = seededRandom(seed);
   const normal = () =>
     Math.sqrt(-2 * Math.log(Math.max(rng(), 1e-12))) * Math.cos(2 * Math.PI * rng());
   const rows: number[][] = [];

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { PAPER_OP_IDS } from "../ops/catalog.ts";
-import type { DemoSummary } from "../pipeline/demo.ts";
+import type { DemoSummary } from "../demo/pipeline.ts";
 import { runDenoTask, skipWithout } from "./_tools.ts";
 
 Deno.test({

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { DetectorSpecError, loadDetectorSpec, validateDetectorSpec } from "../detectors/spec.ts";
+import { DetectorSpecError, validateDetectorSpec } from "../detectors/spec.ts";
+import { loadDetectorSpec } from "../detectors/load.ts";
 import { PRESET_NAMES, PRESETS } from "../detectors/presets.ts";
 import { normalisationTables } from "../detectors/preprocess.ts";
 

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { COPY_SCHEMA } from "../artifacts/copy_manifest.ts";
 import { CopyDiscoveryError, discoverCopies } from "../eval/copies.ts";
-import { prefetchMap } from "../eval/prefetch.ts";
 import { evalRunId, evalUnitId } from "../eval/run_id.ts";
 import { tinySpec } from "./eval_fixtures.ts";
 
@@ -96,50 +95,6 @@ Deno.test("discoverCopies() names the file for an empty folder or a malformed ma
   } finally {
     await Deno.remove(root, { recursive: true });
   }
-});
-
-Deno.test("prefetchMap() yields in order with at most depth + 1 preparations alive", async () => {
-  let alive = 0;
-  let peak = 0;
-  const items = [30, 5, 20, 1, 10, 2];
-  const out: number[] = [];
-  for await (
-    const value of prefetchMap(items, async (ms, i) => {
-      alive++;
-      peak = Math.max(peak, alive);
-      await new Promise((r) => setTimeout(r, ms));
-      alive--;
-      return i;
-    }, { depth: 2 })
-  ) {
-    out.push(value);
-  }
-  assert.deepEqual(out, [0, 1, 2, 3, 4, 5]);
-  assert.equal(peak, 3);
-});
-
-Deno.test("prefetchMap() with depth 0 prepares each item only when asked for", async () => {
-  const log: string[] = [];
-  for await (
-    const v of prefetchMap(["a", "b", "c"], (x) => {
-      log.push(`prepare ${x}`);
-      return Promise.resolve(x);
-    }, { depth: 0 })
-  ) log.push(`use ${v}`);
-  assert.deepEqual(log, ["prepare a", "use a", "prepare b", "use b", "prepare c", "use c"]);
-});
-
-Deno.test("prefetchMap() rethrows a failed preparation when its turn comes", async () => {
-  const seen: number[] = [];
-  await assert.rejects(async () => {
-    for await (
-      const v of prefetchMap(
-        [1, 2, 3],
-        (n) => n === 2 ? Promise.reject(new Error("two")) : Promise.resolve(n),
-      )
-    ) seen.push(v);
-  }, /two/);
-  assert.deepEqual(seen, [1]);
 });
 
 Deno.test("evalRunId() changes with what changes scores and ignores descriptions", () => {

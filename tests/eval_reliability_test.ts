@@ -71,6 +71,9 @@ Deno.test({
         ]);
         assert.equal(r.code, 0, r.stderr);
         assert.match(r.stdout, /1 videos not scored \(damaged_video\)/);
+        // Left out of the AUCs with its own reason and the message naming the file (issue 12:
+        // it used to read "no_score").
+        assert.match(r.stdout, /damaged_video in hflip \(Not scored: "[^"]*fake\.mp4" /);
         const rows = (await storeRows(store)).filter((row) => row.op_id === "hflip");
         const fake = rows.filter((row) => row.video_id === "fake");
         assert.equal(fake.length, 1);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { RgbFrame } from "../faces/frame.ts";
+import type { RgbFrame } from "../image/frame.ts";
 import { mapBox, mapBoxExact } from "../faces/geometry.ts";
 import { referenceLocator } from "../faces/reference.ts";
 import { parseSidecar, SidecarError, sidecarLocator } from "../faces/sidecar.ts";

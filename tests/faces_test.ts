@@ -4,7 +4,7 @@ import { type FaceBox, iou } from "../faces/box.ts";
 import { hardNms } from "../faces/nms.ts";
 import { compareFaces, selectFaces } from "../faces/select.ts";
 import { mapBox } from "../faces/geometry.ts";
-import { IDENTITY_GEOMETRY } from "../ops/operation.ts";
+import { IDENTITY_GEOMETRY } from "../ops/geometry.ts";
 import { fullFrameLocator } from "../faces/locator.ts";
 import {
   emptySidecar,
@@ -15,7 +15,7 @@ import {
   writeSidecar,
 } from "../faces/sidecar.ts";
 import { newRecording, recordingLocator, referenceLocator } from "../faces/reference.ts";
-import type { RgbFrame } from "../faces/frame.ts";
+import type { RgbFrame } from "../image/frame.ts";
 
 const face = (x: number, y: number, w: number, h: number, score = 1): FaceBox => ({
   x,

@@ -5,9 +5,9 @@ import { FIXTURES, skipWithoutFixtures } from "./_fixtures.ts";
 import { FaceModelError, openUltraFace } from "../faces/ultraface.ts";
 import { selectFaces } from "../faces/select.ts";
 import { iou } from "../faces/box.ts";
-import type { Geometry } from "../ops/operation.ts";
+import type { Geometry } from "../ops/geometry.ts";
 import { newRecording, recordingLocator, referenceLocator } from "../faces/reference.ts";
-import type { RgbFrame } from "../faces/frame.ts";
+import type { RgbFrame } from "../image/frame.ts";
 import { openFfmpeg } from "../media/ffmpeg.ts";
 import { sampleFrames } from "../media/frames.ts";
 

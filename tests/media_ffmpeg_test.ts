@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import {
-  _reasonFromLog,
-  type Ffmpeg,
-  FfmpegError,
-  nativeFfmpegAvailable,
-  openFfmpeg,
-} from "../media/ffmpeg.ts";
+import { type Ffmpeg, FfmpegError, nativeFfmpegAvailable, openFfmpeg } from "../media/ffmpeg.ts";
+import { _reasonFromLog } from "../media/_backend.ts";
 import { encodeFrames } from "../media/encode.ts";
 import { sampleFrames } from "../media/frames.ts";
 import { hasCommand, skipWithout } from "./_tools.ts";

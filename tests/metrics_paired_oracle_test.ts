@@ -18,7 +18,7 @@ import { pairedAucTest } from "../metrics/delong.ts";
 import { equalErrorRate } from "../metrics/equal_error_rate.ts";
 import { holmAdjust } from "../metrics/holm.ts";
 import { pairedBootstrapDelta } from "../metrics/paired_bootstrap.ts";
-import { seededRandom } from "../metrics/prng.ts";
+import { seededRandom } from "../util/prng.ts";
 import { _erfc, _normalCdf, _twoSidedP } from "../metrics/_normal.ts";
 
 interface PairedCase {

@@ -10,7 +10,7 @@ import { type EerMethod, equalErrorRate } from "../metrics/equal_error_rate.ts";
 import { holmAdjust } from "../metrics/holm.ts";
 import { MetricError } from "../metrics/metric_error.ts";
 import { pairedBootstrapDelta } from "../metrics/paired_bootstrap.ts";
-import { seededRandom } from "../metrics/prng.ts";
+import { seededRandom } from "../util/prng.ts";
 import { rocAuc } from "../metrics/roc_auc.ts";
 
 /** Correlated score pairs: a shared per-video difficulty plus a little noise per detector. */

@@ -1,11 +1,20 @@
 /** Per-operation AUC, Table I, bootstrap intervals, mCE and flip rate on small hand-made stores. */
 import assert from "node:assert/strict";
 import { scoreFrame, type ScoreRow } from "../store/schema.ts";
+import { averagePrecision } from "../metrics/average_precision.ts";
 import { bootstrapAuc } from "../metrics/bootstrap.ts";
+import {
+  AP_METRIC,
+  AUC_METRIC,
+  CELL_METRICS,
+  cellMetric,
+  EER_METRIC,
+} from "../metrics/cell_metrics.ts";
+import { equalErrorRate } from "../metrics/equal_error_rate.ts";
 import { flipRates } from "../metrics/flip_rate.ts";
 import { corruptionErrors } from "../metrics/mce.ts";
 import { MetricError } from "../metrics/metric_error.ts";
-import { seededRandom } from "../metrics/prng.ts";
+import { seededRandom } from "../util/prng.ts";
 import { opAucs } from "../metrics/op_auc.ts";
 import { rocAuc } from "../metrics/roc_auc.ts";
 import { tableOne } from "../metrics/table.ts";
@@ -123,6 +132,43 @@ Deno.test("tableOne() lays out Table I from opAucs(): catalog order, category me
   assert.deepEqual(chosen.columns.map((c) => c.opId), ["noise", "unaltered"]);
 });
 
+Deno.test("a Table I metric is a record: AUC by default, AP or EER when asked", async (t) => {
+  await t.step("each record computes its metric function", () => {
+    const labels = Uint8Array.from([1, 1, 0, 0, 1, 0]);
+    const scores = Float64Array.from([0.9, 0.4, 0.35, 0.8, 0.7, 0.1]);
+    assert.deepEqual(CELL_METRICS.map((m) => m.id), ["auc", "ap", "eer"]);
+    assert.equal(cellMetric("auc").compute(labels, scores), rocAuc(labels, scores));
+    assert.equal(cellMetric("ap").compute(labels, scores), averagePrecision(labels, scores));
+    assert.equal(cellMetric("eer").compute(labels, scores), equalErrorRate(labels, scores));
+    assert.equal(AUC_METRIC.higherIsBetter, true);
+    assert.equal(cellMetric("eer").higherIsBetter, false);
+    assert.throws(() => cellMetric("f1"), /Unknown cell metric "f1" \(want one of auc, ap, eer\)/);
+  });
+  await t.step("opAucs() computes the asked metrics per cell, null where undefined", () => {
+    const aucs = opAucs(scoreFrame(ROWS), { ...UNPAIRED, metrics: [AP_METRIC, EER_METRIC] });
+    const byOp = Object.fromEntries(aucs.map((a) => [a.opId, a]));
+    // noise's video means: a .3, b .7 (fakes), c .5, d .1 (reals).
+    const labels = [1, 1, 0, 0];
+    const noise = [0.3, 0.7, 0.5, 0.1];
+    assert.deepEqual(byOp.noise.metrics, {
+      ap: averagePrecision(labels, noise),
+      eer: equalErrorRate(labels, noise),
+    });
+    assert.deepEqual(byOp.hflip.metrics, { ap: null, eer: null });
+    assert.equal(opAucs(scoreFrame(ROWS), UNPAIRED)[0].metrics, undefined);
+  });
+  await t.step("tableOne() shows the asked metric and names it", () => {
+    const aucs = opAucs(scoreFrame(ROWS), { ...UNPAIRED, metrics: [AP_METRIC] });
+    const table = tableOne(aucs, { metric: AP_METRIC });
+    assert.equal(table.metric, "ap");
+    const row = table.rows[0];
+    assert.equal(row.values.noise, aucs.find((a) => a.opId === "noise")!.metrics!.ap);
+    assert.equal(row.average, row.values.noise); // hflip has no AP
+    assert.equal(tableOne(aucs).metric, undefined);
+    assert.equal(tableOne(aucs).rows[0].values.noise, 0.75);
+  });
+});
+
 Deno.test("bootstrapAuc() gives the same interval for the same seed, around the estimate", () => {
   const labels = Array.from({ length: 200 }, (_, i) => (i % 3 === 0 ? 1 : 0));
   const scores = labels.map((l, i) => ((i * 7919) % 101) / 100 * 0.7 + l * 0.3);
@@ -191,7 +237,7 @@ Deno.test("flipRates() counts decision flips between consecutive scored frames",
     ]]),
     // A frame without a face between two scored ones does not break the pair.
     ...copyRows(XCEPTION, "unaltered", [["a", 1, [0.6, 0.6, 0.1]]]).map((r, i) =>
-      i === 1 ? { ...r, score: null, status: "no_face" } : r
+      i === 1 ? { ...r, score: null, status: "no_face" as const } : r
     ),
   ];
   const rates = flipRates(scoreFrame(rows));

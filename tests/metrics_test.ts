@@ -4,7 +4,7 @@ import { accuracyAt } from "../metrics/accuracy.ts";
 import { averagePrecision } from "../metrics/average_precision.ts";
 import { equalErrorRate } from "../metrics/equal_error_rate.ts";
 import { MetricError } from "../metrics/metric_error.ts";
-import { seededRandom } from "../metrics/prng.ts";
+import { seededRandom } from "../util/prng.ts";
 import { rocAuc } from "../metrics/roc_auc.ts";
 import { rocCurve } from "../metrics/roc_curve.ts";
 import { _sortFloat64 } from "../metrics/_sort.ts";

@@ -7,6 +7,7 @@ import {
   CATALOG_VERSION,
   FAMILIES,
   getOperation,
+  opLabel,
   PAPER_OP_IDS,
   UnknownOperationError,
 } from "../ops/catalog.ts";
@@ -36,6 +37,30 @@ Deno.test("the catalog has the paper's 12 operations with the architecture's ids
     assert.equal(op.category, category, id);
     assert.equal(op.paper, true, id);
   }
+});
+
+Deno.test("each operation record carries its Table I column name; other ids name themselves", () => {
+  // The paper's column headers (Lu & Ebrahimi 2023, Table I), from the records in ops/.
+  assert.deepEqual(PAPER_OP_IDS.map((id) => getOperation(id).label), [
+    "Unaltered",
+    "CRF 23",
+    "CRF 40",
+    "Lighten",
+    "Darken",
+    "Contrast",
+    "Noise",
+    "H-flip",
+    "V-flip",
+    "1/2",
+    "1/4",
+    "Grayscale",
+    "Vintage",
+  ]);
+  for (const id of PAPER_OP_IDS) assert.equal(opLabel(id), getOperation(id).label);
+  assert.equal(getOperation("h264_crf33").label, "h264_crf33");
+  assert.equal(opLabel("noise_s5"), "noise_s5");
+  assert.equal(chainInstance({ name: "social", ops: ["res_half", "h264_crf40"] }).label, "social");
+  assert.equal(opLabel("social"), "social");
 });
 
 Deno.test("every parametric family has at least five graded levels and unique ids", async (t) => {

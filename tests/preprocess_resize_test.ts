@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { resizeRgb } from "../detectors/resize.ts";
+import { resizeRgb } from "../image/resize.ts";
 import { skipWithout } from "./_tools.ts";
 
 /** A one-row grey image (each value repeated over R, G, B). */

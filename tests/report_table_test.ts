@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { parse } from "../deps/csv_parse.ts";
 import type { AucCell } from "../metrics/op_auc.ts";
-import { orderColumns, tableOne } from "../metrics/table.ts";
+import { orderColumns } from "../metrics/columns.ts";
+import { tableOne } from "../metrics/table.ts";
 import { tableCsv, tableHtml, tableJson, tableMarkdown } from "../report/table_format.ts";
 
 function cell(detector: string, opId: string, category: string, auc: number | null): AucCell {

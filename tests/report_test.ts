@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { REPORT_CHARTS } from "../report/chart_catalog.ts";
 import { loadReportData } from "../report/collect.ts";
+import { REPORT_FORMATS, UnknownFormatError } from "../report/format_catalog.ts";
+import { writeReport } from "../report/write_report.ts";
 import { renderReport } from "../report/html.ts";
 import { runDenoTask, skipWithout } from "./_tools.ts";
 import { FIXTURE_DETECTORS, FIXTURE_OPS, writeFixtureStore } from "./report_fixture.ts";
@@ -25,7 +28,11 @@ Deno.test("renderReport() writes a self-contained page with Table I, SVG charts 
   assert.doesNotMatch(html, /@import|url\(\s*["']?https?:/i);
   assert.match(html, /<table class="table-one">/);
   assert.match(html, /Table I/);
-  assert.ok((html.match(/<svg/g) ?? []).length >= 4, "expected four inline SVG charts");
+  // Every chart of the catalog applies to the fixture store and is drawn as inline SVG.
+  assert.ok((html.match(/<svg/g) ?? []).length >= REPORT_CHARTS.length, "charts missing");
+  for (const chart of REPORT_CHARTS) {
+    assert.ok(html.includes(`<section class="chart" id="${chart.id}">`), chart.id);
+  }
   // The bundled vega builds are inlined for the interactive charts.
   assert.ok(html.includes("vegaEmbed"));
   assert.ok(html.length > 500_000);
@@ -35,12 +42,42 @@ Deno.test("renderReport() writes a self-contained page with Table I, SVG charts 
   assert.ok(!staticHtml.includes("vegaEmbed") && staticHtml.includes("<svg"));
 });
 
+Deno.test("writeReport() writes every format of the catalog", async (t) => {
+  const store = await Deno.makeTempDir();
+  await writeFixtureStore(store, { ops: ["unaltered", "noise"] });
+  const starts: Record<string, RegExp> = {
+    html: /^<!doctype html>/,
+    md: /^\| Detector \| Train set \| Unaltered \| Noise \|/,
+    csv: /^detector,train_set,unaltered,noise,average,n_unaltered,n_noise,delta_noise,/,
+    json: /^\{\n {2}"columns": \[/,
+  };
+  assert.deepEqual(REPORT_FORMATS.map((f) => f.id), Object.keys(starts));
+  for (const format of REPORT_FORMATS) {
+    await t.step(format.id, async () => {
+      const out = join(store, `report.${format.extension}`);
+      await writeReport(store, out, { format: format.id, interactive: false });
+      assert.match(await Deno.readTextFile(out), starts[format.id]);
+    });
+  }
+  await t.step("an unknown format is refused before the store is read", async () => {
+    await assert.rejects(
+      () => writeReport("/nonexistent", "x.pdf", { format: "pdf" }),
+      UnknownFormatError,
+      'must be one of html, md, csv, json, got "pdf"',
+    );
+  });
+  await Deno.remove(store, { recursive: true });
+});
+
 Deno.test("deno task report handles good and bad input", async (t) => {
   await t.step("--help prints the flags and exits 0", async () => {
     const { code, stdout } = await report(["--help"]);
     assert.equal(code, 0);
     assert.match(stdout, /--store <dir>/);
     assert.match(stdout, /--reference-detector <name>/);
+    // The --format choices come from the format catalog.
+    assert.match(stdout, /--format <html\|md\|csv\|json>/);
+    for (const f of REPORT_FORMATS) assert.ok(stdout.includes(`${f.id}: ${f.description}`));
   });
   await t.step("a missing --store or a bad --format is a usage error", async () => {
     assert.equal((await report([])).code, 2);
@@ -60,12 +97,37 @@ Deno.test("deno task report handles good and bad input", async (t) => {
     const md = await report(["--store", store, "--format", "md"]);
     assert.equal(md.code, 0, md.stderr);
     assert.match(md.stdout, /^\| Detector \| Train set \| Unaltered \| Compression: CRF 23 \|/);
-    assert.equal(md.stdout.trim().split("\n").length, 2 + FIXTURE_DETECTORS.length);
+    // The table, then (issue 9) the sentence that explains its significance marks.
+    const lines = md.stdout.trim().split("\n");
+    assert.equal(lines.filter((l) => l.startsWith("| ")).length, 2 + FIXTURE_DETECTORS.length);
+    assert.match(lines[lines.length - 1], /^▼ marks a drop in AUC that is significant after Holm/);
     const csv = await report(["--store", store, "--format", "csv"]);
     assert.match(csv.stdout, /^detector,train_set,unaltered,h264_crf23,h264_crf33,h264_crf40,/);
     const json = JSON.parse((await report(["--store", store, "--format", "json"])).stdout);
     assert.equal(json.rows.length, FIXTURE_DETECTORS.length);
   });
+  await t.step(
+    "--metric shows Table I in another cell metric; an unknown one is refused",
+    async () => {
+      const store = await Deno.makeTempDir();
+      await writeFixtureStore(store, { ops: ["unaltered", "noise"] });
+      const ap = await report(["--store", store, "--format", "json", "--metric", "ap"]);
+      assert.equal(ap.code, 0, ap.stderr);
+      const table = JSON.parse(ap.stdout);
+      assert.equal(table.metric, "ap");
+      for (const row of table.rows) {
+        for (const [opId, value] of Object.entries(row.values)) {
+          assert.equal(value, row.cells[opId].metrics.ap);
+        }
+      }
+      const html = join(store, "ap.html");
+      assert.equal((await report(["--store", store, "--metric", "eer", "--out", html])).code, 0);
+      assert.match(await Deno.readTextFile(html), /<h2>Table I: video-level EER<\/h2>/);
+      const bad = await report(["--store", store, "--metric", "f1"]);
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /Unknown cell metric "f1" \(want one of auc, ap, eer\)/);
+    },
+  );
   await t.step("a copy with one class only gets no AUC and a note", async () => {
     const store = await Deno.makeTempDir();
     await writeFixtureStore(store, { oneClassOp: "noise" });
@@ -148,7 +210,11 @@ Deno.test({
       stderr: "null",
     }).output();
     const dom = new TextDecoder().decode(out.stdout);
-    // Four charts (AUC, delta, ROC, severity), each swapped for vega-embed's live view.
-    assert.equal((dom.match(/class="vis interactive"/g) ?? []).length, 4, dom.slice(0, 500));
+    // Every chart of the catalog (AUC, delta, ROC, severity), swapped for vega-embed's live view.
+    assert.equal(
+      (dom.match(/class="vis interactive"/g) ?? []).length,
+      REPORT_CHARTS.length,
+      dom.slice(0, 500),
+    );
   },
 });

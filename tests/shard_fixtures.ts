@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { join, relative } from "node:path";
 import { readCopyManifest } from "../artifacts/copy_manifest.ts";
 import { listCopyFolders } from "../artifacts/copies.ts";
-import { generateDemoDataset } from "../dataset/demo.ts";
+import { generateDemoDataset } from "../demo/dataset.ts";
 import { DEMO_MODEL_PATH } from "../detectors/demo.ts";
 import pl from "../deps/polars.ts";
 import { listParts } from "../store/store.ts";

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import type pl from "../deps/polars.ts";
+import { FACE_RULE_RECORDS, VIDEO_RULE_RECORDS } from "../store/aggregation.ts";
 import { scoreFrame, type ScoreRow } from "../store/schema.ts";
 import { videoOutcomes, videoScores } from "../store/video_scores.ts";
 import { scoreRow } from "./store_fixtures.ts";
@@ -74,8 +75,8 @@ Deno.test("videoScores() applies each detector's own rules", async (t) => {
 Deno.test("videoScores() gives faceless videos the fail score, or leaves them out", () => {
   // Issue 8: the fail score is for a video whose frames were all read and held no face; a video
   // that could not be read (video_error) used to get it too and is now left out.
-  const noFace = { score: null, status: "no_face", face_index: -1 };
-  const failed = { score: null, status: "video_error", frame_index: -1, face_index: -1 };
+  const noFace = { score: null, status: "no_face", face_index: -1 } as const;
+  const failed = { score: null, status: "video_error", frame_index: -1, face_index: -1 } as const;
   const rows = [
     scoreRow({ ...noFace, video_id: "with_fail", frame_index: 0, fail_score: 0.5 }),
     scoreRow({ ...noFace, video_id: "with_fail", frame_index: 5, fail_score: 0.5 }),
@@ -90,7 +91,7 @@ Deno.test("videoScores() gives faceless videos the fail score, or leaves them ou
 });
 
 Deno.test("videoOutcomes() says why each unusable video has no score", async (t) => {
-  const noFace = { score: null, status: "no_face", face_index: -1 };
+  const noFace = { score: null, status: "no_face", face_index: -1 } as const;
   const cases: [string, Partial<ScoreRow>[], string, number | null][] = [
     [
       "a scored frame beside faceless ones",
@@ -126,6 +127,19 @@ Deno.test("videoOutcomes() says why each unusable video has no score", async (t)
         fail_score: 0.5,
       }],
       "video_error",
+      null,
+    ],
+    [
+      // Issue 12: a damaged video's row used to give "no_score", which did not say why.
+      "a video whose file no longer matches its copy manifest, even with a fail score",
+      [{
+        ...noFace,
+        frame_index: -1,
+        status: "damaged_video",
+        error: 'Not scored: "v.mp4" has SHA-256 ab, but its copy manifest records SHA-256 cd',
+        fail_score: 0.5,
+      }],
+      "damaged_video",
       null,
     ],
     [
@@ -168,4 +182,21 @@ Deno.test("videoScores() keeps runs and copies apart, null keys included", () =>
   const frame = videoScores(frameOf(rows).lazy()).collectSync();
   assert.equal(frame.height, 3);
   assert.deepEqual(frame.getColumn("score").toArray().sort(), [0.2, 0.4, 0.6]);
+});
+
+Deno.test("docs/architecture.md lists every aggregation rule with its description", async () => {
+  const doc = await Deno.readTextFile(new URL("../docs/architecture.md", import.meta.url));
+  const rows = new Set(
+    doc.split("\n").filter((l) => l.startsWith("| `")).map((l) =>
+      l.split("|").slice(1, 4).map((cell) => cell.trim()).join(" | ")
+    ),
+  );
+  const records = [
+    ...FACE_RULE_RECORDS.map((r) => ["face", r] as const),
+    ...VIDEO_RULE_RECORDS.map((r) => ["video", r] as const),
+  ];
+  for (const [kind, rule] of records) {
+    const want = `\`${rule.name}\` | ${kind} | ${rule.description}`;
+    assert.ok(rows.has(want), `docs/architecture.md lacks the row ${want}`);
+  }
 });

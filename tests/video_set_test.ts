@@ -188,7 +188,12 @@ Deno.test("videoSet() names each way a video can be unusable", async (t) => {
 
 Deno.test("a copy or a run with no video scored keeps its cells, each with the reason", async (t) => {
   const faceless = () =>
-    [0, 1].map((f) => ({ frame_index: f, face_index: -1, score: null, status: "no_face" }));
+    [0, 1].map((f) => ({
+      frame_index: f,
+      face_index: -1,
+      score: null,
+      status: "no_face" as const,
+    }));
   await t.step("a whole run: one cell per copy and one sentence for the run", () => {
     const rows = [...copy("unaltered", faceless), ...copy("noise", faceless)];
     const aucs = opAucs(scoreFrame(rows));

@@ -3,24 +3,13 @@
  * moving face-like subject over a textured background, and the self-blend that turns a real
  * frame into a "fake" one. Everything works on rgb24 `Uint8Array`s and is a deterministic
  * function of its seed (no `Math.random`, no clock), so a dataset can be regenerated bit for bit.
- * Internal to `dataset/demo.ts`.
+ * Internal to `demo/dataset.ts`.
  * @module
  */
+import { seededRandom } from "../util/prng.ts";
 
-/** A seeded PRNG: uniform floats in [0, 1). */
+/** A seeded PRNG ({@link seededRandom}, mulberry32): uniform floats in [0, 1). */
 export type Rng = () => number;
-
-/** mulberry32: small, fast, and good enough for synthetic textures; 32-bit seed. */
-export function _mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return function next(): number {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Derives an independent 32-bit seed from a parent seed and a stream number (splitmix-like). */
 export function _deriveSeed(seed: number, stream: number): number {
@@ -136,7 +125,7 @@ const NOISE_LEN = 1 << 18;
  * (skin texture, shading, eyes, brows, mouth) and slow pose, scale and lighting drift.
  */
 export function _makeScene(seed: number, options: SceneOptions): ClipScene {
-  const rng = _mulberry32(seed);
+  const rng = seededRandom(seed);
   const { width, height, frames } = options;
   const margin = 24;
   const bgWidth = width + 2 * margin;
@@ -357,7 +346,7 @@ export interface BlendRecipe {
 
 /** Draws a self-blend recipe from a seed. */
 export function _blendRecipe(seed: number): BlendRecipe {
-  const rng = _mulberry32(seed);
+  const rng = seededRandom(seed);
   const pick = rng();
   const kind = pick < 0.5 ? "blur" : pick < 0.8 ? "resample" : "sharpen";
   const strength = kind === "blur"

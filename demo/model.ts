@@ -7,7 +7,8 @@
  * head's weights are learned.
  * @module
  */
-import { encodeModel, GraphBuilder } from "./writer.ts";
+import { encodeModel, GraphBuilder } from "../onnx/writer.ts";
+import { DEMO_INPUT_NAME, DEMO_INPUT_SIZE } from "../detectors/demo.ts";
 
 /** Options shared by the demo model builders. */
 export interface DemoGraphOptions {
@@ -26,12 +27,6 @@ export interface DemoModelOptions extends DemoGraphOptions {
   /** `metadata_props` written into the model (sorted by key). */
   metadata?: Record<string, string>;
 }
-
-/** Default crop side of the demo detector. */
-export const DEMO_INPUT_SIZE = 128;
-
-/** Name of the model's image input. */
-export const DEMO_INPUT_NAME = "image";
 
 const LUMA = [0.299, 0.587, 0.114];
 

@@ -18,8 +18,8 @@ import { openDetector } from "../detectors/session.ts";
 import { DEMO } from "../detectors/demo.ts";
 import { rocAuc } from "../metrics/roc_auc.ts";
 import { readSidecar } from "../faces/sidecar.ts";
-import { type DemoDataset, type DemoDatasetOptions, generateDemoDataset } from "../dataset/demo.ts";
-import { buildDemoFeatureModel, buildDemoModel, demoFeatureNames } from "./demo_model.ts";
+import { type DemoDataset, type DemoDatasetOptions, generateDemoDataset } from "./dataset.ts";
+import { buildDemoFeatureModel, buildDemoModel, demoFeatureNames } from "./model.ts";
 import { fitLogistic, type LogisticFit } from "./logistic.ts";
 
 /** Options of {@link trainDemoModel}. */

@@ -6,7 +6,7 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { generateDemoDataset } from "../dataset/demo.ts";
+import { generateDemoDataset } from "./dataset.ts";
 import { distortDataset } from "../artifacts/distort.ts";
 import { DEMO, DEMO_MODEL_PATH } from "../detectors/demo.ts";
 import { evaluate } from "../eval/evaluate.ts";

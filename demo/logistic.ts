@@ -5,7 +5,7 @@
  * a model built from them has the same bytes. Used to train the demo detector's head.
  * @module
  */
-import type { LinearHead } from "./demo_model.ts";
+import type { LinearHead } from "./model.ts";
 
 /** Options of {@link fitLogistic}. */
 export interface FitLogisticOptions {

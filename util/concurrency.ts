@@ -1,9 +1,43 @@
 /**
- * A bounded, in-order prefetch over async work: while the caller consumes item i (runs
- * inference), items i+1..i+depth are already being prepared (decoded by ffmpeg, faces located,
- * preprocessed), so decoding overlaps inference without unbounded memory.
+ * Bounded concurrency over async work, in input order: {@link mapLimit} runs at most N calls at
+ * once and collects every result (distort: videos in parallel), {@link prefetchMap} keeps a
+ * bounded number of preparations ahead of a consumer (eval: decoding and face preparation of the
+ * next videos overlap inference of the current one) without unbounded memory.
  * @module
  */
+
+/**
+ * Maps `items` through `fn` with at most `limit` calls in flight, keeping order. After a call
+ * fails no new one starts, and the calls in flight are waited for (their cleanup, e.g. removing
+ * a killed ffmpeg's temporary file, must end before the process may exit); then the first error
+ * is thrown. A `limit` below 1 runs one call at a time.
+ */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  async function worker(): Promise<void> {
+    while (next < items.length && !failed) {
+      const i = next++;
+      try {
+        results[i] = await fn(items[i]);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  }
+  const settled = await Promise.allSettled(
+    Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker),
+  );
+  const rejected = settled.find((s) => s.status === "rejected");
+  if (rejected) throw (rejected as PromiseRejectedResult).reason;
+  return results;
+}
 
 /** Options for {@link prefetchMap}. */
 export interface PrefetchOptions {

@@ -1,6 +1,6 @@
 /**
- * A small seeded pseudo-random generator, so that bootstrap intervals (and generated test data)
- * are the same on every run and machine.
+ * A small seeded pseudo-random generator, so that bootstrap intervals (metrics/), the generated
+ * demo dataset (demo/) and test data are the same on every run and machine.
  * @module
  */
 

@@ -13,7 +13,11 @@ import { stableHash } from "../util/hash.ts";
 import { logLine, Progress } from "../util/progress.ts";
 import { encodeFrames } from "../media/encode.ts";
 import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
-import { type DatasetEntry, readDatasetManifest, writeDatasetManifest } from "./manifest.ts";
+import {
+  type DatasetEntry,
+  readDatasetManifest,
+  writeDatasetManifest,
+} from "../dataset/manifest.ts";
 import {
   _blendRecipe,
   _deriveSeed,

@@ -1,0 +1,119 @@
+/**
+ * What a distort run did, copy by copy: made, reused or planned, with counts, the failures (each
+ * naming its file), what was resumed or retried, and the seconds spent.
+ * @module
+ */
+import { resolve } from "node:path";
+import type { FfmpegBuild } from "../media/ffmpeg.ts";
+import type { EncodeProfile } from "../ops/profile.ts";
+import type { Shard } from "../scale/shard.ts";
+import type { IncompleteCopy } from "./copy_shards.ts";
+import type { CopyPlan } from "./plan.ts";
+import type { SourceState } from "./source_state.ts";
+
+/** A failed video of a copy. */
+export interface CopyFailure {
+  videoId: string;
+  error: string;
+}
+
+/** What happened to one copy. */
+export interface CopyResult {
+  opId: string;
+  artifactId: string;
+  /** Absolute path of the copy folder. */
+  copyDir: string;
+  profile: EncodeProfile;
+  /** `made` (written now), `reused` (finished before, untouched), `planned` (dry run, to
+   * be made) or `recorded` (a shard's videos are recorded; the manifest waits for the other
+   * shards, and the counts are this shard's). */
+  state: "made" | "reused" | "planned" | "recorded";
+  total: number;
+  ok: number;
+  failed: number;
+  /** Outputs taken over from an interrupted or partly failed earlier run. */
+  resumedVideos: number;
+  /**
+   * Videos of a finished copy that this run tried again: ones that had failed, and ones whose
+   * file no longer matched the manifest (artifacts/reopen.ts).
+   */
+  retried: number;
+  failures: CopyFailure[];
+  /** Sum of the per-video seconds of this copy (split runs divide their wall time). */
+  seconds: number;
+}
+
+/** What {@link distortDataset} did. */
+export interface DistortSummary {
+  manifest: string;
+  out: string;
+  backend: FfmpegBuild;
+  copies: CopyResult[];
+  /** Number of failed (video, op) pairs. */
+  failures: number;
+  /** Wall seconds of the whole run. */
+  seconds: number;
+  /** The shard this run made, when it was one. */
+  shard?: Shard;
+  /** Copies whose manifest waits for videos not recorded yet (shards and `finish` only;
+   * artifacts/copy_shards.ts). */
+  incomplete: IncompleteCopy[];
+  /** With `finish`: one sentence per incomplete copy, naming its missing videos and shards. */
+  notes: string[];
+}
+
+/**
+ * The summary of a run from its plans (each copy's manifest as the run left it); `dryRun` reports
+ * the copies to be made as `planned`. With `mine` (a shard's video ids, or none for
+ * `distort --finish`), a copy still without a manifest is `recorded`, counted over those videos.
+ */
+export function summarize(
+  manifestPath: string,
+  out: string,
+  build: FfmpegBuild,
+  plans: CopyPlan[],
+  sources: SourceState[],
+  started: number,
+  dryRun: boolean,
+  // --- shards: the ids of a shard's videos (its counts of copies still waiting for others).
+  { mine }: { mine?: ReadonlySet<string> } = {},
+): DistortSummary {
+  const copies = plans.map((plan): CopyResult => {
+    const recorded = !plan.existing && mine !== undefined;
+    const videos = plan.existing?.videos ??
+      (recorded ? [...plan.records.values()].filter((v) => mine.has(v.id)) : []);
+    const failures = videos.filter((v) => v.status === "failed").map((v) => ({
+      videoId: v.id,
+      error: v.error ?? "failed",
+    }));
+    const made = !plan.unchanged && (plan.records.size > 0 || plan.resumed > 0);
+    return {
+      opId: plan.op.id,
+      artifactId: plan.artifactId,
+      copyDir: plan.copyDir,
+      profile: plan.profile,
+      state: recorded
+        ? "recorded"
+        : made || !plan.existing
+        ? (dryRun ? "planned" : "made")
+        : "reused",
+      total: dryRun ? sources.length : videos.length,
+      ok: videos.length - failures.length,
+      failed: failures.length,
+      resumedVideos: plan.resumed,
+      retried: plan.retried,
+      failures,
+      seconds: videos.reduce((sum, v) => sum + (made ? v.seconds : 0), 0),
+    };
+  });
+  return {
+    manifest: resolve(manifestPath),
+    out,
+    backend: build,
+    copies,
+    failures: copies.reduce((sum, c) => sum + c.failed, 0),
+    seconds: (performance.now() - started) / 1000,
+    incomplete: [],
+    notes: [],
+  };
+}

@@ -1,0 +1,259 @@
+/**
+ * Making one video's outputs for the copies that still need them: the unaltered copy is a hard
+ * link to the source; encoded copies run in as few ffmpeg processes as the memory budget allows
+ * (decode once, `split` to N encoders); each output is validated, hashed and renamed into place,
+ * and its resume record written. A process whose one branch fails is retried one operation per
+ * process, so only the operations that fail on their own are recorded as failed. Internal to
+ * `artifacts/`.
+ * @module
+ */
+import { extname, join } from "node:path";
+import type { Ffmpeg, VideoInfo } from "../media/ffmpeg.ts";
+import { type FrameGeometry, identityFrameGeometry } from "../ops/geometry.ts";
+import { encodedFrameGeometry } from "../ops/profile.ts";
+import { tempPathFor } from "../util/atomic.ts";
+import { sha256File } from "../util/hash.ts";
+import type { Progress } from "../util/progress.ts";
+import { COPY_VIDEOS_DIR, type CopyVideoRecord } from "./copy_manifest.ts";
+import { safeFileStem } from "./file_names.ts";
+import type { CopyPlan } from "./plan.ts";
+import { probeSource, type SourceState } from "./source_state.ts";
+import { chunkForBudget, splitGraphArgs } from "./split_graph.ts";
+import { validateOutput } from "./validate_output.ts";
+import { baseRecord, failedRecord, writeRecord } from "./video_records.ts";
+
+/** Options of {@link processVideo}. */
+export interface VideoRunOptions {
+  /** Memory (bytes) one split run may use. */
+  budget: number;
+  /** At most this many operations per ffmpeg process. */
+  maxOpsPerProcess?: number;
+  /** Stops between ffmpeg jobs (a running one is killed by the ffmpeg handle). */
+  signal?: AbortSignal;
+  /** Ticked once per (video, copy) done. */
+  progress: Progress;
+}
+
+/**
+ * Makes `source`'s output for each of `plans` that has no record of it yet, and records the
+ * outcome in the plan (ok or failed, naming the file). Throws only the signal's reason.
+ */
+export async function processVideo(
+  ffmpeg: Ffmpeg,
+  source: SourceState,
+  plans: CopyPlan[],
+  options: VideoRunOptions,
+): Promise<void> {
+  const todo = plans.filter((p) => !p.records.has(source.entry.id));
+  const skipped = plans.length - todo.length;
+  if (skipped > 0) options.progress.tick(skipped);
+  if (todo.length === 0) return;
+  await probeSource(ffmpeg, source);
+  const info = source.info;
+  if (!info) {
+    for (const plan of todo) plan.records.set(source.entry.id, failedRecord(source, source.error!));
+    options.progress.tick(todo.length, source.entry.id);
+    return;
+  }
+  const encoded: Branch[] = [];
+  for (const plan of todo) {
+    if (plan.profile === "source") {
+      options.signal?.throwIfAborted();
+      plan.records.set(source.entry.id, await linkSource(plan, source, info));
+      options.progress.tick(1, source.entry.id);
+      continue;
+    }
+    let geometry: FrameGeometry;
+    try {
+      geometry = encodedFrameGeometry(plan.op, info.width, info.height, plan.profile);
+      if (geometry.width % 2 !== 0 || geometry.height % 2 !== 0) {
+        throw new RangeError(
+          `its output would be ${geometry.width}x${geometry.height}, and H.264 yuv420p needs ` +
+            `even sides`,
+        );
+      }
+    } catch (error) {
+      plan.records.set(
+        source.entry.id,
+        failedRecord(
+          source,
+          `Cannot encode "${source.entry.path}" (${info.width}x${info.height}) for ` +
+            `${plan.op.id}: ${(error as Error).message}`,
+        ),
+      );
+      options.progress.tick(1, source.entry.id);
+      continue;
+    }
+    encoded.push({ plan, geometry });
+  }
+  const chunks = chunkForBudget(encoded, {
+    width: info.width,
+    height: info.height,
+    budgetBytes: options.budget,
+    maxPerRun: options.maxOpsPerProcess,
+  });
+  for (const chunk of chunks) {
+    options.signal?.throwIfAborted();
+    await runChunk(ffmpeg, source, info, chunk);
+    options.progress.tick(chunk.length, source.entry.id);
+  }
+}
+
+/** One encoded output of a video: its copy plan and the exact geometry it gets. */
+interface Branch {
+  plan: CopyPlan;
+  geometry: FrameGeometry;
+}
+
+/** The `unaltered` copy: a hard link to the source (a byte copy across file systems). */
+async function linkSource(
+  plan: CopyPlan,
+  source: SourceState,
+  info: VideoInfo,
+): Promise<CopyVideoRecord> {
+  const output = `${COPY_VIDEOS_DIR}/${safeFileStem(source.entry.id)}${
+    extname(source.entry.path).toLowerCase()
+  }`;
+  const target = join(plan.copyDir, output);
+  const started = performance.now();
+  await Deno.mkdir(join(plan.copyDir, COPY_VIDEOS_DIR), { recursive: true });
+  const tmp = tempPathFor(target);
+  try {
+    try {
+      await Deno.link(source.entry.path, tmp);
+    } catch {
+      await Deno.copyFile(source.entry.path, tmp);
+    }
+    await Deno.rename(tmp, target);
+  } catch (error) {
+    await Deno.remove(tmp).catch(() => {});
+    return failedRecord(source, `Cannot copy "${source.entry.path}": ${(error as Error).message}`);
+  }
+  const record: CopyVideoRecord = {
+    ...baseRecord(source),
+    output,
+    outputSha256: source.sha256,
+    argv: [],
+    seconds: (performance.now() - started) / 1000,
+    status: "ok",
+    error: null,
+    validation: validateOutput(info, info, info.width, info.height),
+    geometry: identityFrameGeometry(info.width, info.height),
+  };
+  await writeRecord(plan.copyDir, record);
+  return record;
+}
+
+/** Runs one split process for `chunk`, then validates, hashes and renames each output. */
+async function runChunk(
+  ffmpeg: Ffmpeg,
+  source: SourceState,
+  info: VideoInfo,
+  chunk: Branch[],
+): Promise<void> {
+  const targets: Target[] = chunk.map(({ plan, geometry }) => {
+    const output = `${COPY_VIDEOS_DIR}/${safeFileStem(source.entry.id)}.mp4`;
+    return { plan, geometry, output, final: join(plan.copyDir, output), tmp: "" };
+  });
+  for (const t of targets) {
+    await Deno.mkdir(join(t.plan.copyDir, COPY_VIDEOS_DIR), { recursive: true });
+    t.tmp = tempPathFor(t.final);
+  }
+  const profile = chunk[0].plan.profile;
+  const args = splitGraphArgs(
+    source.entry.path,
+    targets.map((t) => ({ op: t.plan.op, path: t.tmp, crop: t.geometry.crop })),
+    { profile },
+  );
+  const started = performance.now();
+  let argv: string[] = [];
+  try {
+    const result = await ffmpeg.run({
+      args,
+      inputs: [source.entry.path],
+      outputs: targets.map((t) => t.tmp),
+      subject: source.entry.path,
+      action: "distort",
+    });
+    // Record the command as it would write the final files (the temporary names are noise).
+    const finals = new Map(targets.map((t) => [`file:${t.tmp}`, `file:${t.final}`]));
+    argv = result.argv.map((arg) => finals.get(arg) ?? arg);
+  } catch (error) {
+    for (const t of targets) await Deno.remove(t.tmp).catch(() => {});
+    if (chunk.length > 1) {
+      // One failing branch fails the whole process: retry one operation per process, so only
+      // the operations that fail on their own are recorded as failed.
+      for (const branch of chunk) await runChunk(ffmpeg, source, info, [branch]);
+      return;
+    }
+    const message = (error as Error).message;
+    for (const t of targets) {
+      t.plan.records.set(
+        source.entry.id,
+        failedRecord(source, `${message} [${t.plan.op.id}]`, { argv: ["ffmpeg", ...args] }),
+      );
+    }
+    return;
+  }
+  const seconds = (performance.now() - started) / 1000 / chunk.length;
+  for (const t of targets) {
+    const record = await checkOutput(ffmpeg, source, info, t, argv, seconds);
+    t.plan.records.set(source.entry.id, record);
+  }
+}
+
+/** One output file of a split run. */
+interface Target extends Branch {
+  /** Path relative to the copy folder. */
+  output: string;
+  /** Absolute final path. */
+  final: string;
+  /** Absolute temporary path ffmpeg writes. */
+  tmp: string;
+}
+
+async function checkOutput(
+  ffmpeg: Ffmpeg,
+  source: SourceState,
+  info: VideoInfo,
+  t: Target,
+  argv: string[],
+  seconds: number,
+): Promise<CopyVideoRecord> {
+  try {
+    const out = await ffmpeg.probe(t.tmp);
+    const validation = validateOutput(info, out, t.geometry.width, t.geometry.height);
+    if (!validation.ok) {
+      await Deno.remove(t.tmp).catch(() => {});
+      return failedRecord(
+        source,
+        `Output of ${t.plan.op.id} for "${source.entry.path}" failed validation: ` +
+          validation.problems.join("; "),
+        { argv, validation },
+      );
+    }
+    const outputSha256 = await sha256File(t.tmp);
+    await Deno.rename(t.tmp, t.final);
+    const record: CopyVideoRecord = {
+      ...baseRecord(source),
+      output: t.output,
+      outputSha256,
+      argv,
+      seconds,
+      status: "ok",
+      error: null,
+      validation,
+      geometry: t.geometry,
+    };
+    await writeRecord(t.plan.copyDir, record);
+    return record;
+  } catch (error) {
+    await Deno.remove(t.tmp).catch(() => {});
+    return failedRecord(
+      source,
+      `Cannot validate the ${t.plan.op.id} output of "${source.entry.path}": ` +
+        (error as Error).message,
+      { argv },
+    );
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Preparing one video for inference: sample its frames, locate faces, apply the detector's crop
+ * rule and face selection, and preprocess each chosen face into the detector's input. Failures
+ * become rows, never rejections (a video that cannot be decoded or located is one `video_error`
+ * row, a frame without a face a `no_face` row, a face that cannot be preprocessed a
+ * `preprocess_error` row), each message on stderr naming the file. Internal to `eval/`.
+ * @module
+ */
+import type { DatasetEntry } from "../dataset/manifest.ts";
+import type { FaceBox } from "../faces/box.ts";
+import type { RgbFrame } from "../image/frame.ts";
+import type { FaceLocator } from "../faces/locator.ts";
+import type { Ffmpeg } from "../media/ffmpeg.ts";
+import { sampleFrames } from "../media/frames.ts";
+import type { ScoreRow } from "../store/schema.ts";
+import { logLine } from "../util/progress.ts";
+import type { EvalCopy } from "./copies.ts";
+import type { EvalParts } from "./parts.ts";
+import { type BaseRow, rowOf } from "./rows.ts";
+
+/** A face waiting for (or done with) inference; `row` gets the score. */
+export interface PendingFace {
+  /** Its row, status `pending` until scored. */
+  row: ScoreRow;
+  /** Its preprocessed input item. */
+  tensor: Float32Array;
+}
+
+/** One video, decoded, located and preprocessed, waiting for inference. */
+export interface PreparedVideo {
+  /** The video. */
+  video: DatasetEntry;
+  /** Every row of the video, the faces' included (their scores come later). */
+  rows: ScoreRow[];
+  /** The faces to score. */
+  faces: PendingFace[];
+}
+
+/** What preparing a video of one copy needs. */
+export interface VideoContext {
+  /** The copy whose videos are prepared. */
+  copy: EvalCopy;
+  /** The fields the copy's rows share. */
+  base: BaseRow;
+  /** The run's detector parts (crop rule, face selection, preprocessing, scoring). */
+  parts: EvalParts;
+  /** The ffmpeg that decodes the sampled frames. */
+  ffmpeg: Ffmpeg;
+  /** Frames sampled per video. */
+  frameCount: number;
+  /** The copy's face locator (`parts.locatorFor(copy)`). */
+  locator: FaceLocator;
+}
+
+/**
+ * Decodes, locates and preprocesses one video. Never rejects: failures become rows (a video
+ * that cannot be decoded is one `video_error` row, with the message on stderr).
+ */
+export async function prepareVideo(
+  video: DatasetEntry,
+  context: VideoContext,
+): Promise<PreparedVideo> {
+  const prepared: PreparedVideo = { video, rows: [], faces: [] };
+  const videoError = (error: unknown) => {
+    const message = errorMessage(error, video.path);
+    logLine(`warning: ${message}`);
+    prepared.rows = [
+      rowOf(context.base, {
+        video,
+        frame_index: -1,
+        status: "video_error",
+        error: message,
+      }),
+    ];
+    prepared.faces = [];
+    return prepared;
+  };
+  let sampled;
+  try {
+    sampled = await sampleFrames(context.ffmpeg, video.path, {
+      count: context.frameCount,
+      info: context.copy.probes?.get(video.id),
+    });
+  } catch (error) {
+    return videoError(error);
+  }
+  // A short video repeats indices (numpy's linspace); each frame is scored once. sampleFrames
+  // returns every requested frame or throws (a video_error naming the file).
+  const indices = [...new Set(sampled.indices)];
+  const frames: RgbFrame[] = indices.map((index) => ({
+    data: sampled.frames[sampled.indices.indexOf(index)],
+    width: sampled.width,
+    height: sampled.height,
+  }));
+  let located: FaceBox[][];
+  try {
+    // Boxes as the locator gives them, in the copy's pixels: not clipped, not yet selected.
+    located = await context.locator.locate(video.id, frames, indices);
+  } catch (error) {
+    return videoError(error);
+  }
+  for (let k = 0; k < indices.length; k++) {
+    const frameIndex = indices[k];
+    const frame = frames[k];
+    // The crop rule is applied to each box as located; a box that gives no crop (no pixel of it
+    // in the frame) is no face, never a crop of negative size.
+    const inFrame = located[k].filter((box) => context.parts.cropOf(frame, box) !== null);
+    const chosen = context.parts.selectFaces(inFrame, frame);
+    if (chosen.length === 0) {
+      const outside = located[k].length;
+      prepared.rows.push(rowOf(context.base, {
+        video,
+        frame_index: frameIndex,
+        status: "no_face",
+        error: outside === 0
+          ? null
+          : `${outside === 1 ? "the face box lies" : `all ${outside} face boxes lie`} ` +
+            `outside the ${frame.width}x${frame.height} frame`,
+      }));
+      continue;
+    }
+    for (let i = 0; i < chosen.length; i++) {
+      const box = chosen[i];
+      const crop = context.parts.cropOf(frame, box)!;
+      const faceRow = rowOf(context.base, {
+        video,
+        frame_index: frameIndex,
+        face_index: i,
+        box_x: box.x,
+        box_y: box.y,
+        box_w: box.w,
+        box_h: box.h,
+        crop_x: crop.x,
+        crop_y: crop.y,
+        crop_w: crop.w,
+        crop_h: crop.h,
+        status: "pending",
+      });
+      try {
+        const tensor = await context.parts.preprocess(frame, box, crop);
+        prepared.rows.push(faceRow);
+        prepared.faces.push({ row: faceRow, tensor });
+      } catch (error) {
+        const message = errorMessage(error, video.path);
+        logLine(`warning: frame ${frameIndex} face ${i} of ${message}`);
+        prepared.rows.push({ ...faceRow, status: "preprocess_error", error: message });
+      }
+    }
+  }
+  return prepared;
+}
+
+/** The message of `error`, naming `path` when it does not already. */
+export function errorMessage(error: unknown, path: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.includes(path) ? message : `"${path}": ${message}`;
+}

@@ -1,0 +1,73 @@
+/**
+ * Scoring one copy: a `video_error` row for each video distort could not make, a
+ * `damaged_video` row for each video whose file no longer matches the copy manifest
+ * (eval/copy_check.ts), then every other video decoded, located and preprocessed ahead of
+ * inference (a bounded prefetch, util/concurrency.ts) and scored in batches. Internal to `eval/`;
+ * eval/evaluate.ts writes the rows as the copy's unit.
+ * @module
+ */
+import type { ScoreRow } from "../store/schema.ts";
+import { prefetchMap } from "../util/concurrency.ts";
+import { logLine, type Progress } from "../util/progress.ts";
+import { checkCopyVideos } from "./copy_check.ts";
+import { type PendingFace, prepareVideo, type VideoContext } from "./prepare_video.ts";
+import { rowOf } from "./rows.ts";
+import { scoreQueued } from "./score_batch.ts";
+
+/** Options of {@link scoreCopy}. */
+export interface ScoreCopyOptions {
+  /** Faces per inference batch. */
+  batchSize: number;
+  /** Videos decoded and prepared ahead of the one being scored (0 = no overlap). Default 2. */
+  prefetch?: number;
+  /** Checked between videos: stopping mid-copy gives no rows (the rerun scores it again). */
+  signal?: AbortSignal;
+  /** Ticked once per video. */
+  progress: Progress;
+}
+
+/** What {@link scoreCopy} did. */
+export interface ScoredCopy {
+  /** Every row of the copy; empty when stopped. */
+  rows: ScoreRow[];
+  /** Faces the detector scored (also when stopped). */
+  facesScored: number;
+  /** True when `signal` stopped it before the last video. */
+  stopped: boolean;
+}
+
+/** Scores every video of `context.copy` (see the module doc). */
+export async function scoreCopy(
+  context: VideoContext,
+  { batchSize, prefetch, signal, progress }: ScoreCopyOptions,
+): Promise<ScoredCopy> {
+  const copy = context.copy;
+  const rows: ScoreRow[] = copy.failedVideos.map((failed) => {
+    logLine(`warning: ${failed.error}`);
+    return rowOf(context.base, {
+      video: failed,
+      frame_index: -1,
+      status: "video_error",
+      error: failed.error,
+    });
+  });
+  // Videos whose file no longer matches the copy manifest are named, not scored.
+  const checked = await checkCopyVideos(copy);
+  rows.push(...checked.damaged.map((damaged) => rowOf(context.base, damaged)));
+  progress.tick(checked.damaged.length);
+  const queue: PendingFace[] = [];
+  let facesScored = 0;
+  const prepared = prefetchMap(checked.videos, (video) => prepareVideo(video, context), {
+    depth: prefetch ?? 2,
+  });
+  for await (const video of prepared) {
+    // Stopping mid-copy writes nothing for it: the rerun scores the whole copy again.
+    if (signal?.aborted) return { rows: [], facesScored, stopped: true };
+    rows.push(...video.rows);
+    queue.push(...video.faces);
+    facesScored += await scoreQueued(queue, context.parts, { batchSize, all: false });
+    progress.tick(1, `${copy.op.id} ${video.video.id}`);
+  }
+  facesScored += await scoreQueued(queue, context.parts, { batchSize, all: true });
+  return { rows, facesScored, stopped: false };
+}

@@ -1,0 +1,121 @@
+/**
+ * The probe both ffmpeg backends run (internal; not re-exported from mod.ts): the ffprobe
+ * arguments and the reading of ffprobe's JSON into a {@link VideoInfo}.
+ * @module
+ */
+import type { VideoInfo } from "./ffmpeg_types.ts";
+import { FfmpegError } from "./ffmpeg_error.ts";
+
+/**
+ * Arguments for ffprobe (or wasm's ffprobe) that print what {@link _videoInfoFromProbe} reads.
+ * `-count_frames` decodes every stream once and reports `nb_read_frames`, the frames a decoder
+ * returns: a stream cut inside a GOP (frames before the first key frame reference a picture
+ * that is not there) or with edit-list discards has fewer frames than packets, and the
+ * container's `nb_frames` and a packet count over-count it. The cost is one full decode of the
+ * file per probe (about as long as decoding it for sampling; audio streams are decoded too, which
+ * is cheap next to video).
+ */
+export function _probeArgs(input: string): string[] {
+  return [
+    "-hide_banner",
+    "-loglevel",
+    "error",
+    "-count_frames",
+    "-show_streams",
+    "-show_format",
+    "-of",
+    "json",
+    input,
+  ];
+}
+
+interface ProbeStream {
+  index?: number;
+  codec_type?: string;
+  codec_name?: string;
+  width?: number;
+  height?: number;
+  coded_width?: number;
+  coded_height?: number;
+  pix_fmt?: string;
+  r_frame_rate?: string;
+  avg_frame_rate?: string;
+  duration?: string;
+  nb_frames?: string;
+  nb_read_frames?: string;
+  tags?: Record<string, string>;
+  side_data_list?: { rotation?: number }[];
+  disposition?: { attached_pic?: number };
+}
+
+/**
+ * Turns ffprobe's JSON (from {@link _probeArgs}) into a {@link VideoInfo}; the frame count is the
+ * video stream's `nb_read_frames`.
+ * @throws {FfmpegError} (action `probe`) when there is no video stream, or the decoder returns
+ *   no frame of it.
+ */
+export function _videoInfoFromProbe(file: string, json: string): VideoInfo {
+  let parsed: {
+    streams?: ProbeStream[];
+    format?: { duration?: string };
+  };
+  try {
+    parsed = JSON.parse(json);
+  } catch (cause) {
+    throw new FfmpegError(file, "ffprobe printed no readable JSON", { action: "probe", cause });
+  }
+  const streams = parsed.streams ?? [];
+  const video = streams.find((s) => s.codec_type === "video" && !s.disposition?.attached_pic);
+  if (!video || !video.width || !video.height) {
+    throw new FfmpegError(file, "no video stream in the file", { action: "probe" });
+  }
+  const fpsFraction =
+    [video.avg_frame_rate, video.r_frame_rate].find((f) => fractionValue(f) > 0) ??
+      "0/1";
+  const fps = fractionValue(fpsFraction);
+  const duration = positive(parsed.format?.duration) ?? positive(video.duration);
+  // The frames a decoder returns; never the container's nb_frames or a packet count. ffprobe
+  // leaves nb_read_frames out when it read none.
+  const counted = positive(video.nb_read_frames);
+  if (!counted) {
+    throw new FfmpegError(file, "the video stream has no frames a decoder returns", {
+      action: "probe",
+    });
+  }
+  const rotation = rotationOf(video);
+  const swap = rotation === 90 || rotation === 270;
+  return {
+    width: swap ? video.height : video.width,
+    height: swap ? video.width : video.height,
+    fps,
+    fpsFraction,
+    frameCount: counted,
+    durationSeconds: duration ?? (fps > 0 ? counted / fps : 0),
+    codec: video.codec_name ?? "unknown",
+    pixFmt: video.pix_fmt ?? "unknown",
+    hasAudio: streams.some((s) => s.codec_type === "audio"),
+    rotation,
+    codedWidth: video.width,
+    codedHeight: video.height,
+  };
+}
+
+function fractionValue(fraction: string | undefined): number {
+  if (!fraction) return 0;
+  const [num, den] = fraction.split("/").map(Number);
+  const value = den === undefined ? num : num / den;
+  return Number.isFinite(value) && value > 0 ? value : 0;
+}
+
+function positive(text: string | undefined): number | undefined {
+  const value = Number(text);
+  return text !== undefined && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+function rotationOf(stream: ProbeStream): number {
+  // ffmpeg 5.x reports rotation as display-matrix side data (counter-clockwise, negative for
+  // a clockwise "rotate" tag); older files may only carry the tag.
+  const side = stream.side_data_list?.find((d) => typeof d.rotation === "number")?.rotation;
+  const degrees = side !== undefined ? -side : Number(stream.tags?.rotate ?? 0);
+  return ((Math.round(degrees / 90) * 90) % 360 + 360) % 360;
+}

@@ -1,0 +1,123 @@
+/**
+ * The shapes of the ffmpeg seam: a backend handle ({@link Ffmpeg}), one job and its result, the
+ * build facts recorded in manifests, and what a probe tells about a video. Both backends
+ * (`ffmpeg_native.ts`, `ffmpeg_wasm.ts`) implement them; callers get them from `media/ffmpeg.ts`.
+ * @module
+ */
+
+/** Exact facts about the ffmpeg build in use, recorded in artifact manifests. */
+export interface FfmpegBuild {
+  backend: "native" | "wasm";
+  /** Version string as ffmpeg prints it, e.g. `5.1.9-0+deb12u1`. */
+  ffmpegVersion: string;
+  /** libx264 build as written into encoded streams, e.g. `core 164 r3095 baee400`; absent when
+   * the build has no libx264. */
+  libx264?: string;
+  /** The `configuration:` line of `ffmpeg -version`. */
+  configuration: string;
+  /** Versions of the npm packages (wasm backend only), e.g. `@ffmpeg/core@0.12.10`. */
+  packages?: string[];
+}
+
+/** One ffmpeg invocation. */
+export interface FfmpegJob {
+  /**
+   * ffmpeg arguments after the global ones (`-hide_banner -nostdin -y -loglevel error` are
+   * added). Host paths appear verbatim, absolute, optionally with a `file:` prefix; each must
+   * also be listed in {@link FfmpegJob.inputs} or {@link FfmpegJob.outputs}.
+   */
+  args: string[];
+  /** Absolute host paths used in `args` as inputs. */
+  inputs: string[];
+  /**
+   * Absolute host paths used in `args` as outputs (the wasm backend copies them back). Missing
+   * parent folders are created.
+   */
+  outputs: string[];
+  /** Bytes piped to ffmpeg's stdin (use `pipe:0` in `args`). */
+  stdin?: Uint8Array;
+  /** Return what ffmpeg writes to `pipe:1` in {@link FfmpegResult.stdout}. */
+  captureStdout?: boolean;
+  /** The file named in error messages; default: the first input, else the first output. */
+  subject?: string;
+  /** Verb for error messages (`Cannot <action> "<file>"`); default `process`. */
+  action?: string;
+}
+
+/** What an ffmpeg run returned. */
+export interface FfmpegResult {
+  /** Bytes written to `pipe:1` (empty unless `captureStdout`). */
+  stdout: Uint8Array;
+  /** ffmpeg's log (errors and warnings only, as `-loglevel error`). */
+  stderr: string;
+  /**
+   * The full command with host paths: what native ffmpeg ran, or would run for a wasm job (so
+   * manifests record a reproducible command whatever the backend).
+   */
+  argv: string[];
+  /** Wasm only: the arguments as ffmpeg.wasm ran them, with in-memory paths. */
+  wasmArgv?: string[];
+}
+
+/** Facts about a video file from a probe. */
+export interface VideoInfo {
+  /** Displayed width in pixels (after rotation metadata, as decoded frames come out). */
+  width: number;
+  /** Displayed height in pixels (after rotation metadata). */
+  height: number;
+  /** Frames per second (average frame rate), e.g. 29.97. */
+  fps: number;
+  /** The frame rate as a fraction, e.g. `2997/100`. */
+  fpsFraction: string;
+  /**
+   * Number of frames a decoder returns for the video stream (ffprobe `-count_frames`, i.e.
+   * `nb_read_frames`; not the container's `nb_frames`, not a packet count). The frame
+   * numbers `sampleFrames` (media/frames.ts) accepts are `0 .. frameCount - 1`. Always > 0.
+   */
+  frameCount: number;
+  /** Duration in seconds (container duration, else stream duration, else frames / fps). */
+  durationSeconds: number;
+  /** Video codec name, e.g. `h264`. */
+  codec: string;
+  /** Pixel format, e.g. `yuv420p`. */
+  pixFmt: string;
+  /** True when the file has at least one audio stream. */
+  hasAudio: boolean;
+  /** Rotation metadata in degrees (0, 90, 180, 270); decoders apply it (autorotate). */
+  rotation: number;
+  /** Coded (stored) width before rotation. */
+  codedWidth: number;
+  /** Coded (stored) height before rotation. */
+  codedHeight: number;
+}
+
+/** A handle on one ffmpeg backend. Close it when done (the wasm backend holds a worker). */
+export interface Ffmpeg {
+  readonly backend: "native" | "wasm";
+  /** Version and configuration of this ffmpeg (cached after the first call). */
+  build(): Promise<FfmpegBuild>;
+  /**
+   * Runs one ffmpeg job. Jobs on one wasm instance run one at a time.
+   * @throws {FfmpegError} when ffmpeg exits non-zero, naming the job's subject file.
+   */
+  run(job: FfmpegJob): Promise<FfmpegResult>;
+  /**
+   * Probes a video: size, frame rate, and the frame count a decoder returns. Decodes the whole
+   * file once (ffprobe `-count_frames`, on both backends): container frame counts and packet
+   * counts over-count streams cut inside a GOP, so the count is taken from the decoder.
+   * @throws {FfmpegError} for a missing, unreadable, non-video or zero-frame file.
+   */
+  probe(path: string): Promise<VideoInfo>;
+  /** Releases the backend (terminates the wasm worker). Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Options of `openFfmpeg` (media/ffmpeg.ts). */
+export interface OpenFfmpegOptions {
+  /**
+   * Stops the handle's work when it aborts (util/interrupt.ts gives one for SIGINT/SIGTERM):
+   * native children are killed and their outputs removed, wasm workers are terminated; running
+   * and later jobs reject.
+   */
+  signal?: AbortSignal;
+}

@@ -1,0 +1,115 @@
+/**
+ * The report's output formats as records: the self-contained HTML report, and Table I alone as
+ * Markdown, CSV or JSON. Each has an id (the `--format` value), a file extension, a media type,
+ * where it goes by default and its render function. `writeReport` and `deno task report`
+ * (its `--format` choices and help) read {@link REPORT_FORMATS}; adding a format is adding a
+ * record here.
+ * @module
+ */
+import { AUC_METRIC, cellMetric } from "../metrics/cell_metrics.ts";
+import { type TableOne, tableOne } from "../metrics/table.ts";
+import { renderReport, type RenderReportOptions } from "./html.ts";
+import type { ReportData } from "./report_data.ts";
+import { significanceLegend, tableCsv, tableJson, tableMarkdown } from "./table_format.ts";
+
+/** Options every format's render function accepts (each uses the ones it knows). */
+export type RenderFormatOptions = RenderReportOptions;
+
+/** One output format of the report. */
+export interface ReportFormat {
+  /** The `--format` value (`html`, `md`, `csv`, `json`). */
+  id: string;
+  /** File name extension, without the dot. */
+  extension: string;
+  /** IANA media type of the text written. */
+  mediaType: string;
+  /** What the format holds, for --help (`Table I as Markdown`). */
+  description: string;
+  /** The file `deno task report` writes without `--out`; null: standard output. */
+  defaultOut: string | null;
+  /** The format's text (UTF-8) for the data. Throws what the renderer throws. */
+  render: (data: ReportData, options: RenderFormatOptions) => Promise<string>;
+}
+
+/** The self-contained HTML report (Table I, charts, left-out videos, provenance). */
+export const HTML_FORMAT: ReportFormat = {
+  id: "html",
+  extension: "html",
+  mediaType: "text/html",
+  description: "the self-contained HTML report",
+  defaultOut: "report.html",
+  render: (data, options) => renderReport(data, options),
+};
+
+/** Table I as GitHub-flavoured Markdown, and the sentence that explains its marks. */
+export const MARKDOWN_FORMAT: ReportFormat = {
+  id: "md",
+  extension: "md",
+  mediaType: "text/markdown",
+  description: "Table I alone as Markdown",
+  defaultOut: null,
+  render: (data, options) => {
+    const t = table(data, options);
+    const legend = significanceLegend(t);
+    return Promise.resolve(tableMarkdown(t, options) + (legend ? `\n${legend}\n` : ""));
+  },
+};
+
+/** Table I as CSV. */
+export const CSV_FORMAT: ReportFormat = {
+  id: "csv",
+  extension: "csv",
+  mediaType: "text/csv",
+  description: "Table I alone as CSV",
+  defaultOut: null,
+  render: (data, options) => Promise.resolve(tableCsv(table(data, options), options)),
+};
+
+/** Table I as JSON, with the pairing and the left-out videos. */
+export const JSON_FORMAT: ReportFormat = {
+  id: "json",
+  extension: "json",
+  mediaType: "application/json",
+  description: "Table I alone as JSON",
+  defaultOut: null,
+  render: (data, options) =>
+    Promise.resolve(
+      tableJson(table(data, options), {
+        pairing: data.pairing,
+        leftOut: data.leftOut,
+        damagedParts: data.damagedParts ?? [],
+      }),
+    ),
+};
+
+/** Every output format, `html` first (the default). */
+export const REPORT_FORMATS: readonly ReportFormat[] = [
+  HTML_FORMAT,
+  MARKDOWN_FORMAT,
+  CSV_FORMAT,
+  JSON_FORMAT,
+];
+
+// Table I of the data in the asked metric (AUC by default).
+function table(data: ReportData, options: RenderFormatOptions): TableOne {
+  return tableOne(data.cells, { metric: cellMetric(options.metric ?? AUC_METRIC.id) });
+}
+
+/** Thrown by {@link reportFormat} for an unknown format id; the message lists the valid ones. */
+export class UnknownFormatError extends Error {
+  override name = "UnknownFormatError";
+}
+
+/**
+ * The format with id `id`. Throws {@link UnknownFormatError} (`--format must be one of html,
+ * md, csv, json, got "pdf"`) when there is none.
+ */
+export function reportFormat(id: string): ReportFormat {
+  const format = REPORT_FORMATS.find((f) => f.id === id);
+  if (format === undefined) {
+    throw new UnknownFormatError(
+      `--format must be one of ${REPORT_FORMATS.map((f) => f.id).join(", ")}, got "${id}"`,
+    );
+  }
+  return format;
+}

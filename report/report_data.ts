@@ -1,0 +1,47 @@
+/**
+ * The records a report is drawn from, independent of how they were computed: what a report
+ * shows ({@link ReportData}: AUC cells, ROC curves, notes, left-out videos, provenance) and one
+ * ROC curve. Charts, Table I and the HTML report can be tested on plain records; `loadReportData`
+ * (report/collect.ts) builds them from a results store.
+ * @module
+ */
+import type { CorruptionError } from "../metrics/mce.ts";
+import type { DetectorOp } from "../metrics/cell.ts";
+import type { AucCell } from "../metrics/op_auc.ts";
+import type { Pairing } from "../metrics/video_set.ts";
+import type { LeftOutVideo } from "../store/left_out.ts";
+import type { StoreProblem } from "../store/store.ts";
+import type { Provenance } from "./provenance.ts";
+
+/** One ROC curve (video level) of a detector on one operation instance. */
+export interface RocCurveData extends DetectorOp {
+  /**
+   * Points from (0, 0) to (1, 1), false and true positive rates in [0, 1]; empty when the AUC
+   * cell has no curve (no video scored, or one class), with the cell's `note`.
+   */
+  points: { fpr: number; tpr: number }[];
+  /** Why there is no curve (the AUC cell's note), when `points` is empty. */
+  note?: string;
+}
+
+/** What a report shows. */
+export interface ReportData {
+  /** Video-level AUC per detector x train set x operation. */
+  cells: AucCell[];
+  /** Video-level ROC curves (optional; the ROC chart is left out when empty). */
+  rocs: RocCurveData[];
+  /** Notes for the reader: left-out videos and cells, missing copies, unreadable parts. */
+  notes: string[];
+  /** Which videos the AUCs rank (metrics/video_set.ts); default `paired`. */
+  pairing?: Pairing;
+  /** Every video left out of an AUC, with its reason (shown as a table). */
+  leftOut?: LeftOutVideo[];
+  /**
+   * Store parts that could not be read and are left out of every number (path and reason, from
+   * the store layer); a rerun of eval rewrites them. Absent or empty when every part read.
+   */
+  damagedParts?: StoreProblem[];
+  provenance: Provenance;
+  /** Corruption errors against a reference detector, when one was asked for. */
+  relative?: { reference: string; errors: CorruptionError[] };
+}
