@@ -1,6 +1,10 @@
 /**
  * dfrobust: how deepfake detectors hold up when their test videos go through real-world
- * processing (Lu & Ebrahimi, 2023). The public API that notebooks and scripts import.
+ * processing (Lu & Ebrahimi, 2023). The public API that notebooks and scripts import, grouped by
+ * pipeline stage: 1. test sets, 2. distort (operations, ffmpeg, versioned copies), 3. eval
+ * (faces, detectors, the eval pipeline, the results store), 4. metrics and report; then scale
+ * (shards, Slurm), the embedded demo and utilities. Import it by path or file URL from any folder:
+ * every third-party package comes through deps/ with a full `npm:` specifier.
  *
  * ```ts
  * import { rocAuc } from "./mod.ts";
@@ -8,37 +12,11 @@
  * @module
  */
 
-// --- dataset
+// --- 1. Test sets: dataset manifests, FaceForensics++ import
 export * from "./dataset/manifest.ts";
-// --- util
-export { sha256File, stableHash } from "./util/hash.ts";
-export { Interrupted, interruptExitCode, interruptSignal, STOP_SIGNALS } from "./util/interrupt.ts";
-export { csvText, type CsvValue } from "./util/csv.ts";
-// --- media
-export {
-  type BackendChoice,
-  type Ffmpeg,
-  type FfmpegBuild,
-  FfmpegError,
-  type FfmpegErrorOptions,
-  type FfmpegJob,
-  type FfmpegResult,
-  nativeFfmpegAvailable,
-  openFfmpeg,
-  type OpenFfmpegOptions,
-  type VideoInfo,
-} from "./media/ffmpeg.ts";
-export * from "./media/frames.ts";
-export * from "./media/encode.ts";
-// --- dataset: FaceForensics++ import
 export * from "./dataset/ffpp.ts";
-// --- onnx: writer, Keras weights, MesoNet import
-export * from "./onnx/writer.ts";
-export * from "./onnx/keras_h5.ts";
-export * from "./onnx/mesonet.ts";
-// --- detectors: MesoNet presets
-export { MESOINCEPTION, MESONET } from "./detectors/mesonet.ts";
-// --- ops: operation catalog, chains, profiles, --ops selection
+
+// --- 2. Distort: the operation catalog (records), chains, profiles, geometry
 export * from "./ops/operation.ts";
 export * from "./ops/geometry.ts";
 export {
@@ -58,7 +36,25 @@ export { UNALTERED_CATEGORY, UNALTERED_ID } from "./ops/unaltered.ts";
 export * from "./ops/chain.ts";
 export * from "./ops/profile.ts";
 export * from "./ops/select.ts";
-// --- artifacts: distorted copies, verify, gc
+
+// --- 2. Distort: the one seam to ffmpeg (native or wasm), probing, frame sampling, encoding
+export {
+  type BackendChoice,
+  type Ffmpeg,
+  type FfmpegBuild,
+  FfmpegError,
+  type FfmpegErrorOptions,
+  type FfmpegJob,
+  type FfmpegResult,
+  nativeFfmpegAvailable,
+  openFfmpeg,
+  type OpenFfmpegOptions,
+  type VideoInfo,
+} from "./media/ffmpeg.ts";
+export * from "./media/frames.ts";
+export * from "./media/encode.ts";
+
+// --- 2. Distort: distorted copies as versioned artifacts (manifests, locks, verify, gc, shards)
 export * from "./artifacts/artifact_id.ts";
 export * from "./artifacts/copy_manifest.ts";
 export * from "./artifacts/copies.ts";
@@ -83,14 +79,9 @@ export {
   type OutputProblem,
   VERIFIED_CACHE_FILE,
 } from "./artifacts/output_check.ts";
-// --- detectors: specs, presets, sessions, preprocessing
-export * from "./detectors/spec.ts";
-export * from "./detectors/load.ts";
-export { CAPSULE, getPreset, PRESET_NAMES, PRESETS, SBI, XCEPTION } from "./detectors/presets.ts";
-export * from "./detectors/session.ts";
-export * from "./detectors/preprocess.ts";
+
+// --- 3. Eval: images and faces (boxes, locators, selection, geometry)
 export * from "./image/resize.ts";
-// --- faces: boxes, locators (ultraface, sidecar, reference, full), selection, geometry
 export * from "./faces/box.ts";
 export * from "./image/frame.ts";
 export * from "./faces/locator.ts";
@@ -100,7 +91,84 @@ export * from "./faces/select.ts";
 export { mapBox, mapBoxExact } from "./faces/geometry.ts";
 export * from "./faces/sidecar.ts";
 export * from "./faces/reference.ts";
-// --- report: Table I, Vega-Lite charts, HTML report, notebook helpers
+
+// --- 3. Eval: ONNX building blocks (writer, Keras weights, MesoNet import)
+export * from "./onnx/writer.ts";
+export * from "./onnx/keras_h5.ts";
+export * from "./onnx/mesonet.ts";
+
+// --- 3. Eval: detector specs, presets, sessions, preprocessing
+export { MESOINCEPTION, MESONET } from "./detectors/mesonet.ts";
+export * from "./detectors/spec.ts";
+export * from "./detectors/load.ts";
+export { CAPSULE, getPreset, PRESET_NAMES, PRESETS, SBI, XCEPTION } from "./detectors/presets.ts";
+export * from "./detectors/session.ts";
+export * from "./detectors/preprocess.ts";
+
+// --- 3. Eval: the eval pipeline (sample -> locate -> preprocess -> infer -> store rows)
+export {
+  type CopySummary,
+  type EvalSummary,
+  evaluate,
+  type EvaluateOptions,
+  FACE_MODES,
+} from "./eval/evaluate.ts";
+export {
+  CopyDiscoveryError,
+  type CopyOperation,
+  discoverCopies,
+  type EvalCopy,
+  type FailedCopyVideo,
+  sortCopies,
+} from "./eval/copies.ts";
+export { evalRunId, evalUnitId, type RunIdentity } from "./eval/run_id.ts";
+export { FACE_MODEL_ENV, faceModelFor, ULTRAFACE_MODEL } from "./eval/face_model.ts";
+export { DAMAGED_VIDEO } from "./eval/copy_check.ts";
+export {
+  type FinishedUnit,
+  finishUnit,
+  finishUnits,
+  type FinishUnitsOptions,
+  type IncompleteUnit,
+  shardCopy,
+  type UnitFinish,
+} from "./eval/unit_shards.ts";
+
+// --- 3. Eval: the Parquet results store (schema, statuses, rules, video scores, left-out videos)
+export * from "./store/schema.ts";
+export * from "./store/aggregation.ts";
+export * from "./store/status.ts";
+export * from "./store/store.ts";
+export * from "./store/video_scores.ts";
+export * from "./store/left_out.ts";
+export * from "./store/runs.ts";
+export * from "./store/part_check.ts";
+export * from "./store/gc.ts";
+export * from "./store/shard_parts.ts";
+
+// --- 4. Metrics: ranking metrics, paired tests, video sets, per-operation cells, Table I
+export * from "./metrics/metric_error.ts";
+export * from "./metrics/roc_auc.ts";
+export * from "./metrics/roc_curve.ts";
+export * from "./metrics/average_precision.ts";
+export * from "./metrics/equal_error_rate.ts";
+export * from "./metrics/accuracy.ts";
+export * from "./metrics/cell_metrics.ts";
+export * from "./metrics/bootstrap.ts";
+export * from "./metrics/delong.ts";
+export * from "./metrics/paired_bootstrap.ts";
+export * from "./metrics/holm.ts";
+export * from "./metrics/cell_comparisons.ts";
+export * from "./metrics/video_set.ts";
+export * from "./metrics/cell.ts";
+export * from "./metrics/op_auc.ts";
+export * from "./metrics/left_out_notes.ts";
+export * from "./metrics/columns.ts";
+export * from "./metrics/table.ts";
+export * from "./metrics/mce.ts";
+export * from "./metrics/flip_rate.ts";
+
+// --- 4. Report: Table I formats, Vega-Lite charts, HTML report, notebook helpers
 export type { ReportData, RocCurveData } from "./report/report_data.ts";
 export {
   categoryLabel,
@@ -176,69 +244,8 @@ export {
   runNotebook,
   type RunNotebookOptions,
 } from "./report/notebook_run.ts";
-// --- store: the Parquet results store
-export * from "./store/schema.ts";
-export * from "./store/aggregation.ts";
-export * from "./store/status.ts";
-export * from "./store/store.ts";
-export * from "./store/video_scores.ts";
-export * from "./store/left_out.ts";
-export * from "./store/runs.ts";
-export * from "./store/part_check.ts";
-export * from "./store/gc.ts";
-export * from "./store/shard_parts.ts";
-// --- metrics: ranking metrics, paired video sets, per-operation AUC, Table I, bootstrap, paired
-//     tests, mCE, flip rate
-export * from "./metrics/metric_error.ts";
-export * from "./metrics/roc_auc.ts";
-export * from "./metrics/roc_curve.ts";
-export * from "./metrics/average_precision.ts";
-export * from "./metrics/equal_error_rate.ts";
-export * from "./metrics/accuracy.ts";
-export * from "./metrics/cell_metrics.ts";
-export * from "./util/prng.ts";
-export * from "./metrics/bootstrap.ts";
-export * from "./metrics/delong.ts";
-export * from "./metrics/paired_bootstrap.ts";
-export * from "./metrics/holm.ts";
-export * from "./metrics/cell_comparisons.ts";
-export * from "./metrics/video_set.ts";
-export * from "./metrics/cell.ts";
-export * from "./metrics/op_auc.ts";
-export * from "./metrics/left_out_notes.ts";
-export * from "./metrics/columns.ts";
-export * from "./metrics/table.ts";
-export * from "./metrics/mce.ts";
-export * from "./metrics/flip_rate.ts";
-// --- eval: the eval pipeline (sample -> locate -> preprocess -> infer -> store rows)
-export {
-  type CopySummary,
-  type EvalSummary,
-  evaluate,
-  type EvaluateOptions,
-  FACE_MODES,
-} from "./eval/evaluate.ts";
-export {
-  CopyDiscoveryError,
-  type CopyOperation,
-  discoverCopies,
-  type EvalCopy,
-  type FailedCopyVideo,
-  sortCopies,
-} from "./eval/copies.ts";
-export { evalRunId, evalUnitId, type RunIdentity } from "./eval/run_id.ts";
-export { FACE_MODEL_ENV, faceModelFor, ULTRAFACE_MODEL } from "./eval/face_model.ts";
-export { DAMAGED_VIDEO } from "./eval/copy_check.ts";
-export {
-  type FinishedUnit,
-  finishUnit,
-  finishUnits,
-  type FinishUnitsOptions,
-  type IncompleteUnit,
-  shardCopy,
-  type UnitFinish,
-} from "./eval/unit_shards.ts";
-// --- scale: shards (a split of the work by video) and the pipeline as Slurm job arrays
+
+// --- Scale: shards and the pipeline as Slurm job arrays
 export * from "./scale/shard.ts";
 export {
   jobActive,
@@ -267,7 +274,8 @@ export {
   waitForSlurmPipeline,
   writeSlurmPipeline,
 } from "./scale/slurm_scripts.ts";
-// --- demo: the embedded default (generated demo dataset, bundled demo detector)
+
+// --- The embedded default (generated demo dataset, bundled demo detector)
 export {
   DEMO_GENERATOR_VERSION,
   type DemoDataset,
@@ -298,3 +306,9 @@ export {
   type TrainedDemoModel,
   writeDemoModel,
 } from "./demo/train.ts";
+
+// --- Utilities: hashing, signals, CSV, PRNG
+export { sha256File, stableHash } from "./util/hash.ts";
+export { Interrupted, interruptExitCode, interruptSignal, STOP_SIGNALS } from "./util/interrupt.ts";
+export { csvText, type CsvValue } from "./util/csv.ts";
+export * from "./util/prng.ts";
