@@ -4,12 +4,9 @@
  * work is (run id, copy), so a resumed run finds what it already wrote.
  * @module
  */
-import config from "../deno.json" with { type: "json" };
 import type { DetectorSpec } from "../detectors/spec.ts";
 import { stableHash } from "../util/hash.ts";
-
-// The dfrobust version (deno.json) is part of every run id: a new release re-scores.
-const DFROBUST_VERSION: string = config.version;
+import { DFROBUST_VERSION } from "../util/version.ts";
 
 /** Inputs of {@link evalRunId}. */
 export interface RunIdentity {

@@ -4,7 +4,7 @@
  * and Deno versions drew it, so that a reader can reproduce every cell.
  * @module
  */
-import denoJson from "../deno.json" with { type: "json" };
+import { DFROBUST_VERSION } from "../util/version.ts";
 import { findCopies } from "../artifacts/copies.ts";
 import type { RunSummary } from "../store/runs.ts";
 
@@ -52,8 +52,8 @@ export interface Provenance {
   copies: CopyProvenance[];
 }
 
-/** The dfrobust version from deno.json. */
-export const DFROBUST_VERSION: string = denoJson.version;
+/** The dfrobust version from deno.json (util/version.ts), re-exported for the report's readers. */
+export { DFROBUST_VERSION };
 
 /** Options for {@link copyManifestIndex}. */
 export interface CopyManifestIndexOptions {
