@@ -18,7 +18,7 @@
  */
 import { type Shard, shardLabel, shardTag } from "../scale/shard.ts";
 import { parseShardTag } from "../scale/shard.ts";
-import type { StoreUnit } from "./store.ts";
+import type { StoreUnit } from "./unit.ts";
 
 /** The unit under which `shard` writes its share of `unit` (same detector and op). */
 export function shardUnit(unit: StoreUnit, shard: Shard): StoreUnit {

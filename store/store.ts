@@ -11,16 +11,9 @@ import { logLine } from "../util/progress.ts";
 import { FACE_RULES, VIDEO_RULES } from "./aggregation.ts";
 import { polarsDtype, scoreFrame, type ScoreRow, STORE_COLUMNS } from "./schema.ts";
 import { selectUnitParts, splitShardUnitId } from "./shard_parts.ts";
+import type { StoreUnit } from "./unit.ts";
 
-/** Identifies one part of the store: a detector run on one distorted copy. */
-export interface StoreUnit {
-  /** Detector name; every row's `detector` must equal it. */
-  detector: string;
-  /** Operation instance id; every row's `op_id` must equal it. */
-  opId: string;
-  /** Unit id, unique within (detector, op): letters, digits, `_`, `-`, `.`, `+`; no leading `.`. */
-  unitId: string;
-}
+export type { StoreUnit } from "./unit.ts";
 
 /** A store that cannot be used: missing, empty, or (in strict mode) with damaged parts. */
 export class StoreError extends Error {
