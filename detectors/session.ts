@@ -5,6 +5,7 @@
  * @module
  */
 import * as ort from "../deps/onnxruntime.ts";
+import { type OnnxSession, openOnnxSession } from "../onnx/session.ts";
 import type { DetectorSpec, OutputMapping } from "./spec.ts";
 import { itemLength } from "./preprocess.ts";
 
@@ -19,6 +20,12 @@ export interface OpenDetectorOptions {
   device?: Device;
   /** onnxruntime intra-op threads; default: the number of logical CPUs (at least 1). */
   threads?: number;
+  /**
+   * Run onnxruntime in a worker thread, so the calling (main) thread stays free while a batch
+   * runs: onnxruntime-node's `run` blocks the thread that calls it (onnx/session.ts). Default
+   * false. The eval pipeline uses it: decoding and preprocessing overlap inference.
+   */
+  worker?: boolean;
 }
 
 /** Thrown when a model cannot be used with a spec; the message names the model file. */
@@ -74,9 +81,9 @@ export async function openDetector(
       `Cannot read model file "${modelPath}": ${(error as Error).message}`,
     );
   }
-  let session: ort.InferenceSession;
+  let session: OnnxSession;
   try {
-    session = await ort.InferenceSession.create(bytes, {
+    session = await openOnnxSession(bytes, {
       executionProviders: [device],
       graphOptimizationLevel: "all",
       // Warnings (e.g. initializers listed as inputs in older exports) are noise for users.
@@ -88,7 +95,7 @@ export async function openDetector(
       // Idle intra-op threads sleep instead of spinning: in eval, decoding and preprocessing
       // run beside inference and need those cycles.
       extra: { session: { intra_op: { allow_spinning: "0" } } },
-    });
+    }, { worker: options.worker });
   } catch (error) {
     const hint = device === "cuda"
       ? ` (onnxruntime-node lists CUDA but its provider library is missing or unusable: ` +
@@ -130,7 +137,7 @@ interface CheckedModel {
 }
 
 function checkModel(
-  session: ort.InferenceSession,
+  session: OnnxSession,
   spec: DetectorSpec,
   modelPath: string,
 ): CheckedModel {
@@ -214,7 +221,7 @@ function outputProblem(
 }
 
 function makeSession(
-  session: ort.InferenceSession,
+  session: OnnxSession,
   spec: DetectorSpec,
   modelPath: string,
   checked: CheckedModel,
@@ -225,7 +232,7 @@ function makeSession(
   let released = false;
   async function runChunk(data: Float32Array, count: number): Promise<Float32Array> {
     const tensor = new ort.Tensor("float32", data, [count, ...dims]);
-    let out: ort.InferenceSession.OnnxValueMapType;
+    let out: Record<string, ort.Tensor>;
     try {
       out = await session.run({ [checked.inputName]: tensor });
     } catch (error) {

@@ -16,7 +16,7 @@ import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 import { sampleFrames } from "../media/frames.ts";
 import type { ScoreRow } from "../store/schema.ts";
 import { appendUnit, type StoreUnit } from "../store/store.ts";
-import { sha256File } from "../util/hash.ts";
+import { sha256FileCached } from "../util/digest_cache.ts";
 import { logLine, Progress } from "../util/progress.ts";
 import { discoverCopies, type EvalCopy } from "./copies.ts";
 import { type EvalParts, FACE_MODES, type FaceMode, openEvalParts, videoAuc } from "./parts.ts";
@@ -28,9 +28,10 @@ import type { Pairing } from "../metrics/video_set.ts";
 import type { LeftOutVideo } from "../store/left_out.ts";
 import { checkCopyVideos } from "./copy_check.ts";
 import { claimUnits, storedUnitRows } from "./unit_claim.ts";
+import { evalClock, type EvalTimings } from "./timings.ts";
 
 export { FACE_MODES };
-export type { FaceMode };
+export type { EvalTimings, FaceMode };
 
 /** Options for {@link evaluate}. */
 export interface EvaluateOptions {
@@ -78,6 +79,11 @@ export interface EvaluateOptions {
   onCopy?: (copy: CopySummary) => void;
   /** Progress label; default `eval <detector>`. */
   label?: string;
+  /**
+   * Time the run's stages (model hashing and loading, decoding, face location, preprocessing,
+   * inference, store) into {@link EvalSummary.timings}. Default false.
+   */
+  timings?: boolean;
 }
 
 /** What happened to one copy in a run. */
@@ -139,6 +145,8 @@ export interface EvalSummary {
   leftOut: LeftOutVideo[];
   /** Sentences naming what the AUCs leave out: the run, videos, copies with no video scored. */
   notes: string[];
+  /** Where the time went, by stage (eval/timings.ts); only with `timings: true`. */
+  timings?: EvalTimings;
 }
 
 /** A face waiting for (or done with) inference; `row` gets the score. */
@@ -169,6 +177,7 @@ interface PreparedVideo {
  */
 export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
   const started = performance.now();
+  const clock = evalClock(options.timings === true);
   const spec = options.spec;
   const faceMode: FaceMode = options.faces ?? "ultraface";
   if (!FACE_MODES.includes(faceMode)) {
@@ -191,13 +200,19 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
         `"${options.data}" has none: distort with the unaltered copy, or use --faces ultraface`,
     );
   }
-  const modelSha256 = await sha256File(options.modelPath).catch((error) => {
+  // Hashed once per file version: a rerun with the same model file reads a small cache instead.
+  const hashed = clock.start("hash", "process");
+  const modelSha256 = await sha256FileCached(options.modelPath).catch((error) => {
     throw new Error(`Cannot read model "${options.modelPath}": ${(error as Error).message}`);
   });
-  const ffmpeg = options.ffmpeg ?? await openFfmpeg("auto", { signal: options.signal });
+  hashed();
+  const ffmpeg = clock.ffmpeg(
+    options.ffmpeg ?? await openFfmpeg("auto", { signal: options.signal }),
+  );
   let parts: EvalParts;
   try {
     // Opening the parts checks the model against the spec (input shape, output) before any work.
+    const loaded = clock.start("load", "process");
     parts = await openEvalParts({
       spec,
       modelPath: options.modelPath,
@@ -208,6 +223,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
       device: options.device,
       batch: batchSize,
     });
+    loaded();
+    parts = clock.parts(parts);
   } catch (error) {
     if (!options.ffmpeg) await ffmpeg.close();
     throw error;
@@ -313,7 +330,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
         depth: options.prefetch ?? 2,
       });
       let stopped = false;
-      for await (const video of prepared) {
+      for await (const video of clock.iterate("wait", prepared)) {
         // Stopping mid-copy writes nothing for it: the rerun scores the whole copy again.
         if (options.signal?.aborted) {
           stopped = true;
@@ -331,7 +348,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
       await flush(true);
       const createdAt = new Date().toISOString();
       for (const row of rows) row.created_at = createdAt;
-      await appendUnit(options.store, unit, rows);
+      await clock.wait("store", () => appendUnit(options.store, unit, rows), "process");
       summary.copies.push(copySummary(copy, { unitId, rows }));
       options.onCopy?.(summary.copies.at(-1)!);
     }
@@ -352,6 +369,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
   );
   Object.assign(summary, await runVideoSummary(options.store, spec.name, summary.copies));
   summary.seconds = (performance.now() - started) / 1000;
+  const timings = clock.report();
+  if (timings) summary.timings = timings;
   return summary;
 }
 

@@ -91,6 +91,8 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
     modelPath: options.modelPath,
     threads: options.threads,
     device: options.device,
+    // Inference on its own thread: decoding and preprocessing overlap it.
+    worker: true,
   });
   const itemSize = itemLength(spec.input);
   const buffer = new Float32Array(itemSize * options.batch);
@@ -99,7 +101,7 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
   try {
     const faceModel = faceModelFor(faceMode, options.faceModel);
     if (faceModel) {
-      ultraface = await openUltraFace(faceModel, { threads: options.threads });
+      ultraface = await openUltraFace(faceModel, { threads: options.threads, worker: true });
       faceModelSha256 = await sha256File(faceModel);
     }
   } catch (error) {
