@@ -13,7 +13,7 @@ import type { RgbFrame } from "../faces/frame.ts";
 import type { FaceLocator } from "../faces/locator.ts";
 import type { FaceSidecar } from "../faces/sidecar.ts";
 import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
-import { sampleFrames } from "../media/frames.ts";
+import type { SampledFrames } from "../media/frames.ts";
 import type { ScoreRow } from "../store/schema.ts";
 import { appendUnit, type StoreUnit } from "../store/store.ts";
 import { sha256FileCached } from "../util/digest_cache.ts";
@@ -29,6 +29,7 @@ import type { LeftOutVideo } from "../store/left_out.ts";
 import { checkCopyVideos } from "./copy_check.ts";
 import { claimUnits, storedUnitRows } from "./unit_claim.ts";
 import { evalClock, type EvalTimings } from "./timings.ts";
+import { groupedFrames } from "./frame_groups.ts";
 
 export { FACE_MODES };
 export type { EvalTimings, FaceMode };
@@ -288,6 +289,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
         progress.tick(copy.videos.length, `${copy.op.id} (already stored)`);
         continue;
       }
+      // Videos whose file no longer matches the copy manifest are named, not scored.
+      const checked = await checkCopyVideos(copy);
       const base = baseRow(copy, {
         runId,
         spec,
@@ -299,8 +302,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
         copy,
         base,
         parts,
-        ffmpeg,
-        frameCount,
+        // Videos decoded a few per ffmpeg process (eval/frame_groups.ts).
+        frames: groupedFrames(ffmpeg, checked.videos, { count: frameCount, probes: copy.probes }),
         faceMode,
         locator: parts.locatorFor(copy),
       };
@@ -313,8 +316,6 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
           error: failed.error,
         });
       });
-      // Videos whose file no longer matches the copy manifest are named, not scored.
-      const checked = await checkCopyVideos(copy);
       rows.push(...checked.damaged.map((damaged) => row(context, damaged)));
       progress.tick(checked.damaged.length);
       const queue: PendingFace[] = [];
@@ -425,8 +426,8 @@ interface VideoContext {
   copy: EvalCopy;
   base: ReturnType<typeof baseRow>;
   parts: EvalParts;
-  ffmpeg: Ffmpeg;
-  frameCount: number;
+  /** The sampled frames of one of the copy's videos. */
+  frames: (video: DatasetEntry) => Promise<SampledFrames>;
   faceMode: FaceMode;
   locator: FaceLocator;
 }
@@ -479,10 +480,7 @@ async function prepareVideo(video: DatasetEntry, context: VideoContext): Promise
   };
   let sampled;
   try {
-    sampled = await sampleFrames(context.ffmpeg, video.path, {
-      count: context.frameCount,
-      info: context.copy.probes?.get(video.id),
-    });
+    sampled = await context.frames(video);
   } catch (error) {
     return videoError(error);
   }

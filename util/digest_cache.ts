@@ -4,7 +4,7 @@
  * EfficientNet-B4's 70 MB, 1 s for a 500 MB model) when computed each time. An entry is used only
  * while the file's path, size, modification time, change time (ctime: any write or metadata change
  * sets it, and no tool can set it back), inode and device are all what they were when it was
- * hashed; anything else hashes the file again. The cache is a small JSON file in the user's cache
+ * hashed, and it had not changed for a second then; anything else hashes the file again. The cache is a small JSON file in the user's cache
  * folder ({@link digestCacheFile}); when it cannot be read or written (no permission, read-only
  * home) files are hashed every time, silently.
  * @module
@@ -20,6 +20,8 @@ export const CACHE_DIR_ENV = "DFROBUST_CACHE_DIR";
 const SCHEMA = "dfrobust.sha256-cache/1";
 /** Entries kept (the most recently used): enough for every model a user works with. */
 const MAX_ENTRIES = 64;
+/** How long a file must have been unchanged (ms) when hashed for its hash to be remembered. */
+const SETTLED_MS = 1000;
 
 /** What identifies one version of a file, as `Deno.stat` gives it. */
 interface FileStamp {
@@ -79,10 +81,13 @@ export async function sha256FileCached(path: string): Promise<string> {
     if (cacheFile && cache) await writeCache(cacheFile, cache);
     return entry.sha256;
   }
+  const hashedAt = Date.now();
   const sha256 = await sha256File(absolute);
-  // Stamped before the read: a file written during the read no longer matches, and is hashed
-  // again next time.
-  if (cacheFile && stamp) {
+  // Only a file that had not changed for a while is remembered: file times come from a coarse
+  // clock (and in whole milliseconds here), so a write in the same tick as the one stamped would
+  // leave the stamp as it was ("racy" entries, as git calls them). A later write gets a later
+  // change time.
+  if (cacheFile && stamp && hashedAt - Math.max(stamp.ctimeMs, stamp.mtimeMs) >= SETTLED_MS) {
     const fresh = cache ?? { schema: SCHEMA, files: {} };
     fresh.files[absolute] = { ...stamp, sha256, usedAt: Date.now() };
     await writeCache(cacheFile, fresh);
