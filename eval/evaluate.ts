@@ -60,7 +60,10 @@ export interface EvaluateOptions {
   frames?: number;
   /** Faces per inference batch. Default 8. */
   batch?: number;
-  /** onnxruntime intra-op threads (detector and UltraFace). Default: the logical CPU count. */
+  /**
+   * onnxruntime intra-op threads of the detector (UltraFace runs on one). Default: the logical
+   * CPU count.
+   */
   threads?: number;
   /** Execution provider. Default `cpu`. */
   device?: "cpu" | "cuda";

@@ -72,7 +72,11 @@ const SPEC: CommandSpec = {
       valueName: "<n>",
     },
     batch: { type: "string", description: "Faces per inference batch.", default: "8" },
-    threads: { type: "string", description: "onnxruntime intra-op threads.", valueName: "<n>" },
+    threads: {
+      type: "string",
+      description: "onnxruntime intra-op threads of the detector (UltraFace uses one).",
+      valueName: "<n>",
+    },
     device: { type: "string", description: "cpu or cuda.", default: "cpu", valueName: "<dev>" },
     prefetch: {
       type: "string",
