@@ -475,6 +475,9 @@ function stageCpu(
   stages["total"] = total;
   stages["outside the models"] = total - models;
   stages["frames/s per core outside the models"] = 1000 / (total - models);
+  // All JavaScript runs on one thread: its CPU per frame bounds the pipeline on any machine.
+  stages["main thread alone (JavaScript)"] = main;
+  stages["frames/s the main thread allows"] = 1000 / main;
   return {
     basis: offMain
       ? "models = CPU of every thread but the main one in the eval run itself"

@@ -2,7 +2,8 @@
  * Decoding a copy's videos a few at a time: when the pipeline asks for a video's frames, the
  * videos after it that are not yet asked for, have a probe (distort's copies record one per
  * video) and share its frame size join it in one ffmpeg process ({@link sampleFramesTogether}),
- * up to a budget of decoded bytes. ffmpeg's start (about 80 ms of CPU each: Debian's build
+ * up to a budget of decoded bytes (the first video asked for comes alone, so inference starts
+ * early). ffmpeg's start (about 80 ms of CPU each: Debian's build
  * loads and links some 200 libraries) is then paid once per group instead of once per video;
  * the frames are byte-identical. A video without a probe is probed and decoded alone, as
  * `sampleFrames` does. Internal to `eval/`.
@@ -74,7 +75,8 @@ export function groupedFrames(
     }
     const first = options.probes?.get(video.id);
     const members: number[] = [i];
-    if (first) {
+    // The first video asked for comes alone: the model starts on it while the next group decodes.
+    if (first && started.size > 0) {
       const bytesOf = (info: VideoInfo) => options.count * info.width * info.height * 3;
       let bytes = bytesOf(first);
       for (let j = i + 1; j < videos.length && members.length < maxVideos; j++) {
