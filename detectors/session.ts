@@ -107,7 +107,7 @@ export async function openDetector(
   }
   try {
     const checked = checkModel(session, spec, modelPath);
-    return makeSession(session, spec, modelPath, checked);
+    return makeSession(session, spec, modelPath, { ...checked, worker: options.worker === true });
   } catch (error) {
     await session.release();
     throw error;
@@ -224,17 +224,20 @@ function makeSession(
   session: OnnxSession,
   spec: DetectorSpec,
   modelPath: string,
-  checked: CheckedModel,
+  checked: CheckedModel & { worker: boolean },
 ): DetectorSession {
   const [h, w] = spec.input.size;
   const dims = spec.input.layout === "NCHW" ? [3, h, w] : [h, w, 3];
   const len = itemLength(spec.input);
   let released = false;
   async function runChunk(data: Float32Array, count: number): Promise<Float32Array> {
-    const tensor = new ort.Tensor("float32", data, [count, ...dims]);
+    // To a worker, a copy of the batch is moved rather than the caller's array cloned: one copy
+    // instead of two, and no fresh allocation on the worker's side (a third of the CPU).
+    const input = checked.worker ? data.slice() : data;
+    const tensor = new ort.Tensor("float32", input, [count, ...dims]);
     let out: Record<string, ort.Tensor>;
     try {
-      out = await session.run({ [checked.inputName]: tensor });
+      out = await session.run({ [checked.inputName]: tensor }, { transfer: checked.worker });
     } catch (error) {
       throw new DetectorModelError(
         `Model "${modelPath}" failed on a batch of ${count}: ${(error as Error).message}`,
