@@ -202,7 +202,11 @@ export async function run(): Promise<void> {
     });
     const best = <T extends Cost>(costs: T[]) =>
       costs.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
-    const median = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1];
+    const median = (values: number[]) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      const mid = sorted.length >> 1;
+      return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    };
     const bestRawB4 = best(rounds.map((r) => r.full.raw));
     const bestEvalFull = best(rounds.map((r) => r.full.eval));
     const bestRawUf = best(rounds.map(rawUf));
