@@ -1,63 +1,86 @@
 /**
- * Eval throughput vs raw onnxruntime, on the same model and batch size, in one run: `evaluate()`
- * end to end (probe, ffmpeg decoding of 32 evenly spaced frames per video, preprocessing to
- * 380x380, batched inference, rows written to a Parquet store) against `DetectorSession.score`
- * on pre-built tensors; plus eval with the decode/inference overlap switched off. The model is
- * an EfficientNet-B4-sized graph with seeded random weights (bench/_sized_model.ts). Face mode
- * `full` (the whole frame is the face), so the number compares the pipeline around the detector,
- * not UltraFace. Target: eval >= 0.9x raw.
+ * Eval at the speed of the model: `deno task eval` end to end (the real CLI, spawned: its start,
+ * model hashing and loading, ffmpeg decoding and colour conversion, face location, preprocessing,
+ * inference, the store) against raw onnxruntime on the same frames, in one run, on the real
+ * backbone: the shared EfficientNet-B4 (fixture `b4`, torchvision, 380x380, random weights)
+ * under the `sbi` preset, 24 cuts of the real 640x360 clip x 32 frames, batch 8, 2 intra-op
+ * threads. Face mode `full` (the whole frame is the face) against raw B4; face mode `ultraface`
+ * against raw UltraFace (fixture `ultraface`, RFB-320) plus raw B4 on the faces it finds.
+ *
+ * Raw = onnxruntime's `run` alone, on the calling thread, over inputs built beforehand from the
+ * very frames eval scores (same session options); warm (one batch first). Eval reads a distort
+ * copy (`--ops unaltered`: hard links and a manifest whose probes eval reuses), as in the
+ * documented workflow. Best of interleaved rounds; CPU = this process's onnxruntime (raw) or the
+ * whole CLI process tree (eval: `deno task`, the eval process, ffmpeg).
+ *
+ * The per-stage table splits eval's CPU per frame: the model's share is the raw runs' CPU per
+ * item, the rest comes from the eval's own timers (`--json` timings, eval/timings.ts) and, for
+ * ffmpeg's start / decoding / colour conversion split, from three ffmpeg runs timed here.
+ * `DFROBUST_BENCH_ROUNDS` sets the rounds (default 2); `DFROBUST_BENCH_SWEEP=1` adds eval runs
+ * with other thread and prefetch settings.
  * @module
  */
 import { join } from "node:path";
 import { writeDatasetManifest } from "../dataset/manifest.ts";
-import { itemLength, preprocessFace } from "../detectors/preprocess.ts";
-import { cpuSeconds } from "./_cpu.ts";
+import { itemLength, preprocessFaceSync } from "../detectors/preprocess.ts";
+import { PRESETS } from "../detectors/presets.ts";
 import { openDetector } from "../detectors/session.ts";
-import { validateDetectorSpec } from "../detectors/spec.ts";
-import { evaluate } from "../eval/evaluate.ts";
+import * as ort from "../deps/onnxruntime.ts";
+import type { FaceBox } from "../faces/box.ts";
+import type { RgbFrame } from "../image/frame.ts";
+import { selectFaces } from "../faces/select.ts";
+import { openUltraFace, ultraFaceInput } from "../faces/ultraface.ts";
+import { cropBox } from "../detectors/preprocess.ts";
 import { openFfmpeg } from "../media/ffmpeg.ts";
-import { sampleFrames } from "../media/frames.ts";
-import { buildSizedModel } from "./_sized_model.ts";
-import { FIXTURES, requireFixtures } from "../tests/_fixtures.ts";
+import { evenlySpacedIndices, sampleFrames } from "../media/frames.ts";
+import type { EvalTimings } from "../eval/timings.ts";
+import { childrenCpuMs, processCpuMs, threadCpuMs } from "../util/cpu_clock.ts";
+import { FIXTURE_SOURCES, FIXTURES, requireFixtures } from "../tests/_fixtures.ts";
 
 const CLIP = join(FIXTURES, "video/short_hamilton_clip.mp4");
-/** Enough frames that the one-time costs (model load, hashing, first batch) weigh little. */
-const VIDEOS = 12;
+const B4 = join(FIXTURES, FIXTURE_SOURCES.b4.dir, FIXTURE_SOURCES.b4.files[0]);
+const ULTRAFACE = join(FIXTURES, "ultraface/version-RFB-320.onnx");
+const VIDEOS = Number(Deno.env.get("DFROBUST_BENCH_VIDEOS") ?? 24);
 const FRAMES = 32;
 /** Seconds per cut: 32 samples out of ~120 frames. */
 const CUT_SECONDS = 4;
 const BATCH = 8;
 const THREADS = 2;
-const ROUNDS = 2;
+const ROUNDS = Number(Deno.env.get("DFROBUST_BENCH_ROUNDS") ?? 2);
+const SWEEP = Deno.env.get("DFROBUST_BENCH_SWEEP") === "1";
+/** The detector: SBI's preset, whose backbone is this EfficientNet-B4 at 380x380. */
+const SPEC = PRESETS.sbi;
+const REPO = new URL("..", import.meta.url).pathname;
 
-/** Runs the benchmark and prints a table with the ratio. */
+/** Wall and CPU milliseconds of one measured path. */
+interface Cost {
+  wallMs: number;
+  cpuMs: number;
+}
+
+/** One round: each mode's raw and eval runs, next to each other. */
+interface Round {
+  /** 1-minute load average when the round began. */
+  load: number;
+  full: { raw: Cost; eval: EvalRun };
+  uf: { raw: Cost; eval: EvalRun };
+  sweep: Record<string, EvalRun>;
+}
+
+/** One eval run: its cost, and what its `--json` summary said. */
+interface EvalRun extends Cost {
+  faces: number;
+  timings: EvalTimings;
+}
+
+/** Runs the benchmark and prints its tables. */
 export async function run(): Promise<void> {
-  requireFixtures("video", "The eval benchmark");
+  requireFixtures(["video", "b4", "ultraface"], "The eval benchmark");
+  const load0 = Deno.loadavg();
   const tmp = await Deno.makeTempDir({ prefix: "dfrobust_eval_bench_" });
   const ffmpeg = await openFfmpeg("native");
   try {
-    const model = buildSizedModel({ size: 380, seed: 1 });
-    const modelPath = join(tmp, "b4_sized.onnx");
-    await Deno.writeFile(modelPath, model.bytes);
-    const spec = validateDetectorSpec({
-      name: "b4_sized",
-      input: {
-        layout: "NCHW",
-        size: [model.size, model.size],
-        colour: "RGB",
-        scale: "1/255",
-        mean: [0.485, 0.456, 0.406],
-        std: [0.229, 0.224, 0.225],
-      },
-      crop: { kind: "full" },
-      faces: "largest",
-      faceRule: "largest",
-      output: { kind: "probability" },
-      videoRule: "mean",
-      failScore: null,
-    }, { source: "bench/eval_bench.ts" });
-
-    // A few cuts of the real 640x360 clip, as a plain dataset.
+    // 24 cuts of the real clip as a dataset, and its `unaltered` copy, as eval reads data.
     await Deno.mkdir(join(tmp, "data", "videos"), { recursive: true });
     const entries = [];
     for (let v = 0; v < VIDEOS; v++) {
@@ -70,126 +93,405 @@ export async function run(): Promise<void> {
       });
       entries.push({ id: `cut${v}`, relativePath: `videos/cut${v}.mp4`, label: (v % 2) as 0 | 1 });
     }
-    const csv = join(tmp, "data", "dataset.csv");
-    await writeDatasetManifest(csv, entries);
-    const total = VIDEOS * FRAMES;
+    await writeDatasetManifest(join(tmp, "data", "dataset.csv"), entries);
+    await cli(["distort", "--manifest", join(tmp, "data", "dataset.csv"), "--ops", "unaltered"]
+      .concat(["--out", join(tmp, "copies")]));
+    const paths = entries.map((e) => join(tmp, "data", e.relativePath));
 
-    // Raw: the same session options and batch size on tensors built beforehand from the very
-    // frames eval scores, so both paths feed the model the same data.
-    const item = itemLength(spec.input);
-    const tensors = new Float32Array(item * total);
-    let filled = 0;
-    for (const entry of entries) {
-      const sampled = await sampleFrames(ffmpeg, join(tmp, "data", entry.relativePath), {
-        count: FRAMES,
-      });
+    // The frames eval scores, decoded once; the raw inputs built from them.
+    const frames: RgbFrame[] = [];
+    for (const path of paths) {
+      const sampled = await sampleFrames(ffmpeg, path, { count: FRAMES });
       for (const data of sampled.frames) {
-        const frame = { data, width: sampled.width, height: sampled.height };
-        await preprocessFace(frame, null, spec, { into: tensors, index: filled++ });
+        frames.push({ data: data.slice(), width: sampled.width, height: sampled.height });
       }
     }
-    if (filled !== total) throw new Error(`decoded ${filled} frames, expected ${total}`);
-    // One compact array per batch, as eval's own batch buffer (a view into one big array would
-    // make onnxruntime-node copy more than the batch).
-    const batches: Float32Array[] = [];
-    for (let done = 0; done < total; done += BATCH) {
-      batches.push(tensors.slice(done * item, Math.min(total, done + BATCH) * item));
+    const inputs = inputBatches(frames.map((frame) => ({ frame, box: null })));
+    const ultraInputs: Float32Array[] = [];
+    const inputCpu0 = threadCpuMs();
+    for (const frame of frames) ultraInputs.push(ultraFaceInput(frame, [240, 320]));
+    const ultraInputMs = threadCpuMs() - inputCpu0;
+    // The faces eval scores in ultraface mode: UltraFace's boxes, the preset's face rule.
+    const detector = await openUltraFace(ULTRAFACE, { threads: THREADS });
+    let faceCount = 0;
+    for (const frame of frames) {
+      const boxes = (await detector.detect(frame))
+        .filter((box) => cropBox(box, frame.width, frame.height, SPEC.crop) !== null);
+      faceCount += selectFaces(boxes, SPEC.faces, frame).length;
     }
-    const timeRaw = async () => {
-      const session = await openDetector(spec, { modelPath, threads: THREADS });
-      // Warm-up: eval's first batch is not excluded either, but a cold session would flatter it.
-      await session.score(batches[0], batches[0].length / item);
-      const cost = await measure(async () => {
-        for (const batch of batches) await session.score(batch, batch.length / item);
-      });
-      await session.release();
-      return cost;
-    };
+    await detector.release();
+    const ffmpegSplit = await ffmpegStages(paths.slice(0, 4));
 
-    // Eval end to end: decode + preprocess + inference + store, model load included; once with
-    // the prefetch queue (decoding overlaps inference) and once without, to show what it buys.
-    const timeEval = (prefetch: number) =>
-      measure(async () => {
-        const summary = await evaluate({
-          spec,
-          modelPath,
-          data: csv,
-          store: join(tmp, `store_${prefetch}`),
-          faces: "full",
-          frames: FRAMES,
-          batch: BATCH,
-          threads: THREADS,
-          prefetch,
-          force: true,
-          ffmpeg,
-          label: `eval bench (prefetch ${prefetch})`,
-        });
-        if (summary.facesScored !== total) {
-          throw new Error(`eval scored ${summary.facesScored} faces, expected ${total}`);
-        }
-      });
-    // Interleaved rounds, best of each: other load on the machine hits all paths alike.
-    const best = { raw: WORST, overlap: WORST, serial: WORST };
+    const evalArgs = (mode: "full" | "ultraface", store: string, extra: string[] = []) =>
+      ["eval", "--detector", "sbi", "--model", B4, "--data", join(tmp, "copies")]
+        .concat(["--store", join(tmp, store), "--faces", mode, "--batch", String(BATCH)])
+        .concat(["--threads", String(THREADS), "--force", "--json"])
+        .concat(mode === "ultraface" ? ["--face-model", ULTRAFACE] : [], extra);
+    const cache = join(tmp, "cache");
+    const total = frames.length;
+    // Interleaved rounds, the order flipped every other round: load that comes and goes (other
+    // people's work on a shared machine) hits raw and eval alike. Each eval run is compared with
+    // the raw run next to it.
+    const rounds: Round[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      best.raw = better(best.raw, await timeRaw());
-      best.overlap = better(best.overlap, await timeEval(2));
-      best.serial = better(best.serial, await timeEval(0));
+      const load = Deno.loadavg()[0];
+      const pair = async (rawRun: () => Promise<Cost>, evalRun: () => Promise<EvalRun>) => {
+        if (round % 2 === 0) {
+          const raw = await rawRun();
+          return { raw, eval: await evalRun() };
+        }
+        const evaluated = await evalRun();
+        return { raw: await rawRun(), eval: evaluated };
+      };
+      const full = await pair(
+        () => rawB4(inputs),
+        () => evalCli(evalArgs("full", "s_full"), cache),
+      );
+      const uf = await pair(
+        () => rawUltraFace(ultraInputs),
+        () => evalCli(evalArgs("ultraface", "s_uf"), cache),
+      );
+      const sweep: Record<string, EvalRun> = {};
+      if (SWEEP) {
+        for (const [threads, prefetch] of [[2, 0], [2, 1], [2, 4], [1, 2], [3, 2]]) {
+          const args = evalArgs("full", "s_sweep", ["--prefetch", String(prefetch)]);
+          args[args.indexOf("--threads") + 1] = String(threads);
+          sweep[`${threads} threads, prefetch ${prefetch}`] = await evalCli(args, cache);
+        }
+      }
+      rounds.push({ load, full, uf, sweep });
     }
+    const load1 = Deno.loadavg();
+
+    for (const round of rounds) {
+      if (round.full.eval.faces !== total) {
+        throw new Error(`eval (full) scored ${round.full.eval.faces} faces, expected ${total}`);
+      }
+    }
+    // Raw for ultraface mode: UltraFace on every frame, plus B4 on the faces eval scored (B4's
+    // cost does not depend on the pixels: per item as on the full frames of the same round).
+    const rawUf = (round: Round): Cost => {
+      const perItem = (cost: number) => cost / total * round.uf.eval.faces;
+      return {
+        wallMs: round.uf.raw.wallMs + perItem(round.full.raw.wallMs),
+        cpuMs: round.uf.raw.cpuMs + perItem(round.full.raw.cpuMs),
+      };
+    };
+    const fps = (cost: Cost) => 1000 * total / cost.wallMs;
     console.log(
-      `eval vs raw onnxruntime: EfficientNet-B4-sized graph (${(model.macs / 1e9).toFixed(2)} ` +
-        `GMACs at ${model.size}x${model.size}, ${(model.parameters / 1e6).toFixed(1)}M weights), ` +
-        `batch ${BATCH}, ${THREADS} threads, ${VIDEOS} videos x ${FRAMES} frames (640x360 H.264), ` +
-        `face mode full, best of ${ROUNDS} interleaved rounds; CPU = this process and its ffmpeg ` +
-        `children (Linux /proc), steadier than wall time on a shared machine`,
+      `eval end to end vs raw onnxruntime: EfficientNet-B4 (torchvision, 380x380, random ` +
+        `weights), preset sbi, batch ${BATCH}, ${THREADS} threads, ${VIDEOS} videos x ${FRAMES} ` +
+        `frames (640x360 H.264, ${CUT_SECONDS} s cuts), ${ROUNDS} interleaved rounds; load ` +
+        `average ${fmtLoad(load0)} before, ${fmtLoad(load1)} after ` +
+        `(${navigator.hardwareConcurrency} CPUs)`,
     );
     console.log(
-      "| path | frames | wall s | frames/s | ratio to raw | CPU s | CPU ms/frame | CPU ratio |",
+      "\n| round | load (1 min) | raw B4 frames/s | eval full frames/s | ratio | " +
+        "raw UltraFace + B4 frames/s | eval ultraface frames/s | ratio |",
+    );
+    console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    rounds.forEach((round, i) => {
+      const uf = rawUf(round);
+      console.log(
+        `| ${i + 1} | ${round.load.toFixed(1)} | ${fps(round.full.raw).toFixed(2)} | ` +
+          `${fps(round.full.eval).toFixed(2)} | ` +
+          `${(round.full.raw.wallMs / round.full.eval.wallMs).toFixed(2)}x | ` +
+          `${fps(uf).toFixed(2)} | ${fps(round.uf.eval).toFixed(2)} | ` +
+          `${(uf.wallMs / round.uf.eval.wallMs).toFixed(2)}x |`,
+      );
+    });
+    const best = <T extends Cost>(costs: T[]) =>
+      costs.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
+    const median = (values: number[]) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      const mid = sorted.length >> 1;
+      return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    };
+    const bestRawB4 = best(rounds.map((r) => r.full.raw));
+    const bestEvalFull = best(rounds.map((r) => r.full.eval));
+    const bestRawUf = best(rounds.map(rawUf));
+    const bestEvalUf = best(rounds.map((r) => r.uf.eval));
+    const faces = rounds[0].uf.eval.faces;
+    console.log(
+      "\n| path | frames | faces | best wall s | frames/s | ratio to raw (best of each) | median ratio of the rounds | CPU ms/frame |",
     );
     console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-    const line = (name: string, cost: Cost) => {
-      const cpu = Number.isFinite(cost.cpu)
-        ? `${cost.cpu.toFixed(2)} | ${(1000 * cost.cpu / total).toFixed(1)} | ` +
-          `${(best.raw.cpu / cost.cpu).toFixed(2)}x`
-        : "- | - | -";
+    const line = (name: string, n: number, cost: Cost, raw: Cost, medianRatio: number | null) =>
       console.log(
-        `| ${name} | ${total} | ${cost.wall.toFixed(2)} | ${(total / cost.wall).toFixed(2)} | ` +
-          `${(best.raw.wall / cost.wall).toFixed(2)}x | ${cpu} |`,
+        `| ${name} | ${total} | ${n} | ${(cost.wallMs / 1000).toFixed(2)} | ${
+          fps(cost).toFixed(2)
+        } | ` +
+          `${(raw.wallMs / cost.wallMs).toFixed(2)}x | ` +
+          `${medianRatio === null ? "" : `${medianRatio.toFixed(2)}x`} | ` +
+          `${(cost.cpuMs / total).toFixed(1)} |`,
       );
-    };
-    line("raw onnxruntime (the same frames, pre-built tensors)", best.raw);
-    line("eval end to end (model load included)", best.overlap);
-    line("eval, no overlap (prefetch 0)", best.serial);
-    console.log("target: eval >= 0.90x raw (frames/s)");
+    line("raw onnxruntime, B4", total, bestRawB4, bestRawB4, null);
+    line(
+      "`deno task eval --faces full`",
+      total,
+      bestEvalFull,
+      bestRawB4,
+      median(rounds.map((r) => r.full.raw.wallMs / r.full.eval.wallMs)),
+    );
+    line("raw onnxruntime, UltraFace + B4 on its faces", faces, bestRawUf, bestRawUf, null);
+    line(
+      "`deno task eval --faces ultraface`",
+      faces,
+      bestEvalUf,
+      bestRawUf,
+      median(rounds.map((r) => rawUf(r).wallMs / r.uf.eval.wallMs)),
+    );
+    for (const name of Object.keys(rounds[0].sweep)) {
+      const cost = best(rounds.map((r) => r.sweep[name]));
+      line(`eval full, ${name}`, total, cost, bestRawB4, null);
+    }
+    if (faceCount !== faces) console.log(`(faces found beforehand: ${faceCount})`);
+    console.log("target: eval >= 0.95x raw (frames/s)");
+
+    // The stage table reads the least contended eval run of each mode (least CPU per frame).
+    const calm = <T extends Cost>(costs: T[]) =>
+      costs.reduce((a, b) => (b.cpuMs < a.cpuMs ? b : a));
+    const calmFull = calm(rounds.map((r) => r.full.eval));
+    const calmUf = calm(rounds.map((r) => r.uf.eval));
+    const calmRaw = calm(rounds.map((r) => r.full.raw));
+    const calmUfRaw = calm(rounds.map((r) => r.uf.raw));
+    const a = stageCpu(calmFull, { total, b4PerItem: calmRaw.cpuMs / total, ffmpegSplit });
+    const b = stageCpu(calmUf, {
+      total,
+      b4PerItem: calmRaw.cpuMs / total,
+      ffmpegSplit,
+      ultraface: { modelMs: calmUfRaw.cpuMs / total, inputMs: ultraInputMs / total },
+    });
+    console.log(
+      `\nCPU ms per frame by stage, in the least contended eval run of each mode (${a.basis})`,
+    );
+    console.log("| stage | full | ultraface |");
+    console.log("| --- | ---: | ---: |");
+    for (const [stage, value] of Object.entries(a.stages)) {
+      console.log(`| ${stage} | ${value.toFixed(2)} | ${b.stages[stage].toFixed(2)} |`);
+    }
+    console.log(
+      `raw CPU ms per item in the same rounds: B4 ${(calmRaw.cpuMs / total).toFixed(1)}, ` +
+        `UltraFace ${(calmUfRaw.cpuMs / total).toFixed(1)} per frame`,
+    );
+    console.log(
+      "wall ms per frame the model waited for prepared videos (pipeline starved): " +
+        `full ${(calmFull.timings.stages.wait.wallMs / total).toFixed(1)}, ` +
+        `ultraface ${(calmUf.timings.stages.wait.wallMs / total).toFixed(1)}`,
+    );
+    console.log(
+      `ffmpeg per video (${FRAMES} of ~${CUT_SECONDS * 30} frames, timed here): process start ` +
+        `${ffmpegSplit.startMs.toFixed(0)} ms, decoding ${ffmpegSplit.decodeMs.toFixed(0)} ms, ` +
+        `colour conversion ${ffmpegSplit.convertMs.toFixed(0)} ms CPU`,
+    );
   } finally {
     await ffmpeg.close();
     await Deno.remove(tmp, { recursive: true });
   }
 }
 
-/** Wall and CPU seconds of one measured path. */
-interface Cost {
-  wall: number;
-  /** User + system CPU of this process and its waited-for children; NaN without /proc. */
-  cpu: number;
+/** Compact batches of preprocessed items, as eval's batch buffer (one array per batch). */
+function inputBatches(items: { frame: RgbFrame; box: FaceBox | null }[]): Float32Array[] {
+  const len = itemLength(SPEC.input);
+  const batches: Float32Array[] = [];
+  for (let start = 0; start < items.length; start += BATCH) {
+    const chunk = items.slice(start, start + BATCH);
+    const batch = new Float32Array(chunk.length * len);
+    chunk.forEach(({ frame, box }, i) => {
+      // Face mode full: the whole frame is the crop, whatever the preset's rule.
+      const spec = box === null ? { ...SPEC, crop: { kind: "full" as const } } : SPEC;
+      preprocessFaceSync(frame, box, spec, { into: batch, index: i });
+    });
+    batches.push(batch);
+  }
+  return batches;
 }
 
-const WORST: Cost = { wall: Infinity, cpu: Infinity };
+/** Raw B4: `run` over the batches on this thread, as plain onnxruntime, session warm. */
+async function rawB4(batches: Float32Array[]): Promise<Cost> {
+  const len = itemLength(SPEC.input);
+  const session = await openDetector(SPEC, { modelPath: B4, threads: THREADS });
+  try {
+    await session.score(batches[0], batches[0].length / len);
+    return await measure(async () => {
+      for (const batch of batches) await session.score(batch, batch.length / len);
+    });
+  } finally {
+    await session.release();
+  }
+}
 
-function better(a: Cost, b: Cost): Cost {
-  return { wall: Math.min(a.wall, b.wall), cpu: Math.min(a.cpu, b.cpu) };
+/** Raw UltraFace: one `run` per frame on inputs built beforehand (its models take batch 1). */
+async function rawUltraFace(inputs: Float32Array[]): Promise<Cost> {
+  const session = await ort.InferenceSession.create(await Deno.readFile(ULTRAFACE), {
+    graphOptimizationLevel: "all",
+    // As eval runs it (eval/parts.ts): one thread is as fast as two and spends less CPU.
+    intraOpNumThreads: 1,
+    logSeverityLevel: 3,
+    extra: { session: { intra_op: { allow_spinning: "0" } } },
+  });
+  try {
+    const feed = (input: Float32Array) => ({
+      [session.inputNames[0]]: new ort.Tensor("float32", input, [1, 3, 240, 320]),
+    });
+    await session.run(feed(inputs[0]));
+    return await measure(async () => {
+      for (const input of inputs) await session.run(feed(input));
+    });
+  } finally {
+    await session.release();
+  }
 }
 
 async function measure(work: () => Promise<void>): Promise<Cost> {
-  const cpu0 = totalCpuSeconds();
-  const t0 = performance.now();
+  const cpu = processCpuMs();
+  const wall = performance.now();
   await work();
-  return { wall: (performance.now() - t0) / 1000, cpu: totalCpuSeconds() - cpu0 };
+  return { wallMs: performance.now() - wall, cpuMs: processCpuMs() - cpu };
 }
 
-/** CPU seconds of this process and its ffmpeg children so far. */
-function totalCpuSeconds(): number {
-  const cpu = cpuSeconds();
-  return cpu.self + cpu.children;
+/** Spawns `deno task eval ...` and reads its `--json` summary; CPU of the whole process tree. */
+async function evalCli(args: string[], cacheDir: string): Promise<EvalRun> {
+  const cpu = childrenCpuMs();
+  const wall = performance.now();
+  const stdout = await cli(args, { DFROBUST_CACHE_DIR: cacheDir });
+  const wallMs = performance.now() - wall;
+  const cpuMs = childrenCpuMs() - cpu;
+  const summary = JSON.parse(stdout.slice(stdout.indexOf("{")));
+  return { wallMs, cpuMs, faces: summary.facesScored, timings: summary.timings };
+}
+
+/** Runs `deno task <args>` in the repository; resolves to its stdout, throws on failure. */
+async function cli(args: string[], env: Record<string, string> = {}): Promise<string> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "-q", ...args],
+    cwd: REPO,
+    env: { DFROBUST_QUIET: "1", NO_COLOR: "1", ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    throw new Error(`deno task ${args[0]} failed: ${new TextDecoder().decode(out.stderr)}`);
+  }
+  return new TextDecoder().decode(out.stdout);
+}
+
+/** ffmpeg's CPU per video: process start, decoding to the last sampled frame, RGB conversion. */
+interface FfmpegSplit {
+  startMs: number;
+  decodeMs: number;
+  convertMs: number;
+}
+
+/**
+ * Times (children CPU) ffmpeg three ways on `paths`, one after another: `-version` (the process
+ * start: loading and linking its libraries), decoding the sampled frames to nothing, and eval's
+ * own decoding to rgb24 (`sampleFrames`).
+ */
+async function ffmpegStages(paths: string[]): Promise<FfmpegSplit> {
+  const timed = async (work: () => Promise<unknown>) => {
+    const cpu = childrenCpuMs();
+    for (let i = 0; i < 2; i++) await work();
+    return (childrenCpuMs() - cpu) / 2 / paths.length;
+  };
+  const version = () =>
+    Promise.all(paths.map(() => new Deno.Command("ffmpeg", { args: ["-version"] }).output()));
+  const ffmpeg = await openFfmpeg("native");
+  try {
+    const infos = await Promise.all(paths.map((p) => ffmpeg.probe(p)));
+    const decodeOnly = async () => {
+      for (const [k, path] of paths.entries()) {
+        const indices = evenlySpacedIndices(infos[k].frameCount, FRAMES);
+        await ffmpeg.run({
+          args: ["-i", `file:${path}`, "-map", "0:v:0", "-an", "-sn", "-dn", "-vf"]
+            .concat([`select=${indices.map((i) => `eq(n\\,${i})`).join("+")}`])
+            .concat(["-fps_mode", "passthrough", "-frames:v", String(FRAMES), "-f", "null", "-"]),
+          inputs: [path],
+          outputs: [],
+        });
+      }
+    };
+    const sample = async () => {
+      for (const [k, path] of paths.entries()) {
+        await sampleFrames(ffmpeg, path, { count: FRAMES, info: infos[k] });
+      }
+    };
+    const start = await timed(version);
+    const decoded = await timed(decodeOnly);
+    const sampled = await timed(sample);
+    return { startMs: start, decodeMs: decoded - start, convertMs: sampled - decoded };
+  } finally {
+    await ffmpeg.close();
+  }
+}
+
+/**
+ * CPU ms per frame by stage, for one eval run. The models' share (B4, UltraFace) is measured in
+ * the run itself when inference ran off the main thread (every thread but the main one, less
+ * the model load and the store, is inference); else (inference on the main thread, as before
+ * onnx/session.ts) it is the raw runs' CPU per item, and "other" takes the difference.
+ */
+function stageCpu(
+  run: EvalRun,
+  context: {
+    total: number;
+    b4PerItem: number;
+    ffmpegSplit: FfmpegSplit;
+    ultraface?: { modelMs: number; inputMs: number };
+  },
+): { basis: string; stages: Record<string, number> } {
+  const t = run.timings;
+  const n = context.total;
+  const per = (ms: number | null) => (ms ?? 0) / n;
+  const total = run.cpuMs / n;
+  const split = context.ffmpegSplit;
+  // One start per ffmpeg process (grouped decoding runs fewer); the rest split as timed here.
+  const starts = Math.min(per(t.ffmpegCpuMs), per(t.stages.decode.calls * split.startMs));
+  const work = per(t.ffmpegCpuMs) - starts;
+  const share = (part: number) => work * part / (split.decodeMs + split.convertMs);
+  const ufInput = context.ultraface?.inputMs ?? 0;
+  const stages: Record<string, number> = {
+    "CLI start and exit (deno task, runtime, modules)": (run.cpuMs - (t.processCpuMs ?? 0) -
+      (t.ffmpegCpuMs ?? 0)) / n,
+    "model hash": per(t.stages.hash.cpuMs),
+    "model load (sessions, workers)": per(t.stages.load.cpuMs),
+    "ffmpeg process start": starts,
+    "decode": share(split.decodeMs),
+    "colour conversion (YUV to RGB)": share(split.convertMs),
+    "crop, resize, normalise": per(t.stages.preprocess.cpuMs),
+    "face location: UltraFace input (resize, normalise)": ufInput,
+    "store": per(t.stages.store.cpuMs),
+  };
+  const counted = Object.values(stages).reduce((x, y) => x + y, 0);
+  const main = per(t.mainThreadCpuMs);
+  const offMain = main < 0.5 * per(t.processCpuMs);
+  let models: number;
+  if (offMain) {
+    // Main-thread work not timed above: reading ffmpeg's pipes, rows, batches, glue.
+    const otherMain = main - per(t.stages.preprocess.cpuMs) - ufInput - per(t.stages.hash.cpuMs);
+    stages["other main-thread work (pipes, rows, batches)"] = otherMain;
+    models = total - counted - otherMain;
+  } else {
+    models = context.b4PerItem * run.faces / n + (context.ultraface?.modelMs ?? 0);
+    stages["other main-thread work (pipes, rows, batches)"] = total - counted - models;
+  }
+  stages["models: B4 (+ UltraFace) inference"] = models;
+  stages["total"] = total;
+  stages["outside the models"] = total - models;
+  stages["frames/s per core outside the models"] = 1000 / (total - models);
+  // All JavaScript runs on one thread: its CPU per frame bounds the pipeline on any machine.
+  stages["main thread alone (JavaScript)"] = main;
+  stages["frames/s the main thread allows"] = 1000 / main;
+  return {
+    basis: offMain
+      ? "models = CPU of every thread but the main one in the eval run itself"
+      : "inference on the main thread: models = raw CPU per item",
+    stages,
+  };
+}
+
+function fmtLoad(load: number[]): string {
+  return load.map((x) => x.toFixed(2)).join(" ");
 }
 
 if (import.meta.main) await run();

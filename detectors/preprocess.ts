@@ -4,7 +4,7 @@
  * `((x * scale) - mean) / std` and layout. Writes straight into a batch tensor.
  * @module
  */
-import { type CropBox, resizeRgb } from "../image/resize.ts";
+import { type CropBox, resizeRgbRows } from "../image/resize.ts";
 import type { Box } from "../faces/box.ts";
 import type { RgbFrame } from "../image/frame.ts";
 import type { CropRule, DetectorSpec, InputSpec } from "./spec.ts";
@@ -196,17 +196,49 @@ export function preprocessFaceSync(
         `${width}x${height} frame (no pixel of it is inside)`,
     );
   }
-  const pixels = resizeRgb(data, {
+  const item = into.subarray(index * n, (index + 1) * n);
+  // Each resized row goes straight into the tensor: no resized image is kept.
+  const write = rowWriter(item, spec.input);
+  resizeRgbRows(data, {
     width,
     height,
     region: crop,
     outWidth: outW,
     outHeight: outH,
     method: spec.input.resize,
-  });
-  const item = into.subarray(index * n, (index + 1) * n);
-  writeNormalised(pixels, item, spec.input);
+  }, write);
   return item;
+}
+
+/**
+ * A function that writes one row of packed RGB bytes (`width * 3`) as row `y` of `out`, in the
+ * spec's layout and channel order, mapping each byte through `((x * scale) - mean[c]) / std[c]`.
+ */
+function rowWriter(
+  out: Float32Array,
+  input: InputSpec,
+): (y: number, rgb: Uint8Array) => void {
+  const [h, w] = input.size;
+  const plane = h * w;
+  const [l0, l1, l2] = normalisationTables(input);
+  // Model channel c reads source channel src[c]: RGB keeps the order, BGR swaps 0 and 2.
+  const [s0, s1, s2] = input.colour === "BGR" ? [2, 1, 0] : [0, 1, 2];
+  if (input.layout === "NCHW") {
+    return (y, rgb) => {
+      for (let x = 0, p = y * w, q = 0; x < w; x++, p++, q += 3) {
+        out[p] = l0[rgb[q + s0]];
+        out[plane + p] = l1[rgb[q + s1]];
+        out[2 * plane + p] = l2[rgb[q + s2]];
+      }
+    };
+  }
+  return (y, rgb) => {
+    for (let q = 0, o = y * w * 3; q < w * 3; q += 3, o += 3) {
+      out[o] = l0[rgb[q + s0]];
+      out[o + 1] = l1[rgb[q + s1]];
+      out[o + 2] = l2[rgb[q + s2]];
+    }
+  };
 }
 
 /**
@@ -219,24 +251,8 @@ export function writeNormalised(rgb: Uint8Array, out: Float32Array, input: Input
   if (rgb.length !== plane * 3 || out.length < plane * 3) {
     throw new RangeError(`writeNormalised: expected ${plane * 3} bytes and floats`);
   }
-  const luts = normalisationTables(input);
-  // Model channel c reads source channel src[c]: RGB keeps the order, BGR swaps 0 and 2.
-  const src = input.colour === "BGR" ? [2, 1, 0] : [0, 1, 2];
-  const [l0, l1, l2] = luts;
-  const [s0, s1, s2] = src;
-  if (input.layout === "NCHW") {
-    for (let p = 0, q = 0; p < plane; p++, q += 3) {
-      out[p] = l0[rgb[q + s0]];
-      out[plane + p] = l1[rgb[q + s1]];
-      out[2 * plane + p] = l2[rgb[q + s2]];
-    }
-  } else {
-    for (let q = 0; q < plane * 3; q += 3) {
-      out[q] = l0[rgb[q + s0]];
-      out[q + 1] = l1[rgb[q + s1]];
-      out[q + 2] = l2[rgb[q + s2]];
-    }
-  }
+  const write = rowWriter(out, input);
+  for (let y = 0; y < h; y++) write(y, rgb.subarray(y * w * 3, (y + 1) * w * 3));
 }
 
 /**

@@ -19,7 +19,7 @@ import type { Pairing } from "../metrics/video_set.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
 import type { LeftOutVideo } from "../store/left_out.ts";
 import { appendUnit } from "../store/store.ts";
-import { sha256File } from "../util/hash.ts";
+import { sha256FileCached } from "../util/digest_cache.ts";
 import { Progress } from "../util/progress.ts";
 import { discoverCopies } from "./copies.ts";
 import { type CopySummary, copySummary, countFailures } from "./copy_summary.ts";
@@ -30,6 +30,7 @@ import { baseRow } from "./rows.ts";
 import { evalRunId } from "./run_id.ts";
 import { runVideoSummary } from "./run_summary.ts";
 import { scoreCopy } from "./score_copy.ts";
+import { evalClock, type EvalTimings } from "./timings.ts";
 import { claimUnits } from "./unit_claim.ts";
 // --- shards (scale/shard.ts, eval/unit_shards.ts, store/shard_parts.ts)
 import type { Shard } from "../scale/shard.ts";
@@ -42,7 +43,7 @@ import {
 } from "./unit_shards.ts";
 
 export { FACE_MODES };
-export type { CopySummary, FaceMode };
+export type { CopySummary, EvalTimings, FaceMode };
 
 /** Options for {@link evaluate}. */
 export interface EvaluateOptions {
@@ -70,7 +71,10 @@ export interface EvaluateOptions {
   frames?: number;
   /** Faces per inference batch. Default 8. */
   batch?: number;
-  /** onnxruntime intra-op threads (detector and UltraFace). Default: the logical CPU count. */
+  /**
+   * onnxruntime intra-op threads of the detector (UltraFace runs on one). Default: the logical
+   * CPU count.
+   */
   threads?: number;
   /** Execution provider. Default `cpu`. */
   device?: "cpu" | "cuda";
@@ -101,6 +105,11 @@ export interface EvaluateOptions {
    * the units that still miss parts in the summary's `incomplete`. Not with `shard` or `force`.
    */
   finish?: boolean;
+  /**
+   * Time the run's stages (model hashing and loading, decoding, face location, preprocessing,
+   * inference, store) into {@link EvalSummary.timings}. Default false.
+   */
+  timings?: boolean;
 }
 
 /** The outcome of {@link evaluate}. */
@@ -133,6 +142,8 @@ export interface EvalSummary {
   shard?: Shard;
   /** Units that still miss shard parts (shards and `finish` only; named in `notes` too). */
   incomplete: IncompleteUnit[];
+  /** Where the time went, by stage (eval/timings.ts); only with `timings: true`. */
+  timings?: EvalTimings;
 }
 
 /**
@@ -151,6 +162,7 @@ export interface EvalSummary {
  */
 export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
   const started = performance.now();
+  const clock = evalClock(options.timings === true);
   if ((options.shard || options.finish) && options.force) {
     throw new Error("force cannot be combined with a shard or finish: remove the parts first");
   }
@@ -177,13 +189,19 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
         `"${options.data}" has none: distort with the unaltered copy, or use --faces ultraface`,
     );
   }
-  const modelSha256 = await sha256File(options.modelPath).catch((error) => {
+  // Hashed once per file version: a rerun with the same model file reads a small cache instead.
+  const hashed = clock.start("hash", "process");
+  const modelSha256 = await sha256FileCached(options.modelPath).catch((error) => {
     throw new Error(`Cannot read model "${options.modelPath}": ${(error as Error).message}`);
   });
-  const ffmpeg = options.ffmpeg ?? await openFfmpeg("auto", { signal: options.signal });
+  hashed();
+  const ffmpeg = clock.ffmpeg(
+    options.ffmpeg ?? await openFfmpeg("auto", { signal: options.signal }),
+  );
   let parts: EvalParts;
   try {
     // Opening the parts checks the model against the spec (input shape, output) before any work.
+    const loaded = clock.start("load", "process");
     parts = await openEvalParts({
       spec,
       modelPath: options.modelPath,
@@ -194,6 +212,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
       device: options.device,
       batch: batchSize,
     });
+    loaded();
+    parts = clock.parts(parts);
   } catch (error) {
     if (!options.ffmpeg) await ffmpeg.close();
     throw error;
@@ -277,7 +297,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
         ffmpeg,
         frameCount,
         locator: parts.locatorFor(copy),
-      }, { batchSize, prefetch: options.prefetch, signal: options.signal, progress });
+      }, { batchSize, prefetch: options.prefetch, signal: options.signal, progress, clock });
       summary.facesScored += scored.facesScored;
       if (scored.stopped) {
         summary.aborted = true;
@@ -286,7 +306,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
       const rows = scored.rows;
       const createdAt = new Date().toISOString();
       for (const row of rows) row.created_at = createdAt;
-      await appendUnit(options.store, unit, rows);
+      await clock.wait("store", () => appendUnit(options.store, unit, rows), "process");
       summary.copies.push(copySummary(copy, { unitId, rows }));
       options.onCopy?.(summary.copies.at(-1)!);
     }
@@ -330,5 +350,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
     );
   }
   summary.seconds = (performance.now() - started) / 1000;
+  const timings = clock.report();
+  if (timings) summary.timings = timings;
   return summary;
 }

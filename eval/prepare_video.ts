@@ -10,8 +10,7 @@ import type { DatasetEntry } from "../dataset/manifest.ts";
 import type { FaceBox } from "../faces/box.ts";
 import type { RgbFrame } from "../image/frame.ts";
 import type { FaceLocator } from "../faces/locator.ts";
-import type { Ffmpeg } from "../media/ffmpeg.ts";
-import { sampleFrames } from "../media/frames.ts";
+import type { SampledFrames } from "../media/frames.ts";
 import type { ScoreRow } from "../store/schema.ts";
 import { logLine } from "../util/progress.ts";
 import type { EvalCopy } from "./copies.ts";
@@ -44,10 +43,8 @@ export interface VideoContext {
   base: BaseRow;
   /** The run's detector parts (crop rule, face selection, preprocessing, scoring). */
   parts: EvalParts;
-  /** The ffmpeg that decodes the sampled frames. */
-  ffmpeg: Ffmpeg;
-  /** Frames sampled per video. */
-  frameCount: number;
+  /** The sampled frames of one of the copy's videos (eval/frame_groups.ts decodes a few at once). */
+  frames: (video: DatasetEntry) => Promise<SampledFrames>;
   /** The copy's face locator (`parts.locatorFor(copy)`). */
   locator: FaceLocator;
 }
@@ -77,10 +74,7 @@ export async function prepareVideo(
   };
   let sampled;
   try {
-    sampled = await sampleFrames(context.ffmpeg, video.path, {
-      count: context.frameCount,
-      info: context.copy.probes?.get(video.id),
-    });
+    sampled = await context.frames(video);
   } catch (error) {
     return videoError(error);
   }

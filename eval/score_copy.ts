@@ -6,13 +6,24 @@
  * eval/evaluate.ts writes the rows as the copy's unit.
  * @module
  */
+import type { Ffmpeg } from "../media/ffmpeg.ts";
 import type { ScoreRow } from "../store/schema.ts";
 import { prefetchMap } from "../util/concurrency.ts";
 import { logLine, type Progress } from "../util/progress.ts";
 import { checkCopyVideos } from "./copy_check.ts";
+import { groupedFrames } from "./frame_groups.ts";
 import { type PendingFace, prepareVideo, type VideoContext } from "./prepare_video.ts";
 import { rowOf } from "./rows.ts";
 import { scoreQueued } from "./score_batch.ts";
+import { type EvalClock, evalClock } from "./timings.ts";
+
+/** What scoring one copy needs: a video's context, less its frames, plus the decoder. */
+export interface CopyContext extends Omit<VideoContext, "frames"> {
+  /** The ffmpeg that decodes the sampled frames. */
+  ffmpeg: Ffmpeg;
+  /** Frames sampled per video. */
+  frameCount: number;
+}
 
 /** Options of {@link scoreCopy}. */
 export interface ScoreCopyOptions {
@@ -24,6 +35,8 @@ export interface ScoreCopyOptions {
   signal?: AbortSignal;
   /** Ticked once per video. */
   progress: Progress;
+  /** Times the wait for prepared videos (eval/timings.ts); default off. */
+  clock?: EvalClock;
 }
 
 /** What {@link scoreCopy} did. */
@@ -38,13 +51,14 @@ export interface ScoredCopy {
 
 /** Scores every video of `context.copy` (see the module doc). */
 export async function scoreCopy(
-  context: VideoContext,
-  { batchSize, prefetch, signal, progress }: ScoreCopyOptions,
+  copyContext: CopyContext,
+  { batchSize, prefetch, signal, progress, clock = evalClock(false) }: ScoreCopyOptions,
 ): Promise<ScoredCopy> {
-  const copy = context.copy;
+  const { ffmpeg, frameCount, ...shared } = copyContext;
+  const copy = copyContext.copy;
   const rows: ScoreRow[] = copy.failedVideos.map((failed) => {
     logLine(`warning: ${failed.error}`);
-    return rowOf(context.base, {
+    return rowOf(copyContext.base, {
       video: failed,
       frame_index: -1,
       status: "video_error",
@@ -53,14 +67,19 @@ export async function scoreCopy(
   });
   // Videos whose file no longer matches the copy manifest are named, not scored.
   const checked = await checkCopyVideos(copy);
-  rows.push(...checked.damaged.map((damaged) => rowOf(context.base, damaged)));
+  rows.push(...checked.damaged.map((damaged) => rowOf(copyContext.base, damaged)));
   progress.tick(checked.damaged.length);
+  const context: VideoContext = {
+    ...shared,
+    // Videos decoded a few per ffmpeg process (eval/frame_groups.ts).
+    frames: groupedFrames(ffmpeg, checked.videos, { count: frameCount, probes: copy.probes }),
+  };
   const queue: PendingFace[] = [];
   let facesScored = 0;
   const prepared = prefetchMap(checked.videos, (video) => prepareVideo(video, context), {
     depth: prefetch ?? 2,
   });
-  for await (const video of prepared) {
+  for await (const video of clock.iterate("wait", prepared)) {
     // Stopping mid-copy writes nothing for it: the rerun scores the whole copy again.
     if (signal?.aborted) return { rows: [], facesScored, stopped: true };
     rows.push(...video.rows);

@@ -6,7 +6,8 @@
  * @module
  */
 import * as ort from "../deps/onnxruntime.ts";
-import { resizeRgb } from "../image/resize.ts";
+import { type OnnxSession, openOnnxSession } from "../onnx/session.ts";
+import { resizeRgbRows } from "../image/resize.ts";
 import type { FaceBox } from "./box.ts";
 import type { RgbFrame } from "../image/frame.ts";
 import type { FaceLocator } from "./locator.ts";
@@ -22,6 +23,11 @@ export interface UltraFaceOptions {
   topK?: number;
   /** onnxruntime intra-op threads; default: the number of logical CPUs. */
   threads?: number;
+  /**
+   * Run onnxruntime in a worker thread, so the calling thread stays free during each detection
+   * (onnx/session.ts). Default false.
+   */
+  worker?: boolean;
 }
 
 /** An open UltraFace model; also a {@link FaceLocator} (`mode: "ultraface"`). */
@@ -60,9 +66,9 @@ export async function openUltraFace(
       `Face model "${modelPath}" ${reason} (give --face-model <version-RFB-320.onnx>)`,
     );
   }
-  let session: ort.InferenceSession;
+  let session: OnnxSession;
   try {
-    session = await ort.InferenceSession.create(bytes, {
+    session = await openOnnxSession(bytes, {
       graphOptimizationLevel: "all",
       intraOpNumThreads: Math.max(
         1,
@@ -70,7 +76,9 @@ export async function openUltraFace(
       ),
       // The published export lists its initializers as inputs: onnxruntime warns once per weight.
       logSeverityLevel: 3,
-    });
+      // Idle threads sleep: detections come one frame at a time, between other work.
+      extra: { session: { intra_op: { allow_spinning: "0" } } },
+    }, { worker: options.worker });
   } catch (error) {
     throw new FaceModelError(`Cannot load face model "${modelPath}": ${(error as Error).message}`);
   }
@@ -96,26 +104,12 @@ export async function openUltraFace(
   let released = false;
 
   async function detect(frame: RgbFrame): Promise<FaceBox[]> {
-    const { width, height, data } = frame;
-    // Upstream stretches the frame to the input size (cv2.resize, no letterbox).
-    const pixels = resizeRgb(data, {
-      width,
-      height,
-      outWidth: inW,
-      outHeight: inH,
-      method: "cv2-linear",
-    });
-    const plane = inH * inW;
-    // A fresh buffer per call: prefetching callers may run several detections at once.
-    const tensor = new Float32Array(3 * plane);
-    for (let p = 0, q = 0; p < plane; p++, q += 3) {
-      tensor[p] = (pixels[q] - 127) / 128;
-      tensor[plane + p] = (pixels[q + 1] - 127) / 128;
-      tensor[2 * plane + p] = (pixels[q + 2] - 127) / 128;
-    }
+    const { width, height } = frame;
+    const tensor = ultraFaceInput(frame, [inH, inW]);
+    // The input is this call's own: moved to a worker, not copied.
     const out = await session.run({
       [inputName]: new ort.Tensor("float32", tensor, [1, 3, inH, inW]),
-    });
+    }, { transfer: true });
     const scores = out.scores.data as Float32Array;
     const boxes = out.boxes.data as Float32Array;
     const candidates: FaceBox[] = [];
@@ -153,4 +147,28 @@ export async function openUltraFace(
       await session.release();
     },
   };
+}
+
+/**
+ * UltraFace's input for `frame`: the whole frame stretched to `[height, width]` (upstream's
+ * `cv2.resize`, no letterbox), RGB, `(x - 127) / 128`, NCHW. A fresh tensor per call
+ * (prefetching callers may run several detections at once).
+ */
+export function ultraFaceInput(frame: RgbFrame, [inH, inW]: [number, number]): Float32Array {
+  const plane = inH * inW;
+  const tensor = new Float32Array(3 * plane);
+  const write = (y: number, row: Uint8Array) => {
+    for (let x = 0, p = y * inW, q = 0; x < inW; x++, p++, q += 3) {
+      tensor[p] = (row[q] - 127) / 128;
+      tensor[plane + p] = (row[q + 1] - 127) / 128;
+      tensor[2 * plane + p] = (row[q + 2] - 127) / 128;
+    }
+  };
+  const { width, height, data } = frame;
+  resizeRgbRows(
+    data,
+    { width, height, outWidth: inW, outHeight: inH, method: "cv2-linear" },
+    write,
+  );
+  return tensor;
 }

@@ -66,6 +66,23 @@ interface Taps {
  * wrong length.
  */
 export function resizeRgb(src: Uint8Array, options: ResizeRgbOptions): Uint8Array {
+  const stride = options.outWidth * 3;
+  const out = new Uint8Array(options.outHeight * stride);
+  resizeRgbRows(src, options, (y, row) => out.set(row, y * stride));
+  return out;
+}
+
+/**
+ * {@link resizeRgb} row by row, for callers that write the pixels elsewhere (the detector's
+ * normalised input tensor): `row(y, bytes)` receives output row `y` (top to bottom) as
+ * `outWidth * 3` packed RGB bytes, in a buffer reused for the next row (copy what you keep).
+ * The pixels are exactly {@link resizeRgb}'s. Throws as {@link resizeRgb} does.
+ */
+export function resizeRgbRows(
+  src: Uint8Array,
+  options: ResizeRgbOptions,
+  row: (y: number, bytes: Uint8Array) => void,
+): void {
   const { width, height, outWidth, outHeight } = options;
   const region = options.region ?? { x: 0, y: 0, w: width, h: height };
   const method = options.method ?? "pil-bilinear";
@@ -86,58 +103,156 @@ export function resizeRgb(src: Uint8Array, options: ResizeRgbOptions): Uint8Arra
   if (!(outWidth >= 1 && outHeight >= 1)) {
     throw new RangeError(`resizeRgb: output size ${outWidth}x${outHeight} is empty`);
   }
-  const tapsFor = method === "cv2-linear" ? cv2Taps : pilTaps;
-  const hTaps = tapsFor(region.w, outWidth);
-  const vTaps = tapsFor(region.h, outHeight);
-  // PIL stores the horizontal pass as 8-bit pixels; OpenCV keeps more precision between passes.
-  const roundBetween = method === "pil-bilinear";
-
+  const hTaps = tapsFor(method, region.w, outWidth);
+  const vTaps = tapsFor(method, region.h, outHeight);
   // The frame row and column each row and column of the region reads (mirrored past the edges).
   const rows = axisPixels(region.y, region.h, height);
   const cols = axisPixels(region.x, region.w, width);
+  // Byte offset within a frame row of each horizontal tap: one lookup per tap in the hot loop.
+  // Unused taps (weight 0) point at the last used one.
+  const offsets = new Int32Array(outWidth * hTaps.maxTaps);
+  for (let x = 0; x < outWidth; x++) {
+    const base = x * hTaps.maxTaps;
+    const n = hTaps.count[x];
+    for (let k = 0; k < hTaps.maxTaps; k++) {
+      offsets[base + k] = cols[hTaps.start[x] + Math.min(k, n - 1)] * 3;
+    }
+  }
+  // Only the rows the vertical taps read are resized horizontally (all of them, unless the
+  // region is shrunk with few taps); `first` is the region row stored at mid row 0.
+  const first = vTaps.start[0];
+  const last = vTaps.start[outHeight - 1] + vTaps.count[outHeight - 1];
+  const stride = outWidth * 3;
+  const mid = scratch((last - first) * stride);
+  // PIL stores the horizontal pass as 8-bit pixels; OpenCV keeps more precision between passes
+  // (a Float32Array, as before: the values stored are the same either way).
+  horizontalPass(src, mid, {
+    rowOffsets: rows.subarray(first, last).map((r) => r * width * 3),
+    offsets,
+    taps: hTaps,
+    outWidth,
+    round: method === "pil-bilinear",
+  });
+  // Vertical pass, one output row at a time: sum of taps in ascending order, from 0 (the same
+  // arithmetic as an accumulator row), then rounded and clipped to 8 bits.
+  const bytes = new Uint8Array(stride);
+  const { start, count, weights, maxTaps } = vTaps;
+  for (let y = 0; y < outHeight; y++) {
+    const n = count[y];
+    const wBase = y * maxTaps;
+    const base = (start[y] - first) * stride;
+    if (n === 1) {
+      const w0 = weights[wBase];
+      for (let i = 0; i < stride; i++) bytes[i] = clip8(mid[base + i] * w0);
+    } else if (n === 2) {
+      const w0 = weights[wBase];
+      const w1 = weights[wBase + 1];
+      const base1 = base + stride;
+      for (let i = 0; i < stride; i++) {
+        bytes[i] = clip8(mid[base + i] * w0 + mid[base1 + i] * w1);
+      }
+    } else {
+      for (let i = 0; i < stride; i++) {
+        let sum = 0;
+        for (let k = 0, p = base + i; k < n; k++, p += stride) sum += mid[p] * weights[wBase + k];
+        bytes[i] = clip8(sum);
+      }
+    }
+    row(y, bytes);
+  }
+}
 
-  // Horizontal pass over the region's rows: region.h x outWidth x 3.
-  const mid = new Float32Array(region.h * outWidth * 3);
-  for (let y = 0; y < region.h; y++) {
-    const rowBase = rows[y] * width * 3;
-    const outBase = y * outWidth * 3;
-    for (let x = 0; x < outWidth; x++) {
-      const s = hTaps.start[x];
-      const n = hTaps.count[x];
-      const wBase = x * hTaps.maxTaps;
+/** What {@link horizontalPass} needs besides the source and destination. */
+interface HorizontalPass {
+  /** Byte offset in the frame of each region row to resize, top to bottom. */
+  rowOffsets: Int32Array;
+  /** Byte offset within a row of each tap (`taps.maxTaps` per output column). */
+  offsets: Int32Array;
+  taps: Taps;
+  outWidth: number;
+  /** Round and clip each value to 8 bits (PIL) or keep it as is (OpenCV). */
+  round: boolean;
+}
+
+/** Resizes each listed row to `outWidth` pixels into `mid` (packed RGB, row after row). */
+function horizontalPass(src: Uint8Array, mid: Float32Array, pass: HorizontalPass): void {
+  const { rowOffsets, offsets, outWidth, round } = pass;
+  const { count, weights, maxTaps } = pass.taps;
+  if (maxTaps === 2 && !round) {
+    twoTapPass(src, mid, pass);
+    return;
+  }
+  let o = 0;
+  for (let y = 0; y < rowOffsets.length; y++) {
+    const rowBase = rowOffsets[y];
+    for (let x = 0; x < outWidth; x++, o += 3) {
+      const n = count[x];
+      const wBase = x * maxTaps;
       let r = 0, g = 0, b = 0;
       for (let k = 0; k < n; k++) {
-        const w = hTaps.weights[wBase + k];
-        const p = rowBase + cols[s + k] * 3;
+        const w = weights[wBase + k];
+        const p = rowBase + offsets[wBase + k];
         r += src[p] * w;
         g += src[p + 1] * w;
         b += src[p + 2] * w;
       }
-      const o = outBase + x * 3;
-      mid[o] = roundBetween ? clip8(r) : r;
-      mid[o + 1] = roundBetween ? clip8(g) : g;
-      mid[o + 2] = roundBetween ? clip8(b) : b;
+      if (round) {
+        mid[o] = clip8(r);
+        mid[o + 1] = clip8(g);
+        mid[o + 2] = clip8(b);
+      } else {
+        mid[o] = r;
+        mid[o + 1] = g;
+        mid[o + 2] = b;
+      }
     }
   }
-  // Vertical pass: outHeight x outWidth x 3.
-  const out = new Uint8Array(outHeight * outWidth * 3);
-  const stride = outWidth * 3;
-  // Row by row with an accumulator: reads `mid` sequentially (much faster than per-pixel columns).
-  const acc = new Float64Array(stride);
-  for (let y = 0; y < outHeight; y++) {
-    const s = vTaps.start[y];
-    const n = vTaps.count[y];
-    const wBase = y * vTaps.maxTaps;
-    acc.fill(0);
-    for (let k = 0; k < n; k++) {
-      const w = vTaps.weights[wBase + k];
-      const rowBase = (s + k) * stride;
-      for (let i = 0; i < stride; i++) acc[i] += mid[rowBase + i] * w;
+}
+
+/**
+ * {@link horizontalPass} for OpenCV's taps (at most two, unrounded): the same sums, unrolled.
+ * A one-tap column has weights (1, 0) and reads its pixel twice: `p * 1 + p * 0` is `p * 1`,
+ * as the loop's `0 + p * 1`.
+ */
+function twoTapPass(src: Uint8Array, mid: Float32Array, pass: HorizontalPass): void {
+  const { rowOffsets, offsets, outWidth } = pass;
+  const { weights } = pass.taps;
+  let o = 0;
+  for (let y = 0; y < rowOffsets.length; y++) {
+    const rowBase = rowOffsets[y];
+    for (let x = 0; x < outWidth; x++, o += 3) {
+      const w0 = weights[2 * x];
+      const w1 = weights[2 * x + 1];
+      const p = rowBase + offsets[2 * x];
+      const q = rowBase + offsets[2 * x + 1];
+      mid[o] = src[p] * w0 + src[q] * w1;
+      mid[o + 1] = src[p + 1] * w0 + src[q + 1] * w1;
+      mid[o + 2] = src[p + 2] * w0 + src[q + 2] * w1;
     }
-    const outBase = y * stride;
-    for (let i = 0; i < stride; i++) out[outBase + i] = clip8(acc[i]);
   }
-  return out;
+}
+
+/** A module-wide scratch buffer for the horizontal pass (resizing is synchronous: no sharing). */
+let scratchBuffer = new Float32Array(0);
+
+function scratch(length: number): Float32Array {
+  if (scratchBuffer.length < length) scratchBuffer = new Float32Array(length);
+  return scratchBuffer;
+}
+
+/** The last taps computed for each (method, input size, output size): frames repeat sizes. */
+const tapsCache = new Map<string, Taps>();
+const TAPS_CACHE_SIZE = 64;
+
+function tapsFor(method: ResizeMethod, inSize: number, outSize: number): Taps {
+  const key = `${method} ${inSize} ${outSize}`;
+  let taps = tapsCache.get(key);
+  if (taps === undefined) {
+    taps = method === "cv2-linear" ? cv2Taps(inSize, outSize) : pilTaps(inSize, outSize);
+    if (tapsCache.size >= TAPS_CACHE_SIZE) tapsCache.delete(tapsCache.keys().next().value!);
+    tapsCache.set(key, taps);
+  }
+  return taps;
 }
 
 /**
@@ -160,8 +275,12 @@ function axisPixels(start: number, count: number, size: number): Int32Array {
   return out;
 }
 
+/**
+ * Rounds half up and clips to 0..255: `floor(v + 0.5)`, which `| 0` (truncation) equals
+ * wherever the result is not clipped to 0 anyway.
+ */
 function clip8(v: number): number {
-  const r = Math.floor(v + 0.5);
+  const r = (v + 0.5) | 0;
   return r < 0 ? 0 : r > 255 ? 255 : r;
 }
 

@@ -74,10 +74,22 @@ const SPEC: CommandSpec = {
       valueName: "<n>",
     },
     batch: { type: "string", description: "Faces per inference batch.", default: "8" },
-    threads: { type: "string", description: "onnxruntime intra-op threads.", valueName: "<n>" },
+    threads: {
+      type: "string",
+      description: "onnxruntime intra-op threads of the detector (UltraFace uses one).",
+      valueName: "<n>",
+    },
     device: { type: "string", description: "cpu or cuda.", default: "cpu", valueName: "<dev>" },
+    prefetch: {
+      type: "string",
+      description: "Videos decoded and prepared ahead of the one being scored (0 = no overlap).",
+      default: "2",
+    },
     force: { type: "boolean", description: "Re-score copies already in the store." },
-    json: { type: "boolean", description: "Print the summary as JSON on stdout." },
+    json: {
+      type: "boolean",
+      description: "Print the summary as JSON on stdout, with the time each stage took (timings).",
+    },
     // --- shards (scale/shard.ts; docs/scale.md)
     ...shardFlags("eval"),
   },
@@ -136,15 +148,26 @@ if (import.meta.main) {
       batch: integerFlag(parsed, "batch", 8),
       threads: parsed.values.threads === undefined ? undefined : integerFlag(parsed, "threads", 1),
       device: device as "cpu" | "cuda",
+      prefetch: prefetchFlag(parsed.values.prefetch as string),
       force: parsed.values.force === true,
       signal,
       ...sharding,
+      timings: parsed.values.json === true,
     });
     console.log(parsed.values.json ? JSON.stringify(summary, null, 2) : summaryTable(summary));
     if (summary.aborted) return interruptExitCode(signal.reason) ?? 130;
     // --finish fails while a unit lacks shard parts (its notes name them).
     return sharding.finish && summary.incomplete.length > 0 ? 1 : 0;
   });
+}
+
+/** `--prefetch`: a non-negative integer (0 turns the decode/inference overlap off). */
+function prefetchFlag(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new UsageError(`--prefetch must be a non-negative integer, got "${value}"`);
+  }
+  return n;
 }
 
 /**

@@ -218,6 +218,73 @@ Deno.test("openDetector() names a missing or broken model file", async (t) => {
   }
 });
 
+Deno.test("openDetector({ worker: true }) scores on its own thread exactly as on the caller's", async (t) => {
+  await withModels({
+    logmean: logMeanModel(["N", 3, 4, 4]),
+    fixed: logMeanModel([1, 3, 4, 4]),
+  }, async ({ logmean, fixed }) => {
+    const spec = tinySpec();
+    for (const [name, path] of [["a free batch", logmean], ["a fixed batch of 1", fixed]]) {
+      await t.step(name, async () => {
+        const here = await openDetector(spec, { modelPath: path, threads: 1 });
+        const there = await openDetector(spec, { modelPath: path, threads: 1, worker: true });
+        try {
+          assert.deepEqual(
+            [there.inputName, there.outputName, there.fixedBatch],
+            [here.inputName, here.outputName, here.fixedBatch],
+          );
+          const batch = batchOf(spec, [0.25, 4, -1, 0.5, 0.75]);
+          const expected = await here.score(batch, 5);
+          // Two batches in flight at once: each gets its own scores back.
+          const [a, b] = await Promise.all([there.score(batch, 5), there.score(batch, 2)]);
+          assert.deepEqual(a, expected);
+          assert.deepEqual(b, expected.subarray(0, 2));
+          // The caller's batch is copied to the worker, not taken.
+          assert.equal(batch.length, 5 * itemLength(spec.input));
+          await assert.rejects(there.score(new Float32Array(10), 1), RangeError);
+        } finally {
+          await here.release();
+          await there.release();
+          await there.release();
+        }
+      });
+    }
+  });
+});
+
+Deno.test("openDetector({ worker: true }) refuses what the caller's thread refuses, in the same words", async (t) => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const spec = tinySpec();
+    const cases: [string, () => Promise<string>][] = [
+      ["a missing file", () => Promise.resolve(join(dir, "absent.onnx"))],
+      ["a file that is not ONNX", async () => {
+        await Deno.writeTextFile(join(dir, "junk.onnx"), "not a model");
+        return join(dir, "junk.onnx");
+      }],
+      ["a model of the wrong input size", async () => {
+        await Deno.writeFile(join(dir, "big.onnx"), logMeanModel(["N", 3, 8, 8]));
+        return join(dir, "big.onnx");
+      }],
+    ];
+    for (const [name, make] of cases) {
+      await t.step(name, async () => {
+        const modelPath = await make();
+        const here = await openDetector(spec, { modelPath }).then(() => null, (e) => e);
+        const there = await openDetector(spec, { modelPath, worker: true }).then(
+          () => null,
+          (e) => e,
+        );
+        assert.ok(here instanceof DetectorModelError, String(here));
+        assert.ok(there instanceof DetectorModelError, String(there));
+        assert.equal(there.message, here.message);
+      });
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("--device cuda either works or fails with a message pointing at the GPU docs", async () => {
   await withModels({ m: logMeanModel(["N", 3, 4, 4]) }, async ({ m }) => {
     try {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type Ffmpeg, FfmpegError, openFfmpeg } from "../media/ffmpeg.ts";
 import { encodeFrames } from "../media/encode.ts";
-import { evenlySpacedIndices, sampleFrames } from "../media/frames.ts";
+import { evenlySpacedIndices, sampleFrames, sampleFramesTogether } from "../media/frames.ts";
 import { skipWithout, withFfmpeg } from "./_tools.ts";
 import { FIXTURES, skipWithoutFixtures } from "./_fixtures.ts";
 
@@ -256,6 +256,77 @@ async function samplingCases(t: Deno.TestContext, ffmpeg: Ffmpeg): Promise<void>
         );
       },
     );
+
+    await t.step(
+      "sampleFramesTogether() gives each video the frames sampleFrames gives it alone",
+      async () => {
+        const paths = [clip];
+        for (let k = 1; k < 3; k++) {
+          paths.push(join(dir, `together${k}.mp4`));
+          // Other frames of the pattern (k * 40 onwards), so no two clips share a frame.
+          const frames = Array.from({ length: 30 + k }, (_, i) => patternFrame(k * 40 + i, 64, 48));
+          await encodeFrames(ffmpeg, paths[k], frames, {
+            width: 64,
+            height: 48,
+            fps: 25,
+            lossless: true,
+          });
+        }
+        const infos = await Promise.all(paths.map((path) => ffmpeg.probe(path)));
+        const videos = paths.map((path, k) => ({ path, info: infos[k], count: 7 }));
+        // One of them by explicit indices, repeats included.
+        videos[1] = { ...videos[1], indices: [30, 2, 2, 0] } as typeof videos[1];
+        const runs: string[][] = [];
+        const counting: Ffmpeg = {
+          ...ffmpeg,
+          run: (job) => {
+            runs.push(job.args);
+            return ffmpeg.run(job);
+          },
+        };
+        const together = await sampleFramesTogether(counting, videos);
+        assert.equal(runs.length, 1, "one ffmpeg run for the three videos");
+        for (const [k, video] of videos.entries()) {
+          const alone = await sampleFrames(ffmpeg, video.path, video);
+          const result = together[k];
+          assert.ok(!(result instanceof Error), String(result));
+          assert.deepEqual(result.indices, alone.indices);
+          assertSameFrames(result.frames, alone.frames, `video ${k}`);
+        }
+      },
+    );
+
+    await t.step(
+      "sampleFramesTogether() names a broken video as sampleFrames would, and decodes the rest",
+      async () => {
+        const broken = join(dir, "broken.mp4");
+        await Deno.writeFile(broken, new TextEncoder().encode("not a video\n".repeat(40)));
+        const info = await ffmpeg.probe(clip);
+        const results = await sampleFramesTogether(ffmpeg, [
+          { path: clip, info, count: 4 },
+          { path: broken, info, count: 4 },
+          { path: clip, info, indices: [39] },
+        ]);
+        const alone = await sampleFrames(ffmpeg, broken, { info, count: 4 }).catch((e) => e);
+        assert.ok(results[1] instanceof FfmpegError, String(results[1]));
+        assert.equal(results[1].message, alone.message);
+        assert.ok(!(results[0] instanceof Error) && results[0].frames.length === 4);
+        assert.ok(!(results[2] instanceof Error));
+        assertSameBytes(results[2].frames[0], frames[39], "frame 39");
+      },
+    );
+
+    await t.step("sampleFramesTogether() refuses videos of different frame sizes", async () => {
+      const info = await ffmpeg.probe(clip);
+      await assert.rejects(
+        () =>
+          sampleFramesTogether(ffmpeg, [
+            { path: clip, info },
+            { path: clip, info: { ...info, width: 32 } },
+          ]),
+        RangeError,
+      );
+    });
 
     await t.step({
       name: "32 frames of the fixture clip come from one ffmpeg run",

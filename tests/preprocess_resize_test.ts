@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { resizeRgb } from "../image/resize.ts";
+import { resizeRgb, resizeRgbRows } from "../image/resize.ts";
 import { skipWithout } from "./_tools.ts";
 
 /** A one-row grey image (each value repeated over R, G, B). */
@@ -170,4 +170,31 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
   },
+});
+
+Deno.test("resizeRgbRows() hands out resizeRgb's rows, top to bottom, in a reused buffer", () => {
+  const width = 23, height = 17;
+  const src = new Uint8Array(width * height * 3).map((_, i) => (i * 101 + 13) & 255);
+  const regions = [
+    undefined,
+    { x: 3, y: 2, w: 11, h: 9 },
+    { x: -5, y: 10, w: 14, h: 12, fill: "reflect" as const },
+  ];
+  for (const method of ["pil-bilinear", "cv2-linear"] as const) {
+    for (const region of regions) {
+      for (const [outWidth, outHeight] of [[7, 5], [40, 31], [1, 1]]) {
+        const options = { width, height, region, outWidth, outHeight, method };
+        const whole = resizeRgb(src, options);
+        const seen: number[] = [];
+        let buffer: Uint8Array | null = null;
+        resizeRgbRows(src, options, (y, row) => {
+          seen.push(y);
+          buffer ??= row;
+          assert.equal(row, buffer, "one buffer for every row");
+          assert.deepEqual(row, whole.subarray(y * outWidth * 3, (y + 1) * outWidth * 3));
+        });
+        assert.deepEqual(seen, Array.from({ length: outHeight }, (_, y) => y));
+      }
+    }
+  }
 });

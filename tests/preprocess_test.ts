@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { cropBox, itemLength, preprocessFace } from "../detectors/preprocess.ts";
+import {
+  cropBox,
+  itemLength,
+  preprocessFace,
+  preprocessFaceSync,
+  writeNormalised,
+} from "../detectors/preprocess.ts";
+import { resizeRgb } from "../image/resize.ts";
 import type { CropRule, InputSpec } from "../detectors/spec.ts";
 import { PRESETS } from "../detectors/presets.ts";
 
@@ -245,4 +252,35 @@ Deno.test("preprocessFace() refuses a frame whose byte count does not match its 
     preprocessFace({ data: new Uint8Array(10), width: 4, height: 4 }, null, PRESETS.sbi),
     /holds 10 bytes, expected 4x4x3/,
   );
+});
+
+Deno.test("preprocessFace() writes exactly the resized crop through the normalisation", async (t) => {
+  // Pixels with structure at every scale, so every tap and channel matters.
+  const width = 97, height = 61;
+  const data = new Uint8Array(width * height * 3).map((_, i) => (i * 7919 + (i >> 5) * 31) & 255);
+  const frame = { data, width, height };
+  const cases: [string, keyof typeof PRESETS, { x: number; y: number; w: number; h: number }][] = [
+    ["xception (PIL bilinear, shrinking)", "xception", { x: 10, y: 5, w: 60, h: 50 }],
+    ["sbi (OpenCV linear, enlarging)", "sbi", { x: 30, y: 20, w: 20, h: 16 }],
+    ["mesonet (reflect crop past the border)", "mesonet", { x: 80, y: 40, w: 30, h: 30 }],
+  ];
+  for (const [name, preset, box] of cases) {
+    await t.step(name, () => {
+      const spec = PRESETS[preset];
+      const crop = cropBox(box, width, height, spec.crop)!;
+      const [outH, outW] = spec.input.size;
+      const pixels = resizeRgb(data, {
+        width,
+        height,
+        region: crop,
+        outWidth: outW,
+        outHeight: outH,
+        method: spec.input.resize,
+      });
+      const expected = new Float32Array(itemLength(spec.input));
+      writeNormalised(pixels, expected, spec.input);
+      const out = preprocessFaceSync(frame, box, spec);
+      assert.deepEqual(out, expected);
+    });
+  }
 });

@@ -1,0 +1,116 @@
+/**
+ * Decoding a copy's videos a few at a time: when the pipeline asks for a video's frames, the
+ * videos after it that are not yet asked for, have a probe (distort's copies record one per
+ * video) and share its frame size join it in one ffmpeg process ({@link sampleFramesTogether}),
+ * up to a budget of decoded bytes (the first video asked for comes alone, so inference starts
+ * early). ffmpeg's start (about 80 ms of CPU each: Debian's build
+ * loads and links some 200 libraries) is then paid once per group instead of once per video;
+ * the frames are byte-identical. A video without a probe is probed and decoded alone, as
+ * `sampleFrames` does. Internal to `eval/`.
+ * @module
+ */
+import type { DatasetEntry } from "../dataset/manifest.ts";
+import type { Ffmpeg, VideoInfo } from "../media/ffmpeg.ts";
+import { type SampledFrames, sampleFrames, sampleFramesTogether } from "../media/frames.ts";
+
+/** Options of {@link groupedFrames}. */
+export interface GroupedFramesOptions {
+  /** Frames sampled per video (evenly spaced). */
+  count: number;
+  /** Probes by video id (a copy's manifest), which set each video's frame count and size. */
+  probes?: ReadonlyMap<string, VideoInfo>;
+  /** ffmpeg decoder threads per process; default {@link DECODE_THREADS}. */
+  threads?: number;
+  /** Decoded bytes one group may hold (frames wait in memory until scored). Default 128 MiB. */
+  maxBytes?: number;
+  /** Videos per group at most. Default 8. */
+  maxVideos?: number;
+}
+
+/**
+ * Decoder threads per ffmpeg process in eval: one per two logical CPUs (one on a 2-core
+ * machine). Decoding runs beside inference, which keeps the other cores busy, and a decoder
+ * with fewer threads spends less CPU per frame (frame threading has its cost: 10% here).
+ */
+export const DECODE_THREADS: number = Math.max(
+  1,
+  Math.floor((navigator.hardwareConcurrency ?? 2) / 2),
+);
+
+/**
+ * A function that resolves to one video's sampled frames (as `sampleFrames` with
+ * `count: options.count`), decoding it together with the videos after it in `videos` when it
+ * can. Ask for each video once, in about the order of `videos` (the eval pipeline's prefetch
+ * does); a video asked for again is decoded again. Rejects with the error `sampleFrames` gives
+ * for that video alone.
+ */
+export function groupedFrames(
+  ffmpeg: Ffmpeg,
+  videos: readonly DatasetEntry[],
+  options: GroupedFramesOptions,
+): (video: DatasetEntry) => Promise<SampledFrames> {
+  const threads = options.threads ?? DECODE_THREADS;
+  const maxBytes = options.maxBytes ?? 128 * 1024 * 1024;
+  const maxVideos = options.maxVideos ?? 8;
+  const position = new Map(videos.map((video, i) => [video.id, i]));
+  const started = new Set<number>();
+  // Frames of videos decoded in a group and not yet asked for.
+  const waiting = new Map<number, Promise<SampledFrames>>();
+  const alone = (video: DatasetEntry) =>
+    sampleFrames(ffmpeg, video.path, {
+      count: options.count,
+      info: options.probes?.get(video.id),
+      threads,
+    });
+
+  return (video) => {
+    const i = position.get(video.id);
+    if (i === undefined || started.has(i)) {
+      const ready = i === undefined ? undefined : waiting.get(i);
+      if (ready) {
+        waiting.delete(i!);
+        return ready;
+      }
+      return alone(video);
+    }
+    const first = options.probes?.get(video.id);
+    const members: number[] = [i];
+    // The first video asked for comes alone: the model starts on it while the next group decodes.
+    if (first && started.size > 0) {
+      const bytesOf = (info: VideoInfo) => options.count * info.width * info.height * 3;
+      let bytes = bytesOf(first);
+      for (let j = i + 1; j < videos.length && members.length < maxVideos; j++) {
+        const info = options.probes?.get(videos[j].id);
+        if (started.has(j) || !info || info.width !== first.width || info.height !== first.height) {
+          break;
+        }
+        if (bytes + bytesOf(info) > maxBytes) break;
+        bytes += bytesOf(info);
+        members.push(j);
+      }
+    }
+    for (const j of members) started.add(j);
+    if (members.length === 1) return alone(video);
+    const group = sampleFramesTogether(
+      ffmpeg,
+      members.map((j) => ({
+        path: videos[j].path,
+        info: options.probes!.get(videos[j].id)!,
+        count: options.count,
+      })),
+      { threads },
+    );
+    members.slice(1).forEach((j, k) => {
+      const frames = group.then((results) => unwrap(results[k + 1]));
+      // Observed when asked for; an early stop must not leave an unhandled rejection.
+      frames.catch(() => {});
+      waiting.set(j, frames);
+    });
+    return group.then((results) => unwrap(results[0]));
+  };
+}
+
+function unwrap(result: SampledFrames | Error): SampledFrames {
+  if (result instanceof Error) throw result;
+  return result;
+}

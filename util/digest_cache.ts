@@ -1,0 +1,147 @@
+/**
+ * SHA-256 of large files that do not change (detector models, 20-300 MB), remembered between
+ * runs: every eval run records its model's hash, which costs a full read (about 0.1 s for
+ * EfficientNet-B4's 70 MB, 1 s for a 500 MB model) when computed each time. An entry is used only
+ * while the file's path, size, modification time, change time (ctime: any write or metadata change
+ * sets it, and no tool can set it back), inode and device are all what they were when it was
+ * hashed, and it had not changed for a second then; anything else hashes the file again. The cache is a small JSON file in the user's cache
+ * folder ({@link digestCacheFile}); when it cannot be read or written (no permission, read-only
+ * home) files are hashed every time, silently.
+ * @module
+ */
+import { join, resolve } from "node:path";
+import { atomicWriteJson } from "./atomic.ts";
+import { sha256File } from "./hash.ts";
+
+/** The environment variable naming dfrobust's cache folder (default: the user's cache folder). */
+export const CACHE_DIR_ENV = "DFROBUST_CACHE_DIR";
+
+/** Schema tag of the cache file. */
+const SCHEMA = "dfrobust.sha256-cache/1";
+/** Entries kept (the most recently used): enough for every model a user works with. */
+const MAX_ENTRIES = 64;
+/** How long a file must have been unchanged (ms) when hashed for its hash to be remembered. */
+const SETTLED_MS = 1000;
+
+/** What identifies one version of a file, as `Deno.stat` gives it. */
+interface FileStamp {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+  dev: number;
+}
+
+interface CacheEntry extends FileStamp {
+  sha256: string;
+  /** When the entry was last used (ms since the epoch), for keeping the most recent. */
+  usedAt: number;
+}
+
+interface CacheFile {
+  schema: typeof SCHEMA;
+  files: Record<string, CacheEntry>;
+}
+
+/**
+ * The cache file: `$DFROBUST_CACHE_DIR/sha256.json`, else `$XDG_CACHE_HOME/dfrobust/sha256.json`,
+ * else `$HOME/.cache/dfrobust/sha256.json`; null when none of them is set or the environment may
+ * not be read.
+ */
+export function digestCacheFile(): string | null {
+  const env = (name: string) => {
+    try {
+      return Deno.env.get(name) || undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const own = env(CACHE_DIR_ENV);
+  if (own) return join(resolve(own), "sha256.json");
+  const xdg = env("XDG_CACHE_HOME");
+  if (xdg) return join(resolve(xdg), "dfrobust", "sha256.json");
+  const home = env("HOME");
+  return home ? join(home, ".cache", "dfrobust", "sha256.json") : null;
+}
+
+/**
+ * SHA-256 (lowercase hex) of the file at `path`, from the cache when the file is unchanged since
+ * it was hashed (see the module doc), else read and remembered. Throws what `Deno.stat` or the
+ * read throws for a missing or unreadable file; never because of the cache.
+ */
+export async function sha256FileCached(path: string): Promise<string> {
+  const absolute = resolve(path);
+  const stamp = fileStamp(await Deno.stat(absolute));
+  const cacheFile = digestCacheFile();
+  const cache = cacheFile ? await readCache(cacheFile) : null;
+  const entry = cache?.files[absolute];
+  if (entry && stamp && sameStamp(entry, stamp)) {
+    entry.usedAt = Date.now();
+    // Best effort: the use time only decides which entries a full cache drops.
+    if (cacheFile && cache) await writeCache(cacheFile, cache);
+    return entry.sha256;
+  }
+  const hashedAt = Date.now();
+  const sha256 = await sha256File(absolute);
+  // Only a file that had not changed for a while is remembered: file times come from a coarse
+  // clock (and in whole milliseconds here), so a write in the same tick as the one stamped would
+  // leave the stamp as it was ("racy" entries, as git calls them). A later write gets a later
+  // change time.
+  if (cacheFile && stamp && hashedAt - Math.max(stamp.ctimeMs, stamp.mtimeMs) >= SETTLED_MS) {
+    const fresh = cache ?? { schema: SCHEMA, files: {} };
+    fresh.files[absolute] = { ...stamp, sha256, usedAt: Date.now() };
+    await writeCache(cacheFile, fresh);
+  }
+  return sha256;
+}
+
+function fileStamp(info: Deno.FileInfo): FileStamp | null {
+  const mtimeMs = info.mtime?.getTime();
+  const ctimeMs = info.ctime?.getTime();
+  if (
+    !info.isFile || mtimeMs === undefined || ctimeMs === undefined || info.ino === null ||
+    info.dev === null
+  ) {
+    return null;
+  }
+  return { size: info.size, mtimeMs, ctimeMs, ino: info.ino, dev: info.dev };
+}
+
+function sameStamp(a: FileStamp, b: FileStamp): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs &&
+    a.ino === b.ino && a.dev === b.dev;
+}
+
+async function readCache(file: string): Promise<CacheFile | null> {
+  try {
+    const data = JSON.parse(await Deno.readTextFile(file));
+    if (data?.schema !== SCHEMA || typeof data.files !== "object" || data.files === null) {
+      return null;
+    }
+    const files: Record<string, CacheEntry> = {};
+    for (const [path, entry] of Object.entries(data.files as Record<string, CacheEntry>)) {
+      if (
+        typeof entry?.sha256 === "string" && /^[0-9a-f]{64}$/.test(entry.sha256) &&
+        [entry.size, entry.mtimeMs, entry.ctimeMs, entry.ino, entry.dev, entry.usedAt].every(
+          Number.isFinite,
+        )
+      ) {
+        files[path] = entry;
+      }
+    }
+    return { schema: SCHEMA, files };
+  } catch {
+    return null;
+  }
+}
+
+async function writeCache(file: string, cache: CacheFile): Promise<void> {
+  const kept = Object.entries(cache.files)
+    .sort(([, a], [, b]) => b.usedAt - a.usedAt)
+    .slice(0, MAX_ENTRIES);
+  try {
+    await atomicWriteJson(file, { schema: SCHEMA, files: Object.fromEntries(kept) });
+  } catch {
+    // A cache that cannot be written only costs the next run a read of the file.
+  }
+}
