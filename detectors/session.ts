@@ -47,9 +47,11 @@ export interface DetectorSession {
    * Scores the first `n` items of `batch` (each {@link itemLength} floats, as written by
    * `preprocessFace`). Returns `n` fake probabilities in [0, 1]; an item whose output holds NaN or
    * infinity scores NaN (record it as `nan_score`, never average it).
-   * Throws a RangeError when `batch` holds fewer than `n` items.
+   * Throws a RangeError when `batch` holds fewer than `n` items. With `transfer` (a session in a
+   * worker), `batch`'s buffer is moved to the worker instead of copied: it reads as empty
+   * afterwards, so pass a fresh array holding exactly the `n` items.
    */
-  score(batch: Float32Array, n: number): Promise<Float64Array>;
+  score(batch: Float32Array, n: number, options?: { transfer?: boolean }): Promise<Float64Array>;
   /** Frees the onnxruntime session; safe to call twice. */
   release(): Promise<void>;
 }
@@ -230,10 +232,15 @@ function makeSession(
   const dims = spec.input.layout === "NCHW" ? [3, h, w] : [h, w, 3];
   const len = itemLength(spec.input);
   let released = false;
-  async function runChunk(data: Float32Array, count: number): Promise<Float32Array> {
+  async function runChunk(
+    data: Float32Array,
+    count: number,
+    owned: boolean,
+  ): Promise<Float32Array> {
     // To a worker, a copy of the batch is moved rather than the caller's array cloned: one copy
-    // instead of two, and no fresh allocation on the worker's side (a third of the CPU).
-    const input = checked.worker ? data.slice() : data;
+    // instead of two, and no fresh allocation on the worker's side (a third of the CPU). An array
+    // the caller gave away (`owned`) is moved as it is.
+    const input = checked.worker && !owned ? data.slice() : data;
     const tensor = new ort.Tensor("float32", input, [count, ...dims]);
     let out: Record<string, ort.Tensor>;
     try {
@@ -252,7 +259,7 @@ function makeSession(
     inputName: checked.inputName,
     outputName: checked.outputName,
     fixedBatch: checked.fixedBatch,
-    async score(batch: Float32Array, n: number): Promise<Float64Array> {
+    async score(batch, n, options = {}) {
       if (!Number.isInteger(n) || n < 0 || batch.length < n * len) {
         throw new RangeError(
           `score: batch of ${batch.length} floats does not hold ${n} items of ${len}`,
@@ -265,13 +272,18 @@ function makeSession(
       const pad = checked.fixedBatch !== null ? new Float32Array(chunk * len) : null;
       for (let start = 0; start < n; start += chunk) {
         const count = Math.min(chunk, n - start);
-        let data = batch.subarray(start * len, (start + count) * len);
+        let data = start === 0 && count * len === batch.length
+          ? batch
+          : batch.subarray(start * len, (start + count) * len);
         if (pad && count < chunk) {
           pad.fill(0);
           pad.set(data);
           data = pad;
         }
-        const out = await runChunk(data, pad ? chunk : count);
+        // Moved as it is only when it is the caller's whole array, given away.
+        const whole = options.transfer === true && data === batch && pad === null &&
+          batch.byteOffset === 0 && batch.byteLength === batch.buffer.byteLength;
+        const out = await runChunk(data, pad ? chunk : count, whole);
         const width = out.length / (pad ? chunk : count);
         if (!Number.isInteger(width) || width < 1) {
           throw new DetectorModelError(

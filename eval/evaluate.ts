@@ -76,6 +76,12 @@ export interface EvaluateOptions {
    * CPU count.
    */
   threads?: number;
+  /**
+   * Detector sessions, each scoring its own batch with `threads / sessions` intra-op threads
+   * (inter-batch parallelism). Default: two on the CPU, one on CUDA (eval/parts.ts
+   * `defaultSessions`, measured in docs/benchmarks.md).
+   */
+  sessions?: number;
   /** Execution provider. Default `cpu`. */
   device?: "cpu" | "cuda";
   /** Re-score units already in the store (default: skip them, i.e. resume). */
@@ -209,6 +215,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
       faceModel,
       sidecar: options.sidecar,
       threads: options.threads,
+      sessions: options.sessions,
       device: options.device,
       batch: batchSize,
     });

@@ -19,6 +19,7 @@ import { newRecording, recordingLocator, referenceLocator } from "../faces/refer
 import type { EvalCopy } from "./copies.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
 import { sha256File } from "../util/hash.ts";
+import { resourcePool } from "../util/concurrency.ts";
 
 export type { FaceMode };
 
@@ -33,10 +34,29 @@ export interface OpenEvalPartsOptions {
   /** UltraFace model; default {@link faceModelFor}'s (`DFROBUST_FACE_MODEL`). */
   faceModel?: string;
   sidecar?: string;
+  /** onnxruntime intra-op threads in all, shared out among the detector sessions. */
   threads?: number;
   device?: "cpu" | "cuda";
-  /** Batch size: the detector's input buffer is allocated once for it. */
+  /**
+   * Detector sessions, each scoring its own batch (inter-batch parallelism) with
+   * `threads / sessions` intra-op threads (the remainder to the first). Default
+   * {@link defaultSessions}.
+   */
+  sessions?: number;
+  /** Faces per batch. */
   batch: number;
+}
+
+/**
+ * Detector sessions by default: on the CPU two (each with half the intra-op threads, scoring its
+ * own batch), or one with a single thread; on CUDA one. Measured on the shared EfficientNet-B4,
+ * batch 8, 2 threads (docs/benchmarks.md "Arrangements"): raw onnxruntime scores 4-5% more
+ * frames/s as two one-thread sessions than as one two-thread session, and eval end to end 6-7%
+ * more (a thread of one session that decoding or preprocessing delays does not hold the other
+ * session up, as it holds up its sibling thread in one session's parallel layers).
+ */
+export function defaultSessions(device: "cpu" | "cuda", threads: number): number {
+  return device === "cuda" ? 1 : Math.min(2, Math.max(1, Math.floor(threads)));
 }
 
 /** The opened parts of one run. */
@@ -68,8 +88,13 @@ export interface EvalParts {
   selectFaces(boxes: FaceBox[], frame: RgbFrame): FaceBox[];
   /** One preprocessed input item: `crop` (from {@link EvalParts.cropOf}) of `frame`. */
   preprocess(frame: RgbFrame, box: FaceBox, crop: CropBox): Promise<Float32Array>;
-  /** Fake probabilities for up to `batch` items (NaN where the model gave a non-finite value). */
+  /**
+   * Fake probabilities for up to `batch` items (NaN where the model gave a non-finite value).
+   * Up to {@link EvalParts.parallel} calls are in flight at once; more wait.
+   */
   score(items: Float32Array[]): Promise<number[]>;
+  /** Batches in flight at once: one per detector session. */
+  parallel: number;
   close(): Promise<void>;
 }
 
@@ -85,15 +110,33 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
   // Read before the model loads, so a bad sidecar fails fast.
   const sidecar = faceMode === "sidecar" ? await readSidecar(options.sidecar!) : null;
   const sidecarSha256 = sidecar ? await sha256File(options.sidecar!) : undefined;
-  const detector: DetectorSession = await openDetector(spec, {
-    modelPath: options.modelPath,
-    threads: options.threads,
-    device: options.device,
-    // Inference on its own thread: decoding and preprocessing overlap it.
-    worker: true,
-  });
+  const threads = Math.max(1, Math.floor(options.threads ?? navigator.hardwareConcurrency ?? 1));
+  const sessions = options.sessions ?? defaultSessions(options.device ?? "cpu", threads);
+  if (!Number.isInteger(sessions) || sessions < 1) {
+    throw new RangeError(`sessions must be a positive integer, got ${sessions}`);
+  }
+  const detectors: DetectorSession[] = [];
+  try {
+    for (let i = 0; i < sessions; i++) {
+      detectors.push(
+        await openDetector(spec, {
+          modelPath: options.modelPath,
+          // The threads shared out: 5 over 2 sessions gives 3 and 2 (never fewer than 1).
+          threads: Math.max(1, Math.floor(threads / sessions) + (i < threads % sessions ? 1 : 0)),
+          device: options.device,
+          // Inference on its own thread: decoding and preprocessing overlap it.
+          worker: true,
+        }),
+      );
+    }
+  } catch (error) {
+    await Promise.all(detectors.map((d) => d.release()));
+    throw error;
+  }
+  // One batch per session at a time. Queuing a second one in each session's worker was measured
+  // too: no faster (the worker's reply reaches this thread within the batch's first milliseconds).
+  const pool = resourcePool(detectors);
   const itemSize = itemLength(spec.input);
-  const buffer = new Float32Array(itemSize * options.batch);
   let ultraface: FaceLocator | null = null;
   let faceModelSha256: string | undefined;
   try {
@@ -105,7 +148,7 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
       faceModelSha256 = await sha256File(faceModel);
     }
   } catch (error) {
-    await detector.release();
+    await Promise.all(detectors.map((d) => d.release()));
     throw error;
   }
   const full = fullFrameLocator();
@@ -132,13 +175,16 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
       cropBox(box, frame.width, frame.height, faceMode === "full" ? { kind: "full" } : spec.crop),
     selectFaces: (boxes, frame) => selectFaces(boxes, spec.faces, frame),
     preprocess: (frame, box, crop) => preprocessFace(frame, box, spec, { crop }),
-    score: async (items) => {
-      items.forEach((item, i) => buffer.set(item, i * itemSize));
-      const batch = buffer.subarray(0, items.length * itemSize);
-      return Array.from(await detector.score(batch, items.length));
-    },
+    score: (items) =>
+      pool((detector) => {
+        // A fresh array per batch, moved to the session's worker (no second copy).
+        const batch = new Float32Array(items.length * itemSize);
+        items.forEach((item, i) => batch.set(item, i * itemSize));
+        return detector.score(batch, items.length, { transfer: true }).then((s) => Array.from(s));
+      }),
+    parallel: sessions,
     close: async () => {
-      await detector.release();
+      await Promise.all(detectors.map((d) => d.release()));
       await ultraface?.release();
     },
   };

@@ -12,9 +12,9 @@ import { prefetchMap } from "../util/concurrency.ts";
 import { logLine, type Progress } from "../util/progress.ts";
 import { checkCopyVideos } from "./copy_check.ts";
 import { groupedFrames } from "./frame_groups.ts";
-import { type PendingFace, prepareVideo, type VideoContext } from "./prepare_video.ts";
+import { prepareVideo, type VideoContext } from "./prepare_video.ts";
 import { rowOf } from "./rows.ts";
-import { scoreQueued } from "./score_batch.ts";
+import { BatchScorer } from "./score_batch.ts";
 import { type EvalClock, evalClock } from "./timings.ts";
 
 /** What scoring one copy needs: a video's context, less its frames, plus the decoder. */
@@ -74,19 +74,16 @@ export async function scoreCopy(
     // Videos decoded a few per ffmpeg process (eval/frame_groups.ts).
     frames: groupedFrames(ffmpeg, checked.videos, { count: frameCount, probes: copy.probes }),
   };
-  const queue: PendingFace[] = [];
-  let facesScored = 0;
+  const scorer = new BatchScorer(context.parts, batchSize);
   const prepared = prefetchMap(checked.videos, (video) => prepareVideo(video, context), {
     depth: prefetch ?? 2,
   });
   for await (const video of clock.iterate("wait", prepared)) {
     // Stopping mid-copy writes nothing for it: the rerun scores the whole copy again.
-    if (signal?.aborted) return { rows: [], facesScored, stopped: true };
+    if (signal?.aborted) return { rows: [], facesScored: await scorer.settle(), stopped: true };
     rows.push(...video.rows);
-    queue.push(...video.faces);
-    facesScored += await scoreQueued(queue, context.parts, { batchSize, all: false });
+    await scorer.add(video.faces);
     progress.tick(1, `${copy.op.id} ${video.video.id}`);
   }
-  facesScored += await scoreQueued(queue, context.parts, { batchSize, all: true });
-  return { rows, facesScored, stopped: false };
+  return { rows, facesScored: await scorer.finish(), stopped: false };
 }

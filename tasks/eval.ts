@@ -76,7 +76,14 @@ const SPEC: CommandSpec = {
     batch: { type: "string", description: "Faces per inference batch.", default: "8" },
     threads: {
       type: "string",
-      description: "onnxruntime intra-op threads of the detector (UltraFace uses one).",
+      description:
+        "onnxruntime intra-op threads of the detector in all, shared out among its sessions (UltraFace uses one).",
+      valueName: "<n>",
+    },
+    sessions: {
+      type: "string",
+      description:
+        "Detector sessions, each scoring its own batch with its share of --threads (inter-batch parallelism). Default: 2 on cpu (1 with one thread), 1 on cuda.",
       valueName: "<n>",
     },
     device: { type: "string", description: "cpu or cuda.", default: "cpu", valueName: "<dev>" },
@@ -149,6 +156,9 @@ if (import.meta.main) {
       threads: parsed.values.threads === undefined ? undefined : integerFlag(parsed, "threads", 1),
       device: device as "cpu" | "cuda",
       prefetch: prefetchFlag(parsed.values.prefetch as string),
+      sessions: parsed.values.sessions === undefined
+        ? undefined
+        : integerFlag(parsed, "sessions", 1),
       force: parsed.values.force === true,
       signal,
       ...sharding,

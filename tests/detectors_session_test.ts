@@ -241,6 +241,18 @@ Deno.test("openDetector({ worker: true }) scores on its own thread exactly as on
           assert.deepEqual(b, expected.subarray(0, 2));
           // The caller's batch is copied to the worker, not taken.
           assert.equal(batch.length, 5 * itemLength(spec.input));
+          // Unless it is given away: then it is moved, and reads as empty afterwards (a model
+          // with a fixed batch of 1 gets copies of its items, one at a time).
+          const given = batch.slice();
+          assert.deepEqual(await there.score(given, 5, { transfer: true }), expected);
+          assert.equal(given.length, there.fixedBatch === null ? 0 : batch.length);
+          // A part of a larger array is copied even when offered.
+          const larger = batch.slice();
+          assert.deepEqual(
+            await there.score(larger, 2, { transfer: true }),
+            expected.subarray(0, 2),
+          );
+          assert.equal(larger.length, 5 * itemLength(spec.input));
           await assert.rejects(there.score(new Float32Array(10), 1), RangeError);
         } finally {
           await here.release();

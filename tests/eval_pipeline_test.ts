@@ -108,6 +108,23 @@ Deno.test({
         assert.deepEqual(frames, [0, 1, 3, 5]);
       });
 
+      await t.step(
+        "one, two or three detector sessions store the same rows in the same order",
+        async () => {
+          const keyed = (rows: ScoreRow[]) =>
+            rows.map((r) => [r.op_id, r.video_id, r.frame_index, r.face_index, r.status, r.score]);
+          const runs = [];
+          for (const sessions of [1, 2, 3]) {
+            const store = join(tmp, `store_sessions_${sessions}`);
+            const summary = await evaluate({ ...base, store, sessions, threads: 3 });
+            assert.deepEqual(summary.facesScored, 2 * CLIPS.length * FRAMES);
+            runs.push(keyed(await readRows(store)));
+          }
+          assert.deepEqual(runs[1], runs[0]);
+          assert.deepEqual(runs[2], runs[0]);
+        },
+      );
+
       await t.step("a rerun skips stored copies and duplicates no row", async () => {
         const summary = await evaluate(base);
         assert.deepEqual(summary.copies.map((c) => c.skipped), [true, true]);

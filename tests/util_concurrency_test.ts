@@ -1,6 +1,6 @@
-/** mapLimit() and prefetchMap(): bounded concurrency in input order (util/concurrency.ts). */
+/** mapLimit(), prefetchMap() and resourcePool(): bounded concurrency in input order (util/concurrency.ts). */
 import assert from "node:assert/strict";
-import { mapLimit, prefetchMap } from "../util/concurrency.ts";
+import { mapLimit, prefetchMap, resourcePool } from "../util/concurrency.ts";
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -95,4 +95,32 @@ Deno.test("prefetchMap() rethrows a failed preparation when its turn comes", asy
     ) seen.push(v);
   }, /two/);
   assert.deepEqual(seen, [1]);
+});
+
+Deno.test("resourcePool() lends each resource to one job at a time, first come first served", async (t) => {
+  await t.step("at most one job per resource; waiting jobs start in order", async () => {
+    const pool = resourcePool(["a", "b"]);
+    const holding = new Set<string>();
+    const started: number[] = [];
+    let peak = 0;
+    const results = await Promise.all([40, 5, 20, 1, 10].map((ms, job) =>
+      pool(async (resource) => {
+        assert.ok(!holding.has(resource), `${resource} lent twice`);
+        holding.add(resource);
+        started.push(job);
+        peak = Math.max(peak, holding.size);
+        await sleep(ms);
+        holding.delete(resource);
+        return `${job}`;
+      })
+    ));
+    assert.deepEqual(results, ["0", "1", "2", "3", "4"]);
+    assert.deepEqual(started, [0, 1, 2, 3, 4]);
+    assert.equal(peak, 2);
+  });
+  await t.step("a failed job passes its error on and gives its resource back", async () => {
+    const pool = resourcePool([1]);
+    await assert.rejects(pool(() => Promise.reject(new Error("job failed"))), /job failed/);
+    assert.equal(await pool((n) => Promise.resolve(n + 1)), 2);
+  });
 });

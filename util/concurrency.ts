@@ -2,7 +2,9 @@
  * Bounded concurrency over async work, in input order: {@link mapLimit} runs at most N calls at
  * once and collects every result (distort: videos in parallel), {@link prefetchMap} keeps a
  * bounded number of preparations ahead of a consumer (eval: decoding and face preparation of the
- * next videos overlap inference of the current one) without unbounded memory.
+ * next videos overlap inference of the current one) without unbounded memory, and
+ * {@link resourcePool} lends each call one of a few resources (eval: a detector session per
+ * batch in flight).
  * @module
  */
 
@@ -81,4 +83,31 @@ export async function* prefetchMap<T, R>(
     fill();
     yield result;
   }
+}
+
+/**
+ * Lends `resources` to jobs, one each: a job gets an idle resource, or waits (first come, first
+ * served) until one is given back when its holder's job settles. At most `resources.length` jobs
+ * run at once; the job's result or rejection is passed through.
+ */
+export function resourcePool<R>(
+  resources: readonly R[],
+): <T>(job: (resource: R) => Promise<T>) => Promise<T> {
+  const idle = [...resources];
+  const waiting: ((resource: R) => void)[] = [];
+  const take = () =>
+    idle.length > 0 ? Promise.resolve(idle.pop()!) : new Promise<R>((r) => waiting.push(r));
+  const give = (resource: R) => {
+    const next = waiting.shift();
+    if (next) next(resource);
+    else idle.push(resource);
+  };
+  return async (job) => {
+    const resource = await take();
+    try {
+      return await job(resource);
+    } finally {
+      give(resource);
+    }
+  };
 }
