@@ -48,6 +48,8 @@ const BATCH = 8;
 const THREADS = 2;
 const ROUNDS = Number(Deno.env.get("DFROBUST_BENCH_ROUNDS") ?? 2);
 const SWEEP = Deno.env.get("DFROBUST_BENCH_SWEEP") === "1";
+/** Eval arrangements of the sweep: [threads in all, sessions, prefetch]. */
+const SWEEP_ARRANGEMENTS = [[2, 1, 2], [2, 2, 0], [2, 2, 4], [1, 1, 2]];
 /** The detector: SBI's preset, whose backbone is this EfficientNet-B4 at 380x380. */
 const SPEC = PRESETS.sbi;
 const REPO = new URL("..", import.meta.url).pathname;
@@ -62,9 +64,10 @@ interface Cost {
 interface Round {
   /** 1-minute load average when the round began. */
   load: number;
-  full: { raw: Cost; eval: EvalRun };
+  /** Raw B4 as one session with both threads (the baseline), and as two one-thread sessions. */
+  full: { raw: Cost; raw2x1: Cost; eval: EvalRun };
   uf: { raw: Cost; eval: EvalRun };
-  sweep: Record<string, EvalRun>;
+  sweep: Record<string, Cost>;
 }
 
 /** One eval run: its cost, and what its `--json` summary said. */
@@ -143,21 +146,27 @@ export async function run(): Promise<void> {
         const evaluated = await evalRun();
         return { raw: await rawRun(), eval: evaluated };
       };
-      const full = await pair(
+      const fullPair = await pair(
         () => rawB4(inputs),
         () => evalCli(evalArgs("full", "s_full"), cache),
       );
+      const full = { ...fullPair, raw2x1: await rawB4(inputs, { sessions: 2 }) };
       const uf = await pair(
         () => rawUltraFace(ultraInputs),
         () => evalCli(evalArgs("ultraface", "s_uf"), cache),
       );
-      const sweep: Record<string, EvalRun> = {};
+      const sweep: Record<string, Cost> = {};
       if (SWEEP) {
-        for (const [threads, prefetch] of [[2, 0], [2, 1], [2, 4], [1, 2], [3, 2]]) {
-          const args = evalArgs("full", "s_sweep", ["--prefetch", String(prefetch)]);
+        // Other arrangements of eval (threads in all, sessions, prefetch), and the model on one
+        // core with the other core left to the work around it (raw on one thread beside it).
+        for (const [threads, sessions, prefetch] of SWEEP_ARRANGEMENTS) {
+          const args = evalArgs("full", "s_sweep", ["--prefetch", String(prefetch)])
+            .concat(["--sessions", String(sessions)]);
           args[args.indexOf("--threads") + 1] = String(threads);
-          sweep[`${threads} threads, prefetch ${prefetch}`] = await evalCli(args, cache);
+          sweep[`eval: ${threads} thread(s) in ${sessions} session(s), prefetch ${prefetch}`] =
+            await evalCli(args, cache);
         }
+        sweep["raw: 1 thread"] = await rawB4(inputs, { threads: 1 });
       }
       rounds.push({ load, full, uf, sweep });
     }
@@ -170,13 +179,14 @@ export async function run(): Promise<void> {
     }
     // Raw for ultraface mode: UltraFace on every frame, plus B4 on the faces eval scored (B4's
     // cost does not depend on the pixels: per item as on the full frames of the same round).
-    const rawUf = (round: Round): Cost => {
+    const rawUf = (round: Round, b4: Cost = round.full.raw): Cost => {
       const perItem = (cost: number) => cost / total * round.uf.eval.faces;
       return {
-        wallMs: round.uf.raw.wallMs + perItem(round.full.raw.wallMs),
-        cpuMs: round.uf.raw.cpuMs + perItem(round.full.raw.cpuMs),
+        wallMs: round.uf.raw.wallMs + perItem(b4.wallMs),
+        cpuMs: round.uf.raw.cpuMs + perItem(b4.cpuMs),
       };
     };
+    const rawUf2x1 = (round: Round) => rawUf(round, round.full.raw2x1);
     const fps = (cost: Cost) => 1000 * total / cost.wallMs;
     console.log(
       `eval end to end vs raw onnxruntime: EfficientNet-B4 (torchvision, 380x380, random ` +
@@ -186,18 +196,24 @@ export async function run(): Promise<void> {
         `(${navigator.hardwareConcurrency} CPUs)`,
     );
     console.log(
-      "\n| round | load (1 min) | raw B4 frames/s | eval full frames/s | ratio | " +
-        "raw UltraFace + B4 frames/s | eval ultraface frames/s | ratio |",
+      "\nraw B4 = one session with both threads (the baseline); raw B4 2x1 = two one-thread " +
+        "sessions, the arrangement eval uses by default (eval/parts.ts defaultSessions)",
     );
-    console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    console.log(
+      "\n| round | load (1 min) | raw B4 frames/s | raw B4 2x1 | eval full frames/s | ratio | " +
+        "ratio to 2x1 | raw UltraFace + B4 frames/s | eval ultraface frames/s | ratio |",
+    );
+    console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    const ratio = (raw: Cost, cost: Cost) => `${(raw.wallMs / cost.wallMs).toFixed(2)}x`;
     rounds.forEach((round, i) => {
       const uf = rawUf(round);
       console.log(
         `| ${i + 1} | ${round.load.toFixed(1)} | ${fps(round.full.raw).toFixed(2)} | ` +
-          `${fps(round.full.eval).toFixed(2)} | ` +
-          `${(round.full.raw.wallMs / round.full.eval.wallMs).toFixed(2)}x | ` +
+          `${fps(round.full.raw2x1).toFixed(2)} | ${fps(round.full.eval).toFixed(2)} | ` +
+          `${ratio(round.full.raw, round.full.eval)} | ` +
+          `${ratio(round.full.raw2x1, round.full.eval)} | ` +
           `${fps(uf).toFixed(2)} | ${fps(round.uf.eval).toFixed(2)} | ` +
-          `${(uf.wallMs / round.uf.eval.wallMs).toFixed(2)}x |`,
+          `${ratio(uf, round.uf.eval)} |`,
       );
     });
     const best = <T extends Cost>(costs: T[]) =>
@@ -209,41 +225,55 @@ export async function run(): Promise<void> {
     };
     const bestRawB4 = best(rounds.map((r) => r.full.raw));
     const bestEvalFull = best(rounds.map((r) => r.full.eval));
-    const bestRawUf = best(rounds.map(rawUf));
+    const bestRawB4x2 = best(rounds.map((r) => r.full.raw2x1));
+    const bestRawUf = best(rounds.map((r) => rawUf(r)));
+    const bestRawUf2x1 = best(rounds.map(rawUf2x1));
     const bestEvalUf = best(rounds.map((r) => r.uf.eval));
     const faces = rounds[0].uf.eval.faces;
     console.log(
-      "\n| path | frames | faces | best wall s | frames/s | ratio to raw (best of each) | median ratio of the rounds | CPU ms/frame |",
+      "\n| path | frames | faces | best wall s | frames/s | ratio to raw (best of each) | " +
+        "median ratio of the rounds | ratio to raw 2x1 (best of each) | CPU ms/frame |",
     );
-    console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-    const line = (name: string, n: number, cost: Cost, raw: Cost, medianRatio: number | null) =>
+    console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    const line = (
+      name: string,
+      n: number,
+      cost: Cost,
+      raws: { raw: Cost; medianRatio: number | null; raw2x1: Cost | null },
+    ) =>
       console.log(
-        `| ${name} | ${total} | ${n} | ${(cost.wallMs / 1000).toFixed(2)} | ${
-          fps(cost).toFixed(2)
-        } | ` +
-          `${(raw.wallMs / cost.wallMs).toFixed(2)}x | ` +
-          `${medianRatio === null ? "" : `${medianRatio.toFixed(2)}x`} | ` +
+        `| ${name} | ${total} | ${n} | ${(cost.wallMs / 1000).toFixed(2)} | ` +
+          `${fps(cost).toFixed(2)} | ${ratio(raws.raw, cost)} | ` +
+          `${raws.medianRatio === null ? "" : `${raws.medianRatio.toFixed(2)}x`} | ` +
+          `${raws.raw2x1 === null ? "" : ratio(raws.raw2x1, cost)} | ` +
           `${(cost.cpuMs / total).toFixed(1)} |`,
       );
-    line("raw onnxruntime, B4", total, bestRawB4, bestRawB4, null);
-    line(
-      "`deno task eval --faces full`",
-      total,
-      bestEvalFull,
-      bestRawB4,
-      median(rounds.map((r) => r.full.raw.wallMs / r.full.eval.wallMs)),
-    );
-    line("raw onnxruntime, UltraFace + B4 on its faces", faces, bestRawUf, bestRawUf, null);
-    line(
-      "`deno task eval --faces ultraface`",
-      faces,
-      bestEvalUf,
-      bestRawUf,
-      median(rounds.map((r) => rawUf(r).wallMs / r.uf.eval.wallMs)),
-    );
+    const alone = (raw: Cost) => ({ raw, medianRatio: null, raw2x1: null });
+    line("raw onnxruntime, B4 (one session, 2 threads)", total, bestRawB4, alone(bestRawB4));
+    line("raw onnxruntime, B4 (two sessions, 1 thread each)", total, bestRawB4x2, alone(bestRawB4));
+    line("`deno task eval --faces full`", total, bestEvalFull, {
+      raw: bestRawB4,
+      medianRatio: median(rounds.map((r) => r.full.raw.wallMs / r.full.eval.wallMs)),
+      raw2x1: bestRawB4x2,
+    });
+    line("raw onnxruntime, UltraFace + B4 on its faces", faces, bestRawUf, alone(bestRawUf));
+    line("`deno task eval --faces ultraface`", faces, bestEvalUf, {
+      raw: bestRawUf,
+      medianRatio: median(rounds.map((r) => rawUf(r).wallMs / r.uf.eval.wallMs)),
+      raw2x1: bestRawUf2x1,
+    });
     for (const name of Object.keys(rounds[0].sweep)) {
       const cost = best(rounds.map((r) => r.sweep[name]));
-      line(`eval full, ${name}`, total, cost, bestRawB4, null);
+      line(name, total, cost, alone(bestRawB4));
+    }
+    if (SWEEP) {
+      // The model on one core, the work around it on the other: eval against raw on one thread.
+      const own = best(rounds.map((r) => r.sweep["eval: 1 thread(s) in 1 session(s), prefetch 2"]));
+      const raw1 = best(rounds.map((r) => r.sweep["raw: 1 thread"]));
+      console.log(
+        `\nthe model on one thread, a core left to the work around it: eval ` +
+          `${fps(own).toFixed(2)} frames/s, raw ${fps(raw1).toFixed(2)}, ${ratio(raw1, own)}`,
+      );
     }
     if (faceCount !== faces) console.log(`(faces found beforehand: ${faceCount})`);
     console.log("target: eval >= 0.95x raw (frames/s)");
@@ -253,7 +283,8 @@ export async function run(): Promise<void> {
       costs.reduce((a, b) => (b.cpuMs < a.cpuMs ? b : a));
     const calmFull = calm(rounds.map((r) => r.full.eval));
     const calmUf = calm(rounds.map((r) => r.uf.eval));
-    const calmRaw = calm(rounds.map((r) => r.full.raw));
+    // Raw B4 in eval's own arrangement (two one-thread sessions): the model's CPU per item.
+    const calmRaw = calm(rounds.map((r) => r.full.raw2x1));
     const calmUfRaw = calm(rounds.map((r) => r.uf.raw));
     const a = stageCpu(calmFull, { total, b4PerItem: calmRaw.cpuMs / total, ffmpegSplit });
     const b = stageCpu(calmUf, {
@@ -271,7 +302,11 @@ export async function run(): Promise<void> {
       console.log(`| ${stage} | ${value.toFixed(2)} | ${b.stages[stage].toFixed(2)} |`);
     }
     console.log(
-      `raw CPU ms per item in the same rounds: B4 ${(calmRaw.cpuMs / total).toFixed(1)}, ` +
+      `raw CPU ms per item in the same rounds: B4 ${(calmRaw.cpuMs / total).toFixed(1)} ` +
+        `(two one-thread sessions; ${
+          (calm(rounds.map((r) => r.full.raw)).cpuMs / total).toFixed(1)
+        } ` +
+        `as one two-thread session), ` +
         `UltraFace ${(calmUfRaw.cpuMs / total).toFixed(1)} per frame`,
     );
     console.log(
@@ -307,17 +342,37 @@ function inputBatches(items: { frame: RgbFrame; box: FaceBox | null }[]): Float3
   return batches;
 }
 
-/** Raw B4: `run` over the batches on this thread, as plain onnxruntime, session warm. */
-async function rawB4(batches: Float32Array[]): Promise<Cost> {
+/**
+ * Raw B4, sessions warm: one session with `threads` on this thread (`run` over the batches, as
+ * plain onnxruntime), or `sessions` one-thread sessions in workers taking the batches in turn
+ * (each batch copied there, as eval's are).
+ */
+async function rawB4(
+  batches: Float32Array[],
+  { threads = THREADS, sessions = 1 }: { threads?: number; sessions?: number } = {},
+): Promise<Cost> {
   const len = itemLength(SPEC.input);
-  const session = await openDetector(SPEC, { modelPath: B4, threads: THREADS });
+  const opened = await Promise.all(
+    Array.from({ length: sessions }, () =>
+      openDetector(SPEC, {
+        modelPath: B4,
+        threads: sessions === 1 ? threads : Math.max(1, Math.floor(threads / sessions)),
+        worker: sessions > 1,
+      })),
+  );
   try {
-    await session.score(batches[0], batches[0].length / len);
+    await Promise.all(opened.map((s) => s.score(batches[0], batches[0].length / len)));
+    let next = 0;
     return await measure(async () => {
-      for (const batch of batches) await session.score(batch, batch.length / len);
+      await Promise.all(opened.map(async (session) => {
+        while (next < batches.length) {
+          const batch = batches[next++];
+          await session.score(batch, batch.length / len);
+        }
+      }));
     });
   } finally {
-    await session.release();
+    await Promise.all(opened.map((s) => s.release()));
   }
 }
 
@@ -426,10 +481,12 @@ async function ffmpegStages(paths: string[]): Promise<FfmpegSplit> {
 }
 
 /**
- * CPU ms per frame by stage, for one eval run. The models' share (B4, UltraFace) is measured in
- * the run itself when inference ran off the main thread (every thread but the main one, less
- * the model load and the store, is inference); else (inference on the main thread, as before
- * onnx/session.ts) it is the raw runs' CPU per item, and "other" takes the difference.
+ * CPU ms per frame by stage, for one eval run. The models' own share (B4, UltraFace) is the raw
+ * runs' CPU per item in the same arrangement; what every thread but the main one spent beyond it
+ * in the eval run (inference slowed by sharing its cores with decoding and preprocessing, and
+ * the runtime's helper threads: V8's garbage collector, Deno's I/O) is its own line. The rest
+ * comes from eval's timers and, for ffmpeg's start / decoding / colour conversion split, from
+ * three ffmpeg runs timed here.
  */
 function stageCpu(
   run: EvalRun,
@@ -450,6 +507,11 @@ function stageCpu(
   const work = per(t.ffmpegCpuMs) - starts;
   const share = (part: number) => work * part / (split.decodeMs + split.convertMs);
   const ufInput = context.ultraface?.inputMs ?? 0;
+  const main = per(t.mainThreadCpuMs);
+  const models = context.b4PerItem * run.faces / n + (context.ultraface?.modelMs ?? 0);
+  // Every thread but the main one, less the model load and the store (which run alone).
+  const offMain = per(t.processCpuMs) - main - per(t.stages.load.cpuMs) -
+    per(t.stages.store.cpuMs);
   const stages: Record<string, number> = {
     "CLI start and exit (deno task, runtime, modules)": (run.cpuMs - (t.processCpuMs ?? 0) -
       (t.ffmpegCpuMs ?? 0)) / n,
@@ -461,31 +523,27 @@ function stageCpu(
     "crop, resize, normalise": per(t.stages.preprocess.cpuMs),
     "face location: UltraFace input (resize, normalise)": ufInput,
     "store": per(t.stages.store.cpuMs),
-  };
-  const counted = Object.values(stages).reduce((x, y) => x + y, 0);
-  const main = per(t.mainThreadCpuMs);
-  const offMain = main < 0.5 * per(t.processCpuMs);
-  let models: number;
-  if (offMain) {
     // Main-thread work not timed above: reading ffmpeg's pipes, rows, batches, glue.
-    const otherMain = main - per(t.stages.preprocess.cpuMs) - ufInput - per(t.stages.hash.cpuMs);
-    stages["other main-thread work (pipes, rows, batches)"] = otherMain;
-    models = total - counted - otherMain;
-  } else {
-    models = context.b4PerItem * run.faces / n + (context.ultraface?.modelMs ?? 0);
-    stages["other main-thread work (pipes, rows, batches)"] = total - counted - models;
-  }
-  stages["models: B4 (+ UltraFace) inference"] = models;
+    "other main-thread work (pipes, rows, batches)": main - per(t.stages.preprocess.cpuMs) -
+      ufInput - per(t.stages.hash.cpuMs),
+    "inference beyond raw (cores shared with the pipeline) and runtime helper threads": offMain -
+      models,
+  };
+  const outside = Object.values(stages).reduce((x, y) => x + y, 0);
+  stages["models: B4 (+ UltraFace) as raw"] = models;
   stages["total"] = total;
-  stages["outside the models"] = total - models;
-  stages["frames/s per core outside the models"] = 1000 / (total - models);
+  stages["outside the models (total less the models as raw)"] = total - models;
+  // What a core must do per frame when the model runs elsewhere (a GPU): all but the slowdown.
+  const pipeline = outside - stages[
+    "inference beyond raw (cores shared with the pipeline) and runtime helper threads"
+  ];
+  stages["the work around the model (less the line above)"] = pipeline;
+  stages["frames/s per core for the work around the model"] = 1000 / pipeline;
   // All JavaScript runs on one thread: its CPU per frame bounds the pipeline on any machine.
   stages["main thread alone (JavaScript)"] = main;
   stages["frames/s the main thread allows"] = 1000 / main;
   return {
-    basis: offMain
-      ? "models = CPU of every thread but the main one in the eval run itself"
-      : "inference on the main thread: models = raw CPU per item",
+    basis: "models = raw CPU per item in eval's arrangement; the rest from eval's own timers",
     stages,
   };
 }
