@@ -109,10 +109,12 @@ export * from "./detectors/preprocess.ts";
 export {
   type CopySummary,
   type EvalSummary,
+  type EvalTimings,
   evaluate,
   type EvaluateOptions,
   FACE_MODES,
 } from "./eval/evaluate.ts";
+export { EVAL_STAGES, type EvalStage, type StageTime } from "./eval/timings.ts";
 export {
   CopyDiscoveryError,
   type CopyOperation,
@@ -309,6 +311,7 @@ export {
 
 // --- Utilities: hashing, signals, CSV, PRNG
 export { sha256File, stableHash } from "./util/hash.ts";
+export { sha256FileCached } from "./util/digest_cache.ts";
 export { Interrupted, interruptExitCode, interruptSignal, STOP_SIGNALS } from "./util/interrupt.ts";
 export { csvText, type CsvValue } from "./util/csv.ts";
 export * from "./util/prng.ts";

@@ -8,16 +8,21 @@
  * against raw UltraFace (fixture `ultraface`, RFB-320) plus raw B4 on the faces it finds.
  *
  * Raw = onnxruntime's `run` alone, on the calling thread, over inputs built beforehand from the
- * very frames eval scores (same session options); warm (one batch first). Eval reads a distort
+ * very frames eval scores (same session options); warm (one batch first). That is the baseline
+ * (one session, both threads); raw is also run as two one-thread sessions in workers, the
+ * arrangement eval uses by default, so eval is compared with both. Eval reads a distort
  * copy (`--ops unaltered`: hard links and a manifest whose probes eval reuses), as in the
  * documented workflow. Best of interleaved rounds; CPU = this process's onnxruntime (raw) or the
  * whole CLI process tree (eval: `deno task`, the eval process, ffmpeg).
  *
  * The per-stage table splits eval's CPU per frame: the model's share is the raw runs' CPU per
- * item, the rest comes from the eval's own timers (`--json` timings, eval/timings.ts) and, for
+ * item (two one-thread sessions), what the inference threads spent beyond it is a line of its
+ * own, the rest comes from the eval's own timers (`--json` timings, eval/timings.ts) and, for
  * ffmpeg's start / decoding / colour conversion split, from three ffmpeg runs timed here.
  * `DFROBUST_BENCH_ROUNDS` sets the rounds (default 2); `DFROBUST_BENCH_SWEEP=1` adds eval runs
- * with other thread and prefetch settings.
+ * with other threads, sessions and prefetch, and the model on one thread (a core left to the
+ * pipeline) against raw on one thread; `DFROBUST_BENCH_BEFORE=<checkout>` adds that checkout's
+ * `deno task eval` (e.g. the code before a change) to every round.
  * @module
  */
 import { join } from "node:path";
@@ -48,6 +53,8 @@ const BATCH = 8;
 const THREADS = 2;
 const ROUNDS = Number(Deno.env.get("DFROBUST_BENCH_ROUNDS") ?? 2);
 const SWEEP = Deno.env.get("DFROBUST_BENCH_SWEEP") === "1";
+/** `DFROBUST_BENCH_BEFORE`: a checkout of dfrobust whose `deno task eval` runs too, each round. */
+const BEFORE = Deno.env.get("DFROBUST_BENCH_BEFORE");
 /** Eval arrangements of the sweep: [threads in all, sessions, prefetch]. */
 const SWEEP_ARRANGEMENTS = [[2, 1, 2], [2, 2, 0], [2, 2, 4], [1, 1, 2]];
 /** The detector: SBI's preset, whose backbone is this EfficientNet-B4 at 380x380. */
@@ -167,6 +174,10 @@ export async function run(): Promise<void> {
             await evalCli(args, cache);
         }
         sweep["raw: 1 thread"] = await rawB4(inputs, { threads: 1 });
+      }
+      if (BEFORE) {
+        // Another checkout's eval (e.g. the code before a change) on the same copy, same flags.
+        sweep[`eval full, ${BEFORE}`] = await evalCli(evalArgs("full", "s_before"), cache, BEFORE);
       }
       rounds.push({ load, full, uf, sweep });
     }
@@ -406,21 +417,25 @@ async function measure(work: () => Promise<void>): Promise<Cost> {
 }
 
 /** Spawns `deno task eval ...` and reads its `--json` summary; CPU of the whole process tree. */
-async function evalCli(args: string[], cacheDir: string): Promise<EvalRun> {
+async function evalCli(args: string[], cacheDir: string, repo = REPO): Promise<EvalRun> {
   const cpu = childrenCpuMs();
   const wall = performance.now();
-  const stdout = await cli(args, { DFROBUST_CACHE_DIR: cacheDir });
+  const stdout = await cli(args, { DFROBUST_CACHE_DIR: cacheDir }, repo);
   const wallMs = performance.now() - wall;
   const cpuMs = childrenCpuMs() - cpu;
   const summary = JSON.parse(stdout.slice(stdout.indexOf("{")));
   return { wallMs, cpuMs, faces: summary.facesScored, timings: summary.timings };
 }
 
-/** Runs `deno task <args>` in the repository; resolves to its stdout, throws on failure. */
-async function cli(args: string[], env: Record<string, string> = {}): Promise<string> {
+/** Runs `deno task <args>` in `repo`; resolves to its stdout, throws on failure. */
+async function cli(
+  args: string[],
+  env: Record<string, string> = {},
+  repo = REPO,
+): Promise<string> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["task", "-q", ...args],
-    cwd: REPO,
+    cwd: repo,
     env: { DFROBUST_QUIET: "1", NO_COLOR: "1", ...env },
     stdout: "piped",
     stderr: "piped",

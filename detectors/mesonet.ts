@@ -12,6 +12,7 @@
  * @module
  */
 import type { DetectorSpec } from "./spec.ts";
+import { MESONET_INPUT_NAME, MESONET_INPUT_SCALE, MESONET_INPUT_SIZE } from "../onnx/mesonet_io.ts";
 
 const SOURCES: DetectorSpec["sources"] = [
   {
@@ -63,11 +64,11 @@ function mesoPreset(name: string, description: string): DetectorSpec {
     description,
     sources: SOURCES,
     input: {
-      name: "image",
+      name: MESONET_INPUT_NAME,
       layout: "NCHW",
-      size: [256, 256],
+      size: [MESONET_INPUT_SIZE, MESONET_INPUT_SIZE],
       colour: "RGB",
-      scale: 1 / 255,
+      scale: MESONET_INPUT_SCALE,
       mean: [0, 0, 0],
       std: [1, 1, 1],
     },

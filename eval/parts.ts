@@ -115,23 +115,25 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
   if (!Number.isInteger(sessions) || sessions < 1) {
     throw new RangeError(`sessions must be a positive integer, got ${sessions}`);
   }
-  const detectors: DetectorSession[] = [];
-  try {
-    for (let i = 0; i < sessions; i++) {
-      detectors.push(
-        await openDetector(spec, {
-          modelPath: options.modelPath,
-          // The threads shared out: 5 over 2 sessions gives 3 and 2 (never fewer than 1).
-          threads: Math.max(1, Math.floor(threads / sessions) + (i < threads % sessions ? 1 : 0)),
-          device: options.device,
-          // Inference on its own thread: decoding and preprocessing overlap it.
-          worker: true,
-        }),
-      );
-    }
-  } catch (error) {
+  // Opened side by side, each in its worker (loading a model is mostly its graph optimisation).
+  const opening = await Promise.allSettled(
+    Array.from({ length: sessions }, (_, i) =>
+      openDetector(spec, {
+        modelPath: options.modelPath,
+        // The threads shared out: 5 over 2 sessions gives 3 and 2 (never fewer than 1).
+        threads: Math.max(1, Math.floor(threads / sessions) + (i < threads % sessions ? 1 : 0)),
+        device: options.device,
+        // Inference on its own thread: decoding and preprocessing overlap it.
+        worker: true,
+      })),
+  );
+  const detectors: DetectorSession[] = opening.flatMap((o) =>
+    o.status === "fulfilled" ? [o.value] : []
+  );
+  const failed = opening.find((o): o is PromiseRejectedResult => o.status === "rejected");
+  if (failed) {
     await Promise.all(detectors.map((d) => d.release()));
-    throw error;
+    throw failed.reason;
   }
   // One batch per session at a time. Queuing a second one in each session's worker was measured
   // too: no faster (the worker's reply reaches this thread within the batch's first milliseconds).

@@ -1,19 +1,20 @@
 /**
  * Per-stage timers for an eval run (`evaluate({ timings: true })`, `deno task eval --json`):
  * where the wall time and the CPU time around the model go, cheap enough to leave on (two clock
- * reads per timed call, under a microsecond each) and a no-op when off. Internal to `eval/`;
- * the report is {@link EvalTimings}, in the run's summary.
+ * reads per timed call, under a microsecond each) and a no-op when off. The clock is internal to
+ * `eval/`; the report, {@link EvalTimings} in the run's summary, is public (mod.ts).
  *
  * What each stage's numbers mean (docs/benchmarks.md reads them):
  * - `hash`, `load`, `store`: wall time and the whole process's CPU time while the step runs
  *   (nothing else runs then: no video is in preparation, no batch in inference).
  * - `preprocess` (crop, resize, normalise into the input tensor): synchronous JavaScript, so its
  *   CPU time is the main thread's, exactly.
- * - `decode` (ffmpeg, one process per video; probes too when the data has none), `locate` (face
- *   location: UltraFace's inference runs on onnxruntime's threads), `infer` (the main loop
- *   waiting for the detector) and `wait` (the main loop waiting for the next prepared video: the
- *   model starved): wall time only, summed over calls, which overlap (prefetch). ffmpeg's CPU
- *   time is {@link EvalTimings.ffmpegCpuMs}.
+ * - `decode` (ffmpeg, one process per group of videos, eval/frame_groups.ts; probes too when the
+ *   data has none), `locate` (face location: UltraFace's inference runs on onnxruntime's
+ *   threads), `infer` (a batch from its start to its scores; with several detector sessions
+ *   batches overlap) and `wait` (the main loop waiting for the next prepared video: the model
+ *   starved): wall time only, summed over calls, which overlap (prefetch). ffmpeg's CPU time is
+ *   {@link EvalTimings.ffmpegCpuMs}.
  * @module
  */
 import type { Ffmpeg } from "../media/ffmpeg.ts";

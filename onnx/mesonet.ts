@@ -14,6 +14,7 @@ import { basename } from "node:path";
 import { readKerasWeights } from "./keras_h5.ts";
 import type { KerasLayer, KerasTensor } from "./keras_h5.ts";
 import { encodeModel, GraphBuilder } from "./writer.ts";
+import { MESONET_INPUT_NAME, MESONET_INPUT_SIZE, MESONET_OUTPUT_NAME } from "./mesonet_io.ts";
 
 /** The two MesoNet architectures the authors published weights for. */
 export type MesoNetArch = "meso4" | "mesoinception4";
@@ -33,14 +34,7 @@ export class MesoNetWeightsError extends Error {
   override name = "MesoNetWeightsError";
 }
 
-/** Input side length in pixels (`IMGWIDTH` in the authors' code). */
-export const MESONET_INPUT_SIZE = 256;
-
-/** Name of the ONNX model's input. */
-export const MESONET_INPUT_NAME = "image";
-
-/** Name of the ONNX model's output: the sigmoid probability that the face is real. */
-export const MESONET_OUTPUT_NAME = "real_probability";
+export { MESONET_INPUT_NAME, MESONET_INPUT_SIZE, MESONET_OUTPUT_NAME };
 
 /** Keras' BatchNormalization default epsilon (the .h5 weights file stores no layer config). */
 const KERAS_BN_EPSILON = 1e-3;
@@ -213,7 +207,8 @@ export async function convertMesoNet(
       "dfrobust.arch": options.arch,
       "dfrobust.source": basename(source),
       "dfrobust.keras_version": weights.kerasVersion ?? "",
-      "dfrobust.input": "image NCHW RGB 256x256, pixel/255",
+      "dfrobust.input":
+        `${MESONET_INPUT_NAME} NCHW RGB ${MESONET_INPUT_SIZE}x${MESONET_INPUT_SIZE}, pixel/255`,
       "dfrobust.output": "real_probability: sigmoid P(real) (classes df=0, real=1); fake = 1 - p",
     },
   });

@@ -9,18 +9,13 @@
  * @module
  */
 import process from "node:process";
+import { libc } from "./libc.ts";
 
 /** `CLOCK_THREAD_CPUTIME_ID` in Linux's <time.h>. */
 const CLOCK_THREAD_CPUTIME_ID = 3;
 /** `RUSAGE_CHILDREN` in Linux's <sys/resource.h>. */
 const RUSAGE_CHILDREN = -1;
 
-interface Libc {
-  clock_gettime(clock: number, timespec: Uint8Array): number;
-  getrusage(who: number, usage: Uint8Array): number;
-}
-
-let libc: Libc | null | undefined;
 // struct timespec { time_t tv_sec; long tv_nsec; } on 64-bit Linux.
 const timespec = new BigInt64Array(2);
 const timespecBytes = new Uint8Array(timespec.buffer);
@@ -31,7 +26,7 @@ const rusageBytes = new Uint8Array(rusage.buffer);
 
 /** CPU milliseconds this thread (the JavaScript main thread, when called from it) has used; NaN where unavailable. */
 export function threadCpuMs(): number {
-  const c = openLibc();
+  const c = libc();
   if (!c || c.clock_gettime(CLOCK_THREAD_CPUTIME_ID, timespecBytes) !== 0) return NaN;
   return Number(timespec[0]) * 1e3 + Number(timespec[1]) / 1e6;
 }
@@ -41,7 +36,7 @@ export function threadCpuMs(): number {
  * waited for (their own waited-for children included); NaN where unavailable.
  */
 export function childrenCpuMs(): number {
-  const c = openLibc();
+  const c = libc();
   if (!c || c.getrusage(RUSAGE_CHILDREN, rusageBytes) !== 0) return NaN;
   return Number(rusage[0] + rusage[2]) * 1e3 + Number(rusage[1] + rusage[3]) / 1e3;
 }
@@ -50,21 +45,4 @@ export function childrenCpuMs(): number {
 export function processCpuMs(): number {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1e3;
-}
-
-function openLibc(): Libc | null {
-  if (libc !== undefined) return libc;
-  libc = null;
-  try {
-    if (Deno.build.os !== "linux") return libc;
-    if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return libc;
-    // Loaded once for the life of the process (deno's own Linux builds link glibc).
-    libc = Deno.dlopen("libc.so.6", {
-      clock_gettime: { parameters: ["i32", "buffer"], result: "i32" },
-      getrusage: { parameters: ["i32", "buffer"], result: "i32" },
-    }).symbols as unknown as Libc;
-  } catch {
-    libc = null;
-  }
-  return libc;
 }

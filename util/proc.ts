@@ -7,6 +7,7 @@
  * "cannot tell" and callers fall back to heartbeats (util/owner.ts).
  * @module
  */
+import { libc } from "./libc.ts";
 
 /** What `/proc/<pid>/stat` says about a process. */
 export interface ProcStat {
@@ -15,14 +16,6 @@ export interface ProcStat {
   /** Field 22: start time in clock ticks since boot. */
   start: number;
 }
-
-interface Libc {
-  open(path: Uint8Array, flags: number): number;
-  read(fd: number, buffer: Uint8Array, count: bigint): number | bigint;
-  close(fd: number): number;
-}
-
-let libc: Libc | null | undefined;
 
 /**
  * The state and start time of process `pid`; null when there is no such process; undefined when
@@ -44,7 +37,7 @@ function readStat(pid: string): ProcStat | null | undefined {
 }
 
 function readProcFile(path: string): string | null | undefined {
-  const c = openLibc();
+  const c = libc();
   if (!c) return undefined;
   const fd = c.open(new TextEncoder().encode(path + "\0"), 0);
   if (fd < 0) return null;
@@ -60,22 +53,4 @@ function readProcFile(path: string): string | null | undefined {
     c.close(fd);
   }
   return new TextDecoder().decode(buffer.subarray(0, length));
-}
-
-function openLibc(): Libc | null {
-  if (libc !== undefined) return libc;
-  libc = null;
-  try {
-    if (Deno.build.os !== "linux") return libc;
-    if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return libc;
-    // Loaded once for the life of the process (deno's own Linux builds link glibc).
-    libc = Deno.dlopen("libc.so.6", {
-      open: { parameters: ["buffer", "i32"], result: "i32" },
-      read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
-      close: { parameters: ["i32"], result: "i32" },
-    }).symbols as unknown as Libc;
-  } catch {
-    libc = null;
-  }
-  return libc;
 }
