@@ -8,6 +8,7 @@
 import { getOperation } from "../ops/catalog.ts";
 import type { ScoreRow } from "../store/schema.ts";
 import { appendUnit } from "../store/store.ts";
+import { rowOf } from "../eval/rows.ts";
 
 /** Operation ids in the fixture store. */
 export const FIXTURE_OPS = [
@@ -78,39 +79,32 @@ export async function writeFixtureStore(
             severity: op.severity,
             profile: "paper",
             artifact_id: `art-${opId}`,
-            video_id: `vid${String(v).padStart(2, "0")}`,
-            label,
-            method: label ? "Deepfakes" : "real",
-            frame_index: f * 10,
             face_mode: "ultraface",
             face_rule: detector === "sbi" ? "max" : "largest",
             video_rule: "mean",
             fail_score: detector === "sbi" ? 0.5 : null,
             created_at: "2026-11-28T12:00:00.000Z",
           } as const;
+          const video = {
+            id: `vid${String(v).padStart(2, "0")}`,
+            label,
+            method: label ? "Deepfakes" : "real",
+          };
           if (v === 11 && f === 0) {
-            rows.push({
-              ...base,
-              face_index: -1,
-              box_x: null,
-              box_y: null,
-              box_w: null,
-              box_h: null,
-              crop_x: null,
-              crop_y: null,
-              crop_w: null,
-              crop_h: null,
-              score: null,
+            rows.push(rowOf(base, {
+              video,
+              frame_index: f * 10,
               status: "no_face",
               error: "no face found",
-            });
+            }));
             continue;
           }
           for (let face = 0; face < (v % 3 === 0 ? 2 : 1); face++) {
             const signal = label ? 0.65 - 0.3 * harm : 0.35 + 0.2 * harm;
             const score = Math.min(1, Math.max(0, signal + (random() - 0.5) * 0.5));
-            rows.push({
-              ...base,
+            rows.push(rowOf(base, {
+              video,
+              frame_index: f * 10,
               face_index: face,
               box_x: 100 + face * 200,
               box_y: 80,
@@ -122,8 +116,7 @@ export async function writeFixtureStore(
               crop_h: 156 - face * 39,
               score,
               status: "ok",
-              error: null,
-            });
+            }));
           }
         }
       }
