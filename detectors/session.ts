@@ -33,6 +33,14 @@ export class DetectorModelError extends Error {
   override name = "DetectorModelError";
 }
 
+/** Options of {@link DetectorSession.score}. */
+export interface ScoreOptions {
+  /** Move the batch to the session's worker rather than copy it (see `score`). */
+  transfer?: boolean;
+  /** Gets the batch's array back after the run, to fill again instead of allocating. */
+  returned?: (batch: Float32Array) => void;
+}
+
 /** An open detector: scores preprocessed batches. Call `release()` when done. */
 export interface DetectorSession {
   readonly spec: DetectorSpec;
@@ -48,10 +56,11 @@ export interface DetectorSession {
    * `preprocessFace`). Returns `n` fake probabilities in [0, 1]; an item whose output holds NaN or
    * infinity scores NaN (record it as `nan_score`, never average it).
    * Throws a RangeError when `batch` holds fewer than `n` items. With `transfer` (a session in a
-   * worker), `batch`'s buffer is moved to the worker instead of copied: it reads as empty
-   * afterwards, so pass a fresh array holding exactly the `n` items.
+   * worker), `batch`'s buffer is moved to the worker instead of copied when it holds exactly the
+   * `n` items: it reads as empty afterwards. `returned` gets the batch's array back once the model
+   * has run (moved back from the worker, else `batch` itself), to be filled again.
    */
-  score(batch: Float32Array, n: number, options?: { transfer?: boolean }): Promise<Float64Array>;
+  score(batch: Float32Array, n: number, options?: ScoreOptions): Promise<Float64Array>;
   /** Frees the onnxruntime session; safe to call twice. */
   release(): Promise<void>;
 }
@@ -236,6 +245,7 @@ function makeSession(
     data: Float32Array,
     count: number,
     owned: boolean,
+    returned?: (data: Float32Array) => void,
   ): Promise<Float32Array> {
     // To a worker, a copy of the batch is moved rather than the caller's array cloned: one copy
     // instead of two, and no fresh allocation on the worker's side (a third of the CPU). An array
@@ -244,7 +254,13 @@ function makeSession(
     const tensor = new ort.Tensor("float32", input, [count, ...dims]);
     let out: Record<string, ort.Tensor>;
     try {
-      out = await session.run({ [checked.inputName]: tensor }, { transfer: checked.worker });
+      out = await session.run({ [checked.inputName]: tensor }, {
+        transfer: checked.worker,
+        // The caller's array, moved there, comes back to be filled again.
+        returned: owned && returned
+          ? (feeds) => returned(feeds[checked.inputName] as Float32Array)
+          : undefined,
+      });
     } catch (error) {
       throw new DetectorModelError(
         `Model "${modelPath}" failed on a batch of ${count}: ${(error as Error).message}`,
@@ -266,7 +282,12 @@ function makeSession(
         );
       }
       const scores = new Float64Array(n);
-      if (n === 0) return scores;
+      // The caller's array for `returned`: moved back from the worker when it went there whole.
+      let given = batch;
+      if (n === 0) {
+        options.returned?.(given);
+        return scores;
+      }
       const chunk = checked.fixedBatch ?? n;
       // A model with a fixed batch size gets full chunks; the last one is zero-padded.
       const pad = checked.fixedBatch !== null ? new Float32Array(chunk * len) : null;
@@ -283,7 +304,7 @@ function makeSession(
         // Moved as it is only when it is the caller's whole array, given away.
         const whole = options.transfer === true && data === batch && pad === null &&
           batch.byteOffset === 0 && batch.byteLength === batch.buffer.byteLength;
-        const out = await runChunk(data, pad ? chunk : count, whole);
+        const out = await runChunk(data, pad ? chunk : count, whole, (array) => given = array);
         const width = out.length / (pad ? chunk : count);
         if (!Number.isInteger(width) || width < 1) {
           throw new DetectorModelError(
@@ -296,6 +317,7 @@ function makeSession(
           scores[start + i] = mapOutput(out.subarray(i * width, (i + 1) * width), spec.output);
         }
       }
+      options.returned?.(given);
       return scores;
     },
     async release() {

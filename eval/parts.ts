@@ -6,7 +6,7 @@
  */
 import { type DetectorSession, openDetector } from "../detectors/session.ts";
 import type { DetectorSpec } from "../detectors/spec.ts";
-import { cropBox, itemLength, preprocessFace } from "../detectors/preprocess.ts";
+import { cropBox, itemLength, preprocessFaceSync } from "../detectors/preprocess.ts";
 import type { CropBox } from "../image/resize.ts";
 import type { FaceBox } from "../faces/box.ts";
 import type { RgbFrame } from "../image/frame.ts";
@@ -86,13 +86,31 @@ export interface EvalParts {
   cropOf(frame: RgbFrame, box: FaceBox): CropBox | null;
   /** The faces of `frame` the detector scores, in the face order (the spec's `faces` rule). */
   selectFaces(boxes: FaceBox[], frame: RgbFrame): FaceBox[];
-  /** One preprocessed input item: `crop` (from {@link EvalParts.cropOf}) of `frame`. */
-  preprocess(frame: RgbFrame, box: FaceBox, crop: CropBox): Promise<Float32Array>;
+  /** Floats per input item: 3 x height x width of the detector's input. */
+  itemLength: number;
   /**
-   * Fake probabilities for up to `batch` items (NaN where the model gave a non-finite value).
-   * Up to {@link EvalParts.parallel} calls are in flight at once; more wait.
+   * Preprocesses `crop` (from {@link EvalParts.cropOf}) of `frame` into item `index` of `batch`
+   * (detectors/preprocess.ts). Throws a RangeError when it cannot (the item is then partly
+   * written).
    */
-  score(items: Float32Array[]): Promise<number[]>;
+  preprocess(
+    frame: RgbFrame,
+    box: FaceBox,
+    crop: CropBox,
+    batch: Float32Array,
+    index: number,
+  ): void;
+  /**
+   * Fake probabilities for the first `n` items of `batch` (NaN where the model gave a non-finite
+   * value). A batch of exactly `n` items is moved to the session's worker (it reads as empty
+   * afterwards); `returned` gets its array back once the model has run, to be filled again. Up
+   * to {@link EvalParts.parallel} calls are in flight at once; more wait.
+   */
+  score(
+    batch: Float32Array,
+    n: number,
+    returned?: (batch: Float32Array) => void,
+  ): Promise<number[]>;
   /** Batches in flight at once: one per detector session. */
   parallel: number;
   close(): Promise<void>;
@@ -176,14 +194,16 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
     cropOf: (frame, box) =>
       cropBox(box, frame.width, frame.height, faceMode === "full" ? { kind: "full" } : spec.crop),
     selectFaces: (boxes, frame) => selectFaces(boxes, spec.faces, frame),
-    preprocess: (frame, box, crop) => preprocessFace(frame, box, spec, { crop }),
-    score: (items) =>
-      pool((detector) => {
-        // A fresh array per batch, moved to the session's worker (no second copy).
-        const batch = new Float32Array(items.length * itemSize);
-        items.forEach((item, i) => batch.set(item, i * itemSize));
-        return detector.score(batch, items.length, { transfer: true }).then((s) => Array.from(s));
-      }),
+    itemLength: itemSize,
+    preprocess: (frame, box, crop, batch, index) => {
+      preprocessFaceSync(frame, box, spec, { crop, into: batch, index });
+    },
+    score: (batch, n, returned) =>
+      pool((detector) =>
+        // Moved to the session's worker when whole (no copy) and back; a last, shorter batch is
+        // copied.
+        detector.score(batch, n, { transfer: true, returned }).then((s) => Array.from(s))
+      ),
     parallel: sessions,
     close: async () => {
       await Promise.all(detectors.map((d) => d.release()));

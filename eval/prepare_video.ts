@@ -1,14 +1,15 @@
 /**
- * Preparing one video for inference: sample its frames, locate faces, apply the detector's crop
- * rule and face selection, and preprocess each chosen face into the detector's input. Failures
- * become rows, never rejections (a video that cannot be decoded or located is one `video_error`
- * row, a frame without a face a `no_face` row, a face that cannot be preprocessed a
- * `preprocess_error` row), each message on stderr naming the file. Internal to `eval/`.
+ * Preparing one video for inference: sample its frames, locate faces, and apply the detector's
+ * crop rule and face selection; each chosen face waits with its frame and crop, and is
+ * preprocessed straight into its batch (eval/score_batch.ts). Failures become rows, never
+ * rejections (a video that cannot be decoded or located is one `video_error` row, a frame without
+ * a face a `no_face` row), each message on stderr naming the file. Internal to `eval/`.
  * @module
  */
 import type { DatasetEntry } from "../dataset/manifest.ts";
 import type { FaceBox } from "../faces/box.ts";
 import type { RgbFrame } from "../image/frame.ts";
+import type { CropBox } from "../image/resize.ts";
 import type { FaceLocator } from "../faces/locator.ts";
 import type { SampledFrames } from "../media/frames.ts";
 import type { ScoreRow } from "../store/schema.ts";
@@ -17,12 +18,18 @@ import type { EvalCopy } from "./copies.ts";
 import type { EvalParts } from "./parts.ts";
 import { type BaseRow, rowOf } from "./rows.ts";
 
-/** A face waiting for (or done with) inference; `row` gets the score. */
+/** A face waiting for inference; `row` gets the score. */
 export interface PendingFace {
   /** Its row, status `pending` until scored. */
   row: ScoreRow;
-  /** Its preprocessed input item. */
-  tensor: Float32Array;
+  /** The video file, for messages. */
+  path: string;
+  /** The frame it is in. */
+  frame: RgbFrame;
+  /** Its box, as located. */
+  box: FaceBox;
+  /** The crop the detector's crop rule takes for it (`EvalParts.cropOf`), in frame pixels. */
+  crop: CropBox;
 }
 
 /** One video, decoded, located and preprocessed, waiting for inference. */
@@ -41,7 +48,7 @@ export interface VideoContext {
   copy: EvalCopy;
   /** The fields the copy's rows share. */
   base: BaseRow;
-  /** The run's detector parts (crop rule, face selection, preprocessing, scoring). */
+  /** The run's detector parts (crop rule and face selection). */
   parts: EvalParts;
   /** The sampled frames of one of the copy's videos (eval/frame_groups.ts decodes a few at once). */
   frames: (video: DatasetEntry) => Promise<SampledFrames>;
@@ -130,15 +137,8 @@ export async function prepareVideo(
         crop_h: crop.h,
         status: "pending",
       });
-      try {
-        const tensor = await context.parts.preprocess(frame, box, crop);
-        prepared.rows.push(faceRow);
-        prepared.faces.push({ row: faceRow, tensor });
-      } catch (error) {
-        const message = errorMessage(error, video.path);
-        logLine(`warning: frame ${frameIndex} face ${i} of ${message}`);
-        prepared.rows.push({ ...faceRow, status: "preprocess_error", error: message });
-      }
+      prepared.rows.push(faceRow);
+      prepared.faces.push({ row: faceRow, path: video.path, frame, box, crop });
     }
   }
   return prepared;

@@ -1,8 +1,9 @@
 /**
  * Scoring one copy: a `video_error` row for each video distort could not make, a
  * `damaged_video` row for each video whose file no longer matches the copy manifest
- * (eval/copy_check.ts), then every other video decoded, located and preprocessed ahead of
- * inference (a bounded prefetch, util/concurrency.ts) and scored in batches. Internal to `eval/`;
+ * (eval/copy_check.ts), then every other video decoded and located ahead of inference (a bounded
+ * prefetch, util/concurrency.ts), its faces preprocessed into batches and scored
+ * (eval/score_batch.ts). Internal to `eval/`;
  * eval/evaluate.ts writes the rows as the copy's unit.
  * @module
  */

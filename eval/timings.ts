@@ -166,7 +166,7 @@ function timingClock(): EvalClock {
           };
         },
         preprocess: (...args) => clock.run("preprocess", () => parts.preprocess(...args)),
-        score: (items) => clock.wait("infer", () => parts.score(items)),
+        score: (...args) => clock.wait("infer", () => parts.score(...args)),
       };
     },
     ffmpeg(ffmpeg) {

@@ -49,7 +49,13 @@ async function handle(request: WorkerRequest): Promise<void> {
     const buffer = ArrayBuffer.isView(data) ? data.buffer : null;
     if (buffer instanceof ArrayBuffer && !transfer.includes(buffer)) transfer.push(buffer);
   }
-  reply({ kind: "result", id: request.id, outputs }, transfer);
+  // Moved feeds go back for the caller to fill again (no fresh allocation there).
+  const feedsBack = request.giveBack ? request.feeds : null;
+  for (const t of Object.values(feedsBack ?? {})) {
+    const buffer = ArrayBuffer.isView(t.data) ? t.data.buffer : null;
+    if (buffer instanceof ArrayBuffer && !transfer.includes(buffer)) transfer.push(buffer);
+  }
+  reply({ kind: "result", id: request.id, outputs, feeds: feedsBack }, transfer);
 }
 
 // One request at a time, in order: a run never overlaps another.

@@ -20,15 +20,22 @@ export interface OnnxSession {
   readonly outputMetadata: readonly ort.InferenceSession.ValueMetadata[];
   /**
    * Runs the model on `feeds` (numeric tensors). In a worker, the feeds are copied there, or with
-   * `transfer` moved (no copy: the arrays read as empty afterwards). Rejects with onnxruntime's
-   * error message.
+   * `transfer` moved (no copy: the arrays read as empty afterwards) and moved back once the model
+   * has run: `returned` gets them, by feed name, before the run resolves (on this thread, the
+   * feeds' own arrays), so a caller can fill them again instead of allocating. Rejects with
+   * onnxruntime's error message.
    */
-  run(
-    feeds: Record<string, ort.Tensor>,
-    options?: { transfer?: boolean },
-  ): Promise<Record<string, ort.Tensor>>;
+  run(feeds: Record<string, ort.Tensor>, options?: RunOptions): Promise<Record<string, ort.Tensor>>;
   /** Frees the session (and ends its worker); safe to call twice. */
   release(): Promise<void>;
+}
+
+/** Options of {@link OnnxSession.run}. */
+export interface RunOptions {
+  /** Move the feeds' arrays to the worker instead of copying them (a session in a worker). */
+  transfer?: boolean;
+  /** Gets the feeds' arrays back after the run (moved back from the worker when transferred). */
+  returned?: (feeds: Record<string, ort.Tensor.DataType>) => void;
 }
 
 /** A numeric tensor as it crosses between threads. */
@@ -41,7 +48,7 @@ interface WireTensor {
 /** Messages to the worker. */
 export type WorkerRequest =
   | { kind: "open"; model: Uint8Array; options: ort.InferenceSession.SessionOptions }
-  | { kind: "run"; id: number; feeds: Record<string, WireTensor> }
+  | { kind: "run"; id: number; feeds: Record<string, WireTensor>; giveBack: boolean }
   | { kind: "release"; id: number };
 
 /** Messages from the worker. */
@@ -53,7 +60,13 @@ export type WorkerReply =
     inputMetadata: ort.InferenceSession.ValueMetadata[];
     outputMetadata: ort.InferenceSession.ValueMetadata[];
   }
-  | { kind: "result"; id: number; outputs: Record<string, WireTensor> }
+  | {
+    kind: "result";
+    id: number;
+    outputs: Record<string, WireTensor>;
+    /** The feeds, moved back (with `giveBack`). */
+    feeds: Record<string, WireTensor> | null;
+  }
   | { kind: "released"; id: number }
   | { kind: "error"; id: number | null; message: string };
 
@@ -84,7 +97,13 @@ export async function openOnnxSession(
     outputNames: session.outputNames,
     inputMetadata: session.inputMetadata,
     outputMetadata: session.outputMetadata,
-    run: (feeds) => session.run(feeds) as Promise<Record<string, ort.Tensor>>,
+    async run(feeds, runOptions = {}) {
+      const outputs = await session.run(feeds) as Record<string, ort.Tensor>;
+      runOptions.returned?.(
+        Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, t.data])),
+      );
+      return outputs;
+    },
     async release() {
       if (released) return;
       released = true;
@@ -156,9 +175,15 @@ async function openWorkerSession(
         }
       }
       const id = nextId++;
-      const reply = await ask({ kind: "run", id, feeds: wire }, transfer);
+      const giveBack = transfer.length > 0 && runOptions.returned !== undefined;
+      const reply = await ask({ kind: "run", id, feeds: wire, giveBack }, transfer);
       if (reply.kind !== "result") {
         throw new Error(reply.kind === "error" ? reply.message : `unexpected reply ${reply.kind}`);
+      }
+      if (giveBack && reply.feeds) {
+        runOptions.returned!(
+          Object.fromEntries(Object.entries(reply.feeds).map(([name, t]) => [name, t.data])),
+        );
       }
       const outputs: Record<string, ort.Tensor> = {};
       for (const [name, t] of Object.entries(reply.outputs)) {

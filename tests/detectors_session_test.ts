@@ -253,6 +253,23 @@ Deno.test("openDetector({ worker: true }) scores on its own thread exactly as on
             expected.subarray(0, 2),
           );
           assert.equal(larger.length, 5 * itemLength(spec.input));
+          // A moved batch comes back, whole and unchanged, to be filled again; an array that
+          // stayed (a part, or copies for a fixed batch) is handed back as it is.
+          for (const [what, n] of [["whole", 5], ["a part", 2]] as const) {
+            const sent = batch.slice();
+            let back: Float32Array | null = null;
+            const scores = await there.score(sent, n, {
+              transfer: true,
+              returned: (array) => back = array,
+            });
+            assert.deepEqual(scores, expected.subarray(0, n), what);
+            assert.deepEqual(back, batch, what);
+            assert.equal(back === sent, n < 5 || there.fixedBatch !== null, what);
+            assert.deepEqual(await there.score(back!, n), scores, what);
+          }
+          let backHere: Float32Array | null = null;
+          await here.score(batch, 5, { transfer: true, returned: (array) => backHere = array });
+          assert.equal(backHere, batch);
           await assert.rejects(there.score(new Float32Array(10), 1), RangeError);
         } finally {
           await here.release();
