@@ -6,7 +6,9 @@
  * early). ffmpeg's start (about 80 ms of CPU each: Debian's build
  * loads and links some 200 libraries) is then paid once per group instead of once per video;
  * the frames are byte-identical. A video without a probe is probed and decoded alone, as
- * `sampleFrames` does. Internal to `eval/`.
+ * `sampleFrames` does. A group's frames are read into memory of the groups before it whose
+ * frames are done with ({@link GroupedFrames.done}): fresh memory costs a page fault per 4 KiB,
+ * about 1 ms of CPU per 640x360 frame. Internal to `eval/`.
  * @module
  */
 import type { DatasetEntry } from "../dataset/manifest.ts";
@@ -37,18 +39,33 @@ export const DECODE_THREADS: number = Math.max(
   Math.floor((navigator.hardwareConcurrency ?? 2) / 2),
 );
 
-/**
- * A function that resolves to one video's sampled frames (as `sampleFrames` with
- * `count: options.count`), decoding it together with the videos after it in `videos` when it
- * can. Ask for each video once, in about the order of `videos` (the eval pipeline's prefetch
- * does); a video asked for again is decoded again. Rejects with the error `sampleFrames` gives
- * for that video alone.
- */
+/** The sampled frames of a copy's videos, decoded a few at a time (see the module doc). */
+export interface GroupedFrames {
+  /**
+   * Resolves to one video's sampled frames (as `sampleFrames` with `count: options.count`),
+   * decoding it together with the videos after it when it can. Ask for each video once, in about
+   * the order of the videos (the eval pipeline's prefetch does); a video asked for again is
+   * decoded again. Rejects with the error `sampleFrames` gives for that video alone.
+   */
+  frames(video: DatasetEntry): Promise<SampledFrames>;
+  /**
+   * Says that nothing reads `video`'s frames any more (its faces are preprocessed into their
+   * batches, its boxes located): once every video of its group is done, the group's memory is
+   * filled again by a later group. Call it once per video asked for, after its frames resolved
+   * or failed; frames read after it may have been overwritten.
+   */
+  done(video: DatasetEntry): void;
+}
+
+/** Spare memory kept for later groups, at most. */
+const SPARE_BUFFERS = 2;
+
+/** Decodes the sampled frames of `videos` a few per ffmpeg process (see the module doc). */
 export function groupedFrames(
   ffmpeg: Ffmpeg,
   videos: readonly DatasetEntry[],
   options: GroupedFramesOptions,
-): (video: DatasetEntry) => Promise<SampledFrames> {
+): GroupedFrames {
   const threads = options.threads ?? DECODE_THREADS;
   const maxBytes = options.maxBytes ?? 128 * 1024 * 1024;
   const maxVideos = options.maxVideos ?? 8;
@@ -56,6 +73,17 @@ export function groupedFrames(
   const started = new Set<number>();
   // Frames of videos decoded in a group and not yet asked for.
   const waiting = new Map<number, Promise<SampledFrames>>();
+  // Each grouped video's group: its members not yet done, and the memory its frames are in.
+  const groupOf = new Map<number, { left: number; memory: ArrayBuffer | null }>();
+  const spare: ArrayBuffer[] = [];
+  const memoryFor = (bytes: number) => {
+    // The smallest spare that holds the group; else fresh memory of its size.
+    const fits = spare.filter((buffer) => buffer.byteLength >= bytes)
+      .sort((a, b) => a.byteLength - b.byteLength);
+    if (fits.length === 0) return new ArrayBuffer(bytes);
+    spare.splice(spare.indexOf(fits[0]), 1);
+    return fits[0];
+  };
   const alone = (video: DatasetEntry) =>
     sampleFrames(ffmpeg, video.path, {
       count: options.count,
@@ -63,7 +91,7 @@ export function groupedFrames(
       threads,
     });
 
-  return (video) => {
+  const frames = (video: DatasetEntry): Promise<SampledFrames> => {
     const i = position.get(video.id);
     if (i === undefined || started.has(i)) {
       const ready = i === undefined ? undefined : waiting.get(i);
@@ -91,15 +119,20 @@ export function groupedFrames(
     }
     for (const j of members) started.add(j);
     if (members.length === 1) return alone(video);
-    const group = sampleFramesTogether(
-      ffmpeg,
-      members.map((j) => ({
-        path: videos[j].path,
-        info: options.probes!.get(videos[j].id)!,
-        count: options.count,
-      })),
-      { threads },
+    const toSample = members.map((j) => ({
+      path: videos[j].path,
+      info: options.probes!.get(videos[j].id)!,
+      count: options.count,
+    }));
+    const bytes = toSample.reduce(
+      (n, v) => n + options.count * v.info.width * v.info.height * 3,
+      0,
     );
+    const group = sampleFramesTogether(ffmpeg, toSample, { threads, into: memoryFor(bytes) });
+    const entry = { left: members.length, memory: null as ArrayBuffer | null };
+    // Set before any member's frames resolve (reactions run in the order they were added).
+    group.then((results) => entry.memory = sharedMemory(results), () => {});
+    for (const j of members) groupOf.set(j, entry);
     members.slice(1).forEach((j, k) => {
       const frames = group.then((results) => unwrap(results[k + 1]));
       // Observed when asked for; an early stop must not leave an unhandled rejection.
@@ -108,6 +141,30 @@ export function groupedFrames(
     });
     return group.then((results) => unwrap(results[0]));
   };
+
+  const done = (video: DatasetEntry) => {
+    const i = position.get(video.id);
+    const entry = i === undefined ? undefined : groupOf.get(i);
+    if (entry === undefined) return;
+    groupOf.delete(i!);
+    if (--entry.left > 0) return;
+    if (entry.memory && spare.length < SPARE_BUFFERS) spare.push(entry.memory);
+  };
+
+  return { frames, done };
+}
+
+/**
+ * The memory the frames of a group decoded together are views of (one ffmpeg output); null when
+ * they are not (the group failed and its videos were decoded alone).
+ */
+function sharedMemory(results: (SampledFrames | Error)[]): ArrayBuffer | null {
+  const buffers = new Set(
+    results.flatMap((r) => r instanceof Error || r.frames.length === 0 ? [] : [r.frames[0].buffer]),
+  );
+  const shared = results.filter((r) => !(r instanceof Error) && r.frames.length > 0).length;
+  const [buffer] = buffers;
+  return buffers.size === 1 && shared > 1 && buffer instanceof ArrayBuffer ? buffer : null;
 }
 
 function unwrap(result: SampledFrames | Error): SampledFrames {

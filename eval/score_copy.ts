@@ -70,11 +70,9 @@ export async function scoreCopy(
   const checked = await checkCopyVideos(copy);
   rows.push(...checked.damaged.map((damaged) => rowOf(copyContext.base, damaged)));
   progress.tick(checked.damaged.length);
-  const context: VideoContext = {
-    ...shared,
-    // Videos decoded a few per ffmpeg process (eval/frame_groups.ts).
-    frames: groupedFrames(ffmpeg, checked.videos, { count: frameCount, probes: copy.probes }),
-  };
+  // Videos decoded a few per ffmpeg process (eval/frame_groups.ts).
+  const grouped = groupedFrames(ffmpeg, checked.videos, { count: frameCount, probes: copy.probes });
+  const context: VideoContext = { ...shared, frames: grouped.frames };
   const scorer = new BatchScorer(context.parts, batchSize);
   const prepared = prefetchMap(checked.videos, (video) => prepareVideo(video, context), {
     depth: prefetch ?? 2,
@@ -84,6 +82,9 @@ export async function scoreCopy(
     if (signal?.aborted) return { rows: [], facesScored: await scorer.settle(), stopped: true };
     rows.push(...video.rows);
     await scorer.add(video.faces);
+    // Its faces are in their batches: nothing reads its frames now, whose memory a later group
+    // of videos can take.
+    grouped.done(video.video);
     progress.tick(1, `${copy.op.id} ${video.video.id}`);
   }
   return { rows, facesScored: await scorer.finish(), stopped: false };

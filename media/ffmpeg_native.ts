@@ -73,7 +73,8 @@ async function runJob(job: FfmpegJob, signal?: AbortSignal): Promise<FfmpegResul
   const argv = ["ffmpeg", ..._GLOBAL_ARGS, ...job.args];
   let spawned: Spawned;
   try {
-    spawned = await spawn(argv, job.stdin, job.captureStdout ?? false, signal);
+    const capture = job.captureStdout ? job.stdoutInto ?? true : false;
+    spawned = await spawn(argv, job.stdin, capture, signal);
   } catch (error) {
     // Killed on abort: what it wrote is half a file.
     if (signal?.aborted) {
@@ -159,11 +160,14 @@ interface Spawned {
   stderr: string;
 }
 
-/** Runs one child to its end; with `signal`, kills it on abort and rejects with the reason. */
+/**
+ * Runs one child to its end; with `signal`, kills it on abort and rejects with the reason.
+ * `captureStdout` as an ArrayBuffer: stdout is read into that memory (see `FfmpegJob.stdoutInto`).
+ */
 async function spawn(
   argv: string[],
   stdin: Uint8Array | undefined,
-  captureStdout: boolean,
+  captureStdout: boolean | ArrayBuffer,
   signal?: AbortSignal,
 ): Promise<Spawned> {
   signal?.throwIfAborted();
@@ -183,9 +187,19 @@ async function spawn(
   signal?.addEventListener("abort", kill, { once: true });
   // Feed stdin while the output is drained, or a large frame stream would deadlock on full pipes.
   const feeding = stdin ? feed(child.stdin, stdin) : Promise.resolve();
-  let output: Deno.CommandOutput;
+  let output: { code: number; stdout: Uint8Array; stderr: Uint8Array };
   try {
-    [output] = await Promise.all([child.output(), feeding]);
+    if (captureStdout instanceof ArrayBuffer) {
+      const [status, stdout, stderr] = await Promise.all([
+        child.status,
+        readInto(child.stdout, captureStdout),
+        new Response(child.stderr).bytes(),
+        feeding,
+      ]);
+      output = { code: status.code, stdout, stderr };
+    } else {
+      [output] = await Promise.all([child.output(), feeding]);
+    }
   } finally {
     signal?.removeEventListener("abort", kill);
   }
@@ -195,6 +209,47 @@ async function spawn(
     stdout: captureStdout ? output.stdout : new Uint8Array(),
     stderr: new TextDecoder().decode(output.stderr),
   };
+}
+
+/**
+ * Reads `stream` to its end into `into`'s memory (which is detached: the bytes come back as a
+ * view of the same memory), then, if more comes than it holds, into a fresh array.
+ */
+async function readInto(
+  stream: ReadableStream<Uint8Array>,
+  into: ArrayBuffer,
+): Promise<Uint8Array> {
+  const reader = stream.getReader({ mode: "byob" });
+  let buffer = into;
+  let length = 0;
+  const more: Uint8Array[] = [];
+  try {
+    while (length < buffer.byteLength) {
+      const { value, done } = await reader.read(
+        new Uint8Array(buffer, length, buffer.byteLength - length),
+      );
+      // The memory moves with each read: the view that comes back holds it (also when done).
+      if (value) buffer = value.buffer as ArrayBuffer;
+      if (done) return new Uint8Array(buffer, 0, length);
+      length += value!.byteLength;
+    }
+    while (true) {
+      const { value, done } = await reader.read(new Uint8Array(1 << 16));
+      if (done) break;
+      more.push(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  if (more.length === 0) return new Uint8Array(buffer, 0, length);
+  const whole = new Uint8Array(length + more.reduce((n, chunk) => n + chunk.byteLength, 0));
+  whole.set(new Uint8Array(buffer, 0, length));
+  let offset = length;
+  for (const chunk of more) {
+    whole.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return whole;
 }
 
 async function feed(stream: WritableStream<Uint8Array>, data: Uint8Array): Promise<void> {

@@ -38,6 +38,13 @@ export interface FfmpegJob {
   stdin?: Uint8Array;
   /** Return what ffmpeg writes to `pipe:1` in {@link FfmpegResult.stdout}. */
   captureStdout?: boolean;
+  /**
+   * With `captureStdout`, memory to capture into: native ffmpeg's pipe is read straight into it
+   * (a fresh array of that size costs a page fault per 4 KiB). It is detached afterwards, and
+   * {@link FfmpegResult.stdout} is a view of the same memory when the output fits in it (a fresh
+   * array otherwise). The wasm backend ignores it.
+   */
+  stdoutInto?: ArrayBuffer;
   /** The file named in error messages; default: the first input, else the first output. */
   subject?: string;
   /** Verb for error messages (`Cannot <action> "<file>"`); default `process`. */

@@ -145,6 +145,12 @@ export interface VideoToSample {
 export interface SampleTogetherOptions {
   /** As {@link SampleFramesOptions.threads}. */
   threads?: number;
+  /**
+   * Memory for the frames decoded together (`FfmpegJob.stdoutInto`; detached afterwards): their
+   * frames are then views of it when it holds them all, and it can be filled again once they are
+   * no longer read. Default: a fresh array.
+   */
+  into?: ArrayBuffer;
 }
 
 /**
@@ -214,6 +220,7 @@ export async function sampleFramesTogether(
       inputs,
       outputs: [],
       captureStdout: true,
+      stdoutInto: options.into,
       subject: videos[together[0]].path,
       action: "decode",
     }));

@@ -66,7 +66,7 @@ Deno.test({
 
       await t.step("frames and errors are those of sampleFrames, video by video", async () => {
         const { ffmpeg, jobs } = counting(native);
-        const frames = groupedFrames(ffmpeg, videos, { count: 5, probes, maxVideos: 3 });
+        const { frames } = groupedFrames(ffmpeg, videos, { count: 5, probes, maxVideos: 3 });
         // As the eval pipeline's prefetch asks: a few videos ahead, in order.
         const results = await Promise.all(
           videos.map((video) => frames(video).then((r) => r, (e: Error) => e)),
@@ -105,9 +105,38 @@ Deno.test({
         );
       });
 
+      await t.step(
+        "a done group's memory decodes a later one; frames read after done() read as empty",
+        async () => {
+          const same = [0, 1, 3, 6, 7].map((k) => videos[k]);
+          const { ffmpeg, jobs } = counting(native);
+          const grouped = groupedFrames(ffmpeg, same, { count: 5, probes, maxVideos: 2 });
+          const first = await grouped.frames(same[0]);
+          const pair = [await grouped.frames(same[1]), await grouped.frames(same[2])];
+          const expected = await Promise.all(
+            same.map((video) => sampleFrames(native, video.path, { count: 5 })),
+          );
+          pair.forEach((got, k) => assert.deepEqual(got.frames, expected[k + 1].frames));
+          // v1 and v3 decoded together: views of one output.
+          const pairMemory = pair[0].frames[0].buffer;
+          assert.equal(pair[1].frames[0].buffer, pairMemory);
+          for (const video of same.slice(0, 3)) grouped.done(video);
+          const later = [await grouped.frames(same[3]), await grouped.frames(same[4])];
+          later.forEach((got, k) => assert.deepEqual(got.frames, expected[k + 3].frames));
+          // [v6 v7] was read into the memory of [v1 v3], the same size: those frames are gone
+          // (empty, never another video's pixels). v0, decoded alone, is left as it was.
+          assert.equal(jobs.length, 3);
+          assert.equal(jobs[0].stdoutInto, undefined);
+          assert.notEqual(jobs[1].stdoutInto, undefined);
+          assert.equal(jobs[2].stdoutInto, pairMemory);
+          assert.ok(pair.every((got) => got.frames.every((frame) => frame.length === 0)));
+          assert.deepEqual(first.frames, expected[0].frames);
+        },
+      );
+
       await t.step("a byte budget keeps groups small", async () => {
         const { ffmpeg, jobs } = counting(native);
-        const frames = groupedFrames(ffmpeg, videos.slice(5), {
+        const { frames } = groupedFrames(ffmpeg, videos.slice(5), {
           count: 5,
           probes,
           maxBytes: 5 * 32 * 16 * 3,

@@ -204,6 +204,31 @@ async function commonCases(t: Deno.TestContext, ffmpeg: Ffmpeg): Promise<void> {
       assert.deepEqual(stdout, expected);
       assert.deepEqual(raw[5], 50, "the caller's stdin array is left intact");
     });
+
+    await t.step("run() captures stdout into given memory, whatever its size", async () => {
+      // 20 frames of 64x64 RGB: 245,760 bytes, several pipe reads.
+      const job = (stdoutInto?: ArrayBuffer) =>
+        ffmpeg.run({
+          args: ["-f", "lavfi", "-i", "testsrc=size=64x64:rate=10:duration=2"]
+            .concat(["-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]),
+          inputs: [],
+          outputs: [],
+          captureStdout: true,
+          stdoutInto,
+        });
+      const { stdout: expected } = await job();
+      assert.equal(expected.length, 20 * 64 * 64 * 3);
+      for (const size of [expected.length + 1000, expected.length, 1000, 0]) {
+        const memory = new ArrayBuffer(size);
+        const { stdout } = await job(memory);
+        assert.deepEqual(stdout, expected, `${size} bytes given`);
+        if (ffmpeg.backend === "native") {
+          // Read into the memory given (now detached) when it holds the output.
+          assert.equal(memory.byteLength, 0, `${size} bytes given`);
+          assert.equal(stdout.buffer.byteLength, Math.max(size, expected.length));
+        }
+      }
+    });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
