@@ -102,14 +102,22 @@ export async function openUltraFace(
   const inputName = session.inputNames[0];
   const threshold = options.threshold ?? 0.7;
   let released = false;
+  const spare: Float32Array[] = [];
 
   async function detect(frame: RgbFrame): Promise<FaceBox[]> {
     const { width, height } = frame;
-    const tensor = ultraFaceInput(frame, [inH, inW]);
-    // The input is this call's own: moved to a worker, not copied.
+    // Memory of an earlier input when one came back: fresh memory costs a page fault per 4 KiB.
+    const tensor = ultraFaceInput(frame, [inH, inW], spare.pop());
+    // The input is this call's own: moved to a worker, not copied, and back to be filled again.
     const out = await session.run({
       [inputName]: new ort.Tensor("float32", tensor, [1, 3, inH, inW]),
-    }, { transfer: true });
+    }, {
+      transfer: true,
+      returned: (feeds) => {
+        const back = feeds[inputName];
+        if (back instanceof Float32Array && back.length === 3 * inH * inW) spare.push(back);
+      },
+    });
     const scores = out.scores.data as Float32Array;
     const boxes = out.boxes.data as Float32Array;
     const candidates: FaceBox[] = [];
@@ -151,12 +159,20 @@ export async function openUltraFace(
 
 /**
  * UltraFace's input for `frame`: the whole frame stretched to `[height, width]` (upstream's
- * `cv2.resize`, no letterbox), RGB, `(x - 127) / 128`, NCHW. A fresh tensor per call
- * (prefetching callers may run several detections at once).
+ * `cv2.resize`, no letterbox), RGB, `(x - 127) / 128`, NCHW, written into `into` (3 x height x
+ * width floats, every one overwritten) or a fresh tensor. Throws a RangeError when `into` has
+ * another length.
  */
-export function ultraFaceInput(frame: RgbFrame, [inH, inW]: [number, number]): Float32Array {
+export function ultraFaceInput(
+  frame: RgbFrame,
+  [inH, inW]: [number, number],
+  into?: Float32Array,
+): Float32Array {
   const plane = inH * inW;
-  const tensor = new Float32Array(3 * plane);
+  if (into && into.length !== 3 * plane) {
+    throw new RangeError(`ultraFaceInput: ${into.length} floats given, ${3 * plane} needed`);
+  }
+  const tensor = into ?? new Float32Array(3 * plane);
   const write = (y: number, row: Uint8Array) => {
     for (let x = 0, p = y * inW, q = 0; x < inW; x++, p++, q += 3) {
       tensor[p] = (row[q] - 127) / 128;

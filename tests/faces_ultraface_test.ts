@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import sharp from "../deps/sharp.ts";
 import { skipWithout } from "./_tools.ts";
 import { FIXTURES, skipWithoutFixtures } from "./_fixtures.ts";
-import { FaceModelError, openUltraFace } from "../faces/ultraface.ts";
+import { FaceModelError, openUltraFace, ultraFaceInput } from "../faces/ultraface.ts";
 import { selectFaces } from "../faces/select.ts";
 import { iou } from "../faces/box.ts";
 import type { Geometry } from "../ops/geometry.ts";
@@ -45,6 +45,41 @@ Deno.test({
   } finally {
     await ultraface.release();
   }
+});
+
+Deno.test({
+  name: "UltraFace in a worker finds the same boxes, detection after detection",
+  ignore: NO_FIXTURES,
+}, async () => {
+  const here = await openUltraFace(MODEL, { threads: 1 });
+  const there = await openUltraFace(MODEL, { threads: 1, worker: true });
+  try {
+    const two = await decodeImage(`${FIXTURES}faces/two_people.jpg`);
+    const one = await decodeImage(`${FIXTURES}faces/obama-480p.jpg`);
+    const expected = [await here.detect(two), await here.detect(one)];
+    // Inputs move to the worker and back, to be filled again: each detection its own pixels,
+    // also with several at once.
+    for (let round = 0; round < 2; round++) {
+      assert.deepEqual([await there.detect(two), await there.detect(one)], expected);
+      assert.deepEqual(await Promise.all([there.detect(one), there.detect(two)]), [
+        expected[1],
+        expected[0],
+      ]);
+    }
+  } finally {
+    await here.release();
+    await there.release();
+  }
+});
+
+Deno.test("ultraFaceInput() writes into given memory as into a fresh tensor", () => {
+  const data = new Uint8Array(7 * 5 * 3).map((_, i) => (i * 37) & 255);
+  const frame = { data, width: 7, height: 5 };
+  const fresh = ultraFaceInput(frame, [4, 6]);
+  const into = new Float32Array(3 * 4 * 6).fill(NaN);
+  assert.equal(ultraFaceInput(frame, [4, 6], into), into);
+  assert.deepEqual(into, fresh);
+  assert.throws(() => ultraFaceInput(frame, [4, 6], new Float32Array(10)), RangeError);
 });
 
 Deno.test("UltraFace on a blank frame finds nothing", { ignore: NO_FIXTURES }, async () => {
