@@ -139,15 +139,36 @@ export async function openUltraFace(
     });
   }
 
+  /**
+   * Boxes of each frame, in order. One frame per run (the published models have a fixed batch of
+   * 1), the next frame's input built while the model runs on this one.
+   */
+  async function locateFrames(frames: readonly RgbFrame[]): Promise<FaceBox[][]> {
+    const result: FaceBox[][] = [];
+    let previous: Promise<FaceBox[]> | null = null;
+    for (const frame of frames) {
+      const current = detect(frame);
+      // Observed below, in order; a failure before it must not leave it unhandled.
+      current.catch(() => {});
+      if (previous) result.push(await previous);
+      previous = current;
+    }
+    if (previous) result.push(await previous);
+    return result;
+  }
+  let videoQueue: Promise<unknown> = Promise.resolve();
+
   return {
     mode: "ultraface",
     inputSize: [inH, inW],
     detect,
-    async locate(_videoId, frames) {
-      const result: FaceBox[][] = [];
-      // One at a time: the published models have a fixed batch of 1.
-      for (const frame of frames) result.push(await detect(frame));
-      return result;
+    locate(_videoId, frames) {
+      // One video at a time, in the order asked: the earliest video's faces reach the detector
+      // first, rather than every video waiting for frames of the others (with prefetching
+      // callers, it cost the model 0.9 s idle at the start of a 53 s run).
+      const turn = videoQueue.then(() => locateFrames(frames));
+      videoQueue = turn.catch(() => {});
+      return turn;
     },
     async release() {
       if (released) return;

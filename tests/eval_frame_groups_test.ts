@@ -86,15 +86,15 @@ Deno.test({
           assert.deepEqual(result.indices, alone.indices);
           result.frames.forEach((frame, i) => assert.deepEqual(frame, alone.frames[i], `v${k}`));
         }
-        // The first video alone, then groups of at most 3: [v1 v2 v3] (fails at v2, then each
-        // alone), v4 alone (larger), v5 probed (no run) and decoded alone, [v6 v7]. Concurrent
-        // runs finish in any order.
+        // Groups start at one video and double, up to 3: v0 alone, [v1 v2] (fails at v2, then
+        // each alone), v3 alone (v4 is larger), v4 alone, v5 probed (no run) and decoded alone,
+        // [v6 v7]. Concurrent runs finish in any order.
         const decodes = jobs.map((job) => job.inputs.map((p) => p.slice(dir.length + 1)).join(" "));
         assert.deepEqual(
           decodes.sort(),
           [
             "v0.mp4",
-            "v1.mp4 v2.mp4 v3.mp4",
+            "v1.mp4 v2.mp4",
             "v1.mp4",
             "v2.mp4",
             "v3.mp4",

@@ -72,6 +72,37 @@ Deno.test({
   }
 });
 
+Deno.test({
+  name: "UltraFace locates videos asked at once one after another, each as detect() frame by frame",
+  ignore: NO_FIXTURES,
+}, async () => {
+  const ultraface = await openUltraFace(MODEL, { threads: 1, worker: true });
+  try {
+    const two = await decodeImage(`${FIXTURES}faces/two_people.jpg`);
+    const one = await decodeImage(`${FIXTURES}faces/obama-480p.jpg`);
+    const videos = [[two, one, two], [one, one], [two]];
+    const expected = [];
+    for (const frames of videos) {
+      const boxes = [];
+      for (const frame of frames) boxes.push(await ultraface.detect(frame));
+      expected.push(boxes);
+    }
+    const order: number[] = [];
+    const located = await Promise.all(
+      videos.map((frames, k) =>
+        ultraface.locate(`v${k}`, frames, frames.map((_, i) => i)).then((boxes) => {
+          order.push(k);
+          return boxes;
+        })
+      ),
+    );
+    assert.deepEqual(located, expected);
+    assert.deepEqual(order, [0, 1, 2], "the earliest video first");
+  } finally {
+    await ultraface.release();
+  }
+});
+
 Deno.test("ultraFaceInput() writes into given memory as into a fresh tensor", () => {
   const data = new Uint8Array(7 * 5 * 3).map((_, i) => (i * 37) & 255);
   const frame = { data, width: 7, height: 5 };
