@@ -99,9 +99,7 @@ export async function openOnnxSession(
     outputMetadata: session.outputMetadata,
     async run(feeds, runOptions = {}) {
       const outputs = await session.run(feeds) as Record<string, ort.Tensor>;
-      runOptions.returned?.(
-        Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, t.data])),
-      );
+      runOptions.returned?.(dataByName(feeds));
       return outputs;
     },
     async release() {
@@ -181,9 +179,7 @@ async function openWorkerSession(
         throw new Error(reply.kind === "error" ? reply.message : `unexpected reply ${reply.kind}`);
       }
       if (giveBack && reply.feeds) {
-        runOptions.returned!(
-          Object.fromEntries(Object.entries(reply.feeds).map(([name, t]) => [name, t.data])),
-        );
+        runOptions.returned!(dataByName(reply.feeds));
       }
       const outputs: Record<string, ort.Tensor> = {};
       for (const [name, t] of Object.entries(reply.outputs)) {
@@ -201,4 +197,11 @@ async function openWorkerSession(
       }
     },
   };
+}
+
+/** Each tensor's data array, by name. */
+function dataByName(
+  tensors: Record<string, { data: ort.Tensor.DataType }>,
+): Record<string, ort.Tensor.DataType> {
+  return Object.fromEntries(Object.entries(tensors).map(([name, t]) => [name, t.data]));
 }
