@@ -313,5 +313,5 @@ export {
 export { sha256File, stableHash } from "./util/hash.ts";
 export { sha256FileCached } from "./util/digest_cache.ts";
 export { Interrupted, interruptExitCode, interruptSignal, STOP_SIGNALS } from "./util/interrupt.ts";
-export { csvText, type CsvValue } from "./util/csv.ts";
+export { csvText, type CsvValue, FORMULA_GUARD, parseCsv, parseCsvRecords } from "./util/csv.ts";
 export * from "./util/prng.ts";

@@ -4,10 +4,9 @@
  * and the output of every distorted copy.
  * @module
  */
-import { parse } from "../deps/csv_parse.ts";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { atomicWriteFile } from "../util/atomic.ts";
-import { csvText } from "../util/csv.ts";
+import { csvText, parseCsvRecords } from "../util/csv.ts";
 
 /** One video of a dataset. */
 export interface DatasetEntry {
@@ -62,11 +61,7 @@ export async function readDatasetManifest(csvPath: string): Promise<DatasetEntry
 export function parseDatasetManifest(text: string, csvPath: string): DatasetEntry[] {
   let rows: Record<string, string>[];
   try {
-    rows = parse(text.replace(/^\uFEFF/, ""), {
-      columns: true,
-      skip_empty_lines: true,
-      trim: false,
-    });
+    rows = parseCsvRecords(text);
   } catch (error) {
     throw new ManifestError(`Manifest "${csvPath}" is not valid CSV: ${(error as Error).message}`);
   }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parse } from "../deps/csv_parse.ts";
 import { readDatasetManifest, writeDatasetManifest } from "../dataset/manifest.ts";
-import { csvText } from "../util/csv.ts";
+import { csvText, parseCsv, parseCsvRecords } from "../util/csv.ts";
 
 Deno.test("csvText() quotes only the fields that need it", async (t) => {
   const cases: [string | number | null | undefined, string][] = [
@@ -55,4 +55,50 @@ Deno.test("writeDatasetManifest() writes the manifest readDatasetManifest() read
     ["v,2", "videos/v2.mp4", 1, "test", "Deepfakes"],
   ]);
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("csvText() guards spreadsheet formulas and parseCsv() reads them back", async (t) => {
+  const cases: [string, string][] = [
+    ['=HYPERLINK("http://x")', '"\'=HYPERLINK(""http://x"")"'],
+    ["+1+2", "'+1+2"],
+    ["-2+3", "'-2+3"],
+    ["@SUM(A1)", "'@SUM(A1)"],
+    ["\tcmd", "'\tcmd"],
+    ["'=already", "''=already"],
+    ["''@twice", "'''@twice"],
+    ["-0.052", "-0.052"],
+    ["+3", "+3"],
+    ["-1e-5", "-1e-5"],
+    ["'quoted", "'quoted"],
+    ["a=b", "a=b"],
+  ];
+  for (const [value, written] of cases) {
+    await t.step(JSON.stringify(value), () => {
+      const text = csvText([["x"], [value]]);
+      assert.equal(text.split("\n").slice(1).join("\n"), written + "\n");
+      assert.deepEqual(parseCsv(text), [["x"], [value]]);
+      assert.deepEqual(parseCsvRecords(text), [{ x: value }]);
+    });
+  }
+});
+
+Deno.test("a dataset manifest with formula-like ids and paths reads back as written", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const csv = join(dir, "m.csv");
+    const entries = [
+      { id: "=cmd|' /C calc'!A0", relativePath: "-x.mp4", label: 1 as const },
+      { id: "@evil", relativePath: "+y.mp4", label: 0 as const },
+    ];
+    await writeDatasetManifest(csv, entries);
+    const text = await Deno.readTextFile(csv);
+    for (const line of text.trim().split("\n").slice(1)) {
+      assert.match(line, /^"?'/, `the id field of ${line} starts with the guard`);
+    }
+    const read = await readDatasetManifest(csv);
+    assert.deepEqual(read.map((e) => e.id), entries.map((e) => e.id));
+    assert.deepEqual(read.map((e) => e.relativePath), entries.map((e) => e.relativePath));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
