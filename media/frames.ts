@@ -5,6 +5,7 @@
  */
 import { type Ffmpeg, FfmpegError, type VideoInfo } from "./ffmpeg.ts";
 import { resolve } from "node:path";
+import { normaliseFilter, videoInputOptions, videoStreamSpecifier } from "./video_stream.ts";
 
 /**
  * `count` evenly spaced frame indices in `[0, frameCount - 1]`, exactly as numpy's
@@ -104,15 +105,16 @@ export async function sampleFrames(
   const { stdout } = await ffmpeg.run({
     args: [
       ...threadArgs(options.threads),
+      ...videoInputOptions(info),
       "-i",
       `file:${input}`,
       "-map",
-      "0:v:0",
+      videoStreamSpecifier(info),
       "-an",
       "-sn",
       "-dn",
       "-vf",
-      sampleFilter(plan.distinct),
+      sampleFilter(info, plan.distinct),
       "-fps_mode",
       "passthrough",
       // Stop decoding after the last wanted frame instead of reading to the end of the file.
@@ -197,7 +199,9 @@ export async function sampleFramesTogether(
   const inputs = together.map((k) => resolve(videos[k].path));
   const chains = together.map((k, i) =>
     // setpts=N: each input's frames numbered from 0, so the concatenated stream runs forward.
-    `[${i}:v:0]${sampleFilter(plans[k]!.distinct)},setsar=1,setpts=N[v${i}]`
+    `[${videoStreamSpecifier(videos[k].info, i)}]${
+      sampleFilter(videos[k].info, plans[k]!.distinct)
+    },setsar=1,setpts=N[v${i}]`
   );
   const total = together.reduce((n, k) => n + plans[k]!.distinct.length, 0);
   const graph = `${chains.join(";")};${together.map((_, i) => `[v${i}]`).join("")}` +
@@ -206,7 +210,12 @@ export async function sampleFramesTogether(
   try {
     ({ stdout } = await ffmpeg.run({
       args: [
-        ...inputs.flatMap((input) => [...threadArgs(options.threads), "-i", `file:${input}`]),
+        ...inputs.flatMap((input, i) => [
+          ...threadArgs(options.threads),
+          ...videoInputOptions(videos[together[i]].info),
+          "-i",
+          `file:${input}`,
+        ]),
         "-filter_complex",
         graph,
         "-map",
@@ -276,11 +285,18 @@ function planSample(
   return { path, info, requested: [...requested], distinct };
 }
 
-/** The filter that keeps the `distinct` frames and converts them to rgb24. */
-function sampleFilter(distinct: readonly number[]): string {
+/**
+ * The filter that keeps the `distinct` frames and converts them to rgb24 at the video's one size
+ * (media/video_stream.ts: with `-reinit_filter 0`, `n` counts decoded frames across size changes,
+ * and frames of a later size are scaled to the first frame's).
+ */
+function sampleFilter(info: VideoInfo, distinct: readonly number[]): string {
   const select = `select=${distinct.map((i) => `eq(n\\,${i})`).join("+")}`;
   // bitexact scaling keeps native (SIMD) and wasm (plain C) conversions byte-identical.
-  return `${select},scale=flags=bicubic+accurate_rnd+bitexact,format=rgb24`;
+  const flags = "bicubic+accurate_rnd+bitexact";
+  return `${select},${
+    normaliseFilter(info, flags, "rgb24") ?? `scale=flags=${flags},format=rgb24`
+  }`;
 }
 
 /** Raw rgb24 frames on stdout. */
