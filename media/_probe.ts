@@ -61,11 +61,19 @@ interface ProbeFrame {
 
 /**
  * "The video stream" of a file, the one definition every job uses (its `index` becomes
- * `VideoInfo.streamIndex`): the first stream of type video that is not an attached picture
- * (cover art, `disposition.attached_pic`), whatever the order of the streams.
+ * `VideoInfo.streamIndex`): among the video streams that are not attached pictures (cover art,
+ * `disposition.attached_pic`), the one with the most decoded frames, the first of those on a tie.
+ * So a cover listed before the video is skipped whatever the order of the streams, and so is a
+ * cover the container stores as a one-frame video track (Matroska files written with
+ * `-disposition attached_pic` read back that way).
  */
 function theVideoStream(streams: readonly ProbeStream[]): ProbeStream | undefined {
-  return streams.find((s) => s.codec_type === "video" && !s.disposition?.attached_pic);
+  let best: ProbeStream | undefined;
+  for (const s of streams) {
+    if (s.codec_type !== "video" || s.disposition?.attached_pic) continue;
+    if (!best || (positive(s.nb_read_frames) ?? 0) > (positive(best.nb_read_frames) ?? 0)) best = s;
+  }
+  return best;
 }
 
 /**
