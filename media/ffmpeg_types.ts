@@ -88,9 +88,10 @@ export interface FrameSegment {
 /** Facts about a video file from a probe. */
 export interface VideoInfo {
   /**
-   * Absolute index of "the video stream" in the file (ffprobe's stream `index`): the first video
-   * stream that is not an attached picture (cover art). Every job that reads the video maps this
-   * stream, never `0:v` or `v:0` (media/video_stream.ts).
+   * Absolute index of "the video stream" in the file (ffprobe's stream `index`): among the video
+   * streams that are not attached pictures (cover art), the one with the most decoded frames, the
+   * first on a tie. Every job that reads the video maps this stream, never `0:v` or `v:0`
+   * (media/video_stream.ts).
    */
   streamIndex: number;
   /**

@@ -80,7 +80,9 @@ export interface SampledFrames {
  * Decodes the frames at evenly spaced (or given) indices of a video to rgb24, in one ffmpeg
  * process (`select` on the frame number; no seeking, so the index is exact even with B-frames
  * and open GOPs). Frame `n` is the n-th frame the decoder outputs (presentation order, counted
- * from 0). Rotation metadata is applied (ffmpeg's autorotate), so portrait phone videos come out
+ * from 0), of the probe's video stream (`info.streamIndex`: never a cover art), also across a
+ * mid-stream size change: every frame comes out at the first frame's size (`info.width` x
+ * `info.height`; frames of a later size are scaled to it, media/video_stream.ts). Rotation metadata is applied (ffmpeg's autorotate), so portrait phone videos come out
  * upright; the sample aspect ratio is not (pixels as stored). The YUV to RGB conversion uses the
  * scale filter's default matrix with `accurate_rnd+bitexact`, so native ffmpeg and ffmpeg.wasm
  * give byte-identical frames.
