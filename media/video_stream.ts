@@ -71,13 +71,6 @@ export function normaliseFilter(
   ].join(",");
 }
 
-/** The segment holding frame `index` (the last one starting at or before it). */
-export function segmentOfFrame(info: Pick<VideoInfo, "segments">, index: number): FrameSegment {
-  let found = info.segments[0];
-  for (const segment of info.segments) if (segment.start <= index) found = segment;
-  return found;
-}
-
 /** What ffmpeg's autorotate inserts for a rotation without a mirror (ffmpeg 5.1, 6, 7). */
 const ROTATION_FILTERS: Record<number, string> = {
   90: "transpose=clock",

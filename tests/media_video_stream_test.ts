@@ -125,6 +125,34 @@ for (const backend of ["native", "wasm"] as BackendChoice[]) {
             });
           }
 
+          await t.step("a rotated video whose size changes comes out upright", async () => {
+            // down_up.ts in MP4 with a rotate=90 tag: shown turned a quarter (barcode on the left).
+            const rotated = join(dir, "rotated.mp4");
+            await withFfmpeg("native", (native) =>
+              native.run({
+                args: ["-i", paths[1], "-c", "copy", "-metadata:s:v:0", "rotate=90", rotated],
+                inputs: [paths[1]],
+                outputs: [rotated],
+              }));
+            const info = await ffmpeg.probe(rotated);
+            assert.deepEqual([info.rotation, info.width, info.height], [270, 480, 640]);
+            assert.deepEqual(info.segments.map((g) => [g.start, g.width, g.height]), [
+              [0, 480, 640],
+              [30, 240, 320],
+              [67, 360, 480],
+            ]);
+            const sampled = await sampleFrames(ffmpeg, rotated, { indices: range(90) });
+            const leftStrip = sampled.frames.map((f) => {
+              let value = 0;
+              for (let k = 0; k < 8; k++) {
+                const y = sampled.height - 1 - Math.floor((k + 0.5) * sampled.height / 8);
+                if (f[(y * sampled.width + 16) * 3] > 128) value |= 1 << k;
+              }
+              return value;
+            });
+            assert.deepEqual(leftStrip, range(90));
+          });
+
           await t.step("sampleFramesTogether() gives the same frames", async () => {
             // The two sources that start at 320x240 share a size.
             const videos = [];
@@ -170,7 +198,7 @@ for (const backend of ["native", "wasm"] as BackendChoice[]) {
         const csv = join(dir, "dataset.csv");
         await Deno.writeTextFile(
           csv,
-          "id,path,label\n" + specs.map((s, k) => `v${k},${chosen[k]},${k % 2}\n`).join(""),
+          "id,path,label\n" + specs.map((_, k) => `v${k},${chosen[k]},${k % 2}\n`).join(""),
         );
         const ops = backend === "native"
           ? `paper,chain:shrink=res_quarter+vflip+h264_crf40`
