@@ -29,7 +29,7 @@ export type VideoStreamFacts = Pick<VideoInfo, "streamIndex" | "segments" | "rot
 
 /** True when the video's frames change size or pixel format mid-stream. */
 export function hasSizeChanges(info: Pick<VideoInfo, "segments">): boolean {
-  return info.segments.length > 1;
+  return (info.segments?.length ?? 1) > 1;
 }
 
 /**
