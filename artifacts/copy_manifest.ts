@@ -9,7 +9,7 @@
  */
 import { join } from "node:path";
 import type { FfmpegBuild, VideoInfo } from "../media/ffmpeg.ts";
-import type { FrameGeometry, Geometry } from "../ops/geometry.ts";
+import type { FrameGeometry, FrameGeometrySegment, Geometry } from "../ops/geometry.ts";
 import type { OpCategory, OpInstance } from "../ops/operation.ts";
 import type { EncodeProfile } from "../ops/profile.ts";
 import { readJsonFile } from "../util/json_file.ts";
@@ -77,6 +77,14 @@ export interface CopyVideoRecord {
    * probed; absent in manifests written before it was recorded.
    */
   geometry?: FrameGeometry | null;
+  /**
+   * For a source whose frame size changes mid-stream: each later run of frames of one size, from
+   * its first frame index on, with the exact geometry of its source pixels into the copy's (the
+   * frames are scaled to the first frame's size, then `geometry` applies; docs/operations.md).
+   * Absent for a video of one size and in manifests written before it was recorded (`geometry`
+   * then maps every frame).
+   */
+  segments?: FrameGeometrySegment[] | null;
 }
 
 /** A copy manifest. */
@@ -172,7 +180,8 @@ export async function readCopyManifestFile(path: string): Promise<CopyManifest |
  * (null unless a finite number), `op.params` ({}), `profile` (`paper`; an older `{id}` object
  * gives its id), the nominal `geometry` (no flip, scale 1) and `videos` ([]). The video records
  * are returned as they are. Throws a {@link CopyManifestError} for a missing `op`, an empty
- * `artifactId`, `op.id` or `op.category`, or an `ok` video whose `geometry` is malformed.
+ * `artifactId`, `op.id` or `op.category`, or an `ok` video whose `geometry` or `segments` (a list
+ * of `{start, geometry}` with rising non-negative integer starts) is malformed.
  */
 export function validateCopyManifest(doc: unknown, path: string): CopyManifest {
   const fail = (what: string): never => {
@@ -191,6 +200,10 @@ export function validateCopyManifest(doc: unknown, path: string): CopyManifest {
       video?.status === "ok" && typeof video.id === "string" && video.geometry != null &&
       !isFrameGeometry(video.geometry)
     ) fail(`video "${video.id}" has a malformed "geometry" ${JSON.stringify(video.geometry)}`);
+    if (
+      video?.status === "ok" && typeof video.id === "string" && video.segments != null &&
+      !isSegmentList(video.segments)
+    ) fail(`video "${video.id}" has malformed "segments" ${JSON.stringify(video.segments)}`);
   }
   const geometry = (raw.geometry ?? {}) as Record<string, unknown>;
   const profile = raw.profile as unknown;
@@ -233,8 +246,26 @@ export function recordedProbe(video: CopyVideoRecord): VideoInfo | null {
 
 function isVideoInfo(value: unknown): value is VideoInfo {
   const v = value as VideoInfo | undefined;
+  // A probe recorded before `streamIndex` and `segments` existed is incomplete: re-probed.
   return typeof v === "object" && v !== null &&
-    [v.width, v.height, v.fps, v.frameCount, v.rotation].every((n) => Number.isFinite(n));
+    [v.width, v.height, v.fps, v.frameCount, v.rotation].every((n) => Number.isFinite(n)) &&
+    Number.isInteger(v.streamIndex) && v.streamIndex >= 0 && Array.isArray(v.segments) &&
+    v.segments.length > 0 && v.segments.every((s) =>
+      typeof s === "object" && s !== null &&
+      [s.start, s.width, s.height, s.codedWidth, s.codedHeight].every(Number.isInteger)
+    );
+}
+
+function isSegmentList(value: unknown): boolean {
+  if (!Array.isArray(value)) return false;
+  let previous = -1;
+  for (const segment of value as FrameGeometrySegment[]) {
+    if (typeof segment !== "object" || segment === null) return false;
+    if (!Number.isInteger(segment.start) || segment.start <= previous) return false;
+    if (!isFrameGeometry(segment.geometry)) return false;
+    previous = segment.start;
+  }
+  return true;
 }
 
 function isFrameGeometry(value: unknown): boolean {

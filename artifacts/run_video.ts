@@ -9,7 +9,12 @@
  */
 import { extname, join } from "node:path";
 import type { Ffmpeg, VideoInfo } from "../media/ffmpeg.ts";
-import { type FrameGeometry, identityFrameGeometry } from "../ops/geometry.ts";
+import {
+  type FrameGeometry,
+  type FrameGeometrySegment,
+  identityFrameGeometry,
+  rescaledFrameGeometry,
+} from "../ops/geometry.ts";
 import { encodedFrameGeometry } from "../ops/profile.ts";
 import { tempPathFor } from "../util/atomic.ts";
 import { sha256File } from "../util/hash.ts";
@@ -137,11 +142,30 @@ async function linkSource(
     seconds: (performance.now() - started) / 1000,
     status: "ok",
     error: null,
-    validation: validateOutput(info, info, info.width, info.height),
+    validation: validateOutput(info, info, info.width, info.height, { oneSize: false }),
     geometry: identityFrameGeometry(info.width, info.height),
+    ...segmentsRecord(info, identityFrameGeometry(info.width, info.height)),
   };
   await writeRecord(plan.copyDir, record);
   return record;
+}
+
+/**
+ * The copy record's `segments` for a source whose frame size changes: each later run's source
+ * pixels are scaled to the first frame's size (media/video_stream.ts), then mapped by `geometry`.
+ * Nothing for a video of one size.
+ */
+function segmentsRecord(
+  info: VideoInfo,
+  geometry: FrameGeometry,
+): { segments?: FrameGeometrySegment[] } {
+  if (info.segments.length < 2) return {};
+  return {
+    segments: info.segments.slice(1).map((s) => ({
+      start: s.start,
+      geometry: rescaledFrameGeometry(s.width, s.height, geometry),
+    })),
+  };
 }
 
 /** Runs one split process for `chunk`, then validates, hashes and renames each output. */
@@ -163,7 +187,7 @@ async function runChunk(
   const args = splitGraphArgs(
     source.entry.path,
     targets.map((t) => ({ op: t.plan.op, path: t.tmp, crop: t.geometry.crop })),
-    { profile },
+    { profile, info },
   );
   const started = performance.now();
   let argv: string[] = [];
@@ -244,6 +268,7 @@ async function checkOutput(
       error: null,
       validation,
       geometry: t.geometry,
+      ...segmentsRecord(info, t.geometry),
     };
     await writeRecord(t.plan.copyDir, record);
     return record;

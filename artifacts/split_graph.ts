@@ -5,6 +5,12 @@
  * encoder's frame queue, so memory grows with N: {@link estimateSplitBytes} sizes it.
  * @module
  */
+import {
+  normaliseFilter,
+  videoInputOptions,
+  type VideoStreamFacts,
+  videoStreamSpecifier,
+} from "../media/video_stream.ts";
 import { cropFilter, type CropRect } from "../ops/geometry.ts";
 import type { OpInstance } from "../ops/operation.ts";
 import { type EncodeProfile, encoderArgs } from "../ops/profile.ts";
@@ -64,30 +70,55 @@ export function chunkForBudget<T>(ops: readonly T[], options: ChunkForBudgetOpti
 export interface SplitGraphOptions {
   /** Encode profile of every output (`paper` or `lossless`). */
   profile: EncodeProfile;
+  /**
+   * The source's probe: which stream is the video (`streamIndex`) and its frame segments
+   * (media/video_stream.ts).
+   */
+  info: VideoStreamFacts;
 }
 
 /**
  * ffmpeg arguments (after the global ones) that decode `input` once and write every output:
- * `-filter_complex "[0:v]split=N[s0]...;[s0]<crop,><filter>[o0];..."`, then per output `-map [oK]`,
+ * `-reinit_filter 0 -i <input> -filter_complex
+ * "[0:<video>]<normalise,>split=N[s0]...;[s0]<crop,><filter>[o0];..."`, where `<video>` is the
+ * probe's `streamIndex` and `<normalise>` scales frames of a later size to the first frame's
+ * (only for a video whose size changes; media/video_stream.ts), then per output `-map [oK]`,
  * `-fps_mode passthrough` (keeps every source frame and timestamp), the profile's encoder
- * arguments (libx264, CRF or `-qp 0`, yuv420p, `-an`) and `-f mp4`.
+ * arguments (libx264, CRF or `-qp 0`, yuv420p, `-an`) and `-f mp4`. Only the mapped outputs are
+ * written: audio, subtitles and attached pictures (cover art) are not in the copies.
  */
 export function splitGraphArgs(
   input: string,
   outputs: readonly SplitOutput[],
   options: SplitGraphOptions,
 ): string[] {
-  const profile = options.profile;
+  const { profile, info } = options;
   if (outputs.length === 0) throw new Error("splitGraphArgs needs at least one output");
   const n = outputs.length;
+  const video = `[${videoStreamSpecifier(info)}]`;
+  const normalise = normaliseFilter(info, "bicubic");
   const branches = outputs.map((o, k) => {
-    const from = n === 1 ? "[0:v]" : `[s${k}]`;
-    const filters = [o.crop ? cropFilter(o.crop) : null, o.op.filter].filter((f) => f !== null);
+    const from = n === 1 ? video : `[s${k}]`;
+    const filters = [
+      n === 1 ? normalise : null,
+      o.crop ? cropFilter(o.crop) : null,
+      o.op.filter,
+    ].filter((f) => f !== null);
     return `${from}${filters.length > 0 ? filters.join(",") : "null"}[o${k}]`;
   });
-  const head = n === 1 ? [] : [`[0:v]split=${n}${outputs.map((_, k) => `[s${k}]`).join("")}`];
+  const head = n === 1
+    ? []
+    : [`${video}${normalise ? `${normalise},` : ""}split=${n}${
+      outputs.map((_, k) => `[s${k}]`).join("")
+    }`];
   const graph = [...head, ...branches].join(";");
-  const args = ["-i", `file:${input}`, "-filter_complex", graph];
+  const args = [
+    ...videoInputOptions(info),
+    "-i",
+    `file:${input}`,
+    "-filter_complex",
+    graph,
+  ];
   outputs.forEach((o, k) => {
     args.push(
       "-map",

@@ -1,6 +1,7 @@
 /**
  * Validating a distorted output against its source (ffprobe of both): the same frame count, the
- * same frame rate (within a relative 1e-3) and the size the operation should give. Internal to
+ * same frame rate (within a relative 1e-3) and the size the operation should give, for every
+ * frame (an encoded copy has one size even when its source changes size mid-stream). Internal to
  * `artifacts/`; the result is recorded in the copy manifest (`videos[].validation`).
  * @module
  */
@@ -10,15 +11,28 @@ import type { OutputValidation } from "./copy_manifest.ts";
 /** Relative fps tolerance: ffprobe's averages of re-muxed timestamps differ in the last digits. */
 const FPS_TOLERANCE = 1e-3;
 
+/** Options of {@link validateOutput}. */
+export interface ValidateOutputOptions {
+  /**
+   * False for the `unaltered` copy (the source file itself): its frames may change size
+   * mid-stream, as the source's do (the sampler brings them to the first frame's size). Default
+   * true: every frame of the output must have the expected size.
+   */
+  oneSize?: boolean;
+}
+
 /**
  * Compares the probe of an output (`out`) with its source's and the size the operation should
- * give; `problems` says what differs (empty when ok). The probe is kept for readers.
+ * give (`out.width` x `out.height` is its first frame's; with `oneSize`, a later run of frames of
+ * another size or pixel format is a problem too); `problems` says what differs (empty when ok).
+ * The probe is kept for readers.
  */
 export function validateOutput(
   source: VideoInfo,
   out: VideoInfo,
   expectedWidth: number,
   expectedHeight: number,
+  options: ValidateOutputOptions = {},
 ): OutputValidation {
   const problems: string[] = [];
   if (out.frameCount !== source.frameCount) {
@@ -29,6 +43,14 @@ export function validateOutput(
   }
   if (out.width !== expectedWidth || out.height !== expectedHeight) {
     problems.push(`size ${out.width}x${out.height}, expected ${expectedWidth}x${expectedHeight}`);
+  }
+  if (options.oneSize !== false) {
+    for (const segment of out.segments.slice(1)) {
+      problems.push(
+        `frames from ${segment.start} on are ${segment.width}x${segment.height} ` +
+          `${segment.pixFmt}, the first ${out.width}x${out.height} ${out.pixFmt}`,
+      );
+    }
   }
   return {
     ok: problems.length === 0,

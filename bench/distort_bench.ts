@@ -40,10 +40,11 @@ async function timed(fn: () => Promise<unknown>): Promise<Timing> {
 
 async function naiveLoop(ffmpeg: Ffmpeg, clip: string, dir: string, ops: string): Promise<void> {
   const instances = (await selectOperations(ops)).filter((op) => op.category !== "unaltered");
+  const info = await ffmpeg.probe(clip);
   for (const op of instances) {
     const out = join(dir, `${op.id}.mp4`);
     await ffmpeg.run({
-      args: splitGraphArgs(clip, [{ op, path: out }], { profile: "paper" }),
+      args: splitGraphArgs(clip, [{ op, path: out }], { profile: "paper", info }),
       inputs: [clip],
       outputs: [out],
     });

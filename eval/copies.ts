@@ -18,7 +18,12 @@ import { findCopies, type FoundCopy } from "../artifacts/copies.ts";
 import type { VideoInfo } from "../media/ffmpeg.ts";
 import { ALL_OP_IDS } from "../ops/catalog.ts";
 import { UNALTERED, UNALTERED_CATEGORY, UNALTERED_ID } from "../ops/unaltered.ts";
-import { type FrameGeometry, type Geometry, IDENTITY_GEOMETRY } from "../ops/geometry.ts";
+import {
+  type FrameGeometry,
+  type FrameGeometrySegment,
+  type Geometry,
+  IDENTITY_GEOMETRY,
+} from "../ops/geometry.ts";
 
 /** The operation instance a copy was made with (the store's `op_*` columns). */
 export interface CopyOperation {
@@ -62,6 +67,11 @@ export interface EvalCopy {
    * a video without one (older manifests) maps through the nominal `geometry`.
    */
   frameGeometries?: ReadonlyMap<string, FrameGeometry>;
+  /**
+   * For videos whose source frame size changes mid-stream (by id): the later runs of frames and
+   * their exact geometries (`videos[].segments`); sidecar boxes on their frames map through them.
+   */
+  frameSegments?: ReadonlyMap<string, readonly FrameGeometrySegment[]>;
 }
 
 /** A video of the source dataset that a copy lacks because distorting it failed. */
@@ -164,12 +174,14 @@ async function evalCopyOf({ path, dir, manifest }: FoundCopy): Promise<EvalCopy>
   const failedVideos: FailedCopyVideo[] = [];
   const probes = new Map<string, VideoInfo>();
   const frameGeometries = new Map<string, FrameGeometry>();
+  const frameSegments = new Map<string, readonly FrameGeometrySegment[]>();
   for (const record of manifest.videos) {
     if (typeof record?.id !== "string") continue;
     const probe = recordedProbe(record);
     if (probe) probes.set(record.id, probe);
     if (record.status === "ok" && record.geometry != null) {
       frameGeometries.set(record.id, record.geometry);
+      if (record.segments?.length) frameSegments.set(record.id, record.segments);
     }
     if (record.status !== "failed" || listed.has(record.id)) continue;
     failedVideos.push({
@@ -199,5 +211,6 @@ async function evalCopyOf({ path, dir, manifest }: FoundCopy): Promise<EvalCopy>
     failedVideos,
     probes,
     frameGeometries,
+    frameSegments,
   };
 }

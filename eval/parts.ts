@@ -183,6 +183,7 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
         return sidecarLocator(sidecar!, {
           geometry: copy.geometry,
           frameGeometries: copy.frameGeometries,
+          frameSegments: copy.frameSegments,
           source: options.sidecar,
         });
       }

@@ -11,7 +11,13 @@
 import { atomicWriteJson } from "../util/atomic.ts";
 import { readJsonFile } from "../util/json_file.ts";
 import type { FaceBox } from "./box.ts";
-import { type FrameGeometry, type Geometry, IDENTITY_GEOMETRY } from "../ops/geometry.ts";
+import {
+  type FrameGeometry,
+  frameGeometryAt,
+  type FrameGeometrySegment,
+  type Geometry,
+  IDENTITY_GEOMETRY,
+} from "../ops/geometry.ts";
 import { mapBox, mapBoxExact } from "./geometry.ts";
 import type { FaceLocator } from "./locator.ts";
 
@@ -103,6 +109,12 @@ export interface SidecarLocatorOptions {
    * recorded copy size.
    */
   frameGeometries?: ReadonlyMap<string, FrameGeometry>;
+  /**
+   * Per video id whose source frame size changes mid-stream, the later runs of frames (the copy
+   * manifest's `videos[].segments`): a box on a frame of such a run is in that run's source pixels
+   * and maps through its geometry; other frames map through `frameGeometries`.
+   */
+  frameSegments?: ReadonlyMap<string, readonly FrameGeometrySegment[]>;
   /** Name used in errors (the sidecar's path). Default `"sidecar"`. */
   source?: string;
   /** Mode reported by the locator; `reference` for the unaltered copy's boxes. Default `sidecar`. */
@@ -136,6 +148,7 @@ export function sidecarLocator(
         );
       }
       const exact = options.frameGeometries?.get(videoId);
+      const segments = options.frameSegments?.get(videoId);
       const wrong = exact &&
         frames.find((f) => f.width !== exact.width || f.height !== exact.height);
       if (exact && wrong) {
@@ -151,12 +164,14 @@ export function sidecarLocator(
         const raw = video[String(indices[i])] ?? [];
         const srcW = frame.width / geometry.scale;
         const srcH = frame.height / geometry.scale;
+        // A frame of a later run of another size maps through that run's geometry.
+        const at = exact ? frameGeometryAt(exact, segments, indices[i]) : undefined;
         const boxes: FaceBox[] = [];
         for (const [x, y, w, h, score] of raw) {
           const box = { x, y, w, h, score: score ?? 1 };
-          const mapped = exact ? mapBoxExact(box, exact) : mapBox(box, geometry, srcW, srcH);
-          const frameWidth = exact ? exact.sourceWidth : srcW;
-          const frameHeight = exact ? exact.sourceHeight : srcH;
+          const mapped = at ? mapBoxExact(box, at) : mapBox(box, geometry, srcW, srcH);
+          const frameWidth = at ? at.sourceWidth : srcW;
+          const frameHeight = at ? at.sourceHeight : srcH;
           boxes.push({ ...mapped, source: { x, y, w, h, frameWidth, frameHeight } });
         }
         return boxes;

@@ -3,7 +3,7 @@
  * arguments and the reading of ffprobe's JSON into a {@link VideoInfo}.
  * @module
  */
-import type { VideoInfo } from "./ffmpeg_types.ts";
+import type { FrameSegment, VideoInfo } from "./ffmpeg_types.ts";
 import { FfmpegError } from "./ffmpeg_error.ts";
 
 /**
@@ -13,7 +13,9 @@ import { FfmpegError } from "./ffmpeg_error.ts";
  * that is not there) or with edit-list discards has fewer frames than packets, and the
  * container's `nb_frames` and a packet count over-count it. The cost is one full decode of the
  * file per probe (about as long as decoding it for sampling; audio streams are decoded too, which
- * is cheap next to video).
+ * is cheap next to video). The same pass lists each decoded frame's stream, size and pixel format
+ * (`-show_entries frame=...`, a few dozen bytes of JSON per frame, about 8% more time), from
+ * which the video's {@link FrameSegment}s are read.
  */
 export function _probeArgs(input: string): string[] {
   return [
@@ -23,6 +25,8 @@ export function _probeArgs(input: string): string[] {
     "-count_frames",
     "-show_streams",
     "-show_format",
+    "-show_entries",
+    "frame=stream_index,width,height,pix_fmt",
     "-of",
     "json",
     input,
@@ -48,6 +52,30 @@ interface ProbeStream {
   disposition?: { attached_pic?: number };
 }
 
+interface ProbeFrame {
+  stream_index?: number;
+  width?: number;
+  height?: number;
+  pix_fmt?: string;
+}
+
+/**
+ * "The video stream" of a file, the one definition every job uses (its `index` becomes
+ * `VideoInfo.streamIndex`): among the video streams that are not attached pictures (cover art,
+ * `disposition.attached_pic`), the one with the most decoded frames, the first of those on a tie.
+ * So a cover listed before the video is skipped whatever the order of the streams, and so is a
+ * cover the container stores as a one-frame video track (Matroska files written with
+ * `-disposition attached_pic` read back that way).
+ */
+function theVideoStream(streams: readonly ProbeStream[]): ProbeStream | undefined {
+  let best: ProbeStream | undefined;
+  for (const s of streams) {
+    if (s.codec_type !== "video" || s.disposition?.attached_pic) continue;
+    if (!best || (positive(s.nb_read_frames) ?? 0) > (positive(best.nb_read_frames) ?? 0)) best = s;
+  }
+  return best;
+}
+
 /**
  * Turns ffprobe's JSON (from {@link _probeArgs}) into a {@link VideoInfo}; the frame count is the
  * video stream's `nb_read_frames`.
@@ -57,6 +85,7 @@ interface ProbeStream {
 export function _videoInfoFromProbe(file: string, json: string): VideoInfo {
   let parsed: {
     streams?: ProbeStream[];
+    frames?: ProbeFrame[];
     format?: { duration?: string };
   };
   try {
@@ -65,8 +94,8 @@ export function _videoInfoFromProbe(file: string, json: string): VideoInfo {
     throw new FfmpegError(file, "ffprobe printed no readable JSON", { action: "probe", cause });
   }
   const streams = parsed.streams ?? [];
-  const video = streams.find((s) => s.codec_type === "video" && !s.disposition?.attached_pic);
-  if (!video || !video.width || !video.height) {
+  const video = theVideoStream(streams);
+  if (!video || typeof video.index !== "number" || !video.width || !video.height) {
     throw new FfmpegError(file, "no video stream in the file", { action: "probe" });
   }
   const fpsFraction =
@@ -83,21 +112,66 @@ export function _videoInfoFromProbe(file: string, json: string): VideoInfo {
     });
   }
   const rotation = rotationOf(video);
-  const swap = rotation === 90 || rotation === 270;
+  const segments = segmentsOf(parsed.frames ?? [], video, rotation, counted);
+  const [first] = segments;
   return {
-    width: swap ? video.height : video.width,
-    height: swap ? video.width : video.height,
+    streamIndex: video.index,
+    width: first.width,
+    height: first.height,
+    segments,
     fps,
     fpsFraction,
     frameCount: counted,
     durationSeconds: duration ?? (fps > 0 ? counted / fps : 0),
     codec: video.codec_name ?? "unknown",
-    pixFmt: video.pix_fmt ?? "unknown",
+    pixFmt: first.pixFmt,
     hasAudio: streams.some((s) => s.codec_type === "audio"),
     rotation,
-    codedWidth: video.width,
-    codedHeight: video.height,
+    codedWidth: first.codedWidth,
+    codedHeight: first.codedHeight,
   };
+}
+
+/**
+ * The video stream's decoded frames as runs of one size and pixel format. Without a frame list
+ * (an ffprobe that printed none) one run of the stream's size covers all `frameCount` frames.
+ */
+function segmentsOf(
+  frames: readonly ProbeFrame[],
+  video: ProbeStream,
+  rotation: number,
+  frameCount: number,
+): FrameSegment[] {
+  const swap = rotation === 90 || rotation === 270;
+  const segment = (start: number, w: number, h: number, pixFmt: string): FrameSegment => ({
+    start,
+    width: swap ? h : w,
+    height: swap ? w : h,
+    codedWidth: w,
+    codedHeight: h,
+    pixFmt,
+  });
+  const segments: FrameSegment[] = [];
+  let n = 0;
+  for (const frame of frames) {
+    if (frame.stream_index !== video.index) continue;
+    const { width, height } = frame;
+    const pixFmt = frame.pix_fmt ?? "unknown";
+    if (!width || !height) {
+      n++;
+      continue;
+    }
+    const last = segments.at(-1);
+    if (
+      !last || last.codedWidth !== width || last.codedHeight !== height || last.pixFmt !== pixFmt
+    ) segments.push(segment(n, width, height, pixFmt));
+    n++;
+  }
+  if (segments.length === 0 || segments[0].start !== 0 || n !== frameCount) {
+    // No usable frame list: the stream's own size for every frame.
+    return [segment(0, video.width!, video.height!, video.pix_fmt ?? "unknown")];
+  }
+  return segments;
 }
 
 function fractionValue(fraction: string | undefined): number {

@@ -21,6 +21,7 @@ export type {
   FfmpegBuild,
   FfmpegJob,
   FfmpegResult,
+  FrameSegment,
   OpenFfmpegOptions,
   VideoInfo,
 } from "./ffmpeg_types.ts";

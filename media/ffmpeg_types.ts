@@ -66,12 +66,48 @@ export interface FfmpegResult {
   wasmArgv?: string[];
 }
 
+/**
+ * A run of consecutive decoded frames of one size and pixel format (a WebRTC or HLS recording
+ * switches sizes mid-stream; most videos have one run).
+ */
+export interface FrameSegment {
+  /** Index of the run's first frame (decoder output order, from 0). */
+  start: number;
+  /** Displayed width of its frames in pixels (rotation applied). */
+  width: number;
+  /** Displayed height of its frames in pixels. */
+  height: number;
+  /** Coded (stored) width before rotation. */
+  codedWidth: number;
+  /** Coded (stored) height before rotation. */
+  codedHeight: number;
+  /** Pixel format of its frames, e.g. `yuv420p`. */
+  pixFmt: string;
+}
+
 /** Facts about a video file from a probe. */
 export interface VideoInfo {
-  /** Displayed width in pixels (after rotation metadata, as decoded frames come out). */
+  /**
+   * Absolute index of "the video stream" in the file (ffprobe's stream `index`): among the video
+   * streams that are not attached pictures (cover art), the one with the most decoded frames, the
+   * first on a tie. Every job that reads the video maps this stream, never `0:v` or `v:0`
+   * (media/video_stream.ts).
+   */
+  streamIndex: number;
+  /**
+   * Displayed width in pixels of the first decoded frame (after rotation metadata, as decoded
+   * frames come out). Every frame a sampler returns and every distorted copy has this size, also
+   * when later frames have another (see {@link VideoInfo.segments}).
+   */
   width: number;
-  /** Displayed height in pixels (after rotation metadata). */
+  /** Displayed height in pixels of the first decoded frame (after rotation metadata). */
   height: number;
+  /**
+   * The decoded frames as runs of one size and pixel format, in order: the first starts at 0 and
+   * has {@link VideoInfo.width} x {@link VideoInfo.height}; more than one when the size or pixel
+   * format changes mid-stream. Their lengths add up to {@link VideoInfo.frameCount}.
+   */
+  segments: FrameSegment[];
   /** Frames per second (average frame rate), e.g. 29.97. */
   fps: number;
   /** The frame rate as a fraction, e.g. `2997/100`. */

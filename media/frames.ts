@@ -5,6 +5,7 @@
  */
 import { type Ffmpeg, FfmpegError, type VideoInfo } from "./ffmpeg.ts";
 import { resolve } from "node:path";
+import { normaliseFilter, videoInputOptions, videoStreamSpecifier } from "./video_stream.ts";
 
 /**
  * `count` evenly spaced frame indices in `[0, frameCount - 1]`, exactly as numpy's
@@ -79,7 +80,9 @@ export interface SampledFrames {
  * Decodes the frames at evenly spaced (or given) indices of a video to rgb24, in one ffmpeg
  * process (`select` on the frame number; no seeking, so the index is exact even with B-frames
  * and open GOPs). Frame `n` is the n-th frame the decoder outputs (presentation order, counted
- * from 0). Rotation metadata is applied (ffmpeg's autorotate), so portrait phone videos come out
+ * from 0), of the probe's video stream (`info.streamIndex`: never a cover art), also across a
+ * mid-stream size change: every frame comes out at the first frame's size (`info.width` x
+ * `info.height`; frames of a later size are scaled to it, media/video_stream.ts). Rotation metadata is applied (ffmpeg's autorotate), so portrait phone videos come out
  * upright; the sample aspect ratio is not (pixels as stored). The YUV to RGB conversion uses the
  * scale filter's default matrix with `accurate_rnd+bitexact`, so native ffmpeg and ffmpeg.wasm
  * give byte-identical frames.
@@ -104,15 +107,16 @@ export async function sampleFrames(
   const { stdout } = await ffmpeg.run({
     args: [
       ...threadArgs(options.threads),
+      ...videoInputOptions(info),
       "-i",
       `file:${input}`,
       "-map",
-      "0:v:0",
+      videoStreamSpecifier(info),
       "-an",
       "-sn",
       "-dn",
       "-vf",
-      sampleFilter(plan.distinct),
+      sampleFilter(info, plan.distinct),
       "-fps_mode",
       "passthrough",
       // Stop decoding after the last wanted frame instead of reading to the end of the file.
@@ -197,7 +201,9 @@ export async function sampleFramesTogether(
   const inputs = together.map((k) => resolve(videos[k].path));
   const chains = together.map((k, i) =>
     // setpts=N: each input's frames numbered from 0, so the concatenated stream runs forward.
-    `[${i}:v:0]${sampleFilter(plans[k]!.distinct)},setsar=1,setpts=N[v${i}]`
+    `[${videoStreamSpecifier(videos[k].info, i)}]${
+      sampleFilter(videos[k].info, plans[k]!.distinct)
+    },setsar=1,setpts=N[v${i}]`
   );
   const total = together.reduce((n, k) => n + plans[k]!.distinct.length, 0);
   const graph = `${chains.join(";")};${together.map((_, i) => `[v${i}]`).join("")}` +
@@ -206,7 +212,12 @@ export async function sampleFramesTogether(
   try {
     ({ stdout } = await ffmpeg.run({
       args: [
-        ...inputs.flatMap((input) => [...threadArgs(options.threads), "-i", `file:${input}`]),
+        ...inputs.flatMap((input, i) => [
+          ...threadArgs(options.threads),
+          ...videoInputOptions(videos[together[i]].info),
+          "-i",
+          `file:${input}`,
+        ]),
         "-filter_complex",
         graph,
         "-map",
@@ -276,11 +287,18 @@ function planSample(
   return { path, info, requested: [...requested], distinct };
 }
 
-/** The filter that keeps the `distinct` frames and converts them to rgb24. */
-function sampleFilter(distinct: readonly number[]): string {
+/**
+ * The filter that keeps the `distinct` frames and converts them to rgb24 at the video's one size
+ * (media/video_stream.ts: with `-reinit_filter 0`, `n` counts decoded frames across size changes,
+ * and frames of a later size are scaled to the first frame's).
+ */
+function sampleFilter(info: VideoInfo, distinct: readonly number[]): string {
   const select = `select=${distinct.map((i) => `eq(n\\,${i})`).join("+")}`;
   // bitexact scaling keeps native (SIMD) and wasm (plain C) conversions byte-identical.
-  return `${select},scale=flags=bicubic+accurate_rnd+bitexact,format=rgb24`;
+  const flags = "bicubic+accurate_rnd+bitexact";
+  return `${select},${
+    normaliseFilter(info, flags, "rgb24") ?? `scale=flags=${flags},format=rgb24`
+  }`;
 }
 
 /** Raw rgb24 frames on stdout. */

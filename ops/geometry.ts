@@ -176,6 +176,62 @@ export function composeFrameGeometry(first: FrameGeometry, second: FrameGeometry
 }
 
 /**
+ * A run of frames of a video whose source frame size changes mid-stream (WebRTC, HLS), with the
+ * exact geometry of its frames. Recorded per video in copy manifests (`videos[].segments`) for
+ * every run after the first; the first run's geometry is the video's `geometry`.
+ */
+export interface FrameGeometrySegment {
+  /** Index of the run's first frame (decoder output order, from 0). */
+  start: number;
+  /** Maps the run's source pixels (`sourceWidth x sourceHeight`) into the copy's. */
+  geometry: FrameGeometry;
+}
+
+/**
+ * The geometry of a `width x height` frame first scaled to `geometry`'s source size (each axis
+ * on its own, as ffmpeg's `scale=w:h`), then mapped by `geometry`: how the frames of a later size
+ * reach a copy whose frames all have the first frame's size. Its `crop` is null: `geometry.crop`
+ * applies after the scale, in the first frame's pixels.
+ * @throws {RangeError} for a size that is not a positive integer.
+ */
+export function rescaledFrameGeometry(
+  width: number,
+  height: number,
+  geometry: FrameGeometry,
+): FrameGeometry {
+  const scale = operationFrameGeometry(
+    IDENTITY_GEOMETRY,
+    width,
+    height,
+    geometry.sourceWidth,
+    geometry.sourceHeight,
+  );
+  return {
+    sourceWidth: width,
+    sourceHeight: height,
+    width: geometry.width,
+    height: geometry.height,
+    crop: null,
+    x: composeAxis(scale.x, geometry.x),
+    y: composeAxis(scale.y, geometry.y),
+  };
+}
+
+/**
+ * The geometry of frame `index` of a video: that of the last of `segments` starting at or before
+ * it, else `geometry` (the first run's; also for a video of one size, `segments` absent or empty).
+ */
+export function frameGeometryAt(
+  geometry: FrameGeometry,
+  segments: readonly FrameGeometrySegment[] | null | undefined,
+  index: number,
+): FrameGeometry {
+  let found = geometry;
+  for (const segment of segments ?? []) if (segment.start <= index) found = segment.geometry;
+  return found;
+}
+
+/**
  * The crop that gives an encoder needing even sides (H.264 yuv420p) an even-sided picture: the
  * last column when `width` is odd, the last row when `height` is odd (nothing is scaled, and
  * source coordinates keep their values). Null when both sides are even.

@@ -66,12 +66,55 @@ Deno.test("validateCopyManifest() names the file and the field that is wrong", a
 });
 
 Deno.test("recordedProbe() trusts only a complete probe of an ok video", () => {
-  const probe = { width: 4, height: 2, fps: 25, frameCount: 3, rotation: 0 };
+  const segment = { start: 0, width: 4, height: 2, codedWidth: 4, codedHeight: 2 };
+  const probe = {
+    streamIndex: 1,
+    width: 4,
+    height: 2,
+    fps: 25,
+    frameCount: 3,
+    rotation: 0,
+    segments: [{ ...segment, pixFmt: "yuv420p" }],
+  };
   const video = { id: "v", status: "ok", validation: { probe } } as never;
   assert.deepEqual(recordedProbe(video), probe);
   assert.equal(recordedProbe({ ...(video as object), status: "failed" } as never), null);
   const partial = { id: "v", status: "ok", validation: { probe: { ...probe, fps: null } } };
   assert.equal(recordedProbe(partial as never), null);
+  // Recorded before the video stream's index and the frame segments were: probed again.
+  const { streamIndex: _s, segments: _g, ...older } = probe;
+  assert.equal(
+    recordedProbe({ id: "v", status: "ok", validation: { probe: older } } as never),
+    null,
+  );
+});
+
+Deno.test("validateCopyManifest() refuses malformed segments of an ok video", () => {
+  const geometry = {
+    sourceWidth: 640,
+    sourceHeight: 480,
+    width: 320,
+    height: 240,
+    crop: null,
+    x: { scale: 0.5, offset: 0 },
+    y: { scale: 0.5, offset: 0 },
+  };
+  const doc = (segments: unknown) => ({
+    schema: "dfrobust.copy/1",
+    artifactId: "a",
+    op: { id: "unaltered", category: "unaltered" },
+    videos: [{ id: "v", status: "ok", geometry: { ...geometry, sourceWidth: 320 }, segments }],
+  });
+  assert.doesNotThrow(() => validateCopyManifest(doc([{ start: 50, geometry }]), "m.json"));
+  assert.doesNotThrow(() => validateCopyManifest(doc(undefined), "m.json"));
+  for (
+    const bad of [{}, [{ start: -1, geometry }], [{ start: 5, geometry: {} }], [
+      { start: 9, geometry },
+      { start: 9, geometry },
+    ]]
+  ) {
+    assert.throws(() => validateCopyManifest(doc(bad), "m.json"), /m\.json.*malformed "segments"/);
+  }
 });
 
 Deno.test("readCopyManifest() is null for an unfinished copy and refuses another schema", async () => {

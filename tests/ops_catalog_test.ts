@@ -229,25 +229,57 @@ Deno.test("encoderArgs() encodes filters at CRF 23 (paper) or QP 0 (lossless), c
   assert.throws(() => encoderArgs(getOperation("unaltered"), "source"));
 });
 
+/** Probe facts of a 320x240 video whose stream `streamIndex` is the video. */
+function oneSize(streamIndex: number) {
+  const segment = { start: 0, width: 320, height: 240, codedWidth: 320, codedHeight: 240 };
+  return { streamIndex, rotation: 0, segments: [{ ...segment, pixFmt: "yuv420p" }] };
+}
+
 Deno.test("splitGraphArgs() decodes once and maps one labelled branch per output", () => {
   const args = splitGraphArgs("/v/a b.mp4", [
     { op: getOperation("hflip"), path: "/o/1.tmp" },
     { op: getOperation("h264_crf40"), path: "/o/2.tmp" },
-  ], { profile: "paper" });
-  assert.deepEqual(args.slice(0, 4), [
+  ], { profile: "paper", info: oneSize(0) });
+  assert.deepEqual(args.slice(0, 6), [
+    "-reinit_filter",
+    "0",
     "-i",
     "file:/v/a b.mp4",
     "-filter_complex",
-    "[0:v]split=2[s0][s1];[s0]hflip[o0];[s1]null[o1]",
+    "[0:0]split=2[s0][s1];[s0]hflip[o0];[s1]null[o1]",
   ]);
   assert.equal(args.filter((a) => a === "-map").length, 2);
   assert.equal(args.at(-1), "file:/o/2.tmp");
   const single = splitGraphArgs(
     "/v/a.mp4",
     [{ op: getOperation("vflip"), path: "/o/1.tmp" }],
-    { profile: "paper" },
+    { profile: "paper", info: oneSize(1) },
   );
-  assert.equal(single[3], "[0:v]vflip[o0]");
+  assert.equal(single[5], "[0:1]vflip[o0]");
+});
+
+Deno.test("splitGraphArgs() scales every frame to the first frame's size before the operation when the size changes", () => {
+  const info = oneSize(0);
+  info.segments.push({ ...info.segments[0], start: 50, width: 640, height: 480 });
+  info.segments[1].codedWidth = 640;
+  info.segments[1].codedHeight = 480;
+  const crop = { x: 0, y: 0, width: 320, height: 240 };
+  const single = splitGraphArgs("/v/a.webm", [{ op: getOperation("hflip"), path: "/o/1", crop }], {
+    profile: "paper",
+    info,
+  });
+  assert.equal(
+    single[5],
+    "[0:0]scale=w=320:h=240:flags=bicubic,format=yuv420p,crop=w=320:h=240:x=0:y=0:exact=1,hflip[o0]",
+  );
+  const split = splitGraphArgs("/v/a.webm", [
+    { op: getOperation("hflip"), path: "/o/1" },
+    { op: getOperation("noise"), path: "/o/2" },
+  ], { profile: "paper", info });
+  assert.match(
+    split[5],
+    /^\[0:0\]scale=w=320:h=240:flags=bicubic,format=yuv420p,split=2\[s0\]\[s1\];/,
+  );
 });
 
 Deno.test("chunkForBudget() keeps every run within the memory budget", () => {

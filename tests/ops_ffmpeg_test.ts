@@ -133,7 +133,8 @@ Deno.test({
       assert.equal(runs, 3);
       assert.deepEqual(await hashes(budgeted), a);
       const argv = (await readCopyManifest(split.copies[0].copyDir))!.videos[0].argv;
-      assert.ok(argv.some((x) => x.startsWith("[0:v]split=5")), argv.join(" "));
+      // The video stream by its absolute index (media/video_stream.ts), never `0:v`.
+      assert.ok(argv.some((x) => x.startsWith("[0:0]split=5")), argv.join(" "));
     } finally {
       await ffmpeg.close();
       await Deno.remove(dir, { recursive: true });
