@@ -7,11 +7,12 @@
  * finding copies under a folder is artifacts/copies.ts.
  * @module
  */
-import { join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import type { FfmpegBuild, VideoInfo } from "../media/ffmpeg.ts";
 import type { FrameGeometry, Geometry } from "../ops/geometry.ts";
 import type { OpCategory, OpInstance } from "../ops/operation.ts";
 import type { EncodeProfile } from "../ops/profile.ts";
+import { isInside } from "../util/inside.ts";
 import { readJsonFile } from "../util/json_file.ts";
 
 /** The schema tag of copy manifests. */
@@ -172,7 +173,9 @@ export async function readCopyManifestFile(path: string): Promise<CopyManifest |
  * (null unless a finite number), `op.params` ({}), `profile` (`paper`; an older `{id}` object
  * gives its id), the nominal `geometry` (no flip, scale 1) and `videos` ([]). The video records
  * are returned as they are. Throws a {@link CopyManifestError} for a missing `op`, an empty
- * `artifactId`, `op.id` or `op.category`, or an `ok` video whose `geometry` is malformed.
+ * `artifactId`, `op.id` or `op.category`, or an `ok` video whose `geometry` is malformed or
+ * whose `output` is not a relative path inside the copy folder ({@link isCopyOutput}; `path`'s
+ * folder is the copy's).
  */
 export function validateCopyManifest(doc: unknown, path: string): CopyManifest {
   const fail = (what: string): never => {
@@ -191,6 +194,14 @@ export function validateCopyManifest(doc: unknown, path: string): CopyManifest {
       video?.status === "ok" && typeof video.id === "string" && video.geometry != null &&
       !isFrameGeometry(video.geometry)
     ) fail(`video "${video.id}" has a malformed "geometry" ${JSON.stringify(video.geometry)}`);
+    if (
+      video?.status === "ok" && video.output != null && !isCopyOutput(dirname(path), video.output)
+    ) {
+      fail(
+        `video "${video?.id}" has output ${JSON.stringify(video.output)}, which is not a ` +
+          `relative path inside the copy folder`,
+      );
+    }
   }
   const geometry = (raw.geometry ?? {}) as Record<string, unknown>;
   const profile = raw.profile as unknown;
@@ -220,6 +231,16 @@ export function validateCopyManifest(doc: unknown, path: string): CopyManifest {
     },
     videos,
   };
+}
+
+/**
+ * True when `output` (a video record's `output`, relative to the copy folder `copyDir`) names a
+ * path inside that folder: a string, not absolute, no `..` segment leading out (util/inside.ts).
+ * Readers never read or hash a record's output that fails this.
+ */
+export function isCopyOutput(copyDir: string, output: unknown): output is string {
+  return typeof output === "string" && !isAbsolute(output) &&
+    isInside(copyDir, join(copyDir, output));
 }
 
 /**

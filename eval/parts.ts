@@ -19,6 +19,7 @@ import { newRecording, recordingLocator, referenceLocator } from "../faces/refer
 import type { EvalCopy } from "./copies.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
 import { sha256File } from "../util/hash.ts";
+import { assertRegularFile } from "../util/regular_file.ts";
 import { resourcePool } from "../util/concurrency.ts";
 
 export type { FaceMode };
@@ -125,7 +126,9 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
   if (faceMode === "sidecar" && !options.sidecar) {
     throw new Error(`Face mode "sidecar" needs a face sidecar file (--sidecar <faces.json>)`);
   }
-  // Read before the model loads, so a bad sidecar fails fast.
+  // Read before the model loads, so a bad sidecar fails fast; a FIFO or device is refused before
+  // any read (it would never end: util/regular_file.ts).
+  if (faceMode === "sidecar") await assertRegularFile(options.sidecar!);
   const sidecar = faceMode === "sidecar" ? await readSidecar(options.sidecar!) : null;
   const sidecarSha256 = sidecar ? await sha256File(options.sidecar!) : undefined;
   const threads = Math.max(1, Math.floor(options.threads ?? navigator.hardwareConcurrency ?? 1));
@@ -164,8 +167,9 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
     if (faceModel) {
       // One thread in its own worker: UltraFace's small layers gain nothing from a second
       // (RFB-320 on a 360p frame: 6.5 ms of CPU on one thread, 7.5 ms on two, no faster).
-      ultraface = await openUltraFace(faceModel, { threads: 1, worker: true });
+      // Hashed first: the hash refuses a FIFO or device before any read (util/regular_file.ts).
       faceModelSha256 = await sha256File(faceModel);
+      ultraface = await openUltraFace(faceModel, { threads: 1, worker: true });
     }
   } catch (error) {
     await Promise.all(detectors.map((d) => d.release()));
