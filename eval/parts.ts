@@ -167,9 +167,8 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
     if (faceModel) {
       // One thread in its own worker: UltraFace's small layers gain nothing from a second
       // (RFB-320 on a 360p frame: 6.5 ms of CPU on one thread, 7.5 ms on two, no faster).
-      // Hashed first: the hash refuses a FIFO or device before any read (util/regular_file.ts).
-      faceModelSha256 = await sha256File(faceModel);
       ultraface = await openUltraFace(faceModel, { threads: 1, worker: true });
+      faceModelSha256 = await sha256File(faceModel);
     }
   } catch (error) {
     await Promise.all(detectors.map((d) => d.release()));
