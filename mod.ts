@@ -14,6 +14,7 @@
 
 // --- 1. Test sets: dataset manifests, FaceForensics++ import
 export * from "./dataset/manifest.ts";
+export * from "./dataset/video_file.ts";
 export * from "./dataset/ffpp.ts";
 
 // --- 2. Distort: the operation catalog (records), chains, profiles, geometry
@@ -311,6 +312,7 @@ export {
 
 // --- Utilities: hashing, signals, CSV, PRNG
 export { sha256File, stableHash } from "./util/hash.ts";
+export { NotRegularFileError } from "./util/regular_file.ts";
 export { sha256FileCached } from "./util/digest_cache.ts";
 export { Interrupted, interruptExitCode, interruptSignal, STOP_SIGNALS } from "./util/interrupt.ts";
 export { csvText, type CsvValue, FORMULA_GUARD, parseCsv, parseCsvRecords } from "./util/csv.ts";

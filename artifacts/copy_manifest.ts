@@ -7,11 +7,12 @@
  * finding copies under a folder is artifacts/copies.ts.
  * @module
  */
-import { join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import type { FfmpegBuild, VideoInfo } from "../media/ffmpeg.ts";
 import type { FrameGeometry, FrameGeometrySegment, Geometry } from "../ops/geometry.ts";
 import type { OpCategory, OpInstance } from "../ops/operation.ts";
 import type { EncodeProfile } from "../ops/profile.ts";
+import { isInside } from "../util/inside.ts";
 import { readJsonFile } from "../util/json_file.ts";
 
 /** The schema tag of copy manifests. */
@@ -181,7 +182,9 @@ export async function readCopyManifestFile(path: string): Promise<CopyManifest |
  * gives its id), the nominal `geometry` (no flip, scale 1) and `videos` ([]). The video records
  * are returned as they are. Throws a {@link CopyManifestError} for a missing `op`, an empty
  * `artifactId`, `op.id` or `op.category`, or an `ok` video whose `geometry` or `segments` (a list
- * of `{start, geometry}` with rising non-negative integer starts) is malformed.
+ * of `{start, geometry}` with rising non-negative integer starts) is malformed or whose `output`
+ * is not a relative path inside the copy folder ({@link isCopyOutput}; `path`'s folder is the
+ * copy's).
  */
 export function validateCopyManifest(doc: unknown, path: string): CopyManifest {
   const fail = (what: string): never => {
@@ -204,6 +207,14 @@ export function validateCopyManifest(doc: unknown, path: string): CopyManifest {
       video?.status === "ok" && typeof video.id === "string" && video.segments != null &&
       !isSegmentList(video.segments)
     ) fail(`video "${video.id}" has malformed "segments" ${JSON.stringify(video.segments)}`);
+    if (
+      video?.status === "ok" && video.output != null && !isCopyOutput(dirname(path), video.output)
+    ) {
+      fail(
+        `video "${video?.id}" has output ${JSON.stringify(video.output)}, which is not a ` +
+          `relative path inside the copy folder`,
+      );
+    }
   }
   const geometry = (raw.geometry ?? {}) as Record<string, unknown>;
   const profile = raw.profile as unknown;
@@ -233,6 +244,16 @@ export function validateCopyManifest(doc: unknown, path: string): CopyManifest {
     },
     videos,
   };
+}
+
+/**
+ * True when `output` (a video record's `output`, relative to the copy folder `copyDir`) names a
+ * path inside that folder: a string, not absolute, no `..` segment leading out (util/inside.ts).
+ * Readers never read or hash a record's output that fails this.
+ */
+export function isCopyOutput(copyDir: string, output: unknown): output is string {
+  return typeof output === "string" && !isAbsolute(output) &&
+    isInside(copyDir, join(copyDir, output));
 }
 
 /**

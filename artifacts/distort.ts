@@ -19,7 +19,7 @@
  * (artifacts/copy_shards.ts).
  * @module
  */
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { readDatasetManifest } from "../dataset/manifest.ts";
 import { type BackendChoice, type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 import type { OpInstance } from "../ops/operation.ts";
@@ -67,6 +67,13 @@ export interface DistortOptions {
   /** At most this many operations per ffmpeg process (1 = one process per op). Default: no cap. */
   maxOpsPerProcess?: number;
   /**
+   * Follow links in the dataset whose real file lies outside the manifest's folder. Default
+   * false: such a video is refused (a failed video naming the link and where it leads), as is
+   * any source that is not a regular file whatever this says (dataset/video_file.ts,
+   * docs/security.md). Only for a dataset you trust.
+   */
+  allowOutsideLinks?: boolean;
+  /**
    * Stops the run: when distort opens ffmpeg itself (no `ffmpeg` given) running ffmpeg children
    * are killed and their temporary outputs removed, else it stops between ffmpeg jobs; no
    * manifest is written, finished outputs stay and a rerun resumes. Rejects with the reason.
@@ -91,7 +98,9 @@ export interface DistortOptions {
 
 /**
  * Makes (or reuses) one copy of the dataset in `manifestPath` per operation. Bad videos fail
- * alone: they are listed in the copy's manifest and the summary, the rest completes.
+ * alone: they are listed in the copy's manifest and the summary, the rest completes. Sources are
+ * read through their links (the real file), which must lie inside the manifest's folder unless
+ * `allowOutsideLinks`; a FIFO, device or folder as a video fails by name before any read.
  * @throws `ManifestError` when the dataset manifest is unreadable or malformed (including a row
  *   whose path leaves the manifest's folder: the whole manifest is refused, nothing is written);
  *   `UnknownOperationError`/`ChainError` for a bad `ops`; the signal's reason when aborted;
@@ -119,7 +128,13 @@ export async function distortDataset(
   try {
     const build = await ffmpeg.build();
     const jobs = options.jobs ?? 2;
-    const sources = await mapLimit(entries, jobs, hashSource);
+    const root = dirname(resolve(manifestPath));
+    const allowOutsideLinks = options.allowOutsideLinks ?? false;
+    const sources = await mapLimit(
+      entries,
+      jobs,
+      (entry) => hashSource(entry, { root, allowOutsideLinks }),
+    );
     const out = resolve(options.out);
     const plans = planCopies(ops, sources, {
       out,

@@ -1,6 +1,6 @@
 /**
  * Making one video's outputs for the copies that still need them: the unaltered copy is a hard
- * link to the source; encoded copies run in as few ffmpeg processes as the memory budget allows
+ * link to the source's real file (links resolved: artifacts/source_state.ts); encoded copies run in as few ffmpeg processes as the memory budget allows
  * (decode once, `split` to N encoders); each output is validated, hashed and renamed into place,
  * and its resume record written. A process whose one branch fails is retried one operation per
  * process, so only the operations that fail on their own are recorded as failed. Internal to
@@ -22,7 +22,7 @@ import type { Progress } from "../util/progress.ts";
 import { COPY_VIDEOS_DIR, type CopyVideoRecord } from "./copy_manifest.ts";
 import { safeFileStem } from "./file_names.ts";
 import type { CopyPlan } from "./plan.ts";
-import { probeSource, type SourceState } from "./source_state.ts";
+import { probeSource, sourceFile, type SourceState } from "./source_state.ts";
 import { chunkForBudget, splitGraphArgs } from "./split_graph.ts";
 import { validateOutput } from "./validate_output.ts";
 import { baseRecord, failedRecord, writeRecord } from "./video_records.ts";
@@ -110,7 +110,10 @@ interface Branch {
   geometry: FrameGeometry;
 }
 
-/** The `unaltered` copy: a hard link to the source (a byte copy across file systems). */
+/**
+ * The `unaltered` copy: a hard link to the source's real file (a byte copy across file systems).
+ * Never a link of the link: a hard link of a relative symbolic link would dangle in the copy.
+ */
 async function linkSource(
   plan: CopyPlan,
   source: SourceState,
@@ -124,15 +127,20 @@ async function linkSource(
   await Deno.mkdir(join(plan.copyDir, COPY_VIDEOS_DIR), { recursive: true });
   const tmp = tempPathFor(target);
   try {
+    const real = sourceFile(source);
     try {
-      await Deno.link(source.entry.path, tmp);
+      await Deno.link(real, tmp);
     } catch {
-      await Deno.copyFile(source.entry.path, tmp);
+      await Deno.copyFile(real, tmp);
     }
     await Deno.rename(tmp, target);
   } catch (error) {
     await Deno.remove(tmp).catch(() => {});
     return failedRecord(source, `Cannot copy "${source.entry.path}": ${(error as Error).message}`);
+  } finally {
+    // rename() of two links of one file does nothing (POSIX): a target that is already a link
+    // of the source (a redo) would leave the temporary name behind.
+    await Deno.remove(tmp).catch(() => {});
   }
   const record: CopyVideoRecord = {
     ...baseRecord(source),
@@ -184,8 +192,9 @@ async function runChunk(
     t.tmp = tempPathFor(t.final);
   }
   const profile = chunk[0].plan.profile;
+  const input = sourceFile(source);
   const args = splitGraphArgs(
-    source.entry.path,
+    input,
     targets.map((t) => ({ op: t.plan.op, path: t.tmp, crop: t.geometry.crop })),
     { profile, info },
   );
@@ -194,7 +203,7 @@ async function runChunk(
   try {
     const result = await ffmpeg.run({
       args,
-      inputs: [source.entry.path],
+      inputs: [input],
       outputs: targets.map((t) => t.tmp),
       subject: source.entry.path,
       action: "distort",

@@ -11,7 +11,7 @@
  */
 import { join } from "node:path";
 import { atomicWriteJson } from "../util/atomic.ts";
-import { COPY_RECORDS_DIR, type CopyVideoRecord } from "./copy_manifest.ts";
+import { COPY_RECORDS_DIR, type CopyVideoRecord, isCopyOutput } from "./copy_manifest.ts";
 import { safeFileStem } from "./file_names.ts";
 import type { SourceState } from "./source_state.ts";
 
@@ -55,17 +55,27 @@ export function recordPath(copyDir: string, videoId: string): string {
   return join(copyDir, COPY_RECORDS_DIR, `${safeFileStem(videoId)}.json`);
 }
 
-/** The resume record of `videoId`, or null when there is none (or an unreadable or another's). */
+/**
+ * The resume record of `videoId`, or null when there is none (or an unreadable or another's, or
+ * an ok one whose output is not inside the copy folder).
+ */
 export async function readRecord(
   copyDir: string,
   videoId: string,
 ): Promise<CopyVideoRecord | null> {
   try {
     const record = JSON.parse(await Deno.readTextFile(recordPath(copyDir, videoId)));
-    return record?.id === videoId ? record as CopyVideoRecord : null;
+    return record?.id === videoId && outputInside(copyDir, record)
+      ? record as CopyVideoRecord
+      : null;
   } catch {
     return null;
   }
+}
+
+// An ok record's output must lie inside the copy folder; any other is not this run's record.
+function outputInside(copyDir: string, record: { status?: unknown; output?: unknown }): boolean {
+  return record.status !== "ok" || record.output == null || isCopyOutput(copyDir, record.output);
 }
 
 /** Writes the resume record of one video (atomically): a finished output, or a shard's failure. */
@@ -75,7 +85,8 @@ export async function writeRecord(copyDir: string, record: CopyVideoRecord): Pro
 
 /**
  * Every readable record in the copy at `copyDir`, by video id (a missing folder has none). Files
- * that do not parse as a record (temporary files, damage) are skipped.
+ * that do not parse as a record (temporary files, damage), and ok records whose output is not
+ * inside the copy folder, are skipped.
  */
 export async function readRecords(copyDir: string): Promise<Map<string, CopyVideoRecord>> {
   const records = new Map<string, CopyVideoRecord>();
@@ -92,7 +103,8 @@ export async function readRecords(copyDir: string): Promise<Map<string, CopyVide
         await Deno.readTextFile(join(copyDir, COPY_RECORDS_DIR, entry.name)),
       );
       if (
-        typeof record?.id === "string" && (record.status === "ok" || record.status === "failed")
+        typeof record?.id === "string" &&
+        (record.status === "ok" || record.status === "failed") && outputInside(copyDir, record)
       ) {
         records.set(record.id, record as CopyVideoRecord);
       }

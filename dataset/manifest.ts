@@ -4,8 +4,9 @@
  * and the output of every distorted copy.
  * @module
  */
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { atomicWriteFile } from "../util/atomic.ts";
+import { isInside } from "../util/inside.ts";
 import { csvText, parseCsvRecords } from "../util/csv.ts";
 
 /** One video of a dataset. */
@@ -29,14 +30,16 @@ export class ManifestError extends Error {
 }
 
 /**
- * Resolves `relativePath` against `root` and refuses anything that escapes it (`../`, an
- * absolute path elsewhere), so a manifest cannot read or write outside its folder.
+ * Resolves `relativePath` against `root` and refuses anything that escapes it (a `..` segment
+ * leading out, an absolute path elsewhere, the folder itself), so a manifest cannot read or write
+ * outside its folder; a name that merely starts with dots (`..dots.mp4`) is inside
+ * (util/inside.ts). Lexical: where links lead is checked when a video is read
+ * (dataset/video_file.ts). Throws {@link ManifestError}.
  */
 export function resolveInside(root: string, relativePath: string): string {
   const absRoot = resolve(root);
   const target = resolve(absRoot, relativePath);
-  const rel = relative(absRoot, target);
-  if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) {
+  if (!isInside(absRoot, target)) {
     throw new ManifestError(`path "${relativePath}" points outside "${absRoot}"`);
   }
   return target;

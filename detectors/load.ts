@@ -7,11 +7,13 @@
 import { resolve } from "node:path";
 import { type DetectorSpec, DetectorSpecError, validateDetectorSpec } from "./spec.ts";
 import { getPreset, PRESET_NAMES } from "./presets.ts";
+import { readRegularTextFile } from "../util/regular_file.ts";
 
 /**
  * Loads a detector spec: a preset name (`xception`, `sbi`, ...) or the path of a JSON file.
  * A relative `modelPath` in a file is resolved against the file's folder.
- * Throws {@link DetectorSpecError} naming the file and field for unreadable or invalid specs,
+ * Throws {@link DetectorSpecError} naming the file and field for unreadable or invalid specs (a
+ * FIFO or device is refused before any read),
  * and listing the presets for an unknown name that is not a file either.
  */
 export async function loadDetectorSpec(pathOrPresetName: string): Promise<DetectorSpec> {
@@ -19,7 +21,7 @@ export async function loadDetectorSpec(pathOrPresetName: string): Promise<Detect
   if (preset) return structuredClone(preset);
   let text: string;
   try {
-    text = await Deno.readTextFile(pathOrPresetName);
+    text = await readRegularTextFile(pathOrPresetName);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound && !/[\\/.]/.test(pathOrPresetName)) {
       throw new DetectorSpecError(

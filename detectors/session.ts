@@ -8,6 +8,7 @@ import * as ort from "../deps/onnxruntime.ts";
 import { type OnnxSession, openOnnxSession } from "../onnx/session.ts";
 import type { DetectorSpec, OutputMapping } from "./spec.ts";
 import { itemLength } from "./preprocess.ts";
+import { readRegularFile } from "../util/regular_file.ts";
 
 /** Where inference runs. `cuda` needs onnxruntime-node's CUDA provider (see docs/detectors.md). */
 export type Device = "cpu" | "cuda";
@@ -67,7 +68,8 @@ export interface DetectorSession {
 
 /**
  * Opens `options.modelPath` for `spec` on onnxruntime-node (graph optimisation `all`).
- * Throws {@link DetectorModelError} naming the file when it is missing or not a valid model, when
+ * Throws {@link DetectorModelError} naming the file when it is missing, not a regular file (a FIFO
+ * or a device is refused before any read) or not a valid model, when
  * its input does not match the spec (rank, layout, channel count, size, element type), when its
  * output cannot carry the spec's mapping, or when `device: "cuda"` is asked for and
  * onnxruntime-node lists no CUDA backend.
@@ -81,7 +83,7 @@ export async function openDetector(
   if (device === "cuda") assertCudaAvailable();
   let bytes: Uint8Array;
   try {
-    bytes = await Deno.readFile(modelPath);
+    bytes = await readRegularFile(modelPath);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
       throw new DetectorModelError(

@@ -6,6 +6,7 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { type DatasetEntry, readDatasetManifest } from "../dataset/manifest.ts";
+import { type DatasetFileOptions, resolveDatasetFile } from "../dataset/video_file.ts";
 import { sha256File, stableHash } from "../util/hash.ts";
 import {
   COPY_DATASET_FILE,
@@ -92,12 +93,16 @@ export class CopyDiscoveryError extends Error {
  * Lists the copies to score under `dataPath`: a `distort` output folder (every
  * `dfrobust.copy/1` manifest below it) or a plain dataset `.csv` (one `unaltered` copy whose
  * artifact id is a stable hash of its videos' SHA-256s; a missing video hashes as missing and is
- * reported later, per video). The `unaltered` copy comes first (the `reference` face mode needs
+ * reported later, per video; so is a video `options` refuses: a link out of the dataset folder,
+ * a FIFO or device, see dataset/video_file.ts). The `unaltered` copy comes first (the `reference` face mode needs
  * its boxes), the rest by op id then artifact id.
  * Throws {@link CopyDiscoveryError} when nothing is found or a manifest is malformed, and
  * `ManifestError` for a bad `dataset.csv`.
  */
-export async function discoverCopies(dataPath: string): Promise<EvalCopy[]> {
+export async function discoverCopies(
+  dataPath: string,
+  options: DatasetFileOptions = {},
+): Promise<EvalCopy[]> {
   const path = resolve(dataPath);
   let info: Deno.FileInfo;
   try {
@@ -105,7 +110,7 @@ export async function discoverCopies(dataPath: string): Promise<EvalCopy[]> {
   } catch (error) {
     throw new CopyDiscoveryError(`Cannot read --data "${dataPath}": ${(error as Error).message}`);
   }
-  const copies = info.isFile ? [await plainCopy(path)] : await distortedCopies(path);
+  const copies = info.isFile ? [await plainCopy(path, options)] : await distortedCopies(path);
   if (copies.length === 0) {
     throw new CopyDiscoveryError(
       `No copy found under "${dataPath}": expected ${COPY_MANIFEST_FILE} files ` +
@@ -128,11 +133,15 @@ export function sortCopies(copies: readonly EvalCopy[]): EvalCopy[] {
   );
 }
 
-async function plainCopy(csvPath: string): Promise<EvalCopy> {
+async function plainCopy(csvPath: string, options: DatasetFileOptions): Promise<EvalCopy> {
   const videos = await readDatasetManifest(csvPath);
   const hashes = [];
   for (const video of videos) {
-    const sha256 = await sha256File(video.path).catch(() => null);
+    // Only a file eval may read is hashed (dataset/video_file.ts); a refused one hashes as
+    // missing and gets its row, naming the refusal, when the copy is scored.
+    const sha256 = await resolveDatasetFile(dirname(csvPath), video.path, options)
+      .then(sha256File)
+      .catch(() => null);
     hashes.push({ id: video.id, sha256 });
   }
   return {

@@ -86,6 +86,12 @@ export interface EvaluateOptions {
   device?: "cpu" | "cuda";
   /** Re-score units already in the store (default: skip them, i.e. resume). */
   force?: boolean;
+  /**
+   * Read videos whose links lead outside their dataset's (or copy's) folder. Default false: such
+   * a video is a `video_error` row naming the link and where it leads; FIFOs and devices are
+   * refused whatever this says (dataset/video_file.ts, docs/security.md).
+   */
+  allowOutsideLinks?: boolean;
   /** Videos decoded and prepared ahead of the one being scored. Default 2; 0 = no overlap. */
   prefetch?: number;
   /** An open ffmpeg backend to use (default: native when installed, else wasm; closed after). */
@@ -188,7 +194,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new RangeError(`batch must be a positive integer, got ${batchSize}`);
   }
-  const copies = await discoverCopies(options.data);
+  const copies = await discoverCopies(options.data, {
+    allowOutsideLinks: options.allowOutsideLinks,
+  });
   if (faceMode === "reference" && copies[0].op.id !== UNALTERED_ID) {
     throw new Error(
       `Face mode "reference" needs the unaltered copy (its faces are the reference), but ` +
@@ -304,7 +312,14 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
         ffmpeg,
         frameCount,
         locator: parts.locatorFor(copy),
-      }, { batchSize, prefetch: options.prefetch, signal: options.signal, progress, clock });
+      }, {
+        batchSize,
+        prefetch: options.prefetch,
+        signal: options.signal,
+        progress,
+        clock,
+        allowOutsideLinks: options.allowOutsideLinks,
+      });
       summary.facesScored += scored.facesScored;
       if (scored.stopped) {
         summary.aborted = true;

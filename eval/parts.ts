@@ -19,6 +19,7 @@ import { newRecording, recordingLocator, referenceLocator } from "../faces/refer
 import type { EvalCopy } from "./copies.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
 import { sha256File } from "../util/hash.ts";
+import { assertRegularFile } from "../util/regular_file.ts";
 import { resourcePool } from "../util/concurrency.ts";
 
 export type { FaceMode };
@@ -125,7 +126,9 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
   if (faceMode === "sidecar" && !options.sidecar) {
     throw new Error(`Face mode "sidecar" needs a face sidecar file (--sidecar <faces.json>)`);
   }
-  // Read before the model loads, so a bad sidecar fails fast.
+  // Read before the model loads, so a bad sidecar fails fast; a FIFO or device is refused before
+  // any read (it would never end: util/regular_file.ts).
+  if (faceMode === "sidecar") await assertRegularFile(options.sidecar!);
   const sidecar = faceMode === "sidecar" ? await readSidecar(options.sidecar!) : null;
   const sidecarSha256 = sidecar ? await sha256File(options.sidecar!) : undefined;
   const threads = Math.max(1, Math.floor(options.threads ?? navigator.hardwareConcurrency ?? 1));

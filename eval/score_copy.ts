@@ -38,6 +38,8 @@ export interface ScoreCopyOptions {
   progress: Progress;
   /** Times the wait for prepared videos (eval/timings.ts); default off. */
   clock?: EvalClock;
+  /** Read videos whose links lead outside the copy's folder (dataset/video_file.ts). */
+  allowOutsideLinks?: boolean;
 }
 
 /** What {@link scoreCopy} did. */
@@ -53,7 +55,8 @@ export interface ScoredCopy {
 /** Scores every video of `context.copy` (see the module doc). */
 export async function scoreCopy(
   copyContext: CopyContext,
-  { batchSize, prefetch, signal, progress, clock = evalClock(false) }: ScoreCopyOptions,
+  { batchSize, prefetch, signal, progress, clock = evalClock(false), allowOutsideLinks }:
+    ScoreCopyOptions,
 ): Promise<ScoredCopy> {
   const { ffmpeg, frameCount, ...shared } = copyContext;
   const copy = copyContext.copy;
@@ -67,9 +70,10 @@ export async function scoreCopy(
     });
   });
   // Videos whose file no longer matches the copy manifest are named, not scored.
-  const checked = await checkCopyVideos(copy);
+  const checked = await checkCopyVideos(copy, { allowOutsideLinks });
+  rows.push(...checked.refused.map((refused) => rowOf(copyContext.base, refused)));
   rows.push(...checked.damaged.map((damaged) => rowOf(copyContext.base, damaged)));
-  progress.tick(checked.damaged.length);
+  progress.tick(checked.refused.length + checked.damaged.length);
   // Videos decoded a few per ffmpeg process (eval/frame_groups.ts).
   const grouped = groupedFrames(ffmpeg, checked.videos, { count: frameCount, probes: copy.probes });
   const context: VideoContext = { ...shared, frames: grouped.frames };

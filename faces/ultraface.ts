@@ -7,6 +7,7 @@
  */
 import * as ort from "../deps/onnxruntime.ts";
 import { type OnnxSession, openOnnxSession } from "../onnx/session.ts";
+import { NotRegularFileError, readRegularFile } from "../util/regular_file.ts";
 import { resizeRgbRows } from "../image/resize.ts";
 import type { FaceBox } from "./box.ts";
 import type { RgbFrame } from "../image/frame.ts";
@@ -48,7 +49,8 @@ export class FaceModelError extends Error {
 
 /**
  * Opens an UltraFace ONNX model (`--face-model <path>`). Throws {@link FaceModelError} naming the
- * file when it is missing, unreadable, or lacks the `scores` [1,N,2] / `boxes` [1,N,4] outputs
+ * file when it is missing, unreadable, not a regular file (a FIFO or device, refused before any
+ * read), or lacks the `scores` [1,N,2] / `boxes` [1,N,4] outputs
  * and a [1,3,H,W] input.
  */
 export async function openUltraFace(
@@ -57,10 +59,13 @@ export async function openUltraFace(
 ): Promise<UltraFace> {
   let bytes: Uint8Array;
   try {
-    bytes = await Deno.readFile(modelPath);
+    // A FIFO or device is refused before any read (util/regular_file.ts).
+    bytes = await readRegularFile(modelPath);
   } catch (error) {
     const reason = error instanceof Deno.errors.NotFound
       ? "does not exist"
+      : error instanceof NotRegularFileError
+      ? `is refused: ${error.message}`
       : `cannot be read: ${(error as Error).message}`;
     throw new FaceModelError(
       `Face model "${modelPath}" ${reason} (give --face-model <version-RFB-320.onnx>)`,

@@ -60,6 +60,12 @@ const spec: CommandSpec = {
       valueName: "<n>",
     },
     force: { type: "boolean", description: "Redo copies even when finished ones exist." },
+    "allow-outside-links": {
+      type: "boolean",
+      description: "Follow links in the dataset that lead outside the manifest's folder " +
+        "(default: such a video is refused and fails alone). Only for a dataset you trust; " +
+        "FIFOs and devices are refused anyway (docs/security.md).",
+    },
     "dry-run": {
       type: "boolean",
       description: "Print the plan (artifact ids and folders) without running ffmpeg.",
@@ -164,6 +170,7 @@ await runTask(spec, async (parsed) => {
     backend: backend as BackendChoice,
     jobs: parsed.values.jobs === undefined ? undefined : integerFlag(parsed, "jobs", 1),
     force: parsed.values.force === true,
+    allowOutsideLinks: parsed.values["allow-outside-links"] === true,
     dryRun: parsed.values["dry-run"] === true,
     // SIGINT/SIGTERM kill ffmpeg and reject; runTask exits 130/143 (util/interrupt.ts).
     signal: interruptSignal(),

@@ -93,6 +93,12 @@ const SPEC: CommandSpec = {
       default: "2",
     },
     force: { type: "boolean", description: "Re-score copies already in the store." },
+    "allow-outside-links": {
+      type: "boolean",
+      description: "Read dataset videos whose links lead outside the manifest's folder " +
+        "(default: each is a video_error row naming it). Only for a dataset you trust; FIFOs " +
+        "and devices are refused anyway (docs/security.md).",
+    },
     json: {
       type: "boolean",
       description: "Print the summary as JSON on stdout, with the time each stage took (timings).",
@@ -148,6 +154,7 @@ if (import.meta.main) {
       data,
       store,
       trainSet: parsed.values["train-set"] as string | undefined,
+      allowOutsideLinks: parsed.values["allow-outside-links"] === true,
       faces: faces as FaceMode,
       faceModel,
       sidecar: parsed.values.sidecar as string | undefined,

@@ -43,6 +43,10 @@ const DISTORT_FLAGS: Record<string, FlagSpec> = {
     description: "distort: videos at once per task (default $SLURM_CPUS_PER_TASK).",
     valueName: "<n>",
   },
+  "allow-outside-links": {
+    type: "boolean",
+    description: "distort: follow dataset links that lead outside the manifest's folder.",
+  },
 };
 
 const EVAL_FLAGS: Record<string, FlagSpec> = {
@@ -142,10 +146,11 @@ const SPEC: CommandSpec = {
     "1 when a task failed (each named, with its log); 2 for a usage error.",
 };
 
-/** The flags of `table` that were given, as `--name value` arguments. */
+/** The flags of `table` that were given, as `--name value` arguments (a set boolean: `--name`). */
 function passThrough(parsed: ParsedCommand, table: Record<string, FlagSpec>): string[] {
   return Object.keys(table).flatMap((name) => {
     const value = parsed.values[name];
+    if (value === true) return [`--${name}`];
     return typeof value === "string" ? [`--${name}`, value] : [];
   });
 }

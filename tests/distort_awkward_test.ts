@@ -28,7 +28,10 @@ async function readRows(store: string): Promise<ScoreRow[]> {
     .toRecords() as unknown as ScoreRow[];
 }
 
-/** A dataset manifest in `dir` over symbolic links to shared fixtures (ids = file stems). */
+/**
+ * A dataset manifest in `dir` over symbolic links to shared fixtures (ids = file stems). The links
+ * lead out of `dir`, so distort needs `allowOutsideLinks` (docs/security.md).
+ */
 async function linkManifest(dir: string, files: [id: string, file: string, label: 0 | 1][]) {
   await Deno.mkdir(dir, { recursive: true });
   for (const [, file] of files) await Deno.symlink(join(AWKWARD, file), join(dir, file));
@@ -144,7 +147,12 @@ Deno.test({
         ["control", "b06_center.mp4", 0],
       ]);
       const out = join(tmp, "copies");
-      const summary = await distortDataset(csv, { out, ops: "paper", ffmpeg });
+      const summary = await distortDataset(csv, {
+        out,
+        ops: "paper",
+        ffmpeg,
+        allowOutsideLinks: true,
+      });
       const geometryOf = async (opId: string) => {
         const copy = summary.copies.find((c) => c.opId === opId)!;
         const record = (await readCopyManifest(copy.copyDir))!.videos.find((v) => v.id === "odd")!;
@@ -250,6 +258,7 @@ Deno.test({
             ops: "hflip,vflip",
             profile: "lossless",
             ffmpeg,
+            allowOutsideLinks: true,
           });
           const source = await sampleFrames(ffmpeg, join(tmp, "source", "odd_333x187_yuv444.mp4"), {
             indices: [7],
@@ -372,6 +381,7 @@ Deno.test({
               out: join(tmp, "cut_copies"),
               ops,
               ffmpeg,
+              allowOutsideLinks: true,
             });
             assert.equal(
               summary.failures,

@@ -12,6 +12,7 @@
 import { join, resolve } from "node:path";
 import { atomicWriteJson } from "./atomic.ts";
 import { sha256File } from "./hash.ts";
+import { assertRegularFile } from "./regular_file.ts";
 
 /** The environment variable naming dfrobust's cache folder (default: the user's cache folder). */
 export const CACHE_DIR_ENV = "DFROBUST_CACHE_DIR";
@@ -67,11 +68,13 @@ export function digestCacheFile(): string | null {
 /**
  * SHA-256 (lowercase hex) of the file at `path`, from the cache when the file is unchanged since
  * it was hashed (see the module doc), else read and remembered. Throws what `Deno.stat` or the
- * read throws for a missing or unreadable file; never because of the cache.
+ * read throws for a missing or unreadable file, and a `NotRegularFileError` naming it, before
+ * any read, for a FIFO, a device or a folder (util/regular_file.ts); never because of the cache.
  */
 export async function sha256FileCached(path: string): Promise<string> {
   const absolute = resolve(path);
-  const stamp = fileStamp(await Deno.stat(absolute));
+  // A FIFO or device is refused here, before any read (it would never end).
+  const stamp = fileStamp(await assertRegularFile(absolute));
   const cacheFile = digestCacheFile();
   const cache = cacheFile ? await readCache(cacheFile) : null;
   const entry = cache?.files[absolute];

@@ -3,11 +3,17 @@
  * @module
  */
 import { createHash } from "node:crypto";
+import { openRegularFile } from "./regular_file.ts";
 
-/** SHA-256 of a file, read as a stream (constant memory). Returns lowercase hex. */
+/**
+ * SHA-256 of a file, read as a stream (constant memory). Returns lowercase hex. Links are
+ * followed; a path that is not a regular file (a FIFO, `/dev/zero`, a folder) throws a
+ * `NotRegularFileError` naming it before any read (util/regular_file.ts), a missing one what
+ * `Deno.stat` throws.
+ */
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash("sha256");
-  using file = await Deno.open(path, { read: true });
+  using file = await openRegularFile(path);
   for await (const chunk of file.readable) hash.update(chunk);
   return hash.digest("hex");
 }
