@@ -76,15 +76,16 @@ export type CropRule =
   | { kind: "full" };
 
 /** The keys a `crop` object may hold, per kind; any other is an error. */
-export const CROP_KEYS: { readonly [K in CropRule["kind"]]: KeySet<Extract<CropRule, { kind: K }>> } =
-  {
-    square: { kind: true, scale: true },
-    margin: { kind: true, fraction: true },
-    radius: { kind: true, scale: true },
-    reflect: { kind: true, scale: true },
-    box: { kind: true },
-    full: { kind: true },
-  };
+export const CROP_KEYS: {
+  readonly [K in CropRule["kind"]]: KeySet<Extract<CropRule, { kind: K }>>;
+} = {
+  square: { kind: true, scale: true },
+  margin: { kind: true, fraction: true },
+  radius: { kind: true, scale: true },
+  reflect: { kind: true, scale: true },
+  box: { kind: true },
+  full: { kind: true },
+};
 
 /** The crop rule kinds, in documentation order. */
 export const CROP_KINDS: readonly CropRule["kind"][] = [
