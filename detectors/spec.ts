@@ -236,6 +236,18 @@ export function validateDetectorSpec(
     });
     return record;
   };
+  // An object whose `kind` picks its keys from `keysByKind`.
+  const kindObject = (
+    v: unknown,
+    field: string,
+    keysByKind: Readonly<Record<string, Readonly<Record<string, true>>>>,
+  ): Record<string, unknown> => {
+    const kind = (v as Record<string, unknown> | null)?.kind;
+    if (typeof kind === "string" && Object.hasOwn(keysByKind, kind)) {
+      return obj(v, field, keysByKind[kind], `for ${field} kind "${kind}"`);
+    }
+    return obj(v, field, Object.assign({}, ...Object.values(keysByKind)));
+  };
   // A field's value, or `fallback` when it is absent; null is not absence.
   const given = (v: unknown, field: string, fallback: unknown): unknown =>
     v === undefined ? fallback : v === null ? fail(field, `must not be null`) : v;
@@ -294,10 +306,9 @@ export function validateDetectorSpec(
       : {}),
   };
 
-  // Keys of any kind first (a misspelt "kind" or "scale"), then the keys of the kind given.
-  const cropRaw = obj(root.crop, "crop", Object.assign({}, ...Object.values(CROP_KEYS)));
+  // The keys of the kind given; without a valid kind, the keys of any kind (a misspelt "kind").
+  const cropRaw = kindObject(root.crop, "crop", CROP_KEYS);
   const cropKind = oneOf(cropRaw.kind, "crop.kind", CROP_KINDS);
-  obj(cropRaw, "crop", CROP_KEYS[cropKind], `for crop kind "${cropKind}"`);
   let crop: CropRule;
   if (cropKind === "square" || cropKind === "radius" || cropKind === "reflect") {
     const s = num(cropRaw.scale, "crop.scale");
@@ -311,9 +322,8 @@ export function validateDetectorSpec(
     crop = { kind: cropKind };
   }
 
-  const outRaw = obj(root.output, "output", Object.assign({}, ...Object.values(OUTPUT_KEYS)));
+  const outRaw = kindObject(root.output, "output", OUTPUT_KEYS);
   const outKind = oneOf(outRaw.kind, "output.kind", ["sigmoid", "probability", "softmax"] as const);
-  obj(outRaw, "output", OUTPUT_KEYS[outKind], `for output kind "${outKind}"`);
   const invert = outRaw.invert === undefined
     ? undefined
     : outRaw.invert === true

@@ -243,6 +243,17 @@ Deno.test("an unknown key anywhere in a spec file is an error naming the file, t
       message: 'at crop.sacle: did you mean "scale"?',
     },
     {
+      label: "nested, a typo suggests a key of the kind given",
+      spec: { ...MINIMAL, crop: { kind: "margin", fracton: 0.1 } },
+      message: 'Unknown key "fracton" for crop kind "margin" in detector spec "<file>" at ' +
+        'crop.fracton: did you mean "fraction"?',
+    },
+    {
+      label: "nested, a misspelt kind",
+      spec: { ...MINIMAL, crop: { knd: "square", scale: 1.3 } },
+      message: 'Unknown key "knd" in detector spec "<file>" at crop.knd: did you mean "kind"?',
+    },
+    {
       label: "nested, a key of another crop kind",
       spec: { ...MINIMAL, crop: { kind: "square", scale: 1.3, fraction: 0.1 } },
       message: 'Unknown key "fraction" for crop kind "square" in detector spec "<file>" at ' +
