@@ -8,6 +8,7 @@
 import type { ResizeMethod } from "../image/resize.ts";
 import type { MultiFaceRule } from "../faces/select.ts";
 import { FACE_RULES, type FaceRule, VIDEO_RULES, type VideoRule } from "../store/aggregation.ts";
+import { checkKeys, type KeySet } from "../util/strict_keys.ts";
 
 /** Memory layout of the model's image input: batch, channels, height, width order. */
 export type Layout = "NCHW" | "NHWC";
@@ -39,6 +40,18 @@ export interface InputSpec {
   resize?: ResizeMethod;
 }
 
+/** The keys an `input` object may hold; any other is an error (a misspelling). */
+export const INPUT_KEYS: KeySet<InputSpec> = {
+  name: true,
+  layout: true,
+  size: true,
+  colour: true,
+  scale: true,
+  mean: true,
+  std: true,
+  resize: true,
+};
+
 /**
  * How a face box becomes the crop fed to the model. Each rule is applied to the box exactly as the
  * locator or sidecar gives it (it may stick out of the frame) and reproduces one upstream
@@ -61,6 +74,18 @@ export type CropRule =
   | { kind: "reflect"; scale: number }
   | { kind: "box" }
   | { kind: "full" };
+
+/** The keys a `crop` object may hold, per kind; any other is an error. */
+export const CROP_KEYS: {
+  readonly [K in CropRule["kind"]]: KeySet<Extract<CropRule, { kind: K }>>;
+} = {
+  square: { kind: true, scale: true },
+  margin: { kind: true, fraction: true },
+  radius: { kind: true, scale: true },
+  reflect: { kind: true, scale: true },
+  box: { kind: true },
+  full: { kind: true },
+};
 
 /** The crop rule kinds, in documentation order. */
 export const CROP_KINDS: readonly CropRule["kind"][] = [
@@ -88,6 +113,15 @@ export type OutputMapping =
   | { kind: "probability"; invert?: boolean }
   | { kind: "softmax"; fakeIndex: number; applied?: boolean; invert?: boolean };
 
+/** The keys an `output` object may hold, per kind; any other is an error. */
+export const OUTPUT_KEYS: {
+  readonly [K in OutputMapping["kind"]]: KeySet<Extract<OutputMapping, { kind: K }>>;
+} = {
+  sigmoid: { kind: true, invert: true },
+  probability: { kind: true, invert: true },
+  softmax: { kind: true, fakeIndex: true, applied: true, invert: true },
+};
+
 /** Where a fact of the spec comes from: an upstream repository and a file in it. */
 export interface SourceCitation {
   /** `owner/name` on GitHub. */
@@ -98,11 +132,17 @@ export interface SourceCitation {
   note?: string;
 }
 
+/** The keys of a `sources` entry. */
+export const SOURCE_KEYS: KeySet<SourceCitation> = { repo: true, file: true, note: true };
+
 /** One place where dfrobust's spec departs from the upstream pipeline, and why. */
 export interface SpecDifference {
   what: string;
   why: string;
 }
+
+/** The keys of a `differences` entry. */
+export const DIFFERENCE_KEYS: KeySet<SpecDifference> = { what: true, why: true };
 
 /** A detector: model input, face handling, output mapping and aggregation. Plain data. */
 export interface DetectorSpec {
@@ -129,6 +169,24 @@ export interface DetectorSpec {
   differences: SpecDifference[];
 }
 
+/** The keys a spec may hold at its top level; any other is an error (a misspelling). */
+export const DETECTOR_SPEC_KEYS: KeySet<DetectorSpec> = {
+  name: true,
+  description: true,
+  sources: true,
+  modelPath: true,
+  trainSet: true,
+  input: true,
+  crop: true,
+  faces: true,
+  faceRule: true,
+  output: true,
+  videoRule: true,
+  failScore: true,
+  frames: true,
+  differences: true,
+};
+
 /** Thrown for an invalid spec; the message names the file (or preset) and the field. */
 export class DetectorSpecError extends Error {
   override name = "DetectorSpecError";
@@ -144,7 +202,11 @@ export interface ValidateDetectorSpecOptions {
  * Checks that `value` is a well-formed {@link DetectorSpec} and returns it as one (a copy with
  * defaults filled: `sources`/`differences` empty, `faceRule` max, `videoRule` mean,
  * `failScore` null). Fractions such as `"1/255"` are accepted for `input.scale` and crop numbers.
- * Throws {@link DetectorSpecError} naming the source and the first bad field.
+ * Every object is strict: a key its schema does not declare ({@link DETECTOR_SPEC_KEYS},
+ * {@link INPUT_KEYS}, {@link CROP_KEYS} and {@link OUTPUT_KEYS} for the kind given,
+ * {@link SOURCE_KEYS}, {@link DIFFERENCE_KEYS}) is an error naming the key's path and the nearest
+ * valid key. Only `failScore` may be null; any other field given as null is an error.
+ * Throws {@link DetectorSpecError} naming the source and the first bad field or key.
  */
 export function validateDetectorSpec(
   value: unknown,
@@ -154,10 +216,41 @@ export function validateDetectorSpec(
   const fail = (field: string, message: string): never => {
     throw new DetectorSpecError(`Detector spec "${source}": field "${field}" ${message}`);
   };
-  const obj = (v: unknown, field: string): Record<string, unknown> =>
-    v !== null && typeof v === "object" && !Array.isArray(v)
-      ? v as Record<string, unknown>
-      : fail(field, `must be an object, got ${describe(v)}`);
+  // An object whose keys are all in `allowed` (path "" = the root); `context` names the kind.
+  const obj = (
+    v: unknown,
+    field: string,
+    allowed: Readonly<Record<string, true>>,
+    context?: string,
+  ): Record<string, unknown> => {
+    if (v === null || typeof v !== "object" || Array.isArray(v)) {
+      return fail(field, `must be an object, got ${describe(v)}`);
+    }
+    const record = v as Record<string, unknown>;
+    checkKeys(record, allowed, {
+      what: "detector spec",
+      source,
+      path: field === "(root)" ? "" : field,
+      context,
+      error: (message) => new DetectorSpecError(message),
+    });
+    return record;
+  };
+  // An object whose `kind` picks its keys from `keysByKind`.
+  const kindObject = (
+    v: unknown,
+    field: string,
+    keysByKind: Readonly<Record<string, Readonly<Record<string, true>>>>,
+  ): Record<string, unknown> => {
+    const kind = (v as Record<string, unknown> | null)?.kind;
+    if (typeof kind === "string" && Object.hasOwn(keysByKind, kind)) {
+      return obj(v, field, keysByKind[kind], `for ${field} kind "${kind}"`);
+    }
+    return obj(v, field, Object.assign({}, ...Object.values(keysByKind)));
+  };
+  // A field's value, or `fallback` when it is absent; null is not absence.
+  const given = (v: unknown, field: string, fallback: unknown): unknown =>
+    v === undefined ? fallback : v === null ? fail(field, `must not be null`) : v;
   const str = (v: unknown, field: string): string =>
     typeof v === "string" && v !== ""
       ? v
@@ -179,11 +272,11 @@ export function validateDetectorSpec(
     return [num(a[0], `${field}[0]`), num(a[1], `${field}[1]`), num(a[2], `${field}[2]`)];
   };
 
-  const root = obj(value, "(root)");
+  const root = obj(value, "(root)", DETECTOR_SPEC_KEYS);
   const name = str(root.name, "name");
   if (!/^[A-Za-z0-9_.-]+$/.test(name)) fail("name", `must use letters, digits, "_", "." or "-"`);
 
-  const inputRaw = obj(root.input, "input");
+  const inputRaw = obj(root.input, "input", INPUT_KEYS);
   const sizeRaw = inputRaw.size;
   if (!Array.isArray(sizeRaw) || sizeRaw.length !== 2) {
     fail("input.size", `must be [height, width], got ${describe(sizeRaw)}`);
@@ -194,9 +287,9 @@ export function validateDetectorSpec(
       ? n
       : fail(`input.size[${i}]`, `must be a positive integer`);
   }) as [number, number];
-  const scale = num(inputRaw.scale ?? 1, "input.scale");
+  const scale = num(given(inputRaw.scale, "input.scale", 1), "input.scale");
   if (scale === 0) fail("input.scale", "must not be 0");
-  const std = triple(inputRaw.std ?? [1, 1, 1], "input.std");
+  const std = triple(given(inputRaw.std, "input.std", [1, 1, 1]), "input.std");
   std.forEach((s, i) => s === 0 && fail(`input.std[${i}]`, "must not be 0"));
   const input: InputSpec = {
     ...(inputRaw.name !== undefined ? { name: str(inputRaw.name, "input.name") } : {}),
@@ -204,7 +297,7 @@ export function validateDetectorSpec(
     size,
     colour: oneOf(inputRaw.colour, "input.colour", ["RGB", "BGR"] as const),
     scale,
-    mean: triple(inputRaw.mean ?? [0, 0, 0], "input.mean"),
+    mean: triple(given(inputRaw.mean, "input.mean", [0, 0, 0]), "input.mean"),
     std,
     ...(inputRaw.resize !== undefined
       ? {
@@ -213,7 +306,8 @@ export function validateDetectorSpec(
       : {}),
   };
 
-  const cropRaw = obj(root.crop, "crop");
+  // The keys of the kind given; without a valid kind, the keys of any kind (a misspelt "kind").
+  const cropRaw = kindObject(root.crop, "crop", CROP_KEYS);
   const cropKind = oneOf(cropRaw.kind, "crop.kind", CROP_KINDS);
   let crop: CropRule;
   if (cropKind === "square" || cropKind === "radius" || cropKind === "reflect") {
@@ -228,7 +322,7 @@ export function validateDetectorSpec(
     crop = { kind: cropKind };
   }
 
-  const outRaw = obj(root.output, "output");
+  const outRaw = kindObject(root.output, "output", OUTPUT_KEYS);
   const outKind = oneOf(outRaw.kind, "output.kind", ["sigmoid", "probability", "softmax"] as const);
   const invert = outRaw.invert === undefined
     ? undefined
@@ -266,20 +360,20 @@ export function validateDetectorSpec(
     if (!Number.isInteger(frames) || frames < 1) fail("frames", "must be a positive integer");
   }
 
-  const sourcesRaw = root.sources ?? [];
+  const sourcesRaw = given(root.sources, "sources", []);
   if (!Array.isArray(sourcesRaw)) fail("sources", "must be an array");
   const sources = (sourcesRaw as unknown[]).map((s, i) => {
-    const o = obj(s, `sources[${i}]`);
+    const o = obj(s, `sources[${i}]`, SOURCE_KEYS);
     return {
       repo: str(o.repo, `sources[${i}].repo`),
       file: str(o.file, `sources[${i}].file`),
       ...(o.note !== undefined ? { note: str(o.note, `sources[${i}].note`) } : {}),
     };
   });
-  const diffRaw = root.differences ?? [];
+  const diffRaw = given(root.differences, "differences", []);
   if (!Array.isArray(diffRaw)) fail("differences", "must be an array");
   const differences = (diffRaw as unknown[]).map((d, i) => {
-    const o = obj(d, `differences[${i}]`);
+    const o = obj(d, `differences[${i}]`, DIFFERENCE_KEYS);
     return {
       what: str(o.what, `differences[${i}].what`),
       why: str(o.why, `differences[${i}].why`),
@@ -288,14 +382,18 @@ export function validateDetectorSpec(
 
   return {
     name,
-    description: root.description === undefined ? "" : String(root.description),
+    description: root.description === undefined
+      ? ""
+      : typeof root.description === "string"
+      ? root.description
+      : fail("description", `must be a string, got ${describe(root.description)}`),
     sources,
     ...(root.modelPath !== undefined ? { modelPath: str(root.modelPath, "modelPath") } : {}),
     ...(root.trainSet !== undefined ? { trainSet: str(root.trainSet, "trainSet") } : {}),
     input,
     crop,
     faces: oneOf(
-      root.faces ?? "largest",
+      given(root.faces, "faces", "largest"),
       "faces",
       [
         "largest",
@@ -303,9 +401,9 @@ export function validateDetectorSpec(
         "all-above-half-largest",
       ] as const,
     ),
-    faceRule: oneOf(root.faceRule ?? "max", "faceRule", FACE_RULES),
+    faceRule: oneOf(given(root.faceRule, "faceRule", "max"), "faceRule", FACE_RULES),
     output,
-    videoRule: oneOf(root.videoRule ?? "mean", "videoRule", VIDEO_RULES),
+    videoRule: oneOf(given(root.videoRule, "videoRule", "mean"), "videoRule", VIDEO_RULES),
     failScore,
     ...(frames !== undefined ? { frames } : {}),
     differences,

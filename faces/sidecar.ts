@@ -10,6 +10,7 @@
  */
 import { atomicWriteJson } from "../util/atomic.ts";
 import { readJsonFile } from "../util/json_file.ts";
+import { checkKeys, type KeySet } from "../util/strict_keys.ts";
 import type { FaceBox } from "./box.ts";
 import {
   type FrameGeometry,
@@ -30,6 +31,9 @@ export interface FaceSidecar {
   videos: Record<string, Record<string, number[][]>>;
 }
 
+/** The keys a sidecar holds at its top level; any other is an error (a misspelling). */
+export const SIDECAR_KEYS: KeySet<FaceSidecar> = { schema: true, videos: true };
+
 /** Thrown for an unreadable or malformed sidecar, or a video it does not cover; names the file. */
 export class SidecarError extends Error {
   override name = "SidecarError";
@@ -40,7 +44,10 @@ export function emptySidecar(): FaceSidecar {
   return { schema: SIDECAR_SCHEMA, videos: {} };
 }
 
-/** Reads and validates a sidecar file. Throws {@link SidecarError} naming the file and entry. */
+/**
+ * Reads and validates a sidecar file (a UTF-8 byte-order mark is skipped; UTF-16 is refused with
+ * "save it as UTF-8"). Throws {@link SidecarError} naming the file and entry.
+ */
 export async function readSidecar(path: string): Promise<FaceSidecar> {
   const json = await readJsonFile(path, {
     what: "face sidecar",
@@ -50,8 +57,10 @@ export async function readSidecar(path: string): Promise<FaceSidecar> {
 }
 
 /**
- * Validates parsed sidecar JSON; `source` names it in errors. Checks the schema, that frame keys
- * are non-negative integers and that every box is 4 or 5 finite numbers with w, h >= 0.
+ * Validates parsed sidecar JSON; `source` names it in errors. Checks the schema, that the top
+ * level holds only {@link SIDECAR_KEYS} (an unknown key is an error naming the nearest valid
+ * one), that frame keys are non-negative integers and that every box is 4 or 5 finite numbers
+ * with w, h >= 0.
  */
 export function parseSidecar(json: unknown, source: string): FaceSidecar {
   const fail = (message: string): never => {
@@ -60,6 +69,15 @@ export function parseSidecar(json: unknown, source: string): FaceSidecar {
   const isObject = (v: unknown): v is Record<string, unknown> =>
     v !== null && typeof v === "object" && !Array.isArray(v);
   if (!isObject(json)) return fail("must be a JSON object");
+  // Another schema's file is named as such before its keys are called unknown.
+  if (json.schema === undefined || json.schema === SIDECAR_SCHEMA) {
+    checkKeys(json, SIDECAR_KEYS, {
+      what: "face sidecar",
+      source,
+      path: "",
+      error: (message) => new SidecarError(message),
+    });
+  }
   if (json.schema !== SIDECAR_SCHEMA) {
     fail(`"schema" must be "${SIDECAR_SCHEMA}", got ${JSON.stringify(json.schema)}`);
   }

@@ -9,6 +9,8 @@
 import { ALL_OP_IDS, getOperation } from "./catalog.ts";
 import { composeFrameGeometry, type Geometry, identityFrameGeometry } from "./geometry.ts";
 import type { OpInstance, OpParams } from "./operation.ts";
+import { readJsonFile } from "../util/json_file.ts";
+import { checkKeys, type KeySet } from "../util/strict_keys.ts";
 
 /** A chain as written by a user: a name and the instance ids applied in order. */
 export interface ChainSpec {
@@ -17,6 +19,9 @@ export interface ChainSpec {
   /** Catalog instance ids, applied first to last. */
   ops: string[];
 }
+
+/** The keys of a chain spec file; any other is an error (a misspelling). */
+export const CHAIN_SPEC_KEYS: KeySet<ChainSpec> = { name: true, ops: true };
 
 /** Thrown for a malformed chain; the message says what to fix. */
 export class ChainError extends Error {
@@ -104,7 +109,9 @@ export function chainInstance(spec: ChainSpec): OpInstance {
 
 /**
  * Parses the text after `chain:` in `--ops`: either inline `name=id+id+...` or the path of a
- * JSON file `{"name": "...", "ops": ["...", ...]}`. Throws {@link ChainError} on bad input.
+ * JSON file `{"name": "...", "ops": ["...", ...]}` (read by `readJsonFile`: a UTF-8 byte-order
+ * mark is skipped; no other keys allowed). Throws {@link ChainError} on bad input, naming the
+ * file and, for an unknown key, the nearest valid one.
  */
 export async function parseChainSpec(text: string): Promise<ChainSpec> {
   const eq = text.indexOf("=");
@@ -114,14 +121,18 @@ export async function parseChainSpec(text: string): Promise<ChainSpec> {
       ops: text.slice(eq + 1).split("+").map((s) => s.trim()).filter((s) => s !== ""),
     };
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(await Deno.readTextFile(text));
-  } catch (error) {
-    throw new ChainError(
-      `Cannot read chain spec "${text}": ${(error as Error).message} ` +
-        `(expected name=id+id or a JSON file {"name": ..., "ops": [...]})`,
-    );
+  const expected = `(expected name=id+id or a JSON file {"name": ..., "ops": [...]})`;
+  const json = await readJsonFile(text, {
+    what: "chain spec",
+    error: (message) => new ChainError(`${message} ${expected}`),
+  });
+  if (json !== null && typeof json === "object" && !Array.isArray(json)) {
+    checkKeys(json as Record<string, unknown>, CHAIN_SPEC_KEYS, {
+      what: "chain spec",
+      source: text,
+      path: "",
+      error: (message) => new ChainError(message),
+    });
   }
   const spec = json as Partial<ChainSpec>;
   if (

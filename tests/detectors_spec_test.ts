@@ -192,11 +192,206 @@ Deno.test("a JSON spec may name any crop rule, with its number", async (t) => {
     [{ kind: "radius", scale: 1.3 }, { kind: "radius", scale: 1.3 }],
     [{ kind: "reflect", scale: 1.1 }, { kind: "reflect", scale: 1.1 }],
     [{ kind: "box" }, { kind: "box" }],
-    [{ kind: "full", scale: 2 }, { kind: "full" }],
+    [{ kind: "full" }, { kind: "full" }],
   ];
   for (const [given, parsed] of cases) {
     await t.step(String(given.kind), () => {
       assert.deepEqual(validateDetectorSpec({ ...MINIMAL, crop: given }).crop, parsed);
     });
+  }
+});
+
+Deno.test("an unknown key anywhere in a spec file is an error naming the file, the key's path and the nearest key", async (t) => {
+  const dir = await Deno.makeTempDir({ prefix: "dfrobust_spec_keys_" });
+  const input = MINIMAL.input;
+  const cases: { label: string; spec: Record<string, unknown>; message: string }[] = [
+    {
+      label: "top level, snake_case for camelCase",
+      spec: { ...MINIMAL, video_rule: "max" },
+      message: 'Unknown key "video_rule" in detector spec "<file>" at video_rule: ' +
+        'did you mean "videoRule"?',
+    },
+    {
+      label: "top level, snake_case beside the defaulted field",
+      spec: { ...MINIMAL, fail_score: 0.5 },
+      message: 'at fail_score: did you mean "failScore"?',
+    },
+    {
+      label: "top level, another case",
+      spec: { ...MINIMAL, FaceRule: "mean" },
+      message: 'at FaceRule: did you mean "faceRule"?',
+    },
+    {
+      label: "top level, a typo of two letters",
+      spec: { ...MINIMAL, frmes: 16, modlPath: "m.onnx" },
+      message: 'at frmes: did you mean "frames"?',
+    },
+    {
+      label: "nested, American spelling beside the British key",
+      spec: { ...MINIMAL, input: { ...input, color: "BGR", colour: "RGB" } },
+      message: 'Unknown key "color" in detector spec "<file>" at input.color: ' +
+        'did you mean "colour"?',
+    },
+    {
+      label: "nested, a typo of one letter",
+      spec: { ...MINIMAL, input: { ...input, maen: [0.5, 0.5, 0.5] } },
+      message: 'at input.maen: did you mean "mean"?',
+    },
+    {
+      label: "nested, two letters swapped in a crop number",
+      spec: { ...MINIMAL, crop: { kind: "square", sacle: 1.3 } },
+      message: 'at crop.sacle: did you mean "scale"?',
+    },
+    {
+      label: "nested, a typo suggests a key of the kind given",
+      spec: { ...MINIMAL, crop: { kind: "margin", fracton: 0.1 } },
+      message: 'Unknown key "fracton" for crop kind "margin" in detector spec "<file>" at ' +
+        'crop.fracton: did you mean "fraction"?',
+    },
+    {
+      label: "nested, a misspelt kind",
+      spec: { ...MINIMAL, crop: { knd: "square", scale: 1.3 } },
+      message: 'Unknown key "knd" in detector spec "<file>" at crop.knd: did you mean "kind"?',
+    },
+    {
+      label: "nested, a key of another crop kind",
+      spec: { ...MINIMAL, crop: { kind: "square", scale: 1.3, fraction: 0.1 } },
+      message: 'Unknown key "fraction" for crop kind "square" in detector spec "<file>" at ' +
+        'crop.fraction: valid keys are "kind", "scale"',
+    },
+    {
+      label: "nested, a number on a crop kind that takes none",
+      spec: { ...MINIMAL, crop: { kind: "full", scale: 2 } },
+      message:
+        'Unknown key "scale" for crop kind "full" in detector spec "<file>" at crop.scale: ' +
+        'valid keys are "kind"',
+    },
+    {
+      label: "nested, snake_case in the output",
+      spec: { ...MINIMAL, output: { kind: "softmax", fake_index: 0 } },
+      message: 'at output.fake_index: did you mean "fakeIndex"?',
+    },
+    {
+      label: "nested, a softmax key on a sigmoid output",
+      spec: { ...MINIMAL, output: { kind: "sigmoid", fakeIndex: 1 } },
+      message: 'Unknown key "fakeIndex" for output kind "sigmoid" in detector spec "<file>" at ' +
+        'output.fakeIndex: valid keys are "kind", "invert"',
+    },
+    {
+      label: "in a list entry",
+      spec: { ...MINIMAL, sources: [{ repo: "a/b", file: "c.py" }, { repo: "a/b", notes: "x" }] },
+      message: 'at sources[1].notes: did you mean "note"?',
+    },
+    {
+      label: "a key with nothing near, top level",
+      spec: { ...MINIMAL, threshold: 0.5 },
+      message: 'Unknown key "threshold" in detector spec "<file>" at threshold: valid keys are ' +
+        '"name", "description", "sources", "modelPath", "trainSet", "input", "crop", "faces", ' +
+        '"faceRule", "output", "videoRule", "failScore", "frames", "differences"',
+    },
+    {
+      label: "a key with nothing near, in a list entry",
+      spec: { ...MINIMAL, differences: [{ what: "x", reason: "y" }] },
+      message: 'at differences[0].reason: valid keys are "what", "why"',
+    },
+  ];
+  try {
+    for (const c of cases) {
+      await t.step(c.label, async () => {
+        const path = join(dir, `${c.label.replaceAll(/[ ,]+/g, "_")}.json`);
+        await Deno.writeTextFile(path, JSON.stringify(c.spec));
+        await assert.rejects(loadDetectorSpec(path), (error: Error) => {
+          assert.ok(error instanceof DetectorSpecError, String(error));
+          assert.ok(error.message.includes(c.message.replace("<file>", path)), error.message);
+          return true;
+        });
+        // The same document through the library names its source the same way.
+        assert.throws(
+          () => validateDetectorSpec(c.spec, { source: "given" }),
+          (error: Error) =>
+            error instanceof DetectorSpecError &&
+            error.message.includes(c.message.replace("<file>", "given")),
+        );
+      });
+    }
+    await t.step("every misspelt spec loads once the key is spelt right", async () => {
+      const path = join(dir, "right.json");
+      await Deno.writeTextFile(
+        path,
+        JSON.stringify({ ...MINIMAL, videoRule: "max", failScore: 0.5, input: { ...input } }),
+      );
+      const spec = await loadDetectorSpec(path);
+      assert.equal(spec.videoRule, "max");
+      assert.equal(spec.failScore, 0.5);
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a spec field given the wrong type or null is an error, except a null failScore", async (t) => {
+  const cases: [string, Record<string, unknown>, RegExp][] = [
+    ["a null videoRule", { ...MINIMAL, videoRule: null }, /field "videoRule" must not be null/],
+    ["a null faces", { ...MINIMAL, faces: null }, /field "faces" must not be null/],
+    [
+      "a null mean",
+      { ...MINIMAL, input: { ...MINIMAL.input, mean: null } },
+      /field "input\.mean" must not be null/,
+    ],
+    ["a number as description", { ...MINIMAL, description: 3 }, /"description" must be a string/],
+    ["a string as failScore", { ...MINIMAL, failScore: "high" }, /"failScore" must be a finite/],
+    ["a string as frames", { ...MINIMAL, frames: "all" }, /"frames" must be a finite number/],
+    [
+      "a string as invert",
+      { ...MINIMAL, output: { kind: "sigmoid", invert: "yes" } },
+      /"output\.invert" must be true or false/,
+    ],
+    ["a list as input", { ...MINIMAL, input: [1] }, /"input" must be an object/],
+  ];
+  for (const [label, spec, message] of cases) {
+    await t.step(label, () => {
+      assert.throws(() => validateDetectorSpec(spec, { source: "s.json" }), (error: Error) => {
+        assert.ok(error instanceof DetectorSpecError);
+        assert.match(error.message, /^Detector spec "s\.json": /);
+        assert.match(error.message, message);
+        return true;
+      });
+    });
+  }
+  await t.step("a null failScore leaves faceless videos out", () => {
+    assert.equal(validateDetectorSpec({ ...MINIMAL, failScore: null }).failScore, null);
+  });
+});
+
+Deno.test("a spec file saved with a UTF-8 byte-order mark loads the same spec; UTF-16 is refused", async (t) => {
+  const dir = await Deno.makeTempDir({ prefix: "dfrobust_spec_bom_" });
+  try {
+    const text = JSON.stringify({ ...MINIMAL, description: "Windows Notepad, 'é'" }, null, 2);
+    const plain = join(dir, "plain.json");
+    await Deno.writeTextFile(plain, text);
+    await t.step("with a UTF-8 byte-order mark", async () => {
+      const path = join(dir, "bom.json");
+      await Deno.writeFile(
+        path,
+        new Uint8Array([0xEF, 0xBB, 0xBF, ...new TextEncoder().encode(text)]),
+      );
+      assert.deepEqual(await loadDetectorSpec(path), await loadDetectorSpec(plain));
+    });
+    await t.step("UTF-16 with its mark says to save as UTF-8", async () => {
+      const path = join(dir, "utf16.json");
+      const bytes = new Uint8Array(2 + 2 * text.length);
+      bytes.set([0xFF, 0xFE]);
+      for (let i = 0; i < text.length; i++) bytes[2 + 2 * i] = text.charCodeAt(i) & 0xFF;
+      await Deno.writeFile(path, bytes);
+      await assert.rejects(
+        loadDetectorSpec(path),
+        (error: Error) =>
+          error instanceof DetectorSpecError &&
+          error.message.includes(`Detector spec "${path}" is UTF-16`) &&
+          /save it as UTF-8/.test(error.message),
+      );
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });

@@ -45,6 +45,21 @@ Deno.test({
           assert.match(unknown.stderr, /Unknown operation "blur"/);
         },
       );
+      await t.step(
+        "a chain file with a misspelt key fails, naming the file and the key",
+        async () => {
+          const chain = join(dir, "chain.json");
+          await Deno.writeTextFile(chain, JSON.stringify({ name: "web", op: ["hflip"] }));
+          const r = await distort("--ops", `chain:${chain}`);
+          assert.notEqual(r.code, 0);
+          assert.ok(
+            r.stderr.includes(
+              `Unknown key "op" in chain spec "${chain}" at op: did you mean "ops"?`,
+            ),
+            r.stderr,
+          );
+        },
+      );
       await t.step("verify and gc without a folder exit 2 with the usage line", async () => {
         for (const file of ["tasks/verify.ts", "tasks/gc.ts"]) {
           const r = await runDenoTask(file, ["--json"]);

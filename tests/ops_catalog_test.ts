@@ -357,3 +357,30 @@ Deno.test("docs/operations.md documents every operation id of the catalog", asyn
   }
   assert.ok(doc.includes(`now \`${CATALOG_VERSION}\``), "the catalog version is current");
 });
+
+Deno.test("a chain spec file is strict about its keys and may carry a UTF-8 byte-order mark", async (t) => {
+  const dir = await Deno.makeTempDir({ prefix: "dfrobust_chain_json_" });
+  try {
+    await t.step("a misspelt key names the file, the key and the nearest key", async () => {
+      const path = `${dir}/typo.json`;
+      await Deno.writeTextFile(path, JSON.stringify({ name: "web", ops: ["res_half"], op: [] }));
+      await assert.rejects(
+        parseChainSpec(path),
+        (e: Error) =>
+          e instanceof ChainError &&
+          e.message === `Unknown key "op" in chain spec "${path}" at op: did you mean "ops"?`,
+      );
+    });
+    await t.step("a UTF-8 byte-order mark is skipped", async () => {
+      const path = `${dir}/bom.json`;
+      const text = JSON.stringify({ name: "web", ops: ["res_half"] });
+      await Deno.writeFile(
+        path,
+        new Uint8Array([0xEF, 0xBB, 0xBF, ...new TextEncoder().encode(text)]),
+      );
+      assert.deepEqual(await parseChainSpec(path), { name: "web", ops: ["res_half"] });
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
