@@ -4,6 +4,7 @@
  * and for the run every video left out of an AUC with its reason, in sentences too.
  * @module
  */
+import type { FaceShare } from "../metrics/face_share.ts";
 import { leftOutNotes } from "../metrics/left_out_notes.ts";
 import { opAucs } from "../metrics/op_auc.ts";
 import { type Pairing, videoSet } from "../metrics/video_set.ts";
@@ -25,6 +26,11 @@ export interface RunCopy {
   leftOut?: number;
   /** Why `auc` is missing (e.g. "no videos scored (...)"); set here when there is a reason. */
   note?: string;
+  /**
+   * Sampled frames with a face scored, of the frames read, over the videos behind `auc`
+   * (metrics/face_share.ts); set here.
+   */
+  faceShare?: FaceShare;
 }
 
 /** What {@link runVideoSummary} adds to a run's summary. */
@@ -62,6 +68,7 @@ export async function runVideoSummary(
     copy.auc = cell.auc;
     copy.n = cell.samples;
     copy.leftOut = cell.leftOut;
+    if (cell.faceShare) copy.faceShare = cell.faceShare;
     const note = (cell.note ?? "").split("; ").filter((n) => n && !n.endsWith("deltas omitted"))
       .join("; ");
     if (note) copy.note = note;

@@ -91,7 +91,8 @@ ${
   }
 <p class="caption">Rows: detector and training set. Columns: operations grouped by category in the
 paper's order; Average is the mean over the processed copies (Unaltered excluded). Best value per
-row in bold. n: videos behind each AUC (hover for real/fake counts and the interval${
+row in bold. n: videos behind each AUC; face: the sampled frames of those videos in which a face
+was scored, of the frames read (hover for real/fake counts and the interval${
     legend ? ", delta AUC and p-values" : ""
   }). ${pairingText(data)}</p>
 ${
@@ -253,7 +254,8 @@ table { border-collapse: collapse; margin: .5rem 0; font-variant-numeric: tabula
 th, td { border: 1px solid #ccc; padding: .25rem .45rem; }
 .scroll { overflow-x: auto; } table.table-one { font-size: .85rem; }
 table.table-one td { text-align: right; } table.table-one td.best { font-weight: bold; }
-table.table-one td .n { display: block; font-size: .7rem; color: #777; font-weight: normal; }
+table.table-one td .n, table.table-one td .faces { display: block; font-size: .7rem; color: #777;
+  font-weight: normal; }
 table.table-one td.none { color: #8a4b00; font-size: .75rem; }
 .drop { color: #b2182b; } table.table-one td .drop { margin-left: .15em; }
 table.table-one thead th { background: #f3f3f3; }
