@@ -23,6 +23,7 @@ import { type Pairing, type VideoScore, videoSet } from "../metrics/video_set.ts
 import { listRuns } from "../store/runs.ts";
 import { scanStore, type StoreProblem } from "../store/store.ts";
 import { videoScores } from "../store/video_scores.ts";
+import { storeWarnings } from "../store/warnings.ts";
 import type { ReportData, RocCurveData } from "./report_data.ts";
 import {
   copyManifestIndex,
@@ -128,6 +129,7 @@ export async function loadReportData(
     cells: aucs,
     rocs,
     notes,
+    warnings: storeWarnings(used),
     pairing: videos.pairing,
     leftOut: videos.leftOut,
     damagedParts: problems,

@@ -63,6 +63,11 @@ export async function renderReport(
     }</ul></section>`
     : "";
   const damaged = damagedPartsHtml(data.damagedParts ?? []);
+  const warnings = data.warnings?.length
+    ? safeHtml`<section id="warnings"><h2>Warnings</h2>
+<p class="caption">Recorded by eval with the scores; no number below was changed by them.</p>
+<ul>${data.warnings.map((w) => safeHtml`<li>${w}</li>`)}</ul></section>`
+    : "";
   const { generatedAt, dfrobustVersion, store } = data.provenance;
   return String(safeHtml`<!doctype html>
 <html lang="en">
@@ -80,6 +85,7 @@ export async function renderReport(
 (after Lu &amp; Ebrahimi, 2023). Generated ${generatedAt} by dfrobust
 ${dfrobustVersion} from <code>${store}</code>.</p>
 </header>
+${warnings}
 ${notes}
 ${damaged}
 <section id="table-one">
@@ -260,7 +266,7 @@ table.table-one td.none { color: #8a4b00; font-size: .75rem; }
 .drop { color: #b2182b; } table.table-one td .drop { margin-left: .15em; }
 table.table-one thead th { background: #f3f3f3; }
 table.prov { font-size: .8rem; } table.prov td { vertical-align: top; }
-figure { margin: 0; overflow-x: auto; } #notes li { color: #8a4b00; }
+figure { margin: 0; overflow-x: auto; } #notes li, #warnings li { color: #8a4b00; }
 dl { display: grid; grid-template-columns: max-content auto; gap: .2rem 1rem; }
 dt { font-weight: bold; } dd { margin: 0; }
 `;

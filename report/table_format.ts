@@ -162,6 +162,8 @@ export interface TableJsonOptions {
   leftOut?: readonly LeftOutVideo[];
   /** Added as `damagedParts`: store parts that could not be read (path and reason). */
   damagedParts?: readonly StoreProblem[];
+  /** Added as `warnings`: the store's warnings (store/warnings.ts), each once. */
+  warnings?: readonly string[];
 }
 
 /**
@@ -169,7 +171,8 @@ export interface TableJsonOptions {
  * row's `cells` carry `n`, `nReal` and `nFake` (TableCell, metrics/table.ts), `faceShare`
  * (`framesWithFace`, `framesRead`, `videos`, `share`: metrics/face_share.ts) and, on processed
  * cells from `opAucs`, the paired statistics against Unaltered (`deltaAuc`, `deltaCiLow`,
- * `deltaCiHigh`, `p`, `pHolm`); plus `pairing` and `leftOut` when given, and `damagedParts` (the report always adds it).
+ * `deltaCiHigh`, `p`, `pHolm`); plus `pairing`, `leftOut` and `warnings` when given, and
+ * `damagedParts` (the report always adds it and `warnings`).
  */
 export function tableJson(table: TableOne, options: TableJsonOptions = {}): string {
   return JSON.stringify({ ...table, ...options }, null, 2) + "\n";
