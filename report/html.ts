@@ -11,6 +11,7 @@ import { leftOutHtml } from "./left_out_view.ts";
 import type { ReportData } from "./report_data.ts";
 import type { StoreProblem } from "../store/store.ts";
 import type { Provenance } from "./provenance.ts";
+import { shareableReportData } from "./shareable_paths.ts";
 import { renderSvg } from "./svg.ts";
 import { AUC_METRIC, cellMetric } from "../metrics/cell_metrics.ts";
 import { tableOne } from "../metrics/table.ts";
@@ -42,6 +43,8 @@ export async function renderReport(
   data: ReportData,
   options: RenderReportOptions = {},
 ): Promise<string> {
+  // Shared as a file: no absolute path of this machine (a no-op on loadReportData's data).
+  data = shareableReportData(data);
   const title = options.title ?? "dfrobust report";
   const metric = cellMetric(options.metric ?? AUC_METRIC.id);
   const table = tableOne(data.cells, { metric });
@@ -203,6 +206,7 @@ function provenanceHtml(p: Provenance): Html {
 <dt>Deno</dt><dd>${p.denoVersion}</dd>
 <dt>Generated</dt><dd>${p.generatedAt}</dd>
 <dt>Results store</dt><dd><code>${p.store}</code></dd>
+${p.dataDir ? safeHtml`<dt>Copies</dt><dd><code>${p.dataDir}</code></dd>` : ""}
 </dl>
 <h3>Detector runs</h3>
 <table class="prov"><thead><tr><th>Run id</th><th>Detector</th><th>Train set</th>
