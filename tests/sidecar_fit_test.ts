@@ -158,7 +158,7 @@ Deno.test({
             warning,
             /would fit a 48x32 frame: the boxes look like the coded \(unrotated\)/,
           );
-            assert.equal(summary.failures, 0);
+          assert.equal(summary.failures, 0);
           // Every frame of every video still has its face scored.
           assert.deepEqual(summary.copies[0].faceShare, {
             framesWithFace: 16,
