@@ -84,9 +84,8 @@ export const ROW_STATUSES = [
   {
     status: "warning",
     kind: "note",
-    description: "a warning about the video that changes no score (one row, frame -1, no " +
-      "score; `error` holds it, naming the video and the file: e.g. face sidecar boxes that lie " +
-      "mostly outside the displayed frame)",
+    description: "a warning that changes no score (one row, frame -1; `error` names the video " +
+      "and file, e.g. sidecar boxes outside the displayed frame)",
   },
   {
     status: "pending",
