@@ -4,6 +4,7 @@
  * paired video set (eval/run_summary.ts).
  * @module
  */
+import type { FaceShare } from "../metrics/face_share.ts";
 import { rocAuc } from "../metrics/roc_auc.ts";
 import { scoreFrame, type ScoreRow } from "../store/schema.ts";
 import { isFailureStatus } from "../store/status.ts";
@@ -46,6 +47,11 @@ export interface CopySummary {
   leftOut?: number;
   /** Why `auc` is missing or a caveat, e.g. "no videos scored (...)". */
   note?: string;
+  /**
+   * In the run's summary: sampled frames with a face scored, of the frames read, over the videos
+   * behind `auc` (metrics/face_share.ts).
+   */
+  faceShare?: FaceShare;
 }
 
 /** The summary of `copy` from its rows (written now, or read back: set `skipped` then). */

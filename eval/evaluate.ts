@@ -150,6 +150,11 @@ export interface EvalSummary {
   leftOut: LeftOutVideo[];
   /** Sentences naming what the AUCs leave out: the run, videos, copies with no video scored. */
   notes: string[];
+  /**
+   * Warnings recorded with the run's rows, each once (store/warnings.ts: e.g. face sidecar
+   * boxes that lie mostly outside a video's displayed frame); they change no score.
+   */
+  warnings: string[];
   /** The shard this run scored, when it was one (its copies' rows and AUCs are its share's). */
   shard?: Shard;
   /** Units that still miss shard parts (shards and `finish` only; named in `notes` too). */
@@ -257,6 +262,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
     pairing: "paired",
     leftOut: [],
     notes: [],
+    warnings: [],
     ...(options.shard ? { shard: options.shard } : {}),
     incomplete: [],
   };

@@ -15,6 +15,9 @@ import { selectFaces } from "../faces/select.ts";
 import { openUltraFace } from "../faces/ultraface.ts";
 import { faceModelFor } from "./face_model.ts";
 import { type FaceSidecar, readSidecar, sidecarLocator } from "../faces/sidecar.ts";
+import { sidecarFitWarning } from "../faces/sidecar_fit.ts";
+import type { DatasetEntry } from "../dataset/manifest.ts";
+import { logLine } from "../util/progress.ts";
 import { newRecording, recordingLocator, referenceLocator } from "../faces/reference.ts";
 import type { EvalCopy } from "./copies.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
@@ -85,6 +88,14 @@ export interface EvalParts {
    * the whole frame, whatever the rule.
    */
   cropOf(frame: RgbFrame, box: FaceBox): CropBox | null;
+  /**
+   * A warning about `video`'s face boxes in `copy` that changes no score, or null: in `sidecar`
+   * mode, when its sidecar boxes lie mostly outside the source's displayed frame
+   * (faces/sidecar_fit.ts; the source size from the video's exact geometry, else the decoded
+   * `width` x `height` over the copy's nominal scale). Logged on stderr once per video; the
+   * caller records it as a `warning` row.
+   */
+  faceWarning(copy: EvalCopy, video: DatasetEntry, width: number, height: number): string | null;
   /** The faces of `frame` the detector scores, in the face order (the spec's `faces` rule). */
   selectFaces(boxes: FaceBox[], frame: RgbFrame): FaceBox[];
   /** Floats per input item: 3 x height x width of the detector's input. */
@@ -176,6 +187,7 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
   }
   const full = fullFrameLocator();
   const recording = newRecording();
+  const warned = new Set<string>();
   return {
     faceModelSha256,
     sidecarSha256,
@@ -194,6 +206,22 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
       return copy.op.id === UNALTERED_ID
         ? recordingLocator(ultraface!, recording)
         : referenceLocator(recording, copy.geometry, { frameGeometries: copy.frameGeometries });
+    },
+    faceWarning: (copy, video, width, height) => {
+      if (faceMode !== "sidecar" || !Object.hasOwn(sidecar!.videos, video.id)) return null;
+      const exact = copy.frameGeometries?.get(video.id);
+      const warning = sidecarFitWarning(Object.values(sidecar!.videos[video.id]).flat(), {
+        videoId: video.id,
+        videoPath: video.path,
+        sidecar: options.sidecar!,
+        width: exact ? exact.sourceWidth : width / copy.geometry.scale,
+        height: exact ? exact.sourceHeight : height / copy.geometry.scale,
+      });
+      if (warning !== null && !warned.has(warning)) {
+        warned.add(warning);
+        logLine(`warning: ${warning}`);
+      }
+      return warning;
     },
     cropOf: (frame, box) =>
       cropBox(box, frame.width, frame.height, faceMode === "full" ? { kind: "full" } : spec.crop),

@@ -100,6 +100,14 @@ export async function prepareVideo(
   } catch (error) {
     return videoError(error);
   }
+  // A warning about the boxes (sidecar boxes outside the displayed frame) is recorded as its own
+  // row; it changes no score.
+  const warning = context.parts.faceWarning(context.copy, video, sampled.width, sampled.height);
+  if (warning !== null) {
+    prepared.rows.push(
+      rowOf(context.base, { video, frame_index: -1, status: "warning", error: warning }),
+    );
+  }
   for (let k = 0; k < indices.length; k++) {
     const frameIndex = indices[k];
     const frame = frames[k];

@@ -4,11 +4,13 @@
  * and for the run every video left out of an AUC with its reason, in sentences too.
  * @module
  */
+import type { FaceShare } from "../metrics/face_share.ts";
 import { leftOutNotes } from "../metrics/left_out_notes.ts";
 import { opAucs } from "../metrics/op_auc.ts";
 import { type Pairing, videoSet } from "../metrics/video_set.ts";
 import type { LeftOutVideo } from "../store/left_out.ts";
 import { readUnitsFrame } from "../store/part_check.ts";
+import { storeWarnings } from "../store/warnings.ts";
 
 /** Most left-out video sentences per run in an eval summary's `notes` (`leftOut` lists all). */
 export const SUMMARY_NOTE_LIMIT = 20;
@@ -25,6 +27,11 @@ export interface RunCopy {
   leftOut?: number;
   /** Why `auc` is missing (e.g. "no videos scored (...)"); set here when there is a reason. */
   note?: string;
+  /**
+   * Sampled frames with a face scored, of the frames read, over the videos behind `auc`
+   * (metrics/face_share.ts); set here.
+   */
+  faceShare?: FaceShare;
 }
 
 /** What {@link runVideoSummary} adds to a run's summary. */
@@ -37,6 +44,11 @@ export interface RunVideoSummary {
    * {@link SUMMARY_NOTE_LIMIT} video sentences).
    */
   notes: string[];
+  /**
+   * Warnings recorded with the run's rows (store/warnings.ts: e.g. face sidecar boxes outside a
+   * video's displayed frame), each once; they change no score.
+   */
+  warnings: string[];
 }
 
 /**
@@ -53,7 +65,7 @@ export async function runVideoSummary(
     store,
     copies.map((copy) => ({ detector, opId: copy.opId, unitId: copy.unitId })),
   );
-  if (frame === null) return { pairing: "paired", leftOut: [], notes: [] };
+  if (frame === null) return { pairing: "paired", leftOut: [], notes: [], warnings: [] };
   const set = videoSet(frame, { pairing: "paired" });
   const cells = opAucs(frame, { videos: set });
   for (const copy of copies) {
@@ -62,6 +74,7 @@ export async function runVideoSummary(
     copy.auc = cell.auc;
     copy.n = cell.samples;
     copy.leftOut = cell.leftOut;
+    if (cell.faceShare) copy.faceShare = cell.faceShare;
     const note = (cell.note ?? "").split("; ").filter((n) => n && !n.endsWith("deltas omitted"))
       .join("; ");
     if (note) copy.note = note;
@@ -72,5 +85,5 @@ export async function runVideoSummary(
   for (const cell of cells) {
     if (scored && cell.samples === 0) notes.push(`${cell.opId}: ${cell.note}.`);
   }
-  return { pairing: set.pairing, leftOut: set.leftOut, notes };
+  return { pairing: set.pairing, leftOut: set.leftOut, notes, warnings: storeWarnings(frame) };
 }

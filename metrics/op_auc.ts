@@ -12,6 +12,7 @@ import { frameScores } from "../store/video_scores.ts";
 import { bootstrapAuc, type BootstrapOptions } from "./bootstrap.ts";
 import { AUC_METRIC, type CellMetric } from "./cell_metrics.ts";
 import { CELL_COMPARISONS, type PairedScores, type PairedStats } from "./cell_comparisons.ts";
+import { type FaceShare, faceShare, type VideoFrames } from "./face_share.ts";
 import { holmAdjust } from "./holm.ts";
 import { MetricError } from "./metric_error.ts";
 import { type Pairing, type VideoSet, videoSet } from "./video_set.ts";
@@ -89,6 +90,11 @@ export interface AucCell extends DetectorOp, Partial<PairedStats> {
    * where undefined (one class, no video).
    */
   metrics?: Record<string, number | null>;
+  /**
+   * Sampled frames with a face scored, of the frames read, over the videos behind `auc`
+   * (metrics/face_share.ts); set by {@link opAucs}, absent in hand-made cells.
+   */
+  faceShare?: FaceShare;
 }
 
 /** The AUC of one detector run on one operation's copy, as {@link opAucs} computes it. */
@@ -134,6 +140,7 @@ export function opAucs(
   const set = options.videos ?? videoSet(frame, { pairing: options.pairing });
   const samples = new Map<string, { labels: number[]; scores: number[]; clusters: string[] }>();
   const artifacts = new Map<string, Set<string>>();
+  const frameCounts = new Map<string, VideoFrames[]>();
   const key = (runId: string, opId: string) => `${runId}\u0000${opId}`;
   const add = (k: string, label: number, score: number, cluster: string) => {
     let group = samples.get(k);
@@ -149,6 +156,8 @@ export function opAucs(
     const k = key(v.runId, v.opId);
     if (!artifacts.has(k)) artifacts.set(k, new Set());
     artifacts.get(k)!.add(v.artifactId);
+    if (!frameCounts.has(k)) frameCounts.set(k, []);
+    frameCounts.get(k)!.push(v);
     if (level === "video") add(k, v.label, v.score, v.videoId);
   }
   if (level === "frame") {
@@ -207,6 +216,7 @@ export function opAucs(
       auc: null,
       deltaAuc: null,
       relativeAuc: null,
+      faceShare: faceShare(frameCounts.get(k) ?? []),
     };
     if (n === 0) {
       notes.push(`${NO_VIDEOS_SCORED} (${reasonCounts(reasons) || "no video in the copy"})`);

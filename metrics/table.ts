@@ -7,6 +7,7 @@
  */
 import { AUC_METRIC, type CellMetric } from "./cell_metrics.ts";
 import type { PairedStats } from "./cell_comparisons.ts";
+import type { FaceShare } from "./face_share.ts";
 import type { AucCell } from "./op_auc.ts";
 import { columnKey, orderColumns, type TableColumn } from "./columns.ts";
 import { UNALTERED_CATEGORY } from "../ops/unaltered.ts";
@@ -51,6 +52,11 @@ export interface TableCell extends Partial<PairedStats> {
   note?: string;
   /** Further cell metrics by id, when the cell has them (`AucCell.metrics`). */
   metrics?: Record<string, number | null>;
+  /**
+   * Sampled frames with a face scored, of the frames read, over the videos behind the cell
+   * (metrics/face_share.ts), when the cell has it (`AucCell.faceShare`).
+   */
+  faceShare?: FaceShare;
 }
 
 /** The Table I cell of an AUC cell. */
@@ -70,6 +76,7 @@ export function tableCell(cell: AucCell): TableCell {
     nFake: cell.positives,
     ...(cell.note ? { note: cell.note } : {}),
     ...(cell.metrics ? { metrics: { ...cell.metrics } } : {}),
+    ...(cell.faceShare ? { faceShare: { ...cell.faceShare } } : {}),
   };
 }
 

@@ -29,8 +29,13 @@ export interface VideoScore extends DetectorOp {
   label: 0 | 1;
   /** Fake probability in [0, 1]: `video_rule` over the scored frames, or the fail score. */
   score: number;
-  /** Frames with a score (0 when `fallback`). */
+  /** Sampled frames with at least one `ok` face score (0 when `fallback`). */
   scoredFrames: number;
+  /**
+   * Sampled frames that were read (every sampled frame of a usable video: it was wholly read);
+   * absent in records made by hand.
+   */
+  sampledFrames?: number;
   /** True when `score` is the detector's fail score (no face in any sampled frame). */
   fallback: boolean;
 }
@@ -94,6 +99,7 @@ export function videoSet(
   const labels = col("label");
   const scores = col("score");
   const scoredFrames = col("scored_frames");
+  const sampledFrames = col("sampled_frames");
   const fallbacks = col("fallback");
   const outcomes = col("outcome");
   const details = col("detail");
@@ -140,6 +146,7 @@ export function videoSet(
           label,
           score: Number(scores[i]),
           scoredFrames: Number(scoredFrames[i]),
+          sampledFrames: Number(sampledFrames[i]),
           fallback: fallbacks[i] === true,
         }
         : null,

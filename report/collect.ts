@@ -23,7 +23,9 @@ import { type Pairing, type VideoScore, videoSet } from "../metrics/video_set.ts
 import { listRuns } from "../store/runs.ts";
 import { scanStore, type StoreProblem } from "../store/store.ts";
 import { videoScores } from "../store/video_scores.ts";
+import { storeWarnings } from "../store/warnings.ts";
 import type { ReportData, RocCurveData } from "./report_data.ts";
+import { shareableReportData } from "./shareable_paths.ts";
 import {
   copyManifestIndex,
   type CopyProvenance,
@@ -65,7 +67,9 @@ export type VideoScoreRecord = VideoScore;
 /**
  * Reads the store at `storeDir` and computes everything a report shows: video-level AUC with
  * bootstrap intervals (metrics/op_auc.ts), ROC curves, notes, provenance. For each detector x
- * train set only its latest run is used (a note names the others). Throws `StoreError` when the
+ * train set only its latest run is used (a note names the others). No absolute path is left in
+ * the data: paths under the store or `dataDir` are relative to them, others cut to their file
+ * name (report/shareable_paths.ts). Throws `StoreError` when the
  * store is missing, empty or wholly unreadable; damaged parts are left out and noted.
  */
 export async function loadReportData(
@@ -124,10 +128,12 @@ export async function loadReportData(
     });
     for (const copy of copies) Object.assign(copy, index.get(copy.artifactId) ?? {});
   }
-  return {
+  // The report is shared: no absolute path of this machine in it (report/shareable_paths.ts).
+  return shareableReportData({
     cells: aucs,
     rocs,
     notes,
+    warnings: storeWarnings(used),
     pairing: videos.pairing,
     leftOut: videos.leftOut,
     damagedParts: problems,
@@ -137,6 +143,7 @@ export async function loadReportData(
       denoVersion: Deno.version.deno,
       generatedAt: new Date().toISOString(),
       store: storeDir,
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       runs: runs.filter((r) => chosen.has(r.runId)).map((r): RunProvenance => ({
         runId: r.runId,
         detector: r.detector,
@@ -149,7 +156,7 @@ export async function loadReportData(
       })),
       copies,
     },
-  };
+  }, { storeDir, dataDir: options.dataDir });
 }
 
 /**

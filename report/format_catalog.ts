@@ -65,7 +65,7 @@ export const CSV_FORMAT: ReportFormat = {
   render: (data, options) => Promise.resolve(tableCsv(table(data, options), options)),
 };
 
-/** Table I as JSON, with the pairing and the left-out videos. */
+/** Table I as JSON, with the pairing, the left-out videos and the store's warnings. */
 export const JSON_FORMAT: ReportFormat = {
   id: "json",
   extension: "json",
@@ -78,6 +78,7 @@ export const JSON_FORMAT: ReportFormat = {
         pairing: data.pairing,
         leftOut: data.leftOut,
         damagedParts: data.damagedParts ?? [],
+        warnings: data.warnings ?? [],
       }),
     ),
 };

@@ -11,6 +11,7 @@ import { leftOutHtml } from "./left_out_view.ts";
 import type { ReportData } from "./report_data.ts";
 import type { StoreProblem } from "../store/store.ts";
 import type { Provenance } from "./provenance.ts";
+import { shareableReportData } from "./shareable_paths.ts";
 import { renderSvg } from "./svg.ts";
 import { AUC_METRIC, cellMetric } from "../metrics/cell_metrics.ts";
 import { tableOne } from "../metrics/table.ts";
@@ -42,6 +43,8 @@ export async function renderReport(
   data: ReportData,
   options: RenderReportOptions = {},
 ): Promise<string> {
+  // Shared as a file: no absolute path of this machine (a no-op on loadReportData's data).
+  data = shareableReportData(data);
   const title = options.title ?? "dfrobust report";
   const metric = cellMetric(options.metric ?? AUC_METRIC.id);
   const table = tableOne(data.cells, { metric });
@@ -63,6 +66,11 @@ export async function renderReport(
     }</ul></section>`
     : "";
   const damaged = damagedPartsHtml(data.damagedParts ?? []);
+  const warnings = data.warnings?.length
+    ? safeHtml`<section id="warnings"><h2>Warnings</h2>
+<p class="caption">Recorded by eval with the scores; no number below was changed by them.</p>
+<ul>${data.warnings.map((w) => safeHtml`<li>${w}</li>`)}</ul></section>`
+    : "";
   const { generatedAt, dfrobustVersion, store } = data.provenance;
   return String(safeHtml`<!doctype html>
 <html lang="en">
@@ -80,6 +88,7 @@ export async function renderReport(
 (after Lu &amp; Ebrahimi, 2023). Generated ${generatedAt} by dfrobust
 ${dfrobustVersion} from <code>${store}</code>.</p>
 </header>
+${warnings}
 ${notes}
 ${damaged}
 <section id="table-one">
@@ -91,7 +100,8 @@ ${
   }
 <p class="caption">Rows: detector and training set. Columns: operations grouped by category in the
 paper's order; Average is the mean over the processed copies (Unaltered excluded). Best value per
-row in bold. n: videos behind each AUC (hover for real/fake counts and the interval${
+row in bold. n: videos behind each AUC; face: the sampled frames of those videos in which a face
+was scored, of the frames read (hover for real/fake counts and the interval${
     legend ? ", delta AUC and p-values" : ""
   }). ${pairingText(data)}</p>
 ${
@@ -196,6 +206,7 @@ function provenanceHtml(p: Provenance): Html {
 <dt>Deno</dt><dd>${p.denoVersion}</dd>
 <dt>Generated</dt><dd>${p.generatedAt}</dd>
 <dt>Results store</dt><dd><code>${p.store}</code></dd>
+${p.dataDir ? safeHtml`<dt>Copies</dt><dd><code>${p.dataDir}</code></dd>` : ""}
 </dl>
 <h3>Detector runs</h3>
 <table class="prov"><thead><tr><th>Run id</th><th>Detector</th><th>Train set</th>
@@ -253,12 +264,13 @@ table { border-collapse: collapse; margin: .5rem 0; font-variant-numeric: tabula
 th, td { border: 1px solid #ccc; padding: .25rem .45rem; }
 .scroll { overflow-x: auto; } table.table-one { font-size: .85rem; }
 table.table-one td { text-align: right; } table.table-one td.best { font-weight: bold; }
-table.table-one td .n { display: block; font-size: .7rem; color: #777; font-weight: normal; }
+table.table-one td .n, table.table-one td .faces { display: block; font-size: .7rem; color: #777;
+  font-weight: normal; }
 table.table-one td.none { color: #8a4b00; font-size: .75rem; }
 .drop { color: #b2182b; } table.table-one td .drop { margin-left: .15em; }
 table.table-one thead th { background: #f3f3f3; }
 table.prov { font-size: .8rem; } table.prov td { vertical-align: top; }
-figure { margin: 0; overflow-x: auto; } #notes li { color: #8a4b00; }
+figure { margin: 0; overflow-x: auto; } #notes li, #warnings li { color: #8a4b00; }
 dl { display: grid; grid-template-columns: max-content auto; gap: .2rem 1rem; }
 dt { font-weight: bold; } dd { margin: 0; }
 `;

@@ -36,7 +36,10 @@ export interface CopyProvenance {
   catalogVersion?: string;
   /** When the copy was made (from the copy manifest), when known. */
   createdAt?: string;
-  /** The copy manifest the fields above were read from. */
+  /**
+   * The copy manifest the fields above were read from; in a report, relative to the data folder
+   * under its name (`copies/hflip/<id>/manifest.json`).
+   */
   manifestPath?: string;
 }
 
@@ -46,8 +49,13 @@ export interface Provenance {
   denoVersion: string;
   /** ISO time the report was generated. */
   generatedAt: string;
-  /** The results store folder the report read. */
+  /**
+   * The results store folder the report read: its name in a report from `loadReportData`
+   * (report/shareable_paths.ts), as given otherwise.
+   */
   store: string;
+  /** The distort output folder whose copy manifests were read, when one was (its name, as `store`). */
+  dataDir?: string;
   runs: RunProvenance[];
   copies: CopyProvenance[];
 }

@@ -32,6 +32,11 @@ export interface ReportData {
   rocs: RocCurveData[];
   /** Notes for the reader: left-out videos and cells, missing copies, unreadable parts. */
   notes: string[];
+  /**
+   * Warnings recorded in the store with the rows (store/warnings.ts: e.g. face sidecar boxes that
+   * lie mostly outside a video's displayed frame), each once; they change no number.
+   */
+  warnings?: string[];
   /** Which videos the AUCs rank (metrics/video_set.ts); default `paired`. */
   pairing?: Pairing;
   /** Every video left out of an AUC, with its reason (shown as a table). */

@@ -1,7 +1,8 @@
 /**
  * Table I (metrics/table.ts) in the formats people paste or parse: Markdown, CSV, JSON and an
  * HTML table with the paper's grouped category headers and short column headers. AUC values are
- * printed with `digits` decimals (default 3) and the number of videos behind each (`n`); a
+ * printed with `digits` decimals (default 3), the number of videos behind each (`n`) and the
+ * share of their sampled frames with a face scored (metrics/face_share.ts); a
  * missing value prints as `–` (Markdown, HTML) or an empty field (CSV) or null (JSON), and a
  * cell with no video scored as "no videos scored" (its note says why). Where the cells carry
  * paired statistics against Unaltered (from `opAucs`), Markdown and CSV print them, and
@@ -11,6 +12,7 @@
  */
 import { AUC_METRIC, type CellMetric, cellMetric } from "../metrics/cell_metrics.ts";
 import { SIGNIFICANCE_LEVEL, significantDrop } from "../metrics/cell_comparisons.ts";
+import { type FaceShare, faceShareText } from "../metrics/face_share.ts";
 import { NO_VIDEOS_SCORED } from "../metrics/op_auc.ts";
 import { opLabel } from "../ops/catalog.ts";
 import type { TableCell, TableOne, TableRow } from "../metrics/table.ts";
@@ -40,7 +42,8 @@ export function categoryLabel(category: string): string {
 /**
  * Table I as a GitHub-flavoured Markdown table (headers `Category: op`); an operation cell reads
  * `0.950 (n=10)`, `– (n=10)` when the AUC is undefined, `no videos scored`, or `–` when the run
- * has no such copy. A processed cell with paired statistics reads
+ * has no such copy; a cell with a face share (metrics/face_share.ts) adds it after the rest,
+ * `0.950 (n=6; face 80/192 frames (42%), 6 videos)`. A processed cell with paired statistics reads
  * `0.812 ▼ (n=48, Δ -0.188 [-0.250, -0.120], p<0.001, Holm p=0.004)`: delta AUC (processed
  * minus unaltered) with its paired bootstrap interval, DeLong's p and Holm's, and ▼ when the drop
  * is significant after Holm's correction. The table alone: {@link significanceLegend} explains
@@ -63,9 +66,10 @@ export function tableMarkdown(table: TableOne, options: TableFormatOptions = {})
         const cell = i < table.columns.length ? row.cells[table.columns[i].opId] : undefined;
         if (cell === undefined) return fmt(v, digits, "–");
         if (cell.n === 0) return NO_VIDEOS_SCORED;
-        if (!stats || cell.p === undefined) return `${fmt(v, digits, "–")} (n=${cell.n})`;
+        const faces = cell.faceShare ? `; ${faceShareText(cell.faceShare)}` : "";
+        if (!stats || cell.p === undefined) return `${fmt(v, digits, "–")} (n=${cell.n}${faces})`;
         return `${fmt(v, digits, "–")}${significantDrop(cell) ? ` ${DROP_MARK}` : ""} ` +
-          `(${[`n=${cell.n}`, ...statsParts(cell, digits)].join(", ")})`;
+          `(${[`n=${cell.n}`, ...statsParts(cell, digits)].join(", ")}${faces})`;
       }),
     ];
     lines.push(`| ${cells.map(escapeMd).join(" | ")} |`);
@@ -79,7 +83,9 @@ export function tableMarkdown(table: TableOne, options: TableFormatOptions = {})
  * such copy). Where some cell has a paired statistic, then for every processed column
  * `delta_<op>` (AUC minus Unaltered's), `delta_ci_low_<op>`, `delta_ci_high_<op>` (paired
  * bootstrap), `p_<op>` (DeLong) and `p_holm_<op>` (Holm-adjusted over the row); p-values with 3
- * significant digits, empty where not computed.
+ * significant digits, empty where not computed. Where some cell has a face share
+ * (metrics/face_share.ts), last for every column `face_frames_<op>` (sampled frames with a face
+ * scored), `read_frames_<op>` (sampled frames read) and `face_videos_<op>` (their videos).
  */
 export function tableCsv(table: TableOne, options: TableFormatOptions = {}): string {
   const digits = options.digits ?? 3;
@@ -93,12 +99,22 @@ export function tableCsv(table: TableOne, options: TableFormatOptions = {}): str
     ["p_", (c) => pValueCsv(c.p)],
     ["p_holm_", (c) => pValueCsv(c.pHolm)],
   ];
+  // The face share's counts (metrics/face_share.ts), where some cell has one.
+  const faced = table.rows.some((r) => Object.values(r.cells).some((c) => c.faceShare))
+    ? table.columns
+    : [];
+  const faceColumns: [prefix: string, value: (share: FaceShare) => number][] = [
+    ["face_frames_", (f) => f.framesWithFace],
+    ["read_frames_", (f) => f.framesRead],
+    ["face_videos_", (f) => f.videos],
+  ];
   const heads = [
     "detector",
     "train_set",
     ...headerCells(table, options).map((h) => h.key),
     ...table.columns.map((c) => `n_${c.opId}`),
     ...statColumns.flatMap(([prefix]) => compared.map((c) => `${prefix}${c.opId}`)),
+    ...faceColumns.flatMap(([prefix]) => faced.map((c) => `${prefix}${c.opId}`)),
   ];
   const rows = table.rows.map((row) => [
     row.detector,
@@ -107,6 +123,12 @@ export function tableCsv(table: TableOne, options: TableFormatOptions = {}): str
     ...table.columns.map((c) => row.cells[c.opId]?.n),
     ...statColumns.flatMap(([, value]) =>
       compared.map((c) => row.cells[c.opId] ? value(row.cells[c.opId]) : "")
+    ),
+    ...faceColumns.flatMap(([, value]) =>
+      faced.map((c) => {
+        const share = row.cells[c.opId]?.faceShare;
+        return share ? value(share) : "";
+      })
     ),
   ]);
   return csvText([heads, ...rows]);
@@ -140,13 +162,17 @@ export interface TableJsonOptions {
   leftOut?: readonly LeftOutVideo[];
   /** Added as `damagedParts`: store parts that could not be read (path and reason). */
   damagedParts?: readonly StoreProblem[];
+  /** Added as `warnings`: the store's warnings (store/warnings.ts), each once. */
+  warnings?: readonly string[];
 }
 
 /**
  * Table I as pretty JSON: the {@link TableOne} record, every column, values unrounded; each
- * row's `cells` carry `n`, `nReal` and `nFake` (TableCell, metrics/table.ts) and, on processed
+ * row's `cells` carry `n`, `nReal` and `nFake` (TableCell, metrics/table.ts), `faceShare`
+ * (`framesWithFace`, `framesRead`, `videos`, `share`: metrics/face_share.ts) and, on processed
  * cells from `opAucs`, the paired statistics against Unaltered (`deltaAuc`, `deltaCiLow`,
- * `deltaCiHigh`, `p`, `pHolm`); plus `pairing` and `leftOut` when given, and `damagedParts` (the report always adds it).
+ * `deltaCiHigh`, `p`, `pHolm`); plus `pairing`, `leftOut` and `warnings` when given, and
+ * `damagedParts` (the report always adds it and `warnings`).
  */
 export function tableJson(table: TableOne, options: TableJsonOptions = {}): string {
   return JSON.stringify({ ...table, ...options }, null, 2) + "\n";
@@ -154,8 +180,9 @@ export function tableJson(table: TableOne, options: TableJsonOptions = {}): stri
 
 /**
  * Table I as an HTML `<table class="table-one">` with a category header row above the operation
- * headers, as in the paper; each operation cell shows its AUC and, below it, `n` (real and fake
- * counts and the interval in its tooltip); a cell with no video scored reads "no videos scored"
+ * headers, as in the paper; each operation cell shows its AUC and, below it, `n` and the face
+ * share when the cell has one (`face 80/192 frames (42%), 6 videos`; real and fake counts and
+ * the interval in its tooltip); a cell with no video scored reads "no videos scored"
  * with its note as tooltip. Text is escaped.
  */
 export function tableHtml(table: TableOne, options: TableFormatOptions = {}): string {
@@ -192,9 +219,12 @@ export function tableHtml(table: TableOne, options: TableFormatOptions = {}): st
       const mark = metric.id === AUC_METRIC.id && significantDrop(cell)
         ? safeHtml`<span class="drop" title="significant drop">${DROP_MARK}</span>`
         : "";
+      const faces = cell.faceShare
+        ? safeHtml`<span class="faces">${faceShareText(cell.faceShare)}</span>`
+        : "";
       return safeHtml`<td${bold} title="${cellTitle(cell, digits, metric)}">${
         fmt(v, digits, "–")
-      }${mark}<span class="n">n=${cell.n}</span></td>`;
+      }${mark}<span class="n">n=${cell.n}</span>${faces}</td>`;
     });
     return safeHtml`<tr><th scope="row">${row.detector}</th><td>${
       row.trainSet || "–"

@@ -17,8 +17,10 @@ import pl from "../deps/polars.ts";
  *   video is left out of every AUC of that copy with the status as its reason, even when other
  *   frames scored.
  * - `transient`: only while eval runs (a face waiting for its score); never stored.
+ * - `note`: a warning about the video that changes none of its numbers (video outcomes and
+ *   scores ignore such rows; summaries and the report show their `error` text).
  */
-export type StatusKind = "scored" | "no_face" | "unscored" | "unread" | "transient";
+export type StatusKind = "scored" | "no_face" | "unscored" | "unread" | "transient" | "note";
 
 /** One row status. */
 export interface StatusRecord<Name extends string = string> {
@@ -80,6 +82,12 @@ export const ROW_STATUSES = [
       "from the decoder, and a shortfall is a `video_error`; older stores hold it)",
   },
   {
+    status: "warning",
+    kind: "note",
+    description: "a warning that changes no score (one row, frame -1; `error` names the video " +
+      "and file, e.g. sidecar boxes outside the displayed frame)",
+  },
+  {
     status: "pending",
     kind: "transient",
     description: "a face waiting for its score while eval runs; never stored",
@@ -97,14 +105,20 @@ export const UNREAD_STATUSES: readonly UnreadStatus[] = ROW_STATUSES.flatMap((r)
   r.kind === "unread" ? [r.status] : []
 );
 
+/** The statuses of kind `note`: warning rows, which change no score. */
+export const NOTE_STATUSES: readonly RowStatus[] = ROW_STATUSES.flatMap((r) =>
+  r.kind === "note" ? [r.status] : []
+);
+
 /**
- * True when a row of `status` is a failure: anything but a scored face (`ok`) or a frame without
- * a face (`no_face`). Summaries count these (eval's `failures`, a copy's failed videos). An
+ * True when a row of `status` is a failure: anything but a scored face (`ok`), a frame without
+ * a face (`no_face`) or a warning (kind `note`). Summaries count these (eval's `failures`, a copy's failed videos). An
  * unknown status (from a newer store) counts as a failure.
  */
 export function isFailureStatus(status: string): boolean {
   const record = ROW_STATUSES.find((r) => r.status === status);
-  return record === undefined || (record.kind !== "scored" && record.kind !== "no_face");
+  return record === undefined ||
+    (record.kind !== "scored" && record.kind !== "no_face" && record.kind !== "note");
 }
 
 /** The Polars condition `status == <status>` over a store frame's `status` column. */

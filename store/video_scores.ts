@@ -10,7 +10,7 @@ import pl from "../deps/polars.ts";
 import { _firstCase } from "./_cases.ts";
 import { byRule, FACE_RULE_RECORDS, VIDEO_RULE_RECORDS } from "./aggregation.ts";
 import type { LeftOutReason } from "./left_out.ts";
-import { type RowStatus, statusIs, UNREAD_STATUSES } from "./status.ts";
+import { NOTE_STATUSES, type RowStatus, statusIs, UNREAD_STATUSES } from "./status.ts";
 
 /**
  * Columns that identify one video of one detector run on one copy; every other output column
@@ -48,12 +48,15 @@ export const VIDEO_KEYS: readonly string[] = [
  *
  * A video is *usable* in a copy when its outcome is `scored` or `fail_score`. Output: one row per
  * video, the {@link VIDEO_KEYS} columns plus `score` (Float64, null when left out),
- * `scored_frames` (Int32), `fallback` (true for `fail_score`), `outcome` (Utf8) and `detail`
+ * `scored_frames` (Int32: sampled frames with at least one `ok` face score), `sampled_frames`
+ * (Int32: distinct sampled frames that were read: frame index >= 0, no `unread` status),
+ * `fallback` (true for `fail_score`), `outcome` (Utf8) and `detail`
  * (Utf8: the video's first failure message, empty when none). Accepts the store's frame (eager
  * or lazy), filtered or not; returns a lazy frame sorted by run, operation and video.
  */
 export function videoOutcomes(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyDataFrame {
-  const lazy = asLazy(frame);
+  // Warning rows (kind `note`) say something about a video and change none of its numbers.
+  const lazy = asLazy(frame).filter(pl.col("status").isIn(NOTE_STATUSES).not());
   const keys = [...VIDEO_KEYS];
   const frames = frameScores(lazy).rename({ score: "frame_score" });
   const videoRule = byRule(VIDEO_RULE_RECORDS, "video_rule", pl.col("frame_score"));
@@ -73,6 +76,9 @@ export function videoOutcomes(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyDa
     count("no_face"),
     pl.col("status").count().alias("_rows"),
     pl.col("error").dropNulls().first().alias("_error"),
+    pl.col("frame_index")
+      .filter(pl.col("frame_index").gtEq(0).and(pl.col("status").isIn(UNREAD_STATUSES).not()))
+      .nUnique().cast(pl.Int32).alias("sampled_frames"),
   );
   // A read failure decides first (the video was not wholly read: never scored, never the fail
   // score), in the statuses' precedence order; then a score; then why there is none.
@@ -97,7 +103,7 @@ export function videoOutcomes(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyDa
       pl.col("outcome").eq(pl.lit("fail_score")).alias("fallback"),
       pl.col("_error").fillNull(pl.lit("")).cast(pl.Utf8).alias("detail"),
     )
-    .select(...keys, "score", "scored_frames", "fallback", "outcome", "detail")
+    .select(...keys, "score", "scored_frames", "sampled_frames", "fallback", "outcome", "detail")
     .sort(["run_id", "op_id", "video_id"]);
 }
 

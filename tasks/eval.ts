@@ -246,6 +246,9 @@ function summaryTable(summary: EvalSummary): string {
       ? `\nshard ${summary.shard.index}/${summary.shard.count}: rows and AUCs are this ` +
         `shard's videos; ${summary.incomplete.length} unit(s) wait for other shards`
       : ""),
+    ...(summary.warnings.length
+      ? ["", "warnings (no score changed):", ...summary.warnings.map((w) => `- ${w}`)]
+      : []),
     ...(summary.notes.length
       ? [
         "",

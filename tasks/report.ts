@@ -107,6 +107,7 @@ if (import.meta.main) {
         onProblem: () => {},
       });
       // Notes say what the numbers leave out: always shown, even when progress is quiet.
+      for (const warning of data.warnings ?? []) console.error(`warning: ${warning}`);
       for (const note of data.notes) console.error(`note: ${note}`);
       if (toStdout) await Deno.stdout.write(await Deno.readFile(tmp));
       else console.log(out);

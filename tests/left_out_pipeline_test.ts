@@ -34,7 +34,14 @@ interface TableJson {
     detector: string;
     cells: Record<
       string,
-      { auc: number | null; n: number; nReal: number; nFake: number; note?: string }
+      {
+        auc: number | null;
+        n: number;
+        nReal: number;
+        nFake: number;
+        note?: string;
+        faceShare?: unknown;
+      }
     >;
   }[];
   pairing: string;
@@ -144,6 +151,26 @@ Deno.test({
           return [r.detector, [c.n, c.nReal, c.nFake]];
         }));
         assert.deepEqual(n, { demo: [4, 2, 2], nofail: [3, 2, 1] });
+        // The face share: frames with an ok face of the frames read, over the videos behind n
+        // (nofail leaves b08_noface out); b08_partial has faces in 13 of its 32 sampled frames.
+        const rows = await readRows(store);
+        for (const row of json.rows) {
+          const used = rows.filter((r) =>
+            r.detector === row.detector &&
+            !(row.detector === "nofail" && r.video_id === "b08_noface")
+          );
+          const frames = (keep: (r: ScoreRow) => boolean) =>
+            new Set(used.filter(keep).map((r) => `${r.video_id}/${r.frame_index}`)).size;
+          const withFace = frames((r) => r.status === "ok");
+          const read = frames((r) => r.frame_index >= 0);
+          assert.deepEqual(row.cells.unaltered.faceShare, {
+            framesWithFace: withFace,
+            framesRead: read,
+            videos: row.cells.unaltered.n,
+            share: withFace / read,
+          });
+          assert.equal(frames((r) => r.video_id === "b08_partial" && r.status === "ok"), 13);
+        }
         const out = join(tmp, "report.html");
         const run = await reportTask(["--store", store, "--out", out]);
         assert.match(run.stderr, /note: nofail \(unknown\): video b08_noface \(fake\) left out/);
@@ -153,9 +180,12 @@ Deno.test({
           section,
           /<td>b08_noface<\/td><td>fake<\/td><td>unaltered<\/td>.*<code>no_face<\/code>/,
         );
-        assert.match(html, /<span class="n">n=3<\/span>/);
+        assert.match(html, /<span class="n">n=3<\/span><span class="faces">face \d+\/96 frames/);
         const md = (await reportTask(["--store", store, "--format", "md"])).stdout;
-        assert.match(md, /\| nofail \| unknown \| \d\.\d{3} \(n=3\) \|/);
+        assert.match(
+          md,
+          /\| nofail \| unknown \| \d\.\d{3} \(n=3; face \d+\/96 frames \(\d+%\), 3 videos\) \|/,
+        );
       });
     } finally {
       await Deno.remove(tmp, { recursive: true });
@@ -207,7 +237,8 @@ Deno.test({
         const md = (await reportTask(["--store", store, "--format", "md"])).stdout;
         assert.match(md, /\| nofail \| unknown( \| no videos scored){4} \| – \|/);
         const csv = (await reportTask(["--store", store, "--format", "csv"])).stdout;
-        assert.match(csv, /^nofail,unknown,,,,,,0,0,0,0$/m);
+        // n, then the face share: 0 frames with a face, 0 read, 0 videos per column.
+        assert.match(csv, /^nofail,unknown,,,,,,0,0,0,0(,0){12}$/m);
       });
       await t.step(
         "every chart draws the run and names its empty cells; specs are valid JSON",

@@ -137,7 +137,7 @@ Deno.test("every processed cell of Table I carries delta, its paired interval, p
     assert.equal((line.match(/▼/g) ?? []).length, 1, line);
     assert.match(
       line,
-      /\| 0\.\d{3} ▼ \(n=60, Δ -0\.\d{3} \[-\d\.\d{3}, -0\.\d{3}\], p<0\.001, Holm p<0\.001\) \|/,
+      /\| 0\.\d{3} ▼ \(n=60, Δ -0\.\d{3} \[-\d\.\d{3}, -0\.\d{3}\], p<0\.001, Holm p<0\.001; face 120\/120 frames \(100%\), 60 videos\) \|/,
     );
     assert.match(
       md.stdout,

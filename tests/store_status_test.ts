@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { isFailureStatus, ROW_STATUSES, UNREAD_STATUSES } from "../store/status.ts";
 
-Deno.test("isFailureStatus() counts every status but ok and no_face, unknown ones too", () => {
+Deno.test("isFailureStatus() counts every status but ok, no_face and warnings, unknown ones too", () => {
   const failures = ROW_STATUSES.filter((r) => isFailureStatus(r.status)).map((r) => r.status);
   assert.deepEqual(failures, [
     "nan_score",
