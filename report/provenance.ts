@@ -22,7 +22,7 @@ export type RunProvenance = Pick<
   | "rows"
   | "firstWritten"
   | "lastWritten"
->;
+> & Partial<Pick<RunSummary, "label">>;
 
 /** One distorted copy found in the store, enriched from its manifest when one was found. */
 export interface CopyProvenance {
