@@ -12,17 +12,19 @@ import type { RunSummary } from "../store/runs.ts";
  * One detector run the report uses: the parts of its store summary (store/runs.ts) a reader
  * needs to find and reproduce it.
  */
-export type RunProvenance = Pick<
-  RunSummary,
-  | "runId"
-  | "detector"
-  | "trainSet"
-  | "modelSha256"
-  | "faceMode"
-  | "rows"
-  | "firstWritten"
-  | "lastWritten"
-> & Partial<Pick<RunSummary, "label">>;
+export type RunProvenance =
+  & Pick<
+    RunSummary,
+    | "runId"
+    | "detector"
+    | "trainSet"
+    | "modelSha256"
+    | "faceMode"
+    | "rows"
+    | "firstWritten"
+    | "lastWritten"
+  >
+  & Partial<Pick<RunSummary, "label">>;
 
 /** One distorted copy found in the store, enriched from its manifest when one was found. */
 export interface CopyProvenance {

@@ -73,7 +73,7 @@ export function qualifyRuns(traits: readonly RunTraits[]): Map<string, string> {
     const words = new Map(group.map((t) => [t.runId, differing.map((trait) => trait(t))]));
     for (const fallback of [writtenTrait, (t: RunTraits) => `run ${t.runId}`]) {
       for (const alike of groupBy(group, (t) => JSON.stringify(words.get(t.runId)))) {
-        if (alike.length > 1) for (const t of alike) words.get(t.runId)!.push(fallback(t));
+        if (alike.length > 1) { for (const t of alike) words.get(t.runId)!.push(fallback(t)); }
       }
     }
     for (const t of group) qualifiers.set(t.runId, words.get(t.runId)!.join(", "));
@@ -95,9 +95,9 @@ export function runTraits(frame: pl.DataFrame | pl.LazyDataFrame): RunTraits[] {
     .agg(pl.col("frames").max().alias("frames"));
   const df = lazy.groupBy("run_id")
     .agg(
-      ...["detector", "train_set", "model_sha256", "face_mode", "face_rule", "video_rule"].map((c) =>
-        pl.col(c).first().alias(c)
-      ),
+      ...["detector", "train_set", "model_sha256", "face_mode", "face_rule", "video_rule"].map((
+        c,
+      ) => pl.col(c).first().alias(c)),
       pl.col("fail_score").first().alias("fail_score"),
       pl.col("created_at").max().alias("last_written"),
     )
