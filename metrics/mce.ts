@@ -109,7 +109,7 @@ function findReference(aucs: readonly OpAuc[], reference: string): string {
     ids.map((id) => `${label(aucs.find((a) => a.runId === id)!)} (${id})`).join(", ");
   throw new MetricError(
     runs.length === 0
-      ? `corruptionErrors: reference "${reference}" is neither a run id, a run label nor a detector (have: ${known})`
+      ? `corruptionErrors: reference "${reference}" is neither a run id nor a detector (have: ${known})`
       : `corruptionErrors: detector "${reference}" has ${runs.length} runs; give a run label or id: ${
         named(runs)
       }`,

@@ -147,7 +147,8 @@ export class UnknownRunError extends Error {
  * The runs a user chose (e.g. `report --run`), in the order of `runs`. Each choice is matched,
  * after trimming and ignoring case, against every run's id, the start of its id (6 characters
  * or more), its label ({@link runLabel}), its qualifier alone (`faces: ultraface`), its
- * detector, and `detector (train set)`; it chooses every run it matches. Throws
+ * detector, `detector (train set)` and `detector (qualifier)` (Table I's Detector column); it
+ * chooses every run it matches. Throws
  * {@link UnknownRunError} naming the choice and listing every run (label and id) when a choice
  * matches none.
  */
@@ -161,9 +162,13 @@ export function chooseRuns<T extends RunChoice>(
     const want = norm(choice);
     const hits = runs.filter((r) =>
       norm(r.runId) === want || (want.length >= 6 && norm(r.runId).startsWith(want)) ||
-      [runLabel(r), r.run ?? "", r.detector, runLabel({ ...r, run: "" })].some((name) =>
-        name !== "" && norm(name) === want
-      )
+      [
+        runLabel(r),
+        r.run ?? "",
+        r.detector,
+        runLabel({ ...r, run: "" }),
+        runLabel({ ...r, trainSet: "" }),
+      ].some((name) => name !== "" && norm(name) === want)
     );
     if (hits.length === 0) {
       throw new UnknownRunError(
