@@ -6,7 +6,10 @@
  * cell with no video scored as "no videos scored" (its note says why). Where the cells carry
  * paired statistics against Unaltered (from `opAucs`), Markdown and CSV print them, and
  * Markdown and HTML mark the drops significant after Holm's correction with {@link DROP_MARK}
- * ({@link significanceLegend} says so in a sentence).
+ * ({@link significanceLegend} says so in a sentence). A row that is one of several runs of its
+ * detector and training set is named `detector (qualifier)` (`sbi (faces: ultraface)`;
+ * store/run_labels.ts) in Markdown and HTML; CSV adds `run` and `run_id` columns, JSON the row's
+ * `run`.
  * @module
  */
 import { AUC_METRIC, type CellMetric, cellMetric } from "../metrics/cell_metrics.ts";

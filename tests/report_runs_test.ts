@@ -12,6 +12,7 @@ import { leftOutMarkdown } from "../report/left_out_view.ts";
 import { renderSvg } from "../report/svg.ts";
 import { writeReport } from "../report/write_report.ts";
 import { tableCsv, tableMarkdown } from "../report/table_format.ts";
+import { aucByOperationChart, rocChart } from "../report/charts.ts";
 import { flipRates } from "../metrics/flip_rate.ts";
 import { MetricError } from "../metrics/metric_error.ts";
 import { modelLabel } from "../metrics/op_auc.ts";
@@ -145,6 +146,16 @@ Deno.test("two runs of one detector in one store are two Table I rows, each with
           listed.filter((r) => r.detector === "sbi").map((r) => r.label).sort(),
           [...labels].sort(),
         );
+        // Every chart has one panel (or heatmap row) per run, named by its label.
+        for (const spec of [aucByOperationChart(data.cells), rocChart(data.rocs)]) {
+          const models = new Set(
+            (spec.data as { values: { model: string }[] }).values.map((v) => v.model),
+          );
+          assert.deepEqual(
+            [...models].sort(),
+            [...labels, "xception (FF++c23)"].sort(),
+          );
+        }
         // Flip rates are per run too.
         const rates = flipRates(await scanStore(store));
         assert.equal(rates.filter((r) => r.detector === "sbi").length, 2 * RUNS_OPS.length);
