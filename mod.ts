@@ -145,6 +145,7 @@ export * from "./store/store.ts";
 export * from "./store/video_scores.ts";
 export * from "./store/left_out.ts";
 export * from "./store/runs.ts";
+export * from "./store/run_labels.ts";
 export * from "./store/part_check.ts";
 export * from "./store/gc.ts";
 export * from "./store/shard_parts.ts";
@@ -230,13 +231,16 @@ export {
 export {
   type DecisionFlip,
   decisionFlips,
+  type DetectorVideoScores,
   detectorVideoScores,
+  type DetectorVideoScoresOptions,
   flipsTable,
   frameStrip,
   type FrameStripOptions,
   pickVideo,
   type ScoreChartOptions,
   scoreDistributionChart,
+  videoScoresSummary,
 } from "./report/explore.ts";
 export {
   checkHtmlCharts,

@@ -17,6 +17,11 @@ export interface DetectorOp {
   detector: string;
   /** What the model was trained on, e.g. `FF++c23`; empty when unknown. */
   trainSet: string;
+  /**
+   * What sets the run apart from the other runs of its detector and training set in the data,
+   * in words (`faces: ultraface`; store/run_labels.ts); absent when it is the only one.
+   */
+  run?: string;
   /** Operation instance id (`unaltered`, `h264_crf40`, ...). */
   opId: string;
   /** `unaltered` or a paper category (`compression`, `brightness`, ...). */

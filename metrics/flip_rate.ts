@@ -4,6 +4,7 @@
  * @module
  */
 import type pl from "../deps/polars.ts";
+import { runQualifiers } from "../store/run_labels.ts";
 import { frameScores } from "../store/video_scores.ts";
 
 /** Options for {@link flipRates}. */
@@ -17,6 +18,11 @@ export interface FlipRate {
   runId: string;
   detector: string;
   trainSet: string;
+  /**
+   * What sets the run apart from the other runs of its detector and training set in the frame,
+   * in words (store/run_labels.ts); absent when it is the only one.
+   */
+  run?: string;
   opId: string;
   /** Videos with at least two scored frames (the others have no pair). */
   videos: number;
@@ -29,7 +35,8 @@ export interface FlipRate {
 }
 
 /**
- * Flip rate per (run, operation) from a store frame (eager or lazy): frame scores follow
+ * Flip rate per (run, operation) from a store frame (eager or lazy), never pooled across runs of
+ * one detector: frame scores follow
  * `frameScores` (face rule over ok faces); frames without a score are skipped, so "consecutive"
  * means consecutive among scored frames in frame order. Pooled over all pairs, which equals
  * ImageNet-P's flip probability (mean over sequences) when every video has the same number of
@@ -40,6 +47,7 @@ export function flipRates(
   options: FlipRateOptions = {},
 ): FlipRate[] {
   const threshold = options.threshold ?? 0.5;
+  const qualifiers = runQualifiers(frame);
   const scored = frameScores(frame).collectSync(); // sorted by run, op, video, frame
   const col = (name: string) => scored.getColumn(name).toArray() as unknown[];
   const runIds = col("run_id") as string[];
@@ -57,6 +65,7 @@ export function flipRates(
         runId: runIds[i],
         detector: detectors[i],
         trainSet: trainSets[i],
+        ...(qualifiers.get(runIds[i]) ? { run: qualifiers.get(runIds[i])! } : {}),
         opId: opIds[i],
         videos: 0,
         pairs: 0,

@@ -32,7 +32,7 @@ export function leftOutNotes(set: VideoSet, options: LeftOutNotesOptions = {}): 
   const scoredRuns = new Set(set.videos.map((v) => v.runId));
   const byRun = groupBy(set.leftOut, (v) => v.runId);
   for (const [runId, copies] of copiesOf) {
-    const model = modelLabel(copies[0].detector, copies[0].trainSet);
+    const model = modelLabel(copies[0].detector, copies[0].trainSet, copies[0].run);
     const records = byRun.get(runId) ?? [];
     const byVideo = groupBy(records, (v) => v.videoId);
     const opText = (ops: string[]) =>

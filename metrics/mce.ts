@@ -4,12 +4,15 @@
  * @module
  */
 import { MetricError } from "./metric_error.ts";
-import type { OpAuc } from "./op_auc.ts";
+import { modelLabel, type OpAuc } from "./op_auc.ts";
 import { UNALTERED_CATEGORY } from "../ops/unaltered.ts";
 
 /** Options for {@link corruptionErrors}. */
 export interface CorruptionErrorOptions {
-  /** The reference: a run id, or a detector name that names exactly one run. */
+  /**
+   * The reference: a run id, a run label (`sbi (faces: ultraface)`, as Table I names rows), or a
+   * detector name that names exactly one run.
+   */
   reference: string;
 }
 
@@ -18,6 +21,8 @@ export interface CorruptionError {
   runId: string;
   detector: string;
   trainSet: string;
+  /** The run's qualifier where the data hold several runs of its detector and training set. */
+  run?: string;
   /**
    * CE per operation family: sum over its severities of (1 - AUC) divided by the same sum for
    * the reference, over the op ids both runs have. 1 = as robust as the reference, < 1 better.
@@ -82,24 +87,31 @@ export function corruptionErrors(
       runId,
       detector: records[0].detector,
       trainSet: records[0].trainSet,
+      ...(records[0].run ? { run: records[0].run } : {}),
       families: perFamily,
       mce: values.length === 0 ? null : values.reduce((s, v) => s + v, 0) / values.length,
       notes,
     });
   }
-  return results.sort((a, b) => (a.detector < b.detector ? -1 : a.detector > b.detector ? 1 : 0));
+  const label = (e: CorruptionError) => modelLabel(e.detector, e.trainSet, e.run);
+  return results.sort((a, b) => (label(a) < label(b) ? -1 : label(a) > label(b) ? 1 : 0));
 }
 
 function findReference(aucs: readonly OpAuc[], reference: string): string {
   if (aucs.some((a) => a.runId === reference)) return reference;
+  const label = (a: OpAuc) => modelLabel(a.detector, a.trainSet, a.run);
+  const byLabel = [...new Set(aucs.filter((a) => label(a) === reference).map((a) => a.runId))];
+  if (byLabel.length === 1) return byLabel[0];
   const runs = [...new Set(aucs.filter((a) => a.detector === reference).map((a) => a.runId))];
   if (runs.length === 1) return runs[0];
   const known = [...new Set(aucs.map((a) => a.detector))].join(", ");
+  const named = (ids: string[]) =>
+    ids.map((id) => `${label(aucs.find((a) => a.runId === id)!)} (${id})`).join(", ");
   throw new MetricError(
     runs.length === 0
       ? `corruptionErrors: reference "${reference}" is neither a run id nor a detector (have: ${known})`
-      : `corruptionErrors: detector "${reference}" has ${runs.length} runs; give a run id: ${
-        runs.join(", ")
+      : `corruptionErrors: detector "${reference}" has ${runs.length} runs; give a run label or id: ${
+        named(runs)
       }`,
   );
 }

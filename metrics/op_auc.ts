@@ -8,6 +8,7 @@
  */
 import type pl from "../deps/polars.ts";
 import { LEFT_OUT_REASONS, type LeftOutReason } from "../store/left_out.ts";
+import { runLabel } from "../store/run_labels.ts";
 import { frameScores } from "../store/video_scores.ts";
 import { bootstrapAuc, type BootstrapOptions } from "./bootstrap.ts";
 import { AUC_METRIC, type CellMetric } from "./cell_metrics.ts";
@@ -48,9 +49,13 @@ export interface OpAucOptions {
 /** Note of an AUC cell with no video (or frame) to rank; Table I prints it in the cell. */
 export const NO_VIDEOS_SCORED = "no videos scored";
 
-/** The label a report uses for a model: `detector (train set)`, or the detector alone. */
-export function modelLabel(detector: string, trainSet: string): string {
-  return trainSet ? `${detector} (${trainSet})` : detector;
+/**
+ * The label a report uses for a detector run: `detector (train set)`, or the detector alone, and
+ * the run's qualifier where the data hold several runs of that detector and training set
+ * (`sbi (FF++c23; faces: ultraface)`, store/run_labels.ts).
+ */
+export function modelLabel(detector: string, trainSet: string, run?: string): string {
+  return runLabel({ detector, trainSet, run });
 }
 
 /**
@@ -124,7 +129,8 @@ export interface OpAuc extends AucCell {
 
 /**
  * AUC for every (run, operation) in a store frame (eager or lazy, e.g. from `scanStore`),
- * sorted by detector, training set, run, operation. Video scores follow `videoOutcomes`
+ * sorted by detector, training set, run (qualifier, then id), operation; each cell carries its
+ * run's qualifier (`run`) where the frame holds several runs of its detector and training set. Video scores follow `videoOutcomes`
  * (each row's face rule, video rule and fail score; videos not wholly read are left out);
  * frame scores follow `frameScores`, restricted to the videos of the video set. Every (run,
  * operation) in the frame gets a cell, also when no video is scored (null AUC, a note starting
@@ -246,7 +252,7 @@ export function opAucs(
   addPairedStats(results, samples, level, options.bootstrap);
   return results.sort((a, b) =>
     compare(a.detector, b.detector) || compare(a.trainSet, b.trainSet) ||
-    compare(a.runId, b.runId) || compare(a.opId, b.opId)
+    compare(a.run ?? "", b.run ?? "") || compare(a.runId, b.runId) || compare(a.opId, b.opId)
   );
 }
 

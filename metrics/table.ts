@@ -8,7 +8,7 @@
 import { AUC_METRIC, type CellMetric } from "./cell_metrics.ts";
 import type { PairedStats } from "./cell_comparisons.ts";
 import type { FaceShare } from "./face_share.ts";
-import type { AucCell } from "./op_auc.ts";
+import { type AucCell, modelLabel } from "./op_auc.ts";
 import { columnKey, orderColumns, type TableColumn } from "./columns.ts";
 import { UNALTERED_CATEGORY } from "../ops/unaltered.ts";
 
@@ -86,6 +86,12 @@ export interface TableRow {
   runId?: string;
   detector: string;
   trainSet: string;
+  /**
+   * What sets the row's run apart from the other runs of its detector and training set, in
+   * words (`faces: ultraface`; store/run_labels.ts); absent when it is the only one. Renderers
+   * name the row `detector (run)`.
+   */
+  run?: string;
   /** The cell of each operation column that has one (a copy with no cell was not scored). */
   cells: Record<string, TableCell>;
   /**
@@ -107,7 +113,7 @@ export interface TableOne {
   columns: TableColumn[];
   /** Categories in column order. */
   categories: string[];
-  /** Sorted by detector, training set, run id. */
+  /** Sorted by detector, training set, run (qualifier, then id). */
   rows: TableRow[];
   /** Every caveat of the cells (`detector/train set, op: note`), for a footnote. */
   notes: string[];
@@ -140,6 +146,7 @@ export function tableOne(cells: readonly AucCell[], options: TableOneOptions = {
         ...(cell.runId === undefined ? {} : { runId: cell.runId }),
         detector: cell.detector,
         trainSet: cell.trainSet,
+        ...(cell.run ? { run: cell.run } : {}),
         cells: {},
         values: {},
         categoryMeans: {},
@@ -148,11 +155,14 @@ export function tableOne(cells: readonly AucCell[], options: TableOneOptions = {
       rowsByRun.set(key, row);
     }
     row.cells[cell.opId] = tableCell(cell);
-    if (cell.note) notes.push(`${cell.detector}/${cell.trainSet}, ${cell.opId}: ${cell.note}`);
+    if (cell.note) {
+      const run = cell.run ? ` (${cell.run})` : "";
+      notes.push(`${cell.detector}/${cell.trainSet}${run}, ${cell.opId}: ${cell.note}`);
+    }
   }
   const rows = [...rowsByRun.values()].sort((a, b) =>
     a.detector.localeCompare(b.detector) || a.trainSet.localeCompare(b.trainSet) ||
-    (a.runId ?? "").localeCompare(b.runId ?? "")
+    (a.run ?? "").localeCompare(b.run ?? "") || (a.runId ?? "").localeCompare(b.runId ?? "")
   );
   const altered = columns.filter((c) => c.category !== UNALTERED_CATEGORY);
   for (const row of rows) {
@@ -164,14 +174,18 @@ export function tableOne(cells: readonly AucCell[], options: TableOneOptions = {
     }
     row.average = mean(altered.map((c) => row.values[c.opId]));
   }
-  const rowsPerLabel = new Map<string, number>();
+  const rowsPerLabel = new Map<string, TableRow[]>();
   for (const row of rows) {
     const label = `${row.detector}/${row.trainSet}`;
-    rowsPerLabel.set(label, (rowsPerLabel.get(label) ?? 0) + 1);
+    rowsPerLabel.set(label, [...(rowsPerLabel.get(label) ?? []), row]);
   }
-  for (const [label, count] of rowsPerLabel) {
-    if (count > 1) {
-      notes.push(`${label}: ${count} runs (different models or face modes), one row each`);
+  for (const [label, same] of rowsPerLabel) {
+    if (same.length > 1) {
+      notes.push(
+        `${label}: ${same.length} runs, one row each: ${
+          same.map((r) => modelLabel(r.detector, r.trainSet, r.run)).join(", ")
+        }`,
+      );
     }
   }
   return {

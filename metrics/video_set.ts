@@ -8,6 +8,7 @@
  */
 import type pl from "../deps/polars.ts";
 import type { LeftOutReason, LeftOutVideo } from "../store/left_out.ts";
+import { runQualifiers } from "../store/run_labels.ts";
 import { videoOutcomes } from "../store/video_scores.ts";
 import type { DetectorOp } from "./cell.ts";
 import { columnKey, orderColumns } from "./columns.ts";
@@ -65,6 +66,11 @@ export interface VideoSet {
 export interface VideoSetOptions {
   /** Default `paired`. */
   pairing?: Pairing;
+  /**
+   * Each run's qualifier by run id (store/run_labels.ts), e.g. from `listRuns` over a whole store
+   * when `frame` holds only some of its runs; default `runQualifiers(frame)`.
+   */
+  runQualifiers?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -83,6 +89,7 @@ export function videoSet(
   options: VideoSetOptions = {},
 ): VideoSet {
   const pairing = options.pairing ?? "paired";
+  const qualifiers = options.runQualifiers ?? runQualifiers(frame);
   const df = videoOutcomes(frame).collectSync();
   const col = (name: string) => df.getColumn(name).toArray() as unknown[];
   const [runIds, detectors, trainSets, opIds, families, categories, artifacts, videoIds] = [
@@ -113,10 +120,12 @@ export function videoSet(
     }
     if (!run.copies.has(opIds[i])) {
       const severity = severities[i];
+      const qualifier = qualifiers.get(runIds[i]);
       run.copies.set(opIds[i], {
         runId: runIds[i],
         detector: detectors[i],
         trainSet: trainSets[i],
+        ...(qualifier ? { run: qualifier } : {}),
         opId: opIds[i],
         opFamily: families[i] || opIds[i],
         opCategory: categories[i],
@@ -195,6 +204,7 @@ export function videoSet(
           runId: copy.runId,
           detector: copy.detector,
           trainSet: copy.trainSet,
+          ...(copy.run ? { run: copy.run } : {}),
           opId,
           videoId,
           label: video.copies.get(opId)?.[0].label ?? video.label,
@@ -230,7 +240,7 @@ export function videoSet(
   );
   copies.sort((a, b) =>
     compare(a.detector, b.detector) || compare(a.trainSet, b.trainSet) ||
-    compare(a.runId, b.runId) || compare(a.opId, b.opId)
+    compare(a.run ?? "", b.run ?? "") || compare(a.runId, b.runId) || compare(a.opId, b.opId)
   );
   return { pairing, videos, leftOut, copies };
 }

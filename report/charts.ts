@@ -43,7 +43,7 @@ export function aucByOperationChart(cells: AucCell[], options: ChartOptions = {}
   const values = cells.map((c) => {
     const auc = finiteOrNull(c.auc);
     return {
-      model: modelLabel(c.detector, c.trainSet),
+      model: modelLabel(c.detector, c.trainSet, c.run),
       op: c.opId,
       category: categoryLabel(c.opCategory),
       auc,
@@ -127,7 +127,7 @@ export function deltaHeatmapChart(cells: AucCell[], options: ChartOptions = {}):
     const auc = finiteOrNull(c.auc);
     const delta = auc === null ? null : finiteOrNull(c.deltaAuc);
     return {
-      model: modelLabel(c.detector, c.trainSet),
+      model: modelLabel(c.detector, c.trainSet, c.run),
       opId: c.opId,
       opCategory: c.opCategory,
       auc,
@@ -267,12 +267,12 @@ function significanceLayers(
  */
 export function rocChart(curves: RocCurveData[], options: ChartOptions = {}): VegaLiteSpec {
   const columns = orderColumns(curves.map(columnKey));
-  const models = [...new Set(curves.map((c) => modelLabel(c.detector, c.trainSet)))];
+  const models = [...new Set(curves.map((c) => modelLabel(c.detector, c.trainSet, c.run)))];
   // One data set with a `kind`, so that the facet splits every layer by model.
   const values: Record<string, unknown>[] = curves.flatMap((c) =>
     c.points.map((p, i) => ({
       kind: "curve",
-      model: modelLabel(c.detector, c.trainSet),
+      model: modelLabel(c.detector, c.trainSet, c.run),
       op: c.opId,
       order: i,
       fpr: p.fpr,
@@ -285,11 +285,11 @@ export function rocChart(curves: RocCurveData[], options: ChartOptions = {}): Ve
       { kind: "diagonal", model, order: 1, fpr: 1, tpr: 1 },
     );
     const empty = curves.filter((c) =>
-      c.points.length === 0 && modelLabel(c.detector, c.trainSet) === model
+      c.points.length === 0 && modelLabel(c.detector, c.trainSet, c.run) === model
     );
     if (empty.length === 0) continue;
     const all = empty.length === curves.filter((c) =>
-      modelLabel(c.detector, c.trainSet) === model
+      modelLabel(c.detector, c.trainSet, c.run) === model
     ).length;
     const none = empty.every((c) => (c.note ?? "").startsWith(NO_VIDEOS_SCORED));
     values.push({
@@ -368,7 +368,7 @@ export function severityChart(cells: AucCell[], options: ChartOptions = {}): Veg
   const values = withLevel.filter((c) => ladders.has(c.opFamily ?? c.opId)).map((c) => {
     const auc = finiteOrNull(c.auc);
     return {
-      model: modelLabel(c.detector, c.trainSet),
+      model: modelLabel(c.detector, c.trainSet, c.run),
       family: c.opFamily ?? c.opId,
       op: c.opId,
       severity: c.severity,

@@ -1,13 +1,15 @@
 /**
  * From a results store to {@link ReportData}: video-level scores per detector run and copy,
- * AUC and ROC per detector x train set x operation (by default every operation of a run on the
- * same videos, metrics/video_set.ts), the videos left out and why, the notes a reader needs
+ * AUC and ROC per detector run x operation (by default every operation of a run on the same
+ * videos, metrics/video_set.ts; every run of the store, or the runs chosen, each named in words
+ * by store/run_labels.ts), the videos left out and why, the notes a reader needs
  * (unreadable parts, left-out videos, copies with no video scored, one-class copies, missing
  * unaltered copies) and the provenance. Bad input never aborts the report: it becomes a note,
  * and the rest is still computed.
  * @module
  */
 import pl from "../deps/polars.ts";
+import type { DetectorOp } from "../metrics/cell.ts";
 import type { CellMetric } from "../metrics/cell_metrics.ts";
 import { leftOutNotes } from "../metrics/left_out_notes.ts";
 import { corruptionErrors } from "../metrics/mce.ts";
@@ -20,7 +22,8 @@ import {
 } from "../metrics/op_auc.ts";
 import { rocCurve } from "../metrics/roc_curve.ts";
 import { type Pairing, type VideoScore, videoSet } from "../metrics/video_set.ts";
-import { listRuns } from "../store/runs.ts";
+import { chooseRuns, runQualifiers } from "../store/run_labels.ts";
+import { listRuns, type RunSummary } from "../store/runs.ts";
 import { scanStore, type StoreProblem } from "../store/store.ts";
 import { videoScores } from "../store/video_scores.ts";
 import { storeWarnings } from "../store/warnings.ts";
@@ -45,10 +48,18 @@ export interface LoadReportDataOptions {
   /** Seed of the bootstrap. Default 0. */
   bootstrapSeed?: number;
   /**
-   * Detector (or run id) the others are compared against: corruption errors (CE per family, mCE,
-   * metrics/mce.ts). Throws `MetricError` when it names no run or several.
+   * Detector (or run id, or run label) the others are compared against: corruption errors (CE
+   * per family, mCE, metrics/mce.ts). Throws `MetricError` when it names no run or several.
    */
   referenceDetector?: string;
+  /**
+   * The runs to report (`report --run`), each a run id (or its first 6+ characters), a run label
+   * (`sbi (faces: ultraface)`), a qualifier (`faces: ultraface`) or a detector (all its runs);
+   * store/run_labels.ts `chooseRuns`. Default: every run of the store, one Table I row each. A
+   * note names the runs chosen and the ones left out; throws `UnknownRunError` listing the
+   * store's runs when a choice names none.
+   */
+  runs?: readonly string[];
   /**
    * `paired` (default): every operation's AUC of a run on the videos usable in all its copies;
    * `unpaired`: each copy on its own usable videos (metrics/video_set.ts).
@@ -66,11 +77,13 @@ export type VideoScoreRecord = VideoScore;
 
 /**
  * Reads the store at `storeDir` and computes everything a report shows: video-level AUC with
- * bootstrap intervals (metrics/op_auc.ts), ROC curves, notes, provenance. For each detector x
- * train set only its latest run is used (a note names the others). No absolute path is left in
- * the data: paths under the store or `dataDir` are relative to them, others cut to their file
- * name (report/shareable_paths.ts). Throws `StoreError` when the
- * store is missing, empty or wholly unreadable; damaged parts are left out and noted.
+ * bootstrap intervals (metrics/op_auc.ts), ROC curves, notes, provenance. Every run of the store
+ * (or those chosen with `runs`) is reported on its own, named in words where a detector and
+ * training set have several runs (`sbi (faces: ultraface)`, store/run_labels.ts); nothing is
+ * pooled across runs. No absolute path is left in the data: paths under the store or `dataDir`
+ * are relative to them, others cut to their file name (report/shareable_paths.ts). Throws
+ * `StoreError` when the store is missing, empty or wholly unreadable, `UnknownRunError` when a
+ * choice in `runs` names no run; damaged parts are left out and noted.
  */
 export async function loadReportData(
   storeDir: string,
@@ -85,10 +98,17 @@ export async function loadReportData(
   const lazy = await scanStore(storeDir, { onProblem });
   for (const p of problems) notes.push(`Left out unreadable store part "${p.path}": ${p.reason}`);
   const runs = await listRuns(storeDir, { onProblem: () => {} });
-  const chosen = latestRuns(runs, notes);
-  const used = lazy.filter(pl.col("run_id").isIn([...chosen]));
+  const chosen = options.runs === undefined || options.runs.length === 0
+    ? runs
+    : chooseRuns(runs, options.runs);
+  if (chosen.length < runs.length) notes.push(choiceNote(chosen, runs));
+  const used = chosen.length < runs.length
+    ? lazy.filter(pl.col("run_id").isIn(chosen.map((r) => r.runId)))
+    : lazy;
   const resamples = options.bootstrapResamples ?? 1000;
-  const videos = videoSet(used, { pairing: options.pairing });
+  // Qualifiers from the whole store: a chosen run keeps the name it has beside the others.
+  const runQualifiers = new Map(runs.map((r) => [r.runId, r.run]));
+  const videos = videoSet(used, { pairing: options.pairing, runQualifiers });
   const aucs = opAucs(used, {
     bootstrap: resamples > 0 ? { resamples, seed: options.bootstrapSeed ?? 0 } : undefined,
     videos,
@@ -103,25 +123,23 @@ export async function loadReportData(
       errors: corruptionErrors(aucs, { reference: options.referenceDetector }),
     }
     : undefined;
+  // Per run: its unaltered AUC, whether it scored anything, its label.
   const unalteredAuc = new Map(
-    aucs.filter((c) => c.opId === UNALTERED_ID).map((
-      c,
-    ) => [modelLabel(c.detector, c.trainSet), c.auc]),
+    aucs.filter((c) => c.opId === UNALTERED_ID).map((c) => [c.runId, c.auc]),
   );
-  // A model with no video scored anywhere is named once, by leftOutNotes().
-  const scored = new Set(
-    aucs.filter((c) => c.samples > 0).map((c) => modelLabel(c.detector, c.trainSet)),
-  );
-  for (const model of new Set(aucs.map((c) => modelLabel(c.detector, c.trainSet)))) {
-    if (unalteredAuc.get(model) !== undefined && unalteredAuc.get(model) !== null) continue;
-    if (!scored.has(model)) continue;
+  // A run with no video scored anywhere is named once, by leftOutNotes().
+  const scored = new Set(aucs.filter((c) => c.samples > 0).map((c) => c.runId));
+  const labels = new Map(aucs.map((c) => [c.runId, modelLabel(c.detector, c.trainSet, c.run)]));
+  for (const [runId, model] of labels) {
+    if (unalteredAuc.get(runId) !== undefined && unalteredAuc.get(runId) !== null) continue;
+    if (!scored.has(runId)) continue;
     notes.push(
-      unalteredAuc.has(model)
+      unalteredAuc.has(runId)
         ? `The unaltered AUC of ${model} is undefined: its delta AUC is omitted.`
         : `No unaltered copy scored for ${model}: its delta AUC is omitted.`,
     );
   }
-  const copies = copyProvenance(lazy);
+  const copies = copyProvenance(used);
   if (options.dataDir) {
     const index = await copyManifestIndex(options.dataDir, {
       onError: (path, message) => notes.push(`Cannot read copy manifest "${path}": ${message}`),
@@ -144,8 +162,9 @@ export async function loadReportData(
       generatedAt: new Date().toISOString(),
       store: storeDir,
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-      runs: runs.filter((r) => chosen.has(r.runId)).map((r): RunProvenance => ({
+      runs: chosen.map((r): RunProvenance => ({
         runId: r.runId,
+        label: r.label,
         detector: r.detector,
         trainSet: r.trainSet,
         modelSha256: r.modelSha256,
@@ -161,9 +180,15 @@ export async function loadReportData(
 
 /**
  * Video-level scores of a store frame (see store/video_scores.ts) as plain records: every video
- * usable in its copy, copy by copy (unpaired).
+ * usable in its copy, copy by copy (unpaired), each with its run id and, where the frame holds
+ * several runs of its detector and training set, the run's qualifier (`run`; `runQualifiers`
+ * overrides, default store/run_labels.ts `runQualifiers(frame)`).
  */
-export function videoScoreRecords(frame: pl.DataFrame | pl.LazyDataFrame): VideoScoreRecord[] {
+export function videoScoreRecords(
+  frame: pl.DataFrame | pl.LazyDataFrame,
+  options: { runQualifiers?: ReadonlyMap<string, string> } = {},
+): VideoScoreRecord[] {
+  const qualifiers = options.runQualifiers ?? runQualifiers(frame);
   const df = videoScores(frame).collectSync();
   const col = (name: string) => df.getColumn(name).toArray();
   const [runId, detector, trainSet, opId, opFamily, opCategory, severity, artifactId, videoId] = [
@@ -185,6 +210,7 @@ export function videoScoreRecords(frame: pl.DataFrame | pl.LazyDataFrame): Video
     runId: String(runId[i]),
     detector: String(detector[i]),
     trainSet: String(trainSet[i] ?? ""),
+    ...(qualifiers.get(String(runId[i])) ? { run: qualifiers.get(String(runId[i]))! } : {}),
     opId: String(opId[i]),
     opFamily: String(opFamily[i]),
     opCategory: String(opCategory[i]),
@@ -208,18 +234,18 @@ export interface RocCurvesOptions {
 }
 
 /**
- * Video-level ROC curves per detector x train set x operation (copies with one class have
- * none, or an empty one with `cells`).
+ * Video-level ROC curves per detector run x operation (run id where the records have one, else
+ * detector x train set; copies with one class have none, or an empty one with `cells`).
  */
 export function rocCurves(
   videos: readonly VideoScoreRecord[],
   options: RocCurvesOptions = {},
 ): RocCurveData[] {
+  const key = (v: DetectorOp) => JSON.stringify([v.runId ?? "", v.detector, v.trainSet, v.opId]);
   const groups = new Map<string, VideoScoreRecord[]>();
   for (const v of videos) {
-    const key = JSON.stringify([v.detector, v.trainSet, v.opId]);
-    if (!groups.has(key)) groups.set(key, []);
-    groups.get(key)!.push(v);
+    if (!groups.has(key(v))) groups.set(key(v), []);
+    groups.get(key(v))!.push(v);
   }
   const rocs: RocCurveData[] = [];
   for (const group of groups.values()) {
@@ -229,8 +255,10 @@ export function rocCurves(
     if (fakes === 0 || fakes === labels.length) continue;
     const curve = rocCurve(labels, new Float64Array(group.map((v) => v.score)));
     rocs.push({
+      runId: first.runId,
       detector: first.detector,
       trainSet: first.trainSet,
+      ...(first.run ? { run: first.run } : {}),
       opId: first.opId,
       opCategory: first.opCategory,
       opFamily: first.opFamily,
@@ -238,12 +266,14 @@ export function rocCurves(
       points: Array.from(curve.fpr, (fpr, i) => ({ fpr, tpr: curve.tpr[i] })),
     });
   }
-  const drawn = new Set(rocs.map((r) => JSON.stringify([r.detector, r.trainSet, r.opId])));
+  const drawn = new Set(rocs.map(key));
   for (const cell of options.cells ?? []) {
-    if (drawn.has(JSON.stringify([cell.detector, cell.trainSet, cell.opId]))) continue;
+    if (drawn.has(key(cell))) continue;
     rocs.push({
+      ...(cell.runId === undefined ? {} : { runId: cell.runId }),
       detector: cell.detector,
       trainSet: cell.trainSet,
+      ...(cell.run ? { run: cell.run } : {}),
       opId: cell.opId,
       opCategory: cell.opCategory,
       opFamily: cell.opFamily,
@@ -275,31 +305,19 @@ function noteCaveats(aucs: OpAuc[], notes: string[]): void {
     // A run with no video scored anywhere is named once by leftOutNotes().
     if (a.samples === 0 && runsWithout.has(a.runId)) continue;
     if (kept.length) {
-      notes.push(`${modelLabel(a.detector, a.trainSet)} on ${a.opId}: ${kept.join("; ")}.`);
+      notes.push(`${modelLabel(a.detector, a.trainSet, a.run)} on ${a.opId}: ${kept.join("; ")}.`);
     }
   }
 }
 
-function latestRuns(
-  runs: { runId: string; detector: string; trainSet: string; lastWritten: string }[],
-  notes: string[],
-): Set<string> {
-  const latest = new Map<string, (typeof runs)[number]>();
-  for (const run of runs) {
-    const key = JSON.stringify([run.detector, run.trainSet]);
-    const held = latest.get(key);
-    if (!held || run.lastWritten > held.lastWritten) latest.set(key, run);
-  }
-  for (const run of runs) {
-    const kept = latest.get(JSON.stringify([run.detector, run.trainSet]))!;
-    if (kept.runId !== run.runId) {
-      notes.push(
-        `${modelLabel(run.detector, run.trainSet)}: older run ${run.runId} ignored in favour ` +
-          `of ${kept.runId}.`,
-      );
-    }
-  }
-  return new Set([...latest.values()].map((r) => r.runId));
+// "Runs chosen (--run): sbi (faces: ultraface) [run id ...]; left out: ...": which runs the
+// report shows, in words, when it shows only some.
+function choiceNote(chosen: readonly RunSummary[], runs: readonly RunSummary[]): string {
+  const kept = new Set(chosen.map((r) => r.runId));
+  const name = (r: RunSummary) => `${r.label} [run id ${r.runId}]`;
+  return `Runs chosen (--run): ${chosen.map(name).join(", ")}; left out: ${
+    runs.filter((r) => !kept.has(r.runId)).map(name).join(", ")
+  }.`;
 }
 
 function copyProvenance(lazy: pl.LazyDataFrame): CopyProvenance[] {

@@ -1,7 +1,9 @@
 /**
  * What explore.ipynb shows for one detector: its video scores per operation, the videos whose
  * decision flips between the unaltered copy and an operation, and one frame of a video under
- * each operation side by side (decoded from the distorted copies themselves).
+ * each operation side by side (decoded from the distorted copies themselves). A store may hold
+ * several runs of the detector (another face mode, model, frame count): every per-video and
+ * per-decision result here is kept per run (store/run_labels.ts), never pooled.
  * @module
  */
 import pl from "../deps/polars.ts";
@@ -9,6 +11,9 @@ import sharp from "../deps/sharp.ts";
 import { discoverCopies } from "../eval/copies.ts";
 import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 import { sampleFrames } from "../media/frames.ts";
+import { modelLabel } from "../metrics/op_auc.ts";
+import { chooseRuns } from "../store/run_labels.ts";
+import { listRuns, type RunSummary } from "../store/runs.ts";
 import { scanStore } from "../store/store.ts";
 import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./charts.ts";
 import { type VideoScoreRecord, videoScoreRecords } from "./collect.ts";
@@ -16,26 +21,82 @@ import { columnKey, orderColumns } from "../metrics/columns.ts";
 import { safeHtml } from "../util/html.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
 
+/** Options for {@link detectorVideoScores}. */
+export interface DetectorVideoScoresOptions {
+  /**
+   * One run of the detector: its id (or first 6+ characters), label (`sbi (faces: ultraface)`)
+   * or qualifier (`faces: ultraface`), as `report --run` takes them (store/run_labels.ts
+   * `chooseRuns`). Default: every run of the detector, each record keyed by its run.
+   */
+  run?: string;
+}
+
+/** What {@link detectorVideoScores} returns. */
+export interface DetectorVideoScores {
+  detector: string;
+  /** Every detector of the store, sorted. */
+  detectors: string[];
+  /** The runs whose scores are in `videos`, labelled over the whole store (store/runs.ts). */
+  runs: RunSummary[];
+  /** Every usable video of every copy of those runs, each with its `runId` (and `run`). */
+  videos: VideoScoreRecord[];
+}
+
 /**
- * The video scores of one detector (all its runs and copies). `detector` defaults to the first
- * detector of the store by name; `detectors` lists every one. Throws what `scanStore` throws, and
- * a RangeError naming the detectors present when `detector` is not among them.
+ * The video scores of one detector, run by run: every run of it in the store (each record
+ * carries its `runId` and, where the detector has several runs, the run's qualifier `run`), or
+ * the one run chosen with `run`. `detector` defaults to the chosen run's detector, else the first
+ * detector of the store by name. Throws what `scanStore` throws, a RangeError naming the
+ * detectors present when `detector` is not among them, and `UnknownRunError` listing the runs
+ * when `run` names none of the detector's (or names runs of several detectors).
  */
 export async function detectorVideoScores(
   storeDir: string,
   detector?: string,
-): Promise<{ detector: string; detectors: string[]; videos: VideoScoreRecord[] }> {
+  options: DetectorVideoScoresOptions = {},
+): Promise<DetectorVideoScores> {
   const lazy = await scanStore(storeDir);
-  const detectors = (lazy.select("detector").unique().collectSync().getColumn("detector")
-    .toArray() as string[]).sort();
-  const chosen = detector || detectors[0];
-  if (!detectors.includes(chosen)) {
+  const all = await listRuns(storeDir, { onProblem: () => {} });
+  const detectors = [...new Set(all.map((r) => r.detector))].sort();
+  if (detector && !detectors.includes(detector)) {
     throw new RangeError(
-      `Detector "${chosen}" is not in "${storeDir}" (detectors: ${detectors.join(", ")})`,
+      `Detector "${detector}" is not in "${storeDir}" (detectors: ${detectors.join(", ")})`,
     );
   }
-  const videos = videoScoreRecords(lazy.filter(pl.col("detector").eq(pl.lit(chosen))));
-  return { detector: chosen, detectors, videos };
+  const candidates = detector ? all.filter((r) => r.detector === detector) : all;
+  const runs = options.run
+    ? chooseRuns(candidates, [options.run])
+    : candidates.filter((r) => r.detector === (detector || detectors[0]));
+  const chosen = runs[0].detector;
+  if (runs.some((r) => r.detector !== chosen)) {
+    throw new RangeError(
+      `"${options.run}" names runs of several detectors (${
+        runs.map((r) => r.label).join(", ")
+      }): give the detector too`,
+    );
+  }
+  const videos = videoScoreRecords(
+    lazy.filter(pl.col("run_id").isIn(runs.map((r) => r.runId))),
+    { runQualifiers: new Map(all.map((r) => [r.runId, r.run])) },
+  );
+  return { detector: chosen, detectors, runs, videos };
+}
+
+/**
+ * One line on what {@link detectorVideoScores} found: the detector, how many video scores over
+ * how many operations, per run when it has several (`sbi: 2 runs, each on its own: sbi (faces:
+ * full) 78 video scores, ...`), and the store's detectors.
+ */
+export function videoScoresSummary(scores: DetectorVideoScores): string {
+  const ops = new Set(scores.videos.map((v) => v.opId)).size;
+  const count = (runId: string) => scores.videos.filter((v) => v.runId === runId).length;
+  const runs = scores.runs.length === 1
+    ? `${scores.videos.length} video scores`
+    : `${scores.runs.length} runs, each on its own: ${
+      scores.runs.map((r) => `${r.label} ${count(r.runId)} video scores`).join(", ")
+    },`;
+  return `${scores.detector}: ${runs} over ${ops} operations ` +
+    `(detectors in the store: ${scores.detectors.join(", ")})`;
 }
 
 /** Options for {@link scoreDistributionChart}. */
@@ -47,13 +108,61 @@ export interface ScoreChartOptions {
 
 /**
  * Video scores per operation, real and fake side by side (one tick per video, box plot behind),
- * with the decision threshold as a dashed rule.
+ * with the decision threshold as a dashed rule. Videos of several detector runs get one panel
+ * per run, titled with the run's label (runs in the order of their first video), never one
+ * pooled box.
  */
 export function scoreDistributionChart(
   videos: VideoScoreRecord[],
   options: ScoreChartOptions = {},
 ): VegaLiteSpec {
   const order = orderColumns(videos.map(columnKey)).map((c) => c.opId);
+  const title = options.title ?? "Video scores per operation";
+  const runs = groupByRun(videos);
+  if (runs.length <= 1) {
+    return {
+      $schema: VEGA_LITE_SCHEMA,
+      title,
+      width: Math.max(300, 48 * order.length),
+      height: 240,
+      layer: scoreLayers(videos, order, options),
+    };
+  }
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title,
+    vconcat: runs.map((run) => ({
+      title: run.label,
+      width: Math.max(300, 48 * order.length),
+      height: 240,
+      layer: scoreLayers(run.videos, order, options),
+    })),
+  };
+}
+
+// The videos of each run, in the order of their first video, with the run's label.
+function groupByRun<T extends VideoScoreRecord>(
+  videos: readonly T[],
+): { runId: string; label: string; videos: T[] }[] {
+  const runs = new Map<string, { runId: string; label: string; videos: T[] }>();
+  for (const v of videos) {
+    const key = v.runId;
+    let run = runs.get(key);
+    if (run === undefined) {
+      run = { runId: key, label: modelLabel(v.detector, v.trainSet, v.run), videos: [] };
+      runs.set(key, run);
+    }
+    run.videos.push(v);
+  }
+  return [...runs.values()];
+}
+
+// The box, tick and threshold layers of one run's score chart.
+function scoreLayers(
+  videos: readonly VideoScoreRecord[],
+  order: readonly string[],
+  options: ScoreChartOptions,
+): Record<string, unknown>[] {
   const values = videos.map((v) => ({
     op: v.opId,
     video: v.videoId,
@@ -73,42 +182,40 @@ export function scoreDistributionChart(
     scale: { domain: ["real", "fake"], range: ["#4c78a8", "#e45756"] },
     title: "Label",
   };
-  return {
-    $schema: VEGA_LITE_SCHEMA,
-    title: options.title ?? "Video scores per operation",
-    width: Math.max(300, 48 * order.length),
-    height: 240,
-    layer: [
-      {
-        data: { values },
-        mark: { type: "boxplot", extent: "min-max", opacity: 0.35, size: 14 },
-        encoding: { x, xOffset: { field: "label", sort: ["real", "fake"] }, y, color },
+  return [
+    {
+      data: { values },
+      mark: { type: "boxplot", extent: "min-max", opacity: 0.35, size: 14 },
+      encoding: { x, xOffset: { field: "label", sort: ["real", "fake"] }, y, color },
+    },
+    {
+      data: { values },
+      mark: { type: "tick", thickness: 1.5, size: 10 },
+      encoding: {
+        x,
+        xOffset: { field: "label", sort: ["real", "fake"] },
+        y,
+        color,
+        tooltip: [{ field: "video" }, { field: "op" }, { field: "label" }, {
+          field: "score",
+          format: ".3f",
+        }],
       },
-      {
-        data: { values },
-        mark: { type: "tick", thickness: 1.5, size: 10 },
-        encoding: {
-          x,
-          xOffset: { field: "label", sort: ["real", "fake"] },
-          y,
-          color,
-          tooltip: [{ field: "video" }, { field: "op" }, { field: "label" }, {
-            field: "score",
-            format: ".3f",
-          }],
-        },
-      },
-      {
-        data: { values: [{ threshold: options.threshold ?? 0.5 }] },
-        mark: { type: "rule", strokeDash: [4, 4], color: "#555" },
-        encoding: { y: { field: "threshold", type: "quantitative" } },
-      },
-    ],
-  };
+    },
+    {
+      data: { values: [{ threshold: options.threshold ?? 0.5 }] },
+      mark: { type: "rule", strokeDash: [4, 4], color: "#555" },
+      encoding: { y: { field: "threshold", type: "quantitative" } },
+    },
+  ];
 }
 
 /** A video whose decision on an operation's copy differs from its decision unaltered. */
 export interface DecisionFlip {
+  /** The detector run both decisions are from (its own unaltered copy). */
+  runId: string;
+  /** The run in words (`sbi (faces: ultraface)`; metrics/op_auc.ts `modelLabel`). */
+  model: string;
   videoId: string;
   label: 0 | 1;
   opId: string;
@@ -120,42 +227,52 @@ export interface DecisionFlip {
 
 /**
  * Videos whose decision (`score >= threshold` means fake) differs between the unaltered copy
- * and an operation's copy, per operation, in paper order then by video id. Videos without an
- * unaltered score are skipped. `threshold` defaults to 0.5.
+ * and an operation's copy of the same detector run, per run (in the order of their first video),
+ * then per operation in paper order, then by video id. A video is compared with its own run's
+ * unaltered score only; videos without one are skipped. `threshold` defaults to 0.5.
  */
 export function decisionFlips(
   videos: VideoScoreRecord[],
   options: { threshold?: number } = {},
 ): DecisionFlip[] {
   const threshold = options.threshold ?? 0.5;
-  const unaltered = new Map(
-    videos.filter((v) => v.opId === UNALTERED_ID).map((v) => [v.videoId, v.score]),
-  );
   const order = orderColumns(videos.map(columnKey)).map((c) => c.opId);
   const flips: DecisionFlip[] = [];
-  for (const v of videos) {
-    const before = unaltered.get(v.videoId);
-    if (v.opId === UNALTERED_ID || before === undefined) continue;
-    const wasFake = before >= threshold;
-    const isFake = v.score >= threshold;
-    if (wasFake === isFake) continue;
-    flips.push({
-      videoId: v.videoId,
-      label: v.label,
-      opId: v.opId,
-      unalteredScore: before,
-      score: v.score,
-      becameWrong: isFake !== (v.label === 1),
-    });
+  for (const run of groupByRun(videos)) {
+    const unaltered = new Map(
+      run.videos.filter((v) => v.opId === UNALTERED_ID).map((v) => [v.videoId, v.score]),
+    );
+    const mine: DecisionFlip[] = [];
+    for (const v of run.videos) {
+      const before = unaltered.get(v.videoId);
+      if (v.opId === UNALTERED_ID || before === undefined) continue;
+      const wasFake = before >= threshold;
+      const isFake = v.score >= threshold;
+      if (wasFake === isFake) continue;
+      mine.push({
+        runId: run.runId,
+        model: run.label,
+        videoId: v.videoId,
+        label: v.label,
+        opId: v.opId,
+        unalteredScore: before,
+        score: v.score,
+        becameWrong: isFake !== (v.label === 1),
+      });
+    }
+    flips.push(
+      ...mine.sort((a, b) =>
+        order.indexOf(a.opId) - order.indexOf(b.opId) || a.videoId.localeCompare(b.videoId)
+      ),
+    );
   }
-  return flips.sort((a, b) =>
-    order.indexOf(a.opId) - order.indexOf(b.opId) || a.videoId.localeCompare(b.videoId)
-  );
+  return flips;
 }
 
 /**
  * Decision flips as a Markdown table plus an HTML one (for {@link show}), with a count of flips
- * per operation first; at most `limit` rows (default 30), then a line saying how many are left.
+ * per operation first (per run, and a Run column, when the flips come from several detector
+ * runs); at most `limit` rows (default 30), then a line saying how many are left.
  */
 export function flipsTable(
   flips: DecisionFlip[],
@@ -165,15 +282,33 @@ export function flipsTable(
     const text = "No video changes its decision under any operation.";
     return { markdown: text, html: `<p>${text}</p>` };
   }
-  const counts = new Map<string, number>();
-  for (const f of flips) counts.set(f.opId, (counts.get(f.opId) ?? 0) + 1);
-  const summary = `${flips.length} flips: ` +
-    [...counts].map(([op, n]) => `${op} ${n}`).join(", ") + ".";
+  const perOp = (list: DecisionFlip[]) => {
+    const counts = new Map<string, number>();
+    for (const f of list) counts.set(f.opId, (counts.get(f.opId) ?? 0) + 1);
+    return `${list.length} flips: ` + [...counts].map(([op, n]) => `${op} ${n}`).join(", ");
+  };
+  const runs = [...new Set(flips.map((f) => f.runId))];
+  const several = runs.length > 1;
+  const summary = several
+    ? runs.map((id) => {
+      const mine = flips.filter((f) => f.runId === id);
+      return `${mine[0].model}: ${perOp(mine)}`;
+    }).join("; ") + "."
+    : perOp(flips) + ".";
   const limit = options.limit ?? 30;
   const rest = flips.length > limit ? `… and ${flips.length - limit} more.` : "";
   flips = flips.slice(0, limit);
-  const heads = ["Operation", "Video", "Label", "Unaltered score", "Score", "Now"];
+  const heads = [
+    ...(several ? ["Run"] : []),
+    "Operation",
+    "Video",
+    "Label",
+    "Unaltered score",
+    "Score",
+    "Now",
+  ];
   const rows = flips.map((f) => [
+    ...(several ? [f.model] : []),
     f.opId,
     f.videoId,
     f.label === 1 ? "fake" : "real",

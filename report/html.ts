@@ -98,7 +98,11 @@ ${
       ? raw(tableHtml(table, { categoryMeans: options.categoryMeans }))
       : safeHtml`<p>No AUC could be computed from this store.</p>`
   }
-<p class="caption">Rows: detector and training set. Columns: operations grouped by category in the
+<p class="caption">Rows: detector and training set${
+    table.rows.some((r) => r.run)
+      ? "; a detector with several runs in the store has one row per run, named by what sets it apart"
+      : ""
+  }. Columns: operations grouped by category in the
 paper's order; Average is the mean over the processed copies (Unaltered excluded). Best value per
 row in bold. n: videos behind each AUC; face: the sampled frames of those videos in which a face
 was scored, of the frames read (hover for real/fake counts and the interval${
@@ -161,9 +165,11 @@ function relativeHtml(reference: string, errors: CorruptionError[]): Html {
   const fmt = (
     v: number | null | undefined,
   ) => (v === null || v === undefined ? "–" : v.toFixed(2));
-  const notes = errors.flatMap((e) => e.notes.map((n) => `${e.detector}: ${n}`));
+  // A run's name as Table I's Detector column has it (`sbi (faces: ultraface)`).
+  const name = (e: CorruptionError) => e.run ? `${e.detector} (${e.run})` : e.detector;
+  const notes = errors.flatMap((e) => e.notes.map((n) => `${name(e)}: ${n}`));
   const rows = errors.map((e) =>
-    safeHtml`<tr><th scope="row">${e.detector}</th><td>${e.trainSet}</td>${
+    safeHtml`<tr><th scope="row">${name(e)}</th><td>${e.trainSet}</td>${
       families.map((f) => safeHtml`<td>${fmt(e.families[f])}</td>`)
     }<td><b>${fmt(e.mce)}</b></td></tr>`
   );
@@ -184,7 +190,7 @@ ${notes.length ? safeHtml`<ul>${notes.map((n) => safeHtml`<li>${n}</li>`)}</ul>`
 function provenanceHtml(p: Provenance): Html {
   const runs = p.runs.map((r) =>
     joinHtml([
-      safeHtml`<tr><td><code>${r.runId}</code></td><td>${r.detector}</td>`,
+      safeHtml`<tr><td><code>${r.runId}</code></td><td>${r.label ?? r.detector}</td>`,
       safeHtml`<td>${r.trainSet}</td><td><code>${r.modelSha256}</code></td>`,
       safeHtml`<td>${r.faceMode}</td><td>${r.rows}</td>`,
       safeHtml`<td>${r.firstWritten} – ${r.lastWritten}</td></tr>`,
@@ -209,7 +215,7 @@ function provenanceHtml(p: Provenance): Html {
 ${p.dataDir ? safeHtml`<dt>Copies</dt><dd><code>${p.dataDir}</code></dd>` : ""}
 </dl>
 <h3>Detector runs</h3>
-<table class="prov"><thead><tr><th>Run id</th><th>Detector</th><th>Train set</th>
+<table class="prov"><thead><tr><th>Run id</th><th>Run</th><th>Train set</th>
 <th>Model SHA-256</th><th>Face mode</th><th>Rows</th><th>Written</th></tr></thead>
 <tbody>
 ${joinHtml(runs, "\n")}

@@ -10,7 +10,7 @@ import { joinHtml, safeHtml } from "../util/html.ts";
 
 /** One line of the left-out table: a video left out of `opIds` for one reason. */
 export interface LeftOutLine {
-  /** `detector (train set)`. */
+  /** `detector (train set)`, and the run's qualifier when the data hold several such runs. */
   model: string;
   videoId: string;
   label: "fake" | "real";
@@ -32,7 +32,7 @@ export function leftOutLines(leftOut: readonly LeftOutVideo[]): LeftOutLine[] {
       continue;
     }
     lines.set(key, {
-      model: modelLabel(v.detector, v.trainSet),
+      model: modelLabel(v.detector, v.trainSet, v.run),
       videoId: v.videoId,
       label: v.label === 1 ? "fake" : "real",
       opIds: [v.opId],

@@ -12,17 +12,21 @@ import type { RunSummary } from "../store/runs.ts";
  * One detector run the report uses: the parts of its store summary (store/runs.ts) a reader
  * needs to find and reproduce it.
  */
-export type RunProvenance = Pick<
-  RunSummary,
-  | "runId"
-  | "detector"
-  | "trainSet"
-  | "modelSha256"
-  | "faceMode"
-  | "rows"
-  | "firstWritten"
-  | "lastWritten"
->;
+export interface RunProvenance extends
+  Pick<
+    RunSummary,
+    | "runId"
+    | "detector"
+    | "trainSet"
+    | "modelSha256"
+    | "faceMode"
+    | "rows"
+    | "firstWritten"
+    | "lastWritten"
+  > {
+  /** The run in words, as Table I names its row (`sbi (faces: ultraface)`), when known. */
+  label?: string;
+}
 
 /** One distorted copy found in the store, enriched from its manifest when one was found. */
 export interface CopyProvenance {

@@ -7,7 +7,10 @@
  * cell with no video scored as "no videos scored" (its note says why). Where the cells carry
  * paired statistics against Unaltered (from `opAucs`), Markdown and CSV print them, and
  * Markdown and HTML mark the drops significant after Holm's correction with {@link DROP_MARK}
- * ({@link significanceLegend} says so in a sentence).
+ * ({@link significanceLegend} says so in a sentence). A row that is one of several runs of its
+ * detector and training set is named `detector (qualifier)` (`sbi (faces: ultraface)`;
+ * store/run_labels.ts) in Markdown and HTML; CSV adds `run` and `run_id` columns, JSON the row's
+ * `run`.
  * @module
  */
 import { AUC_METRIC, type CellMetric, cellMetric } from "../metrics/cell_metrics.ts";
@@ -60,7 +63,7 @@ export function tableMarkdown(table: TableOne, options: TableFormatOptions = {})
   for (const row of table.rows) {
     const values = rowValues(table, row, options);
     const cells = [
-      row.detector,
+      rowName(row),
       row.trainSet || "–",
       ...values.map((v, i) => {
         const cell = i < table.columns.length ? row.cells[table.columns[i].opId] : undefined;
@@ -78,7 +81,9 @@ export function tableMarkdown(table: TableOne, options: TableFormatOptions = {})
 }
 
 /**
- * Table I as CSV: `detector,train_set,<op ids...>[,mean_<category>...],average,n_<op ids...>`;
+ * Table I as CSV: `detector,train_set,<op ids...>[,mean_<category>...],average,n_<op ids...>`,
+ * and where some row is one of several runs of its detector and training set, `run` (its
+ * qualifier in words, empty for the others) and `run_id` after `train_set`;
  * `n_<op>` is the number of videos behind the column's AUC (0 = no video scored, empty = no
  * such copy). Where some cell has a paired statistic, then for every processed column
  * `delta_<op>` (AUC minus Unaltered's), `delta_ci_low_<op>`, `delta_ci_high_<op>` (paired
@@ -108,9 +113,11 @@ export function tableCsv(table: TableOne, options: TableFormatOptions = {}): str
     ["read_frames_", (f) => f.framesRead],
     ["face_videos_", (f) => f.videos],
   ];
+  const runs = table.rows.some((row) => row.run);
   const heads = [
     "detector",
     "train_set",
+    ...(runs ? ["run", "run_id"] : []),
     ...headerCells(table, options).map((h) => h.key),
     ...table.columns.map((c) => `n_${c.opId}`),
     ...statColumns.flatMap(([prefix]) => compared.map((c) => `${prefix}${c.opId}`)),
@@ -119,6 +126,7 @@ export function tableCsv(table: TableOne, options: TableFormatOptions = {}): str
   const rows = table.rows.map((row) => [
     row.detector,
     row.trainSet,
+    ...(runs ? [row.run ?? "", row.runId ?? ""] : []),
     ...rowValues(table, row, options).map((v) => fmt(v, digits, "")),
     ...table.columns.map((c) => row.cells[c.opId]?.n),
     ...statColumns.flatMap(([, value]) =>
@@ -226,7 +234,7 @@ export function tableHtml(table: TableOne, options: TableFormatOptions = {}): st
         fmt(v, digits, "–")
       }${mark}<span class="n">n=${cell.n}</span>${faces}</td>`;
     });
-    return safeHtml`<tr><th scope="row">${row.detector}</th><td>${
+    return safeHtml`<tr><th scope="row">${rowName(row)}</th><td>${
       row.trainSet || "–"
     }</td>${cells}</tr>`;
   });
@@ -297,6 +305,12 @@ function pValueText(p: number): string {
 function pValueCsv(p: number | null | undefined): string {
   if (typeof p !== "number") return "";
   return p === 0 ? "0" : String(Number(p.toPrecision(3)));
+}
+
+// The Detector column of a row: the detector, and the run's qualifier where the table holds
+// several runs of its detector and training set (`sbi (faces: ultraface)`).
+function rowName(row: TableRow): string {
+  return row.run ? `${row.detector} (${row.run})` : row.detector;
 }
 
 function headerCells(

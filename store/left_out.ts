@@ -48,6 +48,11 @@ export interface LeftOutVideo {
   detector: string;
   /** What the model was trained on; empty when unknown. */
   trainSet: string;
+  /**
+   * What sets the run apart from the other runs of its detector and training set, in words
+   * (store/run_labels.ts); absent when it is the only one.
+   */
+  run?: string;
   /** Operation instance whose AUC leaves the video out. */
   opId: string;
   /** The copy's content address; null for a `missing` video (no row in that copy). */

@@ -3,6 +3,7 @@
  * @module
  */
 import pl from "../deps/polars.ts";
+import { runLabel, runQualifiers } from "./run_labels.ts";
 import { statusIs } from "./status.ts";
 import { scanStore, type ScanStoreOptions } from "./store.ts";
 
@@ -32,10 +33,18 @@ export interface RunSummary {
   firstWritten: string;
   /** Latest `created_at` of the run's parts (ISO 8601). */
   lastWritten: string;
+  /**
+   * What sets the run apart from the store's other runs of its detector and training set, in
+   * words (`faces: ultraface`; store/run_labels.ts); "" when it is the only one.
+   */
+  run: string;
+  /** The run in words, as Table I and the report name it (`sbi (FF++c23; faces: ultraface)`). */
+  label: string;
 }
 
 /**
- * Summarises every run in the store at `storeDir`, sorted by detector, training set, then time.
+ * Summarises every run in the store at `storeDir`, sorted by detector, training set, then time,
+ * each with its label in words (store/run_labels.ts).
  * Throws what {@link scanStore} throws (missing or empty store); damaged parts are reported
  * through `options` as there and left out of the counts.
  */
@@ -43,7 +52,9 @@ export async function listRuns(
   storeDir: string,
   options: ScanStoreOptions = {},
 ): Promise<RunSummary[]> {
-  const frame = (await scanStore(storeDir, options))
+  const lazy = await scanStore(storeDir, options);
+  const qualifiers = runQualifiers(lazy);
+  const frame = lazy
     .groupBy(["run_id", "detector", "train_set", "model_sha256", "face_mode"])
     .agg(
       pl.col("op_id").unique().sort().alias("op_ids"),
@@ -58,7 +69,7 @@ export async function listRuns(
   return frame.toRecords().map((r) => ({
     runId: String(r.run_id),
     detector: String(r.detector),
-    trainSet: String(r.train_set),
+    trainSet: String(r.train_set ?? ""),
     modelSha256: String(r.model_sha256),
     faceMode: String(r.face_mode),
     opIds: [...(r.op_ids as Iterable<string>)],
@@ -68,5 +79,11 @@ export async function listRuns(
     failedRows: Number(r.rows) - Number(r.ok_rows),
     firstWritten: String(r.first_written),
     lastWritten: String(r.last_written),
+    run: qualifiers.get(String(r.run_id)) ?? "",
+    label: runLabel({
+      detector: String(r.detector),
+      trainSet: String(r.train_set ?? ""),
+      run: qualifiers.get(String(r.run_id)),
+    }),
   }));
 }

@@ -32,6 +32,12 @@ const SPEC: CommandSpec = {
       description: "Detector explore.ipynb looks at (DFROBUST_DETECTOR; default: the first).",
       valueName: "<name>",
     },
+    run: {
+      type: "string",
+      description: "One detector run the notebooks show (DFROBUST_RUN): a run id, label " +
+        "(`sbi (faces: ultraface)`) or qualifier (default: every run, each on its own).",
+      valueName: "<id|label>",
+    },
     video: {
       type: "string",
       description:
@@ -70,6 +76,7 @@ if (import.meta.main) {
     };
     if (typeof parsed.values.detector === "string") env.DFROBUST_DETECTOR = parsed.values.detector;
     if (typeof parsed.values.video === "string") env.DFROBUST_VIDEO = parsed.values.video;
+    if (typeof parsed.values.run === "string") env.DFROBUST_RUN = parsed.values.run;
     const chosen = parsed.values.notebook as string[] | undefined;
     const notebooks = chosen?.length ? chosen.map((n) => resolve(n)) : NOTEBOOKS;
     const runs = [];

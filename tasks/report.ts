@@ -2,7 +2,9 @@
  * `deno task report`: video-level AUC per detector x operation from a results store, as a
  * self-contained HTML report (Table I, charts, provenance) or Table I alone as Markdown, CSV or
  * JSON (the formats of report/format_catalog.ts). By default every operation's AUC of a detector ranks the same videos (those usable in
- * all its copies); `--unpaired` ranks each copy's own. Notes about left-out data (left-out
+ * all its copies); `--unpaired` ranks each copy's own. Every detector run of the store is its own
+ * Table I row, named by what sets it apart where a detector has several (`sbi (faces:
+ * ultraface)`); `--run` reports only the runs named. Notes about left-out data (left-out
  * videos and why, unreadable parts, one-class copies, a missing unaltered copy) go to stderr and
  * into the report (HTML; JSON has the left-out videos as `leftOut`); they do not fail the run.
  *
@@ -20,6 +22,7 @@ import {
   UnknownFormatError,
 } from "../report/format_catalog.ts";
 import { writeReport } from "../report/write_report.ts";
+import { UnknownRunError } from "../store/run_labels.ts";
 
 // "report.html for html; stdout for md, csv, json": where each format goes without --out.
 const DEFAULT_OUT = [
@@ -51,8 +54,18 @@ const SPEC: CommandSpec = {
     },
     "reference-detector": {
       type: "string",
-      description: "Detector that other detectors are compared against (must be in the store).",
+      description: "Detector that other detectors are compared against (must be in the store; " +
+        "a run id or run label where it has several runs).",
       valueName: "<name>",
+    },
+    run: {
+      type: "string",
+      description: "Report only this detector run (repeatable): a run id (or its first 6+ " +
+        'characters), a run label as Table I names it ("sbi (faces: ultraface)"), a qualifier ' +
+        '("faces: ultraface") or a detector (all its runs). Default: every run of the store, ' +
+        "one Table I row each; a note names the runs chosen and those left out.",
+      valueName: "<id|label>",
+      multiple: true,
     },
     title: { type: "string", description: "Report title.", valueName: "<text>" },
     "category-means": {
@@ -104,7 +117,12 @@ if (import.meta.main) {
         interactive: parsed.values.static !== true,
         referenceDetector: reference,
         pairing: parsed.values.unpaired === true ? "unpaired" : "paired",
+        runs: parsed.values.run as string[] | undefined,
         onProblem: () => {},
+      }).catch((error) => {
+        // A --run that names no run is a usage error (exit 2); its message lists the runs.
+        if (error instanceof UnknownRunError) throw new UsageError(error.message);
+        throw error;
       });
       // Notes say what the numbers leave out: always shown, even when progress is quiet.
       for (const warning of data.warnings ?? []) console.error(`warning: ${warning}`);

@@ -18,6 +18,7 @@ import { scoreRow } from "./store_fixtures.ts";
 import { appendUnit } from "../store/store.ts";
 import { runDenoTask, skipWithout } from "./_tools.ts";
 import { writeFixtureStore } from "./report_fixture.ts";
+import { writeRunsStore } from "./runs_fixture.ts";
 
 const NOTEBOOKS = new URL("../notebooks/", import.meta.url).pathname;
 
@@ -244,5 +245,42 @@ Deno.test({
       run.stderr,
       /Jupyter is not available.*jupyter-nbconvert/s,
     );
+  },
+});
+
+Deno.test({
+  name: "the notebooks show two runs of one detector apart, each named by what sets it apart",
+  ignore: skipWithout("jupyter", "notebook execution"),
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "dfrobust-nb-runs-" });
+    try {
+      const store = join(dir, "store");
+      await writeRunsStore(store, "face_mode");
+      const out = join(dir, "executed");
+      const run = await runDenoTask("tasks/notebooks.ts", ["--store", store, "--out", out]);
+      assert.equal(run.code, 0, run.stderr);
+      const texts = async (name: string) => {
+        const nb = JSON.parse(await Deno.readTextFile(join(out, `${name}.ipynb`)));
+        assert.deepEqual(checkNotebookOutputs(nb), [], name);
+        return nb.cells
+          .flatMap((c: { outputs?: { data?: Record<string, string | string[]> }[] }) =>
+            c.outputs ?? []
+          )
+          .map((o: { data?: Record<string, string | string[]> }) =>
+            [o.data?.["text/markdown"] ?? o.data?.["text/plain"] ?? ""].flat().join("")
+          ).join("\n");
+      };
+      const report = await texts("report");
+      assert.match(report, /^\| sbi \(faces: full\) \| FF\+\+c23 \|/m);
+      assert.match(report, /^\| sbi \(faces: ultraface\) \| FF\+\+c23 \|/m);
+      const explore = await texts("explore");
+      assert.match(
+        explore,
+        /sbi: 2 runs, each on its own: sbi \(FF\+\+c23; faces: full\) 30 video scores, sbi \(FF\+\+c23; faces: ultraface\) 30 video scores,/,
+      );
+      assert.match(explore, /\| Run \| Operation \| Video \|/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   },
 });
