@@ -192,6 +192,7 @@ export {
   leftOutMarkdown,
   NOTHING_LEFT_OUT,
 } from "./report/left_out_view.ts";
+export { reportNotesView } from "./report/notes_view.ts";
 export {
   aucByOperationChart,
   type ChartOptions,
@@ -320,4 +321,5 @@ export { NotRegularFileError } from "./util/regular_file.ts";
 export { sha256FileCached } from "./util/digest_cache.ts";
 export { Interrupted, interruptExitCode, interruptSignal, STOP_SIGNALS } from "./util/interrupt.ts";
 export { csvText, type CsvValue, FORMULA_GUARD, parseCsv, parseCsvRecords } from "./util/csv.ts";
+export { markdownText } from "./util/markdown.ts";
 export * from "./util/prng.ts";

@@ -13,6 +13,7 @@ import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 import { sampleFrames } from "../media/frames.ts";
 import { modelLabel } from "../metrics/op_auc.ts";
 import { chooseRuns } from "../store/run_labels.ts";
+import { markdownText } from "../util/markdown.ts";
 import { listRuns, type RunSummary } from "../store/runs.ts";
 import { scanStore } from "../store/store.ts";
 import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./charts.ts";
@@ -317,11 +318,11 @@ export function flipsTable(
     f.becameWrong ? "wrong" : "right",
   ]);
   const markdown = [
-    summary,
+    markdownText(summary),
     "",
     `| ${heads.join(" | ")} |`,
     `| ${heads.map(() => "---").join(" | ")} |`,
-    ...rows.map((r) => `| ${r.map((c) => c.replaceAll("|", "\\|")).join(" | ")} |`),
+    ...rows.map((r) => `| ${r.map(markdownText).join(" | ")} |`),
     ...(rest ? ["", rest] : []),
   ].join("\n");
   const html = safeHtml`<p>${summary}</p><table><thead><tr>${

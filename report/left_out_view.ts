@@ -7,6 +7,7 @@
 import { modelLabel } from "../metrics/op_auc.ts";
 import { LEFT_OUT_REASONS, type LeftOutVideo } from "../store/left_out.ts";
 import { joinHtml, safeHtml } from "../util/html.ts";
+import { markdownText } from "../util/markdown.ts";
 
 /** One line of the left-out table: a video left out of `opIds` for one reason. */
 export interface LeftOutLine {
@@ -49,14 +50,13 @@ export const NOTHING_LEFT_OUT = "No video was left out of any AUC.";
 /** The left-out table as GitHub-flavoured Markdown ({@link NOTHING_LEFT_OUT} when empty). */
 export function leftOutMarkdown(leftOut: readonly LeftOutVideo[]): string {
   if (leftOut.length === 0) return NOTHING_LEFT_OUT + "\n";
-  const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ");
   return [
     "| Detector | Video | Label | Operations | Reason | Detail |",
     "| --- | --- | --- | --- | --- | --- |",
     ...leftOutLines(leftOut).map((l) =>
       `| ${
-        [l.model, l.videoId, l.label, l.opIds.join(", "), `\`${l.reason}\``, l.detail].map(cell)
-          .join(" | ")
+        [l.model, l.videoId, l.label, l.opIds.join(", "), l.reason, l.detail].map(markdownText)
+          .map((text, i) => (i === 4 ? `\`${text}\`` : text)).join(" | ")
       } |`
     ),
   ].join("\n") + "\n";

@@ -25,6 +25,7 @@ import type { StoreProblem } from "../store/store.ts";
 import { UNALTERED_CATEGORY } from "../ops/unaltered.ts";
 import { csvText } from "../util/csv.ts";
 import { joinHtml, raw, safeHtml } from "../util/html.ts";
+import { markdownText } from "../util/markdown.ts";
 
 /** Options shared by the Table I formatters. */
 export interface TableFormatOptions {
@@ -57,14 +58,14 @@ export function tableMarkdown(table: TableOne, options: TableFormatOptions = {})
   const stats = hasPairedStats(table);
   const heads = ["Detector", "Train set", ...headerCells(table, options).map((h) => h.text)];
   const lines = [
-    `| ${heads.map(escapeMd).join(" | ")} |`,
+    `| ${heads.map(markdownText).join(" | ")} |`,
     `| ${heads.map((_, i) => (i < 2 ? "---" : "---:")).join(" | ")} |`,
   ];
   for (const row of table.rows) {
     const values = rowValues(table, row, options);
     const cells = [
-      rowName(row),
-      row.trainSet || "–",
+      markdownText(rowName(row)),
+      markdownText(row.trainSet || "–"),
       ...values.map((v, i) => {
         const cell = i < table.columns.length ? row.cells[table.columns[i].opId] : undefined;
         if (cell === undefined) return fmt(v, digits, "–");
@@ -73,9 +74,9 @@ export function tableMarkdown(table: TableOne, options: TableFormatOptions = {})
         if (!stats || cell.p === undefined) return `${fmt(v, digits, "–")} (n=${cell.n}${faces})`;
         return `${fmt(v, digits, "–")}${significantDrop(cell) ? ` ${DROP_MARK}` : ""} ` +
           `(${[`n=${cell.n}`, ...statsParts(cell, digits)].join(", ")}${faces})`;
-      }),
+      }).map(escapeMd),
     ];
-    lines.push(`| ${cells.map(escapeMd).join(" | ")} |`);
+    lines.push(`| ${cells.join(" | ")} |`);
   }
   return lines.join("\n") + "\n";
 }
@@ -357,6 +358,7 @@ function fmt(value: number | null, digits: number, missing: string): string {
   return value === null || !Number.isFinite(value) ? missing : value.toFixed(digits);
 }
 
+/** Escapes the table-cell break in text dfrobust formats itself (numbers, counts). */
 function escapeMd(text: string): string {
   return text.replaceAll("|", "\\|");
 }

@@ -284,3 +284,86 @@ Deno.test({
     }
   },
 });
+
+/** The DOM Chromium builds from a local HTML page once its scripts have run (offline). */
+async function chromiumDom(page: string): Promise<string> {
+  const profile = await Deno.makeTempDir({ prefix: "dfrobust-chromium-" });
+  try {
+    const out = await new Deno.Command("chromium", {
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        `--user-data-dir=${profile}`,
+        "--virtual-time-budget=5000",
+        "--dump-dom",
+        `file://${page}`,
+      ],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    return new TextDecoder().decode(out.stdout);
+  } finally {
+    await Deno.remove(profile, { recursive: true });
+  }
+}
+
+Deno.test({
+  name: "a hostile video id and error message show as text in the executed notebooks, never run",
+  ignore: skipWithout("jupyter", "notebook execution") ||
+    skipWithout("chromium", "notebooks in Chromium"),
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "dfrobust-nb-xss-" });
+    try {
+      const store = join(dir, "store");
+      await writeFixtureStore(store);
+      // Script that, if it ever runs, marks the page; the video id and the error both carry one.
+      const payload = `<img src=x onerror="document.body.setAttribute('data-pwned','1')">`;
+      const noise = getOperation("noise");
+      await appendUnit(store, { detector: "sbi", opId: "noise", unitId: "run-sbi-hostile" }, [
+        scoreRow({
+          run_id: "run-sbi",
+          detector: "sbi",
+          train_set: "FF++raw",
+          op_id: "noise",
+          op_family: noise.family,
+          op_category: noise.category,
+          severity: noise.severity,
+          artifact_id: "art-noise",
+          video_id: `vid ${payload} [x](javascript:alert(1)) | cell`,
+          label: 1,
+          frame_index: -1,
+          face_index: -1,
+          box_x: null,
+          box_y: null,
+          box_w: null,
+          box_h: null,
+          score: null,
+          status: "video_error",
+          error: `Cannot decode "a.mp4": <script>document.body.setAttribute('data-pwned','2')` +
+            `</script>${payload}`,
+          fail_score: 0.5,
+        }),
+      ]);
+      const out = join(dir, "executed");
+      const run = await runDenoTask("tasks/notebooks.ts", ["--store", store, "--out", out]);
+      assert.equal(run.code, 0, run.stderr);
+      for (const name of ["report", "explore"]) {
+        const dom = await chromiumDom(join(out, `${name}.html`));
+        assert.ok(dom.includes("<body"), `${name}: Chromium gave no DOM`);
+        assert.doesNotMatch(dom, /<body[^>]*data-pwned/, `${name}: the payload ran`);
+        assert.doesNotMatch(dom, /<img src="x"/, `${name}: the payload became an element`);
+        assert.doesNotMatch(dom, /href="javascript:/, `${name}: the payload became a link`);
+      }
+      // The report notebook names the video, as text.
+      const dom = await chromiumDom(join(out, "report.html"));
+      assert.match(dom, /vid &lt;img src=x onerror=/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
