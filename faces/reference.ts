@@ -70,7 +70,9 @@ export function referenceLocator(
     mode: inner.mode,
     locate: (videoId, frames, indices, located) =>
       inner.locate(videoId, frames, indices, {
-        geometry: located?.geometry ? { geometry: located.geometry.geometry, segments: [] } : undefined,
+        geometry: located?.geometry
+          ? { geometry: located.geometry.geometry, segments: [] }
+          : undefined,
       }),
     release: () => inner.release(),
   };
