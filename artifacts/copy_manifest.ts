@@ -116,6 +116,21 @@ export interface CopyManifest {
   audio: "dropped" | "kept";
   counts: { total: number; ok: number; failed: number };
   videos: CopyVideoRecord[];
+  /**
+   * Set by the reader, never written: the records whose `output` is not a relative path inside
+   * the copy folder, as read. Each is returned in `videos` as a failed record (no output, no
+   * hash, `error` = its message), so no reader reads or hashes it; gc leaves such a copy alone.
+   */
+  refused?: RefusedOutput[];
+}
+
+/** A video record of a copy manifest whose `output` leads out of the copy folder. */
+export interface RefusedOutput {
+  videoId: string;
+  /** The output as the manifest gives it. */
+  output: unknown;
+  /** Names the manifest, the video and the output. */
+  message: string;
 }
 
 /** The `op` member of a manifest for an instance. */
@@ -180,11 +195,12 @@ export async function readCopyManifestFile(path: string): Promise<CopyManifest |
  * the defaults older and hand-written manifests leave out: `op.family` (the op id), `op.severity`
  * (null unless a finite number), `op.params` ({}), `profile` (`paper`; an older `{id}` object
  * gives its id), the nominal `geometry` (no flip, scale 1) and `videos` ([]). The video records
- * are returned as they are. Throws a {@link CopyManifestError} for a missing `op`, an empty
- * `artifactId`, `op.id` or `op.category`, or an `ok` video whose `geometry` or `segments` (a list
- * of `{start, geometry}` with rising non-negative integer starts) is malformed or whose `output`
- * is not a relative path inside the copy folder ({@link isCopyOutput}; `path`'s folder is the
- * copy's).
+ * are returned as they are, except one whose `output` is not a relative path inside the copy
+ * folder ({@link isCopyOutput}; `path`'s folder is the copy's): it becomes a failed record with no
+ * output, listed in `refused` (see {@link CopyManifest.refused}). Throws a
+ * {@link CopyManifestError} for a missing `op`, an empty `artifactId`, `op.id` or `op.category`,
+ * or an `ok` video whose `geometry` or `segments` (a list of `{start, geometry}` with rising
+ * non-negative integer starts) is malformed.
  */
 export function validateCopyManifest(doc: unknown, path: string): CopyManifest {
   const fail = (what: string): never => {
@@ -207,15 +223,18 @@ export function validateCopyManifest(doc: unknown, path: string): CopyManifest {
       video?.status === "ok" && typeof video.id === "string" && video.segments != null &&
       !isSegmentList(video.segments)
     ) fail(`video "${video.id}" has malformed "segments" ${JSON.stringify(video.segments)}`);
-    if (
-      video?.status === "ok" && video.output != null && !isCopyOutput(dirname(path), video.output)
-    ) {
-      fail(
-        `video "${video?.id}" has output ${JSON.stringify(video.output)}, which is not a ` +
-          `relative path inside the copy folder`,
-      );
-    }
   }
+  // A record whose output leaves the copy folder is refused alone: never read, hashed or kept.
+  const refused: RefusedOutput[] = [];
+  const checked = videos.map((video) => {
+    if (video?.output == null || isCopyOutput(dirname(path), video.output)) return video;
+    // The claimed path is not repeated: messages reach the store and shared reports.
+    const message = `Copy manifest "${path}": video "${video?.id}" has an output that is not a ` +
+      `relative path inside the copy folder: refused, never read (run "deno task distort" to ` +
+      `make the copy again)`;
+    refused.push({ videoId: String(video?.id), output: video.output, message });
+    return { ...video, status: "failed", output: null, outputSha256: null, error: message };
+  });
   const geometry = (raw.geometry ?? {}) as Record<string, unknown>;
   const profile = raw.profile as unknown;
   return {
@@ -242,7 +261,8 @@ export function validateCopyManifest(doc: unknown, path: string): CopyManifest {
       vflip: geometry.vflip === true,
       scale: typeof geometry.scale === "number" && geometry.scale > 0 ? geometry.scale : 1,
     },
-    videos,
+    videos: checked as CopyVideoRecord[],
+    refused,
   };
 }
 

@@ -5,6 +5,9 @@
  * `videos/` that its manifest does not list, and locks left by dead runs. Never touches anything
  * outside the `<out>/<op>/<artifactId>/` layout, and never a copy a live run holds (its lock,
  * or a shard's, artifacts/copy_lock.ts) or a temporary file a live run writes: safe while distort runs.
+ * Links are removed as links, never followed (a copy folder's link to a file or folder elsewhere
+ * goes, what it leads to stays). A copy whose manifest cannot be read, or names an output outside
+ * its folder, is left as it is and named in the report's `errors`.
  * @module
  */
 import { basename, dirname, join, relative } from "node:path";
@@ -14,6 +17,7 @@ import {
   COPY_DATASET_FILE,
   COPY_MANIFEST_FILE,
   COPY_RECORDS_DIR,
+  isCopyOutput,
   readCopyManifest,
 } from "./copy_manifest.ts";
 import { listCopyFolders } from "./copies.ts";
@@ -36,11 +40,16 @@ export interface GcReport {
   kept: number;
   /** Copy folders left alone because a live run holds them. */
   busy: string[];
+  /**
+   * Copies left alone, with why: a manifest that cannot be read, or one whose `output` leads out
+   * of its folder (a hostile or damaged manifest must not make gc delete the copy's real videos).
+   */
+  errors: string[];
 }
 
 /** Removes unreferenced copies and partial files under `out`. */
 export async function collectGarbage(out: string, options: GcOptions = {}): Promise<GcReport> {
-  const report: GcReport = { removed: [], bytes: 0, kept: 0, busy: [] };
+  const report: GcReport = { removed: [], bytes: 0, kept: 0, busy: [], errors: [] };
   async function remove(path: string): Promise<void> {
     report.bytes += await sizeOf(path);
     report.removed.push(path);
@@ -56,15 +65,28 @@ export async function collectGarbage(out: string, options: GcOptions = {}): Prom
       await remove(folder.dir);
       continue;
     }
-    const manifest = await readCopyManifest(folder.dir);
+    let manifest;
+    try {
+      manifest = await readCopyManifest(folder.dir);
+    } catch (error) {
+      report.errors.push(`${(error as Error).message}: copy left as it is`);
+      continue;
+    }
     if (!manifest) continue;
     report.kept++;
-    const referenced = new Set([
-      COPY_MANIFEST_FILE,
-      COPY_DATASET_FILE,
-      VERIFIED_CACHE_FILE,
-      ...manifest.videos.flatMap((v) => v.output ? [v.output] : []),
-    ]);
+    if (manifest.refused?.length) {
+      for (const r of manifest.refused) report.errors.push(`${r.message}; copy left as it is`);
+      continue;
+    }
+    // Outputs compared as normalised paths inside the folder (`videos/./a.mp4` is `videos/a.mp4`).
+    const referenced = new Set(
+      [
+        COPY_MANIFEST_FILE,
+        COPY_DATASET_FILE,
+        VERIFIED_CACHE_FILE,
+        ...manifest.videos.flatMap((v) => isCopyOutput(folder.dir, v.output) ? [v.output] : []),
+      ].map((rel) => relative(folder.dir, join(folder.dir, rel)).split("\\").join("/")),
+    );
     const stale = new Set<string>();
     for (const dir of new Set((await walkFiles(folder.dir)).map((file) => dirname(file)))) {
       for (const path of await staleTempFiles(dir)) stale.add(path);

@@ -11,8 +11,11 @@
  * @module
  */
 import { join } from "node:path";
+import { DatasetFileError, resolveDatasetFile } from "../dataset/video_file.ts";
 import { atomicWriteJson } from "../util/atomic.ts";
 import { sha256File } from "../util/hash.ts";
+import { fileKind } from "../util/regular_file.ts";
+import { isCopyOutput } from "./copy_manifest.ts";
 
 /** File name of the cache of verified outputs inside a copy folder. */
 export const VERIFIED_CACHE_FILE = ".verified.json";
@@ -27,14 +30,47 @@ export interface ExpectedOutput {
   sha256: string;
 }
 
+/** An output of a copy that may not be read; the message names it and where it leads. */
+export class CopyOutputError extends Error {
+  override name = "CopyOutputError";
+}
+
+/**
+ * The real file (links resolved, absolute) of the output `output` (relative, as a manifest gives
+ * it) of the copy in `copyDir`: the one file readers hash or read for it. Throws a
+ * {@link CopyOutputError} naming it when `output` is not a relative path inside the copy folder,
+ * when it is missing, when it leads (a link, or through a linked folder) outside the copy folder
+ * (itself resolved), or when it is not a regular file. No flag allows a link out of a copy:
+ * distort's outputs are files, and its `unaltered` copy holds hard links.
+ */
+export async function resolveCopyOutput(copyDir: string, output: string): Promise<string> {
+  // Where a refused link leads is not named: messages reach the store and shared reports.
+  const refuse = (why: string) =>
+    new CopyOutputError(`Output "${output}" of the copy "${copyDir}" ${why}: refused, never read`);
+  if (!isCopyOutput(copyDir, output)) throw refuse("is not a relative path inside the copy folder");
+  try {
+    return await resolveDatasetFile(copyDir, join(copyDir, output));
+  } catch (error) {
+    if (!(error instanceof DatasetFileError)) throw error;
+    const real = await Deno.realPath(join(copyDir, output)).catch(() => null);
+    if (real === null) throw refuse("leads to no file (a missing file or a dangling link)");
+    const info = await Deno.stat(real).catch(() => null);
+    if (info && !info.isFile) throw refuse(`is ${fileKind(info)}, not a regular file`);
+    throw refuse("is a link leading outside the copy folder (a copy's files stay inside it)");
+  }
+}
+
 /** Why an output is not the one its manifest describes. */
 export interface OutputProblem {
   /** Relative path of the output. */
   output: string;
   /** Absolute (or copy-folder-joined) path of the file. */
   file: string;
-  /** `missing`, `size` (bytes differ from the verified size), `hash` (content differs). */
-  kind: "missing" | "size" | "hash";
+  /**
+   * `missing`, `refused` (not a regular file inside the copy folder: a link out of it, a FIFO;
+   * never read), `size` (bytes differ from the verified size), `hash` (content differs).
+   */
+  kind: "missing" | "refused" | "size" | "hash";
   /** One sentence naming the file, for messages and store rows. */
   message: string;
 }
@@ -59,7 +95,19 @@ export async function checkOutputs(
   let changed = false;
   for (const expected of outputs) {
     const file = join(copyDir, expected.output);
-    const stat = await Deno.stat(file).catch(() => null);
+    const exists = await Deno.lstat(file).then(() => true, () => false);
+    if (!exists) {
+      problems.push(problem(expected, file, "missing", "is missing"));
+      continue;
+    }
+    // Only the real file inside the copy is read: a link out of it is never followed.
+    const real = await resolveCopyOutput(copyDir, expected.output).catch((error) => error);
+    if (real instanceof CopyOutputError) {
+      problems.push({ output: expected.output, file, kind: "refused", message: real.message });
+      continue;
+    }
+    if (real instanceof Error) throw real;
+    const stat = await Deno.stat(real).catch(() => null);
     if (!stat?.isFile) {
       problems.push(problem(expected, file, "missing", "is missing"));
       continue;
@@ -75,7 +123,7 @@ export async function checkOutputs(
       }
       if (cached.mtimeMs === mtimeMs) continue;
     }
-    const actual = await sha256File(file).catch(() => null);
+    const actual = await sha256File(real).catch(() => null);
     if (actual !== expected.sha256) {
       problems.push(
         problem(expected, file, "hash", `has SHA-256 ${actual ?? "(unreadable)"}`),
@@ -99,7 +147,8 @@ export async function recordVerified(
 ): Promise<void> {
   const cache: Record<string, CacheEntry> = {};
   for (const { output, sha256 } of outputs) {
-    const stat = await Deno.stat(join(copyDir, output)).catch(() => null);
+    const real = await resolveCopyOutput(copyDir, output).catch(() => null);
+    const stat = real === null ? null : await Deno.stat(real).catch(() => null);
     if (stat?.isFile) {
       cache[output] = { sha256, size: stat.size, mtimeMs: stat.mtime?.getTime() ?? 0 };
     }

@@ -13,7 +13,7 @@ import {
   type FrameGeometry,
   type FrameGeometrySegment,
   identityFrameGeometry,
-  rescaledFrameGeometry,
+  sizeRunGeometries,
 } from "../ops/geometry.ts";
 import { encodedFrameGeometry } from "../ops/profile.ts";
 import { tempPathFor } from "../util/atomic.ts";
@@ -167,13 +167,7 @@ function segmentsRecord(
   info: VideoInfo,
   geometry: FrameGeometry,
 ): { segments?: FrameGeometrySegment[] } {
-  if (info.segments.length < 2) return {};
-  return {
-    segments: info.segments.slice(1).map((s) => ({
-      start: s.start,
-      geometry: rescaledFrameGeometry(s.width, s.height, geometry),
-    })),
-  };
+  return info.segments.length < 2 ? {} : { segments: sizeRunGeometries(info.segments, geometry) };
 }
 
 /** Runs one split process for `chunk`, then validates, hashes and renames each output. */

@@ -3,10 +3,13 @@
  * manifest (an output changed or gone, a source changed since the copy was made).
  * @module
  */
-import { join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
+import { resolveDatasetFile } from "../dataset/video_file.ts";
 import { sha256File } from "../util/hash.ts";
-import { COPY_DATASET_FILE, readCopyManifest } from "./copy_manifest.ts";
+import { isInside } from "../util/inside.ts";
+import { COPY_DATASET_FILE, COPY_MANIFEST_FILE, readCopyManifest } from "./copy_manifest.ts";
 import { listCopyFolders } from "./copies.ts";
+import { resolveCopyOutput } from "./output_check.ts";
 
 /** One mismatch found by {@link verifyCopies}. */
 export interface Drift {
@@ -16,11 +19,15 @@ export interface Drift {
   kind:
     | "output_changed"
     | "output_missing"
+    | "output_refused"
     | "source_changed"
     | "source_missing"
+    | "source_refused"
     | "dataset_missing";
   expected: string | null;
   actual: string | null;
+  /** For a refused file (never read): why, naming the manifest or the file. */
+  reason?: string;
 }
 
 /** Verification of one copy. */
@@ -51,6 +58,11 @@ export interface VerifyReport {
 export interface VerifyOptions {
   /** Also re-hash the source videos (default true). */
   sources?: boolean;
+  /**
+   * Follow a source's links out of its dataset folder, as distort's `--allow-outside-links` did
+   * when it made the copy (default false: such a source is `source_refused`).
+   */
+  allowOutsideLinks?: boolean;
 }
 
 /** Re-hashes every finished copy under `out` against its manifest. */
@@ -89,11 +101,35 @@ export async function verifyCopies(
         actual: null,
       });
     }
+    // Outputs that lead out of the copy folder were refused by the reader: named, never hashed.
+    for (const refused of manifest.refused ?? []) {
+      result.drift.push({
+        videoId: refused.videoId,
+        file: join(folder.dir, COPY_MANIFEST_FILE),
+        kind: "output_refused",
+        expected: null,
+        actual: null,
+        reason: refused.message,
+      });
+    }
     for (const video of manifest.videos) {
       if (video.status === "ok" && video.output) {
         const file = join(folder.dir, video.output);
-        const actual = await hashOrNull(file);
         result.checked++;
+        const real = await resolveCopyOutput(folder.dir, video.output).catch((e: Error) => e);
+        const exists = await Deno.lstat(file).then(() => true, () => false);
+        if (real instanceof Error && exists) {
+          result.drift.push({
+            videoId: video.id,
+            file,
+            kind: "output_refused",
+            expected: video.outputSha256,
+            actual: null,
+            reason: real.message,
+          });
+          continue;
+        }
+        const actual = real instanceof Error ? null : await hashOrNull(real);
         if (actual !== video.outputSha256) {
           result.drift.push({
             videoId: video.id,
@@ -105,7 +141,19 @@ export async function verifyCopies(
         }
       }
       if (checkSources && video.sourceSha256 !== null) {
-        const actual = await hashOrNull(video.source);
+        const source = await sourceFile(manifest.sourceManifest, video.source, options);
+        if (source instanceof Error) {
+          result.sourceDrift.push({
+            videoId: video.id,
+            file: String(video.source),
+            kind: "source_refused",
+            expected: video.sourceSha256,
+            actual: null,
+            reason: source.message,
+          });
+          continue;
+        }
+        const actual = source === null ? null : await hashOrNull(source);
         if (actual !== video.sourceSha256) {
           result.sourceDrift.push({
             videoId: video.id,
@@ -123,6 +171,37 @@ export async function verifyCopies(
     unfinished: folders.filter((f) => !f.finished).map((f) => f.dir),
     ok: copies.every((c) => c.drift.length === 0 && c.error === null),
   };
+}
+
+/**
+ * The real file of a record's `source` that verify may hash: the manifest names the dataset it
+ * was made from (`sourceManifest`, absolute), and a source must be an absolute path inside that
+ * dataset's folder leading to a regular file inside it (links followed, as distort read it:
+ * dataset/video_file.ts). Null when it is gone (source_missing); an Error naming the manifest's
+ * claim when refused (never read: a manifest from elsewhere cannot make verify hash any file).
+ */
+async function sourceFile(
+  sourceManifest: unknown,
+  source: unknown,
+  options: VerifyOptions,
+): Promise<string | null | Error> {
+  if (typeof source !== "string" || !isAbsolute(source)) {
+    return new Error(`source ${JSON.stringify(source)} is not an absolute path: refused`);
+  }
+  if (typeof sourceManifest !== "string" || !isAbsolute(sourceManifest)) {
+    return new Error(
+      `the manifest names no dataset ("sourceManifest": ${JSON.stringify(sourceManifest)}) ` +
+        `to hold source "${source}": refused`,
+    );
+  }
+  const root = dirname(sourceManifest);
+  if (!isInside(root, source)) {
+    return new Error(
+      `source "${source}" is outside the folder "${root}" of the dataset it was made from: refused`,
+    );
+  }
+  if (!await Deno.lstat(source).then(() => true, () => false)) return null;
+  return await resolveDatasetFile(root, source, options).catch((error: Error) => error);
 }
 
 async function hashOrNull(path: string): Promise<string | null> {

@@ -10,7 +10,7 @@
  * @module
  */
 import { readCopyManifest } from "../artifacts/copy_manifest.ts";
-import { checkOutputs } from "../artifacts/output_check.ts";
+import { checkOutputs, resolveCopyOutput } from "../artifacts/output_check.ts";
 import type { DatasetEntry } from "../dataset/manifest.ts";
 import {
   DatasetFileError,
@@ -90,25 +90,51 @@ export async function checkCopyVideos(
   }
   // A hand-written manifest may list no videos (read as []): then there is nothing to check.
   const records = new Map(manifest.videos.map((v) => [v.id, v]));
-  const expected = readable.flatMap((video) => {
+  const refuse = (video: DatasetEntry, why: string) => {
+    const message = `Not scored: ${why}`;
+    logLine(`warning: ${message}`);
+    refused.push({ video, frame_index: -1, status: VIDEO_ERROR, error: message });
+  };
+  const vouched: DatasetEntry[] = [];
+  for (const video of readable) {
+    const record = records.get(video.id);
+    // The manifest says this video was not made (or its output was refused as it was read:
+    // artifacts/copy_manifest.ts): whatever file dataset.csv lists is not vouched for.
+    if (record?.status === "failed") refuse(video, record.error ?? `${video.id} failed`);
+    else if (record?.output && record.outputSha256) {
+      // The file scored must be the file the hash is checked on.
+      const real = await resolveCopyOutput(copy.dir, record.output).catch(() => null);
+      if (real !== null && real !== video.path) {
+        refuse(
+          video,
+          `"${video.path}" (${copy.datasetCsv}) is not the output "${record.output}" the copy ` +
+            `manifest records for video "${video.id}" and vouches for by its SHA-256`,
+        );
+      } else vouched.push(video);
+    } else vouched.push(video);
+  }
+  const expected = vouched.flatMap((video) => {
     const record = records.get(video.id);
     return record?.output && record.outputSha256
       ? [{ video, output: record.output, sha256: record.outputSha256 }]
       : [];
   });
-  const problems = new Map(
-    (await checkOutputs(copy.dir, expected)).map((p) => [p.output, p.message]),
-  );
+  const found = await checkOutputs(copy.dir, expected);
+  const problems = new Map(found.map((p) => [p.output, p]));
   const check: CopyCheck = { videos: [], damaged: [], refused };
   const byVideo = new Map(expected.map((e) => [e.video, e.output]));
-  for (const video of readable) {
+  for (const video of vouched) {
     const output = byVideo.get(video);
     const problem = output === undefined ? undefined : problems.get(output);
     if (problem === undefined) {
       check.videos.push(video);
       continue;
     }
-    const error = `Not scored: ${problem} (run "deno task distort" again to redo it)`;
+    if (problem.kind === "refused") {
+      refuse(video, problem.message);
+      continue;
+    }
+    const error = `Not scored: ${problem.message} (run "deno task distort" again to redo it)`;
     logLine(`warning: ${error}`);
     check.damaged.push({ video, frame_index: -1, status: DAMAGED_VIDEO, error, fail_score: null });
   }

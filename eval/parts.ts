@@ -24,6 +24,7 @@ import { UNALTERED_ID } from "../ops/unaltered.ts";
 import { sha256File } from "../util/hash.ts";
 import { assertRegularFile } from "../util/regular_file.ts";
 import { resourcePool } from "../util/concurrency.ts";
+import { frameGeometryAt, type VideoGeometry } from "../ops/geometry.ts";
 
 export type { FaceMode };
 
@@ -91,11 +92,16 @@ export interface EvalParts {
   /**
    * A warning about `video`'s face boxes in `copy` that changes no score, or null: in `sidecar`
    * mode, when its sidecar boxes lie mostly outside the source's displayed frame
-   * (faces/sidecar_fit.ts; the source size from the video's exact geometry, else the decoded
+   * (faces/sidecar_fit.ts; the source size from the video's exact `geometry`, a box of a later
+   * run of another size first scaled from that run's size to the first run's, else the decoded
    * `width` x `height` over the copy's nominal scale). Logged on stderr once per video; the
    * caller records it as a `warning` row.
    */
-  faceWarning(copy: EvalCopy, video: DatasetEntry, width: number, height: number): string | null;
+  faceWarning(
+    copy: EvalCopy,
+    video: DatasetEntry,
+    frames: { width: number; height: number; geometry: VideoGeometry | null },
+  ): string | null;
   /** The faces of `frame` the detector scores, in the face order (the spec's `faces` rule). */
   selectFaces(boxes: FaceBox[], frame: RgbFrame): FaceBox[];
   /** Floats per input item: 3 x height x width of the detector's input. */
@@ -195,22 +201,18 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
     locatorFor: (copy) => {
       if (faceMode === "full") return full;
       if (faceMode === "sidecar") {
-        return sidecarLocator(sidecar!, {
-          geometry: copy.geometry,
-          frameGeometries: copy.frameGeometries,
-          frameSegments: copy.frameSegments,
-          source: options.sidecar,
-        });
+        // Exact geometries come with each video (eval/video_geometry.ts), else the nominal one.
+        return sidecarLocator(sidecar!, { geometry: copy.geometry, source: options.sidecar });
       }
       if (faceMode === "ultraface") return ultraface!;
       return copy.op.id === UNALTERED_ID
         ? recordingLocator(ultraface!, recording)
-        : referenceLocator(recording, copy.geometry, { frameGeometries: copy.frameGeometries });
+        : referenceLocator(recording, copy.geometry);
     },
-    faceWarning: (copy, video, width, height) => {
+    faceWarning: (copy, video, { width, height, geometry }) => {
       if (faceMode !== "sidecar" || !Object.hasOwn(sidecar!.videos, video.id)) return null;
-      const exact = copy.frameGeometries?.get(video.id);
-      const warning = sidecarFitWarning(Object.values(sidecar!.videos[video.id]).flat(), {
+      const exact = geometry?.geometry;
+      const warning = sidecarFitWarning(inFirstRun(sidecar!.videos[video.id], geometry), {
         videoId: video.id,
         videoPath: video.path,
         sidecar: options.sidecar!,
@@ -242,4 +244,23 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
       await ultraface?.release();
     },
   };
+}
+
+/**
+ * A video's sidecar boxes (by frame index) in its first run's pixels: a box on a frame of a later
+ * run of another size is scaled from that run's size to the first's (each axis on its own, as
+ * the frames are), so one frame size checks them all.
+ */
+function inFirstRun(
+  frames: Record<string, number[][]>,
+  geometry: VideoGeometry | null,
+): number[][] {
+  if (!geometry?.segments.length) return Object.values(frames).flat();
+  const first = geometry.geometry;
+  return Object.entries(frames).flatMap(([index, boxes]) => {
+    const run = frameGeometryAt(first, geometry.segments, Number(index));
+    const sx = first.sourceWidth / run.sourceWidth;
+    const sy = first.sourceHeight / run.sourceHeight;
+    return boxes.map(([x, y, w, h, ...rest]) => [x * sx, y * sy, w * sx, h * sy, ...rest]);
+  });
 }

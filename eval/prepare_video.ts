@@ -17,6 +17,7 @@ import { logLine } from "../util/progress.ts";
 import type { EvalCopy } from "./copies.ts";
 import type { EvalParts } from "./parts.ts";
 import { type BaseRow, rowOf } from "./rows.ts";
+import { videoGeometry } from "./video_geometry.ts";
 
 /** A face waiting for inference; `row` gets the score. */
 export interface PendingFace {
@@ -94,15 +95,24 @@ export async function prepareVideo(
     height: sampled.height,
   }));
   let located: FaceBox[][];
+  let geometry;
   try {
+    // How given boxes (sidecar, reference) reach these frames, per run of one size.
+    geometry = videoGeometry(context.copy, video.id, sampled.info);
     // Boxes as the locator gives them, in the copy's pixels: not clipped, not yet selected.
-    located = await context.locator.locate(video.id, frames, indices);
+    located = await context.locator.locate(video.id, frames, indices, {
+      geometry: geometry ?? undefined,
+    });
   } catch (error) {
     return videoError(error);
   }
   // A warning about the boxes (sidecar boxes outside the displayed frame) is recorded as its own
   // row; it changes no score.
-  const warning = context.parts.faceWarning(context.copy, video, sampled.width, sampled.height);
+  const warning = context.parts.faceWarning(context.copy, video, {
+    width: sampled.width,
+    height: sampled.height,
+    geometry,
+  });
   if (warning !== null) {
     prepared.rows.push(
       rowOf(context.base, { video, frame_index: -1, status: "warning", error: warning }),

@@ -5,9 +5,20 @@
  */
 import type { FaceBox } from "./box.ts";
 import type { RgbFrame } from "../image/frame.ts";
+import type { VideoGeometry } from "../ops/geometry.ts";
 
 /** How faces are found: a detector, given boxes, the unaltered copy's boxes, or the whole frame. */
 export type FaceMode = "ultraface" | "sidecar" | "full" | "reference";
+
+/** What a caller knows about one video's frames when it asks for their boxes. */
+export interface LocateOptions {
+  /**
+   * The exact geometry of the video's source pixels into these frames, per run of frames of one
+   * size (eval/video_geometry.ts: a copy manifest's record, or the probe of a video that is its
+   * own source). The sidecar and reference modes map given boxes through it; a detector ignores it.
+   */
+  geometry?: VideoGeometry;
+}
 
 /** Finds face boxes in the sampled frames of one video. */
 export interface FaceLocator {
@@ -22,6 +33,7 @@ export interface FaceLocator {
     videoId: string,
     frames: readonly RgbFrame[],
     indices: readonly number[],
+    options?: LocateOptions,
   ): Promise<FaceBox[][]>;
   /** Frees native resources (sessions); safe to call twice. */
   release(): Promise<void>;

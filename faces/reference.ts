@@ -17,8 +17,8 @@ import { emptySidecar, type FaceSidecar, sidecarLocator } from "./sidecar.ts";
 export function recordingLocator(inner: FaceLocator, recording: FaceSidecar): FaceLocator {
   return {
     mode: inner.mode,
-    async locate(videoId, frames, indices) {
-      const boxes = await inner.locate(videoId, frames, indices);
+    async locate(videoId, frames, indices, options) {
+      const boxes = await inner.locate(videoId, frames, indices, options);
       const video = recording.videos[videoId] ?? (recording.videos[videoId] = {});
       boxes.forEach((list, i) => {
         if (list.length > 0) {
@@ -47,20 +47,33 @@ export interface ReferenceLocatorOptions {
 
 /**
  * A locator (mode `reference`) that returns the boxes recorded on the unaltered copy for the same
- * video and frame index, mapped into the copy (exactly through `options.frameGeometries` where a
- * video has an entry, else through the nominal `geometry`), not clipped, each with the recorded
- * box as its `source`. `locate` rejects with a `SidecarError` for a video the unaltered copy did
- * not record.
+ * video and frame index, mapped into the copy (exactly through the first run's geometry given to
+ * `locate`, else through `options.frameGeometries` where a video has an entry, else through the
+ * nominal `geometry`), not clipped, each with the recorded box as its `source`. The recorded boxes
+ * are in the unaltered copy's *sampled* pixels, where every frame has the first frame's size (the
+ * sampler scales a later run to it, as distort does before the operation): so every frame maps
+ * through the first run's geometry, never a later run's. `locate` rejects with a `SidecarError`
+ * for a video the unaltered copy did not record.
  */
 export function referenceLocator(
   recording: FaceSidecar,
   geometry: Geometry,
   options: ReferenceLocatorOptions = {},
 ): FaceLocator {
-  return sidecarLocator(recording, {
+  const inner = sidecarLocator(recording, {
     geometry,
     frameGeometries: options.frameGeometries,
     source: "unaltered copy",
     mode: "reference",
   });
+  return {
+    mode: inner.mode,
+    locate: (videoId, frames, indices, located) =>
+      inner.locate(videoId, frames, indices, {
+        geometry: located?.geometry
+          ? { geometry: located.geometry.geometry, segments: [] }
+          : undefined,
+      }),
+    release: () => inner.release(),
+  };
 }

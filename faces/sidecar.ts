@@ -18,6 +18,7 @@ import {
   type FrameGeometrySegment,
   type Geometry,
   IDENTITY_GEOMETRY,
+  type VideoGeometry,
 } from "../ops/geometry.ts";
 import { mapBox, mapBoxExact } from "./geometry.ts";
 import type { FaceLocator } from "./locator.ts";
@@ -141,12 +142,13 @@ export interface SidecarLocatorOptions {
 
 /**
  * A {@link FaceLocator} that looks boxes up in `sidecar` by video id and frame index and maps them
- * into the copy's pixels (exactly through the video's entry in `frameGeometries`, else through the
- * nominal `geometry` with source size = frame size / scale), not clipped: a box that sticks out of
- * the frame stays as the sidecar gives it. Each box keeps the sidecar's box as its `source` (the
- * face order ranks by it, so the same face ranks first in every copy). `locate` rejects with a
- * {@link SidecarError} for a video the sidecar does not list, or whose frames do not have the size
- * its recorded geometry says.
+ * into the copy's pixels: exactly, through the `geometry` given to `locate` (else the video's
+ * entries in `frameGeometries` and `frameSegments`), a box on a frame of a later run of another
+ * size through that run's geometry (`frameGeometryAt`); else through the nominal `geometry` with
+ * source size = frame size / scale. Not clipped: a box that sticks out of the frame stays as the
+ * sidecar gives it. Each box keeps the sidecar's box as its `source` (the face order ranks by it,
+ * so the same face ranks first in every copy). `locate` rejects with a {@link SidecarError} for a
+ * video the sidecar does not list, or whose frames do not have the size its exact geometry says.
  */
 export function sidecarLocator(
   sidecar: FaceSidecar,
@@ -155,9 +157,13 @@ export function sidecarLocator(
   const geometry = options.geometry ?? IDENTITY_GEOMETRY;
   const source = options.source ?? "sidecar";
   const mode = options.mode ?? "sidecar";
+  const recorded = (videoId: string): VideoGeometry | undefined => {
+    const exact = options.frameGeometries?.get(videoId);
+    return exact && { geometry: exact, segments: options.frameSegments?.get(videoId) ?? [] };
+  };
   return {
     mode,
-    locate(videoId, frames, indices) {
+    locate(videoId, frames, indices, located) {
       const video = Object.hasOwn(sidecar.videos, videoId) ? sidecar.videos[videoId] : undefined;
       if (!video) {
         const hint = mode === "reference" ? " (score the unaltered copy of this video first)" : "";
@@ -165,8 +171,9 @@ export function sidecarLocator(
           new SidecarError(`Face ${mode} "${source}" has no boxes for video "${videoId}"${hint}`),
         );
       }
-      const exact = options.frameGeometries?.get(videoId);
-      const segments = options.frameSegments?.get(videoId);
+      const known = located?.geometry ?? recorded(videoId);
+      const exact = known?.geometry;
+      const segments = known?.segments;
       const wrong = exact &&
         frames.find((f) => f.width !== exact.width || f.height !== exact.height);
       if (exact && wrong) {

@@ -217,6 +217,43 @@ export function rescaledFrameGeometry(
   };
 }
 
+/** A run of frames of one size, from its first frame's index (media's `FrameSegment` is one). */
+export interface SizeRun {
+  /** Index of the run's first frame (decoder output order, from 0). */
+  start: number;
+  /** Frame width in pixels (displayed, rotation applied). */
+  width: number;
+  /** Frame height in pixels. */
+  height: number;
+}
+
+/**
+ * The exact geometry of every frame of one video into one copy: `geometry` for the first run of
+ * frames (every frame of a video of one size), `segments` for each later run of another size.
+ */
+export interface VideoGeometry {
+  geometry: FrameGeometry;
+  segments: readonly FrameGeometrySegment[];
+}
+
+/**
+ * The geometry of each run of `runs` after the first (a video whose frame size changes
+ * mid-stream: the probe's `VideoInfo.segments`), for a copy whose first run maps by `geometry`:
+ * the run's frames are scaled to the first frame's size, then mapped by `geometry`
+ * ({@link rescaledFrameGeometry}). Empty for a video of one run. The one rule distort records as
+ * `videos[].segments` and eval derives from a probe.
+ * @throws {RangeError} for a run whose size is not a positive integer.
+ */
+export function sizeRunGeometries(
+  runs: readonly SizeRun[],
+  geometry: FrameGeometry,
+): FrameGeometrySegment[] {
+  return runs.slice(1).map((run) => ({
+    start: run.start,
+    geometry: rescaledFrameGeometry(run.width, run.height, geometry),
+  }));
+}
+
 /**
  * The geometry of frame `index` of a video: that of the last of `segments` starting at or before
  * it, else `geometry` (the first run's; also for a video of one size, `segments` absent or empty).

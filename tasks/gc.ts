@@ -38,9 +38,11 @@ await runTask(spec, async (parsed) => {
       console.log(`${dryRun ? "would remove" : "removed"} ${path}`);
     }
     for (const path of report.busy) console.log(`left alone (a live run holds it) ${path}`);
+    for (const error of report.errors) console.error(`error: ${error}`);
     console.log(
       `${report.removed.length} paths (${(report.bytes / 2 ** 20).toFixed(1)} MiB) ` +
         `${dryRun ? "to remove" : "removed"}, ${report.kept} finished copies kept`,
     );
   }
+  return report.errors.length > 0 ? 1 : 0;
 });

@@ -14,13 +14,21 @@ const spec: CommandSpec = {
   positionals: "<dir>",
   flags: {
     "no-sources": { type: "boolean", description: "Do not re-hash the source videos." },
+    "allow-outside-links": {
+      type: "boolean",
+      description: "Follow source links out of their dataset folder (as distort did with this " +
+        "flag); by default such a source is refused, never read.",
+    },
     json: { type: "boolean", description: "Print the report as JSON." },
   },
 };
 
 await runTask(spec, async (parsed) => {
   const out = requirePositional(parsed, spec, "the copies folder");
-  const report = await verifyCopies(out, { sources: parsed.values["no-sources"] !== true });
+  const report = await verifyCopies(out, {
+    sources: parsed.values["no-sources"] !== true,
+    allowOutsideLinks: parsed.values["allow-outside-links"] === true,
+  });
   if (parsed.values.json) {
     console.log(JSON.stringify(report, null, 2));
   } else {
@@ -33,6 +41,7 @@ await runTask(spec, async (parsed) => {
       console.log(`${copy.opId}/${copy.artifactId}  ${copy.checked} outputs  ${state}`);
       for (const d of [...copy.drift, ...copy.sourceDrift]) {
         console.log(`  ${d.kind} ${d.videoId ? `${d.videoId} ` : ""}${d.file}`);
+        if (d.reason) console.log(`    ${d.reason}`);
       }
     }
     if (report.unfinished.length > 0) {
