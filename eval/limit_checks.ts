@@ -31,7 +31,9 @@ export function checkRunLimits(settings: RunSettings, limits: Limits): void {
   const where = `Detector spec "${settings.specSource ?? spec.name}"`;
   const frames = settings.frames ?? spec.frames;
   if (frames !== undefined && frames > limits.frames) {
-    const from = settings.frames !== undefined ? `--frames ${frames}` : `${where}: frames ${frames}`;
+    const from = settings.frames !== undefined
+      ? `--frames ${frames}`
+      : `${where}: frames ${frames}`;
     throw new RangeError(`${from} is ${overLimit("frames", limits.frames)}`);
   }
   if (settings.batch > limits.batch) {

@@ -45,7 +45,7 @@ export const LIMITS: readonly LimitRecord[] = [
     value: 1000,
     unit: "face boxes per frame",
     integer: true,
-    why: "every box becomes a row, and with faces \"all\" a crop and an inference",
+    why: 'every box becomes a row, and with faces "all" a crop and an inference',
   },
   {
     key: "cropSide",
