@@ -195,7 +195,7 @@ Deno.test({
       );
 
       await t.step(
-        "raised limits score the 500-pixel box and 100,000 faces of one frame",
+        "raised limits score the 500-pixel box and 100,000 faces in each of two frames",
         async () => {
           const dataset = join(tmp, "data", "two.csv");
           await writeDatasetManifest(dataset, [
@@ -211,7 +211,8 @@ Deno.test({
             store,
             faces: "sidecar",
             sidecar: sidecarPath,
-            frames: 1,
+            // 200,000 rows of one video: more than a spread into push() takes (about 125,000).
+            frames: 2,
             batch: 256,
             threads: 1,
             ffmpeg,
@@ -221,11 +222,17 @@ Deno.test({
           // The 500-pixel box lies mostly outside the frame: a warning row, then its face.
           const rows = (await readRows(store)).filter((r) => r.status !== "warning");
           const mid = rows.filter((r) => r.video_id === "mid");
-          assert.deepEqual(mid.map((r) => [r.status, r.crop_x, r.crop_w]), [["ok", 0, 500]]);
+          assert.deepEqual(mid.map((r) => [r.status, r.crop_x, r.crop_w]), [
+            ["ok", 0, 500],
+            ["ok", 0, 500],
+          ]);
           const crowdRows = rows.filter((r) => r.video_id === "crowd");
-          assert.equal(crowdRows.length, 100_000);
+          assert.equal(crowdRows.length, 200_000);
           assert.ok(crowdRows.every((r) => r.status === "ok"));
-          assert.equal(new Set(crowdRows.map((r) => r.face_index)).size, 100_000);
+          assert.equal(
+            new Set(crowdRows.map((r) => `${r.frame_index} ${r.face_index}`)).size,
+            200_000,
+          );
         },
       );
 
