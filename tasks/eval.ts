@@ -96,9 +96,10 @@ const SPEC: CommandSpec = {
     limit: {
       type: "string",
       multiple: true,
-      description: `Raise (or lower) a limit, repeatable: ${
-        LIMITS.map((l) => `${l.flag} (${DEFAULT_LIMITS[l.key]})`).join(", ")
-      }. Over one, a spec, model or flag is refused before any work and a video is a ` +
+      description:
+        `Raise (or lower) a limit, repeatable: ${
+          LIMITS.map((l) => `${l.flag} (${DEFAULT_LIMITS[l.key]})`).join(", ")
+        }. Over one, a spec, model or flag is refused before any work and a video is a ` +
         `video_error row (docs/security.md "Limits").`,
       valueName: "<name=value>",
     },
