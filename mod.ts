@@ -117,6 +117,14 @@ export {
 } from "./eval/evaluate.ts";
 export { EVAL_STAGES, type EvalStage, type StageTime } from "./eval/timings.ts";
 export {
+  DEFAULT_LIMITS,
+  type LimitRecord,
+  LIMITS,
+  type Limits,
+  parseLimitFlags,
+  resolveLimits,
+} from "./util/limits.ts";
+export {
   CopyDiscoveryError,
   type CopyOperation,
   discoverCopies,

@@ -9,6 +9,7 @@ import { type OnnxSession, openOnnxSession } from "../onnx/session.ts";
 import type { DetectorSpec, OutputMapping } from "./spec.ts";
 import { itemLength } from "./preprocess.ts";
 import { readRegularFile } from "../util/regular_file.ts";
+import { DEFAULT_LIMITS, overLimit } from "../util/limits.ts";
 
 /** Where inference runs. `cuda` needs onnxruntime-node's CUDA provider (see docs/detectors.md). */
 export type Device = "cpu" | "cuda";
@@ -27,6 +28,11 @@ export interface OpenDetectorOptions {
    * false. The eval pipeline uses it: decoding and preprocessing overlap inference.
    */
   worker?: boolean;
+  /**
+   * The largest fixed batch dimension accepted (a model that fixes it runs in chunks of that
+   * size, each one tensor); default the `batch` limit of util/limits.ts (256).
+   */
+  maxBatch?: number;
 }
 
 /** Thrown when a model cannot be used with a spec; the message names the model file. */
@@ -71,8 +77,9 @@ export interface DetectorSession {
  * Throws {@link DetectorModelError} naming the file when it is missing, not a regular file (a FIFO
  * or a device is refused before any read) or not a valid model, when
  * its input does not match the spec (rank, layout, channel count, size, element type), when its
- * output cannot carry the spec's mapping, or when `device: "cuda"` is asked for and
- * onnxruntime-node lists no CUDA backend.
+ * output cannot carry the spec's mapping, when its fixed batch dimension is over
+ * `options.maxBatch` (checked before any batch is allocated), or when `device: "cuda"` is asked
+ * for and onnxruntime-node lists no CUDA backend.
  */
 export async function openDetector(
   spec: DetectorSpec,
@@ -119,7 +126,7 @@ export async function openDetector(
     );
   }
   try {
-    const checked = checkModel(session, spec, modelPath);
+    const checked = checkModel(session, spec, modelPath, options.maxBatch ?? DEFAULT_LIMITS.batch);
     return makeSession(session, spec, modelPath, { ...checked, worker: options.worker === true });
   } catch (error) {
     await session.release();
@@ -153,6 +160,7 @@ function checkModel(
   session: OnnxSession,
   spec: DetectorSpec,
   modelPath: string,
+  maxBatch: number,
 ): CheckedModel {
   const where = `Model "${modelPath}" (detector "${spec.name}")`;
   const inputName = spec.input.name ?? session.inputNames[0];
@@ -199,6 +207,16 @@ function checkModel(
         }
       }
       if (typeof shape[0] === "number" && shape[0] > 0) fixedBatch = shape[0];
+      // Each chunk of a fixed batch is one tensor of that many items, padded: refused before one
+      // is allocated.
+      if (fixedBatch !== null && fixedBatch > maxBatch) {
+        const gib = fixedBatch * itemLength(spec.input) * 4 / 2 ** 30;
+        throw new DetectorModelError(
+          `${where}: input "${inputName}" has a fixed batch of ${fixedBatch} (${
+            gib.toFixed(1)
+          } GiB per batch), ${overLimit("batch", maxBatch)}`,
+        );
+      }
     }
   }
   const outputName = session.outputNames[0];

@@ -32,6 +32,8 @@ import { runVideoSummary } from "./run_summary.ts";
 import { scoreCopy } from "./score_copy.ts";
 import { evalClock, type EvalTimings } from "./timings.ts";
 import { claimUnits } from "./unit_claim.ts";
+import { checkRunLimits } from "./limit_checks.ts";
+import { type Limits, resolveLimits } from "../util/limits.ts";
 // --- shards (scale/shard.ts, eval/unit_shards.ts, store/shard_parts.ts)
 import type { Shard } from "../scale/shard.ts";
 import {
@@ -49,6 +51,8 @@ export type { CopySummary, EvalTimings, FaceMode };
 export interface EvaluateOptions {
   /** The detector (a preset or a loaded spec file). */
   spec: DetectorSpec;
+  /** How messages name the spec: its file or preset name (`--detector`). Default its name. */
+  specSource?: string;
   /** ONNX model file. */
   modelPath: string;
   /** A distort output folder or a plain dataset `.csv` (see `discoverCopies`). */
@@ -71,6 +75,13 @@ export interface EvaluateOptions {
   frames?: number;
   /** Faces per inference batch. Default 8. */
   batch?: number;
+  /**
+   * Overrides of the run's limits (util/limits.ts; docs/security.md "Limits"): frames per video,
+   * faces per batch (and a model's fixed batch), the detector's input side, face boxes per
+   * frame, crop side relative to the frame. A spec, model or flag over a limit is refused before
+   * any work; a video with a frame over one is a `video_error` row naming it and the limit.
+   */
+  limits?: Partial<Limits>;
   /**
    * onnxruntime intra-op threads of the detector (UltraFace runs on one). Default: the logical
    * CPU count.
@@ -172,7 +183,9 @@ export interface EvalSummary {
  * scores the other copies and then reads this one back; a video whose file no longer matches
  * its copy manifest becomes a `damaged_video` row instead of scores (eval/copy_check.ts); a
  * stored part that does not read back whole is scored again (eval/unit_claim.ts).
- * @throws when the face mode needs an UltraFace model and none is given (`FaceModelError`,
+ * @throws when the run's frames, batch or the spec's input size is over its limit (`limits`,
+ * naming the spec or flag and how to raise it), before any work;
+ * when the face mode needs an UltraFace model and none is given (`FaceModelError`,
  * saying where to get one), when the model cannot be loaded or does not fit the spec (before any
  * work), when `--data` holds no copy, when the store cannot be written, or when `shard` or
  * `finish` comes with `force` (or both are given).
@@ -199,6 +212,14 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new RangeError(`batch must be a positive integer, got ${batchSize}`);
   }
+  // Before any work: a spec, flag or model over a limit would take unbounded memory or time.
+  const limits = resolveLimits(options.limits);
+  checkRunLimits({
+    spec,
+    specSource: options.specSource,
+    frames: options.frames,
+    batch: batchSize,
+  }, limits);
   const copies = await discoverCopies(options.data, {
     allowOutsideLinks: options.allowOutsideLinks,
   });
@@ -231,6 +252,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
       sessions: options.sessions,
       device: options.device,
       batch: batchSize,
+      limits,
     });
     loaded();
     parts = clock.parts(parts);
@@ -373,9 +395,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
     );
   }
   if (options.finish) {
-    summary.notes.push(
-      ...summary.incomplete.map((u) => `unit ${u.opId}/${u.unitId} is incomplete: ${u.reason}.`),
-    );
+    for (const u of summary.incomplete) {
+      summary.notes.push(`unit ${u.opId}/${u.unitId} is incomplete: ${u.reason}.`);
+    }
   }
   summary.seconds = (performance.now() - started) / 1000;
   const timings = clock.report();

@@ -25,6 +25,7 @@ import { sha256File } from "../util/hash.ts";
 import { assertRegularFile } from "../util/regular_file.ts";
 import { resourcePool } from "../util/concurrency.ts";
 import { frameGeometryAt, type VideoGeometry } from "../ops/geometry.ts";
+import { DEFAULT_LIMITS, type Limits } from "../util/limits.ts";
 
 export type { FaceMode };
 
@@ -50,6 +51,11 @@ export interface OpenEvalPartsOptions {
   sessions?: number;
   /** Faces per batch. */
   batch: number;
+  /**
+   * The run's limits (util/limits.ts): a model's fixed batch and a face model's input side are
+   * held to them when opened, each frame's boxes and crops when prepared. Default the defaults.
+   */
+  limits?: Limits;
 }
 
 /**
@@ -131,6 +137,13 @@ export interface EvalParts {
   ): Promise<number[]>;
   /** Batches in flight at once: one per detector session. */
   parallel: number;
+  /** The run's limits (util/limits.ts). */
+  limits: Limits;
+  /**
+   * Where `copy`'s face boxes come from, for messages: `face sidecar "faces.json"`, `UltraFace
+   * "version-RFB-320.onnx"`, `the whole frame`, or the unaltered copy's recorded boxes.
+   */
+  boxSource(copy: EvalCopy): string;
   close(): Promise<void>;
 }
 
@@ -140,6 +153,7 @@ export interface EvalParts {
  */
 export async function openEvalParts(options: OpenEvalPartsOptions): Promise<EvalParts> {
   const { spec, faceMode } = options;
+  const limits = options.limits ?? DEFAULT_LIMITS;
   if (faceMode === "sidecar" && !options.sidecar) {
     throw new Error(`Face mode "sidecar" needs a face sidecar file (--sidecar <faces.json>)`);
   }
@@ -163,6 +177,7 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
         device: options.device,
         // Inference on its own thread: decoding and preprocessing overlap it.
         worker: true,
+        maxBatch: limits.batch,
       })),
   );
   const detectors: DetectorSession[] = opening.flatMap((o) =>
@@ -179,12 +194,17 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
   const itemSize = itemLength(spec.input);
   let ultraface: FaceLocator | null = null;
   let faceModelSha256: string | undefined;
+  let faceModelPath: string | undefined;
   try {
-    const faceModel = faceModelFor(faceMode, options.faceModel);
+    const faceModel = faceModelPath = faceModelFor(faceMode, options.faceModel);
     if (faceModel) {
       // One thread in its own worker: UltraFace's small layers gain nothing from a second
       // (RFB-320 on a 360p frame: 6.5 ms of CPU on one thread, 7.5 ms on two, no faster).
-      ultraface = await openUltraFace(faceModel, { threads: 1, worker: true });
+      ultraface = await openUltraFace(faceModel, {
+        threads: 1,
+        worker: true,
+        maxInputSide: limits.inputSide,
+      });
       faceModelSha256 = await sha256File(faceModel);
     }
   } catch (error) {
@@ -239,6 +259,15 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
         detector.score(batch, n, { transfer: true, returned }).then((s) => Array.from(s))
       ),
     parallel: sessions,
+    limits,
+    boxSource: (copy) => {
+      if (faceMode === "full") return "the whole frame";
+      if (faceMode === "sidecar") return `face sidecar "${options.sidecar}"`;
+      if (faceMode === "ultraface" || copy.op.id === UNALTERED_ID) {
+        return `UltraFace "${faceModelPath}"`;
+      }
+      return "the boxes recorded on the unaltered copy";
+    },
     close: async () => {
       await Promise.all(detectors.map((d) => d.release()));
       await ultraface?.release();

@@ -3,7 +3,10 @@
  * crop rule and face selection; each chosen face waits with its frame and crop, and is
  * preprocessed straight into its batch (eval/score_batch.ts). Failures become rows, never
  * rejections (a video that cannot be decoded or located is one `video_error` row, a frame without
- * a face a `no_face` row), each message on stderr naming the file. Internal to `eval/`.
+ * a face a `no_face` row), each message on stderr naming the file. A video with a frame over the
+ * run's limits (more face boxes than `facesPerFrame`, a crop longer than `cropSide` x the frame;
+ * eval/limit_checks.ts) is one `video_error` row naming the video, the boxes' source and the limit,
+ * checked before any of its faces is cropped. Internal to `eval/`.
  * @module
  */
 import type { DatasetEntry } from "../dataset/manifest.ts";
@@ -18,6 +21,7 @@ import type { EvalCopy } from "./copies.ts";
 import type { EvalParts } from "./parts.ts";
 import { type BaseRow, rowOf } from "./rows.ts";
 import { videoGeometry } from "./video_geometry.ts";
+import { frameLimitProblem } from "./limit_checks.ts";
 
 /** A face waiting for inference; `row` gets the score. */
 export interface PendingFace {
@@ -121,10 +125,30 @@ export async function prepareVideo(
   for (let k = 0; k < indices.length; k++) {
     const frameIndex = indices[k];
     const frame = frames[k];
+    // Over a limit, the video is refused before any face is cropped (its cost is unbounded).
+    const tooMany = frameLimitProblem(
+      frameIndex,
+      frame,
+      located[k].length,
+      [],
+      context.parts.limits,
+      context.parts.boxSource(context.copy),
+    );
+    if (tooMany !== null) return videoError(new Error(`"${video.path}": ${tooMany}`));
     // The crop rule is applied to each box as located; a box that gives no crop (no pixel of it
     // in the frame) is no face, never a crop of negative size.
     const inFrame = located[k].filter((box) => context.parts.cropOf(frame, box) !== null);
     const chosen = context.parts.selectFaces(inFrame, frame);
+    const crops = chosen.map((box) => context.parts.cropOf(frame, box)!);
+    const tooLarge = frameLimitProblem(
+      frameIndex,
+      frame,
+      located[k].length,
+      crops,
+      context.parts.limits,
+      context.parts.boxSource(context.copy),
+    );
+    if (tooLarge !== null) return videoError(new Error(`"${video.path}": ${tooLarge}`));
     if (chosen.length === 0) {
       const outside = located[k].length;
       prepared.rows.push(rowOf(context.base, {
@@ -140,7 +164,7 @@ export async function prepareVideo(
     }
     for (let i = 0; i < chosen.length; i++) {
       const box = chosen[i];
-      const crop = context.parts.cropOf(frame, box)!;
+      const crop = crops[i];
       const faceRow = rowOf(context.base, {
         video,
         frame_index: frameIndex,

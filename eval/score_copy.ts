@@ -71,8 +71,10 @@ export async function scoreCopy(
   });
   // Videos whose file no longer matches the copy manifest are named, not scored.
   const checked = await checkCopyVideos(copy, { allowOutsideLinks });
-  rows.push(...checked.refused.map((refused) => rowOf(copyContext.base, refused)));
-  rows.push(...checked.damaged.map((damaged) => rowOf(copyContext.base, damaged)));
+  // Rows are appended one by one, never spread into push(): a spread passes each element as an
+  // argument, and a video with 100,000 faces overflows the call stack.
+  for (const refused of checked.refused) rows.push(rowOf(copyContext.base, refused));
+  for (const damaged of checked.damaged) rows.push(rowOf(copyContext.base, damaged));
   progress.tick(checked.refused.length + checked.damaged.length);
   // Videos decoded a few per ffmpeg process (eval/frame_groups.ts).
   const grouped = groupedFrames(ffmpeg, checked.videos, { count: frameCount, probes: copy.probes });
@@ -84,7 +86,7 @@ export async function scoreCopy(
   for await (const video of clock.iterate("wait", prepared)) {
     // Stopping mid-copy writes nothing for it: the rerun scores the whole copy again.
     if (signal?.aborted) return { rows: [], facesScored: await scorer.settle(), stopped: true };
-    rows.push(...video.rows);
+    for (const row of video.rows) rows.push(row);
     await scorer.add(video.faces);
     // Its faces are in their batches: nothing reads its frames now, whose memory a later group
     // of videos can take.

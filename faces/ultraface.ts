@@ -13,6 +13,7 @@ import type { FaceBox } from "./box.ts";
 import type { RgbFrame } from "../image/frame.ts";
 import type { FaceLocator } from "./locator.ts";
 import { hardNms } from "./nms.ts";
+import { DEFAULT_LIMITS, overLimit } from "../util/limits.ts";
 
 /** Options for {@link openUltraFace}. */
 export interface UltraFaceOptions {
@@ -29,6 +30,11 @@ export interface UltraFaceOptions {
    * (onnx/session.ts). Default false.
    */
   worker?: boolean;
+  /**
+   * The largest input side accepted, in pixels (each frame is resized to the model's input, one
+   * tensor of 3 x H x W floats); default the `inputSide` limit of util/limits.ts (1024).
+   */
+  maxInputSide?: number;
 }
 
 /** An open UltraFace model; also a {@link FaceLocator} (`mode: "ultraface"`). */
@@ -51,7 +57,8 @@ export class FaceModelError extends Error {
  * Opens an UltraFace ONNX model (`--face-model <path>`). Throws {@link FaceModelError} naming the
  * file when it is missing, unreadable, not a regular file (a FIFO or device, refused before any
  * read), or lacks the `scores` [1,N,2] / `boxes` [1,N,4] outputs
- * and a [1,3,H,W] input.
+ * and a [1,3,H,W] input, or when H or W is over `options.maxInputSide`. At most 200 candidates
+ * (the highest scores, as upstream) enter NMS, so a frame gives at most 200 faces.
  */
 export async function openUltraFace(
   modelPath: string,
@@ -104,6 +111,15 @@ export async function openUltraFace(
   }
   const inH = shape[2] as number;
   const inW = shape[3] as number;
+  const maxSide = options.maxInputSide ?? DEFAULT_LIMITS.inputSide;
+  if (Math.max(inH, inW) > maxSide) {
+    await session.release();
+    throw new FaceModelError(
+      `Face model "${modelPath}" has an input of ${inW}x${inH} pixels, ${
+        overLimit("inputSide", maxSide)
+      }`,
+    );
+  }
   const inputName = session.inputNames[0];
   const threshold = options.threshold ?? 0.7;
   let released = false;

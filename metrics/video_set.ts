@@ -174,7 +174,7 @@ export function videoSet(
     ) => [c.opId, i]),
   );
   for (const run of runs.values()) {
-    copies.push(...run.copies.values());
+    for (const copy of run.copies.values()) copies.push(copy);
     for (const [videoId, video] of run.videos) {
       // Per operation: usable when each of its copies' rows is.
       const unusable = new Map<

@@ -93,7 +93,11 @@ export async function runNotebook(
       run.html = join(outDir, name.replace(/\.ipynb$/, ".html"));
     }
     run.problems = checkNotebookOutputs(JSON.parse(await Deno.readTextFile(executed)));
-    if (run.html) run.problems.push(...checkHtmlCharts(await Deno.readTextFile(run.html)));
+    if (run.html) {
+      for (const problem of checkHtmlCharts(await Deno.readTextFile(run.html))) {
+        run.problems.push(problem);
+      }
+    }
     return run;
   } finally {
     await Deno.remove(jupyterPath, { recursive: true }).catch(() => {});

@@ -136,9 +136,11 @@ export async function readableParts(
       path,
       ...splitShardUnitId(partUnitId(basename(path)) ?? basename(path)),
     })));
-    parts.push(...selected.read);
+    // One by one, not spread into push(): a spread of a store's thousands of parts would pass
+    // each as an argument, and overflow the call stack.
+    for (const path of selected.read) parts.push(path);
     for (const left of selected.leftOut) {
-      problems.push(...left.paths.map((path) => ({ path, reason: left.reason })));
+      for (const path of left.paths) problems.push({ path, reason: left.reason });
     }
   }
   return { parts: parts.sort(), problems };

@@ -21,6 +21,7 @@ import { DAMAGED_VIDEO } from "../eval/copy_check.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
 import { isFailureStatus } from "../store/status.ts";
 import { shardFlags, shardOptions } from "./_shard_flags.ts";
+import { DEFAULT_LIMITS, LIMITS, parseLimitFlags } from "../util/limits.ts";
 
 const SPEC: CommandSpec = {
   name: "eval",
@@ -92,6 +93,16 @@ const SPEC: CommandSpec = {
       description: "Videos decoded and prepared ahead of the one being scored (0 = no overlap).",
       default: "2",
     },
+    limit: {
+      type: "string",
+      multiple: true,
+      description:
+        `Raise (or lower) a limit, repeatable: ${
+          LIMITS.map((l) => `${l.flag} (${DEFAULT_LIMITS[l.key]})`).join(", ")
+        }. Over one, a spec, model or flag is refused before any work and a video is a ` +
+        `video_error row (docs/security.md "Limits").`,
+      valueName: "<name=value>",
+    },
     force: { type: "boolean", description: "Re-score copies already in the store." },
     "allow-outside-links": {
       type: "boolean",
@@ -134,6 +145,12 @@ if (import.meta.main) {
       // Checked before the detector loads: the command line lacks the face model (exit 2).
       throw error instanceof FaceModelError ? new UsageError(error.message) : error;
     }
+    let limits;
+    try {
+      limits = parseLimitFlags((parsed.values.limit as string[] | undefined) ?? []);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
     const spec = await loadDetectorSpec(detector);
     const modelPath = (parsed.values.model as string | undefined) ?? spec.modelPath;
     if (!modelPath) throw new UsageError(`--model is required (the spec has no modelPath)`);
@@ -150,6 +167,8 @@ if (import.meta.main) {
     }
     const summary = await evaluate({
       spec,
+      specSource: detector,
+      limits,
       modelPath,
       data,
       store,
