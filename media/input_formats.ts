@@ -53,6 +53,11 @@ export const ACCEPTED_FORMATS: readonly AcceptedFormat[] = [
     why: "raw encoder output some pipelines keep; no container, nothing to follow",
   },
   { demuxer: "hevc", files: "hevc, h265 (raw stream)", why: "as h264, for H.265 encoders" },
+  {
+    demuxer: "yuv4mpegpipe",
+    files: "y4m",
+    why: "uncompressed frames, as codec test sets ship them",
+  },
 ];
 
 /**
