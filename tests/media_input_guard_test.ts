@@ -209,6 +209,8 @@ for (const backend of ["native", "wasm"] as const) {
         const huge = await writeHuge(native, dir);
         const clip = join(dir, "clip.mp4");
         await makeClip(native, clip, { width: 96, height: 64, frames: 30, audio: true });
+        const wide = join(dir, "wide.mp4");
+        await makeClip(native, wide, { width: 320, height: 240, frames: 4 });
         const sizes = await writeSizeChangeVideo(native, dir, {
           file: "sizes.ts",
           codec: ["-c:v", "libx264"],
@@ -262,13 +264,16 @@ for (const backend of ["native", "wasm"] as const) {
               "sample",
             );
             assert.match(error.message, /^Cannot decode ".*clip\.mp4": its frames are 96x64/);
-            // A recorded probe that understates the size: the decoder refuses the real frames.
+            // A recorded probe that understates the size (8x8 for 320x240: its decoder may
+            // allocate 136x136 pixels): the decoder refuses the real frames.
+            const real = await ffmpeg.probe(wide);
             const small = {
-              ...info,
-              segments: info.segments.map((s) => ({ ...s, codedWidth: 8, codedHeight: 8 })),
+              ...real,
+              segments: real.segments.map((s) => ({ ...s, codedWidth: 8, codedHeight: 8 })),
             };
-            const lied = await refusal(sampleFrames(ffmpeg, clip, { info: small, count: 2 }), "lie");
-            assert.match(lied.message, /larger than its probe found/);
+            const lied = await refusal(sampleFrames(ffmpeg, wide, { info: small, count: 2 }), "lie");
+            assert.match(lied.message, /wide\.mp4".*a frame of 320x240 is larger than its probe found/);
+            assert.equal((await sampleFrames(ffmpeg, wide, { info: real, count: 2 })).frames.length, 2);
           });
         });
       } finally {
