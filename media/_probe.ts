@@ -12,7 +12,12 @@ import {
   frameSizeProblem,
   oversizeFromLog,
 } from "./frame_limits.ts";
-import { formatRefusal, inputGuardOptions, isAcceptedFormat, refusedFormatFromLog } from "./input_formats.ts";
+import {
+  formatRefusal,
+  inputGuardOptions,
+  isAcceptedFormat,
+  refusedFormatFromLog,
+} from "./input_formats.ts";
 
 /**
  * Arguments for ffprobe (or wasm's ffprobe) that print what {@link _videoInfoFromProbe} reads.

@@ -83,7 +83,9 @@ export function frameSizeProblem(
   height: number,
   limits: FrameLimits,
 ): string | null {
-  if (width <= limits.maxWidth && height <= limits.maxHeight && width * height <= limits.maxPixels) {
+  if (
+    width <= limits.maxWidth && height <= limits.maxHeight && width * height <= limits.maxPixels
+  ) {
     return null;
   }
   return `its frames are ${width}x${height} (${width * height} pixels), over the frame size ` +
@@ -108,7 +110,9 @@ const ALIGNMENT_SLACK = 128;
  * The `-max_pixels` a decoder gets so that every frame within `limits` decodes and none much
  * larger is allocated: the largest allowed frame with {@link ALIGNMENT_SLACK} on each side.
  */
-export function decoderPixelCap(limits: Pick<FrameLimits, "maxWidth" | "maxHeight" | "maxPixels">): number {
+export function decoderPixelCap(
+  limits: Pick<FrameLimits, "maxWidth" | "maxHeight" | "maxPixels">,
+): number {
   return limits.maxPixels + ALIGNMENT_SLACK * (limits.maxWidth + limits.maxHeight) +
     ALIGNMENT_SLACK ** 2;
 }

@@ -111,7 +111,8 @@ const INDIRECTIONS: Record<string, string> = {
  * what the file is, that only real containers are read, which, and what to do.
  */
 export function formatRefusal(demuxer: string): string {
-  const what = INDIRECTIONS[demuxer] ?? `a "${demuxer}" file, not a video container dfrobust reads`;
+  const what = INDIRECTIONS[demuxer] ??
+    `a "${demuxer}" file: no video stream in a container dfrobust reads`;
   return `it is ${what}; only self-contained video files are read (` +
     `${ACCEPTED_FORMATS.map((f) => f.files).join("; ")}). ` +
     `Remux or re-encode it into one of these (docs/security.md)`;

@@ -214,7 +214,11 @@ for (const backend of ["native", "wasm"] as const) {
         const sizes = await writeSizeChangeVideo(native, dir, {
           file: "sizes.ts",
           codec: ["-c:v", "libx264"],
-          segments: [{ frames: 10, width: 64, height: 48 }, { frames: 10, width: 160, height: 120 }],
+          segments: [{ frames: 10, width: 64, height: 48 }, {
+            frames: 10,
+            width: 160,
+            height: 120,
+          }],
         });
         await withFfmpeg(backend, async (ffmpeg) => {
           await t.step("8192x8192 frames in a 199 KB file", async () => {
@@ -233,7 +237,10 @@ for (const backend of ["native", "wasm"] as const) {
               "narrow",
             );
             assert.match(narrow.message, /96x64 .* limit of 95x4096/);
-            const few = await refusal(ffmpeg.probe(clip, { frameLimits: { maxPixels: 6143 } }), "px");
+            const few = await refusal(
+              ffmpeg.probe(clip, { frameLimits: { maxPixels: 6143 } }),
+              "px",
+            );
             assert.match(few.message, /6144 pixels\), over .* 6143 pixels/);
             const info = await ffmpeg.probe(clip, {
               frameLimits: { maxWidth: 96, maxHeight: 64, maxPixels: 6144 },
@@ -255,26 +262,41 @@ for (const backend of ["native", "wasm"] as const) {
               "frames",
             );
             assert.match(error.message, /over the limit of 20 frames.*--max-frames/);
-            assert.equal((await ffmpeg.probe(clip, { frameLimits: { maxFrames: 30 } })).frameCount, 30);
-          });
-          await t.step("sampling holds a recorded probe to the limits before decoding", async () => {
-            const info = await ffmpeg.probe(clip);
-            const error = await refusal(
-              sampleFrames(ffmpeg, clip, { info, count: 2, frameLimits: { maxHeight: 32 } }),
-              "sample",
+            assert.equal(
+              (await ffmpeg.probe(clip, { frameLimits: { maxFrames: 30 } })).frameCount,
+              30,
             );
-            assert.match(error.message, /^Cannot decode ".*clip\.mp4": its frames are 96x64/);
-            // A recorded probe that understates the size (8x8 for 320x240: its decoder may
-            // allocate 136x136 pixels): the decoder refuses the real frames.
-            const real = await ffmpeg.probe(wide);
-            const small = {
-              ...real,
-              segments: real.segments.map((s) => ({ ...s, codedWidth: 8, codedHeight: 8 })),
-            };
-            const lied = await refusal(sampleFrames(ffmpeg, wide, { info: small, count: 2 }), "lie");
-            assert.match(lied.message, /wide\.mp4".*a frame of 320x240 is larger than its probe found/);
-            assert.equal((await sampleFrames(ffmpeg, wide, { info: real, count: 2 })).frames.length, 2);
           });
+          await t.step(
+            "sampling holds a recorded probe to the limits before decoding",
+            async () => {
+              const info = await ffmpeg.probe(clip);
+              const error = await refusal(
+                sampleFrames(ffmpeg, clip, { info, count: 2, frameLimits: { maxHeight: 32 } }),
+                "sample",
+              );
+              assert.match(error.message, /^Cannot decode ".*clip\.mp4": its frames are 96x64/);
+              // A recorded probe that understates the size (8x8 for 320x240: its decoder may
+              // allocate 136x136 pixels): the decoder refuses the real frames.
+              const real = await ffmpeg.probe(wide);
+              const small = {
+                ...real,
+                segments: real.segments.map((s) => ({ ...s, codedWidth: 8, codedHeight: 8 })),
+              };
+              const lied = await refusal(
+                sampleFrames(ffmpeg, wide, { info: small, count: 2 }),
+                "lie",
+              );
+              assert.match(
+                lied.message,
+                /wide\.mp4".*a frame of 320x240 is larger than its probe found/,
+              );
+              assert.equal(
+                (await sampleFrames(ffmpeg, wide, { info: real, count: 2 })).frames.length,
+                2,
+              );
+            },
+          );
         });
       } finally {
         await native.close();
