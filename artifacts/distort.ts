@@ -22,6 +22,7 @@
 import { dirname, resolve } from "node:path";
 import { readDatasetManifest } from "../dataset/manifest.ts";
 import { type BackendChoice, type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
+import { type FrameLimits, frameLimits as checkedFrameLimits } from "../media/frame_limits.ts";
 import type { OpInstance } from "../ops/operation.ts";
 import { effectiveProfile, type EncodeProfile } from "../ops/profile.ts";
 import { selectOperations } from "../ops/select.ts";
@@ -74,6 +75,13 @@ export interface DistortOptions {
    */
   allowOutsideLinks?: boolean;
   /**
+   * Limits on a source video's frame size and count, over `DEFAULT_FRAME_LIMITS`
+   * (media/frame_limits.ts: 4096x4096, 4096x2160 pixels, 300,000 frames). A video over them is
+   * a failed video of every copy, refused at its probe before anything decodes it. Raise them
+   * only for videos you trust (`--max-frame-size`, `--max-frame-pixels`, `--max-frames`).
+   */
+  frameLimits?: Partial<FrameLimits>;
+  /**
    * Stops the run: when distort opens ffmpeg itself (no `ffmpeg` given) running ffmpeg children
    * are killed and their temporary outputs removed, else it stops between ffmpeg jobs; no
    * manifest is written, finished outputs stay and a rerun resumes. Rejects with the reason.
@@ -100,7 +108,10 @@ export interface DistortOptions {
  * Makes (or reuses) one copy of the dataset in `manifestPath` per operation. Bad videos fail
  * alone: they are listed in the copy's manifest and the summary, the rest completes. Sources are
  * read through their links (the real file), which must lie inside the manifest's folder unless
- * `allowOutsideLinks`; a FIFO, device or folder as a video fails by name before any read.
+ * `allowOutsideLinks`; a FIFO, device or folder as a video fails by name before any read, and so
+ * does a file that is not an accepted container (a playlist, a concat list: media/input_formats.ts)
+ * or a video over `frameLimits`, at its probe.
+ * @throws {RangeError} for a `frameLimits` value that is not a positive integer.
  * @throws `ManifestError` when the dataset manifest is unreadable or malformed (including a row
  *   whose path leaves the manifest's folder: the whole manifest is refused, nothing is written);
  *   `UnknownOperationError`/`ChainError` for a bad `ops`; the signal's reason when aborted;
@@ -111,6 +122,8 @@ export async function distortDataset(
   options: DistortOptions,
 ): Promise<DistortSummary> {
   const started = performance.now();
+  // Checked before any work: a bad value is the caller's error, not a video's.
+  const frameLimits = checkedFrameLimits(options.frameLimits);
   const entries = await readDatasetManifest(manifestPath);
   const ops = typeof options.ops === "object"
     ? options.ops
@@ -133,7 +146,7 @@ export async function distortDataset(
     const sources = await mapLimit(
       entries,
       jobs,
-      (entry) => hashSource(entry, { root, allowOutsideLinks }),
+      (entry) => hashSource(entry, { root, allowOutsideLinks, frameLimits }),
     );
     const out = resolve(options.out);
     const plans = planCopies(ops, sources, {

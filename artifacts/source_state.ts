@@ -10,6 +10,7 @@
 import type { DatasetEntry } from "../dataset/manifest.ts";
 import { DatasetFileError, resolveDatasetFile } from "../dataset/video_file.ts";
 import { type Ffmpeg, FfmpegError, type VideoInfo } from "../media/ffmpeg.ts";
+import type { FrameLimits } from "../media/frame_limits.ts";
 import { sha256File } from "../util/hash.ts";
 
 /** A source video of the dataset, as the run learns about it. */
@@ -24,6 +25,8 @@ export interface SourceState {
   info: VideoInfo | null;
   /** Why the video cannot be used (names the file); null while fine. */
   error: string | null;
+  /** The frame limits its probe holds it to (media/frame_limits.ts); default the defaults. */
+  frameLimits?: Partial<FrameLimits>;
 }
 
 /** Options of {@link hashSource}. */
@@ -32,6 +35,8 @@ export interface HashSourceOptions {
   root: string;
   /** Follow links out of `root` (distort's `--allow-outside-links`). Default false. */
   allowOutsideLinks?: boolean;
+  /** The frame limits its probe will hold it to (distort's `frameLimits`). */
+  frameLimits?: Partial<FrameLimits>;
 }
 
 /**
@@ -42,16 +47,20 @@ export async function hashSource(
   entry: DatasetEntry,
   options: HashSourceOptions,
 ): Promise<SourceState> {
+  const { frameLimits } = options;
   let realPath: string;
   try {
     realPath = await resolveDatasetFile(options.root, entry.path, options);
   } catch (error) {
-    return { entry, realPath: null, sha256: null, info: null, error: sourceError(entry, error) };
+    const failed = sourceError(entry, error);
+    return { entry, realPath: null, sha256: null, info: null, error: failed, frameLimits };
   }
   try {
-    return { entry, realPath, sha256: await sha256File(realPath), info: null, error: null };
+    const sha256 = await sha256File(realPath);
+    return { entry, realPath, sha256, info: null, error: null, frameLimits };
   } catch (error) {
-    return { entry, realPath, sha256: null, info: null, error: sourceError(entry, error) };
+    const failed = sourceError(entry, error);
+    return { entry, realPath, sha256: null, info: null, error: failed, frameLimits };
   }
 }
 
@@ -70,7 +79,7 @@ export function sourceFile(source: SourceState): string {
 export async function probeSource(ffmpeg: Ffmpeg, source: SourceState): Promise<void> {
   if (source.info || source.error) return;
   try {
-    source.info = await ffmpeg.probe(sourceFile(source));
+    source.info = await ffmpeg.probe(sourceFile(source), { frameLimits: source.frameLimits });
   } catch (error) {
     source.error = sourceError(source.entry, error);
   }

@@ -13,6 +13,7 @@
  * shard parts are there (eval/unit_shards.ts).
  * @module
  */
+import { type FrameLimits, frameLimits as checkedFrameLimits } from "../media/frame_limits.ts";
 import type { DetectorSpec } from "../detectors/spec.ts";
 import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 import type { Pairing } from "../metrics/video_set.ts";
@@ -103,6 +104,13 @@ export interface EvaluateOptions {
    * refused whatever this says (dataset/video_file.ts, docs/security.md).
    */
   allowOutsideLinks?: boolean;
+  /**
+   * Limits on a video's frame size and count, over `DEFAULT_FRAME_LIMITS`
+   * (media/frame_limits.ts: 4096x4096, 4096x2160 pixels, 300,000 frames): a video over them is
+   * a `video_error` row naming it, refused before it is decoded (its probe, or the probe its
+   * copy's manifest records). Raise them only for videos you trust.
+   */
+  frameLimits?: Partial<FrameLimits>;
   /** Videos decoded and prepared ahead of the one being scored. Default 2; 0 = no overlap. */
   prefetch?: number;
   /** An open ffmpeg backend to use (default: native when installed, else wasm; closed after). */
@@ -220,6 +228,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
     frames: options.frames,
     batch: batchSize,
   }, limits);
+  const frameLimits = checkedFrameLimits(options.frameLimits);
   const copies = await discoverCopies(options.data, {
     allowOutsideLinks: options.allowOutsideLinks,
   });
@@ -347,6 +356,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
         progress,
         clock,
         allowOutsideLinks: options.allowOutsideLinks,
+        frameLimits,
       });
       summary.facesScored += scored.facesScored;
       if (scored.stopped) {

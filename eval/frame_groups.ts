@@ -15,6 +15,7 @@
  */
 import type { DatasetEntry } from "../dataset/manifest.ts";
 import type { Ffmpeg, VideoInfo } from "../media/ffmpeg.ts";
+import type { FrameLimits } from "../media/frame_limits.ts";
 import { type SampledFrames, sampleFrames, sampleFramesTogether } from "../media/frames.ts";
 
 /** Options of {@link groupedFrames}. */
@@ -29,6 +30,11 @@ export interface GroupedFramesOptions {
   maxBytes?: number;
   /** Videos per group at most (groups start at one video and double up to it). Default 8. */
   maxVideos?: number;
+  /**
+   * Limits on a video's frame size and count (media/frame_limits.ts), held to its probe (also a
+   * recorded one) before it is decoded or memory is set aside for it.
+   */
+  frameLimits?: Partial<FrameLimits>;
 }
 
 /**
@@ -93,6 +99,7 @@ export function groupedFrames(
       count: options.count,
       info: options.probes?.get(video.id),
       threads,
+      frameLimits: options.frameLimits,
     });
 
   const frames = (video: DatasetEntry): Promise<SampledFrames> => {
@@ -133,7 +140,11 @@ export function groupedFrames(
       (n, v) => n + options.count * v.info.width * v.info.height * 3,
       0,
     );
-    const group = sampleFramesTogether(ffmpeg, toSample, { threads, into: memoryFor(bytes) });
+    const group = sampleFramesTogether(ffmpeg, toSample, {
+      threads,
+      into: memoryFor(bytes),
+      frameLimits: options.frameLimits,
+    });
     const entry = { left: members.length, memory: null as ArrayBuffer | null };
     // Set before any member's frames resolve (reactions run in the order they were added).
     group.then((results) => entry.memory = sharedMemory(results), () => {});

@@ -7,6 +7,7 @@
  * eval/evaluate.ts writes the rows as the copy's unit.
  * @module
  */
+import type { FrameLimits } from "../media/frame_limits.ts";
 import type { Ffmpeg } from "../media/ffmpeg.ts";
 import type { ScoreRow } from "../store/schema.ts";
 import { prefetchMap } from "../util/concurrency.ts";
@@ -40,6 +41,8 @@ export interface ScoreCopyOptions {
   clock?: EvalClock;
   /** Read videos whose links lead outside the copy's folder (dataset/video_file.ts). */
   allowOutsideLinks?: boolean;
+  /** Limits on a video's frame size and count (media/frame_limits.ts). */
+  frameLimits?: Partial<FrameLimits>;
 }
 
 /** What {@link scoreCopy} did. */
@@ -55,8 +58,15 @@ export interface ScoredCopy {
 /** Scores every video of `context.copy` (see the module doc). */
 export async function scoreCopy(
   copyContext: CopyContext,
-  { batchSize, prefetch, signal, progress, clock = evalClock(false), allowOutsideLinks }:
-    ScoreCopyOptions,
+  {
+    batchSize,
+    prefetch,
+    signal,
+    progress,
+    clock = evalClock(false),
+    allowOutsideLinks,
+    frameLimits,
+  }: ScoreCopyOptions,
 ): Promise<ScoredCopy> {
   const { ffmpeg, frameCount, ...shared } = copyContext;
   const copy = copyContext.copy;
@@ -77,7 +87,11 @@ export async function scoreCopy(
   for (const damaged of checked.damaged) rows.push(rowOf(copyContext.base, damaged));
   progress.tick(checked.refused.length + checked.damaged.length);
   // Videos decoded a few per ffmpeg process (eval/frame_groups.ts).
-  const grouped = groupedFrames(ffmpeg, checked.videos, { count: frameCount, probes: copy.probes });
+  const grouped = groupedFrames(ffmpeg, checked.videos, {
+    count: frameCount,
+    probes: copy.probes,
+    frameLimits,
+  });
   const context: VideoContext = { ...shared, frames: grouped.frames };
   const scorer = new BatchScorer(context.parts, batchSize);
   const prepared = prefetchMap(checked.videos, (video) => prepareVideo(video, context), {

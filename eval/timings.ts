@@ -174,7 +174,7 @@ function timingClock(): EvalClock {
         backend: ffmpeg.backend,
         build: () => ffmpeg.build(),
         run: (job) => clock.wait("decode", () => ffmpeg.run(job)),
-        probe: (path) => clock.wait("decode", () => ffmpeg.probe(path)),
+        probe: (path, options) => clock.wait("decode", () => ffmpeg.probe(path, options)),
         close: () => ffmpeg.close(),
       };
     },

@@ -6,6 +6,8 @@
  */
 import type { FfmpegJob } from "./ffmpeg_types.ts";
 import { FfmpegError } from "./ffmpeg_error.ts";
+import { formatRefusal, refusedFormatFromLog } from "./input_formats.ts";
+import { oversizeFromLog } from "./frame_limits.ts";
 
 /** The global arguments every job gets. */
 export const _GLOBAL_ARGS: readonly string[] = [
@@ -47,10 +49,22 @@ export function _tail(log: string, lines = 12): string {
     .slice(-lines).join("\n");
 }
 
-/** Builds the error for a failed job: names the subject and gives ffmpeg's reason. */
+/**
+ * Builds the error for a failed job: names the subject and gives ffmpeg's reason, in words for
+ * an input refused by the container allow-list or a frame its decoder may not allocate
+ * (media/input_formats.ts, media/frame_limits.ts: the file changed since its probe, or its
+ * recorded probe is wrong).
+ */
 export function _jobError(job: FfmpegJob, exitCode: number, log: string): FfmpegError {
   const subject = job.subject ?? job.inputs[0] ?? job.outputs[0] ?? "(ffmpeg job)";
-  const reason = _reasonFromLog(log, [...job.inputs, ...job.outputs]);
+  const refused = refusedFormatFromLog(log);
+  const oversize = oversizeFromLog(log);
+  const reason = refused
+    ? formatRefusal(refused)
+    : oversize
+    ? `a frame of ${oversize.width}x${oversize.height} is larger than its probe found (the ` +
+      `file changed since it was probed, or its recorded probe is wrong); probe it again`
+    : _reasonFromLog(log, [...job.inputs, ...job.outputs]);
   return new FfmpegError(
     subject,
     `ffmpeg exited with code ${exitCode}${reason ? ` (${reason})` : ""}`,

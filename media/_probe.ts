@@ -5,6 +5,19 @@
  */
 import type { FrameSegment, VideoInfo } from "./ffmpeg_types.ts";
 import { FfmpegError } from "./ffmpeg_error.ts";
+import {
+  decoderPixelCap,
+  frameCountProblem,
+  type FrameLimits,
+  frameSizeProblem,
+  oversizeFromLog,
+} from "./frame_limits.ts";
+import {
+  formatRefusal,
+  inputGuardOptions,
+  isAcceptedFormat,
+  refusedFormatFromLog,
+} from "./input_formats.ts";
 
 /**
  * Arguments for ffprobe (or wasm's ffprobe) that print what {@link _videoInfoFromProbe} reads.
@@ -16,12 +29,24 @@ import { FfmpegError } from "./ffmpeg_error.ts";
  * is cheap next to video). The same pass lists each decoded frame's stream, size and pixel format
  * (`-show_entries frame=...`, a few dozen bytes of JSON per frame, about 8% more time), from
  * which the video's {@link FrameSegment}s are read.
+ *
+ * The input is held to the accepted containers (media/input_formats.ts), its decoders may not
+ * allocate a frame much larger than `limits` allow (`-max_pixels`, media/frame_limits.ts), and
+ * reading stops after {@link _packetCap} packets (`-read_intervals %+#N`, counted with
+ * `-count_packets`), so a tiny file that claims millions of frames costs a bounded amount of
+ * memory before {@link _videoInfoFromProbe} refuses it.
  */
-export function _probeArgs(input: string): string[] {
+export function _probeArgs(input: string, limits: FrameLimits): string[] {
   return [
     "-hide_banner",
     "-loglevel",
     "error",
+    ...inputGuardOptions(),
+    "-max_pixels",
+    String(decoderPixelCap(limits)),
+    "-read_intervals",
+    `%+#${_packetCap(limits)}`,
+    "-count_packets",
     "-count_frames",
     "-show_streams",
     "-show_format",
@@ -31,6 +56,35 @@ export function _probeArgs(input: string): string[] {
     "json",
     input,
   ];
+}
+
+/**
+ * Packets (of all streams together) a probe reads at most: four per allowed video frame, room
+ * for the audio (AAC at 48 kHz is about 1.9 packets per frame at 25 fps), subtitle and data
+ * packets beside the video.
+ */
+export function _packetCap(limits: Pick<FrameLimits, "maxFrames">): number {
+  return limits.maxFrames * 4;
+}
+
+/**
+ * The refusal ffprobe's `log` tells of, naming `file`: a format not on the allow-list, or a frame
+ * larger than the decoder may allocate; null when it tells of neither.
+ */
+export function _probeLogRefusal(
+  file: string,
+  log: string,
+  limits: FrameLimits,
+): FfmpegError | null {
+  const format = refusedFormatFromLog(log);
+  if (format) return new FfmpegError(file, formatRefusal(format), { action: "probe" });
+  const oversize = oversizeFromLog(log);
+  if (oversize) {
+    const reason = frameSizeProblem(oversize.width, oversize.height, limits) ??
+      `a frame of ${oversize.width}x${oversize.height} is larger than its decoder may allocate`;
+    return new FfmpegError(file, reason, { action: "probe" });
+  }
+  return null;
 }
 
 interface ProbeStream {
@@ -47,6 +101,7 @@ interface ProbeStream {
   duration?: string;
   nb_frames?: string;
   nb_read_frames?: string;
+  nb_read_packets?: string;
   tags?: Record<string, string>;
   side_data_list?: { rotation?: number }[];
   disposition?: { attached_pic?: number };
@@ -79,21 +134,32 @@ function theVideoStream(streams: readonly ProbeStream[]): ProbeStream | undefine
 /**
  * Turns ffprobe's JSON (from {@link _probeArgs}) into a {@link VideoInfo}; the frame count is the
  * video stream's `nb_read_frames`.
- * @throws {FfmpegError} (action `probe`) when there is no video stream, or the decoder returns
- *   no frame of it.
+ * @throws {FfmpegError} (action `probe`) when the format is not an accepted container, there is
+ *   no video stream, the decoder returns no frame of it, a frame is over `limits`' size, or the
+ *   video has more frames than `limits` allow (or the probe stopped at {@link _packetCap}).
  */
-export function _videoInfoFromProbe(file: string, json: string): VideoInfo {
+export function _videoInfoFromProbe(file: string, json: string, limits: FrameLimits): VideoInfo {
   let parsed: {
     streams?: ProbeStream[];
     frames?: ProbeFrame[];
-    format?: { duration?: string };
+    format?: { duration?: string; format_name?: string };
   };
   try {
     parsed = JSON.parse(json);
   } catch (cause) {
     throw new FfmpegError(file, "ffprobe printed no readable JSON", { action: "probe", cause });
   }
+  const formatName = parsed.format?.format_name;
+  if (formatName !== undefined && !isAcceptedFormat(formatName)) {
+    throw new FfmpegError(file, formatRefusal(formatName.split(",")[0]), { action: "probe" });
+  }
   const streams = parsed.streams ?? [];
+  for (const s of streams) {
+    if (s.codec_type !== "video" || !s.width || !s.height) continue;
+    const problem = frameSizeProblem(s.width, s.height, limits);
+    if (problem) throw new FfmpegError(file, problem, { action: "probe" });
+  }
+  const packets = streams.reduce((n, s) => n + (positive(s.nb_read_packets) ?? 0), 0);
   const video = theVideoStream(streams);
   if (!video || typeof video.index !== "number" || !video.width || !video.height) {
     throw new FfmpegError(file, "no video stream in the file", { action: "probe" });
@@ -111,8 +177,15 @@ export function _videoInfoFromProbe(file: string, json: string): VideoInfo {
       action: "probe",
     });
   }
+  const tooMany = frameCountProblem(counted, limits) ??
+    (packets >= _packetCap(limits) ? frameCountProblem(limits.maxFrames + 1, limits) : null);
+  if (tooMany) throw new FfmpegError(file, tooMany, { action: "probe" });
   const rotation = rotationOf(video);
   const segments = segmentsOf(parsed.frames ?? [], video, rotation, counted);
+  for (const s of segments) {
+    const problem = frameSizeProblem(s.codedWidth, s.codedHeight, limits);
+    if (problem) throw new FfmpegError(file, problem, { action: "probe" });
+  }
   const [first] = segments;
   return {
     streamIndex: video.index,

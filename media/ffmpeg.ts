@@ -23,6 +23,7 @@ export type {
   FfmpegResult,
   FrameSegment,
   OpenFfmpegOptions,
+  ProbeOptions,
   VideoInfo,
 } from "./ffmpeg_types.ts";
 export { FfmpegError, type FfmpegErrorOptions } from "./ffmpeg_error.ts";

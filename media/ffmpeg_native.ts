@@ -8,10 +8,18 @@
  * @module
  */
 import { dirname, isAbsolute } from "node:path";
-import type { Ffmpeg, FfmpegBuild, FfmpegJob, FfmpegResult, VideoInfo } from "./ffmpeg_types.ts";
+import type {
+  Ffmpeg,
+  FfmpegBuild,
+  FfmpegJob,
+  FfmpegResult,
+  ProbeOptions,
+  VideoInfo,
+} from "./ffmpeg_types.ts";
 import { FfmpegError } from "./ffmpeg_error.ts";
 import { _GLOBAL_ARGS, _jobError, _reasonFromLog, _tail, _x264FromStream } from "./_backend.ts";
-import { _probeArgs, _videoInfoFromProbe } from "./_probe.ts";
+import { _probeArgs, _probeLogRefusal, _videoInfoFromProbe } from "./_probe.ts";
+import { frameLimits } from "./frame_limits.ts";
 
 let available: Promise<boolean> | undefined;
 
@@ -38,7 +46,7 @@ export function openNativeFfmpeg(options: NativeFfmpegOptions = {}): Ffmpeg {
     backend: "native",
     build: () => build ??= nativeBuild(),
     run: (job) => runJob(job, signal),
-    probe: (path) => probeFile(path, signal),
+    probe: (path, options) => probeFile(path, options, signal),
     close: () => Promise.resolve(),
   };
 }
@@ -87,8 +95,13 @@ async function runJob(job: FfmpegJob, signal?: AbortSignal): Promise<FfmpegResul
   return { stdout, stderr, argv };
 }
 
-async function probeFile(path: string, signal?: AbortSignal): Promise<VideoInfo> {
+async function probeFile(
+  path: string,
+  options: ProbeOptions = {},
+  signal?: AbortSignal,
+): Promise<VideoInfo> {
   signal?.throwIfAborted();
+  const limits = frameLimits(options.frameLimits);
   const absolute = await Deno.realPath(path).catch((cause) => {
     throw new FfmpegError(
       path,
@@ -103,11 +116,14 @@ async function probeFile(path: string, signal?: AbortSignal): Promise<VideoInfo>
   if (!stat.isFile) throw new FfmpegError(path, "not a regular file", { action: "probe" });
   // The file: prefix stops ffprobe reading a ':' in the name as a protocol separator.
   const { code, stdout, stderr } = await spawn(
-    ["ffprobe", ..._probeArgs(`file:${absolute}`)],
+    ["ffprobe", ..._probeArgs(`file:${absolute}`, limits)],
     undefined,
     true,
     signal,
   );
+  // A refused format or an oversized frame, also when ffprobe went on and exited 0.
+  const refusal = _probeLogRefusal(path, stderr, limits);
+  if (refusal) throw refusal;
   if (code !== 0) {
     const reason = _reasonFromLog(stderr, [absolute]);
     throw new FfmpegError(path, `ffprobe exited with code ${code}${reason ? ` (${reason})` : ""}`, {
@@ -116,7 +132,7 @@ async function probeFile(path: string, signal?: AbortSignal): Promise<VideoInfo>
       action: "probe",
     });
   }
-  return _videoInfoFromProbe(path, new TextDecoder().decode(stdout));
+  return _videoInfoFromProbe(path, new TextDecoder().decode(stdout), limits);
 }
 
 async function nativeBuild(): Promise<FfmpegBuild> {

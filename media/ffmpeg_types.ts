@@ -4,6 +4,16 @@
  * (`ffmpeg_native.ts`, `ffmpeg_wasm.ts`) implement them; callers get them from `media/ffmpeg.ts`.
  * @module
  */
+import type { FrameLimits } from "./frame_limits.ts";
+
+/** Options of {@link Ffmpeg.probe}. */
+export interface ProbeOptions {
+  /**
+   * Limits on the video's frame size and count, over `DEFAULT_FRAME_LIMITS`
+   * (media/frame_limits.ts): a video over them is refused before anything else decodes it.
+   */
+  frameLimits?: Partial<FrameLimits>;
+}
 
 /** Exact facts about the ffmpeg build in use, recorded in artifact manifests. */
 export interface FfmpegBuild {
@@ -147,10 +157,13 @@ export interface Ffmpeg {
   /**
    * Probes a video: size, frame rate, and the frame count a decoder returns. Decodes the whole
    * file once (ffprobe `-count_frames`, on both backends): container frame counts and packet
-   * counts over-count streams cut inside a GOP, so the count is taken from the decoder.
-   * @throws {FfmpegError} for a missing, unreadable, non-video or zero-frame file.
+   * counts over-count streams cut inside a GOP, so the count is taken from the decoder. Only
+   * the accepted containers are opened (media/input_formats.ts: no playlists, concat lists or
+   * image sequences), and a video over `options.frameLimits` is refused.
+   * @throws {FfmpegError} for a missing, unreadable, non-video or zero-frame file, a file that
+   *   is not an accepted container, or a video over the frame limits; the message names the file.
    */
-  probe(path: string): Promise<VideoInfo>;
+  probe(path: string, options?: ProbeOptions): Promise<VideoInfo>;
   /** Releases the backend (terminates the wasm worker). Idempotent. */
   close(): Promise<void>;
 }

@@ -13,10 +13,19 @@
 import { FFMPEG_WASM_URLS } from "../deps/ffmpeg_wasm.ts";
 import { basename, isAbsolute } from "node:path";
 import { atomicWriteFile } from "../util/atomic.ts";
-import type { Ffmpeg, FfmpegBuild, FfmpegJob, FfmpegResult, VideoInfo } from "./ffmpeg_types.ts";
+import type {
+  Ffmpeg,
+  FfmpegBuild,
+  FfmpegJob,
+  FfmpegResult,
+  ProbeOptions,
+  VideoInfo,
+} from "./ffmpeg_types.ts";
 import { FfmpegError } from "./ffmpeg_error.ts";
 import { _GLOBAL_ARGS, _jobError, _reasonFromLog, _tail, _x264FromStream } from "./_backend.ts";
-import { _probeArgs, _videoInfoFromProbe } from "./_probe.ts";
+import { _probeArgs, _probeLogRefusal, _videoInfoFromProbe } from "./_probe.ts";
+import { frameLimits, oversizeFromLog } from "./frame_limits.ts";
+import { refusedFormatFromLog } from "./input_formats.ts";
 
 /** The parts of `@ffmpeg/ffmpeg`'s FFmpeg class this backend uses. */
 interface WasmFfmpeg {
@@ -85,8 +94,8 @@ class WasmPool implements Ffmpeg {
     return this.#dispatch((backend) => backend.run(job));
   }
 
-  probe(path: string): Promise<VideoInfo> {
-    return this.#dispatch((backend) => backend.probe(path));
+  probe(path: string, options?: ProbeOptions): Promise<VideoInfo> {
+    return this.#dispatch((backend) => backend.probe(path, options));
   }
 
   async close(): Promise<void> {
@@ -144,8 +153,8 @@ class WasmBackend implements Ffmpeg {
     return this.#serial(() => this.#onFreshEnoughInstance(() => this.#run(job)));
   }
 
-  probe(path: string): Promise<VideoInfo> {
-    return this.#serial(() => this.#onFreshEnoughInstance(() => this.#probe(path)));
+  probe(path: string, options?: ProbeOptions): Promise<VideoInfo> {
+    return this.#serial(() => this.#onFreshEnoughInstance(() => this.#probe(path, options)));
   }
 
   /**
@@ -228,7 +237,15 @@ class WasmBackend implements Ffmpeg {
       });
       const wasmArgv = ["ffmpeg", ..._GLOBAL_ARGS, ...args];
       this.#log.length = 0;
-      const code = await ffmpeg.exec(wasmArgv.slice(1));
+      const code = await ffmpeg.exec(wasmArgv.slice(1)).catch((error: unknown) => {
+        // ffmpeg.wasm throws (rather than returns) when a decoder refuses a frame for
+        // -max_pixels: that is ffmpeg's error like any other exit code (a crash is not, and is
+        // retried on a fresh instance). The instance is replaced before its next job.
+        this.#jobsOnInstance = JOBS_PER_INSTANCE;
+        const log = this.#log.join("\n");
+        if (oversizeFromLog(log) || refusedFormatFromLog(log)) return 1;
+        throw error;
+      });
       // Speak of the caller's files, not of the in-memory copies.
       let stderr = this.#log.filter((line) => line !== "Aborted()").join("\n");
       for (const [host, memPath] of mapping) stderr = stderr.replaceAll(memPath, host);
@@ -249,8 +266,9 @@ class WasmBackend implements Ffmpeg {
     }
   }
 
-  async #probe(path: string): Promise<VideoInfo> {
+  async #probe(path: string, options: ProbeOptions = {}): Promise<VideoInfo> {
     const ffmpeg = this.#ffmpeg();
+    const limits = frameLimits(options.frameLimits);
     const stat = await Deno.stat(path).catch((cause) => {
       throw new FfmpegError(
         path,
@@ -268,19 +286,32 @@ class WasmBackend implements Ffmpeg {
       await ffmpeg.writeFile(input, data);
       this.#log.length = 0;
       // ffprobe under wasm returns -1 even on success: judge by the JSON it wrote and its log.
-      await ffmpeg.ffprobe([..._probeArgs(input), "-o", report]);
-      const log = this.#log.filter((line) => line !== "Aborted()").join("\n");
+      let thrown: unknown = null;
+      try {
+        await ffmpeg.ffprobe([..._probeArgs(input, limits), "-o", report]);
+      } catch (error) {
+        // ffprobe.wasm throws (rather than returns) when a decoder refuses a frame for
+        // -max_pixels: its log says why. The instance is replaced before its next job.
+        thrown = error;
+        this.#jobsOnInstance = JOBS_PER_INSTANCE;
+      }
+      // Speak of the caller's file, not of the in-memory copy.
+      const log = this.#log.filter((line) => line !== "Aborted()").join("\n")
+        .replaceAll(input, path);
+      const refusal = _probeLogRefusal(path, log, limits);
+      if (refusal) throw refusal;
+      if (thrown !== null) throw thrown;
       const json = await readMem(ffmpeg, report);
       const text = json ? new TextDecoder().decode(json) : "";
       const streams = text ? (JSON.parse(text).streams ?? []) : [];
       if (streams.length === 0 && log.trim() !== "") {
-        const reason = _reasonFromLog(log, [input]);
+        const reason = _reasonFromLog(log, [path]);
         throw new FfmpegError(path, `ffprobe (wasm) failed (${reason})`, {
           stderrTail: _tail(log),
           action: "probe",
         });
       }
-      return _videoInfoFromProbe(path, text || "{}");
+      return _videoInfoFromProbe(path, text || "{}", limits);
     } finally {
       await cleanUp(ffmpeg, dir, [input, report]);
     }

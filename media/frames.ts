@@ -6,6 +6,12 @@
 import { type Ffmpeg, FfmpegError, type VideoInfo } from "./ffmpeg.ts";
 import { resolve } from "node:path";
 import { normaliseFilter, videoInputOptions, videoStreamSpecifier } from "./video_stream.ts";
+import {
+  frameCountProblem,
+  type FrameLimits,
+  frameLimits as limitsWith,
+  frameSizeProblem,
+} from "./frame_limits.ts";
 
 /**
  * `count` evenly spaced frame indices in `[0, frameCount - 1]`, exactly as numpy's
@@ -56,6 +62,12 @@ export interface SampleFramesOptions {
    * other decoders) keeps the other cores busy.
    */
   threads?: number;
+  /**
+   * Limits on the video's frame size and count (over `DEFAULT_FRAME_LIMITS`,
+   * media/frame_limits.ts), held to the probe, also a given `info` (a copy manifest's record),
+   * before anything is decoded.
+   */
+  frameLimits?: Partial<FrameLimits>;
 }
 
 /** Frames decoded from one video. */
@@ -92,15 +104,16 @@ export interface SampledFrames {
  * index at or past the probe's `frameCount` is refused before decoding, and a decode that returns
  * fewer frames than requested (the file changed since `info` was probed) throws.
  * @throws {RangeError} for an index that is not a non-negative integer.
- * @throws {FfmpegError} naming the file when it cannot be probed or decoded, an index is at or
- *   past the end, or the decoder returns fewer frames than requested.
+ * @throws {FfmpegError} naming the file when it cannot be probed or decoded, is over the frame
+ *   limits, an index is at or past the end, or the decoder returns fewer frames than requested.
  */
 export async function sampleFrames(
   ffmpeg: Ffmpeg,
   path: string,
   options: SampleFramesOptions = {},
 ): Promise<SampledFrames> {
-  const info = options.info ?? await ffmpeg.probe(path);
+  const info = options.info ??
+    await ffmpeg.probe(path, { frameLimits: options.frameLimits });
   const plan = planSample(path, info, options);
   if (plan.distinct.length === 0) return framesOf(plan, new Uint8Array());
   const input = resolve(path);
@@ -149,6 +162,8 @@ export interface VideoToSample {
 export interface SampleTogetherOptions {
   /** As {@link SampleFramesOptions.threads}. */
   threads?: number;
+  /** As {@link SampleFramesOptions.frameLimits}. */
+  frameLimits?: Partial<FrameLimits>;
   /**
    * Memory for the frames decoded together (`FfmpegJob.stdoutInto`; detached afterwards): their
    * frames are then views of it when it holds them all, and it can be filled again once they are
@@ -175,7 +190,11 @@ export async function sampleFramesTogether(
   options: SampleTogetherOptions = {},
 ): Promise<(SampledFrames | Error)[]> {
   const alone = (video: VideoToSample) =>
-    sampleFrames(ffmpeg, video.path, { ...video, threads: options.threads }).catch(
+    sampleFrames(ffmpeg, video.path, {
+      ...video,
+      threads: options.threads,
+      frameLimits: options.frameLimits,
+    }).catch(
       (error: unknown) => error instanceof Error ? error : new Error(String(error)),
     );
   if (videos.length === 0) return [];
@@ -190,7 +209,10 @@ export async function sampleFramesTogether(
   // A video whose plan fails (bad index) or that wants no frame is sampled alone.
   const plans = videos.map((video) => {
     try {
-      const plan = planSample(video.path, video.info, video);
+      const plan = planSample(video.path, video.info, {
+        ...video,
+        frameLimits: options.frameLimits,
+      });
       return plan.distinct.length > 0 ? plan : null;
     } catch {
       return null;
@@ -261,12 +283,20 @@ interface SamplePlan {
   distinct: number[];
 }
 
-/** The frames to decode; throws for a bad index or one past the end (see {@link sampleFrames}). */
+/**
+ * The frames to decode; throws for a video over the frame limits, a bad index or one past the
+ * end (see {@link sampleFrames}).
+ */
 function planSample(
   path: string,
   info: VideoInfo,
-  options: Pick<SampleFramesOptions, "count" | "indices">,
+  options: Pick<SampleFramesOptions, "count" | "indices" | "frameLimits">,
 ): SamplePlan {
+  const limits = limitsWith(options.frameLimits);
+  const problem = frameCountProblem(info.frameCount, limits) ??
+    (info.segments ?? [info]).map((s) => frameSizeProblem(s.codedWidth, s.codedHeight, limits))
+      .find((p) => p !== null);
+  if (problem) throw new FfmpegError(path, problem, { action: "decode" });
   const requested = options.indices ?? evenlySpacedIndices(info.frameCount, options.count ?? 32);
   for (const index of requested) {
     if (!Number.isInteger(index) || index < 0) {

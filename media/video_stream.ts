@@ -14,6 +14,10 @@
  *   (bicubic, each axis on its own: no padding, the aspect ratio of a later segment is not kept) to
  *   the first frame's size and pixel format before anything else sees it ({@link normaliseFilter}).
  *   A video of one size gets no such filter, so its graphs are what they always were.
+ * - **What may be opened:** only the accepted containers from the local file system
+ *   (media/input_formats.ts), and its decoder may allocate no frame much larger than the probe
+ *   found (`-max_pixels`, media/frame_limits.ts): a file that changed into a playlist or a larger
+ *   video since its probe is refused, not read.
  * - **Rotation:** ffmpeg's autorotate puts its `transpose` in front of the graph, where it would
  *   see frames of the changed size; a rotated video with size changes is therefore opened with
  *   `-noautorotate` and rotated after the normalising scale (`transpose=clock` for 90 degrees,
@@ -21,6 +25,8 @@
  * @module
  */
 import type { FrameSegment, VideoInfo } from "./ffmpeg_types.ts";
+import { decoderPixelCapOf } from "./frame_limits.ts";
+import { inputGuardOptions } from "./input_formats.ts";
 
 export type { FrameSegment };
 
@@ -33,12 +39,21 @@ export function hasSizeChanges(info: Pick<VideoInfo, "segments">): boolean {
 }
 
 /**
- * Input options for a job reading `info`'s video, to put right before its `-i`:
- * `-reinit_filter 0`, plus `-noautorotate` for a rotated video with size changes (rotated by
- * {@link normaliseFilter} instead).
+ * Input options for a job reading `info`'s video, to put right before its `-i`: the accepted
+ * containers and the `file` protocol only (`inputGuardOptions()`), `-max_pixels` of the largest
+ * frame the probe found plus alignment room (`decoderPixelCapOf`), `-reinit_filter 0`, plus
+ * `-noautorotate` for a rotated video with size changes (rotated by {@link normaliseFilter}
+ * instead).
  */
 export function videoInputOptions(info: VideoStreamFacts): string[] {
-  return ["-reinit_filter", "0", ...(ownRotation(info) ? ["-noautorotate"] : [])];
+  return [
+    ...inputGuardOptions(),
+    "-max_pixels",
+    String(decoderPixelCapOf(info.segments)),
+    "-reinit_filter",
+    "0",
+    ...(ownRotation(info) ? ["-noautorotate"] : []),
+  ];
 }
 
 /**

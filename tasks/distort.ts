@@ -11,6 +11,7 @@ import { parseSeverity, selectOperations } from "../ops/select.ts";
 import { type CommandSpec, integerFlag, requireString, runTask, UsageError } from "../util/cli.ts";
 import { interruptSignal } from "../util/interrupt.ts";
 import { formatSeconds } from "../util/progress.ts";
+import { frameLimitFlags, frameLimitOptions } from "./_frame_limit_flags.ts";
 import { shardFlags, shardOptions } from "./_shard_flags.ts";
 
 const spec: CommandSpec = {
@@ -66,6 +67,7 @@ const spec: CommandSpec = {
         "(default: such a video is refused and fails alone). Only for a dataset you trust; " +
         "FIFOs and devices are refused anyway (docs/security.md).",
     },
+    ...frameLimitFlags(),
     "dry-run": {
       type: "boolean",
       description: "Print the plan (artifact ids and folders) without running ffmpeg.",
@@ -171,6 +173,7 @@ await runTask(spec, async (parsed) => {
     jobs: parsed.values.jobs === undefined ? undefined : integerFlag(parsed, "jobs", 1),
     force: parsed.values.force === true,
     allowOutsideLinks: parsed.values["allow-outside-links"] === true,
+    frameLimits: frameLimitOptions(parsed),
     dryRun: parsed.values["dry-run"] === true,
     // SIGINT/SIGTERM kill ffmpeg and reject; runTask exits 130/143 (util/interrupt.ts).
     signal: interruptSignal(),

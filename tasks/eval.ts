@@ -20,6 +20,7 @@ import { formatSeconds } from "../util/progress.ts";
 import { DAMAGED_VIDEO } from "../eval/copy_check.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
 import { isFailureStatus } from "../store/status.ts";
+import { frameLimitFlags, frameLimitOptions } from "./_frame_limit_flags.ts";
 import { shardFlags, shardOptions } from "./_shard_flags.ts";
 import { DEFAULT_LIMITS, LIMITS, parseLimitFlags } from "../util/limits.ts";
 
@@ -110,6 +111,7 @@ const SPEC: CommandSpec = {
         "(default: each is a video_error row naming it). Only for a dataset you trust; FIFOs " +
         "and devices are refused anyway (docs/security.md).",
     },
+    ...frameLimitFlags(),
     json: {
       type: "boolean",
       description: "Print the summary as JSON on stdout, with the time each stage took (timings).",
@@ -174,6 +176,7 @@ if (import.meta.main) {
       store,
       trainSet: parsed.values["train-set"] as string | undefined,
       allowOutsideLinks: parsed.values["allow-outside-links"] === true,
+      frameLimits: frameLimitOptions(parsed),
       faces: faces as FaceMode,
       faceModel,
       sidecar: parsed.values.sidecar as string | undefined,

@@ -14,7 +14,7 @@ function counting(real: Ffmpeg, after?: () => void): Ffmpeg & { jobs: number } {
     backend: real.backend,
     jobs: 0,
     build: () => real.build(),
-    probe: (path: string) => real.probe(path),
+    probe: (path: string, options?: Parameters<Ffmpeg["probe"]>[1]) => real.probe(path, options),
     close: () => Promise.resolve(),
     run: async (job: Parameters<Ffmpeg["run"]>[0]) => {
       const result = await real.run(job);

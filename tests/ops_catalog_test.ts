@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { artifactId, type SourceFingerprint } from "../artifacts/artifact_id.ts";
 import { safeFileStem } from "../artifacts/file_names.ts";
 import { chunkForBudget, splitGraphArgs } from "../artifacts/split_graph.ts";
+import { inputGuardOptions } from "../media/input_formats.ts";
 import {
   ALL_OP_IDS,
   CATALOG_VERSION,
@@ -240,7 +241,14 @@ Deno.test("splitGraphArgs() decodes once and maps one labelled branch per output
     { op: getOperation("hflip"), path: "/o/1.tmp" },
     { op: getOperation("h264_crf40"), path: "/o/2.tmp" },
   ], { profile: "paper", info: oneSize(0) });
-  assert.deepEqual(args.slice(0, 6), [
+  // The container allow-list and the decoder's frame cap (media/video_stream.ts) come first.
+  const guard = args.indexOf("-reinit_filter");
+  assert.deepEqual(args.slice(0, guard - 2), inputGuardOptions());
+  assert.deepEqual(args.slice(guard - 2, guard), [
+    "-max_pixels",
+    String((320 + 128) * (240 + 128)),
+  ]);
+  assert.deepEqual(args.slice(guard, guard + 6), [
     "-reinit_filter",
     "0",
     "-i",
@@ -255,7 +263,7 @@ Deno.test("splitGraphArgs() decodes once and maps one labelled branch per output
     [{ op: getOperation("vflip"), path: "/o/1.tmp" }],
     { profile: "paper", info: oneSize(1) },
   );
-  assert.equal(single[5], "[0:1]vflip[o0]");
+  assert.equal(single[guard + 5], "[0:1]vflip[o0]");
 });
 
 Deno.test("splitGraphArgs() scales every frame to the first frame's size before the operation when the size changes", () => {
@@ -269,7 +277,7 @@ Deno.test("splitGraphArgs() scales every frame to the first frame's size before 
     info,
   });
   assert.equal(
-    single[5],
+    single[single.indexOf("-filter_complex") + 1],
     "[0:0]scale=w=320:h=240:flags=bicubic,format=yuv420p,crop=w=320:h=240:x=0:y=0:exact=1,hflip[o0]",
   );
   const split = splitGraphArgs("/v/a.webm", [
@@ -277,7 +285,7 @@ Deno.test("splitGraphArgs() scales every frame to the first frame's size before 
     { op: getOperation("noise"), path: "/o/2" },
   ], { profile: "paper", info });
   assert.match(
-    split[5],
+    split[split.indexOf("-filter_complex") + 1],
     /^\[0:0\]scale=w=320:h=240:flags=bicubic,format=yuv420p,split=2\[s0\]\[s1\];/,
   );
 });
