@@ -5,11 +5,12 @@
  * orientation and land on the wrong region of a rotated video without any error. This check
  * finds such a video so eval can warn; it changes no box and no score.
  *
- * Rule (docs/detectors.md, "Face sidecars"): a box lies *mostly outside* a frame when less than
- * half of its area is inside; a video's boxes *do not fit* when more than half of them (boxes of
- * zero area not counted) lie mostly outside its displayed frame. When more than half of them would
- * lie mostly inside the frame with width and height swapped, they look like the coded (unrotated)
- * orientation of a rotated video.
+ * Rule (docs/detectors.md, "Face sidecars"): a box lies *outside* a frame when its centre does;
+ * a video's boxes *do not fit* when more than half of them (boxes of zero area not counted) lie
+ * outside its displayed frame. A face at the frame's edge has its box stick out (awkward b06: a
+ * box may, by the sidecar contract) but its centre in: only boxes placed for another frame move
+ * their centres out. When more than half of them would lie inside the frame with width and
+ * height swapped, they look like the coded (unrotated) orientation of a rotated video.
  * @module
  */
 
@@ -17,11 +18,11 @@
 export interface SidecarFit {
   /** Boxes with a positive area (the others are not counted). */
   boxes: number;
-  /** Boxes with less than half their area inside the displayed frame. */
+  /** Boxes whose centre lies outside the displayed frame. */
   outside: number;
-  /** Boxes with at least half their area inside the frame with width and height swapped. */
+  /** Boxes whose centre lies inside the frame with width and height swapped. */
   fitSwapped: number;
-  /** More than half of `boxes` lie mostly outside the displayed frame. */
+  /** More than half of `boxes` lie outside the displayed frame. */
   misfit: boolean;
   /** `misfit`, the frame is not square, and more than half would fit the swapped frame. */
   looksCoded: boolean;
@@ -46,8 +47,8 @@ export function sidecarFit(
     const area = w * h;
     if (!(area > 0)) continue;
     counted++;
-    if (insideArea(x, y, w, h, width, height) * 2 < area) outside++;
-    if (insideArea(x, y, w, h, height, width) * 2 >= area) fitSwapped++;
+    if (!centreInside(x, y, w, h, width, height)) outside++;
+    if (centreInside(x, y, w, h, height, width)) fitSwapped++;
   }
   const misfit = outside * 2 > counted;
   return {
@@ -86,8 +87,8 @@ export function sidecarFitWarning(
   const fit = sidecarFit(boxes, width, height);
   if (!fit.misfit) return null;
   const what = `Face sidecar "${options.sidecar}": ${fit.outside} of ${fit.boxes} boxes of ` +
-    `video "${options.videoId}" ("${options.videoPath}") lie mostly outside its displayed ` +
-    `${width}x${height} frame (less than half their area inside)`;
+    `video "${options.videoId}" ("${options.videoPath}") lie outside its displayed ` +
+    `${width}x${height} frame (their centres outside it)`;
   const why = fit.looksCoded
     ? `; ${fit.fitSwapped} would fit a ${height}x${width} frame: the boxes look like the coded ` +
       `(unrotated) orientation of a rotated video`
@@ -97,16 +98,16 @@ export function sidecarFitWarning(
     `faces are scored as given.`;
 }
 
-// Area of the box inside a frame of the given size.
-function insideArea(
+// Whether the box's centre lies in a frame of the given size (edges included).
+function centreInside(
   x: number,
   y: number,
   w: number,
   h: number,
   width: number,
   height: number,
-): number {
-  const iw = Math.min(x + w, width) - Math.max(x, 0);
-  const ih = Math.min(y + h, height) - Math.max(y, 0);
-  return iw > 0 && ih > 0 ? iw * ih : 0;
+): boolean {
+  const cx = x + w / 2;
+  const cy = y + h / 2;
+  return cx >= 0 && cx <= width && cy >= 0 && cy <= height;
 }

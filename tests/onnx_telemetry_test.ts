@@ -42,6 +42,9 @@ async function telemetryFilesAfterSession(importLine: string): Promise<string[]>
       DENO_DIR: denoDir(),
     };
     delete env.ORT_DISABLE_TELEMETRY;
+    // onnxruntime's telemetry client stays off by itself where CI is set (measured): unset it,
+    // so that the raw package's step shows what a user's machine gets.
+    delete env.CI;
     const child = new Deno.Command(Deno.execPath(), {
       args: ["run", "--allow-read", "--allow-env", "--allow-ffi", "--allow-sys", script],
       cwd: repo,

@@ -14,7 +14,7 @@ import { videoOutcomes } from "../store/video_scores.ts";
 import { runDenoTask, skipWithout } from "./_tools.ts";
 import { writeClips } from "./eval_fixtures.ts";
 
-Deno.test("sidecarFit() finds boxes mostly outside the displayed frame", async (t) => {
+Deno.test("sidecarFit() finds boxes whose centres lie outside the displayed frame", async (t) => {
   const cases: {
     name: string;
     boxes: number[][];
@@ -40,10 +40,21 @@ Deno.test("sidecarFit() finds boxes mostly outside the displayed frame", async (
       want: [1, false, false],
     },
     {
-      name: "half of a box's area inside is not mostly outside",
+      name: "a box whose centre is on the frame's edge is inside",
       boxes: [[24, 0, 16, 16]],
       size: [32, 48],
       want: [0, false, false],
+    },
+    {
+      name: "edge faces that stick out (awkward b06) fit: their centres are inside",
+      boxes: [[-30, 60, 100, 120], [260, 150, 100, 120], [-20, -20, 60, 60], [300, 100, 60, 60], [
+        400,
+        100,
+        50,
+        50,
+      ]],
+      size: [320, 240],
+      want: [2, false, false],
     },
     {
       name: "boxes that fit neither way are not called coded",
@@ -79,7 +90,7 @@ Deno.test("sidecarFit() finds boxes mostly outside the displayed frame", async (
       height: 48,
     })!;
     assert.match(warning, /^Face sidecar "faces\.json": 1 of 1 boxes of video "rot"/);
-    assert.match(warning, /\("videos\/rot\.mp4"\) lie mostly outside its displayed 32x48 frame/);
+    assert.match(warning, /\("videos\/rot\.mp4"\) lie outside its displayed 32x48 frame/);
     assert.match(warning, /would fit a 48x32 frame: the boxes look like the coded \(unrotated\)/);
     assert.equal(
       sidecarFitWarning([[1, 1, 5, 5]], {
