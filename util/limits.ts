@@ -57,12 +57,12 @@ const BOTH: readonly LimitStage[] = ["distort", "eval"];
 const EVAL: readonly LimitStage[] = ["eval"];
 
 /**
- * Every limit, in the order docs/security.md lists them. The frame limits' defaults: frames up to
- * 4096 pixels on either side and 4096x2160 (8,847,360) pixels, so DCI 4K (4096x2160), UHD
- * (3840x2160) and portrait phone video (2160x3840) pass and 8K (7680x4320) does not; every
- * benchmark set in the field (FaceForensics++, DFDC, Celeb-DF, DeeperForensics) is at most
- * 1920x1080. At the limit a frame is 13 MB as yuv420p and 27 MB as the RGB eval samples, which
- * keeps distort's encoders (about 150 frames in flight per branch) and eval's sampled frames
+ * Every limit, in the order docs/security.md and `--help` list them. The frame limits' defaults:
+ * frames up to 4096 pixels on either side and 4096x2160 (8,847,360) pixels, so DCI 4K
+ * (4096x2160), UHD (3840x2160) and portrait phone video (2160x3840) pass and 8K (7680x4320) does
+ * not; every benchmark set in the field (FaceForensics++, DFDC, Celeb-DF, DeeperForensics) is at
+ * most 1920x1080. At the limit a frame is 13 MB as yuv420p and 27 MB as the RGB eval samples,
+ * which keeps distort's encoders (about 150 frames in flight per branch) and eval's sampled frames
  * within a few GB. At most 300,000 frames a video (2.8 h at 30 fps): the probe lists every
  * decoded frame (about 300 bytes of memory each) and distort encodes every one.
  */
