@@ -390,7 +390,10 @@ Deno.test({
             "fames=3",
           ], 60_000);
           assert.equal(usage.code, 2);
-          assert.match(usage.stderr, /--limit wants name=value with a name of faces-per-frame/);
+          assert.match(
+            usage.stderr,
+            /--limit wants name=value with a name of frame-width, .*faces-per-frame/,
+          );
           const raised = await runEval([
             ...args,
             "--store",
