@@ -53,6 +53,7 @@ export {
   type VideoInfo,
 } from "./media/ffmpeg.ts";
 export * from "./media/frames.ts";
+export { type FrameLimits, frameLimits } from "./media/frame_limits.ts";
 export * from "./media/encode.ts";
 
 // --- 2. Distort: distorted copies as versioned artifacts (manifests, locks, verify, gc, shards)
@@ -116,14 +117,6 @@ export {
   FACE_MODES,
 } from "./eval/evaluate.ts";
 export { EVAL_STAGES, type EvalStage, type StageTime } from "./eval/timings.ts";
-export {
-  DEFAULT_LIMITS,
-  type LimitRecord,
-  LIMITS,
-  type Limits,
-  parseLimitFlags,
-  resolveLimits,
-} from "./util/limits.ts";
 export {
   CopyDiscoveryError,
   type CopyOperation,
@@ -324,6 +317,18 @@ export {
 } from "./demo/train.ts";
 
 // --- Utilities: hashing, signals, CSV, PRNG
+// Every limit of distort and eval, one registry (docs/security.md "Limits")
+export {
+  DEFAULT_LIMITS,
+  type LimitRecord,
+  LIMITS,
+  type Limits,
+  limitsOf,
+  type LimitStage,
+  overLimit,
+  parseLimitFlags,
+  resolveLimits,
+} from "./util/limits.ts";
 export { sha256File, stableHash } from "./util/hash.ts";
 export { NotRegularFileError } from "./util/regular_file.ts";
 export { sha256FileCached } from "./util/digest_cache.ts";

@@ -22,11 +22,12 @@
 import { dirname, resolve } from "node:path";
 import { readDatasetManifest } from "../dataset/manifest.ts";
 import { type BackendChoice, type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
-import { type FrameLimits, frameLimits as checkedFrameLimits } from "../media/frame_limits.ts";
+import { type FrameLimits, frameLimits } from "../media/frame_limits.ts";
 import type { OpInstance } from "../ops/operation.ts";
 import { effectiveProfile, type EncodeProfile } from "../ops/profile.ts";
 import { selectOperations } from "../ops/select.ts";
 import { mapLimit } from "../util/concurrency.ts";
+import { resolveLimits } from "../util/limits.ts";
 import { Progress } from "../util/progress.ts";
 import { readCopyManifest } from "./copy_manifest.ts";
 import { claimCopies } from "./copy_lock.ts";
@@ -75,12 +76,13 @@ export interface DistortOptions {
    */
   allowOutsideLinks?: boolean;
   /**
-   * Limits on a source video's frame size and count, over `DEFAULT_FRAME_LIMITS`
-   * (media/frame_limits.ts: 4096x4096, 4096x2160 pixels, 300,000 frames). A video over them is
-   * a failed video of every copy, refused at its probe before anything decodes it. Raise them
-   * only for videos you trust (`--max-frame-size`, `--max-frame-pixels`, `--max-frames`).
+   * Overrides of the limits distort holds its sources to (util/limits.ts; docs/security.md
+   * "Limits"): a source video's frame width, height and pixels and its frame count (defaults
+   * 4096, 4096, 4096x2160 pixels, 300,000 frames). A video over them is a failed video of every
+   * copy, refused at its probe before anything decodes it. Raise them only for videos you trust
+   * (`--limit frame-width=N`, ...). The limits only `eval` applies are refused (RangeError).
    */
-  frameLimits?: Partial<FrameLimits>;
+  limits?: Partial<FrameLimits>;
   /**
    * Stops the run: when distort opens ffmpeg itself (no `ffmpeg` given) running ffmpeg children
    * are killed and their temporary outputs removed, else it stops between ffmpeg jobs; no
@@ -110,8 +112,9 @@ export interface DistortOptions {
  * read through their links (the real file), which must lie inside the manifest's folder unless
  * `allowOutsideLinks`; a FIFO, device or folder as a video fails by name before any read, and so
  * does a file that is not an accepted container (a playlist, a concat list: media/input_formats.ts)
- * or a video over `frameLimits`, at its probe.
- * @throws {RangeError} for a `frameLimits` value that is not a positive integer.
+ * or a video over `limits`, at its probe.
+ * @throws {RangeError} for a `limits` value that is not a positive integer, or a limit only
+ *   `eval` applies.
  * @throws `ManifestError` when the dataset manifest is unreadable or malformed (including a row
  *   whose path leaves the manifest's folder: the whole manifest is refused, nothing is written);
  *   `UnknownOperationError`/`ChainError` for a bad `ops`; the signal's reason when aborted;
@@ -123,7 +126,7 @@ export async function distortDataset(
 ): Promise<DistortSummary> {
   const started = performance.now();
   // Checked before any work: a bad value is the caller's error, not a video's.
-  const frameLimits = checkedFrameLimits(options.frameLimits);
+  const limits = frameLimits(resolveLimits(options.limits, "distort"));
   const entries = await readDatasetManifest(manifestPath);
   const ops = typeof options.ops === "object"
     ? options.ops
@@ -146,7 +149,7 @@ export async function distortDataset(
     const sources = await mapLimit(
       entries,
       jobs,
-      (entry) => hashSource(entry, { root, allowOutsideLinks, frameLimits }),
+      (entry) => hashSource(entry, { root, allowOutsideLinks, limits }),
     );
     const out = resolve(options.out);
     const plans = planCopies(ops, sources, {

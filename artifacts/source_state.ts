@@ -25,8 +25,8 @@ export interface SourceState {
   info: VideoInfo | null;
   /** Why the video cannot be used (names the file); null while fine. */
   error: string | null;
-  /** The frame limits its probe holds it to (media/frame_limits.ts); default the defaults. */
-  frameLimits?: Partial<FrameLimits>;
+  /** The frame limits its probe holds it to (util/limits.ts); default the defaults. */
+  limits?: Partial<FrameLimits>;
 }
 
 /** Options of {@link hashSource}. */
@@ -35,8 +35,8 @@ export interface HashSourceOptions {
   root: string;
   /** Follow links out of `root` (distort's `--allow-outside-links`). Default false. */
   allowOutsideLinks?: boolean;
-  /** The frame limits its probe will hold it to (distort's `frameLimits`). */
-  frameLimits?: Partial<FrameLimits>;
+  /** The frame limits its probe will hold it to (distort's `limits`). */
+  limits?: Partial<FrameLimits>;
 }
 
 /**
@@ -47,20 +47,20 @@ export async function hashSource(
   entry: DatasetEntry,
   options: HashSourceOptions,
 ): Promise<SourceState> {
-  const { frameLimits } = options;
+  const { limits } = options;
   let realPath: string;
   try {
     realPath = await resolveDatasetFile(options.root, entry.path, options);
   } catch (error) {
     const failed = sourceError(entry, error);
-    return { entry, realPath: null, sha256: null, info: null, error: failed, frameLimits };
+    return { entry, realPath: null, sha256: null, info: null, error: failed, limits };
   }
   try {
     const sha256 = await sha256File(realPath);
-    return { entry, realPath, sha256, info: null, error: null, frameLimits };
+    return { entry, realPath, sha256, info: null, error: null, limits };
   } catch (error) {
     const failed = sourceError(entry, error);
-    return { entry, realPath, sha256: null, info: null, error: failed, frameLimits };
+    return { entry, realPath, sha256: null, info: null, error: failed, limits };
   }
 }
 
@@ -79,7 +79,7 @@ export function sourceFile(source: SourceState): string {
 export async function probeSource(ffmpeg: Ffmpeg, source: SourceState): Promise<void> {
   if (source.info || source.error) return;
   try {
-    source.info = await ffmpeg.probe(sourceFile(source), { frameLimits: source.frameLimits });
+    source.info = await ffmpeg.probe(sourceFile(source), { limits: source.limits });
   } catch (error) {
     source.error = sourceError(source.entry, error);
   }

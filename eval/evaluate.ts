@@ -13,7 +13,6 @@
  * shard parts are there (eval/unit_shards.ts).
  * @module
  */
-import { type FrameLimits, frameLimits as checkedFrameLimits } from "../media/frame_limits.ts";
 import type { DetectorSpec } from "../detectors/spec.ts";
 import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 import type { Pairing } from "../metrics/video_set.ts";
@@ -77,10 +76,13 @@ export interface EvaluateOptions {
   /** Faces per inference batch. Default 8. */
   batch?: number;
   /**
-   * Overrides of the run's limits (util/limits.ts; docs/security.md "Limits"): frames per video,
-   * faces per batch (and a model's fixed batch), the detector's input side, face boxes per
-   * frame, crop side relative to the frame. A spec, model or flag over a limit is refused before
-   * any work; a video with a frame over one is a `video_error` row naming it and the limit.
+   * Overrides of the run's limits (util/limits.ts; docs/security.md "Limits"): a video's frame
+   * width, height and pixels and its frame count (checked at its probe, or against the probe its
+   * copy's manifest records, before it is decoded), frames sampled per video, faces per batch
+   * (and a model's fixed batch), the detector's input side, face boxes per frame, crop side
+   * relative to the frame. A spec, model or flag over a limit is refused before any work; a
+   * video over one (its frames, or a frame's faces) is a `video_error` row naming it and the
+   * limit. Raise the frame limits only for videos you trust.
    */
   limits?: Partial<Limits>;
   /**
@@ -104,13 +106,6 @@ export interface EvaluateOptions {
    * refused whatever this says (dataset/video_file.ts, docs/security.md).
    */
   allowOutsideLinks?: boolean;
-  /**
-   * Limits on a video's frame size and count, over `DEFAULT_FRAME_LIMITS`
-   * (media/frame_limits.ts: 4096x4096, 4096x2160 pixels, 300,000 frames): a video over them is
-   * a `video_error` row naming it, refused before it is decoded (its probe, or the probe its
-   * copy's manifest records). Raise them only for videos you trust.
-   */
-  frameLimits?: Partial<FrameLimits>;
   /** Videos decoded and prepared ahead of the one being scored. Default 2; 0 = no overlap. */
   prefetch?: number;
   /** An open ffmpeg backend to use (default: native when installed, else wasm; closed after). */
@@ -221,14 +216,13 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
     throw new RangeError(`batch must be a positive integer, got ${batchSize}`);
   }
   // Before any work: a spec, flag or model over a limit would take unbounded memory or time.
-  const limits = resolveLimits(options.limits);
+  const limits = resolveLimits(options.limits, "eval");
   checkRunLimits({
     spec,
     specSource: options.specSource,
     frames: options.frames,
     batch: batchSize,
   }, limits);
-  const frameLimits = checkedFrameLimits(options.frameLimits);
   const copies = await discoverCopies(options.data, {
     allowOutsideLinks: options.allowOutsideLinks,
   });
@@ -356,7 +350,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
         progress,
         clock,
         allowOutsideLinks: options.allowOutsideLinks,
-        frameLimits,
+        limits,
       });
       summary.facesScored += scored.facesScored;
       if (scored.stopped) {

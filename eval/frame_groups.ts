@@ -31,10 +31,10 @@ export interface GroupedFramesOptions {
   /** Videos per group at most (groups start at one video and double up to it). Default 8. */
   maxVideos?: number;
   /**
-   * Limits on a video's frame size and count (media/frame_limits.ts), held to its probe (also a
-   * recorded one) before it is decoded or memory is set aside for it.
+   * Limits on a video's frame size and count (util/limits.ts, checked by media/frame_limits.ts),
+   * held to its probe (also a recorded one) before it is decoded or memory is set aside for it.
    */
-  frameLimits?: Partial<FrameLimits>;
+  limits?: Partial<FrameLimits>;
 }
 
 /**
@@ -99,7 +99,7 @@ export function groupedFrames(
       count: options.count,
       info: options.probes?.get(video.id),
       threads,
-      frameLimits: options.frameLimits,
+      limits: options.limits,
     });
 
   const frames = (video: DatasetEntry): Promise<SampledFrames> => {
@@ -143,7 +143,7 @@ export function groupedFrames(
     const group = sampleFramesTogether(ffmpeg, toSample, {
       threads,
       into: memoryFor(bytes),
-      frameLimits: options.frameLimits,
+      limits: options.limits,
     });
     const entry = { left: members.length, memory: null as ArrayBuffer | null };
     // Set before any member's frames resolve (reactions run in the order they were added).

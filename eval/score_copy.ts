@@ -41,8 +41,8 @@ export interface ScoreCopyOptions {
   clock?: EvalClock;
   /** Read videos whose links lead outside the copy's folder (dataset/video_file.ts). */
   allowOutsideLinks?: boolean;
-  /** Limits on a video's frame size and count (media/frame_limits.ts). */
-  frameLimits?: Partial<FrameLimits>;
+  /** Limits on a video's frame size and count (util/limits.ts; media/frame_limits.ts). */
+  limits?: Partial<FrameLimits>;
 }
 
 /** What {@link scoreCopy} did. */
@@ -65,7 +65,7 @@ export async function scoreCopy(
     progress,
     clock = evalClock(false),
     allowOutsideLinks,
-    frameLimits,
+    limits,
   }: ScoreCopyOptions,
 ): Promise<ScoredCopy> {
   const { ffmpeg, frameCount, ...shared } = copyContext;
@@ -90,7 +90,7 @@ export async function scoreCopy(
   const grouped = groupedFrames(ffmpeg, checked.videos, {
     count: frameCount,
     probes: copy.probes,
-    frameLimits,
+    limits,
   });
   const context: VideoContext = { ...shared, frames: grouped.frames };
   const scorer = new BatchScorer(context.parts, batchSize);

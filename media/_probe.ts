@@ -63,8 +63,8 @@ export function _probeArgs(input: string, limits: FrameLimits): string[] {
  * for the audio (AAC at 48 kHz is about 1.9 packets per frame at 25 fps), subtitle and data
  * packets beside the video.
  */
-export function _packetCap(limits: Pick<FrameLimits, "maxFrames">): number {
-  return limits.maxFrames * 4;
+export function _packetCap(limits: Pick<FrameLimits, "videoFrames">): number {
+  return limits.videoFrames * 4;
 }
 
 /**
@@ -178,7 +178,7 @@ export function _videoInfoFromProbe(file: string, json: string, limits: FrameLim
     });
   }
   const tooMany = frameCountProblem(counted, limits) ??
-    (packets >= _packetCap(limits) ? frameCountProblem(limits.maxFrames + 1, limits) : null);
+    (packets >= _packetCap(limits) ? frameCountProblem(limits.videoFrames + 1, limits) : null);
   if (tooMany) throw new FfmpegError(file, tooMany, { action: "probe" });
   const rotation = rotationOf(video);
   const segments = segmentsOf(parsed.frames ?? [], video, rotation, counted);

@@ -101,7 +101,7 @@ async function probeFile(
   signal?: AbortSignal,
 ): Promise<VideoInfo> {
   signal?.throwIfAborted();
-  const limits = frameLimits(options.frameLimits);
+  const limits = frameLimits(options.limits);
   const absolute = await Deno.realPath(path).catch((cause) => {
     throw new FfmpegError(
       path,

@@ -9,10 +9,11 @@ import type { FrameLimits } from "./frame_limits.ts";
 /** Options of {@link Ffmpeg.probe}. */
 export interface ProbeOptions {
   /**
-   * Limits on the video's frame size and count, over `DEFAULT_FRAME_LIMITS`
-   * (media/frame_limits.ts): a video over them is refused before anything else decodes it.
+   * Limits on the video's frame size and count (`frameWidth`, `frameHeight`, `framePixels`,
+   * `videoFrames`), over the defaults of util/limits.ts: a video over them is refused before
+   * anything else decodes it. A run's whole `limits` may be given; only these are read.
    */
-  frameLimits?: Partial<FrameLimits>;
+  limits?: Partial<FrameLimits>;
 }
 
 /** Exact facts about the ffmpeg build in use, recorded in artifact manifests. */
@@ -159,7 +160,7 @@ export interface Ffmpeg {
    * file once (ffprobe `-count_frames`, on both backends): container frame counts and packet
    * counts over-count streams cut inside a GOP, so the count is taken from the decoder. Only
    * the accepted containers are opened (media/input_formats.ts: no playlists, concat lists or
-   * image sequences), and a video over `options.frameLimits` is refused.
+   * image sequences), and a video over `options.limits` is refused.
    * @throws {FfmpegError} for a missing, unreadable, non-video or zero-frame file, a file that
    *   is not an accepted container, or a video over the frame limits; the message names the file.
    */

@@ -268,7 +268,7 @@ class WasmBackend implements Ffmpeg {
 
   async #probe(path: string, options: ProbeOptions = {}): Promise<VideoInfo> {
     const ffmpeg = this.#ffmpeg();
-    const limits = frameLimits(options.frameLimits);
+    const limits = frameLimits(options.limits);
     const stat = await Deno.stat(path).catch((cause) => {
       throw new FfmpegError(
         path,

@@ -7,97 +7,59 @@
  * a dataset's file is told the largest frame it may allocate (`-max_pixels`), so a frame larger
  * than the probe allowed (a file changed since, a frame the probe never saw) is refused by the
  * decoder instead of allocated.
+ *
+ * The limits themselves (names, defaults, why, how to raise them) are records of the one registry,
+ * util/limits.ts; this module holds what checking them against a video takes.
  * @module
  */
-
-/** The limits on a video's frames (see {@link DEFAULT_FRAME_LIMITS} for the defaults and why). */
-export interface FrameLimits {
-  /** Widest frame accepted, in pixels (coded width, before rotation metadata). */
-  maxWidth: number;
-  /** Tallest frame accepted, in pixels (coded height, before rotation metadata). */
-  maxHeight: number;
-  /** Most pixels (width x height) in one frame. */
-  maxPixels: number;
-  /** Most frames the decoder may return for the video stream. */
-  maxFrames: number;
-}
+import { type Limits, overLimit, resolveLimits } from "../util/limits.ts";
 
 /**
- * The defaults: frames up to 4096 pixels on either side and 4096x2160 (8,847,360) pixels, so DCI
- * 4K (4096x2160), UHD (3840x2160) and portrait phone video (2160x3840) pass, and 8K (7680x4320,
- * four times the pixels) does not. Every benchmark set in the field (FaceForensics++, DFDC,
- * Celeb-DF, DeeperForensics) is at most 1920x1080. At the limit a frame is 13 MB as yuv420p and
- * 27 MB as the RGB eval samples, which keeps distort's encoders (about 150 frames in flight per
- * branch) and eval's 32 sampled frames per video within a few GB. At most 300,000 frames (2.8 h
- * at 30 fps): the probe lists every decoded frame (about 300 bytes of memory per frame) and
- * distort encodes every one; benchmark videos are seconds to minutes long.
+ * The limits on a video's frames: the frame width, height and pixels and the frames a video may
+ * have, records of the registry in util/limits.ts (defaults, why, `--limit` names there).
  */
-export const DEFAULT_FRAME_LIMITS: Readonly<FrameLimits> = Object.freeze({
-  maxWidth: 4096,
-  maxHeight: 4096,
-  maxPixels: 4096 * 2160,
-  maxFrames: 300_000,
-});
-
-/** How to raise each limit, for messages: the command-line flag and the library option. */
-const HOW_TO_RAISE =
-  "--max-frame-size WxH / --max-frame-pixels N / --max-frames N on distort and eval " +
-  "(library option frameLimits), for a video you trust";
+export type FrameLimits = Pick<
+  Limits,
+  "frameWidth" | "frameHeight" | "framePixels" | "videoFrames"
+>;
 
 /**
- * `DEFAULT_FRAME_LIMITS` with `overrides` applied.
- * @throws {RangeError} when an override is not a positive integer.
+ * The frame limits in force: `overrides` (a run's whole `limits` may be given) over the defaults.
+ * @throws {RangeError} when an override is not a positive integer, or is no limit.
  */
-export function frameLimits(overrides: Partial<FrameLimits> = {}): FrameLimits {
-  const limits = { ...DEFAULT_FRAME_LIMITS };
-  for (const key of Object.keys(DEFAULT_FRAME_LIMITS) as (keyof FrameLimits)[]) {
-    const value = overrides[key];
-    if (value === undefined) continue;
-    if (!Number.isSafeInteger(value) || value < 1) {
-      throw new RangeError(`frameLimits.${key} must be a positive integer, got ${value}`);
-    }
-    limits[key] = value;
-  }
-  return limits;
-}
-
-/**
- * Reads a `--max-frame-size` value, `WxH` (e.g. `4096x4096`), as `{ maxWidth, maxHeight }`.
- * @throws {RangeError} for anything but two positive integers joined by `x`.
- */
-export function parseFrameSize(text: string): Pick<FrameLimits, "maxWidth" | "maxHeight"> {
-  const match = /^\s*(\d+)\s*[xX]\s*(\d+)\s*$/.exec(text);
-  const [width, height] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
-  if (!match || width < 1 || height < 1 || !Number.isSafeInteger(width * height)) {
-    throw new RangeError(`a frame size is WIDTHxHEIGHT in pixels, e.g. 4096x4096; got "${text}"`);
-  }
-  return { maxWidth: width, maxHeight: height };
+export function frameLimits(overrides: Partial<Limits> = {}): FrameLimits {
+  const { frameWidth, frameHeight, framePixels, videoFrames } = resolveLimits(overrides);
+  return { frameWidth, frameHeight, framePixels, videoFrames };
 }
 
 /**
  * Why a `width` x `height` frame is over `limits` (a reason for an error naming the file), or
- * null when it is within them.
+ * null when it is within them. Every limit it is over is named, with how to raise it
+ * (`overLimit`): `its frames are 8192x8192 (67108864 pixels), over the limit of 4096 pixels of
+ * frame width (raise it with --limit frame-width=N; ...), over the limit of ...`.
  */
 export function frameSizeProblem(
   width: number,
   height: number,
-  limits: FrameLimits,
+  limits: Omit<FrameLimits, "videoFrames">,
 ): string | null {
-  if (
-    width <= limits.maxWidth && height <= limits.maxHeight && width * height <= limits.maxPixels
-  ) {
-    return null;
-  }
-  return `its frames are ${width}x${height} (${width * height} pixels), over the frame size ` +
-    `limit of ${limits.maxWidth}x${limits.maxHeight} and ${limits.maxPixels} pixels; raise it ` +
-    `with ${HOW_TO_RAISE}`;
+  const over = [
+    width > limits.frameWidth ? overLimit("frameWidth", limits.frameWidth) : null,
+    height > limits.frameHeight ? overLimit("frameHeight", limits.frameHeight) : null,
+    width * height > limits.framePixels ? overLimit("framePixels", limits.framePixels) : null,
+  ].filter((text) => text !== null);
+  if (over.length === 0) return null;
+  return `its frames are ${width}x${height} (${width * height} pixels), ${over.join(", ")}`;
 }
 
 /** Why `frameCount` frames are over `limits`, or null when they are within them. */
-export function frameCountProblem(frameCount: number, limits: FrameLimits): string | null {
-  if (frameCount <= limits.maxFrames) return null;
-  return `its video has ${frameCount} frames or more, over the limit of ${limits.maxFrames} ` +
-    `frames; raise it with ${HOW_TO_RAISE}`;
+export function frameCountProblem(
+  frameCount: number,
+  limits: Pick<FrameLimits, "videoFrames">,
+): string | null {
+  if (frameCount <= limits.videoFrames) return null;
+  return `its video has ${frameCount} frames or more, ` +
+    overLimit("videoFrames", limits.videoFrames);
 }
 
 /**
@@ -110,10 +72,8 @@ const ALIGNMENT_SLACK = 128;
  * The `-max_pixels` a decoder gets so that every frame within `limits` decodes and none much
  * larger is allocated: the largest allowed frame with {@link ALIGNMENT_SLACK} on each side.
  */
-export function decoderPixelCap(
-  limits: Pick<FrameLimits, "maxWidth" | "maxHeight" | "maxPixels">,
-): number {
-  return limits.maxPixels + ALIGNMENT_SLACK * (limits.maxWidth + limits.maxHeight) +
+export function decoderPixelCap(limits: Omit<FrameLimits, "videoFrames">): number {
+  return limits.framePixels + ALIGNMENT_SLACK * (limits.frameWidth + limits.frameHeight) +
     ALIGNMENT_SLACK ** 2;
 }
 

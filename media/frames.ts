@@ -9,7 +9,7 @@ import { normaliseFilter, videoInputOptions, videoStreamSpecifier } from "./vide
 import {
   frameCountProblem,
   type FrameLimits,
-  frameLimits as limitsWith,
+  frameLimits,
   frameSizeProblem,
 } from "./frame_limits.ts";
 
@@ -63,11 +63,11 @@ export interface SampleFramesOptions {
    */
   threads?: number;
   /**
-   * Limits on the video's frame size and count (over `DEFAULT_FRAME_LIMITS`,
-   * media/frame_limits.ts), held to the probe, also a given `info` (a copy manifest's record),
-   * before anything is decoded.
+   * Limits on the video's frame size and count (`frameWidth`, `frameHeight`, `framePixels`,
+   * `videoFrames`, over the defaults of util/limits.ts), held to the probe, also a given `info`
+   * (a copy manifest's record), before anything is decoded.
    */
-  frameLimits?: Partial<FrameLimits>;
+  limits?: Partial<FrameLimits>;
 }
 
 /** Frames decoded from one video. */
@@ -113,7 +113,7 @@ export async function sampleFrames(
   options: SampleFramesOptions = {},
 ): Promise<SampledFrames> {
   const info = options.info ??
-    await ffmpeg.probe(path, { frameLimits: options.frameLimits });
+    await ffmpeg.probe(path, { limits: options.limits });
   const plan = planSample(path, info, options);
   if (plan.distinct.length === 0) return framesOf(plan, new Uint8Array());
   const input = resolve(path);
@@ -162,8 +162,8 @@ export interface VideoToSample {
 export interface SampleTogetherOptions {
   /** As {@link SampleFramesOptions.threads}. */
   threads?: number;
-  /** As {@link SampleFramesOptions.frameLimits}. */
-  frameLimits?: Partial<FrameLimits>;
+  /** As {@link SampleFramesOptions.limits}. */
+  limits?: Partial<FrameLimits>;
   /**
    * Memory for the frames decoded together (`FfmpegJob.stdoutInto`; detached afterwards): their
    * frames are then views of it when it holds them all, and it can be filled again once they are
@@ -193,7 +193,7 @@ export async function sampleFramesTogether(
     sampleFrames(ffmpeg, video.path, {
       ...video,
       threads: options.threads,
-      frameLimits: options.frameLimits,
+      limits: options.limits,
     }).catch(
       (error: unknown) => error instanceof Error ? error : new Error(String(error)),
     );
@@ -211,7 +211,7 @@ export async function sampleFramesTogether(
     try {
       const plan = planSample(video.path, video.info, {
         ...video,
-        frameLimits: options.frameLimits,
+        limits: options.limits,
       });
       return plan.distinct.length > 0 ? plan : null;
     } catch {
@@ -290,9 +290,9 @@ interface SamplePlan {
 function planSample(
   path: string,
   info: VideoInfo,
-  options: Pick<SampleFramesOptions, "count" | "indices" | "frameLimits">,
+  options: Pick<SampleFramesOptions, "count" | "indices" | "limits">,
 ): SamplePlan {
-  const limits = limitsWith(options.frameLimits);
+  const limits = frameLimits(options.limits);
   const problem = frameCountProblem(info.frameCount, limits) ??
     (info.segments ?? [info]).map((s) => frameSizeProblem(s.codedWidth, s.codedHeight, limits))
       .find((p) => p !== null);

@@ -11,7 +11,7 @@ import { parseSeverity, selectOperations } from "../ops/select.ts";
 import { type CommandSpec, integerFlag, requireString, runTask, UsageError } from "../util/cli.ts";
 import { interruptSignal } from "../util/interrupt.ts";
 import { formatSeconds } from "../util/progress.ts";
-import { frameLimitFlags, frameLimitOptions } from "./_frame_limit_flags.ts";
+import { limitFlag, limitOptions } from "./_limit_flag.ts";
 import { shardFlags, shardOptions } from "./_shard_flags.ts";
 
 const spec: CommandSpec = {
@@ -67,7 +67,7 @@ const spec: CommandSpec = {
         "(default: such a video is refused and fails alone). Only for a dataset you trust; " +
         "FIFOs and devices are refused anyway (docs/security.md).",
     },
-    ...frameLimitFlags(),
+    ...limitFlag("distort"),
     "dry-run": {
       type: "boolean",
       description: "Print the plan (artifact ids and folders) without running ffmpeg.",
@@ -173,7 +173,7 @@ await runTask(spec, async (parsed) => {
     jobs: parsed.values.jobs === undefined ? undefined : integerFlag(parsed, "jobs", 1),
     force: parsed.values.force === true,
     allowOutsideLinks: parsed.values["allow-outside-links"] === true,
-    frameLimits: frameLimitOptions(parsed),
+    limits: limitOptions(parsed, "distort"),
     dryRun: parsed.values["dry-run"] === true,
     // SIGINT/SIGTERM kill ffmpeg and reject; runTask exits 130/143 (util/interrupt.ts).
     signal: interruptSignal(),

@@ -20,9 +20,8 @@ import { formatSeconds } from "../util/progress.ts";
 import { DAMAGED_VIDEO } from "../eval/copy_check.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
 import { isFailureStatus } from "../store/status.ts";
-import { frameLimitFlags, frameLimitOptions } from "./_frame_limit_flags.ts";
+import { limitFlag, limitOptions } from "./_limit_flag.ts";
 import { shardFlags, shardOptions } from "./_shard_flags.ts";
-import { DEFAULT_LIMITS, LIMITS, parseLimitFlags } from "../util/limits.ts";
 
 const SPEC: CommandSpec = {
   name: "eval",
@@ -94,16 +93,7 @@ const SPEC: CommandSpec = {
       description: "Videos decoded and prepared ahead of the one being scored (0 = no overlap).",
       default: "2",
     },
-    limit: {
-      type: "string",
-      multiple: true,
-      description:
-        `Raise (or lower) a limit, repeatable: ${
-          LIMITS.map((l) => `${l.flag} (${DEFAULT_LIMITS[l.key]})`).join(", ")
-        }. Over one, a spec, model or flag is refused before any work and a video is a ` +
-        `video_error row (docs/security.md "Limits").`,
-      valueName: "<name=value>",
-    },
+    ...limitFlag("eval"),
     force: { type: "boolean", description: "Re-score copies already in the store." },
     "allow-outside-links": {
       type: "boolean",
@@ -111,7 +101,6 @@ const SPEC: CommandSpec = {
         "(default: each is a video_error row naming it). Only for a dataset you trust; FIFOs " +
         "and devices are refused anyway (docs/security.md).",
     },
-    ...frameLimitFlags(),
     json: {
       type: "boolean",
       description: "Print the summary as JSON on stdout, with the time each stage took (timings).",
@@ -147,12 +136,7 @@ if (import.meta.main) {
       // Checked before the detector loads: the command line lacks the face model (exit 2).
       throw error instanceof FaceModelError ? new UsageError(error.message) : error;
     }
-    let limits;
-    try {
-      limits = parseLimitFlags((parsed.values.limit as string[] | undefined) ?? []);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const limits = limitOptions(parsed, "eval");
     const spec = await loadDetectorSpec(detector);
     const modelPath = (parsed.values.model as string | undefined) ?? spec.modelPath;
     if (!modelPath) throw new UsageError(`--model is required (the spec has no modelPath)`);
@@ -176,7 +160,6 @@ if (import.meta.main) {
       store,
       trainSet: parsed.values["train-set"] as string | undefined,
       allowOutsideLinks: parsed.values["allow-outside-links"] === true,
-      frameLimits: frameLimitOptions(parsed),
       faces: faces as FaceMode,
       faceModel,
       sidecar: parsed.values.sidecar as string | undefined,

@@ -25,6 +25,7 @@ import {
   UsageError,
 } from "../util/cli.ts";
 import { interruptExitCode, interruptSignal } from "../util/interrupt.ts";
+import { limitFlagsFor, limitsHelp, limitsOf, type LimitStage } from "../util/limits.ts";
 import { logLine } from "../util/progress.ts";
 
 /** Flags passed through to `deno task distort` / `deno task eval` as given. */
@@ -96,6 +97,15 @@ const SPEC: CommandSpec = {
     },
     ...DISTORT_FLAGS,
     ...EVAL_FLAGS,
+    limit: {
+      type: "string",
+      multiple: true,
+      description: `distort and eval: raise (or lower) a limit, repeatable: ${limitsHelp("eval")}` +
+        `. Each stage is given the limits it applies (distort: ${
+          limitsOf("distort").map((l) => l.flag).join(", ")
+        }; docs/security.md "Limits").`,
+      valueName: "<name=value>",
+    },
     partition: { type: "string", description: "Slurm --partition.", valueName: "<name>" },
     time: { type: "string", description: "Slurm --time per task.", valueName: "<limit>" },
     "cpus-per-task": { type: "string", description: "Slurm --cpus-per-task.", valueName: "<n>" },
@@ -146,6 +156,19 @@ const SPEC: CommandSpec = {
     "1 when a task failed (each named, with its log); 2 for a usage error.",
 };
 
+/**
+ * The `--limit` flags that apply to `stage`, as given (distort refuses the limits only eval
+ * applies). A bad value is a usage error here, before any script is written.
+ */
+function limitArgs(parsed: ParsedCommand, stage: LimitStage): string[] {
+  const values = (parsed.values.limit as string[] | undefined) ?? [];
+  try {
+    return limitFlagsFor(values, stage).flatMap((value) => ["--limit", value]);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 /** The flags of `table` that were given, as `--name value` arguments (a set boolean: `--name`). */
 function passThrough(parsed: ParsedCommand, table: Record<string, FlagSpec>): string[] {
   return Object.keys(table).flatMap((name) => {
@@ -181,8 +204,8 @@ if (import.meta.main) {
     const pipeline = await writeSlurmPipeline({
       out,
       shards,
-      distortArgs: passThrough(parsed, DISTORT_FLAGS),
-      evalArgs: passThrough(parsed, EVAL_FLAGS),
+      distortArgs: [...passThrough(parsed, DISTORT_FLAGS), ...limitArgs(parsed, "distort")],
+      evalArgs: [...passThrough(parsed, EVAL_FLAGS), ...limitArgs(parsed, "eval")],
       deno: parsed.values.deno as string | undefined,
       resources: {
         partition: parsed.values.partition as string | undefined,

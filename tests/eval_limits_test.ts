@@ -9,7 +9,7 @@ import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 import { encodeModel, GraphBuilder } from "../onnx/writer.ts";
 import type { ScoreRow } from "../store/schema.ts";
 import { listParts } from "../store/store.ts";
-import { DEFAULT_LIMITS, parseLimitFlags, resolveLimits } from "../util/limits.ts";
+import { DEFAULT_LIMITS, LIMITS, parseLimitFlags, resolveLimits } from "../util/limits.ts";
 import { skipWithout } from "./_tools.ts";
 import { SLOPE, TINY_SIZE, tinyDetector, tinySpec, writeClips } from "./eval_fixtures.ts";
 
@@ -89,7 +89,19 @@ Deno.test("parseLimitFlags() reads name=value and refuses unknown names and bad 
     batch: 512,
   });
   assert.deepEqual(parseLimitFlags([]), {});
-  assert.throws(() => parseLimitFlags(["faces=5"]), /name of faces-per-frame, crop-side/);
+  assert.throws(
+    () => parseLimitFlags(["faces=5"]),
+    /name of frame-width, frame-height, frame-pixels, video-frames, faces-per-frame, crop-side/,
+  );
+  // eval takes every limit, distort the frame limits only.
+  assert.deepEqual(parseLimitFlags(["video-frames=9", "frames=64"], "eval"), {
+    videoFrames: 9,
+    frames: 64,
+  });
+  assert.throws(
+    () => parseLimitFlags(["crop-side=8"], "distort"),
+    /--limit crop-side applies to eval only/,
+  );
   assert.throws(() => parseLimitFlags(["frames"]), /name=value/);
   assert.throws(() => parseLimitFlags(["frames=0"]), /positive integer, got "0"/);
   assert.throws(() => parseLimitFlags(["frames=2.5"]), /positive integer/);
@@ -97,6 +109,22 @@ Deno.test("parseLimitFlags() reads name=value and refuses unknown names and bad 
   assert.throws(() => parseLimitFlags(["batch="]), /positive integer/);
   assert.deepEqual(resolveLimits({ frames: 300 }), { ...DEFAULT_LIMITS, frames: 300 });
   assert.throws(() => resolveLimits({ frames: Infinity }), /frames must be a positive integer/);
+});
+
+Deno.test("docs/security.md's table lists every limit of the registry with its stages and default", async () => {
+  const doc = await Deno.readTextFile(new URL("../docs/security.md", import.meta.url));
+  const rows = doc.split("\n").filter((line) => /^\| `[a-z-]+` \(`[A-Za-z]+`\)/.test(line));
+  assert.deepEqual(
+    rows.map((row) => row.split("`")[1]),
+    LIMITS.map((l) => l.flag),
+    "one row per limit, in the registry's order",
+  );
+  for (const [i, limit] of LIMITS.entries()) {
+    const cells = rows[i].split("|").map((cell) => cell.trim());
+    assert.equal(cells[1], `\`${limit.flag}\` (\`${limit.key}\`)`);
+    assert.equal(cells[2], limit.stages.join(", "), limit.flag);
+    assert.equal(cells[3].split(" ")[0], String(limit.value), limit.flag);
+  }
 });
 
 Deno.test({
@@ -362,7 +390,10 @@ Deno.test({
             "fames=3",
           ], 60_000);
           assert.equal(usage.code, 2);
-          assert.match(usage.stderr, /--limit wants name=value with a name of faces-per-frame/);
+          assert.match(
+            usage.stderr,
+            /--limit wants name=value with a name of frame-width, .*faces-per-frame/,
+          );
           const raised = await runEval([
             ...args,
             "--store",

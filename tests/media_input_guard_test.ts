@@ -9,7 +9,8 @@ import { basename, join } from "node:path";
 import { type Ffmpeg, FfmpegError, openFfmpeg } from "../media/ffmpeg.ts";
 import { sampleFrames } from "../media/frames.ts";
 import { ACCEPTED_FORMATS, inputGuardOptions } from "../media/input_formats.ts";
-import { DEFAULT_FRAME_LIMITS, frameLimits, parseFrameSize } from "../media/frame_limits.ts";
+import { frameLimits } from "../media/frame_limits.ts";
+import { DEFAULT_LIMITS, parseLimitFlags, resolveLimits } from "../util/limits.ts";
 import { scanStore } from "../store/store.ts";
 import pl from "../deps/polars.ts";
 import { makeClip, writeManifest } from "./distort_fixtures.ts";
@@ -114,18 +115,42 @@ Deno.test("inputGuardOptions() lists every accepted demuxer once and only the fi
   assert.equal(args[args.indexOf("-protocol_whitelist") + 1], "file");
 });
 
-Deno.test("frameLimits() admits 4K, DCI 4K and portrait phone video by default, and checks overrides", () => {
-  const { maxWidth, maxHeight, maxPixels } = DEFAULT_FRAME_LIMITS;
+Deno.test("the frame limits admit 4K, DCI 4K and portrait phone video by default, and check overrides", () => {
+  const { frameWidth, frameHeight, framePixels, videoFrames } = DEFAULT_LIMITS;
   for (const [w, h] of [[3840, 2160], [4096, 2160], [2160, 3840], [1920, 1080]]) {
-    assert.ok(w <= maxWidth && h <= maxHeight && w * h <= maxPixels, `${w}x${h}`);
+    assert.ok(w <= frameWidth && h <= frameHeight && w * h <= framePixels, `${w}x${h}`);
   }
-  assert.ok(7680 * 4320 > maxPixels, "8K is refused");
-  assert.deepEqual(frameLimits({ maxPixels: 5 }).maxPixels, 5);
-  assert.throws(() => frameLimits({ maxFrames: 0 }), RangeError);
-  assert.throws(() => frameLimits({ maxWidth: 1.5 }), RangeError);
-  assert.deepEqual(parseFrameSize("8192x4320"), { maxWidth: 8192, maxHeight: 4320 });
-  assert.throws(() => parseFrameSize("8192"), RangeError);
-  assert.throws(() => parseFrameSize("0x10"), RangeError);
+  assert.ok(7680 * 4320 > framePixels, "8K is refused");
+  assert.equal(videoFrames, 300_000);
+  assert.deepEqual(frameLimits({ framePixels: 5 }).framePixels, 5);
+  // A run's whole limits may be given; only the frame limits are kept.
+  assert.deepEqual(frameLimits({ batch: 7, videoFrames: 9 }), {
+    frameWidth: 4096,
+    frameHeight: 4096,
+    framePixels: 4096 * 2160,
+    videoFrames: 9,
+  });
+  assert.throws(() => frameLimits({ videoFrames: 0 }), RangeError);
+  assert.throws(() => frameLimits({ frameWidth: 1.5 }), RangeError);
+  // One registry, one flag: the frame limits are --limit names on distort and eval.
+  assert.deepEqual(
+    parseLimitFlags(["frame-width=7680", "frame-height=4320", "frame-pixels=33177600"], "distort"),
+    { frameWidth: 7680, frameHeight: 4320, framePixels: 33177600 },
+  );
+  assert.deepEqual(parseLimitFlags(["video-frames=10", "frames=64"], "eval"), {
+    videoFrames: 10,
+    frames: 64,
+  });
+  assert.throws(() => parseLimitFlags(["frame-width=0"], "distort"), /positive integer, got "0"/);
+  assert.throws(() => parseLimitFlags(["frame-size=8192x4320"], "distort"), /name=value/);
+  for (const name of ["batch", "frames", "faces-per-frame", "crop-side", "input-side"]) {
+    assert.throws(
+      () => parseLimitFlags([`${name}=5`], "distort"),
+      new RegExp(`--limit ${name} applies to eval only \\(distort's limits: frame-width, `),
+    );
+  }
+  assert.throws(() => resolveLimits({ batch: 5 }, "distort"), /batch applies to eval only/);
+  assert.equal(resolveLimits({ videoFrames: 5 }, "distort").videoFrames, 5);
 });
 
 for (const backend of ["native", "wasm"] as const) {
@@ -227,29 +252,49 @@ for (const backend of ["native", "wasm"] as const) {
               const error = await refusal(ffmpeg.probe(path), basename(path));
               assert.ok(error.message.includes(path), error.message);
               assert.match(error.message, /8192x8192/);
-              assert.match(error.message, /limit of 4096x4096 and 8847360 pixels/);
-              assert.match(error.message, /--max-frame-size/);
+              // Every limit it is over, each with how to raise it.
+              assert.match(
+                error.message,
+                /limit of 4096 pixels of frame width \(raise it with --limit frame-width=N; library: limits\.frameWidth/,
+              );
+              assert.match(
+                error.message,
+                /limit of 4096 pixels of frame height \(raise it with --limit frame-height=N/,
+              );
+              assert.match(
+                error.message,
+                /limit of 8847360 pixels per frame \(raise it with --limit frame-pixels=N/,
+              );
             }
           });
           await t.step("a lowered limit refuses, a raised one admits (the override)", async () => {
             const narrow = await refusal(
-              ffmpeg.probe(clip, { frameLimits: { maxWidth: 95 } }),
+              ffmpeg.probe(clip, { limits: { frameWidth: 95 } }),
               "narrow",
             );
-            assert.match(narrow.message, /96x64 .* limit of 95x4096/);
+            assert.match(narrow.message, /96x64 .* limit of 95 pixels of frame width/);
+            assert.doesNotMatch(narrow.message, /frame-height|frame-pixels/);
+            const short = await refusal(
+              ffmpeg.probe(clip, { limits: { frameHeight: 63 } }),
+              "short",
+            );
+            assert.match(short.message, /96x64 .* limit of 63 .* --limit frame-height=N/);
             const few = await refusal(
-              ffmpeg.probe(clip, { frameLimits: { maxPixels: 6143 } }),
+              ffmpeg.probe(clip, { limits: { framePixels: 6143 } }),
               "px",
             );
-            assert.match(few.message, /6144 pixels\), over .* 6143 pixels/);
+            assert.match(
+              few.message,
+              /6144 pixels\), over .* 6143 pixels .*--limit frame-pixels=N/,
+            );
             const info = await ffmpeg.probe(clip, {
-              frameLimits: { maxWidth: 96, maxHeight: 64, maxPixels: 6144 },
+              limits: { frameWidth: 96, frameHeight: 64, framePixels: 6144 },
             });
             assert.deepEqual([info.width, info.height], [96, 64]);
           });
           await t.step("a frame size later in the stream counts too", async () => {
             const error = await refusal(
-              ffmpeg.probe(sizes, { frameLimits: { maxPixels: 64 * 48 * 2 } }),
+              ffmpeg.probe(sizes, { limits: { framePixels: 64 * 48 * 2 } }),
               "sizes",
             );
             assert.match(error.message, /160x120/);
@@ -258,12 +303,15 @@ for (const backend of ["native", "wasm"] as const) {
           });
           await t.step("more frames than the limit (audio packets beside them)", async () => {
             const error = await refusal(
-              ffmpeg.probe(clip, { frameLimits: { maxFrames: 20 } }),
+              ffmpeg.probe(clip, { limits: { videoFrames: 20 } }),
               "frames",
             );
-            assert.match(error.message, /over the limit of 20 frames.*--max-frames/);
+            assert.match(
+              error.message,
+              /over the limit of 20 frames in a video \(raise it with --limit video-frames=N; library: limits\.videoFrames/,
+            );
             assert.equal(
-              (await ffmpeg.probe(clip, { frameLimits: { maxFrames: 30 } })).frameCount,
+              (await ffmpeg.probe(clip, { limits: { videoFrames: 30 } })).frameCount,
               30,
             );
           });
@@ -272,7 +320,7 @@ for (const backend of ["native", "wasm"] as const) {
             async () => {
               const info = await ffmpeg.probe(clip);
               const error = await refusal(
-                sampleFrames(ffmpeg, clip, { info, count: 2, frameLimits: { maxHeight: 32 } }),
+                sampleFrames(ffmpeg, clip, { info, count: 2, limits: { frameHeight: 32 } }),
                 "sample",
               );
               assert.match(error.message, /^Cannot decode ".*clip\.mp4": its frames are 96x64/);
@@ -397,17 +445,41 @@ Deno.test({
           assert.equal(copy.statuses.ok, 4, JSON.stringify(copy));
         }
       });
-      await t.step("a lowered --max-frame-pixels refuses the real videos too", async () => {
+      await t.step("a lowered --limit frame-pixels refuses the real videos too", async () => {
         const store = join(dir, "store_low");
-        const r = await evaluate(manifest, store, "--max-frame-pixels", "100");
+        const r = await evaluate(manifest, store, "--limit", "frame-pixels=100");
         assert.equal(r.code, 0, r.stderr);
         const [copy] = JSON.parse(r.stdout).copies;
         assert.equal(copy.statuses.video_error, 6, JSON.stringify(copy));
         const rows = await errorsIn(store);
-        assert.match(rows.find((x) => x.video_id === "real")!.error, /64x48 .* 100 pixels/);
-        const usage = await evaluate(manifest, store, "--max-frame-size", "big");
+        assert.match(
+          rows.find((x) => x.video_id === "real")!.error,
+          /64x48 .* 100 pixels per frame \(raise it with --limit frame-pixels=N/,
+        );
+        const usage = await evaluate(manifest, store, "--limit", "frame-pixels=big");
         assert.equal(usage.code, 2, usage.stderr);
-        assert.match(usage.stderr, /--max-frame-size: a frame size is WIDTHxHEIGHT/);
+        assert.match(usage.stderr, /--limit frame-pixels must be a positive integer, got "big"/);
+      });
+      await t.step("distort takes the frame limits as --limit and refuses eval's", async () => {
+        const low = await run("tasks/distort.ts", [
+          ...["--manifest", manifest, "--out", join(dir, "out_low"), "--ops", "unaltered"],
+          ...["--limit", "video-frames=5", "--json"],
+        ]);
+        assert.equal(low.code, 1, low.stderr);
+        const [copy] = JSON.parse(low.stdout).copies;
+        assert.equal(copy.ok, 0, JSON.stringify(copy));
+        const real = copy.failures.find((f: { videoId: string }) => f.videoId === "real");
+        assert.match(real.error, /over the limit of 5 frames in a video .*--limit video-frames=N/);
+        const usage = await run("tasks/distort.ts", [
+          ...["--manifest", manifest, "--out", join(dir, "out_usage"), "--limit", "batch=512"],
+        ]);
+        assert.equal(usage.code, 2, usage.stderr);
+        assert.match(usage.stderr, /--limit batch applies to eval only/);
+        const help = await run("tasks/distort.ts", ["--help"]);
+        assert.match(
+          help.stdout,
+          /frame-width \(4096\), frame-height \(4096\), frame-pixels \(8847360\), video-frames \(300000\)/,
+        );
       });
     } finally {
       await native.close();

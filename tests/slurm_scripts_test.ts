@@ -146,6 +146,43 @@ Deno.test("deno task slurm without --submit writes the scripts and every folder 
   }
 });
 
+Deno.test("deno task slurm passes --limit to distort and eval, each the limits it applies", async () => {
+  const out = await Deno.makeTempDir({ prefix: "dfrobust slurm limits -" });
+  try {
+    const run = await runDenoTask("tasks/slurm.ts", [
+      ...["--shards", "2", "--out", out, "--manifest", "/data/test.csv", "--detector", "demo"],
+      ...["--limit", "frame-width=7680", "--limit", "batch=512", "--limit=video-frames=9"],
+      "--json",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const { pipeline } = JSON.parse(run.stdout);
+    const distort = await Deno.readTextFile(pipeline.scripts.distort);
+    const evalScript = await Deno.readTextFile(pipeline.scripts.eval);
+    const finish = await Deno.readTextFile(pipeline.scripts.finish);
+    for (const text of [distort, evalScript, finish]) {
+      assert.match(text, /^ {2}--limit frame-width=7680 \\$/m);
+      assert.match(text, /^ {2}--limit video-frames=9 \\$/m);
+    }
+    // distort refuses the limits only eval applies, so it is not given them.
+    assert.doesNotMatch(distort, /batch=512/);
+    assert.match(evalScript, /^ {2}--limit batch=512 \\$/m);
+    const [finishDistort, finishEval] = finish.split("# 2.");
+    assert.match(finishDistort, /--limit frame-width=7680/);
+    assert.doesNotMatch(finishDistort, /batch=512/);
+    assert.match(finishEval, /--limit batch=512/);
+    for (const bad of ["batch=0", "frame-size=8x8"]) {
+      const usage = await runDenoTask("tasks/slurm.ts", [
+        ...["--shards", "2", "--out", out, "--manifest", "x.csv", "--detector", "demo"],
+        ...["--limit", bad],
+      ]);
+      assert.equal(usage.code, 2, bad);
+      assert.match(usage.stderr, /--limit/, bad);
+    }
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
 Deno.test("writeSlurmPipeline() creates the output, log, copies and store folders", async () => {
   const out = await Deno.makeTempDir({ prefix: "dfrobust-slurm-" });
   try {
