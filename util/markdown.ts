@@ -15,7 +15,7 @@ const MARKDOWN_ESCAPES: Record<string, string> = {
   "[": "\\[",
   "]": "\\]",
   "|": "\\|",
-  "`": "\\`",
+  "\x60": "\\\x60",
   "\r": " ",
   "\n": " ",
 };
@@ -33,5 +33,6 @@ const MARKDOWN_ESCAPES: Record<string, string> = {
  * ```
  */
 export function markdownText(text: string): string {
-  return text.replace(/[&<>\\[\]|`\r\n]/g, (c) => MARKDOWN_ESCAPES[c]);
+  // \x60 is the backtick (written so, tools that read this file see no open template string).
+  return text.replace(/[&<>\\[\]|\x60\r\n]/g, (c) => MARKDOWN_ESCAPES[c]);
 }
