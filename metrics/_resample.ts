@@ -95,6 +95,55 @@ export function _forEachResample(
   return skipped;
 }
 
+/**
+ * Draws exactly the resamples of {@link _forEachResample} (same stream, same order, same skips)
+ * but hands `visit` how often each sample was drawn instead of the drawn copies: `counts[i]` is
+ * the number of times sample `i` is in the resample (its cluster's draws), `positives` the fake
+ * samples drawn (with repeats), `total` all samples drawn. A metric that depends on the drawn
+ * multiset only (AUC) computes each resample from the counts in one pass over data sorted once.
+ * `counts` is reused: valid during the call only. Returns the resamples skipped (one class).
+ */
+export function _forEachResampleCount(
+  label: Uint8Array,
+  options: _ResampleOptions,
+  settings: _ResampleSettings,
+  name: string,
+  visit: (counts: Uint32Array, positives: number, total: number) => void,
+): number {
+  const n = label.length;
+  const groups = clusterMembers(label, options.clusters, name);
+  const random = seededRandom(options.seed ?? 0);
+  const strata = (options.stratified ?? true)
+    ? [groups.filter((g) => label[g[0]] === 1), groups.filter((g) => label[g[0]] === 0)]
+    : [groups];
+  const drawn = groups.map(() => 0);
+  const index = new Map(groups.map((g, i) => [g, i]));
+  const strataIndex = strata.map((stratum) => Uint32Array.from(stratum, (g) => index.get(g)!));
+  const counts = new Uint32Array(n);
+  let skipped = 0;
+  for (let r = 0; r < settings.resamples; r++) {
+    drawn.fill(0);
+    for (const stratum of strataIndex) {
+      for (let k = 0; k < stratum.length; k++) {
+        drawn[stratum[Math.floor(random() * stratum.length)]]++;
+      }
+    }
+    let total = 0;
+    let positives = 0;
+    for (let g = 0; g < groups.length; g++) {
+      const c = drawn[g];
+      for (const i of groups[g]) {
+        counts[i] = c;
+        total += c;
+        if (label[i] === 1) positives += c;
+      }
+    }
+    if (positives === 0 || positives === total) skipped++;
+    else visit(counts, positives, total);
+  }
+  return skipped;
+}
+
 function grow<T extends Uint8Array | Float64Array>(drawn: T, grown: T): T {
   grown.set(drawn);
   return grown;

@@ -4,7 +4,14 @@
  * @module
  */
 import { _checkInputs, _checkSameLength } from "./_binary.ts";
-import { _forEachResample, _labelBytes, _percentiles, _resampleSettings } from "./_resample.ts";
+import { _countedAuc, _sortScores } from "./_counted_auc.ts";
+import {
+  _forEachResample,
+  _forEachResampleCount,
+  _labelBytes,
+  _percentiles,
+  _resampleSettings,
+} from "./_resample.ts";
 import type { BootstrapInterval, BootstrapOptions } from "./bootstrap.ts";
 import type { BinaryLabels, Scores } from "./metric_error.ts";
 import { rocAuc } from "./roc_auc.ts";
@@ -68,9 +75,21 @@ export function pairedBootstrapDelta(
   const estimateA = metric(label, a);
   const estimateB = metric(label, b);
   const values: number[] = [];
-  const skipped = _forEachResample(label, [a, b], options, settings, name, (drawn, [da, db]) => {
-    values.push(metric(drawn, da) - metric(drawn, db));
-  });
+  let skipped: number;
+  if (metric === rocAuc) {
+    // AUC depends on the drawn multiset only: sort each copy once, count each resample's draws.
+    const [sortedA, sortedB] = [_sortScores(a), _sortScores(b)];
+    skipped = _forEachResampleCount(label, options, settings, name, (counts, pos, total) => {
+      values.push(
+        _countedAuc(sortedA, label, counts, pos, total) -
+          _countedAuc(sortedB, label, counts, pos, total),
+      );
+    });
+  } else {
+    skipped = _forEachResample(label, [a, b], options, settings, name, (drawn, [da, db]) => {
+      values.push(metric(drawn, da) - metric(drawn, db));
+    });
+  }
   return {
     estimate: estimateA - estimateB,
     ..._percentiles(values, settings.confidence, name),
