@@ -27,8 +27,8 @@ interface Usage {
   rss: number;
 }
 
-/** Runs the bench (flags from `args`, default `Deno.args` minus the bench name). */
-export async function run(args: string[] = Deno.args.filter((a) => a !== "report")): Promise<void> {
+/** Runs the bench (flags from `args`: `--sizes`, `--cache`, `--baseline`). */
+export async function run(args: string[] = Deno.args): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {

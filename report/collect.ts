@@ -11,7 +11,7 @@
 import pl from "../deps/polars.ts";
 import type { DetectorOp } from "../metrics/cell.ts";
 import type { CellMetric } from "../metrics/cell_metrics.ts";
-import { leftOutNotes } from "../metrics/left_out_notes.ts";
+import { leftOutNotes, leftOutSummary } from "../metrics/left_out_notes.ts";
 import { corruptionErrors } from "../metrics/mce.ts";
 import {
   type AucCell,
@@ -23,7 +23,7 @@ import {
 import { rocCurve } from "../metrics/roc_curve.ts";
 import { type Pairing, type VideoScore, videoSet } from "../metrics/video_set.ts";
 import { chooseRuns, runQualifiers } from "../store/run_labels.ts";
-import { listRuns, type RunSummary } from "../store/runs.ts";
+import { type RunSummary, runSummaries } from "../store/runs.ts";
 import { scanStore, type StoreProblem } from "../store/store.ts";
 import { videoScores } from "../store/video_scores.ts";
 import { storeWarnings } from "../store/warnings.ts";
@@ -72,6 +72,12 @@ export interface LoadReportDataOptions {
   metrics?: readonly CellMetric[];
 }
 
+/**
+ * Most sentences about single left-out videos a terminal gets (`ReportData.terminalNotes`);
+ * beyond, one summary per run (metrics/left_out_notes.ts `leftOutSummary`).
+ */
+export const TERMINAL_VIDEO_NOTES = 10;
+
 /** One video's score, as the notebooks and charts use it. */
 export type VideoScoreRecord = VideoScore;
 
@@ -97,7 +103,8 @@ export async function loadReportData(
   };
   const lazy = await scanStore(storeDir, { onProblem });
   for (const p of problems) notes.push(`Left out unreadable store part "${p.path}": ${p.reason}`);
-  const runs = await listRuns(storeDir, { onProblem: () => {} });
+  // The parts were listed and checked once, by scanStore: the summaries read the same scan.
+  const runs = runSummaries(lazy);
   const chosen = options.runs === undefined || options.runs.length === 0
     ? runs
     : chooseRuns(runs, options.runs);
@@ -114,7 +121,9 @@ export async function loadReportData(
     videos,
     metrics: options.metrics,
   });
-  notes.push(...leftOutNotes(videos));
+  const videoNotes = leftOutNotes(videos);
+  const videoNotesAt = notes.length;
+  notes.push(...videoNotes);
   noteCaveats(aucs, notes);
   const rocs = rocCurves(videos.videos, { cells: aucs });
   const relative = options.referenceDetector
@@ -151,6 +160,13 @@ export async function loadReportData(
     cells: aucs,
     rocs,
     notes,
+    // A terminal gets at most TERMINAL_VIDEO_NOTES sentences about single videos.
+    terminalNotes: videoNotes.length <= TERMINAL_VIDEO_NOTES ? notes : [
+      ...notes.slice(0, videoNotesAt),
+      ...leftOutSummary(videos),
+      ...notes.slice(videoNotesAt + videoNotes.length),
+    ],
+    bootstrapResamples: resamples,
     warnings: storeWarnings(used),
     pairing: videos.pairing,
     leftOut: videos.leftOut,

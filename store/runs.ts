@@ -52,7 +52,17 @@ export async function listRuns(
   storeDir: string,
   options: ScanStoreOptions = {},
 ): Promise<RunSummary[]> {
-  const lazy = await scanStore(storeDir, options);
+  return runSummaries(await scanStore(storeDir, options));
+}
+
+/**
+ * {@link listRuns} over a store frame already scanned (eager or lazy, e.g. `scanStore`'s): the
+ * same summaries, without listing and checking the store's parts again.
+ */
+export function runSummaries(store: pl.DataFrame | pl.LazyDataFrame): RunSummary[] {
+  const lazy = typeof (store as pl.LazyDataFrame).collectSync === "function"
+    ? store as pl.LazyDataFrame
+    : (store as pl.DataFrame).lazy();
   const qualifiers = runQualifiers(lazy);
   const frame = lazy
     .groupBy(["run_id", "detector", "train_set", "model_sha256", "face_mode"])

@@ -57,8 +57,31 @@ export const VIDEO_KEYS: readonly string[] = [
 export function videoOutcomes(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyDataFrame {
   // Warning rows (kind `note`) say something about a video and change none of its numbers.
   const lazy = asLazy(frame).filter(pl.col("status").isIn(NOTE_STATUSES).not());
-  const keys = [...VIDEO_KEYS];
-  const frames = frameScores(lazy).rename({ score: "frame_score" });
+  // Grouped by the video's identity alone (run, operation, copy, video: 4 columns instead of
+  // 13), its descriptive columns taken along; where one of them is not constant within a video
+  // (a store no writer makes), the outcomes are computed again grouped by all 13.
+  const byIds = outcomes(lazy, ID_KEYS, DESCRIPTIVE_KEYS).collectSync();
+  const mixed = DESCRIPTIVE_KEYS.some((c) => Number(byIds.getColumn(`_n_${c}`).max() ?? 0) > 1);
+  return mixed ? outcomes(lazy, [...VIDEO_KEYS], []).sort(OUTCOME_ORDER) : byIds
+    .lazy()
+    .select(...VIDEO_KEYS, ...OUTCOME_COLUMNS)
+    .sort(OUTCOME_ORDER);
+}
+
+// The identity of a video in one copy of one run; the other VIDEO_KEYS follow from it.
+const ID_KEYS = ["run_id", "op_id", "artifact_id", "video_id"];
+const DESCRIPTIVE_KEYS = VIDEO_KEYS.filter((k) => !ID_KEYS.includes(k));
+const OUTCOME_COLUMNS = ["score", "scored_frames", "sampled_frames", "fallback", "outcome", "detail"];
+const OUTCOME_ORDER = ["run_id", "op_id", "video_id", "artifact_id"];
+
+// The outcomes grouped by `keys`; each column of `carried` is taken along as its first value,
+// with `_n_<column>` its distinct values in the group.
+function outcomes(
+  lazy: pl.LazyDataFrame,
+  keys: string[],
+  carried: readonly string[],
+): pl.LazyDataFrame {
+  const frames = frameScoresBy(lazy, keys).rename({ score: "frame_score" });
   const videoRule = byRule(VIDEO_RULE_RECORDS, "video_rule", pl.col("frame_score"));
   const scored = frames
     .groupBy(keys)
@@ -71,6 +94,10 @@ export function videoOutcomes(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyDa
     .select(...keys, "video_score", "scored_frames");
   const count = (status: RowStatus) => statusIs(status).cast(pl.Int32).sum().alias(`_${status}`);
   const videos = lazy.groupBy(keys).agg(
+    ...carried.flatMap((c) => [
+      pl.col(c).first().alias(c),
+      pl.col(c).nUnique().alias(`_n_${c}`),
+    ]),
     pl.col("fail_score").first().alias("fail_score"),
     ...UNREAD_STATUSES.map(count),
     count("no_face"),
@@ -103,8 +130,7 @@ export function videoOutcomes(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyDa
       pl.col("outcome").eq(pl.lit("fail_score")).alias("fallback"),
       pl.col("_error").fillNull(pl.lit("")).cast(pl.Utf8).alias("detail"),
     )
-    .select(...keys, "score", "scored_frames", "sampled_frames", "fallback", "outcome", "detail")
-    .sort(["run_id", "op_id", "video_id"]);
+    .select(...keys, ...carried.flatMap((c) => [c, `_n_${c}`]), ...OUTCOME_COLUMNS);
 }
 
 /**
@@ -129,8 +155,12 @@ export function videoScores(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyData
  * run, operation, video and frame.
  */
 export function frameScores(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyDataFrame {
-  const lazy = asLazy(frame);
-  const keys = [...VIDEO_KEYS];
+  return frameScoresBy(asLazy(frame), [...VIDEO_KEYS])
+    .sort(["run_id", "op_id", "video_id", "frame_index"]);
+}
+
+// The frame scores grouped by `keys` and the frame index.
+function frameScoresBy(lazy: pl.LazyDataFrame, keys: string[]): pl.LazyDataFrame {
   const faceScore = pl.col("score");
   const faceRule = byRule(FACE_RULE_RECORDS, "face_rule", faceScore);
   return lazy
@@ -142,8 +172,7 @@ export function frameScores(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyData
       ...faceRule.aggregations,
     )
     .withColumns(faceRule.pick.alias("score"))
-    .select(...keys, "frame_index", "face_rule", "video_rule", "score")
-    .sort(["run_id", "op_id", "video_id", "frame_index"]);
+    .select(...keys, "frame_index", "face_rule", "video_rule", "score");
 }
 
 function asLazy(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyDataFrame {
