@@ -89,7 +89,8 @@ export async function run(args: string[] = Deno.args): Promise<void> {
   }
 }
 
-const JSON_OUT = ["--format", "json", "--out", "/dev/null"];
+// The report's output: a file (reports are written atomically, not to /dev/null).
+const JSON_OUT = ["--format", "json", "--out", join(Deno.makeTempDirSync(), "report.json")];
 const SIMPLE = [
   "run",
   "--allow-read",

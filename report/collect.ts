@@ -24,8 +24,8 @@ import { rocCurve } from "../metrics/roc_curve.ts";
 import { type Pairing, type VideoScore, videoSet } from "../metrics/video_set.ts";
 import { chooseRuns, runQualifiers } from "../store/run_labels.ts";
 import { type RunSummary, runSummaries } from "../store/runs.ts";
-import { scanStore, type StoreProblem } from "../store/store.ts";
-import { videoScores } from "../store/video_scores.ts";
+import { scanStoreParts, type StoreProblem } from "../store/store.ts";
+import { videoOutcomesByPart, videoScores } from "../store/video_scores.ts";
 import { storeWarnings } from "../store/warnings.ts";
 import type { ReportData, RocCurveData } from "./report_data.ts";
 import { shareableReportData } from "./shareable_paths.ts";
@@ -101,21 +101,26 @@ export async function loadReportData(
     problems.push(p);
     options.onProblem?.(p);
   };
-  const lazy = await scanStore(storeDir, { onProblem });
+  const parts = await scanStoreParts(storeDir, { onProblem });
+  const lazy = parts.length === 1 ? parts[0] : pl.concat(parts, { how: "vertical" });
   for (const p of problems) notes.push(`Left out unreadable store part "${p.path}": ${p.reason}`);
   // The parts were listed and checked once, by scanStore: the summaries read the same scan.
-  const runs = runSummaries(lazy);
+  const runs = runSummaries(parts);
   const chosen = options.runs === undefined || options.runs.length === 0
     ? runs
     : chooseRuns(runs, options.runs);
   if (chosen.length < runs.length) notes.push(choiceNote(chosen, runs));
-  const used = chosen.length < runs.length
-    ? lazy.filter(pl.col("run_id").isIn(chosen.map((r) => r.runId)))
-    : lazy;
+  const keep = (frame: pl.LazyDataFrame) =>
+    chosen.length < runs.length
+      ? frame.filter(pl.col("run_id").isIn(chosen.map((r) => r.runId)))
+      : frame;
+  const used = keep(lazy);
   const resamples = options.bootstrapResamples ?? 1000;
   // Qualifiers from the whole store: a chosen run keeps the name it has beside the others.
   const runQualifiers = new Map(runs.map((r) => [r.runId, r.run]));
-  const videos = videoSet(used, { pairing: options.pairing, runQualifiers });
+  // Video outcomes part by part: one part's rows in memory at a time.
+  const outcomes = videoOutcomesByPart(parts.map(keep));
+  const videos = videoSet(used, { pairing: options.pairing, runQualifiers, outcomes });
   const aucs = opAucs(used, {
     bootstrap: resamples > 0 ? { resamples, seed: options.bootstrapSeed ?? 0 } : undefined,
     videos,
@@ -148,7 +153,7 @@ export async function loadReportData(
         : `No unaltered copy scored for ${model}: its delta AUC is omitted.`,
     );
   }
-  const copies = copyProvenance(used);
+  const copies = copyProvenance(parts.map(keep));
   if (options.dataDir) {
     const index = await copyManifestIndex(options.dataDir, {
       onError: (path, message) => notes.push(`Cannot read copy manifest "${path}": ${message}`),
@@ -336,10 +341,12 @@ function choiceNote(chosen: readonly RunSummary[], runs: readonly RunSummary[]):
   }.`;
 }
 
-function copyProvenance(lazy: pl.LazyDataFrame): CopyProvenance[] {
-  const df = lazy.groupBy(["artifact_id", "op_id", "op_category", "profile"]).agg(
-    pl.col("created_at").min().alias("created_at"),
-  ).sort(["op_id", "artifact_id"]).collectSync();
+// The copies of the store, part by part (one part's rows in memory at a time), then merged.
+function copyProvenance(parts: readonly pl.LazyDataFrame[]): CopyProvenance[] {
+  const keys = ["artifact_id", "op_id", "op_category", "profile"];
+  const df = pl.concat(parts.map((part) => part.select(...keys).unique().collectSync()), {
+    how: "vertical",
+  }).unique().sort(["op_id", "artifact_id"]);
   return df.toRecords().map((r) => ({
     artifactId: String(r.artifact_id),
     opId: String(r.op_id),

@@ -156,6 +156,19 @@ export async function scanStore(
   storeDir: string,
   options: ScanStoreOptions = {},
 ): Promise<pl.LazyDataFrame> {
+  const frames = await scanStoreParts(storeDir, options);
+  return frames.length === 1 ? frames[0] : pl.concat(frames, { how: "vertical" });
+}
+
+/**
+ * {@link scanStore}, one lazy frame per part (the same parts, checks, problems and errors):
+ * for readers that reduce each part on its own, so that no more than one part's rows are in
+ * memory at a time (store/video_scores.ts `videoOutcomesByPart`).
+ */
+export async function scanStoreParts(
+  storeDir: string,
+  options: ScanStoreOptions = {},
+): Promise<pl.LazyDataFrame[]> {
   if (!(await exists(storeDir))) {
     throw new StoreError(
       `Results store "${storeDir}" does not exist: run "deno task eval" to fill it, or check --store`,
@@ -189,7 +202,7 @@ export async function scanStore(
         problems.map((p) => `"${p.path}" (${p.reason})`).join(", "),
     );
   }
-  return frames.length === 1 ? frames[0] : pl.concat(frames, { how: "vertical" });
+  return frames;
 }
 
 // Hive path values: keep safe characters, percent-encode the rest (Polars and pyarrow decode

@@ -68,6 +68,23 @@ export function videoOutcomes(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyDa
     .sort(OUTCOME_ORDER);
 }
 
+/**
+ * {@link videoOutcomes} of the store given as its parts (store/store.ts `scanStoreParts`, each
+ * filtered alike or not), reduced part by part so that one part's rows at most are in memory at
+ * a time: the same rows, sorted alike. A video's rows of one run and copy live in one part (a
+ * part is one run on one copy; shard parts split it by video); where a video is found in
+ * several parts all the parts are reduced together instead, as {@link videoOutcomes} does.
+ */
+export function videoOutcomesByPart(parts: readonly pl.LazyDataFrame[]): pl.LazyDataFrame {
+  if (parts.length === 1) return videoOutcomes(parts[0]);
+  const each = parts.map((part) => videoOutcomes(part).collectSync());
+  const all = pl.concat(each, { how: "vertical" });
+  const videos = all.select(...ID_KEYS).unique().height;
+  return videos === all.height
+    ? all.lazy().sort(OUTCOME_ORDER)
+    : videoOutcomes(pl.concat([...parts], { how: "vertical" }));
+}
+
 // The identity of a video in one copy of one run; the other VIDEO_KEYS follow from it.
 const ID_KEYS = ["run_id", "op_id", "artifact_id", "video_id"];
 const DESCRIPTIVE_KEYS = VIDEO_KEYS.filter((k) => !ID_KEYS.includes(k));
