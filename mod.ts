@@ -200,6 +200,7 @@ export {
   rocChart,
   severityChart,
   severityLadders,
+  thinCurve,
   VEGA_LITE_SCHEMA,
   type VegaLiteSpec,
 } from "./report/charts.ts";

@@ -1,5 +1,5 @@
 /**
- * Internal: ROC AUC of a bootstrap resample from how often each sample was drawn, over scores
+ * Internal: ROC AUC of a bootstrap resample from how often each video was drawn, over scores
  * sorted once (metrics/_resample.ts `_forEachResampleCount`). The value is bit for bit
  * `rocAuc` of the drawn copies: the same exact integer (twice the Mann-Whitney U, ties counting
  * half) divided by the same product, so intervals do not change; each resample costs one pass
@@ -7,52 +7,65 @@
  * @module
  */
 
-/** Scores sorted once: sample indices in ascending score order, cut into runs of equal scores. */
+/** Scores sorted once, with what a resample's pass needs at each sorted position. */
 export interface _SortedScores {
-  /** Sample indices, ascending by score. */
-  order: Uint32Array;
-  /** Start of each run of tied scores in `order`, then `order.length`. */
-  runs: Uint32Array;
-}
-
-/** Sorts the sample indices of `scores` (finite, validated) by score, ties grouped. */
-export function _sortScores(scores: Float64Array): _SortedScores {
-  const n = scores.length;
-  const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
-  const starts: number[] = [];
-  for (let k = 0; k < n; k++) {
-    // -0 === +0: the two zeros are one tie, as in rocAuc.
-    if (k === 0 || scores[order[k]] !== scores[order[k - 1]]) starts.push(k);
-  }
-  starts.push(n);
-  return { order, runs: Uint32Array.from(starts) };
+  /** The cluster (`drawn` index) of the sample at each sorted position. */
+  clusterAt: Uint32Array;
+  /** 1 where the sample at that position is fake. */
+  fakeAt: Uint8Array;
+  /** 1 where the position ends a run of tied scores. */
+  runEnd: Uint8Array;
 }
 
 /**
- * `rocAuc` of the resample in which sample `i` was drawn `counts[i]` times (`positives` fakes of
- * `total` drawn, both classes present).
+ * Sorts the samples of `scores` (finite, validated) ascending; `clusterOf` numbers each sample's
+ * cluster as `_forEachResampleCount`'s `drawn` does (`_clusterOf`).
+ */
+export function _sortScores(
+  scores: Float64Array,
+  label: Uint8Array,
+  clusterOf: Uint32Array,
+): _SortedScores {
+  const n = scores.length;
+  const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
+  const clusterAt = Uint32Array.from(order, (i) => clusterOf[i]);
+  const fakeAt = Uint8Array.from(order, (i) => label[i]);
+  // -0 === +0: the two zeros are one tie, as in rocAuc.
+  const runEnd = Uint8Array.from(
+    order,
+    (i, k) => (k === n - 1 || scores[order[k + 1]] !== scores[i] ? 1 : 0),
+  );
+  return { clusterAt, fakeAt, runEnd };
+}
+
+/**
+ * `rocAuc` of the resample in which cluster `g` was drawn `drawn[g]` times (`positives` fakes
+ * of `total` drawn, both classes present).
  */
 export function _countedAuc(
   sorted: _SortedScores,
-  label: Uint8Array,
-  counts: Uint32Array,
+  drawn: Uint32Array,
   positives: number,
   total: number,
 ): number {
-  const { order, runs } = sorted;
+  const { clusterAt, fakeAt, runEnd } = sorted;
   // Twice U: each (fake, real) pair counts 2 when ordered, 1 when tied; an exact integer.
   let twiceU = 0;
   let below = 0;
-  for (let r = 0; r + 1 < runs.length; r++) {
-    let fakes = 0;
-    let reals = 0;
-    for (let k = runs[r]; k < runs[r + 1]; k++) {
-      const i = order[k];
-      if (label[i] === 1) fakes += counts[i];
-      else reals += counts[i];
+  let fakes = 0;
+  let reals = 0;
+  for (let k = 0; k < clusterAt.length; k++) {
+    // Branch-free where labels alternate at random: a fake adds c to fakes, a real to reals.
+    const c = drawn[clusterAt[k]];
+    const f = c * fakeAt[k];
+    fakes += f;
+    reals += c - f;
+    if (runEnd[k] === 1) {
+      twiceU += fakes * (2 * below + reals);
+      below += reals;
+      fakes = 0;
+      reals = 0;
     }
-    if (fakes > 0) twiceU += fakes * (2 * below + reals);
-    below += reals;
   }
   return twiceU / (2 * positives * (total - positives));
 }

@@ -97,29 +97,30 @@ export function _forEachResample(
 
 /**
  * Draws exactly the resamples of {@link _forEachResample} (same stream, same order, same skips)
- * but hands `visit` how often each sample was drawn instead of the drawn copies: `counts[i]` is
- * the number of times sample `i` is in the resample (its cluster's draws), `positives` the fake
- * samples drawn (with repeats), `total` all samples drawn. A metric that depends on the drawn
- * multiset only (AUC) computes each resample from the counts in one pass over data sorted once.
- * `counts` is reused: valid during the call only. Returns the resamples skipped (one class).
+ * but hands `visit` how often each cluster was drawn instead of the drawn copies: `drawn[g]` for
+ * the clusters of `groups.groupOf` (sample `i` is in the resample `drawn[groupOf[i]]` times),
+ * `positives` the fake samples drawn (with repeats), `total` all samples drawn. A metric that
+ * depends on the drawn multiset only (AUC) computes each resample from the counts in one pass
+ * over data sorted once. `drawn` is reused: valid during the call only. Returns the resamples
+ * skipped (one class).
  */
 export function _forEachResampleCount(
   label: Uint8Array,
   options: _ResampleOptions,
   settings: _ResampleSettings,
   name: string,
-  visit: (counts: Uint32Array, positives: number, total: number) => void,
+  visit: (drawn: Uint32Array, positives: number, total: number) => void,
 ): number {
-  const n = label.length;
   const groups = clusterMembers(label, options.clusters, name);
   const random = seededRandom(options.seed ?? 0);
   const strata = (options.stratified ?? true)
     ? [groups.filter((g) => label[g[0]] === 1), groups.filter((g) => label[g[0]] === 0)]
     : [groups];
-  const drawn = groups.map(() => 0);
+  const drawn = new Uint32Array(groups.length);
   const index = new Map(groups.map((g, i) => [g, i]));
   const strataIndex = strata.map((stratum) => Uint32Array.from(stratum, (g) => index.get(g)!));
-  const counts = new Uint32Array(n);
+  const size = Uint32Array.from(groups, (g) => g.length);
+  const fake = Uint8Array.from(groups, (g) => label[g[0]]);
   let skipped = 0;
   for (let r = 0; r < settings.resamples; r++) {
     drawn.fill(0);
@@ -130,18 +131,27 @@ export function _forEachResampleCount(
     }
     let total = 0;
     let positives = 0;
-    for (let g = 0; g < groups.length; g++) {
-      const c = drawn[g];
-      for (const i of groups[g]) {
-        counts[i] = c;
-        total += c;
-        if (label[i] === 1) positives += c;
-      }
+    for (let g = 0; g < drawn.length; g++) {
+      const c = drawn[g] * size[g];
+      total += c;
+      positives += fake[g] * c;
     }
     if (positives === 0 || positives === total) skipped++;
-    else visit(counts, positives, total);
+    else visit(drawn, positives, total);
   }
   return skipped;
+}
+
+/**
+ * The cluster of each sample, numbered as {@link _forEachResampleCount} numbers `drawn`
+ * (clusters in order of first appearance; each sample its own without `clusters`).
+ */
+export function _clusterOf(label: Uint8Array, options: _ResampleOptions, name: string): Uint32Array {
+  const groupOf = new Uint32Array(label.length);
+  clusterMembers(label, options.clusters, name).forEach((members, g) => {
+    for (const i of members) groupOf[i] = g;
+  });
+  return groupOf;
 }
 
 function grow<T extends Uint8Array | Float64Array>(drawn: T, grown: T): T {

@@ -6,6 +6,7 @@
 import { _checkInputs } from "./_binary.ts";
 import { _countedAuc, _sortScores } from "./_counted_auc.ts";
 import {
+  _clusterOf,
   _forEachResample,
   _forEachResampleCount,
   _labelBytes,
@@ -75,9 +76,9 @@ export function bootstrapInterval(
   let skipped: number;
   if (options.metric === rocAuc) {
     // AUC depends on the drawn multiset only: sort once, count each resample's draws.
-    const sorted = _sortScores(score);
-    skipped = _forEachResampleCount(label, options, settings, name, (counts, pos, total) => {
-      values.push(_countedAuc(sorted, label, counts, pos, total));
+    const sorted = _sortScores(score, label, _clusterOf(label, options, name));
+    skipped = _forEachResampleCount(label, options, settings, name, (drawn, pos, total) => {
+      values.push(_countedAuc(sorted, drawn, pos, total));
     });
   } else {
     skipped = _forEachResample(label, [score], options, settings, name, (drawn, [s]) => {

@@ -6,6 +6,7 @@
 import { _checkInputs, _checkSameLength } from "./_binary.ts";
 import { _countedAuc, _sortScores } from "./_counted_auc.ts";
 import {
+  _clusterOf,
   _forEachResample,
   _forEachResampleCount,
   _labelBytes,
@@ -78,12 +79,10 @@ export function pairedBootstrapDelta(
   let skipped: number;
   if (metric === rocAuc) {
     // AUC depends on the drawn multiset only: sort each copy once, count each resample's draws.
-    const [sortedA, sortedB] = [_sortScores(a), _sortScores(b)];
-    skipped = _forEachResampleCount(label, options, settings, name, (counts, pos, total) => {
-      values.push(
-        _countedAuc(sortedA, label, counts, pos, total) -
-          _countedAuc(sortedB, label, counts, pos, total),
-      );
+    const clusterOf = _clusterOf(label, options, name);
+    const [sortedA, sortedB] = [a, b].map((s) => _sortScores(s, label, clusterOf));
+    skipped = _forEachResampleCount(label, options, settings, name, (drawn, pos, total) => {
+      values.push(_countedAuc(sortedA, drawn, pos, total) - _countedAuc(sortedB, drawn, pos, total));
     });
   } else {
     skipped = _forEachResample(label, [a, b], options, settings, name, (drawn, [da, db]) => {
