@@ -44,7 +44,7 @@ export function _sortScores(
  */
 export function _countedAuc(
   sorted: _SortedScores,
-  drawn: Uint32Array,
+  drawn: ArrayLike<number>,
   positives: number,
   total: number,
 ): number {

@@ -97,11 +97,13 @@ export function _forEachResample(
 
 /**
  * Draws exactly the resamples of {@link _forEachResample} (same stream, same order, same skips)
- * but hands `visit` how often each cluster was drawn instead of the drawn copies: `drawn[g]` for
- * the clusters of `groups.groupOf` (sample `i` is in the resample `drawn[groupOf[i]]` times),
- * `positives` the fake samples drawn (with repeats), `total` all samples drawn. A metric that
- * depends on the drawn multiset only (AUC) computes each resample from the counts in one pass
- * over data sorted once. `drawn` is reused: valid during the call only. Returns the resamples
+ * but hands `visit` how often each cluster was drawn instead of the drawn copies: `drawn[c]`
+ * for the clusters numbered by {@link _clusterOf} (sample `i` is in the resample
+ * `drawn[clusterOf[i]]` times), `positives` the fake samples drawn (with repeats), `total` all
+ * samples drawn. A metric that depends on the drawn multiset only (AUC) computes each resample
+ * from the counts in one pass over data sorted once. The draws depend on the strata's sizes,
+ * the seed and the resamples only, so they are made once and reused by the next call with the
+ * same three (the cells of one paired run, and their paired deltas). Returns the resamples
  * skipped (one class).
  */
 export function _forEachResampleCount(
@@ -109,32 +111,23 @@ export function _forEachResampleCount(
   options: _ResampleOptions,
   settings: _ResampleSettings,
   name: string,
-  visit: (drawn: Uint32Array, positives: number, total: number) => void,
+  visit: (drawn: ArrayLike<number>, positives: number, total: number) => void,
 ): number {
-  const groups = clusterMembers(label, options.clusters, name);
-  const random = seededRandom(options.seed ?? 0);
-  const strata = (options.stratified ?? true)
-    ? [groups.filter((g) => label[g[0]] === 1), groups.filter((g) => label[g[0]] === 0)]
-    : [groups];
-  const drawn = new Uint32Array(groups.length);
-  const index = new Map(groups.map((g, i) => [g, i]));
-  const strataIndex = strata.map((stratum) => Uint32Array.from(stratum, (g) => index.get(g)!));
-  const size = Uint32Array.from(groups, (g) => g.length);
-  const fake = Uint8Array.from(groups, (g) => label[g[0]]);
+  const strata = strataOf(label, options, name);
+  const flat = strata.flat();
+  const size = Uint32Array.from(flat, (g) => g.length);
+  const fake = Uint8Array.from(flat, (g) => label[g[0]]);
+  const plan = drawPlan(strata.map((s) => s.length), options.seed ?? 0, settings.resamples);
+  const m = flat.length;
   let skipped = 0;
   for (let r = 0; r < settings.resamples; r++) {
-    drawn.fill(0);
-    for (const stratum of strataIndex) {
-      for (let k = 0; k < stratum.length; k++) {
-        drawn[stratum[Math.floor(random() * stratum.length)]]++;
-      }
-    }
+    const drawn = plan.subarray(r * m, (r + 1) * m);
     let total = 0;
     let positives = 0;
-    for (let g = 0; g < drawn.length; g++) {
-      const c = drawn[g] * size[g];
-      total += c;
-      positives += fake[g] * c;
+    for (let c = 0; c < m; c++) {
+      const k = drawn[c] * size[c];
+      total += k;
+      positives += fake[c] * k;
     }
     if (positives === 0 || positives === total) skipped++;
     else visit(drawn, positives, total);
@@ -143,15 +136,49 @@ export function _forEachResampleCount(
 }
 
 /**
- * The cluster of each sample, numbered as {@link _forEachResampleCount} numbers `drawn`
- * (clusters in order of first appearance; each sample its own without `clusters`).
+ * The cluster number of each sample as {@link _forEachResampleCount}'s `drawn` indexes it
+ * (clusters stratum by stratum, in order of first appearance; each sample its own cluster
+ * without `clusters`).
  */
 export function _clusterOf(label: Uint8Array, options: _ResampleOptions, name: string): Uint32Array {
-  const groupOf = new Uint32Array(label.length);
-  clusterMembers(label, options.clusters, name).forEach((members, g) => {
-    for (const i of members) groupOf[i] = g;
+  const clusterOf = new Uint32Array(label.length);
+  strataOf(label, options, name).flat().forEach((members, c) => {
+    for (const i of members) clusterOf[i] = c;
   });
-  return groupOf;
+  return clusterOf;
+}
+
+// The clusters drawn from, stratum by stratum (fakes, then reals; or one stratum).
+function strataOf(label: Uint8Array, options: _ResampleOptions, name: string): number[][][] {
+  const groups = clusterMembers(label, options.clusters, name);
+  return (options.stratified ?? true)
+    ? [groups.filter((g) => label[g[0]] === 1), groups.filter((g) => label[g[0]] === 0)]
+    : [groups];
+}
+
+// The last draw plan made: resamples x clusters counts, row r = resample r.
+let lastPlan: { key: string; plan: Uint16Array | Uint32Array } | undefined;
+
+// How often each cluster (strata flattened) is drawn in each resample, from the same stream
+// and in the same order as _forEachResample draws.
+function drawPlan(lengths: number[], seed: number, resamples: number): Uint16Array | Uint32Array {
+  const key = `${seed}:${resamples}:${lengths.join(",")}`;
+  if (lastPlan?.key === key) return lastPlan.plan;
+  const m = lengths.reduce((a, b) => a + b, 0);
+  // A count is at most its stratum's size.
+  const plan = Math.max(0, ...lengths) < 65536
+    ? new Uint16Array(resamples * m)
+    : new Uint32Array(resamples * m);
+  const random = seededRandom(seed);
+  for (let r = 0; r < resamples; r++) {
+    let offset = r * m;
+    for (const length of lengths) {
+      for (let k = 0; k < length; k++) plan[offset + Math.floor(random() * length)]++;
+      offset += length;
+    }
+  }
+  lastPlan = { key, plan };
+  return plan;
 }
 
 function grow<T extends Uint8Array | Float64Array>(drawn: T, grown: T): T {
