@@ -118,9 +118,11 @@ export function leftOutSummary(set: VideoSet): string[] {
   );
   for (const [runId, records] of groupBy(set.leftOut, (v) => v.runId)) {
     const videos = new Set(records.map((r) => r.videoId)).size;
-    const reasons = [...groupBy(records, (r) => r.reason)].map(([reason, list]) =>
-      `${new Set(list.map((r) => r.videoId)).size} ${reason}`
-    );
+    // Reasons in the order of the reasons table (paired last).
+    const order = Object.keys(LEFT_OUT_REASONS);
+    const reasons = [...groupBy(records, (r) => r.reason)]
+      .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
+      .map(([reason, list]) => `${new Set(list.map((r) => r.videoId)).size} ${reason}`);
     notes.push(
       `${names.get(runId) ?? runId}: ${videos} video${videos === 1 ? "" : "s"} left out of ` +
         `some AUC (${reasons.join(", ")}); the report lists each video and why.`,
