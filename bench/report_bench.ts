@@ -70,7 +70,11 @@ export async function run(args: string[] = Deno.args): Promise<void> {
       usage(duck)
     } | ${usage(polars)} |`;
     if (values.baseline) {
-      line += ` ${usage(await measure(timer, values.baseline, ["task", "report", "--store", store, ...JSON_OUT]))} |`;
+      line += ` ${
+        usage(
+          await measure(timer, values.baseline, ["task", "report", "--store", store, ...JSON_OUT]),
+        )
+      } |`;
     }
     rows.push(line);
     console.log(line);

@@ -23,8 +23,10 @@ async function report(repo: string, store: string, args: string[]): Promise<Uint
       stderr: "piped",
     }).output();
     if (!result.success) {
-      throw new Error(`report ${args.join(" ")} failed in ${repo}:\n` +
-        new TextDecoder().decode(result.stderr));
+      throw new Error(
+        `report ${args.join(" ")} failed in ${repo}:\n` +
+          new TextDecoder().decode(result.stderr),
+      );
     }
     return await Deno.readFile(out);
   } finally {

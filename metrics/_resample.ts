@@ -140,7 +140,11 @@ export function _forEachResampleCount(
  * (clusters stratum by stratum, in order of first appearance; each sample its own cluster
  * without `clusters`).
  */
-export function _clusterOf(label: Uint8Array, options: _ResampleOptions, name: string): Uint32Array {
+export function _clusterOf(
+  label: Uint8Array,
+  options: _ResampleOptions,
+  name: string,
+): Uint32Array {
   const clusterOf = new Uint32Array(label.length);
   strataOf(label, options, name).flat().forEach((members, c) => {
     for (const i of members) clusterOf[i] = c;

@@ -82,7 +82,9 @@ export function pairedBootstrapDelta(
     const clusterOf = _clusterOf(label, options, name);
     const [sortedA, sortedB] = [a, b].map((s) => _sortScores(s, label, clusterOf));
     skipped = _forEachResampleCount(label, options, settings, name, (drawn, pos, total) => {
-      values.push(_countedAuc(sortedA, drawn, pos, total) - _countedAuc(sortedB, drawn, pos, total));
+      values.push(
+        _countedAuc(sortedA, drawn, pos, total) - _countedAuc(sortedB, drawn, pos, total),
+      );
     });
   } else {
     skipped = _forEachResample(label, [a, b], options, settings, name, (drawn, [da, db]) => {

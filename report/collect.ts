@@ -23,7 +23,7 @@ import {
 import { rocCurve } from "../metrics/roc_curve.ts";
 import { type Pairing, type VideoScore, videoSet } from "../metrics/video_set.ts";
 import { chooseRuns, runQualifiers } from "../store/run_labels.ts";
-import { type RunSummary, runSummaries } from "../store/runs.ts";
+import { runSummaries, type RunSummary } from "../store/runs.ts";
 import { scanStoreParts, type StoreProblem } from "../store/store.ts";
 import { videoOutcomesByPart, videoScores } from "../store/video_scores.ts";
 import { storeWarnings } from "../store/warnings.ts";

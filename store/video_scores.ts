@@ -88,7 +88,14 @@ export function videoOutcomesByPart(parts: readonly pl.LazyDataFrame[]): pl.Lazy
 // The identity of a video in one copy of one run; the other VIDEO_KEYS follow from it.
 const ID_KEYS = ["run_id", "op_id", "artifact_id", "video_id"];
 const DESCRIPTIVE_KEYS = VIDEO_KEYS.filter((k) => !ID_KEYS.includes(k));
-const OUTCOME_COLUMNS = ["score", "scored_frames", "sampled_frames", "fallback", "outcome", "detail"];
+const OUTCOME_COLUMNS = [
+  "score",
+  "scored_frames",
+  "sampled_frames",
+  "fallback",
+  "outcome",
+  "detail",
+];
 const OUTCOME_ORDER = ["run_id", "op_id", "video_id", "artifact_id"];
 
 // The outcomes grouped by `keys`; each column of `carried` is taken along as its first value,

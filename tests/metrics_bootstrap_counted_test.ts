@@ -21,7 +21,7 @@ function data(seed: number, n: number, levels: number) {
   labels[1] = 0;
   const round = (x: number) => levels > 0 ? Math.round(x * levels) / levels : x;
   const a = Float64Array.from(labels, (l) => round(Math.min(1, random() * 0.8 + 0.2 * l)));
-  const b = Float64Array.from(labels, (l, i) => round(Math.min(1, a[i] * 0.7 + 0.3 * random())));
+  const b = Float64Array.from(labels, (_l, i) => round(Math.min(1, a[i] * 0.7 + 0.3 * random())));
   a[2] = -0;
   b[3] = 0;
   const clusters = Array.from(labels, (l, i) => `${l}-${Math.floor(i / 3)}`);

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import pl from "../deps/polars.ts";
+import type pl from "../deps/polars.ts";
 import { rocCurve } from "../metrics/roc_curve.ts";
 import { thinCurve } from "../report/charts.ts";
 import { listRuns, runSummaries } from "../store/runs.ts";
@@ -120,19 +120,22 @@ Deno.test("report: --resamples sets the bootstrap; the terminal gets a left-out 
   const store = await Deno.makeTempDir();
   try {
     await writeStore(store, 40, 14);
-    await t.step("--resamples 0 leaves the intervals out; a bad value is a usage error", async () => {
-      const none = await report(["--store", store, "--format", "json", "--resamples", "0"]);
-      assert.equal(none.code, 0, none.stderr);
-      const cell = JSON.parse(none.stdout).rows[0].cells.unaltered;
-      assert.equal(cell.ciLow, undefined);
-      const some = await report(["--store", store, "--format", "json", "--resamples", "50"]);
-      assert.equal(typeof JSON.parse(some.stdout).rows[0].cells.unaltered.ciLow, "number");
-      for (const bad of ["-1", "1.5", "many"]) {
-        const refused = await report(["--store", store, "--format", "md", `--resamples=${bad}`]);
-        assert.equal(refused.code, 2, bad);
-        assert.match(refused.stderr, /--resamples wants a whole number >= 0/);
-      }
-    });
+    await t.step(
+      "--resamples 0 leaves the intervals out; a bad value is a usage error",
+      async () => {
+        const none = await report(["--store", store, "--format", "json", "--resamples", "0"]);
+        assert.equal(none.code, 0, none.stderr);
+        const cell = JSON.parse(none.stdout).rows[0].cells.unaltered;
+        assert.equal(cell.ciLow, undefined);
+        const some = await report(["--store", store, "--format", "json", "--resamples", "50"]);
+        assert.equal(typeof JSON.parse(some.stdout).rows[0].cells.unaltered.ciLow, "number");
+        for (const bad of ["-1", "1.5", "many"]) {
+          const refused = await report(["--store", store, "--format", "md", `--resamples=${bad}`]);
+          assert.equal(refused.code, 2, bad);
+          assert.match(refused.stderr, /--resamples wants a whole number >= 0/);
+        }
+      },
+    );
     await t.step("the HTML report names the resamples", async () => {
       const out = join(store, "r.html");
       const html = await report(["--store", store, "--out", out, "--resamples", "40"]);
