@@ -73,6 +73,12 @@ export interface LoadReportDataOptions {
 }
 
 /**
+ * Parquet bytes of the store parts reduced together (store/store.ts `scanStoreParts`): about
+ * 300,000 rows of a paper-shaped store; a part larger than this is reduced alone.
+ */
+export const REDUCE_BATCH_BYTES = 2_000_000;
+
+/**
  * Most sentences about single left-out videos a terminal gets (`ReportData.terminalNotes`);
  * beyond, one summary per run (metrics/left_out_notes.ts `leftOutSummary`).
  */
@@ -101,7 +107,8 @@ export async function loadReportData(
     problems.push(p);
     options.onProblem?.(p);
   };
-  const parts = await scanStoreParts(storeDir, { onProblem });
+  // Parts batched up to REDUCE_BATCH_BYTES: bounded memory without a query per tiny part.
+  const parts = await scanStoreParts(storeDir, { onProblem, batchBytes: REDUCE_BATCH_BYTES });
   const lazy = parts.length === 1 ? parts[0] : pl.concat(parts, { how: "vertical" });
   for (const p of problems) notes.push(`Left out unreadable store part "${p.path}": ${p.reason}`);
   // The parts were listed and checked once, by scanStore: the summaries read the same scan.

@@ -8,7 +8,12 @@
  */
 import pl from "../deps/polars.ts";
 import { _firstCase } from "./_cases.ts";
-import { byRule, FACE_RULE_RECORDS, VIDEO_RULE_RECORDS } from "./aggregation.ts";
+import {
+  type AggregationRule,
+  byRule,
+  FACE_RULE_RECORDS,
+  VIDEO_RULE_RECORDS,
+} from "./aggregation.ts";
 import type { LeftOutReason } from "./left_out.ts";
 import { NOTE_STATUSES, type RowStatus, statusIs, UNREAD_STATUSES } from "./status.ts";
 
@@ -60,9 +65,22 @@ export function videoOutcomes(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyDa
   // Grouped by the video's identity alone (run, operation, copy, video: 4 columns instead of
   // 13), its descriptive columns taken along; where one of them is not constant within a video
   // (a store no writer makes), the outcomes are computed again grouped by all 13.
-  const byIds = outcomes(lazy, ID_KEYS, DESCRIPTIVE_KEYS).collectSync();
+  // Only the rules the rows name are computed (a rule no row names would be computed for
+  // every frame and never picked).
+  const named = lazy.select("face_rule", "video_rule").unique().collectSync();
+  const present = (records: readonly AggregationRule[], column: string) => {
+    const names = named.getColumn(column).toArray();
+    const found = records.filter((r) => names.includes(r.name));
+    // No known rule named (no rows): all of them, so the expressions stay well-formed.
+    return found.length > 0 ? found : records;
+  };
+  const rules: Rules = {
+    face: present(FACE_RULE_RECORDS, "face_rule"),
+    video: present(VIDEO_RULE_RECORDS, "video_rule"),
+  };
+  const byIds = outcomes(lazy, ID_KEYS, DESCRIPTIVE_KEYS, rules).collectSync();
   const mixed = DESCRIPTIVE_KEYS.some((c) => Number(byIds.getColumn(`_n_${c}`).max() ?? 0) > 1);
-  return mixed ? outcomes(lazy, [...VIDEO_KEYS], []).sort(OUTCOME_ORDER) : byIds
+  return mixed ? outcomes(lazy, [...VIDEO_KEYS], [], rules).sort(OUTCOME_ORDER) : byIds
     .lazy()
     .select(...VIDEO_KEYS, ...OUTCOME_COLUMNS)
     .sort(OUTCOME_ORDER);
@@ -104,9 +122,10 @@ function outcomes(
   lazy: pl.LazyDataFrame,
   keys: string[],
   carried: readonly string[],
+  rules: Rules,
 ): pl.LazyDataFrame {
-  const frames = frameScoresBy(lazy, keys).rename({ score: "frame_score" });
-  const videoRule = byRule(VIDEO_RULE_RECORDS, "video_rule", pl.col("frame_score"));
+  const frames = frameScoresBy(lazy, keys, rules.face).rename({ score: "frame_score" });
+  const videoRule = byRule(rules.video, "video_rule", pl.col("frame_score"));
   const scored = frames
     .groupBy(keys)
     .agg(
@@ -179,14 +198,24 @@ export function videoScores(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyData
  * run, operation, video and frame.
  */
 export function frameScores(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyDataFrame {
-  return frameScoresBy(asLazy(frame), [...VIDEO_KEYS])
+  return frameScoresBy(asLazy(frame), [...VIDEO_KEYS], FACE_RULE_RECORDS)
     .sort(["run_id", "op_id", "video_id", "frame_index"]);
 }
 
-// The frame scores grouped by `keys` and the frame index.
-function frameScoresBy(lazy: pl.LazyDataFrame, keys: string[]): pl.LazyDataFrame {
+// The rules computed: those the rows name (a row naming another gets no score either way).
+interface Rules {
+  face: readonly AggregationRule[];
+  video: readonly AggregationRule[];
+}
+
+// The frame scores grouped by `keys` and the frame index, by the face rules of `faceRules`.
+function frameScoresBy(
+  lazy: pl.LazyDataFrame,
+  keys: string[],
+  faceRules: readonly AggregationRule[],
+): pl.LazyDataFrame {
   const faceScore = pl.col("score");
-  const faceRule = byRule(FACE_RULE_RECORDS, "face_rule", faceScore);
+  const faceRule = byRule(faceRules, "face_rule", faceScore);
   return lazy
     .filter(statusIs("ok").and(faceScore.isNotNull()))
     .groupBy([...keys, "frame_index"])
