@@ -117,11 +117,20 @@ export function _forEachResampleCount(
   const flat = strata.flat();
   const size = Uint32Array.from(flat, (g) => g.length);
   const fake = Uint8Array.from(flat, (g) => label[g[0]]);
-  const plan = drawPlan(strata.map((s) => s.length), options.seed ?? 0, settings.resamples);
+  const lengths = strata.map((s) => s.length);
   const m = flat.length;
+  // Draws of every resample at once (reused by the next call), or one resample at a time
+  // where that would not fit in _PLAN_LIMIT counts.
+  const plan = settings.resamples * m <= _PLAN_LIMIT
+    ? drawPlan(lengths, options.seed ?? 0, settings.resamples)
+    : undefined;
+  const random = seededRandom(options.seed ?? 0);
+  const row = plan ? undefined : new Uint32Array(m);
   let skipped = 0;
   for (let r = 0; r < settings.resamples; r++) {
-    const drawn = plan.subarray(r * m, (r + 1) * m);
+    const drawn = plan
+      ? plan.subarray(r * m, (r + 1) * m)
+      : drawRow(random, lengths, row!.fill(0), 0);
     let total = 0;
     let positives = 0;
     for (let c = 0; c < m; c++) {
@@ -160,6 +169,9 @@ function strataOf(label: Uint8Array, options: _ResampleOptions, name: string): n
     : [groups];
 }
 
+/** Most counts (resamples x clusters) a draw plan holds: 2^24 (32 MiB as Uint16). */
+export const _PLAN_LIMIT = 2 ** 24;
+
 // The last draw plan made: resamples x clusters counts, row r = resample r.
 let lastPlan: { key: string; plan: Uint16Array | Uint32Array } | undefined;
 
@@ -174,15 +186,25 @@ function drawPlan(lengths: number[], seed: number, resamples: number): Uint16Arr
     ? new Uint16Array(resamples * m)
     : new Uint32Array(resamples * m);
   const random = seededRandom(seed);
-  for (let r = 0; r < resamples; r++) {
-    let offset = r * m;
-    for (const length of lengths) {
-      for (let k = 0; k < length; k++) plan[offset + Math.floor(random() * length)]++;
-      offset += length;
-    }
-  }
+  for (let r = 0; r < resamples; r++) drawRow(random, lengths, plan, r * m);
   lastPlan = { key, plan };
   return plan;
+}
+
+// One resample's draws, added into `counts` from `offset`: per stratum, `length` draws of a
+// position in it, as _forEachResample draws them.
+function drawRow<T extends Uint16Array | Uint32Array>(
+  random: () => number,
+  lengths: readonly number[],
+  counts: T,
+  offset: number,
+): T {
+  let at = offset;
+  for (const length of lengths) {
+    for (let k = 0; k < length; k++) counts[at + Math.floor(random() * length)]++;
+    at += length;
+  }
+  return counts;
 }
 
 function grow<T extends Uint8Array | Float64Array>(drawn: T, grown: T): T {

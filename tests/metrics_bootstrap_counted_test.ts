@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { bootstrapAuc, bootstrapInterval } from "../metrics/bootstrap.ts";
 import { pairedBootstrapDelta } from "../metrics/paired_bootstrap.ts";
+import { _PLAN_LIMIT } from "../metrics/_resample.ts";
 import { rocAuc } from "../metrics/roc_auc.ts";
 import { seededRandom } from "../util/prng.ts";
 
@@ -56,4 +57,12 @@ Deno.test("counted bootstrap skips one-class resamples as the drawn-copies one d
   const fast = bootstrapAuc(labels, scores, options);
   assert.ok(fast.skipped > 0, "some resamples hold one class");
   assert.deepEqual(fast, bootstrapInterval(labels, scores, { ...options, metric: reference }));
+});
+
+Deno.test("counted bootstrap draws one resample at a time beyond the plan limit, alike", () => {
+  const { labels, a } = data(6, 17_000, 0);
+  const options = { resamples: 1000, seed: 4 };
+  assert.ok(labels.length * options.resamples > _PLAN_LIMIT);
+  const fast = bootstrapAuc(labels, a, options);
+  assert.deepEqual(fast, bootstrapInterval(labels, a, { ...options, metric: reference }));
 });
