@@ -201,6 +201,7 @@ export {
   rocChart,
   severityChart,
   severityLadders,
+  thinCurve,
   VEGA_LITE_SCHEMA,
   type VegaLiteSpec,
 } from "./report/charts.ts";

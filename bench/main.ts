@@ -1,19 +1,24 @@
 /**
  * `deno task bench [name...]`: runs the benchmarks in this folder one after another (all by
  * default), each printing its side-by-side ratios. Names: auc, distort, eval, preprocess,
- * wasm_vs_native, demo.
+ * wasm_vs_native, demo, report. Flags after the names go to the benchmarks that take them
+ * (`deno task bench report --sizes 70,700`).
  * @module
  */
-const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
+const BENCHES: Record<string, () => Promise<{ run: (args?: string[]) => Promise<void> }>> = {
   auc: () => import("./auc_bench.ts"),
   distort: () => import("./distort_bench.ts"),
   eval: () => import("./eval_bench.ts"),
   preprocess: () => import("./preprocess_bench.ts"),
   wasm_vs_native: () => import("./wasm_vs_native_bench.ts"),
   demo: () => import("./demo_bench.ts"),
+  report: () => import("./report_bench.ts"),
 };
 
-const names = Deno.args.length > 0 ? Deno.args : Object.keys(BENCHES);
+const firstFlag = Deno.args.findIndex((a) => a.startsWith("-") && a !== "-h" && a !== "--help");
+const given = firstFlag < 0 ? Deno.args : Deno.args.slice(0, firstFlag);
+const flags = firstFlag < 0 ? [] : Deno.args.slice(firstFlag);
+const names = given.length > 0 ? given : Object.keys(BENCHES);
 if (names.includes("--help") || names.includes("-h")) {
   console.log(
     `deno task bench [name...]\n\nRuns the benchmarks (default: all): ${
@@ -31,5 +36,5 @@ for (const name of names) {
 for (const name of names) {
   console.log(`\n## ${name}`);
   const bench = await BENCHES[name]();
-  await bench.run();
+  await bench.run(flags);
 }

@@ -95,6 +95,118 @@ export function _forEachResample(
   return skipped;
 }
 
+/**
+ * Draws exactly the resamples of {@link _forEachResample} (same stream, same order, same skips)
+ * but hands `visit` how often each cluster was drawn instead of the drawn copies: `drawn[c]`
+ * for the clusters numbered by {@link _clusterOf} (sample `i` is in the resample
+ * `drawn[clusterOf[i]]` times), `positives` the fake samples drawn (with repeats), `total` all
+ * samples drawn. A metric that depends on the drawn multiset only (AUC) computes each resample
+ * from the counts in one pass over data sorted once. The draws depend on the strata's sizes,
+ * the seed and the resamples only, so they are made once and reused by the next call with the
+ * same three (the cells of one paired run, and their paired deltas). Returns the resamples
+ * skipped (one class).
+ */
+export function _forEachResampleCount(
+  label: Uint8Array,
+  options: _ResampleOptions,
+  settings: _ResampleSettings,
+  name: string,
+  visit: (drawn: ArrayLike<number>, positives: number, total: number) => void,
+): number {
+  const strata = strataOf(label, options, name);
+  const flat = strata.flat();
+  const size = Uint32Array.from(flat, (g) => g.length);
+  const fake = Uint8Array.from(flat, (g) => label[g[0]]);
+  const lengths = strata.map((s) => s.length);
+  const m = flat.length;
+  // Draws of every resample at once (reused by the next call), or one resample at a time
+  // where that would not fit in _PLAN_LIMIT counts.
+  const plan = settings.resamples * m <= _PLAN_LIMIT
+    ? drawPlan(lengths, options.seed ?? 0, settings.resamples)
+    : undefined;
+  const random = seededRandom(options.seed ?? 0);
+  const row = plan ? undefined : new Uint32Array(m);
+  let skipped = 0;
+  for (let r = 0; r < settings.resamples; r++) {
+    const drawn = plan
+      ? plan.subarray(r * m, (r + 1) * m)
+      : drawRow(random, lengths, row!.fill(0), 0);
+    let total = 0;
+    let positives = 0;
+    for (let c = 0; c < m; c++) {
+      const k = drawn[c] * size[c];
+      total += k;
+      positives += fake[c] * k;
+    }
+    if (positives === 0 || positives === total) skipped++;
+    else visit(drawn, positives, total);
+  }
+  return skipped;
+}
+
+/**
+ * The cluster number of each sample as {@link _forEachResampleCount}'s `drawn` indexes it
+ * (clusters stratum by stratum, in order of first appearance; each sample its own cluster
+ * without `clusters`).
+ */
+export function _clusterOf(
+  label: Uint8Array,
+  options: _ResampleOptions,
+  name: string,
+): Uint32Array {
+  const clusterOf = new Uint32Array(label.length);
+  strataOf(label, options, name).flat().forEach((members, c) => {
+    for (const i of members) clusterOf[i] = c;
+  });
+  return clusterOf;
+}
+
+// The clusters drawn from, stratum by stratum (fakes, then reals; or one stratum).
+function strataOf(label: Uint8Array, options: _ResampleOptions, name: string): number[][][] {
+  const groups = clusterMembers(label, options.clusters, name);
+  return (options.stratified ?? true)
+    ? [groups.filter((g) => label[g[0]] === 1), groups.filter((g) => label[g[0]] === 0)]
+    : [groups];
+}
+
+/** Most counts (resamples x clusters) a draw plan holds: 2^24 (32 MiB as Uint16). */
+export const _PLAN_LIMIT = 2 ** 24;
+
+// The last draw plan made: resamples x clusters counts, row r = resample r.
+let lastPlan: { key: string; plan: Uint16Array | Uint32Array } | undefined;
+
+// How often each cluster (strata flattened) is drawn in each resample, from the same stream
+// and in the same order as _forEachResample draws.
+function drawPlan(lengths: number[], seed: number, resamples: number): Uint16Array | Uint32Array {
+  const key = `${seed}:${resamples}:${lengths.join(",")}`;
+  if (lastPlan?.key === key) return lastPlan.plan;
+  const m = lengths.reduce((a, b) => a + b, 0);
+  // A count is at most its stratum's size.
+  const plan = Math.max(0, ...lengths) < 65536
+    ? new Uint16Array(resamples * m)
+    : new Uint32Array(resamples * m);
+  const random = seededRandom(seed);
+  for (let r = 0; r < resamples; r++) drawRow(random, lengths, plan, r * m);
+  lastPlan = { key, plan };
+  return plan;
+}
+
+// One resample's draws, added into `counts` from `offset`: per stratum, `length` draws of a
+// position in it, as _forEachResample draws them.
+function drawRow<T extends Uint16Array | Uint32Array>(
+  random: () => number,
+  lengths: readonly number[],
+  counts: T,
+  offset: number,
+): T {
+  let at = offset;
+  for (const length of lengths) {
+    for (let k = 0; k < length; k++) counts[at + Math.floor(random() * length)]++;
+    at += length;
+  }
+  return counts;
+}
+
 function grow<T extends Uint8Array | Float64Array>(drawn: T, grown: T): T {
   grown.set(drawn);
   return grown;

@@ -104,3 +104,29 @@ function listText(items: string[], max: number): string {
     ? items.join(", ")
     : `${items.slice(0, max).join(", ")}, ... and ${items.length - max} more`;
 }
+
+/**
+ * One sentence per detector run that leaves videos out: how many videos, for which reasons (a
+ * video counts once per reason), for a terminal where {@link leftOutNotes}' sentence per video
+ * would be thousands of lines: `sbi: 35 videos left out of some AUC (7 decode_error, 28 paired);
+ * the report lists each video and why.`
+ */
+export function leftOutSummary(set: VideoSet): string[] {
+  const notes: string[] = [];
+  const names = new Map(
+    set.copies.map((c) => [c.runId, modelLabel(c.detector, c.trainSet, c.run)]),
+  );
+  for (const [runId, records] of groupBy(set.leftOut, (v) => v.runId)) {
+    const videos = new Set(records.map((r) => r.videoId)).size;
+    // Reasons in the order of the reasons table (paired last).
+    const order = Object.keys(LEFT_OUT_REASONS);
+    const reasons = [...groupBy(records, (r) => r.reason)]
+      .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
+      .map(([reason, list]) => `${new Set(list.map((r) => r.videoId)).size} ${reason}`);
+    notes.push(
+      `${names.get(runId) ?? runId}: ${videos} video${videos === 1 ? "" : "s"} left out of ` +
+        `some AUC (${reasons.join(", ")}); the report lists each video and why.`,
+    );
+  }
+  return notes;
+}

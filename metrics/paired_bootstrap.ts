@@ -4,7 +4,15 @@
  * @module
  */
 import { _checkInputs, _checkSameLength } from "./_binary.ts";
-import { _forEachResample, _labelBytes, _percentiles, _resampleSettings } from "./_resample.ts";
+import { _countedAuc, _sortScores } from "./_counted_auc.ts";
+import {
+  _clusterOf,
+  _forEachResample,
+  _forEachResampleCount,
+  _labelBytes,
+  _percentiles,
+  _resampleSettings,
+} from "./_resample.ts";
 import type { BootstrapInterval, BootstrapOptions } from "./bootstrap.ts";
 import type { BinaryLabels, Scores } from "./metric_error.ts";
 import { rocAuc } from "./roc_auc.ts";
@@ -68,9 +76,21 @@ export function pairedBootstrapDelta(
   const estimateA = metric(label, a);
   const estimateB = metric(label, b);
   const values: number[] = [];
-  const skipped = _forEachResample(label, [a, b], options, settings, name, (drawn, [da, db]) => {
-    values.push(metric(drawn, da) - metric(drawn, db));
-  });
+  let skipped: number;
+  if (metric === rocAuc) {
+    // AUC depends on the drawn multiset only: sort each copy once, count each resample's draws.
+    const clusterOf = _clusterOf(label, options, name);
+    const [sortedA, sortedB] = [a, b].map((s) => _sortScores(s, label, clusterOf));
+    skipped = _forEachResampleCount(label, options, settings, name, (drawn, pos, total) => {
+      values.push(
+        _countedAuc(sortedA, drawn, pos, total) - _countedAuc(sortedB, drawn, pos, total),
+      );
+    });
+  } else {
+    skipped = _forEachResample(label, [a, b], options, settings, name, (drawn, [da, db]) => {
+      values.push(metric(drawn, da) - metric(drawn, db));
+    });
+  }
   return {
     estimate: estimateA - estimateB,
     ..._percentiles(values, settings.confidence, name),

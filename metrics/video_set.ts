@@ -71,6 +71,11 @@ export interface VideoSetOptions {
    * when `frame` holds only some of its runs; default `runQualifiers(frame)`.
    */
   runQualifiers?: ReadonlyMap<string, string>;
+  /**
+   * `videoOutcomes(frame)` when already computed (e.g. part by part, store/video_scores.ts
+   * `videoOutcomesByPart`): saves reducing the frame again.
+   */
+  outcomes?: pl.DataFrame | pl.LazyDataFrame;
 }
 
 /**
@@ -90,7 +95,12 @@ export function videoSet(
 ): VideoSet {
   const pairing = options.pairing ?? "paired";
   const qualifiers = options.runQualifiers ?? runQualifiers(frame);
-  const df = videoOutcomes(frame).collectSync();
+  const given = options.outcomes;
+  const df = given === undefined
+    ? videoOutcomes(frame).collectSync()
+    : typeof (given as pl.LazyDataFrame).collectSync === "function"
+    ? (given as pl.LazyDataFrame).collectSync()
+    : given as pl.DataFrame;
   const col = (name: string) => df.getColumn(name).toArray() as unknown[];
   const [runIds, detectors, trainSets, opIds, families, categories, artifacts, videoIds] = [
     "run_id",

@@ -62,7 +62,8 @@ export const DELTA_AUC_CHART: ReportChart = {
 export const ROC_CHART: ReportChart = {
   id: "roc",
   title: "ROC curves",
-  caption: "Video-level ROC curves, one line per operation.",
+  caption: "Video-level ROC curves, one line per operation, drawn through the curve's corner " +
+    "points, at most one per pixel (within about a pixel of the curve).",
   applies: (data) => data.rocs.length > 0,
   absent: "No ROC curve: no copy in this store holds both classes.",
   spec: (data) => rocChart(data.rocs),

@@ -261,16 +261,42 @@ function significanceLayers(
 }
 
 /**
+ * The corner points of a ROC curve (`rocCurve`'s, intermediate points already dropped) as the
+ * chart draws them: the first and last, and each corner at least `tolerance` (in rate, either
+ * axis) from the last one kept. The line drawn through them stays within `tolerance` of the
+ * curve, and a curve has at most `2 / tolerance + 2` points whatever its videos (a curve of
+ * 7,000 videos has thousands of corners; the chart, 1 / width: one pixel, keeps at most 522).
+ */
+export function thinCurve<P extends { fpr: number; tpr: number }>(
+  points: readonly P[],
+  tolerance: number,
+): P[] {
+  if (points.length <= 2) return [...points];
+  const kept = [points[0]];
+  for (let i = 1; i < points.length - 1; i++) {
+    const last = kept[kept.length - 1];
+    const p = points[i];
+    if (Math.abs(p.fpr - last.fpr) >= tolerance || Math.abs(p.tpr - last.tpr) >= tolerance) {
+      kept.push(p);
+    }
+  }
+  kept.push(points[points.length - 1]);
+  return kept;
+}
+
+/**
  * ROC curves (video level), one line per operation, one panel per detector x train set, with
- * the chance diagonal. Curves without points (a cell with no video scored, or one class) are
+ * the chance diagonal; each curve drawn through its corner points thinned to one per pixel
+ * ({@link thinCurve}). Curves without points (a cell with no video scored, or one class) are
  * named in their panel; a model with no curve at all still gets its panel.
  */
 export function rocChart(curves: RocCurveData[], options: ChartOptions = {}): VegaLiteSpec {
   const columns = orderColumns(curves.map(columnKey));
   const models = [...new Set(curves.map((c) => modelLabel(c.detector, c.trainSet, c.run)))];
+  const size = options.width ?? 260;
   // One data set with a `kind`, so that the facet splits every layer by model.
   const values: Record<string, unknown>[] = curves.flatMap((c) =>
-    c.points.map((p, i) => ({
+    thinCurve(c.points, 1 / size).map((p, i) => ({
       kind: "curve",
       model: modelLabel(c.detector, c.trainSet, c.run),
       op: c.opId,
@@ -300,7 +326,6 @@ export function rocChart(curves: RocCurveData[], options: ChartOptions = {}): Ve
       text: all && none ? NO_VIDEOS_SCORED : `no curve: ${empty.map((c) => c.opId).join(", ")}`,
     });
   }
-  const size = options.width ?? 260;
   const position = {
     x: {
       field: "fpr",

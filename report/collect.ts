@@ -11,7 +11,7 @@
 import pl from "../deps/polars.ts";
 import type { DetectorOp } from "../metrics/cell.ts";
 import type { CellMetric } from "../metrics/cell_metrics.ts";
-import { leftOutNotes } from "../metrics/left_out_notes.ts";
+import { leftOutNotes, leftOutSummary } from "../metrics/left_out_notes.ts";
 import { corruptionErrors } from "../metrics/mce.ts";
 import {
   type AucCell,
@@ -23,9 +23,9 @@ import {
 import { rocCurve } from "../metrics/roc_curve.ts";
 import { type Pairing, type VideoScore, videoSet } from "../metrics/video_set.ts";
 import { chooseRuns, runQualifiers } from "../store/run_labels.ts";
-import { listRuns, type RunSummary } from "../store/runs.ts";
-import { scanStore, type StoreProblem } from "../store/store.ts";
-import { videoScores } from "../store/video_scores.ts";
+import { runSummaries, type RunSummary } from "../store/runs.ts";
+import { scanStoreParts, type StoreProblem } from "../store/store.ts";
+import { videoOutcomesByPart, videoScores } from "../store/video_scores.ts";
 import { storeWarnings } from "../store/warnings.ts";
 import type { ReportData, RocCurveData } from "./report_data.ts";
 import { shareableReportData } from "./shareable_paths.ts";
@@ -72,6 +72,18 @@ export interface LoadReportDataOptions {
   metrics?: readonly CellMetric[];
 }
 
+/**
+ * Parquet bytes of the store parts reduced together (store/store.ts `scanStoreParts`): about
+ * 300,000 rows of a paper-shaped store; a part larger than this is reduced alone.
+ */
+export const REDUCE_BATCH_BYTES = 2_000_000;
+
+/**
+ * Most sentences about single left-out videos a terminal gets (`ReportData.terminalNotes`);
+ * beyond, one summary per run (metrics/left_out_notes.ts `leftOutSummary`).
+ */
+export const TERMINAL_VIDEO_NOTES = 10;
+
 /** One video's score, as the notebooks and charts use it. */
 export type VideoScoreRecord = VideoScore;
 
@@ -95,27 +107,36 @@ export async function loadReportData(
     problems.push(p);
     options.onProblem?.(p);
   };
-  const lazy = await scanStore(storeDir, { onProblem });
+  // Parts batched up to REDUCE_BATCH_BYTES: bounded memory without a query per tiny part.
+  const parts = await scanStoreParts(storeDir, { onProblem, batchBytes: REDUCE_BATCH_BYTES });
+  const lazy = parts.length === 1 ? parts[0] : pl.concat(parts, { how: "vertical" });
   for (const p of problems) notes.push(`Left out unreadable store part "${p.path}": ${p.reason}`);
-  const runs = await listRuns(storeDir, { onProblem: () => {} });
+  // The parts were listed and checked once, by scanStore: the summaries read the same scan.
+  const runs = runSummaries(parts);
   const chosen = options.runs === undefined || options.runs.length === 0
     ? runs
     : chooseRuns(runs, options.runs);
   if (chosen.length < runs.length) notes.push(choiceNote(chosen, runs));
-  const used = chosen.length < runs.length
-    ? lazy.filter(pl.col("run_id").isIn(chosen.map((r) => r.runId)))
-    : lazy;
+  const keep = (frame: pl.LazyDataFrame) =>
+    chosen.length < runs.length
+      ? frame.filter(pl.col("run_id").isIn(chosen.map((r) => r.runId)))
+      : frame;
+  const used = keep(lazy);
   const resamples = options.bootstrapResamples ?? 1000;
   // Qualifiers from the whole store: a chosen run keeps the name it has beside the others.
   const runQualifiers = new Map(runs.map((r) => [r.runId, r.run]));
-  const videos = videoSet(used, { pairing: options.pairing, runQualifiers });
+  // Video outcomes part by part: one part's rows in memory at a time.
+  const outcomes = videoOutcomesByPart(parts.map(keep));
+  const videos = videoSet(used, { pairing: options.pairing, runQualifiers, outcomes });
   const aucs = opAucs(used, {
     bootstrap: resamples > 0 ? { resamples, seed: options.bootstrapSeed ?? 0 } : undefined,
     videos,
     metrics: options.metrics,
   });
+  const videoNotes = leftOutNotes(videos);
+  const videoNotesAt = notes.length;
   // One by one: a note per left-out video, too many to spread into push()'s arguments.
-  for (const note of leftOutNotes(videos)) notes.push(note);
+  for (const note of videoNotes) notes.push(note);
   noteCaveats(aucs, notes);
   const rocs = rocCurves(videos.videos, { cells: aucs });
   const relative = options.referenceDetector
@@ -140,7 +161,7 @@ export async function loadReportData(
         : `No unaltered copy scored for ${model}: its delta AUC is omitted.`,
     );
   }
-  const copies = copyProvenance(used);
+  const copies = copyProvenance(parts.map(keep));
   if (options.dataDir) {
     const index = await copyManifestIndex(options.dataDir, {
       onError: (path, message) => notes.push(`Cannot read copy manifest "${path}": ${message}`),
@@ -152,6 +173,13 @@ export async function loadReportData(
     cells: aucs,
     rocs,
     notes,
+    // A terminal gets at most TERMINAL_VIDEO_NOTES sentences about single videos.
+    terminalNotes: videoNotes.length <= TERMINAL_VIDEO_NOTES ? notes : [
+      ...notes.slice(0, videoNotesAt),
+      ...leftOutSummary(videos),
+      ...notes.slice(videoNotesAt + videoNotes.length),
+    ],
+    bootstrapResamples: resamples,
     warnings: storeWarnings(used),
     pairing: videos.pairing,
     leftOut: videos.leftOut,
@@ -321,10 +349,12 @@ function choiceNote(chosen: readonly RunSummary[], runs: readonly RunSummary[]):
   }.`;
 }
 
-function copyProvenance(lazy: pl.LazyDataFrame): CopyProvenance[] {
-  const df = lazy.groupBy(["artifact_id", "op_id", "op_category", "profile"]).agg(
-    pl.col("created_at").min().alias("created_at"),
-  ).sort(["op_id", "artifact_id"]).collectSync();
+// The copies of the store, part by part (one part's rows in memory at a time), then merged.
+function copyProvenance(parts: readonly pl.LazyDataFrame[]): CopyProvenance[] {
+  const keys = ["artifact_id", "op_id", "op_category", "profile"];
+  const df = pl.concat(parts.map((part) => part.select(...keys).unique().collectSync()), {
+    how: "vertical",
+  }).unique().sort(["op_id", "artifact_id"]);
   return df.toRecords().map((r) => ({
     artifactId: String(r.artifact_id),
     opId: String(r.op_id),

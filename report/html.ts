@@ -107,7 +107,7 @@ paper's order; Average is the mean over the processed copies (Unaltered excluded
 row in bold. n: videos behind each AUC; face: the sampled frames of those videos in which a face
 was scored, of the frames read (hover for real/fake counts and the interval${
     legend ? ", delta AUC and p-values" : ""
-  }). ${pairingText(data)}</p>
+  }). ${pairingText(data)}${resamplesText(data)}</p>
 ${
     legend
       ? safeHtml`<p class="caption" id="significance"><span class="drop">${DROP_MARK}</span>${
@@ -185,6 +185,15 @@ ${joinHtml(rows, "\n")}
 sum for the reference; mCE = mean CE (as ImageNet-C). Below 1: more robust than the reference.</p>
 ${notes.length ? safeHtml`<ul>${notes.map((n) => safeHtml`<li>${n}</li>`)}</ul>` : ""}
 </section>`;
+}
+
+// How many bootstrap resamples the intervals rest on (report --resamples), where known.
+function resamplesText(data: ReportData): string {
+  const n = data.bootstrapResamples;
+  if (n === undefined) return "";
+  return n === 0
+    ? " No bootstrap intervals (--resamples 0)."
+    : ` Intervals: 95% percentile bootstrap over ${n} resamples of the videos (--resamples).`;
 }
 
 function provenanceHtml(p: Provenance): Html {

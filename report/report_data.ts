@@ -33,6 +33,14 @@ export interface ReportData {
   /** Notes for the reader: left-out videos and cells, missing copies, unreadable parts. */
   notes: string[];
   /**
+   * The notes for a terminal (`deno task report` prints them on stderr): `notes`, where those
+   * name more than a few left-out videos one by one, with those sentences replaced by one count
+   * per run and reason (report/collect.ts). Absent: print `notes`.
+   */
+  terminalNotes?: string[];
+  /** Bootstrap resamples behind the intervals (0: none); absent in hand-made data. */
+  bootstrapResamples?: number;
+  /**
    * Warnings recorded in the store with the rows (store/warnings.ts: e.g. face sidecar boxes that
    * lie mostly outside a video's displayed frame), each once; they change no number.
    */

@@ -82,6 +82,7 @@ export function shareableReportData(data: ReportData, roots: ShareableRoots = {}
     cells: data.cells.map((c) => c.note ? { ...c, note: text(c.note) } : c),
     rocs: data.rocs.map((r) => r.note ? { ...r, note: text(r.note) } : r),
     notes: data.notes.map(text),
+    ...(data.terminalNotes ? { terminalNotes: data.terminalNotes.map(text) } : {}),
     ...(data.warnings ? { warnings: data.warnings.map(text) } : {}),
     ...(data.leftOut
       ? { leftOut: data.leftOut.map((v) => ({ ...v, detail: text(v.detail) })) }

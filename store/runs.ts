@@ -52,18 +52,47 @@ export async function listRuns(
   storeDir: string,
   options: ScanStoreOptions = {},
 ): Promise<RunSummary[]> {
-  const lazy = await scanStore(storeDir, options);
+  return runSummaries(await scanStore(storeDir, options));
+}
+
+/**
+ * {@link listRuns} over a store already scanned: a frame (eager or lazy, e.g. `scanStore`'s) or
+ * its parts (`scanStoreParts`), reduced part by part; the same summaries, without listing and
+ * checking the store's parts again.
+ */
+export function runSummaries(
+  store: pl.DataFrame | pl.LazyDataFrame | readonly pl.LazyDataFrame[],
+): RunSummary[] {
+  // Each part reduced on its own (rows per run and operation, distinct videos), then merged:
+  // one part's rows at most in memory at a time.
+  const parts = Array.isArray(store)
+    ? store as readonly pl.LazyDataFrame[]
+    : [asLazy(store as pl.DataFrame | pl.LazyDataFrame)];
+  const lazy = parts.length === 1 ? parts[0] : pl.concat([...parts], { how: "vertical" });
   const qualifiers = runQualifiers(lazy);
-  const frame = lazy
-    .groupBy(["run_id", "detector", "train_set", "model_sha256", "face_mode"])
-    .agg(
-      pl.col("op_id").unique().sort().alias("op_ids"),
-      pl.col("video_id").nUnique().alias("videos"),
-      pl.col("status").count().alias("rows"),
-      statusIs("ok").sum().alias("ok_rows"),
-      pl.col("created_at").min().alias("first_written"),
-      pl.col("created_at").max().alias("last_written"),
-    )
+  const keys = ["run_id", "detector", "train_set", "model_sha256", "face_mode"];
+  const counts = pl.concat(
+    parts.map((part) =>
+      part.groupBy([...keys, "op_id"]).agg(
+        pl.col("status").count().cast(pl.Float64).alias("rows"),
+        statusIs("ok").cast(pl.Float64).sum().alias("ok_rows"),
+        pl.col("created_at").min().alias("first_written"),
+        pl.col("created_at").max().alias("last_written"),
+      ).collectSync()
+    ),
+    { how: "vertical" },
+  ).lazy().groupBy(keys).agg(
+    pl.col("op_id").unique().sort().alias("op_ids"),
+    pl.col("rows").sum().alias("rows"),
+    pl.col("ok_rows").sum().alias("ok_rows"),
+    pl.col("first_written").min().alias("first_written"),
+    pl.col("last_written").max().alias("last_written"),
+  );
+  const videos = pl.concat(
+    parts.map((part) => part.select(...keys, "video_id").unique().collectSync()),
+    { how: "vertical" },
+  ).lazy().groupBy(keys).agg(pl.col("video_id").nUnique().alias("videos"));
+  const frame = counts.join(videos, { on: keys, how: "left", nullsEqual: true })
     .sort(["detector", "train_set", "first_written"])
     .collectSync();
   return frame.toRecords().map((r) => ({
@@ -86,4 +115,11 @@ export async function listRuns(
       run: qualifiers.get(String(r.run_id)),
     }),
   }));
+}
+
+function asLazy(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyDataFrame {
+  // DataFrame is a Proxy whose `in` sees columns only: tell the two apart by a method.
+  return typeof (frame as pl.LazyDataFrame).collectSync === "function"
+    ? frame as pl.LazyDataFrame
+    : (frame as pl.DataFrame).lazy();
 }

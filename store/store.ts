@@ -158,6 +158,29 @@ export async function scanStore(
   storeDir: string,
   options: ScanStoreOptions = {},
 ): Promise<pl.LazyDataFrame> {
+  const frames = await scanStoreParts(storeDir, options);
+  return frames.length === 1 ? frames[0] : pl.concat(frames, { how: "vertical" });
+}
+
+/** Options for {@link scanStoreParts}: {@link scanStore}'s, and how parts are batched. */
+export interface ScanStorePartsOptions extends ScanStoreOptions {
+  /**
+   * Consecutive parts are joined into one frame while their Parquet files add up to at most
+   * this many bytes (a larger part stays alone): few small queries instead of many tiny ones,
+   * memory still bounded. Default 0: one frame per part.
+   */
+  batchBytes?: number;
+}
+
+/**
+ * {@link scanStore}, one lazy frame per part or batch of parts (the same parts, checks, problems
+ * and errors): for readers that reduce each on its own, so that no more than one batch's rows
+ * are in memory at a time (store/video_scores.ts `videoOutcomesByPart`).
+ */
+export async function scanStoreParts(
+  storeDir: string,
+  options: ScanStorePartsOptions = {},
+): Promise<pl.LazyDataFrame[]> {
   if (!(await exists(storeDir))) {
     throw new StoreError(
       `Results store "${storeDir}" does not exist: run "deno task eval" to fill it, or check --store`,
@@ -171,11 +194,27 @@ export async function scanStore(
   const verify = options.verify ?? "footer";
   const frames: pl.LazyDataFrame[] = [];
   const { parts, problems } = await readableParts(storeDir);
+  let batch: pl.LazyDataFrame[] = [];
+  let batchBytes = 0;
+  const close = () => {
+    if (batch.length > 0) {
+      frames.push(batch.length === 1 ? batch[0] : pl.concat(batch, { how: "vertical" }));
+    }
+    batch = [];
+    batchBytes = 0;
+  };
   for (const path of parts) {
     const checked = verify === "full" ? readPartFully(path) : await checkPartFooter(path);
-    if (typeof checked === "string") problems.push({ path, reason: checked });
-    else frames.push(checked);
+    if (typeof checked === "string") {
+      problems.push({ path, reason: checked });
+      continue;
+    }
+    const bytes = (options.batchBytes ?? 0) > 0 ? (await Deno.stat(path)).size : Infinity;
+    if (batchBytes + bytes > (options.batchBytes ?? 0)) close();
+    batch.push(checked);
+    batchBytes += bytes;
   }
+  close();
   if (problems.length > 0 && options.strict) {
     throw new StoreError(
       `Results store "${storeDir}" has ${problems.length} unreadable part(s):\n` +
@@ -191,7 +230,7 @@ export async function scanStore(
         problems.map((p) => `"${p.path}" (${p.reason})`).join(", "),
     );
   }
-  return frames.length === 1 ? frames[0] : pl.concat(frames, { how: "vertical" });
+  return frames;
 }
 
 // Hive path values: keep safe characters, percent-encode the rest (Polars and pyarrow decode

@@ -8,7 +8,12 @@
  */
 import pl from "../deps/polars.ts";
 import { _firstCase } from "./_cases.ts";
-import { byRule, FACE_RULE_RECORDS, VIDEO_RULE_RECORDS } from "./aggregation.ts";
+import {
+  type AggregationRule,
+  byRule,
+  FACE_RULE_RECORDS,
+  VIDEO_RULE_RECORDS,
+} from "./aggregation.ts";
 import type { LeftOutReason } from "./left_out.ts";
 import { NOTE_STATUSES, type RowStatus, statusIs, UNREAD_STATUSES } from "./status.ts";
 
@@ -57,9 +62,70 @@ export const VIDEO_KEYS: readonly string[] = [
 export function videoOutcomes(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyDataFrame {
   // Warning rows (kind `note`) say something about a video and change none of its numbers.
   const lazy = asLazy(frame).filter(pl.col("status").isIn(NOTE_STATUSES).not());
-  const keys = [...VIDEO_KEYS];
-  const frames = frameScores(lazy).rename({ score: "frame_score" });
-  const videoRule = byRule(VIDEO_RULE_RECORDS, "video_rule", pl.col("frame_score"));
+  // Grouped by the video's identity alone (run, operation, copy, video: 4 columns instead of
+  // 13), its descriptive columns taken along; where one of them is not constant within a video
+  // (a store no writer makes), the outcomes are computed again grouped by all 13.
+  // Only the rules the rows name are computed (a rule no row names would be computed for
+  // every frame and never picked).
+  const named = lazy.select("face_rule", "video_rule").unique().collectSync();
+  const present = (records: readonly AggregationRule[], column: string) => {
+    const names = named.getColumn(column).toArray();
+    const found = records.filter((r) => names.includes(r.name));
+    // No known rule named (no rows): all of them, so the expressions stay well-formed.
+    return found.length > 0 ? found : records;
+  };
+  const rules: Rules = {
+    face: present(FACE_RULE_RECORDS, "face_rule"),
+    video: present(VIDEO_RULE_RECORDS, "video_rule"),
+  };
+  const byIds = outcomes(lazy, ID_KEYS, DESCRIPTIVE_KEYS, rules).collectSync();
+  const mixed = DESCRIPTIVE_KEYS.some((c) => Number(byIds.getColumn(`_n_${c}`).max() ?? 0) > 1);
+  return mixed ? outcomes(lazy, [...VIDEO_KEYS], [], rules).sort(OUTCOME_ORDER) : byIds
+    .lazy()
+    .select(...VIDEO_KEYS, ...OUTCOME_COLUMNS)
+    .sort(OUTCOME_ORDER);
+}
+
+/**
+ * {@link videoOutcomes} of the store given as its parts (store/store.ts `scanStoreParts`, each
+ * filtered alike or not), reduced part by part so that one part's rows at most are in memory at
+ * a time: the same rows, sorted alike. A video's rows of one run and copy live in one part (a
+ * part is one run on one copy; shard parts split it by video); where a video is found in
+ * several parts all the parts are reduced together instead, as {@link videoOutcomes} does.
+ */
+export function videoOutcomesByPart(parts: readonly pl.LazyDataFrame[]): pl.LazyDataFrame {
+  if (parts.length === 1) return videoOutcomes(parts[0]);
+  const each = parts.map((part) => videoOutcomes(part).collectSync());
+  const all = pl.concat(each, { how: "vertical" });
+  const videos = all.select(...ID_KEYS).unique().height;
+  return videos === all.height
+    ? all.lazy().sort(OUTCOME_ORDER)
+    : videoOutcomes(pl.concat([...parts], { how: "vertical" }));
+}
+
+// The identity of a video in one copy of one run; the other VIDEO_KEYS follow from it.
+const ID_KEYS = ["run_id", "op_id", "artifact_id", "video_id"];
+const DESCRIPTIVE_KEYS = VIDEO_KEYS.filter((k) => !ID_KEYS.includes(k));
+const OUTCOME_COLUMNS = [
+  "score",
+  "scored_frames",
+  "sampled_frames",
+  "fallback",
+  "outcome",
+  "detail",
+];
+const OUTCOME_ORDER = ["run_id", "op_id", "video_id", "artifact_id"];
+
+// The outcomes grouped by `keys`; each column of `carried` is taken along as its first value,
+// with `_n_<column>` its distinct values in the group.
+function outcomes(
+  lazy: pl.LazyDataFrame,
+  keys: string[],
+  carried: readonly string[],
+  rules: Rules,
+): pl.LazyDataFrame {
+  const frames = frameScoresBy(lazy, keys, rules.face).rename({ score: "frame_score" });
+  const videoRule = byRule(rules.video, "video_rule", pl.col("frame_score"));
   const scored = frames
     .groupBy(keys)
     .agg(
@@ -71,6 +137,10 @@ export function videoOutcomes(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyDa
     .select(...keys, "video_score", "scored_frames");
   const count = (status: RowStatus) => statusIs(status).cast(pl.Int32).sum().alias(`_${status}`);
   const videos = lazy.groupBy(keys).agg(
+    ...carried.flatMap((c) => [
+      pl.col(c).first().alias(c),
+      pl.col(c).nUnique().alias(`_n_${c}`),
+    ]),
     pl.col("fail_score").first().alias("fail_score"),
     ...UNREAD_STATUSES.map(count),
     count("no_face"),
@@ -103,8 +173,7 @@ export function videoOutcomes(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyDa
       pl.col("outcome").eq(pl.lit("fail_score")).alias("fallback"),
       pl.col("_error").fillNull(pl.lit("")).cast(pl.Utf8).alias("detail"),
     )
-    .select(...keys, "score", "scored_frames", "sampled_frames", "fallback", "outcome", "detail")
-    .sort(["run_id", "op_id", "video_id"]);
+    .select(...keys, ...carried.flatMap((c) => [c, `_n_${c}`]), ...OUTCOME_COLUMNS);
 }
 
 /**
@@ -129,10 +198,24 @@ export function videoScores(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyData
  * run, operation, video and frame.
  */
 export function frameScores(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyDataFrame {
-  const lazy = asLazy(frame);
-  const keys = [...VIDEO_KEYS];
+  return frameScoresBy(asLazy(frame), [...VIDEO_KEYS], FACE_RULE_RECORDS)
+    .sort(["run_id", "op_id", "video_id", "frame_index"]);
+}
+
+// The rules computed: those the rows name (a row naming another gets no score either way).
+interface Rules {
+  face: readonly AggregationRule[];
+  video: readonly AggregationRule[];
+}
+
+// The frame scores grouped by `keys` and the frame index, by the face rules of `faceRules`.
+function frameScoresBy(
+  lazy: pl.LazyDataFrame,
+  keys: string[],
+  faceRules: readonly AggregationRule[],
+): pl.LazyDataFrame {
   const faceScore = pl.col("score");
-  const faceRule = byRule(FACE_RULE_RECORDS, "face_rule", faceScore);
+  const faceRule = byRule(faceRules, "face_rule", faceScore);
   return lazy
     .filter(statusIs("ok").and(faceScore.isNotNull()))
     .groupBy([...keys, "frame_index"])
@@ -142,8 +225,7 @@ export function frameScores(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyData
       ...faceRule.aggregations,
     )
     .withColumns(faceRule.pick.alias("score"))
-    .select(...keys, "frame_index", "face_rule", "video_rule", "score")
-    .sort(["run_id", "op_id", "video_id", "frame_index"]);
+    .select(...keys, "frame_index", "face_rule", "video_rule", "score");
 }
 
 function asLazy(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyDataFrame {

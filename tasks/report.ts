@@ -88,6 +88,13 @@ const SPEC: CommandSpec = {
       description: "Rank each copy's own usable videos instead of the videos usable in every " +
         "copy of the detector (the default, paired).",
     },
+    resamples: {
+      type: "string",
+      description: "Bootstrap resamples behind each 95% interval (AUC and paired delta AUC); " +
+        "0 leaves the intervals out. Shown in the HTML report.",
+      valueName: "<n>",
+      default: "1000",
+    },
     static: {
       type: "boolean",
       description: "Leave out the inlined vega scripts (static SVG charts only, smaller file).",
@@ -118,6 +125,7 @@ if (import.meta.main) {
         referenceDetector: reference,
         pairing: parsed.values.unpaired === true ? "unpaired" : "paired",
         runs: parsed.values.run as string[] | undefined,
+        bootstrapResamples: resamplesFlag(String(parsed.values.resamples)),
         onProblem: () => {},
       }).catch((error) => {
         // A --run that names no run is a usage error (exit 2); its message lists the runs.
@@ -126,13 +134,22 @@ if (import.meta.main) {
       });
       // Notes say what the numbers leave out: always shown, even when progress is quiet.
       for (const warning of data.warnings ?? []) console.error(`warning: ${warning}`);
-      for (const note of data.notes) console.error(`note: ${note}`);
+      for (const note of data.terminalNotes ?? data.notes) console.error(`note: ${note}`);
       if (toStdout) await Deno.stdout.write(await Deno.readFile(tmp));
       else console.log(out);
     } finally {
       if (toStdout) await Deno.remove(tmp).catch(() => {});
     }
   });
+}
+
+// The --resamples value: a whole number >= 0; anything else is a usage error (exit 2).
+function resamplesFlag(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n)) {
+    throw new UsageError(`--resamples wants a whole number >= 0 (0: no intervals), not "${text}"`);
+  }
+  return n;
 }
 
 // The --metric value, checked; an unknown one is a usage error (exit 2).
