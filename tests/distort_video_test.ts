@@ -194,7 +194,10 @@ Deno.test({
           distortVideo(src, dst, { op: "h264", ffmpeg }),
           /"h264" names 2 operations \(h264_crf23, h264_crf40\)/,
         );
-        await assert.rejects(distortVideo(src, dst, { op: "paper", ffmpeg }), /names 13 operations/);
+        await assert.rejects(
+          distortVideo(src, dst, { op: "paper", ffmpeg }),
+          /names 13 operations/,
+        );
         await assert.rejects(distortVideo(src, dst, { op: "blur", ffmpeg }), UnknownOperationError);
         await assert.rejects(
           distortVideo(src, dst, { op: "res", severity: 99, ffmpeg }),
