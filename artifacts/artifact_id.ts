@@ -7,6 +7,7 @@ import type { FfmpegBuild } from "../media/ffmpeg.ts";
 import type { OpInstance } from "../ops/operation.ts";
 import type { EncodeProfile } from "../ops/profile.ts";
 import { stableHash } from "../util/hash.ts";
+import { compareIds } from "../util/compare.ts";
 
 /** One source video as it enters the address. */
 export interface SourceFingerprint {
@@ -38,7 +39,7 @@ const ID_LENGTH = 16;
  * Labels are included so a relabelled dataset never reuses a copy with a stale dataset.csv.
  */
 export function artifactId(input: ArtifactIdInput): string {
-  const sources = [...input.sources].sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  const sources = [...input.sources].sort((a, b) => compareIds(a.id, b.id))
     .map((s) => ({ id: s.id, sha256: s.sha256, label: s.label, method: s.method, split: s.split }));
   const op = input.op;
   const encoded = input.profile !== "source";

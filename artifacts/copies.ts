@@ -12,6 +12,7 @@ import {
   type CopyManifest,
   readCopyManifestFile,
 } from "./copy_manifest.ts";
+import { compareIds } from "../util/compare.ts";
 
 /** A copy folder found under an output folder. */
 export interface CopyFolder {
@@ -41,7 +42,7 @@ export async function listCopyFolders(out: string): Promise<CopyFolder[]> {
       found.push({ opId: op.name, artifactId: copy.name, dir, finished });
     }
   }
-  return found.sort((a, b) => a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0);
+  return found.sort((a, b) => compareIds(a.dir, b.dir));
 }
 
 async function readDirSafe(path: string): Promise<Deno.DirEntry[]> {
@@ -108,7 +109,7 @@ async function manifestPaths(dir: string, depth: number): Promise<string[]> {
   } catch {
     return [];
   }
-  entries.sort((a, b) => a.name.localeCompare(b.name));
+  entries.sort((a, b) => compareIds(a.name, b.name));
   const isCopy = entries.some((e) => e.isFile && e.name === COPY_MANIFEST_FILE);
   const paths: string[] = [];
   for (const entry of entries) {

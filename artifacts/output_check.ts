@@ -16,6 +16,7 @@ import { atomicWriteJson } from "../util/atomic.ts";
 import { sha256File } from "../util/hash.ts";
 import { fileKind } from "../util/regular_file.ts";
 import { isCopyOutput } from "./copy_manifest.ts";
+import { compareIds } from "../util/compare.ts";
 
 /** File name of the cache of verified outputs inside a copy folder. */
 export const VERIFIED_CACHE_FILE = ".verified.json";
@@ -191,7 +192,7 @@ async function readCache(copyDir: string): Promise<Record<string, CacheEntry>> {
 }
 
 async function writeCache(copyDir: string, files: Record<string, CacheEntry>): Promise<void> {
-  const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => a < b ? -1 : 1));
+  const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => compareIds(a, b)));
   await atomicWriteJson(join(copyDir, VERIFIED_CACHE_FILE), { schema: CACHE_SCHEMA, files: sorted })
     .catch(() => {});
 }

@@ -15,7 +15,6 @@ import {
   identityFrameGeometry,
   sizeRunGeometries,
 } from "../ops/geometry.ts";
-import { encodedFrameGeometry } from "../ops/profile.ts";
 import { tempPathFor } from "../util/atomic.ts";
 import { sha256File } from "../util/hash.ts";
 import type { Progress } from "../util/progress.ts";
@@ -23,7 +22,7 @@ import { COPY_VIDEOS_DIR, type CopyVideoRecord } from "./copy_manifest.ts";
 import { safeFileStem } from "./file_names.ts";
 import type { CopyPlan } from "./plan.ts";
 import { probeSource, sourceFile, type SourceState } from "./source_state.ts";
-import { chunkForBudget, splitGraphArgs } from "./split_graph.ts";
+import { branchGeometry, chunkForBudget, splitGraphArgs } from "./split_graph.ts";
 import { validateOutput } from "./validate_output.ts";
 import { baseRecord, failedRecord, writeRecord } from "./video_records.ts";
 
@@ -70,13 +69,7 @@ export async function processVideo(
     }
     let geometry: FrameGeometry;
     try {
-      geometry = encodedFrameGeometry(plan.op, info.width, info.height, plan.profile);
-      if (geometry.width % 2 !== 0 || geometry.height % 2 !== 0) {
-        throw new RangeError(
-          `its output would be ${geometry.width}x${geometry.height}, and H.264 yuv420p needs ` +
-            `even sides`,
-        );
-      }
+      geometry = branchGeometry(plan.op, info.width, info.height, plan.profile);
     } catch (error) {
       plan.records.set(
         source.entry.id,

@@ -11,9 +11,30 @@ import {
   type VideoStreamFacts,
   videoStreamSpecifier,
 } from "../media/video_stream.ts";
-import { cropFilter, type CropRect } from "../ops/geometry.ts";
+import { cropFilter, type CropRect, type FrameGeometry } from "../ops/geometry.ts";
 import type { OpInstance } from "../ops/operation.ts";
-import { type EncodeProfile, encoderArgs } from "../ops/profile.ts";
+import { encodedFrameGeometry, type EncodeProfile, encoderArgs } from "../ops/profile.ts";
+
+/**
+ * The exact geometry of `op`'s encoded output of a `width` x `height` source under `profile`
+ * (`encodedFrameGeometry`: the even-sided crop included), which every split branch writes.
+ * @throws {RangeError} when the output would have an odd side (H.264 yuv420p needs even sides)
+ *   or the source size cannot be cropped to even sides.
+ */
+export function branchGeometry(
+  op: OpInstance,
+  width: number,
+  height: number,
+  profile: EncodeProfile,
+): FrameGeometry {
+  const geometry = encodedFrameGeometry(op, width, height, profile);
+  if (geometry.width % 2 !== 0 || geometry.height % 2 !== 0) {
+    throw new RangeError(
+      `its output would be ${geometry.width}x${geometry.height}, and H.264 yuv420p needs even sides`,
+    );
+  }
+  return geometry;
+}
 
 /** One branch of a split run: an operation and the (temporary) file it writes. */
 export interface SplitOutput {

@@ -49,6 +49,17 @@ export function resolveInside(root: string, relativePath: string): string {
  * Reads and validates a dataset manifest. Throws {@link ManifestError} naming the file and row
  * for a missing column, a duplicate id, a label other than 0/1 or a path outside the folder.
  * Does not check that the videos exist: that is reported per video by the stage that reads them.
+ *
+ * @example
+ * ```ts
+ * import { readDatasetManifest } from "../mod.ts";
+ * const dir = await Deno.makeTempDir();
+ * // id,path,label[,split,method]: label 1 = fake; paths relative to the manifest's folder.
+ * await Deno.writeTextFile(`${dir}/test.csv`, "id,path,label\nr1,real/1.mp4,0\nf1,fake/1.mp4,1\n");
+ * const entries = await readDatasetManifest(`${dir}/test.csv`);
+ * if (entries.map((e) => `${e.id}:${e.label}`).join() !== "r1:0,f1:1") throw new Error("manifest");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
  */
 export async function readDatasetManifest(csvPath: string): Promise<DatasetEntry[]> {
   let text: string;

@@ -75,27 +75,51 @@ export type CropRule =
   | { kind: "box" }
   | { kind: "full" };
 
-/** The keys a `crop` object may hold, per kind; any other is an error. */
-export const CROP_KEYS: {
-  readonly [K in CropRule["kind"]]: KeySet<Extract<CropRule, { kind: K }>>;
+/**
+ * One kind of a `kind`-tagged spec object (a crop rule, an output mapping): the keys its object
+ * may hold (any other is an error) and how its parameters are read.
+ */
+export interface SpecKind<T> {
+  keys: KeySet<T>;
+  /**
+   * `T` from the kind's object, its keys already checked; `field` is the object's path (`crop`).
+   * Throws {@link DetectorSpecError} naming the first bad field.
+   */
+  read(raw: Record<string, unknown>, fields: SpecFields, field: string): T;
+}
+
+/** A crop rule kind whose one parameter is a `scale` > 0. */
+function scaled<K extends "square" | "radius" | "reflect">(
+  kind: K,
+): SpecKind<{ kind: K; scale: number }> {
+  return {
+    keys: { kind: true, scale: true },
+    read: (raw, f, field) => ({ kind, scale: f.above(raw.scale, `${field}.scale`, 0) }),
+  };
+}
+
+/** Every crop rule kind, a record each, in documentation order. */
+export const CROP_RULES: {
+  readonly [K in CropRule["kind"]]: SpecKind<Extract<CropRule, { kind: K }>>;
 } = {
-  square: { kind: true, scale: true },
-  margin: { kind: true, fraction: true },
-  radius: { kind: true, scale: true },
-  reflect: { kind: true, scale: true },
-  box: { kind: true },
-  full: { kind: true },
+  square: scaled("square"),
+  margin: {
+    keys: { kind: true, fraction: true },
+    read: (raw, f, field) => ({
+      kind: "margin",
+      fraction: f.atLeast(raw.fraction, `${field}.fraction`, 0),
+    }),
+  },
+  radius: scaled("radius"),
+  reflect: scaled("reflect"),
+  box: { keys: { kind: true }, read: () => ({ kind: "box" }) },
+  full: { keys: { kind: true }, read: () => ({ kind: "full" }) },
 };
 
 /** The crop rule kinds, in documentation order. */
-export const CROP_KINDS: readonly CropRule["kind"][] = [
-  "square",
-  "margin",
-  "radius",
-  "reflect",
-  "box",
-  "full",
-];
+export const CROP_KINDS: readonly CropRule["kind"][] = Object.keys(
+  CROP_RULES,
+) as CropRule["kind"][];
 
 // How face and frame scores reduce (the aggregation rules) is the store's: one record per rule.
 export type { FaceRule, VideoRule } from "../store/aggregation.ts";
@@ -113,14 +137,29 @@ export type OutputMapping =
   | { kind: "probability"; invert?: boolean }
   | { kind: "softmax"; fakeIndex: number; applied?: boolean; invert?: boolean };
 
-/** The keys an `output` object may hold, per kind; any other is an error. */
-export const OUTPUT_KEYS: {
-  readonly [K in OutputMapping["kind"]]: KeySet<Extract<OutputMapping, { kind: K }>>;
+/**
+ * Every output mapping kind, a record each. `invert`, which every kind takes, is read by
+ * {@link validateDetectorSpec} before the kind's own parameters.
+ */
+export const OUTPUT_MAPPINGS: {
+  readonly [K in OutputMapping["kind"]]: SpecKind<Extract<OutputMapping, { kind: K }>>;
 } = {
-  sigmoid: { kind: true, invert: true },
-  probability: { kind: true, invert: true },
-  softmax: { kind: true, fakeIndex: true, applied: true, invert: true },
+  sigmoid: { keys: { kind: true, invert: true }, read: () => ({ kind: "sigmoid" }) },
+  probability: { keys: { kind: true, invert: true }, read: () => ({ kind: "probability" }) },
+  softmax: {
+    keys: { kind: true, fakeIndex: true, applied: true, invert: true },
+    read: (raw, f, field) => {
+      const fakeIndex = f.index(raw.fakeIndex, `${field}.fakeIndex`);
+      const applied = f.flag(raw.applied, `${field}.applied`);
+      return { kind: "softmax", fakeIndex, ...(applied !== undefined ? { applied } : {}) };
+    },
+  },
 };
+
+/** The output mapping kinds. */
+export const OUTPUT_KINDS: readonly OutputMapping["kind"][] = Object.keys(
+  OUTPUT_MAPPINGS,
+) as OutputMapping["kind"][];
 
 /** Where a fact of the spec comes from: an upstream repository and a file in it. */
 export interface SourceCitation {
@@ -203,211 +242,231 @@ export interface ValidateDetectorSpecOptions {
  * defaults filled: `sources`/`differences` empty, `faceRule` max, `videoRule` mean,
  * `failScore` null). Fractions such as `"1/255"` are accepted for `input.scale` and crop numbers.
  * Every object is strict: a key its schema does not declare ({@link DETECTOR_SPEC_KEYS},
- * {@link INPUT_KEYS}, {@link CROP_KEYS} and {@link OUTPUT_KEYS} for the kind given,
- * {@link SOURCE_KEYS}, {@link DIFFERENCE_KEYS}) is an error naming the key's path and the nearest
- * valid key. Only `failScore` may be null; any other field given as null is an error.
- * Throws {@link DetectorSpecError} naming the source and the first bad field or key.
+ * {@link INPUT_KEYS}, the `keys` of the {@link CROP_RULES} and {@link OUTPUT_MAPPINGS} record of
+ * the kind given, {@link SOURCE_KEYS}, {@link DIFFERENCE_KEYS}) is an error naming the key's path
+ * and the nearest valid key. Only `failScore` may be null; any other field given as null is an
+ * error. Throws {@link DetectorSpecError} naming the source and the first bad field or key.
  */
 export function validateDetectorSpec(
   value: unknown,
   options: ValidateDetectorSpecOptions = {},
 ): DetectorSpec {
-  const source = options.source ?? "spec";
-  const fail = (field: string, message: string): never => {
-    throw new DetectorSpecError(`Detector spec "${source}": field "${field}" ${message}`);
-  };
-  // An object whose keys are all in `allowed` (path "" = the root); `context` names the kind.
-  const obj = (
-    v: unknown,
-    field: string,
-    allowed: Readonly<Record<string, true>>,
-    context?: string,
-  ): Record<string, unknown> => {
-    if (v === null || typeof v !== "object" || Array.isArray(v)) {
-      return fail(field, `must be an object, got ${describe(v)}`);
-    }
-    const record = v as Record<string, unknown>;
-    checkKeys(record, allowed, {
-      what: "detector spec",
-      source,
-      path: field === "(root)" ? "" : field,
-      context,
-      error: (message) => new DetectorSpecError(message),
-    });
-    return record;
-  };
-  // An object whose `kind` picks its keys from `keysByKind`.
-  const kindObject = (
-    v: unknown,
-    field: string,
-    keysByKind: Readonly<Record<string, Readonly<Record<string, true>>>>,
-  ): Record<string, unknown> => {
-    const kind = (v as Record<string, unknown> | null)?.kind;
-    if (typeof kind === "string" && Object.hasOwn(keysByKind, kind)) {
-      return obj(v, field, keysByKind[kind], `for ${field} kind "${kind}"`);
-    }
-    return obj(v, field, Object.assign({}, ...Object.values(keysByKind)));
-  };
-  // A field's value, or `fallback` when it is absent; null is not absence.
-  const given = (v: unknown, field: string, fallback: unknown): unknown =>
-    v === undefined ? fallback : v === null ? fail(field, `must not be null`) : v;
-  const str = (v: unknown, field: string): string =>
-    typeof v === "string" && v !== ""
-      ? v
-      : fail(field, `must be a non-empty string, got ${describe(v)}`);
-  const num = (v: unknown, field: string): number => {
-    const n = typeof v === "string" ? parseFraction(v) : v;
-    return typeof n === "number" && Number.isFinite(n)
-      ? n
-      : fail(field, `must be a finite number, got ${describe(v)}`);
-  };
-  const oneOf = <T extends string>(v: unknown, field: string, allowed: readonly T[]): T =>
-    allowed.includes(v as T) ? v as T : fail(
-      field,
-      `must be one of ${allowed.map((a) => `"${a}"`).join(", ")}, got ${describe(v)}`,
-    );
-  const triple = (v: unknown, field: string): [number, number, number] => {
-    if (!Array.isArray(v) || v.length !== 3) fail(field, `must be an array of 3 numbers`);
-    const a = v as unknown[];
-    return [num(a[0], `${field}[0]`), num(a[1], `${field}[1]`), num(a[2], `${field}[2]`)];
-  };
-
-  const root = obj(value, "(root)", DETECTOR_SPEC_KEYS);
-  const name = str(root.name, "name");
-  if (!/^[A-Za-z0-9_.-]+$/.test(name)) fail("name", `must use letters, digits, "_", "." or "-"`);
-
-  const inputRaw = obj(root.input, "input", INPUT_KEYS);
-  const sizeRaw = inputRaw.size;
-  if (!Array.isArray(sizeRaw) || sizeRaw.length !== 2) {
-    fail("input.size", `must be [height, width], got ${describe(sizeRaw)}`);
-  }
-  const size = (sizeRaw as unknown[]).map((v, i) => {
-    const n = num(v, `input.size[${i}]`);
-    return Number.isInteger(n) && n > 0
-      ? n
-      : fail(`input.size[${i}]`, `must be a positive integer`);
-  }) as [number, number];
-  const scale = num(given(inputRaw.scale, "input.scale", 1), "input.scale");
-  if (scale === 0) fail("input.scale", "must not be 0");
-  const std = triple(given(inputRaw.std, "input.std", [1, 1, 1]), "input.std");
-  std.forEach((s, i) => s === 0 && fail(`input.std[${i}]`, "must not be 0"));
-  const input: InputSpec = {
-    ...(inputRaw.name !== undefined ? { name: str(inputRaw.name, "input.name") } : {}),
-    layout: oneOf(inputRaw.layout, "input.layout", ["NCHW", "NHWC"] as const),
-    size,
-    colour: oneOf(inputRaw.colour, "input.colour", ["RGB", "BGR"] as const),
-    scale,
-    mean: triple(given(inputRaw.mean, "input.mean", [0, 0, 0]), "input.mean"),
-    std,
-    ...(inputRaw.resize !== undefined
-      ? {
-        resize: oneOf(inputRaw.resize, "input.resize", ["pil-bilinear", "cv2-linear"] as const),
-      }
-      : {}),
-  };
-
-  // The keys of the kind given; without a valid kind, the keys of any kind (a misspelt "kind").
-  const cropRaw = kindObject(root.crop, "crop", CROP_KEYS);
-  const cropKind = oneOf(cropRaw.kind, "crop.kind", CROP_KINDS);
-  let crop: CropRule;
-  if (cropKind === "square" || cropKind === "radius" || cropKind === "reflect") {
-    const s = num(cropRaw.scale, "crop.scale");
-    if (s <= 0) fail("crop.scale", "must be > 0");
-    crop = { kind: cropKind, scale: s };
-  } else if (cropKind === "margin") {
-    const f = num(cropRaw.fraction, "crop.fraction");
-    if (f < 0) fail("crop.fraction", "must be >= 0");
-    crop = { kind: "margin", fraction: f };
-  } else {
-    crop = { kind: cropKind };
-  }
-
-  const outRaw = kindObject(root.output, "output", OUTPUT_KEYS);
-  const outKind = oneOf(outRaw.kind, "output.kind", ["sigmoid", "probability", "softmax"] as const);
-  const invert = outRaw.invert === undefined
-    ? undefined
-    : outRaw.invert === true
-    ? true
-    : outRaw.invert === false
-    ? false
-    : fail("output.invert", "must be true or false");
-  let output: OutputMapping;
-  if (outKind === "softmax") {
-    const k = num(outRaw.fakeIndex, "output.fakeIndex");
-    if (!Number.isInteger(k) || k < 0) fail("output.fakeIndex", "must be an integer >= 0");
-    const applied = outRaw.applied === undefined
-      ? undefined
-      : outRaw.applied === true
-      ? true
-      : outRaw.applied === false
-      ? false
-      : fail("output.applied", "must be true or false");
-    output = { kind: "softmax", fakeIndex: k, ...(applied !== undefined ? { applied } : {}) };
-  } else {
-    output = { kind: outKind };
-  }
-  if (invert !== undefined) output.invert = invert;
-
+  const f = specFields(options.source ?? "spec");
+  const root = f.object(value, "(root)", DETECTOR_SPEC_KEYS);
+  const name = f.str(root.name, "name");
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) f.fail("name", `must use letters, digits, "_", "." or "-"`);
+  const input = readInput(root.input, f);
+  const crop = f.kindOf<CropRule>(root.crop, "crop", CROP_RULES);
+  const output = readOutput(root.output, f);
   const failScore = root.failScore === undefined || root.failScore === null
     ? null
-    : num(root.failScore, "failScore");
+    : f.num(root.failScore, "failScore");
   if (failScore !== null && (failScore < 0 || failScore > 1)) {
-    fail("failScore", "must be in [0, 1]");
+    f.fail("failScore", "must be in [0, 1]");
   }
-  let frames: number | undefined;
-  if (root.frames !== undefined) {
-    frames = num(root.frames, "frames");
-    if (!Number.isInteger(frames) || frames < 1) fail("frames", "must be a positive integer");
-  }
-
-  const sourcesRaw = given(root.sources, "sources", []);
-  if (!Array.isArray(sourcesRaw)) fail("sources", "must be an array");
-  const sources = (sourcesRaw as unknown[]).map((s, i) => {
-    const o = obj(s, `sources[${i}]`, SOURCE_KEYS);
-    return {
-      repo: str(o.repo, `sources[${i}].repo`),
-      file: str(o.file, `sources[${i}].file`),
-      ...(o.note !== undefined ? { note: str(o.note, `sources[${i}].note`) } : {}),
-    };
-  });
-  const diffRaw = given(root.differences, "differences", []);
-  if (!Array.isArray(diffRaw)) fail("differences", "must be an array");
-  const differences = (diffRaw as unknown[]).map((d, i) => {
-    const o = obj(d, `differences[${i}]`, DIFFERENCE_KEYS);
-    return {
-      what: str(o.what, `differences[${i}].what`),
-      why: str(o.why, `differences[${i}].why`),
-    };
-  });
-
+  const frames = root.frames === undefined ? undefined : f.count(root.frames, "frames");
+  const sources = f.list(root.sources, "sources", (o, at) => ({
+    repo: f.str(o.repo, `${at}.repo`),
+    file: f.str(o.file, `${at}.file`),
+    ...(o.note !== undefined ? { note: f.str(o.note, `${at}.note`) } : {}),
+  }), SOURCE_KEYS);
+  const differences = f.list(root.differences, "differences", (o, at) => ({
+    what: f.str(o.what, `${at}.what`),
+    why: f.str(o.why, `${at}.why`),
+  }), DIFFERENCE_KEYS);
   return {
     name,
     description: root.description === undefined
       ? ""
       : typeof root.description === "string"
       ? root.description
-      : fail("description", `must be a string, got ${describe(root.description)}`),
+      : f.fail("description", `must be a string, got ${describe(root.description)}`),
     sources,
-    ...(root.modelPath !== undefined ? { modelPath: str(root.modelPath, "modelPath") } : {}),
-    ...(root.trainSet !== undefined ? { trainSet: str(root.trainSet, "trainSet") } : {}),
+    ...(root.modelPath !== undefined ? { modelPath: f.str(root.modelPath, "modelPath") } : {}),
+    ...(root.trainSet !== undefined ? { trainSet: f.str(root.trainSet, "trainSet") } : {}),
     input,
     crop,
-    faces: oneOf(
-      given(root.faces, "faces", "largest"),
-      "faces",
-      [
-        "largest",
-        "all",
-        "all-above-half-largest",
-      ] as const,
-    ),
-    faceRule: oneOf(given(root.faceRule, "faceRule", "max"), "faceRule", FACE_RULES),
+    faces: f.oneOf(f.given(root.faces, "faces", "largest"), "faces", MULTI_FACE_RULES),
+    faceRule: f.oneOf(f.given(root.faceRule, "faceRule", "max"), "faceRule", FACE_RULES),
     output,
-    videoRule: oneOf(given(root.videoRule, "videoRule", "mean"), "videoRule", VIDEO_RULES),
+    videoRule: f.oneOf(f.given(root.videoRule, "videoRule", "mean"), "videoRule", VIDEO_RULES),
     failScore,
     ...(frames !== undefined ? { frames } : {}),
     differences,
   };
+}
+
+const MULTI_FACE_RULES: readonly MultiFaceRule[] = ["largest", "all", "all-above-half-largest"];
+
+function readInput(value: unknown, f: SpecFields): InputSpec {
+  const raw = f.object(value, "input", INPUT_KEYS);
+  if (!Array.isArray(raw.size) || raw.size.length !== 2) {
+    f.fail("input.size", `must be [height, width], got ${describe(raw.size)}`);
+  }
+  const size = (raw.size as unknown[]).map((v, i) => f.count(v, `input.size[${i}]`)) as [
+    number,
+    number,
+  ];
+  const scale = f.num(f.given(raw.scale, "input.scale", 1), "input.scale");
+  if (scale === 0) f.fail("input.scale", "must not be 0");
+  const std = f.triple(f.given(raw.std, "input.std", [1, 1, 1]), "input.std");
+  std.forEach((s, i) => s === 0 && f.fail(`input.std[${i}]`, "must not be 0"));
+  return {
+    ...(raw.name !== undefined ? { name: f.str(raw.name, "input.name") } : {}),
+    layout: f.oneOf(raw.layout, "input.layout", ["NCHW", "NHWC"] as const),
+    size,
+    colour: f.oneOf(raw.colour, "input.colour", ["RGB", "BGR"] as const),
+    scale,
+    mean: f.triple(f.given(raw.mean, "input.mean", [0, 0, 0]), "input.mean"),
+    std,
+    ...(raw.resize !== undefined
+      ? { resize: f.oneOf(raw.resize, "input.resize", ["pil-bilinear", "cv2-linear"] as const) }
+      : {}),
+  };
+}
+
+function readOutput(value: unknown, f: SpecFields): OutputMapping {
+  const raw = f.kindObject(value, "output", OUTPUT_MAPPINGS);
+  const kind = f.oneOf(raw.kind, "output.kind", OUTPUT_KINDS);
+  const invert = f.flag(raw.invert, "output.invert");
+  const output: OutputMapping = OUTPUT_MAPPINGS[kind].read(raw, f, "output");
+  if (invert !== undefined) output.invert = invert;
+  return output;
+}
+
+/**
+ * Readers of a spec's fields: each returns the checked value or throws
+ * {@link DetectorSpecError} naming the spec's source and the field.
+ */
+export interface SpecFields {
+  fail(field: string, message: string): never;
+  /** An object whose keys are all in `allowed`; `context` names a kind in the message. */
+  object(
+    v: unknown,
+    field: string,
+    allowed: Readonly<Record<string, true>>,
+    context?: string,
+  ): Record<string, unknown>;
+  /**
+   * An object whose `kind` picks its keys from `kinds`; without a known kind, the keys of any kind
+   * are allowed (the error is then the kind, not a key).
+   */
+  kindObject(
+    v: unknown,
+    field: string,
+    kinds: Readonly<Record<string, { keys: Readonly<Record<string, true>> }>>,
+  ): Record<string, unknown>;
+  /** A `kind`-tagged object read by the record of its kind. */
+  kindOf<T>(v: unknown, field: string, kinds: Readonly<Record<string, SpecKind<T>>>): T;
+  /** `v`, or `fallback` when it is absent; null is not absence. */
+  given(v: unknown, field: string, fallback: unknown): unknown;
+  str(v: unknown, field: string): string;
+  /** A finite number; a string may hold one or a fraction (`"1/255"`). */
+  num(v: unknown, field: string): number;
+  /** A number > `bound`. */
+  above(v: unknown, field: string, bound: number): number;
+  /** A number >= `bound`. */
+  atLeast(v: unknown, field: string, bound: number): number;
+  /** An integer >= 0. */
+  index(v: unknown, field: string): number;
+  /** An integer >= 1. */
+  count(v: unknown, field: string): number;
+  /** `true`, `false` or absent (undefined). */
+  flag(v: unknown, field: string): boolean | undefined;
+  oneOf<T extends string>(v: unknown, field: string, allowed: readonly T[]): T;
+  triple(v: unknown, field: string): [number, number, number];
+  /** An array (default empty) of objects with `keys`, each read by `read`. */
+  list<T>(
+    v: unknown,
+    field: string,
+    read: (o: Record<string, unknown>, at: string) => T,
+    keys: Readonly<Record<string, true>>,
+  ): T[];
+}
+
+/** The {@link SpecFields} of one spec; `source` (a file or preset) is named in every error. */
+function specFields(source: string): SpecFields {
+  const f: SpecFields = {
+    fail(field, message) {
+      throw new DetectorSpecError(`Detector spec "${source}": field "${field}" ${message}`);
+    },
+    object(v, field, allowed, context) {
+      if (v === null || typeof v !== "object" || Array.isArray(v)) {
+        return f.fail(field, `must be an object, got ${describe(v)}`);
+      }
+      const record = v as Record<string, unknown>;
+      checkKeys(record, allowed, {
+        what: "detector spec",
+        source,
+        path: field === "(root)" ? "" : field,
+        context,
+        error: (message) => new DetectorSpecError(message),
+      });
+      return record;
+    },
+    kindObject(v, field, kinds) {
+      const kind = (v as Record<string, unknown> | null)?.kind;
+      if (typeof kind === "string" && Object.hasOwn(kinds, kind)) {
+        return f.object(v, field, kinds[kind].keys, `for ${field} kind "${kind}"`);
+      }
+      return f.object(v, field, Object.assign({}, ...Object.values(kinds).map((k) => k.keys)));
+    },
+    kindOf(v, field, kinds) {
+      const raw = f.kindObject(v, field, kinds);
+      const kind = f.oneOf(raw.kind, `${field}.kind`, Object.keys(kinds));
+      return kinds[kind].read(raw, f, field);
+    },
+    given: (v, field, fallback) =>
+      v === undefined ? fallback : v === null ? f.fail(field, `must not be null`) : v,
+    str: (v, field) =>
+      typeof v === "string" && v !== ""
+        ? v
+        : f.fail(field, `must be a non-empty string, got ${describe(v)}`),
+    num(v, field) {
+      const n = typeof v === "string" ? parseFraction(v) : v;
+      return typeof n === "number" && Number.isFinite(n)
+        ? n
+        : f.fail(field, `must be a finite number, got ${describe(v)}`);
+    },
+    above(v, field, bound) {
+      const n = f.num(v, field);
+      return n > bound ? n : f.fail(field, `must be > ${bound}`);
+    },
+    atLeast(v, field, bound) {
+      const n = f.num(v, field);
+      return n >= bound ? n : f.fail(field, `must be >= ${bound}`);
+    },
+    index(v, field) {
+      const n = f.num(v, field);
+      return Number.isInteger(n) && n >= 0 ? n : f.fail(field, "must be an integer >= 0");
+    },
+    count(v, field) {
+      const n = f.num(v, field);
+      return Number.isInteger(n) && n >= 1 ? n : f.fail(field, "must be a positive integer");
+    },
+    flag(v, field) {
+      if (v === undefined || v === true || v === false) return v;
+      return f.fail(field, "must be true or false");
+    },
+    oneOf: <T extends string>(v: unknown, field: string, allowed: readonly T[]): T =>
+      allowed.includes(v as T) ? v as T : f.fail(
+        field,
+        `must be one of ${allowed.map((a) => `"${a}"`).join(", ")}, got ${describe(v)}`,
+      ),
+    triple(v, field) {
+      if (!Array.isArray(v) || v.length !== 3) f.fail(field, `must be an array of 3 numbers`);
+      const a = v as unknown[];
+      return [f.num(a[0], `${field}[0]`), f.num(a[1], `${field}[1]`), f.num(a[2], `${field}[2]`)];
+    },
+    list(v, field, read, keys) {
+      const items = f.given(v, field, []);
+      if (!Array.isArray(items)) f.fail(field, "must be an array");
+      return (items as unknown[]).map((item, i) =>
+        read(f.object(item, `${field}[${i}]`, keys), `${field}[${i}]`)
+      );
+    },
+  };
+  return f;
 }
 
 function parseFraction(text: string): number {

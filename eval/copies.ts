@@ -25,6 +25,7 @@ import {
   type Geometry,
   IDENTITY_GEOMETRY,
 } from "../ops/geometry.ts";
+import { compareIds } from "../util/compare.ts";
 
 /** The operation instance a copy was made with (the store's `op_*` columns). */
 export interface CopyOperation {
@@ -128,8 +129,8 @@ export function sortCopies(copies: readonly EvalCopy[]): EvalCopy[] {
     return i < 0 ? ALL_OP_IDS.length : i;
   };
   return [...copies].sort((a, b) =>
-    rank(a) - rank(b) || a.op.id.localeCompare(b.op.id) ||
-    a.artifactId.localeCompare(b.artifactId)
+    rank(a) - rank(b) || compareIds(a.op.id, b.op.id) ||
+    compareIds(a.artifactId, b.artifactId)
   );
 }
 

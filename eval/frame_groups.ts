@@ -4,13 +4,13 @@
  * video) and share its frame size join it in one ffmpeg process ({@link sampleFramesTogether}),
  * up to a budget of decoded bytes. Groups start small and double (the first video asked for
  * alone, then 2, 4, 8 videos): the first faces reach the model early, and the next group is
- * decoded before they are scored (with a large second group the model waited 1.7 s at the start
- * with UltraFace, 2 s of a 53 s run). ffmpeg's start (about 80 ms of CPU each: Debian's build
- * loads and links some 200 libraries) is then paid once per group instead of once per video;
- * the frames are byte-identical. A video without a probe is probed and decoded alone, as
- * `sampleFrames` does. A group's frames are read into memory of the groups before it whose
- * frames are done with ({@link GroupedFrames.done}): fresh memory costs a page fault per 4 KiB,
- * about 1 ms of CPU per 640x360 frame. Internal to `eval/`.
+ * decoded before they are scored (a large second group kept the model waiting at the start).
+ * ffmpeg's start (Debian's build loads and links some 200 libraries) is then paid once per group
+ * instead of once per video; the frames are byte-identical. A video without a probe is probed
+ * and decoded alone, as `sampleFrames` does. A group's frames are read into memory of the groups
+ * before it whose frames are done with ({@link GroupedFrames.done}): fresh memory costs a page
+ * fault per 4 KiB. The measured costs are in docs/benchmarks.md ("What changed"). Internal to
+ * `eval/`.
  * @module
  */
 import type { DatasetEntry } from "../dataset/manifest.ts";
@@ -40,7 +40,7 @@ export interface GroupedFramesOptions {
 /**
  * Decoder threads per ffmpeg process in eval: one per two logical CPUs (one on a 2-core
  * machine). Decoding runs beside inference, which keeps the other cores busy, and a decoder
- * with fewer threads spends less CPU per frame (frame threading has its cost: 10% here).
+ * with fewer threads spends less CPU per frame (frame threading has its cost; docs/benchmarks.md).
  */
 export const DECODE_THREADS: number = Math.max(
   1,

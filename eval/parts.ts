@@ -60,11 +60,10 @@ export interface OpenEvalPartsOptions {
 
 /**
  * Detector sessions by default: on the CPU two (each with half the intra-op threads, scoring its
- * own batch), or one with a single thread; on CUDA one. Measured on the shared EfficientNet-B4,
- * batch 8, 2 threads (docs/benchmarks.md "Arrangements"): raw onnxruntime scores 4-5% more
- * frames/s as two one-thread sessions than as one two-thread session, and eval end to end 6-7%
- * more (a thread of one session that decoding or preprocessing delays does not hold the other
- * session up, as it holds up its sibling thread in one session's parallel layers).
+ * own batch), or one with a single thread; on CUDA one. Two one-thread sessions score more
+ * frames/s than one two-thread session, raw and end to end (docs/benchmarks.md "Arrangements"):
+ * a thread of one session that decoding or preprocessing delays does not hold the other session
+ * up, as it holds up its sibling thread in one session's parallel layers.
  */
 export function defaultSessions(device: "cpu" | "cuda", threads: number): number {
   return device === "cuda" ? 1 : Math.min(2, Math.max(1, Math.floor(threads)));
@@ -198,8 +197,8 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
   try {
     const faceModel = faceModelPath = faceModelFor(faceMode, options.faceModel);
     if (faceModel) {
-      // One thread in its own worker: UltraFace's small layers gain nothing from a second
-      // (RFB-320 on a 360p frame: 6.5 ms of CPU on one thread, 7.5 ms on two, no faster).
+      // One thread in its own worker: UltraFace's small layers gain nothing from a second, and
+      // spend more CPU with it (docs/benchmarks.md).
       ultraface = await openUltraFace(faceModel, {
         threads: 1,
         worker: true,

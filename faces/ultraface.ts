@@ -186,7 +186,7 @@ export async function openUltraFace(
     locate(_videoId, frames) {
       // One video at a time, in the order asked: the earliest video's faces reach the detector
       // first, rather than every video waiting for frames of the others (with prefetching
-      // callers, it cost the model 0.9 s idle at the start of a 53 s run).
+      // callers, that kept the model idle at the start; docs/benchmarks.md).
       const turn = videoQueue.then(() => locateFrames(frames));
       videoQueue = turn.catch(() => {});
       return turn;

@@ -177,8 +177,7 @@ export interface SampleTogetherOptions {
  * one ffmpeg process: each input goes through the same `select` and RGB conversion as alone,
  * then the inputs' frames are concatenated on one pipe. The frames are byte-identical to one
  * {@link sampleFrames} call per video; what is saved is ffmpeg's start for each video (loading
- * and linking its libraries: about 80 ms of CPU with Debian's build, 2.5 ms per sampled frame
- * at 32 frames per video). Resolves to one entry per video, in order: its frames, or the error
+ * and linking its libraries; its cost is in docs/benchmarks.md). Resolves to one entry per video, in order: its frames, or the error
  * {@link sampleFrames} gives for it alone. When the shared run fails or returns fewer bytes than
  * asked for, each video is decoded on its own, so a bad file is named as it would be alone and
  * the others still decode.

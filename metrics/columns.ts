@@ -4,6 +4,7 @@
  * @module
  */
 import { FAMILIES, PAPER_OP_IDS } from "../ops/catalog.ts";
+import { compareIds } from "../util/compare.ts";
 
 /** One column of Table I: an operation instance and its category. */
 export interface TableColumn {
@@ -45,12 +46,12 @@ export function orderColumns(ops: readonly ColumnKey[]): TableColumn[] {
   return [...seen.values()]
     .sort((a, b) =>
       rank(CATEGORY_ORDER, a.category) - rank(CATEGORY_ORDER, b.category) ||
-      a.category.localeCompare(b.category) ||
+      compareIds(a.category, b.category) ||
       famRank(a) - famRank(b) ||
-      (a.family ?? a.opId).localeCompare(b.family ?? b.opId) ||
+      compareIds(a.family ?? a.opId, b.family ?? b.opId) ||
       (a.severity ?? 0) - (b.severity ?? 0) ||
       paperRank(a.opId) - paperRank(b.opId) ||
-      a.opId.localeCompare(b.opId)
+      compareIds(a.opId, b.opId)
     )
     .map((op) => ({ opId: op.opId, category: op.category }));
 }

@@ -6,6 +6,7 @@
 import { MetricError } from "./metric_error.ts";
 import { modelLabel, type OpAuc } from "./op_auc.ts";
 import { UNALTERED_CATEGORY } from "../ops/unaltered.ts";
+import { compareIds } from "../util/compare.ts";
 
 /** Options for {@link corruptionErrors}. */
 export interface CorruptionErrorOptions {
@@ -94,7 +95,7 @@ export function corruptionErrors(
     });
   }
   const label = (e: CorruptionError) => modelLabel(e.detector, e.trainSet, e.run);
-  return results.sort((a, b) => (label(a) < label(b) ? -1 : label(a) > label(b) ? 1 : 0));
+  return results.sort((a, b) => compareIds(label(a), label(b)));
 }
 
 function findReference(aucs: readonly OpAuc[], reference: string): string {

@@ -19,6 +19,7 @@ import { MetricError } from "./metric_error.ts";
 import { type Pairing, type VideoSet, videoSet } from "./video_set.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
 import type { DetectorOp, ScoreLevel } from "./cell.ts";
+import { compareIds } from "../util/compare.ts";
 
 /** Options for {@link opAucs}. */
 export interface OpAucOptions {
@@ -251,8 +252,9 @@ export function opAucs(
   addDeltas(results);
   addPairedStats(results, samples, level, options.bootstrap);
   return results.sort((a, b) =>
-    compare(a.detector, b.detector) || compare(a.trainSet, b.trainSet) ||
-    compare(a.run ?? "", b.run ?? "") || compare(a.runId, b.runId) || compare(a.opId, b.opId)
+    compareIds(a.detector, b.detector) || compareIds(a.trainSet, b.trainSet) ||
+    compareIds(a.run ?? "", b.run ?? "") || compareIds(a.runId, b.runId) ||
+    compareIds(a.opId, b.opId)
   );
 }
 
@@ -351,8 +353,4 @@ function pairedScores(
     scores: Float64Array.from(copy.scores),
     baseline: Float64Array.from(order, (j) => base.scores[j!]),
   };
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -11,6 +11,7 @@ import type { FaceShare } from "./face_share.ts";
 import { type AucCell, modelLabel } from "./op_auc.ts";
 import { columnKey, orderColumns, type TableColumn } from "./columns.ts";
 import { UNALTERED_CATEGORY } from "../ops/unaltered.ts";
+import { compareIds } from "../util/compare.ts";
 
 /** Options for {@link tableOne}. */
 export interface TableOneOptions {
@@ -161,8 +162,8 @@ export function tableOne(cells: readonly AucCell[], options: TableOneOptions = {
     }
   }
   const rows = [...rowsByRun.values()].sort((a, b) =>
-    a.detector.localeCompare(b.detector) || a.trainSet.localeCompare(b.trainSet) ||
-    (a.run ?? "").localeCompare(b.run ?? "") || (a.runId ?? "").localeCompare(b.runId ?? "")
+    compareIds(a.detector, b.detector) || compareIds(a.trainSet, b.trainSet) ||
+    compareIds(a.run ?? "", b.run ?? "") || compareIds(a.runId ?? "", b.runId ?? "")
   );
   const altered = columns.filter((c) => c.category !== UNALTERED_CATEGORY);
   for (const row of rows) {

@@ -12,6 +12,7 @@ import { runQualifiers } from "../store/run_labels.ts";
 import { videoOutcomes } from "../store/video_scores.ts";
 import type { DetectorOp } from "./cell.ts";
 import { columnKey, orderColumns } from "./columns.ts";
+import { compareIds } from "../util/compare.ts";
 
 /**
  * `paired` (default): one video set per detector run, the videos usable in every compared copy.
@@ -241,16 +242,18 @@ export function videoSet(
     }
   }
   videos.sort((a, b) =>
-    compare(a.runId, b.runId) || compare(a.opId, b.opId) || compare(a.videoId, b.videoId) ||
-    compare(a.artifactId, b.artifactId)
+    compareIds(a.runId, b.runId) || compareIds(a.opId, b.opId) ||
+    compareIds(a.videoId, b.videoId) ||
+    compareIds(a.artifactId, b.artifactId)
   );
   leftOut.sort((a, b) =>
-    compare(a.runId, b.runId) || compare(a.videoId, b.videoId) ||
+    compareIds(a.runId, b.runId) || compareIds(a.videoId, b.videoId) ||
     rank.get(a.opId)! - rank.get(b.opId)!
   );
   copies.sort((a, b) =>
-    compare(a.detector, b.detector) || compare(a.trainSet, b.trainSet) ||
-    compare(a.run ?? "", b.run ?? "") || compare(a.runId, b.runId) || compare(a.opId, b.opId)
+    compareIds(a.detector, b.detector) || compareIds(a.trainSet, b.trainSet) ||
+    compareIds(a.run ?? "", b.run ?? "") || compareIds(a.runId, b.runId) ||
+    compareIds(a.opId, b.opId)
   );
   return { pairing, videos, leftOut, copies };
 }
@@ -267,8 +270,4 @@ interface CopyEntry {
 interface RunVideos {
   copies: Map<string, ComparedCopy>;
   videos: Map<string, { label: 0 | 1; copies: Map<string, CopyEntry[]> }>;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

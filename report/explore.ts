@@ -21,6 +21,7 @@ import { type VideoScoreRecord, videoScoreRecords } from "./collect.ts";
 import { columnKey, orderColumns } from "../metrics/columns.ts";
 import { safeHtml } from "../util/html.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
+import { compareIds } from "../util/compare.ts";
 
 /** Options for {@link detectorVideoScores}. */
 export interface DetectorVideoScoresOptions {
@@ -263,7 +264,7 @@ export function decisionFlips(
     }
     flips.push(
       ...mine.sort((a, b) =>
-        order.indexOf(a.opId) - order.indexOf(b.opId) || a.videoId.localeCompare(b.videoId)
+        order.indexOf(a.opId) - order.indexOf(b.opId) || compareIds(a.videoId, b.videoId)
       ),
     );
   }

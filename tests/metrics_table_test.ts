@@ -18,6 +18,7 @@ import { seededRandom } from "../util/prng.ts";
 import { opAucs } from "../metrics/op_auc.ts";
 import { rocAuc } from "../metrics/roc_auc.ts";
 import { tableOne } from "../metrics/table.ts";
+import { videoSet } from "../metrics/video_set.ts";
 import { scoreRow } from "./store_fixtures.ts";
 
 const CATEGORY: Record<string, [family: string, category: string]> = {
@@ -268,4 +269,18 @@ Deno.test("opAucs() adds seeded bootstrap intervals, resampling videos at frame 
     assert.ok(a.ciHigh! - a.ciLow! > 0.01);
     assert.deepEqual([a.ciLow, a.ciHigh], [b.ciLow, b.ciHigh]);
   }
+});
+
+Deno.test("tableOne(), opAucs() and videoSet() order detector names alike, by code units, whatever the locale", () => {
+  // localeCompare would put "capsule" before "Xception" and "h264" beside "H264"; code units put
+  // upper case first. Every sort of names follows util/compare.ts.
+  const names = ["xception", "Xception", "capsule", "SBI", "sbi_v2", "sbi"];
+  const rows = names.flatMap((detector, i) =>
+    copyRows({ run_id: `r-${i}`, detector }, "unaltered", [["a", 1, [0.8]], ["c", 0, [0.1]]])
+  );
+  const expected = ["SBI", "Xception", "capsule", "sbi", "sbi_v2", "xception"];
+  const frame = scoreFrame(rows);
+  assert.deepEqual(tableOne(opAucs(frame)).rows.map((r) => r.detector), expected);
+  assert.deepEqual(opAucs(frame).map((c) => c.detector), expected);
+  assert.deepEqual(videoSet(frame).copies.map((c) => c.detector), expected);
 });
