@@ -195,3 +195,30 @@ export async function withFfmpeg<T>(
     await ffmpeg.close();
   }
 }
+
+/** The DOM Chromium builds from a local HTML page once its scripts have run (offline). */
+export async function chromiumDom(page: string): Promise<string> {
+  const profile = await Deno.makeTempDir({ prefix: "dfrobust-chromium-" });
+  try {
+    const out = await new Deno.Command("chromium", {
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        `--user-data-dir=${profile}`,
+        "--virtual-time-budget=5000",
+        "--dump-dom",
+        `file://${page}`,
+      ],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    return new TextDecoder().decode(out.stdout);
+  } finally {
+    await Deno.remove(profile, { recursive: true });
+  }
+}

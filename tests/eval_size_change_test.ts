@@ -19,21 +19,13 @@ import type { ScoreRow } from "../store/schema.ts";
 import { listParts } from "../store/store.ts";
 import { skipWithout, withFfmpeg } from "./_tools.ts";
 import { tinyDetector, tinySpec } from "./eval_fixtures.ts";
-import { markerBox, type SizeChangeSpec, writeSizeChangeVideo } from "./stream_fixtures.ts";
-
-const VP8 = ["-c:v", "libvpx", "-b:v", "2M", "-auto-alt-ref", "0"];
-const H264_TS = [
-  "-c:v",
-  "libx264",
-  "-crf",
-  "12",
-  "-bf",
-  "2",
-  "-pix_fmt",
-  "yuv420p",
-  "-f",
-  "mpegts",
-];
+import {
+  H264_TS,
+  markerBox,
+  type SizeChangeSpec,
+  VP8,
+  writeSizeChangeVideo,
+} from "./stream_fixtures.ts";
 
 /** A switch up (VP8 WebM) and a switch down then up to another aspect (H.264 in MPEG-TS). */
 const SPECS: SizeChangeSpec[] = [

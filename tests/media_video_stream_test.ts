@@ -9,27 +9,15 @@ import { sampleFrames, sampleFramesTogether } from "../media/frames.ts";
 import { PAPER_OP_IDS } from "../ops/catalog.ts";
 import { readBarcode, reverseBits8 } from "./awkward_fixtures.ts";
 import {
+  H264_TS,
   markerBox,
   type SizeChangeSpec,
+  VP8,
+  VP9,
   writeCoverArtVideo,
   writeSizeChangeVideo,
 } from "./stream_fixtures.ts";
 import { skipWithout, withFfmpeg } from "./_tools.ts";
-
-const VP8 = ["-c:v", "libvpx", "-b:v", "2M", "-auto-alt-ref", "0"];
-const VP9 = ["-c:v", "libvpx-vp9", "-b:v", "2M", "-deadline", "realtime", "-cpu-used", "8"];
-const H264_TS = [
-  "-c:v",
-  "libx264",
-  "-crf",
-  "12",
-  "-bf",
-  "2",
-  "-pix_fmt",
-  "yuv420p",
-  "-f",
-  "mpegts",
-];
 
 /** Size-changing sources: a switch up, a switch down with two switches, another codec/aspect. */
 const SPECS: SizeChangeSpec[] = [

@@ -16,7 +16,7 @@ import { discoverCopies } from "../eval/copies.ts";
 import { getOperation } from "../ops/catalog.ts";
 import { scoreRow } from "./store_fixtures.ts";
 import { appendUnit } from "../store/store.ts";
-import { runDenoTask, skipWithout } from "./_tools.ts";
+import { chromiumDom, runDenoTask, skipWithout } from "./_tools.ts";
 import { writeFixtureStore } from "./report_fixture.ts";
 import { writeRunsStore } from "./runs_fixture.ts";
 
@@ -284,33 +284,6 @@ Deno.test({
     }
   },
 });
-
-/** The DOM Chromium builds from a local HTML page once its scripts have run (offline). */
-async function chromiumDom(page: string): Promise<string> {
-  const profile = await Deno.makeTempDir({ prefix: "dfrobust-chromium-" });
-  try {
-    const out = await new Deno.Command("chromium", {
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        `--user-data-dir=${profile}`,
-        "--virtual-time-budget=5000",
-        "--dump-dom",
-        `file://${page}`,
-      ],
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    return new TextDecoder().decode(out.stdout);
-  } finally {
-    await Deno.remove(profile, { recursive: true });
-  }
-}
 
 Deno.test({
   name: "a hostile video id and error message show as text in the executed notebooks, never run",

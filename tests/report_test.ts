@@ -5,7 +5,7 @@ import { loadReportData } from "../report/collect.ts";
 import { REPORT_FORMATS, UnknownFormatError } from "../report/format_catalog.ts";
 import { writeReport } from "../report/write_report.ts";
 import { renderReport } from "../report/html.ts";
-import { runDenoTask, skipWithout } from "./_tools.ts";
+import { chromiumDom, runDenoTask, skipWithout } from "./_tools.ts";
 import { FIXTURE_DETECTORS, FIXTURE_OPS, writeFixtureStore } from "./report_fixture.ts";
 
 const report = (args: string[]) => runDenoTask("tasks/report.ts", args);
@@ -193,24 +193,7 @@ Deno.test({
     await writeFixtureStore(store, { ops: ["unaltered", "h264_crf23", "h264_crf40", "noise"] });
     const page = join(store, "report.html");
     await Deno.writeTextFile(page, await renderReport(await loadReportData(store)));
-    const out = await new Deno.Command("chromium", {
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        `--user-data-dir=${await Deno.makeTempDir()}`,
-        "--virtual-time-budget=5000",
-        "--dump-dom",
-        `file://${page}`,
-      ],
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    const dom = new TextDecoder().decode(out.stdout);
+    const dom = await chromiumDom(page);
     // Every chart of the catalog (AUC, delta, ROC, severity), swapped for vega-embed's live view.
     assert.equal(
       (dom.match(/class="vis interactive"/g) ?? []).length,

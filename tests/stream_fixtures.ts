@@ -9,6 +9,24 @@
 import { join } from "node:path";
 import type { Ffmpeg } from "../media/ffmpeg.ts";
 
+/** Encoder arguments of the size-changing sources: VP8 in WebM (frame size may change). */
+export const VP8 = ["-c:v", "libvpx", "-b:v", "2M", "-auto-alt-ref", "0"];
+/** VP9 in WebM, fast. */
+export const VP9 = ["-c:v", "libvpx-vp9", "-b:v", "2M", "-deadline", "realtime", "-cpu-used", "8"];
+/** H.264 with B-frames in MPEG-TS. */
+export const H264_TS = [
+  "-c:v",
+  "libx264",
+  "-crf",
+  "12",
+  "-bf",
+  "2",
+  "-pix_fmt",
+  "yuv420p",
+  "-f",
+  "mpegts",
+];
+
 /** One run of frames of one size. */
 export interface SegmentSpec {
   frames: number;
