@@ -30,16 +30,16 @@ export function leftOutNotes(set: VideoSet, options: LeftOutNotesOptions = {}): 
     copiesOf.set(copy.runId, list);
   }
   const scoredRuns = new Set(set.videos.map((v) => v.runId));
-  const byRun = groupBy(set.leftOut, (v) => v.runId);
+  const byRun = Map.groupBy(set.leftOut, (v) => v.runId);
   for (const [runId, copies] of copiesOf) {
     const model = modelLabel(copies[0].detector, copies[0].trainSet, copies[0].run);
     const records = byRun.get(runId) ?? [];
-    const byVideo = groupBy(records, (v) => v.videoId);
+    const byVideo = Map.groupBy(records, (v) => v.videoId);
     const opText = (ops: string[]) =>
       ops.length === copies.length && copies.length > 1 ? "every copy" : ops.join(", ");
     if (!scoredRuns.has(runId)) {
       // Per reason: how many videos, in which copies.
-      const reasons = groupBy(records.filter((r) => r.reason !== "paired"), (r) => r.reason);
+      const reasons = Map.groupBy(records.filter((r) => r.reason !== "paired"), (r) => r.reason);
       const why = [...reasons].map(([reason, list]) => {
         const videos = new Set(list.map((r) => r.videoId)).size;
         const ops = [...new Set(list.map((r) => r.opId))];
@@ -62,7 +62,7 @@ export function leftOutNotes(set: VideoSet, options: LeftOutNotesOptions = {}): 
     for (const [videoId, list] of byVideo) {
       if (shown++ >= limit) break;
       const parts: string[] = [];
-      for (const [reason, group] of groupBy(list, (r) => r.reason)) {
+      for (const [reason, group] of Map.groupBy(list, (r) => r.reason)) {
         const ops = group.map((r) => r.opId);
         if (reason === "paired") {
           parts.push(`dropped from ${opText(ops)} to keep the columns paired`);
@@ -88,17 +88,6 @@ export function leftOutNotes(set: VideoSet, options: LeftOutNotesOptions = {}): 
   return notes;
 }
 
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = groups.get(k);
-    if (list === undefined) groups.set(k, [item]);
-    else list.push(item);
-  }
-  return groups;
-}
-
 function listText(items: string[], max: number): string {
   return items.length <= max
     ? items.join(", ")
@@ -116,11 +105,11 @@ export function leftOutSummary(set: VideoSet): string[] {
   const names = new Map(
     set.copies.map((c) => [c.runId, modelLabel(c.detector, c.trainSet, c.run)]),
   );
-  for (const [runId, records] of groupBy(set.leftOut, (v) => v.runId)) {
+  for (const [runId, records] of Map.groupBy(set.leftOut, (v) => v.runId)) {
     const videos = new Set(records.map((r) => r.videoId)).size;
     // Reasons in the order of the reasons table (paired last).
     const order = Object.keys(LEFT_OUT_REASONS);
-    const reasons = [...groupBy(records, (r) => r.reason)]
+    const reasons = [...Map.groupBy(records, (r) => r.reason)]
       .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
       .map(([reason, list]) => `${new Set(list.map((r) => r.videoId)).size} ${reason}`);
     notes.push(

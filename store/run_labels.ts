@@ -67,12 +67,14 @@ const TRAITS: readonly ((t: RunTraits) => string)[] = [
  */
 export function qualifyRuns(traits: readonly RunTraits[]): Map<string, string> {
   const qualifiers = new Map<string, string>();
-  for (const group of groupBy(traits, (t) => JSON.stringify([t.detector, t.trainSet]))) {
+  for (
+    const group of Map.groupBy(traits, (t) => JSON.stringify([t.detector, t.trainSet])).values()
+  ) {
     if (group.length < 2) continue;
     const differing = TRAITS.filter((trait) => new Set(group.map(trait)).size > 1);
     const words = new Map(group.map((t) => [t.runId, differing.map((trait) => trait(t))]));
     for (const fallback of [writtenTrait, (t: RunTraits) => `run ${t.runId}`]) {
-      for (const alike of groupBy(group, (t) => JSON.stringify(words.get(t.runId)))) {
+      for (const alike of Map.groupBy(group, (t) => JSON.stringify(words.get(t.runId))).values()) {
         if (alike.length > 1) { for (const t of alike) words.get(t.runId)!.push(fallback(t)); }
       }
     }
@@ -126,7 +128,9 @@ export function runTraits(frame: pl.DataFrame | pl.LazyDataFrame): RunTraits[] {
 export function runQualifiers(frame: pl.DataFrame | pl.LazyDataFrame): Map<string, string> {
   const lazy = asLazy(frame);
   const ids = lazy.select("run_id", "detector", "train_set").unique().collectSync().toRecords();
-  const shared = groupBy(ids, (r) => JSON.stringify([r.detector, r.train_set ?? ""]))
+  const shared = [
+    ...Map.groupBy(ids, (r) => JSON.stringify([r.detector, r.train_set ?? ""])).values(),
+  ]
     .filter((group) => group.length > 1)
     .flatMap((group) => group.map((r) => String(r.run_id)));
   if (shared.length === 0) return new Map();
@@ -180,17 +184,6 @@ export function chooseRuns<T extends RunChoice>(
     for (const r of hits) chosen.add(r.runId);
   }
   return runs.filter((r) => chosen.has(r.runId));
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = groups.get(k);
-    if (list === undefined) groups.set(k, [item]);
-    else list.push(item);
-  }
-  return [...groups.values()];
 }
 
 function writtenTrait(t: RunTraits): string {
