@@ -67,12 +67,8 @@ export type {
   DistortOptions,
   DistortSummary,
 } from "./artifacts/distort.ts";
-export {
-  assembleCopy,
-  type CopyAssembly,
-  describeIncomplete,
-  type IncompleteCopy,
-} from "./artifacts/copy_shards.ts";
+export { type CopyState, copyState } from "./artifacts/copy_lifecycle.ts";
+export { describeIncomplete, type IncompleteCopy } from "./artifacts/incomplete_copies.ts";
 export * from "./artifacts/verify.ts";
 export * from "./artifacts/gc.ts";
 export {
