@@ -158,6 +158,8 @@ export async function distortDataset(
       signal: options.signal,
     };
     const making = {
+      ffmpeg,
+      sources: run.mine,
       jobs,
       budget: options.memoryBudgetBytes ??
         (ffmpeg.backend === "wasm" ? 2 ** 30 : Math.floor(3 * 2 ** 30 / jobs)),
@@ -172,7 +174,7 @@ export async function distortDataset(
         for (const { item } of batch) {
           if ((await openShare(item, run)).kind === "todo") todo.push(item);
         }
-        await makeVideos(ffmpeg, run.mine, todo, making);
+        await makeVideos(todo, making);
         // Stopped while ffmpeg ran: the failures it caused are not the videos' own.
         options.signal?.throwIfAborted();
         for (const plan of todo) await closeShare(plan, run);

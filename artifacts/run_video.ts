@@ -30,6 +30,10 @@ import { baseRecord, failedRecord, writeRecord } from "./video_records.ts";
 
 /** Options of {@link makeVideos}. */
 export interface MakeVideosOptions {
+  /** The ffmpeg that makes them. */
+  ffmpeg: Ffmpeg;
+  /** The source videos to make outputs of (a run's share). */
+  sources: readonly SourceState[];
   /** Videos made in parallel. */
   jobs: number;
   /** Memory (bytes) one split run may use. */
@@ -41,16 +45,12 @@ export interface MakeVideosOptions {
 }
 
 /**
- * Makes each of `sources`' outputs for each of `plans` that has no record of it yet, `jobs`
+ * Makes each of the `sources`' outputs for each of `plans` that has no record of it yet, `jobs`
  * videos at a time, with one progress line (ticked per video and copy), and records every
  * outcome in its plan (ok or failed, naming the file). Throws only the signal's reason.
  */
-export async function makeVideos(
-  ffmpeg: Ffmpeg,
-  sources: readonly SourceState[],
-  plans: CopyPlan[],
-  options: MakeVideosOptions,
-): Promise<void> {
+export async function makeVideos(plans: CopyPlan[], options: MakeVideosOptions): Promise<void> {
+  const { ffmpeg, sources } = options;
   const progress = new Progress({ total: sources.length * plans.length, label: "distort" });
   await mapLimit(sources, options.jobs, async (source) => {
     await processVideo(ffmpeg, source, plans, { ...options, progress });
