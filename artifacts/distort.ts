@@ -85,7 +85,7 @@ export interface DistortOptions {
   /**
    * Make only this shard's videos of every copy (scale/shard.ts), under the shard's lock, and
    * record each (failures included) instead of writing the manifest; a copy's manifest is
-   * written by whichever shard sees every video of it recorded (artifacts/copy_shards.ts).
+   * written by whichever shard sees every video of it recorded (artifacts/copy_lifecycle.ts).
    * Not with `force`.
    */
   shard?: Shard;
