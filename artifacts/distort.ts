@@ -6,39 +6,32 @@
  * ffprobe (frame count, fps, size) and renamed into place, and a per-video record is written so
  * an interrupted run resumes without redoing finished outputs. A copy's `manifest.json` is written
  * last; a copy whose manifest exists with no failures and intact files is reused as is (a rerun
- * is a no-op), one with failed or damaged videos is reopened (artifacts/reopen.ts). Each copy is
- * made under its lock (artifacts/copy_lock.ts), so two runs on one `--out` never write the same
- * copy at once.
+ * is a no-op), one with failed or damaged videos is reopened (artifacts/reopen.ts).
  *
- * This module orchestrates; each job has its file: the sources' state (artifacts/source_state.ts),
- * the plans and what earlier runs left (artifacts/plan.ts), one video's outputs
- * (artifacts/run_video.ts, validated by artifacts/validate_output.ts, recorded by
- * artifacts/video_records.ts), finishing a copy (artifacts/finish.ts) and the summary
- * (artifacts/distort_summary.ts). A shard of a run (scale/shard.ts) makes only its share of the
- * videos, and the copies' manifests are written once every video is recorded
- * (artifacts/copy_shards.ts).
+ * This module reads the request and runs one loop; each job has its file: the sources' state
+ * (artifacts/source_state.ts), the plans (artifacts/plan.ts), a copy's lifecycle, from claiming
+ * the run's share of it under its lock to merging its manifest (artifacts/copy_lifecycle.ts: a
+ * plain run is a run of one shard, scale/shard.ts), the videos' outputs (artifacts/run_video.ts,
+ * validated by artifacts/validate_output.ts, recorded by artifacts/video_records.ts) and the
+ * summary (artifacts/distort_summary.ts).
  * @module
  */
 import { dirname, resolve } from "node:path";
-import { readDatasetManifest } from "../dataset/manifest.ts";
+import { type DatasetEntry, readDatasetManifest } from "../dataset/manifest.ts";
 import { type BackendChoice, type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 import { type FrameLimits, frameLimits } from "../media/frame_limits.ts";
 import type { OpInstance } from "../ops/operation.ts";
-import { effectiveProfile, type EncodeProfile } from "../ops/profile.ts";
+import { effectiveProfile, parseProfile, type RequestedProfile } from "../ops/profile.ts";
 import { selectOperations } from "../ops/select.ts";
+import { type Shard, shardItems } from "../scale/shard.ts";
 import { mapLimit } from "../util/concurrency.ts";
 import { resolveLimits } from "../util/limits.ts";
-import { Progress } from "../util/progress.ts";
 import { readCopyManifest } from "./copy_manifest.ts";
-import { claimCopies } from "./copy_lock.ts";
+import { claimShares, closeShare, type CopyRun, mergeCopies, openShare } from "./copy_lifecycle.ts";
 import { type DistortSummary, summarize } from "./distort_summary.ts";
-import { finishPlan } from "./finish.ts";
-import { isFinished, planCopies, preparePlan } from "./plan.ts";
+import { type CopyPlan, planCopies } from "./plan.ts";
+import { makeVideos } from "./run_video.ts";
 import { hashSource } from "./source_state.ts";
-import { processVideo } from "./run_video.ts";
-// --- shards (scale/shard.ts, artifacts/copy_shards.ts)
-import { type Shard, shardItems } from "../scale/shard.ts";
-import { finishShardCopies, recordFailures } from "./copy_shards.ts";
 
 export type { CopyFailure, CopyResult, DistortSummary } from "./distort_summary.ts";
 
@@ -51,8 +44,8 @@ export interface DistortOptions {
   ops?: string | OpInstance[];
   /** Ladder levels for the families named in `ops` (see `ops/select.ts`). */
   severity?: number[] | "all";
-  /** Encode profile of filter operations. Default `paper`. */
-  profile?: Exclude<EncodeProfile, "source">;
+  /** Encode profile of filter operations, one of `PROFILES` (ops/profile.ts). Default `paper`. */
+  profile?: RequestedProfile;
   /** ffmpeg backend when `ffmpeg` is not given. Default `auto`. */
   backend?: BackendChoice;
   /** An open ffmpeg to use (not closed here); default: one opened from `backend` and closed. */
@@ -92,7 +85,7 @@ export interface DistortOptions {
   /**
    * Make only this shard's videos of every copy (scale/shard.ts), under the shard's lock, and
    * record each (failures included) instead of writing the manifest; a copy's manifest is
-   * written by whichever shard sees every video of it recorded (artifacts/copy_shards.ts).
+   * written by whichever shard sees every video of it recorded (artifacts/copy_lifecycle.ts).
    * Not with `force`.
    */
   shard?: Shard;
@@ -118,27 +111,15 @@ export interface DistortOptions {
  * @throws `ManifestError` when the dataset manifest is unreadable or malformed (including a row
  *   whose path leaves the manifest's folder: the whole manifest is refused, nothing is written);
  *   `UnknownOperationError`/`ChainError` for a bad `ops`; the signal's reason when aborted;
- *   an Error when `shard` or `finish` comes with `force`, or both are given.
+ *   `UnknownProfileError` for a `profile` not in `PROFILES` (ops/profile.ts); an Error when
+ *   `shard` or `finish` comes with `force`, or both are given.
  */
 export async function distortDataset(
   manifestPath: string,
   options: DistortOptions,
 ): Promise<DistortSummary> {
   const started = performance.now();
-  // Checked before any work: a bad value is the caller's error, not a video's.
-  const limits = frameLimits(resolveLimits(options.limits, "distort"));
-  const entries = await readDatasetManifest(manifestPath);
-  const ops = typeof options.ops === "object"
-    ? options.ops
-    : await selectOperations(options.ops ?? "paper", { severity: options.severity });
-  if ((options.shard || options.finish) && options.force) {
-    throw new Error("force cannot be combined with a shard or finish: remove the copies first");
-  }
-  if (options.shard && options.finish) throw new Error("finish is not done by one shard");
-  const requested = options.profile ?? "paper";
-  if (requested !== "paper" && requested !== "lossless") {
-    throw new Error(`Unknown profile "${requested}": use paper or lossless`);
-  }
+  const { limits, entries, ops, profile } = await readRequest(manifestPath, options);
   const ffmpeg = options.ffmpeg ??
     await openFfmpeg(options.backend ?? "auto", { signal: options.signal });
   try {
@@ -154,68 +135,80 @@ export async function distortDataset(
     const out = resolve(options.out);
     const plans = planCopies(ops, sources, {
       out,
-      profile: (op) => effectiveProfile(op, requested),
+      profile: (op) => effectiveProfile(op, profile),
       build,
     });
     if (options.dryRun) {
       for (const plan of plans) plan.existing = await readCopyManifest(plan.copyDir);
       return summarize(manifestPath, out, build, plans, sources, started, true);
     }
-    // --- shards: every source is hashed above (the ids need all); this run makes its share.
-    const mine = shardItems(sources, options.shard, (s) => s.entry.id);
-    const budget = options.memoryBudgetBytes ??
-      (ffmpeg.backend === "wasm" ? 2 ** 30 : Math.floor(3 * 2 ** 30 / jobs));
-    // Copies are made under their locks (artifacts/copy_lock.ts): first those no other live run
-    // holds, then the others once they come free (usually finished by then, so only read).
-    const making = options.finish ? [] : plans;
-    for await (const batch of claimCopies(making, options.signal, options.shard)) {
+    // A plain run is the run of one shard. Every source is hashed above (the ids need all); the
+    // run makes its shard's share of them.
+    const shard = options.shard ?? { index: 0, count: 1 };
+    const finish = options.finish ?? false;
+    const run: CopyRun = {
+      shard,
+      sources,
+      mine: finish ? [] : shardItems(sources, shard, (s) => s.entry.id),
+      finish,
+      shards: options.shards,
+      force: options.force ?? false,
+      build,
+      sourceManifest: resolve(manifestPath),
+      signal: options.signal,
+    };
+    const making = {
+      ffmpeg,
+      sources: run.mine,
+      jobs,
+      budget: options.memoryBudgetBytes ??
+        (ffmpeg.backend === "wasm" ? 2 ** 30 : Math.floor(3 * 2 ** 30 / jobs)),
+      maxOpsPerProcess: options.maxOpsPerProcess,
+      signal: options.signal,
+    };
+    // First the copies no other live run holds, then the others once they come free (usually
+    // finished by then, so only read).
+    for await (const batch of claimShares(plans, run)) {
       try {
-        const claimed = batch.map((c) => c.item);
-        for (const plan of claimed) await preparePlan(plan, mine, options.force ?? false);
-        const pending = claimed.filter((p) => !isFinished(p));
-        const progress = new Progress({
-          total: mine.length * pending.length,
-          label: "distort",
-        });
-        await mapLimit(mine, jobs, async (source) => {
-          await processVideo(ffmpeg, source, pending, {
-            budget,
-            maxOpsPerProcess: options.maxOpsPerProcess,
-            signal: options.signal,
-            progress,
-          });
-        });
-        progress.done();
+        const todo: CopyPlan[] = [];
+        for (const { item } of batch) {
+          if ((await openShare(item, run)).kind === "todo") todo.push(item);
+        }
+        await makeVideos(todo, making);
         // Stopped while ffmpeg ran: the failures it caused are not the videos' own.
         options.signal?.throwIfAborted();
-        for (const plan of pending) {
-          // --- shards: record this shard's failures; the manifest comes once all are recorded.
-          if (options.shard) await recordFailures(plan.copyDir, plan.records.values());
-          else await finishPlan(plan, sources, build, resolve(manifestPath));
-        }
+        for (const plan of todo) await closeShare(plan, run);
       } finally {
         for (const { lock } of batch) await lock.release();
       }
     }
-    if (!options.shard && !options.finish) {
-      return summarize(manifestPath, out, build, plans, sources, started, false);
-    }
-    // --- shards: write the manifest of every copy whose videos are all recorded.
-    const shardRun = await finishShardCopies(plans, sources, {
-      build,
-      sourceManifest: resolve(manifestPath),
-      shard: options.shard,
-      shards: options.shards,
-      signal: options.signal,
-    });
-    return {
-      ...summarize(manifestPath, out, build, plans, sources, started, false, {
-        // A shard's counts of copies still waiting are its own videos'; `finish` made none.
-        mine: new Set(options.shard ? mine.map((s) => s.entry.id) : []),
-      }),
-      ...shardRun,
-    };
+    const merged = await mergeCopies(plans, run);
+    // A shard's counts of copies still waiting are its own videos'; `finish` made none.
+    const mine = new Set(run.mine.map((s) => s.entry.id));
+    const summary = summarize(manifestPath, out, build, plans, sources, started, false, { mine });
+    return { ...summary, ...(options.shard ? { shard: options.shard } : {}), ...merged };
   } finally {
     if (!options.ffmpeg) await ffmpeg.close();
   }
+}
+
+/** What a run is asked for, checked before any work: a bad value is the caller's error. */
+interface Request {
+  limits: FrameLimits;
+  entries: DatasetEntry[];
+  ops: OpInstance[];
+  profile: RequestedProfile;
+}
+
+async function readRequest(manifestPath: string, options: DistortOptions): Promise<Request> {
+  const limits = frameLimits(resolveLimits(options.limits, "distort"));
+  const entries = await readDatasetManifest(manifestPath);
+  const ops = typeof options.ops === "object"
+    ? options.ops
+    : await selectOperations(options.ops ?? "paper", { severity: options.severity });
+  if ((options.shard || options.finish) && options.force) {
+    throw new Error("force cannot be combined with a shard or finish: remove the copies first");
+  }
+  if (options.shard && options.finish) throw new Error("finish is not done by one shard");
+  return { limits, entries, ops, profile: parseProfile(options.profile ?? "paper") };
 }

@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import type { FfmpegBuild } from "../media/ffmpeg.ts";
 import type { EncodeProfile } from "../ops/profile.ts";
 import type { Shard } from "../scale/shard.ts";
-import type { IncompleteCopy } from "./copy_shards.ts";
+import type { IncompleteCopy } from "./incomplete_copies.ts";
 import type { CopyPlan } from "./plan.ts";
 import type { SourceState } from "./source_state.ts";
 
@@ -56,7 +56,7 @@ export interface DistortSummary {
   /** The shard this run made, when it was one. */
   shard?: Shard;
   /** Copies whose manifest waits for videos not recorded yet (shards and `finish` only;
-   * artifacts/copy_shards.ts). */
+   * artifacts/copy_lifecycle.ts). */
   incomplete: IncompleteCopy[];
   /** With `finish`: one sentence per incomplete copy, naming its missing videos and shards. */
   notes: string[];

@@ -17,7 +17,8 @@ import {
 } from "../ops/geometry.ts";
 import { tempPathFor } from "../util/atomic.ts";
 import { sha256File } from "../util/hash.ts";
-import type { Progress } from "../util/progress.ts";
+import { mapLimit } from "../util/concurrency.ts";
+import { Progress } from "../util/progress.ts";
 import { COPY_VIDEOS_DIR, type CopyVideoRecord } from "./copy_manifest.ts";
 import { safeFileStem } from "./file_names.ts";
 import type { CopyPlan } from "./plan.ts";
@@ -26,14 +27,38 @@ import { branchGeometry, chunkForBudget, splitGraphArgs } from "./split_graph.ts
 import { validateOutput } from "./validate_output.ts";
 import { baseRecord, failedRecord, writeRecord } from "./video_records.ts";
 
-/** Options of {@link processVideo}. */
-export interface VideoRunOptions {
+/** Options of {@link makeVideos}. */
+export interface MakeVideosOptions {
+  /** The ffmpeg that makes them. */
+  ffmpeg: Ffmpeg;
+  /** The source videos to make outputs of (a run's share). */
+  sources: readonly SourceState[];
+  /** Videos made in parallel. */
+  jobs: number;
   /** Memory (bytes) one split run may use. */
   budget: number;
   /** At most this many operations per ffmpeg process. */
   maxOpsPerProcess?: number;
   /** Stops between ffmpeg jobs (a running one is killed by the ffmpeg handle). */
   signal?: AbortSignal;
+}
+
+/**
+ * Makes each of the `sources`' outputs for each of `plans` that has no record of it yet, `jobs`
+ * videos at a time, with one progress line (ticked per video and copy), and records every
+ * outcome in its plan (ok or failed, naming the file). Throws only the signal's reason.
+ */
+export async function makeVideos(plans: CopyPlan[], options: MakeVideosOptions): Promise<void> {
+  const { ffmpeg, sources } = options;
+  const progress = new Progress({ total: sources.length * plans.length, label: "distort" });
+  await mapLimit(sources, options.jobs, async (source) => {
+    await processVideo(ffmpeg, source, plans, { ...options, progress });
+  });
+  progress.done();
+}
+
+/** Options of {@link processVideo}. */
+interface VideoRunOptions extends MakeVideosOptions {
   /** Ticked once per (video, copy) done. */
   progress: Progress;
 }
@@ -42,7 +67,7 @@ export interface VideoRunOptions {
  * Makes `source`'s output for each of `plans` that has no record of it yet, and records the
  * outcome in the plan (ok or failed, naming the file). Throws only the signal's reason.
  */
-export async function processVideo(
+async function processVideo(
   ffmpeg: Ffmpeg,
   source: SourceState,
   plans: CopyPlan[],

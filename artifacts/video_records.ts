@@ -5,7 +5,7 @@
  * place, or, by a shard, as soon as it failed). They let an interrupted run resume without
  * redoing finished outputs, and let the shards of one run, each making its share of a copy's
  * videos, leave what the finishing step assembles into the copy's manifest
- * (artifacts/copy_shards.ts). The copy's `manifest.json` is the only lasting record: once it is
+ * (artifacts/copy_lifecycle.ts). The copy's `manifest.json` is the only lasting record: once it is
  * written, `.records/` is dropped. Internal to `artifacts/`.
  * @module
  */

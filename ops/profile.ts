@@ -25,8 +25,35 @@ import type { OpInstance } from "./operation.ts";
 /** Encode profile names. */
 export type EncodeProfile = "paper" | "lossless" | "source";
 
-/** Profiles a user can ask for (`source` is implied for `unaltered`). */
-export const PROFILES: readonly EncodeProfile[] = ["paper", "lossless"];
+/** A profile a user can ask for (`source` is implied for `unaltered`). */
+export type RequestedProfile = Exclude<EncodeProfile, "source">;
+
+/** Profiles a user can ask for, in the order messages list them. */
+export const PROFILES: readonly RequestedProfile[] = ["paper", "lossless"];
+
+/** Thrown for a profile name that is not one of {@link PROFILES}; the message lists them. */
+export class UnknownProfileError extends Error {
+  override name = "UnknownProfileError";
+}
+
+/**
+ * The profile asked for by `name`, checked against {@link PROFILES} (the one check of a profile
+ * name: distort's `--profile` and the library's `profile` option both come here).
+ * @throws {UnknownProfileError} for any other name, e.g. `Unknown profile "fast": use paper or
+ *   lossless`.
+ * @example
+ * ```ts
+ * import { parseProfile } from "./profile.ts";
+ * parseProfile("lossless"); // "lossless"
+ * ```
+ */
+export function parseProfile(name: string): RequestedProfile {
+  const profile = PROFILES.find((p) => p === name);
+  if (profile === undefined) {
+    throw new UnknownProfileError(`Unknown profile "${name}": use ${PROFILES.join(" or ")}`);
+  }
+  return profile;
+}
 
 /** CRF the `paper` profile re-encodes filter operations with. */
 export const PAPER_CRF = 23;
