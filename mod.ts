@@ -136,7 +136,9 @@ export {
   type IncompleteUnit,
   shardCopy,
   type UnitFinish,
-} from "./eval/unit_shards.ts";
+  type UnitState,
+  unitState,
+} from "./eval/unit_lifecycle.ts";
 
 // --- 3. Eval: the Parquet results store (schema, statuses, rules, video scores, left-out videos)
 export * from "./store/schema.ts";
