@@ -21,14 +21,13 @@
  * docs/architecture.md, "Ownership".
  * @module
  */
-import { dirname } from "node:path";
 import { readCopyManifest } from "../artifacts/copy_manifest.ts";
 import { type Shard, shardItems, shardLabel } from "../scale/shard.ts";
 import { readUnitPart } from "../store/part_check.ts";
-import { partState } from "../store/part_state.ts";
+import { type PartState, unitParts } from "../store/part_state.ts";
 import type { ScoreRow } from "../store/schema.ts";
-import { missingShards, shardUnit, splitShardUnitId } from "../store/shard_parts.ts";
-import { partUnitId, type StoreUnit, unitPath, writeUnit } from "../store/store.ts";
+import { shardUnit } from "../store/shard_parts.ts";
+import { type StoreUnit, writeUnit } from "../store/store.ts";
 import { cleanUnitTemps, unitLockPath } from "../store/unit_lock.ts";
 import { claimEach } from "../util/claim.ts";
 import { acquireLock, describeHolder, type Lock } from "../util/lock.ts";
@@ -90,8 +89,11 @@ export function shardCopy(copy: EvalCopy, shard: Shard | undefined): EvalCopy {
 export type UnitState =
   /** Score it; `reason` says why, in words (`not scored (no part)`, what shard parts miss). */
   | { kind: "todo"; reason: string }
-  /** `part` holds the run's rows: the whole part, or a shard's own part. */
-  | { kind: "done"; part: StoreUnit }
+  /**
+   * `part` holds the run's rows: the whole part, or a shard's own part. `superseded`: the shard
+   * parts a whole part makes redundant (removed when a plain run settles it).
+   */
+  | { kind: "done"; part: StoreUnit; superseded: string[] }
   /**
    * No whole part; `shards` (one count, in index order) are complete and current. `files` are
    * every shard part of the unit, removed once merged.
@@ -99,36 +101,36 @@ export type UnitState =
   | { kind: "needs merge"; shards: Shard[]; files: string[] };
 
 /**
- * The state of `unit` (module doc), read without reading rows. Call it holding the claim. A
- * shard of N > 1 is done when the whole part is (a finished unit) or its own part is, and never
- * merges (it holds only its part's lock); a plain run looks for shard parts to merge.
+ * The state of `unit` (module doc), from one read of its parts (store/part_state.ts: no rows)
+ * and of its copy's manifest. Call it holding the claim. A shard of N > 1 is done when the whole
+ * part is (a finished unit) or its own part is, and never merges (it holds only its part's lock);
+ * a plain run looks for a complete set of shard parts to merge. A part that is damaged or older
+ * than the copy's manifest counts as missing (named on stderr).
  */
 export async function unitState(store: string, unit: EvalUnit): Promise<UnitState> {
-  if (await isCurrent(store, unit.unit, unit.copy)) return { kind: "done", part: unit.unit };
-  if (unit.shard.count > 1) {
-    return await isCurrent(store, unit.part, unit.copy)
-      ? { kind: "done", part: unit.part }
-      : { kind: "todo", reason: `shard part ${shardLabel(unit.shard)} not scored` };
+  const remadeAt = await copyRemadeAt(unit.copy);
+  const shard = unit.shard.count > 1 ? unit.shard : undefined;
+  const parts = await unitParts(store, unit.unit, { shard });
+  const current = (state: PartState) => isCurrent(state, remadeAt, unit.copy);
+  const superseded = parts.files.map((f) => f.path);
+  if (current(parts.whole)) return { kind: "done", part: unit.unit, superseded };
+  if (shard) {
+    return current(parts.own!)
+      ? { kind: "done", part: unit.part, superseded: [] }
+      : { kind: "todo", reason: `shard part ${shardLabel(shard)} not scored` };
   }
-  const files = await shardPartFiles(store, unit.unit);
-  if (files.length === 0) return { kind: "todo", reason: "not scored (no part)" };
-  // Sets complete by their names are checked; the others cost nothing (a shard that ends first
-  // finds most units incomplete).
-  const byCount = Map.groupBy(files, (f) => f.shard.count);
-  const complete = [...byCount.keys()].sort((a, b) => a - b)
-    .filter((count) => missingShards(byCount.get(count)!.map((f) => f.shard)) === null);
-  if (complete.length === 0) {
-    return { kind: "todo", reason: missingShards(files.map((f) => f.shard))! };
-  }
+  if (parts.files.length === 0) return { kind: "todo", reason: "not scored (no part)" };
+  if (parts.missing !== null) return { kind: "todo", reason: parts.missing };
   const stale: Shard[] = [];
-  for (const count of complete) {
-    const shards = byCount.get(count)!.map((f) => f.shard).sort((a, b) => a.index - b.index);
+  for (const set of parts.sets) {
     const before = stale.length;
-    for (const shard of shards) {
-      if (!await isCurrent(store, shardUnit(unit.unit, shard), unit.copy)) stale.push(shard);
-    }
+    for (const { shard, state } of set) if (!current(state)) stale.push(shard);
     if (stale.length === before) {
-      return { kind: "needs merge", shards, files: files.map((f) => f.path) };
+      return {
+        kind: "needs merge",
+        shards: set.map((p) => p.shard),
+        files: superseded,
+      };
     }
   }
   return { kind: "todo", reason: staleReason(stale) };
@@ -156,9 +158,7 @@ export async function settleUnit(store: string, unit: EvalUnit): Promise<UnitFin
   if (state.kind === "todo") return { kind: "incomplete", reason: state.reason };
   if (state.kind === "needs merge") return await mergeUnit(store, unit, state);
   if (state.part !== unit.unit) return { kind: "share" };
-  if (unit.shard.count === 1) {
-    await removeAll((await shardPartFiles(store, unit.unit)).map((f) => f.path));
-  }
+  if (unit.shard.count === 1) await removeAll(state.superseded);
   return { kind: "whole" };
 }
 
@@ -371,24 +371,22 @@ async function mergeUnit(
 }
 
 /**
- * True when `part` is there, reads back whole and was written after its copy was last made;
- * else false, saying on stderr why when the part is there.
+ * True when a part in `state` reads back whole and was written after its copy was last made
+ * (`remadeAt`); else false, saying on stderr why when the part is there.
  */
-async function isCurrent(store: string, part: StoreUnit, copy: EvalCopy): Promise<boolean> {
-  const found = await partState(store, part);
-  if (found.kind === "missing") return false;
-  if (found.kind === "damaged") {
+function isCurrent(state: PartState, remadeAt: string | null, copy: EvalCopy): boolean {
+  if (state.kind === "missing") return false;
+  if (state.kind === "damaged") {
     logLine(
-      `warning: store part "${found.problem.path}" is damaged (${found.problem.reason}): ` +
+      `warning: store part "${state.problem.path}" is damaged (${state.problem.reason}): ` +
         `scoring copy ${copy.op.id} again to replace it`,
     );
     return false;
   }
-  const remade = await copyRemadeAt(copy);
-  if (remade && found.writtenAt && remade > found.writtenAt) {
+  if (remadeAt && state.writtenAt && remadeAt > state.writtenAt) {
     logLine(
-      `eval: copy ${copy.op.id} (${copy.artifactId}) was remade at ${remade}, after it was ` +
-        `scored (${found.writtenAt}): scoring it again`,
+      `eval: copy ${copy.op.id} (${copy.artifactId}) was remade at ${remadeAt}, after it was ` +
+        `scored (${state.writtenAt}): scoring it again`,
     );
     return false;
   }
@@ -424,30 +422,6 @@ function staleReason(stale: readonly Shard[]): string {
     `damaged or older than the copy's manifest: run ${
       stale.length === 1 ? "that shard" : "those shards"
     } again, then eval --finish`;
-}
-
-/** The shard parts of `unit` in the store, with their shards. */
-async function shardPartFiles(
-  store: string,
-  unit: StoreUnit,
-): Promise<{ path: string; shard: Shard }[]> {
-  const folder = dirname(unitPath(store, unit));
-  const found: { path: string; shard: Shard }[] = [];
-  let entries: Deno.DirEntry[];
-  try {
-    entries = await Array.fromAsync(Deno.readDir(folder));
-  } catch {
-    return found;
-  }
-  for (const entry of entries) {
-    const id = entry.isFile ? partUnitId(entry.name) : null;
-    if (id === null) continue;
-    const { unitId, shard } = splitShardUnitId(id);
-    if (unitId === unit.unitId && shard) {
-      found.push({ path: unitPath(store, shardUnit(unit, shard)), shard });
-    }
-  }
-  return found.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 }
 
 /**
