@@ -1,6 +1,6 @@
 /**
  * Internal to bench/: a generated results store of the paper's shape, written with the store's
- * own writer (`appendUnit`, real layout): `videos` videos (half fake) x 13 copies (the paper's 12
+ * own writer (`writeUnit`, real layout): `videos` videos (half fake) x 13 copies (the paper's 12
  * operations + unaltered) x 32 frames x 1 face x 3 detectors. Scores are seeded (the same store
  * on every machine), fakes score higher, each operation blurs the two apart a little; every
  * 50th video has no face in one frame per copy, and every 200th has a decode error in the `noise`
@@ -11,7 +11,7 @@
 import { join } from "node:path";
 import { getOperation, PAPER_OP_IDS } from "../ops/catalog.ts";
 import type { ScoreRow } from "../store/schema.ts";
-import { appendUnit } from "../store/store.ts";
+import { writeUnit } from "../store/store.ts";
 import { seededRandom } from "../util/prng.ts";
 
 /** Bumped whenever the generated rows change, so cached stores are rebuilt. */
@@ -43,7 +43,7 @@ export async function generatedStore(
   for (const [d, detector] of DETECTORS.entries()) {
     for (const [o, opId] of PAPER_OP_IDS.entries()) {
       const rows = unitRows(detector, d, opId, o, videos);
-      await appendUnit(store, { detector, opId, unitId: `bench-${detector}` }, rows);
+      await writeUnit(store, { detector, opId, unitId: `bench-${detector}` }, rows);
     }
   }
   await Deno.writeTextFile(marker, GENERATOR_VERSION);

@@ -150,7 +150,7 @@ export function polarsDtype(dtype: StoreDtype): pl.DataType {
 
 /**
  * The rows as a DataFrame with the store's columns, order and types (no validation: use
- * `appendUnit` to store rows). Numeric columns without nulls are built from typed arrays.
+ * `writeUnit` to store rows). Numeric columns without nulls are built from typed arrays.
  */
 export function scoreFrame(rows: readonly ScoreRow[]): pl.DataFrame {
   // NOTES.md: Polars builds Series from plain number arrays 3x slower than from typed arrays.

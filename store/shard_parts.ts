@@ -2,7 +2,7 @@
  * Shard parts: how the shards of one eval run (scale/shard.ts) share a store unit. Shard i of N
  * writes the rows of its videos of a unit as its own part,
  * `det=…/op=…/part-<unit>.shard-<i>of<N>.parquet` (the unit id with a `.shard-<i>of<N>` suffix,
- * so it is written, locked and cleaned like any unit). Finishing the unit (eval/unit_shards.ts)
+ * so it is written, locked and cleaned like any unit). Finishing the unit (eval/unit_lifecycle.ts)
  * merges a complete set into the unit's whole part, `part-<unit>.parquet`, the part a single run
  * writes, and removes the shard parts.
  *

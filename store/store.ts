@@ -70,7 +70,7 @@ export function unitPath(storeDir: string, unit: StoreUnit): string {
  * Returns the part's path. Throws a {@link StoreError} naming the first bad row (wrong detector
  * or op for the unit, label not 0/1, unknown rule, score outside [0, 1]).
  */
-export async function appendUnit(
+export async function writeUnit(
   storeDir: string,
   unit: StoreUnit,
   rows: readonly ScoreRow[],

@@ -183,7 +183,7 @@ function outcomes(
  * `decode_error`), videos with no scored frame unless every sampled frame was read and had no
  * face and the row has a `fail_score`. Accepts the store's frame (eager or lazy, e.g. from
  * `scanStore`), filtered or not; returns a lazy frame. Unknown rules match no branch and give
- * no score, so rows are validated when written (`appendUnit` rejects them).
+ * no score, so rows are validated when written (`writeUnit` rejects them).
  */
 export function videoScores(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyDataFrame {
   return videoOutcomes(frame)

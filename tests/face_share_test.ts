@@ -12,7 +12,7 @@ import { opAucs } from "../metrics/op_auc.ts";
 import { loadReportData } from "../report/collect.ts";
 import { REPORT_FORMATS } from "../report/format_catalog.ts";
 import type { ScoreRow } from "../store/schema.ts";
-import { appendUnit, scanStore } from "../store/store.ts";
+import { scanStore, writeUnit } from "../store/store.ts";
 import { videoOutcomes } from "../store/video_scores.ts";
 import { scoreRow } from "./store_fixtures.ts";
 
@@ -93,7 +93,7 @@ async function writeStore(store: string, options: { errorText?: string } = {}): 
         }
       }
     }
-    await appendUnit(store, { detector: "sbi", opId, unitId: "run-sbi" }, rows);
+    await writeUnit(store, { detector: "sbi", opId, unitId: "run-sbi" }, rows);
   }
 }
 

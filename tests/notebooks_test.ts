@@ -15,7 +15,7 @@ import { renderSvg } from "../report/svg.ts";
 import { discoverCopies } from "../eval/copies.ts";
 import { getOperation } from "../ops/catalog.ts";
 import { scoreRow } from "./store_fixtures.ts";
-import { appendUnit } from "../store/store.ts";
+import { writeUnit } from "../store/store.ts";
 import { chromiumDom, runDenoTask, skipWithout } from "./_tools.ts";
 import { writeFixtureStore } from "./report_fixture.ts";
 import { writeRunsStore } from "./runs_fixture.ts";
@@ -167,7 +167,7 @@ Deno.test({
     const { dir, store, copies } = await makeStoreAndCopies();
     // One more video, which could not be read in sbi's noise copy: the report notebook names it.
     const noise = getOperation("noise");
-    await appendUnit(store, { detector: "sbi", opId: "noise", unitId: "run-sbi-unreadable" }, [
+    await writeUnit(store, { detector: "sbi", opId: "noise", unitId: "run-sbi-unreadable" }, [
       scoreRow({
         run_id: "run-sbi",
         detector: "sbi",
@@ -297,7 +297,7 @@ Deno.test({
       // Script that, if it ever runs, marks the page; the video id and the error both carry one.
       const payload = `<img src=x onerror="document.body.setAttribute('data-pwned','1')">`;
       const noise = getOperation("noise");
-      await appendUnit(store, { detector: "sbi", opId: "noise", unitId: "run-sbi-hostile" }, [
+      await writeUnit(store, { detector: "sbi", opId: "noise", unitId: "run-sbi-hostile" }, [
         scoreRow({
           run_id: "run-sbi",
           detector: "sbi",

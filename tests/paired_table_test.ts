@@ -14,7 +14,7 @@ import { deltaHeatmapChart } from "../report/charts.ts";
 import { loadReportData } from "../report/collect.ts";
 import { renderReport } from "../report/html.ts";
 import { renderSvg } from "../report/svg.ts";
-import { appendUnit, scanStore } from "../store/store.ts";
+import { scanStore, writeUnit } from "../store/store.ts";
 import { runDenoTask } from "./_tools.ts";
 import { scoreRow } from "./store_fixtures.ts";
 
@@ -75,7 +75,7 @@ async function writeStore(dir: string, options: { dropFromHflip?: string } = {})
         })
       );
     });
-    await appendUnit(dir, { detector: "xception", opId, unitId: "run-x" }, rows);
+    await writeUnit(dir, { detector: "xception", opId, unitId: "run-x" }, rows);
   }
   return scores;
 }

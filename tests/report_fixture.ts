@@ -1,13 +1,13 @@
 /**
  * A synthetic but realistic results store for the report and notebook tests, written with the
- * store's own appendUnit: two detectors, the paper's operations plus a compression ladder,
+ * store's own writeUnit: two detectors, the paper's operations plus a compression ladder,
  * 12 videos (6 real, 6 fake) x 4 frames x 1-2 faces, some failure rows, seeded scores whose
  * separation shrinks with the operation's harm.
  * @module
  */
 import { getOperation } from "../ops/catalog.ts";
 import type { ScoreRow } from "../store/schema.ts";
-import { appendUnit } from "../store/store.ts";
+import { writeUnit } from "../store/store.ts";
 import { rowOf } from "../eval/rows.ts";
 
 /** Operation ids in the fixture store. */
@@ -120,7 +120,7 @@ export async function writeFixtureStore(
           }
         }
       }
-      paths.push(await appendUnit(storeDir, { detector, opId, unitId: runId }, rows));
+      paths.push(await writeUnit(storeDir, { detector, opId, unitId: runId }, rows));
     }
   }
   return paths;

@@ -20,7 +20,7 @@ import { tableOne, type TableRow } from "../metrics/table.ts";
 import { getOperation } from "../ops/catalog.ts";
 import { chooseRuns, qualifyRuns, type RunTraits, UnknownRunError } from "../store/run_labels.ts";
 import { listRuns } from "../store/runs.ts";
-import { appendUnit, scanStore } from "../store/store.ts";
+import { scanStore, writeUnit } from "../store/store.ts";
 import { runDenoTask } from "./_tools.ts";
 import {
   expectedAuc,
@@ -252,7 +252,7 @@ Deno.test("a video left out of one run is that run's, named by its label", async
   try {
     await writeRunsStore(store, "face_mode");
     const noise = getOperation("noise");
-    await appendUnit(store, { detector: "sbi", opId: "noise", unitId: "extra" }, [
+    await writeUnit(store, { detector: "sbi", opId: "noise", unitId: "extra" }, [
       scoreRow({
         run_id: "run-sbi-b",
         detector: "sbi",

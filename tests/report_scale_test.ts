@@ -11,7 +11,7 @@ import { rocCurve } from "../metrics/roc_curve.ts";
 import { thinCurve } from "../report/charts.ts";
 import { listRuns, runSummaries } from "../store/runs.ts";
 import type { ScoreRow } from "../store/schema.ts";
-import { appendUnit, scanStore, scanStoreParts } from "../store/store.ts";
+import { scanStore, scanStoreParts, writeUnit } from "../store/store.ts";
 import { videoOutcomes, videoOutcomesByPart } from "../store/video_scores.ts";
 import { seededRandom } from "../util/prng.ts";
 import { runDenoTask } from "./_tools.ts";
@@ -60,9 +60,9 @@ async function writeStore(
     }
     if (split && opId === "noise") {
       const [first, second] = [rows.slice(0, unread + 1), rows.slice(unread + 1)];
-      await appendUnit(store, { detector: "xception", opId, unitId: "run1-a" }, first);
-      await appendUnit(store, { detector: "xception", opId, unitId: "run1-b" }, second);
-    } else await appendUnit(store, { detector: "xception", opId, unitId: "run1" }, rows);
+      await writeUnit(store, { detector: "xception", opId, unitId: "run1-a" }, first);
+      await writeUnit(store, { detector: "xception", opId, unitId: "run1-b" }, second);
+    } else await writeUnit(store, { detector: "xception", opId, unitId: "run1" }, rows);
   }
 }
 

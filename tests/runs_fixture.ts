@@ -1,6 +1,6 @@
 /**
  * A results store holding two runs of one detector (`sbi`), written with the store's own
- * appendUnit, and a single run of another (`xception`), for the tests of run identity: the two
+ * writeUnit, and a single run of another (`xception`), for the tests of run identity: the two
  * `sbi` runs differ in one trait (face mode, model, training set, or nothing but their run id)
  * and have their own seeded scores. Every video score written is returned, so tests can compute
  * the expected AUCs without the library.
@@ -9,7 +9,7 @@
 import { getOperation } from "../ops/catalog.ts";
 import { rowOf } from "../eval/rows.ts";
 import type { ScoreRow } from "../store/schema.ts";
-import { appendUnit } from "../store/store.ts";
+import { writeUnit } from "../store/store.ts";
 
 /** Operations of every run. */
 export const RUNS_OPS = ["unaltered", "h264_crf40", "noise"];
@@ -124,7 +124,7 @@ export async function writeRunsStore(
         }
         run.scores[opId][id] = sum / RUNS_FRAMES;
       }
-      await appendUnit(
+      await writeUnit(
         storeDir,
         { detector: run.detector, opId, unitId: `${run.runId}-${opId}` },
         rows,

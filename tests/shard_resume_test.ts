@@ -14,7 +14,7 @@ import {
   leftovers,
   smallDemo,
 } from "./shard_fixtures.ts";
-import { appendUnit, listParts, partUnitId, scanStore, type StoreProblem } from "../store/store.ts";
+import { listParts, partUnitId, scanStore, type StoreProblem, writeUnit } from "../store/store.ts";
 import { basename } from "node:path";
 import pl from "../deps/polars.ts";
 import type { ScoreRow } from "../store/schema.ts";
@@ -211,7 +211,7 @@ Deno.test({
           const ids = [...new Set(rows.map((r) => r.video_id))];
           for (let index = 0; index < 3; index++) {
             const mine = new Set(shardItems(ids, { index, count: 3 }, (id) => id));
-            await appendUnit(
+            await writeUnit(
               sharded.store,
               shardUnit(unit, { index, count: 3 }),
               rows.filter((r) => mine.has(r.video_id)),

@@ -9,7 +9,7 @@ import { DuckDBInstance } from "../deps/duckdb.ts";
 import pl from "../deps/polars.ts";
 import { opAucs } from "../metrics/op_auc.ts";
 import type { ScoreRow } from "../store/schema.ts";
-import { appendUnit, scanStore } from "../store/store.ts";
+import { scanStore, writeUnit } from "../store/store.ts";
 import { videoScores } from "../store/video_scores.ts";
 import { scoreRow } from "./store_fixtures.ts";
 
@@ -100,7 +100,7 @@ async function writeStore(store: string): Promise<void> {
   let seed = 7;
   for (const detector of DETECTORS) {
     for (const opId of OPS) {
-      await appendUnit(
+      await writeUnit(
         store,
         { detector: detector.name, opId, unitId: `u-${seed}` },
         unitRows(detector, opId, seed++),
@@ -231,7 +231,7 @@ Deno.test("numeric-looking partition values stay strings only when the reader is
     const store = join(dir, "store");
     for (const [opId, seed] of [["007", 1], ["010", 2]] as const) {
       const rows = unitRows(DETECTORS[0], opId, seed);
-      await appendUnit(store, { detector: "2024", opId, unitId: `u${seed}` }, rows);
+      await writeUnit(store, { detector: "2024", opId, unitId: `u${seed}` }, rows);
     }
     const glob = join(store, "**", "*.parquet");
     const keys = (autocast: boolean) =>

@@ -2,16 +2,16 @@
 import assert from "node:assert/strict";
 import { basename } from "node:path";
 import type { EvalCopy } from "../eval/copies.ts";
-import { finishUnit, shardCopy } from "../eval/unit_shards.ts";
+import { finishUnit, shardCopy } from "../eval/unit_lifecycle.ts";
 import type { ScoreRow } from "../store/schema.ts";
 import { selectUnitParts, shardUnit, splitShardUnitId } from "../store/shard_parts.ts";
 import {
-  appendUnit,
   listParts,
   scanStore,
   StoreError,
   type StoreProblem,
   type StoreUnit,
+  writeUnit,
 } from "../store/store.ts";
 import { scoreRow } from "./store_fixtures.ts";
 
@@ -74,14 +74,14 @@ Deno.test("the reading rule reads each unit once: whole part, else one complete 
 
 Deno.test("scanStore() never counts a unit twice and names incomplete shard sets", async () => {
   await withStore(async (dir) => {
-    await appendUnit(dir, unit("aaaa"), rowsOf(["v1", "v2", "v3"]));
+    await writeUnit(dir, unit("aaaa"), rowsOf(["v1", "v2", "v3"]));
     // Left over from before the merge: superseded by the whole part.
-    await appendUnit(dir, shardUnit(unit("aaaa"), { index: 0, count: 2 }), rowsOf(["v1"]));
+    await writeUnit(dir, shardUnit(unit("aaaa"), { index: 0, count: 2 }), rowsOf(["v1"]));
     // A complete set, not merged yet.
-    await appendUnit(dir, shardUnit(unit("bbbb"), { index: 0, count: 2 }), rowsOf(["v1", "v3"]));
-    await appendUnit(dir, shardUnit(unit("bbbb"), { index: 1, count: 2 }), rowsOf(["v2"]));
+    await writeUnit(dir, shardUnit(unit("bbbb"), { index: 0, count: 2 }), rowsOf(["v1", "v3"]));
+    await writeUnit(dir, shardUnit(unit("bbbb"), { index: 1, count: 2 }), rowsOf(["v2"]));
     // One shard of three: left out.
-    await appendUnit(dir, shardUnit(unit("cccc"), { index: 0, count: 3 }), rowsOf(["v1"]));
+    await writeUnit(dir, shardUnit(unit("cccc"), { index: 0, count: 3 }), rowsOf(["v1"]));
     const problems: StoreProblem[] = [];
     const frame = (await scanStore(dir, { onProblem: (p) => problems.push(p) })).collectSync();
     assert.equal(frame.height, 2 * 3 + 2 * 3);
@@ -129,7 +129,7 @@ Deno.test("finishUnit() merges a complete shard set into the whole part a single
           ...view.failedVideos.map((v) => failedRow(v.id)),
           ...rowsOf(view.videos.map((v) => v.id)),
         ];
-        await appendUnit(dir, shardUnit(whole, shards[i]), rows);
+        await writeUnit(dir, shardUnit(whole, shards[i]), rows);
       }
     });
     await t.step("with one shard part missing, the unit is incomplete and named", async () => {
@@ -155,7 +155,7 @@ Deno.test("finishUnit() merges a complete shard set into the whole part a single
     await t.step(
       "finishing again finds the whole part and removes shard parts left behind",
       async () => {
-        await appendUnit(dir, shardUnit(whole, shards[0]), rowsOf(["v0"]));
+        await writeUnit(dir, shardUnit(whole, shards[0]), rowsOf(["v0"]));
         const found = await finishUnit(dir, { unit: whole, copy });
         assert.equal(found.kind, "whole");
         assert.deepEqual((await listParts(dir)).map((p) => basename(p)), ["part-dddd.parquet"]);

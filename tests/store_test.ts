@@ -5,13 +5,13 @@ import pl from "../deps/polars.ts";
 import { scoreFrame, type ScoreRow, STORE_COLUMNS } from "../store/schema.ts";
 import { scoreRow } from "./store_fixtures.ts";
 import {
-  appendUnit,
   hasUnit,
   listParts,
   scanStore,
   StoreError,
   type StoreProblem,
   type StoreUnit,
+  writeUnit,
 } from "../store/store.ts";
 import { listRuns } from "../store/runs.ts";
 
@@ -28,7 +28,7 @@ async function withStore(fn: (dir: string) => Promise<void>): Promise<void> {
   }
 }
 
-Deno.test("appendUnit() writes one hive part that scanStore() reads back with typed columns", async () => {
+Deno.test("writeUnit() writes one hive part that scanStore() reads back with typed columns", async () => {
   await withStore(async (dir) => {
     const rows = [
       scoreRow(),
@@ -48,7 +48,7 @@ Deno.test("appendUnit() writes one hive part that scanStore() reads back with ty
     rows[1].crop_x = null;
     rows[1].score = null;
     rows[1].status = "no_face";
-    const path = await appendUnit(dir, unitOf(rows[0]), rows);
+    const path = await writeUnit(dir, unitOf(rows[0]), rows);
     assert.equal(path, join(dir, "det=xception", "op=unaltered", "part-u1.parquet"));
     assert.equal(await hasUnit(dir, unitOf(rows[0])), true);
     assert.equal(await hasUnit(dir, unitOf(rows[0], "u2")), false);
@@ -81,9 +81,9 @@ Deno.test("appendUnit() writes one hive part that scanStore() reads back with ty
 Deno.test("a rerun of a unit replaces its part and never duplicates rows", async () => {
   await withStore(async (dir) => {
     const first = [scoreRow({ video_id: "a" }), scoreRow({ video_id: "b" })];
-    await appendUnit(dir, unitOf(first[0]), first);
-    await appendUnit(dir, unitOf(first[0]), [scoreRow({ video_id: "c", score: 0.1 })]);
-    await appendUnit(dir, unitOf(first[0], "u2"), [scoreRow({ video_id: "d" })]);
+    await writeUnit(dir, unitOf(first[0]), first);
+    await writeUnit(dir, unitOf(first[0]), [scoreRow({ video_id: "c", score: 0.1 })]);
+    await writeUnit(dir, unitOf(first[0], "u2"), [scoreRow({ video_id: "d" })]);
     const frame = (await scanStore(dir)).sort("video_id").collectSync();
     assert.deepEqual(frame.getColumn("video_id").toArray(), ["c", "d"]);
     // Only the two parts remain: no temporary file is left beside them.
@@ -94,7 +94,7 @@ Deno.test("a rerun of a unit replaces its part and never duplicates rows", async
   });
 });
 
-Deno.test("appendUnit() rejects rows that do not belong to the unit, naming the row", async (t) => {
+Deno.test("writeUnit() rejects rows that do not belong to the unit, naming the row", async (t) => {
   const cases: { name: string; rows: ScoreRow[]; unit?: StoreUnit; message: RegExp }[] = [
     {
       name: "other detector",
@@ -116,7 +116,7 @@ Deno.test("appendUnit() rejects rows that do not belong to the unit, naming the 
     await t.step(c.name, async () => {
       await withStore(async (dir) => {
         await assert.rejects(
-          appendUnit(dir, c.unit ?? unitOf(c.rows[0]), c.rows),
+          writeUnit(dir, c.unit ?? unitOf(c.rows[0]), c.rows),
           (e: unknown) => e instanceof StoreError && c.message.test(e.message),
         );
         assert.deepEqual(await listParts(dir), []);
@@ -127,9 +127,9 @@ Deno.test("appendUnit() rejects rows that do not belong to the unit, naming the 
 
 Deno.test("scanStore() names a damaged part and still reads the others", async (t) => {
   await withStore(async (dir) => {
-    const good = await appendUnit(dir, unitOf(scoreRow()), [scoreRow()]);
+    const good = await writeUnit(dir, unitOf(scoreRow()), [scoreRow()]);
     const other = scoreRow({ op_id: "noise", op_family: "noise", op_category: "noise" });
-    const truncatedPath = await appendUnit(dir, unitOf(other, "u2"), [other]);
+    const truncatedPath = await writeUnit(dir, unitOf(other, "u2"), [other]);
     const bytes = await Deno.readFile(truncatedPath);
     await Deno.writeFile(truncatedPath, bytes.subarray(0, bytes.length - 20));
     const garbagePath = join(dir, "det=sbi", "op=noise", "part-x.parquet");
@@ -185,8 +185,8 @@ Deno.test("scanStore() explains a missing or empty store", async () => {
 Deno.test("the hive layout opens with Polars' own hive partitioning, odd names decoded", async () => {
   await withStore(async (dir) => {
     const odd = scoreRow({ detector: "my det/v2 é", op_id: ".hidden op" });
-    await appendUnit(dir, unitOf(odd), [odd]);
-    await appendUnit(dir, unitOf(scoreRow()), [scoreRow()]);
+    await writeUnit(dir, unitOf(odd), [odd]);
+    await writeUnit(dir, unitOf(scoreRow()), [scoreRow()]);
     const frame = pl.scanParquet(join(dir, "**", "*.parquet"), { hivePartitioning: true })
       .select("det", "op", "detector", "op_id")
       .sort("det")
@@ -209,9 +209,9 @@ Deno.test("listRuns() counts rows, videos and operations per run", async () => {
     const noise = { op_id: "noise", op_family: "noise", op_category: "noise" };
     const b = [scoreRow({ ...noise, video_id: "a", created_at: "2026-11-28T13:00:00.000Z" })];
     const other = [scoreRow({ run_id: "run2", detector: "sbi", train_set: "FF++raw" })];
-    await appendUnit(dir, unitOf(a[0]), a);
-    await appendUnit(dir, unitOf(b[0]), b);
-    await appendUnit(dir, unitOf(other[0]), other);
+    await writeUnit(dir, unitOf(a[0]), a);
+    await writeUnit(dir, unitOf(b[0]), b);
+    await writeUnit(dir, unitOf(other[0]), other);
     const runs = await listRuns(dir);
     assert.deepEqual(runs.map((r) => [r.detector, r.opIds, r.videos, r.rows, r.failedRows]), [
       ["sbi", ["unaltered"], 1, 1, 0],
@@ -243,7 +243,7 @@ Deno.test("docs/store.md documents every store column with its type", async () =
 
 Deno.test("scanStore() reads a part that predates a nullable column, with nulls there", async () => {
   await withStore(async (dir) => {
-    await appendUnit(dir, unitOf(scoreRow()), [scoreRow()]);
+    await writeUnit(dir, unitOf(scoreRow()), [scoreRow()]);
     const older = join(dir, "det=xception", "op=noise", "part-old.parquet");
     const row = scoreRow({ op_id: "noise", method: "Face2Face" });
     await Deno.mkdir(join(dir, "det=xception", "op=noise"));
