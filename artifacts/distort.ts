@@ -39,6 +39,7 @@ import { processVideo } from "./run_video.ts";
 // --- shards (scale/shard.ts, artifacts/copy_shards.ts)
 import { type Shard, shardItems } from "../scale/shard.ts";
 import { finishShardCopies, recordFailures } from "./copy_shards.ts";
+import { OptionError } from "../util/option_error.ts";
 
 export type { CopyFailure, CopyResult, DistortSummary } from "./distort_summary.ts";
 
@@ -118,7 +119,8 @@ export interface DistortOptions {
  * @throws `ManifestError` when the dataset manifest is unreadable or malformed (including a row
  *   whose path leaves the manifest's folder: the whole manifest is refused, nothing is written);
  *   `UnknownOperationError`/`ChainError` for a bad `ops`; the signal's reason when aborted;
- *   an Error when `shard` or `finish` comes with `force`, or both are given.
+ *   an `OptionError` (exit 2 in a task) when `shard` or `finish` comes with `force`, when both
+ *   are given, or for an unknown `profile`.
  */
 export async function distortDataset(
   manifestPath: string,
@@ -132,12 +134,12 @@ export async function distortDataset(
     ? options.ops
     : await selectOperations(options.ops ?? "paper", { severity: options.severity });
   if ((options.shard || options.finish) && options.force) {
-    throw new Error("force cannot be combined with a shard or finish: remove the copies first");
+    throw new OptionError("force cannot be combined with a shard or finish: remove the copies first");
   }
-  if (options.shard && options.finish) throw new Error("finish is not done by one shard");
+  if (options.shard && options.finish) throw new OptionError("finish is not done by one shard");
   const requested = options.profile ?? "paper";
   if (requested !== "paper" && requested !== "lossless") {
-    throw new Error(`Unknown profile "${requested}": use paper or lossless`);
+    throw new OptionError(`Unknown profile "${requested}": use paper or lossless`);
   }
   const ffmpeg = options.ffmpeg ??
     await openFfmpeg(options.backend ?? "auto", { signal: options.signal });

@@ -34,6 +34,7 @@ import { evalClock, type EvalTimings } from "./timings.ts";
 import { claimUnits } from "./unit_claim.ts";
 import { checkRunLimits } from "./limit_checks.ts";
 import { type Limits, resolveLimits } from "../util/limits.ts";
+import { OptionError } from "../util/option_error.ts";
 // --- shards (scale/shard.ts, eval/unit_shards.ts, store/shard_parts.ts)
 import type { Shard } from "../scale/shard.ts";
 import {
@@ -66,7 +67,7 @@ export interface EvaluateOptions {
   /**
    * UltraFace ONNX model (`version-RFB-320.onnx`) for `ultraface`/`reference`; default the file
    * named by the `DFROBUST_FACE_MODEL` environment variable. None is bundled: without either,
-   * those modes throw a `FaceModelError` saying where to get it, before any work.
+   * those modes throw a `FaceModelMissingError` saying where to get it, before any work.
    */
   faceModel?: string;
   /** Face sidecar JSON for `sidecar` (schema `dfrobust.faces/1`). */
@@ -188,18 +189,18 @@ export interface EvalSummary {
  * stored part that does not read back whole is scored again (eval/unit_claim.ts).
  * @throws when the run's frames, batch or the spec's input size is over its limit (`limits`,
  * naming the spec or flag and how to raise it), before any work;
- * when the face mode needs an UltraFace model and none is given (`FaceModelError`,
+ * when the face mode needs an UltraFace model and none is given (`FaceModelMissingError`,
  * saying where to get one), when the model cannot be loaded or does not fit the spec (before any
  * work), when `--data` holds no copy, when the store cannot be written, or when `shard` or
- * `finish` comes with `force` (or both are given).
+ * `finish` comes with `force` (or both are given: an `OptionError`, exit 2 in a task).
  */
 export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
   const started = performance.now();
   const clock = evalClock(options.timings === true);
   if ((options.shard || options.finish) && options.force) {
-    throw new Error("force cannot be combined with a shard or finish: remove the parts first");
+    throw new OptionError("force cannot be combined with a shard or finish: remove the parts first");
   }
-  if (options.shard && options.finish) throw new Error("finish is not done by one shard");
+  if (options.shard && options.finish) throw new OptionError("finish is not done by one shard");
   const spec = options.spec;
   const faceMode: FaceMode = options.faces ?? "ultraface";
   if (!FACE_MODES.includes(faceMode)) {
