@@ -134,7 +134,9 @@ export async function distortDataset(
     ? options.ops
     : await selectOperations(options.ops ?? "paper", { severity: options.severity });
   if ((options.shard || options.finish) && options.force) {
-    throw new OptionError("force cannot be combined with a shard or finish: remove the copies first");
+    throw new OptionError(
+      "force cannot be combined with a shard or finish: remove the copies first",
+    );
   }
   if (options.shard && options.finish) throw new OptionError("finish is not done by one shard");
   const requested = options.profile ?? "paper";

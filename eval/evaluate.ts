@@ -198,7 +198,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
   const started = performance.now();
   const clock = evalClock(options.timings === true);
   if ((options.shard || options.finish) && options.force) {
-    throw new OptionError("force cannot be combined with a shard or finish: remove the parts first");
+    throw new OptionError(
+      "force cannot be combined with a shard or finish: remove the parts first",
+    );
   }
   if (options.shard && options.finish) throw new OptionError("finish is not done by one shard");
   const spec = options.spec;

@@ -7,7 +7,6 @@
  */
 import { averagePrecision } from "./average_precision.ts";
 import { equalErrorRate } from "./equal_error_rate.ts";
-import { MetricError } from "./metric_error.ts";
 import { rocAuc } from "./roc_auc.ts";
 import { OptionError } from "../util/option_error.ts";
 
