@@ -6,6 +6,8 @@
 import assert from "node:assert/strict";
 import type { DistortSummary } from "../artifacts/distort_summary.ts";
 import { formatDistortSummary } from "../artifacts/distort_summary_text.ts";
+import type { DemoSummary } from "../demo/pipeline.ts";
+import { formatDemoSummary } from "../demo/summary_text.ts";
 import type { CopySummary } from "../eval/copy_summary.ts";
 import type { EvalSummary } from "../eval/evaluate.ts";
 import { formatEvalSummary } from "../eval/summary_text.ts";
@@ -252,4 +254,39 @@ Deno.test("reportNoteLines() gives warnings first, then notes, each with its pre
     ["warning: w1", "note: n1", "note: n2"],
   );
   assert.deepEqual(reportNoteLines({ notes: [] }), []);
+});
+
+Deno.test("formatDemoSummary() gives one AUC line per operation, the wall time and the report", () => {
+  const summary: DemoSummary = {
+    out: "/demo",
+    report: "/demo/report.html",
+    store: "/demo/store",
+    backend: "native",
+    ffmpegVersion: "6.1",
+    cleanAuc: 1,
+    auc: { unaltered: 1, h264_crf40: 0.8125, vflip: null },
+    n: { unaltered: 48, h264_crf40: 48 },
+    leftOut: [],
+    seconds: { dataset: 1, distort: 2, eval: 3, report: 0.5, total: 6.5 },
+    failures: 0,
+  };
+  assert.equal(
+    formatDemoSummary(summary),
+    [
+      "operation   video AUC  n",
+      "unaltered   1.000      48",
+      "h264_crf40  0.813      48",
+      "vflip         -        -",
+      "",
+      "wall time 6.5s (dataset 1.0s, distort 2.0s, eval 3.0s, report 0.5s) with native ffmpeg 6.1",
+      "report: /demo/report.html",
+    ].join("\n"),
+  );
+  const failed = formatDemoSummary({
+    ...summary,
+    failures: 2,
+    leftOut: [{ videoId: "v" } as DemoSummary["leftOut"][number]],
+  });
+  assert.match(failed, /^1 video x copy left out of the AUCs: see the report$/m);
+  assert.match(failed, /^2 failures: see the report's notes\nreport: /m);
 });
