@@ -32,6 +32,7 @@ import { type DistortSummary, summarize } from "./distort_summary.ts";
 import { type CopyPlan, planCopies } from "./plan.ts";
 import { makeVideos } from "./run_video.ts";
 import { hashSource } from "./source_state.ts";
+import { OptionError } from "../util/option_error.ts";
 
 export type { CopyFailure, CopyResult, DistortSummary } from "./distort_summary.ts";
 
@@ -111,8 +112,9 @@ export interface DistortOptions {
  * @throws `ManifestError` when the dataset manifest is unreadable or malformed (including a row
  *   whose path leaves the manifest's folder: the whole manifest is refused, nothing is written);
  *   `UnknownOperationError`/`ChainError` for a bad `ops`; the signal's reason when aborted;
- *   `UnknownProfileError` for a `profile` not in `PROFILES` (ops/profile.ts); an Error when
- *   `shard` or `finish` comes with `force`, or both are given.
+ *   `UnknownProfileError` (an `OptionError`) for a `profile` not in `PROFILES` (ops/profile.ts);
+ *   an `OptionError` (exit 2 in a task) when `shard` or `finish` comes with `force`, or both are
+ *   given.
  */
 export async function distortDataset(
   manifestPath: string,
@@ -207,8 +209,10 @@ async function readRequest(manifestPath: string, options: DistortOptions): Promi
     ? options.ops
     : await selectOperations(options.ops ?? "paper", { severity: options.severity });
   if ((options.shard || options.finish) && options.force) {
-    throw new Error("force cannot be combined with a shard or finish: remove the copies first");
+    throw new OptionError(
+      "force cannot be combined with a shard or finish: remove the copies first",
+    );
   }
-  if (options.shard && options.finish) throw new Error("finish is not done by one shard");
+  if (options.shard && options.finish) throw new OptionError("finish is not done by one shard");
   return { limits, entries, ops, profile: parseProfile(options.profile ?? "paper") };
 }

@@ -10,9 +10,9 @@ import type { DetectorSpec, OutputMapping } from "./spec.ts";
 import { itemLength } from "./preprocess.ts";
 import { readRegularFile } from "../util/regular_file.ts";
 import { DEFAULT_LIMITS, overLimit } from "../util/limits.ts";
+import type { Device } from "./device.ts";
 
-/** Where inference runs. `cuda` needs onnxruntime-node's CUDA provider (see docs/detectors.md). */
-export type Device = "cpu" | "cuda";
+export type { Device } from "./device.ts";
 
 /** Options for {@link openDetector}. */
 export interface OpenDetectorOptions {

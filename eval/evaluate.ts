@@ -48,7 +48,7 @@ export type { CopySummary, EvalSummary, EvalTimings, EvaluateOptions, FaceMode }
  * stored part that does not read back whole is scored again (eval/unit_lifecycle.ts).
  * @throws when the run's frames, batch or the spec's input size is over its limit (`limits`,
  * naming the spec or flag and how to raise it), before any work;
- * when the face mode needs an UltraFace model and none is given (`FaceModelError`,
+ * when the face mode needs an UltraFace model and none is given (`FaceModelMissingError`,
  * saying where to get one), when the model cannot be loaded or does not fit the spec (before any
  * work), when `--data` holds no copy, when the store cannot be written, or when `shard` or
  * `finish` comes with `force` (or both are given).

@@ -32,7 +32,7 @@ export interface EvaluateOptions {
   /**
    * UltraFace ONNX model (`version-RFB-320.onnx`) for `ultraface`/`reference`; default the file
    * named by the `DFROBUST_FACE_MODEL` environment variable. None is bundled: without either,
-   * those modes throw a `FaceModelError` saying where to get it, before any work.
+   * those modes throw a `FaceModelMissingError` saying where to get it, before any work.
    */
   faceModel?: string;
   /** Face sidecar JSON for `sidecar` (schema `dfrobust.faces/1`). */

@@ -4,8 +4,8 @@
  * where to download the model when neither is given.
  * @module
  */
-import { FaceModelError } from "../faces/ultraface.ts";
 import type { FaceMode } from "../faces/locator.ts";
+import { OptionError } from "../util/option_error.ts";
 
 /**
  * Where to get the UltraFace model that the `ultraface` and `reference` face modes run: the
@@ -34,10 +34,19 @@ export const MODES_WITH_FACE_MODEL: readonly FaceMode[] = ["ultraface", "referen
 export const FACE_MODEL_ENV = "DFROBUST_FACE_MODEL";
 
 /**
+ * Thrown by {@link faceModelFor} when the face mode needs an UltraFace model and none is given;
+ * the message says where to get it and how to pass it. An {@link OptionError}: exit 2 in a task.
+ * (A model file that is missing or is no UltraFace model is a `FaceModelError` when it is opened.)
+ */
+export class FaceModelMissingError extends OptionError {
+  override name = "FaceModelMissingError";
+}
+
+/**
  * The UltraFace model a run uses: `faceModel` (`--face-model`) when given, else the file named
  * by `DFROBUST_FACE_MODEL`; undefined for the modes that run no face detector (`sidecar`,
- * `full`). Nothing is bundled: throws a {@link FaceModelError} saying where to get the model and
- * how to pass it when the mode needs one and neither is set. Whether the file exists is checked
+ * `full`). Nothing is bundled: throws a {@link FaceModelMissingError} saying where to get the
+ * model and how to pass it when the mode needs one and neither is set. Whether the file exists is checked
  * when it is opened.
  */
 export function faceModelFor(faceMode: FaceMode, faceModel?: string): string | undefined {
@@ -45,7 +54,7 @@ export function faceModelFor(faceMode: FaceMode, faceModel?: string): string | u
   const chosen = faceModel || envValue(FACE_MODEL_ENV);
   if (chosen) return chosen;
   const m = ULTRAFACE_MODEL;
-  throw new FaceModelError(
+  throw new FaceModelMissingError(
     `Face mode "${faceMode}" needs the UltraFace face detector model ${m.file}, and none was ` +
       `given: download ${m.path} from ${m.repository} (${m.licence} licence; the ONNX export ` +
       `with box decoding built in, sha256 ${m.sha256}), then pass it with --face-model <path> ` +

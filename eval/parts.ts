@@ -28,9 +28,7 @@ import { frameGeometryAt, type VideoGeometry } from "../ops/geometry.ts";
 import { DEFAULT_LIMITS, type Limits } from "../util/limits.ts";
 
 export type { FaceMode };
-
-/** The face modes, in --help order. */
-export const FACE_MODES: readonly FaceMode[] = ["ultraface", "sidecar", "full", "reference"];
+export { FACE_MODES } from "../faces/locator.ts";
 
 /** Options for {@link openEvalParts}. */
 export interface OpenEvalPartsOptions {

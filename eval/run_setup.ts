@@ -9,6 +9,7 @@ import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
 import { sha256FileCached } from "../util/digest_cache.ts";
 import { type Limits, resolveLimits } from "../util/limits.ts";
+import { OptionError } from "../util/option_error.ts";
 import { discoverCopies, type EvalCopy } from "./copies.ts";
 import type { EvalSummary, EvaluateOptions } from "./evaluate_types.ts";
 import { faceModelFor } from "./face_model.ts";
@@ -50,9 +51,11 @@ export interface EvalRun {
  */
 export async function openEvalRun(options: EvaluateOptions, clock: EvalClock): Promise<EvalRun> {
   if ((options.shard || options.finish) && options.force) {
-    throw new Error("force cannot be combined with a shard or finish: remove the parts first");
+    throw new OptionError(
+      "force cannot be combined with a shard or finish: remove the parts first",
+    );
   }
-  if (options.shard && options.finish) throw new Error("finish is not done by one shard");
+  if (options.shard && options.finish) throw new OptionError("finish is not done by one shard");
   const spec = options.spec;
   const faceMode: FaceMode = options.faces ?? "ultraface";
   if (!FACE_MODES.includes(faceMode)) {

@@ -10,6 +10,9 @@ import type { VideoGeometry } from "../ops/geometry.ts";
 /** How faces are found: a detector, given boxes, the unaltered copy's boxes, or the whole frame. */
 export type FaceMode = "ultraface" | "sidecar" | "full" | "reference";
 
+/** The face modes, in --help order. */
+export const FACE_MODES: readonly FaceMode[] = ["ultraface", "sidecar", "full", "reference"];
+
 /** What a caller knows about one video's frames when it asks for their boxes. */
 export interface LocateOptions {
   /**

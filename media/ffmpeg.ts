@@ -31,6 +31,9 @@ export { FfmpegError, type FfmpegErrorOptions } from "./ffmpeg_error.ts";
 /** Which ffmpeg to use: `auto` = native when `ffmpeg` and `ffprobe` run, else wasm. */
 export type BackendChoice = "auto" | "native" | "wasm";
 
+/** Every {@link BackendChoice}, `auto` first (what `--backend` takes). */
+export const BACKEND_CHOICES: readonly BackendChoice[] = ["auto", "native", "wasm"];
+
 /**
  * Opens an ffmpeg backend. `auto` (the default) picks native when `ffmpeg` and `ffprobe` run,
  * else wasm (loaded once, about 0.3 s; reused for every job of the handle).

@@ -7,8 +7,8 @@
  */
 import { averagePrecision } from "./average_precision.ts";
 import { equalErrorRate } from "./equal_error_rate.ts";
-import { MetricError } from "./metric_error.ts";
 import { rocAuc } from "./roc_auc.ts";
+import { OptionError } from "../util/option_error.ts";
 
 /** A metric of one Table I cell: one number from the labels and scores of its videos. */
 export interface CellMetric {
@@ -71,13 +71,13 @@ export const EER_METRIC: CellMetric = {
 export const CELL_METRICS: readonly CellMetric[] = [AUC_METRIC, AP_METRIC, EER_METRIC];
 
 /**
- * The cell metric with id `id`. Throws a `MetricError` naming the valid ids when there is
- * none.
+ * The cell metric with id `id`. Throws an `OptionError` (a RangeError; exit 2 in a task) naming
+ * the valid ids when there is none.
  */
 export function cellMetric(id: string): CellMetric {
   const metric = CELL_METRICS.find((m) => m.id === id);
   if (metric === undefined) {
-    throw new MetricError(
+    throw new OptionError(
       `Unknown cell metric "${id}" (want one of ${CELL_METRICS.map((m) => m.id).join(", ")})`,
     );
   }

@@ -7,6 +7,7 @@
  * `docs/operations.md` explains every mapping.
  * @module
  */
+import { OptionError } from "../util/option_error.ts";
 import { CONTRAST } from "./contrast.ts";
 import { DARKEN } from "./darken.ts";
 import { HFLIP, VFLIP } from "./flip.ts";
@@ -85,8 +86,11 @@ export function instanceOf(family: OpFamily, level: OpLevel): OpInstance {
   };
 }
 
-/** Thrown for an operation id the catalog does not know; the message lists the valid ids. */
-export class UnknownOperationError extends Error {
+/**
+ * Thrown for an operation id the catalog does not know; the message lists the valid ids. An
+ * {@link OptionError}: exit 2 in a task.
+ */
+export class UnknownOperationError extends OptionError {
   override name = "UnknownOperationError";
 }
 

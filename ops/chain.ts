@@ -6,6 +6,7 @@
  * a second generation, which a chain does not model).
  * @module
  */
+import { OptionError } from "../util/option_error.ts";
 import { ALL_OP_IDS, getOperation } from "./catalog.ts";
 import { composeFrameGeometry, type Geometry, identityFrameGeometry } from "./geometry.ts";
 import type { OpInstance, OpParams } from "./operation.ts";
@@ -23,8 +24,11 @@ export interface ChainSpec {
 /** The keys of a chain spec file; any other is an error (a misspelling). */
 export const CHAIN_SPEC_KEYS: KeySet<ChainSpec> = { name: true, ops: true };
 
-/** Thrown for a malformed chain; the message says what to fix. */
-export class ChainError extends Error {
+/**
+ * Thrown for a malformed chain (`--ops chain:...` or the spec file it names); the message says
+ * what to fix. An {@link OptionError}: exit 2 in a task.
+ */
+export class ChainError extends OptionError {
   override name = "ChainError";
 }
 

@@ -21,6 +21,7 @@ import {
   identityFrameGeometry,
 } from "./geometry.ts";
 import type { OpInstance } from "./operation.ts";
+import { OptionError } from "../util/option_error.ts";
 
 /** Encode profile names. */
 export type EncodeProfile = "paper" | "lossless" | "source";
@@ -32,7 +33,7 @@ export type RequestedProfile = Exclude<EncodeProfile, "source">;
 export const PROFILES: readonly RequestedProfile[] = ["paper", "lossless"];
 
 /** Thrown for a profile name that is not one of {@link PROFILES}; the message lists them. */
-export class UnknownProfileError extends Error {
+export class UnknownProfileError extends OptionError {
   override name = "UnknownProfileError";
 }
 

@@ -9,6 +9,7 @@
  * family named in `--ops` (by family id, instance id or a set), the levels with those levels.
  * @module
  */
+import { OptionError } from "../util/option_error.ts";
 import {
   ALL_OP_IDS,
   FAMILIES,
@@ -28,14 +29,14 @@ export interface SelectOperationsOptions {
 }
 
 /**
- * Parses a `--severity` value (`1,3,5` or `all`). Throws a plain Error naming the value on
- * anything else.
+ * Parses a `--severity` value (`1,3,5` or `all`). Throws an {@link OptionError} naming the value
+ * on anything else.
  */
 export function parseSeverity(text: string): number[] | "all" {
   if (text.trim() === "all") return "all";
   const levels = text.split(",").map((s) => Number(s.trim()));
   if (levels.length === 0 || levels.some((n) => !Number.isInteger(n) || n < 1)) {
-    throw new Error(`--severity must be "all" or levels like 1,3,5; got "${text}"`);
+    throw new OptionError(`--severity must be "all" or levels like 1,3,5; got "${text}"`);
   }
   return levels;
 }

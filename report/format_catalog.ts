@@ -6,6 +6,7 @@
  * record here.
  * @module
  */
+import { OptionError } from "../util/option_error.ts";
 import { AUC_METRIC, cellMetric } from "../metrics/cell_metrics.ts";
 import { type TableOne, tableOne } from "../metrics/table.ts";
 import { renderReport, type RenderReportOptions } from "./html.ts";
@@ -96,8 +97,11 @@ function table(data: ReportData, options: RenderFormatOptions): TableOne {
   return tableOne(data.cells, { metric: cellMetric(options.metric ?? AUC_METRIC.id) });
 }
 
-/** Thrown by {@link reportFormat} for an unknown format id; the message lists the valid ones. */
-export class UnknownFormatError extends Error {
+/**
+ * Thrown by {@link reportFormat} for an unknown format id; the message lists the valid ones. An
+ * {@link OptionError}: exit 2 in a task.
+ */
+export class UnknownFormatError extends OptionError {
   override name = "UnknownFormatError";
 }
 

@@ -9,9 +9,12 @@
  * same ids, so shard i of both handles the same videos. Shard indices are 0-based, like
  * `SLURM_ARRAY_TASK_ID` with `--array=0-<N-1>` and Kubernetes' `JOB_COMPLETION_INDEX`.
  *
- * This module is a leaf (it imports nothing), so every floor may use it. See docs/scale.md.
+ * This module is a leaf (it imports only util/option_error.ts), so every floor may use it. See
+ * docs/scale.md.
  * @module
  */
+
+import { OptionError } from "../util/option_error.ts";
 
 /** One shard of a run: `index` in `[0, count)`. */
 export interface Shard {
@@ -21,8 +24,11 @@ export interface Shard {
   readonly count: number;
 }
 
-/** Thrown for a shard spec or environment that names no valid shard; the message says why. */
-export class ShardError extends Error {
+/**
+ * Thrown for a shard spec or environment that names no valid shard; the message says why. An
+ * {@link OptionError}: exit 2 in a task.
+ */
+export class ShardError extends OptionError {
   override name = "ShardError";
 }
 

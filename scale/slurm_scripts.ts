@@ -79,8 +79,11 @@ export interface SlurmPipeline {
   submitScript: string;
 }
 
-/** Flags the pipeline sets itself; refused in the pass-through flags. */
-const OWN_FLAGS: Record<"distort" | "eval" | "report", readonly string[]> = {
+/**
+ * Flags of each task that the pipeline sets itself (where, which shard, whether to redo); refused
+ * in the pass-through flags. `deno task slurm` takes every other flag of distort and eval.
+ */
+export const SLURM_OWN_FLAGS: Readonly<Record<"distort" | "eval" | "report", readonly string[]>> = {
   distort: ["out", "shard", "finish", "shards", "force", "dry-run"],
   eval: ["data", "store", "shard", "finish", "force"],
   report: ["store", "data", "out"],
@@ -329,8 +332,8 @@ function hasFlag(args: readonly string[], flag: string): boolean {
   return args.some((arg) => arg === `--${flag}` || arg.startsWith(`--${flag}=`));
 }
 
-function checkOwnFlags(task: keyof typeof OWN_FLAGS, args: readonly string[]): void {
-  const clash = OWN_FLAGS[task].find((flag) => hasFlag(args, flag));
+function checkOwnFlags(task: keyof typeof SLURM_OWN_FLAGS, args: readonly string[]): void {
+  const clash = SLURM_OWN_FLAGS[task].find((flag) => hasFlag(args, flag));
   if (clash) {
     throw new RangeError(
       `--${clash} of ${task} is set by the Slurm pipeline itself; leave it out of the ${task} flags`,

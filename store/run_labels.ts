@@ -9,6 +9,7 @@
  * A run alone for its detector and training set has no qualifier, and its label is unchanged.
  * @module
  */
+import { OptionError } from "../util/option_error.ts";
 import pl from "../deps/polars.ts";
 
 /** What a run is labelled by: detector, training set and qualifier (absent or "" when alone). */
@@ -142,8 +143,11 @@ export interface RunChoice extends RunName {
   runId: string;
 }
 
-/** Thrown by {@link chooseRuns} when a choice names no run; the message lists the runs. */
-export class UnknownRunError extends Error {
+/**
+ * Thrown by {@link chooseRuns} when a choice names no run; the message lists the runs. An
+ * {@link OptionError}: exit 2 in a task.
+ */
+export class UnknownRunError extends OptionError {
   override name = "UnknownRunError";
 }
 

@@ -4,7 +4,7 @@
  * of util/limits.ts; see docs/security.md, "Limits".
  * @module
  */
-import { type FlagSpec, type ParsedCommand, UsageError } from "../util/cli.ts";
+import type { FlagSpec, ParsedCommand } from "../util/cli.ts";
 import {
   LIMITS,
   type Limits,
@@ -34,11 +34,10 @@ export function limitFlag(stage: LimitStage): Record<string, FlagSpec> {
   };
 }
 
-/** The `limits` option for `stage`'s library call from the parsed `--limit` flags. */
+/**
+ * The `limits` option for `stage`'s library call from the parsed `--limit` flags.
+ * @throws `OptionError` (exit 2) for a bad `--limit` (util/limits.ts `parseLimitFlags`).
+ */
 export function limitOptions(parsed: ParsedCommand, stage: LimitStage): Partial<Limits> {
-  try {
-    return parseLimitFlags((parsed.values.limit as string[] | undefined) ?? [], stage);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return parseLimitFlags((parsed.values.limit as string[] | undefined) ?? [], stage);
 }

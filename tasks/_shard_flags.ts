@@ -3,13 +3,7 @@
  * options both library calls take. See docs/scale.md.
  * @module
  */
-import {
-  resolveShard,
-  type Shard,
-  SHARD_COUNT_ENV,
-  type ShardEnv,
-  ShardError,
-} from "../scale/shard.ts";
+import { resolveShard, type Shard, SHARD_COUNT_ENV, type ShardEnv } from "../scale/shard.ts";
 import { type FlagSpec, integerFlag, type ParsedCommand, UsageError } from "../util/cli.ts";
 
 /** The variables `--shard auto` reads (scale/shard.ts). */
@@ -63,7 +57,8 @@ export interface ShardOptions {
 
 /**
  * Reads `--shard`, `--finish` and `--shards`.
- * @throws {UsageError} for a bad shard, `--shard` with `--finish`, or `--shards` without it.
+ * @throws {UsageError} for `--shard` with `--finish`, or `--shards` without it; `ShardError` (an
+ *   OptionError, exit 2 too) for a shard that names no valid shard.
  */
 export function shardOptions(parsed: ParsedCommand): ShardOptions {
   const spec = parsed.values.shard;
@@ -75,14 +70,7 @@ export function shardOptions(parsed: ParsedCommand): ShardOptions {
     throw new UsageError("--shards goes with --finish (a shard is given as --shard I/N)");
   }
   const options: ShardOptions = {};
-  if (typeof spec === "string") {
-    try {
-      options.shard = resolveShard(spec, shardEnv());
-    } catch (error) {
-      if (error instanceof ShardError) throw new UsageError(error.message);
-      throw error;
-    }
-  }
+  if (typeof spec === "string") options.shard = resolveShard(spec, shardEnv());
   if (finish) options.finish = true;
   if (parsed.values.shards !== undefined) options.shards = integerFlag(parsed, "shards", 1);
   return options;

@@ -17,6 +17,7 @@ const SPEC: CommandSpec = {
       type: "string",
       description: `Architecture of the weights: ${MESONET_ARCHS.join(" or ")}.`,
       valueName: "<arch>",
+      choices: MESONET_ARCHS,
     },
     out: {
       type: "string",
@@ -38,9 +39,6 @@ if (import.meta.main) {
     }
     const input = parsed.positionals[0];
     const arch = requireString(parsed, "arch");
-    if (!MESONET_ARCHS.includes(arch as MesoNetArch)) {
-      throw new UsageError(`--arch must be ${MESONET_ARCHS.join(" or ")}, got "${arch}"`);
-    }
     const out = requireString(parsed, "out");
     let h5Bytes: Uint8Array;
     try {

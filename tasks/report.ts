@@ -13,16 +13,10 @@
  * @module
  */
 import { CELL_METRICS, cellMetric } from "../metrics/cell_metrics.ts";
-import { MetricError } from "../metrics/metric_error.ts";
 import { type CommandSpec, requireString, runTask, UsageError } from "../util/cli.ts";
-import {
-  REPORT_FORMATS,
-  type ReportFormat,
-  reportFormat,
-  UnknownFormatError,
-} from "../report/format_catalog.ts";
+import { REPORT_FORMATS, reportFormat } from "../report/format_catalog.ts";
+import { reportNoteLines } from "../report/note_lines.ts";
 import { writeReport } from "../report/write_report.ts";
-import { UnknownRunError } from "../store/run_labels.ts";
 
 // "report.html for html; stdout for md, csv, json": where each format goes without --out.
 const DEFAULT_OUT = [
@@ -106,8 +100,9 @@ const SPEC: CommandSpec = {
 if (import.meta.main) {
   await runTask(SPEC, async (parsed) => {
     const store = requireString(parsed, "store");
-    const format = formatFlag(String(parsed.values.format));
-    const metric = metricFlag(String(parsed.values.metric));
+    // An unknown --format, --metric or --run is an OptionError (exit 2) naming the valid ones.
+    const format = reportFormat(String(parsed.values.format));
+    const metric = cellMetric(String(parsed.values.metric)).id;
     const toStdout = parsed.values.out === undefined && format.defaultOut === null;
     const out = typeof parsed.values.out === "string"
       ? parsed.values.out
@@ -127,14 +122,9 @@ if (import.meta.main) {
         runs: parsed.values.run as string[] | undefined,
         bootstrapResamples: resamplesFlag(String(parsed.values.resamples)),
         onProblem: () => {},
-      }).catch((error) => {
-        // A --run that names no run is a usage error (exit 2); its message lists the runs.
-        if (error instanceof UnknownRunError) throw new UsageError(error.message);
-        throw error;
       });
       // Notes say what the numbers leave out: always shown, even when progress is quiet.
-      for (const warning of data.warnings ?? []) console.error(`warning: ${warning}`);
-      for (const note of data.terminalNotes ?? data.notes) console.error(`note: ${note}`);
+      for (const line of reportNoteLines(data)) console.error(line);
       if (toStdout) await Deno.stdout.write(await Deno.readFile(tmp));
       else console.log(out);
     } finally {
@@ -150,24 +140,4 @@ function resamplesFlag(text: string): number {
     throw new UsageError(`--resamples wants a whole number >= 0 (0: no intervals), not "${text}"`);
   }
   return n;
-}
-
-// The --metric value, checked; an unknown one is a usage error (exit 2).
-function metricFlag(id: string): string {
-  try {
-    return cellMetric(id).id;
-  } catch (error) {
-    if (error instanceof MetricError) throw new UsageError(error.message);
-    throw error;
-  }
-}
-
-// The --format value's record; an unknown one is a usage error (exit 2).
-function formatFlag(id: string): ReportFormat {
-  try {
-    return reportFormat(id);
-  } catch (error) {
-    if (error instanceof UnknownFormatError) throw new UsageError(error.message);
-    throw error;
-  }
 }

@@ -7,18 +7,24 @@
  * @module
  */
 import {
-  SLURM_STAGES,
-  type SlurmJobs,
+  SLURM_OWN_FLAGS,
   type SlurmOutcome,
-  type SlurmPipeline,
   submitSlurmPipeline,
   waitForSlurmPipeline,
   writeSlurmPipeline,
 } from "../scale/slurm_scripts.ts";
 import {
+  slurmJobsText,
+  slurmOutcomeText,
+  slurmScriptsText,
+  slurmStoppedText,
+  slurmWaitLine,
+} from "../scale/slurm_text.ts";
+import {
   type CommandSpec,
   type FlagSpec,
   integerFlag,
+  optionalIntegerFlag,
   type ParsedCommand,
   requireString,
   runTask,
@@ -27,55 +33,70 @@ import {
 import { interruptExitCode, interruptSignal } from "../util/interrupt.ts";
 import { limitFlagsFor, limitsHelp, limitsOf, type LimitStage } from "../util/limits.ts";
 import { logLine } from "../util/progress.ts";
+import { DISTORT_FLAGS } from "./_distort_flags.ts";
+import { EVAL_FLAGS } from "./_eval_flags.ts";
 
-/** Flags passed through to `deno task distort` / `deno task eval` as given. */
-const DISTORT_FLAGS: Record<string, FlagSpec> = {
-  manifest: {
-    type: "string",
-    description: "distort: dataset manifest (CSV id,path,label[,split,method]).",
-    valueName: "<csv>",
-  },
-  ops: { type: "string", description: "distort: operations (default paper).", valueName: "<list>" },
-  severity: { type: "string", description: "distort: ladder levels.", valueName: "<levels>" },
-  profile: { type: "string", description: "distort: paper or lossless.", valueName: "<name>" },
-  backend: { type: "string", description: "distort: auto, native or wasm.", valueName: "<name>" },
-  jobs: {
-    type: "string",
-    description: "distort: videos at once per task (default $SLURM_CPUS_PER_TASK).",
-    valueName: "<n>",
-  },
-  "allow-outside-links": {
-    type: "boolean",
-    description: "distort: follow dataset links that lead outside the manifest's folder.",
-  },
+/** The stages whose flags `slurm` passes on, with each one's flag table. */
+const STAGE_TABLES: Readonly<Record<"distort" | "eval", Readonly<Record<string, FlagSpec>>>> = {
+  distort: DISTORT_FLAGS,
+  eval: EVAL_FLAGS,
 };
 
-const EVAL_FLAGS: Record<string, FlagSpec> = {
-  detector: {
-    type: "string",
-    description: "eval: detector preset or spec .json.",
-    valueName: "<preset|spec.json>",
-  },
-  model: { type: "string", description: "eval: ONNX model file.", valueName: "<model.onnx>" },
-  "train-set": { type: "string", description: "eval: training-set label.", valueName: "<label>" },
-  faces: { type: "string", description: "eval: face mode.", valueName: "<mode>" },
-  "face-model": {
-    type: "string",
-    description: "eval: UltraFace ONNX model.",
-    valueName: "<model.onnx>",
-  },
-  sidecar: { type: "string", description: "eval: face boxes file.", valueName: "<faces.json>" },
-  frames: { type: "string", description: "eval: frames per video.", valueName: "<n>" },
-  batch: { type: "string", description: "eval: faces per batch.", valueName: "<n>" },
-  threads: {
-    type: "string",
-    description: "eval: onnxruntime threads per task (default $SLURM_CPUS_PER_TASK).",
-    valueName: "<n>",
-  },
-  device: { type: "string", description: "eval: cpu or cuda.", valueName: "<dev>" },
+/**
+ * The flags of a stage that `slurm` does not take as such: those the pipeline sets itself
+ * (scale/slurm_scripts.ts), `--json` (slurm's own prints its output; the stages' output goes to
+ * the logs) and `--limit` (slurm's own gives each stage the limits it applies).
+ */
+export function notPassed(stage: "distort" | "eval"): readonly string[] {
+  return [...SLURM_OWN_FLAGS[stage], "json", "limit"];
+}
+
+/**
+ * What `slurm` says of a flag beyond the stage's own description: the defaults the scripts set
+ * from the task's CPUs.
+ */
+const SLURM_DEFAULTS: Readonly<Record<string, string>> = {
+  jobs: "Default here: $SLURM_CPUS_PER_TASK.",
+  threads: "Default here: $SLURM_CPUS_PER_TASK.",
 };
 
-const SPEC: CommandSpec = {
+/**
+ * Every flag `slurm` passes on to distort or eval, by stage: each stage's flag table less
+ * {@link notPassed}. A flag of both (`--allow-outside-links`) goes to both.
+ */
+export const STAGE_FLAGS: Readonly<Record<"distort" | "eval", readonly string[]>> = {
+  distort: Object.keys(DISTORT_FLAGS).filter((name) => !notPassed("distort").includes(name)),
+  eval: Object.keys(EVAL_FLAGS).filter((name) => !notPassed("eval").includes(name)),
+};
+
+/**
+ * The flag table entries of {@link STAGE_FLAGS}, described as `distort: ...` / `eval: ...` (or
+ * `distort and eval: ...`). The stage's default is stated, not applied: a flag not given is not
+ * passed, and the stage applies its own default.
+ */
+function stageFlags(): Record<string, FlagSpec> {
+  const flags: Record<string, FlagSpec> = {};
+  for (const stage of ["distort", "eval"] as const) {
+    for (const name of STAGE_FLAGS[stage]) {
+      if (flags[name] !== undefined) continue;
+      const flag = STAGE_TABLES[stage][name];
+      const stages = (["distort", "eval"] as const).filter((s) => STAGE_FLAGS[s].includes(name));
+      const { default: value, ...rest } = flag;
+      const notes = [
+        value !== undefined && value !== false ? `(default: ${value})` : "",
+        SLURM_DEFAULTS[name] ?? "",
+      ].filter((note) => note !== "");
+      flags[name] = {
+        ...rest,
+        description: [`${stages.join(" and ")}: ${flag.description}`, ...notes].join(" "),
+      };
+    }
+  }
+  return flags;
+}
+
+/** The command line of `deno task slurm`; its distort and eval flags are {@link STAGE_FLAGS}. */
+export const SLURM_COMMAND: CommandSpec = {
   name: "slurm",
   summary: "Run distort, eval and the report on a Slurm cluster as job arrays: writes " +
     "distort.sbatch (array of --shards tasks, task I makes shard I/N of every copy), eval.sbatch " +
@@ -95,8 +116,7 @@ const SPEC: CommandSpec = {
         "on a file system every node sees.",
       valueName: "<dir>",
     },
-    ...DISTORT_FLAGS,
-    ...EVAL_FLAGS,
+    ...stageFlags(),
     limit: {
       type: "string",
       multiple: true,
@@ -158,44 +178,24 @@ const SPEC: CommandSpec = {
 
 /**
  * The `--limit` flags that apply to `stage`, as given (distort refuses the limits only eval
- * applies). A bad value is a usage error here, before any script is written.
+ * applies). A bad value is an OptionError (exit 2) here, before any script is written.
  */
 function limitArgs(parsed: ParsedCommand, stage: LimitStage): string[] {
   const values = (parsed.values.limit as string[] | undefined) ?? [];
-  try {
-    return limitFlagsFor(values, stage).flatMap((value) => ["--limit", value]);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return limitFlagsFor(values, stage).flatMap((value) => ["--limit", value]);
 }
 
-/** The flags of `table` that were given, as `--name value` arguments (a set boolean: `--name`). */
-function passThrough(parsed: ParsedCommand, table: Record<string, FlagSpec>): string[] {
-  return Object.keys(table).flatMap((name) => {
+/** The flags `names` that were given, as `--name value` arguments (a set boolean: `--name`). */
+function passThrough(parsed: ParsedCommand, names: readonly string[]): string[] {
+  return names.flatMap((name) => {
     const value = parsed.values[name];
     if (value === true) return [`--${name}`];
     return typeof value === "string" ? [`--${name}`, value] : [];
   });
 }
 
-function printJobs(pipeline: SlurmPipeline, jobs: SlurmJobs): void {
-  for (const stage of SLURM_STAGES) {
-    const kind = stage === "finish" ? "job" : `array 0-${pipeline.shards - 1}`;
-    console.log(`${stage.padEnd(7)}  ${jobs[stage].padEnd(8)}  ${kind}`);
-  }
-}
-
-function printOutcome(pipeline: SlurmPipeline, outcome: SlurmOutcome): void {
-  if (outcome.ok) {
-    console.log(`all tasks completed; report: ${pipeline.report}`);
-    return;
-  }
-  console.log(`${outcome.failed.length} task(s) did not end well:`);
-  for (const failed of outcome.failed) console.log(`  ${failed.message}`);
-}
-
 if (import.meta.main) {
-  await runTask(SPEC, async (parsed) => {
+  await runTask(SLURM_COMMAND, async (parsed) => {
     const out = requireString(parsed, "out");
     const shards = integerFlag(parsed, "shards", 0);
     if (shards < 1) throw new UsageError("--shards is required (a positive integer)");
@@ -204,15 +204,13 @@ if (import.meta.main) {
     const pipeline = await writeSlurmPipeline({
       out,
       shards,
-      distortArgs: [...passThrough(parsed, DISTORT_FLAGS), ...limitArgs(parsed, "distort")],
-      evalArgs: [...passThrough(parsed, EVAL_FLAGS), ...limitArgs(parsed, "eval")],
+      distortArgs: [...passThrough(parsed, STAGE_FLAGS.distort), ...limitArgs(parsed, "distort")],
+      evalArgs: [...passThrough(parsed, STAGE_FLAGS.eval), ...limitArgs(parsed, "eval")],
       deno: parsed.values.deno as string | undefined,
       resources: {
         partition: parsed.values.partition as string | undefined,
         time: parsed.values.time as string | undefined,
-        cpusPerTask: parsed.values["cpus-per-task"] === undefined
-          ? undefined
-          : integerFlag(parsed, "cpus-per-task", 1),
+        cpusPerTask: optionalIntegerFlag(parsed, "cpus-per-task"),
         mem: parsed.values.mem as string | undefined,
         gres: parsed.values.gres as string | undefined,
         sbatchArgs: (parsed.values["sbatch-arg"] as string[] | undefined) ?? [],
@@ -223,17 +221,12 @@ if (import.meta.main) {
     const wait = parsed.values.wait === true;
     if (parsed.values.submit !== true && !wait) {
       if (parsed.values.json) console.log(JSON.stringify(json, null, 2));
-      else {
-        console.log(
-          `scripts written (dry run; --submit submits them, or run ${pipeline.submitScript}):`,
-        );
-        for (const stage of SLURM_STAGES) console.log(`  ${pipeline.scripts[stage]}`);
-      }
+      else console.log(slurmScriptsText(pipeline));
       return 0;
     }
     const jobs = await submitSlurmPipeline(pipeline);
     json.jobs = jobs;
-    if (!parsed.values.json) printJobs(pipeline, jobs);
+    if (!parsed.values.json) console.log(slurmJobsText(pipeline, jobs));
     if (!wait) {
       if (parsed.values.json) console.log(JSON.stringify(json, null, 2));
       return 0;
@@ -248,8 +241,7 @@ if (import.meta.main) {
         // Ctrl-C stops the waiting, not the jobs.
         signal: interruptSignal(),
         onPoll: (active) => {
-          const stages = SLURM_STAGES.filter((stage) => active.includes(jobs[stage]));
-          const now = stages.length > 0 ? `waiting for ${stages.join(", ")}` : "all jobs ended";
+          const now = slurmWaitLine(jobs, active);
           if (now !== last) logLine(`slurm: ${now}`);
           last = now;
         },
@@ -257,13 +249,12 @@ if (import.meta.main) {
     } catch (error) {
       const code = interruptExitCode(error);
       if (code === null) throw error;
-      const ids = SLURM_STAGES.map((stage) => jobs[stage]).join(" ");
-      console.error(`stopped waiting; the jobs keep running (scancel ${ids} stops them)`);
+      console.error(slurmStoppedText(jobs));
       return code;
     }
     json.outcome = outcome;
     if (parsed.values.json) console.log(JSON.stringify(json, null, 2));
-    else printOutcome(pipeline, outcome);
+    else console.log(slurmOutcomeText(pipeline, outcome));
     return outcome.ok ? 0 : 1;
   });
 }

@@ -2,8 +2,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { evaluate } from "../eval/evaluate.ts";
-import { FACE_MODEL_ENV, faceModelFor, ULTRAFACE_MODEL } from "../eval/face_model.ts";
-import { FaceModelError } from "../faces/ultraface.ts";
+import {
+  FACE_MODEL_ENV,
+  faceModelFor,
+  FaceModelMissingError,
+  ULTRAFACE_MODEL,
+} from "../eval/face_model.ts";
+import { OptionError } from "../util/option_error.ts";
 import { sha256File } from "../util/hash.ts";
 import { tinyDetector, tinySpec } from "./eval_fixtures.ts";
 import { runDenoTask } from "./_tools.ts";
@@ -65,7 +70,8 @@ Deno.test("evaluate() without a face model rejects in the ultraface and referenc
           store: "/nonexistent/store",
           faces,
         }).then(() => null, (e) => e);
-        assert.ok(error instanceof FaceModelError, String(error));
+        assert.ok(error instanceof FaceModelMissingError, String(error));
+        assert.ok(error instanceof OptionError, "an option error: exit 2 in a task");
         assert.match(error.message, new RegExp(`^Face mode "${faces}" needs`));
         assertSaysWhereToGetIt(error.message);
       }));
@@ -80,7 +86,7 @@ Deno.test("faceModelFor() takes --face-model, then DFROBUST_FACE_MODEL; sidecar 
     assert.equal(faceModelFor("full", "/models/flag.onnx"), undefined);
   });
   await withFaceModelEnv("", () => {
-    assert.throws(() => faceModelFor("ultraface"), FaceModelError);
+    assert.throws(() => faceModelFor("ultraface"), FaceModelMissingError);
     assert.equal(faceModelFor("full"), undefined);
   });
 });

@@ -1,11 +1,14 @@
 /**
  * The shared shape of every task's command line, on `node:util` `parseArgs` (JSR's `@std/cli`
  * cannot be reached here): typed flags, `--help` generated from the flag table, and one clear
- * message plus exit code 2 on a bad flag.
+ * message plus exit code 2 on a bad flag. A task parses, calls the library and prints: the
+ * library's {@link OptionError} (a bad option value, util/option_error.ts) is exit 2 as a bad
+ * flag is, so no task re-checks or re-wraps what the library checks.
  * @module
  */
 import { parseArgs } from "node:util";
 import { interruptExitCode } from "./interrupt.ts";
+import { OptionError } from "./option_error.ts";
 
 /** One flag of a task. */
 export interface FlagSpec {
@@ -20,6 +23,11 @@ export interface FlagSpec {
   valueName?: string;
   /** Allow the flag more than once (values collected in an array). */
   multiple?: boolean;
+  /**
+   * The values a string flag takes (e.g. a library's list of modes); {@link parseCommand}
+   * refuses any other with `--name must be a or b, got "c"` (a {@link UsageError}).
+   */
+  choices?: readonly string[];
 }
 
 /** A task's command line: its name, summary, flags and positional arguments. */
@@ -39,8 +47,11 @@ export interface ParsedCommand {
   positionals: string[];
 }
 
-/** Thrown for a usage error; tasks print it with the hint to use --help and exit 2. */
-export class UsageError extends Error {
+/**
+ * Thrown for a bad command line (unknown flag, missing value, bad flag value); tasks print it
+ * with the hint to use --help and exit 2, as for every {@link OptionError}.
+ */
+export class UsageError extends OptionError {
   override name = "UsageError";
 }
 
@@ -75,7 +86,7 @@ export function helpText(spec: CommandSpec): string {
 
 /**
  * Parses `args` against `spec`. Prints help and exits 0 on `--help`; throws {@link UsageError}
- * on an unknown flag or a missing value.
+ * on an unknown flag, a missing value or a value outside a flag's `choices`.
  */
 export function parseCommand(spec: CommandSpec, args: string[]): ParsedCommand {
   const options: Record<
@@ -103,8 +114,20 @@ export function parseCommand(spec: CommandSpec, args: string[]): ParsedCommand {
   const values: ParsedCommand["values"] = {};
   for (const [name, flag] of Object.entries(spec.flags)) {
     values[name] = (parsed.values as ParsedCommand["values"])[name] ?? flag.default;
+    checkChoice(name, flag, values[name]);
   }
   return { values, positionals: parsed.positionals };
+}
+
+/** `--name must be a or b, got "c"` (`one of a, b, c` for more) for a value outside `choices`. */
+function checkChoice(name: string, flag: FlagSpec, value: ParsedCommand["values"][string]): void {
+  if (flag.choices === undefined || value === undefined || typeof value === "boolean") return;
+  const choices = flag.choices;
+  for (const given of Array.isArray(value) ? value : [value]) {
+    if (choices.includes(given)) continue;
+    const list = choices.length === 2 ? choices.join(" or ") : `one of ${choices.join(", ")}`;
+    throw new UsageError(`--${name} must be ${list}, got "${given}"`);
+  }
 }
 
 /** Reads a required string flag or throws a {@link UsageError} naming it. */
@@ -128,19 +151,34 @@ export function requirePositional(parsed: ParsedCommand, spec: CommandSpec, what
   return value;
 }
 
-/** Reads a flag as a positive integer, or throws a {@link UsageError} naming it. */
-export function integerFlag(parsed: ParsedCommand, name: string, fallback: number): number {
+/**
+ * Reads a flag as an integer of at least `min` (1: positive; 0: non-negative), `fallback` when
+ * absent, or throws a {@link UsageError} naming it.
+ */
+export function integerFlag(
+  parsed: ParsedCommand,
+  name: string,
+  fallback: number,
+  min: 0 | 1 = 1,
+): number {
   const value = parsed.values[name];
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new UsageError(`--${name} must be a positive integer, got "${value}"`);
+  if (!Number.isInteger(n) || n < min) {
+    const want = min === 0 ? "a non-negative integer" : "a positive integer";
+    throw new UsageError(`--${name} must be ${want}, got "${value}"`);
   }
   return n;
 }
 
+/** Reads an optional positive-integer flag: undefined when absent (the library's default). */
+export function optionalIntegerFlag(parsed: ParsedCommand, name: string): number | undefined {
+  return parsed.values[name] === undefined ? undefined : integerFlag(parsed, name, 1);
+}
+
 /**
- * Runs a task's main function: usage errors print `error: ...` and exit 2, an interruption
+ * Runs a task's main function: an {@link OptionError} (a bad flag, or a bad option the library
+ * refused: {@link UsageError} is one) prints `error: ...` and exits 2, an interruption
  * (util/interrupt.ts) exits 130 or 143, other errors print their message and exit 1. A main
  * that resolves to a number exits with it.
  */
@@ -152,7 +190,7 @@ export async function runTask(
     const code = await main(parseCommand(spec, Deno.args));
     Deno.exit(code ?? 0);
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof OptionError) {
       console.error(`error: ${error.message}\nRun "deno task ${spec.name} --help" for usage.`);
       Deno.exit(2);
     }

@@ -9,6 +9,7 @@
  * at the probe (media/frame_limits.ts) by both stages; the others by `eval` only.
  * @module
  */
+import { OptionError } from "./option_error.ts";
 
 /** The stages (tasks and library calls) that take limits. */
 export type LimitStage = "distort" | "eval";
@@ -175,9 +176,9 @@ function appliesOnlyElsewhere(record: LimitRecord, stage: LimitStage | undefined
 }
 
 /**
- * The limits in force: `overrides` over the defaults. Throws a RangeError naming the limit for a
- * value that is not a positive number (an integer where the limit counts things), for a key that
- * is no limit, and, given `stage`, for a limit that `stage` does not hold anything to (`batch` in
+ * The limits in force: `overrides` over the defaults. Throws an OptionError (a RangeError) naming
+ * the limit for a value that is not a positive number (an integer where the limit counts things),
+ * for a key that is no limit, and, given `stage`, for a limit that `stage` does not hold anything to (`batch` in
  * `distort`).
  */
 export function resolveLimits(overrides: Partial<Limits> = {}, stage?: LimitStage): Limits {
@@ -185,15 +186,15 @@ export function resolveLimits(overrides: Partial<Limits> = {}, stage?: LimitStag
   for (const [key, value] of Object.entries(overrides)) {
     const record = LIMITS.find((l) => l.key === key);
     if (!record) {
-      throw new RangeError(
+      throw new OptionError(
         `Unknown limit "${key}" (limits: ${LIMITS.map((l) => l.key).join(", ")})`,
       );
     }
     if (value === undefined) continue;
     const elsewhere = appliesOnlyElsewhere(record, stage);
-    if (elsewhere) throw new RangeError(`Limit ${record.key} ${elsewhere}`);
+    if (elsewhere) throw new OptionError(`Limit ${record.key} ${elsewhere}`);
     if (!validValue(record, value)) {
-      throw new RangeError(
+      throw new OptionError(
         `Limit ${record.key} must be a positive ${record.integer ? "integer" : "number"}, ` +
           `got ${value}`,
       );
@@ -205,8 +206,8 @@ export function resolveLimits(overrides: Partial<Limits> = {}, stage?: LimitStag
 
 /**
  * Parses `--limit name=value` flags (`faces-per-frame=5000`, `crop-side=8`, `frame-width=7680`)
- * into overrides. Throws a RangeError naming the flag and the valid names for an unknown name, a
- * missing `=` or a value that is not a positive number (integer where the limit counts things),
+ * into overrides. Throws an OptionError (a RangeError) naming the flag and the valid names for an
+ * unknown name, a missing `=` or a value that is not a positive number (integer where the limit counts things),
  * and, given `stage`, for a limit `stage` does not hold anything to (`--limit batch applies to
  * eval only`).
  */
@@ -239,13 +240,13 @@ function parseLimitFlag(
   const name = at < 0 ? text : text.slice(0, at);
   const record = LIMITS.find((l) => l.flag === name);
   if (at < 0 || !record) {
-    throw new RangeError(`--limit wants name=value with a name of ${names}, got "${text}"`);
+    throw new OptionError(`--limit wants name=value with a name of ${names}, got "${text}"`);
   }
   const elsewhere = appliesOnlyElsewhere(record, stage);
-  if (elsewhere) throw new RangeError(`--limit ${name} ${elsewhere}`);
+  if (elsewhere) throw new OptionError(`--limit ${name} ${elsewhere}`);
   const value = Number(text.slice(at + 1));
   if (text.slice(at + 1).trim() === "" || !validValue(record, value)) {
-    throw new RangeError(
+    throw new OptionError(
       `--limit ${name} must be a positive ${record.integer ? "integer" : "number"}, got ` +
         `"${text.slice(at + 1)}"`,
     );
