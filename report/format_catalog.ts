@@ -6,7 +6,8 @@
  * record here.
  * @module
  */
-import { AUC_METRIC, cellMetric } from "../metrics/cell_metrics.ts";
+import { AUC_METRIC } from "../metrics/cell_metrics.ts";
+import { tableMetric } from "../metrics/decision_metrics.ts";
 import { type TableOne, tableOne } from "../metrics/table.ts";
 import { renderReport, type RenderReportOptions } from "./html.ts";
 import type { ReportData } from "./report_data.ts";
@@ -93,7 +94,7 @@ export const REPORT_FORMATS: readonly ReportFormat[] = [
 
 // Table I of the data in the asked metric (AUC by default).
 function table(data: ReportData, options: RenderFormatOptions): TableOne {
-  return tableOne(data.cells, { metric: cellMetric(options.metric ?? AUC_METRIC.id) });
+  return tableOne(data.cells, { metric: tableMetric(options.metric ?? AUC_METRIC.id) });
 }
 
 /** Thrown by {@link reportFormat} for an unknown format id; the message lists the valid ones. */

@@ -13,7 +13,8 @@ import type { StoreProblem } from "../store/store.ts";
 import type { Provenance } from "./provenance.ts";
 import { shareableReportData } from "./shareable_paths.ts";
 import { renderSvg } from "./svg.ts";
-import { AUC_METRIC, cellMetric } from "../metrics/cell_metrics.ts";
+import { AUC_METRIC } from "../metrics/cell_metrics.ts";
+import { tableMetric } from "../metrics/decision_metrics.ts";
 import { tableOne } from "../metrics/table.ts";
 import { DROP_MARK, significanceLegend, tableHtml } from "./table_format.ts";
 import { type Html, joinHtml, raw, safeHtml } from "../util/html.ts";
@@ -46,7 +47,7 @@ export async function renderReport(
   // Shared as a file: no absolute path of this machine (a no-op on loadReportData's data).
   data = shareableReportData(data);
   const title = options.title ?? "dfrobust report";
-  const metric = cellMetric(options.metric ?? AUC_METRIC.id);
+  const metric = tableMetric(options.metric ?? AUC_METRIC.id);
   const table = tableOne(data.cells, { metric });
   const legend = significanceLegend(table);
   const figures: Html[] = [];

@@ -13,7 +13,8 @@
  * `run`.
  * @module
  */
-import { AUC_METRIC, type CellMetric, cellMetric } from "../metrics/cell_metrics.ts";
+import { AUC_METRIC } from "../metrics/cell_metrics.ts";
+import { type TableMetric, tableMetric } from "../metrics/decision_metrics.ts";
 import { SIGNIFICANCE_LEVEL, significantDrop } from "../metrics/cell_comparisons.ts";
 import { type FaceShare, faceShareText } from "../metrics/face_share.ts";
 import { NO_VIDEOS_SCORED } from "../metrics/op_auc.ts";
@@ -196,7 +197,7 @@ export function tableJson(table: TableOne, options: TableJsonOptions = {}): stri
  */
 export function tableHtml(table: TableOne, options: TableFormatOptions = {}): string {
   const digits = options.digits ?? 3;
-  const metric = cellMetric(table.metric ?? AUC_METRIC.id);
+  const metric = tableMetric(table.metric ?? AUC_METRIC.id);
   const groups: { label: string; span: number }[] = [];
   for (const column of table.columns) {
     const label = categoryLabel(column.category);
@@ -250,7 +251,7 @@ ${joinHtml(body, "\n")}
 }
 
 // Tooltip of an HTML cell: counts, interval (of the AUC: shown with AUC only), caveat.
-function cellTitle(cell: TableCell, digits: number, metric: CellMetric): string {
+function cellTitle(cell: TableCell, digits: number, metric: TableMetric): string {
   const parts = [`${cell.nReal} real, ${cell.nFake} fake`];
   if (
     metric.id === AUC_METRIC.id && typeof cell.ciLow === "number" &&
