@@ -37,7 +37,9 @@ export function expectedCalibrationError(
   bins: number = ECE_BINS,
 ): number {
   if (!Number.isInteger(bins) || bins < 1) {
-    throw new MetricError(`expectedCalibrationError: bins must be a whole number >= 1, got ${bins}`);
+    throw new MetricError(
+      `expectedCalibrationError: bins must be a whole number >= 1, got ${bins}`,
+    );
   }
   const n = checkProbabilities(labels, scores, "expectedCalibrationError");
   const count = new Float64Array(bins);

@@ -78,6 +78,12 @@ export interface CellDecision {
   /** Median over real (fake) videos of score minus the same video's Unaltered score. */
   shiftReal: number | null;
   shiftFake: number | null;
+  /**
+   * The 10th, 25th, 50th, 75th and 90th percentiles of the real (fake) videos' scores
+   * (numpy's linear interpolation), for the score-distribution chart; null without videos.
+   */
+  realQuantiles: number[] | null;
+  fakeQuantiles: number[] | null;
   /** Brier score and ECE (`eceBins` equal-width bins); null when a score is not in [0, 1]. */
   brier: number | null;
   ece: number | null;
@@ -122,11 +128,19 @@ export function runDecisions(
 ): RunDecisions {
   const rule = thresholdRule(choice);
   if (unaltered === undefined && choice.rule !== "given") {
-    return { threshold: null, note: "no unaltered copy to choose a threshold on", decisions: new Map() };
+    return {
+      threshold: null,
+      note: "no unaltered copy to choose a threshold on",
+      decisions: new Map(),
+    };
   }
   let value: number;
   try {
-    value = rule.choose(unaltered?.labels ?? new Uint8Array(), unaltered?.scores ?? new Float64Array(), choice);
+    value = rule.choose(
+      unaltered?.labels ?? new Uint8Array(),
+      unaltered?.scores ?? new Float64Array(),
+      choice,
+    );
   } catch (error) {
     if (!(error instanceof MetricError)) throw error;
     return { threshold: null, note: error.message, decisions: new Map() };
@@ -160,7 +174,9 @@ function cellDecision(
 ): CellDecision {
   const { labels, scores } = cell;
   if (labels.length !== scores.length) {
-    throw new MetricError(`decision of ${cell.opId}: ${labels.length} labels, ${scores.length} scores`);
+    throw new MetricError(
+      `decision of ${cell.opId}: ${labels.length} labels, ${scores.length} scores`,
+    );
   }
   const t = threshold.value;
   let tp = 0, fn = 0, tn = 0, fp = 0;
@@ -197,6 +213,8 @@ function cellDecision(
     fails: null,
     shiftReal: null,
     shiftFake: null,
+    realQuantiles: quantiles(scores.filter((_, i) => labels[i] === 0)),
+    fakeQuantiles: quantiles(scores.filter((_, i) => labels[i] === 1)),
     brier: null,
     ece: null,
     eceBins: ECE_BINS,
@@ -269,6 +287,21 @@ function crossAuc(reals: DecisionCell, fakes: DecisionCell): number | null {
   }
   if (nReal === 0 || labels.length === nReal) return null;
   return rocAuc(Uint8Array.from(labels), Float64Array.from(scores));
+}
+
+/** The percentiles of {@link CellDecision.realQuantiles}. */
+export const SCORE_QUANTILES = [0.1, 0.25, 0.5, 0.75, 0.9] as const;
+
+// numpy's percentile with linear interpolation at SCORE_QUANTILES; null when empty.
+function quantiles(values: Float64Array): number[] | null {
+  if (values.length === 0) return null;
+  const sorted = Float64Array.from(values).sort();
+  return SCORE_QUANTILES.map((q) => {
+    const at = q * (sorted.length - 1);
+    const low = Math.floor(at);
+    const high = Math.min(low + 1, sorted.length - 1);
+    return sorted[low] + (sorted[high] - sorted[low]) * (at - low);
+  });
 }
 
 // numpy's median: the middle value, or the mean of the two middle values; null when empty.

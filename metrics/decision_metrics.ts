@@ -43,17 +43,85 @@ function record(
 
 /** Every decision metric. */
 export const DECISION_METRICS: readonly DecisionMetric[] = [
-  record("tpr", "TPR", "Fakes caught at the run's threshold (true-positive rate).", (d) => d.tpr, true),
-  record("fpr", "FPR", "Reals flagged at the run's threshold (false-positive rate).", (d) => d.fpr, false),
-  record("acc_real", "accuracy on reals", "Reals passed at the run's threshold (1 - FPR).", (d) => d.accReal, true),
-  record("acc_fake", "accuracy on fakes", "Fakes caught at the run's threshold (= TPR).", (d) => d.accFake, true),
-  record("bacc", "balanced accuracy", "(accuracy on reals + accuracy on fakes) / 2 at the run's threshold.", (d) => d.balancedAccuracy, true),
-  record("shift_real", "score shift of reals", "Median over real videos of score minus the same video's Unaltered score.", (d) => d.shiftReal, false, [-1, 1]),
-  record("shift_fake", "score shift of fakes", "Median over fake videos of score minus the same video's Unaltered score.", (d) => d.shiftFake, true, [-1, 1]),
-  record("brier", "Brier score", "Mean squared error of the fake probability (Brier 1950; scikit-learn's brier_score_loss).", (d) => d.brier, false),
-  record("ece", `ECE (${ECE_BINS} bins)`, `Expected calibration error, ${ECE_BINS} equal-width bins (Guo et al. 2017).`, (d) => d.ece, false),
-  record("auc_fakes_processed", "AUC, processed fakes", "AUC of Unaltered reals against this copy's fakes (only fakes processed).", (d) => d.aucFakesProcessed, true),
-  record("auc_reals_processed", "AUC, processed reals", "AUC of this copy's reals against Unaltered fakes (only reals processed).", (d) => d.aucRealsProcessed, true),
+  record(
+    "tpr",
+    "TPR",
+    "Fakes caught at the run's threshold (true-positive rate).",
+    (d) => d.tpr,
+    true,
+  ),
+  record(
+    "fpr",
+    "FPR",
+    "Reals flagged at the run's threshold (false-positive rate).",
+    (d) => d.fpr,
+    false,
+  ),
+  record(
+    "acc_real",
+    "accuracy on reals",
+    "Reals passed at the run's threshold (1 - FPR).",
+    (d) => d.accReal,
+    true,
+  ),
+  record(
+    "acc_fake",
+    "accuracy on fakes",
+    "Fakes caught at the run's threshold (= TPR).",
+    (d) => d.accFake,
+    true,
+  ),
+  record(
+    "bacc",
+    "balanced accuracy",
+    "(accuracy on reals + accuracy on fakes) / 2 at the run's threshold.",
+    (d) => d.balancedAccuracy,
+    true,
+  ),
+  record(
+    "shift_real",
+    "score shift of reals",
+    "Median over real videos of score minus the same video's Unaltered score.",
+    (d) => d.shiftReal,
+    false,
+    [-1, 1],
+  ),
+  record(
+    "shift_fake",
+    "score shift of fakes",
+    "Median over fake videos of score minus the same video's Unaltered score.",
+    (d) => d.shiftFake,
+    true,
+    [-1, 1],
+  ),
+  record(
+    "brier",
+    "Brier score",
+    "Mean squared error of the fake probability (Brier 1950; scikit-learn's brier_score_loss).",
+    (d) => d.brier,
+    false,
+  ),
+  record(
+    "ece",
+    `ECE (${ECE_BINS} bins)`,
+    `Expected calibration error, ${ECE_BINS} equal-width bins (Guo et al. 2017).`,
+    (d) => d.ece,
+    false,
+  ),
+  record(
+    "auc_fakes_processed",
+    "AUC, processed fakes",
+    "AUC of Unaltered reals against this copy's fakes (only fakes processed).",
+    (d) => d.aucFakesProcessed,
+    true,
+  ),
+  record(
+    "auc_reals_processed",
+    "AUC, processed reals",
+    "AUC of this copy's reals against Unaltered fakes (only reals processed).",
+    (d) => d.aucRealsProcessed,
+    true,
+  ),
 ];
 
 /** The decision metric with id `id` (without a `@rule` suffix), or undefined. */
@@ -79,7 +147,9 @@ export function metricChoice(text: string): MetricChoice {
   const [id, rule, ...rest] = text.split("@");
   const decision = decisionMetric(id);
   const own = CELL_METRICS.find((m) => m.id === id);
-  if (rest.length > 0 || (own === undefined && decision === undefined) || (own && rule !== undefined)) {
+  if (
+    rest.length > 0 || (own === undefined && decision === undefined) || (own && rule !== undefined)
+  ) {
     throw new MetricError(
       `Unknown metric "${text}" (want one of ${TABLE_METRIC_IDS.join(", ")}; a decision metric ` +
         "may name its threshold rule, as tpr@fpr0.01, tpr@eer or tpr@t0.5)",

@@ -13,7 +13,9 @@ import { MetricError } from "./metric_error.ts";
  */
 export function mcnemarExact(b: number, c: number): number {
   if (!Number.isInteger(b) || !Number.isInteger(c) || b < 0 || c < 0) {
-    throw new MetricError(`mcnemarExact: discordant counts must be whole numbers >= 0, got ${b}, ${c}`);
+    throw new MetricError(
+      `mcnemarExact: discordant counts must be whole numbers >= 0, got ${b}, ${c}`,
+    );
   }
   const n = b + c;
   const k = Math.min(b, c);

@@ -47,7 +47,10 @@ export const EER_RULE: ThresholdRule = {
     const points = operatingPoints(labels, scores, "EER threshold");
     let best = points[0];
     for (const p of points) {
-      if (Math.abs(p.fp * p.positives - p.fn * p.negatives) < Math.abs(best.fp * best.positives - best.fn * best.negatives)) best = p;
+      if (
+        Math.abs(p.fp * p.positives - p.fn * p.negatives) <
+          Math.abs(best.fp * best.positives - best.fn * best.negatives)
+      ) best = p;
     }
     return best.threshold;
   },
@@ -100,8 +103,12 @@ export function parseThresholdChoice(text: string): ThresholdChoice {
   const fpr = /^fpr([0-9.]+(?:e-?\d+)?)$/.exec(text);
   const given = /^t(-?[0-9.]+(?:e-?\d+)?)$/.exec(text);
   if (text === "eer") return { rule: "eer" };
-  if (fpr && Number(fpr[1]) >= 0 && Number(fpr[1]) <= 1) return { rule: "fpr", fpr: Number(fpr[1]) };
-  if (given && Number.isFinite(Number(given[1]))) return { rule: "given", threshold: Number(given[1]) };
+  if (fpr && Number(fpr[1]) >= 0 && Number(fpr[1]) <= 1) {
+    return { rule: "fpr", fpr: Number(fpr[1]) };
+  }
+  if (given && Number.isFinite(Number(given[1]))) {
+    return { rule: "given", threshold: Number(given[1]) };
+  }
   throw new MetricError(
     `Unknown threshold "${text}" (want eer, fpr<rate in [0, 1]> as fpr0.01, or t<threshold> as t0.5)`,
   );
@@ -109,7 +116,11 @@ export function parseThresholdChoice(text: string): ThresholdChoice {
 
 /** The text form of a choice (`eer`, `fpr0.01`, `t0.5`), inverse of {@link parseThresholdChoice}. */
 export function thresholdChoiceText(choice: ThresholdChoice): string {
-  return choice.rule === "eer" ? "eer" : choice.rule === "fpr" ? `fpr${choice.fpr}` : `t${choice.threshold}`;
+  return choice.rule === "eer"
+    ? "eer"
+    : choice.rule === "fpr"
+    ? `fpr${choice.fpr}`
+    : `t${choice.threshold}`;
 }
 
 /**

@@ -25,7 +25,9 @@ export function wilsonInterval(
     !Number.isInteger(successes) || !Number.isInteger(trials) || successes < 0 ||
     successes > trials
   ) {
-    throw new MetricError(`wilsonInterval: want 0 <= successes <= trials, got ${successes}/${trials}`);
+    throw new MetricError(
+      `wilsonInterval: want 0 <= successes <= trials, got ${successes}/${trials}`,
+    );
   }
   if (trials === 0) return null;
   const p = successes / trials;

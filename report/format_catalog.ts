@@ -11,6 +11,7 @@ import { tableMetric } from "../metrics/decision_metrics.ts";
 import { type TableOne, tableOne } from "../metrics/table.ts";
 import { renderReport, type RenderReportOptions } from "./html.ts";
 import type { ReportData } from "./report_data.ts";
+import { decisionMarkdown } from "./decision_format.ts";
 import { significanceLegend, tableCsv, tableJson, tableMarkdown } from "./table_format.ts";
 
 /** Options every format's render function accepts (each uses the ones it knows). */
@@ -42,7 +43,10 @@ export const HTML_FORMAT: ReportFormat = {
   render: (data, options) => renderReport(data, options),
 };
 
-/** Table I as GitHub-flavoured Markdown, and the sentence that explains its marks. */
+/**
+ * Table I as GitHub-flavoured Markdown, the sentence that explains its marks, and the decision
+ * view per run where the data have one (report/decision_format.ts).
+ */
 export const MARKDOWN_FORMAT: ReportFormat = {
   id: "md",
   extension: "md",
@@ -52,7 +56,11 @@ export const MARKDOWN_FORMAT: ReportFormat = {
   render: (data, options) => {
     const t = table(data, options);
     const legend = significanceLegend(t);
-    return Promise.resolve(tableMarkdown(t, options) + (legend ? `\n${legend}\n` : ""));
+    const decision = decisionMarkdown(t);
+    return Promise.resolve(
+      tableMarkdown(t, options) + (legend ? `\n${legend}\n` : "") +
+        (decision ? `\n${decision}` : ""),
+    );
   },
 };
 

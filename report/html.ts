@@ -17,6 +17,7 @@ import { AUC_METRIC } from "../metrics/cell_metrics.ts";
 import { tableMetric } from "../metrics/decision_metrics.ts";
 import { tableOne } from "../metrics/table.ts";
 import { DROP_MARK, significanceLegend, tableHtml } from "./table_format.ts";
+import { decisionHtml } from "./decision_format.ts";
 import { type Html, joinHtml, raw, safeHtml } from "../util/html.ts";
 import { loadVegaAssets, type VegaAssets } from "./vega_assets.ts";
 
@@ -117,6 +118,7 @@ ${
       : ""
   }
 </section>
+${decisionHtml(table)}
 ${leftOutSection(data.leftOut ?? [])}
 ${data.relative ? relativeHtml(data.relative.reference, data.relative.errors) : ""}
 ${joinHtml(figures, "\n")}
@@ -285,6 +287,9 @@ table.table-one td .n, table.table-one td .faces { display: block; font-size: .7
 table.table-one td.none { color: #8a4b00; font-size: .75rem; }
 .drop { color: #b2182b; } table.table-one td .drop { margin-left: .15em; }
 table.table-one thead th { background: #f3f3f3; }
+table.decision td { white-space: nowrap; } table.decision td.sig { font-weight: bold;
+  color: #b2182b; } table.decision tbody th { text-align: left; font-weight: normal; }
+h3 .threshold { font-weight: normal; color: #555; font-size: .9rem; }
 table.prov { font-size: .8rem; } table.prov td { vertical-align: top; }
 figure { margin: 0; overflow-x: auto; } #notes li, #warnings li { color: #8a4b00; }
 dl { display: grid; grid-template-columns: max-content auto; gap: .2rem 1rem; }

@@ -195,10 +195,14 @@ function thresholdFlags(values: Record<string, unknown>): ThresholdChoice | unde
   if (rule === undefined) return undefined;
   if (!THRESHOLD_RULES.some((r) => r.id === rule)) {
     throw new UsageError(
-      `--threshold-rule must be one of ${THRESHOLD_RULES.map((r) => r.id).join(", ")}, got "${rule}"`,
+      `--threshold-rule must be one of ${
+        THRESHOLD_RULES.map((r) => r.id).join(", ")
+      }, got "${rule}"`,
     );
   }
-  if (rule === "fpr" && fpr === undefined) throw new UsageError("--threshold-rule fpr needs --fpr <rate>");
+  if (rule === "fpr" && fpr === undefined) {
+    throw new UsageError("--threshold-rule fpr needs --fpr <rate>");
+  }
   if (rule === "given" && threshold === undefined) {
     throw new UsageError("--threshold-rule given needs --threshold <score>");
   }

@@ -93,6 +93,8 @@ for case in json.load(sys.stdin):
         tn, fp, fn, tp = (int(v) for v in confusion_matrix(labels, pred, labels=[0, 1]).ravel())
         before = (base >= t).astype(int)
         cell = {"tp": tp, "fn": fn, "tn": tn, "fp": fp,
+                "realQ": [float(v) for v in np.percentile(s[labels == 0], [10, 25, 50, 75, 90])] if (labels == 0).any() else None,
+                "fakeQ": [float(v) for v in np.percentile(s[labels == 1], [10, 25, 50, 75, 90])] if (labels == 1).any() else None,
                 "tprCi": wilson(tp, tp + fn), "fprCi": wilson(fp, fp + tn),
                 "brier": float(brier_score_loss(labels, s)) if ((s >= 0) & (s <= 1)).all() else None,
                 "ece": float(ece(labels, s)) if ((s >= 0) & (s <= 1)).all() else None}
@@ -136,29 +138,70 @@ function makeCases(): RunCase[] {
     { rule: "fpr", fpr: 0.3 },
     { rule: "given", threshold: 0.5 },
   ];
-  for (const [size, levels, seed] of [[12, 4, 1], [40, 6, 2], [90, 11, 3], [301, 21, 4], [700, 101, 5]]) {
+  for (
+    const [size, levels, seed] of [[12, 4, 1], [40, 6, 2], [90, 11, 3], [301, 21, 4], [700, 101, 5]]
+  ) {
     const random = seededRandom(seed);
     const labels = Array.from({ length: size }, (_, i) => (i % 3 === 0 ? 1 : 0));
-    const grid = (x: number) => Math.min(1, Math.max(0, Math.round(x * (levels - 1)) / (levels - 1)));
+    const grid = (x: number) =>
+      Math.min(1, Math.max(0, Math.round(x * (levels - 1)) / (levels - 1)));
     const unaltered = labels.map((l) => grid(0.3 + 0.35 * l + (random() - 0.5) * 0.6));
     const copies = [
       { opId: "h264_crf40", scores: unaltered.map((s) => grid(s + 0.15 + (random() - 0.5) * 0.2)) },
-      { opId: "brightness_up", scores: unaltered.map((s, i) => grid(s - (labels[i] ? 0.2 : 0) + (random() - 0.5) * 0.1)) },
+      {
+        opId: "brightness_up",
+        scores: unaltered.map((s, i) => grid(s - (labels[i] ? 0.2 : 0) + (random() - 0.5) * 0.1)),
+      },
       { opId: "same", scores: unaltered.slice() },
     ];
     for (const choice of choices) {
-      cases.push({ name: `n=${size} levels=${levels} ${JSON.stringify(choice)}`, choice, labels, unaltered, copies });
+      cases.push({
+        name: `n=${size} levels=${levels} ${JSON.stringify(choice)}`,
+        choice,
+        labels,
+        unaltered,
+        copies,
+      });
     }
   }
   // One-class edge cases: only reals (the FPR and given rules still choose), only fakes (only
   // the given rule), a single video, and scores outside [0, 1] (no calibration).
   const reals = [0.1, 0.4, 0.4, 0.7, 0.9, 0.9];
-  for (const choice of [{ rule: "fpr", fpr: 0.2 }, { rule: "given", threshold: 0.4 }] as ThresholdChoice[]) {
-    cases.push({ name: `only reals ${JSON.stringify(choice)}`, choice, labels: reals.map(() => 0), unaltered: reals, copies: [{ opId: "up", scores: reals.map((s) => Math.min(1, s + 0.3)) }] });
-    cases.push({ name: `only fakes ${JSON.stringify(choice)}`, choice, labels: reals.map(() => 1), unaltered: reals, copies: [{ opId: "down", scores: reals.map((s) => s / 2) }] });
+  for (
+    const choice of [{ rule: "fpr", fpr: 0.2 }, {
+      rule: "given",
+      threshold: 0.4,
+    }] as ThresholdChoice[]
+  ) {
+    cases.push({
+      name: `only reals ${JSON.stringify(choice)}`,
+      choice,
+      labels: reals.map(() => 0),
+      unaltered: reals,
+      copies: [{ opId: "up", scores: reals.map((s) => Math.min(1, s + 0.3)) }],
+    });
+    cases.push({
+      name: `only fakes ${JSON.stringify(choice)}`,
+      choice,
+      labels: reals.map(() => 1),
+      unaltered: reals,
+      copies: [{ opId: "down", scores: reals.map((s) => s / 2) }],
+    });
   }
-  cases.push({ name: "logits outside [0, 1]", choice: { rule: "eer" }, labels: [0, 0, 1, 1, 0, 1], unaltered: [-2, 0.5, 0.5, 3, 1.5, 1.5], copies: [{ opId: "x", scores: [-1, 1.5, 0.5, 2, 1.5, 4] }] });
-  cases.push({ name: "all scores tied", choice: { rule: "eer" }, labels: [0, 1, 0, 1], unaltered: [0.5, 0.5, 0.5, 0.5], copies: [{ opId: "x", scores: [0.5, 0.5, 0.9, 0.1] }] });
+  cases.push({
+    name: "logits outside [0, 1]",
+    choice: { rule: "eer" },
+    labels: [0, 0, 1, 1, 0, 1],
+    unaltered: [-2, 0.5, 0.5, 3, 1.5, 1.5],
+    copies: [{ opId: "x", scores: [-1, 1.5, 0.5, 2, 1.5, 4] }],
+  });
+  cases.push({
+    name: "all scores tied",
+    choice: { rule: "eer" },
+    labels: [0, 1, 0, 1],
+    unaltered: [0.5, 0.5, 0.5, 0.5],
+    copies: [{ opId: "x", scores: [0.5, 0.5, 0.9, 0.1] }],
+  });
   return cases;
 }
 
@@ -177,14 +220,21 @@ async function runOracle(cases: RunCase[]): Promise<unknown[]> {
   return JSON.parse(new TextDecoder().decode(stdout));
 }
 
-function close(actual: number | null | undefined, expected: number | null | undefined, what: string) {
+function close(
+  actual: number | null | undefined,
+  expected: number | null | undefined,
+  what: string,
+) {
   if (expected === null || expected === undefined) {
     assert.ok(actual === null || actual === undefined, `${what}: got ${actual}, oracle has none`);
     return;
   }
   assert.ok(typeof actual === "number", `${what}: got ${actual}, oracle says ${expected}`);
   const tolerance = 1e-12 * Math.max(1, Math.abs(expected));
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: got ${actual}, oracle says ${expected}`);
+  assert.ok(
+    Math.abs(actual - expected) <= tolerance,
+    `${what}: got ${actual}, oracle says ${expected}`,
+  );
 }
 
 Deno.test({
@@ -201,13 +251,21 @@ Deno.test({
     for (const [i, c] of cases.entries()) {
       await t.step(c.name, () => {
         const labels = Uint8Array.from(c.labels);
-        const base: DecisionCell = { opId: "unaltered", labels, scores: Float64Array.from(c.unaltered), baseline: null };
-        const cells = [base, ...c.copies.map((copy) => ({
-          opId: copy.opId,
+        const base: DecisionCell = {
+          opId: "unaltered",
           labels,
-          scores: Float64Array.from(copy.scores),
-          baseline: base.scores,
-        }))];
+          scores: Float64Array.from(c.unaltered),
+          baseline: null,
+        };
+        const cells = [
+          base,
+          ...c.copies.map((copy) => ({
+            opId: copy.opId,
+            labels,
+            scores: Float64Array.from(copy.scores),
+            baseline: base.scores,
+          })),
+        ];
         const view = runDecisions(base, cells, c.choice);
         const want = oracle[i];
         if (want === null) {
@@ -219,15 +277,36 @@ Deno.test({
         assert.equal(view.threshold?.value, expected, "threshold");
         for (const [opId, w] of Object.entries(want.cells)) {
           const d = view.decisions.get(opId)!;
-          for (const k of ["tp", "fn", "tn", "fp"] as const) assert.equal(d[k], w[k], `${opId} ${k}`);
+          for (const k of ["tp", "fn", "tn", "fp"] as const) {
+            assert.equal(d[k], w[k], `${opId} ${k}`);
+          }
           const tprCi = w.tprCi as number[] | null;
           const fprCi = w.fprCi as number[] | null;
           close(d.tprLow, tprCi?.[0], `${opId} tprLow`);
           close(d.tprHigh, tprCi?.[1], `${opId} tprHigh`);
           close(d.fprLow, fprCi?.[0], `${opId} fprLow`);
           close(d.fprHigh, fprCi?.[1], `${opId} fprHigh`);
-          for (const k of ["brier", "ece", "shiftReal", "shiftFake", "aucFakesProcessed", "aucRealsProcessed"] as const) {
+          for (
+            const k of [
+              "brier",
+              "ece",
+              "shiftReal",
+              "shiftFake",
+              "aucFakesProcessed",
+              "aucRealsProcessed",
+            ] as const
+          ) {
             close(d[k], w[k] as number | null, `${opId} ${k}`);
+          }
+          for (
+            const [mine, theirs] of [[d.realQuantiles, w.realQ], [
+              d.fakeQuantiles,
+              w.fakeQ,
+            ]] as const
+          ) {
+            const q = theirs as number[] | null;
+            assert.equal(mine === null, q === null, `${opId} quantiles present`);
+            q?.forEach((v, j) => close(mine![j], v, `${opId} quantile ${j}`));
           }
           if (opId !== "unaltered") {
             for (const k of ["pTpr", "pFpr", "pTprHolm", "pFprHolm"] as const) {
