@@ -89,8 +89,8 @@ export const SCORE_SHIFT_CHART: ReportChart = {
     "Unaltered medians; black: the run's threshold (chosen on Unaltered). A copy whose bars " +
     "move right of the threshold flags reals; left of it, misses fakes. Hover for the median " +
     "paired shift.",
-  applies: (data) => data.cells.some((c) => c.decision !== undefined),
-  absent: "No decision view: no run has an operating threshold.",
+  applies: (data) => data.cells.some((c) => c.decision !== undefined && c.opId !== UNALTERED_ID),
+  absent: "No processed copy with an operating threshold (chosen on Unaltered) to compare.",
   spec: (data) => scoreShiftChart(data.cells)!,
 };
 

@@ -142,7 +142,7 @@ if (import.meta.main) {
         title: parsed.values.title as string | undefined,
         categoryMeans: parsed.values["category-means"] === true,
         metric,
-        threshold: thresholdFlags(parsed.values),
+        threshold: thresholdFlags(parsed.values, metric),
         interactive: parsed.values.static !== true,
         referenceDetector: reference,
         pairing: parsed.values.unpaired === true ? "unpaired" : "paired",
@@ -152,8 +152,6 @@ if (import.meta.main) {
       }).catch((error) => {
         // A --run that names no run is a usage error (exit 2); its message lists the runs.
         if (error instanceof UnknownRunError) throw new UsageError(error.message);
-        // A --metric whose @rule contradicts --threshold-rule: a usage error too.
-        if (error instanceof MetricError) throw new UsageError(error.message);
         throw error;
       });
       // Notes say what the numbers leave out: always shown, even when progress is quiet.
@@ -178,7 +176,10 @@ function resamplesFlag(text: string): number {
 
 // The --threshold-rule, --fpr and --threshold values as a choice (undefined: the default, or
 // the rule the metric names); a contradiction or a bad number is a usage error (exit 2).
-function thresholdFlags(values: Record<string, unknown>): ThresholdChoice | undefined {
+function thresholdFlags(
+  values: Record<string, unknown>,
+  metric: string,
+): ThresholdChoice | undefined {
   const number = (flag: string, low: number, high: number) => {
     const text = values[flag];
     if (typeof text !== "string") return undefined;
@@ -193,6 +194,11 @@ function thresholdFlags(values: Record<string, unknown>): ThresholdChoice | unde
   const rule = values["threshold-rule"] as string | undefined ??
     (fpr !== undefined ? "fpr" : threshold !== undefined ? "given" : undefined);
   if (rule === undefined) return undefined;
+  if (metricChoice(metric).threshold !== undefined) {
+    throw new UsageError(
+      `--metric ${metric} names its threshold rule: leave out --threshold-rule, --fpr and --threshold`,
+    );
+  }
   if (!THRESHOLD_RULES.some((r) => r.id === rule)) {
     throw new UsageError(
       `--threshold-rule must be one of ${
