@@ -40,7 +40,7 @@ export function decisionLegend(table: TableOne): string | null {
     `copy (fake when score >= threshold). TPR: fakes caught; FPR: reals flagged; [ ]: Wilson ` +
     `95% intervals. Δ: change against Unaltered on the same videos; ${CHANGE_MARK}: McNemar's ` +
     `exact test significant after Holm's correction over the row (both classes, Holm p ≤ ` +
-    `${SIGNIFICANCE_LEVEL}). Fails: the error that grew more. Shift: median change of a ` +
+    `${SIGNIFICANCE_LEVEL}). Fails: the error that grew more (n.s.: neither change significant). Shift: median change of a ` +
     `video's score against its own Unaltered score. ECE: ${bins} equal-width bins. AUC proc. ` +
     `fakes / reals: Unaltered reals against processed fakes / processed reals against ` +
     `Unaltered fakes.`;
@@ -74,7 +74,7 @@ function lines(table: TableOne, row: TableRow): string[][] {
       rate(d.fpr, d.fprLow, d.fprHigh),
       base ? "" : change(d.deltaFpr, d.pFprHolm),
       num(d.balancedAccuracy),
-      base ? "" : d.fails ?? "–",
+      base ? "" : failsText(d),
       base ? "" : signed(d.shiftReal),
       base ? "" : signed(d.shiftFake),
       num(d.brier),
@@ -167,6 +167,15 @@ export const DECISION_CSV_COLUMNS: readonly [string, (d: CellDecision) => string
 /** The threshold value of a row for CSV (full precision), empty without one. */
 export function thresholdCsv(row: TableRow): string[] {
   return row.threshold ? [String(row.threshold.value), row.threshold.name] : ["", ""];
+}
+
+// "flags reals", "misses fakes", with "(n.s.)" where neither class changed significantly.
+function failsText(d: CellDecision): string {
+  if (d.fails === null) return "–";
+  const significant = [d.pTprHolm, d.pFprHolm].some((p) =>
+    typeof p === "number" && p <= SIGNIFICANCE_LEVEL
+  );
+  return significant ? d.fails : `${d.fails} (n.s.)`;
 }
 
 function firstDecision(table: TableOne): CellDecision | undefined {
