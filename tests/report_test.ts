@@ -103,7 +103,10 @@ Deno.test("deno task report handles good and bad input", async (t) => {
     const lines = tableOne.trim().split("\n");
     assert.equal(lines.filter((l) => l.startsWith("| ")).length, 2 + FIXTURE_DETECTORS.length);
     assert.match(rest[0], /^▼ marks a drop in AUC that is significant after Holm/);
-    assert.match(rest[1], /^\*\*\w+ \/ FF\+\+\w+\*\* at threshold \d\.\d{3}, EER point of Unaltered:$/);
+    assert.match(
+      rest[1],
+      /^\*\*\w+ \/ FF\+\+\w+\*\* at threshold \d\.\d{3}, EER point of Unaltered:$/,
+    );
     const csv = await report(["--store", store, "--format", "csv"]);
     assert.match(csv.stdout, /^detector,train_set,unaltered,h264_crf23,h264_crf33,h264_crf40,/);
     const json = JSON.parse((await report(["--store", store, "--format", "json"])).stdout);
