@@ -287,7 +287,7 @@ table.table-one td .n, table.table-one td .faces { display: block; font-size: .7
 table.table-one td.none { color: #8a4b00; font-size: .75rem; }
 .drop { color: #b2182b; } table.table-one td .drop { margin-left: .15em; }
 table.table-one thead th { background: #f3f3f3; }
-table.decision td { white-space: nowrap; } table.decision td.sig { font-weight: bold;
+table.decision td { white-space: nowrap; } table.decision td:nth-child(7) { text-align: left; } table.decision td.sig { font-weight: bold;
   color: #b2182b; } table.decision tbody th { text-align: left; font-weight: normal; }
 h3 .threshold { font-weight: normal; color: #555; font-size: .9rem; }
 table.prov { font-size: .8rem; } table.prov td { vertical-align: top; }
