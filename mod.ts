@@ -170,7 +170,8 @@ export { LEFT_OUT_REASONS, type LeftOutReason, type LeftOutVideo } from "./store
 export { listRuns, type RunSummary } from "./store/runs.ts";
 export { collectStoreGarbage, type StoreGcReport } from "./store/gc.ts";
 
-// --- 4. Metrics: ranking metrics, paired tests, per-operation cells, Table I, mCE, flip rate
+// --- 4. Metrics: ranking metrics, paired tests, per-operation cells, Table I, mCE, flip rate,
+// the decision view at an operating threshold
 export { MetricError } from "./metrics/metric_error.ts";
 export { rocAuc } from "./metrics/roc_auc.ts";
 export { type RocCurve, rocCurve } from "./metrics/roc_curve.ts";
@@ -193,6 +194,28 @@ export { type AucCell, type OpAuc, type OpAucOptions, opAucs } from "./metrics/o
 export { type TableOne, tableOne, type TableOneOptions } from "./metrics/table.ts";
 export { type CorruptionError, corruptionErrors } from "./metrics/mce.ts";
 export { type FlipRate, flipRates } from "./metrics/flip_rate.ts";
+export {
+  DEFAULT_THRESHOLD,
+  parseThresholdChoice,
+  THRESHOLD_RULES,
+  type ThresholdChoice,
+  type ThresholdRule,
+} from "./metrics/threshold_rules.ts";
+export {
+  type CellDecision,
+  type DecisionCell,
+  type OperatingThreshold,
+  runDecisions,
+} from "./metrics/decision.ts";
+export {
+  DECISION_METRICS,
+  type DecisionMetric,
+  metricChoice,
+  type TableMetric,
+} from "./metrics/decision_metrics.ts";
+export { wilsonInterval } from "./metrics/wilson.ts";
+export { mcnemarExact } from "./metrics/mcnemar.ts";
+export { brierScore, ECE_BINS, expectedCalibrationError } from "./metrics/calibration.ts";
 
 // --- 5. Report: Table I formats, Vega-Lite charts, the HTML report, notebook helpers
 export type { ReportData } from "./report/report_data.ts";
@@ -203,12 +226,19 @@ export {
   tableJson,
   tableMarkdown,
 } from "./report/table_format.ts";
+export {
+  decisionHtml,
+  decisionLegend,
+  decisionMarkdown,
+  thresholdSentence,
+} from "./report/decision_format.ts";
 export { leftOutHtml, leftOutMarkdown } from "./report/left_out_view.ts";
 export { reportNotesView } from "./report/notes_view.ts";
 export {
   aucByOperationChart,
   deltaHeatmapChart,
   rocChart,
+  scoreShiftChart,
   severityChart,
   thinCurve,
   type VegaLiteSpec,

@@ -1,7 +1,7 @@
 /**
  * `deno task bench [name...]`: runs the benchmarks in this folder one after another (all by
  * default), each printing its side-by-side ratios. Names: auc, distort, eval, preprocess,
- * wasm_vs_native, demo, report. Flags after the names go to the benchmarks that take them
+ * wasm_vs_native, demo, report, decision. Flags after the names go to the benchmarks that take them
  * (`deno task bench report --sizes 70,700`).
  * @module
  */
@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<{ run: (args?: string[]) => Promise<
   wasm_vs_native: () => import("./wasm_vs_native_bench.ts"),
   demo: () => import("./demo_bench.ts"),
   report: () => import("./report_bench.ts"),
+  decision: () => import("./decision_bench.ts"),
 };
 
 const firstFlag = Deno.args.findIndex((a) => a.startsWith("-") && a !== "-h" && a !== "--help");

@@ -14,7 +14,9 @@ import { bootstrapAuc, type BootstrapOptions } from "./bootstrap.ts";
 import { AUC_METRIC, type CellMetric } from "./cell_metrics.ts";
 import { CELL_COMPARISONS, type PairedScores, type PairedStats } from "./cell_comparisons.ts";
 import { type FaceShare, faceShare, type VideoFrames } from "./face_share.ts";
+import { type CellDecision, type DecisionCell, runDecisions } from "./decision.ts";
 import { holmAdjust } from "./holm.ts";
+import type { ThresholdChoice } from "./threshold_rules.ts";
 import { MetricError } from "./metric_error.ts";
 import { type Pairing, type VideoSet, videoSet } from "./video_set.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
@@ -40,6 +42,11 @@ export interface OpAucOptions {
    * cell's `metrics` by id. Default none.
    */
   metrics?: readonly CellMetric[];
+  /**
+   * The decision view (metrics/decision.ts): each run's threshold chosen on its Unaltered copy
+   * by this rule, every cell's rates at it in `decision`. Video level only; default none.
+   */
+  threshold?: ThresholdChoice;
   /**
    * The video set of the same frame, when already computed (`videoSet(frame, {pairing})`):
    * saves a second pass. Its pairing wins over `pairing`.
@@ -101,6 +108,11 @@ export interface AucCell extends DetectorOp, Partial<PairedStats> {
    * (metrics/face_share.ts); set by {@link opAucs}, absent in hand-made cells.
    */
   faceShare?: FaceShare;
+  /**
+   * The cell at its run's operating threshold (metrics/decision.ts), when asked for
+   * (`OpAucOptions.threshold`); absent where the run has no threshold (see `note`).
+   */
+  decision?: CellDecision;
 }
 
 /** The AUC of one detector run on one operation's copy, as {@link opAucs} computes it. */
@@ -251,6 +263,9 @@ export function opAucs(
   }
   addDeltas(results);
   addPairedStats(results, samples, level, options.bootstrap);
+  if (options.threshold !== undefined && level === "video") {
+    addDecisions(results, samples, options.threshold);
+  }
   return results.sort((a, b) =>
     compareIds(a.detector, b.detector) || compareIds(a.trainSet, b.trainSet) ||
     compareIds(a.run ?? "", b.run ?? "") || compareIds(a.runId, b.runId) ||
@@ -331,6 +346,42 @@ function addPairedStats(
     }
     const adjusted = holmAdjust(cells.map((c) => c.p ?? NaN));
     cells.forEach((c, i) => c.pHolm = c.p === null || c.p === undefined ? null : adjusted[i]);
+  }
+}
+
+// Each run's decision view: its threshold chosen on its Unaltered cell, every cell at it; a
+// run whose Unaltered cell cannot give one gets a note on its cells.
+function addDecisions(
+  results: OpAuc[],
+  samples: Map<string, { labels: number[]; scores: number[]; clusters: string[] }>,
+  choice: ThresholdChoice,
+): void {
+  const runs = new Map<string, OpAuc[]>();
+  for (const r of results) runs.set(r.runId, [...(runs.get(r.runId) ?? []), r]);
+  for (const [runId, cells] of runs) {
+    const base = samples.get(`${runId}\u0000${UNALTERED_ID}`);
+    const input = (cell: OpAuc): DecisionCell => {
+      const group = samples.get(`${runId}\u0000${cell.opId}`) ??
+        { labels: [], scores: [], clusters: [] };
+      return {
+        opId: cell.opId,
+        labels: Uint8Array.from(group.labels),
+        scores: Float64Array.from(group.scores),
+        baseline: pairedScores(group, base)?.baseline ?? null,
+      };
+    };
+    const inputs = cells.map(input);
+    const unaltered = inputs.find((c) => c.opId === UNALTERED_ID);
+    const view = runDecisions(unaltered, inputs, choice);
+    for (const cell of cells) {
+      const decision = view.decisions.get(cell.opId);
+      if (decision !== undefined) cell.decision = decision;
+    }
+    if (view.note !== undefined && unaltered !== undefined) {
+      const cell = cells.find((c) => c.opId === UNALTERED_ID)!;
+      const note = `no operating threshold: ${view.note}`;
+      cell.note = cell.note ? `${cell.note}; ${note}` : note;
+    }
   }
 }
 

@@ -5,7 +5,9 @@
  * (Markdown, CSV, JSON, HTML) lives in report/table_format.ts.
  * @module
  */
-import { AUC_METRIC, type CellMetric } from "./cell_metrics.ts";
+import { AUC_METRIC } from "./cell_metrics.ts";
+import type { CellDecision, OperatingThreshold } from "./decision.ts";
+import { isDecisionMetric, type TableMetric } from "./decision_metrics.ts";
 import type { PairedStats } from "./cell_comparisons.ts";
 import type { FaceShare } from "./face_share.ts";
 import { type AucCell, modelLabel } from "./op_auc.ts";
@@ -22,9 +24,10 @@ export interface TableOneOptions {
   opIds?: readonly string[];
   /**
    * The metric in `values`, category means and the average (metrics/cell_metrics.ts); default
-   * {@link AUC_METRIC}. Another needs the cells' `metrics` (`opAucs(frame, { metrics })`).
+   * {@link AUC_METRIC}. Another needs the cells' `metrics` (`opAucs(frame, { metrics })`), a
+   * decision metric (metrics/decision_metrics.ts) their `decision` (`opAucs(frame, { threshold })`).
    */
-  metric?: CellMetric;
+  metric?: TableMetric;
 }
 
 /**
@@ -58,6 +61,8 @@ export interface TableCell extends Partial<PairedStats> {
    * (metrics/face_share.ts), when the cell has it (`AucCell.faceShare`).
    */
   faceShare?: FaceShare;
+  /** The cell at its run's operating threshold (metrics/decision.ts), when computed. */
+  decision?: CellDecision;
 }
 
 /** The Table I cell of an AUC cell. */
@@ -78,6 +83,7 @@ export function tableCell(cell: AucCell): TableCell {
     ...(cell.note ? { note: cell.note } : {}),
     ...(cell.metrics ? { metrics: { ...cell.metrics } } : {}),
     ...(cell.faceShare ? { faceShare: { ...cell.faceShare } } : {}),
+    ...(cell.decision ? { decision: { ...cell.decision } } : {}),
   };
 }
 
@@ -104,6 +110,11 @@ export interface TableRow {
   categoryMeans: Record<string, number | null>;
   /** Mean value over the altered columns (every column except `unaltered`) that have one. */
   average: number | null;
+  /**
+   * The run's operating threshold (metrics/decision.ts), where its cells have a decision view:
+   * `value` and the rule in words (`name`, e.g. `EER point of Unaltered`).
+   */
+  threshold?: Pick<OperatingThreshold, "value" | "name">;
 }
 
 /** Table I, ready for rendering (report/) or inspection (notebooks). */
@@ -133,7 +144,11 @@ export function tableOne(cells: readonly AucCell[], options: TableOneOptions = {
     : callerColumns(options.opIds, cells);
   const metric = options.metric ?? AUC_METRIC;
   const valueOf = (cell: TableCell | undefined) =>
-    metric.id === AUC_METRIC.id ? cell?.auc ?? null : cell?.metrics?.[metric.id] ?? null;
+    isDecisionMetric(metric)
+      ? (cell?.decision ? metric.value(cell.decision) : null)
+      : metric.id === AUC_METRIC.id
+      ? cell?.auc ?? null
+      : cell?.metrics?.[metric.id] ?? null;
   const categories = [...new Set(columns.map((c) => c.category))];
   const shown = new Set(columns.map((c) => c.opId));
   const rowsByRun = new Map<string, TableRow>();
@@ -174,6 +189,8 @@ export function tableOne(cells: readonly AucCell[], options: TableOneOptions = {
       );
     }
     row.average = mean(altered.map((c) => row.values[c.opId]));
+    const decided = Object.values(row.cells).find((c) => c.decision)?.decision;
+    if (decided) row.threshold = { value: decided.threshold, name: decided.thresholdRule };
   }
   const rowsPerLabel = new Map<string, TableRow[]>();
   for (const row of rows) {

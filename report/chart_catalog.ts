@@ -9,6 +9,7 @@ import {
   aucByOperationChart,
   deltaHeatmapChart,
   rocChart,
+  scoreShiftChart,
   severityChart,
   severityLadders,
   type VegaLiteSpec,
@@ -79,10 +80,25 @@ export const SEVERITY_CHART: ReportChart = {
   spec: (data) => severityChart(data.cells)!,
 };
 
+/** Real and fake score distributions per operation, against Unaltered and the threshold. */
+export const SCORE_SHIFT_CHART: ReportChart = {
+  id: "score-shift",
+  title: "Score distributions against Unaltered",
+  caption: "Per operation, the real (blue) and fake (red) videos' scores: line from the 10th " +
+    "to the 90th percentile, bar over the middle half, tick at the median. Dashed: the " +
+    "Unaltered medians; black: the run's threshold (chosen on Unaltered). A copy whose bars " +
+    "move right of the threshold flags reals; left of it, misses fakes. Hover for the median " +
+    "paired shift.",
+  applies: (data) => data.cells.some((c) => c.decision !== undefined && c.opId !== UNALTERED_ID),
+  absent: "No processed copy with an operating threshold (chosen on Unaltered) to compare.",
+  spec: (data) => scoreShiftChart(data.cells)!,
+};
+
 /** Every chart of the report, in the order it shows them. */
 export const REPORT_CHARTS: readonly ReportChart[] = [
   AUC_BY_OPERATION_CHART,
   DELTA_AUC_CHART,
   ROC_CHART,
   SEVERITY_CHART,
+  SCORE_SHIFT_CHART,
 ];

@@ -521,3 +521,132 @@ function errorBarLayer(
     },
   }];
 }
+
+/**
+ * The real and fake score distributions of every operation at a glance, one panel per detector
+ * run (cells with a decision view, metrics/decision.ts): per operation and class a line from
+ * the 10th to the 90th percentile, a bar over the middle half and a tick at the median; the
+ * Unaltered medians as dashed lines (so the shift of a copy reads against them) and the run's
+ * threshold as a solid black line. Cells without a decision view are left out; null when no
+ * cell has one.
+ */
+export function scoreShiftChart(cells: AucCell[], options: ChartOptions = {}): VegaLiteSpec | null {
+  const columns = orderColumns(cells.map(columnKey));
+  const values: Record<string, unknown>[] = [];
+  const lines: Record<string, unknown>[] = [];
+  for (const c of cells) {
+    const d = c.decision;
+    if (d === undefined) continue;
+    const model = modelLabel(c.detector, c.trainSet, c.run);
+    for (
+      const [cls, q, shift] of [["real", d.realQuantiles, d.shiftReal], [
+        "fake",
+        d.fakeQuantiles,
+        d.shiftFake,
+      ]] as const
+    ) {
+      if (q === null) continue;
+      const [q10, q25, q50, q75, q90] = q.map(finiteOrNull);
+      values.push({ model, op: c.opId, cls, q10, q25, q50, q75, q90, shift: finiteOrNull(shift) });
+      if (c.opId === UNALTERED_ID) {
+        lines.push({ model, cls, x: q50, kind: `Unaltered median (${cls})` });
+      }
+    }
+    if (c.opId === UNALTERED_ID && Number.isFinite(d.threshold)) {
+      lines.push({
+        model,
+        cls: "threshold",
+        x: d.threshold,
+        kind: `threshold (${d.thresholdRule})`,
+      });
+    }
+  }
+  if (values.length === 0) return null;
+  const y = {
+    field: "op",
+    type: "nominal",
+    sort: columns.map((col) => col.opId),
+    title: "Operation",
+  };
+  const color = {
+    field: "cls",
+    type: "nominal",
+    title: "Videos",
+    scale: { domain: ["real", "fake"], range: ["#2166ac", "#b2182b"] },
+  };
+  const x = { type: "quantitative", title: "Video score", scale: { zero: false } };
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title: options.title ?? "Score distributions per operation, against Unaltered",
+    facet: { row: { field: "model", type: "nominal", title: null } },
+    data: { values: [...values, ...lines.map((l) => ({ ...l, line: true }))] },
+    spec: {
+      width: options.width ?? 560,
+      height: options.height ?? Math.max(160, 22 * columns.length),
+      layer: [
+        {
+          transform: [{ filter: "datum.line && datum.cls != 'threshold'" }],
+          mark: { type: "rule", strokeDash: [4, 3], opacity: 0.6 },
+          encoding: { x: { ...x, field: "x" }, color },
+        },
+        {
+          transform: [{ filter: "datum.line && datum.cls == 'threshold'" }],
+          mark: { type: "rule", color: "black", strokeWidth: 1.5 },
+          encoding: {
+            x: { ...x, field: "x" },
+            tooltip: [{ field: "kind", title: "line" }, {
+              field: "x",
+              format: ".3f",
+              title: "score",
+            }],
+          },
+        },
+        {
+          transform: [{ filter: "!datum.line" }],
+          mark: { type: "rule" },
+          encoding: {
+            y,
+            yOffset: { field: "cls", sort: ["real", "fake"] },
+            x: { ...x, field: "q10" },
+            x2: { field: "q90" },
+            color,
+          },
+        },
+        {
+          transform: [{ filter: "!datum.line" }],
+          mark: { type: "bar", height: 7, opacity: 0.75 },
+          encoding: {
+            y,
+            yOffset: { field: "cls", sort: ["real", "fake"] },
+            x: { ...x, field: "q25" },
+            x2: { field: "q75" },
+            color,
+            tooltip: [
+              { field: "model", type: "nominal" },
+              { field: "op", type: "nominal", title: "operation" },
+              { field: "cls", type: "nominal", title: "videos" },
+              { field: "q50", type: "quantitative", format: ".3f", title: "median" },
+              { field: "q25", type: "quantitative", format: ".3f", title: "25th pct" },
+              { field: "q75", type: "quantitative", format: ".3f", title: "75th pct" },
+              {
+                field: "shift",
+                type: "quantitative",
+                format: "+.3f",
+                title: "median shift vs Unaltered",
+              },
+            ],
+          },
+        },
+        {
+          transform: [{ filter: "!datum.line" }],
+          mark: { type: "tick", color: "black", thickness: 2, size: 9 },
+          encoding: {
+            y,
+            yOffset: { field: "cls", sort: ["real", "fake"] },
+            x: { ...x, field: "q50" },
+          },
+        },
+      ],
+    },
+  };
+}

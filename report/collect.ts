@@ -11,6 +11,7 @@
 import pl from "../deps/polars.ts";
 import type { DetectorOp } from "../metrics/cell.ts";
 import type { CellMetric } from "../metrics/cell_metrics.ts";
+import { DEFAULT_THRESHOLD, type ThresholdChoice } from "../metrics/threshold_rules.ts";
 import { leftOutNotes, leftOutSummary } from "../metrics/left_out_notes.ts";
 import { corruptionErrors } from "../metrics/mce.ts";
 import {
@@ -70,6 +71,12 @@ export interface LoadReportDataOptions {
    * metric (`tableOne(cells, { metric })`). Default none.
    */
   metrics?: readonly CellMetric[];
+  /**
+   * How each run's operating threshold is chosen on its Unaltered copy for the decision view
+   * (metrics/threshold_rules.ts, metrics/decision.ts: each cell's `decision`). Default the EER
+   * point of Unaltered.
+   */
+  threshold?: ThresholdChoice;
 }
 
 /**
@@ -132,6 +139,7 @@ export async function loadReportData(
     bootstrap: resamples > 0 ? { resamples, seed: options.bootstrapSeed ?? 0 } : undefined,
     videos,
     metrics: options.metrics,
+    threshold: options.threshold ?? DEFAULT_THRESHOLD,
   });
   const videoNotes = leftOutNotes(videos);
   const videoNotesAt = notes.length;

@@ -7,10 +7,12 @@
  * @module
  */
 import { OptionError } from "../util/option_error.ts";
-import { AUC_METRIC, cellMetric } from "../metrics/cell_metrics.ts";
+import { AUC_METRIC } from "../metrics/cell_metrics.ts";
+import { tableMetric } from "../metrics/decision_metrics.ts";
 import { type TableOne, tableOne } from "../metrics/table.ts";
 import { renderReport, type RenderReportOptions } from "./html.ts";
 import type { ReportData } from "./report_data.ts";
+import { decisionMarkdown } from "./decision_format.ts";
 import { significanceLegend, tableCsv, tableJson, tableMarkdown } from "./table_format.ts";
 
 /** Options every format's render function accepts (each uses the ones it knows). */
@@ -42,7 +44,10 @@ export const HTML_FORMAT: ReportFormat = {
   render: (data, options) => renderReport(data, options),
 };
 
-/** Table I as GitHub-flavoured Markdown, and the sentence that explains its marks. */
+/**
+ * Table I as GitHub-flavoured Markdown, the sentence that explains its marks, and the decision
+ * view per run where the data have one (report/decision_format.ts).
+ */
 export const MARKDOWN_FORMAT: ReportFormat = {
   id: "md",
   extension: "md",
@@ -52,7 +57,11 @@ export const MARKDOWN_FORMAT: ReportFormat = {
   render: (data, options) => {
     const t = table(data, options);
     const legend = significanceLegend(t);
-    return Promise.resolve(tableMarkdown(t, options) + (legend ? `\n${legend}\n` : ""));
+    const decision = decisionMarkdown(t);
+    return Promise.resolve(
+      tableMarkdown(t, options) + (legend ? `\n${legend}\n` : "") +
+        (decision ? `\n${decision}` : ""),
+    );
   },
 };
 
@@ -94,7 +103,7 @@ export const REPORT_FORMATS: readonly ReportFormat[] = [
 
 // Table I of the data in the asked metric (AUC by default).
 function table(data: ReportData, options: RenderFormatOptions): TableOne {
-  return tableOne(data.cells, { metric: cellMetric(options.metric ?? AUC_METRIC.id) });
+  return tableOne(data.cells, { metric: tableMetric(options.metric ?? AUC_METRIC.id) });
 }
 
 /**

@@ -13,9 +13,11 @@ import type { StoreProblem } from "../store/store.ts";
 import type { Provenance } from "./provenance.ts";
 import { shareableReportData } from "./shareable_paths.ts";
 import { renderSvg } from "./svg.ts";
-import { AUC_METRIC, cellMetric } from "../metrics/cell_metrics.ts";
+import { AUC_METRIC } from "../metrics/cell_metrics.ts";
+import { tableMetric } from "../metrics/decision_metrics.ts";
 import { tableOne } from "../metrics/table.ts";
 import { DROP_MARK, significanceLegend, tableHtml } from "./table_format.ts";
+import { decisionHtml } from "./decision_format.ts";
 import { type Html, joinHtml, raw, safeHtml } from "../util/html.ts";
 import { loadVegaAssets, type VegaAssets } from "./vega_assets.ts";
 
@@ -46,7 +48,7 @@ export async function renderReport(
   // Shared as a file: no absolute path of this machine (a no-op on loadReportData's data).
   data = shareableReportData(data);
   const title = options.title ?? "dfrobust report";
-  const metric = cellMetric(options.metric ?? AUC_METRIC.id);
+  const metric = tableMetric(options.metric ?? AUC_METRIC.id);
   const table = tableOne(data.cells, { metric });
   const legend = significanceLegend(table);
   const figures: Html[] = [];
@@ -116,6 +118,7 @@ ${
       : ""
   }
 </section>
+${decisionHtml(table)}
 ${leftOutSection(data.leftOut ?? [])}
 ${data.relative ? relativeHtml(data.relative.reference, data.relative.errors) : ""}
 ${joinHtml(figures, "\n")}
@@ -284,6 +287,9 @@ table.table-one td .n, table.table-one td .faces { display: block; font-size: .7
 table.table-one td.none { color: #8a4b00; font-size: .75rem; }
 .drop { color: #b2182b; } table.table-one td .drop { margin-left: .15em; }
 table.table-one thead th { background: #f3f3f3; }
+table.decision td { white-space: nowrap; } table.decision td:nth-child(7) { text-align: left; } table.decision td.sig { font-weight: bold;
+  color: #b2182b; } table.decision tbody th { text-align: left; font-weight: normal; }
+h3 .threshold { font-weight: normal; color: #555; font-size: .9rem; }
 table.prov { font-size: .8rem; } table.prov td { vertical-align: top; }
 figure { margin: 0; overflow-x: auto; } #notes li, #warnings li { color: #8a4b00; }
 dl { display: grid; grid-template-columns: max-content auto; gap: .2rem 1rem; }

@@ -13,11 +13,13 @@
  * `run`.
  * @module
  */
-import { AUC_METRIC, type CellMetric, cellMetric } from "../metrics/cell_metrics.ts";
+import { AUC_METRIC } from "../metrics/cell_metrics.ts";
+import { type TableMetric, tableMetric } from "../metrics/decision_metrics.ts";
 import { SIGNIFICANCE_LEVEL, significantDrop } from "../metrics/cell_comparisons.ts";
 import { type FaceShare, faceShareText } from "../metrics/face_share.ts";
 import { NO_VIDEOS_SCORED } from "../metrics/op_auc.ts";
 import { opLabel } from "../ops/catalog.ts";
+import { DECISION_CSV_COLUMNS, hasDecisionView, thresholdCsv } from "./decision_format.ts";
 import type { TableCell, TableOne, TableRow } from "../metrics/table.ts";
 import type { Pairing } from "../metrics/video_set.ts";
 import type { LeftOutVideo } from "../store/left_out.ts";
@@ -92,6 +94,9 @@ export function tableMarkdown(table: TableOne, options: TableFormatOptions = {})
  * significant digits, empty where not computed. Where some cell has a face share
  * (metrics/face_share.ts), last for every column `face_frames_<op>` (sampled frames with a face
  * scored), `read_frames_<op>` (sampled frames read) and `face_videos_<op>` (their videos).
+ * Where some row has a decision view (metrics/decision.ts), last `threshold`, `threshold_rule`
+ * and for every column the decision fields (report/decision_format.ts `DECISION_CSV_COLUMNS`:
+ * `tpr_<op>`, `fpr_<op>`, `delta_tpr_<op>`, `p_tpr_holm_<op>`, `fails_<op>`, ...).
  */
 export function tableCsv(table: TableOne, options: TableFormatOptions = {}): string {
   const digits = options.digits ?? 3;
@@ -114,6 +119,8 @@ export function tableCsv(table: TableOne, options: TableFormatOptions = {}): str
     ["read_frames_", (f) => f.framesRead],
     ["face_videos_", (f) => f.videos],
   ];
+  const decided = hasDecisionView(table);
+  const decisionColumns = decided ? DECISION_CSV_COLUMNS : [];
   const runs = table.rows.some((row) => row.run);
   const heads = [
     "detector",
@@ -123,6 +130,8 @@ export function tableCsv(table: TableOne, options: TableFormatOptions = {}): str
     ...table.columns.map((c) => `n_${c.opId}`),
     ...statColumns.flatMap(([prefix]) => compared.map((c) => `${prefix}${c.opId}`)),
     ...faceColumns.flatMap(([prefix]) => faced.map((c) => `${prefix}${c.opId}`)),
+    ...(decided ? ["threshold", "threshold_rule"] : []),
+    ...decisionColumns.flatMap(([prefix]) => table.columns.map((c) => `${prefix}${c.opId}`)),
   ];
   const rows = table.rows.map((row) => [
     row.detector,
@@ -137,6 +146,13 @@ export function tableCsv(table: TableOne, options: TableFormatOptions = {}): str
       faced.map((c) => {
         const share = row.cells[c.opId]?.faceShare;
         return share ? value(share) : "";
+      })
+    ),
+    ...(decided ? thresholdCsv(row) : []),
+    ...decisionColumns.flatMap(([, value]) =>
+      table.columns.map((c) => {
+        const decision = row.cells[c.opId]?.decision;
+        return decision ? value(decision) : "";
       })
     ),
   ]);
@@ -196,7 +212,7 @@ export function tableJson(table: TableOne, options: TableJsonOptions = {}): stri
  */
 export function tableHtml(table: TableOne, options: TableFormatOptions = {}): string {
   const digits = options.digits ?? 3;
-  const metric = cellMetric(table.metric ?? AUC_METRIC.id);
+  const metric = tableMetric(table.metric ?? AUC_METRIC.id);
   const groups: { label: string; span: number }[] = [];
   for (const column of table.columns) {
     const label = categoryLabel(column.category);
@@ -250,7 +266,7 @@ ${joinHtml(body, "\n")}
 }
 
 // Tooltip of an HTML cell: counts, interval (of the AUC: shown with AUC only), caveat.
-function cellTitle(cell: TableCell, digits: number, metric: CellMetric): string {
+function cellTitle(cell: TableCell, digits: number, metric: TableMetric): string {
   const parts = [`${cell.nReal} real, ${cell.nFake} fake`];
   if (
     metric.id === AUC_METRIC.id && typeof cell.ciLow === "number" &&

@@ -12,7 +12,9 @@
  * 2 for a usage error.
  * @module
  */
-import { CELL_METRICS, cellMetric } from "../metrics/cell_metrics.ts";
+import { CELL_METRICS } from "../metrics/cell_metrics.ts";
+import { DECISION_METRICS, metricChoice } from "../metrics/decision_metrics.ts";
+import { THRESHOLD_RULES, type ThresholdChoice } from "../metrics/threshold_rules.ts";
 import { type CommandSpec, requireString, runTask, UsageError } from "../util/cli.ts";
 import { REPORT_FORMATS, reportFormat } from "../report/format_catalog.ts";
 import { reportNoteLines } from "../report/note_lines.ts";
@@ -69,13 +71,32 @@ const SPEC: CommandSpec = {
     metric: {
       type: "string",
       description: "Table I's metric: " +
-        CELL_METRICS.map((m) =>
+        [...CELL_METRICS, ...DECISION_METRICS].map((m) =>
           `${m.id} (${m.label}${m.higherIsBetter ? "" : ", lower is better"})`
         )
           .join(", ") +
-        "; the charts stay AUC.",
-      valueName: `<${CELL_METRICS.map((m) => m.id).join("|")}>`,
+        "; a decision metric may name its threshold rule (tpr@fpr0.01, tpr@eer, tpr@t0.5); " +
+        "the charts stay AUC.",
+      valueName: `<${CELL_METRICS.map((m) => m.id).join("|")}|tpr|fpr|...>`,
       default: CELL_METRICS[0].id,
+    },
+    "threshold-rule": {
+      type: "string",
+      description: "How each run's operating threshold is chosen on its Unaltered copy, then " +
+        "applied to every copy (the decision view: TPR, FPR, McNemar): " +
+        THRESHOLD_RULES.map((r) => `${r.id}: ${r.description}`).join("; ") +
+        ". Default eer, or the rule --fpr or --threshold implies.",
+      valueName: `<${THRESHOLD_RULES.map((r) => r.id).join("|")}>`,
+    },
+    fpr: {
+      type: "string",
+      description: "Target false-positive rate on Unaltered for --threshold-rule fpr (0.01, 0.05).",
+      valueName: "<rate>",
+    },
+    threshold: {
+      type: "string",
+      description: "A given threshold for --threshold-rule given (0.5: fake when score >= 0.5).",
+      valueName: "<score>",
     },
     unpaired: {
       type: "boolean",
@@ -102,7 +123,8 @@ if (import.meta.main) {
     const store = requireString(parsed, "store");
     // An unknown --format, --metric or --run is an OptionError (exit 2) naming the valid ones.
     const format = reportFormat(String(parsed.values.format));
-    const metric = cellMetric(String(parsed.values.metric)).id;
+    const metric = String(parsed.values.metric);
+    metricChoice(metric);
     const toStdout = parsed.values.out === undefined && format.defaultOut === null;
     const out = typeof parsed.values.out === "string"
       ? parsed.values.out
@@ -116,6 +138,7 @@ if (import.meta.main) {
         title: parsed.values.title as string | undefined,
         categoryMeans: parsed.values["category-means"] === true,
         metric,
+        threshold: thresholdFlags(parsed.values, metric),
         interactive: parsed.values.static !== true,
         referenceDetector: reference,
         pairing: parsed.values.unpaired === true ? "unpaired" : "paired",
@@ -140,4 +163,52 @@ function resamplesFlag(text: string): number {
     throw new UsageError(`--resamples wants a whole number >= 0 (0: no intervals), not "${text}"`);
   }
   return n;
+}
+
+// The --threshold-rule, --fpr and --threshold values as a choice (undefined: the default, or
+// the rule the metric names); a contradiction or a bad number is a usage error (exit 2).
+function thresholdFlags(
+  values: Record<string, unknown>,
+  metric: string,
+): ThresholdChoice | undefined {
+  const number = (flag: string, low: number, high: number) => {
+    const text = values[flag];
+    if (typeof text !== "string") return undefined;
+    const n = Number(text);
+    if (text.trim() === "" || !(n >= low && n <= high)) {
+      throw new UsageError(`--${flag} wants a number in [${low}, ${high}], not "${text}"`);
+    }
+    return n;
+  };
+  const fpr = number("fpr", 0, 1);
+  const threshold = number("threshold", -Number.MAX_VALUE, Number.MAX_VALUE);
+  const rule = values["threshold-rule"] as string | undefined ??
+    (fpr !== undefined ? "fpr" : threshold !== undefined ? "given" : undefined);
+  if (rule === undefined) return undefined;
+  if (metricChoice(metric).threshold !== undefined) {
+    throw new UsageError(
+      `--metric ${metric} names its threshold rule: leave out --threshold-rule, --fpr and --threshold`,
+    );
+  }
+  if (!THRESHOLD_RULES.some((r) => r.id === rule)) {
+    throw new UsageError(
+      `--threshold-rule must be one of ${
+        THRESHOLD_RULES.map((r) => r.id).join(", ")
+      }, got "${rule}"`,
+    );
+  }
+  if (rule === "fpr" && fpr === undefined) {
+    throw new UsageError("--threshold-rule fpr needs --fpr <rate>");
+  }
+  if (rule === "given" && threshold === undefined) {
+    throw new UsageError("--threshold-rule given needs --threshold <score>");
+  }
+  if ((rule !== "fpr" && fpr !== undefined) || (rule !== "given" && threshold !== undefined)) {
+    throw new UsageError(`--threshold-rule ${rule} takes neither --fpr nor --threshold`);
+  }
+  return rule === "fpr"
+    ? { rule, fpr: fpr! }
+    : rule === "given"
+    ? { rule, threshold: threshold! }
+    : { rule: "eer" };
 }

@@ -17,7 +17,14 @@ export function hasCommand(command: string, versionFlag = "-version"): boolean {
 }
 
 /** Optional system tools a suite may need. */
-export type Tool = "ffmpeg" | "jupyter" | "python-sklearn" | "python-pil" | "chromium" | "slurm";
+export type Tool =
+  | "ffmpeg"
+  | "jupyter"
+  | "python-sklearn"
+  | "python-statsmodels"
+  | "python-pil"
+  | "chromium"
+  | "slurm";
 
 const reported = new Set<string>();
 
@@ -66,6 +73,8 @@ function toolPresent(tool: string): boolean {
       ? hasCommand("jupyter", "--version") && hasCommand("/usr/bin/python3", "--version")
       : tool === "python-sklearn"
       ? pythonImports("sklearn")
+      : tool === "python-statsmodels"
+      ? pythonImports("statsmodels, sklearn")
       : tool === "python-pil"
       ? pythonImports("PIL, numpy")
       : tool === "slurm"
@@ -104,6 +113,8 @@ function describe(tool: string): string {
     ffmpeg: "native ffmpeg/ffprobe (Debian package ffmpeg)",
     jupyter: "Jupyter (Debian packages jupyter-nbconvert, python3-nbclient, jupyter-client)",
     "python-sklearn": "scikit-learn (Debian package python3-sklearn)",
+    "python-statsmodels": "statsmodels and scikit-learn (Debian packages python3-statsmodels, " +
+      "python3-sklearn)",
     "python-pil": "Pillow and numpy (Debian packages python3-pil, python3-numpy)",
     chromium: "Chromium (Debian package chromium)",
     slurm: "a running Slurm cluster, and sinfo shows no usable node (install the Debian " +

@@ -4,9 +4,11 @@ import {
   aucByOperationChart,
   deltaHeatmapChart,
   rocChart,
+  scoreShiftChart,
   severityChart,
   VEGA_LITE_SCHEMA,
 } from "../report/charts.ts";
+import { runDecisions } from "../metrics/decision.ts";
 import type { AucCell } from "../metrics/op_auc.ts";
 import { getOperation, PAPER_OP_IDS } from "../ops/catalog.ts";
 import { REPORT_CHARTS } from "../report/chart_catalog.ts";
@@ -40,6 +42,23 @@ function sampleCells(): AucCell[] {
         positives: 20,
       });
     });
+  }
+  // The decision view (metrics/decision.ts) of 20 real and 20 fake videos whose scores rise
+  // with the column: every copy flags more reals than Unaltered.
+  const labels = Uint8Array.from({ length: 40 }, (_, i) => (i < 20 ? 0 : 1));
+  const scoresAt = (shift: number) =>
+    Float64Array.from(labels, (l, i) => Math.min(1, 0.3 + 0.4 * l + 0.01 * (i % 20) + shift));
+  const inputs = PAPER_COLUMNS.map((c, i) => ({
+    opId: c.opId,
+    labels,
+    scores: scoresAt(0.02 * i),
+    baseline: scoresAt(0),
+  }));
+  for (const model of models) {
+    const view = runDecisions(inputs[0], inputs, { rule: "eer" });
+    for (const cell of cells.filter((c) => c.detector === model[0])) {
+      cell.decision = view.decisions.get(cell.opId);
+    }
   }
   return cells;
 }
@@ -81,6 +100,7 @@ Deno.test("every chart of the report is Vega-Lite v5 and compiles without error"
     "delta-auc",
     "roc",
     "severity",
+    "score-shift",
   ]);
   for (const chart of REPORT_CHARTS) {
     await t.step(chart.id, () => {
@@ -251,4 +271,20 @@ Deno.test("renderSvg() rejects a spec that does not compile", async () => {
   await assert.rejects(() =>
     renderSvg({ $schema: VEGA_LITE_SCHEMA, mark: "no-such-mark", data: { values: [] } })
   );
+});
+
+Deno.test("scoreShiftChart() draws both classes per operation, the Unaltered medians and the threshold", async () => {
+  const cells = sampleCells();
+  const spec = scoreShiftChart(cells)!;
+  const values = (spec.data as { values: Record<string, unknown>[] }).values;
+  const boxes = values.filter((v) => !v.line);
+  assert.equal(boxes.length, cells.length * 2, "a real and a fake box per cell");
+  const lines = values.filter((v) => v.line);
+  // Per model: two Unaltered medians and one threshold.
+  assert.equal(lines.length, 2 * 3);
+  const xception = cells.find((c) => c.detector === "xception" && c.opId === "unaltered")!;
+  assert.ok(lines.some((l) => l.x === xception.decision!.threshold && l.cls === "threshold"));
+  const svg = await renderSvg(spec);
+  assert.match(svg, /^<svg/);
+  assert.equal(scoreShiftChart(cells.map((c) => ({ ...c, decision: undefined }))), null);
 });

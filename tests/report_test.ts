@@ -98,9 +98,15 @@ Deno.test("deno task report handles good and bad input", async (t) => {
     assert.equal(md.code, 0, md.stderr);
     assert.match(md.stdout, /^\| Detector \| Train set \| Unaltered \| Compression: CRF 23 \|/);
     // The table, then (issue 9) the sentence that explains its significance marks.
-    const lines = md.stdout.trim().split("\n");
+    // Then (issue 22) the decision view: per run its threshold, named, and its table.
+    const [tableOne, ...rest] = md.stdout.split("\n\n");
+    const lines = tableOne.trim().split("\n");
     assert.equal(lines.filter((l) => l.startsWith("| ")).length, 2 + FIXTURE_DETECTORS.length);
-    assert.match(lines[lines.length - 1], /^▼ marks a drop in AUC that is significant after Holm/);
+    assert.match(rest[0], /^▼ marks a drop in AUC that is significant after Holm/);
+    assert.match(
+      rest[1],
+      /^\*\*\w+ \/ FF\+\+\w+\*\* at threshold \d\.\d{3}, EER point of Unaltered:$/,
+    );
     const csv = await report(["--store", store, "--format", "csv"]);
     assert.match(csv.stdout, /^detector,train_set,unaltered,h264_crf23,h264_crf33,h264_crf40,/);
     const json = JSON.parse((await report(["--store", store, "--format", "json"])).stdout);
@@ -125,7 +131,52 @@ Deno.test("deno task report handles good and bad input", async (t) => {
       assert.match(await Deno.readTextFile(html), /<h2>Table I: video-level EER<\/h2>/);
       const bad = await report(["--store", store, "--metric", "f1"]);
       assert.equal(bad.code, 2);
-      assert.match(bad.stderr, /Unknown cell metric "f1" \(want one of auc, ap, eer\)/);
+      assert.match(bad.stderr, /Unknown metric "f1" \(want one of auc, ap, eer, tpr, fpr/);
+    },
+  );
+  await t.step(
+    "the decision view takes its threshold rule from --threshold-rule, --fpr, --threshold or --metric",
+    async () => {
+      const store = await Deno.makeTempDir();
+      await writeFixtureStore(store, { ops: ["unaltered", "noise", "h264_crf40"] });
+      const json = await report(["--store", store, "--format", "json", "--fpr", "0.05"]);
+      assert.equal(json.code, 0, json.stderr);
+      const table = JSON.parse(json.stdout);
+      for (const row of table.rows) {
+        assert.equal(row.threshold.name, "FPR <= 0.05 on Unaltered");
+        for (const cell of Object.values(row.cells) as TableCellJson[]) {
+          const d = cell.decision;
+          assert.equal(d.threshold, row.threshold.value, "one threshold per run");
+          assert.equal(d.tp + d.fn, cell.nFake);
+          assert.equal(d.tn + d.fp, cell.nReal);
+        }
+        assert.ok(row.cells.unaltered.decision.fpr <= 0.05);
+      }
+      const tpr = await report(["--store", store, "--format", "json", "--metric", "tpr@t0.5"]);
+      assert.equal(tpr.code, 0, tpr.stderr);
+      const atHalf = JSON.parse(tpr.stdout);
+      assert.equal(atHalf.metric, "tpr");
+      for (const row of atHalf.rows) {
+        assert.equal(row.threshold.value, 0.5);
+        for (const [opId, value] of Object.entries(row.values)) {
+          assert.equal(value, row.cells[opId].decision.tpr);
+        }
+      }
+      const csv = await report(["--store", store, "--format", "csv", "--threshold", "0.5"]);
+      assert.match(csv.stdout.split("\n")[0], /,threshold,threshold_rule,tpr_unaltered,/);
+      for (
+        const [args, message] of [
+          [["--threshold-rule", "fpr"], /--threshold-rule fpr needs --fpr/],
+          [["--fpr", "2"], /--fpr wants a number in \[0, 1\]/],
+          [["--threshold-rule", "eer", "--threshold", "0.5"], /takes neither --fpr nor/],
+          [["--metric", "tpr@eer", "--fpr", "0.1"], /names its threshold rule/],
+          [["--metric", "tpr@fpr2"], /Unknown threshold "fpr2"/],
+        ] as const
+      ) {
+        const bad = await report(["--store", store, "--format", "json", ...args]);
+        assert.equal(bad.code, 2, args.join(" "));
+        assert.match(bad.stderr, message);
+      }
     },
   );
   await t.step("a copy with one class only gets no AUC and a note", async () => {
@@ -184,6 +235,13 @@ Deno.test("deno task report handles good and bad input", async (t) => {
     );
   });
 });
+
+// A Table I cell in the JSON form, as far as these tests read it.
+interface TableCellJson {
+  nReal: number;
+  nFake: number;
+  decision: { threshold: number; tp: number; fn: number; tn: number; fp: number };
+}
 
 Deno.test({
   name: "the report's charts turn interactive in Chromium, offline",
