@@ -8,7 +8,7 @@
  */
 import { _levels, _num } from "./_ladder.ts";
 import type { OpFamily, OpParams } from "./operation.ts";
-import { X264_THREADS } from "./profile.ts";
+import { VBV_DETERMINISM } from "./profile.ts";
 
 /** Output side when the short side is capped at `cap` (even sides; no upscale). */
 function cappedSide(side: number, width: number, height: number, cap: number): number {
@@ -56,10 +56,10 @@ function platform(
         "-refs",
         String(_num(p, "refs")),
         "-threads",
-        String(X264_THREADS),
+        "1",
       ],
       library: "--enable-libx264",
-      determinism: `x264 -threads ${X264_THREADS} pinned (its bitstream depends on it)`,
+      determinism: VBV_DETERMINISM,
     }),
     // No mirror; the exact scale follows from the real sizes (the nominal one depends on them).
     geometry: () => ({ hflip: false, vflip: false, scale: 1 }),

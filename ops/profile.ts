@@ -47,6 +47,15 @@ export function missingEncoder(op: OpInstance, configuration: string): string | 
     `ffmpeg has it)`;
 }
 
+/**
+ * How x264 encodes with a bitrate and VBV (bitrate and platform operations) stay byte-identical:
+ * one thread. With frame or sliced threads its rate control sees timing-dependent state
+ * (measured on Debian ffmpeg 5.1: three runs of `-threads 4`, three different files; CRF
+ * encodes with `-threads 4` do not vary).
+ */
+export const VBV_DETERMINISM = "x264 -threads 1 pinned (VBV rate control with threads varies " +
+  "from run to run)";
+
 /** The profile a copy of `op` actually gets when `requested` is asked for. */
 export function effectiveProfile(op: OpInstance, requested: EncodeProfile): EncodeProfile {
   return op.category === "unaltered" ? "source" : requested;
