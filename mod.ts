@@ -67,7 +67,7 @@ export {
 } from "./dataset/ffpp.ts";
 
 // --- 2. Distort: operations (records), chains, profiles
-export type { OpCategory, OpFamily, OpInstance, OpLevel } from "./ops/operation.ts";
+export type { OpCategory, OpEncoder, OpFamily, OpInstance, OpLevel } from "./ops/operation.ts";
 export type { FrameGeometry, FrameGeometrySegment } from "./ops/geometry.ts";
 export {
   ALL_OP_IDS,

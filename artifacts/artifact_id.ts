@@ -34,7 +34,7 @@ const ID_LENGTH = 16;
 
 /**
  * The copy's id: 16 hex digits of `stableHash` over the sources (id, sha256, label, method,
- * split; sorted by id), the op (id, family, params, filter, CRF, geometry), the profile, the
+ * split; sorted by id), the op (id, family, params, filter, CRF, encoder, geometry), the profile, the
  * ffmpeg and libx264 versions and backend kind (encoded copies only) and the catalog version.
  * Labels are included so a relabelled dataset never reuses a copy with a stale dataset.csv.
  */
@@ -51,6 +51,8 @@ export function artifactId(input: ArtifactIdInput): string {
       params: op.params,
       filter: op.filter,
       crf: op.crf,
+      // Absent (so not hashed) for libx264 CRF and filter operations: their ids are unchanged.
+      encoder: op.encoder,
       geometry: op.geometry,
     },
     profile: input.profile,

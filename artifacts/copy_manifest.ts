@@ -10,7 +10,7 @@
 import { dirname, isAbsolute, join } from "node:path";
 import type { FfmpegBuild, VideoInfo } from "../media/ffmpeg.ts";
 import type { FrameGeometry, FrameGeometrySegment, Geometry } from "../ops/geometry.ts";
-import type { OpCategory, OpInstance } from "../ops/operation.ts";
+import type { OpCategory, OpEncoder, OpInstance } from "../ops/operation.ts";
 import type { EncodeProfile } from "../ops/profile.ts";
 import { isInside } from "../util/inside.ts";
 import { readJsonFile } from "../util/json_file.ts";
@@ -100,6 +100,11 @@ export interface CopyManifest {
     params: OpInstance["params"];
     filter: string | null;
     crf: number | null;
+    /**
+     * The encoder the operation imposes (codec, arguments, library, how it is deterministic);
+     * absent for libx264 CRF and filter operations.
+     */
+    encoder?: OpEncoder;
     paper: boolean;
     description: string;
   };
@@ -143,6 +148,7 @@ export function manifestOp(op: OpInstance): CopyManifest["op"] {
     params: op.params,
     filter: op.filter,
     crf: op.crf ?? null,
+    ...(op.encoder ? { encoder: op.encoder } : {}),
     paper: op.paper,
     description: op.description,
   };

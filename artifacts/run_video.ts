@@ -15,6 +15,7 @@ import {
   identityFrameGeometry,
   sizeRunGeometries,
 } from "../ops/geometry.ts";
+import { missingEncoder } from "../ops/profile.ts";
 import { tempPathFor } from "../util/atomic.ts";
 import { sha256File } from "../util/hash.ts";
 import { mapLimit } from "../util/concurrency.ts";
@@ -89,6 +90,19 @@ async function processVideo(
     if (plan.profile === "source") {
       options.signal?.throwIfAborted();
       plan.records.set(source.entry.id, await linkSource(plan, source, info));
+      options.progress.tick(1, source.entry.id);
+      continue;
+    }
+    // An encoder this build lacks (AV1 on ffmpeg.wasm) fails the copy's videos with one clear
+    // message each, before any decode; the other copies of the video go on.
+    const missing = plan.op.encoder?.library
+      ? missingEncoder(plan.op, (await ffmpeg.build()).configuration)
+      : null;
+    if (missing !== null) {
+      plan.records.set(
+        source.entry.id,
+        failedRecord(source, `Cannot encode "${source.entry.path}" for ${plan.op.id}: ${missing}`),
+      );
       options.progress.tick(1, source.entry.id);
       continue;
     }

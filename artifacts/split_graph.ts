@@ -95,7 +95,20 @@ export interface SplitGraphOptions {
    * The source's probe: which stream is the video (`streamIndex`) and its frame segments
    * (media/video_stream.ts).
    */
-  info: VideoStreamFacts;
+  info: VideoStreamFacts & Partial<{ width: number; height: number }>;
+}
+
+/**
+ * The filter of one branch: the operation's, for the size its input has (the even-sided crop's,
+ * else the video's first size) when the operation needs it (`OpInstance.filterFor`).
+ * @throws {Error} when the operation needs the size and `info` has none.
+ */
+function branchFilter(o: SplitOutput, info: SplitGraphOptions["info"]): string | null {
+  if (!o.op.filterFor) return o.op.filter;
+  const size = o.crop ??
+    (info.width && info.height ? info as { width: number; height: number } : null);
+  if (!size) throw new Error(`operation "${o.op.id}" needs the video's size (info.width/height)`);
+  return o.op.filterFor(size.width, size.height);
 }
 
 /**
@@ -105,7 +118,9 @@ export interface SplitGraphOptions {
  * probe's `streamIndex` and `<normalise>` scales frames of a later size to the first frame's
  * (only for a video whose size changes; media/video_stream.ts), then per output `-map [oK]`,
  * `-fps_mode passthrough` (keeps every source frame and timestamp), the profile's encoder
- * arguments (libx264, CRF or `-qp 0`, yuv420p, `-an`) and `-f mp4`. Only the mapped outputs are
+ * arguments (libx264, CRF or `-qp 0`, or the operation's own encoder; yuv420p, `-an`) and
+ * `-f mp4`. An operation whose filter needs the input size (`filterFor`) gets it from the crop,
+ * else from `info.width` x `info.height` (the first frame's size, which every frame is scaled to). Only the mapped outputs are
  * written: audio, subtitles and attached pictures (cover art) are not in the copies.
  */
 export function splitGraphArgs(
@@ -123,7 +138,7 @@ export function splitGraphArgs(
     const filters = [
       n === 1 ? normalise : null,
       o.crop ? cropFilter(o.crop) : null,
-      o.op.filter,
+      branchFilter(o, info),
     ].filter((f) => f !== null);
     return `${from}${filters.length > 0 ? filters.join(",") : "null"}[o${k}]`;
   });

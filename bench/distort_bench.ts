@@ -3,7 +3,9 @@
  * against a naive loop (one ffmpeg per operation, one after another), in the same run on the same
  * clips: a generated 2 s 720p clip (testsrc2 + noise) and the first 120 frames of the shared real
  * clip (640x360; re-encoded at CRF 18 so the bench stays within ~3 minutes on 2 cores). Also the
- * CPU-bound limit and ffmpeg.wasm against native ffmpeg (60 frames, two operations).
+ * CPU-bound limit and ffmpeg.wasm against native ffmpeg (60 frames, two operations), and each
+ * family beyond the paper (codecs, bitrates, enhancement, platform) over its whole ladder on the
+ * 60-frame real clip, split graph against the naive loop.
  *
  * CPU-bound limit: the naive runs' encoders need C CPU-seconds in total (user + system time of
  * the ffmpeg children, read from `cutime + cstime` in /proc/self/stat, which the kernel adds up
@@ -50,6 +52,22 @@ async function naiveLoop(ffmpeg: Ffmpeg, clip: string, dir: string, ops: string)
     });
   }
 }
+
+/** The families beyond the paper, each benchmarked over its whole ladder. */
+const NEW_FAMILIES = [
+  "h265",
+  "vp9",
+  "av1",
+  "mpeg4",
+  "bitrate",
+  "sharpen",
+  "denoise",
+  "blur",
+  "upscale",
+  "gamma",
+  "saturation",
+  "platform_yt",
+];
 
 // Inputs are encoded near-losslessly (CRF 18), like clean test videos.
 const CLEAN_H264 = ["-c:v", "libx264", "-crf", "18", "-pix_fmt", "yuv420p", "-f", "mp4"];
@@ -137,6 +155,27 @@ export async function run(): Promise<void> {
           `${(naive.wall / split.wall).toFixed(2)}x | ${split.cpu.toFixed(1)} | ` +
           `${naive.cpu.toFixed(1)} | ` +
           `${limit.toFixed(1)} | ${(split.wall / limit).toFixed(2)} |`,
+      );
+    }
+
+    // The families beyond the paper (docs/operations.md, issue 26): each family's whole ladder
+    // on the 60-frame real clip, split graph against the naive loop.
+    console.log(
+      "\nfamilies beyond the paper, whole ladders, real 640x360 clip (60 frames), profile paper",
+    );
+    console.log("| family | levels | dfrobust split s | naive loop s | naive / dfrobust |");
+    console.log("| --- | --- | --- | --- | --- |");
+    for (const family of NEW_FAMILIES) {
+      const work = await Deno.makeTempDir({ dir });
+      await Deno.symlink(realShort, join(work, "clip.mp4"));
+      const manifest = join(work, "manifest.csv");
+      await Deno.writeTextFile(manifest, "id,path,label\nclip,clip.mp4,0\n");
+      const levels = (await selectOperations(family)).length;
+      const naive = await timed(() => naiveLoop(native, realShort, work, family));
+      const split = await timed(() => dfrobust(native, manifest, join(work, "out"), family));
+      console.log(
+        `| ${family} | ${levels} | ${split.wall.toFixed(1)} | ${naive.wall.toFixed(1)} | ` +
+          `${(naive.wall / split.wall).toFixed(2)}x |`,
       );
     }
 

@@ -20,6 +20,18 @@ import { operationFrameGeometry } from "./geometry.ts";
 import { RESOLUTION } from "./resolution.ts";
 import { UNALTERED } from "./unaltered.ts";
 import { VINTAGE } from "./vintage.ts";
+import { H265 } from "./h265.ts";
+import { VP9 } from "./vp9.ts";
+import { AV1 } from "./av1.ts";
+import { MPEG4 } from "./mpeg4.ts";
+import { BITRATE } from "./bitrate.ts";
+import { SHARPEN } from "./sharpen.ts";
+import { DENOISE } from "./denoise.ts";
+import { BLUR } from "./blur.ts";
+import { UPSCALE } from "./upscale.ts";
+import { GAMMA } from "./gamma.ts";
+import { SATURATION } from "./saturation.ts";
+import { PLATFORM_YT } from "./platform.ts";
 
 /**
  * Version of the catalog's mappings. It is part of every copy's content address: bump it when a
@@ -31,7 +43,10 @@ export const CATALOG_VERSION = "2";
 
 export { NOISE_SEED } from "./noise.ts";
 
-/** Every family of the catalog, in the paper's Table I order. */
+/**
+ * Every family of the catalog: the paper's in its Table I order, then other codecs and bitrate
+ * targets, enhancement and platform-like operations.
+ */
 export const FAMILIES: readonly OpFamily[] = [
   UNALTERED,
   H264,
@@ -44,6 +59,18 @@ export const FAMILIES: readonly OpFamily[] = [
   RESOLUTION,
   GRAYSCALE,
   VINTAGE,
+  H265,
+  VP9,
+  AV1,
+  MPEG4,
+  BITRATE,
+  SHARPEN,
+  DENOISE,
+  BLUR,
+  UPSCALE,
+  GAMMA,
+  SATURATION,
+  PLATFORM_YT,
 ];
 
 /** The paper's operation ids, Table I order, `unaltered` first. */
@@ -62,6 +89,7 @@ export function findFamily(familyId: string): OpFamily | undefined {
 /** Builds the instance for one level of a family. */
 export function instanceOf(family: OpFamily, level: OpLevel): OpInstance {
   const size = family.size;
+  const sizedFilter = family.sizedFilter;
   const geometry = family.geometry(level.params);
   const expectedSize = size
     ? (width: number, height: number) => size(level.params, width, height)
@@ -73,7 +101,11 @@ export function instanceOf(family: OpFamily, level: OpLevel): OpInstance {
     severity: family.parametric ? level.severity : null,
     params: { ...level.params },
     filter: family.filter(level.params),
+    ...(family.sizedFilter
+      ? { filterFor: (width: number, height: number) => sizedFilter!(level.params, width, height) }
+      : {}),
     ...(family.crf ? { crf: family.crf(level.params) } : {}),
+    ...(family.encoder ? { encoder: family.encoder(level.params) } : {}),
     paper: level.paper === true,
     label: level.label ?? level.id,
     geometry,

@@ -75,7 +75,7 @@ export function chainInstance(spec: ChainSpec): OpInstance {
     if (step.category === "unaltered") {
       throw new ChainError(`Chain "${spec.name}": "unaltered" cannot be a step`);
     }
-    if (step.crf !== undefined && i !== steps.length - 1) {
+    if ((step.crf !== undefined || step.encoder) && i !== steps.length - 1) {
       throw new ChainError(
         `Chain "${spec.name}": compression step "${step.id}" must be last (it is the encode)`,
       );
@@ -91,6 +91,8 @@ export function chainInstance(spec: ChainSpec): OpInstance {
     params: { steps: steps.map((s) => ({ id: s.id, params: s.params as OpParams })) },
     filter: filters.length > 0 ? filters.join(",") : null,
     ...(last.crf !== undefined ? { crf: last.crf } : {}),
+    ...(last.encoder ? { encoder: last.encoder } : {}),
+    ...(steps.some((s) => s.filterFor) ? { filterFor: chainFilterFor(steps) } : {}),
     paper: false,
     label: spec.name,
     geometry: steps.reduce((g, s) => composeGeometry(g, s.geometry), {
@@ -108,6 +110,22 @@ export function chainInstance(spec: ChainSpec): OpInstance {
         (g, s) => composeFrameGeometry(g, s.frameGeometry(g.width, g.height)),
         identityFrameGeometry(width, height),
       ),
+  };
+}
+
+/** A chain's filter for a `width x height` input: each step's, at the size the previous made. */
+function chainFilterFor(
+  steps: readonly OpInstance[],
+): (width: number, height: number) => string | null {
+  return (width, height) => {
+    const parts: string[] = [];
+    let size = { width, height };
+    for (const step of steps) {
+      const filter = step.filterFor ? step.filterFor(size.width, size.height) : step.filter;
+      if (filter !== null) parts.push(filter);
+      size = step.expectedSize(size.width, size.height);
+    }
+    return parts.length > 0 ? parts.join(",") : null;
   };
 }
 

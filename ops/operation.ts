@@ -6,7 +6,11 @@
  */
 import type { FrameGeometry, Geometry } from "./geometry.ts";
 
-/** Paper categories (Lu & Ebrahimi 2023, Table I), plus `unaltered` and `chain`. */
+/**
+ * Paper categories (Lu & Ebrahimi 2023, Table I), plus `unaltered`, `chain`, `enhancement`
+ * (sharpening, denoising, blur, gamma, saturation: what phone apps apply) and `platform` (named
+ * approximations of a platform's re-encode). Other codecs and bitrate targets are `compression`.
+ */
 export type OpCategory =
   | "unaltered"
   | "compression"
@@ -16,6 +20,8 @@ export type OpCategory =
   | "flip"
   | "resolution"
   | "filter"
+  | "enhancement"
+  | "platform"
   | "chain";
 
 /** Plain parameter values of one ladder level (numbers and strings only, so they hash stably). */
@@ -37,6 +43,28 @@ export interface OpLevel {
   label?: string;
 }
 
+/**
+ * The encode an operation imposes when it is not libx264 at a CRF (other codecs, bitrate targets,
+ * platform encodes): the encoder and its arguments, recorded in the copy manifest and hashed into
+ * the copy's id. Output pixel format (yuv420p), `-an` and the mp4 container are the profile's.
+ */
+export interface OpEncoder {
+  /** ffmpeg encoder name: `libx265`, `libvpx-vp9`, `libsvtav1`, `mpeg4`, `libx264`. */
+  codec: string;
+  /**
+   * Arguments after `-c:v <codec>`: rate control (CRF, `-b:v 0`, bitrate and VBV), speed preset
+   * and the pinned thread settings that make the bytes the same on every rerun.
+   */
+  args: string[];
+  /**
+   * The `--enable-...` flag of ffmpeg's `configuration:` line that provides the encoder (for a
+   * build check before anything runs); null for ffmpeg's own encoders (`mpeg4`).
+   */
+  library: string | null;
+  /** How the output is made byte-identical on rerun, in one line (recorded in the manifest). */
+  determinism: string;
+}
+
 /** A family of operations: data plus the functions from a level's params to ffmpeg. */
 export interface OpFamily {
   id: string;
@@ -53,10 +81,22 @@ export interface OpFamily {
   filter: (params: OpParams) => string | null;
   /** The libx264 CRF the operation itself imposes (compression); undefined for filters. */
   crf?: (params: OpParams) => number;
+  /** Another encode the operation imposes (codecs, bitrates, platforms); undefined otherwise. */
+  encoder?: (params: OpParams) => OpEncoder;
+  /**
+   * Where the mapping comes from (a paper, a standard, a measurement, a vendor's document); for
+   * approximations it says so. Absent for the paper's families (docs/operations.md cites them).
+   */
+  source?: string;
   /** The geometry the operation applies. */
   geometry: (params: OpParams) => Geometry;
   /** Output size for a `width x height` source; undefined means unchanged. */
   size?: (params: OpParams, width: number, height: number) => { width: number; height: number };
+  /**
+   * The filter for a `width x height` input when it depends on the size (upscaling back to the
+   * source's size); `filter` is then the size-free template hashed into the copy's id.
+   */
+  sizedFilter?: (params: OpParams, width: number, height: number) => string;
 }
 
 /** A resolved operation: a family at one level, or a chain of them. */
@@ -70,10 +110,23 @@ export interface OpInstance {
   severity: number | null;
   /** Exact parameters (for a chain: its steps with their params). */
   params: OpParams | { steps: { id: string; params: OpParams }[] };
-  /** ffmpeg filter graph (comma-joined filters), null when there is none. */
+  /**
+   * ffmpeg filter graph (comma-joined filters), null when there is none. For an operation whose
+   * filter depends on the input size this is its template; the graph run is `filterFor`'s.
+   */
   filter: string | null;
+  /**
+   * The filter graph run on a `width x height` input (after any even-sided crop): `filter`,
+   * except for operations that need the size (`upscale`). Absent means `filter`.
+   */
+  filterFor?: (width: number, height: number) => string | null;
   /** The libx264 CRF the operation itself imposes, when it is (or ends in) a compression. */
   crf?: number;
+  /**
+   * Another encode the operation imposes (it is, or a chain ends in, a codec, bitrate or
+   * platform step); never together with `crf`.
+   */
+  encoder?: OpEncoder;
   /** True for the paper's 12 settings and `unaltered`. */
   paper: boolean;
   /**

@@ -62,6 +62,28 @@ export const PAPER_CRF = 23;
 /** x264 threads per encoder, fixed so the output bytes do not depend on the machine. */
 export const X264_THREADS = 4;
 
+/**
+ * Why this ffmpeg build cannot make `op`'s copies, or null when it can: the encoder `op` imposes
+ * needs a library the build was not configured with (`--enable-libsvtav1` is not in
+ * ffmpeg.wasm's `@ffmpeg/core` 0.12.10). `configuration` is the build's `configuration:` line.
+ */
+export function missingEncoder(op: OpInstance, configuration: string): string | null {
+  const library = op.encoder?.library;
+  if (!library || configuration.split(/\s+/).includes(library)) return null;
+  return `this ffmpeg build has no ${op.encoder!.codec} encoder (its configuration lacks ` +
+    `${library}); run distort with native ffmpeg built with it (--backend native; Debian's ` +
+    `ffmpeg has it)`;
+}
+
+/**
+ * How x264 encodes with a bitrate and VBV (bitrate and platform operations) stay byte-identical:
+ * one thread. With frame or sliced threads its rate control sees timing-dependent state
+ * (measured on Debian ffmpeg 5.1: three runs of `-threads 4`, three different files; CRF
+ * encodes with `-threads 4` do not vary).
+ */
+export const VBV_DETERMINISM = "x264 -threads 1 pinned (VBV rate control with threads varies " +
+  "from run to run)";
+
 /** The profile a copy of `op` actually gets when `requested` is asked for. */
 export function effectiveProfile(op: OpInstance, requested: EncodeProfile): EncodeProfile {
   return op.category === "unaltered" ? "source" : requested;
@@ -69,10 +91,16 @@ export function effectiveProfile(op: OpInstance, requested: EncodeProfile): Enco
 
 /**
  * Output encoder arguments (after the filter graph and `-map`) for `op` under `profile`:
- * video codec, rate control, pixel format, no audio. Throws for the `source` profile (no encode).
+ * video codec, rate control, pixel format, no audio. An operation with an `encoder` (codecs,
+ * bitrates, platforms) gets that encoder under either profile. Throws for the `source` profile
+ * (no encode).
  */
 export function encoderArgs(op: OpInstance, profile: EncodeProfile): string[] {
   if (profile === "source") throw new Error(`operation "${op.id}" is copied, not encoded`);
+  const tail = ["-pix_fmt", "yuv420p", "-an", "-sn", "-dn"];
+  // The operation is its own encode (another codec, a bitrate, a platform): its arguments pin
+  // its threads (OpEncoder.determinism), whatever the profile.
+  if (op.encoder) return ["-c:v", op.encoder.codec, ...op.encoder.args, ...tail];
   const rate = op.crf !== undefined
     ? ["-crf", String(op.crf)]
     : profile === "lossless"
@@ -86,11 +114,7 @@ export function encoderArgs(op: OpInstance, profile: EncodeProfile): string[] {
     ...rate,
     "-threads",
     String(X264_THREADS),
-    "-pix_fmt",
-    "yuv420p",
-    "-an",
-    "-sn",
-    "-dn",
+    ...tail,
   ];
 }
 

@@ -3,7 +3,8 @@
  *
  * - `paper`: `unaltered` plus the paper's 12 settings; `all`: every level of every family.
  * - an instance id (`h264_crf40`, `noise_s5`) or a family id (`h264`, `res`): a family id means
- *   its paper level(s), or the levels picked by `--severity`.
+ *   its paper level(s) (its whole ladder for a family the paper does not use: `h265`, `blur`),
+ *   or the levels picked by `--severity`.
  * - `chain:<name>=<id>+<id>+...` or `chain:<spec.json>`: one chain (see `ops/chain.ts`).
  * Items are comma-separated; `--severity` (`1,3,5` or `all`) replaces, for every parametric
  * family named in `--ops` (by family id, instance id or a set), the levels with those levels.
@@ -66,7 +67,11 @@ export async function selectOperations(
     } else if (ALL_OP_IDS.includes(item)) {
       ids.add(item);
     } else if (findFamily(item)) {
-      for (const level of findFamily(item)!.levels.filter((l) => l.paper)) ids.add(level.id);
+      // A family the paper uses means its paper level(s); another family (h265, blur, ...)
+      // has no paper level and means its whole ladder.
+      const family = findFamily(item)!;
+      const paperLevels = family.levels.filter((l) => l.paper);
+      for (const level of paperLevels.length > 0 ? paperLevels : family.levels) ids.add(level.id);
       families.add(item);
     } else {
       throw new UnknownOperationError(

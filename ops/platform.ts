@@ -1,0 +1,91 @@
+/**
+ * Platform-like operations: named approximations of what a platform does to an upload (a cap on
+ * the frame's short side, then one H.264 encode with the platform's measured profile, rate and
+ * GOP). Each is one record whose every parameter comes from a cited measurement; they are
+ * approximations (a platform's encoder, its per-title decisions and its later changes are not
+ * modelled), documented with their sources in docs/operations.md.
+ * @module
+ */
+import { _levels, _num } from "./_ladder.ts";
+import type { OpFamily, OpParams } from "./operation.ts";
+import { VBV_DETERMINISM } from "./profile.ts";
+
+/** Output side when the short side is capped at `cap` (even sides; no upscale). */
+function cappedSide(side: number, width: number, height: number, cap: number): number {
+  const short = Math.min(width, height);
+  if (short <= cap) return side;
+  // Same left-to-right double arithmetic as the ffmpeg expression below.
+  return Math.max(2, Math.trunc(side * cap / short / 2) * 2);
+}
+
+/** `scale` capping the short side at `cap`, even sides; the frame is passed as is below it. */
+function capFilter(cap: number): string {
+  const side = (s: string) =>
+    `if(lte(min(iw\\,ih)\\,${cap})\\,${s}\\,max(2\\,trunc(${s}*${cap}/min(iw\\,ih)/2)*2))`;
+  return `scale=w='${side("iw")}':h='${side("ih")}':flags=bicubic`;
+}
+
+/** A platform record: the short-side cap and the x264 settings, all from `source`. */
+function platform(
+  id: string,
+  params: OpParams,
+  text: { description: string; reason: string; source: string },
+): OpFamily {
+  return {
+    id,
+    category: "platform",
+    ...text,
+    parametric: false,
+    levels: _levels(id, [[id, params]]),
+    filter: (p) => capFilter(_num(p, "shortSide")),
+    encoder: (p) => ({
+      codec: "libx264",
+      args: [
+        "-profile:v",
+        String(p.profile),
+        "-b:v",
+        `${_num(p, "kbps")}k`,
+        "-maxrate",
+        `${_num(p, "maxKbps")}k`,
+        "-bufsize",
+        `${2 * _num(p, "maxKbps")}k`,
+        "-g",
+        String(_num(p, "gop")),
+        "-bf",
+        String(_num(p, "bframes")),
+        "-refs",
+        String(_num(p, "refs")),
+        "-threads",
+        "1",
+      ],
+      library: "--enable-libx264",
+      determinism: VBV_DETERMINISM,
+    }),
+    // No mirror; the exact scale follows from the real sizes (the nominal one depends on them).
+    geometry: () => ({ hflip: false, vflip: false, scale: 1 }),
+    size: (p, width, height) => ({
+      width: cappedSide(width, width, height, _num(p, "shortSide")),
+      height: cappedSide(height, width, height, _num(p, "shortSide")),
+    }),
+  };
+}
+
+/** YouTube's 720p H.264 rendition, as measured on a real upload. */
+export const PLATFORM_YT: OpFamily = platform("platform_yt", {
+  shortSide: 720,
+  profile: "high",
+  kbps: 2986,
+  maxKbps: 4670,
+  gop: 60,
+  bframes: 0,
+  refs: 1,
+}, {
+  description: "YouTube-like 720p H.264 rendition: short side capped at 720, x264 High profile, " +
+    "2986 kbit/s average (VBV max 4670 kbit/s), GOP 60, no B-frames, 1 reference; audio dropped.",
+  reason: "A detector shown a video 'from YouTube' sees the platform's re-encode, not the " +
+    "upload: a resolution rung, High profile H.264 and the rendition's bitrate.",
+  source: "Approximation. Measured on a downloaded YouTube '720p HD' rendition (mediainfo): " +
+    "AVC High@L3.1, 2986 kbit/s average, 4670 kbit/s max, GOP M=1 N=60, 1 reference frame " +
+    "(oxygenimpaired.com, 'Video Encoding for Online HD', 2011). YouTube's delivery ladder " +
+    "changes over time; the numbers are that measurement's.",
+});
