@@ -22,6 +22,7 @@ import { sha256File } from "../util/hash.ts";
 import { resolveLimits } from "../util/limits.ts";
 import type { OutputValidation } from "./copy_manifest.ts";
 import { branchGeometry, splitGraphArgs } from "./split_graph.ts";
+import { missingEncoder } from "../ops/profile.ts";
 import { validateOutput } from "./validate_output.ts";
 
 /** Options of {@link distortVideo}. */
@@ -84,6 +85,8 @@ export interface DistortedVideo {
  * @throws {UnknownOperationError} for an operation the catalog does not know; an Error when
  *   `op` names more than one operation, `severity` a level the family lacks, `dst` is `src`, the
  *   source cannot be encoded (an odd output side) or its output fails validation.
+ * @throws {Error} naming `src` and the encoder when this ffmpeg build lacks the operation's
+ *   encoder (AV1 on ffmpeg.wasm).
  * @throws {FfmpegError} when `src` cannot be probed (missing, not a video, over the limits) or
  *   ffmpeg fails; the message names the file.
  *
@@ -129,6 +132,11 @@ export async function distortVideo(
     options.signal?.throwIfAborted();
     const limits = frameLimits(resolveLimits(options.limits, "distort"));
     const info = await ffmpeg.probe(source, { limits });
+    // An encoder this build lacks (AV1 on ffmpeg.wasm): the same clear message as distort's.
+    const missing = profile !== "source" && op.encoder?.library
+      ? missingEncoder(op, (await ffmpeg.build()).configuration)
+      : null;
+    if (missing !== null) throw new Error(`Cannot encode "${src}" for ${op.id}: ${missing}`);
     const geometry = profile === "source"
       ? identityFrameGeometry(info.width, info.height)
       : encodedGeometry(op, info, profile, src);

@@ -137,6 +137,13 @@ Deno.test({
         "paper",
       );
       assert.equal(compared, 4);
+      // An encoder ffmpeg.wasm lacks: the message distort gives, and nothing at the output.
+      const av1 = join(dir, "a_av1.mp4");
+      await assert.rejects(
+        () => distortVideo(join(dir, "a.mp4"), av1, { op: "av1_crf35", ffmpeg: wasm }),
+        /a\.mp4.*av1_crf35.*no libsvtav1 encoder/,
+      );
+      await assert.rejects(() => Deno.stat(av1), Deno.errors.NotFound);
     } finally {
       await wasm.close();
       await native.close();
