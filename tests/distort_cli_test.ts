@@ -40,9 +40,9 @@ Deno.test({
           const bad = await distort("--profile", "fast");
           assert.equal(bad.code, 2);
           assert.match(bad.stderr, /--profile must be paper or lossless/);
-          const unknown = await distort("--ops", "blur");
+          const unknown = await distort("--ops", "smudge");
           assert.equal(unknown.code, 2);
-          assert.match(unknown.stderr, /Unknown operation "blur"/);
+          assert.match(unknown.stderr, /Unknown operation "smudge"/);
         },
       );
       await t.step(

@@ -24,8 +24,8 @@ Deno.test("a bad option of a library call is an OptionError (a RangeError) namin
   const cases: [string, () => unknown, RegExp][] = [
     ["resolveShard", () => resolveShard("3/3", {}), /outside 0\.\.2/],
     ["parseSeverity", () => parseSeverity("0"), /--severity must be "all"/],
-    ["selectOperations", () => selectOperations("blur"), /Unknown operation "blur"/],
-    ["selectOperations (chain)", () => selectOperations("chain:web=blur"), /blur/],
+    ["selectOperations", () => selectOperations("smudge"), /Unknown operation "smudge"/],
+    ["selectOperations (chain)", () => selectOperations("chain:web=smudge"), /smudge/],
     ["reportFormat", () => reportFormat("pdf"), /--format must be one of/],
     ["cellMetric", () => cellMetric("f1"), /Unknown cell metric "f1"/],
     ["parseLimitFlags", () => parseLimitFlags(["faces=5"]), /--limit wants name=value/],
