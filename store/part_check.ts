@@ -10,14 +10,18 @@ import pl from "../deps/polars.ts";
 import type { ScoreRow } from "./schema.ts";
 import { type StoreProblem, type StoreUnit, unitPath } from "./store.ts";
 
-/** What {@link readUnitPart} found. */
-export type UnitPart =
+/** What {@link readUnitFrame} found. */
+export type UnitFrame =
   | { kind: "missing" }
   | { kind: "damaged"; problem: StoreProblem }
-  | { kind: "ok"; rows: ScoreRow[] };
+  | { kind: "ok"; frame: pl.DataFrame };
 
-/** Reads the part of `unit` under `storeDir` in full (every data page, so damage shows). */
-export async function readUnitPart(storeDir: string, unit: StoreUnit): Promise<UnitPart> {
+/**
+ * Reads the part of `unit` under `storeDir` into a Polars frame, in full (every data page, so
+ * damage shows): missing, damaged (cannot be read, or not whole Parquet), or the frame. The one
+ * reading of a single part; {@link readUnitPart} and store/part_state.ts derive from it.
+ */
+export async function readUnitFrame(storeDir: string, unit: StoreUnit): Promise<UnitFrame> {
   const path = unitPath(storeDir, unit);
   try {
     await Deno.stat(path);
@@ -29,11 +33,24 @@ export async function readUnitPart(storeDir: string, unit: StoreUnit): Promise<U
     };
   }
   try {
-    return { kind: "ok", rows: pl.readParquet(path).toRecords() as unknown as ScoreRow[] };
+    return { kind: "ok", frame: pl.readParquet(path) };
   } catch (error) {
     const reason = String(error instanceof Error ? error.message : error).split("\n")[0];
     return { kind: "damaged", problem: { path, reason: `unreadable Parquet: ${reason}` } };
   }
+}
+
+/** What {@link readUnitPart} found. */
+export type UnitPart =
+  | { kind: "missing" }
+  | { kind: "damaged"; problem: StoreProblem }
+  | { kind: "ok"; rows: ScoreRow[] };
+
+/** Reads the part of `unit` under `storeDir` in full, as rows ({@link readUnitFrame}). */
+export async function readUnitPart(storeDir: string, unit: StoreUnit): Promise<UnitPart> {
+  const found = await readUnitFrame(storeDir, unit);
+  if (found.kind !== "ok") return found;
+  return { kind: "ok", rows: found.frame.toRecords() as unknown as ScoreRow[] };
 }
 
 /**

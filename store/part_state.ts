@@ -12,6 +12,7 @@ import { dirname } from "node:path";
 import pl from "../deps/polars.ts";
 import type { Shard } from "../scale/shard.ts";
 import { missingShards, shardUnit, splitShardUnitId } from "./shard_parts.ts";
+import { readUnitFrame } from "./part_check.ts";
 import { partUnitId, type StoreProblem, unitPath } from "./store.ts";
 import type { StoreUnit } from "./unit.ts";
 
@@ -25,27 +26,14 @@ export type PartState =
 
 /** The state of the part of `unit` under `storeDir` (module doc); never throws for the part. */
 export async function partState(storeDir: string, unit: StoreUnit): Promise<PartState> {
-  const path = unitPath(storeDir, unit);
-  try {
-    await Deno.stat(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return { kind: "missing" };
-    return {
-      kind: "damaged",
-      problem: { path, reason: `cannot read: ${(error as Error).message}` },
-    };
+  const found = await readUnitFrame(storeDir, unit);
+  if (found.kind !== "ok") return found;
+  const { frame } = found;
+  if (frame.height === 0 || !frame.columns.includes("created_at")) {
+    return { kind: "written", writtenAt: "" };
   }
-  try {
-    const frame = pl.readParquet(path);
-    if (frame.height === 0 || !frame.columns.includes("created_at")) {
-      return { kind: "written", writtenAt: "" };
-    }
-    const latest = frame.select(pl.col("created_at").max()).getColumn("created_at").get(0);
-    return { kind: "written", writtenAt: typeof latest === "string" ? latest : "" };
-  } catch (error) {
-    const reason = String(error instanceof Error ? error.message : error).split("\n")[0];
-    return { kind: "damaged", problem: { path, reason: `unreadable Parquet: ${reason}` } };
-  }
+  const latest = frame.select(pl.col("created_at").max()).getColumn("created_at").get(0);
+  return { kind: "written", writtenAt: typeof latest === "string" ? latest : "" };
 }
 
 /** A shard part of a unit, found by its file name (store/shard_parts.ts). */
