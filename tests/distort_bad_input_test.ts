@@ -171,7 +171,11 @@ Deno.test({
       await t.step("an unknown operation id fails listing the valid ids", async () => {
         await writeManifest(dir, [["ok", "a.mp4", 0]]);
         await assert.rejects(
-          distortDataset(join(dir, "manifest.csv"), { out, ops: "hflip,smudge", backend: "native" }),
+          distortDataset(join(dir, "manifest.csv"), {
+            out,
+            ops: "hflip,smudge",
+            backend: "native",
+          }),
           /Unknown operation "smudge".*h264_crf40/s,
         );
       });

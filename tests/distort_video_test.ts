@@ -205,7 +205,10 @@ Deno.test({
           distortVideo(src, dst, { op: "paper", ffmpeg }),
           /names 13 operations/,
         );
-        await assert.rejects(distortVideo(src, dst, { op: "smudge", ffmpeg }), UnknownOperationError);
+        await assert.rejects(
+          distortVideo(src, dst, { op: "smudge", ffmpeg }),
+          UnknownOperationError,
+        );
         await assert.rejects(
           distortVideo(src, dst, { op: "res", severity: 99, ffmpeg }),
           /--severity 99: family "res" has levels/,
