@@ -8,6 +8,7 @@
  * `.done` marker of the same generator version is reused.
  * @module
  */
+import { type BaseRow, rowOf } from "../eval/rows.ts";
 import { join } from "node:path";
 import { getOperation, PAPER_OP_IDS } from "../ops/catalog.ts";
 import type { ScoreRow } from "../store/schema.ts";
@@ -60,7 +61,7 @@ function unitRows(
   const op = getOperation(opId);
   const random = seededRandom(1000 * d + o + 1);
   const rows: ScoreRow[] = [];
-  const base = {
+  const base: BaseRow = {
     run_id: `bench-run-${detector}`,
     detector,
     train_set: "FF++c23",
@@ -83,25 +84,12 @@ function unitRows(
     const videoId = `${label ? "fake" : "real"}_${String(v).padStart(5, "0")}`;
     const method = label ? "Deepfakes" : "real";
     if (opId === "noise" && v % 200 === 199) {
-      rows.push({
-        ...base,
-        video_id: videoId,
-        label,
-        method,
+      rows.push(rowOf(base, {
+        video: { id: videoId, label, method },
         frame_index: -1,
-        face_index: -1,
-        box_x: null,
-        box_y: null,
-        box_w: null,
-        box_h: null,
-        crop_x: null,
-        crop_y: null,
-        crop_w: null,
-        crop_h: null,
-        score: null,
         status: "decode_error",
         error: `cannot decode frame 7 of ${videoId}.mp4`,
-      });
+      }));
       continue;
     }
     const centre = 0.5 + (label ? separation : -separation) + 0.4 * (random() - 0.5);
