@@ -9,7 +9,6 @@
 import type { CellDecision } from "./decision.ts";
 import { ECE_BINS } from "./calibration.ts";
 import { CELL_METRICS, type CellMetric } from "./cell_metrics.ts";
-import { MetricError } from "./metric_error.ts";
 import { OptionError } from "../util/option_error.ts";
 import { parseThresholdChoice, type ThresholdChoice } from "./threshold_rules.ts";
 

@@ -47,7 +47,7 @@ Deno.test("a bad option of a library call is an OptionError (a RangeError) namin
   ];
   for (const [name, call, message] of cases) {
     await t.step(name, async () => {
-      const error = await (async () => call())().then(() => null, (e) => e);
+      const error = await Promise.resolve().then(call).then(() => null, (e) => e);
       assert.ok(error instanceof OptionError, `${name}: ${error}`);
       assert.ok(error instanceof RangeError);
       assert.match(error.message, message);
