@@ -18,6 +18,8 @@ import { tableMetric } from "../metrics/decision_metrics.ts";
 import { tableOne } from "../metrics/table.ts";
 import { DROP_MARK, significanceLegend, tableHtml } from "./table_format.ts";
 import { decisionHtml } from "./decision_format.ts";
+import { sliceHtml } from "./slice_format.ts";
+import { comparisonHtml } from "./comparison_format.ts";
 import { type Html, joinHtml, raw, safeHtml } from "../util/html.ts";
 import { loadVegaAssets, type VegaAssets } from "./vega_assets.ts";
 
@@ -119,6 +121,8 @@ ${
   }
 </section>
 ${decisionHtml(table)}
+${raw(sliceHtml(data.slices, options.metric))}
+${raw(comparisonHtml(data.comparison))}
 ${leftOutSection(data.leftOut ?? [])}
 ${data.relative ? relativeHtml(data.relative.reference, data.relative.errors) : ""}
 ${joinHtml(figures, "\n")}
