@@ -162,7 +162,8 @@ function matchRow(
     if (same) return same;
   }
   const named = rows.filter((r) =>
-    r.detector === base.detector && r.trainSet === base.trainSet && (r.run ?? "") === (base.run ?? "")
+    r.detector === base.detector && r.trainSet === base.trainSet &&
+    (r.run ?? "") === (base.run ?? "")
   );
   if (named.length === 1) return named[0];
   if (baseRows.length === 1 && rows.length === 1) return rows[0];

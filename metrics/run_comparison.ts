@@ -180,9 +180,13 @@ export function compareRuns(
     const b = cellOf(runB, opId);
     const rowNotes: string[] = [];
     const artifactsOf = (runId: string) =>
-      [...new Set(subset.videos.filter((v) => v.runId === runId && v.opId === opId).map((v) =>
-        v.artifactId
-      ))].sort().join(",");
+      [
+        ...new Set(
+          subset.videos.filter((v) => v.runId === runId && v.opId === opId).map((v) =>
+            v.artifactId
+          ),
+        ),
+      ].sort().join(",");
     if (artifactsOf(runA) !== artifactsOf(runB)) {
       rowNotes.push("the runs scored different copies of this operation (other artifact ids)");
     }

@@ -12,7 +12,7 @@
  * @module
  */
 import type pl from "../deps/polars.ts";
-import { type OpAuc, opAucs, type OpAucOptions } from "./op_auc.ts";
+import { type OpAuc, type OpAucOptions, opAucs } from "./op_auc.ts";
 import { NO_VALUE_SLICE, type SliceValues } from "./slice_values.ts";
 import type { VideoSet } from "./video_set.ts";
 import { compareIds } from "../util/compare.ts";
@@ -121,8 +121,10 @@ export function sliceCells(
 function markTooSmall(cell: OpAuc): OpAuc {
   if (cell.p === null && (cell.note ?? "").includes("at least 2 fake and 2 real")) {
     const notes = (cell.note ?? "").split("; ").filter((n) => !n.startsWith("DeLong p omitted"));
-    notes.unshift(`${TOO_SMALL_NOTE} (${cell.positives} fake, ${cell.negatives} real; DeLong ` +
-      "needs 2 of each)");
+    notes.unshift(
+      `${TOO_SMALL_NOTE} (${cell.positives} fake, ${cell.negatives} real; DeLong ` +
+        "needs 2 of each)",
+    );
     cell.note = notes.join("; ");
   }
   return cell;

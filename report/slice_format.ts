@@ -15,7 +15,7 @@ import { type TableCell, type TableOne, tableOne, type TableRow } from "../metri
 import { modelLabel } from "../metrics/op_auc.ts";
 import { opLabel } from "../ops/catalog.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
-import { type CsvValue, csvText } from "../util/csv.ts";
+import { csvText, type CsvValue } from "../util/csv.ts";
 import { joinHtml, safeHtml } from "../util/html.ts";
 import { markdownText } from "../util/markdown.ts";
 import { DROP_MARK } from "./table_format.ts";
