@@ -115,7 +115,7 @@ Deno.test("report --by: within-slice protocol, face-size buckets and unknown col
   try {
     const store = `${dir}/store`;
     await writeFfppStore(store);
-    await t.step("within on method: no real has a method of a fake, so it is refused", async () => {
+    await t.step("within on method: a fake's slice holds no real, so its AUC is undefined", async () => {
       // Reals carry method "real": slices of fakes hold no reals, the real slice no fakes.
       const data = await loadReportData(store, {
         by: "method",
