@@ -15,7 +15,6 @@ import {
   type VegaLiteSpec,
 } from "./charts.ts";
 import type { ReportData } from "./report_data.ts";
-import { comparisonChart, sliceHeatmapChart } from "./slice_charts.ts";
 import { DROP_MARK } from "./table_format.ts";
 import { SIGNIFICANCE_LEVEL } from "../metrics/cell_comparisons.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
@@ -95,30 +94,6 @@ export const SCORE_SHIFT_CHART: ReportChart = {
   spec: (data) => scoreShiftChart(data.cells)!,
 };
 
-/** Table I per slice as small multiples (`report --by`). */
-export const SLICE_HEATMAP_CHART: ReportChart = {
-  id: "slice-heatmap",
-  title: "AUC per slice",
-  caption: "One heatmap per slice (report --by): AUC of each detector run on each copy, on the " +
-    "slice's videos (see the slice tables for the protocol); outlined: a drop against the " +
-    "slice's Unaltered cell significant after Holm's correction within the slice's row.",
-  applies: (data) => (data.slices ?? []).length > 0,
-  absent: "No slices: run the report with --by <column>.",
-  spec: (data) => sliceHeatmapChart(data.slices!),
-};
-
-/** Run B against run A per operation (`report --compare`). */
-export const COMPARISON_CHART: ReportChart = {
-  id: "run-comparison",
-  title: "Run B against run A",
-  caption: "Per operation: the difference of the two runs' drops against their Unaltered " +
-    "copies (point, B's minus A's: above 0, B loses less) with its paired bootstrap interval, " +
-    "and the difference of their values (red tick, B - A).",
-  applies: (data) => data.comparison !== undefined && data.comparison.rows.length > 0,
-  absent: "No comparison: run the report with --compare A,B.",
-  spec: (data) => comparisonChart(data.comparison!),
-};
-
 /** Every chart of the report, in the order it shows them. */
 export const REPORT_CHARTS: readonly ReportChart[] = [
   AUC_BY_OPERATION_CHART,
@@ -126,6 +101,4 @@ export const REPORT_CHARTS: readonly ReportChart[] = [
   ROC_CHART,
   SEVERITY_CHART,
   SCORE_SHIFT_CHART,
-  SLICE_HEATMAP_CHART,
-  COMPARISON_CHART,
 ];

@@ -5,6 +5,7 @@
  * @module
  */
 import { REPORT_CHARTS } from "./chart_catalog.ts";
+import { VIEW_CHARTS } from "./view_charts.ts";
 import type { CorruptionError } from "../metrics/mce.ts";
 import { LEFT_OUT_REASONS, type LeftOutVideo } from "../store/left_out.ts";
 import { leftOutHtml } from "./left_out_view.ts";
@@ -54,7 +55,7 @@ export async function renderReport(
   const table = tableOne(data.cells, { metric });
   const legend = significanceLegend(table);
   const figures: Html[] = [];
-  for (const chart of REPORT_CHARTS.filter((c) => c.applies(data))) {
+  for (const chart of [...REPORT_CHARTS, ...VIEW_CHARTS].filter((c) => c.applies(data))) {
     const spec = chart.spec(data);
     const svg = raw(await renderSvg(spec));
     figures.push(safeHtml`<section class="chart" id="${chart.id}">
