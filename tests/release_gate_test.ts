@@ -79,39 +79,42 @@ Deno.test("deno task compare: exit 0 on an unchanged run, 1 naming the operation
       ]);
       assert.equal(out.code, 0, out.stdout);
     });
-    await t.step("usage errors exit 2: no baseline flag, unreadable or foreign baseline", async () => {
-      const none = await runDenoTask("tasks/compare.ts", ["--store", old]);
-      assert.equal(none.code, 2);
-      const missing = await runDenoTask("tasks/compare.ts", [
-        "--baseline",
-        `${dir}/nope.json`,
-        "--store",
-        old,
-      ]);
-      assert.equal(missing.code, 2);
-      assert.match(missing.stderr, /Cannot read the baseline ".*nope\.json"/);
-      await Deno.writeTextFile(`${dir}/other.json`, '{"hello": 1}');
-      const foreign = await runDenoTask("tasks/compare.ts", [
-        "--baseline",
-        `${dir}/other.json`,
-        "--store",
-        old,
-      ]);
-      assert.equal(foreign.code, 2);
-      assert.match(foreign.stderr, /other\.json.*not a Table I JSON/);
-      const badTolerance = await runDenoTask("tasks/compare.ts", [
-        "--baseline",
-        baseline,
-        "--store",
-        old,
-        "--tolerance",
-        "-1",
-      ]);
-      assert.equal(badTolerance.code, 2);
-      const help = await runDenoTask("tasks/compare.ts", ["--help"]);
-      assert.equal(help.code, 0);
-      assert.match(help.stdout, /--baseline/);
-    });
+    await t.step(
+      "usage errors exit 2: no baseline flag, unreadable or foreign baseline",
+      async () => {
+        const none = await runDenoTask("tasks/compare.ts", ["--store", old]);
+        assert.equal(none.code, 2);
+        const missing = await runDenoTask("tasks/compare.ts", [
+          "--baseline",
+          `${dir}/nope.json`,
+          "--store",
+          old,
+        ]);
+        assert.equal(missing.code, 2);
+        assert.match(missing.stderr, /Cannot read the baseline ".*nope\.json"/);
+        await Deno.writeTextFile(`${dir}/other.json`, '{"hello": 1}');
+        const foreign = await runDenoTask("tasks/compare.ts", [
+          "--baseline",
+          `${dir}/other.json`,
+          "--store",
+          old,
+        ]);
+        assert.equal(foreign.code, 2);
+        assert.match(foreign.stderr, /other\.json.*not a Table I JSON/);
+        const badTolerance = await runDenoTask("tasks/compare.ts", [
+          "--baseline",
+          baseline,
+          "--store",
+          old,
+          "--tolerance",
+          "-1",
+        ]);
+        assert.equal(badTolerance.code, 2);
+        const help = await runDenoTask("tasks/compare.ts", ["--help"]);
+        assert.equal(help.code, 0);
+        assert.match(help.stdout, /--baseline/);
+      },
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -52,7 +52,8 @@ async function storeCsv(storeDir: string, path: string): Promise<void> {
 }
 
 Deno.test({
-  name: "report --by method: per-method AUCs equal scikit-learn's (each method's fakes vs all reals)",
+  name:
+    "report --by method: per-method AUCs equal scikit-learn's (each method's fakes vs all reals)",
   ignore: skipWithout("python-sklearn", "per-method AUC oracle"),
   fn: async () => {
     const dir = await Deno.makeTempDir();
@@ -115,17 +116,20 @@ Deno.test("report --by: within-slice protocol, face-size buckets and unknown col
   try {
     const store = `${dir}/store`;
     await writeFfppStore(store);
-    await t.step("within on method: a fake's slice holds no real, so its AUC is undefined", async () => {
-      // Reals carry method "real": slices of fakes hold no reals, the real slice no fakes.
-      const data = await loadReportData(store, {
-        by: "method",
-        sliceProtocol: "within",
-        bootstrapResamples: 0,
-      });
-      const deepfakes = data.slices!.find((s) => s.value === "Deepfakes")!;
-      assert.ok(deepfakes.cells.every((c) => c.auc === null && c.negatives === 0));
-      assert.ok(data.slices!.some((s) => s.value === "real"));
-    });
+    await t.step(
+      "within on method: a fake's slice holds no real, so its AUC is undefined",
+      async () => {
+        // Reals carry method "real": slices of fakes hold no reals, the real slice no fakes.
+        const data = await loadReportData(store, {
+          by: "method",
+          sliceProtocol: "within",
+          bootstrapResamples: 0,
+        });
+        const deepfakes = data.slices!.find((s) => s.value === "Deepfakes")!;
+        assert.ok(deepfakes.cells.every((c) => c.auc === null && c.negatives === 0));
+        assert.ok(data.slices!.some((s) => s.value === "real"));
+      },
+    );
     await t.step("face_size within: each bucket ranks its own fakes and reals", async () => {
       const data = await loadReportData(store, {
         by: "face_size",
@@ -133,11 +137,16 @@ Deno.test("report --by: within-slice protocol, face-size buckets and unknown col
         bootstrapResamples: 0,
       });
       const values = data.slices!.map((s) => s.value);
-      assert.ok(values.includes("face < 64 px") && values.includes("face >= 256 px"), values.join());
+      assert.ok(
+        values.includes("face < 64 px") && values.includes("face >= 256 px"),
+        values.join(),
+      );
       const total = data.slices!.reduce(
-        (sum, s) => sum + s.cells.find((c) => c.runId === "run-xception" && c.opId === "unaltered")!
-          .positives + s.cells.find((c) => c.runId === "run-xception" && c.opId === "unaltered")!
-          .negatives,
+        (sum, s) =>
+          sum + s.cells.find((c) => c.runId === "run-xception" && c.opId === "unaltered")!
+            .positives +
+          s.cells.find((c) => c.runId === "run-xception" && c.opId === "unaltered")!
+            .negatives,
         0,
       );
       assert.equal(total, 28, "every video in exactly one bucket");
@@ -184,4 +193,3 @@ Deno.test("report --by: within-slice protocol, face-size buckets and unknown col
     await Deno.remove(dir, { recursive: true });
   }
 });
-

@@ -56,7 +56,8 @@ print(json.dumps(out))
 `;
 
 Deno.test({
-  name: "report --compare: DeLong's paired test across detectors equals an independent implementation",
+  name:
+    "report --compare: DeLong's paired test across detectors equals an independent implementation",
   ignore: skipWithout("python-sklearn", "detector comparison oracle"),
   fn: async () => {
     const dir = await Deno.makeTempDir();
@@ -137,27 +138,30 @@ Deno.test("report --compare: every format, the decision metrics and the CLI's us
         if (format.id === "html") assert.match(text, /id="run-comparison"/);
       }
     });
-    await t.step("a decision metric compares the same way (values from the decision view)", async () => {
-      const cli = await runDenoTask("tasks/report.ts", [
-        "--store",
-        store,
-        "--format",
-        "json",
-        "--metric",
-        "tpr@fpr0.1",
-        "--compare",
-        "xception,effnet",
-        "--resamples",
-        "0",
-      ]);
-      assert.equal(cli.code, 0, cli.stderr);
-      const json = JSON.parse(cli.stdout);
-      assert.equal(json.comparison.metric, "tpr");
-      const row = json.comparison.rows.find((r: { opId: string }) => r.opId === "noise");
-      const a = json.rows.find((r: { runId: string }) => r.runId === "run-xception").values.noise;
-      assert.ok(Math.abs(row.valueA - a) < 1e-12, "same TPR as Table I");
-      assert.equal(row.p, null);
-    });
+    await t.step(
+      "a decision metric compares the same way (values from the decision view)",
+      async () => {
+        const cli = await runDenoTask("tasks/report.ts", [
+          "--store",
+          store,
+          "--format",
+          "json",
+          "--metric",
+          "tpr@fpr0.1",
+          "--compare",
+          "xception,effnet",
+          "--resamples",
+          "0",
+        ]);
+        assert.equal(cli.code, 0, cli.stderr);
+        const json = JSON.parse(cli.stdout);
+        assert.equal(json.comparison.metric, "tpr");
+        const row = json.comparison.rows.find((r: { opId: string }) => r.opId === "noise");
+        const a = json.rows.find((r: { runId: string }) => r.runId === "run-xception").values.noise;
+        assert.ok(Math.abs(row.valueA - a) < 1e-12, "same TPR as Table I");
+        assert.equal(row.p, null);
+      },
+    );
     await t.step("--compare with one name or an unknown run is an error", async () => {
       const one = await runDenoTask("tasks/report.ts", ["--store", store, "--compare", "xception"]);
       assert.equal(one.code, 2);
