@@ -13,13 +13,14 @@ import { REPORT_FORMATS } from "../report/format_catalog.ts";
 import { TOO_SMALL_NOTE } from "../metrics/slices.ts";
 import { sliceColumn } from "../metrics/slice_values.ts";
 import { runDenoTask } from "./_tools.ts";
+import { AP_METRIC } from "../metrics/cell_metrics.ts";
 
 // Video scores from the raw rows (max over a frame's faces, mean over frames: the fixture's
 // rules), then per run x op x method: that method's fakes against all reals, and within.
 const ORACLE = String.raw`
 import json, sys
 import pandas as pd
-from sklearn.metrics import roc_auc_score
+from sklearn.metrics import average_precision_score, roc_auc_score
 rows = pd.read_csv(sys.argv[1], dtype={"video_id": str, "method": str})
 rows = rows[rows.status == "ok"]
 frames = rows.groupby(["run_id", "op_id", "video_id", "label", "method", "frame_index"])["score"].max()
@@ -31,6 +32,7 @@ for (run, op), g in videos.groupby(["run_id", "op_id"]):
         both = pd.concat([fakes, reals])
         out[f"{run}|{op}|{method}"] = {
             "auc": roc_auc_score(both.label, both.score),
+            "ap": average_precision_score(both.label, both.score),
             "n": len(both), "fakes": len(fakes),
         }
 print(json.dumps(out))
@@ -69,9 +71,14 @@ Deno.test({
       assert.equal(py.code, 0, new TextDecoder().decode(py.stderr));
       const oracle = JSON.parse(new TextDecoder().decode(py.stdout)) as Record<
         string,
-        { auc: number; n: number; fakes: number }
+        { auc: number; ap: number; n: number; fakes: number }
       >;
-      const data = await loadReportData(store, { by: "method", bootstrapResamples: 0 });
+      // AP from the metric registry rides along: the slices compute every asked cell metric.
+      const data = await loadReportData(store, {
+        by: "method",
+        bootstrapResamples: 0,
+        metrics: [AP_METRIC],
+      });
       const slices = data.slices!;
       assert.deepEqual(slices.map((s) => s.value), [
         "Deepfakes",
@@ -86,6 +93,7 @@ Deno.test({
           const want = oracle[`${cell.runId}|${cell.opId}|${slice.value}`];
           assert.ok(want, `${cell.runId} ${cell.opId} ${slice.value}`);
           assert.ok(Math.abs(cell.auc! - want.auc) < 1e-12, `${cell.auc} vs ${want.auc}`);
+          assert.ok(Math.abs(cell.metrics!.ap! - want.ap) < 1e-12, `AP ${cell.metrics!.ap}`);
           assert.equal(cell.positives + cell.negatives, want.n);
           assert.equal(cell.positives, want.fakes);
           assert.equal(cell.negatives, 12);
@@ -151,6 +159,32 @@ Deno.test("report --by: within-slice protocol, face-size buckets and unknown col
       );
       assert.equal(total, 28, "every video in exactly one bucket");
     });
+    await t.step(
+      "a decision metric slices the same way (TPR at the slice's threshold)",
+      async () => {
+        const cli = await runDenoTask("tasks/report.ts", [
+          "--store",
+          store,
+          "--format",
+          "json",
+          "--by",
+          "method",
+          "--metric",
+          "tpr@fpr0.1",
+          "--resamples",
+          "0",
+        ]);
+        assert.equal(cli.code, 0, cli.stderr);
+        const json = JSON.parse(cli.stdout);
+        const slice = json.slices.slices.find((s: { value: string }) => s.value === "Deepfakes");
+        assert.equal(slice.table.metric, "tpr");
+        const row = slice.table.rows[0];
+        for (const [opId, value] of Object.entries(row.values)) {
+          assert.equal(value, row.cells[opId].decision.tpr, opId);
+          assert.equal(row.cells[opId].decision.tp + row.cells[opId].decision.fn, 6);
+        }
+      },
+    );
     await t.step("an unknown column is an option error naming the valid ones", () => {
       assert.throws(() => sliceColumn("dataset"), /--by must be one of .*method.*face_size/);
     });
