@@ -62,6 +62,13 @@ export interface Slice {
 export interface SliceOptions extends Omit<OpAucOptions, "videos" | "level" | "pairing"> {
   /** Default `all-reals`. */
   protocol?: SliceProtocol;
+  /**
+   * Each run's operating threshold as chosen on all its Unaltered videos (value and rule in
+   * words; e.g. from the whole table's cells' `decision`): a slice's decision view then applies
+   * the run's own threshold (what a deployed detector does) instead of choosing one on the
+   * slice's Unaltered cell. Runs not in the map choose on the slice (`threshold`).
+   */
+  runThresholds?: ReadonlyMap<string, { value: number; name: string }>;
 }
 
 /** The start of the note of a slice cell too small for a paired test. */
@@ -102,7 +109,7 @@ export function sliceCells(
   const order = [...slices].sort((a, b) =>
     Number(a === NO_VALUE_SLICE) - Number(b === NO_VALUE_SLICE) || compareIds(a, b)
   );
-  const { protocol: _protocol, ...opOptions } = options;
+  const { protocol: _protocol, runThresholds, ...opOptions } = options;
   return order.map((value) => {
     const inSlice = (v: { runId: string; videoId: string; label: 0 | 1 }) =>
       (protocol === "all-reals" && v.label === 0) || valueOf(v.runId, v.videoId) === value;
@@ -112,9 +119,51 @@ export function sliceCells(
       leftOut: set.leftOut.filter(inSlice),
       copies: set.copies,
     };
-    const cells = opAucs(frame, { ...opOptions, videos: subset }).map(markTooSmall);
+    const cells = sliceOpAucs(frame, subset, opOptions, runThresholds).map(markTooSmall);
     return { by, value, protocol, cells };
   });
+}
+
+// The slice's cells; where a run has a threshold of its own, that run's cells at it (a given
+// threshold for opAucs, named as the run's rule).
+function sliceOpAucs(
+  frame: pl.DataFrame | pl.LazyDataFrame,
+  subset: VideoSet,
+  options: Omit<OpAucOptions, "videos">,
+  runThresholds: ReadonlyMap<string, { value: number; name: string }> | undefined,
+): OpAuc[] {
+  if (options.threshold === undefined || runThresholds === undefined || runThresholds.size === 0) {
+    return opAucs(frame, { ...options, videos: subset });
+  }
+  const own = (runId: string) => runThresholds.has(runId);
+  const part = (keep: (runId: string) => boolean): VideoSet => ({
+    pairing: subset.pairing,
+    videos: subset.videos.filter((v) => keep(v.runId)),
+    leftOut: subset.leftOut.filter((v) => keep(v.runId)),
+    copies: subset.copies.filter((c) => keep(c.runId)),
+  });
+  const cells = subset.copies.some((c) => !own(c.runId))
+    ? opAucs(frame, { ...options, videos: part((runId) => !own(runId)) })
+    : [];
+  for (const [runId, threshold] of runThresholds) {
+    const videos = part((id) => id === runId);
+    if (videos.copies.length === 0) continue;
+    for (
+      const cell of opAucs(frame, {
+        ...options,
+        videos,
+        threshold: { rule: "given", threshold: threshold.value },
+      })
+    ) {
+      if (cell.decision) cell.decision.thresholdRule = `${threshold.name} (the run's, all videos)`;
+      cells.push(cell);
+    }
+  }
+  return cells.sort((a, b) =>
+    compareIds(a.detector, b.detector) || compareIds(a.trainSet, b.trainSet) ||
+    compareIds(a.run ?? "", b.run ?? "") || compareIds(a.runId, b.runId) ||
+    compareIds(a.opId, b.opId)
+  );
 }
 
 // DeLong's "needs at least 2 fake and 2 real samples" note, said as the slice view says it.

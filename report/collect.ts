@@ -195,7 +195,19 @@ export async function loadReportData(
     videos,
     options.by,
     sliceValues(used, options.by),
-    { protocol: options.sliceProtocol, bootstrap, metrics: options.metrics, threshold },
+    {
+      protocol: options.sliceProtocol,
+      bootstrap,
+      metrics: options.metrics,
+      threshold,
+      // A slice's decision view at its run's threshold, chosen on all the run's Unaltered videos.
+      runThresholds: new Map(
+        aucs.filter((c) => c.opId === UNALTERED_ID && c.decision).map((c) => [
+          c.runId,
+          { value: c.decision!.threshold, name: c.decision!.thresholdRule },
+        ]),
+      ),
+    },
   );
   const comparison = options.compare === undefined ? undefined : compareRuns(
     used,
