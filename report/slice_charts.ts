@@ -81,7 +81,16 @@ export function sliceHeatmapChart(slices: readonly Slice[]): VegaLiteSpec {
         },
         {
           mark: { type: "text", fontSize: 9 },
-          encoding: { x, y, text: { field: "auc", type: "quantitative", format: ".2f" } },
+          encoding: {
+            x,
+            y,
+            text: { field: "auc", type: "quantitative", format: ".2f" },
+            // Legible on the dark ends of the scale.
+            color: {
+              condition: { test: "datum.auc > 0.85 || datum.auc < 0.15", value: "white" },
+              value: "black",
+            },
+          },
         },
       ],
     },
