@@ -16,7 +16,7 @@ import { type OpAuc, type OpAucOptions, opAucs } from "./op_auc.ts";
 import { NO_VALUE_SLICE, type SliceValues } from "./slice_values.ts";
 import type { VideoSet } from "./video_set.ts";
 import { compareIds } from "../util/compare.ts";
-import { MetricError } from "./metric_error.ts";
+import { OptionError } from "../util/option_error.ts";
 
 /**
  * `all-reals`: a slice's cells rank its fakes against every real of the run (FF++ per-method
@@ -80,8 +80,8 @@ export const TOO_SMALL_NOTE = "too few videos for a test";
  * fakes, and each holds its fakes and every real; under `within` they are the values of all
  * videos, each with its own fakes and reals. Each slice's cells are `opAucs(frame, { videos })`
  * on the slice's videos (its left-out records filtered alike): the same pairing as `set`.
- * Throws a `MetricError` under `within` when no real video has a value in the column (the
- * slice would have no reals: use `all-reals`).
+ * Throws an `OptionError` (exit 2 in a task) under `within` when no real video has a value in
+ * the column (no slice would hold reals: use `all-reals`).
  */
 export function sliceCells(
   frame: pl.DataFrame | pl.LazyDataFrame,
@@ -101,7 +101,7 @@ export function sliceCells(
     if (v.label === 0 && value !== NO_VALUE_SLICE) realsWithValue++;
   }
   if (protocol === "within" && realsWithValue === 0 && set.videos.length > 0) {
-    throw new MetricError(
+    throw new OptionError(
       `--slice-reals within: no real video has a ${by} value, so no slice would hold reals; ` +
         "slice with all reals (the default) instead",
     );

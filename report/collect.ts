@@ -41,7 +41,7 @@ import { sliceCells, type SliceProtocol } from "../metrics/slices.ts";
 import { sliceValues } from "../metrics/slice_values.ts";
 import { compareRuns } from "../metrics/run_comparison.ts";
 import type { TableMetric } from "../metrics/decision_metrics.ts";
-import { MetricError } from "../metrics/metric_error.ts";
+import { OptionError } from "../util/option_error.ts";
 
 /** Options for {@link loadReportData}. */
 export interface LoadReportDataOptions {
@@ -91,7 +91,8 @@ export interface LoadReportDataOptions {
   sliceProtocol?: SliceProtocol;
   /**
    * Two runs to compare (`report --compare A,B`): each a run choice as in `runs` naming exactly
-   * one run (metrics/run_comparison.ts). Throws `MetricError` when a choice names several runs.
+   * one run (metrics/run_comparison.ts). Throws an `OptionError` when a choice names several
+   * runs or both name the same one.
    */
   compare?: readonly [string, string];
   /** The metric `compare` compares (a cell or decision metric); default AUC. */
@@ -417,7 +418,7 @@ function comparedRuns(
   const [a, b] = choices.map((choice) => {
     const hits = chooseRuns(runs, [choice]);
     if (hits.length !== 1) {
-      throw new MetricError(
+      throw new OptionError(
         `--compare: "${choice}" names ${hits.length} runs (${
           hits.map((r) => `${r.label} [run id ${r.runId}]`).join(", ")
         }); name one by run id or label`,
@@ -425,6 +426,9 @@ function comparedRuns(
     }
     return hits[0].runId;
   });
+  if (a === b) {
+    throw new OptionError(`--compare names the same run twice (${choices.join(", ")})`);
+  }
   return [a, b];
 }
 

@@ -174,6 +174,14 @@ Deno.test("report --compare: every format, the decision metrics and the CLI's us
       ]);
       assert.equal(unknown.code, 2);
       assert.match(unknown.stderr, /No run in the store matches "nosuch"/);
+      const twice = await runDenoTask("tasks/report.ts", [
+        "--store",
+        store,
+        "--compare",
+        "xception,run-xception",
+      ]);
+      assert.equal(twice.code, 2);
+      assert.match(twice.stderr, /--compare names the same run twice/);
     });
   } finally {
     await Deno.remove(dir, { recursive: true });
