@@ -179,10 +179,10 @@ Deno.test("report --by: within-slice protocol, face-size buckets and unknown col
         const slice = json.slices.slices.find((s: { value: string }) => s.value === "Deepfakes");
         assert.equal(slice.table.metric, "tpr");
         const row = slice.table.rows[0];
-      // The run's own threshold (chosen on all its Unaltered videos), not one per slice.
-      const whole = json.rows.find((r: { runId: string }) => r.runId === row.runId);
-      assert.equal(row.threshold.value, whole.threshold.value);
-      assert.match(row.threshold.name, /the run's, all videos/);
+        // The run's own threshold (chosen on all its Unaltered videos), not one per slice.
+        const whole = json.rows.find((r: { runId: string }) => r.runId === row.runId);
+        assert.equal(row.threshold.value, whole.threshold.value);
+        assert.match(row.threshold.name, /the run's, all videos/);
         for (const [opId, value] of Object.entries(row.values)) {
           assert.equal(value, row.cells[opId].decision.tpr, opId);
           assert.equal(row.cells[opId].decision.tp + row.cells[opId].decision.fn, 6);
