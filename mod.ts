@@ -214,6 +214,10 @@ export {
   type TableMetric,
 } from "./metrics/decision_metrics.ts";
 export { wilsonInterval } from "./metrics/wilson.ts";
+export { type Slice, sliceCells, type SliceProtocol } from "./metrics/slices.ts";
+export { SLICE_COLUMNS, sliceValues } from "./metrics/slice_values.ts";
+export { compareRuns, type RunComparison } from "./metrics/run_comparison.ts";
+export { type GateResult, releaseGate } from "./metrics/release_gate.ts";
 export { mcnemarExact } from "./metrics/mcnemar.ts";
 export { brierScore, ECE_BINS, expectedCalibrationError } from "./metrics/calibration.ts";
 
@@ -244,6 +248,11 @@ export {
   type VegaLiteSpec,
 } from "./report/charts.ts";
 export { REPORT_CHARTS, type ReportChart } from "./report/chart_catalog.ts";
+export { VIEW_CHARTS } from "./report/view_charts.ts";
+export { sliceHtml, sliceMarkdown, sliceTables } from "./report/slice_format.ts";
+export { comparisonHtml, comparisonMarkdown } from "./report/comparison_format.ts";
+export { checkRelease, type CheckReleaseOptions } from "./report/release_check.ts";
+export { gateJson, gateText } from "./report/gate_format.ts";
 export { renderSvg } from "./report/svg.ts";
 export { loadReportData, type LoadReportDataOptions } from "./report/collect.ts";
 export { REPORT_FORMATS, type ReportFormat } from "./report/format_catalog.ts";

@@ -10,7 +10,7 @@
  */
 import pl from "../deps/polars.ts";
 import type { DetectorOp } from "../metrics/cell.ts";
-import type { CellMetric } from "../metrics/cell_metrics.ts";
+import { AUC_METRIC, type CellMetric } from "../metrics/cell_metrics.ts";
 import { DEFAULT_THRESHOLD, type ThresholdChoice } from "../metrics/threshold_rules.ts";
 import { leftOutNotes, leftOutSummary } from "../metrics/left_out_notes.ts";
 import { corruptionErrors } from "../metrics/mce.ts";
@@ -37,6 +37,11 @@ import {
   type RunProvenance,
 } from "./provenance.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
+import { sliceCells, type SliceProtocol } from "../metrics/slices.ts";
+import { sliceValues } from "../metrics/slice_values.ts";
+import { compareRuns } from "../metrics/run_comparison.ts";
+import type { TableMetric } from "../metrics/decision_metrics.ts";
+import { OptionError } from "../util/option_error.ts";
 
 /** Options for {@link loadReportData}. */
 export interface LoadReportDataOptions {
@@ -77,6 +82,21 @@ export interface LoadReportDataOptions {
    * point of Unaltered.
    */
   threshold?: ThresholdChoice;
+  /**
+   * Table I per slice by this store column or `face_size` (`report --by`,
+   * metrics/slice_values.ts); with `sliceProtocol` (default `all-reals`, metrics/slices.ts).
+   */
+  by?: string;
+  /** How a slice's reals are chosen; default `all-reals` (FF++ per-method protocol). */
+  sliceProtocol?: SliceProtocol;
+  /**
+   * Two runs to compare (`report --compare A,B`): each a run choice as in `runs` naming exactly
+   * one run (metrics/run_comparison.ts). Throws an `OptionError` when a choice names several
+   * runs or both name the same one.
+   */
+  compare?: readonly [string, string];
+  /** The metric `compare` compares (a cell or decision metric); default AUC. */
+  compareMetric?: TableMetric;
 }
 
 /**
@@ -169,6 +189,37 @@ export async function loadReportData(
         : `No unaltered copy scored for ${model}: its delta AUC is omitted.`,
     );
   }
+  const bootstrap = resamples > 0 ? { resamples, seed: options.bootstrapSeed ?? 0 } : undefined;
+  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  const slices = options.by === undefined ? undefined : sliceCells(
+    used,
+    videos,
+    options.by,
+    sliceValues(used, options.by),
+    {
+      protocol: options.sliceProtocol,
+      bootstrap,
+      metrics: options.metrics,
+      threshold,
+      // A slice's decision view at its run's threshold, chosen on all the run's Unaltered videos.
+      runThresholds: new Map(
+        aucs.filter((c) => c.opId === UNALTERED_ID && c.decision).map((c) => [
+          c.runId,
+          { value: c.decision!.threshold, name: c.decision!.thresholdRule },
+        ]),
+      ),
+    },
+  );
+  const comparison = options.compare === undefined ? undefined : compareRuns(
+    used,
+    videos,
+    ...comparedRuns(runs, options.compare),
+    {
+      metric: options.compareMetric ?? AUC_METRIC,
+      bootstrap,
+      threshold,
+    },
+  );
   const copies = copyProvenance(parts.map(keep));
   if (options.dataDir) {
     const index = await copyManifestIndex(options.dataDir, {
@@ -193,6 +244,8 @@ export async function loadReportData(
     leftOut: videos.leftOut,
     damagedParts: problems,
     relative,
+    ...(slices ? { slices } : {}),
+    ...(comparison ? { comparison } : {}),
     provenance: {
       dfrobustVersion: DFROBUST_VERSION,
       denoVersion: Deno.version.deno,
@@ -355,6 +408,28 @@ function choiceNote(chosen: readonly RunSummary[], runs: readonly RunSummary[]):
   return `Runs chosen (--run): ${chosen.map(name).join(", ")}; left out: ${
     runs.filter((r) => !kept.has(r.runId)).map(name).join(", ")
   }.`;
+}
+
+// The run ids of `--compare A,B`: each choice must name exactly one run of the store.
+function comparedRuns(
+  runs: readonly RunSummary[],
+  choices: readonly [string, string],
+): [string, string] {
+  const [a, b] = choices.map((choice) => {
+    const hits = chooseRuns(runs, [choice]);
+    if (hits.length !== 1) {
+      throw new OptionError(
+        `--compare: "${choice}" names ${hits.length} runs (${
+          hits.map((r) => `${r.label} [run id ${r.runId}]`).join(", ")
+        }); name one by run id or label`,
+      );
+    }
+    return hits[0].runId;
+  });
+  if (a === b) {
+    throw new OptionError(`--compare names the same run twice (${choices.join(", ")})`);
+  }
+  return [a, b];
 }
 
 // The copies of the store, part by part (one part's rows in memory at a time), then merged.

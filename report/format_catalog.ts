@@ -14,6 +14,8 @@ import { renderReport, type RenderReportOptions } from "./html.ts";
 import type { ReportData } from "./report_data.ts";
 import { decisionMarkdown } from "./decision_format.ts";
 import { significanceLegend, tableCsv, tableJson, tableMarkdown } from "./table_format.ts";
+import { sliceCsv, sliceJson, sliceMarkdown } from "./slice_format.ts";
+import { comparisonCsv, comparisonJson, comparisonMarkdown } from "./comparison_format.ts";
 
 /** Options every format's render function accepts (each uses the ones it knows). */
 export type RenderFormatOptions = RenderReportOptions;
@@ -60,7 +62,7 @@ export const MARKDOWN_FORMAT: ReportFormat = {
     const decision = decisionMarkdown(t);
     return Promise.resolve(
       tableMarkdown(t, options) + (legend ? `\n${legend}\n` : "") +
-        (decision ? `\n${decision}` : ""),
+        (decision ? `\n${decision}` : "") + extraMarkdown(data, options),
     );
   },
 };
@@ -72,7 +74,8 @@ export const CSV_FORMAT: ReportFormat = {
   mediaType: "text/csv",
   description: "Table I alone as CSV",
   defaultOut: null,
-  render: (data, options) => Promise.resolve(tableCsv(table(data, options), options)),
+  render: (data, options) =>
+    Promise.resolve(tableCsv(table(data, options), options) + extraCsv(data, options)),
 };
 
 /** Table I as JSON, with the pairing, the left-out videos and the store's warnings. */
@@ -89,6 +92,8 @@ export const JSON_FORMAT: ReportFormat = {
         leftOut: data.leftOut,
         damagedParts: data.damagedParts ?? [],
         warnings: data.warnings ?? [],
+        ...(data.slices ? { slices: sliceJson(data.slices, options.metric) } : {}),
+        ...(data.comparison ? { comparison: comparisonJson(data.comparison) } : {}),
       }),
     ),
 };
@@ -100,6 +105,18 @@ export const REPORT_FORMATS: readonly ReportFormat[] = [
   CSV_FORMAT,
   JSON_FORMAT,
 ];
+
+// Table I per slice and the run comparison, when asked for (`--by`, `--compare`), after Table I.
+function extraMarkdown(data: ReportData, options: RenderFormatOptions): string {
+  return (data.slices ? `\n${sliceMarkdown(data.slices, options.metric)}` : "") +
+    (data.comparison ? `\n${comparisonMarkdown(data.comparison)}` : "");
+}
+
+// The same as CSV tables of their own, each after a blank line (long form, one line per cell).
+function extraCsv(data: ReportData, options: RenderFormatOptions): string {
+  return (data.slices ? `\n${sliceCsv(data.slices, options.metric)}` : "") +
+    (data.comparison ? `\n${comparisonCsv(data.comparison)}` : "");
+}
 
 // Table I of the data in the asked metric (AUC by default).
 function table(data: ReportData, options: RenderFormatOptions): TableOne {

@@ -5,6 +5,7 @@
  * @module
  */
 import { REPORT_CHARTS } from "./chart_catalog.ts";
+import { VIEW_CHARTS } from "./view_charts.ts";
 import type { CorruptionError } from "../metrics/mce.ts";
 import { LEFT_OUT_REASONS, type LeftOutVideo } from "../store/left_out.ts";
 import { leftOutHtml } from "./left_out_view.ts";
@@ -18,6 +19,8 @@ import { tableMetric } from "../metrics/decision_metrics.ts";
 import { tableOne } from "../metrics/table.ts";
 import { DROP_MARK, significanceLegend, tableHtml } from "./table_format.ts";
 import { decisionHtml } from "./decision_format.ts";
+import { sliceHtml } from "./slice_format.ts";
+import { comparisonHtml } from "./comparison_format.ts";
 import { type Html, joinHtml, raw, safeHtml } from "../util/html.ts";
 import { loadVegaAssets, type VegaAssets } from "./vega_assets.ts";
 
@@ -52,7 +55,7 @@ export async function renderReport(
   const table = tableOne(data.cells, { metric });
   const legend = significanceLegend(table);
   const figures: Html[] = [];
-  for (const chart of REPORT_CHARTS.filter((c) => c.applies(data))) {
+  for (const chart of [...REPORT_CHARTS, ...VIEW_CHARTS].filter((c) => c.applies(data))) {
     const spec = chart.spec(data);
     const svg = raw(await renderSvg(spec));
     figures.push(safeHtml`<section class="chart" id="${chart.id}">
@@ -119,6 +122,8 @@ ${
   }
 </section>
 ${decisionHtml(table)}
+${raw(sliceHtml(data.slices, options.metric))}
+${raw(comparisonHtml(data.comparison))}
 ${leftOutSection(data.leftOut ?? [])}
 ${data.relative ? relativeHtml(data.relative.reference, data.relative.errors) : ""}
 ${joinHtml(figures, "\n")}

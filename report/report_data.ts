@@ -9,6 +9,8 @@ import type { CorruptionError } from "../metrics/mce.ts";
 import type { DetectorOp } from "../metrics/cell.ts";
 import type { AucCell } from "../metrics/op_auc.ts";
 import type { Pairing } from "../metrics/video_set.ts";
+import type { RunComparison } from "../metrics/run_comparison.ts";
+import type { Slice } from "../metrics/slices.ts";
 import type { LeftOutVideo } from "../store/left_out.ts";
 import type { StoreProblem } from "../store/store.ts";
 import type { Provenance } from "./provenance.ts";
@@ -55,6 +57,10 @@ export interface ReportData {
    */
   damagedParts?: StoreProblem[];
   provenance: Provenance;
+  /** Table I per slice (`report --by`, metrics/slices.ts), when asked for. */
+  slices?: Slice[];
+  /** Run B against run A (`report --compare A,B`, metrics/run_comparison.ts), when asked for. */
+  comparison?: RunComparison;
   /** Corruption errors against a reference detector, when one was asked for. */
   relative?: { reference: string; errors: CorruptionError[] };
 }

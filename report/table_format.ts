@@ -189,6 +189,10 @@ export interface TableJsonOptions {
   damagedParts?: readonly StoreProblem[];
   /** Added as `warnings`: the store's warnings (store/warnings.ts), each once. */
   warnings?: readonly string[];
+  /** Added as `slices`: Table I per slice (`report --by`, report/slice_format.ts). */
+  slices?: unknown;
+  /** Added as `comparison`: run B against run A (report/comparison_format.ts). */
+  comparison?: unknown;
 }
 
 /**

@@ -47,7 +47,12 @@ export async function writeReport(
     ? options.metrics
     : [metric];
   const threshold = metricRule ?? options.threshold;
-  const data = await loadReportData(storeDir, { ...options, metrics, threshold });
+  const data = await loadReportData(storeDir, {
+    ...options,
+    metrics,
+    threshold,
+    compareMetric: metric,
+  });
   await atomicWriteFile(outPath, await format.render(data, options));
   return data;
 }

@@ -38,6 +38,16 @@ const SPEC: CommandSpec = {
         "(`sbi (faces: ultraface)`) or qualifier (default: every run, each on its own).",
       valueName: "<id|label>",
     },
+    by: {
+      type: "string",
+      description: "report.ipynb adds Table I per slice of this column (DFROBUST_BY; report --by).",
+      valueName: "<column>",
+    },
+    compare: {
+      type: "string",
+      description: "report.ipynb compares two runs A,B (DFROBUST_COMPARE; report --compare).",
+      valueName: "<A,B>",
+    },
     video: {
       type: "string",
       description:
@@ -77,6 +87,8 @@ if (import.meta.main) {
     if (typeof parsed.values.detector === "string") env.DFROBUST_DETECTOR = parsed.values.detector;
     if (typeof parsed.values.video === "string") env.DFROBUST_VIDEO = parsed.values.video;
     if (typeof parsed.values.run === "string") env.DFROBUST_RUN = parsed.values.run;
+    if (typeof parsed.values.by === "string") env.DFROBUST_BY = parsed.values.by;
+    if (typeof parsed.values.compare === "string") env.DFROBUST_COMPARE = parsed.values.compare;
     const chosen = parsed.values.notebook as string[] | undefined;
     const notebooks = chosen?.length ? chosen.map((n) => resolve(n)) : NOTEBOOKS;
     const runs = [];

@@ -1,7 +1,9 @@
 /**
  * `deno task report`: video-level AUC per detector x operation from a results store, as a
  * self-contained HTML report (Table I, charts, provenance) or Table I alone as Markdown, CSV or
- * JSON (the formats of report/format_catalog.ts). By default every operation's AUC of a detector ranks the same videos (those usable in
+ * JSON (the formats of report/format_catalog.ts). `--by method` adds Table I per slice
+ * (metrics/slices.ts), `--compare A,B` run B against run A (metrics/run_comparison.ts), in
+ * every format. By default every operation's AUC of a detector ranks the same videos (those usable in
  * all its copies); `--unpaired` ranks each copy's own. Every detector run of the store is its own
  * Table I row, named by what sets it apart where a detector has several (`sbi (faces:
  * ultraface)`); `--run` reports only the runs named. Notes about left-out data (left-out
@@ -19,6 +21,8 @@ import { type CommandSpec, requireString, runTask, UsageError } from "../util/cl
 import { REPORT_FORMATS, reportFormat } from "../report/format_catalog.ts";
 import { reportNoteLines } from "../report/note_lines.ts";
 import { writeReport } from "../report/write_report.ts";
+import { SLICE_COLUMNS, sliceColumn } from "../metrics/slice_values.ts";
+import { SLICE_PROTOCOLS, type SliceProtocol } from "../metrics/slices.ts";
 
 // "report.html for html; stdout for md, csv, json": where each format goes without --out.
 const DEFAULT_OUT = [
@@ -110,6 +114,26 @@ const SPEC: CommandSpec = {
       valueName: "<n>",
       default: "1000",
     },
+    by: {
+      type: "string",
+      description: "Add Table I per slice of the videos: a store column (" +
+        SLICE_COLUMNS.join(", ") + "; method is the manifest's manipulation method) or " +
+        "face_size (buckets of the crop side on Unaltered). Each slice's AUC ranks its fakes " +
+        "against all reals (the FF++ per-method protocol) unless --slice-reals within.",
+      valueName: "<column>",
+    },
+    "slice-reals": {
+      type: "string",
+      description: SLICE_PROTOCOLS.map((p) => `${p.id}: ${p.description}`).join("; ") + ".",
+      valueName: `<${SLICE_PROTOCOLS.map((p) => p.id).join("|")}>`,
+    },
+    compare: {
+      type: "string",
+      description: "Compare two runs on the same copies, A,B (each a run id, label or detector " +
+        "naming one run): per operation B - A with DeLong's paired p and the paired bootstrap " +
+        "interval of the difference of their drops.",
+      valueName: "<A,B>",
+    },
     static: {
       type: "boolean",
       description: "Leave out the inlined vega scripts (static SVG charts only, smaller file).",
@@ -144,6 +168,8 @@ if (import.meta.main) {
         pairing: parsed.values.unpaired === true ? "unpaired" : "paired",
         runs: parsed.values.run as string[] | undefined,
         bootstrapResamples: resamplesFlag(String(parsed.values.resamples)),
+        ...sliceFlags(parsed.values),
+        ...compareFlag(parsed.values.compare),
         onProblem: () => {},
       });
       // Notes say what the numbers leave out: always shown, even when progress is quiet.
@@ -154,6 +180,35 @@ if (import.meta.main) {
       if (toStdout) await Deno.remove(tmp).catch(() => {});
     }
   });
+}
+
+// --by and --slice-reals as options; an unknown column or protocol is a usage error (exit 2).
+function sliceFlags(
+  values: Record<string, unknown>,
+): { by?: string; sliceProtocol?: SliceProtocol } {
+  const by = values.by as string | undefined;
+  const reals = values["slice-reals"] as string | undefined;
+  if (by === undefined) {
+    if (reals !== undefined) throw new UsageError("--slice-reals needs --by <column>");
+    return {};
+  }
+  sliceColumn(by);
+  if (reals !== undefined && !SLICE_PROTOCOLS.some((p) => p.id === reals)) {
+    throw new UsageError(
+      `--slice-reals must be one of ${SLICE_PROTOCOLS.map((p) => p.id).join(", ")}, got "${reals}"`,
+    );
+  }
+  return { by, ...(reals ? { sliceProtocol: reals as SliceProtocol } : {}) };
+}
+
+// --compare A,B as two run choices; anything but two non-empty names is a usage error.
+function compareFlag(value: unknown): { compare?: [string, string] } {
+  if (value === undefined) return {};
+  const names = String(value).split(",").map((n) => n.trim());
+  if (names.length !== 2 || names.some((n) => n === "")) {
+    throw new UsageError(`--compare wants two runs as A,B, got "${value}"`);
+  }
+  return { compare: [names[0], names[1]] };
 }
 
 // The --resamples value: a whole number >= 0; anything else is a usage error (exit 2).
