@@ -178,3 +178,97 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "a clip's crops follow its box rule: per-frame, the first frame's, or the union",
+  ignore: skipWithout("ffmpeg", "clip crops from sidecar boxes") ||
+    skipWithoutFixtures("awkward", "clip crops from sidecar boxes"),
+  async fn(t) {
+    const tmp = await Deno.makeTempDir({ prefix: "dfrobust_clip_boxes_" });
+    const ffmpeg = await openFfmpeg("native");
+    try {
+      await Deno.copyFile(join(AWKWARD, "b01_full.ts"), join(tmp, "b01_full.ts"));
+      const csv = join(tmp, "dataset.csv");
+      await Deno.writeTextFile(csv, "id,path,label\nb01_full,b01_full.ts,1\n");
+      // Frames 0, 3, 6, ... (each clip's first) have the whole frame as their box, the others the
+      // bottom half (no barcode there); frame 7 has no face.
+      const FULL = [0, 0, 320, 240];
+      const BOTTOM = [0, 120, 320, 120];
+      const boxes: Record<string, number[][]> = {};
+      for (let n = 0; n < 12; n++) if (n !== 7) boxes[n] = [n % 3 === 0 ? FULL : BOTTOM];
+      const sidecar = join(tmp, "faces.json");
+      await Deno.writeTextFile(
+        sidecar,
+        JSON.stringify({ schema: "dfrobust.faces/1", videos: { b01_full: boxes } }),
+      );
+      const model = join(tmp, "clip.onnx");
+      await Deno.writeFile(model, clipBarcodeModel());
+      const run = async (box: string) => {
+        const store = join(tmp, `store_${box}`);
+        await evaluate({
+          spec: clipBarcodeSpec({
+            crop: { kind: "box" },
+            clip: { sampling: { kind: "stride", stride: 3, max: 4 }, box },
+          }),
+          modelPath: model,
+          data: csv,
+          store,
+          faces: "sidecar",
+          sidecar,
+          ffmpeg,
+        });
+        return (await readRows(store)).filter((r) => r.frame_index >= 0);
+      };
+      const expected = (start: number) => [start, start + 1, start + 2];
+
+      await t.step("first: every frame cropped by the first frame's box; frame 7 not needed", async () => {
+        const rows = await run("first");
+        assert.deepEqual(rows.map((r) => [r.clip_start, r.clip_end, r.status]), [
+          [0, 2, "ok"],
+          [3, 5, "ok"],
+          [6, 8, "ok"],
+          [9, 11, "ok"],
+        ]);
+        for (const row of rows) {
+          assert.deepEqual(decodeClipScore(row.score!), expected(row.clip_start!));
+          assert.deepEqual([row.box_x, row.box_y, row.box_w, row.box_h], FULL);
+          assert.deepEqual([row.crop_x, row.crop_y, row.crop_w, row.crop_h], FULL);
+        }
+      });
+
+      await t.step("union: one box around the clip's boxes; a frame without a face is no clip", async () => {
+        const rows = await run("union");
+        assert.deepEqual(rows.map((r) => [r.clip_start, r.status]), [
+          [0, "ok"],
+          [3, "ok"],
+          [6, "no_face"],
+          [9, "ok"],
+        ]);
+        assert.match(rows[2].error!, /clip 6-8: frame 7 without a face/);
+        for (const row of rows.filter((r) => r.status === "ok")) {
+          assert.deepEqual(decodeClipScore(row.score!), expected(row.clip_start!));
+          assert.deepEqual([row.crop_x, row.crop_y, row.crop_w, row.crop_h], FULL);
+        }
+      });
+
+      await t.step("per-frame: each frame its own box (the bottom halves show no barcode)", async () => {
+        const rows = await run("per-frame");
+        assert.deepEqual(rows.map((r) => [r.clip_start, r.status]), [
+          [0, "ok"],
+          [3, "ok"],
+          [6, "no_face"],
+          [9, "ok"],
+        ]);
+        for (const row of rows.filter((r) => r.status === "ok")) {
+          const [first, ...later] = decodeClipScore(row.score!);
+          assert.equal(first, row.clip_start);
+          assert.notDeepEqual(later, expected(row.clip_start!).slice(1));
+          assert.deepEqual([row.box_x, row.box_y, row.box_w, row.box_h], FULL);
+        }
+      });
+    } finally {
+      await ffmpeg.close();
+      await Deno.remove(tmp, { recursive: true });
+    }
+  },
+});
