@@ -334,7 +334,10 @@ export function validateDetectorSpec(
   const frames = root.frames === undefined ? undefined : f.count(root.frames, "frames");
   const clip = readClip(root.clip, input, f);
   if (clip && frames !== undefined) {
-    f.fail("frames", "is for frame detectors: a clip detector's frames are its clips (clip.sampling)");
+    f.fail(
+      "frames",
+      "is for frame detectors: a clip detector's frames are its clips (clip.sampling)",
+    );
   }
   const sources = f.list(root.sources, "sources", (o, at) => ({
     repo: f.str(o.repo, `${at}.repo`),

@@ -114,7 +114,11 @@ export async function prepareClipVideo(
     const count = clip.box === "first"
       ? steps[0].faces.length
       : Math.min(...steps.map((s) => s.faces.length));
-    const clipFields = { frame_index: window.start, clip_start: window.start, clip_end: window.end };
+    const clipFields = {
+      frame_index: window.start,
+      clip_start: window.start,
+      clip_end: window.end,
+    };
     if (count === 0) {
       prepared.rows.push(rowOf(context.base, {
         video,

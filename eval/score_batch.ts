@@ -107,8 +107,7 @@ export class BatchScorer {
       if (face.clip) {
         if (!this.#parts.preprocessClip) throw new RangeError("a clip face needs preprocessClip");
         this.#parts.preprocessClip(face.clip, batch.data, batch.rows.length);
-      }
-      else this.#parts.preprocess(face.frame, face.box, face.crop, batch.data, batch.rows.length);
+      } else this.#parts.preprocess(face.frame, face.box, face.crop, batch.data, batch.rows.length);
     } catch (error) {
       // The slot is left to the next face.
       const message = errorMessage(error, face.path);

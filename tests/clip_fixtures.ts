@@ -104,7 +104,12 @@ export async function writeRateChangeVideo(
     const lum = `if(lt(Y,H*32/240),if(mod(floor((N+${start})/pow(2,floor(X*8/W))),2),235,16),60)`;
     await ffmpeg.run({
       args: [
-        ...["-f", "lavfi", "-i", `color=c=gray:s=320x240:r=${rate},format=yuv420p,geq=lum='${lum}':cb=128:cr=128`],
+        ...[
+          "-f",
+          "lavfi",
+          "-i",
+          `color=c=gray:s=320x240:r=${rate},format=yuv420p,geq=lum='${lum}':cb=128:cr=128`,
+        ],
         ...["-frames:v", String(frames), "-c:v", "libx264", "-crf", "10", "-g", "12"],
         `file:${part}`,
       ],

@@ -74,7 +74,10 @@ Deno.test("a clip spec fills its defaults and names what is wrong", async (t) =>
     assert.equal(validateDetectorSpec({ ...FTCN }).clip?.box, "union");
   });
   const refused = (over: Record<string, unknown>, message: RegExp) =>
-    assert.throws(() => spec(over), (e: Error) => e instanceof DetectorSpecError && message.test(e.message));
+    assert.throws(
+      () => spec(over),
+      (e: Error) => e instanceof DetectorSpecError && message.test(e.message),
+    );
   await t.step("mistakes", () => {
     refused({ input: { ...CLIP_INPUT, frames: undefined } }, /"input.frames" must be given/);
     refused({ input: { ...CLIP_INPUT, layout: "NCHW" } }, /"input.frames" needs a clip layout/);
@@ -116,7 +119,10 @@ Deno.test("preprocessClip() writes time step t where each layout puts it", async
     assert.equal(v.length, 3 * 4 * 4);
     for (let c = 0; c < 3; c++) {
       for (let s = 0; s < 4; s++) {
-        assert.deepEqual(v.slice((c * 4 + s) * 4, (c * 4 + s + 1) * 4), Array(4).fill(10 * (s + 1)));
+        assert.deepEqual(
+          v.slice((c * 4 + s) * 4, (c * 4 + s + 1) * 4),
+          Array(4).fill(10 * (s + 1)),
+        );
       }
     }
   });
@@ -132,6 +138,9 @@ Deno.test("preprocessClip() writes time step t where each layout puts it", async
     assert.deepEqual(v.slice(8, 12), [10, 20, 30, 40]);
   });
   await t.step("a wrong number of steps is refused", () => {
-    assert.throws(() => preprocessClipSync(steps.slice(1), spec({}), new Float32Array(48), 0), /3 frames given for a clip of 4/);
+    assert.throws(
+      () => preprocessClipSync(steps.slice(1), spec({}), new Float32Array(48), 0),
+      /3 frames given for a clip of 4/,
+    );
   });
 });

@@ -124,21 +124,24 @@ Deno.test({
         }
       });
 
-      await t.step("every clip holds frames start..start+2 in order (bits mirrored in hflip)", () => {
-        for (const row of clipRows.filter((r) => r.status !== "short_video")) {
-          assert.equal(row.status, "ok", `${row.op_id} ${row.video_id} ${row.error}`);
-          const first = SOURCES[row.video_id].first + row.frame_index;
-          const want = Array.from({ length: CLIP_T }, (_, k) => first + k)
-            .map((code) => row.op_id === "hflip" ? reverseBits8(code) : code);
-          assert.deepEqual(
-            decodeClipScore(row.score!),
-            want,
-            `${row.op_id} ${row.video_id} clip ${row.clip_start}-${row.clip_end}`,
-          );
-          // The full-frame crop of a 320x240 copy.
-          assert.deepEqual([row.crop_x, row.crop_y, row.crop_w, row.crop_h], [0, 0, 320, 240]);
-        }
-      });
+      await t.step(
+        "every clip holds frames start..start+2 in order (bits mirrored in hflip)",
+        () => {
+          for (const row of clipRows.filter((r) => r.status !== "short_video")) {
+            assert.equal(row.status, "ok", `${row.op_id} ${row.video_id} ${row.error}`);
+            const first = SOURCES[row.video_id].first + row.frame_index;
+            const want = Array.from({ length: CLIP_T }, (_, k) => first + k)
+              .map((code) => row.op_id === "hflip" ? reverseBits8(code) : code);
+            assert.deepEqual(
+              decodeClipScore(row.score!),
+              want,
+              `${row.op_id} ${row.video_id} clip ${row.clip_start}-${row.clip_end}`,
+            );
+            // The full-frame crop of a 320x240 copy.
+            assert.deepEqual([row.crop_x, row.crop_y, row.crop_w, row.crop_h], [0, 0, 320, 240]);
+          }
+        },
+      );
 
       await t.step("a video shorter than a clip is one short_video row, left out", async () => {
         const short = clipRows.filter((r) => r.video_id === "short");
@@ -221,51 +224,60 @@ Deno.test({
       };
       const expected = (start: number) => [start, start + 1, start + 2];
 
-      await t.step("first: every frame cropped by the first frame's box; frame 7 not needed", async () => {
-        const rows = await run("first");
-        assert.deepEqual(rows.map((r) => [r.clip_start, r.clip_end, r.status]), [
-          [0, 2, "ok"],
-          [3, 5, "ok"],
-          [6, 8, "ok"],
-          [9, 11, "ok"],
-        ]);
-        for (const row of rows) {
-          assert.deepEqual(decodeClipScore(row.score!), expected(row.clip_start!));
-          assert.deepEqual([row.box_x, row.box_y, row.box_w, row.box_h], FULL);
-          assert.deepEqual([row.crop_x, row.crop_y, row.crop_w, row.crop_h], FULL);
-        }
-      });
+      await t.step(
+        "first: every frame cropped by the first frame's box; frame 7 not needed",
+        async () => {
+          const rows = await run("first");
+          assert.deepEqual(rows.map((r) => [r.clip_start, r.clip_end, r.status]), [
+            [0, 2, "ok"],
+            [3, 5, "ok"],
+            [6, 8, "ok"],
+            [9, 11, "ok"],
+          ]);
+          for (const row of rows) {
+            assert.deepEqual(decodeClipScore(row.score!), expected(row.clip_start!));
+            assert.deepEqual([row.box_x, row.box_y, row.box_w, row.box_h], FULL);
+            assert.deepEqual([row.crop_x, row.crop_y, row.crop_w, row.crop_h], FULL);
+          }
+        },
+      );
 
-      await t.step("union: one box around the clip's boxes; a frame without a face is no clip", async () => {
-        const rows = await run("union");
-        assert.deepEqual(rows.map((r) => [r.clip_start, r.status]), [
-          [0, "ok"],
-          [3, "ok"],
-          [6, "no_face"],
-          [9, "ok"],
-        ]);
-        assert.match(rows[2].error!, /clip 6-8: frame 7 without a face/);
-        for (const row of rows.filter((r) => r.status === "ok")) {
-          assert.deepEqual(decodeClipScore(row.score!), expected(row.clip_start!));
-          assert.deepEqual([row.crop_x, row.crop_y, row.crop_w, row.crop_h], FULL);
-        }
-      });
+      await t.step(
+        "union: one box around the clip's boxes; a frame without a face is no clip",
+        async () => {
+          const rows = await run("union");
+          assert.deepEqual(rows.map((r) => [r.clip_start, r.status]), [
+            [0, "ok"],
+            [3, "ok"],
+            [6, "no_face"],
+            [9, "ok"],
+          ]);
+          assert.match(rows[2].error!, /clip 6-8: frame 7 without a face/);
+          for (const row of rows.filter((r) => r.status === "ok")) {
+            assert.deepEqual(decodeClipScore(row.score!), expected(row.clip_start!));
+            assert.deepEqual([row.crop_x, row.crop_y, row.crop_w, row.crop_h], FULL);
+          }
+        },
+      );
 
-      await t.step("per-frame: each frame its own box (the bottom halves show no barcode)", async () => {
-        const rows = await run("per-frame");
-        assert.deepEqual(rows.map((r) => [r.clip_start, r.status]), [
-          [0, "ok"],
-          [3, "ok"],
-          [6, "no_face"],
-          [9, "ok"],
-        ]);
-        for (const row of rows.filter((r) => r.status === "ok")) {
-          const [first, ...later] = decodeClipScore(row.score!);
-          assert.equal(first, row.clip_start);
-          assert.notDeepEqual(later, expected(row.clip_start!).slice(1));
-          assert.deepEqual([row.box_x, row.box_y, row.box_w, row.box_h], FULL);
-        }
-      });
+      await t.step(
+        "per-frame: each frame its own box (the bottom halves show no barcode)",
+        async () => {
+          const rows = await run("per-frame");
+          assert.deepEqual(rows.map((r) => [r.clip_start, r.status]), [
+            [0, "ok"],
+            [3, "ok"],
+            [6, "no_face"],
+            [9, "ok"],
+          ]);
+          for (const row of rows.filter((r) => r.status === "ok")) {
+            const [first, ...later] = decodeClipScore(row.score!);
+            assert.equal(first, row.clip_start);
+            assert.notDeepEqual(later, expected(row.clip_start!).slice(1));
+            assert.deepEqual([row.box_x, row.box_y, row.box_w, row.box_h], FULL);
+          }
+        },
+      );
     } finally {
       await ffmpeg.close();
       await Deno.remove(tmp, { recursive: true });
