@@ -1,4 +1,10 @@
 import assert from "node:assert/strict";
+import { join } from "node:path";
+import type { BackendChoice } from "../media/ffmpeg.ts";
+import { sampleFrames } from "../media/frames.ts";
+import { AWKWARD, readBarcode } from "./awkward_fixtures.ts";
+import { skipWithout, withFfmpeg } from "./_tools.ts";
+import { skipWithoutFixtures } from "./_fixtures.ts";
 import { clipFrames, clipPlan } from "../media/clips.ts";
 import { preprocessClipSync } from "../detectors/clip_preprocess.ts";
 import { itemLength } from "../detectors/preprocess.ts";
@@ -144,3 +150,28 @@ Deno.test("preprocessClip() writes time step t where each layout puts it", async
     );
   });
 });
+
+for (const backend of ["native", "wasm"] as BackendChoice[]) {
+  Deno.test({
+    name: `${backend}: a clip plan's frames decode as runs of consecutive frames, in order, ` +
+      `on a stream cut inside a GOP`,
+    ignore: skipWithout("ffmpeg", `clip frames (${backend})`) ||
+      skipWithoutFixtures("awkward", `clip frames (${backend})`),
+    async fn() {
+      await withFfmpeg(backend, async (ffmpeg) => {
+        const headcut = join(AWKWARD, "b01_headcut.ts");
+        const plan = clipPlan(75, 4, { kind: "even", count: 6 });
+        const sampled = await sampleFrames(ffmpeg, headcut, {
+          pick: (n) => clipFrames(clipPlan(n, 4, { kind: "even", count: 6 })),
+        });
+        assert.deepEqual(sampled.indices, clipFrames(plan));
+        for (const clip of plan.clips) {
+          const barcodes = clip.frames.map((i) =>
+            readBarcode(sampled.frames[sampled.indices.indexOf(i)], sampled.width, sampled.height)
+          );
+          assert.deepEqual(barcodes, clip.frames.map((i) => 25 + i), `clip at ${clip.start}`);
+        }
+      });
+    },
+  });
+}

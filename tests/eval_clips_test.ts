@@ -8,6 +8,8 @@ import { clipPlan } from "../media/clips.ts";
 import { opAucs } from "../metrics/op_auc.ts";
 import { tableOne } from "../metrics/table.ts";
 import { tableMarkdown } from "../report/table_format.ts";
+import { loadReportData } from "../report/collect.ts";
+import { renderReport } from "../report/html.ts";
 import type { ScoreRow } from "../store/schema.ts";
 import { listParts, scanStore } from "../store/store.ts";
 import { videoOutcomes } from "../store/video_scores.ts";
@@ -163,6 +165,9 @@ Deno.test({
         const table = tableMarkdown(tableOne(cells));
         assert.match(table, /clipcode/);
         assert.match(table, /barcode/);
+        const html = await renderReport(await loadReportData(store, {}));
+        assert.match(html, /clipcode/);
+        assert.match(html, /barcode/);
         // Clip scores reduce to a video score by the spec's video rule (mean over clips).
         const outcomes = videoOutcomes((await scanStore(store)).filter(
           pl.col("detector").eq(pl.lit("clipcode")).and(pl.col("op_id").eq(pl.lit("unaltered")))
