@@ -155,8 +155,8 @@ export {
   XCEPTION,
 } from "./detectors/presets.ts";
 export {
-  clipPlan,
   type ClipPlan,
+  clipPlan,
   type ClipSampling,
   type ClipWindow,
   type ShortVideoRule,
