@@ -17,6 +17,7 @@ import { groupedFrames } from "./frame_groups.ts";
 import { prepareVideo, type VideoContext } from "./prepare_video.ts";
 import { prepareClipVideo } from "./prepare_clips.ts";
 import { clipFrames, clipPlan } from "../media/clips.ts";
+import { overLimit } from "../util/limits.ts";
 import { rowOf } from "./rows.ts";
 import { BatchScorer } from "./score_batch.ts";
 import { type EvalClock, evalClock } from "./timings.ts";
@@ -92,7 +93,17 @@ export async function scoreCopy(
   // frames, and prepares clips instead of frames.
   const clip = copyContext.parts.clip;
   const pick = clip
-    ? (n: number) => clipFrames(clipPlan(n, clip.frames, clip.sampling, clip.short))
+    ? (n: number) => {
+      const frames = clipFrames(clipPlan(n, clip.frames, clip.sampling, clip.short));
+      // Every frame of a video's clips waits in memory, decoded, until its clips are scored.
+      const most = copyContext.parts.limits.frames;
+      if (frames.length > most) {
+        throw new RangeError(
+          `its clips need ${frames.length} decoded frames, ${overLimit("frames", most)}`,
+        );
+      }
+      return frames;
+    }
     : undefined;
   const prepare = clip ? prepareClipVideo : prepareVideo;
   // Videos decoded a few per ffmpeg process (eval/frame_groups.ts).

@@ -283,6 +283,28 @@ Deno.test({
           }
         },
       );
+
+      await t.step(
+        "clips needing more decoded frames than the limit: a video_error row",
+        async () => {
+          const store = join(tmp, "store_limit");
+          await evaluate({
+            spec: clipBarcodeSpec({ clip: { sampling: { kind: "stride", stride: 1 } } }),
+            modelPath: model,
+            data: csv,
+            store,
+            faces: "full",
+            limits: { frames: 50 },
+            ffmpeg,
+          });
+          const rows = await readRows(store);
+          assert.deepEqual(rows.map((r) => [r.status, r.frame_index]), [["video_error", -1]]);
+          assert.match(
+            rows[0].error!,
+            /b01_full\.ts.*its clips need 100 decoded frames, over the limit of 50 frames per video/,
+          );
+        },
+      );
     } finally {
       await ffmpeg.close();
       await Deno.remove(tmp, { recursive: true });
