@@ -135,6 +135,8 @@ export {
 
 // --- 3. Eval: detector specs, presets, sessions, MesoNet import
 export {
+  type ClipBoxRule,
+  type ClipSpec,
   type CropRule,
   type DetectorSpec,
   DetectorSpecError,
@@ -143,7 +145,22 @@ export {
   validateDetectorSpec,
 } from "./detectors/spec.ts";
 export { loadDetectorSpec } from "./detectors/load.ts";
-export { CAPSULE, getPreset, PRESET_NAMES, PRESETS, SBI, XCEPTION } from "./detectors/presets.ts";
+export {
+  CAPSULE,
+  FTCN,
+  getPreset,
+  PRESET_NAMES,
+  PRESETS,
+  SBI,
+  XCEPTION,
+} from "./detectors/presets.ts";
+export {
+  type ClipPlan,
+  clipPlan,
+  type ClipSampling,
+  type ClipWindow,
+  type ShortVideoRule,
+} from "./media/clips.ts";
 export { MESOINCEPTION, MESONET } from "./detectors/mesonet.ts";
 export {
   DetectorModelError,

@@ -1,6 +1,6 @@
 /**
  * `deno task bench [name...]`: runs the benchmarks in this folder one after another (all by
- * default), each printing its side-by-side ratios. Names: auc, distort, eval, preprocess,
+ * default), each printing its side-by-side ratios. Names: auc, distort, eval, eval_clip, preprocess,
  * wasm_vs_native, demo, report, decision. Flags after the names go to the benchmarks that take them
  * (`deno task bench report --sizes 70,700`).
  * @module
@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<{ run: (args?: string[]) => Promise<
   auc: () => import("./auc_bench.ts"),
   distort: () => import("./distort_bench.ts"),
   eval: () => import("./eval_bench.ts"),
+  eval_clip: () => import("./eval_clip_bench.ts"),
   preprocess: () => import("./preprocess_bench.ts"),
   wasm_vs_native: () => import("./wasm_vs_native_bench.ts"),
   demo: () => import("./demo_bench.ts"),

@@ -139,9 +139,31 @@ export interface PreprocessOptions {
   crop?: CropBox;
 }
 
-/** Number of float elements one preprocessed item takes: 3 * height * width. */
+/**
+ * Number of float elements one preprocessed item takes: 3 * height * width for a frame detector
+ * and a `grid` clip, 3 * T * height * width for an `NCTHW` or `NTCHW` clip.
+ */
 export function itemLength(input: InputSpec): number {
-  return 3 * input.size[0] * input.size[1];
+  return itemDims(input).reduce((a, b) => a * b, 1);
+}
+
+/**
+ * The shape of one item of the model's input, batch axis left out, by layout: `NCHW` and `grid`
+ * [3, H, W], `NHWC` [H, W, 3], `NCTHW` [3, T, H, W], `NTCHW` [T, 3, H, W].
+ */
+export function itemDims(input: InputSpec): number[] {
+  const [h, w] = input.size;
+  const t = input.frames ?? 1;
+  switch (input.layout) {
+    case "NHWC":
+      return [h, w, 3];
+    case "NCTHW":
+      return [3, t, h, w];
+    case "NTCHW":
+      return [t, 3, h, w];
+    default:
+      return [3, h, w];
+  }
 }
 
 /**

@@ -184,6 +184,85 @@ export const SBI: DetectorSpec = {
   ],
 };
 
+/**
+ * FTCN (Zheng et al., ICCV 2021, "Exploring Temporal Coherence for More General Video Face
+ * Forgery Detection"), the clip detector of its `test_on_raw_video.py`: clips of 32 consecutive
+ * frames, 224x224, NCTHW, ImageNet normalisation on 0..255 values, a sigmoid head, the video's
+ * score the mean of its clips'. For a user's ONNX export of `checkpoints/ftcn_tt.pth` whose input
+ * is the `images` tensor the script feeds the classifier.
+ */
+export const FTCN: DetectorSpec = {
+  name: "ftcn",
+  description: "FTCN (fully temporal convolution + temporal transformer) on clips of 32 " +
+    "consecutive face frames, 224x224, ImageNet normalisation, sigmoid output; video score = " +
+    "mean of the clips' scores.",
+  sources: [
+    {
+      repo: "yinglinzheng/FTCN",
+      file: "test_on_raw_video.py",
+      note: "clip_size = cfg.clip_size; every window of clip_size consecutive frames of a face " +
+        "track (range(super_clip_size), i.e. stride 1); a track shorter than a clip padded by " +
+        "mirrored indices; images.permute(3, 0, 1, 2).unsqueeze(0) (N, C, T, H, W), " +
+        ".sub(mean).div(std) with mean/std = ImageNet x 255; prediction np.mean(preds)",
+    },
+    { repo: "yinglinzheng/FTCN", file: "setting/ftcn_tt.yaml", note: "clip_size: 32, imsize: 224" },
+    {
+      repo: "yinglinzheng/FTCN",
+      file: "test_tools/faster_crop_align_xray.py",
+      note: "FasterCropAlignXRay: one alignment for the whole clip, estimated from every frame's " +
+        "landmarks inside the union of the frames' crop boxes (left_top = min, right_bottom = max)",
+    },
+    {
+      repo: "yinglinzheng/FTCN",
+      file: "test_tools/utils.py",
+      note: "get_crop_box(shape, box, scale=0.5): the box widened by half its size on each side, " +
+        "clipped to the frame",
+    },
+    {
+      repo: "yinglinzheng/FTCN",
+      file: "model/classifier/i3d_temporal_var_fix_dropout_tt_cfg.py",
+      note: "TransformerHead ends in nn.Sigmoid: final_output is a probability",
+    },
+  ],
+  trainSet: "FF++c23",
+  input: {
+    layout: "NCTHW",
+    frames: 32,
+    size: [224, 224],
+    colour: "RGB",
+    scale: 1,
+    mean: [IMAGENET_MEAN[0] * 255, IMAGENET_MEAN[1] * 255, IMAGENET_MEAN[2] * 255],
+    std: [IMAGENET_STD[0] * 255, IMAGENET_STD[1] * 255, IMAGENET_STD[2] * 255],
+    resize: "cv2-linear",
+  },
+  crop: { kind: "margin", fraction: 0.5 },
+  faces: "largest",
+  faceRule: "max",
+  output: { kind: "probability" },
+  videoRule: "mean",
+  failScore: null,
+  clip: { sampling: { kind: "stride", stride: 1 }, box: "union", short: "reflect" },
+  differences: [
+    {
+      what: "The clip is cropped from the union of its frames' boxes (widened by half their " +
+        "size, clipped) and resized to 224x224, without FTCN's 5-point landmark alignment.",
+      why: "dfrobust's locators give boxes, not landmarks; the union keeps FTCN's one geometry " +
+        "per clip, so the face does not jitter between frames.",
+    },
+    {
+      what: "Faces are linked across frames by rank (largest first), not by FTCN's SORT tracks; " +
+        "a clip needs a face on every frame.",
+      why: "The same face wins on every frame of ordinary footage; tracking is left to the " +
+        "locator.",
+    },
+    {
+      what: "A video shorter than 32 frames gives one clip, mirrored at its end only; FTCN pads " +
+        "a short track on both sides and slides the window over it.",
+      why: "One clip per short video keeps every clip's frames recorded as one run.",
+    },
+  ],
+};
+
 /** The presets by name. */
 export const PRESETS: Readonly<Record<string, DetectorSpec>> = {
   xception: XCEPTION,
@@ -192,6 +271,7 @@ export const PRESETS: Readonly<Record<string, DetectorSpec>> = {
   mesonet: MESONET,
   mesoinception: MESOINCEPTION,
   demo: DEMO,
+  ftcn: FTCN,
 };
 
 /** Names of the known presets, for help texts and error messages. */

@@ -7,7 +7,7 @@
 import * as ort from "../deps/onnxruntime.ts";
 import { type OnnxSession, openOnnxSession } from "../onnx/session.ts";
 import type { DetectorSpec, OutputMapping } from "./spec.ts";
-import { itemLength } from "./preprocess.ts";
+import { itemDims, itemLength } from "./preprocess.ts";
 import { readRegularFile } from "../util/regular_file.ts";
 import { DEFAULT_LIMITS, overLimit } from "../util/limits.ts";
 import type { Device } from "./device.ts";
@@ -170,8 +170,7 @@ function checkModel(
       `${where} has no input "${inputName}" (inputs: ${session.inputNames.join(", ")})`,
     );
   }
-  const [h, w] = spec.input.size;
-  const expected = spec.input.layout === "NCHW" ? ["N", 3, h, w] : ["N", h, w, 3];
+  const expected: (string | number)[] = ["N", ...itemDims(spec.input)];
   const describeShape = (dims: readonly (number | string)[]) =>
     `[${dims.map((d) => typeof d === "string" ? `"${d}"` : d).join(", ")}]`;
   const expectedText = `${spec.input.layout} ${describeShape(expected)}`;
@@ -184,14 +183,14 @@ function checkModel(
     }
     const shape = input.shape;
     if (shape.length > 0) {
-      if (shape.length !== 4) {
+      if (shape.length !== expected.length) {
         throw new DetectorModelError(
           `${where}: input "${inputName}" has shape ${
             describeShape(shape)
           }, expected ${expectedText}`,
         );
       }
-      for (let axis = 1; axis < 4; axis++) {
+      for (let axis = 1; axis < expected.length; axis++) {
         const dim = shape[axis];
         if (typeof dim === "number" && dim > 0 && dim !== expected[axis]) {
           const hint = spec.input.layout === "NCHW" && shape[3] === 3
@@ -257,8 +256,7 @@ function makeSession(
   modelPath: string,
   checked: CheckedModel & { worker: boolean },
 ): DetectorSession {
-  const [h, w] = spec.input.size;
-  const dims = spec.input.layout === "NCHW" ? [3, h, w] : [h, w, 3];
+  const dims = itemDims(spec.input);
   const len = itemLength(spec.input);
   let released = false;
   async function runChunk(

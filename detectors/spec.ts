@@ -9,9 +9,19 @@ import type { ResizeMethod } from "../image/resize.ts";
 import type { MultiFaceRule } from "../faces/select.ts";
 import { FACE_RULES, type FaceRule, VIDEO_RULES, type VideoRule } from "../store/aggregation.ts";
 import { checkKeys, type KeySet } from "../util/strict_keys.ts";
+import type { ClipSampling, ShortVideoRule } from "../media/clips.ts";
 
-/** Memory layout of the model's image input: batch, channels, height, width order. */
-export type Layout = "NCHW" | "NHWC";
+/**
+ * Memory layout of the model's input. A frame detector: `NCHW` or `NHWC` (batch, channels,
+ * height, width). A clip detector (`input.frames` T): `NCTHW` (channels, then time: PyTorch video
+ * models, FTCN), `NTCHW` (time, then channels), or `grid`: the T frames as thumbnails of one
+ * `NCHW` image, `input.grid` = [rows, cols], time step t at row floor(t / cols), column t % cols
+ * (TALL's thumbnail layout).
+ */
+export type Layout = "NCHW" | "NHWC" | "NCTHW" | "NTCHW" | "grid";
+
+/** The layouts of a clip detector (an input with a time axis or a thumbnail grid). */
+export const CLIP_LAYOUTS: readonly Layout[] = ["NCTHW", "NTCHW", "grid"];
 
 /** Channel order the model expects (decoded frames are RGB; `BGR` swaps channels 0 and 2). */
 export type ColourOrder = "RGB" | "BGR";
@@ -38,7 +48,59 @@ export interface InputSpec {
    * antialiased when shrinking) or `cv2-linear` (`cv2.resize` INTER_LINEAR). Default `pil-bilinear`.
    */
   resize?: ResizeMethod;
+  /**
+   * Frames per clip (T) of a clip detector (a {@link CLIP_LAYOUTS} layout; required there); absent
+   * for a frame detector (T = 1).
+   */
+  frames?: number;
+  /**
+   * `grid` layout only: thumbnails per column and per row, `[rows, cols]`, rows x cols = T; each
+   * thumbnail is `size[0] / rows` x `size[1] / cols` pixels (both must divide exactly).
+   */
+  grid?: [number, number];
 }
+
+/**
+ * How a clip's face box is chosen, frame by frame (docs/detectors.md, "Clip detectors"):
+ * - `per-frame`: each frame's own box and crop (LipForensics crops each frame's mouth).
+ * - `first`: the clip's first frame's box for every frame of the clip.
+ * - `union`: one box around all of the clip's boxes (FTCN `FasterCropAlignXRay` crops every frame
+ *   of a clip from the union of the frames' boxes, one alignment for the clip).
+ * Faces are linked across a clip's frames by their rank in the face order (face 0 = each frame's
+ * first face), not tracked.
+ */
+export type ClipBoxRule = "per-frame" | "first" | "union";
+
+/** The clip rules of a clip detector. */
+export interface ClipSpec {
+  /** Where clips start (media/clips.ts); default `{kind: "stride", stride: T}` (LipForensics). */
+  sampling: ClipSampling;
+  /** How a clip's face box is chosen; default `per-frame`. */
+  box: ClipBoxRule;
+  /** A video shorter than one clip; default `leave-out`. */
+  short: ShortVideoRule;
+}
+
+/** The keys of a `clip` object. */
+export const CLIP_KEYS: KeySet<ClipSpec> = { sampling: true, box: true, short: true };
+
+/** Every clip sampling kind, a record each (media/clips.ts). */
+export const CLIP_SAMPLINGS: {
+  readonly [K in ClipSampling["kind"]]: SpecKind<Extract<ClipSampling, { kind: K }>>;
+} = {
+  stride: {
+    keys: { kind: true, stride: true, max: true },
+    read: (raw, f, field) => ({
+      kind: "stride",
+      stride: f.count(raw.stride, `${field}.stride`),
+      ...(raw.max !== undefined ? { max: f.count(raw.max, `${field}.max`) } : {}),
+    }),
+  },
+  even: {
+    keys: { kind: true, count: true },
+    read: (raw, f, field) => ({ kind: "even", count: f.count(raw.count, `${field}.count`) }),
+  },
+};
 
 /** The keys an `input` object may hold; any other is an error (a misspelling). */
 export const INPUT_KEYS: KeySet<InputSpec> = {
@@ -50,6 +112,8 @@ export const INPUT_KEYS: KeySet<InputSpec> = {
   mean: true,
   std: true,
   resize: true,
+  frames: true,
+  grid: true,
 };
 
 /**
@@ -202,8 +266,10 @@ export interface DetectorSpec {
   videoRule: VideoRule;
   /** Video score when no face is found in the whole video; null = the video is left out. */
   failScore: number | null;
-  /** Frames sampled per video (evenly spaced); dfrobust's default is 32. */
+  /** Frames sampled per video (evenly spaced); dfrobust's default is 32. Frame detectors only. */
   frames?: number;
+  /** A clip detector's clip rules (with defaults filled); absent for a frame detector. */
+  clip?: ClipSpec;
   /** Where this spec departs from upstream and why. */
   differences: SpecDifference[];
 }
@@ -223,6 +289,7 @@ export const DETECTOR_SPEC_KEYS: KeySet<DetectorSpec> = {
   videoRule: true,
   failScore: true,
   frames: true,
+  clip: true,
   differences: true,
 };
 
@@ -265,6 +332,13 @@ export function validateDetectorSpec(
     f.fail("failScore", "must be in [0, 1]");
   }
   const frames = root.frames === undefined ? undefined : f.count(root.frames, "frames");
+  const clip = readClip(root.clip, input, f);
+  if (clip && frames !== undefined) {
+    f.fail(
+      "frames",
+      "is for frame detectors: a clip detector's frames are its clips (clip.sampling)",
+    );
+  }
   const sources = f.list(root.sources, "sources", (o, at) => ({
     repo: f.str(o.repo, `${at}.repo`),
     file: f.str(o.file, `${at}.file`),
@@ -292,6 +366,7 @@ export function validateDetectorSpec(
     videoRule: f.oneOf(f.given(root.videoRule, "videoRule", "mean"), "videoRule", VIDEO_RULES),
     failScore,
     ...(frames !== undefined ? { frames } : {}),
+    ...(clip ? { clip } : {}),
     differences,
   };
 }
@@ -311,9 +386,39 @@ function readInput(value: unknown, f: SpecFields): InputSpec {
   if (scale === 0) f.fail("input.scale", "must not be 0");
   const std = f.triple(f.given(raw.std, "input.std", [1, 1, 1]), "input.std");
   std.forEach((s, i) => s === 0 && f.fail(`input.std[${i}]`, "must not be 0"));
+  const layout = f.oneOf(
+    raw.layout,
+    "input.layout",
+    ["NCHW", "NHWC", "NCTHW", "NTCHW", "grid"] as const,
+  );
+  const isClip = CLIP_LAYOUTS.includes(layout);
+  if (isClip && raw.frames === undefined) {
+    f.fail("input.frames", `must be given for the clip layout "${layout}" (frames per clip)`);
+  }
+  if (!isClip && raw.frames !== undefined) {
+    f.fail("input.frames", `needs a clip layout (${CLIP_LAYOUTS.join(", ")}), not "${layout}"`);
+  }
+  const frames = raw.frames === undefined ? undefined : f.count(raw.frames, "input.frames");
+  if (layout !== "grid" && raw.grid !== undefined) f.fail("input.grid", `needs layout "grid"`);
+  let grid: [number, number] | undefined;
+  if (layout === "grid") {
+    if (!Array.isArray(raw.grid) || raw.grid.length !== 2) {
+      f.fail("input.grid", `must be [rows, cols] for layout "grid", got ${describe(raw.grid)}`);
+    }
+    grid = (raw.grid as unknown[]).map((v, i) => f.count(v, `input.grid[${i}]`)) as [
+      number,
+      number,
+    ];
+    if (grid[0] * grid[1] !== frames) {
+      f.fail("input.grid", `must hold input.frames (${frames}) thumbnails, got ${grid.join("x")}`);
+    }
+    if (size[0] % grid[0] !== 0 || size[1] % grid[1] !== 0) {
+      f.fail("input.grid", `must divide input.size ${size.join("x")} exactly`);
+    }
+  }
   return {
     ...(raw.name !== undefined ? { name: f.str(raw.name, "input.name") } : {}),
-    layout: f.oneOf(raw.layout, "input.layout", ["NCHW", "NHWC"] as const),
+    layout,
     size,
     colour: f.oneOf(raw.colour, "input.colour", ["RGB", "BGR"] as const),
     scale,
@@ -322,8 +427,30 @@ function readInput(value: unknown, f: SpecFields): InputSpec {
     ...(raw.resize !== undefined
       ? { resize: f.oneOf(raw.resize, "input.resize", ["pil-bilinear", "cv2-linear"] as const) }
       : {}),
+    ...(frames !== undefined ? { frames } : {}),
+    ...(grid ? { grid } : {}),
   };
 }
+
+/** The clip rules of a clip detector (defaults filled); undefined for a frame detector. */
+function readClip(value: unknown, input: InputSpec, f: SpecFields): ClipSpec | undefined {
+  if (input.frames === undefined) {
+    if (value !== undefined) f.fail("clip", `needs a clip input (input.frames and a clip layout)`);
+    return undefined;
+  }
+  const raw = value === undefined ? {} : f.object(value, "clip", CLIP_KEYS);
+  return {
+    sampling: raw.sampling === undefined
+      ? { kind: "stride", stride: input.frames }
+      : f.kindOf<ClipSampling>(raw.sampling, "clip.sampling", CLIP_SAMPLINGS),
+    box: f.oneOf(f.given(raw.box, "clip.box", "per-frame"), "clip.box", CLIP_BOX_RULES),
+    short: f.oneOf(f.given(raw.short, "clip.short", "leave-out"), "clip.short", SHORT_RULES),
+  };
+}
+
+/** The clip box rules. */
+export const CLIP_BOX_RULES: readonly ClipBoxRule[] = ["per-frame", "first", "union"];
+const SHORT_RULES: readonly ShortVideoRule[] = ["leave-out", "reflect"];
 
 function readOutput(value: unknown, f: SpecFields): OutputMapping {
   const raw = f.kindObject(value, "output", OUTPUT_MAPPINGS);

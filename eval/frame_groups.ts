@@ -22,6 +22,8 @@ import { type SampledFrames, sampleFrames, sampleFramesTogether } from "../media
 export interface GroupedFramesOptions {
   /** Frames sampled per video (evenly spaced). */
   count: number;
+  /** A clip detector's frames of a video, given its frame count (media/clips.ts); else evenly spaced. */
+  pick?: (frameCount: number) => number[];
   /** Probes by video id (a copy's manifest), which set each video's frame count and size. */
   probes?: ReadonlyMap<string, VideoInfo>;
   /** ffmpeg decoder threads per process; default {@link DECODE_THREADS}. */
@@ -94,9 +96,13 @@ export function groupedFrames(
     spare.splice(spare.indexOf(fits[0]), 1);
     return fits[0];
   };
+  // Frames decoded for a video: its distinct clip frames, or the evenly spaced count.
+  const framesOf = (info: VideoInfo) =>
+    options.pick ? new Set(options.pick(info.frameCount)).size : options.count;
   const alone = (video: DatasetEntry) =>
     sampleFrames(ffmpeg, video.path, {
       count: options.count,
+      pick: options.pick,
       info: options.probes?.get(video.id),
       threads,
       limits: options.limits,
@@ -117,7 +123,7 @@ export function groupedFrames(
     // 1, 2, 4, ... videos: the model starts on the first while the next, small group decodes.
     const limit = Math.min(maxVideos, 2 ** Math.min(groups++, 30));
     if (first) {
-      const bytesOf = (info: VideoInfo) => options.count * info.width * info.height * 3;
+      const bytesOf = (info: VideoInfo) => framesOf(info) * info.width * info.height * 3;
       let bytes = bytesOf(first);
       for (let j = i + 1; j < videos.length && members.length < limit; j++) {
         const info = options.probes?.get(videos[j].id);
@@ -135,9 +141,10 @@ export function groupedFrames(
       path: videos[j].path,
       info: options.probes!.get(videos[j].id)!,
       count: options.count,
+      pick: options.pick,
     }));
     const bytes = toSample.reduce(
-      (n, v) => n + options.count * v.info.width * v.info.height * 3,
+      (n, v) => n + framesOf(v.info) * v.info.width * v.info.height * 3,
       0,
     );
     const group = sampleFramesTogether(ffmpeg, toSample, {

@@ -5,7 +5,8 @@
  * @module
  */
 import { type DetectorSession, openDetector } from "../detectors/session.ts";
-import type { DetectorSpec } from "../detectors/spec.ts";
+import type { ClipSpec, DetectorSpec } from "../detectors/spec.ts";
+import { type ClipStep, preprocessClipSync } from "../detectors/clip_preprocess.ts";
 import { cropBox, itemLength, preprocessFaceSync } from "../detectors/preprocess.ts";
 import type { CropBox } from "../image/resize.ts";
 import type { FaceBox } from "../faces/box.ts";
@@ -132,6 +133,16 @@ export interface EvalParts {
     n: number,
     returned?: (batch: Float32Array) => void,
   ): Promise<number[]>;
+  /**
+   * A clip detector's clip rules and frames per clip (T); null for a frame detector, whose items
+   * are one face of one frame.
+   */
+  clip: (ClipSpec & { frames: number }) | null;
+  /**
+   * Preprocesses a clip's T steps (frame and crop each, in time order) into item `index` of
+   * `batch` (detectors/clip_preprocess.ts). Throws a RangeError when it cannot.
+   */
+  preprocessClip(steps: readonly ClipStep[], batch: Float32Array, index: number): void;
   /** Batches in flight at once: one per detector session. */
   parallel: number;
   /** The run's limits (util/limits.ts). */
@@ -248,6 +259,10 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
     itemLength: itemSize,
     preprocess: (frame, box, crop, batch, index) => {
       preprocessFaceSync(frame, box, spec, { crop, into: batch, index });
+    },
+    clip: spec.clip && spec.input.frames ? { ...spec.clip, frames: spec.input.frames } : null,
+    preprocessClip: (steps, batch, index) => {
+      preprocessClipSync(steps, spec, batch, index);
     },
     score: (batch, n, returned) =>
       pool((detector) =>

@@ -13,6 +13,7 @@ import type { DatasetEntry } from "../dataset/manifest.ts";
 import type { FaceBox } from "../faces/box.ts";
 import type { RgbFrame } from "../image/frame.ts";
 import type { CropBox } from "../image/resize.ts";
+import type { ClipStep } from "../detectors/clip_preprocess.ts";
 import type { FaceLocator } from "../faces/locator.ts";
 import type { SampledFrames } from "../media/frames.ts";
 import type { ScoreRow } from "../store/schema.ts";
@@ -35,6 +36,11 @@ export interface PendingFace {
   box: FaceBox;
   /** The crop the detector's crop rule takes for it (`EvalParts.cropOf`), in frame pixels. */
   crop: CropBox;
+  /**
+   * A clip detector's face: the clip's T frames and the crop of each, in time order
+   * (eval/prepare_clips.ts); `frame`, `box` and `crop` are then its first step's.
+   */
+  clip?: ClipStep[];
 }
 
 /** One video, decoded, located and preprocessed, waiting for inference. */

@@ -57,6 +57,13 @@ export async function openEvalRun(options: EvaluateOptions, clock: EvalClock): P
   }
   if (options.shard && options.finish) throw new OptionError("finish is not done by one shard");
   const spec = options.spec;
+  if (spec.clip && options.frames !== undefined) {
+    // A clip detector's frames are its clips' (spec.clip.sampling); a frame count would be ignored.
+    throw new OptionError(
+      `frames does not apply to the clip detector "${spec.name}": its clips are set by its ` +
+        `spec's clip.sampling (docs/detectors.md, "Clip detectors")`,
+    );
+  }
   const faceMode: FaceMode = options.faces ?? "ultraface";
   if (!FACE_MODES.includes(faceMode)) {
     throw new Error(`Unknown face mode "${faceMode}" (use ${FACE_MODES.join(", ")})`);

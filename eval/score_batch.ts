@@ -15,7 +15,9 @@ import type { EvalParts } from "./parts.ts";
 import { errorMessage, type PendingFace } from "./prepare_video.ts";
 
 /** What {@link BatchScorer} uses of the run's parts. */
-export type BatchParts = Pick<EvalParts, "itemLength" | "preprocess" | "score" | "parallel">;
+export type BatchParts =
+  & Pick<EvalParts, "itemLength" | "preprocess" | "score" | "parallel">
+  & Partial<Pick<EvalParts, "preprocessClip">>;
 
 /** A batch: its input array and the rows of the faces written into it, slot by slot. */
 interface Batch {
@@ -101,7 +103,11 @@ export class BatchScorer {
   #write(face: PendingFace, batch: Batch): boolean {
     const { row } = face;
     try {
-      this.#parts.preprocess(face.frame, face.box, face.crop, batch.data, batch.rows.length);
+      // A clip detector's item is the clip's T frames, each with its own crop.
+      if (face.clip) {
+        if (!this.#parts.preprocessClip) throw new RangeError("a clip face needs preprocessClip");
+        this.#parts.preprocessClip(face.clip, batch.data, batch.rows.length);
+      } else this.#parts.preprocess(face.frame, face.box, face.crop, batch.data, batch.rows.length);
     } catch (error) {
       // The slot is left to the next face.
       const message = errorMessage(error, face.path);

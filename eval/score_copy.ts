@@ -15,6 +15,9 @@ import { logLine, type Progress } from "../util/progress.ts";
 import { checkCopyVideos } from "./copy_check.ts";
 import { groupedFrames } from "./frame_groups.ts";
 import { prepareVideo, type VideoContext } from "./prepare_video.ts";
+import { prepareClipVideo } from "./prepare_clips.ts";
+import { clipFrames, clipPlan } from "../media/clips.ts";
+import { overLimit } from "../util/limits.ts";
 import { rowOf } from "./rows.ts";
 import { BatchScorer } from "./score_batch.ts";
 import { type EvalClock, evalClock } from "./timings.ts";
@@ -86,15 +89,33 @@ export async function scoreCopy(
   for (const refused of checked.refused) rows.push(rowOf(copyContext.base, refused));
   for (const damaged of checked.damaged) rows.push(rowOf(copyContext.base, damaged));
   progress.tick(checked.refused.length + checked.damaged.length);
+  // A clip detector decodes every frame of its clips (media/clips.ts) instead of evenly spaced
+  // frames, and prepares clips instead of frames.
+  const clip = copyContext.parts.clip;
+  const pick = clip
+    ? (n: number) => {
+      const frames = clipFrames(clipPlan(n, clip.frames, clip.sampling, clip.short));
+      // Every frame of a video's clips waits in memory, decoded, until its clips are scored.
+      const most = copyContext.parts.limits.frames;
+      if (frames.length > most) {
+        throw new RangeError(
+          `its clips need ${frames.length} decoded frames, ${overLimit("frames", most)}`,
+        );
+      }
+      return frames;
+    }
+    : undefined;
+  const prepare = clip ? prepareClipVideo : prepareVideo;
   // Videos decoded a few per ffmpeg process (eval/frame_groups.ts).
   const grouped = groupedFrames(ffmpeg, checked.videos, {
     count: frameCount,
+    pick,
     probes: copy.probes,
     limits,
   });
   const context: VideoContext = { ...shared, frames: grouped.frames };
   const scorer = new BatchScorer(context.parts, batchSize);
-  const prepared = prefetchMap(checked.videos, (video) => prepareVideo(video, context), {
+  const prepared = prefetchMap(checked.videos, (video) => prepare(video, context), {
     depth: prefetch ?? 2,
   });
   for await (const video of clock.iterate("wait", prepared)) {

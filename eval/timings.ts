@@ -166,6 +166,7 @@ function timingClock(): EvalClock {
           };
         },
         preprocess: (...args) => clock.run("preprocess", () => parts.preprocess(...args)),
+        preprocessClip: (...args) => clock.run("preprocess", () => parts.preprocessClip(...args)),
         score: (...args) => clock.wait("infer", () => parts.score(...args)),
       };
     },

@@ -54,6 +54,11 @@ export interface SampleFramesOptions {
    * must be below the probe's `frameCount`.
    */
   indices?: number[];
+  /**
+   * The frame indices to decode, given the decoder's frame count (a clip detector's clips,
+   * media/clips.ts), instead of evenly spaced ones; ignored when `indices` is given.
+   */
+  pick?: (frameCount: number) => number[];
   /** A probe result for the file, to skip probing it again (its `frameCount` bounds the indices). */
   info?: VideoInfo;
   /**
@@ -156,6 +161,8 @@ export interface VideoToSample {
   count?: number;
   /** As {@link SampleFramesOptions.indices}. */
   indices?: number[];
+  /** As {@link SampleFramesOptions.pick}. */
+  pick?: (frameCount: number) => number[];
 }
 
 /** Options of {@link sampleFramesTogether}. */
@@ -289,14 +296,15 @@ interface SamplePlan {
 function planSample(
   path: string,
   info: VideoInfo,
-  options: Pick<SampleFramesOptions, "count" | "indices" | "limits">,
+  options: Pick<SampleFramesOptions, "count" | "indices" | "pick" | "limits">,
 ): SamplePlan {
   const limits = frameLimits(options.limits);
   const problem = frameCountProblem(info.frameCount, limits) ??
     (info.segments ?? [info]).map((s) => frameSizeProblem(s.codedWidth, s.codedHeight, limits))
       .find((p) => p !== null);
   if (problem) throw new FfmpegError(path, problem, { action: "decode" });
-  const requested = options.indices ?? evenlySpacedIndices(info.frameCount, options.count ?? 32);
+  const requested = options.indices ?? options.pick?.(info.frameCount) ??
+    evenlySpacedIndices(info.frameCount, options.count ?? 32);
   for (const index of requested) {
     if (!Number.isInteger(index) || index < 0) {
       throw new RangeError(`frame indices must be non-negative integers, got ${index}`);
@@ -322,12 +330,27 @@ function planSample(
  * and frames of a later size are scaled to the first frame's).
  */
 function sampleFilter(info: VideoInfo, distinct: readonly number[]): string {
-  const select = `select=${distinct.map((i) => `eq(n\\,${i})`).join("+")}`;
+  // A run of consecutive frames (a clip) is one `between` term: the same frames as one `eq` each.
+  const select = `select=${
+    frameRuns(distinct).map(([a, b]) => a === b ? `eq(n\\,${a})` : `between(n\\,${a}\\,${b})`)
+      .join("+")
+  }`;
   // bitexact scaling keeps native (SIMD) and wasm (plain C) conversions byte-identical.
   const flags = "bicubic+accurate_rnd+bitexact";
   return `${select},${
     normaliseFilter(info, flags, "rgb24") ?? `scale=flags=${flags},format=rgb24`
   }`;
+}
+
+/** Ascending distinct indices as runs of consecutive ones, `[first, last]` each. */
+function frameRuns(distinct: readonly number[]): [number, number][] {
+  const runs: [number, number][] = [];
+  for (const i of distinct) {
+    const last = runs[runs.length - 1];
+    if (last && i === last[1] + 1) last[1] = i;
+    else runs.push([i, i]);
+  }
+  return runs;
 }
 
 /** Raw rgb24 frames on stdout. */

@@ -35,6 +35,8 @@ export const LEFT_OUT_REASONS: Readonly<Record<LeftOutReason, string>> = {
   video_error: "the video could not be made or read in this copy",
   damaged_video: "the video's file no longer matches its copy manifest (changed or damaged " +
     "after distort made it), so it was not scored; rerun distort to redo it",
+  short_video: "fewer decoded frames than one clip of the clip detector (its `clip.short` rule " +
+    "is leave-out)",
   decode_error: "sampled frames could not be decoded in this copy",
   no_score: "no frame got a usable score (non-finite or out-of-range output, or preprocessing " +
     "failed)",

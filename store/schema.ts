@@ -53,8 +53,15 @@ export interface ScoreRow {
   label: 0 | 1;
   /** Manipulation method from the manifest (`Deepfakes`, `real`, ...), null when unknown. */
   method: string | null;
-  /** Frame number in the video; -1 for a video-level failure row. */
+  /** Frame number in the video (a clip's first frame); -1 for a video-level failure row. */
   frame_index: number;
+  /**
+   * A clip detector's row: the first frame index of the clip (= `frame_index`); null (or absent
+   * from the record) for a frame detector's row and a video-level row.
+   */
+  clip_start?: number | null;
+  /** A clip detector's row: the last frame index of the clip's run; null otherwise. */
+  clip_end?: number | null;
   /**
    * Face rank in the frame in the face order (faces/select.ts: largest first, ties by distance to
    * the frame centre, then position in the source video); -1 when no face.
@@ -113,6 +120,8 @@ export const STORE_COLUMNS: readonly StoreColumn[] = [
   { name: "label", dtype: "int8", nullable: false, description: "1 = fake, 0 = real" },
   { name: "method", dtype: "utf8", nullable: true, description: "manipulation method" },
   { name: "frame_index", dtype: "int32", nullable: false, description: "frame number, -1 = video" },
+  { name: "clip_start", dtype: "int32", nullable: true, description: "clip's first frame" },
+  { name: "clip_end", dtype: "int32", nullable: true, description: "clip's last frame" },
   { name: "face_index", dtype: "int32", nullable: false, description: "face rank, -1 = none" },
   { name: "box_x", dtype: "float32", nullable: true, description: "face box left, pixels" },
   { name: "box_y", dtype: "float32", nullable: true, description: "face box top, pixels" },
@@ -159,7 +168,8 @@ export function scoreFrame(rows: readonly ScoreRow[]): pl.DataFrame {
 }
 
 function columnSeries(column: StoreColumn, rows: readonly ScoreRow[]): pl.Series {
-  const values = rows.map((row) => row[column.name]);
+  // A nullable field absent from a record (the clip columns of a frame detector's rows) is null.
+  const values = rows.map((row) => row[column.name] ?? null);
   const dtype = polarsDtype(column.dtype);
   if (column.dtype === "utf8") return pl.Series(column.name, values, dtype);
   if (values.some((v) => v === null)) {

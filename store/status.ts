@@ -76,6 +76,12 @@ export const ROW_STATUSES = [
       "was not scored (one row, frame -1; rerun distort to redo it)",
   },
   {
+    status: "short_video",
+    kind: "unread",
+    description: "a clip detector's video with fewer decoded frames than one clip, its spec's " +
+      "`clip.short` being `leave-out` (one row, frame -1; never a shorter clip)",
+  },
+  {
     status: "decode_error",
     kind: "unread",
     description: "a sampled frame could not be decoded (no longer written: frame counts come " +

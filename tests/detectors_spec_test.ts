@@ -112,7 +112,7 @@ Deno.test("loadDetectorSpec() errors name the file and the bad field", async (t)
       {
         label: "wrong layout",
         spec: { ...MINIMAL, input: { ...MINIMAL.input, layout: "CHW" } },
-        field: /"input\.layout" must be one of "NCHW", "NHWC", got "CHW"/,
+        field: /"input\.layout" must be one of "NCHW", "NHWC", "NCTHW", "NTCHW", "grid", got "CHW"/,
       },
       {
         label: "size not [h, w]",
@@ -287,7 +287,7 @@ Deno.test("an unknown key anywhere in a spec file is an error naming the file, t
       spec: { ...MINIMAL, threshold: 0.5 },
       message: 'Unknown key "threshold" in detector spec "<file>" at threshold: valid keys are ' +
         '"name", "description", "sources", "modelPath", "trainSet", "input", "crop", "faces", ' +
-        '"faceRule", "output", "videoRule", "failScore", "frames", "differences"',
+        '"faceRule", "output", "videoRule", "failScore", "frames", "clip", "differences"',
     },
     {
       label: "a key with nothing near, in a list entry",

@@ -10,6 +10,7 @@ Deno.test("isFailureStatus() counts every status but ok, no_face and warnings, u
     "preprocess_error",
     "video_error",
     "damaged_video",
+    "short_video",
     "decode_error",
     "pending",
   ]);
@@ -17,7 +18,12 @@ Deno.test("isFailureStatus() counts every status but ok, no_face and warnings, u
 });
 
 Deno.test("the statuses that leave a video out unread come in precedence order", () => {
-  assert.deepEqual(UNREAD_STATUSES, ["video_error", "damaged_video", "decode_error"]);
+  assert.deepEqual(UNREAD_STATUSES, [
+    "video_error",
+    "damaged_video",
+    "short_video",
+    "decode_error",
+  ]);
 });
 
 Deno.test("docs/architecture.md lists every row status with its kind and meaning", async () => {
