@@ -37,6 +37,7 @@ import {
   type RunProvenance,
 } from "./provenance.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
+import { inRunOrder, runOrder } from "./run_order.ts";
 
 /** Options for {@link loadReportData}. */
 export interface LoadReportDataOptions {
@@ -129,6 +130,8 @@ export async function loadReportData(
       ? frame.filter(pl.col("run_id").isIn(chosen.map((r) => r.runId)))
       : frame;
   const used = keep(lazy);
+  // Rows, panels and provenance in the order the runs were named or made (report/run_order.ts).
+  const order = runOrder(chosen, options.runs);
   const resamples = options.bootstrapResamples ?? 1000;
   // Qualifiers from the whole store: a chosen run keeps the name it has beside the others.
   const runQualifiers = new Map(runs.map((r) => [r.runId, r.run]));
@@ -178,8 +181,9 @@ export async function loadReportData(
   }
   // The report is shared: no absolute path of this machine in it (report/shareable_paths.ts).
   return shareableReportData({
-    cells: aucs,
-    rocs,
+    cells: inRunOrder(aucs, order),
+    rocs: inRunOrder(rocs, order),
+    runOrder: order,
     notes,
     // A terminal gets at most TERMINAL_VIDEO_NOTES sentences about single videos.
     terminalNotes: videoNotes.length <= TERMINAL_VIDEO_NOTES ? notes : [
@@ -199,7 +203,7 @@ export async function loadReportData(
       generatedAt: new Date().toISOString(),
       store: storeDir,
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-      runs: chosen.map((r): RunProvenance => ({
+      runs: inRunOrder(chosen, order).map((r): RunProvenance => ({
         runId: r.runId,
         label: r.label,
         detector: r.detector,

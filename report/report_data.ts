@@ -28,6 +28,12 @@ export interface RocCurveData extends DetectorOp {
 export interface ReportData {
   /** Video-level AUC per detector x train set x operation. */
   cells: AucCell[];
+  /**
+   * Run ids in the order the report shows them (report/run_order.ts: as named with `--run`,
+   * else as run); `cells` and `rocs` from `loadReportData` are in this order. Absent in
+   * hand-made data: Table I sorts by detector, the charts keep the cells' order.
+   */
+  runOrder?: string[];
   /** Video-level ROC curves (optional; the ROC chart is left out when empty). */
   rocs: RocCurveData[];
   /** Notes for the reader: left-out videos and cells, missing copies, unreadable parts. */
