@@ -38,6 +38,7 @@ import {
 } from "./provenance.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
 import { inRunOrder, runOrder } from "./run_order.ts";
+import { datasetSummary } from "./dataset_summary.ts";
 
 /** Options for {@link loadReportData}. */
 export interface LoadReportDataOptions {
@@ -184,6 +185,7 @@ export async function loadReportData(
     cells: inRunOrder(aucs, order),
     rocs: inRunOrder(rocs, order),
     runOrder: order,
+    dataset: datasetSummary(used),
     notes,
     // A terminal gets at most TERMINAL_VIDEO_NOTES sentences about single videos.
     terminalNotes: videoNotes.length <= TERMINAL_VIDEO_NOTES ? notes : [

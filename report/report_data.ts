@@ -12,6 +12,7 @@ import type { Pairing } from "../metrics/video_set.ts";
 import type { LeftOutVideo } from "../store/left_out.ts";
 import type { StoreProblem } from "../store/store.ts";
 import type { Provenance } from "./provenance.ts";
+import type { DatasetSummary } from "./dataset_summary.ts";
 
 /** One ROC curve (video level) of a detector on one operation instance. */
 export interface RocCurveData extends DetectorOp {
@@ -61,6 +62,8 @@ export interface ReportData {
    */
   damagedParts?: StoreProblem[];
   provenance: Provenance;
+  /** What the numbers were computed on (videos, methods, frames, face locators); from the store. */
+  dataset?: DatasetSummary;
   /** Corruption errors against a reference detector, when one was asked for. */
   relative?: { reference: string; errors: CorruptionError[] };
 }

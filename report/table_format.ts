@@ -345,14 +345,19 @@ export function tableHtml(table: TableOne, options: TableFormatOptions = {}): st
         ? safeHtml`<span class="drop" title="significant drop">${DROP_MARK}</span>`
         : "";
       const faces = cell.faceShare
-        ? safeHtml`<span class="faces">${faceShareText(cell.faceShare)}</span>`
+        // Short in the cell (a printed table must fit the page); the counts are in the details.
+        ? safeHtml`<span class="faces" title="${faceShareText(cell.faceShare)}">${
+          faceShareShort(cell.faceShare)
+        }</span>`
         : "";
       // Printed, not only in the tooltip: a PDF or screenshot has no hover.
       const stats = metric.id === AUC_METRIC.id && typeof cell.deltaAuc === "number" &&
           cell.opId !== UNALTERED_ID
-        ? safeHtml`<span class="stats">Δ ${cell.deltaAuc.toFixed(digits)}${
-          typeof cell.pHolm === "number" ? safeHtml`, Holm p${pValueText(cell.pHolm)}` : ""
-        }</span>`
+        ? safeHtml`<span class="stats">Δ ${cell.deltaAuc.toFixed(digits)}</span>${
+          typeof cell.pHolm === "number"
+            ? safeHtml`<span class="stats">p${pValueText(cell.pHolm)}</span>`
+            : ""
+        }`
         : "";
       return safeHtml`<td${bold} title="${cellTitle(cell, digits, metric)}">${
         fmt(v, digits, "–")
@@ -403,6 +408,13 @@ function hasPairedStats(table: TableOne): boolean {
         typeof c.p === "number" || typeof c.deltaCiLow === "number"
       )
     );
+}
+
+// "face 98%" (or "face 0/0" when no frame was read): a cell's face share in a few characters.
+function faceShareShort(share: FaceShare): string {
+  return share.share === null
+    ? `face ${share.framesWithFace}/${share.framesRead}`
+    : `face ${Math.round(share.share * 100)}%`;
 }
 
 // "=0.034", "<0.001": a p-value for people.
