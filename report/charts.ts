@@ -87,7 +87,8 @@ export function aucByOperationChart(cells: AucCell[], options: ChartOptions = {}
     },
     spec: {
       width: options.width ?? 560,
-      height: options.height ?? 180,
+      // Seven detectors at 180 pixels each would not fit a printed page.
+      height: options.height ?? (modelOrder(cells).length > 3 ? 110 : 180),
       layer: [
         chanceLayer(),
         {
@@ -378,6 +379,8 @@ export function rocChart(curves: RocCurveData[], options: ChartOptions = {}): Ve
       header: { labelLimit: 0 },
     },
     columns: options.columns ?? ROC_COLUMNS,
+    // Each panel its own axes: no stray axis under an empty slot of the last row.
+    resolve: { axis: { x: "independent", y: "independent" } },
     spec: {
       width: size,
       height: options.height ?? size,
@@ -455,10 +458,17 @@ export function severityChart(cells: AucCell[], options: ChartOptions = {}): Veg
       type: "quantitative",
       title: scale.title,
       scale: { zero: false, reverse: scale.reversed, nice: false, padding: 8 },
-      axis: { values: [...new Set(values.map((v) => v.level))], labelFlush: false },
+      // The ladder's own values as ticks, printed as they are (0.25, not 0.3).
+      axis: { values: [...new Set(values.map((v) => v.level))], labelFlush: false, format: ".4~g" },
     };
     return {
-      title: { text: family, anchor: "start", fontSize: 12 },
+      title: {
+        text: `${
+          categoryLabel(cells.find((c) => (c.opFamily ?? c.opId) === family)!.opCategory)
+        }: ${family}`,
+        anchor: "start",
+        fontSize: 12,
+      },
       width: options.width ?? 240,
       height: options.height ?? 180,
       data: { values },

@@ -91,6 +91,8 @@ export async function writeFixtureStore(
             profile: "paper",
             artifact_id: `art-${opId}`,
             face_mode: "ultraface",
+            // The locator's model hash, where a test names the detectors (older tests: none).
+            ...(options.detectors ? { face_model_sha256: "f1ace".padEnd(64, "0") } : {}),
             face_rule: detector === "sbi" ? "max" : "largest",
             video_rule: "mean",
             fail_score: detector === "sbi" ? 0.5 : null,
