@@ -69,7 +69,7 @@ export const MARKDOWN_FORMAT: ReportFormat = {
     const decision = decisionMarkdown(t);
     const details = tableDetailsMarkdown(t, options);
     return Promise.resolve(
-      `${tableTitle(t)}\n\n` + tableMarkdown(t, options) + (legend ? `\n${legend}\n` : "") +
+      `## ${tableTitle(t)}\n\n` + tableMarkdown(t, options) + (legend ? `\n${legend}\n` : "") +
         (details ? `\nDetails per cell:\n\n${details}` : "") +
         (decision ? `\n${decision}` : ""),
     );

@@ -4,8 +4,10 @@
  * printed with `digits` decimals (default 3), the number of videos behind each (`n`) and the
  * share of their sampled frames with a face scored (metrics/face_share.ts); a
  * missing value prints as `–` (Markdown, HTML) or an empty field (CSV) or null (JSON), and a
- * cell with no video scored as "no videos scored" (its note says why). Where the cells carry
- * paired statistics against Unaltered (from `opAucs`), Markdown and CSV print them, and
+ * cell with no video scored as "no videos scored" (its note says why). Markdown's Table I is
+ * numbers only ({@link tableTitle} names its metric); `n`, intervals and p-values go to its
+ * second table ({@link tableDetailsMarkdown}). Where the cells carry paired statistics against
+ * Unaltered (from `opAucs`), the details, CSV and the HTML cells print them, and
  * Markdown and HTML mark the drops significant after Holm's correction with {@link DROP_MARK}
  * ({@link significanceLegend} says so in a sentence). A row that is one of several runs of its
  * detector and training set is named `detector (qualifier)` (`sbi (faces: ultraface)`;
@@ -104,8 +106,8 @@ export function tableDetailsMarkdown(table: TableOne, options: TableFormatOption
     "Detector",
     "Operation",
     "n (real/fake)",
-    metric.id === AUC_METRIC.id ? "AUC [95% CI]" : metric.label,
-    "Δ AUC [95% paired CI]",
+    metric.id === AUC_METRIC.id ? "AUC (95% CI)" : metric.label,
+    "Δ AUC (95% paired CI)",
     "p (DeLong)",
     "Holm p",
     ...(faced ? ["Faces scored"] : []),
@@ -305,9 +307,10 @@ export function tableJson(table: TableOne, options: TableJsonOptions = {}): stri
 
 /**
  * Table I as an HTML `<table class="table-one">` with a category header row above the operation
- * headers, as in the paper; each operation cell shows its AUC and, below it, `n` and the face
- * share when the cell has one (`face 80/192 frames (42%), 6 videos`; real and fake counts and
- * the interval in its tooltip); a cell with no video scored reads "no videos scored"
+ * headers, as in the paper; each operation cell shows its AUC and, below it, `n`, for a
+ * processed cell with paired statistics `Δ -0.188` and its Holm-adjusted p (`p=0.004`), and the
+ * face share when the cell has one (`face 42%`; the counts, real and fake videos and the interval
+ * in its tooltip and in report/details_view.ts); a cell with no video scored reads "no videos scored"
  * with its note as tooltip. Text is escaped.
  */
 export function tableHtml(table: TableOne, options: TableFormatOptions = {}): string {
