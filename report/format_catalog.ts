@@ -13,6 +13,7 @@ import { type TableOne, tableOne } from "../metrics/table.ts";
 import { renderReport, type RenderReportOptions } from "./html.ts";
 import type { ReportData } from "./report_data.ts";
 import { decisionMarkdown } from "./decision_format.ts";
+import { chanceWarnings } from "./chance_warning.ts";
 import {
   significanceLegend,
   tableCsv,
@@ -68,8 +69,10 @@ export const MARKDOWN_FORMAT: ReportFormat = {
     const legend = significanceLegend(t);
     const decision = decisionMarkdown(t);
     const details = tableDetailsMarkdown(t, options);
+    const chance = chanceWarnings(data.cells).map((w) => `**Warning:** ${w}\n`).join("\n");
     return Promise.resolve(
       `## ${tableTitle(t)}\n\n` + tableMarkdown(t, options) + (legend ? `\n${legend}\n` : "") +
+        (chance ? `\n${chance}` : "") +
         (details ? `\nDetails per cell:\n\n${details}` : "") +
         (decision ? `\n${decision}` : ""),
     );

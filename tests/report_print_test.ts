@@ -206,6 +206,8 @@ Deno.test("a detector whose Unaltered AUC interval includes 0.5 is named: its dr
   assert.match(warnings[0], /cannot be read/);
   const html = await renderReport(data, { interactive: false });
   assert.match(html, /<section id="chance">[^]*demo_weak \(demo\): its Unaltered AUC/);
+  const md = await render("md", data);
+  assert.match(md, /\n\*\*Warning:\*\* demo_weak \(demo\): its Unaltered AUC is/);
 });
 
 Deno.test("the Dataset section counts videos, frames and frames without a face as the store holds them", async () => {
