@@ -76,19 +76,19 @@ export function aucByOperationChart(cells: AucCell[], options: ChartOptions = {}
     $schema: VEGA_LITE_SCHEMA,
     title: options.title ?? "Video-level AUC per operation",
     data: { values },
+    // One panel per run, titled above it; more than three runs wrap two to a row, so that seven
+    // fit a printed page.
     facet: {
-      row: {
-        field: "model",
-        type: "nominal",
-        title: null,
-        sort: modelOrder(cells),
-        header: { labelLimit: 0, labelAngle: 0, labelAlign: "left", labelAnchor: "start" },
-      },
+      field: "model",
+      type: "nominal",
+      title: null,
+      sort: modelOrder(cells),
+      header: { labelLimit: 0, labelAnchor: "start", labelFontWeight: "bold" },
     },
+    columns: options.columns ?? (modelOrder(cells).length > 3 ? 2 : 1),
     spec: {
-      width: options.width ?? 560,
-      // Seven detectors at 180 pixels each would not fit a printed page.
-      height: options.height ?? (modelOrder(cells).length > 3 ? 110 : 180),
+      width: options.width ?? (modelOrder(cells).length > 3 ? 400 : 560),
+      height: options.height ?? (modelOrder(cells).length > 3 ? 90 : 180),
       layer: [
         chanceLayer(),
         {

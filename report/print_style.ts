@@ -26,7 +26,9 @@ table.ops td { vertical-align: top; } #chance li { color: #b2182b; }
   section { break-before: page; }
   header + section, #chance, #warnings, #notes, #damaged-parts { break-before: auto; }
   section > h2 { break-after: avoid; }
-  tr, figure, .vis { break-inside: avoid; }
+  tr { break-inside: avoid; }
+  /* Charts that fit a page stay whole; taller ones (a panel per run) flow on from their heading. */
+  #delta-auc figure, #roc figure, #severity figure { break-inside: avoid; }
   table.table-one { font-size: 7pt; } table.table-one td .n, table.table-one td .stats,
   table.table-one td .faces { font-size: 6pt; }
   th, td { padding: .1rem .2rem; }
