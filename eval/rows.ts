@@ -22,6 +22,8 @@ export interface RunFields {
   modelSha256: string;
   /** The face mode of the run. */
   faceMode: FaceMode;
+  /** SHA-256 of the UltraFace model or sidecar file that locates the faces, when one does. */
+  faceModelSha256?: string;
 }
 
 /** The fields every row of `copy` shares in this run (`created_at` is set when written). */
@@ -56,6 +58,7 @@ export function baseRow(copy: EvalCopy, run: RunFields): Omit<
     profile: copy.profile,
     artifact_id: copy.artifactId,
     face_mode: run.faceMode,
+    face_model_sha256: run.faceModelSha256 ?? null,
     face_rule: run.spec.faceRule,
     video_rule: run.spec.videoRule,
     fail_score: run.spec.failScore,

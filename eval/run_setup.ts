@@ -189,7 +189,14 @@ export function copyContext(run: EvalRun, copy: EvalCopy): CopyContext {
   const { runId, spec, trainSet, modelSha256, faceMode, parts } = run;
   return {
     copy,
-    base: baseRow(copy, { runId, spec, trainSet, modelSha256, faceMode }),
+    base: baseRow(copy, {
+      runId,
+      spec,
+      trainSet,
+      modelSha256,
+      faceMode,
+      faceModelSha256: parts.faceModelSha256 ?? parts.sidecarSha256,
+    }),
     parts,
     ffmpeg: run.ffmpeg,
     frameCount: run.frameCount,

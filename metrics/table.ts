@@ -28,6 +28,12 @@ export interface TableOneOptions {
    * decision metric (metrics/decision_metrics.ts) their `decision` (`opAucs(frame, { threshold })`).
    */
   metric?: TableMetric;
+  /**
+   * Run ids in the order the rows should have (the order the runs were made or named,
+   * report/run_order.ts); rows of runs not listed follow, in the default order. Default: rows
+   * sorted by detector, training set, run.
+   */
+  runOrder?: readonly string[];
 }
 
 /**
@@ -125,7 +131,7 @@ export interface TableOne {
   columns: TableColumn[];
   /** Categories in column order. */
   categories: string[];
-  /** Sorted by detector, training set, run (qualifier, then id). */
+  /** In `runOrder` where given, else sorted by detector, training set, run (qualifier, then id). */
   rows: TableRow[];
   /** Every caveat of the cells (`detector/train set, op: note`), for a footnote. */
   notes: string[];
@@ -176,8 +182,12 @@ export function tableOne(cells: readonly AucCell[], options: TableOneOptions = {
       notes.push(`${cell.detector}/${cell.trainSet}${run}, ${cell.opId}: ${cell.note}`);
     }
   }
+  const rank = (row: TableRow) => {
+    const i = options.runOrder?.indexOf(row.runId ?? "") ?? -1;
+    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+  };
   const rows = [...rowsByRun.values()].sort((a, b) =>
-    compareIds(a.detector, b.detector) || compareIds(a.trainSet, b.trainSet) ||
+    rank(a) - rank(b) || compareIds(a.detector, b.detector) || compareIds(a.trainSet, b.trainSet) ||
     compareIds(a.run ?? "", b.run ?? "") || compareIds(a.runId ?? "", b.runId ?? "")
   );
   const altered = columns.filter((c) => c.category !== UNALTERED_CATEGORY);

@@ -21,6 +21,7 @@ export const AV1: OpFamily = {
   source: "FFmpeg AV1 encoding guide (trac.ffmpeg.org/wiki/Encode/AV1, SVT-AV1: -crf 0..63, " +
     "-preset 0..13). Encoder in ffmpeg.wasm: no (native ffmpeg with --enable-libsvtav1 only).",
   parametric: true,
+  unit: { title: "CRF (SVT-AV1; higher = more loss)", value: (p) => _num(p, "crf") },
   levels: _levels("av1", [
     ["av1_crf23", { crf: 23 }],
     ["av1_crf30", { crf: 30 }],

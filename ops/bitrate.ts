@@ -24,6 +24,7 @@ export const BITRATE: OpFamily = {
     "1080p-to-240p streaming ladder (Apple HLS authoring spec, 145 kbit/s lowest rung). " +
     "Encoder in ffmpeg.wasm: yes.",
   parametric: true,
+  unit: { title: "Target bitrate (kbit/s)", value: (p) => _num(p, "kbps") },
   levels: _levels("bitrate", [
     ["bitrate_2000k", { kbps: 2000 }],
     ["bitrate_1000k", { kbps: 1000 }],

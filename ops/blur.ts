@@ -16,6 +16,7 @@ export const BLUR: OpFamily = {
   source: "ffmpeg gblur filter; Hendrycks & Dietterich 2019 (ImageNet-C), Jiang et al. 2020 " +
     "(DeeperForensics-1.0) Gaussian blur.",
   parametric: true,
+  unit: { title: "Gaussian sigma (pixels)", value: (p) => _num(p, "sigma") },
   levels: _levels("blur", [
     ["blur_s05", { sigma: 0.5 }],
     ["blur_s1", { sigma: 1 }],

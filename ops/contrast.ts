@@ -13,6 +13,7 @@ export const CONTRAST: OpFamily = {
   reason: "The paper raises contrast by a fixed amount; eq=contrast=c is a documented linear " +
     "scale of luma around 0.5, graded by c.",
   parametric: true,
+  unit: { title: "Contrast factor (eq; 1 = unchanged)", value: (p) => _num(p, "contrast") },
   levels: _levels("contrast", [
     ["contrast_c125", { contrast: 1.25 }],
     ["contrast", { contrast: 1.5 }, "Contrast"],

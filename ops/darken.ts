@@ -14,6 +14,7 @@ export const DARKEN: OpFamily = {
   reason: "The paper's darken is ffmpeg's curves preset `darker` = master curve 0/0 0.5/0.4 " +
     "1/1; other levels move the mid point.",
   parametric: true,
+  unit: { title: "Curve output at input 0.5 (0.5 = unchanged)", value: (p) => _num(p, "y") },
   levels: _levels("darken", [
     ["darken_y45", { x: 0.5, y: 0.45 }],
     ["darken", { x: 0.5, y: 0.4 }, "Darken"],

@@ -17,6 +17,7 @@ export const DENOISE: OpFamily = {
   source: "ffmpeg hqdn3d filter (ffmpeg-filters: luma_spatial default 4, chroma_spatial = " +
     "0.75 * luma_spatial, luma_tmp = 1.5 * luma_spatial).",
   parametric: true,
+  unit: { title: "hqdn3d luma spatial strength", value: (p) => _num(p, "strength") },
   levels: _levels("denoise", [
     ["denoise_s2", { strength: 2 }],
     ["denoise_s4", { strength: 4 }],

@@ -16,6 +16,7 @@ export const GAMMA: OpFamily = {
     "(one curve point) the ladder is a power law.",
   source: "ffmpeg eq filter (gamma 0.1..10, default 1).",
   parametric: true,
+  unit: { title: "Gamma (eq; 1 = unchanged)", value: (p) => _num(p, "gamma") },
   levels: _levels("gamma", [
     ["gamma_g12", { gamma: 1.2 }],
     ["gamma_g14", { gamma: 1.4 }],

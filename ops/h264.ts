@@ -13,6 +13,10 @@ export const H264: OpFamily = {
   description: "Re-encode with libx264 at a constant rate factor (higher CRF, lower quality).",
   reason: "The paper's C23/C40 are FaceForensics++'s H.264 settings: libx264 -crf 23 / -crf 40.",
   parametric: true,
+  unit: {
+    title: "CRF (libx264 constant rate factor; higher = more loss)",
+    value: (p) => _num(p, "crf"),
+  },
   levels: _levels("h264", [
     ["h264_crf23", { crf: 23 }, "CRF 23"],
     ["h264_crf28", { crf: 28 }],

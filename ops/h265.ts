@@ -18,6 +18,10 @@ export const H265: OpFamily = {
   source: "FFmpeg H.265 encoding guide (trac.ffmpeg.org/wiki/Encode/H.265): default CRF 28, " +
     "'should visually correspond to libx264 video at CRF 23'. Encoder in ffmpeg.wasm: yes.",
   parametric: true,
+  unit: {
+    title: "CRF (libx265 constant rate factor; higher = more loss)",
+    value: (p) => _num(p, "crf"),
+  },
   levels: _levels("h265", [
     ["h265_crf23", { crf: 23 }],
     ["h265_crf28", { crf: 28 }],

@@ -14,6 +14,7 @@ export const LIGHTEN: OpFamily = {
   reason: "The paper's lighten is ffmpeg's curves preset `lighter` = master curve 0/0 0.4/0.5 " +
     "1/1; other levels move the mid point.",
   parametric: true,
+  unit: { title: "Curve output at input 0.4 (0.4 = unchanged)", value: (p) => _num(p, "y") },
   levels: _levels("lighten", [
     ["lighten_y45", { x: 0.4, y: 0.45 }],
     ["lighten", { x: 0.4, y: 0.5 }, "Lighten"],

@@ -18,6 +18,7 @@ export const MPEG4: OpFamily = {
     "(trac.ffmpeg.org/wiki/Encode/MPEG-4: -q:v 1..31, 'lower is better'). Encoder in " +
     "ffmpeg.wasm: yes (built into ffmpeg).",
   parametric: true,
+  unit: { title: "Quantiser (-q:v; higher = more loss)", value: (p) => _num(p, "q") },
   levels: _levels("mpeg4", [
     ["mpeg4_q3", { q: 3 }],
     ["mpeg4_q6", { q: 6 }],

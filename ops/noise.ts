@@ -17,6 +17,10 @@ export const NOISE: OpFamily = {
   reason: "ffmpeg's noise filter is Gaussian unless flag u is set (sigma = s/sqrt(3) code " +
     "values); flag t renews it per frame; all_seed fixes it.",
   parametric: true,
+  unit: {
+    title: "Noise strength (ffmpeg alls; σ ≈ strength / √3 code values)",
+    value: (p) => _num(p, "strength"),
+  },
   levels: _levels("noise", [
     ["noise_s5", { strength: 5, seed: NOISE_SEED }],
     ["noise", { strength: 10, seed: NOISE_SEED }, "Noise"],

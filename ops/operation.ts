@@ -65,6 +65,14 @@ export interface OpEncoder {
   determinism: string;
 }
 
+/** A family's severity axis: `{ title: "CRF (libx264)", value: (p) => p.crf }`. */
+export interface SeverityUnit {
+  /** Axis title with the unit (`Scale factor (output side / input side)`). */
+  title: string;
+  /** A level's value on the axis, from its parameters. */
+  value: (params: OpParams) => number;
+}
+
 /** A family of operations: data plus the functions from a level's params to ffmpeg. */
 export interface OpFamily {
   id: string;
@@ -88,6 +96,11 @@ export interface OpFamily {
    * approximations it says so. Absent for the paper's families (docs/operations.md cites them).
    */
   source?: string;
+  /**
+   * The severity axis of the ladder: what a level's number is, with its unit. Absent:
+   * ops/severity_scale.ts takes the one parameter that varies along the ladder, by its name.
+   */
+  unit?: SeverityUnit;
   /** The geometry the operation applies. */
   geometry: (params: OpParams) => Geometry;
   /** Output size for a `width x height` source; undefined means unchanged. */

@@ -13,6 +13,10 @@ export const RESOLUTION: OpFamily = {
   reason: "The paper halves and quarters the resolution; scale keeps yuv420p valid with even " +
     "sizes, and detectors see the smaller frames as a viewer would.",
   parametric: true,
+  unit: {
+    title: "Scale factor (output side / input side)",
+    value: (p) => _num(p, "numerator") / _num(p, "denominator"),
+  },
   levels: _levels("res", [
     ["res_75pct", { numerator: 3, denominator: 4 }],
     ["res_half", { numerator: 1, denominator: 2 }, "1/2"],

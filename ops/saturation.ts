@@ -15,6 +15,7 @@ export const SATURATION: OpFamily = {
     "use. Desaturation to zero is the grayscale operation.",
   source: "ffmpeg eq filter (saturation 0..3, default 1).",
   parametric: true,
+  unit: { title: "Saturation factor (eq; 1 = unchanged)", value: (p) => _num(p, "saturation") },
   levels: _levels("saturation", [
     ["saturation_s125", { saturation: 1.25 }],
     ["saturation_s15", { saturation: 1.5 }],

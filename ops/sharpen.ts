@@ -15,6 +15,7 @@ export const SHARPEN: OpFamily = {
     "luma only is what they apply (chroma sharpening shows colour fringes).",
   source: "ffmpeg unsharp filter (ffmpeg-filters: luma amount default 1.0, typical -1.5..1.5).",
   parametric: true,
+  unit: { title: "Unsharp amount (luma; 0 = unchanged)", value: (p) => _num(p, "amount") },
   levels: _levels("sharpen", [
     ["sharpen_a05", { amount: 0.5 }],
     ["sharpen_a10", { amount: 1 }],

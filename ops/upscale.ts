@@ -22,6 +22,10 @@ export const UPSCALE: OpFamily = {
     "size of the original and the detail of the small one (the res family keeps the small frame).",
   source: "ffmpeg scale filter (flags=lanczos); the factors are the res family's.",
   parametric: true,
+  unit: {
+    title: "Scale factor before upscaling back (side / input side)",
+    value: (p) => _num(p, "numerator") / _num(p, "denominator"),
+  },
   levels: _levels("upscale", [
     ["upscale_75pct", { numerator: 3, denominator: 4 }],
     ["upscale_half", { numerator: 1, denominator: 2 }],

@@ -22,6 +22,10 @@ export const VP9: OpFamily = {
     "(developers.google.com/media/vp9/settings/vod: CRF 32-36 from 1080p to 240p). Encoder in " +
     "ffmpeg.wasm: yes.",
   parametric: true,
+  unit: {
+    title: "CRF (libvpx-vp9 constant quality; higher = more loss)",
+    value: (p) => _num(p, "crf"),
+  },
   levels: _levels("vp9", [
     ["vp9_crf24", { crf: 24 }],
     ["vp9_crf31", { crf: 31 }],

@@ -15,6 +15,7 @@ import type { RocCurveData } from "./report_data.ts";
 import { categoryLabel, DROP_MARK } from "./table_format.ts";
 import { significantDrop } from "../metrics/cell_comparisons.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
+import { severityScale } from "../ops/severity_scale.ts";
 
 /** The Vega-Lite v5 schema URL every spec carries (the Jupyter kernel knows v3-v5 only). */
 export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
@@ -30,7 +31,15 @@ export interface ChartOptions {
   width?: number;
   /** Height of one panel in pixels. */
   height?: number;
+  /** Panels per row of a chart whose panels wrap (ROC, severity). */
+  columns?: number;
 }
+
+/** Panels per row of the ROC chart: four of 210 pixels and the legend fit a printed page. */
+export const ROC_COLUMNS = 4;
+
+/** Panels per row of the severity chart (one panel per operation family). */
+export const SEVERITY_COLUMNS = 3;
 
 /**
  * Bar chart of video-level AUC per operation, coloured by category (paper order), one panel per
@@ -67,11 +76,21 @@ export function aucByOperationChart(cells: AucCell[], options: ChartOptions = {}
     $schema: VEGA_LITE_SCHEMA,
     title: options.title ?? "Video-level AUC per operation",
     data: { values },
-    facet: { row: { field: "model", type: "nominal", title: null } },
+    // One panel per run, titled above it; more than three runs wrap two to a row, so that seven
+    // fit a printed page.
+    facet: {
+      field: "model",
+      type: "nominal",
+      title: null,
+      sort: modelOrder(cells),
+      header: { labelLimit: 0, labelAnchor: "start", labelFontWeight: "bold" },
+    },
+    columns: options.columns ?? (modelOrder(cells).length > 3 ? 2 : 1),
     spec: {
-      width: options.width ?? 560,
-      height: options.height ?? 180,
+      width: options.width ?? (modelOrder(cells).length > 3 ? 400 : 560),
+      height: options.height ?? (modelOrder(cells).length > 3 ? 90 : 180),
       layer: [
+        chanceLayer(),
         {
           transform: [{ filter: "datum.auc != null" }],
           mark: { type: "bar" },
@@ -151,7 +170,14 @@ export function deltaHeatmapChart(cells: AucCell[], options: ChartOptions = {}):
     sort: columns.map((c) => c.opId),
     title: "Operation",
   };
-  const y = { field: "model", type: "nominal", title: "Detector (train set)" };
+  const y = {
+    field: "model",
+    type: "nominal",
+    title: "Detector (train set)",
+    sort: modelOrder(cells),
+    // Long run names stay whole (the default cuts labels at 180 pixels).
+    axis: { labelLimit: 0 },
+  };
   const hasValue = { filter: "datum.delta != null" };
   const noValue = { filter: "datum.delta == null" };
   return {
@@ -293,7 +319,7 @@ export function thinCurve<P extends { fpr: number; tpr: number }>(
 export function rocChart(curves: RocCurveData[], options: ChartOptions = {}): VegaLiteSpec {
   const columns = orderColumns(curves.map(columnKey));
   const models = [...new Set(curves.map((c) => modelLabel(c.detector, c.trainSet, c.run)))];
-  const size = options.width ?? 260;
+  const size = options.width ?? 210;
   // One data set with a `kind`, so that the facet splits every layer by model.
   const values: Record<string, unknown>[] = curves.flatMap((c) =>
     thinCurve(c.points, 1 / size).map((p, i) => ({
@@ -344,7 +370,17 @@ export function rocChart(curves: RocCurveData[], options: ChartOptions = {}): Ve
     $schema: VEGA_LITE_SCHEMA,
     title: options.title ?? "ROC curves per operation (video level)",
     data: { values },
-    facet: { column: { field: "model", type: "nominal", title: null, sort: models } },
+    // Panels wrap into rows (in the table's order) instead of running off the page sideways.
+    facet: {
+      field: "model",
+      type: "nominal",
+      title: null,
+      sort: models,
+      header: { labelLimit: 0 },
+    },
+    columns: options.columns ?? ROC_COLUMNS,
+    // Each panel its own axes: no stray axis under an empty slot of the last row.
+    resolve: { axis: { x: "independent", y: "independent" } },
     spec: {
       width: size,
       height: options.height ?? size,
@@ -382,63 +418,88 @@ export function rocChart(curves: RocCurveData[], options: ChartOptions = {}): Ve
 
 /**
  * AUC against severity for every operation family with at least two ladder levels in the
- * cells, one line per family, one panel per detector x train set, with CI error bars; a level
- * without an AUC is labelled with the reason at the axis. Returns null when no family has a
- * ladder in the data (nothing to draw).
+ * cells: one panel per family, its x axis the level's value in the family's unit
+ * (ops/severity_scale.ts: CRF, scale factor, noise strength; reversed where the value falls as
+ * the harm grows), one line per detector run in the report's order, CI error bars, a dashed
+ * chance line at 0.5; panels wrap into rows of `columns`. A level without an AUC is labelled
+ * with the reason at the axis. Returns null when no family has a ladder in the data.
  */
 export function severityChart(cells: AucCell[], options: ChartOptions = {}): VegaLiteSpec | null {
-  const withLevel = cells.filter((c) => c.severity !== null && c.severity !== undefined);
   const ladders = severityLadders(cells);
   if (ladders.size === 0) return null;
-  const values = withLevel.filter((c) => ladders.has(c.opFamily ?? c.opId)).map((c) => {
-    const auc = finiteOrNull(c.auc);
-    return {
-      model: modelLabel(c.detector, c.trainSet, c.run),
-      family: c.opFamily ?? c.opId,
-      op: c.opId,
-      severity: c.severity,
-      auc,
-      ciLow: finiteOrNull(c.ciLow),
-      ciHigh: finiteOrNull(c.ciHigh),
-      n: c.negatives + c.positives,
-      missing: auc === null ? missingLabel(c) : null,
-    };
-  });
-  const x = {
-    field: "severity",
-    type: "quantitative",
-    title: "Severity (ladder level)",
-    // Levels are whole numbers: no 1.5 ticks.
-    axis: { tickMinStep: 1, format: "d" },
+  const models = modelOrder(cells);
+  const color = {
+    field: "model",
+    type: "nominal",
+    title: "Detector",
+    sort: models,
+    scale: { domain: models },
+    legend: { labelLimit: 0 },
   };
-  return {
-    $schema: VEGA_LITE_SCHEMA,
-    title: options.title ?? "AUC against severity",
-    data: { values },
-    facet: { column: { field: "model", type: "nominal", title: null } },
-    spec: {
-      width: options.width ?? 260,
-      height: options.height ?? 200,
+  const panels = [...ladders].map((family) => {
+    const scale = severityScale(family);
+    const values = cells.filter((c) =>
+      c.severity !== null && c.severity !== undefined && (c.opFamily ?? c.opId) === family
+    ).map((c) => {
+      const auc = finiteOrNull(c.auc);
+      return {
+        model: modelLabel(c.detector, c.trainSet, c.run),
+        op: c.opId,
+        level: scale.values.get(c.opId) ?? c.severity,
+        auc,
+        ciLow: finiteOrNull(c.ciLow),
+        ciHigh: finiteOrNull(c.ciHigh),
+        n: c.negatives + c.positives,
+        missing: auc === null ? missingLabel(c) : null,
+      };
+    });
+    const x = {
+      field: "level",
+      type: "quantitative",
+      title: scale.title,
+      scale: { zero: false, reverse: scale.reversed, nice: false, padding: 8 },
+      // The ladder's own values as ticks, printed as they are (0.25, not 0.3).
+      axis: { values: [...new Set(values.map((v) => v.level))], labelFlush: false, format: ".4~g" },
+    };
+    return {
+      title: {
+        text: `${
+          categoryLabel(cells.find((c) => (c.opFamily ?? c.opId) === family)!.opCategory)
+        }: ${family}`,
+        anchor: "start",
+        fontSize: 12,
+      },
+      width: options.width ?? 240,
+      height: options.height ?? 180,
+      data: { values },
       layer: [
+        chanceLayer(),
         {
           transform: [{ filter: "datum.auc != null" }],
           mark: { type: "line", point: true },
           encoding: {
             x,
             y: aucAxis(),
-            color: { field: "family", type: "nominal", title: "Operation" },
+            color,
             tooltip: [
+              { field: "model", type: "nominal" },
               { field: "op", type: "nominal" },
-              { field: "severity", type: "quantitative" },
+              { field: "level", type: "quantitative", title: scale.title },
               { field: "auc", type: "quantitative", format: ".3f" },
               { field: "n", type: "quantitative", title: "videos (n)" },
             ],
           },
         },
-        ...errorBarLayer(x, values, { field: "family", type: "nominal" }),
+        ...errorBarLayer(x, values, color),
         ...missingTextLayer(x, values),
       ],
-    },
+    };
+  });
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title: options.title ?? "AUC against severity",
+    columns: options.columns ?? SEVERITY_COLUMNS,
+    concat: panels,
   };
 }
 
@@ -455,6 +516,25 @@ export function severityLadders(cells: readonly AucCell[]): Set<string> {
     levels.get(family)!.add(c.severity);
   }
   return new Set([...levels].filter(([, s]) => s.size >= 2).map(([f]) => f));
+}
+
+/**
+ * The models of the cells (`modelLabel`: detector, train set, run) in the order of their first
+ * cell: the report's run order (report/run_order.ts), so panels and rows follow Table I.
+ */
+export function modelOrder(
+  cells: readonly { detector: string; trainSet: string; run?: string }[],
+): string[] {
+  return [...new Set(cells.map((c) => modelLabel(c.detector, c.trainSet, c.run)))];
+}
+
+// A dashed rule at AUC 0.5: chance, below which a detector ranks worse than a coin.
+function chanceLayer(): Record<string, unknown> {
+  return {
+    data: { values: [{ chance: 0.5 }] },
+    mark: { type: "rule", strokeDash: [4, 4], color: "#777" },
+    encoding: { y: { field: "chance", type: "quantitative" } },
+  };
 }
 
 // The y encoding of every AUC chart: AUC on a fixed [0, 1] scale, so panels compare.

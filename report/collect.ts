@@ -42,6 +42,8 @@ import { sliceValues } from "../metrics/slice_values.ts";
 import { compareRuns } from "../metrics/run_comparison.ts";
 import type { TableMetric } from "../metrics/decision_metrics.ts";
 import { OptionError } from "../util/option_error.ts";
+import { inRunOrder, runOrder } from "./run_order.ts";
+import { datasetSummary } from "./dataset_summary.ts";
 
 /** Options for {@link loadReportData}. */
 export interface LoadReportDataOptions {
@@ -149,6 +151,8 @@ export async function loadReportData(
       ? frame.filter(pl.col("run_id").isIn(chosen.map((r) => r.runId)))
       : frame;
   const used = keep(lazy);
+  // Rows, panels and provenance in the order the runs were named or made (report/run_order.ts).
+  const order = runOrder(chosen, options.runs);
   const resamples = options.bootstrapResamples ?? 1000;
   // Qualifiers from the whole store: a chosen run keeps the name it has beside the others.
   const runQualifiers = new Map(runs.map((r) => [r.runId, r.run]));
@@ -229,8 +233,10 @@ export async function loadReportData(
   }
   // The report is shared: no absolute path of this machine in it (report/shareable_paths.ts).
   return shareableReportData({
-    cells: aucs,
-    rocs,
+    cells: inRunOrder(aucs, order),
+    rocs: inRunOrder(rocs, order),
+    runOrder: order,
+    dataset: datasetSummary(used),
     notes,
     // A terminal gets at most TERMINAL_VIDEO_NOTES sentences about single videos.
     terminalNotes: videoNotes.length <= TERMINAL_VIDEO_NOTES ? notes : [
@@ -252,7 +258,7 @@ export async function loadReportData(
       generatedAt: new Date().toISOString(),
       store: storeDir,
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-      runs: chosen.map((r): RunProvenance => ({
+      runs: inRunOrder(chosen, order).map((r): RunProvenance => ({
         runId: r.runId,
         label: r.label,
         detector: r.detector,

@@ -13,9 +13,17 @@ import { type TableOne, tableOne } from "../metrics/table.ts";
 import { renderReport, type RenderReportOptions } from "./html.ts";
 import type { ReportData } from "./report_data.ts";
 import { decisionMarkdown } from "./decision_format.ts";
-import { significanceLegend, tableCsv, tableJson, tableMarkdown } from "./table_format.ts";
 import { sliceCsv, sliceJson, sliceMarkdown } from "./slice_format.ts";
 import { comparisonCsv, comparisonJson, comparisonMarkdown } from "./comparison_format.ts";
+import { chanceWarnings } from "./chance_warning.ts";
+import {
+  significanceLegend,
+  tableCsv,
+  tableDetailsMarkdown,
+  tableJson,
+  tableMarkdown,
+  tableTitle,
+} from "./table_format.ts";
 
 /** Options every format's render function accepts (each uses the ones it knows). */
 export type RenderFormatOptions = RenderReportOptions;
@@ -47,8 +55,10 @@ export const HTML_FORMAT: ReportFormat = {
 };
 
 /**
- * Table I as GitHub-flavoured Markdown, the sentence that explains its marks, and the decision
- * view per run where the data have one (report/decision_format.ts).
+ * Table I as GitHub-flavoured Markdown under a title that names its metric (`Table I:
+ * video-level EER`): the table of numbers alone, the sentence that explains its marks, the
+ * details of every cell (videos, intervals, delta AUC, p-values) as a second table, and the
+ * decision view per run where the data have one (report/decision_format.ts).
  */
 export const MARKDOWN_FORMAT: ReportFormat = {
   id: "md",
@@ -60,8 +70,12 @@ export const MARKDOWN_FORMAT: ReportFormat = {
     const t = table(data, options);
     const legend = significanceLegend(t);
     const decision = decisionMarkdown(t);
+    const details = tableDetailsMarkdown(t, options);
+    const chance = chanceWarnings(data.cells).map((w) => `**Warning:** ${w}\n`).join("\n");
     return Promise.resolve(
-      tableMarkdown(t, options) + (legend ? `\n${legend}\n` : "") +
+      `## ${tableTitle(t)}\n\n` + tableMarkdown(t, options) + (legend ? `\n${legend}\n` : "") +
+        (chance ? `\n${chance}` : "") +
+        (details ? `\nDetails per cell:\n\n${details}` : "") +
         (decision ? `\n${decision}` : "") + extraMarkdown(data, options),
     );
   },
@@ -120,7 +134,10 @@ function extraCsv(data: ReportData, options: RenderFormatOptions): string {
 
 // Table I of the data in the asked metric (AUC by default).
 function table(data: ReportData, options: RenderFormatOptions): TableOne {
-  return tableOne(data.cells, { metric: tableMetric(options.metric ?? AUC_METRIC.id) });
+  return tableOne(data.cells, {
+    metric: tableMetric(options.metric ?? AUC_METRIC.id),
+    runOrder: data.runOrder,
+  });
 }
 
 /**

@@ -17,12 +17,17 @@ import { renderSvg } from "./svg.ts";
 import { AUC_METRIC } from "../metrics/cell_metrics.ts";
 import { tableMetric } from "../metrics/decision_metrics.ts";
 import { tableOne } from "../metrics/table.ts";
-import { DROP_MARK, significanceLegend, tableHtml } from "./table_format.ts";
+import { DROP_MARK, significanceLegend, tableHtml, tableTitle } from "./table_format.ts";
 import { decisionHtml } from "./decision_format.ts";
 import { sliceHtml } from "./slice_format.ts";
 import { comparisonHtml } from "./comparison_format.ts";
 import { type Html, joinHtml, raw, safeHtml } from "../util/html.ts";
 import { loadVegaAssets, type VegaAssets } from "./vega_assets.ts";
+import { chanceWarnings } from "./chance_warning.ts";
+import { datasetHtml } from "./dataset_view.ts";
+import { tableDetailsHtml } from "./details_view.ts";
+import { operationRows, operationsHtml } from "./operations_view.ts";
+import { PRINT_STYLE } from "./print_style.ts";
 
 /** Options for {@link renderReport}. */
 export interface RenderReportOptions {
@@ -52,7 +57,7 @@ export async function renderReport(
   data = shareableReportData(data);
   const title = options.title ?? "dfrobust report";
   const metric = tableMetric(options.metric ?? AUC_METRIC.id);
-  const table = tableOne(data.cells, { metric });
+  const table = tableOne(data.cells, { metric, runOrder: data.runOrder });
   const legend = significanceLegend(table);
   const figures: Html[] = [];
   for (const chart of [...REPORT_CHARTS, ...VIEW_CHARTS].filter((c) => c.applies(data))) {
@@ -76,6 +81,11 @@ export async function renderReport(
 <p class="caption">Recorded by eval with the scores; no number below was changed by them.</p>
 <ul>${data.warnings.map((w) => safeHtml`<li>${w}</li>`)}</ul></section>`
     : "";
+  const chance = chanceWarnings(data.cells);
+  const unreadable = chance.length
+    ? safeHtml`<section id="chance"><h2>Detectors no better than chance</h2>
+<ul>${chance.map((w) => safeHtml`<li>${w}</li>`)}</ul></section>`
+    : "";
   const { generatedAt, dfrobustVersion, store } = data.provenance;
   return String(safeHtml`<!doctype html>
 <html lang="en">
@@ -84,7 +94,7 @@ export async function renderReport(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="dfrobust ${dfrobustVersion}">
 <title>${title}</title>
-<style>${raw(STYLE)}</style>
+<style>${raw(STYLE)}${raw(PRINT_STYLE)}</style>
 </head>
 <body>
 <header>
@@ -93,14 +103,17 @@ export async function renderReport(
 (after Lu &amp; Ebrahimi, 2023). Generated ${generatedAt} by dfrobust
 ${dfrobustVersion} from <code>${store}</code>.</p>
 </header>
+${unreadable}
 ${warnings}
 ${notes}
 ${damaged}
 <section id="table-one">
-<h2>Table I: video-level ${metric.label}</h2>
+<h2>${tableTitle(table)}</h2>
 ${
     table.rows.length
-      ? raw(tableHtml(table, { categoryMeans: options.categoryMeans }))
+      ? safeHtml`<div class="scroll">${
+        raw(tableHtml(table, { categoryMeans: options.categoryMeans }))
+      }</div>`
       : safeHtml`<p>No AUC could be computed from this store.</p>`
   }
 <p class="caption">Rows: detector and training set${
@@ -110,9 +123,12 @@ ${
   }. Columns: operations grouped by category in the
 paper's order; Average is the mean over the processed copies (Unaltered excluded). Best value per
 row in bold. n: videos behind each AUC; face: the sampled frames of those videos in which a face
-was scored, of the frames read (hover for real/fake counts and the interval${
-    legend ? ", delta AUC and p-values" : ""
-  }). ${pairingText(data)}${resamplesText(data)}</p>
+was scored, of the frames read${
+    legend
+      ? "; Δ: AUC minus Unaltered's on the same videos, p: Holm-adjusted DeLong p (intervals " +
+        "and unadjusted p in Table I in detail)"
+      : ""
+  }. ${pairingText(data)}${resamplesText(data)}</p>
 ${
     legend
       ? safeHtml`<p class="caption" id="significance"><span class="drop">${DROP_MARK}</span>${
@@ -121,6 +137,9 @@ ${
       : ""
   }
 </section>
+${tableDetailsHtml(table)}
+${operationsHtml(operationRows(table.columns, data.provenance.copies))}
+${data.dataset ? datasetHtml(data.dataset, data.provenance, data.cells, data.runOrder) : ""}
 ${decisionHtml(table)}
 ${raw(sliceHtml(data.slices, options.metric))}
 ${raw(comparisonHtml(data.comparison))}

@@ -45,6 +45,8 @@ export interface CopyProvenance {
    * under its name (`copies/hflip/<id>/manifest.json`).
    */
   manifestPath?: string;
+  /** The dataset manifest the copy was made from (from the copy manifest), when known. */
+  sourceManifest?: string;
 }
 
 /** Everything a reader needs to trace and redo a report. */
@@ -96,6 +98,9 @@ export async function copyManifestIndex(
         : String(manifest.catalogVersion),
       createdAt: typeof manifest.createdAt === "string" ? manifest.createdAt : undefined,
       manifestPath: path,
+      ...(typeof manifest.sourceManifest === "string"
+        ? { sourceManifest: manifest.sourceManifest }
+        : {}),
     });
   }
   return index;

@@ -14,6 +14,7 @@ import type { Slice } from "../metrics/slices.ts";
 import type { LeftOutVideo } from "../store/left_out.ts";
 import type { StoreProblem } from "../store/store.ts";
 import type { Provenance } from "./provenance.ts";
+import type { DatasetSummary } from "./dataset_summary.ts";
 
 /** One ROC curve (video level) of a detector on one operation instance. */
 export interface RocCurveData extends DetectorOp {
@@ -30,6 +31,12 @@ export interface RocCurveData extends DetectorOp {
 export interface ReportData {
   /** Video-level AUC per detector x train set x operation. */
   cells: AucCell[];
+  /**
+   * Run ids in the order the report shows them (report/run_order.ts: as named with `--run`,
+   * else as run); `cells` and `rocs` from `loadReportData` are in this order. Absent in
+   * hand-made data: Table I sorts by detector, the charts keep the cells' order.
+   */
+  runOrder?: string[];
   /** Video-level ROC curves (optional; the ROC chart is left out when empty). */
   rocs: RocCurveData[];
   /** Notes for the reader: left-out videos and cells, missing copies, unreadable parts. */
@@ -61,6 +68,8 @@ export interface ReportData {
   slices?: Slice[];
   /** Run B against run A (`report --compare A,B`, metrics/run_comparison.ts), when asked for. */
   comparison?: RunComparison;
+  /** What the numbers were computed on (videos, methods, frames, face locators); from the store. */
+  dataset?: DatasetSummary;
   /** Corruption errors against a reference detector, when one was asked for. */
   relative?: { reference: string; errors: CorruptionError[] };
 }

@@ -100,9 +100,11 @@ export function shareableReportData(data: ReportData, roots: ShareableRoots = {}
       ...data.provenance,
       store: folder(data.provenance.store),
       ...(data.provenance.dataDir ? { dataDir: folder(data.provenance.dataDir) } : {}),
-      copies: data.provenance.copies.map((c) =>
-        c.manifestPath ? { ...c, manifestPath: text(c.manifestPath) } : c
-      ),
+      copies: data.provenance.copies.map((c) => ({
+        ...c,
+        ...(c.manifestPath ? { manifestPath: text(c.manifestPath) } : {}),
+        ...(c.sourceManifest ? { sourceManifest: text(c.sourceManifest) } : {}),
+      })),
     },
   };
 }

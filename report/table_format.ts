@@ -4,8 +4,10 @@
  * printed with `digits` decimals (default 3), the number of videos behind each (`n`) and the
  * share of their sampled frames with a face scored (metrics/face_share.ts); a
  * missing value prints as `–` (Markdown, HTML) or an empty field (CSV) or null (JSON), and a
- * cell with no video scored as "no videos scored" (its note says why). Where the cells carry
- * paired statistics against Unaltered (from `opAucs`), Markdown and CSV print them, and
+ * cell with no video scored as "no videos scored" (its note says why). Markdown's Table I is
+ * numbers only ({@link tableTitle} names its metric); `n`, intervals and p-values go to its
+ * second table ({@link tableDetailsMarkdown}). Where the cells carry paired statistics against
+ * Unaltered (from `opAucs`), the details, CSV and the HTML cells print them, and
  * Markdown and HTML mark the drops significant after Holm's correction with {@link DROP_MARK}
  * ({@link significanceLegend} says so in a sentence). A row that is one of several runs of its
  * detector and training set is named `detector (qualifier)` (`sbi (faces: ultraface)`;
@@ -24,7 +26,7 @@ import type { TableCell, TableOne, TableRow } from "../metrics/table.ts";
 import type { Pairing } from "../metrics/video_set.ts";
 import type { LeftOutVideo } from "../store/left_out.ts";
 import type { StoreProblem } from "../store/store.ts";
-import { UNALTERED_CATEGORY } from "../ops/unaltered.ts";
+import { UNALTERED_CATEGORY, UNALTERED_ID } from "../ops/unaltered.ts";
 import { csvText } from "../util/csv.ts";
 import { joinHtml, raw, safeHtml } from "../util/html.ts";
 import { markdownText } from "../util/markdown.ts";
@@ -46,23 +48,22 @@ export function categoryLabel(category: string): string {
 }
 
 /**
- * Table I as a GitHub-flavoured Markdown table (headers `Category: op`); an operation cell reads
- * `0.950 (n=10)`, `– (n=10)` when the AUC is undefined, `no videos scored`, or `–` when the run
- * has no such copy; a cell with a face share (metrics/face_share.ts) adds it after the rest,
- * `0.950 (n=6; face 80/192 frames (42%), 6 videos)`. A processed cell with paired statistics reads
- * `0.812 ▼ (n=48, Δ -0.188 [-0.250, -0.120], p<0.001, Holm p=0.004)`: delta AUC (processed
- * minus unaltered) with its paired bootstrap interval, DeLong's p and Holm's, and ▼ when the drop
- * is significant after Holm's correction. The table alone: {@link significanceLegend} explains
- * the mark.
+ * Table I as a GitHub-flavoured Markdown table of numbers only (headers `Category: op`), to
+ * paste into a paper or read in a terminal: an operation cell is its value (`0.950`), with
+ * {@link DROP_MARK} after it when the drop against Unaltered is significant after Holm's
+ * correction (`0.812 ▼`; {@link significanceLegend} says so in a sentence); `–` when the value is
+ * undefined or the run has no such copy, `no videos scored` when the copy has none. What lies
+ * behind each cell (videos, interval, delta AUC, p-values, face share) is
+ * {@link tableDetailsMarkdown}'s second table.
  */
 export function tableMarkdown(table: TableOne, options: TableFormatOptions = {}): string {
   const digits = options.digits ?? 3;
-  const stats = hasPairedStats(table);
   const heads = ["Detector", "Train set", ...headerCells(table, options).map((h) => h.text)];
   const lines = [
     `| ${heads.map(markdownText).join(" | ")} |`,
     `| ${heads.map((_, i) => (i < 2 ? "---" : "---:")).join(" | ")} |`,
   ];
+  const marks = table.metric === undefined;
   for (const row of table.rows) {
     const values = rowValues(table, row, options);
     const cells = [
@@ -70,17 +71,118 @@ export function tableMarkdown(table: TableOne, options: TableFormatOptions = {})
       markdownText(row.trainSet || "–"),
       ...values.map((v, i) => {
         const cell = i < table.columns.length ? row.cells[table.columns[i].opId] : undefined;
-        if (cell === undefined) return fmt(v, digits, "–");
-        if (cell.n === 0) return NO_VIDEOS_SCORED;
-        const faces = cell.faceShare ? `; ${faceShareText(cell.faceShare)}` : "";
-        if (!stats || cell.p === undefined) return `${fmt(v, digits, "–")} (n=${cell.n}${faces})`;
-        return `${fmt(v, digits, "–")}${significantDrop(cell) ? ` ${DROP_MARK}` : ""} ` +
-          `(${[`n=${cell.n}`, ...statsParts(cell, digits)].join(", ")}${faces})`;
+        if (cell !== undefined && cell.n === 0) return NO_VIDEOS_SCORED;
+        const mark = marks && cell !== undefined && significantDrop(cell) ? ` ${DROP_MARK}` : "";
+        return `${fmt(v, digits, "–")}${mark}`;
       }).map(escapeMd),
     ];
     lines.push(`| ${cells.join(" | ")} |`);
   }
   return lines.join("\n") + "\n";
+}
+
+/**
+ * Table I's title, naming its metric: `Table I: video-level AUC`, `Table I: video-level EER`
+ * (the metric's label, metrics/decision_metrics.ts).
+ */
+export function tableTitle(table: TableOne): string {
+  return `Table I: video-level ${tableMetric(table.metric ?? AUC_METRIC.id).label}`;
+}
+
+/**
+ * The details behind {@link tableMarkdown}'s cells as a second Markdown table, one line per
+ * detector run x operation in Table I's order: `n` (real/fake videos), the value with its 95%
+ * bootstrap interval where computed (AUC only), and for processed cells with paired statistics
+ * delta AUC with its paired interval, DeLong's p and Holm's; the face share where the cells
+ * have one (metrics/face_share.ts), and the cell's caveat. Empty string when the table has no
+ * row.
+ */
+export function tableDetailsMarkdown(table: TableOne, options: TableFormatOptions = {}): string {
+  if (table.rows.length === 0) return "";
+  const digits = options.digits ?? 3;
+  const metric = tableMetric(table.metric ?? AUC_METRIC.id);
+  const faced = table.rows.some((r) => Object.values(r.cells).some((c) => c.faceShare));
+  const heads = [
+    "Detector",
+    "Operation",
+    "n (real/fake)",
+    metric.id === AUC_METRIC.id ? "AUC (95% CI)" : metric.label,
+    "Δ AUC (95% paired CI)",
+    "p (DeLong)",
+    "Holm p",
+    ...(faced ? ["Faces scored"] : []),
+    "Note",
+  ];
+  const lines = [
+    `| ${heads.map(markdownText).join(" | ")} |`,
+    `| ${heads.map((_, i) => (i < 2 || i === heads.length - 1 ? "---" : "---:")).join(" | ")} |`,
+  ];
+  for (const row of table.rows) {
+    for (const column of table.columns) {
+      const cell = row.cells[column.opId];
+      if (cell === undefined) continue;
+      const d = cellDetails(cell, row.values[column.opId] ?? null, digits, metric);
+      const cells = [
+        markdownText(rowName(row)),
+        markdownText(opLabel(column.opId)),
+        escapeMd(d.n),
+        escapeMd(d.value),
+        escapeMd(d.delta),
+        escapeMd(d.p),
+        escapeMd(d.pHolm),
+        ...(faced ? [escapeMd(cell.faceShare ? faceShareText(cell.faceShare) : "–")] : []),
+        markdownText(cell.note ?? ""),
+      ];
+      lines.push(`| ${cells.join(" | ")} |`);
+    }
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** One cell's details as short texts, shared by the Markdown and HTML detail tables. */
+export interface CellDetails {
+  /** `48 (24/24)`, or `0` for a copy with no video scored. */
+  n: string;
+  /** `0.812 [0.700, 0.900]` (AUC with its interval), `0.812`, or `–`. */
+  value: string;
+  /** `-0.188 [-0.250, -0.120]`, or `–` where not computed (Unaltered, unpaired). */
+  delta: string;
+  /** `0.003`, `<0.001` or `–`. */
+  p: string;
+  /** Holm-adjusted p, as `p`. */
+  pHolm: string;
+}
+
+/**
+ * The details of one Table I cell (`value`: its value in the table's metric) in short texts:
+ * the numbers {@link tableDetailsMarkdown} and the HTML report print beside Table I.
+ */
+export function cellDetails(
+  cell: TableCell,
+  value: number | null,
+  digits: number,
+  metric: TableMetric,
+): CellDetails {
+  const auc = metric.id === AUC_METRIC.id;
+  const interval = auc && typeof cell.ciLow === "number" && typeof cell.ciHigh === "number"
+    ? ` [${cell.ciLow.toFixed(digits)}, ${cell.ciHigh.toFixed(digits)}]`
+    : "";
+  const deltaInterval = typeof cell.deltaCiLow === "number" && typeof cell.deltaCiHigh === "number"
+    ? ` [${cell.deltaCiLow.toFixed(digits)}, ${cell.deltaCiHigh.toFixed(digits)}]`
+    : "";
+  const p = (x: number | null | undefined) =>
+    typeof x === "number" ? (x < 0.001 ? "<0.001" : x.toFixed(3)) : "–";
+  return {
+    n: cell.n === 0 ? "0" : `${cell.n} (${cell.nReal}/${cell.nFake})`,
+    value: cell.n === 0
+      ? NO_VIDEOS_SCORED
+      : `${fmt(value, digits, "–")}${value === null ? "" : interval}`,
+    delta: typeof cell.deltaAuc === "number" && cell.opId !== UNALTERED_ID
+      ? `${cell.deltaAuc.toFixed(digits)}${deltaInterval}`
+      : "–",
+    p: p(cell.p),
+    pHolm: p(cell.pHolm),
+  };
 }
 
 /**
@@ -209,9 +311,10 @@ export function tableJson(table: TableOne, options: TableJsonOptions = {}): stri
 
 /**
  * Table I as an HTML `<table class="table-one">` with a category header row above the operation
- * headers, as in the paper; each operation cell shows its AUC and, below it, `n` and the face
- * share when the cell has one (`face 80/192 frames (42%), 6 videos`; real and fake counts and
- * the interval in its tooltip); a cell with no video scored reads "no videos scored"
+ * headers, as in the paper; each operation cell shows its AUC and, below it, `n`, for a
+ * processed cell with paired statistics `Δ -0.188` and its Holm-adjusted p (`p=0.004`), and the
+ * face share when the cell has one (`face 42%`; the counts, real and fake videos and the interval
+ * in its tooltip and in report/details_view.ts); a cell with no video scored reads "no videos scored"
  * with its note as tooltip. Text is escaped.
  */
 export function tableHtml(table: TableOne, options: TableFormatOptions = {}): string {
@@ -249,11 +352,23 @@ export function tableHtml(table: TableOne, options: TableFormatOptions = {}): st
         ? safeHtml`<span class="drop" title="significant drop">${DROP_MARK}</span>`
         : "";
       const faces = cell.faceShare
-        ? safeHtml`<span class="faces">${faceShareText(cell.faceShare)}</span>`
+        // Short in the cell (a printed table must fit the page); the counts are in the details.
+        ? safeHtml`<span class="faces" title="${faceShareText(cell.faceShare)}">${
+          faceShareShort(cell.faceShare)
+        }</span>`
+        : "";
+      // Printed, not only in the tooltip: a PDF or screenshot has no hover.
+      const stats = metric.id === AUC_METRIC.id && typeof cell.deltaAuc === "number" &&
+          cell.opId !== UNALTERED_ID
+        ? safeHtml`<span class="stats">Δ ${cell.deltaAuc.toFixed(digits)}</span>${
+          typeof cell.pHolm === "number"
+            ? safeHtml`<span class="stats">p${pValueText(cell.pHolm)}</span>`
+            : ""
+        }`
         : "";
       return safeHtml`<td${bold} title="${cellTitle(cell, digits, metric)}">${
         fmt(v, digits, "–")
-      }${mark}<span class="n">n=${cell.n}</span>${faces}</td>`;
+      }${mark}<span class="n">n=${cell.n}</span>${stats}${faces}</td>`;
     });
     return safeHtml`<tr><th scope="row">${rowName(row)}</th><td>${
       row.trainSet || "–"
@@ -302,19 +417,11 @@ function hasPairedStats(table: TableOne): boolean {
     );
 }
 
-// "Δ -0.188 [-0.250, -0.120]", "p=0.003", "Holm p=0.012": the paired statistics of a cell,
-// each left out where missing.
-function statsParts(cell: TableCell, digits: number): string[] {
-  const parts: string[] = [];
-  if (typeof cell.deltaAuc === "number") {
-    const interval = typeof cell.deltaCiLow === "number" && typeof cell.deltaCiHigh === "number"
-      ? ` [${cell.deltaCiLow.toFixed(digits)}, ${cell.deltaCiHigh.toFixed(digits)}]`
-      : "";
-    parts.push(`Δ ${cell.deltaAuc.toFixed(digits)}${interval}`);
-  }
-  if (typeof cell.p === "number") parts.push(`p${pValueText(cell.p)}`);
-  if (typeof cell.pHolm === "number") parts.push(`Holm p${pValueText(cell.pHolm)}`);
-  return parts;
+// "face 98%" (or "face 0/0" when no frame was read): a cell's face share in a few characters.
+function faceShareShort(share: FaceShare): string {
+  return share.share === null
+    ? `face ${share.framesWithFace}/${share.framesRead}`
+    : `face ${Math.round(share.share * 100)}%`;
 }
 
 // "=0.034", "<0.001": a p-value for people.

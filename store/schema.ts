@@ -88,6 +88,12 @@ export interface ScoreRow {
   crop_h: number | null;
   /** Face localisation mode: `ultraface`, `sidecar`, `full`, `reference`. */
   face_mode: string;
+  /**
+   * SHA-256 of what located the faces: the UltraFace model (`ultraface`, `reference`) or the
+   * sidecar file (`sidecar`); null for `full` and in parts written before the column existed.
+   * Optional in a row: absent is null.
+   */
+  face_model_sha256?: string | null;
   /** Fake probability in [0, 1]; null unless `status` is `ok`. */
   score: number | null;
   /** What became of the row: `ok` or a failure kind (store/status.ts lists them all). */
@@ -132,6 +138,12 @@ export const STORE_COLUMNS: readonly StoreColumn[] = [
   { name: "crop_w", dtype: "int32", nullable: true, description: "model crop width, pixels" },
   { name: "crop_h", dtype: "int32", nullable: true, description: "model crop height, pixels" },
   { name: "face_mode", dtype: "utf8", nullable: false, description: "face localisation mode" },
+  {
+    name: "face_model_sha256",
+    dtype: "utf8",
+    nullable: true,
+    description: "SHA-256 of the face model or sidecar file",
+  },
   { name: "score", dtype: "float64", nullable: true, description: "fake probability" },
   { name: "status", dtype: "utf8", nullable: false, description: "ok or a failure kind" },
   { name: "error", dtype: "utf8", nullable: true, description: "failure message" },
@@ -168,7 +180,8 @@ export function scoreFrame(rows: readonly ScoreRow[]): pl.DataFrame {
 }
 
 function columnSeries(column: StoreColumn, rows: readonly ScoreRow[]): pl.Series {
-  // A nullable field absent from a record (the clip columns of a frame detector's rows) is null.
+  // An optional field left out of a row is null (the clip columns of a frame detector's rows;
+  // writeUnit refuses that for non-null columns).
   const values = rows.map((row) => row[column.name] ?? null);
   const dtype = polarsDtype(column.dtype);
   if (column.dtype === "utf8") return pl.Series(column.name, values, dtype);

@@ -206,7 +206,9 @@ Deno.test("severityChart() plots ladders and returns null when there is none", a
   const spec = severityChart(sampleCells());
   assert.ok(spec);
   const svg = await renderSvg(spec);
-  assert.ok(svg.includes(">h264<"), "ladder family missing from the legend");
+  // One panel per family, titled by it, its x axis in the family's unit (ops/severity_scale.ts).
+  assert.ok(svg.includes(">Compression: h264<"), "ladder family panel missing");
+  assert.ok(svg.includes("CRF (libx264 constant rate factor"), "the CRF axis title is missing");
   const flat = sampleCells().map((c) => ({ ...c, severity: null }));
   assert.equal(severityChart(flat), null);
 });

@@ -10,6 +10,7 @@ import { writeDatasetManifest } from "../dataset/manifest.ts";
 import { skipWithout } from "./_tools.ts";
 import { FIXTURES, skipWithoutFixtures } from "./_fixtures.ts";
 import { tinyDetector, tinySpec } from "./eval_fixtures.ts";
+import { sha256File } from "../util/hash.ts";
 
 const CLIP = join(FIXTURES, "video/short_hamilton_clip.mp4");
 const FRAMES = 3;
@@ -153,6 +154,9 @@ Deno.test({
         const store = join(tmp, "store_ultraface");
         await evaluate({ ...base, store, faces: "ultraface" });
         const rows = await readRows(store);
+        // Issue 29: every row names the locator's model by its SHA-256.
+        const model = await sha256File(join(FIXTURES, "ultraface/version-RFB-320.onnx"));
+        assert.deepEqual([...new Set(rows.map((r) => r.face_model_sha256))], [model]);
         assert.deepEqual(boxesOf(rows, "unaltered"), boxesOf(reference, "unaltered"));
         // Located afresh on the mirrored frames: close to the mirrored reference boxes, not equal.
         const mirrored = boxesOf(reference, "hflip");
@@ -199,6 +203,9 @@ Deno.test({
             { ok: 2, no_face: 1 },
           ]);
           const rows = await readRows(store);
+          assert.deepEqual([...new Set(rows.map((r) => r.face_model_sha256))], [
+            await sha256File(sidecar),
+          ]);
           assert.deepEqual(boxesOf(rows, "unaltered"), [[0, 0, 100, 50, 80, 90], [
             29,
             0,

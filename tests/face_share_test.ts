@@ -164,8 +164,15 @@ Deno.test("each cell's face share counts the frames of the videos behind its AUC
       const data = await loadReportData(store, { bootstrapResamples: 0 });
       const text = (id: string) => REPORT_FORMATS.find((f) => f.id === id)!.render(data, {});
       const md = await text("md");
-      assert.match(md, /\| 1\.000 \(n=4; face 32\/32 frames \(100%\), 4 videos\) \|/);
-      assert.match(md, /\(n=4, [^|]*; face 16\/32 frames \(50%\), 4 videos\) \|/);
+      // Issue 25: Table I is numbers only; n and the face share are in the details table.
+      assert.match(
+        md,
+        /\| Unaltered \| 4 \(\d\/\d\) \| 1\.000 \|[^\n]*\| face 32\/32 frames \(100%\), 4 videos \|/,
+      );
+      assert.match(
+        md,
+        /\| V-flip \| 4 \(\d\/\d\) \|[^\n]*\| face 16\/32 frames \(50%\), 4 videos \|/,
+      );
       const [head, row] = (await text("csv")).trim().split("\n").map((l) => l.split(","));
       const field = (name: string) => row[head.indexOf(name)];
       assert.deepEqual(
@@ -183,7 +190,7 @@ Deno.test("each cell's face share counts the frames of the videos behind its AUC
       const html = await text("html");
       assert.match(
         html,
-        /<span class="n">n=4<\/span><span class="faces">face 16\/32 frames \(50%\), 4 videos<\/span><\/td>/,
+        /<span class="n">n=4<\/span>(<span class="stats">[^<]*<\/span>)*<span class="faces" title="face 16\/32 frames \(50%\), 4 videos">face 50%<\/span><\/td>/,
       );
       assert.match(html, /<section id="warnings">[^]*<li>a warning<\/li>/);
     });

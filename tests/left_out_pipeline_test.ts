@@ -180,11 +180,14 @@ Deno.test({
           section,
           /<td>b08_noface<\/td><td>fake<\/td><td>unaltered<\/td>.*<code>no_face<\/code>/,
         );
-        assert.match(html, /<span class="n">n=3<\/span><span class="faces">face \d+\/96 frames/);
+        assert.match(
+          html,
+          /<span class="n">n=3<\/span>(<span class="stats">[^<]*<\/span>)*<span class="faces" title="face \d+\/96 frames/,
+        );
         const md = (await reportTask(["--store", store, "--format", "md"])).stdout;
         assert.match(
           md,
-          /\| nofail \| unknown \| \d\.\d{3} \(n=3; face \d+\/96 frames \(\d+%\), 3 videos\) \|/,
+          /\| nofail \| [^|]+ \| 3 \(\d\/\d\) \|[^\n]*\| face \d+\/96 frames \(\d+%\), 3 videos \|/,
         );
       });
     } finally {

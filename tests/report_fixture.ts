@@ -39,6 +39,13 @@ export interface FixtureStoreOptions {
   oneClassOp?: string;
   /** Operations to write (default {@link FIXTURE_OPS}). */
   ops?: string[];
+  /**
+   * Detectors (name, train set) in the order they are run: each one's rows are written a
+   * minute after the previous one's. Default {@link FIXTURE_DETECTORS}, all at one time.
+   */
+  detectors?: readonly (readonly [string, string])[];
+  /** This detector's scores carry no signal: its AUCs, Unaltered's too, are near chance. */
+  chanceDetector?: string;
 }
 
 /** Writes the fixture store under `storeDir`; returns the part paths. */
@@ -55,7 +62,11 @@ export async function writeFixtureStore(
     seed ^= seed << 5;
     return ((seed >>> 0) % 1_000_000) / 1_000_000;
   };
-  for (const [detector, trainSet] of FIXTURE_DETECTORS) {
+  const detectors = options.detectors ?? FIXTURE_DETECTORS;
+  for (const [index, [detector, trainSet]] of detectors.entries()) {
+    const createdAt = options.detectors === undefined
+      ? "2026-11-28T12:00:00.000Z"
+      : new Date(Date.UTC(2026, 10, 28, 12, index)).toISOString();
     const runId = `run-${detector}`;
     for (const opId of options.ops ?? FIXTURE_OPS) {
       if (opId === "unaltered" && options.withoutUnalteredFor === detector) continue;
@@ -63,7 +74,7 @@ export async function writeFixtureStore(
         ? { family: "unaltered", category: "unaltered", severity: null }
         : getOperation(opId);
       const harm = opId === "unaltered" ? 0 : (FIXTURE_OPS.indexOf(opId) % 5) / 5 +
-        (detector === "sbi" ? -0.1 : 0.1);
+        (detector === "sbi" ? -0.1 : 0.1) + (options.detectors ? index * 0.02 : 0);
       const rows: ScoreRow[] = [];
       for (let v = 0; v < 12; v++) {
         const label = (options.oneClassOp === opId ? 1 : v % 2) as 0 | 1;
@@ -80,10 +91,12 @@ export async function writeFixtureStore(
             profile: "paper",
             artifact_id: `art-${opId}`,
             face_mode: "ultraface",
+            // The locator's model hash, where a test names the detectors (older tests: none).
+            ...(options.detectors ? { face_model_sha256: "f1ace".padEnd(64, "0") } : {}),
             face_rule: detector === "sbi" ? "max" : "largest",
             video_rule: "mean",
             fail_score: detector === "sbi" ? 0.5 : null,
-            created_at: "2026-11-28T12:00:00.000Z",
+            created_at: createdAt,
           } as const;
           const video = {
             id: `vid${String(v).padStart(2, "0")}`,
@@ -100,7 +113,11 @@ export async function writeFixtureStore(
             continue;
           }
           for (let face = 0; face < (v % 3 === 0 ? 2 : 1); face++) {
-            const signal = label ? 0.65 - 0.3 * harm : 0.35 + 0.2 * harm;
+            const signal = options.chanceDetector === detector
+              ? 0.5
+              : label
+              ? 0.65 - 0.3 * harm
+              : 0.35 + 0.2 * harm;
             const score = Math.min(1, Math.max(0, signal + (random() - 0.5) * 0.5));
             rows.push(rowOf(base, {
               video,

@@ -3,7 +3,13 @@ import { parse } from "../deps/csv_parse.ts";
 import type { AucCell } from "../metrics/op_auc.ts";
 import { orderColumns } from "../metrics/columns.ts";
 import { tableOne } from "../metrics/table.ts";
-import { tableCsv, tableHtml, tableJson, tableMarkdown } from "../report/table_format.ts";
+import {
+  tableCsv,
+  tableDetailsMarkdown,
+  tableHtml,
+  tableJson,
+  tableMarkdown,
+} from "../report/table_format.ts";
 
 function cell(detector: string, opId: string, category: string, auc: number | null): AucCell {
   return {
@@ -51,16 +57,23 @@ Deno.test("tableOne() averages the processed columns and skips missing values", 
 Deno.test("Table I formats carry the same numbers", async (t) => {
   const table = tableOne(CELLS);
   // Issue 8: every format shows the number of videos behind each AUC (n).
-  await t.step("Markdown has a header, an alignment row and one line per model, with n", () => {
+  await t.step("Markdown has a header, an alignment row and one line of numbers per model", () => {
     const lines = tableMarkdown(table).trim().split("\n");
     assert.equal(lines.length, 4);
     assert.equal(
       lines[0],
       "| Detector | Train set | Unaltered | Compression: CRF 40 | Noise | Noise: noise_s5 | Flip: V-flip | Average |",
     );
-    assert.equal(
-      lines[2],
-      "| capsule | FF++c23 | 0.950 (n=10) | 0.750 (n=10) | – | – | – (n=10) | 0.750 |",
+    assert.equal(lines[2], "| capsule | FF++c23 | 0.950 | 0.750 | – | – | – | 0.750 |");
+  });
+  // Issue 25: n and the rest go to a second table, one line per run and operation.
+  await t.step("the details table has n (real/fake) for every cell", () => {
+    const lines = tableDetailsMarkdown(table).trim().split("\n");
+    const cells = table.rows.reduce((s, r) => s + Object.keys(r.cells).length, 0);
+    assert.equal(lines.length, 2 + cells);
+    assert.match(
+      lines.find((l) => l.startsWith("| capsule | Unaltered |"))!,
+      /\| 10 \(\d+\/\d+\) \| 0\.950 \|/,
     );
   });
   await t.step(

@@ -47,7 +47,7 @@ Deno.test("writeReport() writes every format of the catalog", async (t) => {
   await writeFixtureStore(store, { ops: ["unaltered", "noise"] });
   const starts: Record<string, RegExp> = {
     html: /^<!doctype html>/,
-    md: /^\| Detector \| Train set \| Unaltered \| Noise \|/,
+    md: /^## Table I: video-level AUC\n\n\| Detector \| Train set \| Unaltered \| Noise \|/,
     csv: /^detector,train_set,unaltered,noise,average,n_unaltered,n_noise,delta_noise,/,
     json: /^\{\n {2}"columns": \[/,
   };
@@ -96,15 +96,21 @@ Deno.test("deno task report handles good and bad input", async (t) => {
     await writeFixtureStore(store);
     const md = await report(["--store", store, "--format", "md"]);
     assert.equal(md.code, 0, md.stderr);
-    assert.match(md.stdout, /^\| Detector \| Train set \| Unaltered \| Compression: CRF 23 \|/);
-    // The table, then (issue 9) the sentence that explains its significance marks.
-    // Then (issue 22) the decision view: per run its threshold, named, and its table.
-    const [tableOne, ...rest] = md.stdout.split("\n\n");
+    assert.match(
+      md.stdout,
+      /^## Table I: video-level AUC\n\n\| Detector \| Train set \| Unaltered \| Compression: CRF 23 \|/,
+    );
+    // The title, the table, then (issue 9) the sentence that explains its significance marks,
+    // (issue 25) the details of every cell in a second table, then (issue 22) the decision
+    // view: per run its threshold, named, and its table.
+    const [, tableOne, legend, detailsIntro, details, ...rest] = md.stdout.split("\n\n");
     const lines = tableOne.trim().split("\n");
     assert.equal(lines.filter((l) => l.startsWith("| ")).length, 2 + FIXTURE_DETECTORS.length);
-    assert.match(rest[0], /^▼ marks a drop in AUC that is significant after Holm/);
+    assert.match(legend, /^▼ marks a drop in AUC that is significant after Holm/);
+    assert.equal(detailsIntro, "Details per cell:");
+    assert.match(details, /^\| Detector \| Operation \| n \(real\/fake\) \|/);
     assert.match(
-      rest[1],
+      rest[0],
       /^\*\*\w+ \/ FF\+\+\w+\*\* at threshold \d\.\d{3}, EER point of Unaltered:$/,
     );
     const csv = await report(["--store", store, "--format", "csv"]);
