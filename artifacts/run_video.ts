@@ -15,6 +15,7 @@ import {
   identityFrameGeometry,
   sizeRunGeometries,
 } from "../ops/geometry.ts";
+import { timeMapOf } from "../ops/time_map.ts";
 import { missingEncoder } from "../ops/profile.ts";
 import { tempPathFor } from "../util/atomic.ts";
 import { sha256File } from "../util/hash.ts";
@@ -281,7 +282,9 @@ async function checkOutput(
 ): Promise<CopyVideoRecord> {
   try {
     const out = await ffmpeg.probe(t.tmp);
-    const validation = validateOutput(info, out, t.geometry.width, t.geometry.height);
+    const validation = validateOutput(info, out, t.geometry.width, t.geometry.height, {
+      time: t.plan.op.time,
+    });
     if (!validation.ok) {
       await Deno.remove(t.tmp).catch(() => {});
       return failedRecord(
@@ -304,6 +307,8 @@ async function checkOutput(
       validation,
       geometry: t.geometry,
       ...segmentsRecord(info, t.geometry),
+      // Which source frame each copy frame shows (face boxes follow it; ops/time_map.ts).
+      ...(t.plan.op.time ? { time: timeMapOf(t.plan.op.time, info.frameCount) } : {}),
     };
     await writeRecord(t.plan.copyDir, record);
     return record;
