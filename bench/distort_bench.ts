@@ -67,6 +67,11 @@ const NEW_FAMILIES = [
   "gamma",
   "saturation",
   "platform_yt",
+  "platform_fb",
+  "messenger_like",
+  "framerate",
+  "freeze",
+  "jitter",
 ];
 
 // Inputs are encoded near-losslessly (CRF 18), like clean test videos.
