@@ -8,7 +8,7 @@
  */
 import type { VideoInfo } from "../media/ffmpeg.ts";
 import type { OutputValidation } from "./copy_manifest.ts";
-import { copyFpsFraction, type TimePattern, timeMapOf } from "../ops/time_map.ts";
+import { copyFpsFraction, timeMapOf, type TimePattern } from "../ops/time_map.ts";
 
 /** Relative fps tolerance: ffprobe's averages of re-muxed timestamps differ in the last digits. */
 const FPS_TOLERANCE = 1e-3;
@@ -51,7 +51,9 @@ export function validateOutput(
     problems.push(`${out.frameCount} frames, ${whose} ${expectedFrames}`);
   }
   if (Math.abs(out.fps - expectedFps) > FPS_TOLERANCE * expectedFps) {
-    problems.push(`${out.fps} fps, ${time ? "its time pattern sets" : "source has"} ${expectedFps}`);
+    problems.push(
+      `${out.fps} fps, ${time ? "its time pattern sets" : "source has"} ${expectedFps}`,
+    );
   }
   if (out.width !== expectedWidth || out.height !== expectedHeight) {
     problems.push(`size ${out.width}x${out.height}, expected ${expectedWidth}x${expectedHeight}`);

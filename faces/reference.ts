@@ -80,10 +80,10 @@ export function referenceLocator(
           ),
         )
         : inner.locate(videoId, frames, indices, {
-        geometry: located?.geometry
-          ? { geometry: located.geometry.geometry, segments: [] }
-          : undefined,
-      }),
+          geometry: located?.geometry
+            ? { geometry: located.geometry.geometry, segments: [] }
+            : undefined,
+        }),
     release: () => inner.release(),
   };
 }

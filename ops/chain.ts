@@ -135,9 +135,7 @@ function chainFilterFor(
     for (const step of steps) {
       // Only a time step changes the frame count, and a chain has at most one: every step gets
       // the source's timing.
-      const filter = step.filterFor
-        ? step.filterFor(size.width, size.height, timing)
-        : step.filter;
+      const filter = step.filterFor ? step.filterFor(size.width, size.height, timing) : step.filter;
       if (filter !== null) parts.push(filter);
       size = step.expectedSize(size.width, size.height);
     }

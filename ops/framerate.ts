@@ -7,7 +7,7 @@
  */
 import { _keep, _levels, _num } from "./_ladder.ts";
 import type { OpFamily, OpParams } from "./operation.ts";
-import { type TimePattern, timeFilterTemplate } from "./time_map.ts";
+import { timeFilterTemplate, type TimePattern } from "./time_map.ts";
 
 /** The pattern keeping `keep` of every `of` frames. */
 function dropPattern(p: OpParams): TimePattern {
@@ -23,7 +23,8 @@ export const FRAMERATE: OpFamily = {
   category: "time",
   description: "Frame-rate reduction: keeps `keep` of every `of` frames, evenly spread, at a " +
     "constant lower rate (25 fps: 20, 15, 12.5, 10, 5 fps); the copy lasts as long as the source.",
-  reason: "Platforms and apps cap the frame rate (30 fps caps, 15 fps messenger and low-bandwidth " +
+  reason:
+    "Platforms and apps cap the frame rate (30 fps caps, 15 fps messenger and low-bandwidth " +
     "renditions); the ladder is a fraction of the source's rate, exact on every source.",
   source: "Schiappa et al., 'A Large-scale Robustness Analysis of Video Action Recognition " +
     "Models', CVPR 2023 (temporal 'sampling rate' perturbation); the rungs are our choice " +

@@ -8,7 +8,7 @@
  */
 import { _keep, _levels, _num } from "./_ladder.ts";
 import type { OpFamily, OpParams } from "./operation.ts";
-import { type TimePattern, timeFilterTemplate } from "./time_map.ts";
+import { timeFilterTemplate, type TimePattern } from "./time_map.ts";
 
 /** The pattern holding block frame 0 for `hold` positions of every `period`. */
 function freezePattern(p: OpParams): TimePattern {

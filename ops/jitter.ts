@@ -7,7 +7,7 @@
  */
 import { _keep, _levels, _num } from "./_ladder.ts";
 import type { OpFamily, OpParams } from "./operation.ts";
-import { type TimePattern, timeFilterTemplate } from "./time_map.ts";
+import { timeFilterTemplate, type TimePattern } from "./time_map.ts";
 import { seededRandom } from "../util/prng.ts";
 
 /** Frames of the repeating block: a multiple of every window of the ladder. */

@@ -56,7 +56,9 @@ export interface SourceTiming {
 export function checkTimePattern(pattern: TimePattern): void {
   const { period, map } = pattern;
   if (!Number.isInteger(period) || period < 1 || map.length !== period) {
-    throw new RangeError(`time pattern: period ${period} needs ${period} entries, got ${map.length}`);
+    throw new RangeError(
+      `time pattern: period ${period} needs ${period} entries, got ${map.length}`,
+    );
   }
   if (!map.every((m) => Number.isInteger(m) && m >= -1 && m < period)) {
     throw new RangeError(`time pattern: entries must be -1 or 0..${period - 1}: ${map.join(" ")}`);

@@ -1,6 +1,6 @@
 /**
  * The platform-like chains `platform_fb` and `messenger_like` on real footage (the shared clip,
- * cut and scaled above their caps): ffprobe's codec, profile, size, B-frames, decoded frame count
+ * whole, scaled above their caps): ffprobe's codec, profile, size, B-frames, decoded frame count
  * and rate, the bitrate within 10% of the record's target, and byte-identical reruns (native).
  */
 import assert from "node:assert/strict";
@@ -22,12 +22,13 @@ async function command(args: string[]): Promise<string> {
   return new TextDecoder().decode(out.stdout);
 }
 
-/** `seconds` of the real clip scaled to `width`x`height`, lossless, no audio. */
-async function cut(path: string, seconds: number, width: number, height: number) {
+/** The whole real clip (9.2 s) scaled to `width`x`height`, lossless, no audio. */
+async function scaled(path: string, width: number, height: number) {
   await command([
     "ffmpeg",
-    ...["-v", "error", "-y", "-i", CLIP, "-t", String(seconds), "-an"],
+    ...["-v", "error", "-y", "-i", CLIP, "-an"],
     ...["-vf", `scale=${width}:${height}:flags=bicubic`, "-c:v", "libx264", "-qp", "0"],
+    ...["-preset", "ultrafast"],
     ...["-pix_fmt", "yuv420p", path],
   ]);
 }
@@ -69,7 +70,9 @@ for (const c of CASES) {
       const dir = await Deno.makeTempDir({ prefix: `dfrobust_${c.id}_` });
       try {
         const src = join(dir, "a.mp4");
-        await cut(src, 4, c.source[0], c.source[1]);
+        // The whole clip: x264's average-rate control converges over it (4 s of it came out
+        // 11% over both targets, 9.2 s within 4%).
+        await scaled(src, c.source[0], c.source[1]);
         const manifest = await writeManifest(dir, [["a", "a.mp4", 0]]);
         const run = async (out: string) => {
           const summary = await distortDataset(manifest, { out: join(dir, out), ops: c.id });
@@ -88,7 +91,7 @@ for (const c of CASES) {
         assert.equal(p.frames, source.frames, "every frame kept");
         assert.equal(p.rate, source.rate);
         const op = getOperation(c.id);
-        const target = Number(op.params.kbps as number) * 1000;
+        const target = Number((op.params as Record<string, unknown>).kbps) * 1000;
         const ratio = p.bitRate / target;
         assert.ok(Math.abs(ratio - 1) <= 0.1, `${p.bitRate} bit/s is ${ratio}x the target`);
         assert.equal(one.copy.op.category, "platform");

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import pl from "../deps/polars.ts";
 import { distortDataset } from "../artifacts/distort.ts";
-import { readCopyManifest } from "../artifacts/copy_manifest.ts";
+import { readCopyManifest, validateCopyManifest } from "../artifacts/copy_manifest.ts";
 import { evaluate } from "../eval/evaluate.ts";
 import { referenceLocator } from "../faces/reference.ts";
 import { type BackendChoice, type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
@@ -153,6 +153,20 @@ Deno.test("time maps follow their rules: framerate keeps ceil(j*of/keep), freeze
     for (let j = 60; j < 63; j++) assert.ok(sourceFrameOf(time, j) <= 62);
     assert.throws(() => sourceFrameOf(time, 63), RangeError);
   });
+  await t.step("a copy manifest with a malformed time map is refused by name", () => {
+    const time = timeMapOf(getOperation("freeze_h3").time!, 40);
+    const doc = (t: unknown) => ({
+      schema: "dfrobust.copy/1",
+      artifactId: "x",
+      op: { id: "freeze_h3", category: "time" },
+      videos: [{ id: "v", status: "ok", output: "videos/v.mp4", time: t }],
+    });
+    assert.equal(validateCopyManifest(doc(time), "/c/manifest.json").videos[0].time, time);
+    assert.throws(
+      () => validateCopyManifest(doc({ ...time, frames: 39 }), "/c/manifest.json"),
+      /manifest\.json.*video "v" has a malformed "time" map/,
+    );
+  });
   await t.step("a chain holds at most one time step; one keeps its pattern", () => {
     assert.throws(
       () => chainInstance({ name: "twice", ops: ["freeze_h3", "jitter_w2"] }),
@@ -161,17 +175,20 @@ Deno.test("time maps follow their rules: framerate keeps ceil(j*of/keep), freeze
     const chain = chainInstance({ name: "jf", ops: ["jitter_w4", "hflip", "h264_crf40"] });
     assert.deepEqual(chain.time, getOperation("jitter_w4").time);
   });
-  await t.step("reference mode refuses a time copy by name instead of losing its boxes", async () => {
-    const time = timeMapOf(getOperation("freeze_h3").time!, 30);
-    const frame = { data: new Uint8Array(12), width: 2, height: 2 };
-    const located = referenceLocator(
-      { schema: "dfrobust.faces/1", videos: { v: { "0": [[0, 0, 1, 1]] } } },
-      { hflip: false, vflip: false, scale: 1 },
-    ).locate("v", [frame], [1], {
-      geometry: { geometry: identityFrameGeometry(2, 2), segments: [], time },
-    });
-    await assert.rejects(located, /Reference mode.*"v".*ultraface or sidecar/);
-  });
+  await t.step(
+    "reference mode refuses a time copy by name instead of losing its boxes",
+    async () => {
+      const time = timeMapOf(getOperation("freeze_h3").time!, 30);
+      const frame = { data: new Uint8Array(12), width: 2, height: 2 };
+      const located = referenceLocator(
+        { schema: "dfrobust.faces/1", videos: { v: { "0": [[0, 0, 1, 1]] } } },
+        { hflip: false, vflip: false, scale: 1 },
+      ).locate("v", [frame], [1], {
+        geometry: { geometry: identityFrameGeometry(2, 2), segments: [], time },
+      });
+      await assert.rejects(located, /Reference mode.*"v".*ultraface or sidecar/);
+    },
+  );
 });
 
 /** The copy of op `id` in a distort summary: its video's file, hash and time map. */
