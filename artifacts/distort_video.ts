@@ -14,7 +14,7 @@ import {
   identityFrameGeometry,
   sizeRunGeometries,
 } from "../ops/geometry.ts";
-import { type TimeMap, timeMapOf } from "../ops/time_map.ts";
+import { timeFilter, type TimeMap, timeMapOf, timingOf } from "../ops/time_map.ts";
 import type { OpInstance } from "../ops/operation.ts";
 import { effectiveProfile, type EncodeProfile } from "../ops/profile.ts";
 import { selectOperations } from "../ops/select.ts";
@@ -225,7 +225,10 @@ function encodedGeometry(
   src: string,
 ): FrameGeometry {
   try {
-    return branchGeometry(op, info.width, info.height, profile);
+    const geometry = branchGeometry(op, info.width, info.height, profile);
+    // A time operation's graph needs the source's frame rate (an unknown one is refused here).
+    if (op.time) timeFilter(op.time, timingOf(info));
+    return geometry;
   } catch (error) {
     throw new Error(
       `Cannot encode "${src}" (${info.width}x${info.height}) for ${op.id}: ` +

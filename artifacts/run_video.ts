@@ -15,7 +15,7 @@ import {
   identityFrameGeometry,
   sizeRunGeometries,
 } from "../ops/geometry.ts";
-import { timeMapOf } from "../ops/time_map.ts";
+import { timeFilter, timeMapOf, timingOf } from "../ops/time_map.ts";
 import { missingEncoder } from "../ops/profile.ts";
 import { tempPathFor } from "../util/atomic.ts";
 import { sha256File } from "../util/hash.ts";
@@ -110,6 +110,9 @@ async function processVideo(
     let geometry: FrameGeometry;
     try {
       geometry = branchGeometry(plan.op, info.width, info.height, plan.profile);
+      // A time operation's graph needs the source's frame rate (an unknown one is refused here,
+      // for this video alone).
+      if (plan.op.time) timeFilter(plan.op.time, timingOf(info));
     } catch (error) {
       plan.records.set(
         source.entry.id,

@@ -13,6 +13,7 @@ import {
 } from "../media/video_stream.ts";
 import { cropFilter, type CropRect, type FrameGeometry } from "../ops/geometry.ts";
 import type { OpInstance } from "../ops/operation.ts";
+import { timingOf } from "../ops/time_map.ts";
 import { encodedFrameGeometry, type EncodeProfile, encoderArgs } from "../ops/profile.ts";
 
 /**
@@ -112,7 +113,7 @@ function branchFilter(o: SplitOutput, info: SplitGraphOptions["info"]): string |
     (info.width && info.height ? info as { width: number; height: number } : null);
   if (!size) throw new Error(`operation "${o.op.id}" needs the video's size (info.width/height)`);
   const timing = info.frameCount && info.fpsFraction
-    ? { frames: info.frameCount, fpsFraction: info.fpsFraction }
+    ? timingOf({ frameCount: info.frameCount, fpsFraction: info.fpsFraction })
     : undefined;
   return o.op.filterFor(size.width, size.height, timing);
 }

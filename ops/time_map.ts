@@ -48,6 +48,11 @@ export interface SourceTiming {
   fpsFraction: string;
 }
 
+/** The timing of a probed source (`VideoInfo`'s decoded frame count and rate). */
+export function timingOf(info: { frameCount: number; fpsFraction: string }): SourceTiming {
+  return { frames: info.frameCount, fpsFraction: info.fpsFraction };
+}
+
 /**
  * Checks a pattern: a positive integer period, one entry per position, every entry -1 or a
  * block frame, at least one position kept.

@@ -17,7 +17,13 @@ import { type BackendChoice, type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts"
 import { getOperation } from "../ops/catalog.ts";
 import { chainInstance } from "../ops/chain.ts";
 import { identityFrameGeometry } from "../ops/geometry.ts";
-import { sourceFrameOf, sourceFrames, type TimeMap, timeMapOf } from "../ops/time_map.ts";
+import {
+  sourceFrameOf,
+  sourceFrames,
+  timeFilter,
+  type TimeMap,
+  timeMapOf,
+} from "../ops/time_map.ts";
 import type { ScoreRow } from "../store/schema.ts";
 import { listParts } from "../store/store.ts";
 import { barcodeDetector, barcodeSpec, readBarcode } from "./awkward_fixtures.ts";
@@ -153,6 +159,24 @@ Deno.test("time maps follow their rules: framerate keeps ceil(j*of/keep), freeze
     for (let j = 60; j < 63; j++) assert.ok(sourceFrameOf(time, j) <= 62);
     assert.throws(() => sourceFrameOf(time, 63), RangeError);
   });
+  await t.step(
+    "the graph: padded, shuffled, trimmed; retimed only where frames are dropped",
+    () => {
+      const timing = { frames: 72, fpsFraction: "2997/100" };
+      assert.equal(
+        getOperation("framerate_3of5").filterFor!(320, 240, timing),
+        "tpad=stop=4:stop_mode=clone,shuffleframes=mapping=0|-1|2|-1|4,trim=end_frame=43," +
+          "settb=expr=1/(8991/500),setpts=N,fps=fps=8991/500",
+      );
+      assert.match(getOperation("freeze_h3").filterFor!(320, 240, timing)!, /trim=end_frame=72$/);
+      // A source whose rate ffprobe does not know cannot be given a lower one: refused by name.
+      assert.throws(
+        () => timeFilter(getOperation("framerate_1of2").time!, { frames: 9, fpsFraction: "0/1" }),
+        /frame rate is unknown/,
+      );
+      assert.ok(timeFilter(getOperation("jitter_w2").time!, { frames: 9, fpsFraction: "0/1" }));
+    },
+  );
   await t.step("a copy manifest with a malformed time map is refused by name", () => {
     const time = timeMapOf(getOperation("freeze_h3").time!, 40);
     const doc = (t: unknown) => ({
