@@ -69,6 +69,7 @@ export {
 // --- 2. Distort: operations (records), chains, profiles
 export type { OpCategory, OpEncoder, OpFamily, OpInstance, OpLevel } from "./ops/operation.ts";
 export type { FrameGeometry, FrameGeometrySegment } from "./ops/geometry.ts";
+export { sourceFrameOf, type TimeMap, type TimePattern } from "./ops/time_map.ts";
 export {
   ALL_OP_IDS,
   CATALOG_VERSION,

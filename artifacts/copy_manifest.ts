@@ -10,6 +10,7 @@
 import { dirname, isAbsolute, join } from "node:path";
 import type { FfmpegBuild, VideoInfo } from "../media/ffmpeg.ts";
 import type { FrameGeometry, FrameGeometrySegment, Geometry } from "../ops/geometry.ts";
+import { isTimeMap, type TimeMap, type TimePattern } from "../ops/time_map.ts";
 import type { OpCategory, OpEncoder, OpInstance } from "../ops/operation.ts";
 import type { EncodeProfile } from "../ops/profile.ts";
 import { isInside } from "../util/inside.ts";
@@ -86,6 +87,13 @@ export interface CopyVideoRecord {
    * then maps every frame).
    */
   segments?: FrameGeometrySegment[] | null;
+  /**
+   * For a time operation (frame rate, freeze, jitter): the frame pattern and the source's and
+   * copy's decoded frame counts, from which copy frame j's source frame follows
+   * (`sourceFrameOf`, ops/time_map.ts; face boxes of that source frame land on frame j). Absent
+   * for every other operation: frame j of the copy is frame j of the source.
+   */
+  time?: TimeMap | null;
 }
 
 /** A copy manifest. */
@@ -105,6 +113,11 @@ export interface CopyManifest {
      * absent for libx264 CRF and filter operations.
      */
     encoder?: OpEncoder;
+    /**
+     * The frame pattern of a time operation (ops/time_map.ts); each video's map is
+     * `videos[].time`. Absent for every other operation.
+     */
+    time?: TimePattern;
     paper: boolean;
     description: string;
   };
@@ -149,6 +162,7 @@ export function manifestOp(op: OpInstance): CopyManifest["op"] {
     filter: op.filter,
     crf: op.crf ?? null,
     ...(op.encoder ? { encoder: op.encoder } : {}),
+    ...(op.time ? { time: op.time } : {}),
     paper: op.paper,
     description: op.description,
   };
@@ -205,8 +219,8 @@ export async function readCopyManifestFile(path: string): Promise<CopyManifest |
  * folder ({@link isCopyOutput}; `path`'s folder is the copy's): it becomes a failed record with no
  * output, listed in `refused` (see {@link CopyManifest.refused}). Throws a
  * {@link CopyManifestError} for a missing `op`, an empty `artifactId`, `op.id` or `op.category`,
- * or an `ok` video whose `geometry` or `segments` (a list of `{start, geometry}` with rising
- * non-negative integer starts) is malformed.
+ * or an `ok` video whose `geometry`, `segments` (a list of `{start, geometry}` with rising
+ * non-negative integer starts) or `time` (a frame pattern whose counts agree) is malformed.
  */
 export function validateCopyManifest(doc: unknown, path: string): CopyManifest {
   const fail = (what: string): never => {
@@ -229,6 +243,10 @@ export function validateCopyManifest(doc: unknown, path: string): CopyManifest {
       video?.status === "ok" && typeof video.id === "string" && video.segments != null &&
       !isSegmentList(video.segments)
     ) fail(`video "${video.id}" has malformed "segments" ${JSON.stringify(video.segments)}`);
+    if (
+      video?.status === "ok" && typeof video.id === "string" && video.time != null &&
+      !isTimeMap(video.time)
+    ) fail(`video "${video.id}" has a malformed "time" map ${JSON.stringify(video.time)}`);
   }
   // A record whose output leaves the copy folder is refused alone: never read, hashed or kept.
   const refused: RefusedOutput[] = [];

@@ -14,6 +14,7 @@ import {
   identityFrameGeometry,
   sizeRunGeometries,
 } from "../ops/geometry.ts";
+import { timeFilter, type TimeMap, timeMapOf, timingOf } from "../ops/time_map.ts";
 import type { OpInstance } from "../ops/operation.ts";
 import { effectiveProfile, type EncodeProfile } from "../ops/profile.ts";
 import { selectOperations } from "../ops/select.ts";
@@ -64,6 +65,11 @@ export interface DistortedVideo {
   geometry: FrameGeometry;
   /** For a source whose frame size changes mid-stream: the geometry of each later run. */
   segments?: FrameGeometrySegment[];
+  /**
+   * For a time operation: which source frame each frame of the copy shows (`sourceFrameOf`,
+   * ops/time_map.ts).
+   */
+  time?: TimeMap;
   /** The output's check against the source: frame count, frame rate, size (always `ok`). */
   validation: OutputValidation;
   /** SHA-256 of the output, hex. */
@@ -163,7 +169,9 @@ export async function distortVideo(
       options.signal?.throwIfAborted();
       const validation = profile === "source"
         ? validateOutput(info, info, info.width, info.height, { oneSize: false })
-        : validateOutput(info, await ffmpeg.probe(tmp), geometry.width, geometry.height);
+        : validateOutput(info, await ffmpeg.probe(tmp), geometry.width, geometry.height, {
+          time: op.time,
+        });
       if (!validation.ok) {
         throw new Error(
           `Output of ${op.id} for "${src}" failed validation: ${validation.problems.join("; ")}`,
@@ -179,6 +187,7 @@ export async function distortVideo(
         ...(info.segments.length < 2
           ? {}
           : { segments: sizeRunGeometries(info.segments, geometry) }),
+        ...(op.time && profile !== "source" ? { time: timeMapOf(op.time, info.frameCount) } : {}),
         validation,
         sha256,
         argv,
@@ -216,7 +225,10 @@ function encodedGeometry(
   src: string,
 ): FrameGeometry {
   try {
-    return branchGeometry(op, info.width, info.height, profile);
+    const geometry = branchGeometry(op, info.width, info.height, profile);
+    // A time operation's graph needs the source's frame rate (an unknown one is refused here).
+    if (op.time) timeFilter(op.time, timingOf(info));
+    return geometry;
   } catch (error) {
     throw new Error(
       `Cannot encode "${src}" (${info.width}x${info.height}) for ${op.id}: ` +

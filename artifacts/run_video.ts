@@ -15,6 +15,7 @@ import {
   identityFrameGeometry,
   sizeRunGeometries,
 } from "../ops/geometry.ts";
+import { timeFilter, timeMapOf, timingOf } from "../ops/time_map.ts";
 import { missingEncoder } from "../ops/profile.ts";
 import { tempPathFor } from "../util/atomic.ts";
 import { sha256File } from "../util/hash.ts";
@@ -109,6 +110,9 @@ async function processVideo(
     let geometry: FrameGeometry;
     try {
       geometry = branchGeometry(plan.op, info.width, info.height, plan.profile);
+      // A time operation's graph needs the source's frame rate (an unknown one is refused here,
+      // for this video alone).
+      if (plan.op.time) timeFilter(plan.op.time, timingOf(info));
     } catch (error) {
       plan.records.set(
         source.entry.id,
@@ -281,7 +285,9 @@ async function checkOutput(
 ): Promise<CopyVideoRecord> {
   try {
     const out = await ffmpeg.probe(t.tmp);
-    const validation = validateOutput(info, out, t.geometry.width, t.geometry.height);
+    const validation = validateOutput(info, out, t.geometry.width, t.geometry.height, {
+      time: t.plan.op.time,
+    });
     if (!validation.ok) {
       await Deno.remove(t.tmp).catch(() => {});
       return failedRecord(
@@ -304,6 +310,8 @@ async function checkOutput(
       validation,
       geometry: t.geometry,
       ...segmentsRecord(info, t.geometry),
+      // Which source frame each copy frame shows (face boxes follow it; ops/time_map.ts).
+      ...(t.plan.op.time ? { time: timeMapOf(t.plan.op.time, info.frameCount) } : {}),
     };
     await writeRecord(t.plan.copyDir, record);
     return record;

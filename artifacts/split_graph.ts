@@ -13,6 +13,7 @@ import {
 } from "../media/video_stream.ts";
 import { cropFilter, type CropRect, type FrameGeometry } from "../ops/geometry.ts";
 import type { OpInstance } from "../ops/operation.ts";
+import { timingOf } from "../ops/time_map.ts";
 import { encodedFrameGeometry, type EncodeProfile, encoderArgs } from "../ops/profile.ts";
 
 /**
@@ -95,12 +96,15 @@ export interface SplitGraphOptions {
    * The source's probe: which stream is the video (`streamIndex`) and its frame segments
    * (media/video_stream.ts).
    */
-  info: VideoStreamFacts & Partial<{ width: number; height: number }>;
+  info:
+    & VideoStreamFacts
+    & Partial<{ width: number; height: number; frameCount: number; fpsFraction: string }>;
 }
 
 /**
  * The filter of one branch: the operation's, for the size its input has (the even-sided crop's,
- * else the video's first size) when the operation needs it (`OpInstance.filterFor`).
+ * else the video's first size) and the source's frame count and rate when the operation needs
+ * them (`OpInstance.filterFor`: upscale, time operations).
  * @throws {Error} when the operation needs the size and `info` has none.
  */
 function branchFilter(o: SplitOutput, info: SplitGraphOptions["info"]): string | null {
@@ -108,7 +112,10 @@ function branchFilter(o: SplitOutput, info: SplitGraphOptions["info"]): string |
   const size = o.crop ??
     (info.width && info.height ? info as { width: number; height: number } : null);
   if (!size) throw new Error(`operation "${o.op.id}" needs the video's size (info.width/height)`);
-  return o.op.filterFor(size.width, size.height);
+  const timing = info.frameCount && info.fpsFraction
+    ? timingOf({ frameCount: info.frameCount, fpsFraction: info.fpsFraction })
+    : undefined;
+  return o.op.filterFor(size.width, size.height, timing);
 }
 
 /**

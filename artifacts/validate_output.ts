@@ -1,12 +1,14 @@
 /**
  * Validating a distorted output against its source (ffprobe of both): the same frame count, the
- * same frame rate (within a relative 1e-3) and the size the operation should give, for every
+ * same frame rate (within a relative 1e-3; for a time operation, the count and rate its frame
+ * pattern gives) and the size the operation should give, for every
  * frame (an encoded copy has one size even when its source changes size mid-stream). Internal to
  * `artifacts/`; the result is recorded in the copy manifest (`videos[].validation`).
  * @module
  */
 import type { VideoInfo } from "../media/ffmpeg.ts";
 import type { OutputValidation } from "./copy_manifest.ts";
+import { copyFpsFraction, timeMapOf, type TimePattern } from "../ops/time_map.ts";
 
 /** Relative fps tolerance: ffprobe's averages of re-muxed timestamps differ in the last digits. */
 const FPS_TOLERANCE = 1e-3;
@@ -19,6 +21,12 @@ export interface ValidateOutputOptions {
    * true: every frame of the output must have the expected size.
    */
   oneSize?: boolean;
+  /**
+   * The frame pattern of a time operation (`OpInstance.time`): the output must have the frames
+   * the pattern keeps of the source's, at the rate it sets (ops/time_map.ts). Absent: the
+   * source's frame count and rate.
+   */
+  time?: TimePattern;
 }
 
 /**
@@ -35,11 +43,17 @@ export function validateOutput(
   options: ValidateOutputOptions = {},
 ): OutputValidation {
   const problems: string[] = [];
-  if (out.frameCount !== source.frameCount) {
-    problems.push(`${out.frameCount} frames, source has ${source.frameCount}`);
+  const time = options.time;
+  const expectedFrames = time ? timeMapOf(time, source.frameCount).frames : source.frameCount;
+  const expectedFps = time ? fractionValue(copyFpsFraction(time, source.fpsFraction)) : source.fps;
+  const whose = time ? "its time pattern keeps" : "source has";
+  if (out.frameCount !== expectedFrames) {
+    problems.push(`${out.frameCount} frames, ${whose} ${expectedFrames}`);
   }
-  if (Math.abs(out.fps - source.fps) > FPS_TOLERANCE * source.fps) {
-    problems.push(`${out.fps} fps, source has ${source.fps}`);
+  if (Math.abs(out.fps - expectedFps) > FPS_TOLERANCE * expectedFps) {
+    problems.push(
+      `${out.fps} fps, ${time ? "its time pattern sets" : "source has"} ${expectedFps}`,
+    );
   }
   if (out.width !== expectedWidth || out.height !== expectedHeight) {
     problems.push(`size ${out.width}x${out.height}, expected ${expectedWidth}x${expectedHeight}`);
@@ -55,9 +69,9 @@ export function validateOutput(
   return {
     ok: problems.length === 0,
     frameCount: out.frameCount,
-    expectedFrameCount: source.frameCount,
+    expectedFrameCount: expectedFrames,
     fps: out.fps,
-    expectedFps: source.fps,
+    expectedFps,
     width: out.width,
     height: out.height,
     expectedWidth,
@@ -65,4 +79,11 @@ export function validateOutput(
     problems,
     probe: out,
   };
+}
+
+/** The value of a fraction string (`30000/1001`); 0 when it is not one. */
+function fractionValue(text: string): number {
+  const [n, d = "1"] = text.split("/");
+  const value = Number(n) / Number(d);
+  return Number.isFinite(value) ? value : 0;
 }

@@ -5,7 +5,8 @@
  * clip (640x360; re-encoded at CRF 18 so the bench stays within ~3 minutes on 2 cores). Also the
  * CPU-bound limit and ffmpeg.wasm against native ffmpeg (60 frames, two operations), and each
  * family beyond the paper (codecs, bitrates, enhancement, platform) over its whole ladder on the
- * 60-frame real clip, split graph against the naive loop.
+ * 60-frame real clip, split graph against the naive loop. `--families a,b` runs only that table,
+ * for the families named (`deno task bench distort --families framerate,freeze,jitter`).
  *
  * CPU-bound limit: the naive runs' encoders need C CPU-seconds in total (user + system time of
  * the ffmpeg children, read from `cutime + cstime` in /proc/self/stat, which the kernel adds up
@@ -15,6 +16,7 @@
  * @module
  */
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { distortDataset } from "../artifacts/distort.ts";
 import { splitGraphArgs } from "../artifacts/split_graph.ts";
 import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
@@ -67,6 +69,11 @@ const NEW_FAMILIES = [
   "gamma",
   "saturation",
   "platform_yt",
+  "platform_fb",
+  "messenger_like",
+  "framerate",
+  "freeze",
+  "jitter",
 ];
 
 // Inputs are encoded near-losslessly (CRF 18), like clean test videos.
@@ -85,8 +92,10 @@ async function dfrobust(ffmpeg: Ffmpeg, manifest: string, out: string, ops: stri
   if (summary.failures > 0) throw new Error(`distort failed: ${JSON.stringify(summary.copies)}`);
 }
 
-/** Runs the benchmark and prints the tables. */
-export async function run(): Promise<void> {
+/** Runs the benchmark and prints the tables (`--families a,b`: only those families' rows). */
+export async function run(args: string[] = []): Promise<void> {
+  const { values } = parseArgs({ args, options: { families: { type: "string" } } });
+  const only = values.families?.split(",").map((f) => f.trim()).filter((f) => f !== "");
   requireFixtures("video", "The distort benchmark");
   const dir = await Deno.makeTempDir({ prefix: "dfrobust_distort_bench_" });
   const native = await openFfmpeg("native");
@@ -129,43 +138,45 @@ export async function run(): Promise<void> {
       { name: "real 640x360, 120 frames", path: real },
     ];
     const paper = "paper";
-    // Other work on the machine inflates wall times but not CPU times: print the load so a
-    // reader can tell a busy machine from a slow method.
-    // Deno.loadavg() needs only --allow-sys; reading /proc/loadavg needs --allow-all.
-    const load = Deno.loadavg()[0].toFixed(2);
-    console.log(
-      `distort: the paper's 12 operations (profile paper), ${cores} cores (load ${load}), ` +
-        `native ffmpeg ${(await native.build()).ffmpegVersion}`,
-    );
-    console.log(
-      "| clip | dfrobust split s | naive loop s | naive / dfrobust | dfrobust CPU s | naive CPU s | " +
-        "CPU limit s | dfrobust / limit |",
-    );
-    console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
-    for (const clip of clips) {
-      const work = await Deno.makeTempDir({ dir });
-      await Deno.symlink(clip.path, join(work, "clip.mp4"));
-      const manifest = join(work, "manifest.csv");
-      await Deno.writeTextFile(manifest, "id,path,label\nclip,clip.mp4,0\n");
-      const naive = await timed(() => naiveLoop(native, clip.path, work, paper));
-      const split = await timed(() => dfrobust(native, manifest, join(work, "out"), paper));
-      const limit = naive.cpu / cores;
+    if (only === undefined) {
+      // Other work on the machine inflates wall times but not CPU times: print the load so a
+      // reader can tell a busy machine from a slow method.
+      // Deno.loadavg() needs only --allow-sys; reading /proc/loadavg needs --allow-all.
+      const load = Deno.loadavg()[0].toFixed(2);
       console.log(
-        `| ${clip.name} | ${split.wall.toFixed(1)} | ${naive.wall.toFixed(1)} | ` +
-          `${(naive.wall / split.wall).toFixed(2)}x | ${split.cpu.toFixed(1)} | ` +
-          `${naive.cpu.toFixed(1)} | ` +
-          `${limit.toFixed(1)} | ${(split.wall / limit).toFixed(2)} |`,
+        `distort: the paper's 12 operations (profile paper), ${cores} cores (load ${load}), ` +
+          `native ffmpeg ${(await native.build()).ffmpegVersion}`,
       );
+      console.log(
+        "| clip | dfrobust split s | naive loop s | naive / dfrobust | dfrobust CPU s | naive CPU s | " +
+          "CPU limit s | dfrobust / limit |",
+      );
+      console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+      for (const clip of clips) {
+        const work = await Deno.makeTempDir({ dir });
+        await Deno.symlink(clip.path, join(work, "clip.mp4"));
+        const manifest = join(work, "manifest.csv");
+        await Deno.writeTextFile(manifest, "id,path,label\nclip,clip.mp4,0\n");
+        const naive = await timed(() => naiveLoop(native, clip.path, work, paper));
+        const split = await timed(() => dfrobust(native, manifest, join(work, "out"), paper));
+        const limit = naive.cpu / cores;
+        console.log(
+          `| ${clip.name} | ${split.wall.toFixed(1)} | ${naive.wall.toFixed(1)} | ` +
+            `${(naive.wall / split.wall).toFixed(2)}x | ${split.cpu.toFixed(1)} | ` +
+            `${naive.cpu.toFixed(1)} | ` +
+            `${limit.toFixed(1)} | ${(split.wall / limit).toFixed(2)} |`,
+        );
+      }
     }
-
     // The families beyond the paper (docs/operations.md, issue 26): each family's whole ladder
     // on the 60-frame real clip, split graph against the naive loop.
     console.log(
-      "\nfamilies beyond the paper, whole ladders, real 640x360 clip (60 frames), profile paper",
+      "\nfamilies beyond the paper, whole ladders, real 640x360 clip (60 frames), profile paper " +
+        `(load ${Deno.loadavg()[0].toFixed(2)})`,
     );
     console.log("| family | levels | dfrobust split s | naive loop s | naive / dfrobust |");
     console.log("| --- | --- | --- | --- | --- |");
-    for (const family of NEW_FAMILIES) {
+    for (const family of only ?? NEW_FAMILIES) {
       const work = await Deno.makeTempDir({ dir });
       await Deno.symlink(realShort, join(work, "clip.mp4"));
       const manifest = join(work, "manifest.csv");
@@ -179,6 +190,7 @@ export async function run(): Promise<void> {
       );
     }
 
+    if (only !== undefined) return;
     const wasm = await openFfmpeg("wasm");
     try {
       const ops = "hflip,h264_crf40";

@@ -26,6 +26,7 @@ import {
   IDENTITY_GEOMETRY,
 } from "../ops/geometry.ts";
 import { compareIds } from "../util/compare.ts";
+import type { TimeMap } from "../ops/time_map.ts";
 
 /** The operation instance a copy was made with (the store's `op_*` columns). */
 export interface CopyOperation {
@@ -74,6 +75,11 @@ export interface EvalCopy {
    * their exact geometries (`videos[].segments`); sidecar boxes on their frames map through them.
    */
   frameSegments?: ReadonlyMap<string, readonly FrameGeometrySegment[]>;
+  /**
+   * For a time operation's copy (by id): which source frame each copy frame shows
+   * (`videos[].time`, ops/time_map.ts); sidecar boxes of that source frame land on it.
+   */
+  frameTimes?: ReadonlyMap<string, TimeMap>;
 }
 
 /** A video of the source dataset that a copy lacks because distorting it failed. */
@@ -185,6 +191,7 @@ async function evalCopyOf({ path, dir, manifest }: FoundCopy): Promise<EvalCopy>
   const probes = new Map<string, VideoInfo>();
   const frameGeometries = new Map<string, FrameGeometry>();
   const frameSegments = new Map<string, readonly FrameGeometrySegment[]>();
+  const frameTimes = new Map<string, TimeMap>();
   for (const record of manifest.videos) {
     if (typeof record?.id !== "string") continue;
     const probe = recordedProbe(record);
@@ -192,6 +199,7 @@ async function evalCopyOf({ path, dir, manifest }: FoundCopy): Promise<EvalCopy>
     if (record.status === "ok" && record.geometry != null) {
       frameGeometries.set(record.id, record.geometry);
       if (record.segments?.length) frameSegments.set(record.id, record.segments);
+      if (record.time) frameTimes.set(record.id, record.time);
     }
     if (record.status !== "failed" || listed.has(record.id)) continue;
     failedVideos.push({
@@ -222,5 +230,6 @@ async function evalCopyOf({ path, dir, manifest }: FoundCopy): Promise<EvalCopy>
     probes,
     frameGeometries,
     frameSegments,
+    frameTimes,
   };
 }

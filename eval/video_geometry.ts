@@ -22,7 +22,8 @@ import type { EvalCopy } from "./copies.ts";
  *   frame's size, and each later run of another size scaled to it (`sizeRunGeometries`, the rule
  *   distort records as `videos[].segments`, so both give the same mapping);
  * - an encoded copy (its frames have one size; the source's runs are gone from its probe) maps
- *   through its manifest's record (`videos[].geometry` and `segments`);
+ *   through its manifest's record (`videos[].geometry` and `segments`), and a time operation's
+ *   copy frame j shows the source frame its record's `time` map gives (ops/time_map.ts);
  * - null for an encoded copy without a record (manifests older than it): the nominal geometry
  *   maps its boxes.
  */
@@ -37,5 +38,6 @@ export function videoGeometry(
   }
   const geometry = copy.frameGeometries?.get(videoId);
   if (!geometry) return null;
-  return { geometry, segments: copy.frameSegments?.get(videoId) ?? [] };
+  const time = copy.frameTimes?.get(videoId);
+  return { geometry, segments: copy.frameSegments?.get(videoId) ?? [], ...(time ? { time } : {}) };
 }

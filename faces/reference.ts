@@ -7,7 +7,7 @@
  */
 import type { FrameGeometry, Geometry } from "../ops/geometry.ts";
 import type { FaceLocator } from "./locator.ts";
-import { emptySidecar, type FaceSidecar, sidecarLocator } from "./sidecar.ts";
+import { emptySidecar, type FaceSidecar, SidecarError, sidecarLocator } from "./sidecar.ts";
 
 /**
  * Wraps `inner` (the locator used on the unaltered copy, e.g. UltraFace) so that every box it
@@ -69,11 +69,21 @@ export function referenceLocator(
   return {
     mode: inner.mode,
     locate: (videoId, frames, indices, located) =>
-      inner.locate(videoId, frames, indices, {
-        geometry: located?.geometry
-          ? { geometry: located.geometry.geometry, segments: [] }
-          : undefined,
-      }),
+      // The recording holds the unaltered copy's sampled frames only; a time operation's copy
+      // samples others (its frame j shows another source frame), which it has no boxes for.
+      located?.geometry?.time
+        ? Promise.reject(
+          new SidecarError(
+            `Reference mode cannot place boxes in video "${videoId}": its copy shows other ` +
+              `source frames (a frame-rate or time operation), and the unaltered copy's boxes ` +
+              `exist only for the frames sampled there; use --faces ultraface or sidecar`,
+          ),
+        )
+        : inner.locate(videoId, frames, indices, {
+          geometry: located?.geometry
+            ? { geometry: located.geometry.geometry, segments: [] }
+            : undefined,
+        }),
     release: () => inner.release(),
   };
 }

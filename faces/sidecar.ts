@@ -20,6 +20,7 @@ import {
   IDENTITY_GEOMETRY,
   type VideoGeometry,
 } from "../ops/geometry.ts";
+import { sourceFrameOf } from "../ops/time_map.ts";
 import { mapBox, mapBoxExact } from "./geometry.ts";
 import type { FaceLocator } from "./locator.ts";
 
@@ -144,7 +145,8 @@ export interface SidecarLocatorOptions {
  * A {@link FaceLocator} that looks boxes up in `sidecar` by video id and frame index and maps them
  * into the copy's pixels: exactly, through the `geometry` given to `locate` (else the video's
  * entries in `frameGeometries` and `frameSegments`), a box on a frame of a later run of another
- * size through that run's geometry (`frameGeometryAt`); else through the nominal `geometry` with
+ * size through that run's geometry (`frameGeometryAt`), and a frame of a time operation's copy
+ * gets the boxes of the source frame it shows (`VideoGeometry.time`); else through the nominal `geometry` with
  * source size = frame size / scale. Not clipped: a box that sticks out of the frame stays as the
  * sidecar gives it. Each box keeps the sidecar's box as its `source` (the face order ranks by it,
  * so the same face ranks first in every copy). `locate` rejects with a {@link SidecarError} for a
@@ -185,12 +187,15 @@ export function sidecarLocator(
           ),
         );
       }
+      // A time operation's copy frame shows another source frame: its boxes are that frame's.
+      const time = known?.time;
       return Promise.resolve(frames.map((frame, i) => {
-        const raw = video[String(indices[i])] ?? [];
+        const sourceIndex = time ? sourceFrameOf(time, indices[i]) : indices[i];
+        const raw = video[String(sourceIndex)] ?? [];
         const srcW = frame.width / geometry.scale;
         const srcH = frame.height / geometry.scale;
         // A frame of a later run of another size maps through that run's geometry.
-        const at = exact ? frameGeometryAt(exact, segments, indices[i]) : undefined;
+        const at = exact ? frameGeometryAt(exact, segments, sourceIndex) : undefined;
         const boxes: FaceBox[] = [];
         for (const [x, y, w, h, score] of raw) {
           const box = { x, y, w, h, score: score ?? 1 };

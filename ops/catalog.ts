@@ -31,7 +31,11 @@ import { BLUR } from "./blur.ts";
 import { UPSCALE } from "./upscale.ts";
 import { GAMMA } from "./gamma.ts";
 import { SATURATION } from "./saturation.ts";
-import { PLATFORM_YT } from "./platform.ts";
+import { MESSENGER_LIKE, PLATFORM_FB, PLATFORM_YT } from "./platform.ts";
+import { FRAMERATE } from "./framerate.ts";
+import { FREEZE } from "./freeze.ts";
+import { JITTER } from "./jitter.ts";
+import { type SourceTiming, timeFilter } from "./time_map.ts";
 
 /**
  * Version of the catalog's mappings. It is part of every copy's content address: bump it when a
@@ -45,7 +49,7 @@ export { NOISE_SEED } from "./noise.ts";
 
 /**
  * Every family of the catalog: the paper's in its Table I order, then other codecs and bitrate
- * targets, enhancement and platform-like operations.
+ * targets, enhancement, platform-like and time operations.
  */
 export const FAMILIES: readonly OpFamily[] = [
   UNALTERED,
@@ -71,6 +75,11 @@ export const FAMILIES: readonly OpFamily[] = [
   GAMMA,
   SATURATION,
   PLATFORM_YT,
+  PLATFORM_FB,
+  MESSENGER_LIKE,
+  FRAMERATE,
+  FREEZE,
+  JITTER,
 ];
 
 /** The paper's operation ids, Table I order, `unaltered` first. */
@@ -90,6 +99,7 @@ export function findFamily(familyId: string): OpFamily | undefined {
 export function instanceOf(family: OpFamily, level: OpLevel): OpInstance {
   const size = family.size;
   const sizedFilter = family.sizedFilter;
+  const time = family.time?.(level.params);
   const geometry = family.geometry(level.params);
   const expectedSize = size
     ? (width: number, height: number) => size(level.params, width, height)
@@ -103,6 +113,16 @@ export function instanceOf(family: OpFamily, level: OpLevel): OpInstance {
     filter: family.filter(level.params),
     ...(family.sizedFilter
       ? { filterFor: (width: number, height: number) => sizedFilter!(level.params, width, height) }
+      : {}),
+    // A time operation's filter needs the source's frame count and rate (ops/time_map.ts).
+    ...(time
+      ? {
+        time,
+        filterFor: (_width: number, _height: number, timing?: SourceTiming) => {
+          if (!timing) throw new Error(`operation "${level.id}" needs the source's frame count`);
+          return timeFilter(time, timing);
+        },
+      }
       : {}),
     ...(family.crf ? { crf: family.crf(level.params) } : {}),
     ...(family.encoder ? { encoder: family.encoder(level.params) } : {}),

@@ -10,6 +10,7 @@ import { OptionError } from "../util/option_error.ts";
 import { ALL_OP_IDS, getOperation } from "./catalog.ts";
 import { composeFrameGeometry, type Geometry, identityFrameGeometry } from "./geometry.ts";
 import type { OpInstance, OpParams } from "./operation.ts";
+import type { SourceTiming } from "./time_map.ts";
 import { readJsonFile } from "../util/json_file.ts";
 import { checkKeys, type KeySet } from "../util/strict_keys.ts";
 
@@ -81,6 +82,13 @@ export function chainInstance(spec: ChainSpec): OpInstance {
       );
     }
   });
+  const timed = steps.filter((s) => s.time);
+  if (timed.length > 1) {
+    // One pattern per copy keeps its time map one rule (ops/time_map.ts).
+    throw new ChainError(
+      `Chain "${spec.name}": at most one time step (${timed.map((s) => s.id).join(", ")})`,
+    );
+  }
   const filters = steps.map((s) => s.filter).filter((f): f is string => f !== null);
   const last = steps[steps.length - 1];
   return {
@@ -93,6 +101,7 @@ export function chainInstance(spec: ChainSpec): OpInstance {
     ...(last.crf !== undefined ? { crf: last.crf } : {}),
     ...(last.encoder ? { encoder: last.encoder } : {}),
     ...(steps.some((s) => s.filterFor) ? { filterFor: chainFilterFor(steps) } : {}),
+    ...(timed.length === 1 ? { time: timed[0].time } : {}),
     paper: false,
     label: spec.name,
     geometry: steps.reduce((g, s) => composeGeometry(g, s.geometry), {
@@ -113,15 +122,20 @@ export function chainInstance(spec: ChainSpec): OpInstance {
   };
 }
 
-/** A chain's filter for a `width x height` input: each step's, at the size the previous made. */
+/**
+ * A chain's filter for a `width x height` input: each step's, at the size the previous made, with
+ * the source's timing for a time step.
+ */
 function chainFilterFor(
   steps: readonly OpInstance[],
-): (width: number, height: number) => string | null {
-  return (width, height) => {
+): (width: number, height: number, timing?: SourceTiming) => string | null {
+  return (width, height, timing) => {
     const parts: string[] = [];
     let size = { width, height };
     for (const step of steps) {
-      const filter = step.filterFor ? step.filterFor(size.width, size.height) : step.filter;
+      // Only a time step changes the frame count, and a chain has at most one: every step gets
+      // the source's timing.
+      const filter = step.filterFor ? step.filterFor(size.width, size.height, timing) : step.filter;
       if (filter !== null) parts.push(filter);
       size = step.expectedSize(size.width, size.height);
     }

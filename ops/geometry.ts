@@ -15,6 +15,7 @@
  * `x` to `width - x`, and `crop=w:h:cx:cy` maps `x` to `x - cx`.
  * @module
  */
+import type { TimeMap } from "./time_map.ts";
 
 /**
  * An operation's nominal geometry: which axes it mirrors and its nominal linear scale. The exact
@@ -234,6 +235,12 @@ export interface SizeRun {
 export interface VideoGeometry {
   geometry: FrameGeometry;
   segments: readonly FrameGeometrySegment[];
+  /**
+   * For a copy made by a time operation: which source frame each copy frame shows (a box of
+   * source frame `sourceFrameOf(time, j)` lands on copy frame j, through the geometry of that
+   * source frame's run). Absent: copy frame j is source frame j.
+   */
+  time?: TimeMap;
 }
 
 /**

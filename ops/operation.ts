@@ -5,11 +5,13 @@
  * @module
  */
 import type { FrameGeometry, Geometry } from "./geometry.ts";
+import type { SourceTiming, TimePattern } from "./time_map.ts";
 
 /**
  * Paper categories (Lu & Ebrahimi 2023, Table I), plus `unaltered`, `chain`, `enhancement`
  * (sharpening, denoising, blur, gamma, saturation: what phone apps apply) and `platform` (named
- * approximations of a platform's re-encode). Other codecs and bitrate targets are `compression`.
+ * approximations of a platform's re-encode) and `time` (frame-rate reduction, freeze, jitter: which
+ * source frame each copy frame shows). Other codecs and bitrate targets are `compression`.
  */
 export type OpCategory =
   | "unaltered"
@@ -22,6 +24,7 @@ export type OpCategory =
   | "filter"
   | "enhancement"
   | "platform"
+  | "time"
   | "chain";
 
 /** Plain parameter values of one ladder level (numbers and strings only, so they hash stably). */
@@ -110,6 +113,11 @@ export interface OpFamily {
    * source's size); `filter` is then the size-free template hashed into the copy's id.
    */
   sizedFilter?: (params: OpParams, width: number, height: number) => string;
+  /**
+   * For operations on time (frame rate, freeze, jitter): the frame pattern of `params`
+   * (ops/time_map.ts); the filter is the pattern's, and the copy's frames follow from it.
+   */
+  time?: (params: OpParams) => TimePattern;
 }
 
 /** A resolved operation: a family at one level, or a chain of them. */
@@ -129,10 +137,17 @@ export interface OpInstance {
    */
   filter: string | null;
   /**
-   * The filter graph run on a `width x height` input (after any even-sided crop): `filter`,
-   * except for operations that need the size (`upscale`). Absent means `filter`.
+   * The filter graph run on a `width x height` input (after any even-sided crop) of a source with
+   * `timing`: `filter`, except for operations that need the size (`upscale`) or the source's
+   * frame count and rate (time operations). Absent means `filter`.
+   * @throws {Error} when a time operation is not given `timing`.
    */
-  filterFor?: (width: number, height: number) => string | null;
+  filterFor?: (width: number, height: number, timing?: SourceTiming) => string | null;
+  /**
+   * The frame pattern of a time operation (or of a chain's one time step): which source frame
+   * each copy frame shows (ops/time_map.ts). Absent: frame i of the copy is frame i of the source.
+   */
+  time?: TimePattern;
   /** The libx264 CRF the operation itself imposes, when it is (or ends in) a compression. */
   crf?: number;
   /**

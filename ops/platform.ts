@@ -89,3 +89,58 @@ export const PLATFORM_YT: OpFamily = platform("platform_yt", {
     "(oxygenimpaired.com, 'Video Encoding for Online HD', 2011). YouTube's delivery ladder " +
     "changes over time; the numbers are that measurement's.",
 });
+
+/**
+ * A Facebook-like HD rendition. Only the structure (a 720p cap, one H.264 High encode, audio
+ * dropped) rests on published descriptions; the rate and GOP numbers are assumptions, said so in
+ * `source` (docs/operations.md lists each value's provenance).
+ */
+export const PLATFORM_FB: OpFamily = platform("platform_fb", {
+  shortSide: 720,
+  profile: "high",
+  kbps: 2000,
+  maxKbps: 3000,
+  gop: 60,
+  bframes: 3,
+  refs: 3,
+}, {
+  description: "Facebook-like HD rendition: short side capped at 720, x264 High profile, " +
+    "2000 kbit/s average (VBV max 3000 kbit/s), GOP 60, 3 B-frames, 3 references; audio dropped.",
+  reason: "A video 'from Facebook' is the platform's H.264 re-encode at a capped resolution, " +
+    "which launders the low-level traces detectors learn (Montibeller et al. 2025).",
+  source: "Approximation. Montibeller, Shullani, Baracchi, Piva, Boato, 'Bridging the Gap: A " +
+    "Framework for Real-World Video Deepfake Detection via Social Network Compression " +
+    "Emulation' (2025, arXiv:2508.08765): Facebook re-encodes uploads with H.264 and resizes " +
+    "them, parameters estimated per resolution from paired uploads (their estimated values " +
+    "were not at hand). 720p cap and High profile: published descriptions of Facebook's HD " +
+    "rendition (Wolanin, 'Analysis of Facebook's Video Encoders', MSc thesis, University of " +
+    "Colorado Denver, 2018). ASSUMPTIONS (no measurement at hand): 2000/3000 kbit/s, GOP 60, " +
+    "3 B-frames and 3 references (x264's defaults).",
+});
+
+/**
+ * A WhatsApp-like messenger re-encode. The codec and profile rules are Meta's published ones;
+ * the resolution cap and the rate are assumptions, said so in `source`.
+ */
+export const MESSENGER_LIKE: OpFamily = platform("messenger_like", {
+  shortSide: 480,
+  profile: "main",
+  kbps: 1000,
+  maxKbps: 1500,
+  gop: 60,
+  bframes: 0,
+  refs: 1,
+}, {
+  description: "WhatsApp-like messenger re-encode: short side capped at 480, x264 Main profile " +
+    "without B-frames, 1000 kbit/s average (VBV max 1500 kbit/s), GOP 60, 1 reference; audio " +
+    "dropped.",
+  reason: "Deepfakes spread through messengers, which re-encode every video sent as a video " +
+    "to a small H.264 file for phones.",
+  source: "Approximation. Meta, WhatsApp Business Platform 'Video Messages' documentation " +
+    "(updated 2025-11-03): H.264 video and AAC audio only, High profile with B-frames not " +
+    "supported by Android clients, Main profile without B-frames or Baseline recommended, " +
+    "16 MB per video. Messenger re-encoding and resizing: Shullani et al., 'VISION: a video " +
+    "and image dataset for source identification', EURASIP J. Inf. Security 2017 (WhatsApp " +
+    "versions of 1914 videos). ASSUMPTIONS (no measurement at hand): the 480 short side, " +
+    "1000/1500 kbit/s, GOP 60.",
+});
