@@ -30,6 +30,10 @@ export const FRAMERATE: OpFamily = {
     "Models', CVPR 2023 (temporal 'sampling rate' perturbation); the rungs are our choice " +
     "(25 -> 15 and 10 fps as in issue 26).",
   parametric: true,
+  unit: {
+    title: "Frames kept (share of the source's frames and frame rate)",
+    value: (p) => _num(p, "keep") / _num(p, "of"),
+  },
   levels: _levels("framerate", [
     ["framerate_4of5", { keep: 4, of: 5 }],
     ["framerate_3of5", { keep: 3, of: 5 }],

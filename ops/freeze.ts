@@ -28,6 +28,10 @@ export const FREEZE: OpFamily = {
   source: "Schiappa et al., 'A Large-scale Robustness Analysis of Video Action Recognition " +
     "Models', CVPR 2023 (temporal 'freezing' perturbation); the rungs are our choice.",
   parametric: true,
+  unit: {
+    title: "Frames held (of every 30-frame period)",
+    value: (p) => _num(p, "hold"),
+  },
   levels: _levels("freeze", [
     ["freeze_h3", { period: 30, hold: 3 }],
     ["freeze_h6", { period: 30, hold: 6 }],

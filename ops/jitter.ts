@@ -44,6 +44,10 @@ export const JITTER: OpFamily = {
     "Models', CVPR 2023 (temporal 'jumbling' perturbation: frames shuffled within segments); " +
     "the windows are our choice.",
   parametric: true,
+  unit: {
+    title: "Shuffle window (frames)",
+    value: (p) => _num(p, "window"),
+  },
   levels: _levels("jitter", [
     ["jitter_w2", { window: 2, seed: JITTER_SEED }],
     ["jitter_w3", { window: 3, seed: JITTER_SEED }],
