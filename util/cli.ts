@@ -178,11 +178,12 @@ function checkFlagNames(spec: CommandSpec, args: string[]): void {
   }
 }
 
-// More positional arguments than the spec names (`<dir>`: one; none when absent; `...`: any).
+// More positional arguments than the spec names (one per word: `<dir>` one, `install` one; none
+// when absent; `...`: any).
 function checkPositionalCount(spec: CommandSpec, positionals: string[]): void {
   const named = spec.positionals ?? "";
   if (named.includes("...")) return;
-  const allowed = (named.match(/<[^>]+>/g) ?? []).length;
+  const allowed = named.split(/\s+/).filter(Boolean).length;
   if (positionals.length <= allowed) return;
   const extra = positionals[allowed];
   const firstFlag = Object.entries(spec.flags).find(([, f]) => f.type === "string");
