@@ -40,7 +40,12 @@ export function resolveInside(root: string, relativePath: string): string {
   const absRoot = resolve(root);
   const target = resolve(absRoot, relativePath);
   if (!isInside(absRoot, target)) {
-    throw new ManifestError(`path "${relativePath}" points outside "${absRoot}"`);
+    throw new ManifestError(
+      `path "${relativePath}" points outside "${absRoot}": a manifest reads only under its own ` +
+        "folder. Put the manifest beside the videos, or link their folder in (ln -s <videos> " +
+        `"${absRoot}/videos"; import-ffpp --link writes such a link) and pass ` +
+        "--allow-outside-links to distort and eval",
+    );
   }
   return target;
 }
@@ -80,6 +85,15 @@ export function parseDatasetManifest(text: string, csvPath: string): DatasetEntr
     throw new ManifestError(`Manifest "${csvPath}" is not valid CSV: ${(error as Error).message}`);
   }
   const root = dirname(resolve(csvPath));
+  const header = rows.length > 0 ? Object.keys(rows[0]) : [];
+  for (const column of ["id", "path", "label"]) {
+    if (rows.length > 0 && !header.includes(column)) {
+      throw new ManifestError(
+        `Manifest "${csvPath}": header "${header.join(",")}" has no column "${column}" ` +
+          "(need id,path,label[,split,method])",
+      );
+    }
+  }
   const seen = new Set<string>();
   const entries: DatasetEntry[] = [];
   rows.forEach((row, i) => {

@@ -173,14 +173,10 @@ export interface ScanStorePartsOptions extends ScanStoreOptions {
 }
 
 /**
- * {@link scanStore}, one lazy frame per part or batch of parts (the same parts, checks, problems
- * and errors): for readers that reduce each on its own, so that no more than one batch's rows
- * are in memory at a time (store/video_scores.ts `videoOutcomesByPart`).
+ * Throws {@link StoreError} naming `storeDir` (and what to run) when it does not exist or holds
+ * no part file (`det=<d>/op=<o>/part-<unit>.parquet`); reads no Parquet.
  */
-export async function scanStoreParts(
-  storeDir: string,
-  options: ScanStorePartsOptions = {},
-): Promise<pl.LazyDataFrame[]> {
+export async function requireStoreParts(storeDir: string): Promise<void> {
   if (!(await exists(storeDir))) {
     throw new StoreError(
       `Results store "${storeDir}" does not exist: run "deno task eval" to fill it, or check --store`,
@@ -191,6 +187,18 @@ export async function scanStoreParts(
       `Results store "${storeDir}" is empty: no det=*/op=*/part-*.parquet files (run "deno task eval")`,
     );
   }
+}
+
+/**
+ * {@link scanStore}, one lazy frame per part or batch of parts (the same parts, checks, problems
+ * and errors): for readers that reduce each on its own, so that no more than one batch's rows
+ * are in memory at a time (store/video_scores.ts `videoOutcomesByPart`).
+ */
+export async function scanStoreParts(
+  storeDir: string,
+  options: ScanStorePartsOptions = {},
+): Promise<pl.LazyDataFrame[]> {
+  await requireStoreParts(storeDir);
   const verify = options.verify ?? "footer";
   const frames: pl.LazyDataFrame[] = [];
   const { parts, problems } = await readableParts(storeDir);

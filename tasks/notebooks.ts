@@ -9,6 +9,7 @@
  */
 import { resolve } from "node:path";
 import { runNotebook } from "../report/notebook_run.ts";
+import { requireStoreParts } from "../store/store.ts";
 import { type CommandSpec, requireString, runTask } from "../util/cli.ts";
 import { logLine } from "../util/progress.ts";
 
@@ -69,8 +70,11 @@ const NOTEBOOKS = ["report.ipynb", "explore.ipynb"].map((name) =>
 
 if (import.meta.main) {
   await runTask(SPEC, async (parsed) => {
+    const store = requireString(parsed, "store");
+    // A missing or empty store is one line naming it, not a traceback from every notebook.
+    await requireStoreParts(store);
     const env: Record<string, string> = {
-      DFROBUST_STORE: resolve(requireString(parsed, "store")),
+      DFROBUST_STORE: resolve(store),
       // Always set, so the notebooks' defaults (the demo's output) never stand in for --data.
       DFROBUST_DATA: typeof parsed.values.data === "string" ? resolve(parsed.values.data) : "",
     };
