@@ -3,7 +3,7 @@
  * [args]` runs task `<task>` of the clone's deno.json from the caller's folder.
  *
  * The subcommands are the deno.json tasks whose command is `deno run <flags> <script>`
- * (tasks/_task_table.ts): each runs as `deno run <its flags> --config <clone>/deno.json
+ * (util/task_table.ts): each runs as `deno run <its flags> --config <clone>/deno.json
  * <clone>/<script> <args>` with the Deno binary running this file, so it has exactly the
  * permissions its task has (deno.json is the one place they are written; a new task is a new
  * subcommand), the clone's lock file and packages, and the caller's folder as working folder
@@ -13,7 +13,7 @@
  * of signal n. SIGINT and SIGTERM are passed on to the task (which stops cleanly, 130/143).
  * @module
  */
-import { DENO_JSON, readTaskTable, type TaskEntry } from "./_task_table.ts";
+import { DENO_JSON, readTaskTable, type TaskEntry } from "../util/task_table.ts";
 import { CALLER_FOLDER_VARIABLE, CLONE_ROOT } from "../util/caller_folder.ts";
 import { COMMAND_VARIABLE } from "../util/cli.ts";
 import { closestName } from "../util/did_you_mean.ts";
@@ -41,7 +41,7 @@ export function dispatcherHelp(tasks: TaskEntry[]): string {
 }
 
 async function main(args: string[]): Promise<number> {
-  const tasks = readTaskTable(DENO_JSON);
+  const tasks = readTaskTable();
   const [name, ...rest] = args;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     console.log(dispatcherHelp(tasks));

@@ -14,7 +14,7 @@
 import { join } from "node:path";
 import { type CommandSpec, runTask } from "../util/cli.ts";
 import { launcherScript } from "./_launcher.ts";
-import { readTaskTable } from "./_task_table.ts";
+import { readTaskTable } from "../util/task_table.ts";
 import { CLONE_ROOT } from "../util/caller_folder.ts";
 
 const SPEC: CommandSpec = {

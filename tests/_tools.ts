@@ -5,7 +5,7 @@
  * @module
  */
 import { type BackendChoice, type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
-import { taskFlagsFor } from "../tasks/_task_table.ts";
+import { taskFlagsFor } from "../util/task_table.ts";
 
 /** True when `command` runs (`command -version` or `--version` exits 0). */
 export function hasCommand(command: string, versionFlag = "-version"): boolean {

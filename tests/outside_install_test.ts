@@ -108,8 +108,11 @@ Deno.test({
       assert.match(await Deno.readTextFile(launcher), new RegExp(`exec '${Deno.execPath()}'`));
 
       // The user's data, in their own folder.
-      await withFfmpeg("auto", (ffmpeg) =>
-        generateDemoDataset(join(work, "data"), { reals: 3, frames: 8, size: 128, ffmpeg }));
+      await withFfmpeg(
+        "auto",
+        (ffmpeg) =>
+          generateDemoDataset(join(work, "data"), { reals: 3, frames: 8, size: 128, ffmpeg }),
+      );
       const dfrobust = async (...args: string[]) => {
         const out = await run("dfrobust", args, work);
         assert.doesNotMatch(out.stderr, DENO_NOISE, `dfrobust ${args.join(" ")}`);
@@ -178,7 +181,15 @@ Deno.test({
       // The kernel: installed into the fresh HOME, naming this Deno binary.
       const kernel = await dfrobust("kernel", "install");
       assert.equal(kernel.code, 0, kernel.stderr);
-      const kernelFile = join(home, ".local", "share", "jupyter", "kernels", KERNEL_NAME, "kernel.json");
+      const kernelFile = join(
+        home,
+        ".local",
+        "share",
+        "jupyter",
+        "kernels",
+        KERNEL_NAME,
+        "kernel.json",
+      );
       assert.equal(kernel.stdout.trim(), kernelFile);
       assert.equal(JSON.parse(await Deno.readTextFile(kernelFile)).argv[0], Deno.execPath());
 

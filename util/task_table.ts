@@ -1,10 +1,12 @@
 /**
  * The task table of deno.json, read as data: which tasks run one script with `deno run`, with
  * which permission flags and environment. deno.json is the one place a task's permissions are
- * written; the installed `dfrobust` command (tasks/dfrobust.ts) and the tests that run a task
- * file (tests/_tools.ts) both read them here, so adding a task to deno.json adds a subcommand.
+ * written; the installed `dfrobust` command (tasks/dfrobust.ts), the Slurm job scripts
+ * (scale/slurm_scripts.ts) and the tests that run a task file (tests/_tools.ts) all read them
+ * here, so adding a task to deno.json adds a subcommand.
  * @module
  */
+import config from "../deno.json" with { type: "json" };
 
 /** The clone's deno.json, absolute. */
 export const DENO_JSON: string = new URL("../deno.json", import.meta.url).pathname;
@@ -26,18 +28,10 @@ export interface TaskEntry {
   run?: { env: Record<string, string>; flags: string[]; script: string };
 }
 
-/**
- * The tasks of deno.json (default: the clone's), in the file's order. Throws `Error` naming the
- * file when it cannot be read or parsed.
- */
-export function readTaskTable(denoJson: string = DENO_JSON): TaskEntry[] {
-  let config: { tasks?: Record<string, string | { command?: string; description?: string }> };
-  try {
-    config = JSON.parse(Deno.readTextFileSync(denoJson));
-  } catch (error) {
-    throw new Error(`Cannot read the task table in "${denoJson}": ${(error as Error).message}`);
-  }
-  return Object.entries(config.tasks ?? {}).map(([name, task]) => {
+/** The tasks of the clone's deno.json, in the file's order. */
+export function readTaskTable(): TaskEntry[] {
+  const tasks = config.tasks as Record<string, string | { command?: string; description?: string }>;
+  return Object.entries(tasks).map(([name, task]) => {
     const command = typeof task === "string" ? task : task.command ?? "";
     const description = typeof task === "string" ? "" : task.description ?? "";
     return { name, description, command, run: denoRun(command) };
@@ -48,12 +42,22 @@ export function readTaskTable(denoJson: string = DENO_JSON): TaskEntry[] {
  * The permission flags of the task whose command runs `script` (relative to the clone's root,
  * `tasks/report.ts`) with `deno run`. Throws `Error` when no task does.
  */
-export function taskFlagsFor(script: string, denoJson: string = DENO_JSON): string[] {
-  const entry = readTaskTable(denoJson).find((t) => t.run?.script === script);
+export function taskFlagsFor(script: string): string[] {
+  const entry = readTaskTable().find((t) => t.run?.script === script);
   if (entry === undefined) {
     throw new Error(`No task in deno.json runs "${script}" with \`deno run\``);
   }
   return entry.run!.flags;
+}
+
+/**
+ * The `deno run` flags and script of task `name`. Throws `Error` when deno.json has no such
+ * `deno run` task.
+ */
+export function taskRun(name: string): NonNullable<TaskEntry["run"]> {
+  const run = readTaskTable().find((t) => t.name === name)?.run;
+  if (run === undefined) throw new Error(`deno.json has no "deno run" task named "${name}"`);
+  return run;
 }
 
 // `[NAME=value ...] deno run <flags> <script>` split into its parts; undefined for any other
