@@ -155,7 +155,11 @@ export function checkHtmlCharts(html: string): string[] {
   });
 }
 
-async function requireJupyter(jupyter: string): Promise<void> {
+/**
+ * Throws {@link NotebookError} naming the Debian packages to install when `jupyter nbconvert
+ * --version` fails (`jupyter`: the command, default `jupyter`).
+ */
+export async function requireJupyter(jupyter = "jupyter"): Promise<void> {
   let ok = false;
   try {
     const out = await new Deno.Command(jupyter, {

@@ -7,6 +7,7 @@
  * Exit status: 0 when written; 1 when the folder cannot be written; 2 for a usage error.
  * @module
  */
+import { resolve } from "node:path";
 import { jupyterDataDir, KERNEL_NAME, writeKernelspec } from "../report/kernelspec.ts";
 import { type CommandSpec, requirePositional, runTask, UsageError } from "../util/cli.ts";
 
@@ -35,7 +36,7 @@ if (import.meta.main) {
       throw new UsageError(`unknown action "${action}" (the one action is: install)`);
     }
     const dir = typeof parsed.values.dir === "string" ? parsed.values.dir : jupyterDataDir();
-    const file = await writeKernelspec(dir);
+    const file = await writeKernelspec(resolve(dir));
     console.error(`kernel "${KERNEL_NAME}" runs ${Deno.execPath()}`);
     console.log(file);
   });

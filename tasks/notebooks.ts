@@ -8,7 +8,7 @@
  * @module
  */
 import { resolve } from "node:path";
-import { runNotebook } from "../report/notebook_run.ts";
+import { requireJupyter, runNotebook } from "../report/notebook_run.ts";
 import { requireStoreParts } from "../store/store.ts";
 import { type CommandSpec, requireString, runTask } from "../util/cli.ts";
 import { logLine } from "../util/progress.ts";
@@ -71,7 +71,9 @@ const NOTEBOOKS = ["report.ipynb", "explore.ipynb"].map((name) =>
 if (import.meta.main) {
   await runTask(SPEC, async (parsed) => {
     const store = requireString(parsed, "store");
-    // A missing or empty store is one line naming it, not a traceback from every notebook.
+    // Jupyter missing, then a missing or empty store: one line each, not a traceback from
+    // every notebook.
+    await requireJupyter();
     await requireStoreParts(store);
     const env: Record<string, string> = {
       DFROBUST_STORE: resolve(store),

@@ -130,12 +130,11 @@ export function skipWithoutFixtures(
 ): boolean {
   const missing = missingFixtures(needs);
   if (missing.length === 0) return false;
-  const more = missing.length > 1 ? ` and ${missing.length - 1} more` : "";
+  const more = missing.length > 1 ? ` +${missing.length - 1}` : "";
   return skipSuite(
     suite,
-    `needs the test fixtures ${names(needs).join(", ")} (not found: ` +
-      `${relative(FIXTURES, missing[0])}${more} under ${FIXTURES_ENV}=${FIXTURES}; sources and ` +
-      "licences: tests/_fixtures.ts)",
+    `needs the test fixtures ${names(needs).join(", ")} (${relative(FIXTURES, missing[0])}` +
+      `${more} not in ${FIXTURES_ENV}=${FIXTURES}; sources: tests/_fixtures.ts)`,
   );
 }
 

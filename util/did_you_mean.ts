@@ -5,7 +5,8 @@
  */
 
 /**
- * The name in `known` closest to `given` (Levenshtein distance, ties to the earlier name), or
+ * The name in `known` closest to `given` (edit distance, a swap of neighbours counting one; ties
+ * to the earlier name), or
  * undefined when none is within a third of the longer name's length (at least 1, at most 3
  * edits) and none starts with `given` (a prefix of at least 3 characters: `--stor` -> `store`).
  *
@@ -28,19 +29,22 @@ export function closestName(given: string, known: readonly string[]): string | u
   return given.length >= 3 ? known.find((name) => name.startsWith(given)) : undefined;
 }
 
-// Levenshtein distance (insert, delete, substitute: 1 each).
+// Edit distance with adjacent swaps (insert, delete, substitute, swap two neighbours: 1 each;
+// "optimal string alignment"), so `hepl` is one edit from `help`.
 function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array(b.length).fill(0)]);
+  for (let j = 0; j <= b.length; j++) d[0][j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(
-        previous[j] + 1,
-        row[j - 1] + 1,
-        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+      d[i][j] = Math.min(
+        d[i - 1][j] + 1,
+        d[i][j - 1] + 1,
+        d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
       );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
     }
-    previous = row;
   }
-  return previous[b.length];
+  return d[a.length][b.length];
 }
