@@ -5,6 +5,7 @@
  * @module
  */
 import { dirname, resolve } from "node:path";
+import { shownPath } from "../util/shown_path.ts";
 import { atomicWriteFile } from "../util/atomic.ts";
 import { isInside } from "../util/inside.ts";
 import { csvText, parseCsvRecords } from "../util/csv.ts";
@@ -71,7 +72,9 @@ export async function readDatasetManifest(csvPath: string): Promise<DatasetEntry
   try {
     text = await Deno.readTextFile(csvPath);
   } catch (error) {
-    throw new ManifestError(`Cannot read manifest "${csvPath}": ${(error as Error).message}`);
+    throw new ManifestError(
+      `Cannot read manifest ${shownPath(csvPath)}: ${(error as Error).message}`,
+    );
   }
   return parseDatasetManifest(text, csvPath);
 }

@@ -6,6 +6,7 @@
  */
 import pl from "../deps/polars.ts";
 import { basename, dirname, join } from "node:path";
+import { shownPath } from "../util/shown_path.ts";
 import { atomicProduce, exists } from "../util/atomic.ts";
 import { logLine } from "../util/progress.ts";
 import { FACE_RULES, VIDEO_RULES } from "./aggregation.ts";
@@ -179,12 +180,14 @@ export interface ScanStorePartsOptions extends ScanStoreOptions {
 export async function requireStoreParts(storeDir: string): Promise<void> {
   if (!(await exists(storeDir))) {
     throw new StoreError(
-      `Results store "${storeDir}" does not exist: run "deno task eval" to fill it, or check --store`,
+      `Results store ${shownPath(storeDir)} does not exist: run "deno task eval" to fill it, ` +
+        "or check --store",
     );
   }
   if ((await listParts(storeDir)).length === 0) {
     throw new StoreError(
-      `Results store "${storeDir}" is empty: no det=*/op=*/part-*.parquet files (run "deno task eval")`,
+      `Results store ${shownPath(storeDir)} is empty: no det=*/op=*/part-*.parquet files ` +
+        '(run "deno task eval")',
     );
   }
 }
