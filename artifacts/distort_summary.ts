@@ -64,7 +64,8 @@ export interface DistortSummary {
 
 /**
  * The summary of a run from its plans (each copy's manifest as the run left it); `dryRun` reports
- * the copies to be made as `planned`. With `mine` (a shard's video ids, or none for
+ * the copies to be made as `planned`, with the sources that cannot be read (missing, refused) as
+ * their failures. With `mine` (a shard's video ids, or none for
  * `distort --finish`), a copy still without a manifest is `recorded`, counted over those videos.
  */
 export function summarize(
@@ -82,10 +83,17 @@ export function summarize(
     const recorded = !plan.existing && mine !== undefined;
     const videos = plan.existing?.videos ??
       (recorded ? [...plan.records.values()].filter((v) => mine.has(v.id)) : []);
-    const failures = videos.filter((v) => v.status === "failed").map((v) => ({
-      videoId: v.id,
-      error: v.error ?? "failed",
-    }));
+    // A dry run makes nothing, but a source that cannot be read (missing, refused) would fail
+    // every copy it plans: named now, as the run would name it.
+    const failures = dryRun && !plan.existing
+      ? sources.filter((s) => s.error !== null).map((s) => ({
+        videoId: s.entry.id,
+        error: s.error!,
+      }))
+      : videos.filter((v) => v.status === "failed").map((v) => ({
+        videoId: v.id,
+        error: v.error ?? "failed",
+      }));
     const made = !plan.unchanged && (plan.records.size > 0 || plan.resumed > 0);
     return {
       opId: plan.op.id,
@@ -98,7 +106,7 @@ export function summarize(
         ? (dryRun ? "planned" : "made")
         : "reused",
       total: dryRun ? sources.length : videos.length,
-      ok: videos.length - failures.length,
+      ok: dryRun && !plan.existing ? 0 : videos.length - failures.length,
       failed: failures.length,
       resumedVideos: plan.resumed,
       retried: plan.retried,

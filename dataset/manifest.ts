@@ -5,6 +5,7 @@
  * @module
  */
 import { dirname, resolve } from "node:path";
+import { shownPath } from "../util/shown_path.ts";
 import { atomicWriteFile } from "../util/atomic.ts";
 import { isInside } from "../util/inside.ts";
 import { csvText, parseCsvRecords } from "../util/csv.ts";
@@ -40,7 +41,12 @@ export function resolveInside(root: string, relativePath: string): string {
   const absRoot = resolve(root);
   const target = resolve(absRoot, relativePath);
   if (!isInside(absRoot, target)) {
-    throw new ManifestError(`path "${relativePath}" points outside "${absRoot}"`);
+    throw new ManifestError(
+      `path "${relativePath}" points outside "${absRoot}": a manifest reads only under its own ` +
+        "folder. Put the manifest beside the videos, or link their folder in (ln -s <videos> " +
+        `"${absRoot}/videos"; import-ffpp --link writes such a link) and pass ` +
+        "--allow-outside-links to distort and eval",
+    );
   }
   return target;
 }
@@ -66,7 +72,9 @@ export async function readDatasetManifest(csvPath: string): Promise<DatasetEntry
   try {
     text = await Deno.readTextFile(csvPath);
   } catch (error) {
-    throw new ManifestError(`Cannot read manifest "${csvPath}": ${(error as Error).message}`);
+    throw new ManifestError(
+      `Cannot read manifest ${shownPath(csvPath)}: ${(error as Error).message}`,
+    );
   }
   return parseDatasetManifest(text, csvPath);
 }
@@ -80,6 +88,15 @@ export function parseDatasetManifest(text: string, csvPath: string): DatasetEntr
     throw new ManifestError(`Manifest "${csvPath}" is not valid CSV: ${(error as Error).message}`);
   }
   const root = dirname(resolve(csvPath));
+  const header = rows.length > 0 ? Object.keys(rows[0]) : [];
+  for (const column of ["id", "path", "label"]) {
+    if (rows.length > 0 && !header.includes(column)) {
+      throw new ManifestError(
+        `Manifest "${csvPath}": header "${header.join(",")}" has no column "${column}" ` +
+          "(need id,path,label[,split,method])",
+      );
+    }
+  }
   const seen = new Set<string>();
   const entries: DatasetEntry[] = [];
   rows.forEach((row, i) => {

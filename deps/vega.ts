@@ -4,9 +4,13 @@
  * browser builds (`build/*.min.js` beside each entry point) are inlined in the HTML report.
  * @module
  */
+import process from "node:process";
+import { NO_DEPRECATION_BEFORE } from "./_vega_punycode.ts";
 import "npm:vega-embed@6.29.0";
 export * as vega from "npm:vega@5.33.0";
 export { compile } from "npm:vega-lite@5.23.0";
+
+process.noDeprecation = NO_DEPRECATION_BEFORE;
 
 /** File URLs of the three packages' entry points (their `build/` folders hold the browser builds). */
 export const VEGA_ENTRY_URLS: { vega: string; vegaLite: string; vegaEmbed: string } = {

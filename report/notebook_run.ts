@@ -8,6 +8,9 @@
  */
 import { basename, join, resolve } from "node:path";
 import { exists } from "../util/atomic.ts";
+import { KERNEL_NAME, writeKernelspec } from "./kernelspec.ts";
+
+export { KERNEL_NAME };
 
 /** Options for {@link runNotebook}. */
 export interface RunNotebookOptions {
@@ -37,10 +40,6 @@ export class NotebookError extends Error {
   override name = "NotebookError";
 }
 
-/** The kernel name notebooks must use in `metadata.kernelspec.name`. */
-export const KERNEL_NAME = "dfrobust-deno";
-
-const KERNELSPEC = new URL(`../jupyter/kernels/${KERNEL_NAME}/kernel.json`, import.meta.url);
 // nbconvert's Debian template points these at file:///usr/share/javascript; a data: URL keeps
 // the HTML free of any outside request, and "//" turns MathJax's "?config=..." into a comment.
 const NO_SCRIPT = "data:text/javascript,//";
@@ -156,7 +155,11 @@ export function checkHtmlCharts(html: string): string[] {
   });
 }
 
-async function requireJupyter(jupyter: string): Promise<void> {
+/**
+ * Throws {@link NotebookError} naming the Debian packages to install when `jupyter nbconvert
+ * --version` fails (`jupyter`: the command, default `jupyter`).
+ */
+export async function requireJupyter(jupyter = "jupyter"): Promise<void> {
   let ok = false;
   try {
     const out = await new Deno.Command(jupyter, {
@@ -179,13 +182,7 @@ async function requireJupyter(jupyter: string): Promise<void> {
 
 async function temporaryKernelspec(): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "dfrobust-jupyter-" });
-  const spec = JSON.parse(await Deno.readTextFile(KERNELSPEC));
-  spec.argv[0] = Deno.execPath();
-  await Deno.mkdir(join(dir, "kernels", KERNEL_NAME), { recursive: true });
-  await Deno.writeTextFile(
-    join(dir, "kernels", KERNEL_NAME, "kernel.json"),
-    JSON.stringify(spec, null, 2),
-  );
+  await writeKernelspec(dir);
   // nbconvert 6's HTML template runs SVG outputs through lxml's clean_html, which strips every
   // drawing element; the outputs are our own charts, so the filter becomes the identity.
   await Deno.writeTextFile(

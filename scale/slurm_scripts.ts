@@ -12,10 +12,10 @@
  * stand for (never `-A`), from this repository, by absolute paths.
  * @module
  */
-import config from "../deno.json" with { type: "json" };
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { atomicWriteFile } from "../util/atomic.ts";
+import { taskRun } from "../util/task_table.ts";
 import { sbatch, type TaskState, taskSucceeded, waitForJobs, type WaitOptions } from "./slurm.ts";
 
 /** The repository root of this dfrobust (its tasks run in the jobs). */
@@ -301,13 +301,8 @@ function command(task: "distort" | "eval" | "report", args: readonly string[]): 
 
 /** The permission flags and task file of a deno.json task (`deno run <flags> <file>`). */
 export function taskCommand(task: string): { flags: string[]; file: string } {
-  const entry = (config.tasks as Record<string, { command: string } | string>)[task];
-  const text = typeof entry === "string" ? entry : entry?.command;
-  const words = text?.trim().split(/\s+/) ?? [];
-  if (words[0] !== "deno" || words[1] !== "run" || words.length < 3) {
-    throw new Error(`deno.json has no "deno run" task named "${task}"`);
-  }
-  return { flags: words.slice(2, -1), file: words.at(-1)! };
+  const { flags, script } = taskRun(task);
+  return { flags, file: script };
 }
 
 /** A value of the scripts' own making (`"${SLURM_ARRAY_TASK_ID}/3"`) stays as written. */

@@ -6,6 +6,7 @@
  */
 import pl from "../deps/polars.ts";
 import { basename, dirname, join } from "node:path";
+import { shownPath } from "../util/shown_path.ts";
 import { atomicProduce, exists } from "../util/atomic.ts";
 import { logLine } from "../util/progress.ts";
 import { FACE_RULES, VIDEO_RULES } from "./aggregation.ts";
@@ -173,6 +174,25 @@ export interface ScanStorePartsOptions extends ScanStoreOptions {
 }
 
 /**
+ * Throws {@link StoreError} naming `storeDir` (and what to run) when it does not exist or holds
+ * no part file (`det=<d>/op=<o>/part-<unit>.parquet`); reads no Parquet.
+ */
+export async function requireStoreParts(storeDir: string): Promise<void> {
+  if (!(await exists(storeDir))) {
+    throw new StoreError(
+      `Results store ${shownPath(storeDir)} does not exist: run "deno task eval" to fill it, ` +
+        "or check --store",
+    );
+  }
+  if ((await listParts(storeDir)).length === 0) {
+    throw new StoreError(
+      `Results store ${shownPath(storeDir)} is empty: no det=*/op=*/part-*.parquet files ` +
+        '(run "deno task eval")',
+    );
+  }
+}
+
+/**
  * {@link scanStore}, one lazy frame per part or batch of parts (the same parts, checks, problems
  * and errors): for readers that reduce each on its own, so that no more than one batch's rows
  * are in memory at a time (store/video_scores.ts `videoOutcomesByPart`).
@@ -181,16 +201,7 @@ export async function scanStoreParts(
   storeDir: string,
   options: ScanStorePartsOptions = {},
 ): Promise<pl.LazyDataFrame[]> {
-  if (!(await exists(storeDir))) {
-    throw new StoreError(
-      `Results store "${storeDir}" does not exist: run "deno task eval" to fill it, or check --store`,
-    );
-  }
-  if ((await listParts(storeDir)).length === 0) {
-    throw new StoreError(
-      `Results store "${storeDir}" is empty: no det=*/op=*/part-*.parquet files (run "deno task eval")`,
-    );
-  }
+  await requireStoreParts(storeDir);
   const verify = options.verify ?? "footer";
   const frames: pl.LazyDataFrame[] = [];
   const { parts, problems } = await readableParts(storeDir);

@@ -8,7 +8,8 @@
  * @module
  */
 import { resolve } from "node:path";
-import { runNotebook } from "../report/notebook_run.ts";
+import { requireJupyter, runNotebook } from "../report/notebook_run.ts";
+import { requireStoreParts } from "../store/store.ts";
 import { type CommandSpec, requireString, runTask } from "../util/cli.ts";
 import { logLine } from "../util/progress.ts";
 
@@ -79,8 +80,13 @@ const NOTEBOOKS = ["report.ipynb", "explore.ipynb"].map((name) =>
 
 if (import.meta.main) {
   await runTask(SPEC, async (parsed) => {
+    const store = requireString(parsed, "store");
+    // Jupyter missing, then a missing or empty store: one line each, not a traceback from
+    // every notebook.
+    await requireJupyter();
+    await requireStoreParts(store);
     const env: Record<string, string> = {
-      DFROBUST_STORE: resolve(requireString(parsed, "store")),
+      DFROBUST_STORE: resolve(store),
       // Always set, so the notebooks' defaults (the demo's output) never stand in for --data.
       DFROBUST_DATA: typeof parsed.values.data === "string" ? resolve(parsed.values.data) : "",
     };

@@ -9,7 +9,7 @@
  * (tests/_tools.ts `skipSuite`). Never copy the fixtures into the repository.
  * @module
  */
-import { isAbsolute, join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { ULTRAFACE_MODEL } from "../eval/face_model.ts";
 import { skipSuite } from "./_tools.ts";
 
@@ -121,8 +121,8 @@ export function missingFixtures(needs: FixtureName | readonly FixtureName[]): st
 /**
  * Returns the `ignore` value for a suite that reads the fixtures `needs`: false when they are
  * all there; else the shared rule (tests/_tools.ts `skipSuite`): throws under `CI=true`, else one
- * loud `SKIPPED SUITE <suite>: needs the test fixtures (...)` line naming each fixture's source
- * and licence and how to point the tests at them.
+ * short, loud `SKIPPED SUITE <suite>: needs the test fixtures <names> (...)` line naming what is
+ * missing, the variable that points at them and this file (their sources and licences).
  */
 export function skipWithoutFixtures(
   needs: FixtureName | readonly FixtureName[],
@@ -130,7 +130,12 @@ export function skipWithoutFixtures(
 ): boolean {
   const missing = missingFixtures(needs);
   if (missing.length === 0) return false;
-  return skipSuite(suite, needsFixtures(needs, missing));
+  const more = missing.length > 1 ? ` +${missing.length - 1}` : "";
+  return skipSuite(
+    suite,
+    `needs the test fixtures ${names(needs).join(", ")} (${relative(FIXTURES, missing[0])}` +
+      `${more} not in ${FIXTURES_ENV}=${FIXTURES}; sources: tests/_fixtures.ts)`,
+  );
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
+import { KERNEL_NAME } from "../report/kernelspec.ts";
 
 /** The repository root, absolute, with a trailing slash. */
 export const REPO: string = new URL("../", import.meta.url).pathname;
@@ -36,4 +37,39 @@ export async function denoCacheFolders(): Promise<{ denoDir: string; npmCache: s
   assert.ok(output.success, "deno info --json failed");
   const info = JSON.parse(new TextDecoder().decode(output.stdout));
   return { denoDir: info.denoDir, npmCache: info.npmCache };
+}
+
+/**
+ * A user's notebook on the "dfrobust (Deno)" kernel: one import line of mod.ts, the store from
+ * `DFROBUST_STORE` (default `store`), a table and a chart, all through show().
+ */
+export function userNotebook(): unknown {
+  const code = (source: string) => ({
+    cell_type: "code",
+    execution_count: null,
+    metadata: {},
+    outputs: [],
+    source,
+  });
+  return {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {
+      kernelspec: { name: KERNEL_NAME, display_name: "dfrobust (Deno)", language: "typescript" },
+      language_info: { name: "typescript" },
+    },
+    cells: [
+      code(
+        `import { aucByOperationChart, loadReportData, show, tableHtml, tableMarkdown, tableOne } ` +
+          `from "${join(REPO, "mod.ts")}";\n` +
+          `const data = await loadReportData(Deno.env.get("DFROBUST_STORE") ?? "store");\n` +
+          `await show(\`\${data.cells.length} AUC cells\`);`,
+      ),
+      code(
+        `const table = tableOne(data.cells);\n` +
+          `await show({ markdown: tableMarkdown(table), html: tableHtml(table) });`,
+      ),
+      code(`await show(aucByOperationChart(data.cells));`),
+    ],
+  };
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { type BackendChoice, type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
+import { taskFlagsFor } from "../util/task_table.ts";
 
 /** True when `command` runs (`command -version` or `--version` exits 0). */
 export function hasCommand(command: string, versionFlag = "-version"): boolean {
@@ -117,9 +118,8 @@ function describe(tool: string): string {
       "python3-sklearn)",
     "python-pil": "Pillow and numpy (Debian packages python3-pil, python3-numpy)",
     chromium: "Chromium (Debian package chromium)",
-    slurm: "a running Slurm cluster, and sinfo shows no usable node (install the Debian " +
-      "packages slurmctld, slurmd, slurm-client and munge, then start a single-node cluster " +
-      "with .ci/slurm.sh start)",
+    slurm: "a running Slurm cluster, and sinfo shows no usable node (Debian slurmctld, slurmd, " +
+      "slurm-client, munge; then .ci/slurm.sh start)",
   }[tool] ?? tool;
 }
 
@@ -153,7 +153,8 @@ export async function runDenoTask(
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", ...taskPermissions(taskFile), ROOT + taskFile, ...args],
     cwd: options.cwd ?? ROOT,
-    env: { DFROBUST_QUIET: "1", NO_COLOR: "1", ...options.env },
+    // As `deno task` typed in that folder (an INIT_CWD inherited from `deno task test` is not).
+    env: { DFROBUST_QUIET: "1", NO_COLOR: "1", INIT_CWD: options.cwd ?? ROOT, ...options.env },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -174,7 +175,8 @@ export function spawnDenoTask(
   return new Deno.Command(Deno.execPath(), {
     args: ["run", ...taskPermissions(taskFile), ROOT + taskFile, ...args],
     cwd: options.cwd ?? ROOT,
-    env: { DFROBUST_QUIET: "1", NO_COLOR: "1", ...options.env },
+    // As `deno task` typed in that folder (an INIT_CWD inherited from `deno task test` is not).
+    env: { DFROBUST_QUIET: "1", NO_COLOR: "1", INIT_CWD: options.cwd ?? ROOT, ...options.env },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -183,15 +185,7 @@ export function spawnDenoTask(
 
 // The `--allow-*` flags of the deno.json task whose command is `deno run <flags> <taskFile>`.
 function taskPermissions(taskFile: string): string[] {
-  const config = JSON.parse(Deno.readTextFileSync(ROOT + "deno.json"));
-  for (const task of Object.values(config.tasks ?? {})) {
-    const command = typeof task === "string" ? task : (task as { command: string }).command;
-    const words = command.trim().split(/\s+/);
-    if (words[0] === "deno" && words[1] === "run" && words.at(-1) === taskFile) {
-      return words.slice(2, -1);
-    }
-  }
-  throw new Error(`No task in deno.json runs "${taskFile}" with \`deno run\``);
+  return taskFlagsFor(taskFile);
 }
 
 /** Opens an ffmpeg backend for one test, runs `fn` with it and closes it, also when `fn` throws. */

@@ -7,44 +7,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { aucByOperationChart } from "../report/charts.ts";
 import { loadReportData } from "../report/collect.ts";
-import { checkNotebookOutputs, KERNEL_NAME } from "../report/notebook_run.ts";
+import { checkNotebookOutputs } from "../report/notebook_run.ts";
 import { tableMarkdown } from "../report/table_format.ts";
 import { tableOne } from "../metrics/table.ts";
 import { skipWithout } from "./_tools.ts";
-import { assertNoProjectAbove, REPO } from "./_outside.ts";
+import { assertNoProjectAbove, REPO, userNotebook } from "./_outside.ts";
 import { writeFixtureStore } from "./report_fixture.ts";
-
-/** A user's notebook: one import line, a parameter, a table and a chart, all through show(). */
-function userNotebook(): unknown {
-  const code = (source: string) => ({
-    cell_type: "code",
-    execution_count: null,
-    metadata: {},
-    outputs: [],
-    source,
-  });
-  return {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: {
-      kernelspec: { name: KERNEL_NAME, display_name: "dfrobust (Deno)", language: "typescript" },
-      language_info: { name: "typescript" },
-    },
-    cells: [
-      code(
-        `import { aucByOperationChart, loadReportData, show, tableHtml, tableMarkdown, tableOne } ` +
-          `from "${join(REPO, "mod.ts")}";\n` +
-          `const data = await loadReportData(Deno.env.get("DFROBUST_STORE") ?? "store");\n` +
-          `await show(\`\${data.cells.length} AUC cells\`);`,
-      ),
-      code(
-        `const table = tableOne(data.cells);\n` +
-          `await show({ markdown: tableMarkdown(table), html: tableHtml(table) });`,
-      ),
-      code(`await show(aucByOperationChart(data.cells));`),
-    ],
-  };
-}
 
 type Output = { output_type: string; data?: Record<string, unknown> };
 

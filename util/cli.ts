@@ -4,9 +4,16 @@
  * message plus exit code 2 on a bad flag. A task parses, calls the library and prints: the
  * library's {@link OptionError} (a bad option value, util/option_error.ts) is exit 2 as a bad
  * flag is, so no task re-checks or re-wraps what the library checks.
+ *
+ * Exit codes, the same for every task: 0 done; 1 the work failed (a missing or damaged input, a
+ * failed video, a failed notebook); 2 a usage error (an unknown or misspelt flag, with the
+ * closest known one named; a missing or bad value; an argument the task does not take);
+ * 130/143 stopped by SIGINT/SIGTERM. Relative paths are the caller's (util/caller_folder.ts).
  * @module
  */
 import { parseArgs } from "node:util";
+import { workFromCallerFolder } from "./caller_folder.ts";
+import { closestName } from "./did_you_mean.ts";
 import { interruptExitCode } from "./interrupt.ts";
 import { OptionError } from "./option_error.ts";
 
@@ -55,10 +62,30 @@ export class UsageError extends OptionError {
   override name = "UsageError";
 }
 
+/**
+ * The environment variable the installed `dfrobust` command (tasks/dfrobust.ts) sets to its own
+ * name, so usage lines and hints name the command the user typed.
+ */
+export const COMMAND_VARIABLE = "DFROBUST_COMMAND";
+
+/**
+ * How the user runs task `name`: `dfrobust report` under the installed command, else
+ * `deno task report`.
+ */
+export function commandLine(name: string): string {
+  let command: string | undefined;
+  try {
+    command = Deno.env.get(COMMAND_VARIABLE);
+  } catch {
+    // No env permission: the deno task spelling.
+  }
+  return command ? `${command} ${name}` : `deno task ${name}`;
+}
+
 /** Renders the --help text of a command. */
 export function helpText(spec: CommandSpec): string {
   const lines = [
-    `deno task ${spec.name}${spec.positionals ? " " + spec.positionals : ""} [options]`,
+    `${commandLine(spec.name)}${spec.positionals ? " " + spec.positionals : ""} [options]`,
     "",
     spec.summary,
     "",
@@ -86,9 +113,12 @@ export function helpText(spec: CommandSpec): string {
 
 /**
  * Parses `args` against `spec`. Prints help and exits 0 on `--help`; throws {@link UsageError}
- * on an unknown flag, a missing value or a value outside a flag's `choices`.
+ * on an unknown flag (naming the closest known one), a missing value, a value outside a flag's
+ * `choices`, or more positional arguments than `spec.positionals` names (none when it is
+ * absent): an argument is never dropped silently.
  */
 export function parseCommand(spec: CommandSpec, args: string[]): ParsedCommand {
+  checkFlagNames(spec, args);
   const options: Record<
     string,
     { type: "string" | "boolean"; short?: string; multiple?: boolean }
@@ -116,7 +146,52 @@ export function parseCommand(spec: CommandSpec, args: string[]): ParsedCommand {
     values[name] = (parsed.values as ParsedCommand["values"])[name] ?? flag.default;
     checkChoice(name, flag, values[name]);
   }
+  checkPositionalCount(spec, parsed.positionals);
   return { values, positionals: parsed.positionals };
+}
+
+// An unknown `--name` or `-x` before any `--` is a usage error naming the closest known flag
+// (node:util's own message quotes it unevenly and suggests none).
+function checkFlagNames(spec: CommandSpec, args: string[]): void {
+  const flags = { ...spec.flags, help: { type: "boolean", short: "h" } as FlagSpec };
+  const names = Object.keys(flags);
+  const shorts = new Set(Object.values(flags).map((f) => f.short).filter(Boolean));
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--") return;
+    if (arg.startsWith("--")) {
+      const name = arg.slice(2).split("=")[0];
+      const flag = flags[name as keyof typeof flags];
+      if (flag === undefined) {
+        const near = closestName(name, names);
+        throw new UsageError(
+          `unknown option --${name}` + (near ? ` (did you mean --${near}?)` : ""),
+        );
+      }
+      if (flag.type === "string" && !arg.includes("=")) i++; // its value may start with "-"
+    } else if (/^-[^-\d]/.test(arg)) {
+      const letter = arg[1];
+      if (!shorts.has(letter)) throw new UsageError(`unknown option -${letter}`);
+      const flag = Object.values(flags).find((f) => f.short === letter)!;
+      if (flag.type === "string" && arg.length === 2) i++;
+    }
+  }
+}
+
+// More positional arguments than the spec names (one per word: `<dir>` one, `install` one; none
+// when absent; `...`: any).
+function checkPositionalCount(spec: CommandSpec, positionals: string[]): void {
+  const named = spec.positionals ?? "";
+  if (named.includes("...")) return;
+  const allowed = named.split(/\s+/).filter(Boolean).length;
+  if (positionals.length <= allowed) return;
+  const extra = positionals[allowed];
+  const firstFlag = Object.entries(spec.flags).find(([, f]) => f.type === "string");
+  const hint = allowed === 0
+    ? `${commandLine(spec.name)} takes options only` +
+      (firstFlag ? `, e.g. --${firstFlag[0]} ${extra}` : "")
+    : `${commandLine(spec.name)} takes ${named}`;
+  throw new UsageError(`unexpected argument "${extra}" (${hint})`);
 }
 
 /** `--name must be a or b, got "c"` (`one of a, b, c` for more) for a value outside `choices`. */
@@ -146,7 +221,9 @@ export function requireString(parsed: ParsedCommand, name: string): string {
 export function requirePositional(parsed: ParsedCommand, spec: CommandSpec, what: string): string {
   const value = parsed.positionals[0];
   if (value === undefined || value === "") {
-    throw new UsageError(`${what} is required (deno task ${spec.name} ${spec.positionals ?? ""})`);
+    throw new UsageError(
+      `${what} is required (${commandLine(spec.name)} ${spec.positionals ?? ""})`,
+    );
   }
   return value;
 }
@@ -177,21 +254,22 @@ export function optionalIntegerFlag(parsed: ParsedCommand, name: string): number
 }
 
 /**
- * Runs a task's main function: an {@link OptionError} (a bad flag, or a bad option the library
- * refused: {@link UsageError} is one) prints `error: ...` and exits 2, an interruption
- * (util/interrupt.ts) exits 130 or 143, other errors print their message and exit 1. A main
- * that resolves to a number exits with it.
+ * Runs a task's main function from the caller's folder (util/caller_folder.ts): an
+ * {@link OptionError} (a bad flag, or a bad option the library refused: {@link UsageError} is
+ * one) prints `error: ...` and exits 2, an interruption (util/interrupt.ts) exits 130 or 143,
+ * other errors print their message and exit 1. A main that resolves to a number exits with it.
  */
 export async function runTask(
   spec: CommandSpec,
   main: (parsed: ParsedCommand) => Promise<number | void>,
 ): Promise<void> {
   try {
+    workFromCallerFolder();
     const code = await main(parseCommand(spec, Deno.args));
     Deno.exit(code ?? 0);
   } catch (error) {
     if (error instanceof OptionError) {
-      console.error(`error: ${error.message}\nRun "deno task ${spec.name} --help" for usage.`);
+      console.error(`error: ${error.message}\nRun "${commandLine(spec.name)} --help" for usage.`);
       Deno.exit(2);
     }
     const interrupted = interruptExitCode(error);

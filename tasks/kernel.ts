@@ -1,0 +1,43 @@
+/**
+ * `deno task kernel install` (`dfrobust kernel install`): write the notebooks' Jupyter
+ * kernelspec (report/kernelspec.ts) into the user's Jupyter data folder, naming the Deno binary
+ * that runs this task, so notebooks in any folder run on the "dfrobust (Deno)" kernel with no
+ * `deno` on PATH and no JUPYTER_PATH.
+ *
+ * Exit status: 0 when written; 1 when the folder cannot be written; 2 for a usage error.
+ * @module
+ */
+import { resolve } from "node:path";
+import { jupyterDataDir, KERNEL_NAME, writeKernelspec } from "../report/kernelspec.ts";
+import { type CommandSpec, requirePositional, runTask, UsageError } from "../util/cli.ts";
+
+const SPEC: CommandSpec = {
+  name: "kernel",
+  summary: `Install the notebooks' Jupyter kernel ("${KERNEL_NAME}", shown as "dfrobust ` +
+    `(Deno)"): its kernelspec runs this Deno binary (${Deno.execPath()}) by absolute path. ` +
+    "Run it again after moving or upgrading Deno.",
+  positionals: "install",
+  flags: {
+    dir: {
+      type: "string",
+      description: "Jupyter data folder to write kernels/" + KERNEL_NAME + "/kernel.json into " +
+        "(default: $JUPYTER_DATA_DIR, else Jupyter's user folder, ~/.local/share/jupyter on Linux).",
+      valueName: "<dir>",
+    },
+  },
+  epilog:
+    "Example: dfrobust kernel install && jupyter nbconvert --to notebook --execute mine.ipynb",
+};
+
+if (import.meta.main) {
+  await runTask(SPEC, async (parsed) => {
+    const action = requirePositional(parsed, SPEC, "an action");
+    if (action !== "install") {
+      throw new UsageError(`unknown action "${action}" (the one action is: install)`);
+    }
+    const dir = typeof parsed.values.dir === "string" ? parsed.values.dir : jupyterDataDir();
+    const file = await writeKernelspec(resolve(dir));
+    console.error(`kernel "${KERNEL_NAME}" runs ${Deno.execPath()}`);
+    console.log(file);
+  });
+}
