@@ -13,6 +13,7 @@ import { type TableOne, tableOne } from "../metrics/table.ts";
 import { renderReport, type RenderReportOptions } from "./html.ts";
 import type { ReportData } from "./report_data.ts";
 import { decisionMarkdown } from "./decision_format.ts";
+import { reportNotesMarkdown } from "./notes_view.ts";
 import { significanceLegend, tableCsv, tableJson, tableMarkdown } from "./table_format.ts";
 
 /** Options every format's render function accepts (each uses the ones it knows). */
@@ -45,8 +46,9 @@ export const HTML_FORMAT: ReportFormat = {
 };
 
 /**
- * Table I as GitHub-flavoured Markdown, the sentence that explains its marks, and the decision
- * view per run where the data have one (report/decision_format.ts).
+ * Table I as GitHub-flavoured Markdown, the sentence that explains its marks, the decision view
+ * per run where the data have one (report/decision_format.ts), then the warnings and notes
+ * (report/notes_view.ts).
  */
 export const MARKDOWN_FORMAT: ReportFormat = {
   id: "md",
@@ -58,9 +60,10 @@ export const MARKDOWN_FORMAT: ReportFormat = {
     const t = table(data, options);
     const legend = significanceLegend(t);
     const decision = decisionMarkdown(t);
+    const notes = reportNotesMarkdown(data);
     return Promise.resolve(
       tableMarkdown(t, options) + (legend ? `\n${legend}\n` : "") +
-        (decision ? `\n${decision}` : ""),
+        (decision ? `\n${decision}` : "") + (notes ? `\n${notes}` : ""),
     );
   },
 };
@@ -75,7 +78,10 @@ export const CSV_FORMAT: ReportFormat = {
   render: (data, options) => Promise.resolve(tableCsv(table(data, options), options)),
 };
 
-/** Table I as JSON, with the pairing, the left-out videos and the store's warnings. */
+/**
+ * Table I as JSON, with the pairing, the left-out videos, the store's warnings and the report's
+ * notes (the same as the HTML report's and stderr's).
+ */
 export const JSON_FORMAT: ReportFormat = {
   id: "json",
   extension: "json",
@@ -89,6 +95,7 @@ export const JSON_FORMAT: ReportFormat = {
         leftOut: data.leftOut,
         damagedParts: data.damagedParts ?? [],
         warnings: data.warnings ?? [],
+        notes: data.notes,
       }),
     ),
 };

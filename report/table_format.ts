@@ -189,6 +189,8 @@ export interface TableJsonOptions {
   damagedParts?: readonly StoreProblem[];
   /** Added as `warnings`: the store's warnings (store/warnings.ts), each once. */
   warnings?: readonly string[];
+  /** Added as `notes`: the report's notes (runs chosen or left out, videos left out, caveats). */
+  notes?: readonly string[];
 }
 
 /**
