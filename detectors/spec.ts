@@ -204,6 +204,18 @@ export interface DetectorSpec {
   failScore: number | null;
   /** Frames sampled per video (evenly spaced); dfrobust's default is 32. */
   frames?: number;
+  /**
+   * Minimum face-locator confidence in [0, 1) the upstream pipeline keeps a face above (e.g.
+   * SBI's RetinaFace `predict_jsons` keeps `scores > 0.7`); absent = upstream has none
+   * (faces/minimums.ts). The eval flag `--min-face-score` overrides it; the run records the value
+   * used in every row.
+   */
+  minFaceScore?: number;
+  /**
+   * Minimum face size in pixels (shorter box side) the upstream pipeline keeps; absent = none.
+   * The eval flag `--min-face-size` overrides it.
+   */
+  minFaceSize?: number;
   /** Where this spec departs from upstream and why. */
   differences: SpecDifference[];
 }
@@ -223,6 +235,8 @@ export const DETECTOR_SPEC_KEYS: KeySet<DetectorSpec> = {
   videoRule: true,
   failScore: true,
   frames: true,
+  minFaceScore: true,
+  minFaceSize: true,
   differences: true,
 };
 
@@ -265,6 +279,18 @@ export function validateDetectorSpec(
     f.fail("failScore", "must be in [0, 1]");
   }
   const frames = root.frames === undefined ? undefined : f.count(root.frames, "frames");
+  const minFaceScore = root.minFaceScore === undefined
+    ? undefined
+    : f.num(root.minFaceScore, "minFaceScore");
+  if (minFaceScore !== undefined && !(minFaceScore >= 0 && minFaceScore < 1)) {
+    f.fail("minFaceScore", "must be in [0, 1)");
+  }
+  const minFaceSize = root.minFaceSize === undefined
+    ? undefined
+    : f.num(root.minFaceSize, "minFaceSize");
+  if (minFaceSize !== undefined && !(minFaceSize >= 0)) {
+    f.fail("minFaceSize", "must be a number of pixels >= 0");
+  }
   const sources = f.list(root.sources, "sources", (o, at) => ({
     repo: f.str(o.repo, `${at}.repo`),
     file: f.str(o.file, `${at}.file`),
@@ -292,6 +318,8 @@ export function validateDetectorSpec(
     videoRule: f.oneOf(f.given(root.videoRule, "videoRule", "mean"), "videoRule", VIDEO_RULES),
     failScore,
     ...(frames !== undefined ? { frames } : {}),
+    ...(minFaceScore !== undefined ? { minFaceScore } : {}),
+    ...(minFaceSize !== undefined ? { minFaceSize } : {}),
     differences,
   };
 }

@@ -25,6 +25,7 @@ export interface StoreColumn {
 /**
  * One stored score: a video x sampled frame x face of one detector run on one copy. A video-level
  * failure is one row with `frame_index` -1; a frame without a face is one row with `face_index` -1.
+ * The locator columns (`face_score` to `min_face_size`) are optional: absent is written as null.
  */
 export interface ScoreRow {
   /** Hash of (detector spec, model sha256, face mode, frame count, dfrobust version). */
@@ -95,6 +96,35 @@ export interface ScoreRow {
   fail_score: number | null;
   /** ISO 8601 time the unit was written. */
   created_at: string;
+  /**
+   * The face locator's confidence in [0, 1] for this face (UltraFace's class score; a sidecar's
+   * fifth number; in `reference` mode the score recorded on the unaltered copy); null when the
+   * locator gives none (`full`, a sidecar box without a score), for rows without a face, and in
+   * parts written before the column existed.
+   */
+  face_score?: number | null;
+  /**
+   * The face box in the unaltered copy's sampled pixels: the box the locator gave in the source
+   * (sidecar, reference), else the box mapped back through the copy's geometry
+   * (eval/source_box.ts). Null when no face, and in parts written before the column existed.
+   */
+  source_x?: number | null;
+  /** Top edge of the box in the unaltered copy's pixels; null as `source_x`. */
+  source_y?: number | null;
+  /** Width of the box in the unaltered copy's pixels; null as `source_x`. */
+  source_w?: number | null;
+  /** Height of the box in the unaltered copy's pixels; null as `source_x`. */
+  source_h?: number | null;
+  /**
+   * Faces the locator gave in this frame that the run's minimum confidence or size dropped
+   * (faces/minimums.ts), the same number on every row of the frame; null on video-level rows
+   * and in parts written before the column existed.
+   */
+  faces_dropped?: number | null;
+  /** The run's minimum locator confidence (a face needs more); null = none. */
+  min_face_score?: number | null;
+  /** The run's minimum face side in pixels (shorter side of the box); null = none. */
+  min_face_size?: number | null;
 }
 
 /** The store's columns, in file order. */
@@ -130,6 +160,15 @@ export const STORE_COLUMNS: readonly StoreColumn[] = [
   { name: "video_rule", dtype: "utf8", nullable: false, description: "frame-to-video rule" },
   { name: "fail_score", dtype: "float64", nullable: true, description: "score of unscored video" },
   { name: "created_at", dtype: "utf8", nullable: false, description: "ISO write time" },
+  // Issue 29: what the face locator did (older parts read these as null).
+  { name: "face_score", dtype: "float32", nullable: true, description: "locator confidence" },
+  { name: "source_x", dtype: "float32", nullable: true, description: "box left, unaltered px" },
+  { name: "source_y", dtype: "float32", nullable: true, description: "box top, unaltered px" },
+  { name: "source_w", dtype: "float32", nullable: true, description: "box width, unaltered px" },
+  { name: "source_h", dtype: "float32", nullable: true, description: "box height, unaltered px" },
+  { name: "faces_dropped", dtype: "int32", nullable: true, description: "faces below minimums" },
+  { name: "min_face_score", dtype: "float32", nullable: true, description: "min locator score" },
+  { name: "min_face_size", dtype: "float32", nullable: true, description: "min face side, px" },
 ];
 
 /** The Polars data type of a store dtype. */
@@ -159,7 +198,8 @@ export function scoreFrame(rows: readonly ScoreRow[]): pl.DataFrame {
 }
 
 function columnSeries(column: StoreColumn, rows: readonly ScoreRow[]): pl.Series {
-  const values = rows.map((row) => row[column.name]);
+  // The locator columns (issue 29) may be absent from a row built by hand: written as null.
+  const values = rows.map((row) => row[column.name] ?? null);
   const dtype = polarsDtype(column.dtype);
   if (column.dtype === "utf8") return pl.Series(column.name, values, dtype);
   if (values.some((v) => v === null)) {
