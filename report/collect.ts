@@ -37,6 +37,8 @@ import {
   type RunProvenance,
 } from "./provenance.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
+import { locatorChanges } from "../metrics/locator_changes.ts";
+import { locatorReport } from "./locator_section.ts";
 
 /** Options for {@link loadReportData}. */
 export interface LoadReportDataOptions {
@@ -147,6 +149,8 @@ export async function loadReportData(
   for (const note of videoNotes) notes.push(note);
   noteCaveats(aucs, notes);
   const rocs = rocCurves(videos.videos, { cells: aucs });
+  // What the face locator did, per cell beside the face share (metrics/locator_changes.ts).
+  const locator = locatorReport(locatorChanges(used), aucs, videos.videos);
   // The section names the reference run in words (its Table I label), not as the user typed it.
   const referenceRun = options.referenceDetector
     ? referenceRunId(aucs, options.referenceDetector)
@@ -197,6 +201,7 @@ export async function loadReportData(
     leftOut: videos.leftOut,
     damagedParts: problems,
     relative,
+    locator,
     provenance: {
       dfrobustVersion: DFROBUST_VERSION,
       denoVersion: Deno.version.deno,

@@ -14,6 +14,7 @@ import { renderReport, type RenderReportOptions } from "./html.ts";
 import type { ReportData } from "./report_data.ts";
 import { decisionMarkdown } from "./decision_format.ts";
 import { reportNotesMarkdown } from "./notes_view.ts";
+import { locatorSectionMarkdown } from "./locator_section.ts";
 import { significanceLegend, tableCsv, tableJson, tableMarkdown } from "./table_format.ts";
 
 /** Options every format's render function accepts (each uses the ones it knows). */
@@ -61,9 +62,11 @@ export const MARKDOWN_FORMAT: ReportFormat = {
     const legend = significanceLegend(t);
     const decision = decisionMarkdown(t);
     const notes = reportNotesMarkdown(data);
+    const locator = data.locator ? locatorSectionMarkdown(data.locator) : "";
     return Promise.resolve(
       tableMarkdown(t, options) + (legend ? `\n${legend}\n` : "") +
-        (decision ? `\n${decision}` : "") + (notes ? `\n${notes}` : ""),
+        (decision ? `\n${decision}` : "") + (locator ? `\n${locator}` : "") +
+        (notes ? `\n${notes}` : ""),
     );
   },
 };
@@ -96,6 +99,7 @@ export const JSON_FORMAT: ReportFormat = {
         damagedParts: data.damagedParts ?? [],
         warnings: data.warnings ?? [],
         notes: data.notes,
+        ...(data.locator ? { locator: data.locator } : {}),
       }),
     ),
 };

@@ -4,6 +4,7 @@
  * SVG is swapped for the interactive chart, and stays when scripts are off or fail.
  * @module
  */
+import { locatorSectionHtml } from "./locator_section.ts";
 import { REPORT_CHARTS } from "./chart_catalog.ts";
 import type { CorruptionError } from "../metrics/mce.ts";
 import { LEFT_OUT_REASONS, type LeftOutVideo } from "../store/left_out.ts";
@@ -121,6 +122,7 @@ ${
 ${decisionHtml(table)}
 ${leftOutSection(data.leftOut ?? [])}
 ${data.relative ? relativeHtml(data.relative.reference, data.relative.errors) : ""}
+${data.locator ? raw(locatorSectionHtml(data.locator)) : ""}
 ${joinHtml(figures, "\n")}
 ${provenanceHtml(data.provenance)}
 ${assets ? scriptsHtml(assets) : ""}

@@ -17,6 +17,8 @@ import { AUC_METRIC } from "../metrics/cell_metrics.ts";
 import { type TableMetric, tableMetric } from "../metrics/decision_metrics.ts";
 import { SIGNIFICANCE_LEVEL, significantDrop } from "../metrics/cell_comparisons.ts";
 import { type FaceShare, faceShareText } from "../metrics/face_share.ts";
+import { locatorChangeText } from "../metrics/locator_changes.ts";
+import type { LocatorReport } from "./locator_section.ts";
 import { NO_VIDEOS_SCORED } from "../metrics/op_auc.ts";
 import { opLabel } from "../ops/catalog.ts";
 import { DECISION_CSV_COLUMNS, hasDecisionView, thresholdCsv } from "./decision_format.ts";
@@ -72,7 +74,8 @@ export function tableMarkdown(table: TableOne, options: TableFormatOptions = {})
         const cell = i < table.columns.length ? row.cells[table.columns[i].opId] : undefined;
         if (cell === undefined) return fmt(v, digits, "–");
         if (cell.n === 0) return NO_VIDEOS_SCORED;
-        const faces = cell.faceShare ? `; ${faceShareText(cell.faceShare)}` : "";
+        const faces = (cell.faceShare ? `; ${faceShareText(cell.faceShare)}` : "") +
+          (cell.locatorChange ? `; ${locatorChangeText(cell.locatorChange)}` : "");
         if (!stats || cell.p === undefined) return `${fmt(v, digits, "–")} (n=${cell.n}${faces})`;
         return `${fmt(v, digits, "–")}${significantDrop(cell) ? ` ${DROP_MARK}` : ""} ` +
           `(${[`n=${cell.n}`, ...statsParts(cell, digits)].join(", ")}${faces})`;
@@ -191,6 +194,8 @@ export interface TableJsonOptions {
   warnings?: readonly string[];
   /** Added as `notes`: the report's notes (runs chosen or left out, videos left out, caveats). */
   notes?: readonly string[];
+  /** Added as `locator`: the face-locator section (report/locator_section.ts). */
+  locator?: LocatorReport;
 }
 
 /**
@@ -246,9 +251,13 @@ export function tableHtml(table: TableOne, options: TableFormatOptions = {}): st
       const mark = metric.id === AUC_METRIC.id && significantDrop(cell)
         ? safeHtml`<span class="drop" title="significant drop">${DROP_MARK}</span>`
         : "";
-      const faces = cell.faceShare
-        ? safeHtml`<span class="faces">${faceShareText(cell.faceShare)}</span>`
-        : "";
+      const faces = safeHtml`${
+        cell.faceShare ? safeHtml`<span class="faces">${faceShareText(cell.faceShare)}</span>` : ""
+      }${
+        cell.locatorChange
+          ? safeHtml`<span class="faces">${locatorChangeText(cell.locatorChange)}</span>`
+          : ""
+      }`;
       return safeHtml`<td${bold} title="${cellTitle(cell, digits, metric)}">${
         fmt(v, digits, "–")
       }${mark}<span class="n">n=${cell.n}</span>${faces}</td>`;
