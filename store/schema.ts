@@ -20,6 +20,8 @@ export interface StoreColumn {
   readonly nullable: boolean;
   /** What the column means (copied into docs/store.md). */
   readonly description: string;
+  /** True when a row may leave the column out (written as null); else it must be given. */
+  readonly optional?: boolean;
 }
 
 /**
@@ -160,16 +162,25 @@ export const STORE_COLUMNS: readonly StoreColumn[] = [
   { name: "video_rule", dtype: "utf8", nullable: false, description: "frame-to-video rule" },
   { name: "fail_score", dtype: "float64", nullable: true, description: "score of unscored video" },
   { name: "created_at", dtype: "utf8", nullable: false, description: "ISO write time" },
-  // Issue 29: what the face locator did (older parts read these as null).
-  { name: "face_score", dtype: "float32", nullable: true, description: "locator confidence" },
-  { name: "source_x", dtype: "float32", nullable: true, description: "box left, unaltered px" },
-  { name: "source_y", dtype: "float32", nullable: true, description: "box top, unaltered px" },
-  { name: "source_w", dtype: "float32", nullable: true, description: "box width, unaltered px" },
-  { name: "source_h", dtype: "float32", nullable: true, description: "box height, unaltered px" },
-  { name: "faces_dropped", dtype: "int32", nullable: true, description: "faces below minimums" },
-  { name: "min_face_score", dtype: "float32", nullable: true, description: "min locator score" },
-  { name: "min_face_size", dtype: "float32", nullable: true, description: "min face side, px" },
+  // Issue 29: what the face locator did. Optional in a row; parts older than them read null.
+  locatorColumn("face_score", "float32", "locator confidence"),
+  locatorColumn("source_x", "float32", "box left, unaltered px"),
+  locatorColumn("source_y", "float32", "box top, unaltered px"),
+  locatorColumn("source_w", "float32", "box width, unaltered px"),
+  locatorColumn("source_h", "float32", "box height, unaltered px"),
+  locatorColumn("faces_dropped", "int32", "faces below minimums"),
+  locatorColumn("min_face_score", "float64", "min locator score"),
+  locatorColumn("min_face_size", "float64", "min face side, px"),
 ];
+
+// A column of the face locator's record: nullable, and optional in a row (written as null).
+function locatorColumn(
+  name: keyof ScoreRow,
+  dtype: StoreDtype,
+  description: string,
+): StoreColumn {
+  return { name, dtype, nullable: true, description, optional: true };
+}
 
 /** The Polars data type of a store dtype. */
 export function polarsDtype(dtype: StoreDtype): pl.DataType {

@@ -265,7 +265,7 @@ function checkRow(row: ScoreRow, i: number, unit: StoreUnit): void {
   if (row.status === "ok" && row.score === null) fail(`has status "ok" but no score`);
   for (const column of STORE_COLUMNS) {
     const value = row[column.name];
-    if (value === undefined || (value === null && !column.nullable)) {
+    if ((value === undefined && !column.optional) || (value === null && !column.nullable)) {
       fail(`lacks ${column.name}`);
     }
   }
