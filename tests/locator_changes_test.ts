@@ -15,6 +15,9 @@ import { REPORT_FORMATS } from "../report/format_catalog.ts";
 import type { ScoreRow } from "../store/schema.ts";
 import { scanStore, writeUnit } from "../store/store.ts";
 import { oracleCells } from "./_locator_oracle.ts";
+import { getPreset } from "../detectors/presets.ts";
+import { validateDetectorSpec } from "../detectors/spec.ts";
+import { evalRunId } from "../eval/run_id.ts";
 import { scoreRow } from "./store_fixtures.ts";
 
 const OPS = [
@@ -351,4 +354,28 @@ Deno.test("mostChangedVideos() ranks by moved faces and leaves Unaltered out", (
   ]);
   assert.deepEqual(ranked.map((r) => r.videoId), ["b", "e", "a"]);
   assert.equal(iou({ x: 0, y: 0, w: 2, h: 2 }, { x: 1, y: 0, w: 2, h: 2 }), 1 / 3);
+});
+
+Deno.test("the sbi preset's minimum confidence is RetinaFace's 0.7, cited; the run id carries the minimums", () => {
+  const sbi = getPreset("sbi")!;
+  assert.equal(sbi.minFaceScore, 0.7);
+  assert.equal(sbi.minFaceSize, undefined);
+  assert.ok(sbi.sources.some((s) => s.repo === "ternaus/retinaface" && /0\.7/.test(s.note ?? "")));
+  // Presets whose upstream locator publishes no minimum have none.
+  for (const name of ["xception", "capsule", "mesonet"]) {
+    assert.equal(getPreset(name)!.minFaceScore, undefined, name);
+  }
+  const spec = getPreset("xception")!;
+  const identity = { spec, modelSha256: "a".repeat(64), faceMode: "ultraface", frames: 32 };
+  const none = evalRunId(identity);
+  // No minimum: the id a run had before minimums existed.
+  assert.equal(evalRunId({ ...identity, minimums: { score: null, size: null } }), none);
+  const some = evalRunId({ ...identity, minimums: { score: 0.7, size: null } });
+  assert.notEqual(some, none);
+  assert.notEqual(evalRunId({ ...identity, minimums: { score: 0.7, size: 20 } }), some);
+  assert.throws(
+    () => validateDetectorSpec({ ...spec, minFaceScore: 1.2 }, { source: "x.json" }),
+    /minFaceScore.*must be in \[0, 1\)/,
+  );
+  assert.equal(validateDetectorSpec({ ...spec, minFaceSize: 24 }).minFaceSize, 24);
 });
