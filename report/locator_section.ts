@@ -16,6 +16,7 @@ import {
 import { minimumsText } from "../faces/minimums.ts";
 import type { VideoScore } from "../metrics/video_set.ts";
 import { safeHtml } from "../util/html.ts";
+import { UNALTERED_ID } from "../ops/unaltered.ts";
 import { markdownText } from "../util/markdown.ts";
 
 /** One run's face minimums and what they dropped. */
@@ -60,8 +61,9 @@ export interface LocatorReport {
 }
 
 /**
- * Attaches each cell's locator changes (`AucCell.locatorChange`), over the videos behind it
- * (`videos`, as the face share), and returns the section's data. Cells of runs without any
+ * Attaches each processed cell's locator changes (`AucCell.locatorChange`; not the Unaltered
+ * column's), over the videos behind it (`videos`, as the face share), and returns the section's
+ * data. Cells of runs without any
  * located face row get none.
  */
 export function locatorReport(
@@ -84,8 +86,9 @@ export function locatorReport(
   for (const cell of cells) {
     const runId = cell.runId;
     labels.set(runId, modelLabel(cell.detector, cell.trainSet, cell.run));
+    // The Unaltered column would compare each face with itself: it gets none.
     const mine = perCell.get(`${runId}\u0000${cell.opId}`);
-    if (mine) cell.locatorChange = locatorChangeShare(mine);
+    if (mine && cell.opId !== UNALTERED_ID) cell.locatorChange = locatorChangeShare(mine);
   }
   const runs = new Map<string, LocatorRun>();
   let uncompared = false;

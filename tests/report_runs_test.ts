@@ -266,7 +266,10 @@ Deno.test("deno task report --run shows the run chosen and names it; an unknown 
     ]);
     assert.equal(json.code, 0, json.stderr);
     const notes: string[] = JSON.parse(json.stdout).notes;
-    assert.ok(notes.some((n) => /^Runs chosen \(--run\).*left out: .*faces: full/.test(n)), notes.join("\n"));
+    assert.ok(
+      notes.some((n) => /^Runs chosen \(--run\).*left out: .*faces: full/.test(n)),
+      notes.join("\n"),
+    );
     const bad = await runDenoTask("tasks/report.ts", ["--store", store, "--run", "nope"]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /No run in the store matches "nope".*faces: full/s);
