@@ -181,8 +181,8 @@ export { equalErrorRate } from "./metrics/equal_error_rate.ts";
 export { accuracyAt } from "./metrics/accuracy.ts";
 export {
   LOCATOR_CHANGE_IOU,
-  type LocatorChangeShare,
   locatorChanges,
+  type LocatorChangeShare,
   locatorChangeShare,
   type VideoLocatorChanges,
 } from "./metrics/locator_changes.ts";
