@@ -295,3 +295,19 @@ Deno.test("formatDemoSummary() gives one AUC line per operation, the wall time a
   assert.match(failed, /^1 video x copy left out of the AUCs: see the report$/m);
   assert.match(failed, /^2 failures: see the report's notes\nreport: /m);
 });
+
+Deno.test("formatEvalSummary() names the run's face minimums and the faces they dropped", () => {
+  const plain = formatEvalSummary(evalSummary());
+  assert.doesNotMatch(plain, /face minimums|dropped/);
+  const text = formatEvalSummary(evalSummary({
+    faceMinimums: { score: 0.7, size: 24 },
+    facesDropped: 5,
+  }));
+  assert.match(text.split("\n")[0], /, face minimums: confidence 0\.7, face size 24 px$/);
+  assert.match(
+    text,
+    /; 5 located faces dropped below the face minimums \(the store's faces_dropped column\)/,
+  );
+  const none = formatEvalSummary(evalSummary({ faceMinimums: { score: null, size: null } }));
+  assert.match(none.split("\n")[0], /face minimums: none$/);
+});
