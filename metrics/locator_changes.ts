@@ -86,20 +86,70 @@ const COLUMNS = [
 
 /**
  * The locator changes of every (run, copy, video) in a store frame (eager or lazy, the store's
- * columns), sorted by run, operation, video. Videos with no frame row are absent.
+ * columns), or in a list of frames (a store's parts, `scanStoreParts`: read one at a time, after
+ * a first pass that keeps the Unaltered copies' boxes only), sorted by run, operation, video.
+ * Videos with no frame row are absent.
  */
-export function locatorChanges(frame: pl.DataFrame | pl.LazyDataFrame): VideoLocatorChanges[] {
-  // DataFrame is a Proxy whose `in` sees columns only: tell the two apart by a method.
-  const lazy = typeof (frame as pl.LazyDataFrame).collectSync === "function"
-    ? frame as pl.LazyDataFrame
-    : (frame as pl.DataFrame).lazy();
+export function locatorChanges(
+  frames: pl.DataFrame | pl.LazyDataFrame | readonly (pl.DataFrame | pl.LazyDataFrame)[],
+): VideoLocatorChanges[] {
+  const list = (Array.isArray(frames) ? frames : [frames]).map(asLazy);
+  // The Unaltered copy's boxes per (run, video, frame): read frames, each with its boxes.
+  const reference = new Map<string, Box[]>();
+  for (const lazy of list) {
+    const rows = columnsOf(lazy.filter(pl.col("op_id").eq(pl.lit(UNALTERED_ID))));
+    for (let i = 0; i < rows.height; i++) {
+      const key = rows.frameKey(i);
+      const boxes = reference.get(key) ?? [];
+      reference.set(key, boxes);
+      const box = rows.face(i) >= 0 ? rows.box(i) : null;
+      if (box) boxes.push(box);
+    }
+  }
+  const byVideo = new Map<string, VideoLocatorChanges>();
+  for (const lazy of list) {
+    const rows = columnsOf(lazy);
+    for (let i = 0; i < rows.height; i++) {
+      const videoKey = rows.videoKey(i);
+      let record = byVideo.get(videoKey);
+      if (!record) {
+        record = rows.record(i);
+        byVideo.set(videoKey, record);
+      }
+      const face = rows.face(i);
+      // faces_dropped is on every row of a frame: counted on its first (face 0, or no face).
+      if (face <= 0) record.droppedFaces += rows.dropped(i);
+      if (face < 0 || rows.status[i] !== "ok") continue;
+      record.scoredFaces++;
+      const boxes = reference.get(rows.frameKey(i));
+      const box = rows.box(i);
+      if (boxes === undefined || box === null) continue;
+      record.comparedFaces++;
+      const best = boxes.reduce((m, b) => Math.max(m, iou(box, b)), 0);
+      if (best < LOCATOR_CHANGE_IOU) {
+        record.movedFaces++;
+        record.movedFrames.push(rows.frame(i));
+      }
+    }
+  }
+  const result = [...byVideo.values()];
+  for (const r of result) r.movedFrames = [...new Set(r.movedFrames)].sort((a, b) => a - b);
+  return result.sort((a, b) =>
+    compare(a.runId, b.runId) || compare(a.opId, b.opId) || compare(a.videoId, b.videoId) ||
+    compare(a.artifactId, b.artifactId)
+  );
+}
+
+// The rows that say something about a frame's faces (read frames, no notes), as columns with
+// accessors.
+function columnsOf(lazy: pl.LazyDataFrame) {
   const ignored = [...UNREAD_STATUSES, ...NOTE_STATUSES];
   const df = lazy
     .filter(pl.col("frame_index").gtEq(0).and(pl.col("status").isIn(ignored).not()))
     .select(...COLUMNS)
     .collectSync();
   const col = (name: string) => df.getColumn(name).toArray() as unknown[];
-  const [runs, ops, artifacts, videos, frames, faces, statuses] = [
+  const [runs, ops, artifacts, videos, frames, faces, status] = [
     "run_id",
     "op_id",
     "artifact_id",
@@ -117,65 +167,39 @@ export function locatorChanges(frame: pl.DataFrame | pl.LazyDataFrame): VideoLoc
     "min_face_score",
     "min_face_size",
   ].map(col);
-  // The Unaltered copy's boxes per (run, video, frame): read frames, each with its boxes.
-  const reference = new Map<string, Box[]>();
-  const frameKey = (i: number) => `${runs[i]}\u0000${videos[i]}\u0000${frames[i]}`;
-  const boxAt = (i: number): Box | null =>
-    sx[i] === null || sx[i] === undefined
-      ? null
-      : { x: Number(sx[i]), y: Number(sy[i]), w: Number(sw[i]), h: Number(sh[i]) };
-  for (let i = 0; i < df.height; i++) {
-    if (ops[i] !== UNALTERED_ID) continue;
-    const key = frameKey(i);
-    const list = reference.get(key) ?? [];
-    reference.set(key, list);
-    const box = Number(faces[i]) >= 0 ? boxAt(i) : null;
-    if (box) list.push(box);
-  }
-  const byVideo = new Map<string, VideoLocatorChanges>();
-  for (let i = 0; i < df.height; i++) {
-    const videoKey = `${runs[i]}\u0000${ops[i]}\u0000${artifacts[i]}\u0000${videos[i]}`;
-    let record = byVideo.get(videoKey);
-    if (!record) {
-      record = {
-        runId: String(runs[i]),
-        opId: String(ops[i]),
-        artifactId: String(artifacts[i]),
-        videoId: String(videos[i]),
-        scoredFaces: 0,
-        comparedFaces: 0,
-        movedFaces: 0,
-        movedFrames: [],
-        droppedFaces: 0,
-        minFaceScore: numberOrNull(minScore[i]),
-        minFaceSize: numberOrNull(minSize[i]),
-      };
-      byVideo.set(videoKey, record);
-    }
-    const face = Number(faces[i]);
-    // faces_dropped is on every row of a frame: counted on its first (face 0, or no face).
-    if (face <= 0) record.droppedFaces += Number(dropped[i] ?? 0);
-    if (face < 0 || statuses[i] !== "ok") continue;
-    record.scoredFaces++;
-    const boxes = reference.get(frameKey(i));
-    const box = boxAt(i);
-    if (boxes === undefined || box === null) continue;
-    record.comparedFaces++;
-    const best = boxes.reduce((m, b) => Math.max(m, iou(box, b)), 0);
-    if (best < LOCATOR_CHANGE_IOU) {
-      record.movedFaces++;
-      const index = Number(frames[i]);
-      if (record.movedFrames[record.movedFrames.length - 1] !== index) {
-        record.movedFrames.push(index);
-      }
-    }
-  }
-  const result = [...byVideo.values()];
-  for (const r of result) r.movedFrames = [...new Set(r.movedFrames)].sort((a, b) => a - b);
-  return result.sort((a, b) =>
-    compare(a.runId, b.runId) || compare(a.opId, b.opId) || compare(a.videoId, b.videoId) ||
-    compare(a.artifactId, b.artifactId)
-  );
+  return {
+    height: df.height,
+    status,
+    face: (i: number) => Number(faces[i]),
+    frame: (i: number) => Number(frames[i]),
+    dropped: (i: number) => Number(dropped[i] ?? 0),
+    frameKey: (i: number) => `${runs[i]}\u0000${videos[i]}\u0000${frames[i]}`,
+    videoKey: (i: number) => `${runs[i]}\u0000${ops[i]}\u0000${artifacts[i]}\u0000${videos[i]}`,
+    box: (i: number): Box | null =>
+      sx[i] === null || sx[i] === undefined
+        ? null
+        : { x: Number(sx[i]), y: Number(sy[i]), w: Number(sw[i]), h: Number(sh[i]) },
+    record: (i: number): VideoLocatorChanges => ({
+      runId: String(runs[i]),
+      opId: String(ops[i]),
+      artifactId: String(artifacts[i]),
+      videoId: String(videos[i]),
+      scoredFaces: 0,
+      comparedFaces: 0,
+      movedFaces: 0,
+      movedFrames: [],
+      droppedFaces: 0,
+      minFaceScore: numberOrNull(minScore[i]),
+      minFaceSize: numberOrNull(minSize[i]),
+    }),
+  };
+}
+
+function asLazy(frame: pl.DataFrame | pl.LazyDataFrame): pl.LazyDataFrame {
+  // DataFrame is a Proxy whose `in` sees columns only: tell the two apart by a method.
+  return typeof (frame as pl.LazyDataFrame).collectSync === "function"
+    ? frame as pl.LazyDataFrame
+    : (frame as pl.DataFrame).lazy();
 }
 
 /** The locator changes of a cell: the sums over `videos` (each video of the cell once). */

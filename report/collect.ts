@@ -150,7 +150,8 @@ export async function loadReportData(
   noteCaveats(aucs, notes);
   const rocs = rocCurves(videos.videos, { cells: aucs });
   // What the face locator did, per cell beside the face share (metrics/locator_changes.ts).
-  const locator = locatorReport(locatorChanges(used), aucs, videos.videos);
+  // Part by part (the Unaltered boxes first): one part's face rows in memory at a time.
+  const locator = locatorReport(locatorChanges(parts.map(keep)), aucs, videos.videos);
   // The section names the reference run in words (its Table I label), not as the user typed it.
   const referenceRun = options.referenceDetector
     ? referenceRunId(aucs, options.referenceDetector)
