@@ -201,10 +201,12 @@ export interface TableJsonOptions {
 /**
  * Table I as pretty JSON: the {@link TableOne} record, every column, values unrounded; each
  * row's `cells` carry `n`, `nReal` and `nFake` (TableCell, metrics/table.ts), `faceShare`
- * (`framesWithFace`, `framesRead`, `videos`, `share`: metrics/face_share.ts) and, on processed
+ * (`framesWithFace`, `framesRead`, `videos`, `share`: metrics/face_share.ts), on processed cells
+ * of a report `locatorChange` (metrics/locator_changes.ts) and, on processed
  * cells from `opAucs`, the paired statistics against Unaltered (`deltaAuc`, `deltaCiLow`,
- * `deltaCiHigh`, `p`, `pHolm`); plus `pairing`, `leftOut` and `warnings` when given, and
- * `damagedParts` (the report always adds it and `warnings`).
+ * `deltaCiHigh`, `p`, `pHolm`); plus `pairing`, `leftOut`, `warnings`, `notes` and `locator`
+ * (report/locator_section.ts) when given, and `damagedParts` (the report always adds it,
+ * `warnings` and `notes`).
  */
 export function tableJson(table: TableOne, options: TableJsonOptions = {}): string {
   return JSON.stringify({ ...table, ...options }, null, 2) + "\n";
