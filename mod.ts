@@ -126,6 +126,7 @@ export { collectGarbage, type GcOptions, type GcReport } from "./artifacts/gc.ts
 export type { FaceBox } from "./faces/box.ts";
 export type { FaceLocator, FaceMode } from "./faces/locator.ts";
 export type { MultiFaceRule } from "./faces/select.ts";
+export { applyFaceMinimums, type FaceMinimums } from "./faces/minimums.ts";
 export {
   emptySidecar,
   type FaceSidecar,
@@ -196,6 +197,13 @@ export { type RocCurve, rocCurve } from "./metrics/roc_curve.ts";
 export { averagePrecision } from "./metrics/average_precision.ts";
 export { equalErrorRate } from "./metrics/equal_error_rate.ts";
 export { accuracyAt } from "./metrics/accuracy.ts";
+export {
+  LOCATOR_CHANGE_IOU,
+  locatorChanges,
+  type LocatorChangeShare,
+  locatorChangeShare,
+  type VideoLocatorChanges,
+} from "./metrics/locator_changes.ts";
 export {
   AP_METRIC,
   AUC_METRIC,

@@ -39,7 +39,11 @@ export interface CopyResult {
    */
   retried: number;
   failures: CopyFailure[];
-  /** Sum of the per-video seconds of this copy (split runs divide their wall time). */
+  /**
+   * Seconds the ffmpeg processes that made this copy's videos ran, summed over its videos (a
+   * process making several copies at once divides its wall time among them). Not wall time:
+   * processes run side by side, so the copies' sums add up to more than the run's `seconds`.
+   */
   seconds: number;
 }
 

@@ -150,6 +150,12 @@ export const SBI: DetectorSpec = {
       file: "src/inference/inference_dataset.py",
       note: "0.5 when a video yields no face",
     },
+    {
+      repo: "ternaus/retinaface",
+      file: "retinaface/predict_single.py",
+      note: "predict_jsons(confidence_threshold=0.7): faces kept when scores > 0.7 (SBI's " +
+        "preprocess.py calls it with the defaults); no minimum face size",
+    },
   ],
   trainSet: "FF++c23 (real)",
   input: {
@@ -168,6 +174,7 @@ export const SBI: DetectorSpec = {
   videoRule: "mean",
   failScore: 0.5,
   frames: 32,
+  minFaceScore: 0.7,
   differences: [
     {
       what:

@@ -270,6 +270,18 @@ export interface DetectorSpec {
   frames?: number;
   /** A clip detector's clip rules (with defaults filled); absent for a frame detector. */
   clip?: ClipSpec;
+  /**
+   * Minimum face-locator confidence in [0, 1) the upstream pipeline keeps a face above (e.g.
+   * SBI's RetinaFace `predict_jsons` keeps `scores > 0.7`); absent = upstream has none
+   * (faces/minimums.ts). The eval flag `--min-face-score` overrides it; the run records the value
+   * used in every row.
+   */
+  minFaceScore?: number;
+  /**
+   * Minimum face size in pixels (shorter box side) the upstream pipeline keeps; absent = none.
+   * The eval flag `--min-face-size` overrides it.
+   */
+  minFaceSize?: number;
   /** Where this spec departs from upstream and why. */
   differences: SpecDifference[];
 }
@@ -290,6 +302,8 @@ export const DETECTOR_SPEC_KEYS: KeySet<DetectorSpec> = {
   failScore: true,
   frames: true,
   clip: true,
+  minFaceScore: true,
+  minFaceSize: true,
   differences: true,
 };
 
@@ -339,6 +353,18 @@ export function validateDetectorSpec(
       "is for frame detectors: a clip detector's frames are its clips (clip.sampling)",
     );
   }
+  const minFaceScore = root.minFaceScore === undefined
+    ? undefined
+    : f.num(root.minFaceScore, "minFaceScore");
+  if (minFaceScore !== undefined && !(minFaceScore >= 0 && minFaceScore < 1)) {
+    f.fail("minFaceScore", "must be in [0, 1)");
+  }
+  const minFaceSize = root.minFaceSize === undefined
+    ? undefined
+    : f.num(root.minFaceSize, "minFaceSize");
+  if (minFaceSize !== undefined && !(minFaceSize >= 0)) {
+    f.fail("minFaceSize", "must be a number of pixels >= 0");
+  }
   const sources = f.list(root.sources, "sources", (o, at) => ({
     repo: f.str(o.repo, `${at}.repo`),
     file: f.str(o.file, `${at}.file`),
@@ -367,6 +393,8 @@ export function validateDetectorSpec(
     failScore,
     ...(frames !== undefined ? { frames } : {}),
     ...(clip ? { clip } : {}),
+    ...(minFaceScore !== undefined ? { minFaceScore } : {}),
+    ...(minFaceSize !== undefined ? { minFaceSize } : {}),
     differences,
   };
 }

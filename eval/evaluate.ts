@@ -12,6 +12,7 @@
  * (eval/copy_summary.ts, eval/run_summary.ts).
  * @module
  */
+import { droppedFaces } from "./dropped_faces.ts";
 import { Progress } from "../util/progress.ts";
 import type { EvalCopy } from "./copies.ts";
 import { type CopySummary, copySummary, countFailures } from "./copy_summary.ts";
@@ -86,6 +87,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
       const stored = await storedRows(options.store, unit, { force: options.force });
       if (stored) {
         if (run.isReference(copy)) recordFromStore(stored.rows, parts.recording);
+        summary.facesDropped = (summary.facesDropped ?? 0) + droppedFaces(stored.rows);
         report({
           ...copySummary(copy, { unitId: stored.part.unitId, rows: stored.rows }),
           skipped: true,
@@ -100,6 +102,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
         break;
       }
       await clock.wait("store", () => writeScoredUnit(options.store, unit, scored.rows), "process");
+      summary.facesDropped = (summary.facesDropped ?? 0) + droppedFaces(scored.rows);
       report(copySummary(copy, { unitId: unit.part.unitId, rows: scored.rows }));
     }
     // Stopped while waiting for a unit another run holds: the claims ended early.

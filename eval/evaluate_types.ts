@@ -2,6 +2,7 @@
  * The contract of an eval run (eval/evaluate.ts): what `evaluate` takes and what it returns.
  * @module
  */
+import type { FaceMinimums } from "../faces/minimums.ts";
 import type { DetectorSpec } from "../detectors/spec.ts";
 import type { Ffmpeg } from "../media/ffmpeg.ts";
 import type { Pairing } from "../metrics/video_set.ts";
@@ -39,6 +40,17 @@ export interface EvaluateOptions {
   sidecar?: string;
   /** Frames sampled per video. Default: the spec's `frames`, else 32. */
   frames?: number;
+  /**
+   * Minimum face-locator confidence in [0, 1) (faces/minimums.ts): undefined = the spec's
+   * `minFaceScore` (the upstream pipeline's value where the preset has one), null = none.
+   * Recorded in every row (`min_face_score`) and part of the run id.
+   */
+  minFaceScore?: number | null;
+  /**
+   * Minimum face size in pixels (shorter box side): undefined = the spec's `minFaceSize`, null =
+   * none. Recorded in every row (`min_face_size`) and part of the run id.
+   */
+  minFaceSize?: number | null;
   /** Faces per inference batch. Default 8. */
   batch?: number;
   /**
@@ -121,6 +133,10 @@ export interface EvalSummary {
   failures: number;
   /** Faces scored by the detector in this run. */
   facesScored: number;
+  /** The face minimums the run applied (faces/minimums.ts); absent in summaries made by hand. */
+  faceMinimums?: FaceMinimums;
+  /** Located faces the minimums dropped, in the run's copies (stored ones too). */
+  facesDropped?: number;
   /** Wall-clock seconds. */
   seconds: number;
   /** True when the run stopped early on `signal`. */

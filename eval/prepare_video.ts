@@ -10,7 +10,13 @@
  * @module
  */
 import type { DatasetEntry } from "../dataset/manifest.ts";
-import type { FaceBox } from "../faces/box.ts";
+import { type FaceBox, locatorConfidence } from "../faces/box.ts";
+import {
+  applyFaceMinimums,
+  type FaceMinimums,
+  minimumsText,
+  NO_FACE_MINIMUMS,
+} from "../faces/minimums.ts";
 import type { RgbFrame } from "../image/frame.ts";
 import type { CropBox } from "../image/resize.ts";
 import type { ClipStep } from "../detectors/clip_preprocess.ts";
@@ -23,6 +29,7 @@ import type { EvalParts } from "./parts.ts";
 import { type BaseRow, rowOf } from "./rows.ts";
 import { videoGeometry } from "./video_geometry.ts";
 import { frameLimitProblem } from "./limit_checks.ts";
+import { sourceBox } from "./source_box.ts";
 
 /** A face waiting for inference; `row` gets the score. */
 export interface PendingFace {
@@ -65,6 +72,11 @@ export interface VideoContext {
   frames: (video: DatasetEntry) => Promise<SampledFrames>;
   /** The copy's face locator (`parts.locatorFor(copy)`). */
   locator: FaceLocator;
+  /**
+   * The run's minimum locator confidence and face size (faces/minimums.ts): faces below them are
+   * dropped before the face rule chooses, and counted per frame (`faces_dropped`). Default none.
+   */
+  minimums?: FaceMinimums;
 }
 
 /**
@@ -128,6 +140,7 @@ export async function prepareVideo(
       rowOf(context.base, { video, frame_index: -1, status: "warning", error: warning }),
     );
   }
+  const minimums = context.minimums ?? NO_FACE_MINIMUMS;
   for (let k = 0; k < indices.length; k++) {
     const frameIndex = indices[k];
     const frame = frames[k];
@@ -141,9 +154,11 @@ export async function prepareVideo(
       context.parts.boxSource(context.copy),
     );
     if (tooMany !== null) return videoError(new Error(`"${video.path}": ${tooMany}`));
+    // The run's minimums first (faces/minimums.ts): a face below them is no face, and counted.
+    const { kept, dropped } = applyFaceMinimums(located[k], minimums);
     // The crop rule is applied to each box as located; a box that gives no crop (no pixel of it
     // in the frame) is no face, never a crop of negative size.
-    const inFrame = located[k].filter((box) => context.parts.cropOf(frame, box) !== null);
+    const inFrame = kept.filter((box) => context.parts.cropOf(frame, box) !== null);
     const chosen = context.parts.selectFaces(inFrame, frame);
     const crops = chosen.map((box) => context.parts.cropOf(frame, box)!);
     const tooLarge = frameLimitProblem(
@@ -156,21 +171,30 @@ export async function prepareVideo(
     );
     if (tooLarge !== null) return videoError(new Error(`"${video.path}": ${tooLarge}`));
     if (chosen.length === 0) {
-      const outside = located[k].length;
+      const outside = kept.length;
+      const reasons = [
+        ...(dropped === 0 ? [] : [
+          `${dropped === 1 ? "1 face box is" : `${dropped} face boxes are`} below the run's ` +
+          `minimum ${minimumsText(minimums)}`,
+        ]),
+        ...(outside === 0 ? [] : [
+          `${outside === 1 ? "the face box lies" : `all ${outside} face boxes lie`} ` +
+          `outside the ${frame.width}x${frame.height} frame`,
+        ]),
+      ];
       prepared.rows.push(rowOf(context.base, {
         video,
         frame_index: frameIndex,
         status: "no_face",
-        error: outside === 0
-          ? null
-          : `${outside === 1 ? "the face box lies" : `all ${outside} face boxes lie`} ` +
-            `outside the ${frame.width}x${frame.height} frame`,
+        error: reasons.length === 0 ? null : reasons.join("; "),
+        faces_dropped: dropped,
       }));
       continue;
     }
     for (let i = 0; i < chosen.length; i++) {
       const box = chosen[i];
       const crop = crops[i];
+      const source = sourceBox(box, geometry, context.copy.geometry, frame);
       const faceRow = rowOf(context.base, {
         video,
         frame_index: frameIndex,
@@ -184,6 +208,12 @@ export async function prepareVideo(
         crop_w: crop.w,
         crop_h: crop.h,
         status: "pending",
+        face_score: locatorConfidence(box),
+        source_x: source.x,
+        source_y: source.y,
+        source_w: source.w,
+        source_h: source.h,
+        faces_dropped: dropped,
       });
       prepared.rows.push(faceRow);
       prepared.faces.push({ row: faceRow, path: video.path, frame, box, crop });

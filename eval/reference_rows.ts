@@ -20,6 +20,8 @@ export function recordFromStore(rows: readonly ScoreRow[], recording: FaceSideca
     if (row.face_index < 0 || row.box_x === null) continue;
     const key = String(row.frame_index);
     const boxes = video[key] ?? (video[key] = []);
-    boxes[row.face_index] = [row.box_x, row.box_y!, row.box_w!, row.box_h!, 1];
+    // The locator's confidence as stored (a part written before the column existed: 1, as
+    // before), so the run's minimum confidence keeps the same faces in every copy.
+    boxes[row.face_index] = [row.box_x, row.box_y!, row.box_w!, row.box_h!, row.face_score ?? 1];
   }
 }

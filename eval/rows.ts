@@ -9,6 +9,7 @@ import type { DetectorSpec } from "../detectors/spec.ts";
 import type { ScoreRow } from "../store/schema.ts";
 import type { EvalCopy } from "./copies.ts";
 import type { FaceMode } from "./parts.ts";
+import type { FaceMinimums } from "../faces/minimums.ts";
 
 /** The run-level fields every row of a copy shares. */
 export interface RunFields {
@@ -24,6 +25,8 @@ export interface RunFields {
   faceMode: FaceMode;
   /** SHA-256 of the UltraFace model or sidecar file that locates the faces, when one does. */
   faceModelSha256?: string;
+  /** The run's face minimums (faces/minimums.ts), recorded in every row; default none. */
+  minimums?: FaceMinimums;
 }
 
 /** The fields every row of `copy` shares in this run (`created_at` is set when written). */
@@ -63,6 +66,8 @@ export function baseRow(copy: EvalCopy, run: RunFields): Omit<
     video_rule: run.spec.videoRule,
     fail_score: run.spec.failScore,
     created_at: "",
+    min_face_score: run.minimums?.score ?? null,
+    min_face_size: run.minimums?.size ?? null,
   };
 }
 

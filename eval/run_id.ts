@@ -1,12 +1,13 @@
 /**
  * The id of a detector run: everything that changes a score (detector spec, model bytes, face
- * mode, frames per video, dfrobust version) hashed together. Store rows carry it, and a unit of
+ * mode, frames per video, face minimums, dfrobust version) hashed together. Store rows carry it, and a unit of
  * work is (run id, copy), so a resumed run finds what it already wrote.
  * @module
  */
 import type { DetectorSpec } from "../detectors/spec.ts";
 import { stableHash } from "../util/hash.ts";
 import { DFROBUST_VERSION } from "../util/version.ts";
+import type { FaceMinimums } from "../faces/minimums.ts";
 
 /** Inputs of {@link evalRunId}. */
 export interface RunIdentity {
@@ -21,6 +22,11 @@ export interface RunIdentity {
   faceModelSha256?: string;
   /** Sidecar file SHA-256 for the `sidecar` mode; else omitted. */
   sidecarSha256?: string;
+  /**
+   * The face minimums the run applies (faces/minimums.ts; the spec's or the flags'); hashed only
+   * when one is set, so a run without minimums keeps the id it had before they existed.
+   */
+  minimums?: FaceMinimums;
 }
 
 /**
@@ -28,8 +34,21 @@ export interface RunIdentity {
  * not change scores and are left out, so editing a citation does not invalidate stored results.
  */
 export function evalRunId(identity: RunIdentity): string {
-  const { description: _d, sources: _s, differences: _x, modelPath: _m, trainSet: _t, ...scoring } =
-    identity.spec;
+  // The spec's minimums are hashed as the run applies them (`minimums`: a flag may override).
+  const {
+    description: _d,
+    sources: _s,
+    differences: _x,
+    modelPath: _m,
+    trainSet: _t,
+    minFaceScore: _fs,
+    minFaceSize: _fz,
+    ...scoring
+  } = identity.spec;
+  const minimums = identity.minimums;
+  const applied = minimums && (minimums.score !== null || minimums.size !== null)
+    ? { score: minimums.score, size: minimums.size }
+    : undefined;
   return stableHash({
     spec: scoring,
     model: identity.modelSha256,
@@ -37,6 +56,7 @@ export function evalRunId(identity: RunIdentity): string {
     frames: identity.frames,
     faceModel: identity.faceModelSha256,
     sidecar: identity.sidecarSha256,
+    faceMinimums: applied,
     dfrobust: DFROBUST_VERSION,
   }).slice(0, 16);
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import type { DetectorSpec } from "../detectors/spec.ts";
+import { type FaceMinimums, faceMinimumsProblem } from "../faces/minimums.ts";
 import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
 import { sha256FileCached } from "../util/digest_cache.ts";
@@ -24,6 +25,8 @@ import type { EvalClock } from "./timings.ts";
 export interface EvalRun {
   spec: DetectorSpec;
   faceMode: FaceMode;
+  /** The face minimums the run applies (faces/minimums.ts). */
+  minimums: FaceMinimums;
   /** Frames sampled per video. */
   frameCount: number;
   /** Faces per inference batch. */
@@ -71,6 +74,13 @@ export async function openEvalRun(options: EvaluateOptions, clock: EvalClock): P
   // Before any work: a missing face model is a setup error with a known fix.
   const faceModel = faceModelFor(faceMode, options.faceModel);
   const frameCount = options.frames ?? spec.frames ?? 32;
+  // The flags' minimums, else the spec's (upstream's where the preset has them), else none.
+  const minimums: FaceMinimums = {
+    score: options.minFaceScore === undefined ? spec.minFaceScore ?? null : options.minFaceScore,
+    size: options.minFaceSize === undefined ? spec.minFaceSize ?? null : options.minFaceSize,
+  };
+  const minimumsProblem = faceMinimumsProblem(minimums);
+  if (minimumsProblem !== null) throw new OptionError(minimumsProblem);
   const batchSize = options.batch ?? 8;
   if (!Number.isInteger(frameCount) || frameCount < 1) {
     throw new RangeError(`frames must be a positive integer, got ${frameCount}`);
@@ -133,10 +143,12 @@ export async function openEvalRun(options: EvaluateOptions, clock: EvalClock): P
     frames: frameCount,
     faceModelSha256: parts.faceModelSha256,
     sidecarSha256: parts.sidecarSha256,
+    minimums,
   });
   return {
     spec,
     faceMode,
+    minimums,
     frameCount,
     batchSize,
     limits,
@@ -173,6 +185,8 @@ export function emptySummary(run: EvalRun, options: EvaluateOptions): EvalSummar
     copies: [],
     failures: 0,
     facesScored: 0,
+    faceMinimums: run.minimums,
+    facesDropped: 0,
     seconds: 0,
     aborted: false,
     pairing: "paired",
@@ -186,7 +200,7 @@ export function emptySummary(run: EvalRun, options: EvaluateOptions): EvalSummar
 
 /** What scoring `copy` in `run` needs (eval/score_copy.ts): its rows' common columns, the parts. */
 export function copyContext(run: EvalRun, copy: EvalCopy): CopyContext {
-  const { runId, spec, trainSet, modelSha256, faceMode, parts } = run;
+  const { runId, spec, trainSet, modelSha256, faceMode, parts, minimums } = run;
   return {
     copy,
     base: baseRow(copy, {
@@ -196,7 +210,9 @@ export function copyContext(run: EvalRun, copy: EvalCopy): CopyContext {
       modelSha256,
       faceMode,
       faceModelSha256: parts.faceModelSha256 ?? parts.sidecarSha256,
+      minimums,
     }),
+    minimums,
     parts,
     ffmpeg: run.ffmpeg,
     frameCount: run.frameCount,

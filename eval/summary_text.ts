@@ -3,6 +3,7 @@
  * summary; `--json` prints it as is).
  * @module
  */
+import { minimumsText } from "../faces/minimums.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
 import { isFailureStatus } from "../store/status.ts";
 import { formatSeconds } from "../util/progress.ts";
@@ -54,7 +55,8 @@ export function formatEvalSummary(summary: EvalSummary): string {
   const damaged = summary.copies.reduce((n, c) => n + (c.statuses[DAMAGED_VIDEO] ?? 0), 0);
   return [
     `detector ${summary.detector} (train set ${summary.trainSet}), run ${summary.runId}, ` +
-    `faces ${summary.faceMode}, ${summary.frames} frames/video`,
+    `faces ${summary.faceMode}, ${summary.frames} frames/video` +
+    (summary.faceMinimums ? `, face minimums: ${minimumsText(summary.faceMinimums)}` : ""),
     `clean AUC: ${clean ? auc(clean.auc) : "-"}`,
     "",
     format(header),
@@ -62,6 +64,10 @@ export function formatEvalSummary(summary: EvalSummary): string {
     "",
     `${summary.facesScored} faces scored in ${formatSeconds(summary.seconds)}; ` +
     `${summary.failures} failure rows (see the store's status/error columns)` +
+    (summary.facesDropped
+      ? `; ${summary.facesDropped} located faces dropped below the face minimums ` +
+        `(the store's faces_dropped column)`
+      : "") +
     (summary.copies.some((c) => c.skipped) ? "; already stored copies were not re-scored" : "") +
     (damaged > 0
       ? `\n${damaged} videos not scored (${DAMAGED_VIDEO}): their file no longer matches the ` +

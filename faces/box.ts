@@ -28,6 +28,12 @@ export interface FaceBox extends Box {
   /** Detector confidence in [0, 1]; 1 for boxes that were given (sidecar, full frame). */
   score: number;
   /**
+   * True when the locator gave no confidence for this box (the full frame, a sidecar box
+   * without a fifth number): `score` is then 1 by convention, not a measurement
+   * ({@link locatorConfidence} gives null, a minimum confidence does not apply).
+   */
+  unscored?: boolean;
+  /**
    * The same face in the source video (the unaltered frames), when the locator knows it: the
    * sidecar's or the unaltered copy's box before the copy's geometry moved it. Face ranking
    * (faces/select.ts) reads it, so a face ranks the same in every copy, flipped or scaled.
@@ -49,4 +55,9 @@ export function iou(a: Box, b: Box): number {
   const inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
   const union = boxArea(a) + boxArea(b) - inter;
   return union > 0 ? inter / union : 0;
+}
+
+/** The locator's confidence for `box` in [0, 1]; null when the locator gave none (`unscored`). */
+export function locatorConfidence(box: FaceBox): number | null {
+  return box.unscored ? null : box.score;
 }

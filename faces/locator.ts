@@ -42,13 +42,16 @@ export interface FaceLocator {
   release(): Promise<void>;
 }
 
-/** A locator that returns the whole frame as the one "face" of every frame (score 1). */
+/**
+ * A locator that returns the whole frame as the one "face" of every frame (score 1, `unscored`:
+ * no confidence was measured).
+ */
 export function fullFrameLocator(): FaceLocator {
   return {
     mode: "full",
     locate(_videoId, frames) {
       return Promise.resolve(
-        frames.map((f) => [{ x: 0, y: 0, w: f.width, h: f.height, score: 1 }]),
+        frames.map((f) => [{ x: 0, y: 0, w: f.width, h: f.height, score: 1, unscored: true }]),
       );
     },
     release: () => Promise.resolve(),

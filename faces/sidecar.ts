@@ -198,7 +198,10 @@ export function sidecarLocator(
         const at = exact ? frameGeometryAt(exact, segments, sourceIndex) : undefined;
         const boxes: FaceBox[] = [];
         for (const [x, y, w, h, score] of raw) {
-          const box = { x, y, w, h, score: score ?? 1 };
+          // No fifth number: no confidence was given (score 1 by convention, `unscored`).
+          const box = score === undefined || score === null
+            ? { x, y, w, h, score: 1, unscored: true }
+            : { x, y, w, h, score };
           const mapped = at ? mapBoxExact(box, at) : mapBox(box, geometry, srcW, srcH);
           const frameWidth = at ? at.sourceWidth : srcW;
           const frameHeight = at ? at.sourceHeight : srcH;

@@ -50,7 +50,7 @@ export function corruptionErrors(
     if (a.opCategory === UNALTERED_CATEGORY) continue;
     runs.set(a.runId, [...(runs.get(a.runId) ?? []), a]);
   }
-  const referenceRun = findReference(aucs, options.reference);
+  const referenceRun = referenceRunId(aucs, options.reference);
   const reference = runs.get(referenceRun) ?? [];
   const families = [
     ...new Set(aucs.filter((a) => a.opCategory !== UNALTERED_CATEGORY).map((a) => a.opFamily)),
@@ -98,21 +98,31 @@ export function corruptionErrors(
   return results.sort((a, b) => compareIds(label(a), label(b)));
 }
 
-function findReference(aucs: readonly OpAuc[], reference: string): string {
+/**
+ * The run id the reference names: a run id, its first 6+ characters when they name one run, a run
+ * label as Table I names rows (`mesonet (FF++c23; faces: ultraface)`), or a detector with one
+ * run. Throws a `MetricError` saying what to give when it names no run or several (each listed
+ * by label and id).
+ */
+export function referenceRunId(aucs: readonly OpAuc[], reference: string): string {
   if (aucs.some((a) => a.runId === reference)) return reference;
   const label = (a: OpAuc) => modelLabel(a.detector, a.trainSet, a.run);
   const byLabel = [...new Set(aucs.filter((a) => label(a) === reference).map((a) => a.runId))];
   if (byLabel.length === 1) return byLabel[0];
+  const byPrefix = reference.length >= 6
+    ? [...new Set(aucs.filter((a) => a.runId.startsWith(reference)).map((a) => a.runId))]
+    : [];
+  if (byPrefix.length === 1) return byPrefix[0];
   const runs = [...new Set(aucs.filter((a) => a.detector === reference).map((a) => a.runId))];
   if (runs.length === 1) return runs[0];
   const known = [...new Set(aucs.map((a) => a.detector))].join(", ");
   const named = (ids: string[]) =>
-    ids.map((id) => `${label(aucs.find((a) => a.runId === id)!)} (${id})`).join(", ");
+    ids.map((id) => `"${label(aucs.find((a) => a.runId === id)!)}" (run id ${id})`).join(", ");
   throw new MetricError(
     runs.length === 0
-      ? `corruptionErrors: reference "${reference}" is neither a run id nor a detector (have: ${known})`
-      : `corruptionErrors: detector "${reference}" has ${runs.length} runs; give a run label or id: ${
-        named(runs)
-      }`,
+      ? `Reference detector "${reference}" names no run: give a detector, a run label or a ` +
+        `run id (have: ${known})`
+      : `Reference detector "${reference}" has ${runs.length} runs in the store; give one of ` +
+        `them by its run label or run id (its first 6+ characters): ${named(runs)}`,
   );
 }

@@ -14,6 +14,7 @@ import { bootstrapAuc, type BootstrapOptions } from "./bootstrap.ts";
 import { AUC_METRIC, type CellMetric } from "./cell_metrics.ts";
 import { CELL_COMPARISONS, type PairedScores, type PairedStats } from "./cell_comparisons.ts";
 import { type FaceShare, faceShare, type VideoFrames } from "./face_share.ts";
+import type { LocatorChangeShare } from "./locator_changes.ts";
 import { type CellDecision, type DecisionCell, runDecisions } from "./decision.ts";
 import { holmAdjust } from "./holm.ts";
 import type { ThresholdChoice } from "./threshold_rules.ts";
@@ -108,6 +109,12 @@ export interface AucCell extends DetectorOp, Partial<PairedStats> {
    * (metrics/face_share.ts); set by {@link opAucs}, absent in hand-made cells.
    */
   faceShare?: FaceShare;
+  /**
+   * Scored faces whose box is not the Unaltered copy's for the same frame, of those compared,
+   * over the videos behind `auc` (metrics/locator_changes.ts); set by the report, absent
+   * elsewhere.
+   */
+  locatorChange?: LocatorChangeShare;
   /**
    * The cell at its run's operating threshold (metrics/decision.ts), when asked for
    * (`OpAucOptions.threshold`); absent where the run has no threshold (see `note`).

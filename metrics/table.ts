@@ -10,6 +10,7 @@ import type { CellDecision, OperatingThreshold } from "./decision.ts";
 import { isDecisionMetric, type TableMetric } from "./decision_metrics.ts";
 import type { PairedStats } from "./cell_comparisons.ts";
 import type { FaceShare } from "./face_share.ts";
+import type { LocatorChangeShare } from "./locator_changes.ts";
 import { type AucCell, modelLabel } from "./op_auc.ts";
 import { columnKey, orderColumns, type TableColumn } from "./columns.ts";
 import { UNALTERED_CATEGORY } from "../ops/unaltered.ts";
@@ -67,6 +68,8 @@ export interface TableCell extends Partial<PairedStats> {
    * (metrics/face_share.ts), when the cell has it (`AucCell.faceShare`).
    */
   faceShare?: FaceShare;
+  /** What the face locator changed (metrics/locator_changes.ts), when the cell has it. */
+  locatorChange?: LocatorChangeShare;
   /** The cell at its run's operating threshold (metrics/decision.ts), when computed. */
   decision?: CellDecision;
 }
@@ -89,6 +92,7 @@ export function tableCell(cell: AucCell): TableCell {
     ...(cell.note ? { note: cell.note } : {}),
     ...(cell.metrics ? { metrics: { ...cell.metrics } } : {}),
     ...(cell.faceShare ? { faceShare: { ...cell.faceShare } } : {}),
+    ...(cell.locatorChange ? { locatorChange: { ...cell.locatorChange } } : {}),
     ...(cell.decision ? { decision: { ...cell.decision } } : {}),
   };
 }

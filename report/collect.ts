@@ -13,7 +13,7 @@ import type { DetectorOp } from "../metrics/cell.ts";
 import { AUC_METRIC, type CellMetric } from "../metrics/cell_metrics.ts";
 import { DEFAULT_THRESHOLD, type ThresholdChoice } from "../metrics/threshold_rules.ts";
 import { leftOutNotes, leftOutSummary } from "../metrics/left_out_notes.ts";
-import { corruptionErrors } from "../metrics/mce.ts";
+import { corruptionErrors, referenceRunId } from "../metrics/mce.ts";
 import {
   type AucCell,
   modelLabel,
@@ -44,6 +44,8 @@ import type { TableMetric } from "../metrics/decision_metrics.ts";
 import { OptionError } from "../util/option_error.ts";
 import { inRunOrder, runOrder } from "./run_order.ts";
 import { datasetSummary } from "./dataset_summary.ts";
+import { locatorChanges } from "../metrics/locator_changes.ts";
+import { locatorReport } from "./locator_section.ts";
 
 /** Options for {@link loadReportData}. */
 export interface LoadReportDataOptions {
@@ -171,10 +173,17 @@ export async function loadReportData(
   for (const note of videoNotes) notes.push(note);
   noteCaveats(aucs, notes);
   const rocs = rocCurves(videos.videos, { cells: aucs });
-  const relative = options.referenceDetector
+  // What the face locator did, per cell beside the face share (metrics/locator_changes.ts).
+  // Part by part (the Unaltered boxes first): one part's face rows in memory at a time.
+  const locator = locatorReport(locatorChanges(parts.map(keep)), aucs, videos.videos);
+  // The section names the reference run in words (its Table I label), not as the user typed it.
+  const referenceRun = options.referenceDetector
+    ? referenceRunId(aucs, options.referenceDetector)
+    : undefined;
+  const relative = referenceRun
     ? {
-      reference: options.referenceDetector,
-      errors: corruptionErrors(aucs, { reference: options.referenceDetector }),
+      reference: referenceLabel(aucs, referenceRun),
+      errors: corruptionErrors(aucs, { reference: referenceRun }),
     }
     : undefined;
   // Per run: its unaltered AUC, whether it scored anything, its label.
@@ -252,6 +261,7 @@ export async function loadReportData(
     relative,
     ...(slices ? { slices } : {}),
     ...(comparison ? { comparison } : {}),
+    locator,
     provenance: {
       dfrobustVersion: DFROBUST_VERSION,
       denoVersion: Deno.version.deno,
@@ -450,4 +460,13 @@ function copyProvenance(parts: readonly pl.LazyDataFrame[]): CopyProvenance[] {
     opCategory: String(r.op_category),
     profile: String(r.profile),
   }));
+}
+
+// The reference run's Table I label, with its run id where the store holds other runs of its
+// detector (the label alone then still reads as one of several).
+function referenceLabel(aucs: readonly OpAuc[], runId: string): string {
+  const cell = aucs.find((a) => a.runId === runId)!;
+  const label = modelLabel(cell.detector, cell.trainSet, cell.run);
+  const several = new Set(aucs.filter((a) => a.detector === cell.detector).map((a) => a.runId));
+  return several.size > 1 ? `${label}, run ${runId}` : label;
 }

@@ -24,6 +24,8 @@ import {
   tableMarkdown,
   tableTitle,
 } from "./table_format.ts";
+import { reportNotesMarkdown } from "./notes_view.ts";
+import { locatorSectionMarkdown } from "./locator_section.ts";
 
 /** Options every format's render function accepts (each uses the ones it knows). */
 export type RenderFormatOptions = RenderReportOptions;
@@ -57,8 +59,9 @@ export const HTML_FORMAT: ReportFormat = {
 /**
  * Table I as GitHub-flavoured Markdown under a title that names its metric (`Table I:
  * video-level EER`): the table of numbers alone, the sentence that explains its marks, the
- * details of every cell (videos, intervals, delta AUC, p-values) as a second table, and the
- * decision view per run where the data have one (report/decision_format.ts).
+ * details of every cell (videos, intervals, delta AUC, p-values) as a second table, the decision
+ * view per run where the data have one (report/decision_format.ts), the face locator section,
+ * then the warnings and notes (report/notes_view.ts).
  */
 export const MARKDOWN_FORMAT: ReportFormat = {
   id: "md",
@@ -72,11 +75,14 @@ export const MARKDOWN_FORMAT: ReportFormat = {
     const decision = decisionMarkdown(t);
     const details = tableDetailsMarkdown(t, options);
     const chance = chanceWarnings(data.cells).map((w) => `**Warning:** ${w}\n`).join("\n");
+    const notes = reportNotesMarkdown(data);
+    const locator = data.locator ? locatorSectionMarkdown(data.locator) : "";
     return Promise.resolve(
       `## ${tableTitle(t)}\n\n` + tableMarkdown(t, options) + (legend ? `\n${legend}\n` : "") +
         (chance ? `\n${chance}` : "") +
         (details ? `\nDetails per cell:\n\n${details}` : "") +
-        (decision ? `\n${decision}` : "") + extraMarkdown(data, options),
+        (decision ? `\n${decision}` : "") + (locator ? `\n${locator}` : "") +
+        extraMarkdown(data, options) + (notes ? `\n${notes}` : ""),
     );
   },
 };
@@ -92,7 +98,10 @@ export const CSV_FORMAT: ReportFormat = {
     Promise.resolve(tableCsv(table(data, options), options) + extraCsv(data, options)),
 };
 
-/** Table I as JSON, with the pairing, the left-out videos and the store's warnings. */
+/**
+ * Table I as JSON, with the pairing, the left-out videos, the store's warnings and the report's
+ * notes (the same as the HTML report's and stderr's).
+ */
 export const JSON_FORMAT: ReportFormat = {
   id: "json",
   extension: "json",
@@ -108,6 +117,8 @@ export const JSON_FORMAT: ReportFormat = {
         warnings: data.warnings ?? [],
         ...(data.slices ? { slices: sliceJson(data.slices, options.metric) } : {}),
         ...(data.comparison ? { comparison: comparisonJson(data.comparison) } : {}),
+        notes: data.notes,
+        ...(data.locator ? { locator: data.locator } : {}),
       }),
     ),
 };

@@ -4,6 +4,7 @@
  * SVG is swapped for the interactive chart, and stays when scripts are off or fail.
  * @module
  */
+import { locatorSectionHtml } from "./locator_section.ts";
 import { REPORT_CHARTS } from "./chart_catalog.ts";
 import { VIEW_CHARTS } from "./view_charts.ts";
 import type { CorruptionError } from "../metrics/mce.ts";
@@ -145,6 +146,7 @@ ${raw(sliceHtml(data.slices, options.metric))}
 ${raw(comparisonHtml(data.comparison))}
 ${leftOutSection(data.leftOut ?? [])}
 ${data.relative ? relativeHtml(data.relative.reference, data.relative.errors) : ""}
+${data.locator ? raw(locatorSectionHtml(data.locator)) : ""}
 ${joinHtml(figures, "\n")}
 ${provenanceHtml(data.provenance)}
 ${assets ? scriptsHtml(assets) : ""}

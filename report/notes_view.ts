@@ -38,3 +38,18 @@ export function reportNotesView(
   }`;
   return { markdown, html: String(html) };
 }
+
+/**
+ * The report's warnings and notes as Markdown lists (escaped), as the Markdown format ends with
+ * them: the same notes the HTML report and stderr give (runs chosen or left out, videos left
+ * out, caveats), so no format shows a number without them. "" when there are none.
+ */
+export function reportNotesMarkdown(data: Pick<ReportData, "notes" | "warnings">): string {
+  const lists: [title: string, items: readonly string[]][] = [
+    ["Warnings (no number changed)", data.warnings ?? []],
+    ["Notes", data.notes],
+  ];
+  return lists.filter(([, items]) => items.length > 0).map(([title, items]) =>
+    `**${title}**\n\n${items.map((item) => `- ${markdownText(item)}`).join("\n")}\n`
+  ).join("\n");
+}

@@ -5,6 +5,7 @@
  * (report/collect.ts) builds them from a results store.
  * @module
  */
+import type { LocatorReport } from "./locator_section.ts";
 import type { CorruptionError } from "../metrics/mce.ts";
 import type { DetectorOp } from "../metrics/cell.ts";
 import type { AucCell } from "../metrics/op_auc.ts";
@@ -70,6 +71,11 @@ export interface ReportData {
   comparison?: RunComparison;
   /** What the numbers were computed on (videos, methods, frames, face locators); from the store. */
   dataset?: DatasetSummary;
+  /**
+   * What the face locator did (report/locator_section.ts): the runs' face minimums and the faces
+   * they dropped, and the videos where boxes moved most against the Unaltered copy.
+   */
+  locator?: LocatorReport;
   /** Corruption errors against a reference detector, when one was asked for. */
   relative?: { reference: string; errors: CorruptionError[] };
 }

@@ -19,6 +19,8 @@ import { AUC_METRIC } from "../metrics/cell_metrics.ts";
 import { type TableMetric, tableMetric } from "../metrics/decision_metrics.ts";
 import { SIGNIFICANCE_LEVEL, significantDrop } from "../metrics/cell_comparisons.ts";
 import { type FaceShare, faceShareText } from "../metrics/face_share.ts";
+import { type LocatorChangeShare, locatorChangeText } from "../metrics/locator_changes.ts";
+import type { LocatorReport } from "./locator_section.ts";
 import { NO_VIDEOS_SCORED } from "../metrics/op_auc.ts";
 import { opLabel } from "../ops/catalog.ts";
 import { DECISION_CSV_COLUMNS, hasDecisionView, thresholdCsv } from "./decision_format.ts";
@@ -102,6 +104,7 @@ export function tableDetailsMarkdown(table: TableOne, options: TableFormatOption
   const digits = options.digits ?? 3;
   const metric = tableMetric(table.metric ?? AUC_METRIC.id);
   const faced = table.rows.some((r) => Object.values(r.cells).some((c) => c.faceShare));
+  const located = table.rows.some((r) => Object.values(r.cells).some((c) => c.locatorChange));
   const heads = [
     "Detector",
     "Operation",
@@ -111,6 +114,7 @@ export function tableDetailsMarkdown(table: TableOne, options: TableFormatOption
     "p (DeLong)",
     "Holm p",
     ...(faced ? ["Faces scored"] : []),
+    ...(located ? ["Face box moved"] : []),
     "Note",
   ];
   const lines = [
@@ -131,6 +135,9 @@ export function tableDetailsMarkdown(table: TableOne, options: TableFormatOption
         escapeMd(d.p),
         escapeMd(d.pHolm),
         ...(faced ? [escapeMd(cell.faceShare ? faceShareText(cell.faceShare) : "–")] : []),
+        ...(located
+          ? [escapeMd(cell.locatorChange ? locatorChangeText(cell.locatorChange) : "–")]
+          : []),
         markdownText(cell.note ?? ""),
       ];
       lines.push(`| ${cells.join(" | ")} |`);
@@ -295,15 +302,21 @@ export interface TableJsonOptions {
   slices?: unknown;
   /** Added as `comparison`: run B against run A (report/comparison_format.ts). */
   comparison?: unknown;
+  /** Added as `notes`: the report's notes (runs chosen or left out, videos left out, caveats). */
+  notes?: readonly string[];
+  /** Added as `locator`: the face-locator section (report/locator_section.ts). */
+  locator?: LocatorReport;
 }
 
 /**
  * Table I as pretty JSON: the {@link TableOne} record, every column, values unrounded; each
  * row's `cells` carry `n`, `nReal` and `nFake` (TableCell, metrics/table.ts), `faceShare`
- * (`framesWithFace`, `framesRead`, `videos`, `share`: metrics/face_share.ts) and, on processed
+ * (`framesWithFace`, `framesRead`, `videos`, `share`: metrics/face_share.ts), on processed cells
+ * of a report `locatorChange` (metrics/locator_changes.ts) and, on processed
  * cells from `opAucs`, the paired statistics against Unaltered (`deltaAuc`, `deltaCiLow`,
- * `deltaCiHigh`, `p`, `pHolm`); plus `pairing`, `leftOut` and `warnings` when given, and
- * `damagedParts` (the report always adds it and `warnings`).
+ * `deltaCiHigh`, `p`, `pHolm`); plus `pairing`, `leftOut`, `warnings`, `notes` and `locator`
+ * (report/locator_section.ts) when given, and `damagedParts` (the report always adds it,
+ * `warnings` and `notes`).
  */
 export function tableJson(table: TableOne, options: TableJsonOptions = {}): string {
   return JSON.stringify({ ...table, ...options }, null, 2) + "\n";
@@ -366,9 +379,15 @@ export function tableHtml(table: TableOne, options: TableFormatOptions = {}): st
             : ""
         }`
         : "";
+      // Only where faces were compared (older parts have no Unaltered-frame boxes: no noise).
+      const moved = cell.locatorChange && cell.locatorChange.comparedFaces > 0
+        ? safeHtml`<span class="faces" title="${locatorChangeText(cell.locatorChange)}">${
+          locatorChangeShort(cell.locatorChange)
+        }</span>`
+        : "";
       return safeHtml`<td${bold} title="${cellTitle(cell, digits, metric)}">${
         fmt(v, digits, "–")
-      }${mark}<span class="n">n=${cell.n}</span>${stats}${faces}</td>`;
+      }${mark}<span class="n">n=${cell.n}</span>${stats}${faces}${moved}</td>`;
     });
     return safeHtml`<tr><th scope="row">${rowName(row)}</th><td>${
       row.trainSet || "–"
@@ -418,6 +437,11 @@ function hasPairedStats(table: TableOne): boolean {
 }
 
 // "face 98%" (or "face 0/0" when no frame was read): a cell's face share in a few characters.
+// `moved 2%` in a printed cell (moved / compared faces); the counts are in the tooltip and details.
+function locatorChangeShort(share: LocatorChangeShare): string {
+  return `moved ${Math.round((share.share ?? 0) * 100)}%`;
+}
+
 function faceShareShort(share: FaceShare): string {
   return share.share === null
     ? `face ${share.framesWithFace}/${share.framesRead}`

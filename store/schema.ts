@@ -20,11 +20,14 @@ export interface StoreColumn {
   readonly nullable: boolean;
   /** What the column means (copied into docs/store.md). */
   readonly description: string;
+  /** True when a row may leave the column out (written as null); else it must be given. */
+  readonly optional?: boolean;
 }
 
 /**
  * One stored score: a video x sampled frame x face of one detector run on one copy. A video-level
  * failure is one row with `frame_index` -1; a frame without a face is one row with `face_index` -1.
+ * The locator columns (`face_score` to `min_face_size`) are optional: absent is written as null.
  */
 export interface ScoreRow {
   /** Hash of (detector spec, model sha256, face mode, frame count, dfrobust version). */
@@ -108,6 +111,35 @@ export interface ScoreRow {
   fail_score: number | null;
   /** ISO 8601 time the unit was written. */
   created_at: string;
+  /**
+   * The face locator's confidence in [0, 1] for this face (UltraFace's class score; a sidecar's
+   * fifth number; in `reference` mode the score recorded on the unaltered copy); null when the
+   * locator gives none (`full`, a sidecar box without a score), for rows without a face, and in
+   * parts written before the column existed.
+   */
+  face_score?: number | null;
+  /**
+   * The face box in the unaltered copy's sampled pixels: the box the locator gave in the source
+   * (sidecar, reference), else the box mapped back through the copy's geometry
+   * (eval/source_box.ts). Null when no face, and in parts written before the column existed.
+   */
+  source_x?: number | null;
+  /** Top edge of the box in the unaltered copy's pixels; null as `source_x`. */
+  source_y?: number | null;
+  /** Width of the box in the unaltered copy's pixels; null as `source_x`. */
+  source_w?: number | null;
+  /** Height of the box in the unaltered copy's pixels; null as `source_x`. */
+  source_h?: number | null;
+  /**
+   * Faces the locator gave in this frame that the run's minimum confidence or size dropped
+   * (faces/minimums.ts), the same number on every row of the frame; null on video-level rows
+   * and in parts written before the column existed.
+   */
+  faces_dropped?: number | null;
+  /** The run's minimum locator confidence (a face needs more); null = none. */
+  min_face_score?: number | null;
+  /** The run's minimum face side in pixels (shorter side of the box); null = none. */
+  min_face_size?: number | null;
 }
 
 /** The store's columns, in file order. */
@@ -126,8 +158,20 @@ export const STORE_COLUMNS: readonly StoreColumn[] = [
   { name: "label", dtype: "int8", nullable: false, description: "1 = fake, 0 = real" },
   { name: "method", dtype: "utf8", nullable: true, description: "manipulation method" },
   { name: "frame_index", dtype: "int32", nullable: false, description: "frame number, -1 = video" },
-  { name: "clip_start", dtype: "int32", nullable: true, description: "clip's first frame" },
-  { name: "clip_end", dtype: "int32", nullable: true, description: "clip's last frame" },
+  {
+    name: "clip_start",
+    dtype: "int32",
+    nullable: true,
+    description: "clip's first frame",
+    optional: true,
+  },
+  {
+    name: "clip_end",
+    dtype: "int32",
+    nullable: true,
+    description: "clip's last frame",
+    optional: true,
+  },
   { name: "face_index", dtype: "int32", nullable: false, description: "face rank, -1 = none" },
   { name: "box_x", dtype: "float32", nullable: true, description: "face box left, pixels" },
   { name: "box_y", dtype: "float32", nullable: true, description: "face box top, pixels" },
@@ -143,6 +187,7 @@ export const STORE_COLUMNS: readonly StoreColumn[] = [
     dtype: "utf8",
     nullable: true,
     description: "SHA-256 of the face model or sidecar file",
+    optional: true,
   },
   { name: "score", dtype: "float64", nullable: true, description: "fake probability" },
   { name: "status", dtype: "utf8", nullable: false, description: "ok or a failure kind" },
@@ -151,7 +196,25 @@ export const STORE_COLUMNS: readonly StoreColumn[] = [
   { name: "video_rule", dtype: "utf8", nullable: false, description: "frame-to-video rule" },
   { name: "fail_score", dtype: "float64", nullable: true, description: "score of unscored video" },
   { name: "created_at", dtype: "utf8", nullable: false, description: "ISO write time" },
+  // Issue 29: what the face locator did. Optional in a row; parts older than them read null.
+  locatorColumn("face_score", "float32", "locator confidence"),
+  locatorColumn("source_x", "float32", "box left, unaltered px"),
+  locatorColumn("source_y", "float32", "box top, unaltered px"),
+  locatorColumn("source_w", "float32", "box width, unaltered px"),
+  locatorColumn("source_h", "float32", "box height, unaltered px"),
+  locatorColumn("faces_dropped", "int32", "faces below minimums"),
+  locatorColumn("min_face_score", "float64", "min locator score"),
+  locatorColumn("min_face_size", "float64", "min face side, px"),
 ];
+
+// A column of the face locator's record: nullable, and optional in a row (written as null).
+function locatorColumn(
+  name: keyof ScoreRow,
+  dtype: StoreDtype,
+  description: string,
+): StoreColumn {
+  return { name, dtype, nullable: true, description, optional: true };
+}
 
 /** The Polars data type of a store dtype. */
 export function polarsDtype(dtype: StoreDtype): pl.DataType {
@@ -180,8 +243,8 @@ export function scoreFrame(rows: readonly ScoreRow[]): pl.DataFrame {
 }
 
 function columnSeries(column: StoreColumn, rows: readonly ScoreRow[]): pl.Series {
-  // An optional field left out of a row is null (the clip columns of a frame detector's rows;
-  // writeUnit refuses that for non-null columns).
+  // An optional field left out of a row is null (the clip columns of a frame detector's rows,
+  // the locator columns; writeUnit refuses that for columns that are not optional).
   const values = rows.map((row) => row[column.name] ?? null);
   const dtype = polarsDtype(column.dtype);
   if (column.dtype === "utf8") return pl.Series(column.name, values, dtype);

@@ -275,8 +275,8 @@ function checkRow(row: ScoreRow, i: number, unit: StoreUnit): void {
   }
   if (row.status === "ok" && row.score === null) fail(`has status "ok" but no score`);
   for (const column of STORE_COLUMNS) {
-    const value = row[column.name] ?? null;
-    if (value === null && !column.nullable) {
+    const value = row[column.name];
+    if ((value === undefined && !column.optional) || (value === null && !column.nullable)) {
       fail(`lacks ${column.name}`);
     }
   }

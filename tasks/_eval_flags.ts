@@ -57,6 +57,19 @@ export const EVAL_FLAGS: Readonly<Record<string, FlagSpec>> = {
     description: "Evenly spaced frames sampled per video (default: the spec's, else 32).",
     valueName: "<n>",
   },
+  "min-face-score": {
+    type: "string",
+    description: "Minimum face-locator confidence in [0, 1): faces at or below it are dropped " +
+      "(counted, stored as faces_dropped). Default: the spec's minFaceScore, the upstream " +
+      'detector\'s value where it publishes one (sbi: 0.7), else none; "none" turns it off.',
+    valueName: "<p|none>",
+  },
+  "min-face-size": {
+    type: "string",
+    description: "Minimum face size in pixels (shorter side of the box): smaller faces are " +
+      'dropped and counted. Default: the spec\'s minFaceSize, else none; "none" turns it off.',
+    valueName: "<px|none>",
+  },
   batch: { type: "string", description: "Faces per inference batch.", default: "8" },
   threads: {
     type: "string",

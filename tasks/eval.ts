@@ -18,6 +18,7 @@ import {
   type CommandSpec,
   integerFlag,
   optionalIntegerFlag,
+  type ParsedCommand,
   requireString,
   runTask,
   UsageError,
@@ -72,6 +73,8 @@ if (import.meta.main) {
       faceModel,
       sidecar: parsed.values.sidecar as string | undefined,
       frames: optionalIntegerFlag(parsed, "frames"),
+      minFaceScore: minimumFlag(parsed, "min-face-score"),
+      minFaceSize: minimumFlag(parsed, "min-face-size"),
       batch: integerFlag(parsed, "batch", 8),
       threads: optionalIntegerFlag(parsed, "threads"),
       device: parsed.values.device as "cpu" | "cuda",
@@ -87,4 +90,17 @@ if (import.meta.main) {
     // --finish fails while a unit lacks shard parts (its notes name them).
     return sharding.finish && summary.incomplete.length > 0 ? 1 : 0;
   });
+}
+
+// A face minimum flag: undefined when not given (the spec's value), null for "none", else a
+// number (checked against its range by the run: an OptionError, exit 2).
+function minimumFlag(parsed: ParsedCommand, name: string): number | null | undefined {
+  const text = parsed.values[name] as string | undefined;
+  if (text === undefined) return undefined;
+  if (text.trim().toLowerCase() === "none") return null;
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value)) {
+    throw new UsageError(`--${name} must be a number or "none", got "${text}"`);
+  }
+  return value;
 }

@@ -54,9 +54,10 @@ const SPEC: CommandSpec = {
     },
     "reference-detector": {
       type: "string",
-      description: "Detector that other detectors are compared against (must be in the store; " +
-        "a run id or run label where it has several runs).",
-      valueName: "<name>",
+      description: "Detector run the others are compared against (corruption error, mCE): a " +
+        "detector name; where the store holds several runs of it, a run label as Table I " +
+        'names it ("mesonet (FF++c23; faces: ultraface)") or a run id (its first 6+ characters).',
+      valueName: "<detector|run>",
     },
     run: {
       type: "string",

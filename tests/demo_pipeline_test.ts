@@ -3,6 +3,12 @@ import { join } from "node:path";
 import { PAPER_OP_IDS } from "../ops/catalog.ts";
 import type { DemoSummary } from "../demo/pipeline.ts";
 import { runDenoTask, skipWithout } from "./_tools.ts";
+import { findCopies } from "../artifacts/copies.ts";
+import { LOCATOR_CHANGE_IOU } from "../metrics/locator_changes.ts";
+import { videoSet } from "../metrics/video_set.ts";
+import { loadReportData } from "../report/collect.ts";
+import { scanStore } from "../store/store.ts";
+import { oracleCells } from "./_locator_oracle.ts";
 
 Deno.test({
   name: "deno task demo scores all 12 operations plus unaltered and reuses its work on a rerun",
@@ -33,6 +39,57 @@ Deno.test({
         assert.match(html, /Provenance/);
         assert.match(html, /libx264/);
       });
+
+      await t.step(
+        "the report's locator changes equal DuckDB's IoU over the demo store",
+        async () => {
+          const store = join(out, "store");
+          const data = await loadReportData(store, { bootstrapResamples: 0 });
+          const behind = new Set(
+            videoSet(await scanStore(store)).videos.map((v) => `${v.runId}/${v.opId}/${v.videoId}`),
+          );
+          // Each copy's recorded geometry, from its manifest: the oracle maps the Unaltered boxes
+          // forward through it and compares them with each copy's own boxes.
+          const geometries = (await findCopies(join(out, "copies"))).flatMap(({ manifest }) =>
+            manifest.videos.filter((v) => v.status === "ok" && v.geometry).map((v) => ({
+              artifact_id: manifest.artifactId,
+              video_id: v.id,
+              sx: v.geometry!.x.scale,
+              ox: v.geometry!.x.offset,
+              sy: v.geometry!.y.scale,
+              oy: v.geometry!.y.offset,
+            }))
+          );
+          for (const way of ["source", "geometry"] as const) {
+            const oracle = await oracleCells(store, {
+              way,
+              threshold: LOCATOR_CHANGE_IOU,
+              geometries,
+              videos: behind,
+            });
+            // PAPER_OP_IDS: unaltered and the 12 operations.
+            assert.equal(oracle.length, PAPER_OP_IDS.length, way);
+            for (const cell of oracle) {
+              // Unaltered against itself: all compared, none moved; the report shows none there.
+              if (cell.op_id === "unaltered") {
+                assert.deepEqual([cell.compared, cell.moved], [cell.scored, 0], way);
+                continue;
+              }
+              const shown = data.cells.find((c) => c.opId === cell.op_id)!.locatorChange!;
+              assert.deepEqual(
+                [shown.scoredFaces, shown.comparedFaces, shown.movedFaces],
+                [cell.scored, cell.compared, cell.moved],
+                `${way} ${cell.op_id}`,
+              );
+              // The demo's sidecar boxes are the same faces in every copy: all compared.
+              assert.equal(cell.compared, cell.scored, `${way} ${cell.op_id}`);
+            }
+          }
+          const html = await Deno.readTextFile(join(out, "report.html"));
+          assert.match(html, /<section id="face-locator">/);
+          assert.match(html, /box moved 0\/\d+ faces \(0%\)/);
+        },
+      );
 
       await t.step({
         name: "both notebooks execute headless on the demo store with every output present",

@@ -287,7 +287,8 @@ Deno.test("an unknown key anywhere in a spec file is an error naming the file, t
       spec: { ...MINIMAL, threshold: 0.5 },
       message: 'Unknown key "threshold" in detector spec "<file>" at threshold: valid keys are ' +
         '"name", "description", "sources", "modelPath", "trainSet", "input", "crop", "faces", ' +
-        '"faceRule", "output", "videoRule", "failScore", "frames", "clip", "differences"',
+        '"faceRule", "output", "videoRule", "failScore", "frames", "clip", "minFaceScore", ' +
+        '"minFaceSize", "differences"',
     },
     {
       label: "a key with nothing near, in a list entry",

@@ -5,7 +5,13 @@ import { COPY_SCHEMA } from "../artifacts/copy_manifest.ts";
 import { evaluate, type EvaluateOptions } from "../eval/evaluate.ts";
 import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 import type { ScoreRow } from "../store/schema.ts";
-import { listParts } from "../store/store.ts";
+import { listParts, scanStore } from "../store/store.ts";
+import {
+  LOCATOR_CHANGE_IOU,
+  locatorChanges,
+  locatorChangeShare,
+} from "../metrics/locator_changes.ts";
+import { oracleCells } from "./_locator_oracle.ts";
 import { writeDatasetManifest } from "../dataset/manifest.ts";
 import { skipWithout } from "./_tools.ts";
 import { FIXTURES, skipWithoutFixtures } from "./_fixtures.ts";
@@ -163,7 +169,88 @@ Deno.test({
         const found = boxesOf(rows, "hflip");
         assert.equal(found.length, mirrored.length);
         assertClose(found, mirrored, 12);
+        // The locator's confidence is stored with every face: UltraFace keeps scores above 0.7.
+        const faces = rows.filter((r) => r.face_index >= 0);
+        assert.ok(faces.length > 0);
+        for (const r of faces) {
+          assert.ok(r.face_score! > 0.7 && r.face_score! <= 1, `${r.face_score}`);
+        }
+        assert.ok(rows.filter((r) => r.face_index < 0).every((r) => r.face_score === null));
+        // The box in the unaltered copy's pixels: the hflip box mirrored back, res_half doubled.
+        for (const r of faces) {
+          const [x, w] = [r.box_x!, r.box_w!];
+          const expected = r.op_id === "hflip"
+            ? [640 - x - w, r.box_y!, w, r.box_h!]
+            : r.op_id === "res_half"
+            ? [2 * x, 2 * r.box_y!, 2 * w, 2 * r.box_h!]
+            : [x, r.box_y!, w, r.box_h!];
+          assertClose([[r.source_x!, r.source_y!, r.source_w!, r.source_h!]], [expected], 1e-2);
+        }
+        // Per-cell locator changes equal the oracle's IoU of the unaltered boxes mapped forward
+        // through each copy's geometry against the copy's own boxes (tests/_locator_oracle.ts).
+        const geometries = [
+          { artifact_id: "unaltered-1", video_id: "hamilton", sx: 1, ox: 0, sy: 1, oy: 0 },
+          { artifact_id: "hflip-1", video_id: "hamilton", sx: -1, ox: 640, sy: 1, oy: 0 },
+          { artifact_id: "res_half-1", video_id: "hamilton", sx: 0.5, ox: 0, sy: 0.5, oy: 0 },
+        ];
+        const oracle = await oracleCells(store, {
+          way: "geometry",
+          threshold: LOCATOR_CHANGE_IOU,
+          geometries,
+        });
+        const changes = locatorChanges(await scanStore(store));
+        assert.equal(oracle.length, 3);
+        for (const cell of oracle) {
+          const mine = locatorChangeShare(changes.filter((c) => c.opId === cell.op_id));
+          assert.deepEqual(
+            [mine.scoredFaces, mine.comparedFaces, mine.movedFaces],
+            [cell.scored, cell.compared, cell.moved],
+            cell.op_id,
+          );
+          assert.equal(cell.compared, cell.scored);
+        }
+        // No preset minimum in the tiny spec: none recorded, none dropped.
+        assert.ok(rows.every((r) => r.min_face_score === null && r.min_face_size === null));
+        assert.ok(rows.filter((r) => r.frame_index >= 0).every((r) => r.faces_dropped === 0));
       });
+
+      await t.step(
+        "face minimums drop faces, are counted, recorded and change the run id",
+        async () => {
+          const plain = await evaluate({
+            ...base,
+            store: join(tmp, "store_min0"),
+            faces: "ultraface",
+          });
+          const store = join(tmp, "store_min");
+          const summary = await evaluate({
+            ...base,
+            store,
+            faces: "ultraface",
+            minFaceScore: 0.7,
+            minFaceSize: 1000,
+          });
+          assert.notEqual(summary.runId, plain.runId);
+          assert.deepEqual(summary.faceMinimums, { score: 0.7, size: 1000 });
+          const rows = await readRows(store);
+          // Every face is smaller than 1000 px: none is scored, each counted on its frame.
+          assert.equal(rows.filter((r) => r.face_index >= 0).length, 0);
+          const located = (await readRows(join(tmp, "store_min0"))).filter((r) =>
+            r.face_index >= 0
+          );
+          const dropped = rows.filter((r) => r.frame_index >= 0)
+            .reduce((sum, r) => sum + r.faces_dropped!, 0);
+          assert.equal(dropped, located.length);
+          assert.equal(summary.facesDropped, located.length);
+          assert.ok(rows.every((r) => r.min_face_score === 0.7 && r.min_face_size === 1000));
+          const noFace = rows.find((r) => r.faces_dropped! > 0)!;
+          assert.match(noFace.error!, /below the run's minimum confidence 0\.7, face size 1000 px/);
+          await assert.rejects(
+            () => evaluate({ ...base, store, faces: "ultraface", minFaceScore: 1.5 }),
+            /minimum face score must be in \[0, 1\), got 1\.5/,
+          );
+        },
+      );
 
       await t.step("reference resumes from the stored unaltered copy", async () => {
         const store = join(tmp, "store_resume");
@@ -222,6 +309,12 @@ Deno.test({
             80,
             90,
           ]]);
+          // A sidecar box without a fifth number has no confidence: absent, not 1; its box in
+          // the unaltered copy's pixels is the sidecar's own in every copy.
+          for (const r of rows.filter((r) => r.face_index >= 0)) {
+            assert.equal(r.face_score, null);
+            assert.deepEqual([r.source_x, r.source_y, r.source_w, r.source_h], [100, 50, 80, 90]);
+          }
           assert.deepEqual(boxesOf(rows, "res_half"), [[0, 0, 50, 25, 40, 45], [
             29,
             0,

@@ -176,7 +176,9 @@ Deno.test("mapBox() follows flips and scaling, and undoes itself", async (t) => 
 
 Deno.test("the full-frame locator returns one whole-frame box per frame", async () => {
   const boxes = await fullFrameLocator().locate("v", [frameOf(8, 6), frameOf(8, 6)], [0, 5]);
-  assert.deepEqual(boxes, [[face(0, 0, 8, 6)], [face(0, 0, 8, 6)]]);
+  // No confidence was measured: `unscored` (the store's face_score is null).
+  const whole = { ...face(0, 0, 8, 6), unscored: true };
+  assert.deepEqual(boxes, [[whole], [whole]]);
 });
 
 Deno.test("sidecars validate, round-trip through a file and map into copies", async (t) => {
@@ -199,13 +201,16 @@ Deno.test("sidecars validate, round-trip through a file and map into copies", as
       frameWidth: 100,
       frameHeight: 80,
     });
-    assert.deepEqual(boxes[0], [{ ...face(10, 20, 30, 40), source: src(10, 20, 30, 40) }]);
+    // A box without a fifth number has no confidence: `unscored`, score 1 by convention.
+    assert.deepEqual(boxes[0], [
+      { ...face(10, 20, 30, 40), unscored: true, source: src(10, 20, 30, 40) },
+    ]);
     assert.deepEqual(boxes[1], []);
     // The second box of frame 7 runs past the right edge: passed on as given (90..110), not
     // clipped; the detector's crop rule decides what it gives.
     assert.deepEqual(boxes[2], [
       { ...face(0, 0, 10, 10, 0.9), source: src(0, 0, 10, 10) },
-      { ...face(90, 0, 20, 10), source: src(90, 0, 20, 10) },
+      { ...face(90, 0, 20, 10), unscored: true, source: src(90, 0, 20, 10) },
     ]);
   });
   await t.step("an hflip + half-size copy gets the boxes mirrored and halved", async () => {
@@ -214,7 +219,7 @@ Deno.test("sidecars validate, round-trip through a file and map into copies", as
     });
     const [boxes] = await locator.locate("a", [frameOf(50, 40)], [0]);
     const source = { x: 10, y: 20, w: 30, h: 40, frameWidth: 100, frameHeight: 80 };
-    assert.deepEqual(boxes, [{ ...face(30, 10, 15, 20), source }]);
+    assert.deepEqual(boxes, [{ ...face(30, 10, 15, 20), unscored: true, source }]);
   });
   await t.step("a video the sidecar lacks is an error naming the sidecar", async () => {
     await assert.rejects(

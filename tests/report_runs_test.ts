@@ -212,9 +212,21 @@ Deno.test("loadReportData({runs}) reports only the runs chosen and names them", 
     assert.equal(errors.length, 3);
     assert.equal(errors.find((e) => e.runId === "run-sbi-a")!.mce, 1);
     assert.equal(errors.find((e) => e.runId === "run-sbi-b")!.run, "faces: ultraface");
+    // The section names the reference run in words, with its id (its detector has two runs).
+    assert.equal(relative.relative!.reference, "sbi (FF++c23; faces: full), run run-sbi-a");
+    // A run id names the run too.
+    const byPrefix = await loadReportData(store, {
+      bootstrapResamples: 0,
+      referenceDetector: "run-sbi-b",
+    });
+    assert.equal(byPrefix.relative!.reference, "sbi (FF++c23; faces: ultraface), run run-sbi-b");
     await assert.rejects(
       () => loadReportData(store, { bootstrapResamples: 0, referenceDetector: "sbi" }),
-      (error: Error) => error instanceof MetricError && /has 2 runs/.test(error.message),
+      (error: Error) =>
+        error instanceof MetricError &&
+        error.message.startsWith('Reference detector "sbi" has 2 runs in the store; give one') &&
+        error.message.includes('"sbi (FF++c23; faces: full)" (run id run-sbi-a)') &&
+        !error.message.includes("corruptionErrors"),
     );
   } finally {
     await Deno.remove(store, { recursive: true });
@@ -239,8 +251,27 @@ Deno.test("deno task report --run shows the run chosen and names it; an unknown 
     ]);
     assert.equal(one.code, 0, one.stderr);
     assert.match(one.stdout, /^\| sbi \(faces: ultraface\) \| FF\+\+c23 \|/m);
-    assert.doesNotMatch(one.stdout, /faces: full|xception/);
+    assert.doesNotMatch(one.stdout, /^\| (sbi \(faces: full\)|xception)/m);
     assert.match(one.stderr, /note: Runs chosen \(--run\): sbi \(FF\+\+c23; faces: ultraface\)/);
+    // The note on the runs left out is in every format, not only on stderr and in HTML.
+    assert.match(
+      one.stdout,
+      /^\*\*Notes\*\*\n\n- Runs chosen \(--run\): sbi \(FF\+\+c23; faces: ultraface\).*left out: .*faces: full/m,
+    );
+    const json = await runDenoTask("tasks/report.ts", [
+      "--store",
+      store,
+      "--format",
+      "json",
+      "--run",
+      "sbi (faces: ultraface)",
+    ]);
+    assert.equal(json.code, 0, json.stderr);
+    const notes: string[] = JSON.parse(json.stdout).notes;
+    assert.ok(
+      notes.some((n) => /^Runs chosen \(--run\).*left out: .*faces: full/.test(n)),
+      notes.join("\n"),
+    );
     const bad = await runDenoTask("tasks/report.ts", ["--store", store, "--run", "nope"]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /No run in the store matches "nope".*faces: full/s);

@@ -74,7 +74,8 @@ Deno.test("deno task report handles good and bad input", async (t) => {
     const { code, stdout } = await report(["--help"]);
     assert.equal(code, 0);
     assert.match(stdout, /--store <dir>/);
-    assert.match(stdout, /--reference-detector <name>/);
+    assert.match(stdout, /--reference-detector <detector\|run>/);
+    assert.match(stdout, /run id \(its first 6\+ characters\)/);
     // The --format choices come from the format catalog.
     assert.match(stdout, /--format <html\|md\|csv\|json>/);
     for (const f of REPORT_FORMATS) assert.ok(stdout.includes(`${f.id}: ${f.description}`));
@@ -237,7 +238,7 @@ Deno.test("deno task report handles good and bad input", async (t) => {
     assert.equal(code, 1);
     assert.match(
       stderr,
-      /reference "mesonet" is neither a run id nor a detector \(have: .*xception/,
+      /Reference detector "mesonet" names no run: give a detector, a run label or a run id \(have: .*xception/,
     );
   });
 });

@@ -165,14 +165,19 @@ function distortSummary(fields: Partial<DistortSummary> = {}): DistortSummary {
 
 Deno.test("formatDistortSummary() gives one row per copy with counts right-aligned, then the run and its failures", () => {
   const lines = formatDistortSummary(distortSummary()).split("\n");
-  assert.equal(lines[0], "operation  artifact          state   ok  failed  seconds");
-  assert.equal(lines[1], "hflip      0123456789abcdef  made     1       1     12.3");
-  assert.equal(lines[2], "unaltered  0123456789abcdef  reused  12       0      0.0");
+  assert.equal(lines[0], "operation  artifact          state   ok  failed  ffmpeg s (summed)");
+  assert.equal(lines[1], "hflip      0123456789abcdef  made     1       1               12.3");
+  assert.equal(lines[2], "unaltered  0123456789abcdef  reused  12       0                0.0");
   assert.equal(lines[3], "");
-  assert.equal(lines[4], "2 copies in /out with native ffmpeg 6.1, 12.5s");
-  assert.equal(lines[5], "1 failed (video, operation) pairs:");
-  assert.equal(lines[6], '  hflip gone: Cannot read "gone.mp4": no such file');
-  assert.equal(lines.length, 7);
+  assert.equal(lines[4], "2 copies in /out with native ffmpeg 6.1, 12.5s wall time");
+  assert.equal(
+    lines[5],
+    "ffmpeg s (summed): seconds the ffmpeg processes of a copy ran, summed over its videos " +
+      "(they run side by side, so the column adds up to more than the wall time)",
+  );
+  assert.equal(lines[6], "1 failed (video, operation) pairs:");
+  assert.equal(lines[7], '  hflip gone: Cannot read "gone.mp4": no such file');
+  assert.equal(lines.length, 8);
 });
 
 Deno.test("formatDistortSummary() names retried videos, a shard's recorded copies and missing videos", () => {
@@ -289,4 +294,20 @@ Deno.test("formatDemoSummary() gives one AUC line per operation, the wall time a
   });
   assert.match(failed, /^1 video x copy left out of the AUCs: see the report$/m);
   assert.match(failed, /^2 failures: see the report's notes\nreport: /m);
+});
+
+Deno.test("formatEvalSummary() names the run's face minimums and the faces they dropped", () => {
+  const plain = formatEvalSummary(evalSummary());
+  assert.doesNotMatch(plain, /face minimums|dropped/);
+  const text = formatEvalSummary(evalSummary({
+    faceMinimums: { score: 0.7, size: 24 },
+    facesDropped: 5,
+  }));
+  assert.match(text.split("\n")[0], /, face minimums: confidence 0\.7, face size 24 px$/);
+  assert.match(
+    text,
+    /; 5 located faces dropped below the face minimums \(the store's faces_dropped column\)/,
+  );
+  const none = formatEvalSummary(evalSummary({ faceMinimums: { score: null, size: null } }));
+  assert.match(none.split("\n")[0], /face minimums: none$/);
 });

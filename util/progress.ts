@@ -79,13 +79,29 @@ export class Progress {
   }
 }
 
-/** Formats seconds as `12.3s` or `4m05s`; `?` when unknown. */
+/**
+ * Formats a duration in seconds as `12.3s` (under a minute, tenths), `4m05s` (under an hour, whole
+ * seconds) or `2h03m` (whole minutes); `?` when not finite. The value is rounded once, to the unit
+ * of the form it is printed in, before it is split, so no field reaches its limit (`59.97` gives
+ * `1m00s`, never `60.0s`; `179.6` gives `3m00s`, never `2m60s`). Negative values print as 0.
+ *
+ * @example
+ * ```ts
+ * import { formatSeconds } from "./progress.ts";
+ * formatSeconds(179.6); // "3m00s"
+ * ```
+ */
 export function formatSeconds(seconds: number): string {
   if (!Number.isFinite(seconds)) return "?";
-  if (seconds < 60) return `${seconds.toFixed(1)}s`;
-  const m = Math.floor(seconds / 60);
-  const s = Math.round(seconds - m * 60);
-  return `${m}m${String(s).padStart(2, "0")}s`;
+  const value = Math.max(0, seconds);
+  const tenths = Math.round(value * 10);
+  if (tenths < 600) return `${(tenths / 10).toFixed(1)}s`;
+  const whole = Math.round(value);
+  if (whole < 3600) {
+    return `${Math.floor(whole / 60)}m${String(whole % 60).padStart(2, "0")}s`;
+  }
+  const minutes = Math.round(value / 60);
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, "0")}m`;
 }
 
 function safeColumns(): number {
