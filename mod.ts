@@ -141,6 +141,7 @@ export {
   type CropRule,
   type DetectorSpec,
   DetectorSpecError,
+  inputChannels,
   type InputSpec,
   type OutputMapping,
   validateDetectorSpec,
@@ -163,6 +164,7 @@ export {
   type ShortVideoRule,
 } from "./media/clips.ts";
 export { MESOINCEPTION, MESONET } from "./detectors/mesonet.ts";
+export { LIPFORENSICS } from "./detectors/lipforensics.ts";
 export {
   DetectorModelError,
   type DetectorSession,
