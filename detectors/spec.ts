@@ -80,10 +80,15 @@ export interface InputSpec {
  * - `first`: the clip's first frame's box for every frame of the clip.
  * - `union`: one box around all of the clip's boxes (FTCN `FasterCropAlignXRay` crops every frame
  *   of a clip from the union of the frames' boxes, one alignment for the clip).
+ * - `smoothed`: each frame's box is the mean (x, y, w, h, score) of the boxes of `clip.window`
+ *   frames from it onwards, the window moved back to end at the clip's last frame where it would
+ *   pass it, the whole clip when the clip is shorter (LipForensics `preprocessing/crop_mouths.py`
+ *   smooths its alignment landmarks so: frame i uses the mean of frames i..i+11, the last 11
+ *   frames the last window's).
  * Faces are linked across a clip's frames by their rank in the face order (face 0 = each frame's
  * first face), not tracked.
  */
-export type ClipBoxRule = "per-frame" | "first" | "union";
+export type ClipBoxRule = "per-frame" | "first" | "union" | "smoothed";
 
 /** The clip rules of a clip detector. */
 export interface ClipSpec {
@@ -91,12 +96,17 @@ export interface ClipSpec {
   sampling: ClipSampling;
   /** How a clip's face box is chosen; default `per-frame`. */
   box: ClipBoxRule;
+  /** Frames per moving average of the `smoothed` box rule (only there); default 12 (LipForensics). */
+  window?: number;
   /** A video shorter than one clip; default `leave-out`. */
   short: ShortVideoRule;
 }
 
 /** The keys of a `clip` object. */
-export const CLIP_KEYS: KeySet<ClipSpec> = { sampling: true, box: true, short: true };
+export const CLIP_KEYS: KeySet<ClipSpec> = { sampling: true, box: true, window: true, short: true };
+
+/** The `smoothed` box rule's default window: LipForensics' `--window-margin` 12. */
+export const SMOOTHING_WINDOW = 12;
 
 /** Every clip sampling kind, a record each (media/clips.ts). */
 export const CLIP_SAMPLINGS: {
@@ -473,17 +483,24 @@ function readClip(value: unknown, input: InputSpec, f: SpecFields): ClipSpec | u
     return undefined;
   }
   const raw = value === undefined ? {} : f.object(value, "clip", CLIP_KEYS);
+  const box = f.oneOf(f.given(raw.box, "clip.box", "per-frame"), "clip.box", CLIP_BOX_RULES);
+  if (box !== "smoothed" && raw.window !== undefined) {
+    f.fail("clip.window", `is the "smoothed" box rule's window, not "${box}"'s`);
+  }
   return {
     sampling: raw.sampling === undefined
       ? { kind: "stride", stride: input.frames }
       : f.kindOf<ClipSampling>(raw.sampling, "clip.sampling", CLIP_SAMPLINGS),
-    box: f.oneOf(f.given(raw.box, "clip.box", "per-frame"), "clip.box", CLIP_BOX_RULES),
+    box,
+    ...(box === "smoothed"
+      ? { window: f.count(f.given(raw.window, "clip.window", SMOOTHING_WINDOW), "clip.window") }
+      : {}),
     short: f.oneOf(f.given(raw.short, "clip.short", "leave-out"), "clip.short", SHORT_RULES),
   };
 }
 
 /** The clip box rules. */
-export const CLIP_BOX_RULES: readonly ClipBoxRule[] = ["per-frame", "first", "union"];
+export const CLIP_BOX_RULES: readonly ClipBoxRule[] = ["per-frame", "first", "union", "smoothed"];
 const SHORT_RULES: readonly ShortVideoRule[] = ["leave-out", "reflect"];
 
 function readOutput(value: unknown, f: SpecFields): OutputMapping {
