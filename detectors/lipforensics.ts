@@ -29,7 +29,7 @@ export const LIPFORENSICS: DetectorSpec = {
       repo: "ahaliassos/LipForensics",
       file: "data/dataset_clips.py",
       note: "num_clips = num_frames // frames_per_clip (a video shorter than a clip has none); " +
-        "clip k = frames 25k..25k+24; each frame pil_img.convert(\"L\") when grayscale",
+        'clip k = frames 25k..25k+24; each frame pil_img.convert("L") when grayscale',
     },
     {
       repo: "ahaliassos/LipForensics",
@@ -52,7 +52,7 @@ export const LIPFORENSICS: DetectorSpec = {
     {
       repo: "ahaliassos/LipForensics",
       file: "requirements.txt",
-      note: "Pillow==8.3.1 (convert(\"L\"))",
+      note: 'Pillow==8.3.1 (convert("L"))',
     },
   ],
   trainSet: "FF++c23",
@@ -96,10 +96,10 @@ export const LIPFORENSICS: DetectorSpec = {
       what: "At most 4 clips (frames 0..99) on every dataset: upstream's FaceForensics++ limit " +
         "(max_frames_per_video=110); its Celeb-DF and DFDC runs use every whole clip.",
       why: "dfrobust's test set is FaceForensics++; for another, override clip.sampling " +
-        "(`{kind: \"stride\", stride: 25}` takes every whole clip).",
+        '(`{kind: "stride", stride: 25}` takes every whole clip).',
     },
     {
-      what: "Grayscale is taken of the resized RGB crop (PIL's convert(\"L\"), as upstream), " +
+      what: 'Grayscale is taken of the resized RGB crop (PIL\'s convert("L"), as upstream), ' +
         "from dfrobust's decode of the video rather than from upstream's saved PNG frames.",
       why: "The same luma formula on the same kind of pixels; only the decode and the crop " +
         "geometry differ.",

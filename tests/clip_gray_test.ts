@@ -41,7 +41,7 @@ function graySpec(input: Record<string, unknown> = {}, top: Record<string, unkno
   }, { source: "gray.json" });
 }
 
-Deno.test("a grayscale clip input is colour \"L\": one channel, one mean and std", async (t) => {
+Deno.test('a grayscale clip input is colour "L": one channel, one mean and std', async (t) => {
   await t.step("read: one channel in the item's shape", () => {
     const spec = graySpec();
     assert.deepEqual(spec.input.mean, [0.421]);
@@ -53,7 +53,8 @@ Deno.test("a grayscale clip input is colour \"L\": one channel, one mean and std
   const refused = (input: Record<string, unknown>, message: RegExp) =>
     assert.throws(
       () => graySpec(input),
-      (e: Error) => e instanceof DetectorSpecError && /gray\.json/.test(e.message) &&
+      (e: Error) =>
+        e instanceof DetectorSpecError && /gray\.json/.test(e.message) &&
         message.test(e.message),
     );
   await t.step("mistakes are named", () => {
@@ -68,7 +69,7 @@ Deno.test("a grayscale clip input is colour \"L\": one channel, one mean and std
 });
 
 Deno.test({
-  name: "pilLuma() gives Pillow's convert(\"L\") for every one of the 2^24 RGB colours",
+  name: 'pilLuma() gives Pillow\'s convert("L") for every one of the 2^24 RGB colours',
   ignore: skipWithout("python-pil", "grayscale against Pillow"),
   async fn() {
     // Pillow converts a 4096x4096 image holding every colour once (pixel i = RGB of i).
@@ -179,7 +180,14 @@ Deno.test({
         input: { layout: "NCTHW", frames: CLIP_T, size: [24, 32], colour: "L", scale: "1/255" },
         clip: { sampling: { kind: "stride", stride: 7, max: 5 } },
       });
-      const run = await evaluate({ spec, modelPath: model, data: csv, store, faces: "full", ffmpeg });
+      const run = await evaluate({
+        spec,
+        modelPath: model,
+        data: csv,
+        store,
+        faces: "full",
+        ffmpeg,
+      });
       assert.equal(run.failures, 0);
       const rows = pl.concat((await listParts(store)).map((p) => pl.readParquet(p)))
         .toRecords() as unknown as ScoreRow[];
@@ -193,7 +201,14 @@ Deno.test({
       await Deno.writeFile(model, clipBarcodeModel(3));
       await assert.rejects(
         () =>
-          evaluate({ spec, modelPath: model, data: csv, store: join(tmp, "s2"), faces: "full", ffmpeg }),
+          evaluate({
+            spec,
+            modelPath: model,
+            data: csv,
+            store: join(tmp, "s2"),
+            faces: "full",
+            ffmpeg,
+          }),
         /gray\.onnx.*has shape \["N", 3, 3, 24, 32\], expected NCTHW \["N", 1, 3, 24, 32\]/,
       );
     } finally {

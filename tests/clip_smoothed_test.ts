@@ -87,7 +87,8 @@ Deno.test("the spec's smoothed rule takes a window, 12 by default, and only that
   assert.throws(
     () => clipBarcodeSpec({ clip: { box: "union", window: 2 } }),
     (e: Error) =>
-      e instanceof DetectorSpecError && /"clip.window" is the "smoothed" box rule's/.test(e.message),
+      e instanceof DetectorSpecError &&
+      /"clip.window" is the "smoothed" box rule's/.test(e.message),
   );
   assert.throws(
     () => clipBarcodeSpec({ clip: { box: "smoothed", window: 0 } }),

@@ -137,48 +137,51 @@ Deno.test({
       const rows = await readRows(store);
 
       for (const opId of TIME_OPS) {
-        await t.step(`${opId}: clips of consecutive copy frames, source frames by time map`, async () => {
-          const copy = made.copies.find((c) => c.opId === opId)!;
-          const manifest = (await readCopyManifest(copy.copyDir))!;
-          for (const [id, source] of Object.entries(SOURCES)) {
-            const video = manifest.videos.find((v) => v.id === id)!;
-            const time = video.time as TimeMap;
-            assert.ok(time, `${opId} ${id}: no time map recorded`);
-            assert.equal(time.sourceFrames, source.frames, `${opId} ${id}: source frames`);
-            // The copy, decoded here: its frames' barcodes name the source frames they show.
-            const barcodes = await copyBarcodes(ffmpeg, join(copy.copyDir, video.output!));
-            assert.equal(barcodes.length, time.frames, `${opId} ${id}: decoded copy frames`);
-            for (let j = 0; j < time.frames; j++) {
-              const rule = ruleSourceFrame(opId, j);
-              const mapped = sourceFrameOf(time, j);
-              if (rule !== null) assert.equal(mapped, rule, `${opId} ${id}: map of frame ${j}`);
-              assert.equal(barcodes[j], source.first + mapped, `${opId} ${id}: copy frame ${j}`);
-            }
-            const clips = rows.filter((r) =>
-              r.detector === "clipcode" && r.op_id === opId && r.video_id === id
-            );
-            const plan = clipPlan(time.frames, CLIP_T, { kind: "stride", stride: 1 }).clips;
-            assert.deepEqual(
-              clips.map((r) => [r.frame_index, r.clip_start, r.clip_end]),
-              plan.map((c) => [c.start, c.start, c.end]),
-              `${opId} ${id}: clips`,
-            );
-            for (const row of clips) {
-              const where = `${opId} ${id} clip ${row.clip_start}-${row.clip_end}`;
-              assert.equal(row.status, "ok", `${where}: ${row.error}`);
-              const got = decodeClipScore(row.score!);
-              // Consecutive copy frames, in order: the barcodes of the decoded copy.
-              assert.deepEqual(got, barcodes.slice(row.clip_start!, row.clip_end! + 1), where);
-              // Which source frames: the recorded time map's, frame by frame.
-              const steps = Array.from({ length: CLIP_T }, (_, k) => row.clip_start! + k);
-              assert.deepEqual(
-                got,
-                steps.map((j) => source.first + sourceFrameOf(time, j)),
-                `${where}: source frames`,
+        await t.step(
+          `${opId}: clips of consecutive copy frames, source frames by time map`,
+          async () => {
+            const copy = made.copies.find((c) => c.opId === opId)!;
+            const manifest = (await readCopyManifest(copy.copyDir))!;
+            for (const [id, source] of Object.entries(SOURCES)) {
+              const video = manifest.videos.find((v) => v.id === id)!;
+              const time = video.time as TimeMap;
+              assert.ok(time, `${opId} ${id}: no time map recorded`);
+              assert.equal(time.sourceFrames, source.frames, `${opId} ${id}: source frames`);
+              // The copy, decoded here: its frames' barcodes name the source frames they show.
+              const barcodes = await copyBarcodes(ffmpeg, join(copy.copyDir, video.output!));
+              assert.equal(barcodes.length, time.frames, `${opId} ${id}: decoded copy frames`);
+              for (let j = 0; j < time.frames; j++) {
+                const rule = ruleSourceFrame(opId, j);
+                const mapped = sourceFrameOf(time, j);
+                if (rule !== null) assert.equal(mapped, rule, `${opId} ${id}: map of frame ${j}`);
+                assert.equal(barcodes[j], source.first + mapped, `${opId} ${id}: copy frame ${j}`);
+              }
+              const clips = rows.filter((r) =>
+                r.detector === "clipcode" && r.op_id === opId && r.video_id === id
               );
+              const plan = clipPlan(time.frames, CLIP_T, { kind: "stride", stride: 1 }).clips;
+              assert.deepEqual(
+                clips.map((r) => [r.frame_index, r.clip_start, r.clip_end]),
+                plan.map((c) => [c.start, c.start, c.end]),
+                `${opId} ${id}: clips`,
+              );
+              for (const row of clips) {
+                const where = `${opId} ${id} clip ${row.clip_start}-${row.clip_end}`;
+                assert.equal(row.status, "ok", `${where}: ${row.error}`);
+                const got = decodeClipScore(row.score!);
+                // Consecutive copy frames, in order: the barcodes of the decoded copy.
+                assert.deepEqual(got, barcodes.slice(row.clip_start!, row.clip_end! + 1), where);
+                // Which source frames: the recorded time map's, frame by frame.
+                const steps = Array.from({ length: CLIP_T }, (_, k) => row.clip_start! + k);
+                assert.deepEqual(
+                  got,
+                  steps.map((j) => source.first + sourceFrameOf(time, j)),
+                  `${where}: source frames`,
+                );
+              }
             }
-          }
-        });
+          },
+        );
       }
 
       await t.step("the time copies are what the test claims: dropped, held, reordered", () => {
