@@ -5,7 +5,8 @@
  * here from an ffmpeg decode of the copy: the clip holds consecutive COPY frames, in order), and
  * against the source frames the copy's recorded time map names (checked in turn against each
  * family's closed-form rule where it has one). A frame detector is evaluated on the same copies
- * into the same store, and both executed notebooks show both.
+ * into the same store, and both executed notebooks show both. ffmpeg.wasm decodes two of the
+ * copies into the same clips and scores.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -197,6 +198,34 @@ Deno.test({
         assert.ok(counts("freeze_h24").some(([a, b, c]) => a === b && b === c));
         // jitter: some clip is not in source order.
         assert.ok(counts("jitter_w10").some(([a, b, c]) => !(a < b && b < c)));
+      });
+
+      await t.step("ffmpeg.wasm decodes the same clips: same rows, same scores", async () => {
+        const wasm = await openFfmpeg("wasm");
+        try {
+          for (const opId of ["framerate_1of2", "jitter_w10"]) {
+            const wasmStore = join(tmp, `wasm_${opId}`);
+            const copy = made.copies.find((c) => c.opId === opId)!;
+            const run = await evaluate({
+              spec: clipBarcodeSpec({ clip: { sampling: { kind: "stride", stride: 1 } } }),
+              modelPath: clipModel,
+              data: copy.copyDir,
+              store: wasmStore,
+              faces: "full",
+              ffmpeg: wasm,
+            });
+            assert.equal(run.failures, 0);
+            const key = (r: ScoreRow) => [r.video_id, r.clip_start, r.clip_end, r.status, r.score];
+            const order = (a: ScoreRow, b: ScoreRow) =>
+              a.video_id.localeCompare(b.video_id) || a.clip_start! - b.clip_start!;
+            const native = rows.filter((r) => r.detector === "clipcode" && r.op_id === opId);
+            const got = (await readRows(wasmStore)).sort(order).map(key);
+            assert.ok(got.length > 0);
+            assert.deepEqual(got, native.sort(order).map(key), opId);
+          }
+        } finally {
+          await wasm.close();
+        }
       });
 
       await t.step("clip and frame detector share the store and both notebooks", async () => {
