@@ -142,6 +142,7 @@ export {
   type CropRule,
   type DetectorSpec,
   DetectorSpecError,
+  inputChannels,
   type InputSpec,
   type OutputMapping,
   validateDetectorSpec,
@@ -164,6 +165,7 @@ export {
   type ShortVideoRule,
 } from "./media/clips.ts";
 export { MESOINCEPTION, MESONET } from "./detectors/mesonet.ts";
+export { LIPFORENSICS } from "./detectors/lipforensics.ts";
 export {
   DetectorModelError,
   type DetectorSession,

@@ -3,13 +3,16 @@
  * detector's face is (detectors/preprocess.ts: crop, PIL's or OpenCV's bilinear, channel order,
  * `((x * scale) - mean) / std`), written straight into its place of the clip tensor: time step t
  * at `[:, t]` (`NCTHW`), `[t]` (`NTCHW`), or as thumbnail t of one image (`grid`: row
- * floor(t / cols), column t % cols, each `size / grid` pixels).
+ * floor(t / cols), column t % cols, each `size / grid` pixels). Colour `L` (one channel) takes
+ * each resized RGB pixel's luma as PIL's `convert("L")` does (image/luma.ts) before the
+ * normalisation: LipForensics converts its resized mouth crops so (`data/dataset_clips.py`).
  * @module
  */
 import { type CropBox, resizeRgbRows } from "../image/resize.ts";
 import type { RgbFrame } from "../image/frame.ts";
+import { pilLuma } from "../image/luma.ts";
 import { itemLength, normalisationTables } from "./preprocess.ts";
-import type { DetectorSpec, InputSpec } from "./spec.ts";
+import { type DetectorSpec, inputChannels, type InputSpec } from "./spec.ts";
 
 /** One time step of a clip: its frame and the crop of it the model sees. */
 export interface ClipStep {
@@ -44,6 +47,7 @@ export function preprocessClipSync(
   const item = into.subarray(index * n, (index + 1) * n);
   const tables = normalisationTables(input);
   const order = input.colour === "BGR" ? [2, 1, 0] : [0, 1, 2];
+  const gray = input.colour === "L";
   for (let t = 0; t < frames; t++) {
     const { frame, crop } = steps[t];
     if (frame.data.length !== frame.width * frame.height * 3) {
@@ -65,6 +69,13 @@ export function preprocessClipSync(
       method: input.resize,
     }, (y, rgb) => {
       const row = place.offset + y * place.rowStride;
+      if (gray) {
+        const table = tables[0];
+        for (let x = 0, q = 0; x < place.width; x++, q += 3) {
+          item[row + x] = table[pilLuma(rgb[q], rgb[q + 1], rgb[q + 2])];
+        }
+        return;
+      }
       for (let c = 0; c < 3; c++) {
         const table = tables[c];
         const src = order[c];
@@ -86,6 +97,7 @@ function stepPlace(input: InputSpec, t: number): {
 } {
   const [h, w] = input.size;
   const frames = input.frames ?? 1;
+  const c = inputChannels(input);
   if (input.layout === "grid") {
     const [rows, cols] = input.grid!;
     const height = h / rows;
@@ -94,7 +106,7 @@ function stepPlace(input: InputSpec, t: number): {
     return { width, height, offset, rowStride: w, channelStride: h * w };
   }
   if (input.layout === "NTCHW") {
-    return { width: w, height: h, offset: t * 3 * h * w, rowStride: w, channelStride: h * w };
+    return { width: w, height: h, offset: t * c * h * w, rowStride: w, channelStride: h * w };
   }
   if (input.layout === "NCTHW") {
     return { width: w, height: h, offset: t * h * w, rowStride: w, channelStride: frames * h * w };

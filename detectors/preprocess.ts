@@ -7,7 +7,7 @@
 import { type CropBox, resizeRgbRows } from "../image/resize.ts";
 import type { Box } from "../faces/box.ts";
 import type { RgbFrame } from "../image/frame.ts";
-import type { CropRule, DetectorSpec, InputSpec } from "./spec.ts";
+import { type CropRule, type DetectorSpec, inputChannels, type InputSpec } from "./spec.ts";
 
 /**
  * The integer crop that `rule` takes around `box` in a `frameW` x `frameH` frame, or null when
@@ -140,8 +140,9 @@ export interface PreprocessOptions {
 }
 
 /**
- * Number of float elements one preprocessed item takes: 3 * height * width for a frame detector
- * and a `grid` clip, 3 * T * height * width for an `NCTHW` or `NTCHW` clip.
+ * Number of float elements one preprocessed item takes: C * height * width for a frame detector
+ * and a `grid` clip, C * T * height * width for an `NCTHW` or `NTCHW` clip (C = 3, or 1 for
+ * colour `L`).
  */
 export function itemLength(input: InputSpec): number {
   return itemDims(input).reduce((a, b) => a * b, 1);
@@ -149,20 +150,22 @@ export function itemLength(input: InputSpec): number {
 
 /**
  * The shape of one item of the model's input, batch axis left out, by layout: `NCHW` and `grid`
- * [3, H, W], `NHWC` [H, W, 3], `NCTHW` [3, T, H, W], `NTCHW` [T, 3, H, W].
+ * [C, H, W], `NHWC` [H, W, C], `NCTHW` [C, T, H, W], `NTCHW` [T, C, H, W]; C = 3, or 1 for
+ * colour `L` ({@link inputChannels}).
  */
 export function itemDims(input: InputSpec): number[] {
   const [h, w] = input.size;
   const t = input.frames ?? 1;
+  const c = inputChannels(input);
   switch (input.layout) {
     case "NHWC":
-      return [h, w, 3];
+      return [h, w, c];
     case "NCTHW":
-      return [3, t, h, w];
+      return [c, t, h, w];
     case "NTCHW":
-      return [t, 3, h, w];
+      return [t, c, h, w];
     default:
-      return [3, h, w];
+      return [c, h, w];
   }
 }
 
@@ -200,6 +203,12 @@ export function preprocessFaceSync(
   if (data.length !== width * height * 3) {
     throw new RangeError(
       `preprocessFace: frame holds ${data.length} bytes, expected ${width}x${height}x3`,
+    );
+  }
+  if (inputChannels(spec.input) !== 3) {
+    throw new RangeError(
+      `preprocessFace: colour "${spec.input.colour}" is for clip layouts only, not ` +
+        `"${spec.input.layout}"`,
     );
   }
   const [outH, outW] = spec.input.size;
@@ -279,13 +288,13 @@ export function writeNormalised(rgb: Uint8Array, out: Float32Array, input: Input
 
 /**
  * The value each byte 0..255 maps to in each model channel: `((x * scale) - mean[c]) / std[c]`,
- * three tables of 256 entries (model channel order).
+ * one table of 256 entries per channel (model channel order: 3, or 1 for colour `L`).
  */
-export function normalisationTables(input: InputSpec): [Float32Array, Float32Array, Float32Array] {
+export function normalisationTables(input: InputSpec): Float32Array[] {
   const make = (c: number) => {
     const table = new Float32Array(256);
     for (let x = 0; x < 256; x++) table[x] = (x * input.scale - input.mean[c]) / input.std[c];
     return table;
   };
-  return [make(0), make(1), make(2)];
+  return Array.from({ length: inputChannels(input) }, (_, c) => make(c));
 }

@@ -7,6 +7,7 @@
  */
 import type { DetectorSpec } from "./spec.ts";
 import { DEMO } from "./demo.ts";
+import { LIPFORENSICS } from "./lipforensics.ts";
 import { MESOINCEPTION, MESONET } from "./mesonet.ts";
 
 const IMAGENET_MEAN: [number, number, number] = [0.485, 0.456, 0.406];
@@ -279,6 +280,7 @@ export const PRESETS: Readonly<Record<string, DetectorSpec>> = {
   mesoinception: MESOINCEPTION,
   demo: DEMO,
   ftcn: FTCN,
+  lipforensics: LIPFORENSICS,
 };
 
 /** Names of the known presets, for help texts and error messages. */

@@ -23,12 +23,24 @@ export type Layout = "NCHW" | "NHWC" | "NCTHW" | "NTCHW" | "grid";
 /** The layouts of a clip detector (an input with a time axis or a thumbnail grid). */
 export const CLIP_LAYOUTS: readonly Layout[] = ["NCTHW", "NTCHW", "grid"];
 
-/** Channel order the model expects (decoded frames are RGB; `BGR` swaps channels 0 and 2). */
-export type ColourOrder = "RGB" | "BGR";
+/**
+ * Channels the model expects: `RGB` (decoded frames are RGB), `BGR` (channels 0 and 2 swapped),
+ * or `L`, one grayscale channel, PIL's `Image.convert("L")` of the resized RGB crop: ITU-R 601-2
+ * luma in 16-bit fixed point, `(R * 19595 + G * 38470 + B * 7471 + 0x8000) >> 16` (Pillow
+ * `libImaging/Convert.c`, `rgb2l`), as LipForensics reads its mouth crops. `L` is for clip
+ * layouts only ({@link CLIP_LAYOUTS}).
+ */
+export type ColourOrder = "RGB" | "BGR" | "L";
+
+/** The number of channels of an input: 1 for colour `L`, else 3. */
+export function inputChannels(input: Pick<InputSpec, "colour">): 1 | 3 {
+  return input.colour === "L" ? 1 : 3;
+}
 
 /**
  * The model's image input. A pixel value `x` in 0..255 becomes `((x * scale) - mean[c]) / std[c]`
- * for channel `c` (in the model's channel order).
+ * for channel `c` (in the model's channel order; for colour `L`, `x` is the pixel's luma and `c`
+ * is 0).
  */
 export interface InputSpec {
   /** Input tensor name; absent = the model's first input. */
@@ -39,10 +51,12 @@ export interface InputSpec {
   colour: ColourOrder;
   /** Multiplier applied first, e.g. 1/255. Must be finite and non-zero. */
   scale: number;
-  /** Per-channel mean subtracted after scaling (model channel order). */
-  mean: [number, number, number];
-  /** Per-channel divisor applied last (model channel order); each must be non-zero. */
-  std: [number, number, number];
+  /**
+   * Per-channel mean subtracted after scaling (model channel order): 3 numbers, 1 for colour `L`.
+   */
+  mean: number[];
+  /** Per-channel divisor applied last (model channel order, as `mean`); each must be non-zero. */
+  std: number[];
   /**
    * How the crop is resized to `size`: `pil-bilinear` (torchvision `Resize` on PIL images;
    * antialiased when shrinking) or `cv2-linear` (`cv2.resize` INTER_LINEAR). Default `pil-bilinear`.
@@ -66,10 +80,15 @@ export interface InputSpec {
  * - `first`: the clip's first frame's box for every frame of the clip.
  * - `union`: one box around all of the clip's boxes (FTCN `FasterCropAlignXRay` crops every frame
  *   of a clip from the union of the frames' boxes, one alignment for the clip).
+ * - `smoothed`: each frame's box is the mean (x, y, w, h, score) of the boxes of `clip.window`
+ *   frames from it onwards, the window moved back to end at the clip's last frame where it would
+ *   pass it, the whole clip when the clip is shorter (LipForensics `preprocessing/crop_mouths.py`
+ *   smooths its alignment landmarks so: frame i uses the mean of frames i..i+11, the last 11
+ *   frames the last window's).
  * Faces are linked across a clip's frames by their rank in the face order (face 0 = each frame's
  * first face), not tracked.
  */
-export type ClipBoxRule = "per-frame" | "first" | "union";
+export type ClipBoxRule = "per-frame" | "first" | "union" | "smoothed";
 
 /** The clip rules of a clip detector. */
 export interface ClipSpec {
@@ -77,12 +96,17 @@ export interface ClipSpec {
   sampling: ClipSampling;
   /** How a clip's face box is chosen; default `per-frame`. */
   box: ClipBoxRule;
+  /** Frames per moving average of the `smoothed` box rule (only there); default 12 (LipForensics). */
+  window?: number;
   /** A video shorter than one clip; default `leave-out`. */
   short: ShortVideoRule;
 }
 
 /** The keys of a `clip` object. */
-export const CLIP_KEYS: KeySet<ClipSpec> = { sampling: true, box: true, short: true };
+export const CLIP_KEYS: KeySet<ClipSpec> = { sampling: true, box: true, window: true, short: true };
+
+/** The `smoothed` box rule's default window: LipForensics' `--window-margin` 12. */
+export const SMOOTHING_WINDOW = 12;
 
 /** Every clip sampling kind, a record each (media/clips.ts). */
 export const CLIP_SAMPLINGS: {
@@ -412,14 +436,34 @@ function readInput(value: unknown, f: SpecFields): InputSpec {
   ];
   const scale = f.num(f.given(raw.scale, "input.scale", 1), "input.scale");
   if (scale === 0) f.fail("input.scale", "must not be 0");
-  const std = f.triple(f.given(raw.std, "input.std", [1, 1, 1]), "input.std");
-  std.forEach((s, i) => s === 0 && f.fail(`input.std[${i}]`, "must not be 0"));
   const layout = f.oneOf(
     raw.layout,
     "input.layout",
     ["NCHW", "NHWC", "NCTHW", "NTCHW", "grid"] as const,
   );
   const isClip = CLIP_LAYOUTS.includes(layout);
+  const colour = f.oneOf(raw.colour, "input.colour", ["RGB", "BGR", "L"] as const);
+  if (colour === "L" && !isClip) {
+    f.fail(
+      "input.colour",
+      `"L" (one grayscale channel) needs a clip layout (${CLIP_LAYOUTS.join(", ")}), ` +
+        `not "${layout}"`,
+    );
+  }
+  const channels = inputChannels({ colour });
+  const perChannel = (v: unknown, field: string, fallback: number): number[] => {
+    const values = f.given(v, field, Array(channels).fill(fallback));
+    if (!Array.isArray(values) || values.length !== channels) {
+      f.fail(
+        field,
+        `must be an array of ${channels} number${channels === 1 ? "" : "s"} (one per channel ` +
+          `of colour "${colour}"), got ${describe(values)}`,
+      );
+    }
+    return (values as unknown[]).map((x, i) => f.num(x, `${field}[${i}]`));
+  };
+  const std = perChannel(raw.std, "input.std", 1);
+  std.forEach((s, i) => s === 0 && f.fail(`input.std[${i}]`, "must not be 0"));
   if (isClip && raw.frames === undefined) {
     f.fail("input.frames", `must be given for the clip layout "${layout}" (frames per clip)`);
   }
@@ -448,9 +492,9 @@ function readInput(value: unknown, f: SpecFields): InputSpec {
     ...(raw.name !== undefined ? { name: f.str(raw.name, "input.name") } : {}),
     layout,
     size,
-    colour: f.oneOf(raw.colour, "input.colour", ["RGB", "BGR"] as const),
+    colour,
     scale,
-    mean: f.triple(f.given(raw.mean, "input.mean", [0, 0, 0]), "input.mean"),
+    mean: perChannel(raw.mean, "input.mean", 0),
     std,
     ...(raw.resize !== undefined
       ? { resize: f.oneOf(raw.resize, "input.resize", ["pil-bilinear", "cv2-linear"] as const) }
@@ -467,17 +511,24 @@ function readClip(value: unknown, input: InputSpec, f: SpecFields): ClipSpec | u
     return undefined;
   }
   const raw = value === undefined ? {} : f.object(value, "clip", CLIP_KEYS);
+  const box = f.oneOf(f.given(raw.box, "clip.box", "per-frame"), "clip.box", CLIP_BOX_RULES);
+  if (box !== "smoothed" && raw.window !== undefined) {
+    f.fail("clip.window", `is the "smoothed" box rule's window, not "${box}"'s`);
+  }
   return {
     sampling: raw.sampling === undefined
       ? { kind: "stride", stride: input.frames }
       : f.kindOf<ClipSampling>(raw.sampling, "clip.sampling", CLIP_SAMPLINGS),
-    box: f.oneOf(f.given(raw.box, "clip.box", "per-frame"), "clip.box", CLIP_BOX_RULES),
+    box,
+    ...(box === "smoothed"
+      ? { window: f.count(f.given(raw.window, "clip.window", SMOOTHING_WINDOW), "clip.window") }
+      : {}),
     short: f.oneOf(f.given(raw.short, "clip.short", "leave-out"), "clip.short", SHORT_RULES),
   };
 }
 
 /** The clip box rules. */
-export const CLIP_BOX_RULES: readonly ClipBoxRule[] = ["per-frame", "first", "union"];
+export const CLIP_BOX_RULES: readonly ClipBoxRule[] = ["per-frame", "first", "union", "smoothed"];
 const SHORT_RULES: readonly ShortVideoRule[] = ["leave-out", "reflect"];
 
 function readOutput(value: unknown, f: SpecFields): OutputMapping {

@@ -19,8 +19,9 @@
  */
 import type { DatasetEntry } from "../dataset/manifest.ts";
 import type { ClipStep } from "../detectors/clip_preprocess.ts";
-import type { ClipBoxRule } from "../detectors/spec.ts";
+import { type ClipBoxRule, SMOOTHING_WINDOW } from "../detectors/spec.ts";
 import type { FaceBox } from "../faces/box.ts";
+import { smoothedBoxes } from "../faces/smooth.ts";
 import type { RgbFrame } from "../image/frame.ts";
 import { clipPlan, type ClipWindow } from "../media/clips.ts";
 import { logLine } from "../util/progress.ts";
@@ -129,7 +130,7 @@ export async function prepareClipVideo(
       continue;
     }
     for (let i = 0; i < count; i++) {
-      const boxes = clipBoxes(steps.map((s) => s.faces), i, clip.box);
+      const boxes = clipBoxes(steps.map((s) => s.faces), i, clip.box, clip.window);
       const clipSteps: ClipStep[] = [];
       for (let t = 0; t < steps.length; t++) {
         const crop = context.parts.cropOf(steps[t].frame, boxes[t]);
@@ -177,11 +178,20 @@ export async function prepareClipVideo(
   return prepared;
 }
 
-/** The box of face `i` on each step of a clip, by `rule` (each step has an i-th face). */
-function clipBoxes(faces: FaceBox[][], i: number, rule: ClipBoxRule): FaceBox[] {
+/**
+ * The box of face `i` on each step of a clip, by `rule` (each step has an i-th face; `window`
+ * is the `smoothed` rule's).
+ */
+function clipBoxes(
+  faces: FaceBox[][],
+  i: number,
+  rule: ClipBoxRule,
+  window = SMOOTHING_WINDOW,
+): FaceBox[] {
   if (rule === "per-frame") return faces.map((f) => f[i]);
   if (rule === "first") return faces.map(() => faces[0][i]);
   const boxes = faces.map((f) => f[i]);
+  if (rule === "smoothed") return smoothedBoxes(boxes, window);
   const x0 = Math.min(...boxes.map((b) => b.x));
   const y0 = Math.min(...boxes.map((b) => b.y));
   const x1 = Math.max(...boxes.map((b) => b.x + b.w));

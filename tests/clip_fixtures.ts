@@ -17,13 +17,14 @@ export const CLIP_T = 3;
 const STEP: [number, number] = [24, 32];
 
 /**
- * An ONNX clip model [N, 3, T, 24, 32] (NCTHW) -> [N, 1]: for each time step t, the 8-bit barcode
- * v_t (the top two rows, the two middle columns of each of 8 bands, mean > 0.5), then
- * sum_t v_t * 256^(T-1-t) / 2^24: exact in float32, decoded by {@link decodeClipScore}.
+ * An ONNX clip model [N, C, T, 24, 32] (NCTHW; C = `channels`, 3 or 1 for a grayscale input)
+ * -> [N, 1]: for each time step t, the 8-bit barcode v_t (the top two rows, the two middle
+ * columns of each of 8 bands, mean > 0.5), then sum_t v_t * 256^(T-1-t) / 2^24: exact in
+ * float32, decoded by {@link decodeClipScore}.
  */
-export function clipBarcodeModel(): Uint8Array {
+export function clipBarcodeModel(channels: 1 | 3 = 3): Uint8Array {
   const g = new GraphBuilder("clip_barcode");
-  g.input("input", ["N", 3, CLIP_T, STEP[0], STEP[1]]);
+  g.input("input", ["N", channels, CLIP_T, STEP[0], STEP[1]]);
   const int64 = (name: string, values: number[]) =>
     g.initializer(name, [values.length], new BigInt64Array(values.map(BigInt)));
   int64("rows_start", [0]);
