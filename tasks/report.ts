@@ -2,7 +2,7 @@
  * `deno task report`: video-level AUC per detector x operation from a results store, as a
  * self-contained HTML report (Table I, charts, provenance) or Table I alone as Markdown, CSV or
  * JSON (the formats of report/format_catalog.ts). `--by method` adds Table I per slice
- * (metrics/slices.ts), `--compare A,B` run B against run A (metrics/run_comparison.ts), in
+ * (metrics/slices.ts; `--by split --manifest test.csv` by a dataset manifest's column), `--compare A,B` run B against run A (metrics/run_comparison.ts), in
  * every format. By default every operation's AUC of a detector ranks the same videos (those usable in
  * all its copies); `--unpaired` ranks each copy's own. Every detector run of the store is its own
  * Table I row, named by what sets it apart where a detector has several (`sbi (faces:
@@ -117,10 +117,20 @@ const SPEC: CommandSpec = {
     by: {
       type: "string",
       description: "Add Table I per slice of the videos: a store column (" +
-        SLICE_COLUMNS.join(", ") + "; method is the manifest's manipulation method) or " +
-        "face_size (buckets of the crop side on Unaltered). Each slice's AUC ranks its fakes " +
-        "against all reals (the FF++ per-method protocol) unless --slice-reals within.",
+        SLICE_COLUMNS.join(", ") + "; method is the manifest's manipulation method), " +
+        "face_size (buckets of the crop side on Unaltered), or with --manifest any column of " +
+        "the dataset manifest (split, ...) or dataset (which manifest a video came from). " +
+        "Each slice's AUC ranks its fakes against all reals (the FF++ per-method protocol) " +
+        "unless --slice-reals within.",
       valueName: "<column>",
+    },
+    manifest: {
+      type: "string",
+      description: "Dataset manifest (id,path,label,...) whose columns --by may name, joined " +
+        "to the store by video id (repeatable: --by dataset then names the manifest of each " +
+        "video). Videos on one side only are named in a note.",
+      valueName: "<csv>",
+      multiple: true,
     },
     "slice-reals": {
       type: "string",
@@ -182,23 +192,30 @@ if (import.meta.main) {
   });
 }
 
-// --by and --slice-reals as options; an unknown column or protocol is a usage error (exit 2).
+// --by, --manifest and --slice-reals as options; an unknown column or protocol is a usage error
+// (exit 2). A manifest column is checked once the manifests are read (loadReportData).
 function sliceFlags(
   values: Record<string, unknown>,
-): { by?: string; sliceProtocol?: SliceProtocol } {
+): { by?: string; sliceProtocol?: SliceProtocol; manifests?: string[] } {
   const by = values.by as string | undefined;
   const reals = values["slice-reals"] as string | undefined;
+  const manifests = values.manifest as string[] | undefined;
   if (by === undefined) {
     if (reals !== undefined) throw new UsageError("--slice-reals needs --by <column>");
+    if (manifests !== undefined) throw new UsageError("--manifest needs --by <column>");
     return {};
   }
-  sliceColumn(by);
+  if (manifests === undefined) sliceColumn(by);
   if (reals !== undefined && !SLICE_PROTOCOLS.some((p) => p.id === reals)) {
     throw new UsageError(
       `--slice-reals must be one of ${SLICE_PROTOCOLS.map((p) => p.id).join(", ")}, got "${reals}"`,
     );
   }
-  return { by, ...(reals ? { sliceProtocol: reals as SliceProtocol } : {}) };
+  return {
+    by,
+    ...(reals ? { sliceProtocol: reals as SliceProtocol } : {}),
+    ...(manifests ? { manifests } : {}),
+  };
 }
 
 // --compare A,B as two run choices; anything but two non-empty names is a usage error.
