@@ -267,6 +267,7 @@ export async function loadReportData(
     leftOut: videos.leftOut,
     damagedParts: problems,
     relative,
+    threshold,
     ...(slices ? { slices } : {}),
     ...(comparison ? { comparison } : {}),
     provenance: {

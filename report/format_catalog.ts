@@ -92,7 +92,11 @@ export const CSV_FORMAT: ReportFormat = {
     Promise.resolve(tableCsv(table(data, options), options) + extraCsv(data, options)),
 };
 
-/** Table I as JSON, with the pairing, the left-out videos and the store's warnings. */
+/**
+ * Table I as JSON, with the pairing, the left-out videos, the store's warnings and the
+ * decision views' threshold rule (`thresholdRule`, a `ThresholdChoice` record: what the
+ * release gate reads back).
+ */
 export const JSON_FORMAT: ReportFormat = {
   id: "json",
   extension: "json",
@@ -106,6 +110,7 @@ export const JSON_FORMAT: ReportFormat = {
         leftOut: data.leftOut,
         damagedParts: data.damagedParts ?? [],
         warnings: data.warnings ?? [],
+        ...(data.threshold ? { thresholdRule: data.threshold } : {}),
         ...(data.slices ? { slices: sliceJson(data.slices, options.metric) } : {}),
         ...(data.comparison ? { comparison: comparisonJson(data.comparison) } : {}),
       }),

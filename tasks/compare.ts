@@ -39,8 +39,9 @@ const SPEC: CommandSpec = {
     },
     "threshold-rule": {
       type: "string",
-      description: "For a baseline in a decision metric: the new run's threshold rule (eer, " +
-        "fpr0.01, t0.5); default eer.",
+      description: "For a baseline in a decision metric: the threshold rule (eer, fpr0.01, " +
+        "t0.5). Default: the rule the baseline records (one that disagrees is a usage error); " +
+        "eer for an older baseline that records none (a note says so).",
       valueName: "<rule>",
     },
     resamples: {
