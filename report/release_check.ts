@@ -19,6 +19,7 @@ import {
 import type { Pairing } from "../metrics/video_set.ts";
 import { OptionError } from "../util/option_error.ts";
 import { loadReportData } from "./collect.ts";
+import { commandLine } from "../util/command_line.ts";
 
 /** Options for {@link checkRelease}. */
 export interface CheckReleaseOptions {
@@ -61,7 +62,7 @@ export async function checkRelease(
   } catch (error) {
     throw new BaselineError(
       `Cannot read the baseline "${baselinePath}": ${(error as Error).message} (write one ` +
-        "with `deno task report --format json --out table.json`)",
+        `with \`${commandLine("report", "--format json --out table.json")}\`)`,
     );
   }
   let parsed: unknown;

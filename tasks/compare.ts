@@ -13,6 +13,7 @@ import { type CommandSpec, requireString, runTask, UsageError } from "../util/cl
 import { DEFAULT_TOLERANCE } from "../metrics/release_gate.ts";
 import { checkRelease } from "../report/release_check.ts";
 import { gateJson, gateText } from "../report/gate_format.ts";
+import { commandLine } from "../util/command_line.ts";
 
 const SPEC: CommandSpec = {
   name: "compare",
@@ -21,7 +22,9 @@ const SPEC: CommandSpec = {
   flags: {
     baseline: {
       type: "string",
-      description: "Table I JSON of the earlier release (deno task report --format json).",
+      description: `Table I JSON of the earlier release (${
+        commandLine("report", "--format json")
+      }).`,
       valueName: "<file>",
     },
     store: { type: "string", description: "Results store of the new run.", valueName: "<dir>" },
@@ -53,8 +56,8 @@ const SPEC: CommandSpec = {
     },
     json: { type: "boolean", description: "Print the result as JSON (for CI systems)." },
   },
-  epilog: "Example: deno task compare --baseline release-1.2/table.json --store out/store " +
-    "--tolerance 0.01",
+  epilog: `Example: ${commandLine("compare")} --baseline release-1.2/table.json ` +
+    "--store out/store --tolerance 0.01",
 };
 
 if (import.meta.main) {

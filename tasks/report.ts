@@ -23,6 +23,7 @@ import { reportNoteLines } from "../report/note_lines.ts";
 import { writeReport } from "../report/write_report.ts";
 import { SLICE_COLUMNS, sliceColumn } from "../metrics/slice_values.ts";
 import { SLICE_PROTOCOLS, type SliceProtocol } from "../metrics/slices.ts";
+import { commandLine } from "../util/command_line.ts";
 
 // "report.html for html; stdout for md, csv, json": where each format goes without --out.
 const DEFAULT_OUT = [
@@ -149,7 +150,9 @@ const SPEC: CommandSpec = {
       description: "Leave out the inlined vega scripts (static SVG charts only, smaller file).",
     },
   },
-  epilog: "Example: deno task report --store out/store --out report.html --data out/copies",
+  epilog: `Example: ${
+    commandLine("report", "--store out/store --out report.html --data out/copies")
+  }`,
 };
 
 if (import.meta.main) {
