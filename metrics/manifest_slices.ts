@@ -7,7 +7,7 @@
  * @module
  */
 import { basename, extname } from "node:path";
-import pl from "../deps/polars.ts";
+import type pl from "../deps/polars.ts";
 import type { ManifestColumns } from "../dataset/manifest_columns.ts";
 import { compareIds } from "../util/compare.ts";
 import { OptionError } from "../util/option_error.ts";

@@ -189,7 +189,10 @@ Deno.test({
           test,
         ]);
         assert.equal(unknown.code, 2);
-        assert.match(unknown.stderr, /--by must be one of .*face_size, dataset, split, camera, got "splti"/);
+        assert.match(
+          unknown.stderr,
+          /--by must be one of .*face_size, dataset, split, camera, got "splti"/,
+        );
         const noManifest = await runDenoTask("tasks/report.ts", [
           "--store",
           store,
