@@ -2,8 +2,9 @@
  * `deno task report`: video-level AUC per detector x operation from a results store, as a
  * self-contained HTML report (Table I, charts, provenance) or Table I alone as Markdown, CSV or
  * JSON (the formats of report/format_catalog.ts). `--by method` adds Table I per slice
- * (metrics/slices.ts; `--by split --manifest test.csv` by a dataset manifest's column), `--compare A,B` run B against run A (metrics/run_comparison.ts), in
- * every format. By default every operation's AUC of a detector ranks the same videos (those usable in
+ * (metrics/slices.ts; `--by split --manifest test.csv` by a dataset manifest's column),
+ * `--compare A,B` run B against run A (metrics/run_comparison.ts), in every format. By default
+ * every operation's AUC of a detector ranks the same videos (those usable in
  * all its copies); `--unpaired` ranks each copy's own. Every detector run of the store is its own
  * Table I row, named by what sets it apart where a detector has several (`sbi (faces:
  * ultraface)`); `--run` reports only the runs named. Notes about left-out data (left-out
