@@ -244,6 +244,8 @@ export {
 export { wilsonInterval } from "./metrics/wilson.ts";
 export { type Slice, sliceCells, type SliceProtocol } from "./metrics/slices.ts";
 export { SLICE_COLUMNS, sliceValues } from "./metrics/slice_values.ts";
+export { DATASET_SLICE, manifestSliceValues } from "./metrics/manifest_slices.ts";
+export { type ManifestColumns, readManifestColumns } from "./dataset/manifest_columns.ts";
 export { compareRuns, type RunComparison } from "./metrics/run_comparison.ts";
 export { type GateResult, releaseGate } from "./metrics/release_gate.ts";
 export { mcnemarExact } from "./metrics/mcnemar.ts";

@@ -15,6 +15,7 @@ import type { OpCategory, OpEncoder, OpInstance } from "../ops/operation.ts";
 import type { EncodeProfile } from "../ops/profile.ts";
 import { isInside } from "../util/inside.ts";
 import { readJsonFile } from "../util/json_file.ts";
+import { commandLine } from "../util/command_line.ts";
 
 /** The schema tag of copy manifests. */
 export const COPY_SCHEMA = "dfrobust.copy/1";
@@ -254,7 +255,8 @@ export function validateCopyManifest(doc: unknown, path: string): CopyManifest {
     if (video?.output == null || isCopyOutput(dirname(path), video.output)) return video;
     // The claimed path is not repeated: messages reach the store and shared reports.
     const message = `Copy manifest "${path}": video "${video?.id}" has an output that is not a ` +
-      `relative path inside the copy folder: refused, never read (run "deno task distort" to ` +
+      "relative path inside the copy folder: refused, never read " +
+      `(run "${commandLine("distort")}" to ` +
       `make the copy again)`;
     refused.push({ videoId: String(video?.id), output: video.output, message });
     return { ...video, status: "failed", output: null, outputSha256: null, error: message };

@@ -8,6 +8,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { BENCH_FLAGS } from "./_bench_args.ts";
 import { join } from "node:path";
 import pl from "../deps/polars.ts";
 import { opAucs } from "../metrics/op_auc.ts";
@@ -20,8 +21,7 @@ import { generatedStore } from "./_report_store.ts";
 export async function run(args: string[] = Deno.args): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { sizes: { type: "string", default: "700" }, cache: { type: "string" } },
-    strict: false,
+    options: BENCH_FLAGS.decision,
   });
   const cache = String(values.cache ?? join(Deno.env.get("TMPDIR") ?? "/tmp", "dfrobust-bench"));
   for (const videos of String(values.sizes).split(",").map(Number)) {

@@ -17,6 +17,7 @@
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { BENCH_FLAGS } from "./_bench_args.ts";
 import { distortDataset } from "../artifacts/distort.ts";
 import { splitGraphArgs } from "../artifacts/split_graph.ts";
 import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
@@ -94,7 +95,7 @@ async function dfrobust(ffmpeg: Ffmpeg, manifest: string, out: string, ops: stri
 
 /** Runs the benchmark and prints the tables (`--families a,b`: only those families' rows). */
 export async function run(args: string[] = []): Promise<void> {
-  const { values } = parseArgs({ args, options: { families: { type: "string" } } });
+  const { values } = parseArgs({ args, options: BENCH_FLAGS.distort });
   const only = values.families?.split(",").map((f) => f.trim()).filter((f) => f !== "");
   requireFixtures("video", "The distort benchmark");
   const dir = await Deno.makeTempDir({ prefix: "dfrobust_distort_bench_" });

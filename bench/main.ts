@@ -1,10 +1,14 @@
 /**
- * `deno task bench [name...]`: runs the benchmarks in this folder one after another (all by
- * default), each printing its side-by-side ratios. Names: auc, distort, eval, eval_clip, preprocess,
- * wasm_vs_native, demo, report, decision. Flags after the names go to the benchmarks that take them
- * (`deno task bench report --sizes 70,700`).
+ * `deno task bench [name...] [flags]`: runs the benchmarks in this folder one after another (all
+ * by default), each printing its side-by-side ratios. Names and flags: bench/_bench_args.ts (a
+ * flag goes to the benchmarks that take it: `deno task bench report --sizes 70,700`). An unknown
+ * name or flag, or a flag of a benchmark not run, exits 2 before anything starts.
  * @module
  */
+import { benchHelp, parseBenchArgs } from "./_bench_args.ts";
+import { commandLine } from "../util/cli.ts";
+import { OptionError } from "../util/option_error.ts";
+
 const BENCHES: Record<string, () => Promise<{ run: (args?: string[]) => Promise<void> }>> = {
   auc: () => import("./auc_bench.ts"),
   distort: () => import("./distort_bench.ts"),
@@ -17,26 +21,21 @@ const BENCHES: Record<string, () => Promise<{ run: (args?: string[]) => Promise<
   decision: () => import("./decision_bench.ts"),
 };
 
-const firstFlag = Deno.args.findIndex((a) => a.startsWith("-") && a !== "-h" && a !== "--help");
-const given = firstFlag < 0 ? Deno.args : Deno.args.slice(0, firstFlag);
-const flags = firstFlag < 0 ? [] : Deno.args.slice(firstFlag);
-const names = given.length > 0 ? given : Object.keys(BENCHES);
-if (names.includes("--help") || names.includes("-h")) {
-  console.log(
-    `deno task bench [name...]\n\nRuns the benchmarks (default: all): ${
-      Object.keys(BENCHES).join(", ")
-    }.\nEach prints its timings and side-by-side ratios on stdout.`,
-  );
+let parsed;
+try {
+  parsed = parseBenchArgs(Deno.args);
+} catch (error) {
+  if (!(error instanceof OptionError)) throw error;
+  console.error(`error: ${error.message}`);
+  console.error(`Run "${commandLine("bench")} --help" for usage.`);
+  Deno.exit(2);
+}
+if (parsed.help) {
+  console.log(benchHelp());
   Deno.exit(0);
 }
-for (const name of names) {
-  if (!(name in BENCHES)) {
-    console.error(`error: unknown benchmark "${name}"; known: ${Object.keys(BENCHES).join(", ")}`);
-    Deno.exit(2);
-  }
-}
-for (const name of names) {
+for (const name of parsed.names) {
   console.log(`\n## ${name}`);
   const bench = await BENCHES[name]();
-  await bench.run(flags);
+  await bench.run(parsed.flags.get(name));
 }

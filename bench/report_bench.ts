@@ -14,6 +14,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { BENCH_FLAGS } from "./_bench_args.ts";
 import { join } from "node:path";
 import { generatedStore, storeRows } from "./_report_store.ts";
 
@@ -31,11 +32,7 @@ interface Usage {
 export async function run(args: string[] = Deno.args): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: {
-      sizes: { type: "string", default: "70,700,7000" },
-      cache: { type: "string" },
-      baseline: { type: "string" },
-    },
+    options: BENCH_FLAGS.report,
   });
   const sizes = String(values.sizes).split(",").map(Number);
   if (sizes.some((n) => !(Number.isInteger(n) && n >= 2))) {

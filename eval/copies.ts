@@ -27,6 +27,7 @@ import {
 } from "../ops/geometry.ts";
 import { compareIds } from "../util/compare.ts";
 import type { TimeMap } from "../ops/time_map.ts";
+import { commandLine } from "../util/command_line.ts";
 
 /** The operation instance a copy was made with (the store's `op_*` columns). */
 export interface CopyOperation {
@@ -121,7 +122,7 @@ export async function discoverCopies(
   if (copies.length === 0) {
     throw new CopyDiscoveryError(
       `No copy found under "${dataPath}": expected ${COPY_MANIFEST_FILE} files ` +
-        `(schema ${COPY_SCHEMA}) from "deno task distort", or pass a dataset .csv`,
+        `(schema ${COPY_SCHEMA}) from "${commandLine("distort")}", or pass a dataset .csv`,
     );
   }
   return sortCopies(copies);

@@ -20,6 +20,7 @@ import {
 import type { RowStatus } from "../store/status.ts";
 import { logLine } from "../util/progress.ts";
 import type { EvalCopy } from "./copies.ts";
+import { commandLine } from "../util/command_line.ts";
 
 /** Store status of a video whose file differs from its copy manifest (store/status.ts). */
 export const DAMAGED_VIDEO = "damaged_video" satisfies RowStatus;
@@ -134,7 +135,8 @@ export async function checkCopyVideos(
       refuse(video, problem.message);
       continue;
     }
-    const error = `Not scored: ${problem.message} (run "deno task distort" again to redo it)`;
+    const distort = commandLine("distort");
+    const error = `Not scored: ${problem.message} (run "${distort}" again to redo it)`;
     logLine(`warning: ${error}`);
     check.damaged.push({ video, frame_index: -1, status: DAMAGED_VIDEO, error, fail_score: null });
   }

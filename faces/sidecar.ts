@@ -23,6 +23,7 @@ import {
 import { sourceFrameOf } from "../ops/time_map.ts";
 import { mapBox, mapBoxExact } from "./geometry.ts";
 import type { FaceLocator } from "./locator.ts";
+import { commandLine } from "../util/command_line.ts";
 
 /** The sidecar schema id. */
 export const SIDECAR_SCHEMA = "dfrobust.faces/1";
@@ -183,7 +184,7 @@ export function sidecarLocator(
           new SidecarError(
             `Video "${videoId}" decodes at ${wrong.width}x${wrong.height}, but its copy manifest ` +
               `records ${exact.width}x${exact.height}: the copy changed since distort made it ` +
-              `(run "deno task verify")`,
+              `(run "${commandLine("verify")}")`,
           ),
         );
       }

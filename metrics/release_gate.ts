@@ -20,6 +20,7 @@ import { type TableMetric, tableMetric } from "./decision_metrics.ts";
 import { modelLabel } from "./op_auc.ts";
 import type { TableCell, TableOne, TableRow } from "./table.ts";
 import { MetricError } from "./metric_error.ts";
+import { commandLine } from "../util/command_line.ts";
 
 /** Default largest drop that still passes (in the table's metric): 0.01. */
 export const DEFAULT_TOLERANCE = 0.01;
@@ -85,7 +86,8 @@ export function storedTable(json: unknown): TableOne {
   const t = json as Partial<TableOne> | null;
   if (t === null || typeof t !== "object" || !Array.isArray(t.columns) || !Array.isArray(t.rows)) {
     throw new MetricError(
-      "not a Table I JSON (no columns and rows): write one with `deno task report --format json`",
+      "not a Table I JSON (no columns and rows): write one with " +
+        `\`${commandLine("report", "--format json")}\``,
     );
   }
   for (const [i, row] of t.rows.entries()) {

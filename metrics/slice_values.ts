@@ -63,16 +63,20 @@ export const SLICE_COLUMNS: readonly string[] = [
 ];
 
 /**
- * Checks a `--by` value. Throws an `OptionError` (exit 2 in a task) naming the valid ones when
- * `by` is not one of {@link SLICE_COLUMNS}; the message says that the store keeps only the
- * `method` column of a dataset manifest (so `dataset`, `split` and other manifest columns
- * cannot be sliced on).
+ * Checks a `--by` value against {@link SLICE_COLUMNS} and `manifestColumns` (the columns the
+ * dataset manifests given add, `dataset` among them: metrics/manifest_slices.ts). Throws an
+ * `OptionError` (exit 2 in a task) naming the valid ones when `by` is neither; without
+ * manifests the message says how to slice by a manifest column (`--manifest <csv>`: the store
+ * keeps only the manifest's `method`).
  */
-export function sliceColumn(by: string): string {
-  if (!SLICE_COLUMNS.includes(by)) {
+export function sliceColumn(by: string, manifestColumns: readonly string[] = []): string {
+  if (!SLICE_COLUMNS.includes(by) && !manifestColumns.includes(by)) {
     throw new OptionError(
-      `--by must be one of ${SLICE_COLUMNS.join(", ")}, got "${by}" (the store keeps the ` +
-        "manifest's method column only; other manifest columns are not stored with the scores)",
+      `--by must be one of ${[...SLICE_COLUMNS, ...manifestColumns].join(", ")}, got "${by}"` +
+        (manifestColumns.length === 0
+          ? " (the store keeps the manifest's method column only: to slice by dataset, split " +
+            "or another manifest column, give the dataset manifest(s) with --manifest <csv>)"
+          : ""),
     );
   }
   return by;
@@ -82,7 +86,8 @@ export function sliceColumn(by: string): string {
 export type SliceValues = Map<string, Map<string, string>>;
 
 /**
- * Every video's slice by `by` (a {@link SLICE_COLUMNS} value), run by run, from the store's
+ * Every video's slice by `by` (a {@link SLICE_COLUMNS} value; manifest columns:
+ * metrics/manifest_slices.ts), run by run, from the store's
  * frame (eager or lazy, filtered or not). A column value is the video's first non-empty one
  * over its rows (a video's manifest fields are the same in every copy), {@link NO_VALUE_SLICE}
  * where it has none. Face size: the median crop side of the largest face (`face_index` 0, status

@@ -125,6 +125,28 @@ export function thresholdChoiceText(choice: ThresholdChoice): string {
 }
 
 /**
+ * A {@link ThresholdChoice} read back from a record (the `thresholdRule` field of a Table I
+ * JSON, `{ "rule": "fpr", "fpr": 0.01 }`). Throws an `OptionError` naming the rule ids when
+ * the record is not a choice of {@link THRESHOLD_RULES}.
+ */
+export function thresholdChoiceRecord(value: unknown): ThresholdChoice {
+  const v = value as Record<string, unknown> | null;
+  const rule = typeof v === "object" && v !== null ? v.rule : undefined;
+  if (rule === "eer") return { rule };
+  if (rule === "fpr" && typeof v!.fpr === "number" && v!.fpr >= 0 && v!.fpr <= 1) {
+    return { rule, fpr: v!.fpr };
+  }
+  if (rule === "given" && typeof v!.threshold === "number" && Number.isFinite(v!.threshold)) {
+    return { rule, threshold: v!.threshold };
+  }
+  throw new OptionError(
+    `not a threshold rule: ${JSON.stringify(value)} (want { "rule": ` +
+      `${THRESHOLD_RULES.map((r) => `"${r.id}"`).join(" | ")} } with "fpr" in [0, 1] for fpr, ` +
+      `"threshold" for given)`,
+  );
+}
+
+/**
  * The smallest double above `x`: the threshold that flags nothing at or below `x` (used above
  * the highest Unaltered score, where scikit-learn's `roc_curve` puts infinity).
  */

@@ -38,7 +38,14 @@ import {
 } from "./provenance.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
 import { sliceCells, type SliceProtocol } from "../metrics/slices.ts";
-import { sliceValues } from "../metrics/slice_values.ts";
+import {
+  SLICE_COLUMNS,
+  sliceColumn,
+  type SliceValues,
+  sliceValues,
+} from "../metrics/slice_values.ts";
+import { manifestSliceColumns, manifestSliceValues } from "../metrics/manifest_slices.ts";
+import { type ManifestColumns, readManifestColumns } from "../dataset/manifest_columns.ts";
 import { compareRuns } from "../metrics/run_comparison.ts";
 import type { TableMetric } from "../metrics/decision_metrics.ts";
 import { OptionError } from "../util/option_error.ts";
@@ -88,9 +95,16 @@ export interface LoadReportDataOptions {
   threshold?: ThresholdChoice;
   /**
    * Table I per slice by this store column or `face_size` (`report --by`,
-   * metrics/slice_values.ts); with `sliceProtocol` (default `all-reals`, metrics/slices.ts).
+   * metrics/slice_values.ts), or by a column of the dataset manifests in `manifests` (or
+   * `dataset`: metrics/manifest_slices.ts); with `sliceProtocol` (default `all-reals`,
+   * metrics/slices.ts).
    */
   by?: string;
+  /**
+   * Dataset manifests (CSV paths) whose columns `by` may name, joined to the store by video id;
+   * read before the store. Throws `ManifestError` for an unreadable or malformed one.
+   */
+  manifests?: readonly string[];
   /** How a slice's reals are chosen; default `all-reals` (FF++ per-method protocol). */
   sliceProtocol?: SliceProtocol;
   /**
@@ -134,6 +148,9 @@ export async function loadReportData(
 ): Promise<ReportData> {
   const notes: string[] = [];
   const problems: StoreProblem[] = [];
+  // Manifests and the --by column are checked before the store is read.
+  const manifests = await Promise.all((options.manifests ?? []).map(readManifestColumns));
+  if (options.by !== undefined) sliceColumn(options.by, manifestSliceColumns(manifests));
   const onProblem = (p: StoreProblem) => {
     problems.push(p);
     options.onProblem?.(p);
@@ -208,7 +225,7 @@ export async function loadReportData(
     used,
     videos,
     options.by,
-    sliceValues(used, options.by),
+    sliceValuesOf(used, options.by, manifests, notes),
     {
       protocol: options.sliceProtocol,
       bootstrap,
@@ -259,6 +276,7 @@ export async function loadReportData(
     leftOut: videos.leftOut,
     damagedParts: problems,
     relative,
+    threshold,
     ...(slices ? { slices } : {}),
     ...(comparison ? { comparison } : {}),
     locator,
@@ -469,4 +487,18 @@ function referenceLabel(aucs: readonly OpAuc[], runId: string): string {
   const label = modelLabel(cell.detector, cell.trainSet, cell.run);
   const several = new Set(aucs.filter((a) => a.detector === cell.detector).map((a) => a.runId));
   return several.size > 1 ? `${label}, run ${runId}` : label;
+}
+
+// The slices by `by`: a store column (or face size) from the store, any other column from the
+// manifests, joined by video id; the join's notes (ids on one side only) go to `notes`.
+function sliceValuesOf(
+  frame: pl.LazyDataFrame,
+  by: string,
+  manifests: readonly ManifestColumns[],
+  notes: string[],
+): SliceValues {
+  if (SLICE_COLUMNS.includes(by)) return sliceValues(frame, by);
+  const joined = manifestSliceValues(frame, by, manifests);
+  for (const note of joined.notes) notes.push(note);
+  return joined.values;
 }

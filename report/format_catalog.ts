@@ -99,8 +99,9 @@ export const CSV_FORMAT: ReportFormat = {
 };
 
 /**
- * Table I as JSON, with the pairing, the left-out videos, the store's warnings and the report's
- * notes (the same as the HTML report's and stderr's).
+ * Table I as JSON, with the pairing, the left-out videos, the store's warnings, the report's
+ * notes (the same as the HTML report's and stderr's) and the decision views' threshold rule
+ * (`thresholdRule`, a `ThresholdChoice` record: what the release gate reads back).
  */
 export const JSON_FORMAT: ReportFormat = {
   id: "json",
@@ -115,6 +116,7 @@ export const JSON_FORMAT: ReportFormat = {
         leftOut: data.leftOut,
         damagedParts: data.damagedParts ?? [],
         warnings: data.warnings ?? [],
+        ...(data.threshold ? { thresholdRule: data.threshold } : {}),
         ...(data.slices ? { slices: sliceJson(data.slices, options.metric) } : {}),
         ...(data.comparison ? { comparison: comparisonJson(data.comparison) } : {}),
         notes: data.notes,

@@ -29,6 +29,7 @@ import { datasetHtml } from "./dataset_view.ts";
 import { tableDetailsHtml } from "./details_view.ts";
 import { operationRows, operationsHtml } from "./operations_view.ts";
 import { PRINT_STYLE } from "./print_style.ts";
+import { commandLine } from "../util/command_line.ts";
 
 /** Options for {@link renderReport}. */
 export interface RenderReportOptions {
@@ -184,7 +185,7 @@ ${raw(leftOutHtml(leftOut))}
 function damagedPartsHtml(parts: readonly StoreProblem[]): Html | "" {
   if (parts.length === 0) return "";
   return safeHtml`<section id="damaged-parts"><h2>Unreadable store parts</h2>
-<p>Left out of every number below; run the same <code>deno task eval</code> again to rewrite
+<p>Left out of every number below; run the same <code>${commandLine("eval")}</code> again to rewrite
 them.</p>
 <ul>${parts.map((p) => safeHtml`<li><code>${p.path}</code>: ${p.reason}</li>`)}</ul></section>`;
 }

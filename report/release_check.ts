@@ -9,10 +9,17 @@ import { isDecisionMetric, metricChoice } from "../metrics/decision_metrics.ts";
 import { MetricError } from "../metrics/metric_error.ts";
 import { type GateResult, releaseGate, storedTable } from "../metrics/release_gate.ts";
 import { tableOne } from "../metrics/table.ts";
-import { parseThresholdChoice } from "../metrics/threshold_rules.ts";
+import {
+  DEFAULT_THRESHOLD,
+  parseThresholdChoice,
+  type ThresholdChoice,
+  thresholdChoiceRecord,
+  thresholdChoiceText,
+} from "../metrics/threshold_rules.ts";
 import type { Pairing } from "../metrics/video_set.ts";
 import { OptionError } from "../util/option_error.ts";
 import { loadReportData } from "./collect.ts";
+import { commandLine } from "../util/command_line.ts";
 
 /** Options for {@link checkRelease}. */
 export interface CheckReleaseOptions {
@@ -24,7 +31,9 @@ export interface CheckReleaseOptions {
   bootstrapResamples?: number;
   /**
    * For a stored table in a decision metric: the threshold rule of the new run, as text (`eer`,
-   * `fpr0.01`, `t0.5`); default `eer`. (A stored table names its rule in words only.)
+   * `fpr0.01`, `t0.5`). The stored table's `thresholdRule` is used where it has one (a rule
+   * that differs from it is a {@link BaselineError}); an older table without it is taken to
+   * have used this rule, else `eer`, and the result's notes say so.
    */
   thresholdRule?: string;
 }
@@ -37,8 +46,10 @@ export class BaselineError extends OptionError {
 /**
  * Gates the store at `storeDir` against the Table I JSON at `baselinePath`. The new table is
  * computed like the stored one: its metric (`metric`, AUC when absent), its pairing and, for a
- * decision metric, its rows' threshold rule. Throws {@link BaselineError} naming the file when
- * it is missing or not a Table I JSON, `StoreError` for a missing or unreadable store.
+ * decision metric, its threshold rule (the table's `thresholdRule`; see
+ * {@link CheckReleaseOptions.thresholdRule}). Throws {@link BaselineError} naming the file when
+ * it is missing or not a Table I JSON, or when `thresholdRule` disagrees with the rule the
+ * table records; `StoreError` for a missing or unreadable store.
  */
 export async function checkRelease(
   baselinePath: string,
@@ -51,7 +62,7 @@ export async function checkRelease(
   } catch (error) {
     throw new BaselineError(
       `Cannot read the baseline "${baselinePath}": ${(error as Error).message} (write one ` +
-        "with `deno task report --format json --out table.json`)",
+        `with \`${commandLine("report", "--format json --out table.json")}\`)`,
     );
   }
   let parsed: unknown;
@@ -72,15 +83,58 @@ export async function checkRelease(
   const metricId = baseline.metric ?? AUC_METRIC.id;
   const { metric } = metricChoice(metricId);
   const pairing = (parsed as { pairing?: Pairing }).pairing;
+  const notes: string[] = [];
+  const threshold = isDecisionMetric(metric)
+    ? baselineThreshold(baselinePath, parsed, options.thresholdRule, notes)
+    : undefined;
   const data = await loadReportData(storeDir, {
     runs: options.runs,
     pairing: pairing === "unpaired" ? "unpaired" : "paired",
     bootstrapResamples: options.bootstrapResamples ?? 1000,
     metrics: metric.id === AUC_METRIC.id || isDecisionMetric(metric) ? undefined : [metric],
-    ...(isDecisionMetric(metric)
-      ? { threshold: parseThresholdChoice(options.thresholdRule ?? "eer") }
-      : {}),
+    ...(threshold ? { threshold } : {}),
   });
   const current = tableOne(data.cells, { metric });
-  return releaseGate(baseline, current, { tolerance: options.tolerance });
+  const result = releaseGate(baseline, current, { tolerance: options.tolerance });
+  result.notes.unshift(...notes);
+  return result;
+}
+
+// The threshold rule the new run is scored with: the one the stored table records, else the
+// flag's (or eer) with a note saying it was assumed. A flag that disagrees with the record is a
+// BaselineError naming both.
+function baselineThreshold(
+  baselinePath: string,
+  parsed: unknown,
+  flag: string | undefined,
+  notes: string[],
+): ThresholdChoice {
+  const given = flag === undefined ? undefined : parseThresholdChoice(flag);
+  const stored = (parsed as { thresholdRule?: unknown }).thresholdRule;
+  if (stored === undefined) {
+    const assumed = given ?? DEFAULT_THRESHOLD;
+    notes.push(
+      `The baseline "${baselinePath}" does not record its threshold rule (written by an older ` +
+        `dfrobust): assumed ${thresholdChoiceText(assumed)}` +
+        (given
+          ? " (--threshold-rule)"
+          : ", the default; give --threshold-rule if it used another") +
+        ".",
+    );
+    return assumed;
+  }
+  let recorded: ThresholdChoice;
+  try {
+    recorded = thresholdChoiceRecord(stored);
+  } catch (error) {
+    throw new BaselineError(`The baseline "${baselinePath}": ${(error as Error).message}`);
+  }
+  if (given && thresholdChoiceText(given) !== thresholdChoiceText(recorded)) {
+    throw new BaselineError(
+      `--threshold-rule ${thresholdChoiceText(given)} disagrees with the baseline ` +
+        `"${baselinePath}", whose table used ${thresholdChoiceText(recorded)}: leave out ` +
+        "--threshold-rule (the baseline's rule is used) or write a new baseline with it",
+    );
+  }
+  return recorded;
 }

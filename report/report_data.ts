@@ -6,6 +6,7 @@
  * @module
  */
 import type { LocatorReport } from "./locator_section.ts";
+import type { ThresholdChoice } from "../metrics/threshold_rules.ts";
 import type { CorruptionError } from "../metrics/mce.ts";
 import type { DetectorOp } from "../metrics/cell.ts";
 import type { AucCell } from "../metrics/op_auc.ts";
@@ -65,6 +66,11 @@ export interface ReportData {
    */
   damagedParts?: StoreProblem[];
   provenance: Provenance;
+  /**
+   * How the decision views (TPR, FPR, McNemar) chose each run's threshold on Unaltered
+   * (metrics/threshold_rules.ts); Table I JSON records it as `thresholdRule`.
+   */
+  threshold?: ThresholdChoice;
   /** Table I per slice (`report --by`, metrics/slices.ts), when asked for. */
   slices?: Slice[];
   /** Run B against run A (`report --compare A,B`, metrics/run_comparison.ts), when asked for. */

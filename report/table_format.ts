@@ -15,6 +15,7 @@
  * `run`.
  * @module
  */
+import type { ThresholdChoice } from "../metrics/threshold_rules.ts";
 import { AUC_METRIC } from "../metrics/cell_metrics.ts";
 import { type TableMetric, tableMetric } from "../metrics/decision_metrics.ts";
 import { SIGNIFICANCE_LEVEL, significantDrop } from "../metrics/cell_comparisons.ts";
@@ -298,6 +299,11 @@ export interface TableJsonOptions {
   damagedParts?: readonly StoreProblem[];
   /** Added as `warnings`: the store's warnings (store/warnings.ts), each once. */
   warnings?: readonly string[];
+  /**
+   * Added as `thresholdRule`: how the decision views chose their threshold
+   * (metrics/threshold_rules.ts `ThresholdChoice`, e.g. `{ "rule": "fpr", "fpr": 0.01 }`).
+   */
+  thresholdRule?: ThresholdChoice;
   /** Added as `slices`: Table I per slice (`report --by`, report/slice_format.ts). */
   slices?: unknown;
   /** Added as `comparison`: run B against run A (report/comparison_format.ts). */

@@ -16,6 +16,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { atomicWriteFile } from "../util/atomic.ts";
 import { taskRun } from "../util/task_table.ts";
+import { commandLine } from "../util/command_line.ts";
 import { sbatch, type TaskState, taskSucceeded, waitForJobs, type WaitOptions } from "./slurm.ts";
 
 /** The repository root of this dfrobust (its tasks run in the jobs). */
@@ -140,6 +141,8 @@ export function slurmScriptTexts(
   const out = resolve(options.out);
   const paths = pipelinePaths(out, options.shards);
   const n = options.shards;
+  // How the user runs slurm (deno task, or the installed dfrobust command), named in headers.
+  const slurm = commandLine("slurm");
   const resources = options.resources ?? {};
   const name = resources.jobName ?? "dfrobust";
   const cpus = resources.cpusPerTask;
@@ -177,7 +180,7 @@ export function slurmScriptTexts(
   ];
   const distort = [
     ...header("distort", [
-      `dfrobust distort as a Slurm job array of ${n} tasks, written by \`deno task slurm\``,
+      `dfrobust distort as a Slurm job array of ${n} tasks, written by \`${slurm}\``,
       `(docs/scale.md). Task I makes shard I/${n} of every copy: the videos whose rank among the`,
       `sorted video ids is I modulo ${n}. Tasks run at once on any nodes that share this folder;`,
       "each writes only its own files, and the last one to end writes every copy's manifest.json",
@@ -189,7 +192,7 @@ export function slurmScriptTexts(
   ];
   const evalScript = [
     ...header("eval", [
-      `dfrobust eval as a Slurm job array of ${n} tasks, written by \`deno task slurm\``,
+      `dfrobust eval as a Slurm job array of ${n} tasks, written by \`${slurm}\``,
       `(docs/scale.md); submitted to start once every distort task has ended well (afterok).`,
       `Task I scores shard I/${n}'s videos of every copy into its own part of each store unit`,
       "(part-<unit>.shard-<I>of<N>.parquet); the last task to end merges each unit into its",
@@ -200,7 +203,7 @@ export function slurmScriptTexts(
   ];
   const finish = [
     ...header("finish", [
-      "dfrobust's finishing job, written by `deno task slurm` (docs/scale.md); submitted to start",
+      `dfrobust's finishing job, written by \`${slurm}\` (docs/scale.md); submitted to start`,
       "once every eval task has ended well. Safe to rerun: it only assembles what the shards",
       "left and fails, naming it, when something is missing.",
     ]),
@@ -238,7 +241,7 @@ export function slurmScriptTexts(
   const submit = [
     "#!/bin/bash",
     "# Submits this folder's three jobs in order, each waiting for the one before to end well",
-    "# (what `deno task slurm --submit` does). Written by `deno task slurm` (docs/scale.md).",
+    `# (what \`${slurm} --submit\` does). Written by \`${slurm}\` (docs/scale.md).`,
     "set -euo pipefail",
     `cd ${shellQuote(out)}`,
     "distort_job=$(sbatch --parsable distort.sbatch)",

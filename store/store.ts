@@ -13,6 +13,7 @@ import { FACE_RULES, VIDEO_RULES } from "./aggregation.ts";
 import { polarsDtype, scoreFrame, type ScoreRow, STORE_COLUMNS } from "./schema.ts";
 import { selectUnitParts, splitShardUnitId } from "./shard_parts.ts";
 import type { StoreUnit } from "./unit.ts";
+import { commandLine } from "../util/command_line.ts";
 
 export type { StoreUnit } from "./unit.ts";
 
@@ -180,14 +181,14 @@ export interface ScanStorePartsOptions extends ScanStoreOptions {
 export async function requireStoreParts(storeDir: string): Promise<void> {
   if (!(await exists(storeDir))) {
     throw new StoreError(
-      `Results store ${shownPath(storeDir)} does not exist: run "deno task eval" to fill it, ` +
-        "or check --store",
+      `Results store ${shownPath(storeDir)} does not exist: run "${commandLine("eval")}" to fill ` +
+        "it, or check --store",
     );
   }
   if ((await listParts(storeDir)).length === 0) {
     throw new StoreError(
       `Results store ${shownPath(storeDir)} is empty: no det=*/op=*/part-*.parquet files ` +
-        '(run "deno task eval")',
+        `(run "${commandLine("eval")}")`,
     );
   }
 }

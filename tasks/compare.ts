@@ -13,6 +13,7 @@ import { type CommandSpec, requireString, runTask, UsageError } from "../util/cl
 import { DEFAULT_TOLERANCE } from "../metrics/release_gate.ts";
 import { checkRelease } from "../report/release_check.ts";
 import { gateJson, gateText } from "../report/gate_format.ts";
+import { commandLine } from "../util/command_line.ts";
 
 const SPEC: CommandSpec = {
   name: "compare",
@@ -21,7 +22,9 @@ const SPEC: CommandSpec = {
   flags: {
     baseline: {
       type: "string",
-      description: "Table I JSON of the earlier release (deno task report --format json).",
+      description: `Table I JSON of the earlier release (${
+        commandLine("report", "--format json")
+      }).`,
       valueName: "<file>",
     },
     store: { type: "string", description: "Results store of the new run.", valueName: "<dir>" },
@@ -39,8 +42,9 @@ const SPEC: CommandSpec = {
     },
     "threshold-rule": {
       type: "string",
-      description: "For a baseline in a decision metric: the new run's threshold rule (eer, " +
-        "fpr0.01, t0.5); default eer.",
+      description: "For a baseline in a decision metric: the threshold rule (eer, fpr0.01, " +
+        "t0.5). Default: the rule the baseline records (one that disagrees is a usage error); " +
+        "eer for an older baseline that records none (a note says so).",
       valueName: "<rule>",
     },
     resamples: {
@@ -52,8 +56,8 @@ const SPEC: CommandSpec = {
     },
     json: { type: "boolean", description: "Print the result as JSON (for CI systems)." },
   },
-  epilog: "Example: deno task compare --baseline release-1.2/table.json --store out/store " +
-    "--tolerance 0.01",
+  epilog: `Example: ${commandLine("compare")} --baseline release-1.2/table.json ` +
+    "--store out/store --tolerance 0.01",
 };
 
 if (import.meta.main) {

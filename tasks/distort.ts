@@ -8,11 +8,20 @@ import { formatDistortSummary } from "../artifacts/distort_summary_text.ts";
 import type { BackendChoice } from "../media/ffmpeg.ts";
 import type { EncodeProfile } from "../ops/profile.ts";
 import { parseSeverity, selectOperations } from "../ops/select.ts";
-import { type CommandSpec, optionalIntegerFlag, requireString, runTask } from "../util/cli.ts";
+import {
+  commandLine,
+  type CommandSpec,
+  optionalIntegerFlag,
+  requireString,
+  runTask,
+} from "../util/cli.ts";
 import { interruptSignal } from "../util/interrupt.ts";
 import { DISTORT_FLAGS } from "./_distort_flags.ts";
 import { limitOptions } from "./_limit_flag.ts";
 import { shardOptions } from "./_shard_flags.ts";
+
+// How the user runs distort (deno task, or the installed dfrobust command), for the examples.
+const DISTORT = commandLine("distort");
 
 const spec: CommandSpec = {
   name: "distort",
@@ -25,12 +34,14 @@ const spec: CommandSpec = {
     "half-written is kept; rerun to resume).",
   flags: DISTORT_FLAGS,
   epilog: "Operation ids and ladders: docs/operations.md. Example:\n" +
-    "  deno task distort --manifest data/test.csv --ops paper --out out/copies\n" +
-    "  deno task distort --manifest data/test.csv --ops noise,h264 --severity all --out out/copies\n" +
-    "  deno task distort --manifest data/test.csv --ops chain:social=res_half+vintage+h264_crf40 " +
+    `  ${DISTORT} ` + "--manifest data/test.csv --ops paper --out out/copies\n" +
+    `  ${DISTORT} ` +
+    "--manifest data/test.csv --ops noise,h264 --severity all --out out/copies\n" +
+    `  ${DISTORT} ` + "--manifest data/test.csv --ops chain:social=res_half+vintage+h264_crf40 " +
     "--out out/copies\n" +
-    "  deno task distort --manifest data/test.csv --out out/copies --shard 0/3   # one of 3 shards\n" +
-    "  deno task distort --manifest data/test.csv --out out/copies --finish --shards 3\n" +
+    `  ${DISTORT} ` +
+    "--manifest data/test.csv --out out/copies --shard 0/3   # one of 3 shards\n" +
+    `  ${DISTORT} ` + "--manifest data/test.csv --out out/copies --finish --shards 3\n" +
     "With --shard, exit 0 once the shard's videos are recorded (failed ones too: --finish and the " +
     "report name them); --finish exits 1 when a copy still lacks videos, naming them and their " +
     "shards. Sharding: docs/scale.md.",

@@ -44,6 +44,13 @@ const SPEC: CommandSpec = {
       description: "report.ipynb adds Table I per slice of this column (DFROBUST_BY; report --by).",
       valueName: "<column>",
     },
+    manifest: {
+      type: "string",
+      description: "Dataset manifest whose columns --by may name (repeatable; " +
+        "DFROBUST_MANIFESTS; report --manifest).",
+      valueName: "<csv>",
+      multiple: true,
+    },
     compare: {
       type: "string",
       description: "report.ipynb compares two runs A,B (DFROBUST_COMPARE; report --compare).",
@@ -94,6 +101,8 @@ if (import.meta.main) {
     if (typeof parsed.values.video === "string") env.DFROBUST_VIDEO = parsed.values.video;
     if (typeof parsed.values.run === "string") env.DFROBUST_RUN = parsed.values.run;
     if (typeof parsed.values.by === "string") env.DFROBUST_BY = parsed.values.by;
+    const manifests = parsed.values.manifest as string[] | undefined;
+    if (manifests?.length) env.DFROBUST_MANIFESTS = manifests.map((m) => resolve(m)).join(":");
     if (typeof parsed.values.compare === "string") env.DFROBUST_COMPARE = parsed.values.compare;
     const chosen = parsed.values.notebook as string[] | undefined;
     const notebooks = chosen?.length ? chosen.map((n) => resolve(n)) : NOTEBOOKS;

@@ -2,8 +2,9 @@
  * `deno task report`: video-level AUC per detector x operation from a results store, as a
  * self-contained HTML report (Table I, charts, provenance) or Table I alone as Markdown, CSV or
  * JSON (the formats of report/format_catalog.ts). `--by method` adds Table I per slice
- * (metrics/slices.ts), `--compare A,B` run B against run A (metrics/run_comparison.ts), in
- * every format. By default every operation's AUC of a detector ranks the same videos (those usable in
+ * (metrics/slices.ts; `--by split --manifest test.csv` by a dataset manifest's column),
+ * `--compare A,B` run B against run A (metrics/run_comparison.ts), in every format. By default
+ * every operation's AUC of a detector ranks the same videos (those usable in
  * all its copies); `--unpaired` ranks each copy's own. Every detector run of the store is its own
  * Table I row, named by what sets it apart where a detector has several (`sbi (faces:
  * ultraface)`); `--run` reports only the runs named. Notes about left-out data (left-out
@@ -23,6 +24,7 @@ import { reportNoteLines } from "../report/note_lines.ts";
 import { writeReport } from "../report/write_report.ts";
 import { SLICE_COLUMNS, sliceColumn } from "../metrics/slice_values.ts";
 import { SLICE_PROTOCOLS, type SliceProtocol } from "../metrics/slices.ts";
+import { commandLine } from "../util/command_line.ts";
 
 // "report.html for html; stdout for md, csv, json": where each format goes without --out.
 const DEFAULT_OUT = [
@@ -118,10 +120,20 @@ const SPEC: CommandSpec = {
     by: {
       type: "string",
       description: "Add Table I per slice of the videos: a store column (" +
-        SLICE_COLUMNS.join(", ") + "; method is the manifest's manipulation method) or " +
-        "face_size (buckets of the crop side on Unaltered). Each slice's AUC ranks its fakes " +
-        "against all reals (the FF++ per-method protocol) unless --slice-reals within.",
+        SLICE_COLUMNS.join(", ") + "; method is the manifest's manipulation method), " +
+        "face_size (buckets of the crop side on Unaltered), or with --manifest any column of " +
+        "the dataset manifest (split, ...) or dataset (which manifest a video came from). " +
+        "Each slice's AUC ranks its fakes against all reals (the FF++ per-method protocol) " +
+        "unless --slice-reals within.",
       valueName: "<column>",
+    },
+    manifest: {
+      type: "string",
+      description: "Dataset manifest (id,path,label,...) whose columns --by may name, joined " +
+        "to the store by video id (repeatable: --by dataset then names the manifest of each " +
+        "video). Videos on one side only are named in a note.",
+      valueName: "<csv>",
+      multiple: true,
     },
     "slice-reals": {
       type: "string",
@@ -140,7 +152,9 @@ const SPEC: CommandSpec = {
       description: "Leave out the inlined vega scripts (static SVG charts only, smaller file).",
     },
   },
-  epilog: "Example: deno task report --store out/store --out report.html --data out/copies",
+  epilog: `Example: ${
+    commandLine("report", "--store out/store --out report.html --data out/copies")
+  }`,
 };
 
 if (import.meta.main) {
@@ -183,23 +197,30 @@ if (import.meta.main) {
   });
 }
 
-// --by and --slice-reals as options; an unknown column or protocol is a usage error (exit 2).
+// --by, --manifest and --slice-reals as options; an unknown column or protocol is a usage error
+// (exit 2). A manifest column is checked once the manifests are read (loadReportData).
 function sliceFlags(
   values: Record<string, unknown>,
-): { by?: string; sliceProtocol?: SliceProtocol } {
+): { by?: string; sliceProtocol?: SliceProtocol; manifests?: string[] } {
   const by = values.by as string | undefined;
   const reals = values["slice-reals"] as string | undefined;
+  const manifests = values.manifest as string[] | undefined;
   if (by === undefined) {
     if (reals !== undefined) throw new UsageError("--slice-reals needs --by <column>");
+    if (manifests !== undefined) throw new UsageError("--manifest needs --by <column>");
     return {};
   }
-  sliceColumn(by);
+  if (manifests === undefined) sliceColumn(by);
   if (reals !== undefined && !SLICE_PROTOCOLS.some((p) => p.id === reals)) {
     throw new UsageError(
       `--slice-reals must be one of ${SLICE_PROTOCOLS.map((p) => p.id).join(", ")}, got "${reals}"`,
     );
   }
-  return { by, ...(reals ? { sliceProtocol: reals as SliceProtocol } : {}) };
+  return {
+    by,
+    ...(reals ? { sliceProtocol: reals as SliceProtocol } : {}),
+    ...(manifests ? { manifests } : {}),
+  };
 }
 
 // --compare A,B as two run choices; anything but two non-empty names is a usage error.

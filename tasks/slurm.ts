@@ -33,6 +33,7 @@ import {
 import { interruptExitCode, interruptSignal } from "../util/interrupt.ts";
 import { limitFlagsFor, limitsHelp, limitsOf, type LimitStage } from "../util/limits.ts";
 import { logLine } from "../util/progress.ts";
+import { commandLine } from "../util/command_line.ts";
 import { DISTORT_FLAGS } from "./_distort_flags.ts";
 import { EVAL_FLAGS } from "./_eval_flags.ts";
 
@@ -168,7 +169,8 @@ export const SLURM_COMMAND: CommandSpec = {
     json: { type: "boolean", description: "Print scripts, job ids and task states as JSON." },
   },
   epilog: "Example (3 tasks per stage, 4 CPUs each):\n" +
-    "  deno task slurm --shards 3 --out /shared/run1 --manifest /shared/ffpp/test.csv \\\n" +
+    `  ${commandLine("slurm")} ` +
+    "--shards 3 --out /shared/run1 --manifest /shared/ffpp/test.csv \\\n" +
     "    --detector sbi --model /shared/models/sbi.onnx --faces ultraface \\\n" +
     "    --face-model /shared/models/version-RFB-320.onnx --cpus-per-task 4 --time 04:00:00 \\\n" +
     "    --submit --wait\n" +

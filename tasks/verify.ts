@@ -5,6 +5,7 @@
  */
 import { verifyCopies } from "../artifacts/verify.ts";
 import { type CommandSpec, requirePositional, runTask } from "../util/cli.ts";
+import { commandLine } from "../util/command_line.ts";
 
 const spec: CommandSpec = {
   name: "verify",
@@ -46,7 +47,7 @@ await runTask(spec, async (parsed) => {
     }
     if (report.unfinished.length > 0) {
       console.log(
-        `${report.unfinished.length} unfinished copy folders (deno task gc removes them)`,
+        `${report.unfinished.length} unfinished copy folders (${commandLine("gc")} removes them)`,
       );
     }
     console.log(report.ok ? `${report.copies.length} copies verified` : "drift found");

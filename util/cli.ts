@@ -14,8 +14,11 @@
 import { parseArgs } from "node:util";
 import { workFromCallerFolder } from "./caller_folder.ts";
 import { closestName } from "./did_you_mean.ts";
+import { commandLine } from "./command_line.ts";
 import { interruptExitCode } from "./interrupt.ts";
 import { OptionError } from "./option_error.ts";
+
+export { COMMAND_VARIABLE, commandLine } from "./command_line.ts";
 
 /** One flag of a task. */
 export interface FlagSpec {
@@ -60,26 +63,6 @@ export interface ParsedCommand {
  */
 export class UsageError extends OptionError {
   override name = "UsageError";
-}
-
-/**
- * The environment variable the installed `dfrobust` command (tasks/dfrobust.ts) sets to its own
- * name, so usage lines and hints name the command the user typed.
- */
-export const COMMAND_VARIABLE = "DFROBUST_COMMAND";
-
-/**
- * How the user runs task `name`: `dfrobust report` under the installed command, else
- * `deno task report`.
- */
-export function commandLine(name: string): string {
-  let command: string | undefined;
-  try {
-    command = Deno.env.get(COMMAND_VARIABLE);
-  } catch {
-    // No env permission: the deno task spelling.
-  }
-  return command ? `${command} ${name}` : `deno task ${name}`;
 }
 
 /** Renders the --help text of a command. */
