@@ -14,6 +14,7 @@ import type { OpCategory, OpEncoder, OpInstance } from "../ops/operation.ts";
 import type { EncodeProfile } from "../ops/profile.ts";
 import { isInside } from "../util/inside.ts";
 import { readJsonFile } from "../util/json_file.ts";
+import type { CopyQualitySummary, VideoQuality } from "./copy_quality.ts";
 
 /** The schema tag of copy manifests. */
 export const COPY_SCHEMA = "dfrobust.copy/1";
@@ -86,6 +87,12 @@ export interface CopyVideoRecord {
    * then maps every frame).
    */
   segments?: FrameGeometrySegment[] | null;
+  /**
+   * How much the operation changed this video: size, bitrate, PSNR and SSIM of luma against the
+   * family's reference (artifacts/copy_quality.ts). Absent for a failed video and in manifests
+   * written before it was recorded (`verify --quality` adds it without remaking the video).
+   */
+  quality?: VideoQuality | null;
 }
 
 /** A copy manifest. */
@@ -120,6 +127,11 @@ export interface CopyManifest {
   /** Audio handling, stated so nobody has to guess. */
   audio: "dropped" | "kept";
   counts: { total: number; ok: number; failed: number };
+  /**
+   * Mean and spread of the videos' `quality` numbers (artifacts/copy_quality.ts); absent in
+   * manifests written before it was recorded.
+   */
+  quality?: CopyQualitySummary | null;
   videos: CopyVideoRecord[];
   /**
    * Set by the reader, never written: the records whose `output` is not a relative path inside

@@ -98,6 +98,13 @@ export interface DistortOptions {
   finish?: boolean;
   /** With `finish`: the run's shard count, so that messages name the shard of each missing video. */
   shards?: number;
+  /**
+   * Record each video's quality in its copy's manifest: size, bitrate, PSNR and SSIM of luma
+   * against the family's reference (artifacts/copy_quality.ts; one extra decode-and-compare
+   * process per source video). A reused copy whose manifest lacks it gets it without remaking
+   * its videos. Default true; false leaves the numbers out (`verify --quality` adds them later).
+   */
+  quality?: boolean;
 }
 
 /**
@@ -167,6 +174,7 @@ export async function distortDataset(
         (ffmpeg.backend === "wasm" ? 2 ** 30 : Math.floor(3 * 2 ** 30 / jobs)),
       maxOpsPerProcess: options.maxOpsPerProcess,
       signal: options.signal,
+      quality: options.quality ?? true,
     };
     // First the copies no other live run holds, then the others once they come free (usually
     // finished by then, so only read).

@@ -27,6 +27,7 @@ import { probeSource, sourceFile, type SourceState } from "./source_state.ts";
 import { branchGeometry, chunkForBudget, splitGraphArgs } from "./split_graph.ts";
 import { validateOutput } from "./validate_output.ts";
 import { baseRecord, failedRecord, writeRecord } from "./video_records.ts";
+import { measureVideoQuality } from "./quality_video.ts";
 
 /** Options of {@link makeVideos}. */
 export interface MakeVideosOptions {
@@ -42,6 +43,11 @@ export interface MakeVideosOptions {
   maxOpsPerProcess?: number;
   /** Stops between ffmpeg jobs (a running one is killed by the ffmpeg handle). */
   signal?: AbortSignal;
+  /**
+   * Record each new output's quality (size, bitrate, PSNR/SSIM: artifacts/copy_quality.ts), one
+   * comparison process per source video after its outputs are made. Default true.
+   */
+  quality?: boolean;
 }
 
 /**
@@ -133,6 +139,10 @@ async function processVideo(
     options.signal?.throwIfAborted();
     await runChunk(ffmpeg, source, info, chunk);
     options.progress.tick(chunk.length, source.entry.id);
+  }
+  if (options.quality ?? true) {
+    options.signal?.throwIfAborted();
+    await measureVideoQuality(ffmpeg, sourceFile(source), info, todo, source.entry.id);
   }
 }
 
