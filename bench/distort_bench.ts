@@ -72,7 +72,13 @@ const NEW_FAMILIES = [
 // Inputs are encoded near-losslessly (CRF 18), like clean test videos.
 const CLEAN_H264 = ["-c:v", "libx264", "-crf", "18", "-pix_fmt", "yuv420p", "-f", "mp4"];
 
-async function dfrobust(ffmpeg: Ffmpeg, manifest: string, out: string, ops: string) {
+async function dfrobust(
+  ffmpeg: Ffmpeg,
+  manifest: string,
+  out: string,
+  ops: string,
+  quality = false,
+) {
   // The manifest links to a fixture outside its folder (docs/security.md).
   const summary = await distortDataset(manifest, {
     out,
@@ -81,6 +87,8 @@ async function dfrobust(ffmpeg: Ffmpeg, manifest: string, out: string, ops: stri
     jobs: 1,
     force: true,
     allowOutsideLinks: true,
+    // The tables below time making copies; quality measurement has its own table.
+    quality,
   });
   if (summary.failures > 0) throw new Error(`distort failed: ${JSON.stringify(summary.copies)}`);
 }
@@ -155,6 +163,34 @@ export async function run(): Promise<void> {
           `${(naive.wall / split.wall).toFixed(2)}x | ${split.cpu.toFixed(1)} | ` +
           `${naive.cpu.toFixed(1)} | ` +
           `${limit.toFixed(1)} | ${(split.wall / limit).toFixed(2)} |`,
+      );
+    }
+
+    // Quality measurement (issue 23): distort with it against distort without, on the real
+    // clip, alternating so that load changes hit both alike; ratio of the summed walls.
+    console.log("\nquality measurement (PSNR/SSIM/bitrate per copy), real 640x360 clip " +
+      "(120 frames), paper operations");
+    console.log("| repeat | without s | with s | with / without |");
+    console.log("| --- | --- | --- | --- |");
+    {
+      const work = await Deno.makeTempDir({ dir });
+      await Deno.symlink(real, join(work, "clip.mp4"));
+      const manifest = join(work, "manifest.csv");
+      await Deno.writeTextFile(manifest, "id,path,label\nclip,clip.mp4,0\n");
+      let without = 0;
+      let withQuality = 0;
+      for (let k = 1; k <= 3; k++) {
+        const a = await timed(() => dfrobust(native, manifest, join(work, "a"), paper, false));
+        const b = await timed(() => dfrobust(native, manifest, join(work, "b"), paper, true));
+        without += a.wall;
+        withQuality += b.wall;
+        console.log(
+          `| ${k} | ${a.wall.toFixed(2)} | ${b.wall.toFixed(2)} | ${(b.wall / a.wall).toFixed(2)}x |`,
+        );
+      }
+      console.log(
+        `| all | ${without.toFixed(2)} | ${withQuality.toFixed(2)} | ` +
+          `${(withQuality / without).toFixed(2)}x |`,
       );
     }
 

@@ -14,6 +14,7 @@ import { renderReport, type RenderReportOptions } from "./html.ts";
 import type { ReportData } from "./report_data.ts";
 import { decisionMarkdown } from "./decision_format.ts";
 import { significanceLegend, tableCsv, tableJson, tableMarkdown } from "./table_format.ts";
+import { opQuality, qualityCaptions } from "./quality_view.ts";
 
 /** Options every format's render function accepts (each uses the ones it knows). */
 export type RenderFormatOptions = RenderReportOptions;
@@ -59,7 +60,8 @@ export const MARKDOWN_FORMAT: ReportFormat = {
     const legend = significanceLegend(t);
     const decision = decisionMarkdown(t);
     return Promise.resolve(
-      tableMarkdown(t, options) + (legend ? `\n${legend}\n` : "") +
+      tableMarkdown(t, { ...options, columnQuality: qualityCaptions(data.provenance.copies) }) +
+        (legend ? `\n${legend}\n` : "") +
         (decision ? `\n${decision}` : ""),
     );
   },
@@ -89,6 +91,7 @@ export const JSON_FORMAT: ReportFormat = {
         leftOut: data.leftOut,
         damagedParts: data.damagedParts ?? [],
         warnings: data.warnings ?? [],
+        quality: Object.fromEntries(opQuality(data.provenance.copies)),
       }),
     ),
 };

@@ -17,6 +17,7 @@ import { AUC_METRIC } from "../metrics/cell_metrics.ts";
 import { tableMetric } from "../metrics/decision_metrics.ts";
 import { tableOne } from "../metrics/table.ts";
 import { DROP_MARK, significanceLegend, tableHtml } from "./table_format.ts";
+import { qualityCaptions } from "./quality_view.ts";
 import { decisionHtml } from "./decision_format.ts";
 import { type Html, joinHtml, raw, safeHtml } from "../util/html.ts";
 import { loadVegaAssets, type VegaAssets } from "./vega_assets.ts";
@@ -97,7 +98,10 @@ ${damaged}
 <h2>Table I: video-level ${metric.label}</h2>
 ${
     table.rows.length
-      ? raw(tableHtml(table, { categoryMeans: options.categoryMeans }))
+      ? raw(tableHtml(table, {
+        categoryMeans: options.categoryMeans,
+        columnQuality: qualityCaptions(data.provenance.copies),
+      }))
       : safeHtml`<p>No AUC could be computed from this store.</p>`
   }
 <p class="caption">Rows: detector and training set${

@@ -7,6 +7,7 @@
 import { DFROBUST_VERSION } from "../util/version.ts";
 import { findCopies } from "../artifacts/copies.ts";
 import type { RunSummary } from "../store/runs.ts";
+import type { CopyQualitySummary } from "../artifacts/copy_quality.ts";
 
 /**
  * One detector run the report uses: the parts of its store summary (store/runs.ts) a reader
@@ -45,6 +46,11 @@ export interface CopyProvenance {
    * under its name (`copies/hflip/<id>/manifest.json`).
    */
   manifestPath?: string;
+  /**
+   * How much the operation changed the copy's videos (the manifest's `quality`: mean and spread
+   * of size, bitrate, PSNR and SSIM; artifacts/copy_quality.ts), when recorded.
+   */
+  quality?: CopyQualitySummary;
 }
 
 /** Everything a reader needs to trace and redo a report. */
@@ -96,6 +102,7 @@ export async function copyManifestIndex(
         : String(manifest.catalogVersion),
       createdAt: typeof manifest.createdAt === "string" ? manifest.createdAt : undefined,
       manifestPath: path,
+      ...(manifest.quality ? { quality: manifest.quality } : {}),
     });
   }
   return index;

@@ -35,6 +35,11 @@ export interface TableFormatOptions {
   digits?: number;
   /** Add one mean column per altered category. Default false (the paper shows none). */
   categoryMeans?: boolean;
+  /**
+   * Per op id, how much the operation changed the videos (report/quality_view.ts
+   * `qualityCaptions`: `31.2 dB, 180 kbit/s`), added to the column's header after ` — `.
+   */
+  columnQuality?: Record<string, string>;
 }
 
 /** The mark of a drop in AUC that is significant after Holm's correction (Table I, charts). */
@@ -189,6 +194,11 @@ export interface TableJsonOptions {
   damagedParts?: readonly StoreProblem[];
   /** Added as `warnings`: the store's warnings (store/warnings.ts), each once. */
   warnings?: readonly string[];
+  /**
+   * Added as `quality`: per op id, how much the operation changed the videos (mean and spread of
+   * PSNR-Y, SSIM-Y, bitrate and size: report/quality_view.ts `OpQuality`).
+   */
+  quality?: Record<string, unknown>;
 }
 
 /**
@@ -336,13 +346,15 @@ function headerCells(
 ): { key: string; text: string; short: string }[] {
   const heads = table.columns.map((c) => {
     const label = opLabel(c.opId);
+    const quality = options.columnQuality?.[c.opId];
+    const q = quality ? ` — ${quality}` : "";
     return {
       key: c.opId,
       // "Noise: Noise" says nothing more than "Noise".
-      text: c.category === UNALTERED_CATEGORY || label === categoryLabel(c.category)
+      text: (c.category === UNALTERED_CATEGORY || label === categoryLabel(c.category)
         ? label
-        : `${categoryLabel(c.category)}: ${label}`,
-      short: c.category === UNALTERED_CATEGORY ? "" : label,
+        : `${categoryLabel(c.category)}: ${label}`) + q,
+      short: c.category === UNALTERED_CATEGORY ? (quality ?? "") : label + q,
     };
   });
   if (options.categoryMeans) {
