@@ -18,6 +18,7 @@ import { tableMetric } from "../metrics/decision_metrics.ts";
 import { tableOne } from "../metrics/table.ts";
 import { DROP_MARK, significanceLegend, tableHtml } from "./table_format.ts";
 import { qualityCaptions } from "./quality_view.ts";
+import { contactSheetHtml } from "./contact_sheet_view.ts";
 import { decisionHtml } from "./decision_format.ts";
 import { type Html, joinHtml, raw, safeHtml } from "../util/html.ts";
 import { loadVegaAssets, type VegaAssets } from "./vega_assets.ts";
@@ -126,6 +127,7 @@ ${decisionHtml(table)}
 ${leftOutSection(data.leftOut ?? [])}
 ${data.relative ? relativeHtml(data.relative.reference, data.relative.errors) : ""}
 ${joinHtml(figures, "\n")}
+${contactSheetHtml(data)}
 ${provenanceHtml(data.provenance)}
 ${assets ? scriptsHtml(assets) : ""}
 </body>
