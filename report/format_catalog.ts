@@ -14,7 +14,7 @@ import { renderReport, type RenderReportOptions } from "./html.ts";
 import type { ReportData } from "./report_data.ts";
 import { decisionMarkdown } from "./decision_format.ts";
 import { significanceLegend, tableCsv, tableJson, tableMarkdown } from "./table_format.ts";
-import { opQuality, qualityCaptions } from "./quality_view.ts";
+import { opQuality, qualityCaptions, qualityNumbers } from "./quality_view.ts";
 
 /** Options every format's render function accepts (each uses the ones it knows). */
 export type RenderFormatOptions = RenderReportOptions;
@@ -74,7 +74,13 @@ export const CSV_FORMAT: ReportFormat = {
   mediaType: "text/csv",
   description: "Table I alone as CSV",
   defaultOut: null,
-  render: (data, options) => Promise.resolve(tableCsv(table(data, options), options)),
+  render: (data, options) =>
+    Promise.resolve(
+      tableCsv(table(data, options), {
+        ...options,
+        columnQualityNumbers: qualityNumbers(data.provenance.copies),
+      }),
+    ),
 };
 
 /** Table I as JSON, with the pairing, the left-out videos and the store's warnings. */
@@ -91,7 +97,7 @@ export const JSON_FORMAT: ReportFormat = {
         leftOut: data.leftOut,
         damagedParts: data.damagedParts ?? [],
         warnings: data.warnings ?? [],
-        quality: Object.fromEntries(opQuality(data.provenance.copies)),
+        ...quality(data),
       }),
     ),
 };
@@ -103,6 +109,12 @@ export const REPORT_FORMATS: readonly ReportFormat[] = [
   CSV_FORMAT,
   JSON_FORMAT,
 ];
+
+// The copies' quality by op id for Table I's JSON, where some copy has it.
+function quality(data: ReportData): { quality?: Record<string, unknown> } {
+  const byOp = opQuality(data.provenance.copies);
+  return byOp.size > 0 ? { quality: Object.fromEntries(byOp) } : {};
+}
 
 // Table I of the data in the asked metric (AUC by default).
 function table(data: ReportData, options: RenderFormatOptions): TableOne {

@@ -8,6 +8,7 @@
 import { type AucCell, modelLabel } from "../metrics/op_auc.ts";
 import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./charts.ts";
 import type { OpQuality } from "./quality_view.ts";
+import { UNALTERED_ID } from "../ops/unaltered.ts";
 
 /** One point of {@link qualityChart}. */
 export interface QualityPoint {
@@ -64,14 +65,15 @@ export function qualityPoints(
  * The chart: two panels side by side (x: mean PSNR-Y in dB; mean bitrate in kbit/s, log
  * scale), a row per detector run, y: AUC (solid) and the decision view's TPR (dashed) and FPR
  * (dotted) in [0, 1], colour: operation family. A copy identical to its source (Unaltered:
- * infinite PSNR) appears on the bitrate panel only. Null when no point has quality.
+ * infinite PSNR) appears on the bitrate panel only. Null when no processed copy has quality.
  */
 export function qualityChart(
   cells: readonly AucCell[],
   quality: ReadonlyMap<string, OpQuality>,
 ): VegaLiteSpec | null {
   const values = qualityPoints(cells, quality);
-  if (values.length === 0) return null;
+  // Unaltered alone is no comparison.
+  if (!values.some((p) => p.op !== UNALTERED_ID)) return null;
   const panel = (field: "psnr" | "kbps", title: string, log: boolean) => ({
     facet: { row: { field: "model", type: "nominal", title: null } },
     spec: {

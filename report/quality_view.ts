@@ -78,6 +78,17 @@ export function qualityCaptions(copies: readonly CopyProvenance[]): Record<strin
   return out;
 }
 
+/** Mean PSNR-Y (dB; null when infinite or unmeasured) and bitrate (kbit/s) per op id. */
+export function qualityNumbers(
+  copies: readonly CopyProvenance[],
+): Record<string, { psnrY: number | null; bitrateKbps: number | null }> {
+  const out: Record<string, { psnrY: number | null; bitrateKbps: number | null }> = {};
+  for (const [opId, q] of opQuality(copies)) {
+    out[opId] = { psnrY: q.psnrY?.mean ?? null, bitrateKbps: q.bitrateKbps?.mean ?? null };
+  }
+  return out;
+}
+
 /** Mean, sample sd and range of the union of groups given by their stats. */
 function pooled(stats: readonly QualityStat[]): QualityStat | null {
   if (stats.length === 0) return null;

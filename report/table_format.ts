@@ -40,6 +40,12 @@ export interface TableFormatOptions {
    * `qualityCaptions`: `31.2 dB, 180 kbit/s`), added to the column's header after ` — `.
    */
   columnQuality?: Record<string, string>;
+  /**
+   * Per op id, the mean PSNR-Y (dB) and bitrate (kbit/s) of its copies (report/quality_view.ts
+   * `qualityNumbers`): CSV adds `psnr_y_<op>` and `bitrate_kbps_<op>` columns after the rest
+   * (empty where unknown or infinite).
+   */
+  columnQualityNumbers?: Record<string, { psnrY: number | null; bitrateKbps: number | null }>;
 }
 
 /** The mark of a drop in AUC that is significant after Holm's correction (Table I, charts). */
@@ -161,7 +167,17 @@ export function tableCsv(table: TableOne, options: TableFormatOptions = {}): str
       })
     ),
   ]);
-  return csvText([heads, ...rows]);
+  const q = options.columnQualityNumbers;
+  if (!q || Object.keys(q).length === 0) return csvText([heads, ...rows]);
+  const qualityHeads = [
+    ...table.columns.map((c) => `psnr_y_${c.opId}`),
+    ...table.columns.map((c) => `bitrate_kbps_${c.opId}`),
+  ];
+  const qualityCells = [
+    ...table.columns.map((c) => fmt(q[c.opId]?.psnrY ?? null, 2, "")),
+    ...table.columns.map((c) => fmt(q[c.opId]?.bitrateKbps ?? null, 1, "")),
+  ];
+  return csvText([[...heads, ...qualityHeads], ...rows.map((r) => [...r, ...qualityCells])]);
 }
 
 /**
