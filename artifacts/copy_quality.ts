@@ -104,9 +104,7 @@ export function qualityStat(values: readonly number[]): QualityStat | null {
   const n = values.length;
   if (n === 0) return null;
   const mean = values.reduce((a, b) => a + b, 0) / n;
-  const sd = n < 2
-    ? null
-    : Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+  const sd = n < 2 ? null : Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
   return { n, mean, sd, min: Math.min(...values), max: Math.max(...values) };
 }
 

@@ -61,7 +61,8 @@ export function fidelityArgs(
   const byIndex = "settb=1,setpts=N";
   const branches = copies.flatMap((copy, k) => {
     const ref = qualityReference(copy.op, copy.geometry);
-    const side = (filters: string[]) => [...filters, `format=${QUALITY_PIX_FMT}`, byIndex].join(",");
+    const side = (filters: string[]) =>
+      [...filters, `format=${QUALITY_PIX_FMT}`, byIndex].join(",");
     return [
       `[r${k}a]${side(ref.sourceFilters)}[ra${k}]`,
       `[r${k}b]${side(ref.sourceFilters)}[rb${k}]`,

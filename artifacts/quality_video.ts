@@ -100,7 +100,9 @@ export async function measureVideoQuality(
 ): Promise<void> {
   const items = plans.flatMap((plan) => {
     const record = plan.records.get(videoId);
-    return record && record.status === "ok" && record.quality == null ? [{ item: plan, record }] : [];
+    return record && record.status === "ok" && record.quality == null
+      ? [{ item: plan, record }]
+      : [];
   });
   if (items.length === 0) return;
   await fillVideoQuality(ffmpeg, source, info, items);

@@ -10,7 +10,7 @@ import { isInside } from "../util/inside.ts";
 import { COPY_DATASET_FILE, COPY_MANIFEST_FILE, readCopyManifest } from "./copy_manifest.ts";
 import { listCopyFolders } from "./copies.ts";
 import { resolveCopyOutput } from "./output_check.ts";
-import { type BackfillCopy, type BackfillResult, backfillQuality } from "./quality_backfill.ts";
+import { type BackfillCopy, backfillQuality, type BackfillResult } from "./quality_backfill.ts";
 import { type BackendChoice, type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 
 /** One mismatch found by {@link verifyCopies}. */

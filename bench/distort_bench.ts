@@ -93,6 +93,42 @@ async function dfrobust(
   if (summary.failures > 0) throw new Error(`distort failed: ${JSON.stringify(summary.copies)}`);
 }
 
+/**
+ * Quality measurement (issue 23): distort with it against distort without, on the real clip
+ * (paper operations), alternating so that load changes hit both alike; ratios of the summed
+ * wall times and of the ffmpeg children's CPU seconds (which other work on the machine does not
+ * change).
+ */
+export async function qualityTable(native: Ffmpeg, clip: string, dir: string): Promise<void> {
+  console.log(
+    "\nquality measurement (PSNR/SSIM/bitrate per copy), real 640x360 clip (120 frames), " +
+      "paper operations",
+  );
+  console.log(
+    "| repeat | without s | with s | with / without | without CPU s | with CPU s | " +
+      "CPU with / without |",
+  );
+  console.log("| --- | --- | --- | --- | --- | --- | --- |");
+  const work = await Deno.makeTempDir({ dir });
+  await Deno.symlink(clip, join(work, "clip.mp4"));
+  const manifest = join(work, "manifest.csv");
+  await Deno.writeTextFile(manifest, "id,path,label\nclip,clip.mp4,0\n");
+  const sum = { wall: [0, 0], cpu: [0, 0] };
+  const row = (k: string, a: Timing, b: Timing) =>
+    console.log(
+      `| ${k} | ${a.wall.toFixed(2)} | ${b.wall.toFixed(2)} | ${(b.wall / a.wall).toFixed(2)}x | ` +
+        `${a.cpu.toFixed(2)} | ${b.cpu.toFixed(2)} | ${(b.cpu / a.cpu).toFixed(2)}x |`,
+    );
+  for (let k = 1; k <= 3; k++) {
+    const a = await timed(() => dfrobust(native, manifest, join(work, "a"), "paper", false));
+    const b = await timed(() => dfrobust(native, manifest, join(work, "b"), "paper", true));
+    sum.wall = [sum.wall[0] + a.wall, sum.wall[1] + b.wall];
+    sum.cpu = [sum.cpu[0] + a.cpu, sum.cpu[1] + b.cpu];
+    row(String(k), a, b);
+  }
+  row("all", { wall: sum.wall[0], cpu: sum.cpu[0] }, { wall: sum.wall[1], cpu: sum.cpu[1] });
+}
+
 /** Runs the benchmark and prints the tables. */
 export async function run(): Promise<void> {
   requireFixtures("video", "The distort benchmark");
@@ -166,33 +202,7 @@ export async function run(): Promise<void> {
       );
     }
 
-    // Quality measurement (issue 23): distort with it against distort without, on the real
-    // clip, alternating so that load changes hit both alike; ratio of the summed walls.
-    console.log("\nquality measurement (PSNR/SSIM/bitrate per copy), real 640x360 clip " +
-      "(120 frames), paper operations");
-    console.log("| repeat | without s | with s | with / without |");
-    console.log("| --- | --- | --- | --- |");
-    {
-      const work = await Deno.makeTempDir({ dir });
-      await Deno.symlink(real, join(work, "clip.mp4"));
-      const manifest = join(work, "manifest.csv");
-      await Deno.writeTextFile(manifest, "id,path,label\nclip,clip.mp4,0\n");
-      let without = 0;
-      let withQuality = 0;
-      for (let k = 1; k <= 3; k++) {
-        const a = await timed(() => dfrobust(native, manifest, join(work, "a"), paper, false));
-        const b = await timed(() => dfrobust(native, manifest, join(work, "b"), paper, true));
-        without += a.wall;
-        withQuality += b.wall;
-        console.log(
-          `| ${k} | ${a.wall.toFixed(2)} | ${b.wall.toFixed(2)} | ${(b.wall / a.wall).toFixed(2)}x |`,
-        );
-      }
-      console.log(
-        `| all | ${without.toFixed(2)} | ${withQuality.toFixed(2)} | ` +
-          `${(withQuality / without).toFixed(2)}x |`,
-      );
-    }
+    await qualityTable(native, real, dir);
 
     // The families beyond the paper (docs/operations.md, issue 26): each family's whole ladder
     // on the 60-frame real clip, split graph against the naive loop.

@@ -9,7 +9,9 @@ import { type Html, safeHtml } from "../util/html.ts";
 import type { ReportData } from "./report_data.ts";
 
 /** The `<section id="contact-sheet">` of the report; a short note when there is no sheet. */
-export function contactSheetHtml(data: Pick<ReportData, "contactSheet" | "contactSheetNote">): Html {
+export function contactSheetHtml(
+  data: Pick<ReportData, "contactSheet" | "contactSheetNote">,
+): Html {
   const sheet = data.contactSheet;
   if (!sheet) {
     return safeHtml`<section id="contact-sheet"><h2>Contact sheet</h2><p class="caption">${
@@ -23,7 +25,9 @@ export function contactSheetHtml(data: Pick<ReportData, "contactSheet" | "contac
         : safeHtml`<div style="width:192px;height:108px;background:#eee;display:flex;align-items:center;justify-content:center;text-align:center;color:#666">${
           f.reason ?? "no image"
         }</div>`
-    }<figcaption><b>${f.label}</b>${f.quality ? safeHtml`<br>${f.quality}` : ""}</figcaption></figure>`
+    }<figcaption><b>${f.label}</b>${
+      f.quality ? safeHtml`<br>${f.quality}` : ""
+    }</figcaption></figure>`
   );
   return safeHtml`<section id="contact-sheet"><h2>Contact sheet</h2>
 <div style="display:flex;flex-wrap:wrap;gap:8px">${cells}</div>

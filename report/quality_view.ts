@@ -97,7 +97,10 @@ function pooled(stats: readonly QualityStat[]): QualityStat | null {
   const sum = stats.reduce((a, s) => a + s.mean * s.n, 0);
   const mean = sum / n;
   // Sum of squares about the pooled mean: each group's (n-1) sd^2 plus n (mean - pooled)^2.
-  const ss = stats.reduce((a, s) => a + (s.sd ?? 0) ** 2 * (s.n - 1) + s.n * (s.mean - mean) ** 2, 0);
+  const ss = stats.reduce(
+    (a, s) => a + (s.sd ?? 0) ** 2 * (s.n - 1) + s.n * (s.mean - mean) ** 2,
+    0,
+  );
   return {
     n,
     mean,

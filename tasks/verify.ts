@@ -61,7 +61,9 @@ await runTask(spec, async (parsed) => {
         `quality: ${report.quality.filled} videos measured, ${report.quality.manifests} ` +
           `manifests updated`,
       );
-      for (const s of report.quality.skipped) console.log(`  not measured: ${s.videoId}: ${s.reason}`);
+      for (const s of report.quality.skipped) {
+        console.log(`  not measured: ${s.videoId}: ${s.reason}`);
+      }
     }
     console.log(report.ok ? `${report.copies.length} copies verified` : "drift found");
   }

@@ -9,11 +9,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { distortDataset } from "../artifacts/distort.ts";
 import { type CopyManifest, readCopyManifest } from "../artifacts/copy_manifest.ts";
-import {
-  INFINITE_PSNR,
-  summarizeQuality,
-  videoQuality,
-} from "../artifacts/copy_quality.ts";
+import { INFINITE_PSNR, summarizeQuality, videoQuality } from "../artifacts/copy_quality.ts";
 import { measureFidelity, parseFidelityLog } from "../artifacts/quality_measure.ts";
 import { verifyCopies } from "../artifacts/verify.ts";
 import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
@@ -151,7 +147,10 @@ Deno.test({
       const summary = await distortDataset(csv, options);
       const copies = new Map<string, { dir: string; manifest: CopyManifest }>();
       for (const copy of summary.copies) {
-        copies.set(copy.opId, { dir: copy.copyDir, manifest: (await readCopyManifest(copy.copyDir))! });
+        copies.set(copy.opId, {
+          dir: copy.copyDir,
+          manifest: (await readCopyManifest(copy.copyDir))!,
+        });
       }
 
       await t.step("every ok video of an encoded copy matches the oracle", async () => {
@@ -177,28 +176,34 @@ Deno.test({
         });
       });
 
-      await t.step("each family names its reference; size and bitrate come from the file", async () => {
-        const ref = (opId: string) => copies.get(opId)!.manifest.videos[0].quality!.reference;
-        assert.deepEqual(ref("h264_crf40"), "source");
-        assert.deepEqual(ref("hflip"), "mirrored source");
-        assert.deepEqual(ref("res_half"), `copy scaled back to the source size (${QUALITY_SCALER})`);
-        assert.deepEqual(ref("vres"), `source through the chain's geometry (${QUALITY_SCALER})`);
-        const { dir, manifest } = copies.get("h264_crf40")!;
-        for (const v of manifest.videos) {
-          const size = (await Deno.stat(join(dir, v.output!))).size;
-          const probe = v.validation!.probe!;
-          assert.deepEqual(v.quality!.sizeBytes, size);
-          near(
-            v.quality!.bitrateKbps!,
-            size * 8 / (probe.frameCount / probe.fps) / 1000,
-            0.001,
-            "bitrate",
+      await t.step(
+        "each family names its reference; size and bitrate come from the file",
+        async () => {
+          const ref = (opId: string) => copies.get(opId)!.manifest.videos[0].quality!.reference;
+          assert.deepEqual(ref("h264_crf40"), "source");
+          assert.deepEqual(ref("hflip"), "mirrored source");
+          assert.deepEqual(
+            ref("res_half"),
+            `copy scaled back to the source size (${QUALITY_SCALER})`,
           );
-        }
-        // The copy's summary is the mean over its videos.
-        const psnrs = manifest.videos.map((v) => v.quality!.psnrY!);
-        near(manifest.quality!.psnrY!.mean, psnrs.reduce((a, b) => a + b) / 3, 1e-9, "mean");
-      });
+          assert.deepEqual(ref("vres"), `source through the chain's geometry (${QUALITY_SCALER})`);
+          const { dir, manifest } = copies.get("h264_crf40")!;
+          for (const v of manifest.videos) {
+            const size = (await Deno.stat(join(dir, v.output!))).size;
+            const probe = v.validation!.probe!;
+            assert.deepEqual(v.quality!.sizeBytes, size);
+            near(
+              v.quality!.bitrateKbps!,
+              size * 8 / (probe.frameCount / probe.fps) / 1000,
+              0.001,
+              "bitrate",
+            );
+          }
+          // The copy's summary is the mean over its videos.
+          const psnrs = manifest.videos.map((v) => v.quality!.psnrY!);
+          near(manifest.quality!.psnrY!.mean, psnrs.reduce((a, b) => a + b) / 3, 1e-9, "mean");
+        },
+      );
 
       await t.step("the unaltered copy is identical: PSNR absent with its reason, never 0", () => {
         const { manifest } = copies.get("unaltered")!;
@@ -238,7 +243,10 @@ Deno.test({
           const now = await before(opId);
           const then = copies.get(opId)!.manifest;
           assert.deepEqual(now.createdAt, then.createdAt);
-          assert.deepEqual(now.videos.map((v) => v.outputSha256), then.videos.map((v) => v.outputSha256));
+          assert.deepEqual(
+            now.videos.map((v) => v.outputSha256),
+            then.videos.map((v) => v.outputSha256),
+          );
           assert.deepEqual(now.videos.map((v) => v.quality), then.videos.map((v) => v.quality));
           assert.deepEqual(now.quality, then.quality);
         }
@@ -250,7 +258,10 @@ Deno.test({
         assert.deepEqual(again.copies.find((c) => c.opId === "hflip")!.state, "reused");
         const now = await before("hflip");
         assert.deepEqual(now.createdAt, copies.get("hflip")!.manifest.createdAt);
-        assert.deepEqual(now.videos.map((v) => v.quality), copies.get("hflip")!.manifest.videos.map((v) => v.quality));
+        assert.deepEqual(
+          now.videos.map((v) => v.quality),
+          copies.get("hflip")!.manifest.videos.map((v) => v.quality),
+        );
       });
 
       await t.step("ffmpeg.wasm measures the same numbers as native ffmpeg", async () => {
@@ -259,7 +270,12 @@ Deno.test({
           const inputs = ["hflip", "res_half", "vres"].map((opId) => {
             const { dir, manifest } = copies.get(opId)!;
             const v = manifest.videos.find((v) => v.id === "small")!;
-            return { op: manifest.op, geometry: v.geometry!, path: join(dir, v.output!), streamIndex: 0 };
+            return {
+              op: manifest.op,
+              geometry: v.geometry!,
+              path: join(dir, v.output!),
+              streamIndex: 0,
+            };
           });
           const source = join(tmp, "data", "small.mp4");
           const info = await ffmpeg.probe(source);
@@ -271,29 +287,35 @@ Deno.test({
         }
       });
 
-      await t.step("the contact sheet shows one frame of the chosen video through every copy", async () => {
-        const list = [...copies].map(([opId, c]) => ({ opId, ...c }));
-        // odd fails res_eighth: real and small are ok in every copy; "real" is the smaller id.
-        assert.deepEqual(exampleVideo(list), "real");
-        const sheet = (await contactSheet(ffmpeg, list, { example: "small" }))!;
-        assert.deepEqual(sheet.videoId, "small");
-        assert.deepEqual(sheet.chosenBy, "--example");
-        assert.deepEqual(sheet.frame, 6);
-        assert.deepEqual(sheet.frames.length, list.length);
-        for (const f of sheet.frames) {
-          assert.ok(f.image?.startsWith("data:image/jpeg;base64,"), f.opId);
-          const jpeg = join(tmp, `${f.opId}.jpg`);
-          await Deno.writeFile(
-            jpeg,
-            Uint8Array.from(atob(f.image!.split(",")[1]), (c) => c.charCodeAt(0)),
+      await t.step(
+        "the contact sheet shows one frame of the chosen video through every copy",
+        async () => {
+          const list = [...copies].map(([opId, c]) => ({ opId, ...c }));
+          // odd fails res_eighth: real and small are ok in every copy; "real" is the smaller id.
+          assert.deepEqual(exampleVideo(list), "real");
+          const sheet = (await contactSheet(ffmpeg, list, { example: "small" }))!;
+          assert.deepEqual(sheet.videoId, "small");
+          assert.deepEqual(sheet.chosenBy, "--example");
+          assert.deepEqual(sheet.frame, 6);
+          assert.deepEqual(sheet.frames.length, list.length);
+          for (const f of sheet.frames) {
+            assert.ok(f.image?.startsWith("data:image/jpeg;base64,"), f.opId);
+            const jpeg = join(tmp, `${f.opId}.jpg`);
+            await Deno.writeFile(
+              jpeg,
+              Uint8Array.from(atob(f.image!.split(",")[1]), (c) => c.charCodeAt(0)),
+            );
+            assert.deepEqual((await ffmpeg.probe(jpeg).catch(() => null))?.width ?? 192, 192);
+          }
+          const odd = (await contactSheet(ffmpeg, list, { example: "odd" }))!;
+          assert.deepEqual(odd.frames.find((f) => f.opId === "res_eighth")!.image, null);
+          assert.ok(odd.frames.find((f) => f.opId === "res_eighth")!.reason!.startsWith("failed"));
+          await assert.rejects(
+            () => contactSheet(ffmpeg, list, { example: "nobody" }),
+            OptionError,
           );
-          assert.deepEqual((await ffmpeg.probe(jpeg).catch(() => null))?.width ?? 192, 192);
-        }
-        const odd = (await contactSheet(ffmpeg, list, { example: "odd" }))!;
-        assert.deepEqual(odd.frames.find((f) => f.opId === "res_eighth")!.image, null);
-        assert.ok(odd.frames.find((f) => f.opId === "res_eighth")!.reason!.startsWith("failed"));
-        await assert.rejects(() => contactSheet(ffmpeg, list, { example: "nobody" }), OptionError);
-      });
+        },
+      );
     } finally {
       await ffmpeg.close();
       await Deno.remove(tmp, { recursive: true });
