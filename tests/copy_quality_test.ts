@@ -33,7 +33,6 @@ const ORACLE = new URL("./quality_oracle.py", import.meta.url).pathname;
 interface OracleAnswer {
   psnr: number | "inf";
   ssim: number;
-  skimageSsim: number;
   frames: number;
 }
 
@@ -216,10 +215,14 @@ Deno.test({
         assert.deepEqual(manifest.quality!.psnrInfinite, 3);
       });
 
-      await t.step("a failed video has no quality (res_eighth of 333x187 is odd-sided)", () => {
-        const v = copies.get("res_eighth")!.manifest.videos.find((v) => v.id === "odd")!;
-        assert.deepEqual(v.status, "failed");
-        assert.deepEqual(v.quality, undefined);
+      await t.step("every ok video of every copy has its quality; none is 0", () => {
+        for (const { manifest } of copies.values()) {
+          for (const v of manifest.videos.filter((v) => v.status === "ok")) {
+            assert.ok(v.quality, `${manifest.op.id}/${v.id}`);
+            assert.notEqual(v.quality.psnrY, 0);
+            assert.ok(v.quality.psnrY !== null || v.quality.absent?.psnrY);
+          }
+        }
       });
 
       // An older copy: no quality in its manifest.
@@ -235,7 +238,8 @@ Deno.test({
       await t.step("verify --quality fills an older copy without remaking a video", async () => {
         await strip("h264_crf40");
         await strip("res_half");
-        const report = await verifyCopies(out, { quality: true, ffmpeg });
+        // odd.mp4 is a link to the fixtures folder, as distort was told.
+        const report = await verifyCopies(out, { quality: true, ffmpeg, allowOutsideLinks: true });
         assert.ok(report.ok);
         assert.deepEqual(report.quality!.filled, 6);
         assert.deepEqual(report.quality!.manifests, 2);
@@ -264,10 +268,12 @@ Deno.test({
         );
       });
 
+      // swscale's C code (wasm) and its x86 code (native) round a bicubic scale differently: the
+      // references that scale agree to a few hundredths of a dB, the others exactly.
       await t.step("ffmpeg.wasm measures the same numbers as native ffmpeg", async () => {
         const wasm = await openFfmpeg("wasm");
         try {
-          const inputs = ["hflip", "res_half", "vres"].map((opId) => {
+          const inputs = ["h264_crf40", "hflip", "res_half", "vres"].map((opId) => {
             const { dir, manifest } = copies.get(opId)!;
             const v = manifest.videos.find((v) => v.id === "small")!;
             return {
@@ -281,7 +287,11 @@ Deno.test({
           const info = await ffmpeg.probe(source);
           const native = await measureFidelity(ffmpeg, source, info, inputs);
           const viaWasm = await measureFidelity(wasm, source, info, inputs);
-          assert.deepEqual(viaWasm, native);
+          assert.deepEqual(viaWasm.slice(0, 2), native.slice(0, 2));
+          for (const k of [2, 3]) {
+            near(viaWasm[k].psnrY, native[k].psnrY, 0.05, "wasm PSNR");
+            near(viaWasm[k].ssimY, native[k].ssimY, 0.001, "wasm SSIM");
+          }
         } finally {
           await wasm.close();
         }
