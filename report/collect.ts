@@ -37,6 +37,7 @@ import {
   type RunProvenance,
 } from "./provenance.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
+import { ALL_OP_IDS } from "../ops/catalog.ts";
 import { contactSheet, type SheetCopy } from "./contact_sheet.ts";
 import { opQuality } from "./quality_view.ts";
 import { findCopies } from "../artifacts/copies.ts";
@@ -185,7 +186,7 @@ export async function loadReportData(
     });
     for (const copy of copies) Object.assign(copy, index.get(copy.artifactId) ?? {});
   }
-  const sheet = await sheetOf(copies, aucs.map((c) => c.opId), options);
+  const sheet = await sheetOf(copies, options);
   // The report is shared: no absolute path of this machine in it (report/shareable_paths.ts).
   return shareableReportData({
     ...sheet,
@@ -384,12 +385,11 @@ function copyProvenance(parts: readonly pl.LazyDataFrame[]): CopyProvenance[] {
 
 /**
  * The contact sheet of the report's copies (report/contact_sheet.ts), from the files under the
- * data folder, one copy per operation in the order of `opOrder`; a note instead when there is no
- * data folder or no copy file to read.
+ * data folder, one copy per operation in the catalog's order (chains and unknown ids last, by id);
+ * a note instead when there is no data folder or no copy file to read.
  */
 async function sheetOf(
   copies: readonly CopyProvenance[],
-  opOrder: readonly string[],
   options: LoadReportDataOptions,
 ): Promise<Pick<ReportData, "contactSheet" | "contactSheetNote">> {
   if (!options.dataDir) {
@@ -401,7 +401,7 @@ async function sheetOf(
   const wanted = new Set(copies.map((c) => c.artifactId));
   const found = await findCopies(options.dataDir, { maxDepth: 4 });
   const order = (opId: string) => {
-    const at = opOrder.indexOf(opId);
+    const at = ALL_OP_IDS.indexOf(opId);
     return at < 0 ? Infinity : at;
   };
   const seen = new Set<string>();
