@@ -39,7 +39,6 @@ import {
 import { UNALTERED_ID } from "../ops/unaltered.ts";
 import { ALL_OP_IDS } from "../ops/catalog.ts";
 import { contactSheet, type SheetCopy } from "./contact_sheet.ts";
-import { opQuality } from "./quality_view.ts";
 import { findCopies } from "../artifacts/copies.ts";
 import { openFfmpeg } from "../media/ffmpeg.ts";
 
@@ -415,10 +414,7 @@ async function sheetOf(
   }
   const ffmpeg = await openFfmpeg("auto");
   try {
-    const sheet = await contactSheet(ffmpeg, sheetCopies, {
-      example: options.example,
-      quality: opQuality(copies),
-    });
+    const sheet = await contactSheet(ffmpeg, sheetCopies, { example: options.example });
     return sheet ? { contactSheet: sheet } : {
       contactSheetNote: "No contact sheet: no video is ok in any copy.",
     };

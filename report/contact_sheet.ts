@@ -20,8 +20,7 @@ import { recordedProbe } from "../artifacts/copy_manifest.ts";
 import type { Ffmpeg } from "../media/ffmpeg.ts";
 import { opLabel } from "../ops/catalog.ts";
 import { OptionError } from "../util/option_error.ts";
-import { qualityCaption } from "./quality_view.ts";
-import type { OpQuality } from "./quality_view.ts";
+import { INFINITE_PSNR, type VideoQuality } from "../artifacts/copy_quality.ts";
 
 /** The rule that picks the sheet's video without `--example`, in words. */
 export const EXAMPLE_RULE =
@@ -39,7 +38,7 @@ export interface ContactSheetFrame {
   image: string | null;
   /** Why there is no image. */
   reason?: string;
-  /** The copy's quality caption (`31.2 dB, 180 kbit/s`), when recorded. */
+  /** This video's quality in the copy (`31.2 dB, 180 kbit/s`), when recorded. */
   quality?: string;
 }
 
@@ -65,8 +64,19 @@ export interface SheetCopy {
 export interface ContactSheetOptions {
   /** The video to show (`--example`); default {@link EXAMPLE_RULE}. */
   example?: string;
-  /** Per op id, the copy's quality, for the captions. */
-  quality?: ReadonlyMap<string, OpQuality>;
+}
+
+/**
+ * A video's PSNR-Y and bitrate in one copy, `31.2 dB, 180 kbit/s` (`identical` for an infinite
+ * PSNR; what was not measured is left out); empty without a record.
+ */
+export function videoCaption(quality: VideoQuality | null | undefined): string {
+  if (!quality) return "";
+  const parts: string[] = [];
+  if (quality.psnrY !== null) parts.push(`${quality.psnrY.toFixed(1)} dB`);
+  else if (quality.absent?.psnrY === INFINITE_PSNR) parts.push("identical");
+  if (quality.bitrateKbps !== null) parts.push(`${Math.round(quality.bitrateKbps)} kbit/s`);
+  return parts.join(", ");
 }
 
 /**
@@ -119,12 +129,11 @@ export async function contactSheet(
       opId: copy.opId,
       label: opLabel(copy.opId),
       image: null,
-      ...(qualityCaption(options.quality?.get(copy.opId))
-        ? { quality: qualityCaption(options.quality?.get(copy.opId)) }
-        : {}),
     };
     frames.push(cell);
     const record = copy.manifest.videos.find((v) => v.id === videoId);
+    const caption = videoCaption(record?.quality);
+    if (caption) cell.quality = caption;
     if (!record || record.status !== "ok" || record.output === null) {
       // The record's error names the source by its absolute path: not for a shared report.
       cell.reason = record ? "failed in this copy (its manifest says why)" : "not in this copy";

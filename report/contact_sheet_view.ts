@@ -34,6 +34,6 @@ export function contactSheetHtml(
 <p class="caption">Video <code>${sheet.videoId}</code> (chosen by ${sheet.chosenBy}), frame ${
     sheet.frame ?? "–"
   } (the middle one) of every copy, scaled to 192 pixels wide, made from the copies' files when
-the report was drawn. Under each: mean PSNR of luma against the operation's reference and mean
-bitrate of the copy.</p></section>`;
+the report was drawn. Under each: this video's PSNR of luma against the operation's reference
+and its bitrate in that copy.</p></section>`;
 }

@@ -99,7 +99,7 @@ export function qualityChart(
           field: "measure",
           type: "nominal",
           title: "Measure",
-          legend: { symbolType: "stroke" },
+          legend: { symbolType: "stroke", symbolStrokeColor: "black" },
           scale: { domain: ["AUC", "TPR", "FPR"], range: [[1, 0], [6, 3], [2, 2]] },
         },
         tooltip: [

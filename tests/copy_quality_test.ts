@@ -341,6 +341,13 @@ Deno.test({
             assert.ok(f.image?.startsWith("data:image/jpeg;base64,"), f.opId);
             const jpeg = Uint8Array.from(atob(f.image!.split(",")[1]), (c) => c.charCodeAt(0));
             assert.equal(jpegSize(jpeg).width, 192, f.opId);
+            const q = copies.get(f.opId)!.manifest.videos.find((v) => v.id === "small")!.quality!;
+            assert.equal(
+              f.quality,
+              f.opId === "unaltered"
+                ? `identical, ${Math.round(q.bitrateKbps!)} kbit/s`
+                : `${q.psnrY!.toFixed(1)} dB, ${Math.round(q.bitrateKbps!)} kbit/s`,
+            );
           }
           const odd = (await contactSheet(ffmpeg, fewer, { example: "odd" }))!;
           assert.deepEqual(odd.frames.find((f) => f.opId === "hflip")!.image, null);
