@@ -28,13 +28,15 @@ export interface QualityItem {
  * Fills `quality` into each `ok` record (by the video's id in `records(item)`) that has none, for
  * the copies of one source video (`source`, probed as `info`). With `resume`, the resume record
  * of each filled one is rewritten (distort's unfinished copies). Never throws for a failed
- * comparison (the reason is recorded); rethrows only an abort.
+ * comparison (the reason is recorded); rethrows only `signal`'s reason once it aborted (nothing is
+ * recorded then: a rerun measures again).
  */
 export async function fillVideoQuality(
   ffmpeg: Ffmpeg,
   source: string,
   info: VideoInfo,
   items: readonly { item: QualityItem; record: CopyVideoRecord }[],
+  signal?: AbortSignal,
 ): Promise<void> {
   const todo = items.filter(({ record }) =>
     record.status === "ok" && record.output !== null && record.quality == null
@@ -72,7 +74,7 @@ export async function fillVideoQuality(
   try {
     results = await measureFidelity(ffmpeg, source, info, compared.map((c) => c.input));
   } catch (error) {
-    if ((error as Error).name === "AbortError") throw error;
+    signal?.throwIfAborted();
     const reason = `Cannot measure the copies of "${source}": ${(error as Error).message}`;
     results = compared.map(() => reason);
   }
@@ -97,6 +99,7 @@ export async function measureVideoQuality(
     records: Map<string, CopyVideoRecord>;
   }[],
   videoId: string,
+  signal?: AbortSignal,
 ): Promise<void> {
   const items = plans.flatMap((plan) => {
     const record = plan.records.get(videoId);
@@ -105,6 +108,6 @@ export async function measureVideoQuality(
       : [];
   });
   if (items.length === 0) return;
-  await fillVideoQuality(ffmpeg, source, info, items);
+  await fillVideoQuality(ffmpeg, source, info, items, signal);
   for (const { item, record } of items) await writeRecord(item.copyDir, record);
 }

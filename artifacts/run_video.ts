@@ -142,7 +142,14 @@ async function processVideo(
   }
   if (options.quality ?? true) {
     options.signal?.throwIfAborted();
-    await measureVideoQuality(ffmpeg, sourceFile(source), info, todo, source.entry.id);
+    await measureVideoQuality(
+      ffmpeg,
+      sourceFile(source),
+      info,
+      todo,
+      source.entry.id,
+      options.signal,
+    );
   }
 }
 
