@@ -11,7 +11,7 @@ import type { Ffmpeg, VideoInfo } from "../media/ffmpeg.ts";
 import type { OpInstance } from "../ops/operation.ts";
 import type { CopyVideoRecord } from "./copy_manifest.ts";
 import { INFINITE_PSNR, videoQuality } from "./copy_quality.ts";
-import { type FidelityInput, measureFidelity } from "./quality_measure.ts";
+import { type Fidelity, type FidelityInput, measureFidelity } from "./quality_measure.ts";
 import { writeRecord } from "./video_records.ts";
 
 /** One copy of the video whose record may need its quality. */
@@ -69,19 +69,37 @@ export async function fillVideoQuality(
       },
     });
   }
-  if (compared.length === 0) return;
-  let results: (Awaited<ReturnType<typeof measureFidelity>>[number] | string)[];
-  try {
-    results = await measureFidelity(ffmpeg, source, info, compared.map((c) => c.input));
-  } catch (error) {
-    signal?.throwIfAborted();
-    const reason = `Cannot measure the copies of "${source}": ${(error as Error).message}`;
-    results = compared.map(() => reason);
+  const perProcess = comparisonsPerProcess(info.width, info.height);
+  for (let at = 0; at < compared.length; at += perProcess) {
+    const chunk = compared.slice(at, at + perProcess);
+    let results: (Fidelity | string)[];
+    try {
+      results = await measureFidelity(ffmpeg, source, info, chunk.map((c) => c.input));
+    } catch (error) {
+      signal?.throwIfAborted();
+      const reason = `Cannot measure the copies of "${source}": ${(error as Error).message}`;
+      results = chunk.map(() => reason);
+    }
+    for (const [k, { item, record }] of chunk.entries()) {
+      const size = (await Deno.stat(join(item.copyDir, record.output!))).size;
+      record.quality = videoQuality(size, record.validation?.probe ?? null, results[k]);
+    }
   }
-  compared.forEach(({ record }, k) => {
-    const size = Deno.statSync(join(compared[k].item.copyDir, record.output!)).size;
-    record.quality = videoQuality(size, record.validation?.probe ?? null, results[k]);
-  });
+}
+
+/**
+ * Memory one comparison process may use for its decoders (bytes): each copy's decoder holds up
+ * to about {@link FRAMES_PER_DECODER} yuv420p frames (reference frames and threads).
+ */
+const COMPARISON_BUDGET_BYTES = 2 ** 30;
+const FRAMES_PER_DECODER = 24;
+/** At most this many copies per process (the paper's 12 fit in one at any size up to 1080p). */
+const MAX_COMPARISONS = 16;
+
+/** How many copies of a `width` x `height` video one comparison process decodes at once. */
+function comparisonsPerProcess(width: number, height: number): number {
+  const perCopy = width * height * 1.5 * FRAMES_PER_DECODER;
+  return Math.max(1, Math.min(MAX_COMPARISONS, Math.floor(COMPARISON_BUDGET_BYTES / perCopy)));
 }
 
 /**
