@@ -97,7 +97,7 @@ const FRAMES_PER_DECODER = 24;
 const MAX_COMPARISONS = 16;
 
 /** How many copies of a `width` x `height` video one comparison process decodes at once. */
-function comparisonsPerProcess(width: number, height: number): number {
+export function comparisonsPerProcess(width: number, height: number): number {
   const perCopy = width * height * 1.5 * FRAMES_PER_DECODER;
   return Math.max(1, Math.min(MAX_COMPARISONS, Math.floor(COMPARISON_BUDGET_BYTES / perCopy)));
 }

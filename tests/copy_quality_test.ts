@@ -12,6 +12,7 @@ import { type CopyManifest, readCopyManifest } from "../artifacts/copy_manifest.
 import { INFINITE_PSNR, summarizeQuality, videoQuality } from "../artifacts/copy_quality.ts";
 import { measureFidelity, parseFidelityLog } from "../artifacts/quality_measure.ts";
 import { verifyCopies } from "../artifacts/verify.ts";
+import { comparisonsPerProcess } from "../artifacts/quality_video.ts";
 import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 import { cropFilter } from "../ops/geometry.ts";
 import { QUALITY_SCALER } from "../ops/quality_reference.ts";
@@ -410,4 +411,12 @@ Deno.test("parseFidelityLog reads each named filter's summary and refuses a miss
     { psnrY: 30.176253, ssimY: 0.913772 },
   ]);
   assert.throws(() => parseFidelityLog(log, 3), /comparison 2/);
+});
+
+Deno.test("one comparison process decodes at most 16 copies, fewer of large frames", () => {
+  assert.equal(comparisonsPerProcess(640, 360), 16);
+  // The paper's 12 copies of a 1080p video in one process; of a 4K one, three at a time.
+  assert.equal(comparisonsPerProcess(1920, 1080), 14);
+  assert.equal(comparisonsPerProcess(4096, 2160), 3);
+  assert.equal(comparisonsPerProcess(16384, 16384), 1);
 });
