@@ -135,3 +135,25 @@ function round(x: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 }
+
+/** True when `value` has the shape of a {@link VideoQuality} (a manifest's, as read). */
+export function isVideoQuality(value: unknown): value is VideoQuality {
+  const q = value as VideoQuality;
+  const numberOrNull = (x: unknown) => x === null || (typeof x === "number" && Number.isFinite(x));
+  return typeof q === "object" && q !== null && typeof q.sizeBytes === "number" &&
+    numberOrNull(q.bitrateKbps) && numberOrNull(q.psnrY) && numberOrNull(q.ssimY) &&
+    (q.reference === null || typeof q.reference === "string");
+}
+
+/** True when `value` has the shape of a {@link CopyQualitySummary} (a manifest's, as read). */
+export function isCopyQualitySummary(value: unknown): value is CopyQualitySummary {
+  const s = value as CopyQualitySummary;
+  const stat = (x: unknown) => {
+    const t = x as QualityStat | null;
+    return t === null || (typeof t === "object" &&
+      [t.n, t.mean, t.min, t.max].every((n) => typeof n === "number" && Number.isFinite(n)));
+  };
+  return typeof s === "object" && s !== null && Array.isArray(s.references) &&
+    stat(s.sizeBytes) && stat(s.bitrateKbps) && stat(s.psnrY) && stat(s.ssimY) &&
+    typeof s.psnrInfinite === "number" && typeof s.unmeasured === "number";
+}

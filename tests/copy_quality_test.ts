@@ -8,7 +8,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { distortDataset } from "../artifacts/distort.ts";
-import { type CopyManifest, readCopyManifest } from "../artifacts/copy_manifest.ts";
+import {
+  type CopyManifest,
+  readCopyManifest,
+  validateCopyManifest,
+} from "../artifacts/copy_manifest.ts";
 import { INFINITE_PSNR, summarizeQuality, videoQuality } from "../artifacts/copy_quality.ts";
 import { measureFidelity, parseFidelityLog } from "../artifacts/quality_measure.ts";
 import { verifyCopies } from "../artifacts/verify.ts";
@@ -419,4 +423,29 @@ Deno.test("one comparison process decodes at most 16 copies, fewer of large fram
   assert.equal(comparisonsPerProcess(1920, 1080), 14);
   assert.equal(comparisonsPerProcess(4096, 2160), 3);
   assert.equal(comparisonsPerProcess(16384, 16384), 1);
+});
+
+Deno.test("a malformed quality record in a copy manifest reads as unmeasured, never as numbers", () => {
+  const good = videoQuality(10, { frameCount: 1, fps: 1 }, {
+    reference: "source",
+    psnrY: 30,
+    ssimY: 1,
+  });
+  const doc = {
+    schema: "dfrobust.copy/1",
+    artifactId: "abc",
+    op: { id: "h264_crf40", category: "compression" },
+    quality: { psnrY: "high" },
+    videos: [
+      { id: "a", status: "ok", output: "videos/a.mp4", quality: good },
+      { id: "b", status: "ok", output: "videos/b.mp4", quality: { sizeBytes: "big" } },
+    ],
+  };
+  const manifest = validateCopyManifest(doc, "/copies/x/abc/manifest.json");
+  assert.ok(!("quality" in manifest));
+  assert.deepEqual(manifest.videos[0].quality, good);
+  assert.ok(!("quality" in manifest.videos[1]));
+  const summary = summarizeQuality(manifest.videos)!;
+  assert.equal(summary.unmeasured, 1);
+  assert.equal(summary.psnrY!.mean, 30);
 });
