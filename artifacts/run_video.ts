@@ -83,7 +83,12 @@ async function processVideo(
   const todo = plans.filter((p) => !p.records.has(source.entry.id));
   const skipped = plans.length - todo.length;
   if (skipped > 0) options.progress.tick(skipped);
-  if (todo.length === 0) return;
+  // Outputs resumed from an interrupted run may lack their quality: measured with the rest.
+  const unmeasured = (options.quality ?? true) && plans.some((p) => {
+    const record = p.records.get(source.entry.id);
+    return record?.status === "ok" && record.quality == null;
+  });
+  if (todo.length === 0 && !unmeasured) return;
   await probeSource(ffmpeg, source);
   const info = source.info;
   if (!info) {
@@ -146,7 +151,7 @@ async function processVideo(
       ffmpeg,
       sourceFile(source),
       info,
-      todo,
+      plans,
       source.entry.id,
       options.signal,
     );
