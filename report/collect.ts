@@ -40,7 +40,7 @@ import { UNALTERED_ID } from "../ops/unaltered.ts";
 import { ALL_OP_IDS } from "../ops/catalog.ts";
 import { contactSheet, type SheetCopy } from "./contact_sheet.ts";
 import { findCopies } from "../artifacts/copies.ts";
-import { openFfmpeg } from "../media/ffmpeg.ts";
+import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 
 /** Options for {@link loadReportData}. */
 export interface LoadReportDataOptions {
@@ -412,7 +412,12 @@ async function sheetOf(
   if (sheetCopies.length === 0) {
     return { contactSheetNote: "No contact sheet: no copy of this report under the data folder." };
   }
-  const ffmpeg = await openFfmpeg("auto");
+  let ffmpeg: Ffmpeg;
+  try {
+    ffmpeg = await openFfmpeg("auto");
+  } catch (error) {
+    return { contactSheetNote: `No contact sheet: ${(error as Error).message}` };
+  }
   try {
     const sheet = await contactSheet(ffmpeg, sheetCopies, { example: options.example });
     return sheet ? { contactSheet: sheet } : {

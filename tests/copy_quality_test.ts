@@ -22,6 +22,7 @@ import { cropFilter } from "../ops/geometry.ts";
 import { QUALITY_SCALER } from "../ops/quality_reference.ts";
 import { selectOperations } from "../ops/select.ts";
 import { contactSheet, exampleVideo } from "../report/contact_sheet.ts";
+import { contactSheetHtml } from "../report/contact_sheet_view.ts";
 import { OptionError } from "../util/option_error.ts";
 import { FIXTURES, skipWithoutFixtures } from "./_fixtures.ts";
 import { skipWithout } from "./_tools.ts";
@@ -354,6 +355,17 @@ Deno.test({
                 : `${q.psnrY!.toFixed(1)} dB, ${Math.round(q.bitrateKbps!)} kbit/s`,
             );
           }
+          // In the report: one embedded image per copy, captioned; no file is referenced.
+          const html = String(contactSheetHtml({ contactSheet: sheet }));
+          assert.equal(
+            (html.match(/<img src="data:image\/jpeg;base64,/g) ?? []).length,
+            list.length,
+          );
+          assert.match(html, /Video <code>small<\/code> \(chosen by --example\), frame 6/);
+          assert.match(
+            String(contactSheetHtml({ contactSheetNote: "No contact sheet: no --data." })),
+            /No contact sheet: no --data\./,
+          );
           const odd = (await contactSheet(ffmpeg, fewer, { example: "odd" }))!;
           assert.deepEqual(odd.frames.find((f) => f.opId === "hflip")!.image, null);
           assert.ok(odd.frames.find((f) => f.opId === "hflip")!.reason!.startsWith("failed"));
