@@ -16,6 +16,12 @@ import type { EncodeProfile } from "../ops/profile.ts";
 import { isInside } from "../util/inside.ts";
 import { readJsonFile } from "../util/json_file.ts";
 import { commandLine } from "../util/command_line.ts";
+import {
+  type CopyQualitySummary,
+  isCopyQualitySummary,
+  isVideoQuality,
+  type VideoQuality,
+} from "./copy_quality.ts";
 
 /** The schema tag of copy manifests. */
 export const COPY_SCHEMA = "dfrobust.copy/1";
@@ -95,6 +101,12 @@ export interface CopyVideoRecord {
    * for every other operation: frame j of the copy is frame j of the source.
    */
   time?: TimeMap | null;
+  /**
+   * How much the operation changed this video: size, bitrate, PSNR and SSIM of luma against the
+   * family's reference (artifacts/copy_quality.ts). Absent for a failed video and in manifests
+   * written before it was recorded (`verify --quality` adds it without remaking the video).
+   */
+  quality?: VideoQuality | null;
 }
 
 /** A copy manifest. */
@@ -134,6 +146,11 @@ export interface CopyManifest {
   /** Audio handling, stated so nobody has to guess. */
   audio: "dropped" | "kept";
   counts: { total: number; ok: number; failed: number };
+  /**
+   * Mean and spread of the videos' `quality` numbers (artifacts/copy_quality.ts); absent in
+   * manifests written before it was recorded.
+   */
+  quality?: CopyQualitySummary | null;
   videos: CopyVideoRecord[];
   /**
    * Set by the reader, never written: the records whose `output` is not a relative path inside
@@ -215,7 +232,8 @@ export async function readCopyManifestFile(path: string): Promise<CopyManifest |
  * Checks a parsed `dfrobust.copy/1` manifest (from `path`, named in messages) and returns it with
  * the defaults older and hand-written manifests leave out: `op.family` (the op id), `op.severity`
  * (null unless a finite number), `op.params` ({}), `profile` (`paper`; an older `{id}` object
- * gives its id), the nominal `geometry` (no flip, scale 1) and `videos` ([]). The video records
+ * gives its id), the nominal `geometry` (no flip, scale 1) and `videos` ([]); a `quality`
+ * summary or video `quality` record of the wrong shape is dropped (unmeasured). The video records
  * are returned as they are, except one whose `output` is not a relative path inside the copy
  * folder ({@link isCopyOutput}; `path`'s folder is the copy's): it becomes a failed record with no
  * output, listed in `refused` (see {@link CopyManifest.refused}). Throws a
@@ -251,7 +269,9 @@ export function validateCopyManifest(doc: unknown, path: string): CopyManifest {
   }
   // A record whose output leaves the copy folder is refused alone: never read, hashed or kept.
   const refused: RefusedOutput[] = [];
-  const checked = videos.map((video) => {
+  const checked = videos.map((raw) => {
+    // A malformed quality record (hand-written, damaged) reads as unmeasured, never as numbers.
+    const video = raw?.quality != null && !isVideoQuality(raw.quality) ? withoutQuality(raw) : raw;
     if (video?.output == null || isCopyOutput(dirname(path), video.output)) return video;
     // The claimed path is not repeated: messages reach the store and shared reports.
     const message = `Copy manifest "${path}": video "${video?.id}" has an output that is not a ` +
@@ -263,8 +283,9 @@ export function validateCopyManifest(doc: unknown, path: string): CopyManifest {
   });
   const geometry = (raw.geometry ?? {}) as Record<string, unknown>;
   const profile = raw.profile as unknown;
+  const kept = raw.quality == null || isCopyQualitySummary(raw.quality) ? raw : withoutQuality(raw);
   return {
-    ...(raw as unknown as CopyManifest),
+    ...(kept as unknown as CopyManifest),
     artifactId,
     op: {
       ...(op as unknown as CopyManifest["op"]),
@@ -290,6 +311,12 @@ export function validateCopyManifest(doc: unknown, path: string): CopyManifest {
     videos: checked as CopyVideoRecord[],
     refused,
   };
+}
+
+/** `record` without its `quality` member. */
+function withoutQuality<T extends object>(record: T): T {
+  const { quality: _dropped, ...rest } = record as T & { quality?: unknown };
+  return rest as T;
 }
 
 /**

@@ -31,6 +31,8 @@ import { claimShares, closeShare, type CopyRun, mergeCopies, openShare } from ".
 import { type DistortSummary, summarize } from "./distort_summary.ts";
 import { type CopyPlan, planCopies } from "./plan.ts";
 import { makeVideos } from "./run_video.ts";
+import { backfillQuality } from "./quality_backfill.ts";
+import type { SourceState } from "./source_state.ts";
 import { hashSource } from "./source_state.ts";
 import { OptionError } from "../util/option_error.ts";
 
@@ -98,6 +100,13 @@ export interface DistortOptions {
   finish?: boolean;
   /** With `finish`: the run's shard count, so that messages name the shard of each missing video. */
   shards?: number;
+  /**
+   * Record each video's quality in its copy's manifest: size, bitrate, PSNR and SSIM of luma
+   * against the family's reference (artifacts/copy_quality.ts; one extra decode-and-compare
+   * process per source video). A reused copy whose manifest lacks it gets it without remaking
+   * its videos. Default true; false leaves the numbers out (`verify --quality` adds them later).
+   */
+  quality?: boolean;
 }
 
 /**
@@ -167,6 +176,7 @@ export async function distortDataset(
         (ffmpeg.backend === "wasm" ? 2 ** 30 : Math.floor(3 * 2 ** 30 / jobs)),
       maxOpsPerProcess: options.maxOpsPerProcess,
       signal: options.signal,
+      quality: options.quality ?? true,
     };
     // First the copies no other live run holds, then the others once they come free (usually
     // finished by then, so only read).
@@ -185,6 +195,10 @@ export async function distortDataset(
       }
     }
     const merged = await mergeCopies(plans, run);
+    // A finished copy made before quality was recorded gets it now, its videos kept as they are.
+    if ((options.quality ?? true) && !options.shard && !finish) {
+      await backfillReused(ffmpeg, plans, sources);
+    }
     // A shard's counts of copies still waiting are its own videos'; `finish` made none.
     const mine = new Set(run.mine.map((s) => s.entry.id));
     const summary = summarize(manifestPath, out, build, plans, sources, started, false, { mine });
@@ -192,6 +206,32 @@ export async function distortDataset(
   } finally {
     if (!options.ffmpeg) await ffmpeg.close();
   }
+}
+
+/**
+ * The missing quality of the finished copies of `plans` (artifacts/quality_backfill.ts), against
+ * the sources this run hashed (a source whose hash differs from the record's is left out).
+ */
+async function backfillReused(
+  ffmpeg: Ffmpeg,
+  plans: CopyPlan[],
+  sources: SourceState[],
+): Promise<void> {
+  const copies = plans.flatMap((plan) =>
+    plan.existing?.videos.some((v) => v.status === "ok" && v.quality == null)
+      ? [{ dir: plan.copyDir, manifest: plan.existing }]
+      : []
+  );
+  if (copies.length === 0) return;
+  const byId = new Map(sources.map((s) => [s.entry.id, s]));
+  await backfillQuality(ffmpeg, copies, (record) => {
+    const source = byId.get(record.id);
+    return Promise.resolve(
+      source?.realPath && source.sha256 === record.sourceSha256
+        ? source.realPath
+        : { reason: `source of "${record.id}" is missing or changed since the copy was made` },
+    );
+  });
 }
 
 /** What a run is asked for, checked before any work: a bad value is the caller's error. */

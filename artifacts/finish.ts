@@ -24,6 +24,7 @@ import type { CopyPlan } from "./plan.ts";
 import type { SourceState } from "./source_state.ts";
 import { copyUnchanged } from "./reopen.ts";
 import { failedRecord } from "./video_records.ts";
+import { summarizeQuality } from "./copy_quality.ts";
 
 /**
  * Writes dataset.csv (ok videos) and then manifest.json (unless a reopened copy came out
@@ -67,6 +68,7 @@ export async function finishPlan(
     sourceManifest,
     audio: plan.profile === "source" ? "kept" : "dropped",
     counts: { total: videos.length, ok: ok.length, failed: videos.length - ok.length },
+    quality: summarizeQuality(videos),
     videos,
   };
   // The outputs were hashed just now: later checks of this copy can stop at stat().

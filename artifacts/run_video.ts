@@ -28,6 +28,7 @@ import { probeSource, sourceFile, type SourceState } from "./source_state.ts";
 import { branchGeometry, chunkForBudget, splitGraphArgs } from "./split_graph.ts";
 import { validateOutput } from "./validate_output.ts";
 import { baseRecord, failedRecord, writeRecord } from "./video_records.ts";
+import { measureVideoQuality } from "./quality_video.ts";
 
 /** Options of {@link makeVideos}. */
 export interface MakeVideosOptions {
@@ -43,6 +44,11 @@ export interface MakeVideosOptions {
   maxOpsPerProcess?: number;
   /** Stops between ffmpeg jobs (a running one is killed by the ffmpeg handle). */
   signal?: AbortSignal;
+  /**
+   * Record each new output's quality (size, bitrate, PSNR/SSIM: artifacts/copy_quality.ts), one
+   * comparison process per source video after its outputs are made. Default true.
+   */
+  quality?: boolean;
 }
 
 /**
@@ -78,7 +84,12 @@ async function processVideo(
   const todo = plans.filter((p) => !p.records.has(source.entry.id));
   const skipped = plans.length - todo.length;
   if (skipped > 0) options.progress.tick(skipped);
-  if (todo.length === 0) return;
+  // Outputs resumed from an interrupted run may lack their quality: measured with the rest.
+  const unmeasured = (options.quality ?? true) && plans.some((p) => {
+    const record = p.records.get(source.entry.id);
+    return record?.status === "ok" && record.quality == null;
+  });
+  if (todo.length === 0 && !unmeasured) return;
   await probeSource(ffmpeg, source);
   const info = source.info;
   if (!info) {
@@ -137,6 +148,17 @@ async function processVideo(
     options.signal?.throwIfAborted();
     await runChunk(ffmpeg, source, info, chunk);
     options.progress.tick(chunk.length, source.entry.id);
+  }
+  if (options.quality ?? true) {
+    options.signal?.throwIfAborted();
+    await measureVideoQuality(
+      ffmpeg,
+      sourceFile(source),
+      info,
+      plans,
+      source.entry.id,
+      options.signal,
+    );
   }
 }
 

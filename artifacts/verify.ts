@@ -10,6 +10,8 @@ import { isInside } from "../util/inside.ts";
 import { COPY_DATASET_FILE, COPY_MANIFEST_FILE, readCopyManifest } from "./copy_manifest.ts";
 import { listCopyFolders } from "./copies.ts";
 import { resolveCopyOutput } from "./output_check.ts";
+import { type BackfillCopy, backfillQuality, type BackfillResult } from "./quality_backfill.ts";
+import { type BackendChoice, type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 
 /** One mismatch found by {@link verifyCopies}. */
 export interface Drift {
@@ -52,6 +54,11 @@ export interface VerifyReport {
   unfinished: string[];
   /** True when no copy drifted or had an unreadable manifest (source drift is only reported). */
   ok: boolean;
+  /**
+   * With `quality`: the quality numbers computed for videos whose manifest lacked them (copies
+   * without drift whose sources are unchanged; artifacts/quality_backfill.ts).
+   */
+  quality?: BackfillResult;
 }
 
 /** Options of {@link verifyCopies}. */
@@ -63,6 +70,17 @@ export interface VerifyOptions {
    * when it made the copy (default false: such a source is `source_refused`).
    */
   allowOutsideLinks?: boolean;
+  /**
+   * Compute the quality numbers (size, bitrate, PSNR/SSIM: artifacts/copy_quality.ts) of every
+   * video whose manifest lacks them, from the copy's file and its source, and write them into the
+   * manifest; no video is remade. Only for copies without output drift and sources whose hash
+   * still matches (sources are hashed even with `sources: false`). Default false.
+   */
+  quality?: boolean;
+  /** The ffmpeg `quality` uses (not closed here); default: one opened from `backend`. */
+  ffmpeg?: Ffmpeg;
+  /** ffmpeg backend for `quality` when `ffmpeg` is not given. Default `auto`. */
+  backend?: BackendChoice;
 }
 
 /** Re-hashes every finished copy under `out` against its manifest. */
@@ -70,7 +88,10 @@ export async function verifyCopies(
   out: string,
   options: VerifyOptions = {},
 ): Promise<VerifyReport> {
-  const checkSources = options.sources ?? true;
+  const quality = options.quality ?? false;
+  const checkSources = (options.sources ?? true) || quality;
+  const intact: BackfillCopy[] = [];
+  const unchangedSources = new Map<string, string>();
   const folders = await listCopyFolders(out);
   const copies: CopyVerification[] = [];
   for (const folder of folders.filter((f) => f.finished)) {
@@ -154,6 +175,9 @@ export async function verifyCopies(
           continue;
         }
         const actual = source === null ? null : await hashOrNull(source);
+        if (source !== null && actual === video.sourceSha256) {
+          unchangedSources.set(`${video.source}\n${video.sourceSha256}`, source);
+        }
         if (actual !== video.sourceSha256) {
           result.sourceDrift.push({
             videoId: video.id,
@@ -165,12 +189,36 @@ export async function verifyCopies(
         }
       }
     }
+    if (result.drift.length === 0) intact.push({ dir: folder.dir, manifest });
   }
   return {
     copies,
     unfinished: folders.filter((f) => !f.finished).map((f) => f.dir),
     ok: copies.every((c) => c.drift.length === 0 && c.error === null),
+    ...(quality ? { quality: await fillQuality(intact, unchangedSources, options) } : {}),
   };
+}
+
+/** `verify --quality`: the missing quality of intact copies whose sources are unchanged. */
+async function fillQuality(
+  copies: BackfillCopy[],
+  sources: Map<string, string>,
+  options: VerifyOptions,
+): Promise<BackfillResult> {
+  const ffmpeg = options.ffmpeg ?? await openFfmpeg(options.backend ?? "auto");
+  try {
+    return await backfillQuality(ffmpeg, copies, (record) => {
+      const real = sources.get(`${record.source}\n${record.sourceSha256}`);
+      return Promise.resolve(
+        real ?? {
+          reason: `source "${record.source}" is missing, refused or changed since the copy ` +
+            `was made: its quality cannot be measured`,
+        },
+      );
+    });
+  } finally {
+    if (!options.ffmpeg) await ffmpeg.close();
+  }
 }
 
 /**

@@ -80,7 +80,13 @@ const NEW_FAMILIES = [
 // Inputs are encoded near-losslessly (CRF 18), like clean test videos.
 const CLEAN_H264 = ["-c:v", "libx264", "-crf", "18", "-pix_fmt", "yuv420p", "-f", "mp4"];
 
-async function dfrobust(ffmpeg: Ffmpeg, manifest: string, out: string, ops: string) {
+async function dfrobust(
+  ffmpeg: Ffmpeg,
+  manifest: string,
+  out: string,
+  ops: string,
+  quality = false,
+) {
   // The manifest links to a fixture outside its folder (docs/security.md).
   const summary = await distortDataset(manifest, {
     out,
@@ -89,8 +95,46 @@ async function dfrobust(ffmpeg: Ffmpeg, manifest: string, out: string, ops: stri
     jobs: 1,
     force: true,
     allowOutsideLinks: true,
+    // The tables below time making copies; quality measurement has its own table.
+    quality,
   });
   if (summary.failures > 0) throw new Error(`distort failed: ${JSON.stringify(summary.copies)}`);
+}
+
+/**
+ * Quality measurement (issue 23): distort with it against distort without, on the real clip
+ * (paper operations), alternating so that load changes hit both alike; ratios of the summed
+ * wall times and of the ffmpeg children's CPU seconds (which other work on the machine does not
+ * change).
+ */
+export async function qualityTable(native: Ffmpeg, clip: string, dir: string): Promise<void> {
+  console.log(
+    "\nquality measurement (PSNR/SSIM/bitrate per copy), real 640x360 clip (120 frames), " +
+      "paper operations",
+  );
+  console.log(
+    "| repeat | without s | with s | with / without | without CPU s | with CPU s | " +
+      "CPU with / without |",
+  );
+  console.log("| --- | --- | --- | --- | --- | --- | --- |");
+  const work = await Deno.makeTempDir({ dir });
+  await Deno.symlink(clip, join(work, "clip.mp4"));
+  const manifest = join(work, "manifest.csv");
+  await Deno.writeTextFile(manifest, "id,path,label\nclip,clip.mp4,0\n");
+  const sum = { wall: [0, 0], cpu: [0, 0] };
+  const row = (k: string, a: Timing, b: Timing) =>
+    console.log(
+      `| ${k} | ${a.wall.toFixed(2)} | ${b.wall.toFixed(2)} | ${(b.wall / a.wall).toFixed(2)}x | ` +
+        `${a.cpu.toFixed(2)} | ${b.cpu.toFixed(2)} | ${(b.cpu / a.cpu).toFixed(2)}x |`,
+    );
+  for (let k = 1; k <= 3; k++) {
+    const a = await timed(() => dfrobust(native, manifest, join(work, "a"), "paper", false));
+    const b = await timed(() => dfrobust(native, manifest, join(work, "b"), "paper", true));
+    sum.wall = [sum.wall[0] + a.wall, sum.wall[1] + b.wall];
+    sum.cpu = [sum.cpu[0] + a.cpu, sum.cpu[1] + b.cpu];
+    row(String(k), a, b);
+  }
+  row("all", { wall: sum.wall[0], cpu: sum.cpu[0] }, { wall: sum.wall[1], cpu: sum.cpu[1] });
 }
 
 /** Runs the benchmark and prints the tables (`--families a,b`: only those families' rows). */
@@ -168,7 +212,9 @@ export async function run(args: string[] = []): Promise<void> {
             `${limit.toFixed(1)} | ${(split.wall / limit).toFixed(2)} |`,
         );
       }
+      await qualityTable(native, real, dir);
     }
+
     // The families beyond the paper (docs/operations.md, issue 26): each family's whole ladder
     // on the 60-frame real clip, split graph against the naive loop.
     console.log(

@@ -191,6 +191,15 @@ export function timeFilter(pattern: TimePattern, timing: SourceTiming): string {
   const time = timeMapOf(pattern, timing.frames);
   const fps = copyFpsFraction(pattern, timing.fpsFraction);
   const retime = dropsFrames(pattern) ? `,settb=expr=1/(${fps}),setpts=N,fps=fps=${fps}` : "";
-  return `tpad=stop=${pattern.period - 1}:stop_mode=clone,` +
-    `shuffleframes=mapping=${shuffleMapping(pattern)},trim=end_frame=${time.frames}${retime}`;
+  return frameMapFilter(time) + retime;
+}
+
+/**
+ * The filter that puts a source's frames in a copy's frame order (frame `j` out is source frame
+ * `sourceFrameOf(time, j)`), without retiming: what {@link timeFilter} does to the frames, also
+ * the reference of a time copy's PSNR/SSIM (ops/quality_reference.ts).
+ */
+export function frameMapFilter(time: TimeMap): string {
+  return `tpad=stop=${time.period - 1}:stop_mode=clone,` +
+    `shuffleframes=mapping=${shuffleMapping(time)},trim=end_frame=${time.frames}`;
 }

@@ -18,6 +18,8 @@ import type { ReportData } from "./report_data.ts";
 import { DROP_MARK } from "./table_format.ts";
 import { SIGNIFICANCE_LEVEL } from "../metrics/cell_comparisons.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
+import { qualityChart } from "./quality_chart.ts";
+import { opQuality } from "./quality_view.ts";
 
 /** One chart of the report. */
 export interface ReportChart {
@@ -94,6 +96,22 @@ export const SCORE_SHIFT_CHART: ReportChart = {
   spec: (data) => scoreShiftChart(data.cells)!,
 };
 
+/** AUC (and decision rates) against the copies' measured PSNR and bitrate (issue 23). */
+export const QUALITY_CHART: ReportChart = {
+  id: "quality",
+  title: "Robustness against quality",
+  caption: "Each copy placed by how much its operation changed the videos: its mean PSNR of " +
+    "luma against the operation's reference (source; mirrored source for flips; the copy " +
+    "scaled back to the source size for resolution; the source through a chain's geometry) and " +
+    "its mean bitrate. One line per operation family through its ladder levels; solid: AUC, " +
+    "dashed: TPR and dotted: FPR at the run's threshold, where chosen. A copy identical to its " +
+    "source (infinite PSNR) is on the bitrate panel only. Distort with --severity all for ladders.",
+  applies: (data) => qualityChart(data.cells, opQuality(data.provenance.copies)) !== null,
+  absent: "No copy in this report has recorded quality (distort records it; " +
+    "`deno task verify --quality <copies>` adds it to older copies, then pass --data).",
+  spec: (data) => qualityChart(data.cells, opQuality(data.provenance.copies))!,
+};
+
 /** Every chart of the report, in the order it shows them. */
 export const REPORT_CHARTS: readonly ReportChart[] = [
   AUC_BY_OPERATION_CHART,
@@ -101,4 +119,5 @@ export const REPORT_CHARTS: readonly ReportChart[] = [
   ROC_CHART,
   SEVERITY_CHART,
   SCORE_SHIFT_CHART,
+  QUALITY_CHART,
 ];

@@ -53,11 +53,20 @@ import { inRunOrder, runOrder } from "./run_order.ts";
 import { datasetSummary } from "./dataset_summary.ts";
 import { locatorChanges } from "../metrics/locator_changes.ts";
 import { locatorReport } from "./locator_section.ts";
+import { ALL_OP_IDS } from "../ops/catalog.ts";
+import { contactSheet, type SheetCopy } from "./contact_sheet.ts";
+import { findCopies } from "../artifacts/copies.ts";
+import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 
 /** Options for {@link loadReportData}. */
 export interface LoadReportDataOptions {
   /** Distort output folder: copy manifests there add ffmpeg builds and dates to provenance. */
   dataDir?: string;
+  /**
+   * The video of the contact sheet (`report --example`; report/contact_sheet.ts); default its
+   * rule. An `OptionError` when no copy holds it.
+   */
+  example?: string;
   /** Called for each store part left out (in addition to the note in the report). */
   onProblem?: (problem: StoreProblem) => void;
   /** Bootstrap resamples for the 95% AUC intervals (videos, stratified); 0 = none. Default 1000. */
@@ -257,8 +266,10 @@ export async function loadReportData(
     });
     for (const copy of copies) Object.assign(copy, index.get(copy.artifactId) ?? {});
   }
+  const sheet = await sheetOf(copies, options);
   // The report is shared: no absolute path of this machine in it (report/shareable_paths.ts).
   return shareableReportData({
+    ...sheet,
     cells: inRunOrder(aucs, order),
     rocs: inRunOrder(rocs, order),
     runOrder: order,
@@ -501,4 +512,50 @@ function sliceValuesOf(
   const joined = manifestSliceValues(frame, by, manifests);
   for (const note of joined.notes) notes.push(note);
   return joined.values;
+}
+
+/**
+ * The contact sheet of the report's copies (report/contact_sheet.ts), from the files under the
+ * data folder, one copy per operation in the catalog's order (chains and unknown ids last, by id);
+ * a note instead when there is no data folder or no copy file to read.
+ */
+async function sheetOf(
+  copies: readonly CopyProvenance[],
+  options: LoadReportDataOptions,
+): Promise<Pick<ReportData, "contactSheet" | "contactSheetNote">> {
+  if (!options.dataDir) {
+    return {
+      contactSheetNote: "No contact sheet: the copies' files are read only when the report is " +
+        "given their folder (--data).",
+    };
+  }
+  const wanted = new Set(copies.map((c) => c.artifactId));
+  const found = await findCopies(options.dataDir, { maxDepth: 4 });
+  const order = (opId: string) => {
+    const at = ALL_OP_IDS.indexOf(opId);
+    return at < 0 ? Infinity : at;
+  };
+  const seen = new Set<string>();
+  const sheetCopies: SheetCopy[] = found
+    .filter((f) => wanted.has(f.manifest.artifactId))
+    .map((f) => ({ opId: f.manifest.op.id, dir: f.dir, manifest: f.manifest }))
+    .sort((a, b) => order(a.opId) - order(b.opId) || a.opId.localeCompare(b.opId))
+    .filter((c) => !seen.has(c.opId) && seen.add(c.opId) !== undefined);
+  if (sheetCopies.length === 0) {
+    return { contactSheetNote: "No contact sheet: no copy of this report under the data folder." };
+  }
+  let ffmpeg: Ffmpeg;
+  try {
+    ffmpeg = await openFfmpeg("auto");
+  } catch (error) {
+    return { contactSheetNote: `No contact sheet: ${(error as Error).message}` };
+  }
+  try {
+    const sheet = await contactSheet(ffmpeg, sheetCopies, { example: options.example });
+    return sheet ? { contactSheet: sheet } : {
+      contactSheetNote: "No contact sheet: no video is ok in any copy.",
+    };
+  } finally {
+    await ffmpeg.close();
+  }
 }

@@ -26,6 +26,7 @@ import {
 } from "./table_format.ts";
 import { reportNotesMarkdown } from "./notes_view.ts";
 import { locatorSectionMarkdown } from "./locator_section.ts";
+import { opQuality, qualityCaptions, qualityNumbers } from "./quality_view.ts";
 
 /** Options every format's render function accepts (each uses the ones it knows). */
 export type RenderFormatOptions = RenderReportOptions;
@@ -78,7 +79,9 @@ export const MARKDOWN_FORMAT: ReportFormat = {
     const notes = reportNotesMarkdown(data);
     const locator = data.locator ? locatorSectionMarkdown(data.locator) : "";
     return Promise.resolve(
-      `## ${tableTitle(t)}\n\n` + tableMarkdown(t, options) + (legend ? `\n${legend}\n` : "") +
+      `## ${tableTitle(t)}\n\n` +
+        tableMarkdown(t, { ...options, columnQuality: qualityCaptions(data.provenance.copies) }) +
+        (legend ? `\n${legend}\n` : "") +
         (chance ? `\n${chance}` : "") +
         (details ? `\nDetails per cell:\n\n${details}` : "") +
         (decision ? `\n${decision}` : "") + (locator ? `\n${locator}` : "") +
@@ -95,7 +98,12 @@ export const CSV_FORMAT: ReportFormat = {
   description: "Table I alone as CSV",
   defaultOut: null,
   render: (data, options) =>
-    Promise.resolve(tableCsv(table(data, options), options) + extraCsv(data, options)),
+    Promise.resolve(
+      tableCsv(table(data, options), {
+        ...options,
+        columnQualityNumbers: qualityNumbers(data.provenance.copies),
+      }) + extraCsv(data, options),
+    ),
 };
 
 /**
@@ -121,6 +129,7 @@ export const JSON_FORMAT: ReportFormat = {
         ...(data.comparison ? { comparison: comparisonJson(data.comparison) } : {}),
         notes: data.notes,
         ...(data.locator ? { locator: data.locator } : {}),
+        ...quality(data),
       }),
     ),
 };
@@ -143,6 +152,12 @@ function extraMarkdown(data: ReportData, options: RenderFormatOptions): string {
 function extraCsv(data: ReportData, options: RenderFormatOptions): string {
   return (data.slices ? `\n${sliceCsv(data.slices, options.metric)}` : "") +
     (data.comparison ? `\n${comparisonCsv(data.comparison)}` : "");
+}
+
+// The copies' quality by op id for Table I's JSON, where some copy has it.
+function quality(data: ReportData): { quality?: Record<string, unknown> } {
+  const byOp = opQuality(data.provenance.copies);
+  return byOp.size > 0 ? { quality: Object.fromEntries(byOp) } : {};
 }
 
 // Table I of the data in the asked metric (AUC by default).

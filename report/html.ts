@@ -19,6 +19,8 @@ import { AUC_METRIC } from "../metrics/cell_metrics.ts";
 import { tableMetric } from "../metrics/decision_metrics.ts";
 import { tableOne } from "../metrics/table.ts";
 import { DROP_MARK, significanceLegend, tableHtml, tableTitle } from "./table_format.ts";
+import { qualityCaptions } from "./quality_view.ts";
+import { contactSheetHtml } from "./contact_sheet_view.ts";
 import { decisionHtml } from "./decision_format.ts";
 import { sliceHtml } from "./slice_format.ts";
 import { comparisonHtml } from "./comparison_format.ts";
@@ -114,7 +116,10 @@ ${damaged}
 ${
     table.rows.length
       ? safeHtml`<div class="scroll">${
-        raw(tableHtml(table, { categoryMeans: options.categoryMeans }))
+        raw(tableHtml(table, {
+          categoryMeans: options.categoryMeans,
+          columnQuality: qualityCaptions(data.provenance.copies),
+        }))
       }</div>`
       : safeHtml`<p>No AUC could be computed from this store.</p>`
   }
@@ -149,6 +154,7 @@ ${leftOutSection(data.leftOut ?? [])}
 ${data.relative ? relativeHtml(data.relative.reference, data.relative.errors) : ""}
 ${data.locator ? raw(locatorSectionHtml(data.locator)) : ""}
 ${joinHtml(figures, "\n")}
+${contactSheetHtml(data)}
 ${provenanceHtml(data.provenance)}
 ${assets ? scriptsHtml(assets) : ""}
 </body>

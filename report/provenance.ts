@@ -7,6 +7,7 @@
 import { DFROBUST_VERSION } from "../util/version.ts";
 import { findCopies } from "../artifacts/copies.ts";
 import type { RunSummary } from "../store/runs.ts";
+import type { CopyQualitySummary } from "../artifacts/copy_quality.ts";
 
 /**
  * One detector run the report uses: the parts of its store summary (store/runs.ts) a reader
@@ -47,6 +48,11 @@ export interface CopyProvenance {
   manifestPath?: string;
   /** The dataset manifest the copy was made from (from the copy manifest), when known. */
   sourceManifest?: string;
+  /**
+   * How much the operation changed the copy's videos (the manifest's `quality`: mean and spread
+   * of size, bitrate, PSNR and SSIM; artifacts/copy_quality.ts), when recorded.
+   */
+  quality?: CopyQualitySummary;
 }
 
 /** Everything a reader needs to trace and redo a report. */
@@ -101,6 +107,7 @@ export async function copyManifestIndex(
       ...(typeof manifest.sourceManifest === "string"
         ? { sourceManifest: manifest.sourceManifest }
         : {}),
+      ...(manifest.quality ? { quality: manifest.quality } : {}),
     });
   }
   return index;

@@ -17,6 +17,7 @@ import type { LeftOutVideo } from "../store/left_out.ts";
 import type { StoreProblem } from "../store/store.ts";
 import type { Provenance } from "./provenance.ts";
 import type { DatasetSummary } from "./dataset_summary.ts";
+import type { ContactSheet } from "./contact_sheet.ts";
 
 /** One ROC curve (video level) of a detector on one operation instance. */
 export interface RocCurveData extends DetectorOp {
@@ -82,6 +83,13 @@ export interface ReportData {
    * they dropped, and the videos where boxes moved most against the Unaltered copy.
    */
   locator?: LocatorReport;
+  /**
+   * One frame of one video through every operation (report/contact_sheet.ts), made from the
+   * copies under the data folder; absent without one, with `contactSheetNote` saying why.
+   */
+  contactSheet?: ContactSheet;
+  /** Why the report has no contact sheet, or what it lacks. */
+  contactSheetNote?: string;
   /** Corruption errors against a reference detector, when one was asked for. */
   relative?: { reference: string; errors: CorruptionError[] };
 }

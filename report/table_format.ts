@@ -40,6 +40,17 @@ export interface TableFormatOptions {
   digits?: number;
   /** Add one mean column per altered category. Default false (the paper shows none). */
   categoryMeans?: boolean;
+  /**
+   * Per op id, how much the operation changed the videos (report/quality_view.ts
+   * `qualityCaptions`: `31.2 dB, 180 kbit/s`), added to the column's header after ` — `.
+   */
+  columnQuality?: Record<string, string>;
+  /**
+   * Per op id, the mean PSNR-Y (dB) and bitrate (kbit/s) of its copies (report/quality_view.ts
+   * `qualityNumbers`): CSV adds `psnr_y_<op>` and `bitrate_kbps_<op>` columns after the rest
+   * (empty where unknown or infinite).
+   */
+  columnQualityNumbers?: Record<string, { psnrY: number | null; bitrateKbps: number | null }>;
 }
 
 /** The mark of a drop in AUC that is significant after Holm's correction (Table I, charts). */
@@ -266,7 +277,17 @@ export function tableCsv(table: TableOne, options: TableFormatOptions = {}): str
       })
     ),
   ]);
-  return csvText([heads, ...rows]);
+  const q = options.columnQualityNumbers;
+  if (!q || Object.keys(q).length === 0) return csvText([heads, ...rows]);
+  const qualityHeads = [
+    ...table.columns.map((c) => `psnr_y_${c.opId}`),
+    ...table.columns.map((c) => `bitrate_kbps_${c.opId}`),
+  ];
+  const qualityCells = [
+    ...table.columns.map((c) => fmt(q[c.opId]?.psnrY ?? null, 2, "")),
+    ...table.columns.map((c) => fmt(q[c.opId]?.bitrateKbps ?? null, 1, "")),
+  ];
+  return csvText([[...heads, ...qualityHeads], ...rows.map((r) => [...r, ...qualityCells])]);
 }
 
 /**
@@ -312,6 +333,11 @@ export interface TableJsonOptions {
   notes?: readonly string[];
   /** Added as `locator`: the face-locator section (report/locator_section.ts). */
   locator?: LocatorReport;
+  /**
+   * Added as `quality`: per op id, how much the operation changed the videos (mean and spread of
+   * PSNR-Y, SSIM-Y, bitrate and size: report/quality_view.ts `OpQuality`).
+   */
+  quality?: Record<string, unknown>;
 }
 
 /**
@@ -477,13 +503,15 @@ function headerCells(
 ): { key: string; text: string; short: string }[] {
   const heads = table.columns.map((c) => {
     const label = opLabel(c.opId);
+    const quality = options.columnQuality?.[c.opId];
+    const q = quality ? ` — ${quality}` : "";
     return {
       key: c.opId,
       // "Noise: Noise" says nothing more than "Noise".
-      text: c.category === UNALTERED_CATEGORY || label === categoryLabel(c.category)
+      text: (c.category === UNALTERED_CATEGORY || label === categoryLabel(c.category)
         ? label
-        : `${categoryLabel(c.category)}: ${label}`,
-      short: c.category === UNALTERED_CATEGORY ? "" : label,
+        : `${categoryLabel(c.category)}: ${label}`) + q,
+      short: c.category === UNALTERED_CATEGORY ? (quality ?? "") : label + q,
     };
   });
   if (options.categoryMeans) {

@@ -52,6 +52,11 @@ export const DISTORT_FLAGS: Readonly<Record<string, FlagSpec>> = {
     valueName: "<n>",
   },
   force: { type: "boolean", description: "Redo copies even when finished ones exist." },
+  "no-quality": {
+    type: "boolean",
+    description: "Do not measure the copies' quality (size, bitrate, PSNR/SSIM of luma against " +
+      "the source, docs/operations.md); `verify --quality` adds it later.",
+  },
   "allow-outside-links": {
     type: "boolean",
     description: "Follow links in the dataset that lead outside the manifest's folder " +

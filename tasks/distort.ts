@@ -63,6 +63,7 @@ await runTask(spec, async (parsed) => {
     backend: parsed.values.backend as BackendChoice,
     jobs: optionalIntegerFlag(parsed, "jobs"),
     force: parsed.values.force === true,
+    quality: parsed.values["no-quality"] !== true,
     allowOutsideLinks: parsed.values["allow-outside-links"] === true,
     limits: limitOptions(parsed, "distort"),
     dryRun: parsed.values["dry-run"] === true,

@@ -54,6 +54,12 @@ const SPEC: CommandSpec = {
       description: "Distort output folder: its copy manifests add ffmpeg builds to provenance.",
       valueName: "<dir>",
     },
+    example: {
+      type: "string",
+      description: "Video id shown in the contact sheet (one frame through every operation); " +
+        "default: the video ok in the most copies, smallest id on a tie. Needs --data.",
+      valueName: "<id>",
+    },
     "reference-detector": {
       type: "string",
       description: "Detector run the others are compared against (corruption error, mCE): a " +
@@ -174,6 +180,7 @@ if (import.meta.main) {
       const data = await writeReport(store, tmp, {
         format: format.id,
         dataDir: parsed.values.data as string | undefined,
+        example: parsed.values.example as string | undefined,
         title: parsed.values.title as string | undefined,
         categoryMeans: parsed.values["category-means"] === true,
         metric,

@@ -20,6 +20,12 @@ const spec: CommandSpec = {
       description: "Follow source links out of their dataset folder (as distort did with this " +
         "flag); by default such a source is refused, never read.",
     },
+    quality: {
+      type: "boolean",
+      description: "Compute the quality numbers (size, bitrate, PSNR/SSIM of luma) of videos " +
+        "whose manifest lacks them, from the copy and its unchanged source, and write them into " +
+        "the manifest (no video is remade).",
+    },
     json: { type: "boolean", description: "Print the report as JSON." },
   },
 };
@@ -29,6 +35,7 @@ await runTask(spec, async (parsed) => {
   const report = await verifyCopies(out, {
     sources: parsed.values["no-sources"] !== true,
     allowOutsideLinks: parsed.values["allow-outside-links"] === true,
+    quality: parsed.values.quality === true,
   });
   if (parsed.values.json) {
     console.log(JSON.stringify(report, null, 2));
@@ -49,6 +56,15 @@ await runTask(spec, async (parsed) => {
       console.log(
         `${report.unfinished.length} unfinished copy folders (${commandLine("gc")} removes them)`,
       );
+    }
+    if (report.quality) {
+      console.log(
+        `quality: ${report.quality.filled} videos measured, ${report.quality.manifests} ` +
+          `manifests updated`,
+      );
+      for (const s of report.quality.skipped) {
+        console.log(`  not measured: ${s.videoId}: ${s.reason}`);
+      }
     }
     console.log(report.ok ? `${report.copies.length} copies verified` : "drift found");
   }

@@ -24,6 +24,7 @@ export type Tool =
   | "python-sklearn"
   | "python-statsmodels"
   | "python-pil"
+  | "python-skimage"
   | "chromium"
   | "slurm";
 
@@ -78,6 +79,8 @@ function toolPresent(tool: string): boolean {
       ? pythonImports("statsmodels, sklearn")
       : tool === "python-pil"
       ? pythonImports("PIL, numpy")
+      : tool === "python-skimage"
+      ? pythonImports("skimage, numpy")
       : tool === "slurm"
       ? slurmAnswers()
       : hasCommand("chromium", "--version");
@@ -117,6 +120,7 @@ function describe(tool: string): string {
     "python-statsmodels": "statsmodels and scikit-learn (Debian packages python3-statsmodels, " +
       "python3-sklearn)",
     "python-pil": "Pillow and numpy (Debian packages python3-pil, python3-numpy)",
+    "python-skimage": "scikit-image and numpy (Debian packages python3-skimage, python3-numpy)",
     chromium: "Chromium (Debian package chromium)",
     slurm: "a running Slurm cluster, and sinfo shows no usable node (Debian slurmctld, slurmd, " +
       "slurm-client, munge; then .ci/slurm.sh start)",

@@ -14,6 +14,10 @@ import { getOperation, PAPER_OP_IDS } from "../ops/catalog.ts";
 import { REPORT_CHARTS } from "../report/chart_catalog.ts";
 import type { ReportData, RocCurveData } from "../report/report_data.ts";
 import { renderSvg } from "../report/svg.ts";
+import { QUALITY_CHART } from "../report/chart_catalog.ts";
+import { qualityChart, qualityPoints } from "../report/quality_chart.ts";
+import { opQuality } from "../report/quality_view.ts";
+import { CSV_FORMAT, HTML_FORMAT, JSON_FORMAT, MARKDOWN_FORMAT } from "../report/format_catalog.ts";
 
 // The paper's 13 columns (ops/catalog.ts), with their categories.
 const PAPER_COLUMNS = PAPER_OP_IDS.map((opId) => ({ opId, category: getOperation(opId).category }));
@@ -88,7 +92,22 @@ function sampleData(cells = sampleCells(), rocs = sampleRocs()): ReportData {
       generatedAt: "2026-01-01T00:00:00.000Z",
       store: "store",
       runs: [],
-      copies: [],
+      // Recorded copy quality (artifacts/copy_quality.ts) for the quality chart.
+      copies: PAPER_COLUMNS.map((c, i) => ({
+        artifactId: `a${i}`,
+        opId: c.opId,
+        opCategory: c.category,
+        profile: "paper",
+        quality: {
+          references: ["source"],
+          sizeBytes: { n: 40, mean: 1e5, sd: 1, min: 1e5, max: 1e5 },
+          bitrateKbps: { n: 40, mean: 2000 / (i + 1), sd: 1, min: 1, max: 3000 },
+          psnrY: c.opId === "unaltered" ? null : { n: 40, mean: 45 - i, sd: 1, min: 30, max: 50 },
+          psnrInfinite: c.opId === "unaltered" ? 40 : 0,
+          ssimY: { n: 40, mean: 0.95, sd: 0.01, min: 0.9, max: 1 },
+          unmeasured: 0,
+        },
+      })),
     },
   };
 }
@@ -101,6 +120,7 @@ Deno.test("every chart of the report is Vega-Lite v5 and compiles without error"
     "roc",
     "severity",
     "score-shift",
+    "quality",
   ]);
   for (const chart of REPORT_CHARTS) {
     await t.step(chart.id, () => {
@@ -289,4 +309,49 @@ Deno.test("scoreShiftChart() draws both classes per operation, the Unaltered med
   const svg = await renderSvg(spec);
   assert.match(svg, /^<svg/);
   assert.equal(scoreShiftChart(cells.map((c) => ({ ...c, decision: undefined }))), null);
+});
+
+Deno.test("the quality chart puts each run's AUC, TPR and FPR at its copies' PSNR and bitrate", async () => {
+  const data = sampleData();
+  const points = qualityPoints(data.cells, opQuality(data.provenance.copies));
+  const at = (opId: string, measure: string) =>
+    points.find((p) => p.model.startsWith("xception") && p.op === opId && p.measure === measure)!;
+  // h264_crf40 is column 2: PSNR 43 dB, 2000/3 kbit/s; the decision view adds TPR and FPR.
+  assert.equal(at("h264_crf40", "AUC").psnr, 43);
+  assert.equal(at("h264_crf40", "AUC").kbps, 2000 / 3);
+  assert.equal(at("h264_crf40", "AUC").family, "h264");
+  assert.ok(at("h264_crf40", "TPR") && at("h264_crf40", "FPR"));
+  // Unaltered: infinite PSNR, drawn on the bitrate panel only.
+  assert.equal(at("unaltered", "AUC").psnr, null);
+  assert.equal(at("unaltered", "AUC").kbps, 2000);
+  // No recorded quality: no chart, and the report says why.
+  const none = { ...data, provenance: { ...data.provenance, copies: [] } };
+  assert.equal(qualityChart(none.cells, opQuality([])), null);
+  assert.ok(!QUALITY_CHART.applies(none));
+  const svg = await renderSvg(QUALITY_CHART.spec(data));
+  assert.match(svg, /Mean PSNR-Y/);
+  assert.match(svg, /Mean bitrate/);
+});
+
+Deno.test("Table I's headers carry each operation's mean PSNR and bitrate in every format", async () => {
+  const data = sampleData();
+  const md = await MARKDOWN_FORMAT.render(data, {});
+  assert.match(md, /Compression: CRF 40 — 43\.0 dB, 667 kbit\/s/);
+  assert.match(md, /Unaltered — identical, 2000 kbit\/s/);
+  const html = await HTML_FORMAT.render(data, { interactive: false });
+  assert.match(html, /<th>CRF 40 — 43\.0 dB, 667 kbit\/s<\/th>/);
+  const csv = (await CSV_FORMAT.render(data, {})).split("\n");
+  const heads = csv[0].split(",");
+  const row = csv[1].split(",");
+  assert.equal(row[heads.indexOf("psnr_y_h264_crf40")], "43.00");
+  assert.equal(row[heads.indexOf("bitrate_kbps_h264_crf40")], "666.7");
+  assert.equal(row[heads.indexOf("psnr_y_unaltered")], "");
+  const json = JSON.parse(await JSON_FORMAT.render(data, {}));
+  assert.equal(json.quality.h264_crf40.psnrY.mean, 43);
+  // No recorded quality: the headers are as before.
+  const plain = await MARKDOWN_FORMAT.render(
+    { ...data, provenance: { ...data.provenance, copies: [] } },
+    {},
+  );
+  assert.doesNotMatch(plain, /kbit\/s/);
 });

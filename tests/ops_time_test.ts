@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import pl from "../deps/polars.ts";
 import { distortDataset } from "../artifacts/distort.ts";
+import { INFINITE_PSNR } from "../artifacts/copy_quality.ts";
 import { readCopyManifest, validateCopyManifest } from "../artifacts/copy_manifest.ts";
 import { evaluate } from "../eval/evaluate.ts";
 import { referenceLocator } from "../faces/reference.ts";
@@ -260,6 +261,14 @@ for (const backend of ["native", "wasm"] as BackendChoice[]) {
           assert.equal(p.frames, copy.time.frames, `${id}: ffprobe count`);
           assert.deepEqual(copy.time, timeMapOf(getOperation(id).time!, 72));
           assert.deepEqual(copy.manifest.op.time, getOperation(id).time);
+          // Copy quality (issue 23) pairs copy frame j with the source frame its map names: a
+          // lossless time copy equals that reference (pairing frame j with source frame j, or a
+          // wrong map, gives a finite PSNR).
+          const quality = copy.manifest.videos[0].quality!;
+          assert.match(quality.reference ?? "", /time map/, `${id}: ${JSON.stringify(quality)}`);
+          assert.equal(quality.psnrY, null, `${id}: ${JSON.stringify(quality)}`);
+          assert.equal(quality.absent?.psnrY, INFINITE_PSNR, id);
+          assert.equal(quality.ssimY, 1, id);
           if (id.startsWith("framerate")) {
             // 29.97 fps x keep / of, constant.
             const [keep, of] = id.slice("framerate_".length).split("of").map(Number);
@@ -292,6 +301,9 @@ for (const backend of ["native", "wasm"] as BackendChoice[]) {
           const p2 = await paper("p2");
           for (const id of ["framerate_2of5", "jitter_w6"]) {
             assert.equal((await copyOf(p2, id)).sha, (await copyOf(p1, id)).sha, `${id} paper`);
+            // A CRF 23 encode of the mapped frames: high, finite fidelity.
+            const psnr = (await copyOf(p1, id)).manifest.videos[0].quality!.psnrY!;
+            assert.ok(psnr > 30 && psnr < 80, `${id} paper: PSNR ${psnr}`);
           }
         }
       } finally {
