@@ -24,6 +24,7 @@
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
+import { readProcStat } from "../util/proc.ts";
 
 /** Parent of the per-run folders. */
 export const SHARED_FIXTURES_ROOT: string = join(tmpdir(), "dfrobust-test-shared");
@@ -140,17 +141,10 @@ function runFolder(): string {
   return run;
 }
 
-// "<pid>-<start time in clock ticks>" from /proc; "<pid>" where /proc is missing.
+// "<pid>-<start time in clock ticks>" (util/proc.ts); "<pid>" where that cannot be told.
 function processStamp(pid: number): string {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    // Fields after the command name (in parentheses, may hold spaces): state is field 3,
-    // start time field 22.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return `${pid}-${fields[19]}`;
-  } catch {
-    return String(pid);
-  }
+  const stat = readProcStat(pid);
+  return stat ? `${pid}-${stat.start}` : String(pid);
 }
 
 // Removes the folders of earlier runs whose process is gone (a live one is another run's).
@@ -160,8 +154,11 @@ async function removeOldRuns(): Promise<void> {
     if (!entry.isDirectory || !Number.isInteger(pid) || entry.name === basename(runFolder())) {
       continue;
     }
-    // Alive: the same process still runs (without /proc the stamp is the pid: kept).
-    if (processStamp(pid) === entry.name) continue;
+    // Kept while its process runs, and whenever that cannot be told (no /proc, no FFI).
+    const stat = readProcStat(pid);
+    const gone = stat === null || (stat !== undefined &&
+      (`${pid}-${stat.start}` !== entry.name || stat.state === "Z" || stat.state === "X"));
+    if (!gone) continue;
     await Deno.remove(join(SHARED_FIXTURES_ROOT, entry.name), { recursive: true }).catch(() => {});
   }
 }
