@@ -6,12 +6,18 @@
  */
 import { sharedFixture } from "./_shared_fixture.ts";
 
-self.onmessage = async (event: MessageEvent<{ name: string; counter: string }>) => {
+// A worker's global scope (this file is type-checked with the main window's types).
+const scope = self as unknown as {
+  onmessage: (event: MessageEvent<{ name: string; counter: string }>) => void;
+  postMessage: (message: string) => void;
+};
+
+scope.onmessage = async (event) => {
   const { name, counter } = event.data;
   const dir = await sharedFixture(name, {}, async () => {
     await Deno.writeTextFile(counter, "built\n", { append: true });
     // Long enough for the other worker to find the build running.
     await new Promise((resolve) => setTimeout(resolve, 300));
   });
-  self.postMessage(dir);
+  scope.postMessage(dir);
 };
