@@ -41,21 +41,24 @@ export interface SingleMachineRun {
  */
 export async function singleMachineRun(): Promise<SingleMachineRun> {
   const key = { reals: 3, frames: 24, size: 128, ops: SHARD_OPS };
+  // A folder name with a space, as the suites' own folders have: every path the tasks and the
+  // Slurm scripts are given must survive one.
+  const within = (dir: string) => join(dir, "small demo");
   const dir = await sharedFixture("shard-single-run", key, async (dir) => {
-    const data = await smallDemo(join(dir, "data"));
-    await runTask("tasks/distort.ts", distortFlags(data, join(dir, "copies")));
+    const data = await smallDemo(join(within(dir), "data"));
+    await runTask("tasks/distort.ts", distortFlags(data, join(within(dir), "copies")));
     await runTask("tasks/eval.ts", [
       ...evalFlags(data),
-      ...["--data", join(dir, "copies"), "--store", join(dir, "store")],
+      ...["--data", join(within(dir), "copies"), "--store", join(within(dir), "store")],
     ]);
   });
   return {
     data: {
-      manifest: join(dir, "data", "dataset.csv"),
-      faces: join(dir, "data", "faces.json"),
+      manifest: join(within(dir), "data", "dataset.csv"),
+      faces: join(within(dir), "data", "faces.json"),
     },
-    copies: join(dir, "copies"),
-    store: join(dir, "store"),
+    copies: join(within(dir), "copies"),
+    store: join(within(dir), "store"),
   };
 }
 
