@@ -11,7 +11,7 @@ import { join, resolve } from "node:path";
 import { resolveInside } from "../dataset/manifest.ts";
 import { DatasetFileError, resolveDatasetFile } from "../dataset/video_file.ts";
 import { openFfmpeg } from "../media/ffmpeg.ts";
-import { sha256FileCached } from "../util/digest_cache.ts";
+import { CACHE_DIR_ENV, sha256FileCached } from "../util/digest_cache.ts";
 import { sha256File } from "../util/hash.ts";
 import { isInside } from "../util/inside.ts";
 import { NotRegularFileError } from "../util/regular_file.ts";
@@ -127,15 +127,13 @@ Deno.test("a FIFO or /dev/zero is refused by name before any read, never hashed"
           e instanceof NotRegularFileError && e.message.includes(path) &&
           /FIFO|character device/.test(e.message),
       );
-      Deno.env.set("DFROBUST_CACHE_DIR", cacheDir);
-      try {
-        await assert.rejects(
-          () => withinOrRelease(sha256FileCached(path), fifo),
-          NotRegularFileError,
-        );
-      } finally {
-        Deno.env.delete("DFROBUST_CACHE_DIR");
-      }
+      // A cache folder of its own (DFROBUST_CACHE_DIR), without changing the process's
+      // environment, which parallel test workers share.
+      const env = (name: string) => name === CACHE_DIR_ENV ? cacheDir : undefined;
+      await assert.rejects(
+        () => withinOrRelease(sha256FileCached(path, { env }), fifo),
+        NotRegularFileError,
+      );
     }
     await assert.rejects(
       () => withinOrRelease(resolveDatasetFile(dir, fifo), fifo),

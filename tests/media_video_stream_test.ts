@@ -18,6 +18,7 @@ import {
   writeSizeChangeVideo,
 } from "./stream_fixtures.ts";
 import { skipWithout, withFfmpeg } from "./_tools.ts";
+import { sharedFixture } from "./_shared_fixture.ts";
 
 /** Size-changing sources: a switch up, a switch down with two switches, another codec/aspect. */
 const SPECS: SizeChangeSpec[] = [
@@ -47,13 +48,25 @@ const starts = (spec: SizeChangeSpec) =>
 const total = (spec: SizeChangeSpec) => spec.segments.reduce((n, s) => n + s.frames, 0);
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
-/** Writes every spec with native ffmpeg (generation needs libvpx) into a fresh folder. */
+/**
+ * Every spec written with native ffmpeg (generation needs libvpx), once per test run and shared
+ * by the four suites below (tests/_shared_fixture.ts: read only), hard-linked into `dir` (a
+ * manifest's videos must be inside its folder). Returns the paths in `dir`.
+ */
 async function writeSources(dir: string): Promise<string[]> {
-  return await withFfmpeg("native", async (ffmpeg) => {
-    const paths: string[] = [];
-    for (const spec of SPECS) paths.push(await writeSizeChangeVideo(ffmpeg, dir, spec));
-    return paths;
+  const shared = await sharedFixture("size-change-sources", SPECS, async (shared) => {
+    await withFfmpeg("native", async (ffmpeg) => {
+      for (const spec of SPECS) await writeSizeChangeVideo(ffmpeg, shared, spec);
+    });
   });
+  const paths: string[] = [];
+  for (const spec of SPECS) {
+    // A copy where a hard link cannot be made (another file system).
+    await Deno.link(join(shared, spec.file), join(dir, spec.file))
+      .catch(() => Deno.copyFile(join(shared, spec.file), join(dir, spec.file)));
+    paths.push(join(dir, spec.file));
+  }
+  return paths;
 }
 
 /** Mean luma of `rgb` inside the box `[x, y, w, h]` (clipped to the frame). */

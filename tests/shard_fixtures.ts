@@ -13,6 +13,8 @@ import { DEMO_MODEL_PATH } from "../detectors/demo.ts";
 import pl from "../deps/polars.ts";
 import { listParts } from "../store/store.ts";
 import { sha256File } from "../util/hash.ts";
+import { runDenoTask } from "./_tools.ts";
+import { sharedFixture } from "./_shared_fixture.ts";
 
 /** Operations of the shard suites: geometry changes, compression, noise, a filter. */
 export const SHARD_OPS = "unaltered,h264_crf40,noise,hflip,res_half,grayscale";
@@ -21,6 +23,48 @@ export const SHARD_OPS = "unaltered,h264_crf40,noise,hflip,res_half,grayscale";
 export async function smallDemo(dir: string): Promise<{ manifest: string; faces: string }> {
   const data = await generateDemoDataset(dir, { reals: 3, frames: 24, size: 128 });
   return { manifest: data.manifestPath, faces: data.facesPath };
+}
+
+/** The small demo set and the single-machine run the shard suites compare their shards with. */
+export interface SingleMachineRun {
+  data: { manifest: string; faces: string };
+  /** Copies made by one `deno task distort` of {@link SHARD_OPS}. */
+  copies: string;
+  /** Store written by one `deno task eval` of those copies. */
+  store: string;
+}
+
+/**
+ * The small demo set with one single-machine `distort` and `eval` run of it (the tasks, in
+ * subprocesses), built once per `deno test` run and shared by the shard suites
+ * (tests/_shared_fixture.ts): read only. Throws naming the task and its output when one fails.
+ */
+export async function singleMachineRun(): Promise<SingleMachineRun> {
+  const key = { reals: 3, frames: 24, size: 128, ops: SHARD_OPS };
+  // A folder name with a space, as the suites' own folders have: every path the tasks and the
+  // Slurm scripts are given must survive one.
+  const within = (dir: string) => join(dir, "small demo");
+  const dir = await sharedFixture("shard-single-run", key, async (dir) => {
+    const data = await smallDemo(join(within(dir), "data"));
+    await runTask("tasks/distort.ts", distortFlags(data, join(within(dir), "copies")));
+    await runTask("tasks/eval.ts", [
+      ...evalFlags(data),
+      ...["--data", join(within(dir), "copies"), "--store", join(within(dir), "store")],
+    ]);
+  });
+  return {
+    data: {
+      manifest: join(within(dir), "data", "dataset.csv"),
+      faces: join(within(dir), "data", "faces.json"),
+    },
+    copies: join(within(dir), "copies"),
+    store: join(within(dir), "store"),
+  };
+}
+
+async function runTask(file: string, args: string[]): Promise<void> {
+  const run = await runDenoTask(file, args);
+  assert.equal(run.code, 0, `${file} ${args.join(" ")}\n${run.stdout}\n${run.stderr}`);
 }
 
 /** Flags of `distort` for the small demo set into `out`. */

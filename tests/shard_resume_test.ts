@@ -12,7 +12,8 @@ import {
   distortFlags,
   evalFlags,
   leftovers,
-  smallDemo,
+  type SingleMachineRun,
+  singleMachineRun,
 } from "./shard_fixtures.ts";
 import { listParts, partUnitId, scanStore, type StoreProblem, writeUnit } from "../store/store.ts";
 import { basename } from "node:path";
@@ -63,20 +64,17 @@ Deno.test({
   async fn(t) {
     const dir = await Deno.makeTempDir({ prefix: "dfrobust shards -" });
     try {
-      const data = await smallDemo(join(dir, "data"));
-      const single = { copies: join(dir, "single", "copies"), store: join(dir, "single", "store") };
       const sharded = {
         copies: join(dir, "shards", "copies"),
         store: join(dir, "shards", "store"),
       };
-
+      // The small demo set and its single-machine run, shared with the Slurm suite (read only).
+      let reference!: SingleMachineRun;
       await t.step("a single-machine run makes the reference copies and store", async () => {
-        await task("tasks/distort.ts", distortFlags(data, single.copies));
-        await task("tasks/eval.ts", [
-          ...evalFlags(data),
-          ...["--data", single.copies, "--store", single.store],
-        ]);
+        reference = await singleMachineRun();
       });
+      const { data } = reference;
+      const single = { copies: reference.copies, store: reference.store };
 
       await t.step("distort: shard 1 is killed after its first video", async () => {
         await task("tasks/distort.ts", [...distortFlags(data, sharded.copies), "--shard", "0/3"]);

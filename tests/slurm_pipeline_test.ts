@@ -15,7 +15,8 @@ import {
   distortFlags,
   evalFlags,
   leftovers,
-  smallDemo,
+  type SingleMachineRun,
+  singleMachineRun,
 } from "./shard_fixtures.ts";
 
 const SHARDS = 3;
@@ -49,25 +50,24 @@ Deno.test({
   async fn(t) {
     const dir = await Deno.makeTempDir({ prefix: "dfrobust slurm -" });
     try {
-      const data = await smallDemo(join(dir, "data"));
-      const single = { copies: join(dir, "single", "copies"), store: join(dir, "single", "store") };
       const out = join(dir, "slurm");
       const sharded = { copies: join(out, "copies"), store: join(out, "store") };
       const wall: Record<string, number> = {};
 
+      // The small demo set and its single-machine distort and eval, shared with the shard suite
+      // (read only: the report goes to this test's own folder).
+      let reference!: SingleMachineRun;
       await t.step("a single-machine run: distort, eval, report", async () => {
         const started = performance.now();
-        await task("tasks/distort.ts", distortFlags(data, single.copies));
-        await task("tasks/eval.ts", [
-          ...evalFlags(data),
-          ...["--data", single.copies, "--store", single.store],
-        ]);
+        reference = await singleMachineRun();
         await task("tasks/report.ts", [
-          ...["--store", single.store, "--data", single.copies],
-          ...["--out", join(dir, "single", "report.html")],
+          ...["--store", reference.store, "--data", reference.copies],
+          ...["--out", join(dir, "single-report.html")],
         ]);
         wall.single = seconds(started);
       });
+      const { data } = reference;
+      const single = { copies: reference.copies, store: reference.store };
 
       await t.step(
         "deno task slurm --submit --wait runs the three stages to completion",
@@ -104,7 +104,8 @@ Deno.test({
           );
           assert.ok((await Deno.stat(join(out, "report.html"))).size > 0);
           console.error(
-            `slurm_pipeline_test: single run ${wall.single} s, 3-task Slurm run ${wall.slurm} s ` +
+            `slurm_pipeline_test: single run ${wall.single} s (its distort and eval shared with the ` +
+              `shard suite), 3-task Slurm run ${wall.slurm} s ` +
               `(submit to last job ended, on this machine)`,
           );
         },

@@ -44,19 +44,16 @@ interface CacheFile {
   files: Record<string, CacheEntry>;
 }
 
+/** Reads one environment variable; undefined when unset, empty or not allowed. */
+export type EnvLookup = (name: string) => string | undefined;
+
 /**
  * The cache file: `$DFROBUST_CACHE_DIR/sha256.json`, else `$XDG_CACHE_HOME/dfrobust/sha256.json`,
  * else `$HOME/.cache/dfrobust/sha256.json`; null when none of them is set or the environment may
- * not be read.
+ * not be read. `env` reads the variables (default: this process's environment; tests pass their
+ * own instead of changing the process's, which parallel test workers share).
  */
-export function digestCacheFile(): string | null {
-  const env = (name: string) => {
-    try {
-      return Deno.env.get(name) || undefined;
-    } catch {
-      return undefined;
-    }
-  };
+export function digestCacheFile(env: EnvLookup = processEnv): string | null {
   const own = env(CACHE_DIR_ENV);
   if (own) return join(resolve(own), "sha256.json");
   const xdg = env("XDG_CACHE_HOME");
@@ -65,17 +62,26 @@ export function digestCacheFile(): string | null {
   return home ? join(home, ".cache", "dfrobust", "sha256.json") : null;
 }
 
+/** Options of {@link sha256FileCached}. */
+export interface Sha256FileCachedOptions {
+  /** Reads the variables that place the cache file (default: this process's environment). */
+  env?: EnvLookup;
+}
+
 /**
  * SHA-256 (lowercase hex) of the file at `path`, from the cache when the file is unchanged since
  * it was hashed (see the module doc), else read and remembered. Throws what `Deno.stat` or the
  * read throws for a missing or unreadable file, and a `NotRegularFileError` naming it, before
  * any read, for a FIFO, a device or a folder (util/regular_file.ts); never because of the cache.
  */
-export async function sha256FileCached(path: string): Promise<string> {
+export async function sha256FileCached(
+  path: string,
+  options: Sha256FileCachedOptions = {},
+): Promise<string> {
   const absolute = resolve(path);
   // A FIFO or device is refused here, before any read (it would never end).
   const stamp = fileStamp(await assertRegularFile(absolute));
-  const cacheFile = digestCacheFile();
+  const cacheFile = digestCacheFile(options.env);
   const cache = cacheFile ? await readCache(cacheFile) : null;
   const entry = cache?.files[absolute];
   if (entry && stamp && sameStamp(entry, stamp)) {
@@ -96,6 +102,14 @@ export async function sha256FileCached(path: string): Promise<string> {
     await writeCache(cacheFile, fresh);
   }
   return sha256;
+}
+
+function processEnv(name: string): string | undefined {
+  try {
+    return Deno.env.get(name) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function fileStamp(info: Deno.FileInfo): FileStamp | null {
