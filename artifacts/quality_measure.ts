@@ -12,6 +12,7 @@
  * filter's `Y:` summary: 8x8 windows on a 4-pixel grid).
  * @module
  */
+import { resolve } from "node:path";
 import type { Ffmpeg, VideoInfo } from "../media/ffmpeg.ts";
 import { normaliseFilter, videoInputOptions, videoStreamSpecifier } from "../media/video_stream.ts";
 import type { FrameGeometry } from "../ops/geometry.ts";
@@ -119,9 +120,12 @@ export async function measureFidelity(
   info: VideoInfo,
   copies: readonly FidelityInput[],
 ): Promise<Fidelity[]> {
+  // ffmpeg jobs take absolute paths only: paths given relative are the working folder's.
+  const input = resolve(source);
+  const inputs = copies.map((c) => ({ ...c, path: resolve(c.path) }));
   const result = await ffmpeg.run({
-    args: fidelityArgs(source, info, copies),
-    inputs: [source, ...copies.map((c) => c.path)],
+    args: fidelityArgs(input, info, inputs),
+    inputs: [input, ...inputs.map((c) => c.path)],
     outputs: [],
     subject: source,
     action: "measure the copies of",

@@ -55,6 +55,7 @@ import { locatorChanges } from "../metrics/locator_changes.ts";
 import { locatorReport } from "./locator_section.ts";
 import { ALL_OP_IDS } from "../ops/catalog.ts";
 import { contactSheet, type SheetCopy } from "./contact_sheet.ts";
+import { NO_DATA_SHEET_NOTE } from "./contact_sheet_problems.ts";
 import { findCopies } from "../artifacts/copies.ts";
 import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 
@@ -524,9 +525,14 @@ async function sheetOf(
   options: LoadReportDataOptions,
 ): Promise<Pick<ReportData, "contactSheet" | "contactSheetNote">> {
   if (!options.dataDir) {
+    return { contactSheetNote: NO_DATA_SHEET_NOTE };
+  }
+  const isFolder = await Deno.stat(options.dataDir).then((s) => s.isDirectory, () => false);
+  if (!isFolder) {
     return {
-      contactSheetNote: "No contact sheet: the copies' files are read only when the report is " +
-        "given their folder (--data).",
+      contactSheetNote:
+        `No contact sheet: the data folder "${options.dataDir}" (--data) is not a ` +
+        "folder: give the folder distort wrote the copies into.",
     };
   }
   const wanted = new Set(copies.map((c) => c.artifactId));
@@ -542,7 +548,10 @@ async function sheetOf(
     .sort((a, b) => order(a.opId) - order(b.opId) || a.opId.localeCompare(b.opId))
     .filter((c) => !seen.has(c.opId) && seen.add(c.opId) !== undefined);
   if (sheetCopies.length === 0) {
-    return { contactSheetNote: "No contact sheet: no copy of this report under the data folder." };
+    return {
+      contactSheetNote: `No contact sheet: no copy of this report under the data folder ` +
+        `"${options.dataDir}" (--data).`,
+    };
   }
   let ffmpeg: Ffmpeg;
   try {

@@ -14,12 +14,13 @@
  * so it is the same instant in every copy).
  * @module
  */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { CopyManifest } from "../artifacts/copy_manifest.ts";
 import { recordedProbe } from "../artifacts/copy_manifest.ts";
 import type { Ffmpeg } from "../media/ffmpeg.ts";
 import { opLabel } from "../ops/catalog.ts";
 import { OptionError } from "../util/option_error.ts";
+import { UNREADABLE_COPY_REASON } from "./contact_sheet_problems.ts";
 import { INFINITE_PSNR, type VideoQuality } from "../artifacts/copy_quality.ts";
 
 /** The rule that picks the sheet's video without `--example`, in words. */
@@ -55,7 +56,7 @@ export interface ContactSheet {
 /** A copy the sheet may show. */
 export interface SheetCopy {
   opId: string;
-  /** The copy folder (absolute or as given). */
+  /** The copy folder: absolute, or relative to the working folder (resolved here). */
   dir: string;
   manifest: CopyManifest;
 }
@@ -139,15 +140,16 @@ export async function contactSheet(
       cell.reason = record ? "failed in this copy (its manifest says why)" : "not in this copy";
       continue;
     }
-    const path = join(copy.dir, record.output);
+    // ffmpeg jobs take absolute paths only: a folder given relative is the working folder's.
+    const path = join(resolve(copy.dir), record.output);
     try {
       const info = recordedProbe(record) ?? await ffmpeg.probe(path);
       const at = Math.floor(info.frameCount / 2);
       frame ??= at;
       cell.image = await thumbnail(ffmpeg, path, at, info.streamIndex);
     } catch (error) {
-      cell.reason = `cannot read the copy's file: ${
-        (error as Error).message.replaceAll(copy.dir, `<${copy.opId} copy>`)
+      cell.reason = `${UNREADABLE_COPY_REASON}: ${
+        (error as Error).message.replaceAll(resolve(copy.dir), `<${copy.opId} copy>`)
       }`;
     }
   }

@@ -4,11 +4,13 @@
  * @module
  */
 import type { ReportData } from "./report_data.ts";
+import { contactSheetProblems } from "./contact_sheet_problems.ts";
 
 /**
  * One line per store warning (`warning: ...`), then one per note (`note: ...`; the terminal's
  * shorter list where the data has one: many left-out videos summed up per run), in the order the
- * report data holds them; none when there are neither.
+ * report data holds them, then one per contact-sheet problem the user can fix
+ * (report/contact_sheet_problems.ts); none when there are none.
  *
  * @example
  * ```ts
@@ -18,10 +20,14 @@ import type { ReportData } from "./report_data.ts";
  * ```
  */
 export function reportNoteLines(
-  data: Pick<ReportData, "warnings" | "notes" | "terminalNotes">,
+  data: Pick<
+    ReportData,
+    "warnings" | "notes" | "terminalNotes" | "contactSheet" | "contactSheetNote"
+  >,
 ): string[] {
   return [
     ...(data.warnings ?? []).map((warning) => `warning: ${warning}`),
     ...(data.terminalNotes ?? data.notes).map((note) => `note: ${note}`),
+    ...contactSheetProblems(data).map((problem) => `note: ${problem}`),
   ];
 }

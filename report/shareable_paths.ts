@@ -4,7 +4,7 @@
  * with its name (`copies/unaltered/3f2a.../videos/a.mp4`); any other absolute path in a text (an
  * error message copied from the store, a sidecar or model path) is cut to its file name
  * (`…/faces.json`). Applied to every text of {@link ReportData} that may hold one: provenance,
- * notes, warnings, left-out details, unreadable parts, cell and curve notes.
+ * notes, warnings, left-out details, unreadable parts, cell and curve notes, the contact sheet's note.
  * @module
  */
 import { basename, isAbsolute, resolve } from "node:path";
@@ -82,6 +82,7 @@ export function shareableReportData(data: ReportData, roots: ShareableRoots = {}
     cells: data.cells.map((c) => c.note ? { ...c, note: text(c.note) } : c),
     rocs: data.rocs.map((r) => r.note ? { ...r, note: text(r.note) } : r),
     notes: data.notes.map(text),
+    ...(data.contactSheetNote ? { contactSheetNote: text(data.contactSheetNote) } : {}),
     ...(data.terminalNotes ? { terminalNotes: data.terminalNotes.map(text) } : {}),
     ...(data.warnings ? { warnings: data.warnings.map(text) } : {}),
     ...(data.leftOut
