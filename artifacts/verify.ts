@@ -9,6 +9,7 @@ import { sha256File } from "../util/hash.ts";
 import { isInside } from "../util/inside.ts";
 import { COPY_DATASET_FILE, COPY_MANIFEST_FILE, readCopyManifest } from "./copy_manifest.ts";
 import { listCopyFolders } from "./copies.ts";
+import { requireCopiesFolder } from "./copies_folder.ts";
 import { resolveCopyOutput } from "./output_check.ts";
 import { type BackfillCopy, backfillQuality, type BackfillResult } from "./quality_backfill.ts";
 import { type BackendChoice, type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
@@ -83,11 +84,16 @@ export interface VerifyOptions {
   backend?: BackendChoice;
 }
 
-/** Re-hashes every finished copy under `out` against its manifest. */
+/**
+ * Re-hashes every finished copy under `out` against its manifest.
+ * @throws {NotCopiesFolderError} naming `out` when it is missing, not a folder, or holds no copy
+ *   folder (artifacts/copies_folder.ts): nothing verified is not "ok".
+ */
 export async function verifyCopies(
   out: string,
   options: VerifyOptions = {},
 ): Promise<VerifyReport> {
+  await requireCopiesFolder(out);
   const quality = options.quality ?? false;
   const checkSources = (options.sources ?? true) || quality;
   const intact: BackfillCopy[] = [];

@@ -60,6 +60,11 @@ export async function collectStoreGarbage(
   return report;
 }
 
+/** True when `dir` has the store's layout: at least one `det=*` folder in it. */
+export async function hasStoreLayout(dir: string): Promise<boolean> {
+  return (await readDirSafe(dir)).some((e) => e.isDirectory && e.name.startsWith("det="));
+}
+
 async function readDirSafe(path: string): Promise<Deno.DirEntry[]> {
   try {
     return await Array.fromAsync(Deno.readDir(path));

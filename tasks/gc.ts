@@ -4,7 +4,9 @@
  * @module
  */
 import { collectGarbage } from "../artifacts/gc.ts";
-import { collectStoreGarbage } from "../store/gc.ts";
+import { collectStoreGarbage, hasStoreLayout } from "../store/gc.ts";
+import { folderProblem, NotCopiesFolderError } from "../artifacts/copies_folder.ts";
+import { listCopyFolders } from "../artifacts/copies.ts";
 import { type CommandSpec, requirePositional, runTask } from "../util/cli.ts";
 
 const spec: CommandSpec = {
@@ -24,6 +26,15 @@ const spec: CommandSpec = {
 await runTask(spec, async (parsed) => {
   const out = requirePositional(parsed, spec, "the copies folder");
   const dryRun = parsed.values["dry-run"] === true;
+  // A typo or a file must not read as "0 paths removed".
+  const problem = await folderProblem(out);
+  if (problem !== null) throw new NotCopiesFolderError(`Cannot clean "${out}": ${problem}`);
+  if ((await listCopyFolders(out)).length === 0 && !await hasStoreLayout(out)) {
+    throw new NotCopiesFolderError(
+      `"${out}" is neither a copies folder (no <op>/<artifact id>/ copy folder in it) nor a ` +
+        `results store (no det=<detector>/ folder): give a distort --out folder or an eval --store`,
+    );
+  }
   const copies = await collectGarbage(out, { dryRun });
   const store = await collectStoreGarbage(out, { dryRun });
   const report = {
