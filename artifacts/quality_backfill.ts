@@ -29,6 +29,8 @@ export interface BackfillResult {
   filled: number;
   /** Manifests rewritten with the new numbers. */
   manifests: number;
+  /** Ok videos whose manifest already had their quality (left as recorded). */
+  already: number;
   /** Videos left without quality, each with why (names the file). */
   skipped: { videoId: string; copy: string; reason: string }[];
 }
@@ -44,14 +46,18 @@ export async function backfillQuality(
   copies: readonly BackfillCopy[],
   sources: (record: CopyVideoRecord) => Promise<string | { reason: string }>,
 ): Promise<BackfillResult> {
-  const result: BackfillResult = { filled: 0, manifests: 0, skipped: [] };
+  const result: BackfillResult = { filled: 0, manifests: 0, already: 0, skipped: [] };
   // Every copy's records of one source video, compared in one process.
   const bySource = new Map<string, { item: QualityItem; record: CopyVideoRecord }[]>();
   const touched = new Set<BackfillCopy>();
   const owner = new Map<CopyVideoRecord, BackfillCopy>();
   for (const copy of copies) {
     for (const record of copy.manifest.videos) {
-      if (record.status !== "ok" || record.output === null || record.quality != null) continue;
+      if (record.status !== "ok" || record.output === null) continue;
+      if (record.quality != null) {
+        result.already++;
+        continue;
+      }
       const source = await sources(record);
       if (typeof source !== "string") {
         result.skipped.push({ videoId: record.id, copy: copy.dir, reason: source.reason });

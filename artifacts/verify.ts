@@ -7,7 +7,13 @@ import { dirname, isAbsolute, join } from "node:path";
 import { resolveDatasetFile } from "../dataset/video_file.ts";
 import { sha256File } from "../util/hash.ts";
 import { isInside } from "../util/inside.ts";
-import { COPY_DATASET_FILE, COPY_MANIFEST_FILE, readCopyManifest } from "./copy_manifest.ts";
+import {
+  COPY_DATASET_FILE,
+  COPY_MANIFEST_FILE,
+  type CopyManifest,
+  readCopyManifest,
+} from "./copy_manifest.ts";
+import { type CopyQualitySummary, summarizeQuality } from "./copy_quality.ts";
 import { listCopyFolders } from "./copies.ts";
 import { requireCopiesFolder } from "./copies_folder.ts";
 import { resolveCopyOutput } from "./output_check.ts";
@@ -46,6 +52,11 @@ export interface CopyVerification {
   sourceDrift: Drift[];
   /** Set when the manifest itself could not be read. */
   error: string | null;
+  /**
+   * With `quality`: the copy's quality summary after the run (artifacts/copy_quality.ts), the
+   * numbers computed now and those its manifest already had; null when it has no ok video.
+   */
+  quality?: CopyQualitySummary | null;
 }
 
 /** What {@link verifyCopies} found. */
@@ -100,6 +111,7 @@ export async function verifyCopies(
   const unchangedSources = new Map<string, string>();
   const folders = await listCopyFolders(out);
   const copies: CopyVerification[] = [];
+  const read: [CopyVerification, CopyManifest][] = [];
   for (const folder of folders.filter((f) => f.finished)) {
     const result: CopyVerification = {
       opId: folder.opId,
@@ -196,12 +208,18 @@ export async function verifyCopies(
       }
     }
     if (result.drift.length === 0) intact.push({ dir: folder.dir, manifest });
+    read.push([result, manifest]);
+  }
+  const filled = quality ? await fillQuality(intact, unchangedSources, options) : undefined;
+  // With --quality every readable copy shows its numbers, new or already recorded.
+  if (quality) {
+    for (const [result, manifest] of read) result.quality = summarizeQuality(manifest.videos);
   }
   return {
     copies,
     unfinished: folders.filter((f) => !f.finished).map((f) => f.dir),
     ok: copies.every((c) => c.drift.length === 0 && c.error === null),
-    ...(quality ? { quality: await fillQuality(intact, unchangedSources, options) } : {}),
+    ...(filled ? { quality: filled } : {}),
   };
 }
 

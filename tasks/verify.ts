@@ -4,6 +4,7 @@
  * @module
  */
 import { verifyCopies } from "../artifacts/verify.ts";
+import { copyQualityText } from "../artifacts/copy_quality_text.ts";
 import { type CommandSpec, requirePositional, runTask } from "../util/cli.ts";
 import { commandLine } from "../util/command_line.ts";
 
@@ -47,6 +48,7 @@ await runTask(spec, async (parsed) => {
         ? `DRIFT (${copy.drift.length})`
         : "ok";
       console.log(`${copy.opId}/${copy.artifactId}  ${copy.checked} outputs  ${state}`);
+      if (copy.quality !== undefined) console.log(`  quality: ${copyQualityText(copy.quality)}`);
       for (const d of [...copy.drift, ...copy.sourceDrift]) {
         console.log(`  ${d.kind} ${d.videoId ? `${d.videoId} ` : ""}${d.file}`);
         if (d.reason) console.log(`    ${d.reason}`);
@@ -58,9 +60,13 @@ await runTask(spec, async (parsed) => {
       );
     }
     if (report.quality) {
+      const { filled, manifests, already } = report.quality;
       console.log(
-        `quality: ${report.quality.filled} videos measured, ${report.quality.manifests} ` +
-          `manifests updated`,
+        `quality: ${filled} videos measured now, ${manifests} manifests updated` +
+          (already > 0
+            ? `; ${already} videos already had their numbers (shown above per copy; each ` +
+              `copy's manifest.json holds them: videos[].quality, and the summary in quality)`
+            : ""),
       );
       for (const s of report.quality.skipped) {
         console.log(`  not measured: ${s.videoId}: ${s.reason}`);
