@@ -351,7 +351,9 @@ export interface TableJsonOptions {
  * `warnings` and `notes`).
  */
 export function tableJson(table: TableOne, options: TableJsonOptions = {}): string {
-  return JSON.stringify({ ...table, ...options }, null, 2) + "\n";
+  // The metric is always named (`auc` too): a reader never infers it from a missing key.
+  const metric = table.metric ?? AUC_METRIC.id;
+  return JSON.stringify({ ...table, metric, ...options }, null, 2) + "\n";
 }
 
 /**

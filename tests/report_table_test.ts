@@ -112,7 +112,13 @@ Deno.test("Table I formats carry the same numbers", async (t) => {
     assert.equal("mean_unaltered" in xception, false);
   });
   await t.step("JSON round-trips the table record, with n, nReal and nFake per cell", () => {
-    assert.deepEqual(JSON.parse(tableJson(table)), JSON.parse(JSON.stringify(table)));
+    // The record, with its metric named even for AUC (where the record leaves it out).
+    assert.equal(table.metric, undefined);
+    assert.deepEqual(JSON.parse(tableJson(table)), {
+      ...JSON.parse(JSON.stringify(table)),
+      metric: "auc",
+    });
+    assert.equal(JSON.parse(tableJson({ ...table, metric: "ap" })).metric, "ap");
     const capsule = JSON.parse(tableJson(table)).rows[0];
     assert.deepEqual(
       [capsule.cells.vflip.n, capsule.cells.vflip.nReal, capsule.cells.vflip.nFake],

@@ -121,6 +121,8 @@ Deno.test("deno task report handles good and bad input", async (t) => {
     assert.match(csv.stdout, /^detector,train_set,unaltered,h264_crf23,h264_crf33,h264_crf40,/);
     const json = JSON.parse((await report(["--store", store, "--format", "json"])).stdout);
     assert.equal(json.rows.length, FIXTURE_DETECTORS.length);
+    // The metric is named for the default AUC too, as it is for --metric ap.
+    assert.equal(json.metric, "auc");
   });
   await t.step(
     "--metric shows Table I in another cell metric; an unknown one is refused",
