@@ -27,6 +27,7 @@ import { assertRegularFile } from "../util/regular_file.ts";
 import { resourcePool } from "../util/concurrency.ts";
 import { frameGeometryAt, type VideoGeometry } from "../ops/geometry.ts";
 import { DEFAULT_LIMITS, type Limits } from "../util/limits.ts";
+import { OptionError } from "../util/option_error.ts";
 
 export type { FaceMode };
 export { FACE_MODES } from "../faces/locator.ts";
@@ -156,15 +157,23 @@ export interface EvalParts {
 }
 
 /**
+ * Throws an {@link OptionError} (exit 2 in a task) when face mode `sidecar` comes without a
+ * sidecar file: checked with the other options, before any work.
+ */
+export function checkSidecarGiven(faceMode: FaceMode, sidecar: string | undefined): void {
+  if (faceMode === "sidecar" && !sidecar) {
+    throw new OptionError(`Face mode "sidecar" needs a face sidecar file (--sidecar <faces.json>)`);
+  }
+}
+
+/**
  * Opens the detector (checking its input against the spec before any work), and the face
  * locator the mode needs. Throws naming the file when one cannot be opened.
  */
 export async function openEvalParts(options: OpenEvalPartsOptions): Promise<EvalParts> {
   const { spec, faceMode } = options;
   const limits = options.limits ?? DEFAULT_LIMITS;
-  if (faceMode === "sidecar" && !options.sidecar) {
-    throw new Error(`Face mode "sidecar" needs a face sidecar file (--sidecar <faces.json>)`);
-  }
+  checkSidecarGiven(faceMode, options.sidecar);
   // Read before the model loads, so a bad sidecar fails fast; a FIFO or device is refused before
   // any read (it would never end: util/regular_file.ts).
   if (faceMode === "sidecar") await assertRegularFile(options.sidecar!);

@@ -15,7 +15,13 @@ import { discoverCopies, type EvalCopy } from "./copies.ts";
 import type { EvalSummary, EvaluateOptions } from "./evaluate_types.ts";
 import { faceModelFor } from "./face_model.ts";
 import { checkRunLimits } from "./limit_checks.ts";
-import { type EvalParts, FACE_MODES, type FaceMode, openEvalParts } from "./parts.ts";
+import {
+  checkSidecarGiven,
+  type EvalParts,
+  FACE_MODES,
+  type FaceMode,
+  openEvalParts,
+} from "./parts.ts";
 import { baseRow } from "./rows.ts";
 import { evalRunId } from "./run_id.ts";
 import type { CopyContext, ScoreCopyOptions } from "./score_copy.ts";
@@ -69,10 +75,9 @@ export async function openEvalRun(options: EvaluateOptions, clock: EvalClock): P
   }
   const faceMode: FaceMode = options.faces ?? "ultraface";
   if (!FACE_MODES.includes(faceMode)) {
-    throw new Error(`Unknown face mode "${faceMode}" (use ${FACE_MODES.join(", ")})`);
+    throw new OptionError(`Unknown face mode "${faceMode}" (use ${FACE_MODES.join(", ")})`);
   }
-  // Before any work: a missing face model is a setup error with a known fix.
-  const faceModel = faceModelFor(faceMode, options.faceModel);
+  checkSidecarGiven(faceMode, options.sidecar);
   const frameCount = options.frames ?? spec.frames ?? 32;
   // The flags' minimums, else the spec's (upstream's where the preset has them), else none.
   const minimums: FaceMinimums = {
@@ -83,10 +88,10 @@ export async function openEvalRun(options: EvaluateOptions, clock: EvalClock): P
   if (minimumsProblem !== null) throw new OptionError(minimumsProblem);
   const batchSize = options.batch ?? 8;
   if (!Number.isInteger(frameCount) || frameCount < 1) {
-    throw new RangeError(`frames must be a positive integer, got ${frameCount}`);
+    throw new OptionError(`frames must be a positive integer, got ${frameCount}`);
   }
   if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new RangeError(`batch must be a positive integer, got ${batchSize}`);
+    throw new OptionError(`batch must be a positive integer, got ${batchSize}`);
   }
   // Before any work: a spec, flag or model over a limit would take unbounded memory or time.
   const limits = resolveLimits(options.limits, "eval");
@@ -96,6 +101,8 @@ export async function openEvalRun(options: EvaluateOptions, clock: EvalClock): P
     frames: options.frames,
     batch: batchSize,
   }, limits);
+  // After the options, before any work: a missing face model is a setup error with a known fix.
+  const faceModel = faceModelFor(faceMode, options.faceModel);
   const copies = await discoverCopies(options.data, {
     allowOutsideLinks: options.allowOutsideLinks,
   });

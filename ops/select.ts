@@ -50,7 +50,8 @@ function splitItems(text: string): string[] {
 /**
  * Resolves an `--ops` spec to instances, de-duplicated, in catalog order with chains last.
  * Throws `UnknownOperationError` (listing the valid ids) for an unknown id, `ChainError` for a
- * bad chain, and an Error when `--severity` names a level a family does not have.
+ * bad chain, and an `OptionError` when `--severity` names a level a family does not have or an
+ * operation is asked for twice.
  */
 export async function selectOperations(
   spec: string,
@@ -93,7 +94,7 @@ export async function selectOperations(
       : severity.map((n) => {
         const level = family.levels.find((l) => l.severity === n);
         if (!level) {
-          throw new Error(
+          throw new OptionError(
             `--severity ${n}: family "${family.id}" has levels 1..${family.levels.length}`,
           );
         }
@@ -103,7 +104,7 @@ export async function selectOperations(
   }
   const seen = new Set(out.map((o) => o.id));
   for (const chain of chains) {
-    if (seen.has(chain.id)) throw new Error(`Operation "${chain.id}" is asked for twice`);
+    if (seen.has(chain.id)) throw new OptionError(`Operation "${chain.id}" is asked for twice`);
     seen.add(chain.id);
     out.push(chain);
   }

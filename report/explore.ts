@@ -22,6 +22,7 @@ import { columnKey, orderColumns } from "../metrics/columns.ts";
 import { safeHtml } from "../util/html.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
 import { compareIds } from "../util/compare.ts";
+import { OptionError } from "../util/option_error.ts";
 
 /** Options for {@link detectorVideoScores}. */
 export interface DetectorVideoScoresOptions {
@@ -61,7 +62,7 @@ export async function detectorVideoScores(
   const all = await listRuns(storeDir, { onProblem: () => {} });
   const detectors = [...new Set(all.map((r) => r.detector))].sort();
   if (detector && !detectors.includes(detector)) {
-    throw new RangeError(
+    throw new OptionError(
       `Detector "${detector}" is not in "${storeDir}" (detectors: ${detectors.join(", ")})`,
     );
   }
@@ -71,7 +72,7 @@ export async function detectorVideoScores(
     : candidates.filter((r) => r.detector === (detector || detectors[0]));
   const chosen = runs[0].detector;
   if (runs.some((r) => r.detector !== chosen)) {
-    throw new RangeError(
+    throw new OptionError(
       `"${options.run}" names runs of several detectors (${
         runs.map((r) => r.label).join(", ")
       }): give the detector too`,

@@ -18,6 +18,7 @@ import { atomicWriteFile } from "../util/atomic.ts";
 import { taskRun } from "../util/task_table.ts";
 import { commandLine } from "../util/command_line.ts";
 import { sbatch, type TaskState, taskSucceeded, waitForJobs, type WaitOptions } from "./slurm.ts";
+import { OptionError } from "../util/option_error.ts";
 
 /** The repository root of this dfrobust (its tasks run in the jobs). */
 const REPO = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -133,7 +134,7 @@ export function slurmScriptTexts(
   options: SlurmPipelineOptions,
 ): Record<SlurmStage | "submit", string> {
   if (!Number.isInteger(options.shards) || options.shards < 1) {
-    throw new RangeError(`The shard count must be a positive integer, got ${options.shards}`);
+    throw new OptionError(`The shard count must be a positive integer, got ${options.shards}`);
   }
   checkOwnFlags("distort", options.distortArgs);
   checkOwnFlags("eval", options.evalArgs);
@@ -333,7 +334,7 @@ function hasFlag(args: readonly string[], flag: string): boolean {
 function checkOwnFlags(task: keyof typeof SLURM_OWN_FLAGS, args: readonly string[]): void {
   const clash = SLURM_OWN_FLAGS[task].find((flag) => hasFlag(args, flag));
   if (clash) {
-    throw new RangeError(
+    throw new OptionError(
       `--${clash} of ${task} is set by the Slurm pipeline itself; leave it out of the ${task} flags`,
     );
   }

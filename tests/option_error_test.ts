@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { distortDataset } from "../artifacts/distort.ts";
+import { loadDetectorSpec } from "../detectors/load.ts";
 import { evaluate } from "../eval/evaluate.ts";
 import { faceModelFor } from "../eval/face_model.ts";
 import { cellMetric } from "../metrics/cell_metrics.ts";
@@ -44,6 +45,36 @@ Deno.test("a bad option of a library call is an OptionError (a RangeError) namin
         force: true,
         shard: { index: 0, count: 2 },
       }), /force cannot be combined with a shard/],
+    // A level a family lacks, an operation twice, a detector name, a missing --sidecar, a bad
+    // frame or batch count: what was asked, before any work (exit 2, never 1).
+    [
+      "selectOperations (severity out of range)",
+      () => selectOperations("framerate", { severity: [9] }),
+      /--severity 9: family "framerate"/,
+    ],
+    [
+      "selectOperations (twice)",
+      () => selectOperations("chain:web=hflip+vflip,chain:web=hflip+vflip"),
+      /asked for twice/,
+    ],
+    [
+      "loadDetectorSpec (unknown name)",
+      () => loadDetectorSpec("demoo"),
+      /Unknown detector "demoo"/,
+    ],
+    ...(["sidecar", "frames", "batch"] as const).map((what): [string, () => unknown, RegExp] => [
+      `evaluate ${what}`,
+      () =>
+        evaluate({
+          spec: tinySpec(),
+          modelPath: "/nonexistent/model.onnx",
+          data: "/nonexistent/copies",
+          store: "/nonexistent/store",
+          faces: what === "sidecar" ? "sidecar" : "full",
+          ...(what === "frames" ? { frames: 0 } : what === "batch" ? { batch: 0 } : {}),
+        }),
+      what === "sidecar" ? /needs a face sidecar file/ : new RegExp(`${what} must be a positive`),
+    ]),
   ];
   for (const [name, call, message] of cases) {
     await t.step(name, async () => {
