@@ -13,6 +13,7 @@
 import { loadDetectorSpec } from "../detectors/load.ts";
 import { evaluate, type FaceMode } from "../eval/evaluate.ts";
 import { faceModelFor } from "../eval/face_model.ts";
+import { checkSidecarGiven } from "../eval/parts.ts";
 import { formatEvalSummary } from "../eval/summary_text.ts";
 import {
   type CommandSpec,
@@ -50,27 +51,16 @@ if (import.meta.main) {
     const data = requireString(parsed, "data");
     const store = requireString(parsed, "store");
     const faces = parsed.values.faces as FaceMode;
-    // Before the detector loads: a missing face model is named alone (exit 2, an OptionError).
-    const faceModel = faceModelFor(faces, parsed.values["face-model"] as string | undefined);
+    // The cheap checks first (the detector's name or spec, the flags), then what depends on this
+    // machine (the face model), then the data: the first error is the one to fix first.
     const limits = limitOptions(parsed, "eval");
     const spec = await loadDetectorSpec(detector);
     const modelPath = (parsed.values.model as string | undefined) ?? spec.modelPath;
     if (!modelPath) throw new UsageError(`--model is required (the spec has no modelPath)`);
     const sharding = shardOptions(parsed);
-    // SIGINT/SIGTERM kill the decoder and stop before the next video: finished copies stay
-    // stored, a rerun resumes. A second signal exits at once (util/interrupt.ts).
-    const signal = interruptSignal();
-    const summary = await evaluate({
-      spec,
-      specSource: detector,
-      limits,
-      modelPath,
-      data,
-      store,
+    const flags = {
       trainSet: parsed.values["train-set"] as string | undefined,
       allowOutsideLinks: parsed.values["allow-outside-links"] === true,
-      faces,
-      faceModel,
       sidecar: parsed.values.sidecar as string | undefined,
       frames: optionalIntegerFlag(parsed, "frames"),
       minFaceScore: minimumFlag(parsed, "min-face-score"),
@@ -81,6 +71,23 @@ if (import.meta.main) {
       prefetch: integerFlag(parsed, "prefetch", 2, 0),
       sessions: optionalIntegerFlag(parsed, "sessions"),
       force: parsed.values.force === true,
+    };
+    checkSidecarGiven(faces, flags.sidecar);
+    // Before the detector loads: a missing face model is named alone (exit 2, an OptionError).
+    const faceModel = faceModelFor(faces, parsed.values["face-model"] as string | undefined);
+    // SIGINT/SIGTERM kill the decoder and stop before the next video: finished copies stay
+    // stored, a rerun resumes. A second signal exits at once (util/interrupt.ts).
+    const signal = interruptSignal();
+    const summary = await evaluate({
+      spec,
+      specSource: detector,
+      limits,
+      modelPath,
+      data,
+      store,
+      faces,
+      faceModel,
+      ...flags,
       signal,
       ...sharding,
       timings: parsed.values.json === true,

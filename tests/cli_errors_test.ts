@@ -276,3 +276,60 @@ Deno.test("loading Vega prints no punycode deprecation warning; other deprecatio
   );
   assert.match(other, /DEP9999/);
 });
+
+Deno.test("eval and distort check what was asked (exit 2) before the machine and the data", async (t) => {
+  // No UltraFace model on this machine and no data: the bad option is still the error shown.
+  const env = { DFROBUST_FACE_MODEL: "" };
+  const cases: [string, string[], RegExp][] = [
+    [
+      "tasks/eval.ts",
+      ["--detector", "demoo", "--data", "nope", "--store", "s"],
+      /Unknown detector "demoo"/,
+    ],
+    [
+      "tasks/eval.ts",
+      [
+        "--detector",
+        "xception",
+        "--model",
+        "m.onnx",
+        "--data",
+        "nope",
+        "--store",
+        "s",
+        "--batch",
+        "0",
+      ],
+      /--batch must be/,
+    ],
+    [
+      "tasks/eval.ts",
+      [
+        "--detector",
+        "xception",
+        "--model",
+        "m.onnx",
+        "--faces",
+        "sidecar",
+        "--data",
+        "nope",
+        "--store",
+        "s",
+      ],
+      /needs a face sidecar file \(--sidecar/,
+    ],
+    [
+      "tasks/distort.ts",
+      ["--manifest", "nope.csv", "--out", "o", "--ops", "framerate", "--severity", "9"],
+      /--severity 9: family "framerate" has levels 1\.\.5/,
+    ],
+  ];
+  for (const [task, args, message] of cases) {
+    await t.step(`${task} ${args.join(" ")}`, async () => {
+      const r = await runDenoTask(task, args, { env });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stderr, /UltraFace/);
+    });
+  }
+});

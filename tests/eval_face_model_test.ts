@@ -31,10 +31,14 @@ function assertSaysWhereToGetIt(message: string): void {
 }
 
 Deno.test("deno task eval without a face model says where to get one, before loading anything", async () => {
-  // Every other input is missing too: the face model is checked first, so only it is named.
+  // The options are good, the model file and data are missing: the face model is checked before
+  // them, so only it is named. (A bad option, such as an unknown detector, comes first:
+  // tests/cli_errors_test.ts.)
   const run = await runDenoTask("tasks/eval.ts", [
     "--detector",
-    "/nonexistent/spec.json",
+    "xception",
+    "--model",
+    "/nonexistent/model.onnx",
     "--data",
     "/nonexistent/copies",
     "--store",
@@ -43,7 +47,7 @@ Deno.test("deno task eval without a face model says where to get one, before loa
   assert.equal(run.code, 2, run.stderr);
   assert.match(run.stderr, /^error: Face mode "ultraface" needs/);
   assertSaysWhereToGetIt(run.stderr);
-  assert.doesNotMatch(run.stderr, /spec\.json|copies/);
+  assert.doesNotMatch(run.stderr, /model\.onnx"|copies/);
 });
 
 /** Runs `fn` with DFROBUST_FACE_MODEL set to `value` (unset for undefined), then restores it. */
