@@ -507,8 +507,9 @@ function headerCells(
     const q = quality ? ` — ${quality}` : "";
     return {
       key: c.opId,
-      // "Noise: Noise" says nothing more than "Noise".
-      text: (c.category === UNALTERED_CATEGORY || label === categoryLabel(c.category)
+      // "Noise: Noise" says nothing more than "Noise", nor "Noise: Noise strength 5" than its label.
+      text: (c.category === UNALTERED_CATEGORY || label === categoryLabel(c.category) ||
+          label.startsWith(`${categoryLabel(c.category)} `)
         ? label
         : `${categoryLabel(c.category)}: ${label}`) + q,
       short: c.category === UNALTERED_CATEGORY ? (quality ?? "") : label + q,

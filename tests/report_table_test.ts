@@ -62,7 +62,7 @@ Deno.test("Table I formats carry the same numbers", async (t) => {
     assert.equal(lines.length, 4);
     assert.equal(
       lines[0],
-      "| Detector | Train set | Unaltered | Compression: CRF 40 | Noise | Noise: noise_s5 | Flip: V-flip | Average |",
+      "| Detector | Train set | Unaltered | Compression: CRF 40 | Noise | Noise strength 5 | Flip: V-flip | Average |",
     );
     assert.equal(lines[2], "| capsule | FF++c23 | 0.950 | 0.750 | – | – | – | 0.750 |");
   });
