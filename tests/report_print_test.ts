@@ -240,7 +240,7 @@ Deno.test("the Dataset section counts videos, frames and frames without a face a
   assert.match(section, /<p>12 videos: 6 real, 6 fake; 4 sampled frames per video and copy\./);
   assert.match(
     section,
-    /<td>mesonet4 \(FF\+\+c23\)<\/td><td>ultraface<\/td><td><code>f1ace0+<\/code><\/td><td>14 of 672 \(2\.1%\)<\/td>/,
+    /<td>mesonet4 \(FF\+\+c23\)<\/td><td>ultraface<\/td><td>face model <code>f1ace0+<\/code><\/td><td>14 of 672 \(2\.1%\)<\/td>/,
   );
 });
 
