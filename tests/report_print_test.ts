@@ -71,7 +71,7 @@ Deno.test("the Markdown Table I is numbers only, titled by its metric, details i
   }
   assert.doesNotMatch(firstTable(md).join("\n"), /n=|Holm|\(/);
   // The second table: one line per run and operation, with n, Δ, p and Holm p.
-  assert.match(md, /\nDetails per cell:\n\n\| Detector \| Operation \| n \(real\/fake\) \|/);
+  assert.match(md, /\nDetails per cell:\n\n\| Detector \| Operation \| n \(fake\/real\) \|/);
   const table = tableOne(data.cells, { runOrder: data.runOrder });
   const cell = table.rows[0].cells.h264_crf40;
   const line = md.split("\n").find((l) => l.startsWith(`| ${SEVEN[0][0]} | CRF 40 |`))!;
