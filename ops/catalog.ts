@@ -36,6 +36,7 @@ import { FRAMERATE } from "./framerate.ts";
 import { FREEZE } from "./freeze.ts";
 import { JITTER } from "./jitter.ts";
 import { type SourceTiming, timeFilter } from "./time_map.ts";
+import { levelLabel } from "./level_label.ts";
 
 /**
  * Version of the catalog's mappings. It is part of every copy's content address: bump it when a
@@ -127,7 +128,7 @@ export function instanceOf(family: OpFamily, level: OpLevel): OpInstance {
     ...(family.crf ? { crf: family.crf(level.params) } : {}),
     ...(family.encoder ? { encoder: family.encoder(level.params) } : {}),
     paper: level.paper === true,
-    label: level.label ?? level.id,
+    label: levelLabel(family, level),
     geometry,
     description: family.description,
     expectedSize,
@@ -174,13 +175,14 @@ export function getOperation(opId: string): OpInstance {
 
 /**
  * The Table I column name of an operation id: the paper's (`h264_crf40` -> `CRF 40`, `res_half`
- * -> `1/2`) for its levels; any other id (other ladder levels, chains, unknown ids) is its own
- * name. Never throws.
+ * -> `1/2`) for its levels, one derived from the record for other levels (`h264_crf33` -> `CRF
+ * 33`, `framerate_1of2` -> `Framerate 1/2 frames`; ops/level_label.ts); any other id (chains,
+ * unknown ids) is its own name. Never throws.
  */
 export function opLabel(opId: string): string {
   for (const family of FAMILIES) {
     const level = family.levels.find((l) => l.id === opId);
-    if (level) return level.label ?? level.id;
+    if (level) return levelLabel(family, level);
   }
   return opId;
 }

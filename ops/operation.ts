@@ -41,7 +41,7 @@ export interface OpLevel {
   paper?: boolean;
   /**
    * Column name in the paper's Table I (`CRF 40`, `1/2`, `H-flip`); given for the paper's
-   * levels. Other levels are named by their id.
+   * levels. Other levels get one derived from the record (ops/level_label.ts).
    */
   label?: string;
 }
@@ -79,6 +79,11 @@ export interface SeverityUnit {
 /** A family of operations: data plus the functions from a level's params to ffmpeg. */
 export interface OpFamily {
   id: string;
+  /**
+   * Short display name for column labels (`YouTube-like`); absent: derived from the id
+   * (ops/level_label.ts).
+   */
+  name?: string;
   category: Exclude<OpCategory, "chain">;
   /** What the operation does to a video, in one sentence. */
   description: string;
@@ -158,8 +163,9 @@ export interface OpInstance {
   /** True for the paper's 12 settings and `unaltered`. */
   paper: boolean;
   /**
-   * The operation's column name in Table I: the paper's (`CRF 40`, `1/2`) for its levels, the
-   * op id for other ladder levels and chains.
+   * The operation's column name in Table I: the paper's (`CRF 40`, `1/2`) for its levels, one
+   * derived from the record for other ladder levels (`CRF 33`, `H265 CRF 28`; ops/level_label.ts),
+   * the name for chains.
    */
   label: string;
   geometry: Geometry;

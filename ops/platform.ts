@@ -29,7 +29,7 @@ function capFilter(cap: number): string {
 function platform(
   id: string,
   params: OpParams,
-  text: { description: string; reason: string; source: string },
+  text: { name: string; description: string; reason: string; source: string },
 ): OpFamily {
   return {
     id,
@@ -80,6 +80,7 @@ export const PLATFORM_YT: OpFamily = platform("platform_yt", {
   bframes: 0,
   refs: 1,
 }, {
+  name: "YouTube-like",
   description: "YouTube-like 720p H.264 rendition: short side capped at 720, x264 High profile, " +
     "2986 kbit/s average (VBV max 4670 kbit/s), GOP 60, no B-frames, 1 reference; audio dropped.",
   reason: "A detector shown a video 'from YouTube' sees the platform's re-encode, not the " +
@@ -104,6 +105,7 @@ export const PLATFORM_FB: OpFamily = platform("platform_fb", {
   bframes: 3,
   refs: 3,
 }, {
+  name: "Facebook-like",
   description: "Facebook-like HD rendition: short side capped at 720, x264 High profile, " +
     "2000 kbit/s average (VBV max 3000 kbit/s), GOP 60, 3 B-frames, 3 references; audio dropped.",
   reason: "A video 'from Facebook' is the platform's H.264 re-encode at a capped resolution, " +
@@ -131,6 +133,7 @@ export const MESSENGER_LIKE: OpFamily = platform("messenger_like", {
   bframes: 0,
   refs: 1,
 }, {
+  name: "WhatsApp-like",
   description: "WhatsApp-like messenger re-encode: short side capped at 480, x264 Main profile " +
     "without B-frames, 1000 kbit/s average (VBV max 1500 kbit/s), GOP 60, 1 reference; audio " +
     "dropped.",

@@ -13,6 +13,7 @@ import { opLabel } from "../ops/catalog.ts";
 import { csvText } from "../util/csv.ts";
 import { safeHtml } from "../util/html.ts";
 import { markdownText } from "../util/markdown.ts";
+import { VIDEO_COUNT_HEAD, videoCountText } from "./video_count.ts";
 
 /** The sentence that says what the comparison's columns mean. */
 export function comparisonCaption(c: RunComparison): string {
@@ -30,7 +31,7 @@ export function comparisonCaption(c: RunComparison): string {
 
 const HEADS = [
   "Operation",
-  "n (fake/real)",
+  VIDEO_COUNT_HEAD,
   "A",
   "B",
   "B - A",
@@ -146,7 +147,7 @@ function rowTexts(r: RunComparisonRow): string[] {
     : ` [${f(r.deltaDifferenceLow, true)}, ${f(r.deltaDifferenceHigh, true)}]`;
   return [
     opLabel(r.opId),
-    `${r.n} (${r.nFake}/${r.nReal})`,
+    videoCountText(r.n, r.nFake, r.nReal),
     f(r.valueA),
     f(r.valueB),
     f(r.difference, true),

@@ -9,6 +9,7 @@ import type { Provenance } from "./provenance.ts";
 import { type Html, joinHtml, safeHtml } from "../util/html.ts";
 import { modelLabel } from "../metrics/op_auc.ts";
 import type { AucCell } from "../metrics/op_auc.ts";
+import { pathHtml } from "./path_html.ts";
 
 /** Run labels by run id, as Table I names the rows. */
 function runNames(cells: readonly AucCell[]): Map<string, string> {
@@ -17,8 +18,9 @@ function runNames(cells: readonly AucCell[]): Map<string, string> {
 
 /**
  * The Dataset section as HTML: videos per class and per method, frames read per video, the
- * source dataset manifests (or how to name them), each run's face locator with its model's
- * SHA-256, and the frames without a face per run (the copy with most such frames named).
+ * source dataset manifests (or how to name them), each run's face locator with the SHA-256 of
+ * what gave its boxes (the face model, or the sidecar file in `sidecar` mode), and the frames
+ * without a face per run (the copy with most such frames named, `none` when every frame had one).
  */
 export function datasetHtml(
   dataset: DatasetSummary,
@@ -58,16 +60,18 @@ export function datasetHtml(
       ? `most in ${worst.opId}: ${worst.framesWithoutFace} of ${worst.framesRead} (${
         percent(worst.framesWithoutFace, worst.framesRead)
       }) in ${worst.videos} video${worst.videos === 1 ? "" : "s"}`
-      : "";
+      : read === 0
+      ? "– (no frame read)"
+      : "none (every frame had a face)";
     return safeHtml`<tr><td>${name(l.runId)}</td><td>${l.faceMode}</td><td>${
-      l.faceModelSha256 ? safeHtml`<code>${l.faceModelSha256}</code>` : "not recorded"
+      locatorFileHtml(l.faceMode, l.faceModelSha256)
     }</td><td>${without} of ${read} (${percent(without, read)})</td><td>${worstText}</td></tr>`;
   });
   return safeHtml`<section id="dataset">
 <h2>Dataset</h2>
 <p>${dataset.videos} videos: ${dataset.real} real, ${dataset.fake} fake; ${framesText}. Sources: ${
     sources.length
-      ? joinHtml(sources.map((s) => safeHtml`<code>${s}</code>`), ", ")
+      ? joinHtml(sources.map(pathHtml), ", ")
       : safeHtml`not recorded here (give <code>report --data</code> the distort folder to read the copies' dataset manifests)`
   }.</p>
 <table class="prov"><thead><tr><th>Method</th><th>Class</th><th>Videos</th></tr></thead>
@@ -75,7 +79,7 @@ export function datasetHtml(
 ${joinHtml(methods, "\n")}
 </tbody></table>
 <h3>Face locator and frames without a face</h3>
-<table class="prov"><thead><tr><th>Run</th><th>Face locator</th><th>Model SHA-256</th>
+<table class="prov"><thead><tr><th>Run</th><th>Face locator</th><th>Face boxes from (SHA-256)</th>
 <th>Frames without a face</th><th>Copy with the most</th></tr></thead>
 <tbody>
 ${joinHtml(locators, "\n")}
@@ -84,6 +88,17 @@ ${joinHtml(locators, "\n")}
 had a face gets the detector's fail score or is left out (see Left-out videos). The face share
 under each Table I value counts the frames scored.</p>
 </section>`;
+}
+
+// The store's `face_model_sha256` is the hash of what gave the boxes: the sidecar file in
+// `sidecar` mode (eval/run_setup.ts), the face model otherwise; `full` mode uses neither.
+function locatorFileHtml(faceMode: string, sha256: string | null): Html | string {
+  if (sha256) {
+    return safeHtml`${
+      faceMode === "sidecar" ? "sidecar file" : "face model"
+    } <code>${sha256}</code>`;
+  }
+  return faceMode === "full" ? "none (whole frame)" : "not recorded";
 }
 
 function percent(part: number, whole: number): string {

@@ -97,9 +97,7 @@ export function decisionMarkdown(table: TableOne): string {
     parts.push(`| ${HEADS.join(" | ")} |`);
     parts.push(`| ${HEADS.map((_, i) => (i === 0 ? "---" : "---:")).join(" | ")} |`);
     for (const line of lines(table, row)) {
-      parts.push(`| ${
-        // Numbers and words dfrobust writes itself: only the operation's label needs escaping.
-        line.map((t, i) => (i === 0 ? markdownText(t) : t).replaceAll("|", "\\|")).join(" | ")} |`);
+      parts.push(`| ${line.map(markdownText).join(" | ")} |`);
     }
     parts.push("");
   }

@@ -1,6 +1,6 @@
 /**
  * Table I in detail, as HTML: for every run and operation the numbers behind the cell (videos
- * real/fake, the value's interval, delta AUC with its paired interval, DeLong's p and Holm's,
+ * fake/real, the value's interval, delta AUC with its paired interval, DeLong's p and Holm's,
  * the face share), printed, so that a PDF or a screenshot carries what the cells' tooltips say.
  * @module
  */
@@ -11,6 +11,7 @@ import type { TableOne } from "../metrics/table.ts";
 import { opLabel } from "../ops/catalog.ts";
 import { type Html, joinHtml, safeHtml } from "../util/html.ts";
 import { cellDetails } from "./table_format.ts";
+import { VIDEO_COUNT_HEAD } from "./video_count.ts";
 
 /** The details table, one block of rows per run in Table I's row order; "" for no row. */
 export function tableDetailsHtml(table: TableOne, digits = 3): Html | "" {
@@ -36,7 +37,7 @@ ${joinHtml(lines, "\n")}</tbody>`;
   });
   return safeHtml`<section id="table-details">
 <h2>Table I in detail</h2>
-<table class="details"><thead><tr><th>Operation</th><th>n (real/fake)</th><th>${
+<table class="details"><thead><tr><th>Operation</th><th>${VIDEO_COUNT_HEAD}</th><th>${
     metric.id === AUC_METRIC.id ? "AUC [95% CI]" : metric.label
   }</th><th>Δ AUC [95% paired CI]</th><th>p (DeLong)</th><th>Holm p</th>${
     faced ? safeHtml`<th>Faces scored</th>` : ""

@@ -32,6 +32,7 @@ import { tableDetailsHtml } from "./details_view.ts";
 import { operationRows, operationsHtml } from "./operations_view.ts";
 import { PRINT_STYLE } from "./print_style.ts";
 import { commandLine } from "../util/command_line.ts";
+import { pathHtml } from "./path_html.ts";
 
 /** Options for {@link renderReport}. */
 export interface RenderReportOptions {
@@ -105,7 +106,7 @@ export async function renderReport(
 <h1>${title}</h1>
 <p class="sub">Video-level AUC of deepfake detectors under video processing operations
 (after Lu &amp; Ebrahimi, 2023). Generated ${generatedAt} by dfrobust
-${dfrobustVersion} from <code>${store}</code>.</p>
+${dfrobustVersion} from ${pathHtml(store)}.</p>
 </header>
 ${unreadable}
 ${warnings}
@@ -193,7 +194,7 @@ function damagedPartsHtml(parts: readonly StoreProblem[]): Html | "" {
   return safeHtml`<section id="damaged-parts"><h2>Unreadable store parts</h2>
 <p>Left out of every number below; run the same <code>${commandLine("eval")}</code> again to rewrite
 them.</p>
-<ul>${parts.map((p) => safeHtml`<li><code>${p.path}</code>: ${p.reason}</li>`)}</ul></section>`;
+<ul>${parts.map((p) => safeHtml`<li>${pathHtml(p.path)}: ${p.reason}</li>`)}</ul></section>`;
 }
 
 function relativeHtml(reference: string, errors: CorruptionError[]): Html {
@@ -247,7 +248,7 @@ function provenanceHtml(p: Provenance): Html {
       safeHtml`<td>${c.opCategory}</td><td>${c.profile}</td>`,
       safeHtml`<td>${c.backend ?? "–"}</td><td>${c.catalogVersion ?? "–"}</td>`,
       safeHtml`<td>${c.createdAt ?? "–"}</td>`,
-      safeHtml`<td>${c.manifestPath ? safeHtml`<code>${c.manifestPath}</code>` : "–"}</td></tr>`,
+      safeHtml`<td>${c.manifestPath ? pathHtml(c.manifestPath) : "–"}</td></tr>`,
     ])
   );
   return safeHtml`<section id="provenance">
@@ -256,12 +257,12 @@ function provenanceHtml(p: Provenance): Html {
 <dt>dfrobust</dt><dd>${p.dfrobustVersion}</dd>
 <dt>Deno</dt><dd>${p.denoVersion}</dd>
 <dt>Generated</dt><dd>${p.generatedAt}</dd>
-<dt>Results store</dt><dd><code>${p.store}</code></dd>
-${p.dataDir ? safeHtml`<dt>Copies</dt><dd><code>${p.dataDir}</code></dd>` : ""}
+<dt>Results store</dt><dd>${pathHtml(p.store)}</dd>
+${p.dataDir ? safeHtml`<dt>Copies</dt><dd>${pathHtml(p.dataDir)}</dd>` : ""}
 </dl>
 <h3>Detector runs</h3>
 <table class="prov"><thead><tr><th>Run id</th><th>Run</th><th>Train set</th>
-<th>Model SHA-256</th><th>Face mode</th><th>Rows</th><th>Written</th></tr></thead>
+<th>Detector model SHA-256</th><th>Face mode</th><th>Rows</th><th>Written</th></tr></thead>
 <tbody>
 ${joinHtml(runs, "\n")}
 </tbody></table>
@@ -310,7 +311,7 @@ const STYLE = `
 body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1200px; padding: 0 1rem;
   color: #222; }
 h1 { margin-bottom: .2rem; } .sub, .caption, figcaption { color: #555; font-size: .9rem; }
-code { font-size: .85em; word-break: break-all; }
+code { font-size: .85em; overflow-wrap: anywhere; }
 table { border-collapse: collapse; margin: .5rem 0; font-variant-numeric: tabular-nums; }
 th, td { border: 1px solid #ccc; padding: .25rem .45rem; }
 .scroll { overflow-x: auto; } table.table-one { font-size: .85rem; }

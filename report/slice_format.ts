@@ -19,6 +19,7 @@ import { csvText, type CsvValue } from "../util/csv.ts";
 import { joinHtml, safeHtml } from "../util/html.ts";
 import { markdownText } from "../util/markdown.ts";
 import { DROP_MARK } from "./table_format.ts";
+import { videoCountWords } from "./video_count.ts";
 
 /** One slice's Table I, in the asked metric. */
 export interface SliceTable {
@@ -170,7 +171,7 @@ function cellText(
   const value = row.values[opId];
   const text = value === null ? "–" : value.toFixed(metric.digits);
   const mark = metric.id === AUC_METRIC.id && significantDrop(cell) ? ` ${DROP_MARK}` : "";
-  const n = `n=${cell.n}: ${cell.nFake} fake, ${cell.nReal} real`;
+  const n = `n=${cell.n}: ${videoCountWords(cell.nFake, cell.nReal)}`;
   if (opId === UNALTERED_ID) return `${text} (${n})`;
   const small = tooSmall(cell);
   const test = small !== null

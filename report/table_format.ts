@@ -33,6 +33,7 @@ import { UNALTERED_CATEGORY, UNALTERED_ID } from "../ops/unaltered.ts";
 import { csvText } from "../util/csv.ts";
 import { joinHtml, raw, safeHtml } from "../util/html.ts";
 import { markdownText } from "../util/markdown.ts";
+import { VIDEO_COUNT_HEAD, videoCountText, videoCountWords } from "./video_count.ts";
 
 /** Options shared by the Table I formatters. */
 export interface TableFormatOptions {
@@ -88,7 +89,7 @@ export function tableMarkdown(table: TableOne, options: TableFormatOptions = {})
         if (cell !== undefined && cell.n === 0) return NO_VIDEOS_SCORED;
         const mark = marks && cell !== undefined && significantDrop(cell) ? ` ${DROP_MARK}` : "";
         return `${fmt(v, digits, "–")}${mark}`;
-      }).map(escapeMd),
+      }).map(markdownText),
     ];
     lines.push(`| ${cells.join(" | ")} |`);
   }
@@ -105,7 +106,7 @@ export function tableTitle(table: TableOne): string {
 
 /**
  * The details behind {@link tableMarkdown}'s cells as a second Markdown table, one line per
- * detector run x operation in Table I's order: `n` (real/fake videos), the value with its 95%
+ * detector run x operation in Table I's order: `n` (fake/real videos, report/video_count.ts), the value with its 95%
  * bootstrap interval where computed (AUC only), and for processed cells with paired statistics
  * delta AUC with its paired interval, DeLong's p and Holm's; the face share where the cells
  * have one (metrics/face_share.ts), and the cell's caveat. Empty string when the table has no
@@ -120,7 +121,7 @@ export function tableDetailsMarkdown(table: TableOne, options: TableFormatOption
   const heads = [
     "Detector",
     "Operation",
-    "n (real/fake)",
+    VIDEO_COUNT_HEAD,
     metric.id === AUC_METRIC.id ? "AUC (95% CI)" : metric.label,
     "Δ AUC (95% paired CI)",
     "p (DeLong)",
@@ -141,14 +142,14 @@ export function tableDetailsMarkdown(table: TableOne, options: TableFormatOption
       const cells = [
         markdownText(rowName(row)),
         markdownText(opLabel(column.opId)),
-        escapeMd(d.n),
-        escapeMd(d.value),
-        escapeMd(d.delta),
-        escapeMd(d.p),
-        escapeMd(d.pHolm),
-        ...(faced ? [escapeMd(cell.faceShare ? faceShareText(cell.faceShare) : "–")] : []),
+        markdownText(d.n),
+        markdownText(d.value),
+        markdownText(d.delta),
+        markdownText(d.p),
+        markdownText(d.pHolm),
+        ...(faced ? [markdownText(cell.faceShare ? faceShareText(cell.faceShare) : "–")] : []),
         ...(located
-          ? [escapeMd(cell.locatorChange ? locatorChangeText(cell.locatorChange) : "–")]
+          ? [markdownText(cell.locatorChange ? locatorChangeText(cell.locatorChange) : "–")]
           : []),
         markdownText(cell.note ?? ""),
       ];
@@ -192,7 +193,7 @@ export function cellDetails(
   const p = (x: number | null | undefined) =>
     typeof x === "number" ? (x < 0.001 ? "<0.001" : x.toFixed(3)) : "–";
   return {
-    n: cell.n === 0 ? "0" : `${cell.n} (${cell.nReal}/${cell.nFake})`,
+    n: videoCountText(cell.n, cell.nFake, cell.nReal),
     value: cell.n === 0
       ? NO_VIDEOS_SCORED
       : `${fmt(value, digits, "–")}${value === null ? "" : interval}`,
@@ -439,7 +440,7 @@ ${joinHtml(body, "\n")}
 
 // Tooltip of an HTML cell: counts, interval (of the AUC: shown with AUC only), caveat.
 function cellTitle(cell: TableCell, digits: number, metric: TableMetric): string {
-  const parts = [`${cell.nReal} real, ${cell.nFake} fake`];
+  const parts = [videoCountWords(cell.nFake, cell.nReal)];
   if (
     metric.id === AUC_METRIC.id && typeof cell.ciLow === "number" &&
     typeof cell.ciHigh === "number"
@@ -509,8 +510,9 @@ function headerCells(
     const q = quality ? ` — ${quality}` : "";
     return {
       key: c.opId,
-      // "Noise: Noise" says nothing more than "Noise".
-      text: (c.category === UNALTERED_CATEGORY || label === categoryLabel(c.category)
+      // "Noise: Noise" says nothing more than "Noise", nor "Noise: Noise strength 5" than its label.
+      text: (c.category === UNALTERED_CATEGORY || label === categoryLabel(c.category) ||
+          label.startsWith(`${categoryLabel(c.category)} `)
         ? label
         : `${categoryLabel(c.category)}: ${label}`) + q,
       short: c.category === UNALTERED_CATEGORY ? (quality ?? "") : label + q,
@@ -543,9 +545,4 @@ function rowValues(
 
 function fmt(value: number | null, digits: number, missing: string): string {
   return value === null || !Number.isFinite(value) ? missing : value.toFixed(digits);
-}
-
-/** Escapes the table-cell break in text dfrobust formats itself (numbers, counts). */
-function escapeMd(text: string): string {
-  return text.replaceAll("|", "\\|");
 }

@@ -15,7 +15,9 @@ import { REPORT_CHARTS } from "../report/chart_catalog.ts";
 import type { ReportData, RocCurveData } from "../report/report_data.ts";
 import { renderSvg } from "../report/svg.ts";
 import { QUALITY_CHART } from "../report/chart_catalog.ts";
-import { qualityChart, qualityPoints } from "../report/quality_chart.ts";
+import { logTicks, qualityChart, qualityPoints } from "../report/quality_chart.ts";
+import type { OpQuality } from "../report/quality_view.ts";
+import { FAMILIES } from "../ops/catalog.ts";
 import { opQuality } from "../report/quality_view.ts";
 import { CSV_FORMAT, HTML_FORMAT, JSON_FORMAT, MARKDOWN_FORMAT } from "../report/format_catalog.ts";
 
@@ -331,6 +333,77 @@ Deno.test("the quality chart puts each run's AUC, TPR and FPR at its copies' PSN
   const svg = await renderSvg(QUALITY_CHART.spec(data));
   assert.match(svg, /Mean PSNR-Y/);
   assert.match(svg, /Mean bitrate/);
+});
+
+Deno.test("the quality chart tells every family, measure and bitrate tick apart", async (t) => {
+  // Every parametric family of the catalog, each level with AUC, TPR and FPR.
+  const cells: AucCell[] = [];
+  const quality = new Map<string, OpQuality>();
+  const stat = (mean: number) => ({ mean, min: mean, max: mean, n: 20 }) as never;
+  for (const family of FAMILIES.filter((f) => f.parametric)) {
+    family.levels.forEach((level, i) => {
+      cells.push({
+        detector: "xception",
+        trainSet: "c23",
+        opId: level.id,
+        opFamily: family.id,
+        severity: level.severity,
+        auc: 0.9 - 0.05 * i,
+        positives: 10,
+        negatives: 10,
+        decision: { tpr: 0.8 - 0.1 * i, fpr: 0.1 + 0.05 * i, threshold: 0.5 },
+      } as AucCell);
+      quality.set(level.id, {
+        opId: level.id,
+        opCategory: family.category,
+        psnrY: stat(45 - 3 * i),
+        psnrInfinite: 0,
+        ssimY: null,
+        bitrateKbps: stat(3000 / (1 + i)),
+        sizeBytes: null,
+        references: [],
+        unmeasured: 0,
+      });
+    });
+  }
+  const spec = qualityChart(cells, quality)!;
+  const families = FAMILIES.filter((f) => f.parametric).length;
+  const compiled = JSON.stringify(compile(spec as never).spec);
+  await t.step("one distinct colour per family", () => {
+    const scales = (compile(spec as never).spec.scales ?? []) as {
+      name: string;
+      range?: unknown;
+    }[];
+    const colour = scales.find((s) => s.name === "color")!;
+    const range = colour.range as string[];
+    assert.equal(range.length, families);
+    assert.equal(new Set(range).size, families, "two families share a colour");
+  });
+  const svg = await renderSvg(spec);
+  await t.step(
+    "the Measure legend draws a black line sample per measure, dashed as the lines",
+    () => {
+      const legend = svg.slice(svg.indexOf("titled 'Measure'"));
+      for (const dash of ["1,0", "6,3", "2,2"]) {
+        assert.match(
+          legend,
+          new RegExp(`d="M-\\d+,0L\\d+,0"[^>]*stroke="black"[^>]*stroke-dasharray="${dash}"`),
+        );
+      }
+      assert.match(legend, /TPR \(triangles\)/);
+    },
+  );
+  await t.step("AUC, TPR and FPR points have their own shapes", () => {
+    // Each point's shape is computed from its measure and read with no scale.
+    for (const shape of ["circle", "triangle-up", "square"]) assert.ok(compiled.includes(shape));
+    assert.ok(compiled.includes(`"shape":{"field":"shape"}`), "points are not shaped by measure");
+  });
+  await t.step("the log bitrate axis has 1-2-5 ticks with short labels", () => {
+    assert.deepEqual(logTicks([150, null, 3000]), [100, 200, 500, 1000, 2000]);
+    assert.deepEqual(logTicks([null]), []);
+    assert.match(svg, />1k</);
+    assert.doesNotMatch(svg, />1,000</);
+  });
 });
 
 Deno.test("Table I's headers carry each operation's mean PSNR and bitrate in every format", async () => {

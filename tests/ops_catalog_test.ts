@@ -12,6 +12,7 @@ import {
   PAPER_OP_IDS,
   UnknownOperationError,
 } from "../ops/catalog.ts";
+import { levelLabel } from "../ops/level_label.ts";
 import { ChainError, chainInstance, composeGeometry, parseChainSpec } from "../ops/chain.ts";
 import { encoderArgs, missingEncoder } from "../ops/profile.ts";
 import { parseSeverity, selectOperations } from "../ops/select.ts";
@@ -40,7 +41,7 @@ Deno.test("the catalog has the paper's 12 operations with the architecture's ids
   }
 });
 
-Deno.test("each operation record carries its Table I column name; other ids name themselves", () => {
+Deno.test("each paper level carries its Table I column name; chains and unknown ids name themselves", () => {
   // The paper's column headers (Lu & Ebrahimi 2023, Table I), from the records in ops/.
   assert.deepEqual(PAPER_OP_IDS.map((id) => getOperation(id).label), [
     "Unaltered",
@@ -58,10 +59,61 @@ Deno.test("each operation record carries its Table I column name; other ids name
     "Vintage",
   ]);
   for (const id of PAPER_OP_IDS) assert.equal(opLabel(id), getOperation(id).label);
-  assert.equal(getOperation("h264_crf33").label, "h264_crf33");
-  assert.equal(opLabel("noise_s5"), "noise_s5");
   assert.equal(chainInstance({ name: "social", ops: ["res_half", "h264_crf40"] }).label, "social");
   assert.equal(opLabel("social"), "social");
+  assert.equal(opLabel("not_an_op"), "not_an_op");
+});
+
+Deno.test("every other ladder level gets a short column name read off its record, never its id", async (t) => {
+  // Levels of a family named by value in the paper read the same way; other families put their
+  // name first so labels stay unique across the whole catalog (Table I groups by category only).
+  const expected: Record<string, string> = {
+    h264_crf33: "CRF 33",
+    res_third: "1/3",
+    h265_crf28: "H265 CRF 28",
+    lighten_y45: "Lighten y 0.45",
+    darken_y45: "Darken y 0.45",
+    gamma_g12: "Gamma 1.2",
+    bitrate_2000k: "Bitrate 2000 kbit/s",
+    framerate_1of2: "Framerate 1/2 frames",
+    freeze_h6: "Freeze hold 6",
+    jitter_w4: "Jitter window 4",
+    upscale_half: "Upscale 1/2",
+    platform_fb: "Facebook-like",
+  };
+  for (const [id, label] of Object.entries(expected)) {
+    await t.step(`${id} reads "${label}"`, () => {
+      assert.equal(getOperation(id).label, label);
+      assert.equal(opLabel(id), label);
+    });
+  }
+  await t.step(
+    "every level of every family has a label that is not its id, unique in the catalog",
+    () => {
+      const seen = new Map<string, string>();
+      for (const id of ALL_OP_IDS) {
+        const label = opLabel(id);
+        assert.notEqual(label, id, `${id} is labelled by its id`);
+        assert.doesNotMatch(label, /_/, `${id}: "${label}" looks like an id`);
+        assert.equal(seen.get(label), undefined, `${id} and ${seen.get(label)} share "${label}"`);
+        seen.set(label, id);
+      }
+    },
+  );
+  await t.step("a new record without labels gets them from its parameters", () => {
+    const family = {
+      ...FAMILIES.find((f) => f.id === "blur")!,
+      id: "wobble",
+      levels: [
+        { severity: 1, id: "wobble_a", params: { amplitude: 2, seed: 7 } },
+        { severity: 2, id: "wobble_b", params: { amplitude: 5, seed: 7 } },
+      ],
+    };
+    assert.deepEqual(family.levels.map((l) => levelLabel(family, l)), [
+      "Wobble amplitude 2",
+      "Wobble amplitude 5",
+    ]);
+  });
 });
 
 Deno.test("every parametric family has at least five graded levels and unique ids", async (t) => {

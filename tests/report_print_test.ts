@@ -71,7 +71,7 @@ Deno.test("the Markdown Table I is numbers only, titled by its metric, details i
   }
   assert.doesNotMatch(firstTable(md).join("\n"), /n=|Holm|\(/);
   // The second table: one line per run and operation, with n, Δ, p and Holm p.
-  assert.match(md, /\nDetails per cell:\n\n\| Detector \| Operation \| n \(real\/fake\) \|/);
+  assert.match(md, /\nDetails per cell:\n\n\| Detector \| Operation \| n \(fake\/real\) \|/);
   const table = tableOne(data.cells, { runOrder: data.runOrder });
   const cell = table.rows[0].cells.h264_crf40;
   const line = md.split("\n").find((l) => l.startsWith(`| ${SEVEN[0][0]} | CRF 40 |`))!;
@@ -240,7 +240,7 @@ Deno.test("the Dataset section counts videos, frames and frames without a face a
   assert.match(section, /<p>12 videos: 6 real, 6 fake; 4 sampled frames per video and copy\./);
   assert.match(
     section,
-    /<td>mesonet4 \(FF\+\+c23\)<\/td><td>ultraface<\/td><td><code>f1ace0+<\/code><\/td><td>14 of 672 \(2\.1%\)<\/td>/,
+    /<td>mesonet4 \(FF\+\+c23\)<\/td><td>ultraface<\/td><td>face model <code>f1ace0+<\/code><\/td><td>14 of 672 \(2\.1%\)<\/td>/,
   );
 });
 

@@ -62,12 +62,12 @@ Deno.test("Table I formats carry the same numbers", async (t) => {
     assert.equal(lines.length, 4);
     assert.equal(
       lines[0],
-      "| Detector | Train set | Unaltered | Compression: CRF 40 | Noise | Noise: noise_s5 | Flip: V-flip | Average |",
+      "| Detector | Train set | Unaltered | Compression: CRF 40 | Noise | Noise strength 5 | Flip: V-flip | Average |",
     );
     assert.equal(lines[2], "| capsule | FF++c23 | 0.950 | 0.750 | – | – | – | 0.750 |");
   });
   // Issue 25: n and the rest go to a second table, one line per run and operation.
-  await t.step("the details table has n (real/fake) for every cell", () => {
+  await t.step("the details table has n (fake/real) for every cell", () => {
     const lines = tableDetailsMarkdown(table).trim().split("\n");
     const cells = table.rows.reduce((s, r) => s + Object.keys(r.cells).length, 0);
     assert.equal(lines.length, 2 + cells);
@@ -132,12 +132,12 @@ Deno.test("Table I formats carry the same numbers", async (t) => {
     assert.ok(html.includes("&lt;b&gt;") && !html.includes("<b>"));
     assert.match(
       html,
-      /<td class="best" title="5 real, 5 fake">0\.990<span class="n">n=10<\/span><\/td>/,
+      /<td class="best" title="5 fake, 5 real">0\.990<span class="n">n=10<\/span><\/td>/,
     );
     const withCi = tableHtml(tableOne([{ ...CELLS[1], ciLow: 0.95, ciHigh: 1 }]));
     assert.match(
       withCi,
-      /<td class="best" title="5 real, 5 fake; 95% CI 0\.950–1\.000">0\.990<span class="n">n=10</,
+      /<td class="best" title="5 fake, 5 real; 95% CI 0\.950–1\.000">0\.990<span class="n">n=10</,
     );
   });
 });

@@ -112,7 +112,7 @@ Deno.test("deno task report handles good and bad input", async (t) => {
     assert.equal(lines.filter((l) => l.startsWith("| ")).length, 2 + FIXTURE_DETECTORS.length);
     assert.match(legend, /^▼ marks a drop in AUC that is significant after Holm/);
     assert.equal(detailsIntro, "Details per cell:");
-    assert.match(details, /^\| Detector \| Operation \| n \(real\/fake\) \|/);
+    assert.match(details, /^\| Detector \| Operation \| n \(fake\/real\) \|/);
     assert.match(
       rest[0],
       /^\*\*\w+ \/ FF\+\+\w+\*\* at threshold \d\.\d{3}, EER point of Unaltered:$/,
