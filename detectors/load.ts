@@ -4,6 +4,7 @@
  * by {@link validateDetectorSpec} (strictly: an unknown key is an error).
  * @module
  */
+import { didYouMeanSuffix } from "../util/did_you_mean.ts";
 import { resolve } from "node:path";
 import { type DetectorSpec, DetectorSpecError, validateDetectorSpec } from "./spec.ts";
 import { getPreset, PRESET_NAMES } from "./presets.ts";
@@ -31,7 +32,7 @@ export async function loadDetectorSpec(pathOrPresetName: string): Promise<Detect
         ? `Cannot read detector spec "${pathOrPresetName}": no such file`
         : `Unknown detector "${pathOrPresetName}": not a preset (${
           PRESET_NAMES.join(", ")
-        }) and no such spec file`,
+        }) and no such spec file` + didYouMeanSuffix(pathOrPresetName, PRESET_NAMES),
     );
   }
   const spec = validateDetectorSpec(json, { source: pathOrPresetName });

@@ -4,6 +4,7 @@
  * the detector and face parts; the run id; and the summary it starts from.
  * @module
  */
+import { didYouMeanSuffix } from "../util/did_you_mean.ts";
 import type { DetectorSpec } from "../detectors/spec.ts";
 import { type FaceMinimums, faceMinimumsProblem } from "../faces/minimums.ts";
 import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
@@ -69,7 +70,10 @@ export async function openEvalRun(options: EvaluateOptions, clock: EvalClock): P
   }
   const faceMode: FaceMode = options.faces ?? "ultraface";
   if (!FACE_MODES.includes(faceMode)) {
-    throw new Error(`Unknown face mode "${faceMode}" (use ${FACE_MODES.join(", ")})`);
+    throw new Error(
+      `Unknown face mode "${faceMode}" (use ${FACE_MODES.join(", ")})` +
+        didYouMeanSuffix(faceMode, FACE_MODES),
+    );
   }
   // Before any work: a missing face model is a setup error with a known fix.
   const faceModel = faceModelFor(faceMode, options.faceModel);

@@ -48,6 +48,7 @@ const SPEC: CommandSpec = {
       description: REPORT_FORMATS.map((f) => `${f.id}: ${f.description}`).join("; ") + ".",
       valueName: `<${REPORT_FORMATS.map((f) => f.id).join("|")}>`,
       default: REPORT_FORMATS[0].id,
+      choices: REPORT_FORMATS.map((f) => f.id),
     },
     data: {
       type: "string",
