@@ -9,6 +9,7 @@
  */
 import { join, resolve } from "node:path";
 import { installRoot, keepDenoBinary } from "./_deno_binary.ts";
+import { didYouMeanSuffix } from "../util/did_you_mean.ts";
 import { jupyterDataDir, KERNEL_NAME, writeKernelspec } from "../report/kernelspec.ts";
 import { type CommandSpec, requirePositional, runTask, UsageError } from "../util/cli.ts";
 
@@ -35,7 +36,10 @@ if (import.meta.main) {
   await runTask(SPEC, async (parsed) => {
     const action = requirePositional(parsed, SPEC, "an action");
     if (action !== "install") {
-      throw new UsageError(`unknown action "${action}" (the one action is: install)`);
+      throw new UsageError(
+        `unknown action "${action}" (the one action is: install)` +
+          didYouMeanSuffix(action, ["install"]),
+      );
     }
     const dir = typeof parsed.values.dir === "string" ? parsed.values.dir : jupyterDataDir();
     // The kernel runs the Deno kept in the install root (as the launcher does), not the npx
