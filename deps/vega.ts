@@ -6,9 +6,13 @@
  */
 import process from "node:process";
 import { NO_DEPRECATION_BEFORE } from "./_vega_punycode.ts";
-import "npm:vega-embed@6.29.0";
+// Order matters without a lock file (a notebook outside the repo): a kernel or REPL resolves npm
+// packages in the order it meets them, so vega and vega-lite come first and vega-embed's peers
+// (and vega-themes' under it) reuse these pins; imported first, vega-embed would pull
+// vega-lite@latest (6.x) and vega 5.33.1 with a multi-line peer-dependency warning.
 export * as vega from "npm:vega@5.33.0";
 export { compile } from "npm:vega-lite@5.23.0";
+import "npm:vega-embed@6.29.0";
 
 process.noDeprecation = NO_DEPRECATION_BEFORE;
 

@@ -4,6 +4,7 @@
  * by {@link validateDetectorSpec} (strictly: an unknown key is an error).
  * @module
  */
+import { didYouMeanSuffix } from "../util/did_you_mean.ts";
 import { resolve } from "node:path";
 import { type DetectorSpec, DetectorSpecError, validateDetectorSpec } from "./spec.ts";
 import { getPreset, PRESET_NAMES } from "./presets.ts";
@@ -41,7 +42,7 @@ export async function loadDetectorSpec(pathOrPresetName: string): Promise<Detect
     throw new UnknownDetectorError(
       `Unknown detector "${pathOrPresetName}": not a preset (${
         PRESET_NAMES.join(", ")
-      }) and no such spec file`,
+      }) and no such spec file` + didYouMeanSuffix(pathOrPresetName, PRESET_NAMES),
     );
   }
   const spec = validateDetectorSpec(json, { source: pathOrPresetName });

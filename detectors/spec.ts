@@ -8,7 +8,7 @@
 import type { ResizeMethod } from "../image/resize.ts";
 import type { MultiFaceRule } from "../faces/select.ts";
 import { FACE_RULES, type FaceRule, VIDEO_RULES, type VideoRule } from "../store/aggregation.ts";
-import { checkKeys, type KeySet } from "../util/strict_keys.ts";
+import { type KeySet, unknownKeyMessages } from "../util/strict_keys.ts";
 import type { ClipSampling, ShortVideoRule } from "../media/clips.ts";
 
 /**
@@ -350,70 +350,120 @@ export interface ValidateDetectorSpecOptions {
  * {@link INPUT_KEYS}, the `keys` of the {@link CROP_RULES} and {@link OUTPUT_MAPPINGS} record of
  * the kind given, {@link SOURCE_KEYS}, {@link DIFFERENCE_KEYS}) is an error naming the key's path
  * and the nearest valid key. Only `failScore` may be null; any other field given as null is an
- * error. Throws {@link DetectorSpecError} naming the source and the first bad field or key.
+ * error. Throws one {@link DetectorSpecError} naming the source and every unknown key and every
+ * top-level field with a problem (the first problem within a field), each with its hint; with
+ * several, the message is `Detector spec "x" has N problems:` and one `  - ...` line each.
  */
 export function validateDetectorSpec(
   value: unknown,
   options: ValidateDetectorSpecOptions = {},
 ): DetectorSpec {
-  const f = specFields(options.source ?? "spec");
+  const source = options.source ?? "spec";
+  const problems: string[] = [];
+  const f = specFields(source, problems);
   const root = f.object(value, "(root)", DETECTOR_SPEC_KEYS);
-  const name = f.str(root.name, "name");
-  if (!/^[A-Za-z0-9_.-]+$/.test(name)) f.fail("name", `must use letters, digits, "_", "." or "-"`);
-  const input = readInput(root.input, f);
-  const crop = f.kindOf<CropRule>(root.crop, "crop", CROP_RULES);
-  const output = readOutput(root.output, f);
-  const failScore = root.failScore === undefined || root.failScore === null
-    ? null
-    : f.num(root.failScore, "failScore");
-  if (failScore !== null && (failScore < 0 || failScore > 1)) {
-    f.fail("failScore", "must be in [0, 1]");
-  }
-  const frames = root.frames === undefined ? undefined : f.count(root.frames, "frames");
-  const clip = readClip(root.clip, input, f);
-  if (clip && frames !== undefined) {
-    f.fail(
+  // Each top-level field is read on its own: a bad one is noted and the rest still checked, so
+  // one error names every problem of the spec (a misspelt key anywhere never stops the others).
+  const take = <T>(read: () => T): T => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof DetectorSpecError)) throw error;
+      problems.push(error.message);
+      return undefined as T;
+    }
+  };
+  const name = take(() => {
+    const name = f.str(root.name, "name");
+    if (!/^[A-Za-z0-9_.-]+$/.test(name)) {
+      f.fail("name", `must use letters, digits, "_", "." or "-"`);
+    }
+    return name;
+  });
+  const input = take(() => readInput(root.input, f));
+  const crop = take(() => f.kindOf<CropRule>(root.crop, "crop", CROP_RULES));
+  const output = take(() => readOutput(root.output, f));
+  const failScore = take(() => {
+    const n = root.failScore === undefined || root.failScore === null
+      ? null
+      : f.num(root.failScore, "failScore");
+    if (n !== null && (n < 0 || n > 1)) f.fail("failScore", "must be in [0, 1]");
+    return n;
+  });
+  const frames = take(() => root.frames === undefined ? undefined : f.count(root.frames, "frames"));
+  const clip = input === undefined ? undefined : take(() => readClip(root.clip, input, f));
+  take(() =>
+    clip && frames !== undefined && f.fail(
       "frames",
       "is for frame detectors: a clip detector's frames are its clips (clip.sampling)",
-    );
-  }
-  const minFaceScore = root.minFaceScore === undefined
-    ? undefined
-    : f.num(root.minFaceScore, "minFaceScore");
-  if (minFaceScore !== undefined && !(minFaceScore >= 0 && minFaceScore < 1)) {
-    f.fail("minFaceScore", "must be in [0, 1)");
-  }
-  const minFaceSize = root.minFaceSize === undefined
-    ? undefined
-    : f.num(root.minFaceSize, "minFaceSize");
-  if (minFaceSize !== undefined && !(minFaceSize >= 0)) {
-    f.fail("minFaceSize", "must be a number of pixels >= 0");
-  }
-  const sources = f.list(root.sources, "sources", (o, at) => ({
-    repo: f.str(o.repo, `${at}.repo`),
-    file: f.str(o.file, `${at}.file`),
-    ...(o.note !== undefined ? { note: f.str(o.note, `${at}.note`) } : {}),
-  }), SOURCE_KEYS);
-  const differences = f.list(root.differences, "differences", (o, at) => ({
-    what: f.str(o.what, `${at}.what`),
-    why: f.str(o.why, `${at}.why`),
-  }), DIFFERENCE_KEYS);
-  return {
-    name,
-    description: root.description === undefined
+    )
+  );
+  const minFaceScore = take(() => {
+    const n = root.minFaceScore === undefined
+      ? undefined
+      : f.num(root.minFaceScore, "minFaceScore");
+    if (n !== undefined && !(n >= 0 && n < 1)) f.fail("minFaceScore", "must be in [0, 1)");
+    return n;
+  });
+  const minFaceSize = take(() => {
+    const n = root.minFaceSize === undefined ? undefined : f.num(root.minFaceSize, "minFaceSize");
+    if (n !== undefined && !(n >= 0)) f.fail("minFaceSize", "must be a number of pixels >= 0");
+    return n;
+  });
+  const sources = take(() =>
+    f.list(root.sources, "sources", (o, at) => ({
+      repo: f.str(o.repo, `${at}.repo`),
+      file: f.str(o.file, `${at}.file`),
+      ...(o.note !== undefined ? { note: f.str(o.note, `${at}.note`) } : {}),
+    }), SOURCE_KEYS)
+  );
+  const differences = take(() =>
+    f.list(root.differences, "differences", (o, at) => ({
+      what: f.str(o.what, `${at}.what`),
+      why: f.str(o.why, `${at}.why`),
+    }), DIFFERENCE_KEYS)
+  );
+  const description = take(() =>
+    root.description === undefined
       ? ""
       : typeof root.description === "string"
       ? root.description
-      : f.fail("description", `must be a string, got ${describe(root.description)}`),
+      : f.fail("description", `must be a string, got ${describe(root.description)}`)
+  );
+  const modelPath = take(() =>
+    root.modelPath === undefined ? undefined : f.str(root.modelPath, "modelPath")
+  );
+  const trainSet = take(() =>
+    root.trainSet === undefined ? undefined : f.str(root.trainSet, "trainSet")
+  );
+  const faces = take(() =>
+    f.oneOf(f.given(root.faces, "faces", "largest"), "faces", MULTI_FACE_RULES)
+  );
+  const faceRule = take(() =>
+    f.oneOf(f.given(root.faceRule, "faceRule", "max"), "faceRule", FACE_RULES)
+  );
+  const videoRule = take(() =>
+    f.oneOf(f.given(root.videoRule, "videoRule", "mean"), "videoRule", VIDEO_RULES)
+  );
+  if (problems.length === 1) throw new DetectorSpecError(problems[0]);
+  if (problems.length > 1) {
+    throw new DetectorSpecError(
+      `Detector spec "${source}" has ${problems.length} problems:\n` +
+        problems.map((p) => `  - ${p}`).join("\n"),
+    );
+  }
+  return {
+    name,
+    description,
     sources,
-    ...(root.modelPath !== undefined ? { modelPath: f.str(root.modelPath, "modelPath") } : {}),
-    ...(root.trainSet !== undefined ? { trainSet: f.str(root.trainSet, "trainSet") } : {}),
+    ...(modelPath !== undefined ? { modelPath } : {}),
+    ...(trainSet !== undefined ? { trainSet } : {}),
     input,
     crop,
-    faces: f.oneOf(f.given(root.faces, "faces", "largest"), "faces", MULTI_FACE_RULES),
-    faceRule: f.oneOf(f.given(root.faceRule, "faceRule", "max"), "faceRule", FACE_RULES),
+    faces,
+    faceRule,
     output,
-    videoRule: f.oneOf(f.given(root.videoRule, "videoRule", "mean"), "videoRule", VIDEO_RULES),
+    videoRule,
     failScore,
     ...(frames !== undefined ? { frames } : {}),
     ...(clip ? { clip } : {}),
@@ -591,7 +641,7 @@ export interface SpecFields {
 }
 
 /** The {@link SpecFields} of one spec; `source` (a file or preset) is named in every error. */
-function specFields(source: string): SpecFields {
+function specFields(source: string, problems: string[]): SpecFields {
   const f: SpecFields = {
     fail(field, message) {
       throw new DetectorSpecError(`Detector spec "${source}": field "${field}" ${message}`);
@@ -601,13 +651,13 @@ function specFields(source: string): SpecFields {
         return f.fail(field, `must be an object, got ${describe(v)}`);
       }
       const record = v as Record<string, unknown>;
-      checkKeys(record, allowed, {
+      // Unknown keys are noted, not thrown: the known ones are still read and checked.
+      problems.push(...unknownKeyMessages(record, allowed, {
         what: "detector spec",
         source,
         path: field === "(root)" ? "" : field,
         context,
-        error: (message) => new DetectorSpecError(message),
-      });
+      }));
       return record;
     },
     kindObject(v, field, kinds) {

@@ -4,6 +4,7 @@
  * the detector and face parts; the run id; and the summary it starts from.
  * @module
  */
+import { didYouMeanSuffix } from "../util/did_you_mean.ts";
 import type { DetectorSpec } from "../detectors/spec.ts";
 import { type FaceMinimums, faceMinimumsProblem } from "../faces/minimums.ts";
 import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
@@ -75,7 +76,10 @@ export async function openEvalRun(options: EvaluateOptions, clock: EvalClock): P
   }
   const faceMode: FaceMode = options.faces ?? "ultraface";
   if (!FACE_MODES.includes(faceMode)) {
-    throw new OptionError(`Unknown face mode "${faceMode}" (use ${FACE_MODES.join(", ")})`);
+    throw new OptionError(
+      `Unknown face mode "${faceMode}" (use ${FACE_MODES.join(", ")})` +
+        didYouMeanSuffix(faceMode, FACE_MODES),
+    );
   }
   checkSidecarGiven(faceMode, options.sidecar);
   const frameCount = options.frames ?? spec.frames ?? 32;

@@ -5,6 +5,7 @@
  * `deno task report --metric ap`); adding a metric is adding a record to {@link CELL_METRICS}.
  * @module
  */
+import { didYouMeanSuffix } from "../util/did_you_mean.ts";
 import { averagePrecision } from "./average_precision.ts";
 import { equalErrorRate } from "./equal_error_rate.ts";
 import { rocAuc } from "./roc_auc.ts";
@@ -78,7 +79,8 @@ export function cellMetric(id: string): CellMetric {
   const metric = CELL_METRICS.find((m) => m.id === id);
   if (metric === undefined) {
     throw new OptionError(
-      `Unknown cell metric "${id}" (want one of ${CELL_METRICS.map((m) => m.id).join(", ")})`,
+      `Unknown cell metric "${id}" (want one of ${CELL_METRICS.map((m) => m.id).join(", ")})` +
+        didYouMeanSuffix(id, CELL_METRICS.map((m) => m.id)),
     );
   }
   return metric;

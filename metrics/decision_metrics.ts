@@ -6,6 +6,7 @@
  * Adding one is adding a record to {@link DECISION_METRICS}.
  * @module
  */
+import { didYouMeanSuffix } from "../util/did_you_mean.ts";
 import type { CellDecision } from "./decision.ts";
 import { ECE_BINS } from "./calibration.ts";
 import { CELL_METRICS, type CellMetric } from "./cell_metrics.ts";
@@ -152,7 +153,8 @@ export function metricChoice(text: string): MetricChoice {
   ) {
     throw new OptionError(
       `Unknown metric "${text}" (want one of ${TABLE_METRIC_IDS.join(", ")}; a decision metric ` +
-        "may name its threshold rule, as tpr@fpr0.01, tpr@eer or tpr@t0.5)",
+        "may name its threshold rule, as tpr@fpr0.01, tpr@eer or tpr@t0.5)" +
+        didYouMeanSuffix(id, TABLE_METRIC_IDS),
     );
   }
   return {

@@ -5,6 +5,7 @@
  * on the run's Unaltered copy ({@link FACE_SIZE_BUCKETS}).
  * @module
  */
+import { didYouMeanSuffix } from "../util/did_you_mean.ts";
 import pl from "../deps/polars.ts";
 import { STORE_COLUMNS } from "../store/schema.ts";
 import { UNALTERED_ID } from "../ops/unaltered.ts";
@@ -73,6 +74,7 @@ export function sliceColumn(by: string, manifestColumns: readonly string[] = [])
   if (!SLICE_COLUMNS.includes(by) && !manifestColumns.includes(by)) {
     throw new OptionError(
       `--by must be one of ${[...SLICE_COLUMNS, ...manifestColumns].join(", ")}, got "${by}"` +
+        didYouMeanSuffix(by, [...SLICE_COLUMNS, ...manifestColumns]) +
         (manifestColumns.length === 0
           ? " (the store keeps the manifest's method column only: to slice by dataset, split " +
             "or another manifest column, give the dataset manifest(s) with --manifest <csv>)"

@@ -7,6 +7,7 @@
  * `docs/operations.md` explains every mapping.
  * @module
  */
+import { didYouMean } from "../util/did_you_mean.ts";
 import { OptionError } from "../util/option_error.ts";
 import { CONTRAST } from "./contrast.ts";
 import { DARKEN } from "./darken.ts";
@@ -166,10 +167,34 @@ export function getOperation(opId: string): OpInstance {
     const level = family.levels.find((l) => l.id === opId);
     if (level) return instanceOf(family, level);
   }
-  throw new UnknownOperationError(
-    `Unknown operation "${opId}". Valid ids: ${ALL_OP_IDS.join(", ")}; families (with ` +
-      `--severity): ${FAMILIES.filter((f) => f.parametric).map((f) => f.id).join(", ")}; ` +
-      `sets: paper, all; chains: chain:<name>=<id>+<id>... or chain:<spec.json>.`,
+  throw unknownOperationError(opId);
+}
+
+/**
+ * The {@link UnknownOperationError} for `item`, an `--ops` entry or chain step that names no
+ * operation (`where`, e.g. ` in --ops`, is put after the quoted name). The message leads with
+ * the hint: the nearest ids or families (`framrate` -> `framerate`); for a known family with an
+ * unknown level (`h264_crf99`) that family's levels; for a chain without its own `chain:`
+ * prefix (`a=x+y`, `x+y`) that each chain needs one. Then the families and sets, not every id.
+ */
+export function unknownOperationError(item: string, where = ""): UnknownOperationError {
+  const family = FAMILIES.find((f) => item.startsWith(`${f.id}_`) && f.levels.length > 1);
+  const hint = item.includes("+") || /^[^/\\]*=/.test(item)
+    ? `each chain needs its own "chain:" prefix, e.g. chain:${
+      item.includes("=") ? "" : "<name>="
+    }${item}; chains are separated by ` +
+      `commas and their steps joined by "+"`
+    : family !== undefined
+    ? `family "${family.id}" has levels ${family.levels.map((l) => l.id).join(", ")}` +
+      (family.parametric
+        ? ` (or give "${family.id}" with --severity 1..${family.levels.length})`
+        : "")
+    : didYouMean(item, [...ALL_OP_IDS, ...FAMILIES.map((f) => f.id), "paper", "all"]);
+  return new UnknownOperationError(
+    `Unknown operation "${item}"${where}${hint === "" ? "" : ` (${hint})`}. Give operation ids, ` +
+      `families (${FAMILIES.map((f) => f.id).join(", ")}; a family means its paper level(s), ` +
+      `with --severity its levels), sets (paper, all) or chains (chain:<name>=<id>+<id>... or ` +
+      `chain:<spec.json>); docs/operations.md lists every id.`,
   );
 }
 

@@ -13,6 +13,7 @@
  * ({@link encodedFrameGeometry}).
  * @module
  */
+import { didYouMeanSuffix } from "../util/did_you_mean.ts";
 import {
   composeFrameGeometry,
   cropFrameGeometry,
@@ -51,7 +52,9 @@ export class UnknownProfileError extends OptionError {
 export function parseProfile(name: string): RequestedProfile {
   const profile = PROFILES.find((p) => p === name);
   if (profile === undefined) {
-    throw new UnknownProfileError(`Unknown profile "${name}": use ${PROFILES.join(" or ")}`);
+    throw new UnknownProfileError(
+      `Unknown profile "${name}": use ${PROFILES.join(" or ")}` + didYouMeanSuffix(name, PROFILES),
+    );
   }
   return profile;
 }

@@ -18,7 +18,7 @@ import {
   findFamily,
   instanceOf,
   PAPER_OP_IDS,
-  UnknownOperationError,
+  unknownOperationError,
 } from "./catalog.ts";
 import { chainInstance, parseChainSpec } from "./chain.ts";
 import type { OpInstance } from "./operation.ts";
@@ -75,11 +75,7 @@ export async function selectOperations(
       for (const level of paperLevels.length > 0 ? paperLevels : family.levels) ids.add(level.id);
       families.add(item);
     } else {
-      throw new UnknownOperationError(
-        `Unknown operation "${item}" in --ops. Valid ids: ${ALL_OP_IDS.join(", ")}; families: ` +
-          `${FAMILIES.map((f) => f.id).join(", ")}; sets: paper, all; chains: ` +
-          `chain:<name>=<id>+<id>... or chain:<spec.json>.`,
-      );
+      throw unknownOperationError(item, " in --ops");
     }
   }
   for (const id of ids) families.add(familyOfInstance(id)!.id);

@@ -108,7 +108,7 @@ export const QUALITY_CHART: ReportChart = {
     "source (infinite PSNR) is on the bitrate panel only. Distort with --severity all for ladders.",
   applies: (data) => qualityChart(data.cells, opQuality(data.provenance.copies)) !== null,
   absent: "No copy in this report has recorded quality (distort records it; " +
-    "`deno task verify --quality <copies>` adds it to older copies, then pass --data).",
+    "`verify --quality <copies>` adds it to older copies, then pass --data).",
   spec: (data) => qualityChart(data.cells, opQuality(data.provenance.copies))!,
 };
 

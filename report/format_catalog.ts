@@ -6,6 +6,7 @@
  * record here.
  * @module
  */
+import { didYouMeanSuffix } from "../util/did_you_mean.ts";
 import { OptionError } from "../util/option_error.ts";
 import { AUC_METRIC } from "../metrics/cell_metrics.ts";
 import { tableMetric } from "../metrics/decision_metrics.ts";
@@ -184,7 +185,8 @@ export function reportFormat(id: string): ReportFormat {
   const format = REPORT_FORMATS.find((f) => f.id === id);
   if (format === undefined) {
     throw new UnknownFormatError(
-      `--format must be one of ${REPORT_FORMATS.map((f) => f.id).join(", ")}, got "${id}"`,
+      `--format must be one of ${REPORT_FORMATS.map((f) => f.id).join(", ")}, got "${id}"` +
+        didYouMeanSuffix(id, REPORT_FORMATS.map((f) => f.id)),
     );
   }
   return format;

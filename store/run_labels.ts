@@ -9,6 +9,7 @@
  * A run alone for its detector and training set has no qualifier, and its label is unchanged.
  * @module
  */
+import { didYouMeanSuffix } from "../util/did_you_mean.ts";
 import { OptionError } from "../util/option_error.ts";
 import pl from "../deps/polars.ts";
 
@@ -182,7 +183,7 @@ export function chooseRuns<T extends RunChoice>(
       throw new UnknownRunError(
         `No run in the store matches "${choice}"; the runs are: ${
           runs.map((r) => `${runLabel(r)} (run id ${r.runId})`).join(", ")
-        }`,
+        }` + didYouMeanSuffix(choice, runs.flatMap((r) => [runLabel(r), r.detector])),
       );
     }
     for (const r of hits) chosen.add(r.runId);

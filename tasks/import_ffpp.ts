@@ -5,6 +5,7 @@
  */
 import { dirname } from "node:path";
 import { type CommandSpec, requireString, runTask, UsageError } from "../util/cli.ts";
+import { didYouMeanSuffix } from "../util/did_you_mean.ts";
 import {
   FFPP_COMPRESSIONS,
   FFPP_DEFAULT_METHODS,
@@ -70,7 +71,10 @@ if (import.meta.main) {
     );
     const unknown = methods.find((m) => !FFPP_METHODS.includes(m));
     if (unknown !== undefined) {
-      throw new UsageError(`unknown method "${unknown}" (known: ${FFPP_METHODS.join(", ")})`);
+      throw new UsageError(
+        `unknown method "${unknown}" (known: ${FFPP_METHODS.join(", ")})` +
+          didYouMeanSuffix(unknown, FFPP_METHODS),
+      );
     }
     const result = await importFfpp(requireString(parsed, "root"), {
       split: requireString(parsed, "split"),

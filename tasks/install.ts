@@ -3,9 +3,11 @@
  * folder as `dfrobust <task> ...` (tasks/dfrobust.ts), and fetch the npm packages once.
  *
  * Why not `deno install -g`: the launcher it writes runs `deno` from PATH, and the README's
- * `npx -y deno@2.9.6` route puts none there. This launcher names the Deno binary that ran the
- * install (`Deno.execPath()`) by absolute path, as `deno install -g` would otherwise do, in the
- * same place (`$DENO_INSTALL_ROOT/bin`, default `~/.deno/bin`).
+ * `npx -y deno@2.9.6` route puts none there. This launcher names, by absolute path, a copy of
+ * the Deno binary that ran the install, kept beside it as `deno-<version>` (tasks/_deno_binary.ts;
+ * the npx cache's binary goes when npm's cache is cleared), in the place `deno install -g` uses
+ * (`$DENO_INSTALL_ROOT/bin`, default `~/.deno/bin`). A launcher whose Deno or clone is gone
+ * says so and how to reinstall (exit 1).
  *
  * Exit status: 0 when installed; 1 when the launcher cannot be written or the packages cannot be
  * fetched; 2 for a usage error.
@@ -13,6 +15,7 @@
  */
 import { join } from "node:path";
 import { type CommandSpec, runTask } from "../util/cli.ts";
+import { installRoot, keepDenoBinary } from "./_deno_binary.ts";
 import { launcherScript } from "./_launcher.ts";
 import { readTaskTable } from "../util/task_table.ts";
 import { CLONE_ROOT } from "../util/caller_folder.ts";
@@ -40,9 +43,9 @@ const SPEC: CommandSpec = {
 
 if (import.meta.main) {
   await runTask(SPEC, async (parsed) => {
-    const root = typeof parsed.values.root === "string"
-      ? parsed.values.root
-      : Deno.env.get("DENO_INSTALL_ROOT") || join(Deno.env.get("HOME") ?? "", ".deno");
+    const root = installRoot(
+      typeof parsed.values.root === "string" ? parsed.values.root : undefined,
+    );
     const bin = join(root, "bin");
     const name = String(parsed.values.name);
     const scripts = readTaskTable().flatMap((t) => t.run ? [join(CLONE_ROOT, t.run.script)] : []);
@@ -55,9 +58,10 @@ if (import.meta.main) {
       stderr: "inherit",
     }).output();
     if (!fetched.success) throw new Error(`deno install --entrypoint failed in "${CLONE_ROOT}"`);
-    await Deno.mkdir(bin, { recursive: true });
+    // The launcher names a Deno kept in <root>/bin, not the npx cache's (which npm may clear).
+    const deno = await keepDenoBinary(bin);
     const launcher = join(bin, name);
-    await Deno.writeTextFile(launcher, launcherScript(Deno.execPath()), { mode: 0o755 });
+    await Deno.writeTextFile(launcher, launcherScript(deno), { mode: 0o755 });
     await Deno.chmod(launcher, 0o755);
     console.log(launcher);
     const onPath = (Deno.env.get("PATH") ?? "").split(":").includes(bin);

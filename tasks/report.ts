@@ -15,6 +15,7 @@
  * 2 for a usage error.
  * @module
  */
+import { didYouMeanSuffix } from "../util/did_you_mean.ts";
 import { CELL_METRICS } from "../metrics/cell_metrics.ts";
 import { DECISION_METRICS, metricChoice } from "../metrics/decision_metrics.ts";
 import { THRESHOLD_RULES, type ThresholdChoice } from "../metrics/threshold_rules.ts";
@@ -48,6 +49,7 @@ const SPEC: CommandSpec = {
       description: REPORT_FORMATS.map((f) => `${f.id}: ${f.description}`).join("; ") + ".",
       valueName: `<${REPORT_FORMATS.map((f) => f.id).join("|")}>`,
       default: REPORT_FORMATS[0].id,
+      choices: REPORT_FORMATS.map((f) => f.id),
     },
     data: {
       type: "string",
@@ -220,7 +222,10 @@ function sliceFlags(
   if (manifests === undefined) sliceColumn(by);
   if (reals !== undefined && !SLICE_PROTOCOLS.some((p) => p.id === reals)) {
     throw new UsageError(
-      `--slice-reals must be one of ${SLICE_PROTOCOLS.map((p) => p.id).join(", ")}, got "${reals}"`,
+      `--slice-reals must be one of ${
+        SLICE_PROTOCOLS.map((p) => p.id).join(", ")
+      }, got "${reals}"` +
+        didYouMeanSuffix(reals, SLICE_PROTOCOLS.map((p) => p.id)),
     );
   }
   return {
@@ -278,7 +283,7 @@ function thresholdFlags(
     throw new UsageError(
       `--threshold-rule must be one of ${
         THRESHOLD_RULES.map((r) => r.id).join(", ")
-      }, got "${rule}"`,
+      }, got "${rule}"` + didYouMeanSuffix(rule, THRESHOLD_RULES.map((r) => r.id)),
     );
   }
   if (rule === "fpr" && fpr === undefined) {

@@ -98,20 +98,23 @@ Deno.test("a task run by deno task works from INIT_CWD, the folder it was typed 
   const elsewhere = await Deno.makeTempDir({ prefix: "dfrobust_init_cwd_other_" });
   try {
     await t.step("in the clone's root (as deno task runs it): relative to INIT_CWD", async () => {
+      const root = join(caller, "deno root");
       const r = await runDenoTask("tasks/kernel.ts", ["install", "--dir", "jupyter-data"], {
         cwd: ROOT,
-        env: { INIT_CWD: caller },
+        env: { INIT_CWD: caller, DENO_INSTALL_ROOT: root },
       });
       assert.equal(r.code, 0, r.stderr);
       const file = join(caller, "jupyter-data", "kernels", "dfrobust-deno", "kernel.json");
       assert.equal(r.stdout.trim(), file);
-      assert.equal(JSON.parse(await Deno.readTextFile(file)).argv[0], Deno.execPath());
+      // The Deno kept in the install root, not this one (it may sit in npm's cache).
+      const kept = join(root, "bin", `deno-${Deno.version.deno}`);
+      assert.equal(JSON.parse(await Deno.readTextFile(file)).argv[0], kept);
       await assert.rejects(Deno.stat(join(ROOT, "jupyter-data")));
     });
     await t.step("started in another folder: an inherited INIT_CWD is not followed", async () => {
       const r = await runDenoTask("tasks/kernel.ts", ["install", "--dir", "here"], {
         cwd: elsewhere,
-        env: { INIT_CWD: caller },
+        env: { INIT_CWD: caller, DENO_INSTALL_ROOT: join(elsewhere, "deno root") },
       });
       assert.equal(r.code, 0, r.stderr);
       await Deno.stat(join(elsewhere, "here", "kernels", "dfrobust-deno", "kernel.json"));

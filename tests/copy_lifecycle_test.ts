@@ -30,7 +30,8 @@ Deno.test("parseProfile() accepts exactly PROFILES and names them when it refuse
         () => parseProfile(name),
         (error) =>
           error instanceof UnknownProfileError &&
-          error.message === `Unknown profile "${name}": use paper or lossless`,
+          error.message === `Unknown profile "${name}": use paper or lossless` +
+              (name === "Paper" ? ` (did you mean "paper"?)` : ""),
       );
     });
   }

@@ -396,3 +396,39 @@ Deno.test("a spec file saved with a UTF-8 byte-order mark loads the same spec; U
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a spec with several problems names them all in one error, each with its hint", async (t) => {
+  const check = (spec: Record<string, unknown>, parts: RegExp[], count: number) => {
+    assert.throws(() => validateDetectorSpec(spec, { source: "two.json" }), (error: Error) => {
+      assert.ok(error instanceof DetectorSpecError, String(error));
+      assert.match(
+        error.message,
+        new RegExp(`^Detector spec "two\\.json" has ${count} problems:\n`),
+      );
+      for (const part of parts) assert.match(error.message, part);
+      assert.equal(error.message.split("\n  - ").length - 1, count, error.message);
+      return true;
+    });
+  };
+  await t.step("two misspelt keys at different depths", () => {
+    const input = { ...MINIMAL.input, color: "RGB" };
+    check({ ...MINIMAL, input, video_rule: "max" }, [
+      /at input\.color: did you mean "colour"\?/,
+      /at video_rule: did you mean "videoRule"\?/,
+    ], 2);
+  });
+  await t.step("a misspelt key and bad values of other fields", () => {
+    check({ ...MINIMAL, faceRul: "max", failScore: 2, faces: "biggest" }, [
+      /at faceRul: did you mean "faceRule"\?/,
+      /field "failScore" must be in \[0, 1\]/,
+      /field "faces" must be one of "largest"/,
+    ], 3);
+  });
+  await t.step("one problem keeps the one-line message", () => {
+    assert.throws(
+      () => validateDetectorSpec({ ...MINIMAL, video_rule: "max" }, { source: "one.json" }),
+      (error: Error) =>
+        /^Unknown key "video_rule" in detector spec "one\.json"/.test(error.message),
+    );
+  });
+});

@@ -168,12 +168,12 @@ Deno.test("resolution operations round output sizes down to even numbers", async
   assert.deepEqual(getOperation("res_half").geometry, { hflip: false, vflip: false, scale: 0.5 });
 });
 
-Deno.test("getOperation() rejects an unknown id with a message listing the valid ones", () => {
+Deno.test("getOperation() rejects an unknown id with a message listing the families and sets", () => {
   assert.throws(() => getOperation("sepia"), (error: Error) => {
     assert.ok(error instanceof UnknownOperationError);
     assert.match(error.message, /Unknown operation "sepia"/);
-    assert.match(error.message, /h264_crf40/);
-    assert.match(error.message, /noise_s5/);
+    assert.match(error.message, /families \(unaltered, h264, .*noise,/);
+    assert.match(error.message, /sets \(paper, all\)/);
     return true;
   });
 });

@@ -105,7 +105,9 @@ Deno.test({
       assert.equal(install.code, 0, install.stderr);
       const launcher = join(home, ".deno", "bin", "dfrobust");
       assert.equal(install.stdout.trim(), launcher);
-      assert.match(await Deno.readTextFile(launcher), new RegExp(`exec '${Deno.execPath()}'`));
+      // It runs a Deno kept beside it, not the npx cache's binary (which npm may clear).
+      const keptDeno = join(home, ".deno", "bin", `deno-${Deno.version.deno}`);
+      assert.match(await Deno.readTextFile(launcher), new RegExp(`exec '${keptDeno}'`));
 
       // The user's data, in their own folder.
       await withFfmpeg(
@@ -191,7 +193,7 @@ Deno.test({
         "kernel.json",
       );
       assert.equal(kernel.stdout.trim(), kernelFile);
-      assert.equal(JSON.parse(await Deno.readTextFile(kernelFile)).argv[0], Deno.execPath());
+      assert.equal(JSON.parse(await Deno.readTextFile(kernelFile)).argv[0], keptDeno);
 
       await t.step({
         name: "a notebook in the data folder runs on the installed kernel (jupyter nbconvert)",

@@ -13,7 +13,7 @@
  */
 import { parseArgs } from "node:util";
 import { workFromCallerFolder } from "./caller_folder.ts";
-import { closestName } from "./did_you_mean.ts";
+import { closestName, didYouMeanSuffix } from "./did_you_mean.ts";
 import { commandLine } from "./command_line.ts";
 import { interruptExitCode } from "./interrupt.ts";
 import { OptionError } from "./option_error.ts";
@@ -147,9 +147,10 @@ function checkFlagNames(spec: CommandSpec, args: string[]): void {
       const flag = flags[name as keyof typeof flags];
       if (flag === undefined) {
         const near = closestName(name, names);
-        throw new UsageError(
-          `unknown option --${name}` + (near ? ` (did you mean --${near}?)` : ""),
-        );
+        // `--json` where `--format json` was meant: the name is a value of a flag with choices.
+        const owner = Object.entries(flags).find(([, f]) => f.choices?.includes(name));
+        const hint = near ? `--${near}` : owner ? `--${owner[0]} ${name}` : undefined;
+        throw new UsageError(`unknown option --${name}` + (hint ? ` (did you mean ${hint}?)` : ""));
       }
       if (flag.type === "string" && !arg.includes("=")) i++; // its value may start with "-"
     } else if (/^-[^-\d]/.test(arg)) {
@@ -184,7 +185,9 @@ function checkChoice(name: string, flag: FlagSpec, value: ParsedCommand["values"
   for (const given of Array.isArray(value) ? value : [value]) {
     if (choices.includes(given)) continue;
     const list = choices.length === 2 ? choices.join(" or ") : `one of ${choices.join(", ")}`;
-    throw new UsageError(`--${name} must be ${list}, got "${given}"`);
+    throw new UsageError(
+      `--${name} must be ${list}, got "${given}"` + didYouMeanSuffix(given, choices),
+    );
   }
 }
 

@@ -1,6 +1,8 @@
 /**
- * "Did you mean" for a mistyped name (a flag, a subcommand): the closest known name by edit
- * distance, when it is close enough to be a likely typo.
+ * "Did you mean" for a mistyped name (a flag, a subcommand, an operation id, a format, a column,
+ * a run, a detector key): the closest known names by edit distance, when close enough to be a
+ * likely typo. Every "unknown name" message in dfrobust ends with {@link didYouMean}'s phrase,
+ * so the hint reads the same everywhere.
  * @module
  */
 
@@ -29,6 +31,62 @@ export function closestName(given: string, known: readonly string[]): string | u
   return given.length >= 3 ? known.find((name) => name.startsWith(given)) : undefined;
 }
 
+/**
+ * Up to `max` names of `known` close to `given`, best first (the same closeness as
+ * {@link closestName}, but none for a name under 3 letters but a case change; with none close, the names that start with `given`, for 3+ characters,
+ * or that `given` starts with: `h264_crf99` -> `h264`). Case is ignored. Never throws.
+ *
+ * @example
+ * ```ts
+ * import { closestNames } from "./did_you_mean.ts";
+ * closestNames("framrate", ["framerate", "freeze", "frame"]); // ["framerate", "frame"]
+ * ```
+ */
+export function closestNames(given: string, known: readonly string[], max = 3): string[] {
+  const g = given.toLowerCase();
+  const scored: { name: string; d: number }[] = [];
+  for (const name of new Set(known)) {
+    const n = name.toLowerCase();
+    const d = editDistance(g, n);
+    // One or two letters are too short to guess from (`c` is one edit from `a`): exact only.
+    const limit = g.length < 3
+      ? 0
+      : Math.min(3, Math.max(1, Math.floor(Math.max(g.length, n.length) / 3)));
+    if (d <= limit) scored.push({ name, d });
+  }
+  scored.sort((a, b) => a.d - b.d);
+  if (scored.length > 0) return scored.slice(0, max).map((s) => s.name);
+  const prefixed = [...new Set(known)].filter((name) => {
+    const n = name.toLowerCase();
+    return (g.length >= 3 && n.startsWith(g)) || (n.length >= 3 && g.startsWith(n));
+  });
+  return prefixed.slice(0, max);
+}
+
+/**
+ * The hint for an unknown name: `did you mean "a"?` / `did you mean "a" or "b"?` (quoted by
+ * `quote`, default double quotes), or `""` when no known name is close. Never throws.
+ *
+ * @example
+ * ```ts
+ * import { didYouMean } from "./did_you_mean.ts";
+ * didYouMean("methd", ["method", "label"]); // 'did you mean "method"?'
+ * didYouMean("zzz", ["method"]); // ""
+ * ```
+ */
+export function didYouMean(
+  given: string,
+  known: readonly string[],
+  quote: (name: string) => string = (name) => `"${name}"`,
+): string {
+  const near = closestNames(given, known);
+  if (near.length === 0) return "";
+  const list = near.length === 1
+    ? quote(near[0])
+    : `${near.slice(0, -1).map(quote).join(", ")} or ${quote(near[near.length - 1])}`;
+  return `did you mean ${list}?`;
+}
+
 // Edit distance with adjacent swaps (insert, delete, substitute, swap two neighbours: 1 each;
 // "optimal string alignment"), so `hepl` is one edit from `help`.
 function editDistance(a: string, b: string): number {
@@ -47,4 +105,13 @@ function editDistance(a: string, b: string): number {
     }
   }
   return d[a.length][b.length];
+}
+
+/**
+ * {@link didYouMean}'s phrase in parentheses with a leading space (` (did you mean "a"?)`), or
+ * `""`: the tail of every "unknown name" message. Never throws.
+ */
+export function didYouMeanSuffix(given: string, known: readonly string[]): string {
+  const hint = didYouMean(given, known);
+  return hint === "" ? "" : ` (${hint})`;
 }

@@ -38,7 +38,23 @@ export function checkKeys(
   allowed: Readonly<Record<string, true>>,
   options: CheckKeysOptions,
 ): void {
+  const [message] = unknownKeyMessages(value, allowed, options);
+  if (message === undefined) return;
+  throw options.error ? options.error(message) : new Error(message);
+}
+
+/**
+ * One message per key of `value` that `allowed` does not list, in the object's order, worded as
+ * {@link checkKeys} words the first (`options.error` is not used); empty when all are valid. For
+ * a validator that reports every problem of a file at once. Never throws.
+ */
+export function unknownKeyMessages(
+  value: Record<string, unknown>,
+  allowed: Readonly<Record<string, true>>,
+  options: CheckKeysOptions,
+): string[] {
   const valid = Object.keys(allowed);
+  const messages: string[] = [];
   for (const key of Object.keys(value)) {
     if (Object.hasOwn(allowed, key)) continue;
     const at = options.path === "" ? key : `${options.path}.${key}`;
@@ -47,10 +63,11 @@ export function checkKeys(
     const hint = near !== undefined
       ? `did you mean "${near}"?`
       : `valid keys are ${valid.map((k) => `"${k}"`).join(", ")}`;
-    const message = `Unknown key "${key}"${context} in ${options.what} "${options.source}" ` +
-      `at ${at}: ${hint}`;
-    throw options.error ? options.error(message) : new Error(message);
+    messages.push(
+      `Unknown key "${key}"${context} in ${options.what} "${options.source}" at ${at}: ${hint}`,
+    );
   }
+  return messages;
 }
 
 /**
