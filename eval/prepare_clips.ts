@@ -20,20 +20,28 @@
 import type { DatasetEntry } from "../dataset/manifest.ts";
 import type { ClipStep } from "../detectors/clip_preprocess.ts";
 import { type ClipBoxRule, SMOOTHING_WINDOW } from "../detectors/spec.ts";
-import type { FaceBox } from "../faces/box.ts";
+import { type FaceBox, locatorConfidence } from "../faces/box.ts";
+import { applyFaceMinimums, NO_FACE_MINIMUMS } from "../faces/minimums.ts";
 import { smoothedBoxes } from "../faces/smooth.ts";
 import type { RgbFrame } from "../image/frame.ts";
 import { clipPlan, type ClipWindow } from "../media/clips.ts";
 import { logLine } from "../util/progress.ts";
 import { frameLimitProblem } from "./limit_checks.ts";
-import { errorMessage, type PreparedVideo, type VideoContext } from "./prepare_video.ts";
+import {
+  errorMessage,
+  locateSampled,
+  type PreparedVideo,
+  type VideoContext,
+} from "./prepare_video.ts";
+import { sourceBox } from "./source_box.ts";
 import { rowOf } from "./rows.ts";
-import { videoGeometry } from "./video_geometry.ts";
 
 /** One decoded frame of a clip video and the faces the detector scores in it, in face order. */
 interface LocatedFrame {
   frame: RgbFrame;
   faces: FaceBox[];
+  /** Faces the run's minimums dropped on this frame. */
+  dropped: number;
 }
 
 /**
@@ -68,32 +76,12 @@ export async function prepareClipVideo(
       `"${video.path}": ${plan.short}: left out (the detector's clip.short is "leave-out")`,
     );
   }
-  const indices = [...new Set(sampled.indices)];
-  const frames: RgbFrame[] = indices.map((index) => ({
-    data: sampled.frames[sampled.indices.indexOf(index)],
-    width: sampled.width,
-    height: sampled.height,
-  }));
-  let located: FaceBox[][];
-  let geometry;
-  try {
-    geometry = videoGeometry(context.copy, video.id, sampled.info);
-    located = await context.locator.locate(video.id, frames, indices, {
-      geometry: geometry ?? undefined,
-    });
-  } catch (error) {
-    return videoError(error);
-  }
-  const warning = context.parts.faceWarning(context.copy, video, {
-    width: sampled.width,
-    height: sampled.height,
-    geometry,
-  });
-  if (warning !== null) {
-    prepared.rows.push(
-      rowOf(context.base, { video, frame_index: -1, status: "warning", error: warning }),
-    );
-  }
+  const sight = await locateSampled(video, sampled, context, prepared);
+  if (sight instanceof Error) return videoError(sight);
+  const { indices, frames, located, geometry } = sight;
+  // The run's face minimums (faces/minimums.ts) as for frame detectors: a face below them is no
+  // face on its frame; a clip row counts the faces dropped over its frames.
+  const minimums = context.minimums ?? NO_FACE_MINIMUMS;
   const byIndex = new Map<number, LocatedFrame>();
   for (let k = 0; k < indices.length; k++) {
     const frame = frames[k];
@@ -107,8 +95,9 @@ export async function prepareClipVideo(
       source,
     );
     if (tooMany !== null) return videoError(new Error(`"${video.path}": ${tooMany}`));
-    const inFrame = located[k].filter((box) => context.parts.cropOf(frame, box) !== null);
-    byIndex.set(indices[k], { frame, faces: context.parts.selectFaces(inFrame, frame) });
+    const { kept, dropped } = applyFaceMinimums(located[k], minimums);
+    const inFrame = kept.filter((box) => context.parts.cropOf(frame, box) !== null);
+    byIndex.set(indices[k], { frame, faces: context.parts.selectFaces(inFrame, frame), dropped });
   }
   for (const window of plan.clips) {
     const steps = window.frames.map((i) => byIndex.get(i)!);
@@ -119,6 +108,7 @@ export async function prepareClipVideo(
       frame_index: window.start,
       clip_start: window.start,
       clip_end: window.end,
+      faces_dropped: steps.reduce((sum, s) => sum + s.dropped, 0),
     };
     if (count === 0) {
       prepared.rows.push(rowOf(context.base, {
@@ -150,6 +140,7 @@ export async function prepareClipVideo(
       if (tooLarge !== null) return videoError(new Error(`"${video.path}": ${tooLarge}`));
       const box = boxes[0];
       const crop = clipSteps[0].crop;
+      const source = sourceBox(box, geometry, context.copy.geometry, steps[0].frame);
       const row = rowOf(context.base, {
         video,
         ...clipFields,
@@ -163,6 +154,11 @@ export async function prepareClipVideo(
         crop_w: crop.w,
         crop_h: crop.h,
         status: "pending",
+        face_score: locatorConfidence(box),
+        source_x: source.x,
+        source_y: source.y,
+        source_w: source.w,
+        source_h: source.h,
       });
       prepared.rows.push(row);
       prepared.faces.push({

@@ -108,38 +108,9 @@ export async function prepareVideo(
   } catch (error) {
     return videoError(error);
   }
-  // A short video repeats indices (numpy's linspace); each frame is scored once. sampleFrames
-  // returns every requested frame or throws (a video_error naming the file).
-  const indices = [...new Set(sampled.indices)];
-  const frames: RgbFrame[] = indices.map((index) => ({
-    data: sampled.frames[sampled.indices.indexOf(index)],
-    width: sampled.width,
-    height: sampled.height,
-  }));
-  let located: FaceBox[][];
-  let geometry;
-  try {
-    // How given boxes (sidecar, reference) reach these frames, per run of one size.
-    geometry = videoGeometry(context.copy, video.id, sampled.info);
-    // Boxes as the locator gives them, in the copy's pixels: not clipped, not yet selected.
-    located = await context.locator.locate(video.id, frames, indices, {
-      geometry: geometry ?? undefined,
-    });
-  } catch (error) {
-    return videoError(error);
-  }
-  // A warning about the boxes (sidecar boxes outside the displayed frame) is recorded as its own
-  // row; it changes no score.
-  const warning = context.parts.faceWarning(context.copy, video, {
-    width: sampled.width,
-    height: sampled.height,
-    geometry,
-  });
-  if (warning !== null) {
-    prepared.rows.push(
-      rowOf(context.base, { video, frame_index: -1, status: "warning", error: warning }),
-    );
-  }
+  const sight = await locateSampled(video, sampled, context, prepared);
+  if (sight instanceof Error) return videoError(sight);
+  const { indices, frames, located, geometry } = sight;
   const minimums = context.minimums ?? NO_FACE_MINIMUMS;
   for (let k = 0; k < indices.length; k++) {
     const frameIndex = indices[k];
@@ -220,6 +191,60 @@ export async function prepareVideo(
     }
   }
   return prepared;
+}
+
+/** The distinct sampled frames of a video and the faces located in each (see locateSampled). */
+export interface LocatedSample {
+  /** Distinct frame indices, in order. */
+  indices: number[];
+  /** The frame of each index. */
+  frames: RgbFrame[];
+  /** Boxes as the locator gives them per frame, in the copy's pixels: not clipped or selected. */
+  located: FaceBox[][];
+  /** How given boxes (sidecar, reference) reach these frames (eval/video_geometry.ts). */
+  geometry: ReturnType<typeof videoGeometry>;
+}
+
+/**
+ * Locates the faces of a video's sampled frames, the one step frame and clip detectors share:
+ * each distinct index once (a short video repeats indices, numpy's linspace), boxes through the
+ * copy's geometry, and a box warning (sidecar boxes outside the displayed frame) pushed to
+ * `prepared.rows` as its own row (it changes no score). Returns the Error of a failed locate
+ * (the caller makes it the video's `video_error` row).
+ */
+export async function locateSampled(
+  video: DatasetEntry,
+  sampled: SampledFrames,
+  context: VideoContext,
+  prepared: PreparedVideo,
+): Promise<LocatedSample | Error> {
+  const indices = [...new Set(sampled.indices)];
+  const frames: RgbFrame[] = indices.map((index) => ({
+    data: sampled.frames[sampled.indices.indexOf(index)],
+    width: sampled.width,
+    height: sampled.height,
+  }));
+  let located: FaceBox[][];
+  let geometry;
+  try {
+    geometry = videoGeometry(context.copy, video.id, sampled.info);
+    located = await context.locator.locate(video.id, frames, indices, {
+      geometry: geometry ?? undefined,
+    });
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+  const warning = context.parts.faceWarning(context.copy, video, {
+    width: sampled.width,
+    height: sampled.height,
+    geometry,
+  });
+  if (warning !== null) {
+    prepared.rows.push(
+      rowOf(context.base, { video, frame_index: -1, status: "warning", error: warning }),
+    );
+  }
+  return { indices, frames, located, geometry };
 }
 
 /** The message of `error`, naming `path` when it does not already. */

@@ -211,9 +211,10 @@ Deno.test({
       );
       const model = join(tmp, "clip.onnx");
       await Deno.writeFile(model, clipBarcodeModel());
-      const run = async (box: string) => {
-        const store = join(tmp, `store_${box}`);
+      const run = async (box: string, extra: { minFaceSize?: number } = {}) => {
+        const store = join(tmp, `store_${box}${extra.minFaceSize ?? ""}`);
         await evaluate({
+          ...extra,
           spec: clipBarcodeSpec({
             crop: { kind: "box" },
             clip: { sampling: { kind: "stride", stride: 3, max: 4 }, box },
@@ -280,6 +281,37 @@ Deno.test({
             assert.equal(first, row.clip_start);
             assert.notDeepEqual(later, expected(row.clip_start!).slice(1));
             assert.deepEqual([row.box_x, row.box_y, row.box_w, row.box_h], FULL);
+          }
+        },
+      );
+
+      await t.step(
+        "the run's face minimums apply per frame as for frame detectors, counted per clip",
+        async () => {
+          // The bottom-half boxes (shorter side 120 px) are below 200 px; the whole-frame ones
+          // (240 px) are not.
+          const perFrame = await run("per-frame", { minFaceSize: 200 });
+          assert.deepEqual(
+            perFrame.map((r) => [r.clip_start, r.status, r.faces_dropped, r.min_face_size]),
+            [[0, "no_face", 2, 200], [3, "no_face", 2, 200], [6, "no_face", 1, 200], [
+              9,
+              "no_face",
+              2,
+              200,
+            ]],
+          );
+          const first = await run("first", { minFaceSize: 200 });
+          assert.deepEqual(first.map((r) => [r.clip_start, r.status, r.faces_dropped]), [
+            [0, "ok", 2],
+            [3, "ok", 2],
+            [6, "ok", 1],
+            [9, "ok", 2],
+          ]);
+          for (const row of first) {
+            // A sidecar box without a score has no locator confidence; the unaltered copy's
+            // box is the box itself.
+            assert.equal(row.face_score, null);
+            assert.deepEqual([row.source_x, row.source_y, row.source_w, row.source_h], FULL);
           }
         },
       );
