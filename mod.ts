@@ -84,6 +84,8 @@ export { UNALTERED_ID } from "./ops/unaltered.ts";
 export { ChainError, chainInstance, type ChainSpec, parseChainSpec } from "./ops/chain.ts";
 export { type EncodeProfile, PROFILES } from "./ops/profile.ts";
 export { selectOperations, type SelectOperationsOptions } from "./ops/select.ts";
+export { describeOperation, type OperationWords } from "./ops/describe.ts";
+export { type QualityReference, qualityReference } from "./ops/quality_reference.ts";
 
 // --- 2. Distort: the one seam to ffmpeg (native or wasm), probing, frame sampling
 export {
@@ -114,6 +116,12 @@ export {
   readCopyManifest,
 } from "./artifacts/copy_manifest.ts";
 export { findCopies, type FindCopiesOptions, type FoundCopy } from "./artifacts/copies.ts";
+export {
+  type CopyQualitySummary,
+  INFINITE_PSNR,
+  type QualityStat,
+  type VideoQuality,
+} from "./artifacts/copy_quality.ts";
 export {
   type CopyVerification,
   verifyCopies,
@@ -147,7 +155,7 @@ export {
   type OutputMapping,
   validateDetectorSpec,
 } from "./detectors/spec.ts";
-export { loadDetectorSpec } from "./detectors/load.ts";
+export { loadDetectorSpec, UnknownDetectorError } from "./detectors/load.ts";
 export {
   CAPSULE,
   FTCN,
