@@ -214,7 +214,8 @@ Deno.test("the shared HTML report holds no absolute path of the machine that mad
     await Deno.mkdir(join(store, "det=sbi", "op=noise"), { recursive: true });
     await Deno.writeTextFile(join(store, "det=sbi", "op=noise", "part-run-sbi.parquet"), "junk");
     const data = await loadReportData(store, { bootstrapResamples: 0, dataDir: join(tmp, "none") });
-    const html = await REPORT_FORMATS[0].render(data, {});
+    // Paths are shown breakable after separators (report/path_html.ts): read the plain text.
+    const html = (await REPORT_FORMATS[0].render(data, {})).replaceAll("<wbr>", "");
     for (const path of [tmp, home, repo]) {
       assert.equal(html.includes(path), false, `the report holds "${path}"`);
     }

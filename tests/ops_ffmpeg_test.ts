@@ -130,7 +130,8 @@ Deno.test({
         ffmpeg: counted,
         memoryBudgetBytes: 64 * 48 * 1.5 * 150 * 2,
       });
-      assert.equal(runs, 3);
+      // 2+2+1 encoding processes, and one that measures the five copies' quality (issue 23).
+      assert.equal(runs, 4);
       assert.deepEqual(await hashes(budgeted), a);
       const argv = (await readCopyManifest(split.copies[0].copyDir))!.videos[0].argv;
       // The video stream by its absolute index (media/video_stream.ts), never `0:v`.

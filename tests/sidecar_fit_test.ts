@@ -218,7 +218,8 @@ Deno.test({
           page,
           /<section id="warnings">[^]*video &quot;rot&quot;[^]*coded \(unrotated\)/,
         );
-        assert.equal(page.includes(tmp), false);
+        // Paths are shown breakable after separators (report/path_html.ts): read the plain text.
+        assert.equal(page.replaceAll("<wbr>", "").includes(tmp), false);
       });
     } finally {
       await Deno.remove(tmp, { recursive: true });
