@@ -1,13 +1,14 @@
 /**
  * `collectStoreGarbage`: remove what runs killed at the wrong moment leave in a results store:
- * temporary part files (`.part-<unit>.parquet.<owner>.<nonce>.tmp`) and unit locks whose owner
- * is gone. A live run's files are left alone, so it is safe while eval runs. Parts themselves,
+ * temporary part files (`.part-<unit>.parquet.<owner>.<nonce>.tmp`), temporary lock files
+ * (`..part-<unit>.parquet.lock.<owner>.<nonce>.tmp`) and unit locks whose owner is gone. A live run's files are left alone, so it is safe while eval runs. Parts themselves,
  * damaged or not, are never removed (eval rewrites a damaged part of its own unit).
  * @module
  */
 import { join } from "node:path";
 import { lockState, removeStaleLock } from "../util/lock.ts";
 import { staleTempFiles } from "../util/temp_files.ts";
+import { isUnitFileName } from "./unit_lock.ts";
 
 /** What {@link collectStoreGarbage} removed (or would remove). */
 export interface StoreGcReport {
@@ -37,7 +38,8 @@ export async function collectStoreGarbage(
     for (const op of await readDirSafe(join(storeDir, det.name))) {
       if (!op.isDirectory || !op.name.startsWith("op=")) continue;
       const dir = join(storeDir, det.name, op.name);
-      const temps = await staleTempFiles(dir, { accept: (target) => target.startsWith("part-") });
+      // Parts' and unit locks' temporary files (a run killed while writing or locking).
+      const temps = await staleTempFiles(dir, { accept: isUnitFileName });
       for (const path of temps) {
         const bytes = await Deno.lstat(path).then((s) => s.size, () => 0);
         if (!options.dryRun) await Deno.remove(path, { recursive: true }).catch(() => {});

@@ -16,10 +16,17 @@ export function unitLockPath(storeDir: string, unit: StoreUnit): string {
 }
 
 /**
- * Removes the temporary files of `unit`'s part (`.part-<unit>.parquet.<owner>.<nonce>.tmp`)
- * whose owner is gone; returns the paths removed.
+ * Removes the temporary files of `unit`'s part (`.part-<unit>.parquet.<owner>.<nonce>.tmp`) and
+ * of its lock (`..part-<unit>.parquet.lock.<owner>.<nonce>.tmp`: a run killed while it took the
+ * lock leaves one) whose owner is gone; returns the paths removed.
  */
 export function cleanUnitTemps(storeDir: string, unit: StoreUnit): Promise<string[]> {
   const part = unitPath(storeDir, unit);
-  return removeStaleTempFiles(dirname(part), { target: basename(part) });
+  const targets = new Set([basename(part), basename(unitLockPath(storeDir, unit))]);
+  return removeStaleTempFiles(dirname(part), { accept: (target) => targets.has(target) });
+}
+
+/** True for the file name of a store part or of a unit lock (the targets of temporary files). */
+export function isUnitFileName(name: string): boolean {
+  return name.startsWith("part-") || /^\.part-.*\.lock$/.test(name);
 }

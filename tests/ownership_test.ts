@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
+import { unitPath } from "../store/store.ts";
+import { cleanUnitTemps, unitLockPath } from "../store/unit_lock.ts";
+import { collectStoreGarbage } from "../store/gc.ts";
 import { claimEach } from "../util/claim.ts";
 import { lockState, removeStaleLock, tryLock } from "../util/lock.ts";
 import {
@@ -168,5 +171,33 @@ Deno.test("claimEach() does free items first and waits for held ones at the end"
     assert.deepEqual(await Array.fromAsync(Deno.readDir(dir)), []);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a unit's cleaning removes a dead run's temporary files of its part and of its lock", async () => {
+  const store = await Deno.makeTempDir({ prefix: "dfrobust_unit_temps_" });
+  try {
+    const unit = { detector: "demo", opId: "h264_crf40", unitId: "abc.shard-1of3" };
+    const part = unitPath(store, unit);
+    const lock = unitLockPath(store, unit);
+    const dir = dirname(part);
+    await Deno.mkdir(dir, { recursive: true });
+    const dead = ownerTag(await deadOwner());
+    // A run killed while it wrote the part, or while it took the lock (what tempPathFor names).
+    const partTemp = join(dir, `.${basename(part)}.${dead}.0badf00d.tmp`);
+    const lockTemp = join(dir, `.${basename(lock)}.${dead}.0badf00e.tmp`);
+    const liveLockTemp = tempPathFor(lock);
+    const otherUnit = join(dir, `.part-other.parquet.${dead}.0badf00f.tmp`);
+    for (const path of [partTemp, lockTemp, liveLockTemp, otherUnit]) {
+      await Deno.writeTextFile(path, "x");
+    }
+    assert.deepEqual((await cleanUnitTemps(store, unit)).sort(), [lockTemp, partTemp].sort());
+    const left = (await Array.fromAsync(Deno.readDir(dir))).map((e) => join(dir, e.name)).sort();
+    assert.deepEqual(left, [liveLockTemp, otherUnit].sort());
+    // The store's gc finds the other unit's dead temporary file too, and leaves the live one.
+    const report = await collectStoreGarbage(store);
+    assert.deepEqual(report.removed, [otherUnit]);
+  } finally {
+    await Deno.remove(store, { recursive: true });
   }
 });
