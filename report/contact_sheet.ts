@@ -20,8 +20,10 @@ import { recordedProbe } from "../artifacts/copy_manifest.ts";
 import type { Ffmpeg } from "../media/ffmpeg.ts";
 import { opLabel } from "../ops/catalog.ts";
 import { OptionError } from "../util/option_error.ts";
-import { UNREADABLE_COPY_REASON } from "./contact_sheet_problems.ts";
 import { INFINITE_PSNR, type VideoQuality } from "../artifacts/copy_quality.ts";
+
+/** Start of a tile's reason when the copy's file could not be read (a fixable problem). */
+export const UNREADABLE_COPY_REASON = "cannot read the copy's file";
 
 /** The rule that picks the sheet's video without `--example`, in words. */
 export const EXAMPLE_RULE =

@@ -6,13 +6,11 @@
  * @module
  */
 import type { ReportData } from "./report_data.ts";
+import { UNREADABLE_COPY_REASON } from "./contact_sheet.ts";
 
 /** The note of a report made without `--data` (a choice: not repeated on stderr). */
 export const NO_DATA_SHEET_NOTE = "No contact sheet: the copies' files are read only when the " +
   "report is given their folder (--data).";
-
-/** Start of a tile's reason when the copy's file could not be read (a fixable problem). */
-export const UNREADABLE_COPY_REASON = "cannot read the copy's file";
 
 /**
  * The sheet's problems as sentences: its note when it was not drawn (except
