@@ -25,6 +25,35 @@ export async function assertNoProjectAbove(dir: string): Promise<void> {
   }
 }
 
+/**
+ * The machine's network settings a fresh user still has (CA certificates, proxies, an npm
+ * registry mirror), from this process's environment: a test that clears the environment to be a
+ * new user keeps them, or a first download behind a TLS-inspecting proxy fails for a reason that
+ * is not dfrobust's.
+ */
+export function networkEnv(): Record<string, string> {
+  const names = [
+    "DENO_TLS_CA_STORE",
+    "DENO_CERT",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "NODE_EXTRA_CA_CERTS",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+    "NPM_CONFIG_REGISTRY",
+  ];
+  const env: Record<string, string> = {};
+  for (const name of names) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
+}
+
 /** Deno's cache folders for this binary and environment (`deno info --json`). */
 export async function denoCacheFolders(): Promise<{ denoDir: string; npmCache: string }> {
   const output = await new Deno.Command(Deno.execPath(), {

@@ -18,7 +18,13 @@ import { loadReportData } from "../report/collect.ts";
 import { KERNEL_NAME } from "../report/kernelspec.ts";
 import { checkNotebookOutputs } from "../report/notebook_run.ts";
 import { skipWithout, withFfmpeg } from "./_tools.ts";
-import { assertNoProjectAbove, denoCacheFolders, REPO, userNotebook } from "./_outside.ts";
+import {
+  assertNoProjectAbove,
+  denoCacheFolders,
+  networkEnv,
+  REPO,
+  userNotebook,
+} from "./_outside.ts";
 
 const DENO_NOISE = /Download|Initialize|approve-scripts|Ignored build scripts|DeprecationWarning/;
 
@@ -79,6 +85,7 @@ Deno.test({
       await Deno.mkdir(work);
       const { denoDir } = await denoCacheFolders();
       const env: Record<string, string> = {
+        ...networkEnv(),
         HOME: home,
         PATH: `${join(home, ".deno", "bin")}:${pathWithoutDeno()}`,
         DENO_DIR: denoDir,
