@@ -20,7 +20,7 @@
 import type { DatasetEntry } from "../dataset/manifest.ts";
 import type { ClipStep } from "../detectors/clip_preprocess.ts";
 import { type ClipBoxRule, SMOOTHING_WINDOW } from "../detectors/spec.ts";
-import { type FaceBox, locatorConfidence } from "../faces/box.ts";
+import type { FaceBox } from "../faces/box.ts";
 import { applyFaceMinimums, NO_FACE_MINIMUMS } from "../faces/minimums.ts";
 import { smoothedBoxes } from "../faces/smooth.ts";
 import type { RgbFrame } from "../image/frame.ts";
@@ -30,6 +30,7 @@ import { frameLimitProblem } from "./limit_checks.ts";
 import {
   errorMessage,
   locateSampled,
+  pendingFaceFields,
   type PreparedVideo,
   type VideoContext,
 } from "./prepare_video.ts";
@@ -140,25 +141,15 @@ export async function prepareClipVideo(
       if (tooLarge !== null) return videoError(new Error(`"${video.path}": ${tooLarge}`));
       const box = boxes[0];
       const crop = clipSteps[0].crop;
-      const source = sourceBox(box, geometry, context.copy.geometry, steps[0].frame);
       const row = rowOf(context.base, {
         video,
         ...clipFields,
         face_index: i,
-        box_x: box.x,
-        box_y: box.y,
-        box_w: box.w,
-        box_h: box.h,
-        crop_x: crop.x,
-        crop_y: crop.y,
-        crop_w: crop.w,
-        crop_h: crop.h,
-        status: "pending",
-        face_score: locatorConfidence(box),
-        source_x: source.x,
-        source_y: source.y,
-        source_w: source.w,
-        source_h: source.h,
+        ...pendingFaceFields(
+          box,
+          crop,
+          sourceBox(box, geometry, context.copy.geometry, steps[0].frame),
+        ),
       });
       prepared.rows.push(row);
       prepared.faces.push({

@@ -165,25 +165,11 @@ export async function prepareVideo(
     for (let i = 0; i < chosen.length; i++) {
       const box = chosen[i];
       const crop = crops[i];
-      const source = sourceBox(box, geometry, context.copy.geometry, frame);
       const faceRow = rowOf(context.base, {
         video,
         frame_index: frameIndex,
         face_index: i,
-        box_x: box.x,
-        box_y: box.y,
-        box_w: box.w,
-        box_h: box.h,
-        crop_x: crop.x,
-        crop_y: crop.y,
-        crop_w: crop.w,
-        crop_h: crop.h,
-        status: "pending",
-        face_score: locatorConfidence(box),
-        source_x: source.x,
-        source_y: source.y,
-        source_w: source.w,
-        source_h: source.h,
+        ...pendingFaceFields(box, crop, sourceBox(box, geometry, context.copy.geometry, frame)),
         faces_dropped: dropped,
       });
       prepared.rows.push(faceRow);
@@ -191,6 +177,34 @@ export async function prepareVideo(
     }
   }
   return prepared;
+}
+
+/**
+ * The fields of a located face's row waiting for its score (frame and clip detectors alike): the
+ * box as located, the crop the model sees, the locator's confidence and the box in the Unaltered
+ * copy's pixels (eval/source_box.ts).
+ */
+export function pendingFaceFields(
+  box: FaceBox,
+  crop: CropBox,
+  source: { x: number; y: number; w: number; h: number },
+) {
+  return {
+    box_x: box.x,
+    box_y: box.y,
+    box_w: box.w,
+    box_h: box.h,
+    crop_x: crop.x,
+    crop_y: crop.y,
+    crop_w: crop.w,
+    crop_h: crop.h,
+    status: "pending" as const,
+    face_score: locatorConfidence(box),
+    source_x: source.x,
+    source_y: source.y,
+    source_w: source.w,
+    source_h: source.h,
+  };
 }
 
 /** The distinct sampled frames of a video and the faces located in each (see locateSampled). */
