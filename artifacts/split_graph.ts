@@ -109,13 +109,32 @@ export interface SplitGraphOptions {
  */
 function branchFilter(o: SplitOutput, info: SplitGraphOptions["info"]): string | null {
   if (!o.op.filterFor) return o.op.filter;
-  const size = o.crop ??
-    (info.width && info.height ? info as { width: number; height: number } : null);
+  const size = branchSize(o, info);
   if (!size) throw new Error(`operation "${o.op.id}" needs the video's size (info.width/height)`);
   const timing = info.frameCount && info.fpsFraction
     ? timingOf({ frameCount: info.frameCount, fpsFraction: info.fpsFraction })
     : undefined;
   return o.op.filterFor(size.width, size.height, timing);
+}
+
+/** The size a branch's operation gets: the even-sided crop's, else the video's first size. */
+function branchSize(
+  o: SplitOutput,
+  info: SplitGraphOptions["info"],
+): { width: number; height: number } | null {
+  return o.crop ?? (info.width && info.height ? { width: info.width, height: info.height } : null);
+}
+
+/** A branch's encoder arguments, for its input size when the encode depends on it. */
+function branchEncoderArgs(
+  o: SplitOutput,
+  profile: EncodeProfile,
+  info: SplitGraphOptions["info"],
+): string[] {
+  if (!o.op.encoderFor) return encoderArgs(o.op, profile);
+  const size = branchSize(o, info);
+  if (!size) throw new Error(`operation "${o.op.id}" needs the video's size (info.width/height)`);
+  return encoderArgs(o.op, profile, size);
 }
 
 /**
@@ -168,7 +187,7 @@ export function splitGraphArgs(
       `[o${k}]`,
       "-fps_mode",
       "passthrough",
-      ...encoderArgs(o.op, profile),
+      ...branchEncoderArgs(o, profile, info),
       "-map_metadata",
       "-1",
       "-f",

@@ -96,6 +96,8 @@ interface ProbeStream {
   coded_width?: number;
   coded_height?: number;
   pix_fmt?: string;
+  profile?: string;
+  bit_rate?: string;
   r_frame_rate?: string;
   avg_frame_rate?: string;
   duration?: string;
@@ -202,6 +204,9 @@ export function _videoInfoFromProbe(file: string, json: string, limits: FrameLim
     rotation,
     codedWidth: first.codedWidth,
     codedHeight: first.codedHeight,
+    // Stated by the container (MP4: the track's bytes over its duration); Matroska states none.
+    ...(positive(video.bit_rate) !== undefined ? { bitRate: positive(video.bit_rate) } : {}),
+    ...(video.profile ? { profile: video.profile } : {}),
   };
 }
 

@@ -143,6 +143,14 @@ export interface VideoInfo {
   codedWidth: number;
   /** Coded (stored) height before rotation. */
   codedHeight: number;
+  /**
+   * The video stream's bitrate in bit/s as the container states it (ffprobe's stream
+   * `bit_rate`: for MP4 the track's bytes over its duration); absent when the container states
+   * none (Matroska/WebM). Read by `platform-fit` (artifacts/platform_fit.ts).
+   */
+  bitRate?: number;
+  /** The codec profile as ffprobe names it (`High`, `Main`, `Constrained Baseline`); absent when none. */
+  profile?: string;
 }
 
 /** A handle on one ffmpeg backend. Close it when done (the wasm backend holds a worker). */

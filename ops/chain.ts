@@ -46,6 +46,22 @@ export function composeGeometry(first: Geometry, second: Geometry): Geometry {
 }
 
 /**
+ * What is wrong with `name` as the op id of a user's operation (a chain, a platform record), or
+ * null: it must be lowercase letters, digits and `_`, starting with a letter or digit, and not an
+ * id of the catalog or a set (`paper`, `all`). The text starts with the quoted name.
+ */
+export function userOpNameProblem(name: unknown): string | null {
+  if (typeof name !== "string" || !/^[a-z0-9][a-z0-9_]*$/.test(name)) {
+    return `${JSON.stringify(name)} must be lowercase letters, digits and "_" (it becomes the ` +
+      `op id)`;
+  }
+  if (ALL_OP_IDS.includes(name) || name === "paper" || name === "all") {
+    return `"${name}" is taken by the catalog; choose another`;
+  }
+  return null;
+}
+
+/**
  * Resolves a chain into one instance (family `chain`, category `chain`).
  * Throws {@link ChainError} for a bad name, an empty chain, `unaltered` in a chain or a
  * compression step that is not last, and `UnknownOperationError` for an unknown id.
@@ -60,14 +76,8 @@ export function composeGeometry(first: Geometry, second: Geometry): Geometry {
  * ```
  */
 export function chainInstance(spec: ChainSpec): OpInstance {
-  if (!/^[a-z0-9][a-z0-9_]*$/.test(spec.name)) {
-    throw new ChainError(
-      `Chain name "${spec.name}" must be lowercase letters, digits and "_" (it becomes the op id)`,
-    );
-  }
-  if (ALL_OP_IDS.includes(spec.name) || spec.name === "paper" || spec.name === "all") {
-    throw new ChainError(`Chain name "${spec.name}" is taken by the catalog; choose another`);
-  }
+  const nameProblem = userOpNameProblem(spec.name);
+  if (nameProblem !== null) throw new ChainError(`Chain name ${nameProblem}`);
   if (!Array.isArray(spec.ops) || spec.ops.length === 0) {
     throw new ChainError(`Chain "${spec.name}" has no operations`);
   }

@@ -160,6 +160,12 @@ export interface OpInstance {
    * platform step); never together with `crf`.
    */
   encoder?: OpEncoder;
+  /**
+   * The encode for a `width x height` input when it depends on the size (a platform record's
+   * CRF is its target resolution's: ops/platform_record.ts); `encoder` is then the size-free
+   * template hashed into the copy's id. Absent means `encoder`.
+   */
+  encoderFor?: (width: number, height: number) => OpEncoder;
   /** True for the paper's 12 settings and `unaltered`. */
   paper: boolean;
   /**

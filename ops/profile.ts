@@ -95,15 +95,21 @@ export function effectiveProfile(op: OpInstance, requested: EncodeProfile): Enco
 /**
  * Output encoder arguments (after the filter graph and `-map`) for `op` under `profile`:
  * video codec, rate control, pixel format, no audio. An operation with an `encoder` (codecs,
- * bitrates, platforms) gets that encoder under either profile. Throws for the `source` profile
- * (no encode).
+ * bitrates, platforms) gets that encoder under either profile; one whose encode depends on the
+ * input size (`encoderFor`: a platform record) gets the one for `size` (the input's size after
+ * any even-sided crop), its template without one. Throws for the `source` profile (no encode).
  */
-export function encoderArgs(op: OpInstance, profile: EncodeProfile): string[] {
+export function encoderArgs(
+  op: OpInstance,
+  profile: EncodeProfile,
+  size?: { width: number; height: number },
+): string[] {
   if (profile === "source") throw new Error(`operation "${op.id}" is copied, not encoded`);
   const tail = ["-pix_fmt", "yuv420p", "-an", "-sn", "-dn"];
   // The operation is its own encode (another codec, a bitrate, a platform): its arguments pin
   // its threads (OpEncoder.determinism), whatever the profile.
-  if (op.encoder) return ["-c:v", op.encoder.codec, ...op.encoder.args, ...tail];
+  const encoder = op.encoderFor && size ? op.encoderFor(size.width, size.height) : op.encoder;
+  if (encoder) return ["-c:v", encoder.codec, ...encoder.args, ...tail];
   const rate = op.crf !== undefined
     ? ["-crf", String(op.crf)]
     : profile === "lossless"

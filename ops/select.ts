@@ -6,6 +6,8 @@
  *   its paper level(s) (its whole ladder for a family the paper does not use: `h265`, `blur`),
  *   or the levels picked by `--severity`.
  * - `chain:<name>=<id>+<id>+...` or `chain:<spec.json>`: one chain (see `ops/chain.ts`).
+ * - `platform:<record.json>`: one user-measured platform record (see `ops/platform_record.ts`;
+ *   `platform-fit` writes them).
  * Items are comma-separated; `--severity` (`1,3,5` or `all`) replaces, for every parametric
  * family named in `--ops` (by family id, instance id or a set), the levels with those levels.
  * @module
@@ -21,6 +23,7 @@ import {
   unknownOperationError,
 } from "./catalog.ts";
 import { chainInstance, parseChainSpec } from "./chain.ts";
+import { platformInstance, readPlatformRecord } from "./platform_record.ts";
 import type { OpInstance } from "./operation.ts";
 
 /** Options for {@link selectOperations}. */
@@ -48,9 +51,10 @@ function splitItems(text: string): string[] {
 }
 
 /**
- * Resolves an `--ops` spec to instances, de-duplicated, in catalog order with chains last.
- * Throws `UnknownOperationError` (listing the valid ids) for an unknown id, `ChainError` for a
- * bad chain, and an `OptionError` when `--severity` names a level a family does not have or an
+ * Resolves an `--ops` spec to instances, de-duplicated, in catalog order with chains and
+ * platform records last (in the order given). Throws `UnknownOperationError` (listing the valid
+ * ids) for an unknown id, `ChainError` for a bad chain, `PlatformRecordError` for a bad platform
+ * record file, and an `OptionError` when `--severity` names a level a family does not have or an
  * operation is asked for twice.
  */
 export async function selectOperations(
@@ -63,6 +67,9 @@ export async function selectOperations(
   for (const item of splitItems(spec)) {
     if (item.startsWith("chain:")) {
       chains.push(chainInstance(await parseChainSpec(item.slice("chain:".length))));
+    } else if (item.startsWith("platform:")) {
+      const path = item.slice("platform:".length);
+      chains.push(platformInstance(await readPlatformRecord(path), path));
     } else if (item === "paper" || item === "all") {
       for (const id of item === "paper" ? PAPER_OP_IDS : ALL_OP_IDS) ids.add(id);
     } else if (ALL_OP_IDS.includes(item)) {

@@ -22,7 +22,7 @@ export const DISTORT_FLAGS: Readonly<Record<string, FlagSpec>> = {
     type: "string",
     description: "Operations: paper (unaltered + the paper's 12), all (every ladder level), " +
       "comma-separated ids or families (h264_crf40,noise_s5,res), or chain:<name>=<id>+<id> " +
-      "/ chain:<spec.json>.",
+      "/ chain:<spec.json>, or platform:<record.json> (a platform measured with platform-fit).",
     default: "paper",
     valueName: "<list>",
   },
