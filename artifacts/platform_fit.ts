@@ -19,6 +19,7 @@
 import { join, resolve } from "node:path";
 import { type BackendChoice, type Ffmpeg, openFfmpeg, type VideoInfo } from "../media/ffmpeg.ts";
 import {
+  parseResolution,
   PLATFORM_FIT_METHOD,
   PLATFORM_PROFILES,
   PLATFORM_RECORD_SCHEMA,
@@ -27,7 +28,6 @@ import {
   type PlatformRecord,
   type PlatformSample,
   type PlatformTarget,
-  parseResolution,
   resolutionText,
   validatePlatformRecord,
 } from "../ops/platform_record.ts";
@@ -208,7 +208,9 @@ export async function fitPlatform(options: PlatformFitOptions): Promise<Platform
     ];
     throw new Error(
       `No pair of "${options.originals}" and "${options.shared}" could be measured (pairs are ` +
-        `files of the same name in both folders)${lines.length > 0 ? ":\n" + lines.join("\n") : ""}`,
+        `files of the same name in both folders)${
+          lines.length > 0 ? ":\n" + lines.join("\n") : ""
+        }`,
     );
   }
   const { targets, mixedTargets } = fitRule(samples);

@@ -281,9 +281,10 @@ export function platformInstance(record: PlatformRecord, source = "a platform re
     paper: false,
     label: record.name,
     geometry,
-    description: `Platform record "${record.name}" (${source}${
-      measured ? `; ${measured}` : ""
-    }): scaled to the target resolution of the closest original resolution and re-encoded ` +
+    description:
+      `Platform record "${record.name}" (${source}${
+        measured ? `; ${measured}` : ""
+      }): scaled to the target resolution of the closest original resolution and re-encoded ` +
       `with libx264 ${record.profile} profile at that target's CRF (${
         ruleText(record.targets)
       }); audio dropped. Method: Montibeller et al. 2025.`,
@@ -313,8 +314,7 @@ export async function readPlatformRecord(path: string): Promise<PlatformRecord> 
 
 /** Validates a parsed record (see {@link readPlatformRecord}); `source` names it in messages. */
 export function validatePlatformRecord(json: unknown, source: string): PlatformRecord {
-  const fail = (what: string) =>
-    new PlatformRecordError(`Platform record "${source}": ${what}`);
+  const fail = (what: string) => new PlatformRecordError(`Platform record "${source}": ${what}`);
   const keys = (value: unknown, allowed: Record<string, true>, path: string) => {
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
       throw fail(`${path === "" ? "the file" : path} must be a JSON object`);
@@ -337,9 +337,9 @@ export function validatePlatformRecord(json: unknown, source: string): PlatformR
   const nameProblem = userOpNameProblem(r.name);
   if (nameProblem !== null) throw fail(`name ${nameProblem}`);
   if (r.codec !== "libx264") {
-    throw fail(`codec must be "libx264" (the method fits libx264 CRFs), got ${
-      JSON.stringify(r.codec)
-    }`);
+    throw fail(
+      `codec must be "libx264" (the method fits libx264 CRFs), got ${JSON.stringify(r.codec)}`,
+    );
   }
   if (typeof r.profile !== "string" || !PLATFORM_PROFILES.includes(r.profile)) {
     throw fail(
@@ -347,7 +347,9 @@ export function validatePlatformRecord(json: unknown, source: string): PlatformR
         (typeof r.profile === "string" ? didYouMeanSuffix(r.profile, PLATFORM_PROFILES) : ""),
     );
   }
-  if (r.pixFmt !== "yuv420p") throw fail(`pixFmt must be "yuv420p", got ${JSON.stringify(r.pixFmt)}`);
+  if (r.pixFmt !== "yuv420p") {
+    throw fail(`pixFmt must be "yuv420p", got ${JSON.stringify(r.pixFmt)}`);
+  }
   if (!Array.isArray(r.targets) || r.targets.length === 0) {
     throw fail("targets must be a non-empty list of {resolution, crf, originals}");
   }
@@ -357,9 +359,11 @@ export function validatePlatformRecord(json: unknown, source: string): PlatformR
     const t = keys(value, TARGET_KEYS, at);
     const size = parseResolution(t.resolution);
     if (size === null || size.width % 2 !== 0 || size.height % 2 !== 0) {
-      throw fail(`${at}.resolution must be "WxH" with even sides (yuv420p), got ${
-        JSON.stringify(t.resolution)
-      }`);
+      throw fail(
+        `${at}.resolution must be "WxH" with even sides (yuv420p), got ${
+          JSON.stringify(t.resolution)
+        }`,
+      );
     }
     if (typeof t.crf !== "number" || !Number.isInteger(t.crf) || t.crf < 0 || t.crf > 51) {
       throw fail(`${at}.crf must be an integer 0..51, got ${JSON.stringify(t.crf)}`);

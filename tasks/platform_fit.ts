@@ -28,7 +28,11 @@ const spec: CommandSpec = {
     "resolution give stable estimates. Exit 1 when a pair failed (listed; the record is " +
     "written from the rest).",
   flags: {
-    originals: { type: "string", description: "Folder of the original videos.", valueName: "<dir>" },
+    originals: {
+      type: "string",
+      description: "Folder of the original videos.",
+      valueName: "<dir>",
+    },
     shared: {
       type: "string",
       description: "Folder of the copies downloaded back from the platform (same file names).",
