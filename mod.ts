@@ -82,6 +82,13 @@ export {
 } from "./ops/catalog.ts";
 export { UNALTERED_ID } from "./ops/unaltered.ts";
 export { ChainError, chainInstance, type ChainSpec, parseChainSpec } from "./ops/chain.ts";
+export {
+  PLATFORM_RECORD_SCHEMA,
+  platformInstance,
+  type PlatformRecord,
+  PlatformRecordError,
+  readPlatformRecord,
+} from "./ops/platform_record.ts";
 export { type EncodeProfile, PROFILES } from "./ops/profile.ts";
 export { selectOperations, type SelectOperationsOptions } from "./ops/select.ts";
 export { describeOperation, type OperationWords } from "./ops/describe.ts";
@@ -129,6 +136,11 @@ export {
   type VerifyReport,
 } from "./artifacts/verify.ts";
 export { collectGarbage, type GcOptions, type GcReport } from "./artifacts/gc.ts";
+export {
+  fitPlatform,
+  type PlatformFitOptions,
+  type PlatformFitSummary,
+} from "./artifacts/platform_fit.ts";
 
 // --- 3. Eval: faces (boxes, locators, sidecars)
 export type { FaceBox } from "./faces/box.ts";

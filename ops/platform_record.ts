@@ -179,6 +179,16 @@ export interface PlatformChoice {
  * exact original match first, else the closest original pixel area (first listed on a tie);
  * the target transposed when the matched original's orientation differs from the video's.
  * @throws {RangeError} when the record has no original resolution (a validated record has).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { platformChoice } from "./platform_record.ts";
+ * const targets = [{ resolution: "1280x720", crf: 27, originals: ["1920x1080"] }];
+ * assert.deepEqual(platformChoice({ targets }, 1080, 1920), {
+ *   width: 720, height: 1280, crf: 27, matched: "1920x1080",
+ * });
+ * ```
  */
 export function platformChoice(
   record: Pick<PlatformRecord, "targets">,
