@@ -1,9 +1,10 @@
 /**
  * Platform-like operations: named approximations of what a platform does to an upload (a cap on
- * the frame's short side, then one H.264 encode with the platform's measured profile, rate and
- * GOP). Each is one record whose every parameter comes from a cited measurement; they are
- * approximations (a platform's encoder, its per-title decisions and its later changes are not
- * modelled), documented with their sources in docs/operations.md.
+ * the frame's short side, then one H.264 encode with a profile, rate and GOP). Each record's
+ * `source` says which values are cited and which are ASSUMPTIONS (docs/operations.md has the
+ * table); they are approximations (a platform's encoder, its per-title decisions and its later
+ * changes are not modelled). Measured values for a platform as it is now come from the user's own
+ * paired uploads: `platform-fit` and `--ops platform:<record.json>` (ops/platform_record.ts).
  * @module
  */
 import { _levels, _num } from "./_ladder.ts";
@@ -88,17 +89,18 @@ export const PLATFORM_YT: OpFamily = platform("platform_yt", {
   source: "Approximation. Measured on a downloaded YouTube '720p HD' rendition (mediainfo): " +
     "AVC High@L3.1, 2986 kbit/s average, 4670 kbit/s max, GOP M=1 N=60, 1 reference frame " +
     "(oxygenimpaired.com, 'Video Encoding for Online HD', 2011). YouTube's delivery ladder " +
-    "changes over time; the numbers are that measurement's.",
+    "changes over time; the numbers are that 2011 measurement's. For values measured now: " +
+    "platform-fit on your own uploads, then --ops platform:<record.json>.",
 });
 
 /**
- * A Facebook-like HD rendition. Only the structure (a 720p cap, one H.264 High encode, audio
- * dropped) rests on published descriptions; the rate and GOP numbers are assumptions, said so in
- * `source` (docs/operations.md lists each value's provenance).
+ * A Facebook-like HD rendition. Cited: one H.264 re-encode with resizing (Montibeller et al.
+ * 2025) in the Main profile (their emulator's profile for Facebook); the 720 cap, rate and GOP are
+ * assumptions, said so in `source` (docs/operations.md lists each value's provenance).
  */
 export const PLATFORM_FB: OpFamily = platform("platform_fb", {
   shortSide: 720,
-  profile: "high",
+  profile: "main",
   kbps: 2000,
   maxKbps: 3000,
   gop: 60,
@@ -106,18 +108,19 @@ export const PLATFORM_FB: OpFamily = platform("platform_fb", {
   refs: 3,
 }, {
   name: "Facebook-like",
-  description: "Facebook-like HD rendition: short side capped at 720, x264 High profile, " +
+  description: "Facebook-like HD rendition: short side capped at 720, x264 Main profile, " +
     "2000 kbit/s average (VBV max 3000 kbit/s), GOP 60, 3 B-frames, 3 references; audio dropped.",
   reason: "A video 'from Facebook' is the platform's H.264 re-encode at a capped resolution, " +
     "which launders the low-level traces detectors learn (Montibeller et al. 2025).",
-  source: "Approximation. Montibeller, Shullani, Baracchi, Piva, Boato, 'Bridging the Gap: A " +
-    "Framework for Real-World Video Deepfake Detection via Social Network Compression " +
-    "Emulation' (2025, arXiv:2508.08765): Facebook re-encodes uploads with H.264 and resizes " +
-    "them, parameters estimated per resolution from paired uploads (their estimated values " +
-    "were not at hand). 720p cap and High profile: published descriptions of Facebook's HD " +
-    "rendition (Wolanin, 'Analysis of Facebook's Video Encoders', MSc thesis, University of " +
-    "Colorado Denver, 2018). ASSUMPTIONS (no measurement at hand): 2000/3000 kbit/s, GOP 60, " +
-    "3 B-frames and 3 references (x264's defaults).",
+  source: "Approximation. Cited: Montibeller, Shullani, Baracchi, Piva, Boato, 'Bridging the " +
+    "Gap: A Framework for Real-World Video Deepfake Detection via Social Network Compression " +
+    "Emulation' (DFF workshop, ACM MM 2025, arXiv:2508.08765): Facebook re-encodes uploads " +
+    "with H.264 and resizes them, CRF-equivalent and resolution estimated per resolution from " +
+    "paired uploads (their estimated values are not published in reach); Main profile: their " +
+    "emulator's profile for Facebook (github.com/truebees-ai/social_emulator, " +
+    "SN_encoding_emulation.py). ASSUMPTIONS (no measurement at hand): the 720 short-side cap, " +
+    "2000/3000 kbit/s, GOP 60, 3 B-frames and 3 references (x264's defaults). For measured " +
+    "values: platform-fit on your own uploads, then --ops platform:<record.json>.",
 });
 
 /**
@@ -145,5 +148,6 @@ export const MESSENGER_LIKE: OpFamily = platform("messenger_like", {
     "16 MB per video. Messenger re-encoding and resizing: Shullani et al., 'VISION: a video " +
     "and image dataset for source identification', EURASIP J. Inf. Security 2017 (WhatsApp " +
     "versions of 1914 videos). ASSUMPTIONS (no measurement at hand): the 480 short side, " +
-    "1000/1500 kbit/s, GOP 60.",
+    "1000/1500 kbit/s, GOP 60. For measured values: platform-fit on your own sends, then " +
+    "--ops platform:<record.json>.",
 });

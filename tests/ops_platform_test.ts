@@ -58,7 +58,7 @@ async function probe(path: string) {
 
 const CASES = [
   // id, source size, expected output size, profile, B-frames in the stream
-  { id: "platform_fb", source: [1440, 810], size: [1280, 720], profile: "High", bFrames: true },
+  { id: "platform_fb", source: [1440, 810], size: [1280, 720], profile: "Main", bFrames: true },
   { id: "messenger_like", source: [1280, 720], size: [852, 480], profile: "Main", bFrames: false },
 ] as const;
 
