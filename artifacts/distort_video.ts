@@ -31,7 +31,8 @@ export interface DistortVideoOptions {
   /**
    * The operation, as distort's `--ops` names one: an instance id (`h264_crf40`, `noise_s5`,
    * `unaltered`), a family id (`noise`: its paper level, or the level `severity` names), a chain
-   * (`chain:<name>=<id>+<id>`, `chain:<spec.json>`), or an instance (`getOperation`,
+   * (`chain:<name>=<id>+<id>`, `chain:<spec.json>`), a platform record (`platform:<record.json>`),
+   * or an instance (`getOperation`,
    * `chainInstance`). Anything that names more than one operation is an error.
    */
   op: string | OpInstance;

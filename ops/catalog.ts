@@ -193,8 +193,9 @@ export function unknownOperationError(item: string, where = ""): UnknownOperatio
   return new UnknownOperationError(
     `Unknown operation "${item}"${where}${hint === "" ? "" : ` (${hint})`}. Give operation ids, ` +
       `families (${FAMILIES.map((f) => f.id).join(", ")}; a family means its paper level(s), ` +
-      `with --severity its levels), sets (paper, all) or chains (chain:<name>=<id>+<id>... or ` +
-      `chain:<spec.json>); docs/operations.md lists every id.`,
+      `with --severity its levels), sets (paper, all), chains (chain:<name>=<id>+<id>... or ` +
+      `chain:<spec.json>) or platform records (platform:<record.json>); docs/operations.md ` +
+      `lists every id.`,
   );
 }
 
