@@ -3,8 +3,12 @@
  * and the same video downloaded back from the platform, matched by file name) and write a
  * platform record (ops/platform_record.ts) that `distort --ops platform:<file>` applies.
  *
+ * Pairs are files of the same name in both folders, else of the same name without extension when
+ * that is unique on both sides (`clip.mov` uploaded, `clip.mp4` downloaded).
+ *
  * Per pair (the method of Montibeller et al. 2025, their SN_parameters_emulation.py): probe the
- * platform copy (resolution, video bitrate as the container states it, profile); re-encode the
+ * platform copy (resolution, video bitrate as the container states it: a Matroska/WebM copy,
+ * which states none, is first copied unchanged into MP4; profile); re-encode the
  * original to the copy's resolution with libx264 at CRF `crfMin`, `crfMin + 1`, ... with the
  * profile (`--profile`, else the copy's own H.264 profile, else the record's), yuv420p; the pair's
  * CRF is the first whose re-encode's video bitrate is below the copy's (`crfMax` when none is).
@@ -158,11 +162,7 @@ export async function fitPlatform(options: PlatformFitOptions): Promise<Platform
 
   const originals = await videoNames(options.originals, "originals");
   const shared = await videoNames(options.shared, "shared copies");
-  const names = [...shared].filter((n) => originals.has(n)).sort();
-  const unpaired = {
-    originals: [...originals].filter((n) => !shared.has(n)).sort(),
-    shared: [...shared].filter((n) => !originals.has(n)).sort(),
-  };
+  const { pairs, unpaired } = pairFiles(originals, shared);
   for (const n of unpaired.originals) logLine(`platform-fit: ${n}: no platform copy, left out`);
   for (const n of unpaired.shared) logLine(`platform-fit: ${n}: no original, left out`);
 
@@ -172,14 +172,15 @@ export async function fitPlatform(options: PlatformFitOptions): Promise<Platform
   const failures: PlatformFailure[] = [];
   const work = await Deno.makeTempDir({ prefix: "dfrobust_platform_fit_" });
   try {
-    for (const [i, file] of names.entries()) {
+    for (const [i, pair] of pairs.entries()) {
       options.signal?.throwIfAborted();
-      const at = `platform-fit: pair ${i + 1}/${names.length} ${file}`;
+      const file = pairName(pair);
+      const at = `platform-fit: pair ${i + 1}/${pairs.length} ${file}`;
       try {
         const sample = await measurePair(ffmpeg, {
           file,
-          original: join(resolve(options.originals), file),
-          copy: join(resolve(options.shared), file),
+          original: join(resolve(options.originals), pair.original),
+          copy: join(resolve(options.shared), pair.shared),
           profile: options.profile,
           fallbackProfile: profile,
           crfMin,
@@ -263,6 +264,61 @@ async function ffmpegBuildOf(ffmpeg: Ffmpeg): Promise<{ ffmpeg: string; libx264?
   }
 }
 
+/** An original and its platform copy, by file name. */
+interface FilePair {
+  original: string;
+  shared: string;
+}
+
+/** `a.mp4`, or `a.mov -> a.mp4` for a pair matched by stem. */
+function pairName(pair: FilePair): string {
+  return pair.original === pair.shared ? pair.original : `${pair.original} -> ${pair.shared}`;
+}
+
+function stem(name: string): string {
+  const dot = name.lastIndexOf(".");
+  return dot > 0 ? name.slice(0, dot) : name;
+}
+
+/**
+ * Pairs originals and copies by file name; then, among the rest, by name without its extension
+ * when exactly one original and one copy have it (`clip.mov` uploaded, `clip.mp4` downloaded).
+ * Pairs sorted by name; the rest are unpaired.
+ */
+export function pairFiles(
+  originals: ReadonlySet<string>,
+  shared: ReadonlySet<string>,
+): { pairs: FilePair[]; unpaired: { originals: string[]; shared: string[] } } {
+  const pairs: FilePair[] = [...shared].filter((n) => originals.has(n))
+    .map((n) => ({ original: n, shared: n }));
+  const restOriginals = [...originals].filter((n) => !shared.has(n));
+  const restShared = [...shared].filter((n) => !originals.has(n));
+  const byStem = (names: string[]) => {
+    const m = new Map<string, string[]>();
+    for (const n of names) m.set(stem(n), [...(m.get(stem(n)) ?? []), n]);
+    return m;
+  };
+  const origStems = byStem(restOriginals);
+  const sharedStems = byStem(restShared);
+  const paired = new Set<string>();
+  for (const [key, origs] of origStems) {
+    const copies = sharedStems.get(key);
+    if (origs.length === 1 && copies?.length === 1) {
+      pairs.push({ original: origs[0], shared: copies[0] });
+      paired.add(origs[0]).add(`/${copies[0]}`);
+    }
+  }
+  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  pairs.sort((a, b) => byName(a.original, b.original));
+  return {
+    pairs,
+    unpaired: {
+      originals: restOriginals.filter((n) => !paired.has(n)).sort(byName),
+      shared: restShared.filter((n) => !paired.has(`/${n}`)).sort(byName),
+    },
+  };
+}
+
 /** The regular, non-hidden files of `dir`, by name. */
 async function videoNames(dir: string, what: string): Promise<Set<string>> {
   const names = new Set<string>();
@@ -306,12 +362,7 @@ const H264_PROFILES: Readonly<Record<string, string>> = {
 async function measurePair(ffmpeg: Ffmpeg, pair: PairInput): Promise<PlatformSample> {
   const original = await ffmpeg.probe(pair.original);
   const copy = await ffmpeg.probe(pair.copy);
-  if (copy.bitRate === undefined) {
-    throw new Error(
-      `platform copy "${pair.copy}" states no video bitrate (a Matroska/WebM file states none): ` +
-        `remux it to MP4 (ffmpeg -i in.webm -c copy out.mp4) and run again`,
-    );
-  }
+  const copyBitRate = copy.bitRate ?? await remuxedBitRate(ffmpeg, pair, copy);
   if (copy.width % 2 !== 0 || copy.height % 2 !== 0) {
     throw new Error(
       `platform copy "${pair.copy}" is ${copy.width}x${copy.height}: an odd side cannot be ` +
@@ -323,8 +374,8 @@ async function measurePair(ffmpeg: Ffmpeg, pair: PairInput): Promise<PlatformSam
   let crf = pair.crfMax;
   for (let c = pair.crfMin; c <= pair.crfMax; c++) {
     const bitRate = await reencodeBitRate(ffmpeg, pair, original, targetRes, profile, c);
-    pair.progress(`CRF ${c}: ${kbps(bitRate)} kbit/s (platform copy ${kbps(copy.bitRate)})`);
-    if (bitRate < copy.bitRate) {
+    pair.progress(`CRF ${c}: ${kbps(bitRate)} kbit/s (platform copy ${kbps(copyBitRate)})`);
+    if (bitRate < copyBitRate) {
       crf = c;
       break;
     }
@@ -334,9 +385,35 @@ async function measurePair(ffmpeg: Ffmpeg, pair: PairInput): Promise<PlatformSam
     original: resolutionText(original.width, original.height),
     target: targetRes,
     crf,
-    targetKbps: kbps(copy.bitRate),
+    targetKbps: kbps(copyBitRate),
     profile: copy.profile ?? "unknown",
   };
+}
+
+/**
+ * The video bitrate of a copy whose container states none (Matroska/WebM): its video stream
+ * copied, unchanged, into MP4, whose track states its bytes over its duration (as the re-encodes'
+ * do).
+ * @throws {Error} naming the copy when the remux fails or states no bitrate either.
+ */
+async function remuxedBitRate(ffmpeg: Ffmpeg, pair: PairInput, copy: VideoInfo): Promise<number> {
+  const path = join(pair.work, "remux.mp4");
+  await ffmpeg.run({
+    args: [
+      ...["-i", `file:${pair.copy}`, "-map", `0:${copy.streamIndex}`, "-c", "copy"],
+      ...["-map_metadata", "-1", "-f", "mp4", `file:${path}`],
+    ],
+    inputs: [pair.copy],
+    outputs: [path],
+    subject: pair.copy,
+    action: "remux (to read its video bitrate)",
+  });
+  const info = await ffmpeg.probe(path);
+  await Deno.remove(path).catch(() => {});
+  if (info.bitRate === undefined) {
+    throw new Error(`platform copy "${pair.copy}" states no video bitrate, also copied into MP4`);
+  }
+  return info.bitRate;
 }
 
 function kbps(bitRate: number): number {

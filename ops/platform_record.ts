@@ -43,7 +43,7 @@ export const PLATFORM_FIT_METHOD = "Montibeller, Shullani, Baracchi, Piva, Boato
 
 /** One pair's estimate, as `platform-fit` measured it. */
 export interface PlatformSample {
-  /** The file name the original and the platform copy share. */
+  /** The file name the original and the platform copy share (`a.mov -> a.mp4` matched by stem). */
   file: string;
   /** The original's resolution, `WxH` (displayed, rotation applied). */
   original: string;

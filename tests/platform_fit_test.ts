@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { artifactId } from "../artifacts/artifact_id.ts";
 import { readCopyManifest } from "../artifacts/copy_manifest.ts";
 import { distortDataset } from "../artifacts/distort.ts";
-import { fitRule } from "../artifacts/platform_fit.ts";
+import { fitRule, pairFiles } from "../artifacts/platform_fit.ts";
 import {
   platformChoice,
   platformInstance,
@@ -93,13 +93,15 @@ Deno.test({
       const shared = join(dir, "shared");
       await Deno.mkdir(originals);
       await Deno.mkdir(shared);
-      for (const [name, start] of [["a.mp4", 0], ["b.mp4", 4]] as const) {
-        await original(join(originals, name), start);
+      // Pair b: a QuickTime upload downloaded as Matroska (paired by stem; Matroska states no
+      // stream bitrate, so the copy's is read from its stream copied into MP4).
+      for (const [name, copyName, start] of [["a.mp4", "a.mp4", 0], ["b.mov", "b.mkv", 4]]) {
+        await original(join(originals, name as string), start as number);
         // The "platform": another thread count than dfrobust's, so the bytes are not its own.
         await ffmpeg(
-          ...["-i", join(originals, name), "-vf", `scale=${TRUTH.width}:${TRUTH.height}`],
+          ...["-i", join(originals, name as string), "-vf", `scale=${TRUTH.width}:${TRUTH.height}`],
           ...["-c:v", "libx264", "-crf", String(TRUTH.crf), "-profile:v", TRUTH.profile],
-          ...["-pix_fmt", "yuv420p", "-threads", "1", join(shared, name)],
+          ...["-pix_fmt", "yuv420p", "-threads", "1", join(shared, copyName as string)],
         );
       }
       await Deno.copyFile(join(originals, "a.mp4"), join(originals, "lonely.mp4"));
@@ -121,6 +123,10 @@ Deno.test({
       assert.equal(summary.failures[0].file, "broken.mp4");
       assert.match(summary.failures[0].reason, /shared[/\\]broken\.mp4/);
       assert.equal(summary.pairs, 2);
+      assert.deepEqual(summary.samples.map((x: { file: string }) => x.file), [
+        "a.mp4",
+        "b.mov -> b.mkv",
+      ]);
 
       const record = await readPlatformRecord(recordPath);
       assert.equal(record.profile, "main", "platform other: Main profile");
@@ -207,6 +213,21 @@ Deno.test("platformChoice() takes the exact original, else the closest pixel are
     height: 1280,
     crf: 27,
     matched: "1920x1080",
+  });
+});
+
+Deno.test("pairFiles() pairs by name, then by a stem unique on both sides", () => {
+  const { pairs, unpaired } = pairFiles(
+    new Set(["a.mp4", "b.mov", "c.mp4", "c.mov", "d.mp4"]),
+    new Set(["a.mp4", "b.mp4", "c.webm", "e.mp4"]),
+  );
+  assert.deepEqual(pairs, [
+    { original: "a.mp4", shared: "a.mp4" },
+    { original: "b.mov", shared: "b.mp4" },
+  ]);
+  assert.deepEqual(unpaired, {
+    originals: ["c.mov", "c.mp4", "d.mp4"],
+    shared: ["c.webm", "e.mp4"],
   });
 });
 
