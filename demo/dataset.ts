@@ -241,6 +241,23 @@ export async function generateDemoDataset(
   return { ...result, entries, reused: false };
 }
 
+/**
+ * The options a finished or half-made dataset in `outDir` was generated with (its stamp file), or
+ * null when the folder holds none. Lets a caller that keeps results beside the dataset (the demo's
+ * copies and store) refuse to mix them with a dataset made with other options.
+ */
+export async function recordedDemoOptions(
+  outDir: string,
+): Promise<Required<Omit<DemoDatasetOptions, "ffmpeg">> | null> {
+  try {
+    const stamp = JSON.parse(await Deno.readTextFile(join(outDir, STAMP)));
+    return stamp.options ?? null;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound || error instanceof SyntaxError) return null;
+    throw error;
+  }
+}
+
 async function isFinished(stampPath: string, hash: string, files: string[]): Promise<boolean> {
   try {
     const stamp = JSON.parse(await Deno.readTextFile(stampPath));

@@ -6,7 +6,8 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { generateDemoDataset } from "./dataset.ts";
+import { generateDemoDataset, recordedDemoOptions, resolveDemoOptions } from "./dataset.ts";
+import { OptionError } from "../util/option_error.ts";
 import { distortDataset } from "../artifacts/distort.ts";
 import { DEMO, DEMO_MODEL_PATH } from "../detectors/demo.ts";
 import { evaluate } from "../eval/evaluate.ts";
@@ -26,6 +27,13 @@ export interface RunDemoOptions {
   out?: string;
   /** ffmpeg backend. Default `auto` (native when installed, else ffmpeg.wasm). */
   backend?: BackendChoice;
+  /**
+   * Real clips of the generated test set (each with a self-blended fake twin), 1 or more. Default
+   * 24: the README's demo (48 videos). Fewer make a quicker run of the same stages.
+   */
+  reals?: number;
+  /** Frames per clip, 1 or more. Default 64 (eval samples up to 32 of them, evenly spaced). */
+  frames?: number;
   /** Videos distorted in parallel (default: the distort stage's own). */
   jobs?: number;
   /**
@@ -56,9 +64,15 @@ export interface DemoSummary {
   failures: number;
 }
 
-/** Runs the whole pipeline on the generated demo dataset and returns the summary. */
+/**
+ * Runs the whole pipeline on the generated demo dataset and returns the summary.
+ * @throws {OptionError} when `out` holds a demo generated with other `reals`/`frames` (its copies
+ * and store would mix with the new ones): another `out`, or removing it, is the way out.
+ */
 export async function runDemo(options: RunDemoOptions = {}): Promise<DemoSummary> {
   const out = resolve(options.out ?? DEFAULT_DEMO_DIR);
+  const size = { split: "test" as const, reals: options.reals, frames: options.frames };
+  await refuseOtherDemo(out, size);
   const started = performance.now();
   const ffmpeg = await openFfmpeg(options.backend ?? "auto", { signal: options.signal });
   try {
@@ -67,7 +81,7 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoSummary
 
     let t = performance.now();
     logLine("demo 1/4: generating the demo test set");
-    const dataset = await generateDemoDataset(join(out, "data"), { split: "test", ffmpeg });
+    const dataset = await generateDemoDataset(join(out, "data"), { ...size, ffmpeg });
     const datasetSeconds = seconds(t);
 
     t = performance.now();
@@ -135,6 +149,24 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoSummary
     return summary;
   } finally {
     await ffmpeg.close();
+  }
+}
+
+/** Throws when `out/data` was generated with other options than `size` (see {@link runDemo}). */
+async function refuseOtherDemo(
+  out: string,
+  size: { split: "test"; reals?: number; frames?: number },
+): Promise<void> {
+  const recorded = await recordedDemoOptions(join(out, "data"));
+  if (recorded === null) return;
+  const wanted = resolveDemoOptions(size);
+  const describe = (o: { reals: number; fakes: number; frames: number }) =>
+    `${o.reals} real + ${o.fakes} fake clips of ${o.frames} frames`;
+  if (recorded.reals !== wanted.reals || recorded.frames !== wanted.frames) {
+    throw new OptionError(
+      `${out} holds a demo of ${describe(recorded)}, not ${describe(wanted)}: its copies and ` +
+        `store would mix with the new ones. Pass another --out, or remove that folder.`,
+    );
   }
 }
 

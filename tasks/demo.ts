@@ -29,6 +29,17 @@ const spec: CommandSpec = {
       valueName: "<name>",
       choices: BACKEND_CHOICES,
     },
+    reals: {
+      type: "string",
+      description: "Real clips, each with a self-blended fake twin (default 24: 48 videos). " +
+        "Fewer make a quicker run of the same stages; use another --out for each size.",
+      valueName: "<n>",
+    },
+    frames: {
+      type: "string",
+      description: "Frames per clip (default 64; eval samples up to 32 of them).",
+      valueName: "<n>",
+    },
     jobs: { type: "string", description: "Videos distorted in parallel.", valueName: "<n>" },
     json: { type: "boolean", description: "Print summary.json to stdout instead of a table." },
   },
@@ -38,6 +49,8 @@ await runTask(spec, async (parsed) => {
   const summary = await runDemo({
     out: parsed.values.out as string,
     backend: parsed.values.backend as BackendChoice,
+    reals: optionalIntegerFlag(parsed, "reals"),
+    frames: optionalIntegerFlag(parsed, "frames"),
     jobs: optionalIntegerFlag(parsed, "jobs"),
     // SIGINT/SIGTERM stop ffmpeg and exit 130/143 through runTask (util/interrupt.ts).
     signal: interruptSignal(),

@@ -10,6 +10,13 @@ import { loadReportData } from "../report/collect.ts";
 import { scanStore } from "../store/store.ts";
 import { oracleCells } from "./_locator_oracle.ts";
 
+// The demo's stages and assertions on a third of its videos and half its frames: 8 real + 8 fake
+// clips of 32 frames (eval samples all 32), 16 videos x 13 copies. The README's default (24 + 24
+// clips of 64 frames) runs the same code on more of the same generated clips; it costs 3x the
+// CPU of this whole suite file and is run by the newcomer check (docs/testing.md).
+const DEMO_ARGS = ["--reals", "8", "--frames", "32"];
+const VIDEOS = 16;
+
 Deno.test({
   name: "deno task demo scores all 12 operations plus unaltered and reuses its work on a rerun",
   ignore: skipWithout("ffmpeg", "deno task demo end to end"),
@@ -18,7 +25,7 @@ Deno.test({
     try {
       let first: DemoSummary;
       await t.step("the first run writes report.html, summary.json and the store", async () => {
-        const run = await runDenoTask("tasks/demo.ts", ["--out", out, "--json"]);
+        const run = await runDenoTask("tasks/demo.ts", [...DEMO_ARGS, "--out", out, "--json"]);
         assert.equal(run.code, 0, run.stderr);
         first = JSON.parse(run.stdout);
         const saved = JSON.parse(await Deno.readTextFile(join(out, "summary.json")));
@@ -28,8 +35,8 @@ Deno.test({
           assert.ok(auc !== null && auc >= 0 && auc <= 1, `${op}: ${auc}`);
         }
         assert.ok(first.cleanAuc !== null && first.cleanAuc >= 0.9, `clean AUC ${first.cleanAuc}`);
-        // Every AUC ranks the same 48 videos; none is left out on the demo data.
-        assert.deepEqual(Object.values(first.n), PAPER_OP_IDS.map(() => 48));
+        // Every AUC ranks the same videos; none is left out on the demo data.
+        assert.deepEqual(Object.values(first.n), PAPER_OP_IDS.map(() => VIDEOS));
         assert.deepEqual(first.leftOut, []);
         assert.equal(first.failures, 0);
         const html = await Deno.readTextFile(join(out, "report.html"));
@@ -111,15 +118,25 @@ Deno.test({
         },
       });
 
+      await t.step(
+        "a demo of another size in the same folder is refused, naming both",
+        async () => {
+          const run = await runDenoTask("tasks/demo.ts", ["--reals", "4", "--out", out, "--json"]);
+          assert.equal(run.code, 2, run.stderr);
+          assert.match(run.stderr, /8 real \+ 8 fake clips of 32 frames, not 4 real \+ 4 fake/);
+          assert.match(run.stderr, /another --out/);
+        },
+      );
+
       await t.step("a rerun reuses every copy and every stored unit", async () => {
         const before = await modificationTimes(out);
-        const run = await runDenoTask("tasks/demo.ts", ["--out", out, "--json"]);
+        const run = await runDenoTask("tasks/demo.ts", [...DEMO_ARGS, "--out", out, "--json"]);
         assert.equal(run.code, 0, run.stderr);
         const again: DemoSummary = JSON.parse(run.stdout);
         assert.deepEqual(again.auc, first.auc);
         // Nothing was redone: every video, copy manifest and store part is the same file as before.
         const after = await modificationTimes(out);
-        assert.ok(before.size > 13 * 48, `only ${before.size} files`);
+        assert.ok(before.size > 13 * VIDEOS, `only ${before.size} files`);
         for (const [path, mtime] of before) assert.equal(after.get(path), mtime, path);
       });
     } finally {
