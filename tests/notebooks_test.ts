@@ -160,10 +160,13 @@ async function exploreChecks(store: string, copies: string): Promise<void> {
 }
 
 Deno.test({
-  name: "both notebooks execute headless on the Deno kernel with every output and SVG charts",
+  // One execution of both notebooks serves both checks (each execution starts two Deno kernels and
+  // four nbconvert processes): the store holds an unreadable video and a hostile one.
+  name: "both notebooks execute headless on the Deno kernel: every output, SVG charts, and " +
+    "hostile text never run",
   ignore: skipWithout("jupyter", "notebook execution") ||
     skipWithout("ffmpeg", "notebook execution"),
-  async fn() {
+  async fn(t) {
     const { dir, store, copies } = await makeStoreAndCopies();
     // One more video, which could not be read in sbi's noise copy: the report notebook names it.
     const noise = getOperation("noise");
@@ -190,6 +193,33 @@ Deno.test({
         fail_score: 0.5,
       }),
     ]);
+    // Script that, if it ever runs, marks the page; the video id and the error both carry one.
+    const payload = `<img src=x onerror="document.body.setAttribute('data-pwned','1')">`;
+    await writeUnit(store, { detector: "sbi", opId: "noise", unitId: "run-sbi-hostile" }, [
+      scoreRow({
+        run_id: "run-sbi",
+        detector: "sbi",
+        train_set: "FF++raw",
+        op_id: "noise",
+        op_family: noise.family,
+        op_category: noise.category,
+        severity: noise.severity,
+        artifact_id: "art-noise",
+        video_id: `vid ${payload} [x](javascript:alert(1)) | cell`,
+        label: 1,
+        frame_index: -1,
+        face_index: -1,
+        box_x: null,
+        box_y: null,
+        box_w: null,
+        box_h: null,
+        score: null,
+        status: "video_error",
+        error: `Cannot decode "a.mp4": <script>document.body.setAttribute('data-pwned','2')` +
+          `</script>${payload}`,
+        fail_score: 0.5,
+      }),
+    ]);
     const out = join(dir, "executed");
     const run = await runDenoTask("tasks/notebooks.ts", [
       "--store",
@@ -200,39 +230,62 @@ Deno.test({
       out,
     ]);
     assert.equal(run.code, 0, run.stderr);
-    for (const name of ["report", "explore"]) {
-      const nb = JSON.parse(await Deno.readTextFile(join(out, `${name}.ipynb`)));
-      assert.deepEqual(checkNotebookOutputs(nb), [], name);
-      const outputs = nb.cells.flatMap((c: { outputs?: { data?: object }[] }) => c.outputs ?? []);
-      const charts = outputs.filter((o: { data?: object }) =>
-        o.data && "application/vnd.vegalite.v5+json" in o.data
+    await t.step("every output present, SVG charts, the unreadable video named", async () => {
+      for (const name of ["report", "explore"]) {
+        const nb = JSON.parse(await Deno.readTextFile(join(out, `${name}.ipynb`)));
+        assert.deepEqual(checkNotebookOutputs(nb), [], name);
+        const outputs = nb.cells.flatMap((c: { outputs?: { data?: object }[] }) => c.outputs ?? []);
+        const charts = outputs.filter((o: { data?: object }) =>
+          o.data && "application/vnd.vegalite.v5+json" in o.data
+        );
+        // The fixture store's copies are not the ones made here: no recorded quality, no quality
+        // chart (the notebook says why instead).
+        const drawn = REPORT_CHARTS.filter((c) => c.id !== QUALITY_CHART.id).length;
+        assert.equal(charts.length, name === "report" ? drawn : 1, name);
+        const html = await Deno.readTextFile(join(out, `${name}.html`));
+        assert.deepEqual(checkHtmlCharts(html), []);
+        assert.doesNotMatch(html, /<script[^>]+src="(https?|file):/);
+      }
+      const report = JSON.parse(await Deno.readTextFile(join(out, "report.ipynb")));
+      // nbformat may store a text output as a list of lines.
+      const markdown = report.cells
+        .flatMap((c: { outputs?: { data?: Record<string, string | string[]> }[] }) =>
+          c.outputs ?? []
+        )
+        .map((o: { data?: Record<string, string | string[]> }) =>
+          [o.data?.["text/markdown"] ?? ""].flat().join("")
+        );
+      const leftOut = markdown.find((text: string) => text.startsWith("| Detector | Video |"));
+      assert.ok(leftOut, "report.ipynb shows no left-out table");
+      assert.match(
+        leftOut,
+        /\| sbi \(FF\+\+raw\) \| vid12 \| fake \| noise \| `video_error` \| .*moov atom/,
       );
-      // The fixture store's copies are not the ones made here: no recorded quality, no quality
-      // chart (the notebook says why instead).
-      const drawn = REPORT_CHARTS.filter((c) => c.id !== QUALITY_CHART.id).length;
-      assert.equal(charts.length, name === "report" ? drawn : 1, name);
-      const html = await Deno.readTextFile(join(out, `${name}.html`));
-      assert.deepEqual(checkHtmlCharts(html), []);
-      assert.doesNotMatch(html, /<script[^>]+src="(https?|file):/);
-    }
-    const report = JSON.parse(await Deno.readTextFile(join(out, "report.ipynb")));
-    // nbformat may store a text output as a list of lines.
-    const markdown = report.cells
-      .flatMap((c: { outputs?: { data?: Record<string, string | string[]> }[] }) => c.outputs ?? [])
-      .map((o: { data?: Record<string, string | string[]> }) =>
-        [o.data?.["text/markdown"] ?? ""].flat().join("")
+      assert.match(
+        leftOut,
+        /\| sbi \(FF\+\+raw\) \| vid12 \| fake \| unaltered, .* \| `missing` \|/,
       );
-    const leftOut = markdown.find((text: string) => text.startsWith("| Detector | Video |"));
-    assert.ok(leftOut, "report.ipynb shows no left-out table");
-    assert.match(
-      leftOut,
-      /\| sbi \(FF\+\+raw\) \| vid12 \| fake \| noise \| `video_error` \| .*moov atom/,
-    );
-    assert.match(leftOut, /\| sbi \(FF\+\+raw\) \| vid12 \| fake \| unaltered, .* \| `missing` \|/);
-    const explore = JSON.parse(await Deno.readTextFile(join(out, "explore.ipynb")));
-    const png = explore.cells.flatMap((c: { outputs?: { data?: object }[] }) => c.outputs ?? [])
-      .find((o: { data?: object }) => o.data && "image/png" in o.data);
-    assert.ok(png, "explore.ipynb has no frame strip");
+      const explore = JSON.parse(await Deno.readTextFile(join(out, "explore.ipynb")));
+      const png = explore.cells.flatMap((c: { outputs?: { data?: object }[] }) => c.outputs ?? [])
+        .find((o: { data?: object }) => o.data && "image/png" in o.data);
+      assert.ok(png, "explore.ipynb has no frame strip");
+    });
+    await t.step({
+      name: "a hostile video id and error message show as text, never run (Chromium)",
+      ignore: skipWithout("chromium", "notebooks in Chromium"),
+      fn: async () => {
+        for (const name of ["report", "explore"]) {
+          const dom = await chromiumDom(join(out, `${name}.html`));
+          assert.ok(dom.includes("<body"), `${name}: Chromium gave no DOM`);
+          assert.doesNotMatch(dom, /<body[^>]*data-pwned/, `${name}: the payload ran`);
+          assert.doesNotMatch(dom, /<img src="x"/, `${name}: the payload became an element`);
+          assert.doesNotMatch(dom, /href="javascript:/, `${name}: the payload became a link`);
+        }
+        // The report notebook names the video, as text.
+        const dom = await chromiumDom(join(out, "report.html"));
+        assert.match(dom, /vid &lt;img src=x onerror=/);
+      },
+    });
     await Deno.remove(dir, { recursive: true });
   },
 });
@@ -282,62 +335,6 @@ Deno.test({
         /sbi: 2 runs, each on its own: sbi \(FF\+\+c23; faces: full\) 30 video scores, sbi \(FF\+\+c23; faces: ultraface\) 30 video scores,/,
       );
       assert.match(explore, /\| Run \| Operation \| Video \|/);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
-});
-
-Deno.test({
-  name: "a hostile video id and error message show as text in the executed notebooks, never run",
-  ignore: skipWithout("jupyter", "notebook execution") ||
-    skipWithout("chromium", "notebooks in Chromium"),
-  async fn() {
-    const dir = await Deno.makeTempDir({ prefix: "dfrobust-nb-xss-" });
-    try {
-      const store = join(dir, "store");
-      await writeFixtureStore(store);
-      // Script that, if it ever runs, marks the page; the video id and the error both carry one.
-      const payload = `<img src=x onerror="document.body.setAttribute('data-pwned','1')">`;
-      const noise = getOperation("noise");
-      await writeUnit(store, { detector: "sbi", opId: "noise", unitId: "run-sbi-hostile" }, [
-        scoreRow({
-          run_id: "run-sbi",
-          detector: "sbi",
-          train_set: "FF++raw",
-          op_id: "noise",
-          op_family: noise.family,
-          op_category: noise.category,
-          severity: noise.severity,
-          artifact_id: "art-noise",
-          video_id: `vid ${payload} [x](javascript:alert(1)) | cell`,
-          label: 1,
-          frame_index: -1,
-          face_index: -1,
-          box_x: null,
-          box_y: null,
-          box_w: null,
-          box_h: null,
-          score: null,
-          status: "video_error",
-          error: `Cannot decode "a.mp4": <script>document.body.setAttribute('data-pwned','2')` +
-            `</script>${payload}`,
-          fail_score: 0.5,
-        }),
-      ]);
-      const out = join(dir, "executed");
-      const run = await runDenoTask("tasks/notebooks.ts", ["--store", store, "--out", out]);
-      assert.equal(run.code, 0, run.stderr);
-      for (const name of ["report", "explore"]) {
-        const dom = await chromiumDom(join(out, `${name}.html`));
-        assert.ok(dom.includes("<body"), `${name}: Chromium gave no DOM`);
-        assert.doesNotMatch(dom, /<body[^>]*data-pwned/, `${name}: the payload ran`);
-        assert.doesNotMatch(dom, /<img src="x"/, `${name}: the payload became an element`);
-        assert.doesNotMatch(dom, /href="javascript:/, `${name}: the payload became a link`);
-      }
-      // The report notebook names the video, as text.
-      const dom = await chromiumDom(join(out, "report.html"));
-      assert.match(dom, /vid &lt;img src=x onerror=/);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
