@@ -155,11 +155,17 @@ export function checkHtmlCharts(html: string): string[] {
   });
 }
 
+// Commands whose `nbconvert --version` succeeded in this process: asked once (a Python start,
+// about 0.6 s of CPU), not once per notebook. A failure is not remembered.
+const jupyterFound = new Set<string>();
+
 /**
  * Throws {@link NotebookError} naming the Debian packages to install when `jupyter nbconvert
- * --version` fails (`jupyter`: the command, default `jupyter`).
+ * --version` fails (`jupyter`: the command, default `jupyter`). A command that passed once in this
+ * process is not asked again.
  */
 export async function requireJupyter(jupyter = "jupyter"): Promise<void> {
+  if (jupyterFound.has(jupyter)) return;
   let ok = false;
   try {
     const out = await new Deno.Command(jupyter, {
@@ -178,6 +184,7 @@ export async function requireJupyter(jupyter = "jupyter"): Promise<void> {
         "jupyter-nbconvert python3-nbclient jupyter-client)",
     );
   }
+  jupyterFound.add(jupyter);
 }
 
 async function temporaryKernelspec(): Promise<string> {

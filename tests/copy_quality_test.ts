@@ -98,7 +98,11 @@ async function oracle(requests: unknown[]): Promise<OracleAnswer[]> {
   return JSON.parse(new TextDecoder().decode(stdout));
 }
 
-/** A dataset of real footage (20 frames), the odd 4:4:4 fixture and a generated 97x55 clip. */
+/**
+ * A dataset of real footage (10 frames: the copies' numbers are compared with the oracle's over
+ * the same frames, so their count does not matter; 25 copies of each frame are made and measured),
+ * the odd 4:4:4 fixture and a generated 97x55 clip.
+ */
 async function dataset(ffmpeg: Ffmpeg, dir: string): Promise<string> {
   await Deno.mkdir(dir, { recursive: true });
   const real = join(dir, "real.mp4");
@@ -107,7 +111,7 @@ async function dataset(ffmpeg: Ffmpeg, dir: string): Promise<string> {
       "-i",
       `file:${join(FIXTURES, "video/short_hamilton_clip.mp4")}`,
       "-frames:v",
-      "20",
+      "10",
       "-an",
       "-c:v",
       "libx264",
@@ -366,7 +370,14 @@ Deno.test({
             String(contactSheetHtml({ contactSheetNote: "No contact sheet: no --data." })),
             /No contact sheet: no --data\./,
           );
-          const odd = (await contactSheet(ffmpeg, fewer, { example: "odd" }))!;
+          // The failed copy beside one good one: only hflip's frame is asserted on, so the other
+          // copies are left out (each costs a decode).
+          const odd = (await contactSheet(
+            ffmpeg,
+            fewer.filter((c) => c.opId === "hflip" || c.opId === "unaltered"),
+            { example: "odd" },
+          ))!;
+          assert.ok(odd.frames.find((f) => f.opId === "unaltered")!.image);
           assert.deepEqual(odd.frames.find((f) => f.opId === "hflip")!.image, null);
           assert.ok(odd.frames.find((f) => f.opId === "hflip")!.reason!.startsWith("failed"));
           await assert.rejects(

@@ -1,6 +1,6 @@
 /**
  * The platform-like chains `platform_fb` and `messenger_like` on real footage (the shared clip,
- * whole, scaled above their caps): ffprobe's codec, profile, size, B-frames, decoded frame count
+ * whole, scaled above both caps): ffprobe's codec, profile, size, B-frames, decoded frame count
  * and rate, the bitrate within 10% of the record's target, and byte-identical reruns (native).
  */
 import assert from "node:assert/strict";
@@ -9,10 +9,10 @@ import { distortDataset } from "../artifacts/distort.ts";
 import { readCopyManifest } from "../artifacts/copy_manifest.ts";
 import { getOperation } from "../ops/catalog.ts";
 import { writeManifest } from "./distort_fixtures.ts";
-import { FIXTURES, skipWithoutFixtures } from "./_fixtures.ts";
+import { skipWithoutFixtures } from "./_fixtures.ts";
+import { linkRealClip, realClip } from "./real_clip_fixtures.ts";
 import { skipWithout } from "./_tools.ts";
 
-const CLIP = join(FIXTURES, "video", "short_hamilton_clip.mp4");
 const ignore = skipWithout("ffmpeg", "platform chains") ||
   skipWithoutFixtures("video", "platform chains");
 
@@ -20,18 +20,6 @@ async function command(args: string[]): Promise<string> {
   const out = await new Deno.Command(args[0], { args: args.slice(1), stdout: "piped" }).output();
   if (!out.success) throw new Error(`${args.join(" ")} failed`);
   return new TextDecoder().decode(out.stdout);
-}
-
-/** The real clip (whole: 9.2 s) scaled to `width`x`height`, lossless, no audio. */
-async function scaled(path: string, width: number, height: number, seconds?: number) {
-  await command([
-    "ffmpeg",
-    ...["-v", "error", "-y", "-i", CLIP, "-an"],
-    ...(seconds === undefined ? [] : ["-t", String(seconds)]),
-    ...["-vf", `scale=${width}:${height}:flags=bicubic`, "-c:v", "libx264", "-qp", "0"],
-    ...["-preset", "ultrafast"],
-    ...["-pix_fmt", "yuv420p", path],
-  ]);
 }
 
 /** ffprobe's view of the video stream (decoded frame count). */
@@ -56,11 +44,23 @@ async function probe(path: string) {
   };
 }
 
+/**
+ * The source of both chains: the real clip scaled to 1440x810, above both caps (platform_fb's
+ * short side 720, messenger_like's 480), lossless, shared (tests/real_clip_fixtures.ts). Whole
+ * (9.2 s): x264's average-rate control converges over it (4 s of it came out 11% over both
+ * targets, 9.2 s within 4%). The reruns use its first second.
+ */
+const SOURCE = { width: 1440, height: 810 } as const;
+const RERUN = { ...SOURCE, seconds: 1 } as const;
+
 const CASES = [
-  // id, source size, expected output size, profile, B-frames in the stream
-  { id: "platform_fb", source: [1440, 810], size: [1280, 720], profile: "Main", bFrames: true },
-  { id: "messenger_like", source: [1280, 720], size: [852, 480], profile: "Main", bFrames: false },
+  // id, expected output size, profile, B-frames in the stream
+  { id: "platform_fb", size: [1280, 720], profile: "Main", bFrames: true },
+  { id: "messenger_like", size: [852, 480], profile: "Main", bFrames: false },
 ] as const;
+
+/** ffprobe's view of the shared source, probed once (it decodes every frame). */
+let sourceProbe: ReturnType<typeof probe> | undefined;
 
 for (const c of CASES) {
   Deno.test({
@@ -70,16 +70,18 @@ for (const c of CASES) {
     async fn() {
       const dir = await Deno.makeTempDir({ prefix: `dfrobust_${c.id}_` });
       try {
-        const src = join(dir, "a.mp4");
-        // The whole clip: x264's average-rate control converges over it (4 s of it came out
-        // 11% over both targets, 9.2 s within 4%).
-        await scaled(src, c.source[0], c.source[1]);
+        await linkRealClip(SOURCE, join(dir, "a.mp4"));
         await Deno.mkdir(join(dir, "short"));
-        await scaled(join(dir, "short", "b.mp4"), c.source[0], c.source[1], 1);
+        await linkRealClip(RERUN, join(dir, "short", "b.mp4"));
         const manifest = await writeManifest(dir, [["a", "a.mp4", 0]]);
         const rerun = await writeManifest(join(dir, "short"), [["b", "b.mp4", 0]]);
         const run = async (csv: string, out: string) => {
-          const summary = await distortDataset(csv, { out: join(dir, out), ops: c.id });
+          // No copy quality: nothing here reads it, and it is a decode of every frame.
+          const summary = await distortDataset(csv, {
+            out: join(dir, out),
+            ops: c.id,
+            quality: false,
+          });
           const copy = (await readCopyManifest(summary.copies[0].copyDir))!;
           const video = copy.videos[0];
           assert.equal(video.error, null);
@@ -91,7 +93,7 @@ for (const c of CASES) {
         const b2 = await run(rerun, "b2");
         assert.equal(b2.video.outputSha256, b1.video.outputSha256, "rerun byte-identical");
         const p = await probe(one.path);
-        const source = await probe(src);
+        const source = await (sourceProbe ??= probe(await realClip(SOURCE)));
         assert.deepEqual([p.codec, p.profile, p.width, p.height], ["h264", c.profile, ...c.size]);
         assert.equal(p.bFrames > 0, c.bFrames, `B-frames: has_b_frames ${p.bFrames}`);
         assert.equal(p.frames, source.frames, "every frame kept");

@@ -14,6 +14,7 @@ import { getOperation } from "../ops/catalog.ts";
 import { missingEncoder } from "../ops/profile.ts";
 import { writeManifest } from "./distort_fixtures.ts";
 import { FIXTURES, skipWithoutFixtures } from "./_fixtures.ts";
+import { linkRealClip } from "./real_clip_fixtures.ts";
 import { skipWithout } from "./_tools.ts";
 
 const CLIP = join(FIXTURES, "video", "short_hamilton_clip.mp4");
@@ -120,8 +121,11 @@ Deno.test({
       await cut(join(dir, "a.mp4"), 2, 320, 180);
       const manifest = await writeManifest(dir, [["a", "a.mp4", 0]]);
       const ops = "h265_crf28,h265_crf45,vp9_crf31,av1_crf35,mpeg4_q6,mpeg4_q24";
-      const first = await distortDataset(manifest, { out: join(dir, "one"), ops, jobs: 1 });
-      const second = await distortDataset(manifest, { out: join(dir, "two"), ops, jobs: 1 });
+      // No copy quality in this file's runs: no assertion reads it (PSNR is measured here, by
+      // ffmpeg's psnr filter), and it is a decode of every frame of every copy.
+      const options = { ops, jobs: 1, quality: false };
+      const first = await distortDataset(manifest, { out: join(dir, "one"), ...options });
+      const second = await distortDataset(manifest, { out: join(dir, "two"), ...options });
       const a = await outputs(first);
       const b = await outputs(second);
       const source = await probe(join(dir, "a.mp4"));
@@ -172,8 +176,10 @@ Deno.test({
       await cut(join(dir, "a.mp4"), 4, 640, 360);
       const manifest = await writeManifest(dir, [["a", "a.mp4", 0]]);
       const ops = "bitrate_1000k,bitrate_150k";
-      const a = await outputs(await distortDataset(manifest, { out: join(dir, "one"), ops }));
-      const b = await outputs(await distortDataset(manifest, { out: join(dir, "two"), ops }));
+      const run = (out: string) =>
+        distortDataset(manifest, { out: join(dir, out), ops, quality: false });
+      const a = await outputs(await run("one"));
+      const b = await outputs(await run("two"));
       for (const [id, kbps] of [["bitrate_1000k", 1000], ["bitrate_150k", 150]] as const) {
         const p = await probe(a.get(id)!.path);
         assert.equal(p.codec, "h264");
@@ -201,15 +207,10 @@ Deno.test({
         "denoise_s2,denoise_s15,sharpen_a05,sharpen_a30,upscale_75pct,upscale_quarter",
       ].join(",");
       // Lossless: the decoded frames are exactly the filters' output.
-      const summary = await distortDataset(manifest, {
-        out: join(dir, "one"),
-        ops,
-        profile: "lossless",
-      });
-      const out = await outputs(summary);
-      const again = await outputs(
-        await distortDataset(manifest, { out: join(dir, "two"), ops, profile: "lossless" }),
-      );
+      const run = (out: string) =>
+        distortDataset(manifest, { out: join(dir, out), ops, profile: "lossless", quality: false });
+      const out = await outputs(await run("one"));
+      const again = await outputs(await run("two"));
       for (const [id, o] of out) assert.equal(again.get(id)!.sha, o.sha, `${id} reruns identical`);
       const path = (id: string) => out.get(id)!.path;
       const base = await signalStats(src);
@@ -249,9 +250,14 @@ Deno.test({
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "dfrobust_platform_" });
     try {
-      await cut(join(dir, "a.mp4"), 1, 1440, 810);
+      // The 1440x810 second tests/ops_platform_test.ts reruns on, shared.
+      await linkRealClip({ width: 1440, height: 810, seconds: 1 }, join(dir, "a.mp4"));
       const manifest = await writeManifest(dir, [["a", "a.mp4", 0]]);
-      const summary = await distortDataset(manifest, { out: join(dir, "o"), ops: "platform_yt" });
+      const summary = await distortDataset(manifest, {
+        out: join(dir, "o"),
+        ops: "platform_yt",
+        quality: false,
+      });
       const video = (await readCopyManifest(summary.copies[0].copyDir))!.videos[0];
       assert.equal(video.error, null);
       const p = await probe(join(summary.copies[0].copyDir, video.output!));
@@ -287,6 +293,7 @@ Deno.test({
         out: join(dir, "o"),
         ops: "av1_crf35",
         ffmpeg,
+        quality: false,
       });
       const video = (await readCopyManifest(summary.copies[0].copyDir))!.videos[0];
       assert.equal(video.status, "failed");

@@ -62,10 +62,14 @@ async function probe(path: string) {
   };
 }
 
-/** 2 s of the real clip from `start`, scaled up to 1280x720, lossless (an "original upload"). */
+/**
+ * 1 s of the real clip from `start`, scaled up to 1280x720, lossless (an "original upload"). The
+ * fit compares re-encodes of the same frames, so length hardly matters: on 1 s and on 2 s the
+ * estimates were 30 and 31 and one CRF step moved the bitrate by about 9% (measured).
+ */
 async function original(path: string, start: number): Promise<void> {
   await ffmpeg(
-    ...["-ss", String(start), "-t", "2", "-i", CLIP, "-an", "-vf", "scale=1280:720"],
+    ...["-ss", String(start), "-t", "1", "-i", CLIP, "-an", "-vf", "scale=1280:720"],
     ...["-c:v", "libx264", "-qp", "0", "-preset", "ultrafast", "-pix_fmt", "yuv420p", path],
   );
 }
@@ -110,7 +114,9 @@ Deno.test({
       await Deno.writeTextFile(join(shared, "broken.mp4"), "not a video");
 
       const recordPath = join(dir, "my_platform.json");
-      const crfMin = TRUTH.crf - 3;
+      // Below truth - 1, the lowest estimate the test accepts: the search walks up to it, and the
+      // check one CRF below the estimate always runs.
+      const crfMin = TRUTH.crf - 2;
       const run = await runDenoTask("tasks/platform_fit.ts", [
         ...["--originals", originals, "--shared", shared, "--name", "my_platform"],
         ...["--crf-min", String(crfMin), "--out", recordPath, "--json"],
@@ -154,6 +160,8 @@ Deno.test({
         const done = await distortDataset(manifest, {
           out: join(dir, out),
           ops: `platform:${recordPath}`,
+          // The rerun is compared by its bytes only; the first run's quality is read.
+          quality: out === "one",
         });
         const m = (await readCopyManifest(done.copies[0].copyDir))!;
         assert.equal(m.videos[0].error, null);

@@ -19,25 +19,38 @@ import numpy as np
 from skimage.metrics import peak_signal_noise_ratio
 
 
-def probe_size(path, vf):
-    out = subprocess.run(
-        ["ffprobe", "-v", "error", "-f", "lavfi", "-i",
-         f"movie={path}" + (f",{vf}" if vf else ""), "-show_entries", "stream=width,height",
-         "-of", "json"], capture_output=True, check=True).stdout
-    s = json.loads(out)["streams"][0]
-    return s["width"], s["height"]
-
-
 def luma(path, vf):
-    w, h = probe_size(path, vf)
+    """Luma of every decoded frame of `path` (through `vf`): ffmpeg writes yuv4mpegpipe, whose
+    header states the frame size, so no separate probe is needed."""
     args = ["ffmpeg", "-v", "error", "-i", path, "-map", "0:v:0"]
     if vf:
         args += ["-vf", vf]
-    args += ["-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-"]
-    raw = np.frombuffer(subprocess.run(args, capture_output=True, check=True).stdout, np.uint8)
+    args += ["-fps_mode", "passthrough", "-f", "yuv4mpegpipe", "-pix_fmt", "yuv420p", "-"]
+    raw = subprocess.run(args, capture_output=True, check=True).stdout
+    end = raw.index(b"\n")
+    header = raw[:end].split(b" ")
+    assert header[0] == b"YUV4MPEG2", header
+    w = int(next(t[1:] for t in header if t.startswith(b"W")))
+    h = int(next(t[1:] for t in header if t.startswith(b"H")))
     frame = w * h + 2 * ((w + 1) // 2) * ((h + 1) // 2)
-    n = raw.size // frame
-    return np.stack([raw[k * frame:k * frame + w * h].reshape(h, w) for k in range(n)])
+    frames, at = [], end + 1
+    while at < len(raw):
+        assert raw[at:at + 5] == b"FRAME", at
+        at = raw.index(b"\n", at) + 1
+        frames.append(np.frombuffer(raw, np.uint8, w * h, at).reshape(h, w))
+        at += frame
+    return np.stack(frames)
+
+
+# A source's reference luma is the same for every copy made from it: decoded once per source
+# and reference filter.
+_references = {}
+
+
+def reference(path, vf):
+    if (path, vf) not in _references:
+        _references[(path, vf)] = luma(path, vf)
+    return _references[(path, vf)]
 
 
 def ffmpeg_ssim(a, b):
@@ -55,7 +68,7 @@ def ffmpeg_ssim(a, b):
 
 
 def compare(c):
-    ref = luma(c["source"], c.get("refVf"))
+    ref = reference(c["source"], c.get("refVf"))
     if c.get("crop"):
         x, y, w, h = c["crop"]
         ref = ref[:, y:y + h, x:x + w]
