@@ -21,31 +21,36 @@ import {
 import { skipWithout, withFfmpeg } from "./_tools.ts";
 import { sharedFixture } from "./_shared_fixture.ts";
 
-/** Size-changing sources: a switch up, a switch down with two switches, another codec/aspect. */
+/**
+ * Size-changing sources: a switch up, a switch down with two switches, another codec/aspect.
+ * Every segment holds at least 17 frames (more than a frame-threaded decoder keeps in flight:
+ * 16 threads + 1), so each switch is met with a full decoder on both sides; the two
+ * sources that start at 320x240 hold at least the 32 frames sampleFramesTogether() takes.
+ */
 const SPECS: SizeChangeSpec[] = [
   {
     file: "up.webm",
     codec: VP8,
-    segments: [{ frames: 50, width: 320, height: 240 }, { frames: 50, width: 640, height: 480 }],
+    segments: [{ frames: 24, width: 320, height: 240 }, { frames: 24, width: 640, height: 480 }],
   },
   {
     file: "down_up.ts",
     codec: H264_TS,
     segments: [
-      { frames: 30, width: 640, height: 480 },
-      { frames: 37, width: 320, height: 240 },
-      { frames: 23, width: 480, height: 360 },
+      { frames: 20, width: 640, height: 480 },
+      { frames: 17, width: 320, height: 240 },
+      { frames: 17, width: 480, height: 360 },
     ],
   },
   {
     file: "aspect.webm",
     codec: VP9,
-    segments: [{ frames: 21, width: 320, height: 240 }, { frames: 40, width: 352, height: 198 }],
+    segments: [{ frames: 21, width: 320, height: 240 }, { frames: 19, width: 352, height: 198 }],
   },
 ];
 
 /**
- * down_up.ts at a third of its length, for the ffmpeg.wasm distort suite (wasm encodes about ten
+ * down_up.ts at 30 frames, for the ffmpeg.wasm distort suite (wasm encodes about ten
  * times slower than native): the same codec, sizes and two switches (down, then up), and frames
  * on both sides of each, which is what its per-frame checks need.
  */
@@ -195,10 +200,10 @@ for (const backend of ["native", "wasm"] as BackendChoice[]) {
             assert.deepEqual([info.rotation, info.width, info.height], [270, 480, 640]);
             assert.deepEqual(info.segments.map((g) => [g.start, g.width, g.height]), [
               [0, 480, 640],
-              [30, 240, 320],
-              [67, 360, 480],
+              [20, 240, 320],
+              [37, 360, 480],
             ]);
-            const sampled = await sampleFrames(ffmpeg, rotated, { info, indices: range(90) });
+            const sampled = await sampleFrames(ffmpeg, rotated, { info, indices: range(54) });
             const leftStrip = sampled.frames.map((f) => {
               let value = 0;
               for (let k = 0; k < 8; k++) {
@@ -207,7 +212,7 @@ for (const backend of ["native", "wasm"] as BackendChoice[]) {
               }
               return value;
             });
-            assert.deepEqual(leftStrip, range(90));
+            assert.deepEqual(leftStrip, range(54));
           });
 
           await t.step("sampleFramesTogether() gives the same frames", async () => {
