@@ -17,6 +17,7 @@ import { makeClip, writeManifest } from "./distort_fixtures.ts";
 import { writeSizeChangeVideo } from "./stream_fixtures.ts";
 import { tinyDetector, tinySpec } from "./eval_fixtures.ts";
 import { skipWithout, withFfmpeg } from "./_tools.ts";
+import { copySharedFixture, sharedFixture } from "./_shared_fixture.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 /** Far more than a refusal needs (well under a second), far less than decoding 8K frames. */
@@ -42,8 +43,19 @@ async function refusal(promise: Promise<unknown>, what: string): Promise<FfmpegE
   throw new Error(`${what} was accepted`);
 }
 
-/** Hostile files in `dir/data`, pointing at a real video in `dir/outside`. */
-async function writeHostileFiles(ffmpeg: Ffmpeg, dir: string): Promise<Record<string, RegExp>> {
+/** The hostile files of {@link writeHostileFiles} -> what the refusal must call each. */
+const HOSTILE: Record<string, RegExp> = {
+  "hls_absolute.mp4": /HLS playlist/,
+  "hls_dotdot.mkv": /HLS playlist/,
+  "hls_url.mp4": /HLS playlist/,
+  "master_passwd.mp4": /HLS playlist/,
+  "concat.mp4": /ffconcat list/,
+  "concat.mkv": /ffconcat list/,
+  "still.mp4": /still image/,
+};
+
+/** Hostile files ({@link HOSTILE}) in `dir/data`, pointing at a real video in `dir/outside`. */
+async function writeHostileFiles(ffmpeg: Ffmpeg, dir: string): Promise<void> {
   const data = join(dir, "data");
   const outside = join(dir, "outside");
   await Deno.mkdir(data, { recursive: true });
@@ -57,21 +69,16 @@ async function writeHostileFiles(ffmpeg: Ffmpeg, dir: string): Promise<Record<st
   });
   const playlist = (uri: string) =>
     `#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\n${uri}\n#EXT-X-ENDLIST\n`;
-  const files: Record<string, [string, RegExp]> = {
-    "hls_absolute.mp4": [playlist(segment), /HLS playlist/],
-    "hls_dotdot.mkv": [playlist("../outside/secret.ts"), /HLS playlist/],
-    "hls_url.mp4": [playlist(`file://${segment}`), /HLS playlist/],
-    "master_passwd.mp4": [
-      "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=100000\n/etc/passwd\n",
-      /HLS playlist/,
-    ],
-    "concat.mp4": [`ffconcat version 1.0\nfile ${segment}\n`, /ffconcat list/],
-    "concat.mkv": [`ffconcat version 1.0\nfile ../outside/secret.ts\n`, /ffconcat list/],
+  const files: Record<string, string> = {
+    "hls_absolute.mp4": playlist(segment),
+    "hls_dotdot.mkv": playlist("../outside/secret.ts"),
+    "hls_url.mp4": playlist(`file://${segment}`),
+    "master_passwd.mp4": "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=100000\n/etc/passwd\n",
+    "concat.mp4": `ffconcat version 1.0\nfile ${segment}\n`,
+    "concat.mkv": `ffconcat version 1.0\nfile ../outside/secret.ts\n`,
   };
-  const expected: Record<string, RegExp> = {};
-  for (const [name, [text, reason]] of Object.entries(files)) {
+  for (const [name, text] of Object.entries(files)) {
     await Deno.writeTextFile(join(data, name), text);
-    expected[name] = reason;
   }
   // An image named as a video (image2 / png_pipe: not a video container).
   const still = join(data, "still.mp4");
@@ -81,8 +88,6 @@ async function writeHostileFiles(ffmpeg: Ffmpeg, dir: string): Promise<Record<st
     inputs: [],
     outputs: [still],
   });
-  expected["still.mp4"] = /still image/;
-  return expected;
 }
 
 /** A 199 KB H.264 stream of one 8192x8192 frame (a solid colour compresses to almost nothing). */
@@ -102,6 +107,76 @@ async function writeHuge(ffmpeg: Ffmpeg, dir: string): Promise<string[]> {
     outputs: [mp4],
   });
   return [raw, mp4];
+}
+
+/** Each legit container the probe must still read, 10 frames of 64x48: encoder arguments. */
+const LEGIT: Record<string, string[]> = {
+  "a.mkv": ["-c:v", "libx264"],
+  "a.webm": ["-c:v", "libvpx", "-b:v", "200k"],
+  "a.avi": ["-c:v", "mpeg4"],
+  "a.ts": ["-c:v", "libx264"],
+  "a.mov": ["-c:v", "libx264"],
+  "a.y4m": ["-pix_fmt", "yuv420p"],
+  "a.h264": ["-c:v", "libx264"],
+};
+
+/** The inputs of the suites below, as {@link guardInputs} lays them out. */
+interface GuardInputs {
+  /** The fixture folder: `data/` (what a dataset holds) and `outside/` (what links lead to). */
+  dir: string;
+  /** `data/good.mp4`: 10 frames of 64x48. */
+  good: string;
+  /** `data/huge.h264` and `data/huge.mp4`: one 8192x8192 frame each ({@link writeHuge}). */
+  huge: string[];
+  /** `limits/clip.mp4`: 30 frames of 96x64 with audio. */
+  clip: string;
+  /** `limits/wide.mp4`: 4 frames of 320x240. */
+  wide: string;
+  /** `limits/sizes.ts`: 10 frames of 64x48, then 10 of 160x120. */
+  sizes: string;
+}
+
+/**
+ * Every input of this file's suites, written with native ffmpeg once per test run and shared by
+ * both backends' suites and the pipeline suite (tests/_shared_fixture.ts): read only (the
+ * pipeline suite works on a copy).
+ */
+async function guardInputs(): Promise<GuardInputs> {
+  const key = { hostile: Object.keys(HOSTILE), legit: LEGIT };
+  const dir = await sharedFixture("input-guard-files", key, async (dir) => {
+    await withFfmpeg("native", async (native) => {
+      await writeHostileFiles(native, dir);
+      await makeClip(native, join(dir, "data", "good.mp4"), { width: 64, height: 48, frames: 10 });
+      for (const [name, codec] of Object.entries(LEGIT)) {
+        const path = join(dir, "data", name);
+        await native.run({
+          args: ["-f", "lavfi", "-i", "testsrc2=s=64x48:r=10", "-frames:v", "10", ...codec]
+            .concat([`file:${path}`]),
+          inputs: [],
+          outputs: [path],
+        });
+      }
+      await writeHuge(native, join(dir, "data"));
+      const limits = join(dir, "limits");
+      await Deno.mkdir(limits);
+      const clip = join(limits, "clip.mp4");
+      await makeClip(native, clip, { width: 96, height: 64, frames: 30, audio: true });
+      await makeClip(native, join(limits, "wide.mp4"), { width: 320, height: 240, frames: 4 });
+      await writeSizeChangeVideo(native, limits, {
+        file: "sizes.ts",
+        codec: ["-c:v", "libx264"],
+        segments: [{ frames: 10, width: 64, height: 48 }, { frames: 10, width: 160, height: 120 }],
+      });
+    });
+  });
+  return {
+    dir,
+    good: join(dir, "data", "good.mp4"),
+    huge: [join(dir, "data", "huge.h264"), join(dir, "data", "huge.mp4")],
+    clip: join(dir, "limits", "clip.mp4"),
+    wide: join(dir, "limits", "wide.mp4"),
+    sizes: join(dir, "limits", "sizes.ts"),
+  };
 }
 
 Deno.test("inputGuardOptions() lists every accepted demuxer once and only the file protocol", () => {
@@ -159,67 +234,40 @@ for (const backend of ["native", "wasm"] as const) {
       `and real containers are read`,
     ignore: skipWithout("ffmpeg", "input guard"),
     async fn(t) {
-      const dir = await Deno.makeTempDir({ prefix: "dfrobust_guard_" });
-      const native = await openFfmpeg("native");
-      try {
-        const hostile = await writeHostileFiles(native, dir);
-        const good = join(dir, "data", "good.mp4");
-        await makeClip(native, good, { width: 64, height: 48, frames: 10 });
-        // Each legit container, 10 frames of 64x48.
-        const legit: Record<string, string[]> = {
-          "a.mkv": ["-c:v", "libx264"],
-          "a.webm": ["-c:v", "libvpx", "-b:v", "200k"],
-          "a.avi": ["-c:v", "mpeg4"],
-          "a.ts": ["-c:v", "libx264"],
-          "a.mov": ["-c:v", "libx264"],
-          "a.y4m": ["-pix_fmt", "yuv420p"],
-          "a.h264": ["-c:v", "libx264"],
-        };
-        for (const [name, codec] of Object.entries(legit)) {
-          const path = join(dir, "data", name);
-          await native.run({
-            args: ["-f", "lavfi", "-i", "testsrc2=s=64x48:r=10", "-frames:v", "10", ...codec]
-              .concat([`file:${path}`]),
-            inputs: [],
-            outputs: [path],
-          });
-        }
-        await withFfmpeg(backend, async (ffmpeg) => {
-          await t.step("the probe refuses each, naming the file and what it is", async () => {
-            for (const [name, reason] of Object.entries(hostile)) {
-              const path = join(dir, "data", name);
-              const error = await refusal(ffmpeg.probe(path), name);
-              assert.ok(error.message.includes(path), error.message);
-              assert.match(error.message, reason);
-              assert.match(error.message, /only self-contained video files are read/);
-            }
-          });
-          await t.step("real containers are still read", async () => {
-            for (const name of ["good.mp4", ...Object.keys(legit)]) {
-              const info = await ffmpeg.probe(join(dir, "data", name));
-              assert.deepEqual([info.width, info.height, info.frameCount], [64, 48, 10], name);
-            }
-          });
-          await t.step(
-            "decoding with a recorded probe (a copy manifest's) refuses the playlist too",
-            async () => {
-              const info = await ffmpeg.probe(good);
-              for (const name of ["hls_absolute.mp4", "concat.mkv"]) {
-                const path = join(dir, "data", name);
-                const error = await refusal(sampleFrames(ffmpeg, path, { info, count: 2 }), name);
-                assert.ok(error.message.includes(path), error.message);
-                assert.match(error.message, /HLS playlist|ffconcat list/);
-              }
-              // The backend still works after the refusals.
-              const frames = await sampleFrames(ffmpeg, good, { info, count: 2 });
-              assert.equal(frames.frames.length, 2);
-            },
-          );
+      const { dir, good } = await guardInputs();
+      const hostile = HOSTILE;
+      await withFfmpeg(backend, async (ffmpeg) => {
+        await t.step("the probe refuses each, naming the file and what it is", async () => {
+          for (const [name, reason] of Object.entries(hostile)) {
+            const path = join(dir, "data", name);
+            const error = await refusal(ffmpeg.probe(path), name);
+            assert.ok(error.message.includes(path), error.message);
+            assert.match(error.message, reason);
+            assert.match(error.message, /only self-contained video files are read/);
+          }
         });
-      } finally {
-        await native.close();
-        await Deno.remove(dir, { recursive: true });
-      }
+        await t.step("real containers are still read", async () => {
+          for (const name of ["good.mp4", ...Object.keys(LEGIT)]) {
+            const info = await ffmpeg.probe(join(dir, "data", name));
+            assert.deepEqual([info.width, info.height, info.frameCount], [64, 48, 10], name);
+          }
+        });
+        await t.step(
+          "decoding with a recorded probe (a copy manifest's) refuses the playlist too",
+          async () => {
+            const info = await ffmpeg.probe(good);
+            for (const name of ["hls_absolute.mp4", "concat.mkv"]) {
+              const path = join(dir, "data", name);
+              const error = await refusal(sampleFrames(ffmpeg, path, { info, count: 2 }), name);
+              assert.ok(error.message.includes(path), error.message);
+              assert.match(error.message, /HLS playlist|ffconcat list/);
+            }
+            // The backend still works after the refusals.
+            const frames = await sampleFrames(ffmpeg, good, { info, count: 2 });
+            assert.equal(frames.frames.length, 2);
+          },
+        );
+      });
     },
   });
 
@@ -228,128 +276,108 @@ for (const backend of ["native", "wasm"] as const) {
       `limit and how to raise it`,
     ignore: skipWithout("ffmpeg", "frame limits"),
     async fn(t) {
-      const dir = await Deno.makeTempDir({ prefix: "dfrobust_limits_" });
-      const native = await openFfmpeg("native");
-      try {
-        const huge = await writeHuge(native, dir);
-        const clip = join(dir, "clip.mp4");
-        await makeClip(native, clip, { width: 96, height: 64, frames: 30, audio: true });
-        const wide = join(dir, "wide.mp4");
-        await makeClip(native, wide, { width: 320, height: 240, frames: 4 });
-        const sizes = await writeSizeChangeVideo(native, dir, {
-          file: "sizes.ts",
-          codec: ["-c:v", "libx264"],
-          segments: [{ frames: 10, width: 64, height: 48 }, {
-            frames: 10,
-            width: 160,
-            height: 120,
-          }],
-        });
-        await withFfmpeg(backend, async (ffmpeg) => {
-          await t.step("8192x8192 frames in a 199 KB file", async () => {
-            for (const path of huge) {
-              assert.ok((await Deno.stat(path)).size < 400_000);
-              const error = await refusal(ffmpeg.probe(path), basename(path));
-              assert.ok(error.message.includes(path), error.message);
-              assert.match(error.message, /8192x8192/);
-              // Every limit it is over, each with how to raise it.
-              assert.match(
-                error.message,
-                /limit of 4096 pixels of frame width \(raise it with --limit frame-width=N; library: limits\.frameWidth/,
-              );
-              assert.match(
-                error.message,
-                /limit of 4096 pixels of frame height \(raise it with --limit frame-height=N/,
-              );
-              assert.match(
-                error.message,
-                /limit of 8847360 pixels per frame \(raise it with --limit frame-pixels=N/,
-              );
-            }
-          });
-          await t.step("a lowered limit refuses, a raised one admits (the override)", async () => {
-            const narrow = await refusal(
-              ffmpeg.probe(clip, { limits: { frameWidth: 95 } }),
-              "narrow",
-            );
-            assert.match(narrow.message, /96x64 .* limit of 95 pixels of frame width/);
-            assert.doesNotMatch(narrow.message, /frame-height|frame-pixels/);
-            const short = await refusal(
-              ffmpeg.probe(clip, { limits: { frameHeight: 63 } }),
-              "short",
-            );
-            assert.match(short.message, /96x64 .* limit of 63 .* --limit frame-height=N/);
-            const few = await refusal(
-              ffmpeg.probe(clip, { limits: { framePixels: 6143 } }),
-              "px",
-            );
+      const { huge, clip, wide, sizes } = await guardInputs();
+      await withFfmpeg(backend, async (ffmpeg) => {
+        await t.step("8192x8192 frames in a 199 KB file", async () => {
+          for (const path of huge) {
+            assert.ok((await Deno.stat(path)).size < 400_000);
+            const error = await refusal(ffmpeg.probe(path), basename(path));
+            assert.ok(error.message.includes(path), error.message);
+            assert.match(error.message, /8192x8192/);
+            // Every limit it is over, each with how to raise it.
             assert.match(
-              few.message,
-              /6144 pixels\), over .* 6143 pixels .*--limit frame-pixels=N/,
-            );
-            const info = await ffmpeg.probe(clip, {
-              limits: { frameWidth: 96, frameHeight: 64, framePixels: 6144 },
-            });
-            assert.deepEqual([info.width, info.height], [96, 64]);
-          });
-          await t.step("a frame size later in the stream counts too", async () => {
-            const error = await refusal(
-              ffmpeg.probe(sizes, { limits: { framePixels: 64 * 48 * 2 } }),
-              "sizes",
-            );
-            assert.match(error.message, /160x120/);
-            const info = await ffmpeg.probe(sizes);
-            assert.equal(info.segments.length, 2);
-          });
-          await t.step("more frames than the limit (audio packets beside them)", async () => {
-            const error = await refusal(
-              ffmpeg.probe(clip, { limits: { videoFrames: 20 } }),
-              "frames",
+              error.message,
+              /limit of 4096 pixels of frame width \(raise it with --limit frame-width=N; library: limits\.frameWidth/,
             );
             assert.match(
               error.message,
-              /over the limit of 20 frames in a video \(raise it with --limit video-frames=N; library: limits\.videoFrames/,
+              /limit of 4096 pixels of frame height \(raise it with --limit frame-height=N/,
             );
-            assert.equal(
-              (await ffmpeg.probe(clip, { limits: { videoFrames: 30 } })).frameCount,
-              30,
+            assert.match(
+              error.message,
+              /limit of 8847360 pixels per frame \(raise it with --limit frame-pixels=N/,
             );
+          }
+        });
+        await t.step("a lowered limit refuses, a raised one admits (the override)", async () => {
+          const narrow = await refusal(
+            ffmpeg.probe(clip, { limits: { frameWidth: 95 } }),
+            "narrow",
+          );
+          assert.match(narrow.message, /96x64 .* limit of 95 pixels of frame width/);
+          assert.doesNotMatch(narrow.message, /frame-height|frame-pixels/);
+          const short = await refusal(
+            ffmpeg.probe(clip, { limits: { frameHeight: 63 } }),
+            "short",
+          );
+          assert.match(short.message, /96x64 .* limit of 63 .* --limit frame-height=N/);
+          const few = await refusal(
+            ffmpeg.probe(clip, { limits: { framePixels: 6143 } }),
+            "px",
+          );
+          assert.match(
+            few.message,
+            /6144 pixels\), over .* 6143 pixels .*--limit frame-pixels=N/,
+          );
+          const info = await ffmpeg.probe(clip, {
+            limits: { frameWidth: 96, frameHeight: 64, framePixels: 6144 },
           });
-          await t.step(
-            "sampling holds a recorded probe to the limits before decoding",
-            async () => {
-              const info = await ffmpeg.probe(clip);
-              const error = await refusal(
-                sampleFrames(ffmpeg, clip, { info, count: 2, limits: { frameHeight: 32 } }),
-                "sample",
-              );
-              assert.match(error.message, /^Cannot decode ".*clip\.mp4": its frames are 96x64/);
-              // A recorded probe that understates the size (8x8 for 320x240: its decoder may
-              // allocate 136x136 pixels): the decoder refuses the real frames.
-              const real = await ffmpeg.probe(wide);
-              const small = {
-                ...real,
-                segments: real.segments.map((s) => ({ ...s, codedWidth: 8, codedHeight: 8 })),
-              };
-              const lied = await refusal(
-                sampleFrames(ffmpeg, wide, { info: small, count: 2 }),
-                "lie",
-              );
-              assert.match(
-                lied.message,
-                /wide\.mp4".*a frame of 320x240 is larger than its probe found/,
-              );
-              assert.equal(
-                (await sampleFrames(ffmpeg, wide, { info: real, count: 2 })).frames.length,
-                2,
-              );
-            },
+          assert.deepEqual([info.width, info.height], [96, 64]);
+        });
+        await t.step("a frame size later in the stream counts too", async () => {
+          const error = await refusal(
+            ffmpeg.probe(sizes, { limits: { framePixels: 64 * 48 * 2 } }),
+            "sizes",
+          );
+          assert.match(error.message, /160x120/);
+          const info = await ffmpeg.probe(sizes);
+          assert.equal(info.segments.length, 2);
+        });
+        await t.step("more frames than the limit (audio packets beside them)", async () => {
+          const error = await refusal(
+            ffmpeg.probe(clip, { limits: { videoFrames: 20 } }),
+            "frames",
+          );
+          assert.match(
+            error.message,
+            /over the limit of 20 frames in a video \(raise it with --limit video-frames=N; library: limits\.videoFrames/,
+          );
+          assert.equal(
+            (await ffmpeg.probe(clip, { limits: { videoFrames: 30 } })).frameCount,
+            30,
           );
         });
-      } finally {
-        await native.close();
-        await Deno.remove(dir, { recursive: true });
-      }
+        await t.step(
+          "sampling holds a recorded probe to the limits before decoding",
+          async () => {
+            const info = await ffmpeg.probe(clip);
+            const error = await refusal(
+              sampleFrames(ffmpeg, clip, { info, count: 2, limits: { frameHeight: 32 } }),
+              "sample",
+            );
+            assert.match(error.message, /^Cannot decode ".*clip\.mp4": its frames are 96x64/);
+            // A recorded probe that understates the size (8x8 for 320x240: its decoder may
+            // allocate 136x136 pixels): the decoder refuses the real frames.
+            const real = await ffmpeg.probe(wide);
+            const small = {
+              ...real,
+              segments: real.segments.map((s) => ({ ...s, codedWidth: 8, codedHeight: 8 })),
+            };
+            const lied = await refusal(
+              sampleFrames(ffmpeg, wide, { info: small, count: 2 }),
+              "lie",
+            );
+            assert.match(
+              lied.message,
+              /wide\.mp4".*a frame of 320x240 is larger than its probe found/,
+            );
+            assert.equal(
+              (await sampleFrames(ffmpeg, wide, { info: real, count: 2 })).frames.length,
+              2,
+            );
+          },
+        );
+      });
     },
   });
 }
@@ -359,12 +387,15 @@ Deno.test({
     "failed video by name, and finish the rest",
   ignore: skipWithout("ffmpeg", "hostile pipeline"),
   async fn(t) {
-    const dir = await Deno.makeTempDir({ prefix: "dfrobust_hostile_" });
+    const dir = join(await Deno.makeTempDir({ prefix: "dfrobust_hostile_" }), "inputs");
     const native = await openFfmpeg("native");
     try {
-      await writeHostileFiles(native, dir);
+      // A copy: the manifest is written into data/. Its playlists still point at the shared
+      // fixture's outside/ (absolute paths), out of this data folder just the same.
+      const inputs = await guardInputs();
+      await copySharedFixture(inputs.dir, dir);
       const data = join(dir, "data");
-      const [huge] = await writeHuge(native, data);
+      const [huge] = inputs.huge;
       await makeClip(native, join(data, "real.mp4"), { width: 64, height: 48, frames: 8 });
       await makeClip(native, join(data, "fake.mp4"), { width: 64, height: 48, frames: 8 });
       const manifest = await writeManifest(data, [
@@ -483,7 +514,7 @@ Deno.test({
       });
     } finally {
       await native.close();
-      await Deno.remove(dir, { recursive: true });
+      await Deno.remove(join(dir, ".."), { recursive: true });
     }
   },
 });

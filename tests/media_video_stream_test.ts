@@ -4,11 +4,12 @@ import { readCopyManifest } from "../artifacts/copy_manifest.ts";
 import { distortDataset } from "../artifacts/distort.ts";
 import { discoverCopies } from "../eval/copies.ts";
 import { sidecarLocator } from "../faces/sidecar.ts";
-import { type BackendChoice, type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
+import { type BackendChoice, type Ffmpeg, openFfmpeg, type VideoInfo } from "../media/ffmpeg.ts";
 import { sampleFrames, sampleFramesTogether } from "../media/frames.ts";
 import { PAPER_OP_IDS } from "../ops/catalog.ts";
 import { readBarcode, reverseBits8 } from "./awkward_fixtures.ts";
 import {
+  type CoverPlacement,
   H264_TS,
   markerBox,
   type SizeChangeSpec,
@@ -20,28 +21,50 @@ import {
 import { skipWithout, withFfmpeg } from "./_tools.ts";
 import { sharedFixture } from "./_shared_fixture.ts";
 
-/** Size-changing sources: a switch up, a switch down with two switches, another codec/aspect. */
+/**
+ * Size-changing sources: a switch up, a switch down with two switches, another codec/aspect.
+ * Every segment holds at least 17 frames (more than a frame-threaded decoder keeps in flight:
+ * 16 threads + 1), so each switch is met with a full decoder on both sides; the two
+ * sources that start at 320x240 hold at least the 32 frames sampleFramesTogether() takes.
+ */
 const SPECS: SizeChangeSpec[] = [
   {
     file: "up.webm",
     codec: VP8,
-    segments: [{ frames: 50, width: 320, height: 240 }, { frames: 50, width: 640, height: 480 }],
+    segments: [{ frames: 24, width: 320, height: 240 }, { frames: 24, width: 640, height: 480 }],
   },
   {
     file: "down_up.ts",
     codec: H264_TS,
     segments: [
-      { frames: 30, width: 640, height: 480 },
-      { frames: 37, width: 320, height: 240 },
-      { frames: 23, width: 480, height: 360 },
+      { frames: 20, width: 640, height: 480 },
+      { frames: 17, width: 320, height: 240 },
+      { frames: 17, width: 480, height: 360 },
     ],
   },
   {
     file: "aspect.webm",
     codec: VP9,
-    segments: [{ frames: 21, width: 320, height: 240 }, { frames: 40, width: 352, height: 198 }],
+    segments: [{ frames: 21, width: 320, height: 240 }, { frames: 19, width: 352, height: 198 }],
   },
 ];
+
+/**
+ * down_up.ts at 30 frames, for the ffmpeg.wasm distort suite (wasm encodes about ten
+ * times slower than native): the same codec, sizes and two switches (down, then up), and frames
+ * on both sides of each, which is what its per-frame checks need.
+ */
+const WASM_SPEC: SizeChangeSpec = {
+  file: "down_up_short.ts",
+  codec: H264_TS,
+  segments: [
+    { frames: 10, width: 640, height: 480 },
+    { frames: 12, width: 320, height: 240 },
+    { frames: 8, width: 480, height: 360 },
+  ],
+};
+/** Every source the suites use, built once (SPECS, then WASM_SPEC). */
+const ALL_SPECS = [...SPECS, WASM_SPEC];
 
 const starts = (spec: SizeChangeSpec) =>
   spec.segments.map((_, k) => spec.segments.slice(0, k).reduce((n, s) => n + s.frames, 0));
@@ -51,20 +74,54 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 /**
  * Every spec written with native ffmpeg (generation needs libvpx), once per test run and shared
  * by the four suites below (tests/_shared_fixture.ts: read only), hard-linked into `dir` (a
- * manifest's videos must be inside its folder). Returns the paths in `dir`.
+ * manifest's videos must be inside its folder). Returns the paths in `dir`, in ALL_SPECS order.
  */
 async function writeSources(dir: string): Promise<string[]> {
-  const shared = await sharedFixture("size-change-sources", SPECS, async (shared) => {
+  const shared = await sharedFixture("size-change-sources", ALL_SPECS, async (shared) => {
     await withFfmpeg("native", async (ffmpeg) => {
-      for (const spec of SPECS) await writeSizeChangeVideo(ffmpeg, shared, spec);
+      for (const spec of ALL_SPECS) await writeSizeChangeVideo(ffmpeg, shared, spec);
     });
   });
   const paths: string[] = [];
-  for (const spec of SPECS) {
+  for (const spec of ALL_SPECS) {
     // A copy where a hard link cannot be made (another file system).
     await Deno.link(join(shared, spec.file), join(dir, spec.file))
       .catch(() => Deno.copyFile(join(shared, spec.file), join(dir, spec.file)));
     paths.push(join(dir, spec.file));
+  }
+  return paths;
+}
+
+/**
+ * Frames of the cover-art videos: a cover is one picture, so any video of a few more frames than
+ * the 8 the suite samples tells the two apart (fewer frames: fewer to encode in every copy).
+ */
+const COVER_FRAMES = 24;
+const COVER_FILES: [string, CoverPlacement][] = [
+  ["first.mp4", "first"],
+  ["first.mkv", "first"],
+  ["after.mp4", "after"],
+  ["after.mkv", "after"],
+];
+
+/**
+ * The cover-art videos, written with native ffmpeg once per test run and shared by both
+ * backends' suites (read only), hard-linked into `dir`. Returns the paths in `dir`.
+ */
+async function writeCoverSources(dir: string): Promise<string[]> {
+  const key = { files: COVER_FILES, frames: COVER_FRAMES };
+  const shared = await sharedFixture("cover-art-sources", key, async (shared) => {
+    await withFfmpeg("native", async (native: Ffmpeg) => {
+      for (const [name, placement] of COVER_FILES) {
+        await writeCoverArtVideo(native, shared, name, placement, COVER_FRAMES);
+      }
+    });
+  });
+  const paths: string[] = [];
+  for (const [name] of COVER_FILES) {
+    await Deno.link(join(shared, name), join(dir, name))
+      .catch(() => Deno.copyFile(join(shared, name), join(dir, name)));
+    paths.push(join(dir, name));
   }
   return paths;
 }
@@ -96,9 +153,12 @@ for (const backend of ["native", "wasm"] as BackendChoice[]) {
       try {
         const paths = await writeSources(dir);
         await withFfmpeg(backend, async (ffmpeg) => {
+          // Each probe (it decodes the whole file to count frames) is checked once and then
+          // handed to the sampling below instead of being run again.
+          const infos: VideoInfo[] = [];
           for (const [s, spec] of SPECS.entries()) {
             await t.step(`${spec.file}: probe`, async () => {
-              const info = await ffmpeg.probe(paths[s]);
+              const info = infos[s] = await ffmpeg.probe(paths[s]);
               assert.equal(info.frameCount, total(spec));
               assert.equal(info.streamIndex, 0);
               assert.deepEqual([info.width, info.height], [
@@ -113,6 +173,7 @@ for (const backend of ["native", "wasm"] as BackendChoice[]) {
 
             await t.step(`${spec.file}: every frame, alone`, async () => {
               const sampled = await sampleFrames(ffmpeg, paths[s], {
+                info: infos[s],
                 indices: range(total(spec)),
               });
               assert.deepEqual([sampled.width, sampled.height], [
@@ -139,10 +200,10 @@ for (const backend of ["native", "wasm"] as BackendChoice[]) {
             assert.deepEqual([info.rotation, info.width, info.height], [270, 480, 640]);
             assert.deepEqual(info.segments.map((g) => [g.start, g.width, g.height]), [
               [0, 480, 640],
-              [30, 240, 320],
-              [67, 360, 480],
+              [20, 240, 320],
+              [37, 360, 480],
             ]);
-            const sampled = await sampleFrames(ffmpeg, rotated, { indices: range(90) });
+            const sampled = await sampleFrames(ffmpeg, rotated, { info, indices: range(54) });
             const leftStrip = sampled.frames.map((f) => {
               let value = 0;
               for (let k = 0; k < 8; k++) {
@@ -151,16 +212,13 @@ for (const backend of ["native", "wasm"] as BackendChoice[]) {
               }
               return value;
             });
-            assert.deepEqual(leftStrip, range(90));
+            assert.deepEqual(leftStrip, range(54));
           });
 
           await t.step("sampleFramesTogether() gives the same frames", async () => {
             // The two sources that start at 320x240 share a size.
             const videos = [];
-            for (const s of [0, 2]) {
-              const info = await ffmpeg.probe(paths[s]);
-              videos.push({ path: paths[s], info, count: 32 });
-            }
+            for (const s of [0, 2]) videos.push({ path: paths[s], info: infos[s], count: 32 });
             const together = await sampleFramesTogether(ffmpeg, videos);
             for (const [k, result] of together.entries()) {
               assert.ok(!(result instanceof Error), String(result));
@@ -192,10 +250,10 @@ for (const backend of ["native", "wasm"] as BackendChoice[]) {
       const dir = await Deno.makeTempDir({ prefix: "dfrobust_sizes_distort_" });
       const ffmpeg = await openFfmpeg(backend);
       try {
-        // wasm (4-7x slower) makes a few copies of the source with two switches.
+        // wasm (4-7x slower) makes a few copies of the short source with two switches.
         const all = await writeSources(dir);
-        const specs = backend === "native" ? SPECS : [SPECS[1]];
-        const chosen = backend === "native" ? all : [all[1]];
+        const specs = backend === "native" ? SPECS : [WASM_SPEC];
+        const chosen = backend === "native" ? all.slice(0, SPECS.length) : [all[SPECS.length]];
         const csv = join(dir, "dataset.csv");
         await Deno.writeTextFile(
           csv,
@@ -205,7 +263,8 @@ for (const backend of ["native", "wasm"] as BackendChoice[]) {
           ? `paper,chain:shrink=res_quarter+vflip+h264_crf40`
           : `unaltered,${WASM_OPS}`;
         const out = join(dir, "copies");
-        const summary = await distortDataset(csv, { out, ops, ffmpeg });
+        // Quality (PSNR/SSIM: a second decode of every copy) is not what this suite checks.
+        const summary = await distortDataset(csv, { out, ops, ffmpeg, quality: false });
 
         await t.step("every copy is made and validated", () => {
           assert.equal(summary.failures, 0, JSON.stringify(summary.copies.map((c) => c.failures)));
@@ -240,7 +299,10 @@ for (const backend of ["native", "wasm"] as BackendChoice[]) {
               const vflip = copy.opId === "vflip" || copy.opId === "shrink";
               const hflip = copy.opId === "hflip";
               if (copy.opId === "noise" || copy.opId === "h264_crf40") continue;
-              const sampled = await sampleFrames(ffmpeg, file, { indices: range(total(spec)) });
+              const sampled = await sampleFrames(ffmpeg, file, {
+                info,
+                indices: range(total(spec)),
+              });
               const barcodes = sampled.frames.map((f) =>
                 readBarcode(f, sampled.width, sampled.height, { vflip })
               );
@@ -311,20 +373,15 @@ for (const backend of ["native", "wasm"] as BackendChoice[]) {
       const dir = await Deno.makeTempDir({ prefix: "dfrobust_cover_" });
       const ffmpeg = await openFfmpeg(backend);
       try {
-        const files = await withFfmpeg("native", async (native: Ffmpeg) => [
-          await writeCoverArtVideo(native, dir, "first.mp4", "first"),
-          await writeCoverArtVideo(native, dir, "first.mkv", "first"),
-          await writeCoverArtVideo(native, dir, "after.mp4", "after"),
-          await writeCoverArtVideo(native, dir, "after.mkv", "after"),
-        ]);
+        const files = await writeCoverSources(dir);
 
-        await t.step("probe: the barcode stream, 50 frames of 320x240", async () => {
+        await t.step(`probe: the barcode stream, ${COVER_FRAMES} frames of 320x240`, async () => {
           const expected = [1, 1, 0, 0];
           for (const [k, file] of files.entries()) {
             const info = await ffmpeg.probe(file);
             assert.deepEqual(
               [info.streamIndex, info.frameCount, info.width, info.height, info.hasAudio],
-              [expected[k], 50, 320, 240, true],
+              [expected[k], COVER_FRAMES, 320, 240, true],
               file,
             );
           }
@@ -343,37 +400,50 @@ for (const backend of ["native", "wasm"] as BackendChoice[]) {
           }
         });
 
-        await t.step("every copy is made from the video: 50 frames, the right size", async () => {
-          const csv = join(dir, "dataset.csv");
-          const chosen = backend === "native" ? files : files.slice(0, 2);
-          await Deno.writeTextFile(
-            csv,
-            "id,path,label\n" + chosen.map((f, k) => `c${k},${f},${k % 2}\n`).join(""),
-          );
-          const ops = backend === "native" ? "paper" : "unaltered,hflip,res_half";
-          const summary = await distortDataset(csv, { out: join(dir, "copies"), ops, ffmpeg });
-          assert.equal(summary.failures, 0, JSON.stringify(summary.copies.map((c) => c.failures)));
-          for (const copy of summary.copies) {
-            const manifest = (await readCopyManifest(copy.copyDir))!;
-            for (const record of manifest.videos) {
-              const file = join(copy.copyDir, record.output!);
-              const info = await ffmpeg.probe(file);
-              assert.equal(info.frameCount, 50, `${copy.opId} ${record.id}`);
-              assert.deepEqual([info.width, info.height], [
-                record.geometry!.width,
-                record.geometry!.height,
-              ]);
-              if (copy.opId === "unaltered" || copy.opId === "h264_crf23") {
-                const sampled = await sampleFrames(ffmpeg, file, { count: 8 });
-                assert.deepEqual(
-                  sampled.frames.map((f) => readBarcode(f, 320, 240)),
-                  sampled.indices,
-                  `${copy.opId} ${record.id}`,
-                );
+        await t.step(
+          `every copy is made from the video: ${COVER_FRAMES} frames, the right size`,
+          async () => {
+            const csv = join(dir, "dataset.csv");
+            const chosen = backend === "native" ? files : files.slice(0, 2);
+            await Deno.writeTextFile(
+              csv,
+              "id,path,label\n" + chosen.map((f, k) => `c${k},${f},${k % 2}\n`).join(""),
+            );
+            const ops = backend === "native" ? "paper" : "unaltered,hflip,res_half";
+            // Quality (PSNR/SSIM: a second decode of every copy) is not what this suite checks.
+            const summary = await distortDataset(csv, {
+              out: join(dir, "copies"),
+              ops,
+              ffmpeg,
+              quality: false,
+            });
+            assert.equal(
+              summary.failures,
+              0,
+              JSON.stringify(summary.copies.map((c) => c.failures)),
+            );
+            for (const copy of summary.copies) {
+              const manifest = (await readCopyManifest(copy.copyDir))!;
+              for (const record of manifest.videos) {
+                const file = join(copy.copyDir, record.output!);
+                const info = await ffmpeg.probe(file);
+                assert.equal(info.frameCount, COVER_FRAMES, `${copy.opId} ${record.id}`);
+                assert.deepEqual([info.width, info.height], [
+                  record.geometry!.width,
+                  record.geometry!.height,
+                ]);
+                if (copy.opId === "unaltered" || copy.opId === "h264_crf23") {
+                  const sampled = await sampleFrames(ffmpeg, file, { info, count: 8 });
+                  assert.deepEqual(
+                    sampled.frames.map((f) => readBarcode(f, 320, 240)),
+                    sampled.indices,
+                    `${copy.opId} ${record.id}`,
+                  );
+                }
               }
             }
-          }
-        });
+          },
+        );
       } finally {
         await ffmpeg.close();
         await Deno.remove(dir, { recursive: true });
