@@ -38,3 +38,17 @@ Deno.test("test:quick leaves out test files that exist, and docs/testing.md name
     assert.ok(docs.includes(`\`${file}\``), `docs/testing.md does not name ${file}`);
   }
 });
+
+Deno.test("test starts its heaviest files first, files that exist, then every test file", async () => {
+  const words = (await taskCommand("test")).split(/\s+/);
+  const first = words.filter((w) => w.startsWith("tests/"));
+  assert.ok(first.length > 0, "test names no heaviest-first files");
+  for (const path of first) {
+    assert.match(path, /^tests\/[a-z0-9_]+_test\.ts$/, path);
+    assert.ok((await Deno.stat(new URL(path, ROOT))).isFile, `${path} does not exist`);
+  }
+  assert.equal(new Set(first).size, first.length, "a file is listed twice");
+  // The last path is the repository: every other test file (and the doc examples) still runs;
+  // deno test runs a file named twice once, in its first place.
+  assert.equal(words.at(-1), ".");
+});
