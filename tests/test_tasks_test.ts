@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 
+import { HEAVIEST_FIRST, suiteArgs, suiteJobs } from "./run_suite.ts";
+
 const ROOT = new URL("../", import.meta.url);
 
 /** The command of the deno.json task `name`. */
@@ -20,10 +22,12 @@ async function quickIgnores(): Promise<string[]> {
 Deno.test("test and test:quick run test files in parallel with the same permissions", async () => {
   const test = await taskCommand("test");
   const quick = await taskCommand("test:quick");
-  assert.match(test, /\bdeno test --parallel\b/);
-  assert.match(test, /--doc\b/);
-  const flags = (command: string) => command.split(/\s+/).filter((w) => w.startsWith("--allow-"));
-  assert.deepEqual(flags(quick), flags(test));
+  assert.match(test, /\btests\/run_suite\.ts$/);
+  const suite = suiteArgs([]);
+  assert.deepEqual(suite.slice(0, 2), ["test", "--parallel"]);
+  assert.ok(suite.includes("--doc"));
+  const flags = (words: string[]) => words.filter((w) => w.startsWith("--allow-"));
+  assert.deepEqual(flags(quick.split(/\s+/)), flags(suite));
   assert.match(quick, /\bdeno test --parallel\b/);
 });
 
@@ -39,16 +43,24 @@ Deno.test("test:quick leaves out test files that exist, and docs/testing.md name
   }
 });
 
-Deno.test("test starts its heaviest files first, files that exist, then every test file", async () => {
-  const words = (await taskCommand("test")).split(/\s+/);
-  const first = words.filter((w) => w.startsWith("tests/"));
-  assert.ok(first.length > 0, "test names no heaviest-first files");
-  for (const path of first) {
-    assert.match(path, /^tests\/[a-z0-9_]+_test\.ts$/, path);
-    assert.ok((await Deno.stat(new URL(path, ROOT))).isFile, `${path} does not exist`);
-  }
-  assert.equal(new Set(first).size, first.length, "a file is listed twice");
-  // The last path is the repository: every other test file (and the doc examples) still runs;
-  // deno test runs a file named twice once, in its first place.
-  assert.equal(words.at(-1), ".");
+Deno.test("test starts its heaviest files first, files that exist, then every test file", async (t) => {
+  await t.step("the whole suite: the heaviest files, then the repository", async () => {
+    const paths = suiteArgs([]).filter((w) => !w.startsWith("-") && w !== "test");
+    assert.deepEqual(paths, [...HEAVIEST_FIRST, "."]);
+    assert.equal(new Set(HEAVIEST_FIRST).size, HEAVIEST_FIRST.length, "a file is listed twice");
+    for (const path of HEAVIEST_FIRST) {
+      assert.match(path, /^tests\/[a-z0-9_]+_test\.ts$/, path);
+      assert.ok((await Deno.stat(new URL(path, ROOT))).isFile, `${path} does not exist`);
+    }
+  });
+  await t.step("paths given run only those; flags are passed on", () => {
+    const args = suiteArgs(["--filter", "csv", "tests/csv_test.ts"]);
+    assert.deepEqual(args.slice(-3), ["--filter", "csv", "tests/csv_test.ts"]);
+    assert.ok(!args.includes("."));
+  });
+  await t.step("one worker more than CPUs unless DENO_JOBS says", () => {
+    assert.equal(suiteJobs(undefined, 2), "3");
+    assert.equal(suiteJobs("", 16), "17");
+    assert.equal(suiteJobs("1", 2), "1");
+  });
 });
