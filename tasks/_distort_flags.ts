@@ -5,7 +5,7 @@
  * (`PROFILES`, `BACKEND_CHOICES`).
  * @module
  */
-import { BACKEND_CHOICES } from "../media/ffmpeg.ts";
+import { BACKEND_FLAG } from "./_backend_flag.ts";
 import { PROFILES } from "../ops/profile.ts";
 import type { FlagSpec } from "../util/cli.ts";
 import { limitFlag } from "./_limit_flag.ts";
@@ -39,13 +39,7 @@ export const DISTORT_FLAGS: Readonly<Record<string, FlagSpec>> = {
     valueName: "<name>",
     choices: PROFILES,
   },
-  backend: {
-    type: "string",
-    description: "ffmpeg backend: auto (native when installed, else ffmpeg.wasm), native, wasm.",
-    default: "auto",
-    valueName: "<name>",
-    choices: BACKEND_CHOICES,
-  },
+  ...BACKEND_FLAG,
   jobs: {
     type: "string",
     description: "Videos processed in parallel (default 2 native, 1 wasm).",

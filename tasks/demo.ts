@@ -3,9 +3,10 @@
  * bundled demo detector), ending with an HTML report and a summary table.
  * @module
  */
+import { BACKEND_FLAG } from "./_backend_flag.ts";
 import { DEFAULT_DEMO_DIR, runDemo } from "../demo/pipeline.ts";
 import { formatDemoSummary } from "../demo/summary_text.ts";
-import { BACKEND_CHOICES, type BackendChoice } from "../media/ffmpeg.ts";
+import type { BackendChoice } from "../media/ffmpeg.ts";
 import { type CommandSpec, optionalIntegerFlag, runTask } from "../util/cli.ts";
 import { interruptSignal } from "../util/interrupt.ts";
 
@@ -22,13 +23,7 @@ const spec: CommandSpec = {
       default: DEFAULT_DEMO_DIR,
       valueName: "<dir>",
     },
-    backend: {
-      type: "string",
-      description: "ffmpeg backend: auto (native when installed, else ffmpeg.wasm), native, wasm.",
-      default: "auto",
-      valueName: "<name>",
-      choices: BACKEND_CHOICES,
-    },
+    ...BACKEND_FLAG,
     reals: {
       type: "string",
       description: "Real clips, each with a self-blended fake twin (default 24: 48 videos). " +

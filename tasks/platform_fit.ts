@@ -5,6 +5,7 @@
  * Exit 1 when a pair failed (the record is written from the rest) or none could be measured.
  * @module
  */
+import { BACKEND_FLAG } from "./_backend_flag.ts";
 import {
   DEFAULT_CRF_RANGE,
   FIT_PLATFORMS,
@@ -12,7 +13,7 @@ import {
   fitPlatform,
 } from "../artifacts/platform_fit.ts";
 import { formatPlatformFitSummary } from "../artifacts/platform_fit_text.ts";
-import { BACKEND_CHOICES, type BackendChoice } from "../media/ffmpeg.ts";
+import type { BackendChoice } from "../media/ffmpeg.ts";
 import { PLATFORM_PROFILES } from "../ops/platform_record.ts";
 import { type CommandSpec, integerFlag, requireString, runTask } from "../util/cli.ts";
 import { commandLine } from "../util/command_line.ts";
@@ -80,13 +81,7 @@ const spec: CommandSpec = {
       description: "Free text kept in the record's provenance (account, upload dates, tool).",
       valueName: "<text>",
     },
-    backend: {
-      type: "string",
-      description: "ffmpeg backend: auto (native when installed, else ffmpeg.wasm), native, wasm.",
-      default: "auto",
-      valueName: "<name>",
-      choices: BACKEND_CHOICES,
-    },
+    ...BACKEND_FLAG,
     json: { type: "boolean", description: "Print the summary as JSON." },
   },
   epilog: "Example:\n  " + commandLine("platform-fit") +

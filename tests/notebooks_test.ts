@@ -168,58 +168,47 @@ Deno.test({
     skipWithout("ffmpeg", "notebook execution"),
   async fn(t) {
     const { dir, store, copies } = await makeStoreAndCopies();
-    // One more video, which could not be read in sbi's noise copy: the report notebook names it.
-    const noise = getOperation("noise");
-    await writeUnit(store, { detector: "sbi", opId: "noise", unitId: "run-sbi-unreadable" }, [
-      scoreRow({
-        run_id: "run-sbi",
-        detector: "sbi",
-        train_set: "FF++raw",
-        op_id: "noise",
-        op_family: noise.family,
-        op_category: noise.category,
-        severity: noise.severity,
-        artifact_id: "art-noise",
-        video_id: "vid12",
-        frame_index: -1,
-        face_index: -1,
-        box_x: null,
-        box_y: null,
-        box_w: null,
-        box_h: null,
-        score: null,
-        status: "video_error",
-        error: 'Cannot decode "vid12.mp4": moov atom not found',
-        fail_score: 0.5,
-      }),
-    ]);
     // Script that, if it ever runs, marks the page; the video id and the error both carry one.
     const payload = `<img src=x onerror="document.body.setAttribute('data-pwned','1')">`;
-    await writeUnit(store, { detector: "sbi", opId: "noise", unitId: "run-sbi-hostile" }, [
-      scoreRow({
-        run_id: "run-sbi",
-        detector: "sbi",
-        train_set: "FF++raw",
-        op_id: "noise",
-        op_family: noise.family,
-        op_category: noise.category,
-        severity: noise.severity,
-        artifact_id: "art-noise",
-        video_id: `vid ${payload} [x](javascript:alert(1)) | cell`,
-        label: 1,
-        frame_index: -1,
-        face_index: -1,
-        box_x: null,
-        box_y: null,
-        box_w: null,
-        box_h: null,
-        score: null,
-        status: "video_error",
-        error: `Cannot decode "a.mp4": <script>document.body.setAttribute('data-pwned','2')` +
-          `</script>${payload}`,
-        fail_score: 0.5,
-      }),
-    ]);
+    // Two more videos that could not be read in sbi's noise copy, both named by the report
+    // notebook: an unreadable one, and a hostile id with a hostile error message.
+    const noise = getOperation("noise");
+    const unreadable = (unitId: string, videoId: string, error: string) =>
+      writeUnit(store, { detector: "sbi", opId: "noise", unitId }, [
+        scoreRow({
+          run_id: "run-sbi",
+          detector: "sbi",
+          train_set: "FF++raw",
+          op_id: "noise",
+          op_family: noise.family,
+          op_category: noise.category,
+          severity: noise.severity,
+          artifact_id: "art-noise",
+          video_id: videoId,
+          label: 1,
+          frame_index: -1,
+          face_index: -1,
+          box_x: null,
+          box_y: null,
+          box_w: null,
+          box_h: null,
+          score: null,
+          status: "video_error",
+          error,
+          fail_score: 0.5,
+        }),
+      ]);
+    await unreadable(
+      "run-sbi-unreadable",
+      "vid12",
+      'Cannot decode "vid12.mp4": moov atom not found',
+    );
+    await unreadable(
+      "run-sbi-hostile",
+      `vid ${payload} [x](javascript:alert(1)) | cell`,
+      `Cannot decode "a.mp4": <script>document.body.setAttribute('data-pwned','2')</script>` +
+        payload,
+    );
     const out = join(dir, "executed");
     const run = await runDenoTask("tasks/notebooks.ts", [
       "--store",

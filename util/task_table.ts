@@ -22,7 +22,8 @@ export interface TaskEntry {
   /**
    * For a task whose command is `[NAME=value ...] deno run <flags> <script>`: the environment
    * assignments, the flags (permissions and others, in order) and the script, relative to the
-   * clone's root. Undefined for other commands (`deno test ...`, `a && b`): those run only as
+   * clone's root. Undefined for other commands (`deno test ...`, `a && b`, a script under
+   * `tests/`): those run only as
    * `deno task <name>` in the clone.
    */
   run?: { env: Record<string, string>; flags: string[]; script: string };
@@ -73,6 +74,9 @@ function denoRun(command: string): TaskEntry["run"] {
   const script = words.at(-1)!;
   const flags = words.slice(2, -1);
   if (script.startsWith("-") || !flags.every((f) => f.startsWith("-"))) return undefined;
+  // The test suite's runner (`deno task test`: tests/run_suite.ts) belongs to the clone, like
+  // `deno test`: no installed command runs it.
+  if (script.startsWith("tests/")) return undefined;
   if (words.some((w) => /["'`$;&|<>]/.test(w))) return undefined;
   return { env, flags, script };
 }
