@@ -110,19 +110,24 @@ export interface SplitGraphOptions {
 function branchFilter(o: SplitOutput, info: SplitGraphOptions["info"]): string | null {
   if (!o.op.filterFor) return o.op.filter;
   const size = branchSize(o, info);
-  if (!size) throw new Error(`operation "${o.op.id}" needs the video's size (info.width/height)`);
   const timing = info.frameCount && info.fpsFraction
     ? timingOf({ frameCount: info.frameCount, fpsFraction: info.fpsFraction })
     : undefined;
   return o.op.filterFor(size.width, size.height, timing);
 }
 
-/** The size a branch's operation gets: the even-sided crop's, else the video's first size. */
+/**
+ * The size a branch's operation gets: the even-sided crop's, else the video's first size. Throws
+ * when neither is known (an operation that depends on the size cannot be built without it).
+ */
 function branchSize(
   o: SplitOutput,
   info: SplitGraphOptions["info"],
-): { width: number; height: number } | null {
-  return o.crop ?? (info.width && info.height ? { width: info.width, height: info.height } : null);
+): { width: number; height: number } {
+  const size = o.crop ??
+    (info.width && info.height ? { width: info.width, height: info.height } : null);
+  if (!size) throw new Error(`operation "${o.op.id}" needs the video's size (info.width/height)`);
+  return size;
 }
 
 /** A branch's encoder arguments, for its input size when the encode depends on it. */
@@ -132,9 +137,7 @@ function branchEncoderArgs(
   info: SplitGraphOptions["info"],
 ): string[] {
   if (!o.op.encoderFor) return encoderArgs(o.op, profile);
-  const size = branchSize(o, info);
-  if (!size) throw new Error(`operation "${o.op.id}" needs the video's size (info.width/height)`);
-  return encoderArgs(o.op, profile, size);
+  return encoderArgs(o.op, profile, branchSize(o, info));
 }
 
 /**

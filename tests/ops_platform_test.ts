@@ -12,37 +12,10 @@ import { writeManifest } from "./distort_fixtures.ts";
 import { skipWithoutFixtures } from "./_fixtures.ts";
 import { linkRealClip, realClip } from "./real_clip_fixtures.ts";
 import { skipWithout } from "./_tools.ts";
+import { type ProbedStream, probeStream } from "./_ffprobe_stream.ts";
 
 const ignore = skipWithout("ffmpeg", "platform chains") ||
   skipWithoutFixtures("video", "platform chains");
-
-async function command(args: string[]): Promise<string> {
-  const out = await new Deno.Command(args[0], { args: args.slice(1), stdout: "piped" }).output();
-  if (!out.success) throw new Error(`${args.join(" ")} failed`);
-  return new TextDecoder().decode(out.stdout);
-}
-
-/** ffprobe's view of the video stream (decoded frame count). */
-async function probe(path: string) {
-  const json = JSON.parse(
-    await command([
-      "ffprobe",
-      ...["-v", "error", "-count_frames", "-select_streams", "v:0", "-of", "json"],
-      ...["-show_entries", "stream", path],
-    ]),
-  );
-  const s = json.streams[0];
-  return {
-    codec: s.codec_name as string,
-    profile: s.profile as string,
-    width: s.width as number,
-    height: s.height as number,
-    bFrames: Number(s.has_b_frames),
-    frames: Number(s.nb_read_frames),
-    rate: s.r_frame_rate as string,
-    bitRate: Number(s.bit_rate),
-  };
-}
 
 /**
  * The source of both chains: the real clip scaled to 1440x810, above both caps (platform_fb's
@@ -60,7 +33,7 @@ const CASES = [
 ] as const;
 
 /** ffprobe's view of the shared source, probed once (it decodes every frame). */
-let sourceProbe: ReturnType<typeof probe> | undefined;
+let sourceProbe: Promise<ProbedStream> | undefined;
 
 for (const c of CASES) {
   Deno.test({
@@ -92,8 +65,8 @@ for (const c of CASES) {
         const b1 = await run(rerun, "b1");
         const b2 = await run(rerun, "b2");
         assert.equal(b2.video.outputSha256, b1.video.outputSha256, "rerun byte-identical");
-        const p = await probe(one.path);
-        const source = await (sourceProbe ??= probe(await realClip(SOURCE)));
+        const p = await probeStream(one.path);
+        const source = await (sourceProbe ??= probeStream(await realClip(SOURCE)));
         assert.deepEqual([p.codec, p.profile, p.width, p.height], ["h264", c.profile, ...c.size]);
         assert.equal(p.bFrames > 0, c.bFrames, `B-frames: has_b_frames ${p.bFrames}`);
         assert.equal(p.frames, source.frames, "every frame kept");

@@ -16,6 +16,7 @@ import { writeManifest } from "./distort_fixtures.ts";
 import { FIXTURES, skipWithoutFixtures } from "./_fixtures.ts";
 import { linkRealClip } from "./real_clip_fixtures.ts";
 import { skipWithout } from "./_tools.ts";
+import { probeStream } from "./_ffprobe_stream.ts";
 
 const CLIP = join(FIXTURES, "video", "short_hamilton_clip.mp4");
 const ignore = skipWithout("ffmpeg", "ops real world") ||
@@ -36,39 +37,6 @@ async function cut(path: string, seconds: number, width: number, height: number)
     ...["-vf", `scale=${width}:${height}:flags=bicubic`, "-c:v", "libx264", "-qp", "0"],
     ...["-pix_fmt", "yuv420p", path],
   ]);
-}
-
-interface Probed {
-  codec: string;
-  profile: string;
-  frames: number;
-  rate: string;
-  width: number;
-  height: number;
-  bitRate: number;
-  bFrames: number;
-}
-
-/** ffprobe's own view of a file's video stream (decoded frame count). */
-async function probe(path: string): Promise<Probed> {
-  const json = JSON.parse(
-    await command([
-      "ffprobe",
-      ...["-v", "error", "-count_frames", "-select_streams", "v:0", "-of", "json"],
-      ...["-show_entries", "stream", path],
-    ]),
-  );
-  const s = json.streams[0];
-  return {
-    codec: s.codec_name,
-    profile: s.profile,
-    frames: Number(s.nb_read_frames),
-    rate: s.r_frame_rate,
-    width: s.width,
-    height: s.height,
-    bitRate: Number(s.bit_rate),
-    bFrames: Number(s.has_b_frames),
-  };
 }
 
 /** Mean over frames of signalstats' YAVG and SATAVG. */
@@ -128,7 +96,7 @@ Deno.test({
       const second = await distortDataset(manifest, { out: join(dir, "two"), ...options });
       const a = await outputs(first);
       const b = await outputs(second);
-      const source = await probe(join(dir, "a.mp4"));
+      const source = await probeStream(join(dir, "a.mp4"));
       const expected: Record<string, [string, string]> = {
         h265_crf28: ["hevc", "Main"],
         h265_crf45: ["hevc", "Main"],
@@ -140,7 +108,7 @@ Deno.test({
       for (const [id, [codec, profile]] of Object.entries(expected)) {
         const out = a.get(id)!;
         assert.equal(out.error, null, id);
-        const p = await probe(out.path);
+        const p = await probeStream(out.path);
         assert.equal(p.codec, codec, id);
         assert.equal(p.profile, profile, id);
         assert.equal(p.frames, source.frames, `${id} keeps every frame`);
@@ -181,7 +149,7 @@ Deno.test({
       const a = await outputs(await run("one"));
       const b = await outputs(await run("two"));
       for (const [id, kbps] of [["bitrate_1000k", 1000], ["bitrate_150k", 150]] as const) {
-        const p = await probe(a.get(id)!.path);
+        const p = await probeStream(a.get(id)!.path);
         assert.equal(p.codec, "h264");
         const ratio = p.bitRate / (kbps * 1000);
         assert.ok(Math.abs(ratio - 1) <= 0.1, `${id}: ${p.bitRate} bit/s is ${ratio}x its target`);
@@ -233,10 +201,8 @@ Deno.test({
         const pm = await psnrOf(path(mild), src);
         const ps = await psnrOf(path(strong), src);
         assert.ok(ps < pm && pm < 60, `${mild} ${pm} dB, ${strong} ${ps} dB`);
-        assert.deepEqual([(await probe(path(strong))).width, (await probe(path(strong))).height], [
-          320,
-          180,
-        ]);
+        const strongSize = await probeStream(path(strong), { countFrames: false });
+        assert.deepEqual([strongSize.width, strongSize.height], [320, 180]);
       }
     } finally {
       await Deno.remove(dir, { recursive: true });
@@ -260,7 +226,7 @@ Deno.test({
       });
       const video = (await readCopyManifest(summary.copies[0].copyDir))!.videos[0];
       assert.equal(video.error, null);
-      const p = await probe(join(summary.copies[0].copyDir, video.output!));
+      const p = await probeStream(join(summary.copies[0].copyDir, video.output!));
       assert.deepEqual([p.codec, p.profile, p.width, p.height, p.bFrames], [
         "h264",
         "High",

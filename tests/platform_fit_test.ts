@@ -24,6 +24,7 @@ import { selectOperations } from "../ops/select.ts";
 import { writeManifest } from "./distort_fixtures.ts";
 import { FIXTURES, skipWithoutFixtures } from "./_fixtures.ts";
 import { runDenoTask, skipWithout } from "./_tools.ts";
+import { probeStream } from "./_ffprobe_stream.ts";
 
 const CLIP = join(FIXTURES, "video", "short_hamilton_clip.mp4");
 const ignore = skipWithout("ffmpeg", "platform-fit") ||
@@ -40,26 +41,6 @@ async function command(args: string[]): Promise<string> {
 
 async function ffmpeg(...args: string[]): Promise<void> {
   await command(["ffmpeg", "-v", "error", "-y", ...args]);
-}
-
-/** ffprobe's view of the video stream. */
-async function probe(path: string) {
-  const json = JSON.parse(
-    await command([
-      "ffprobe",
-      ...["-v", "error", "-select_streams", "v:0", "-of", "json", "-show_entries", "stream"],
-      path,
-    ]),
-  );
-  const s = json.streams[0];
-  return {
-    codec: s.codec_name as string,
-    profile: s.profile as string,
-    width: s.width as number,
-    height: s.height as number,
-    pixFmt: s.pix_fmt as string,
-    bitRate: Number(s.bit_rate),
-  };
 }
 
 /**
@@ -82,7 +63,7 @@ async function directBitRate(source: string, crf: number, dir: string): Promise<
     ...["-crf", String(crf), "-profile:v", TRUTH.profile, "-pix_fmt", "yuv420p"],
     ...["-threads", "4", out],
   );
-  return (await probe(out)).bitRate;
+  return (await probeStream(out, { countFrames: false })).bitRate;
 }
 
 Deno.test({
@@ -148,7 +129,7 @@ Deno.test({
       // The property, independently: at the estimate the bitrate is below the copy's, one
       // CRF lower it is not.
       const a = samples.find((s) => s.file === "a.mp4")!;
-      const copyRate = (await probe(join(shared, "a.mp4"))).bitRate;
+      const copyRate = (await probeStream(join(shared, "a.mp4"), { countFrames: false })).bitRate;
       assert.ok(await directBitRate(join(originals, "a.mp4"), a.crf, dir) < copyRate);
       if (a.crf > crfMin) {
         assert.ok(await directBitRate(join(originals, "a.mp4"), a.crf - 1, dir) >= copyRate);
@@ -170,7 +151,7 @@ Deno.test({
       const one = await copy("one");
       const two = await copy("two");
       assert.equal(two.m.videos[0].outputSha256, one.m.videos[0].outputSha256, "rerun");
-      const p = await probe(one.path);
+      const p = await probeStream(one.path, { countFrames: false });
       assert.deepEqual([p.codec, p.profile, p.width, p.height, p.pixFmt], [
         "h264",
         "Main",
