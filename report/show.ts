@@ -22,8 +22,9 @@ export type Showable =
 export interface ShowOptions {
   /**
    * Milliseconds to wait after displaying. The kernel, run headless, sometimes reports idle
-   * before its last output reaches the client and the output is lost (NOTES.md); 25 ms was
-   * enough in every run tried. Default 25.
+   * before its last output reaches the client and the output is lost (NOTES.md). 25 ms was
+   * enough on an idle machine, but a 0.1 MB frame strip was lost once with the test suite's
+   * three workers on two cores: default 100 ms plus 1 ms per 4 KB of the bundle.
    */
   settleMs?: number;
 }
@@ -77,7 +78,8 @@ export async function show(value: Showable, options: ShowOptions = {}): Promise<
     return;
   }
   await jupyter.display(bundle, { raw: true });
-  await new Promise((resolve) => setTimeout(resolve, options.settleMs ?? 25));
+  const settle = options.settleMs ?? 100 + Math.ceil(JSON.stringify(bundle).length / 4096);
+  await new Promise((resolve) => setTimeout(resolve, settle));
 }
 
 interface JupyterApi {
