@@ -20,15 +20,24 @@ import { FfmpegError } from "./ffmpeg_error.ts";
 import { _GLOBAL_ARGS, _jobError, _reasonFromLog, _tail, _x264FromStream } from "./_backend.ts";
 import { _probeArgs, _probeLogRefusal, _videoInfoFromProbe } from "./_probe.ts";
 import { frameLimits } from "./frame_limits.ts";
+import { _probeKey, _recalledProbe, _rememberProbe } from "./_probe_memo.ts";
 
 let available: Promise<boolean> | undefined;
+/** What `ffmpeg -hide_banner -version` printed, or null when it does not run (once per process). */
+let versionText: Promise<string | null> | undefined;
+/** The build facts (once per process: the ffmpeg on PATH does not change under a run). */
+let buildFacts: Promise<FfmpegBuild> | undefined;
 
 /**
- * True when native `ffmpeg` and `ffprobe` both run (checked once per process). False, without a
- * permission prompt, when the process may not run them (`--allow-run=ffmpeg,ffprobe` missing).
+ * True when native `ffmpeg` and `ffprobe` both run (checked once per process; ffmpeg's version
+ * text is kept for {@link FfmpegBuild}, so the check costs two process starts in all). False,
+ * without a permission prompt, when the process may not run them (`--allow-run=ffmpeg,ffprobe`
+ * missing).
  */
 export function probeNativeAvailable(): Promise<boolean> {
-  available ??= Promise.all([runs("ffmpeg"), runs("ffprobe")]).then(([a, b]) => a && b);
+  available ??= Promise.all([ffmpegVersionText(), runs("ffprobe")]).then(([a, b]) =>
+    a !== null && b
+  );
   return available;
 }
 
@@ -40,21 +49,38 @@ export interface NativeFfmpegOptions {
 
 /** Opens the native backend (no check that ffmpeg is installed: see {@link probeNativeAvailable}). */
 export function openNativeFfmpeg(options: NativeFfmpegOptions = {}): Ffmpeg {
-  let build: Promise<FfmpegBuild> | undefined;
   const signal = options.signal;
   return {
     backend: "native",
-    build: () => build ??= nativeBuild(),
+    build: () => buildFacts ??= nativeBuild(),
     run: (job) => runJob(job, signal),
     probe: (path, options) => probeFile(path, options, signal),
     close: () => Promise.resolve(),
   };
 }
 
-async function runs(command: string): Promise<boolean> {
+function ffmpegVersionText(): Promise<string | null> {
+  versionText ??= (async () => {
+    if (!await mayRun("ffmpeg")) return null;
+    try {
+      const { code, stdout } = await spawn(["ffmpeg", "-hide_banner", "-version"], undefined, true);
+      return code === 0 ? new TextDecoder().decode(stdout) : null;
+    } catch {
+      return null;
+    }
+  })();
+  return versionText;
+}
+
+/** Whether this process may run `command`, asked without a prompt. */
+async function mayRun(command: string): Promise<boolean> {
   // Without run permission, Deno would prompt on a terminal: treat the command as absent instead.
   const permission = await Deno.permissions.query({ name: "run", command });
-  if (permission.state !== "granted") return false;
+  return permission.state === "granted";
+}
+
+async function runs(command: string): Promise<boolean> {
+  if (!await mayRun(command)) return false;
   try {
     const { success } = await new Deno.Command(command, {
       args: ["-version"],
@@ -114,6 +140,9 @@ async function probeFile(
   });
   const stat = await Deno.stat(absolute);
   if (!stat.isFile) throw new FfmpegError(path, "not a regular file", { action: "probe" });
+  const key = await _probeKey(absolute, limits);
+  const recalled = key === null ? undefined : _recalledProbe(key);
+  if (recalled !== undefined) return recalled;
   // The file: prefix stops ffprobe reading a ':' in the name as a protocol separator.
   const { code, stdout, stderr } = await spawn(
     ["ffprobe", ..._probeArgs(`file:${absolute}`, limits)],
@@ -132,13 +161,20 @@ async function probeFile(
       action: "probe",
     });
   }
-  return _videoInfoFromProbe(path, new TextDecoder().decode(stdout), limits);
+  const info = _videoInfoFromProbe(path, new TextDecoder().decode(stdout), limits);
+  // Remembered only when the file did not change while it was probed.
+  if (key !== null && key === await _probeKey(absolute, limits)) _rememberProbe(key, info);
+  return info;
 }
 
 async function nativeBuild(): Promise<FfmpegBuild> {
-  const { code, stdout } = await spawn(["ffmpeg", "-hide_banner", "-version"], undefined, true);
-  const text = new TextDecoder().decode(stdout);
-  if (code !== 0) throw new Error(`ffmpeg -version exited with code ${code}`);
+  const text = await ffmpegVersionText();
+  if (text === null) {
+    // Not cached: a later call tries again.
+    buildFacts = undefined;
+    versionText = undefined;
+    throw new Error("ffmpeg -version does not run");
+  }
   const version = /ffmpeg version (\S+)/.exec(text)?.[1] ?? "unknown";
   const configuration = /configuration: (.*)/.exec(text)?.[1]?.trim() ?? "";
   const libx264 = configuration.includes("--enable-libx264") ? await x264Build() : undefined;
