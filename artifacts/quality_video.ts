@@ -13,6 +13,7 @@ import type { CopyVideoRecord } from "./copy_manifest.ts";
 import { INFINITE_PSNR, videoQuality } from "./copy_quality.ts";
 import { type Fidelity, type FidelityInput, measureFidelity } from "./quality_measure.ts";
 import { writeRecord } from "./video_records.ts";
+import { decodersPerProcess } from "../media/decoder_budget.ts";
 
 /** One copy of the video whose record may need its quality. */
 export interface QualityItem {
@@ -70,7 +71,7 @@ export async function fillVideoQuality(
       },
     });
   }
-  const perProcess = comparisonsPerProcess(info.width, info.height);
+  const perProcess = decodersPerProcess(info.width, info.height);
   for (let at = 0; at < compared.length; at += perProcess) {
     const chunk = compared.slice(at, at + perProcess);
     let results: (Fidelity | string)[];
@@ -86,21 +87,6 @@ export async function fillVideoQuality(
       record.quality = videoQuality(size, record.validation?.probe ?? null, results[k]);
     }
   }
-}
-
-/**
- * Memory one comparison process may use for its decoders (bytes): each copy's decoder holds up
- * to about {@link FRAMES_PER_DECODER} yuv420p frames (reference frames and threads).
- */
-const COMPARISON_BUDGET_BYTES = 2 ** 30;
-const FRAMES_PER_DECODER = 24;
-/** At most this many copies per process (the paper's 12 fit in one at any size up to 1080p). */
-const MAX_COMPARISONS = 16;
-
-/** How many copies of a `width` x `height` video one comparison process decodes at once. */
-export function comparisonsPerProcess(width: number, height: number): number {
-  const perCopy = width * height * 1.5 * FRAMES_PER_DECODER;
-  return Math.max(1, Math.min(MAX_COMPARISONS, Math.floor(COMPARISON_BUDGET_BYTES / perCopy)));
 }
 
 /**

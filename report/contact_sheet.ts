@@ -21,6 +21,7 @@ import type { Ffmpeg } from "../media/ffmpeg.ts";
 import { opLabel } from "../ops/catalog.ts";
 import { OptionError } from "../util/option_error.ts";
 import { INFINITE_PSNR, type VideoQuality } from "../artifacts/copy_quality.ts";
+import { decodersPerProcess } from "../media/decoder_budget.ts";
 
 /** Start of a tile's reason when the copy's file could not be read (a fixable problem). */
 export const UNREADABLE_COPY_REASON = "cannot read the copy's file";
@@ -127,6 +128,7 @@ export async function contactSheet(
   }
   let frame: number | null = null;
   const frames: ContactSheetFrame[] = [];
+  const shots: Shot[] = [];
   for (const copy of copies) {
     const cell: ContactSheetFrame = {
       opId: copy.opId,
@@ -148,13 +150,21 @@ export async function contactSheet(
       const info = recordedProbe(record) ?? await ffmpeg.probe(path);
       const at = Math.floor(info.frameCount / 2);
       frame ??= at;
-      cell.image = await thumbnail(ffmpeg, path, at, info.streamIndex);
+      shots.push({
+        cell,
+        copyDir: copy.dir,
+        opId: copy.opId,
+        path,
+        at,
+        stream: info.streamIndex,
+        width: info.width,
+        height: info.height,
+      });
     } catch (error) {
-      cell.reason = `${UNREADABLE_COPY_REASON}: ${
-        (error as Error).message.replaceAll(resolve(copy.dir), `<${copy.opId} copy>`)
-      }`;
+      cell.reason = unreadable(copy, error);
     }
   }
+  await drawThumbnails(ffmpeg, shots);
   return {
     videoId,
     chosenBy: options.example !== undefined ? "--example" : EXAMPLE_RULE,
@@ -164,42 +174,109 @@ export async function contactSheet(
 }
 
 /** Frame `at` of `path`'s stream `stream`, as a JPEG data URI {@link THUMBNAIL_WIDTH} wide. */
-async function thumbnail(
-  ffmpeg: Ffmpeg,
-  path: string,
-  at: number,
-  stream: number,
-): Promise<string> {
-  const { stdout } = await ffmpeg.run({
-    args: [
-      "-i",
-      `file:${path}`,
-      "-map",
-      `0:${stream}`,
-      "-vf",
-      `select=eq(n\\,${at}),scale=w=${THUMBNAIL_WIDTH}:h=-2:flags=bicubic`,
-      "-frames:v",
-      "1",
-      "-fps_mode",
-      "passthrough",
-      "-c:v",
-      "mjpeg",
-      "-pix_fmt",
-      "yuvj420p",
-      "-q:v",
-      "4",
-      "-f",
-      "image2pipe",
-      "pipe:1",
-    ],
-    inputs: [path],
-    outputs: [],
-    captureStdout: true,
-    subject: path,
-    action: "make a thumbnail of",
-  });
-  if (stdout.length === 0) throw new Error(`no frame ${at} decoded`);
-  return `data:image/jpeg;base64,${base64(stdout)}`;
+/** One frame to draw into its cell. */
+interface Shot {
+  cell: ContactSheetFrame;
+  copyDir: string;
+  opId: string;
+  /** Absolute path of the copy's file. */
+  path: string;
+  /** Frame index (0-based). */
+  at: number;
+  /** The video stream (absolute index). */
+  stream: number;
+  /** Its frame size, for the decoder budget. */
+  width: number;
+  height: number;
+}
+
+/** The cell's reason when its copy's file cannot be read (the copy folder not named). */
+function unreadable(copy: { dir: string; opId: string }, error: unknown): string {
+  return `${UNREADABLE_COPY_REASON}: ${
+    (error as Error).message.replaceAll(resolve(copy.dir), `<${copy.opId} copy>`)
+  }`;
+}
+
+/**
+ * Fills each shot's cell with its thumbnail (or the reason there is none): as many copies per
+ * ffmpeg process as the decoder budget allows (media/decoder_budget.ts), each decoded to its
+ * frame and scaled in its own branch of one graph, so one start of ffmpeg serves the sheet. When
+ * such a process fails (one unreadable copy fails it all), each of its copies is drawn alone, and
+ * only the copies that fail alone get a reason.
+ */
+async function drawThumbnails(ffmpeg: Ffmpeg, shots: readonly Shot[]): Promise<void> {
+  let at = 0;
+  while (at < shots.length) {
+    const n = decodersPerProcess(shots[at].width, shots[at].height);
+    const chunk = shots.slice(at, at + n);
+    at += chunk.length;
+    const images = chunk.length > 1 ? await thumbnails(ffmpeg, chunk).catch(() => null) : null;
+    for (const [k, shot] of chunk.entries()) {
+      try {
+        shot.cell.image = images?.[k] ?? (await thumbnails(ffmpeg, [shot]))[0];
+      } catch (error) {
+        shot.cell.reason = unreadable({ dir: shot.copyDir, opId: shot.opId }, error);
+      }
+    }
+  }
+}
+
+/**
+ * Thumbnails of `shots` (frame `at` of each file, {@link THUMBNAIL_WIDTH} wide, bicubic, JPEG
+ * quality 4) from one ffmpeg process, as data URIs in order; each file is decoded only up to its
+ * frame. The JPEGs are written to a temporary folder (removed) and read back.
+ * @throws {FfmpegError} when ffmpeg fails, naming the first file; an Error when a file gave no
+ *   frame.
+ */
+async function thumbnails(ffmpeg: Ffmpeg, shots: readonly Shot[]): Promise<string[]> {
+  const dir = await Deno.makeTempDir({ prefix: "dfrobust_thumbnails_" });
+  try {
+    const outputs = shots.map((_, k) => join(dir, `${k}.jpg`));
+    const args: string[] = [];
+    for (const shot of shots) args.push("-i", `file:${shot.path}`);
+    args.push(
+      "-filter_complex",
+      shots.map((shot, k) =>
+        `[${k}:${shot.stream}]select=eq(n\\,${shot.at}),` +
+        `scale=w=${THUMBNAIL_WIDTH}:h=-2:flags=bicubic[t${k}]`
+      ).join(";"),
+    );
+    for (const [k, output] of outputs.entries()) {
+      args.push(
+        "-map",
+        `[t${k}]`,
+        "-frames:v",
+        "1",
+        "-fps_mode",
+        "passthrough",
+        "-c:v",
+        "mjpeg",
+        "-pix_fmt",
+        "yuvj420p",
+        "-q:v",
+        "4",
+        "-f",
+        "mjpeg",
+        `file:${output}`,
+      );
+    }
+    await ffmpeg.run({
+      args,
+      inputs: shots.map((s) => s.path),
+      outputs,
+      subject: shots[0].path,
+      action: "make a thumbnail of",
+    });
+    const images: string[] = [];
+    for (const [k, output] of outputs.entries()) {
+      const bytes = await Deno.readFile(output).catch(() => new Uint8Array());
+      if (bytes.length === 0) throw new Error(`no frame ${shots[k].at} decoded`);
+      images.push(`data:image/jpeg;base64,${base64(bytes)}`);
+    }
+    return images;
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
 }
 
 function base64(bytes: Uint8Array): string {

@@ -16,7 +16,7 @@ import {
 import { INFINITE_PSNR, summarizeQuality, videoQuality } from "../artifacts/copy_quality.ts";
 import { measureFidelity, parseFidelityLog } from "../artifacts/quality_measure.ts";
 import { verifyCopies } from "../artifacts/verify.ts";
-import { comparisonsPerProcess } from "../artifacts/quality_video.ts";
+import { decodersPerProcess } from "../media/decoder_budget.ts";
 import { type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 import { cropFilter } from "../ops/geometry.ts";
 import { QUALITY_SCALER } from "../ops/quality_reference.ts";
@@ -441,11 +441,11 @@ Deno.test("parseFidelityLog reads each named filter's summary and refuses a miss
 });
 
 Deno.test("one comparison process decodes at most 16 copies, fewer of large frames", () => {
-  assert.equal(comparisonsPerProcess(640, 360), 16);
+  assert.equal(decodersPerProcess(640, 360), 16);
   // The paper's 12 copies of a 1080p video in one process; of a 4K one, three at a time.
-  assert.equal(comparisonsPerProcess(1920, 1080), 14);
-  assert.equal(comparisonsPerProcess(4096, 2160), 3);
-  assert.equal(comparisonsPerProcess(16384, 16384), 1);
+  assert.equal(decodersPerProcess(1920, 1080), 14);
+  assert.equal(decodersPerProcess(4096, 2160), 3);
+  assert.equal(decodersPerProcess(16384, 16384), 1);
 });
 
 Deno.test("a malformed quality record in a copy manifest reads as unmeasured, never as numbers", () => {
