@@ -5,6 +5,8 @@
  * up to a budget of decoded bytes. Groups start small and double (the first video asked for
  * alone, then 2, 4, 8 videos): the first faces reach the model early, and the next group is
  * decoded before they are scored (a large second group kept the model waiting at the start).
+ * Videos of small frames fill a group up to {@link QUICK_GROUP_BYTES} from the first group on:
+ * decoding so little is quick, and it spares an ffmpeg start per video.
  * ffmpeg's start (Debian's build loads and links some 200 libraries) is then paid once per group
  * instead of once per video; the frames are byte-identical. A video without a probe is probed
  * and decoded alone, as `sampleFrames` does. A group's frames are read into memory of the groups
@@ -32,6 +34,13 @@ export interface GroupedFramesOptions {
   maxBytes?: number;
   /** Videos per group at most (groups start at one video and double up to it). Default 8. */
   maxVideos?: number;
+  /**
+   * Decoded bytes a group may always reach, whatever the doubling allows (still within
+   * `maxVideos`): so small a decode is over in milliseconds, and one ffmpeg start serves several
+   * videos of small frames from the first group on. Default {@link QUICK_GROUP_BYTES}; 0: the
+   * doubling alone.
+   */
+  quickBytes?: number;
   /**
    * Limits on a video's frame size and count (util/limits.ts, checked by media/frame_limits.ts),
    * held to its probe (also a recorded one) before it is decoded or memory is set aside for it.
@@ -67,6 +76,12 @@ export interface GroupedFrames {
   done(video: DatasetEntry): void;
 }
 
+/**
+ * Decoded bytes a group may always reach (4 MiB: 32 frames of 128x128 RGB take 1.5 MiB, of
+ * 1920x1080 one frame takes 6 MiB, so real videos keep the doubling from one).
+ */
+export const QUICK_GROUP_BYTES = 4 * 1024 * 1024;
+
 /** Spare memory kept for later groups, at most. */
 const SPARE_BUFFERS = 2;
 
@@ -79,6 +94,7 @@ export function groupedFrames(
   const threads = options.threads ?? DECODE_THREADS;
   const maxBytes = options.maxBytes ?? 128 * 1024 * 1024;
   const maxVideos = options.maxVideos ?? 8;
+  const quickBytes = options.quickBytes ?? QUICK_GROUP_BYTES;
   const position = new Map(videos.map((video, i) => [video.id, i]));
   const started = new Set<number>();
   // Groups started so far (a video decoded alone counts as one).
@@ -120,17 +136,19 @@ export function groupedFrames(
     }
     const first = options.probes?.get(video.id);
     const members: number[] = [i];
-    // 1, 2, 4, ... videos: the model starts on the first while the next, small group decodes.
+    // 1, 2, 4, ... videos: the model starts on the first while the next, small group decodes
+    // (or as many as fit in quickBytes, when more).
     const limit = Math.min(maxVideos, 2 ** Math.min(groups++, 30));
     if (first) {
       const bytesOf = (info: VideoInfo) => framesOf(info) * info.width * info.height * 3;
       let bytes = bytesOf(first);
-      for (let j = i + 1; j < videos.length && members.length < limit; j++) {
+      for (let j = i + 1; j < videos.length && members.length < maxVideos; j++) {
         const info = options.probes?.get(videos[j].id);
         if (started.has(j) || !info || info.width !== first.width || info.height !== first.height) {
           break;
         }
         if (bytes + bytesOf(info) > maxBytes) break;
+        if (members.length >= limit && bytes + bytesOf(info) > quickBytes) break;
         bytes += bytesOf(info);
         members.push(j);
       }

@@ -66,7 +66,12 @@ Deno.test({
 
       await t.step("frames and errors are those of sampleFrames, video by video", async () => {
         const { ffmpeg, jobs } = counting(native);
-        const { frames } = groupedFrames(ffmpeg, videos, { count: 5, probes, maxVideos: 3 });
+        const { frames } = groupedFrames(ffmpeg, videos, {
+          count: 5,
+          probes,
+          maxVideos: 3,
+          quickBytes: 0,
+        });
         // As the eval pipeline's prefetch asks: a few videos ahead, in order.
         const results = await Promise.all(
           videos.map((video) => frames(video).then((r) => r, (e: Error) => e)),
@@ -110,7 +115,12 @@ Deno.test({
         async () => {
           const same = [0, 1, 3, 6, 7].map((k) => videos[k]);
           const { ffmpeg, jobs } = counting(native);
-          const grouped = groupedFrames(ffmpeg, same, { count: 5, probes, maxVideos: 2 });
+          const grouped = groupedFrames(ffmpeg, same, {
+            count: 5,
+            probes,
+            maxVideos: 2,
+            quickBytes: 0,
+          });
           const first = await grouped.frames(same[0]);
           const pair = [await grouped.frames(same[1]), await grouped.frames(same[2])];
           const expected = await Promise.all(
@@ -131,6 +141,32 @@ Deno.test({
           assert.equal(jobs[2].stdoutInto, pairMemory);
           assert.ok(pair.every((got) => got.frames.every((frame) => frame.length === 0)));
           assert.deepEqual(first.frames, expected[0].frames);
+        },
+      );
+
+      await t.step(
+        "small frames fill a group up to the quick bytes from the first group on",
+        async () => {
+          const same = [0, 1, 3].map((k) => videos[k]);
+          const bytes = 5 * 32 * 16 * 3;
+          const cases: [number, string[]][] = [
+            [3 * bytes, ["v0.mp4 v1.mp4 v3.mp4"]],
+            [2 * bytes, ["v0.mp4 v1.mp4", "v3.mp4"]],
+          ];
+          for (const [quickBytes, expected] of cases) {
+            const { ffmpeg, jobs } = counting(native);
+            const { frames } = groupedFrames(ffmpeg, same, { count: 5, probes, quickBytes });
+            const got = await Promise.all(same.map((video) => frames(video)));
+            const alone = await Promise.all(
+              same.map((video) => sampleFrames(native, video.path, { count: 5 })),
+            );
+            got.forEach((g, k) => assert.deepEqual(g.frames, alone[k].frames));
+            assert.deepEqual(
+              jobs.map((job) => job.inputs.map((p) => p.slice(dir.length + 1)).join(" ")).sort(),
+              [...expected].sort(),
+              `quickBytes ${quickBytes}`,
+            );
+          }
         },
       );
 
