@@ -8,11 +8,15 @@
  * A probe is reused only for the same real path, the same frame limits and the same file: same
  * device and inode (a file replaced by a rename is another file), same size, and same
  * modification and status-change times in nanoseconds (`ctime` moves on every write and cannot be
- * set back by a user). Only successful probes are kept; a caller gets its own copy.
+ * set back by a user), read with Linux `statx` (util/libc.ts): Deno's own stat gives `ctime` in
+ * whole seconds, which would not tell apart two writes within one second whose writer put the
+ * modification time back (`cp -p` over the file does). Where `statx` cannot be had (off Linux, no
+ * FFI permission) nothing is remembered. Only successful probes are kept, and only when the file
+ * did not change while it was probed; a caller gets its own copy.
  * @module
  */
-import { stat } from "node:fs/promises";
 import type { VideoInfo } from "./ffmpeg_types.ts";
+import { fileStamp } from "../util/libc.ts";
 import type { FrameLimits } from "./frame_limits.ts";
 
 /** Probes kept at most (the oldest are dropped first); a few hundred bytes each. */
@@ -21,12 +25,12 @@ const CAPACITY = 4096;
 const memo = new Map<string, VideoInfo>();
 
 /**
- * The identity of `absolute` (a real path) probed under `limits`, or null when it cannot be
- * stat'ed (the probe then runs and reports the problem).
+ * The identity of `absolute` (a real path of a regular file) probed under `limits`, or null when
+ * it cannot be told to the nanosecond (nothing is remembered then).
  */
-export async function _probeKey(absolute: string, limits: FrameLimits): Promise<string | null> {
-  const s = await stat(absolute, { bigint: true }).catch(() => null);
-  if (s === null || !s.isFile()) return null;
+export function _probeKey(absolute: string, limits: FrameLimits): string | null {
+  const s = fileStamp(absolute);
+  if (s === null) return null;
   const limitsKey = [limits.frameWidth, limits.frameHeight, limits.framePixels, limits.videoFrames]
     .join(",");
   return [absolute, limitsKey, s.dev, s.ino, s.size, s.mtimeNs, s.ctimeNs].join("\0");

@@ -21,6 +21,7 @@ import { _GLOBAL_ARGS, _jobError, _reasonFromLog, _tail, _x264FromStream } from 
 import { _probeArgs, _probeLogRefusal, _videoInfoFromProbe } from "./_probe.ts";
 import { frameLimits } from "./frame_limits.ts";
 import { _probeKey, _recalledProbe, _rememberProbe } from "./_probe_memo.ts";
+import { commandOnPath } from "../util/command_on_path.ts";
 
 let available: Promise<boolean> | undefined;
 /** What `ffmpeg -hide_banner -version` printed, or null when it does not run (once per process). */
@@ -29,16 +30,27 @@ let versionText: Promise<string | null> | undefined;
 let buildFacts: Promise<FfmpegBuild> | undefined;
 
 /**
- * True when native `ffmpeg` and `ffprobe` both run (checked once per process; ffmpeg's version
- * text is kept for {@link FfmpegBuild}, so the check costs two process starts in all). False,
- * without a permission prompt, when the process may not run them (`--allow-run=ffmpeg,ffprobe`
- * missing).
+ * True when native `ffmpeg` and `ffprobe` both are there (checked once per process): each an
+ * executable file on PATH, or, where PATH cannot be read, a command that runs (`-version`;
+ * ffmpeg's version text is kept for {@link FfmpegBuild}). False, without a permission prompt,
+ * when the process may not run them (`--allow-run=ffmpeg,ffprobe` missing).
  */
 export function probeNativeAvailable(): Promise<boolean> {
-  available ??= Promise.all([ffmpegVersionText(), runs("ffprobe")]).then(([a, b]) =>
-    a !== null && b
-  );
+  available ??= Promise.all([
+    runsOrOnPath("ffmpeg", async () => await ffmpegVersionText() !== null),
+    runsOrOnPath("ffprobe", () => runs("ffprobe")),
+  ]).then(([a, b]) => a && b);
   return available;
+}
+
+/**
+ * True when `command` may be run and is an executable file on PATH (util/command_on_path.ts: no
+ * process started); otherwise what `run` says (it starts the command). A broken install found on
+ * PATH then fails its first job with an error naming the file, rather than switching backends.
+ */
+async function runsOrOnPath(command: string, run: () => Promise<boolean>): Promise<boolean> {
+  if (await mayRun(command) && commandOnPath(command) === true) return true;
+  return await run();
 }
 
 /** Options of {@link openNativeFfmpeg}. */
@@ -140,7 +152,7 @@ async function probeFile(
   });
   const stat = await Deno.stat(absolute);
   if (!stat.isFile) throw new FfmpegError(path, "not a regular file", { action: "probe" });
-  const key = await _probeKey(absolute, limits);
+  const key = _probeKey(absolute, limits);
   const recalled = key === null ? undefined : _recalledProbe(key);
   if (recalled !== undefined) return recalled;
   // The file: prefix stops ffprobe reading a ':' in the name as a protocol separator.
@@ -163,7 +175,7 @@ async function probeFile(
   }
   const info = _videoInfoFromProbe(path, new TextDecoder().decode(stdout), limits);
   // Remembered only when the file did not change while it was probed.
-  if (key !== null && key === await _probeKey(absolute, limits)) _rememberProbe(key, info);
+  if (key !== null && key === _probeKey(absolute, limits)) _rememberProbe(key, info);
   return info;
 }
 

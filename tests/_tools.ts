@@ -6,6 +6,7 @@
  */
 import { type BackendChoice, type Ffmpeg, openFfmpeg } from "../media/ffmpeg.ts";
 import { taskFlagsFor } from "../util/task_table.ts";
+import { commandOnPath } from "../util/command_on_path.ts";
 
 /** True when `command` runs (`command -version` or `--version` exits 0). */
 export function hasCommand(command: string, versionFlag = "-version"): boolean {
@@ -15,25 +16,6 @@ export function hasCommand(command: string, versionFlag = "-version"): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * True when an executable file named `command` is on PATH. Cheaper than {@link hasCommand} (no
- * process start: each ffmpeg or ffprobe start costs about 0.09 s of CPU, docs/testing.md), for
- * the tools every other suite asks about; a broken install then fails the suite instead of
- * skipping it, which is what a test should do.
- */
-export function onPath(command: string): boolean {
-  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
-    if (dir === "") continue;
-    try {
-      const info = Deno.statSync(`${dir}/${command}`);
-      if (info.isFile && ((info.mode ?? 0) & 0o111) !== 0) return true;
-    } catch {
-      // Not in this folder.
-    }
-  }
-  return false;
 }
 
 /** Optional system tools a suite may need. */
@@ -89,7 +71,7 @@ const cache = new Map<string, boolean>();
 function toolPresent(tool: string): boolean {
   if (!cache.has(tool)) {
     const present = tool === "ffmpeg"
-      ? onPath("ffmpeg") && onPath("ffprobe")
+      ? commandOnPath("ffmpeg") === true && commandOnPath("ffprobe") === true
       : tool === "jupyter"
       ? hasCommand("jupyter", "--version") && hasCommand("/usr/bin/python3", "--version")
       : tool === "python-sklearn"

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { openFfmpeg } from "../media/ffmpeg.ts";
 import { frameLimits } from "../media/frame_limits.ts";
 import { _probeKey, _recalledProbe } from "../media/_probe_memo.ts";
+import { fileStamp } from "../util/libc.ts";
 import { makeClip } from "./distort_fixtures.ts";
 import { skipWithout } from "./_tools.ts";
 
@@ -33,8 +34,24 @@ Deno.test({
         return out;
       };
       await Deno.writeFile(a, padded(bytesA));
-      const keyOf = async (path: string) =>
-        (await _probeKey(await Deno.realPath(path), frameLimits()))!;
+      const keyOf = async (path: string) => _probeKey(await Deno.realPath(path), frameLimits())!;
+
+      await t.step("fileStamp() reads what coreutils' stat reads, to the nanosecond", async () => {
+        const out = await new Deno.Command("stat", {
+          args: ["-L", "-c", "%d %i %s %.9Y %.9Z", a],
+          stdout: "piped",
+        }).output();
+        const [dev, ino, bytes, mtime, ctime] = new TextDecoder().decode(out.stdout).trim()
+          .split(" ");
+        const ns = (text: string) => BigInt(text.replace(".", ""));
+        assert.deepEqual(fileStamp(a), {
+          dev: BigInt(dev),
+          ino: BigInt(ino),
+          size: BigInt(bytes),
+          mtimeNs: ns(mtime),
+          ctimeNs: ns(ctime),
+        });
+      });
 
       await t.step("a second probe is the remembered one, as a copy", async () => {
         const first = await ffmpeg.probe(a);
