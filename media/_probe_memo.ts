@@ -5,19 +5,16 @@
  * one run probes the same source more than once (distort's copies, then eval, the report's
  * contact sheet, a rerun in the same notebook kernel).
  *
- * A probe is reused only for the same real path, the same frame limits and the same file: same
- * device and inode (a file replaced by a rename is another file), same size, and same
- * modification and status-change times in nanoseconds (`ctime` moves on every write and cannot be
- * set back by a user), read with Linux `statx` (util/libc.ts): Deno's own stat gives `ctime` in
- * whole seconds, which would not tell apart two writes within one second whose writer put the
- * modification time back (`cp -p` over the file does). Where `statx` cannot be had (off Linux, no
- * FFI permission) nothing is remembered. Only successful probes are kept, and only when the file
- * did not change while it was probed; a caller gets its own copy.
+ * A probe is reused only for the same real path, the same frame limits and the same version of
+ * the file (util/file_stamp.ts: size, modification and change time, inode, device), and it is
+ * remembered only when the file had settled before the probe began and did not change while it
+ * ran (the rule the model-hash cache follows, util/digest_cache.ts). Only successful probes are
+ * kept; a caller gets its own copy.
  * @module
  */
 import type { VideoInfo } from "./ffmpeg_types.ts";
-import { fileStamp } from "../util/libc.ts";
 import type { FrameLimits } from "./frame_limits.ts";
+import { fileStamp, settled } from "../util/file_stamp.ts";
 
 /** Probes kept at most (the oldest are dropped first); a few hundred bytes each. */
 const CAPACITY = 4096;
@@ -25,15 +22,19 @@ const CAPACITY = 4096;
 const memo = new Map<string, VideoInfo>();
 
 /**
- * The identity of `absolute` (a real path of a regular file) probed under `limits`, or null when
- * it cannot be told to the nanosecond (nothing is remembered then).
+ * The identity of the file at `absolute` (a real path), stat'ed as `info`, probed under
+ * `limits`; null when the platform gives no stamp (nothing is remembered then).
  */
-export function _probeKey(absolute: string, limits: FrameLimits): string | null {
-  const s = fileStamp(absolute);
+export function _probeKey(
+  absolute: string,
+  info: Deno.FileInfo,
+  limits: FrameLimits,
+): string | null {
+  const s = fileStamp(info);
   if (s === null) return null;
   const limitsKey = [limits.frameWidth, limits.frameHeight, limits.framePixels, limits.videoFrames]
     .join(",");
-  return [absolute, limitsKey, s.dev, s.ino, s.size, s.mtimeNs, s.ctimeNs].join("\0");
+  return [absolute, limitsKey, s.dev, s.ino, s.size, s.mtimeMs, s.ctimeMs].join("\0");
 }
 
 /** A copy of the probe remembered for `key`, or undefined. */
@@ -42,9 +43,21 @@ export function _recalledProbe(key: string): VideoInfo | undefined {
   return info === undefined ? undefined : structuredClone(info);
 }
 
-/** Remembers `info` for `key` (a copy of it). */
-export function _rememberProbe(key: string, info: VideoInfo): void {
+/**
+ * Remembers `probe` (a copy of it) for `key`, the key of the file stat'ed as `before` when the
+ * probe began at `startedAt` (ms since the epoch), when the file had settled then and `after`
+ * (its key once the probe ended) is the same.
+ */
+export function _rememberProbe(
+  key: string,
+  before: Deno.FileInfo,
+  startedAt: number,
+  after: string | null,
+  probe: VideoInfo,
+): void {
+  const stamp = fileStamp(before);
+  if (stamp === null || !settled(stamp, startedAt) || after !== key) return;
   memo.delete(key);
-  memo.set(key, structuredClone(info));
+  memo.set(key, structuredClone(probe));
   while (memo.size > CAPACITY) memo.delete(memo.keys().next().value!);
 }

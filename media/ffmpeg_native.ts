@@ -150,9 +150,11 @@ async function probeFile(
       },
     );
   });
+  // Taken before the stat: a file that had settled then gets a later ctime from any later write.
+  const startedAt = Date.now();
   const stat = await Deno.stat(absolute);
   if (!stat.isFile) throw new FfmpegError(path, "not a regular file", { action: "probe" });
-  const key = _probeKey(absolute, limits);
+  const key = _probeKey(absolute, stat, limits);
   const recalled = key === null ? undefined : _recalledProbe(key);
   if (recalled !== undefined) return recalled;
   // The file: prefix stops ffprobe reading a ':' in the name as a protocol separator.
@@ -174,8 +176,10 @@ async function probeFile(
     });
   }
   const info = _videoInfoFromProbe(path, new TextDecoder().decode(stdout), limits);
-  // Remembered only when the file did not change while it was probed.
-  if (key !== null && key === _probeKey(absolute, limits)) _rememberProbe(key, info);
+  if (key !== null) {
+    const after = await Deno.stat(absolute).then((s) => _probeKey(absolute, s, limits), () => null);
+    _rememberProbe(key, stat, startedAt, after, info);
+  }
   return info;
 }
 

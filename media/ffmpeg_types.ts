@@ -169,8 +169,8 @@ export interface Ffmpeg {
    * counts over-count streams cut inside a GOP, so the count is taken from the decoder. Only
    * the accepted containers are opened (media/input_formats.ts: no playlists, concat lists or
    * image sequences), and a video over `options.limits` is refused. The native backend remembers
-   * the probe of a file that has not changed since (same real path, limits, inode, size, mtime and
-   * ctime: media/_probe_memo.ts) for the life of the process, and gives a copy of it again.
+   * the probe of a file that has not changed since (same real path, limits and file version:
+   * media/_probe_memo.ts) for the life of the process, and gives a copy of it again.
    * @throws {FfmpegError} for a missing, unreadable, non-video or zero-frame file, a file that
    *   is not an accepted container, or a video over the frame limits; the message names the file.
    */

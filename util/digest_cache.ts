@@ -2,9 +2,9 @@
  * SHA-256 of large files that do not change (detector models, 20-300 MB), remembered between
  * runs: every eval run records its model's hash, which costs a full read (about 0.1 s for
  * EfficientNet-B4's 70 MB, 1 s for a 500 MB model) when computed each time. An entry is used only
- * while the file's path, size, modification time, change time (ctime: any write or metadata change
- * sets it, and no tool can set it back), inode and device are all what they were when it was
- * hashed, and it had not changed for a second then; anything else hashes the file again. The cache is a small JSON file in the user's cache
+ * while the file's version (util/file_stamp.ts: size, modification and change time, inode,
+ * device) is the one it was when hashed, and it had settled then; anything else hashes the file
+ * again. The cache is a small JSON file in the user's cache
  * folder ({@link digestCacheFile}); when it cannot be read or written (no permission, read-only
  * home) files are hashed every time, silently.
  * @module
@@ -13,6 +13,7 @@ import { join, resolve } from "node:path";
 import { atomicWriteJson } from "./atomic.ts";
 import { sha256File } from "./hash.ts";
 import { assertRegularFile } from "./regular_file.ts";
+import { type FileStamp, fileStamp, sameStamp, settled } from "./file_stamp.ts";
 
 /** The environment variable naming dfrobust's cache folder (default: the user's cache folder). */
 export const CACHE_DIR_ENV = "DFROBUST_CACHE_DIR";
@@ -21,17 +22,6 @@ export const CACHE_DIR_ENV = "DFROBUST_CACHE_DIR";
 const SCHEMA = "dfrobust.sha256-cache/1";
 /** Entries kept (the most recently used): enough for every model a user works with. */
 const MAX_ENTRIES = 64;
-/** How long a file must have been unchanged (ms) when hashed for its hash to be remembered. */
-const SETTLED_MS = 1000;
-
-/** What identifies one version of a file, as `Deno.stat` gives it. */
-interface FileStamp {
-  size: number;
-  mtimeMs: number;
-  ctimeMs: number;
-  ino: number;
-  dev: number;
-}
 
 interface CacheEntry extends FileStamp {
   sha256: string;
@@ -92,11 +82,8 @@ export async function sha256FileCached(
   }
   const hashedAt = Date.now();
   const sha256 = await sha256File(absolute);
-  // Only a file that had not changed for a while is remembered: file times come from a coarse
-  // clock (and in whole milliseconds here), so a write in the same tick as the one stamped would
-  // leave the stamp as it was ("racy" entries, as git calls them). A later write gets a later
-  // change time.
-  if (cacheFile && stamp && hashedAt - Math.max(stamp.ctimeMs, stamp.mtimeMs) >= SETTLED_MS) {
+  // Only a settled file is remembered (util/file_stamp.ts).
+  if (cacheFile && stamp && settled(stamp, hashedAt)) {
     const fresh = cache ?? { schema: SCHEMA, files: {} };
     fresh.files[absolute] = { ...stamp, sha256, usedAt: Date.now() };
     await writeCache(cacheFile, fresh);
@@ -110,23 +97,6 @@ function processEnv(name: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function fileStamp(info: Deno.FileInfo): FileStamp | null {
-  const mtimeMs = info.mtime?.getTime();
-  const ctimeMs = info.ctime?.getTime();
-  if (
-    !info.isFile || mtimeMs === undefined || ctimeMs === undefined || info.ino === null ||
-    info.dev === null
-  ) {
-    return null;
-  }
-  return { size: info.size, mtimeMs, ctimeMs, ino: info.ino, dev: info.dev };
-}
-
-function sameStamp(a: FileStamp, b: FileStamp): boolean {
-  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs &&
-    a.ino === b.ino && a.dev === b.dev;
 }
 
 async function readCache(file: string): Promise<CacheFile | null> {
