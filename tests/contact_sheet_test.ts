@@ -7,12 +7,9 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { distortDataset } from "../artifacts/distort.ts";
-import { readCopyManifest } from "../artifacts/copy_manifest.ts";
 import { openFfmpeg } from "../media/ffmpeg.ts";
-import { selectOperations } from "../ops/select.ts";
 import { contactSheet, THUMBNAIL_WIDTH } from "../report/contact_sheet.ts";
-import { makeClip, writeManifest } from "./distort_fixtures.ts";
+import { distortClip } from "./distort_fixtures.ts";
 import { skipWithout } from "./_tools.ts";
 
 /** The thumbnail as one ffmpeg command for one file gives it (the form used before batching). */
@@ -60,21 +57,11 @@ Deno.test({
     const tmp = await Deno.makeTempDir({ prefix: "dfrobust_contact_sheet_" });
     const ffmpeg = await openFfmpeg("native");
     try {
-      await makeClip(ffmpeg, join(tmp, "a.mp4"), { width: 96, height: 64, frames: 9 });
-      const csv = await writeManifest(tmp, [["a", "a.mp4", 1]]);
-      const ops = await selectOperations("unaltered,hflip,vflip,grayscale", { severity: "all" });
-      const summary = await distortDataset(csv, {
-        out: join(tmp, "copies"),
-        ops,
-        ffmpeg,
-        jobs: 1,
-        quality: false,
+      const copies = await distortClip(ffmpeg, tmp, "unaltered,hflip,vflip,grayscale", {
+        width: 96,
+        height: 64,
+        frames: 9,
       });
-      const copies = await Promise.all(summary.copies.map(async (c) => ({
-        opId: c.opId,
-        dir: c.copyDir,
-        manifest: (await readCopyManifest(c.copyDir))!,
-      })));
       const fileOf = (opId: string) => {
         const copy = copies.find((c) => c.opId === opId)!;
         return join(copy.dir, copy.manifest.videos[0].output!);

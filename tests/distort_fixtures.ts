@@ -1,10 +1,14 @@
 /**
  * Helpers for the distort and ops suites: tiny generated clips (lavfi testsrc2 through the real
- * ffmpeg), decoding to planar yuv420p, and dataset manifests in temporary folders.
+ * ffmpeg), decoding to planar yuv420p, dataset manifests in temporary folders, and one clip
+ * distorted into copies.
  * @module
  */
 import { join } from "node:path";
 import type { Ffmpeg } from "../media/ffmpeg.ts";
+import { distortDataset } from "../artifacts/distort.ts";
+import { type CopyManifest, readCopyManifest } from "../artifacts/copy_manifest.ts";
+import { selectOperations } from "../ops/select.ts";
 
 /** Options of {@link makeClip}. */
 export interface MakeClipOptions {
@@ -99,4 +103,38 @@ export async function filesUnder(dir: string): Promise<string[]> {
     else out.push(path);
   }
   return out.sort();
+}
+
+/** A finished copy as readers take it: its operation, folder and manifest. */
+export interface ClipCopy {
+  opId: string;
+  dir: string;
+  manifest: CopyManifest;
+}
+
+/**
+ * Distorts the one clip `a.mp4` in `dir` (made here: `clip` options) with `ops` into
+ * `<dir>/copies`, native or wasm `ffmpeg`, without copy quality; returns every copy with its
+ * manifest, in the order of `ops`.
+ */
+export async function distortClip(
+  ffmpeg: Ffmpeg,
+  dir: string,
+  ops: string,
+  clip: MakeClipOptions,
+): Promise<ClipCopy[]> {
+  await makeClip(ffmpeg, join(dir, "a.mp4"), clip);
+  const csv = await writeManifest(dir, [["a", "a.mp4", 1]]);
+  const summary = await distortDataset(csv, {
+    out: join(dir, "copies"),
+    ops: await selectOperations(ops, { severity: "all" }),
+    ffmpeg,
+    jobs: 1,
+    quality: false,
+  });
+  return await Promise.all(summary.copies.map(async (c) => ({
+    opId: c.opId,
+    dir: c.copyDir,
+    manifest: (await readCopyManifest(c.copyDir))!,
+  })));
 }

@@ -7,15 +7,12 @@
  */
 import assert from "node:assert/strict";
 import { join, relative } from "node:path";
-import { distortDataset } from "../artifacts/distort.ts";
-import { readCopyManifest } from "../artifacts/copy_manifest.ts";
 import { measureFidelity } from "../artifacts/quality_measure.ts";
 import { openFfmpeg } from "../media/ffmpeg.ts";
-import { selectOperations } from "../ops/select.ts";
 import { contactSheet } from "../report/contact_sheet.ts";
 import { contactSheetProblems, NO_DATA_SHEET_NOTE } from "../report/contact_sheet_problems.ts";
 import { reportNoteLines } from "../report/note_lines.ts";
-import { makeClip, writeManifest } from "./distort_fixtures.ts";
+import { distortClip } from "./distort_fixtures.ts";
 import { skipWithout } from "./_tools.ts";
 
 Deno.test({
@@ -28,23 +25,14 @@ Deno.test({
     const wasm = await openFfmpeg("wasm");
     const here = Deno.cwd();
     try {
-      await makeClip(ffmpeg, join(tmp, "a.mp4"), { width: 64, height: 48, frames: 6 });
-      const csv = await writeManifest(tmp, [["a", "a.mp4", 1]]);
-      const ops = await selectOperations("unaltered,hflip", { severity: "all" });
-      const summary = await distortDataset(csv, {
-        out: join(tmp, "copies"),
-        ops,
-        ffmpeg,
-        jobs: 1,
-        quality: false,
+      const made = await distortClip(ffmpeg, tmp, "unaltered,hflip", {
+        width: 64,
+        height: 48,
+        frames: 6,
       });
       Deno.chdir(tmp);
-      const copies = await Promise.all(summary.copies.map(async (c) => ({
-        opId: c.opId,
-        // As a user gives it: relative to the working folder.
-        dir: relative(tmp, c.copyDir),
-        manifest: (await readCopyManifest(c.copyDir))!,
-      })));
+      // As a user gives it: relative to the working folder.
+      const copies = made.map((c) => ({ ...c, dir: relative(tmp, c.dir) }));
       assert.ok(copies.every((c) => !c.dir.startsWith("/")));
       for (const [name, backend] of [["native", ffmpeg], ["wasm", wasm]] as const) {
         await t.step(`contact sheet (${name})`, async () => {
