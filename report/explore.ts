@@ -381,11 +381,10 @@ export async function frameStrip(
     for (const copy of copies) {
       const entry = copy.videos.find((v) => v.id === videoId)!;
       try {
-        if (frameIndex < 0) {
-          const info = await ffmpeg.probe(entry.path);
-          frameIndex = Math.floor(info.frameCount / 2);
-        }
-        const sampled = await sampleFrames(ffmpeg, entry.path, { indices: [frameIndex] });
+        // The probe distort recorded for the video, else a fresh one.
+        const info = copy.probes?.get(videoId) ?? await ffmpeg.probe(entry.path);
+        if (frameIndex < 0) frameIndex = Math.floor(info.frameCount / 2);
+        const sampled = await sampleFrames(ffmpeg, entry.path, { indices: [frameIndex], info });
         if (sampled.frames.length === 0) throw new Error(`frame ${frameIndex} not decoded`);
         // Tiles share a height; widths follow each copy's aspect ratio (res_* copies are smaller).
         const png = await sharp(sampled.frames[0], {

@@ -8,6 +8,7 @@
  */
 import { basename, join, resolve } from "node:path";
 import { exists } from "../util/atomic.ts";
+import { commandOnPath } from "../util/command_on_path.ts";
 import { KERNEL_NAME, writeKernelspec } from "./kernelspec.ts";
 
 export { KERNEL_NAME };
@@ -40,6 +41,10 @@ export class NotebookError extends Error {
   override name = "NotebookError";
 }
 
+/** The nbconvert postprocessor that writes the HTML export (a Python module of the repo). */
+const HTML_EXPORT_MODULE = "dfrobust_html_export";
+const HTML_EXPORT_SOURCE = new URL(`../jupyter/${HTML_EXPORT_MODULE}.py`, import.meta.url);
+
 // nbconvert's Debian template points these at file:///usr/share/javascript; a data: URL keeps
 // the HTML free of any outside request, and "//" turns MathJax's "?config=..." into a comment.
 const NO_SCRIPT = "data:text/javascript,//";
@@ -57,14 +62,19 @@ export async function runNotebook(
   await requireJupyter(jupyter);
   const outDir = resolve(options.outDir);
   await Deno.mkdir(outDir, { recursive: true });
+  const html = options.html ?? true;
   const jupyterPath = await temporaryKernelspec();
   const env = {
     ...options.env,
     JUPYTER_PATH: [jupyterPath, Deno.env.get("JUPYTER_PATH")].filter(Boolean).join(":"),
+    // The HTML export's postprocessor module (jupyter/dfrobust_html_export.py), copied there.
+    PYTHONPATH: [jupyterPath, Deno.env.get("PYTHONPATH")].filter(Boolean).join(":"),
     NO_COLOR: "1",
   };
   try {
     const name = basename(notebook);
+    // One Python process: execute, write the notebook, then (html) export it from the written
+    // file with the HTMLExporter settings below.
     await nbconvert(jupyter, notebook, env, [
       "--to",
       "notebook",
@@ -75,27 +85,24 @@ export async function runNotebook(
       outDir,
       "--output",
       name,
+      ...(html
+        ? [
+          "--config",
+          join(jupyterPath, "nbconvert_html.py"),
+          `--NbConvertApp.postprocessor_class=${HTML_EXPORT_MODULE}.HtmlExport`,
+          `--HTMLExporter.require_js_url=${NO_SCRIPT}`,
+          `--HTMLExporter.mathjax_url=${NO_SCRIPT}`,
+        ]
+        : []),
     ]);
     const executed = join(outDir, name);
     const run: NotebookRun = { notebook, executed, problems: [] };
-    if (options.html ?? true) {
-      await nbconvert(jupyter, executed, env, [
-        "--config",
-        join(jupyterPath, "nbconvert_html.py"),
-        "--to",
-        "html",
-        `--HTMLExporter.require_js_url=${NO_SCRIPT}`,
-        `--HTMLExporter.mathjax_url=${NO_SCRIPT}`,
-        "--output-dir",
-        outDir,
-      ]);
-      run.html = join(outDir, name.replace(/\.ipynb$/, ".html"));
-    }
+    if (html) run.html = join(outDir, name.replace(/\.ipynb$/, ".html"));
     run.problems = checkNotebookOutputs(JSON.parse(await Deno.readTextFile(executed)));
     if (run.html) {
-      for (const problem of checkHtmlCharts(await Deno.readTextFile(run.html))) {
-        run.problems.push(problem);
-      }
+      const text = await Deno.readTextFile(run.html).catch(() => null);
+      if (text === null) run.problems.push("HTML export: no file written");
+      else run.problems.push(...checkHtmlCharts(text));
     }
     return run;
   } finally {
@@ -156,31 +163,38 @@ export function checkHtmlCharts(html: string): string[] {
 }
 
 // Commands whose `nbconvert --version` succeeded in this process: asked once (a Python start,
-// about 0.6 s of CPU), not once per notebook. A failure is not remembered.
+// about 0.9 s of CPU), not once per notebook. A failure is not remembered.
 const jupyterFound = new Set<string>();
 
 /**
- * Throws {@link NotebookError} naming the Debian packages to install when `jupyter nbconvert
- * --version` fails (`jupyter`: the command, default `jupyter`). A command that passed once in this
- * process is not asked again.
+ * Throws {@link NotebookError} naming the Debian packages to install when Jupyter's nbconvert is
+ * not there (`jupyter`: the command, default `jupyter`). The default command counts as there when
+ * `jupyter` and `jupyter-nbconvert` (the script `jupyter nbconvert` runs) are executable files on
+ * PATH (util/command_on_path.ts), without starting Python; another command, or a PATH this process
+ * may not read, is asked `nbconvert --version`, once per process.
  */
 export async function requireJupyter(jupyter = "jupyter"): Promise<void> {
   if (jupyterFound.has(jupyter)) return;
-  let ok = false;
-  try {
-    const out = await new Deno.Command(jupyter, {
-      args: ["nbconvert", "--version"],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    ok = out.success;
-  } catch {
-    ok = false;
+  const onPath = jupyter === "jupyter"
+    ? [commandOnPath("jupyter"), commandOnPath("jupyter-nbconvert")]
+    : [null];
+  let ok = onPath.every((found) => found === true);
+  if (!ok && !onPath.includes(false)) {
+    try {
+      const out = await new Deno.Command(jupyter, {
+        args: ["nbconvert", "--version"],
+        stdout: "null",
+        stderr: "null",
+      }).output();
+      ok = out.success;
+    } catch {
+      ok = false;
+    }
   }
   if (!ok) {
     throw new NotebookError(
-      `Jupyter is not available ("${jupyter} nbconvert --version" failed): install the Debian ` +
-        "packages jupyter-nbconvert, python3-nbclient and jupyter-client (apt-get install " +
+      `Jupyter is not available ("${jupyter} nbconvert" not found or not working): install the ` +
+        "Debian packages jupyter-nbconvert, python3-nbclient and jupyter-client (apt-get install " +
         "jupyter-nbconvert python3-nbclient jupyter-client)",
     );
   }
@@ -195,6 +209,10 @@ async function temporaryKernelspec(): Promise<string> {
   await Deno.writeTextFile(
     join(dir, "nbconvert_html.py"),
     'c.HTMLExporter.filters = {"clean_html": lambda text: text}\n',
+  );
+  await Deno.writeTextFile(
+    join(dir, `${HTML_EXPORT_MODULE}.py`),
+    await Deno.readTextFile(HTML_EXPORT_SOURCE),
   );
   return dir;
 }

@@ -160,8 +160,8 @@ async function exploreChecks(store: string, copies: string): Promise<void> {
 }
 
 Deno.test({
-  // One execution of both notebooks serves both checks (each execution starts two Deno kernels and
-  // four nbconvert processes): the store holds an unreadable video and a hostile one.
+  // One execution of both notebooks serves these checks (each execution starts two Deno kernels
+  // and two nbconvert processes): the store holds an unreadable video and a hostile one.
   name: "both notebooks execute headless on the Deno kernel: every output, SVG charts, and " +
     "hostile text never run",
   ignore: skipWithout("jupyter", "notebook execution") ||
@@ -259,6 +259,44 @@ Deno.test({
         .find((o: { data?: object }) => o.data && "image/png" in o.data);
       assert.ok(png, "explore.ipynb has no frame strip");
     });
+    await t.step(
+      "each HTML export is byte-identical to a separate jupyter nbconvert --to html of the " +
+        "executed notebook",
+      async () => {
+        // The export the task made in its one nbconvert process (a postprocessor) against the
+        // second nbconvert process it used to start: same settings, written by the test itself.
+        const config = join(dir, "nbconvert_html.py");
+        await Deno.writeTextFile(
+          config,
+          'c.HTMLExporter.filters = {"clean_html": lambda text: text}\n',
+        );
+        const reference = join(dir, "reference");
+        for (const name of ["report", "explore"]) {
+          const export_ = await new Deno.Command("jupyter", {
+            args: [
+              "nbconvert",
+              "--config",
+              config,
+              "--to",
+              "html",
+              "--HTMLExporter.require_js_url=data:text/javascript,//",
+              "--HTMLExporter.mathjax_url=data:text/javascript,//",
+              "--output-dir",
+              reference,
+              join(out, `${name}.ipynb`),
+            ],
+            stdout: "null",
+            stderr: "piped",
+          }).output();
+          assert.ok(export_.success, new TextDecoder().decode(export_.stderr));
+          assert.deepEqual(
+            await Deno.readFile(join(out, `${name}.html`)),
+            await Deno.readFile(join(reference, `${name}.html`)),
+            name,
+          );
+        }
+      },
+    );
     await t.step({
       name: "a hostile video id and error message show as text, never run (Chromium)",
       ignore: skipWithout("chromium", "notebooks in Chromium"),
