@@ -10,12 +10,12 @@ import { loadReportData } from "../report/collect.ts";
 import { scanStore } from "../store/store.ts";
 import { oracleCells } from "./_locator_oracle.ts";
 
-// The demo's stages and assertions on a third of its videos and half its frames: 8 real + 8 fake
-// clips of 32 frames (eval samples all 32), 16 videos x 13 copies. The README's default (24 + 24
-// clips of 64 frames) runs the same code on more of the same generated clips; it costs 3x the
-// CPU of this whole suite file and is run by the newcomer check (docs/testing.md).
-const DEMO_ARGS = ["--reals", "8", "--frames", "32"];
-const VIDEOS = 16;
+// The demo's stages and assertions on a quarter of its videos and half its frames: 6 real + 6
+// fake clips of 32 frames (eval samples all 32), 12 videos x 13 copies. The README's default
+// (24 + 24 clips of 64 frames) runs the same code on more of the same generated clips; it costs
+// 4x the CPU of this whole suite file and is run by the newcomer check (docs/testing.md).
+const DEMO_ARGS = ["--reals", "6", "--frames", "32"];
+const VIDEOS = 12;
 
 Deno.test({
   name: "deno task demo scores all 12 operations plus unaltered and reuses its work on a rerun",
@@ -123,7 +123,7 @@ Deno.test({
         async () => {
           const run = await runDenoTask("tasks/demo.ts", ["--reals", "4", "--out", out, "--json"]);
           assert.equal(run.code, 2, run.stderr);
-          assert.match(run.stderr, /8 real \+ 8 fake clips of 32 frames, not 4 real \+ 4 fake/);
+          assert.match(run.stderr, /6 real \+ 6 fake clips of 32 frames, not 4 real \+ 4 fake/);
           assert.match(run.stderr, /another --out/);
         },
       );
