@@ -162,24 +162,23 @@ export function checkHtmlCharts(html: string): string[] {
   });
 }
 
-// Commands whose `nbconvert --version` succeeded in this process: asked once (a Python start,
-// about 0.9 s of CPU), not once per notebook. A failure is not remembered.
+// Commands found in this process (on PATH, or by `nbconvert --version`: a Python start, about
+// 0.9 s of CPU), not looked for again. A failure is not remembered.
 const jupyterFound = new Set<string>();
 
 /**
  * Throws {@link NotebookError} naming the Debian packages to install when Jupyter's nbconvert is
  * not there (`jupyter`: the command, default `jupyter`). The default command counts as there when
  * `jupyter` and `jupyter-nbconvert` (the script `jupyter nbconvert` runs) are executable files on
- * PATH (util/command_on_path.ts), without starting Python; another command, or a PATH this process
- * may not read, is asked `nbconvert --version`, once per process.
+ * PATH (util/command_on_path.ts), without starting Python; otherwise (another command, a PATH this
+ * process may not read, a relative PATH entry) the command is asked `nbconvert --version`, once per
+ * process.
  */
 export async function requireJupyter(jupyter = "jupyter"): Promise<void> {
   if (jupyterFound.has(jupyter)) return;
-  const onPath = jupyter === "jupyter"
-    ? [commandOnPath("jupyter"), commandOnPath("jupyter-nbconvert")]
-    : [null];
-  let ok = onPath.every((found) => found === true);
-  if (!ok && !onPath.includes(false)) {
+  let ok = jupyter === "jupyter" && commandOnPath("jupyter") === true &&
+    commandOnPath("jupyter-nbconvert") === true;
+  if (!ok) {
     try {
       const out = await new Deno.Command(jupyter, {
         args: ["nbconvert", "--version"],
