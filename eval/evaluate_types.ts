@@ -13,6 +13,7 @@ import type { CopySummary } from "./copy_summary.ts";
 import type { FaceMode } from "./parts.ts";
 import type { EvalTimings } from "./timings.ts";
 import type { IncompleteUnit } from "./unit_lifecycle.ts";
+import type { EnvLookup } from "../util/env_lookup.ts";
 
 /** Options for `evaluate` (eval/evaluate.ts). */
 export interface EvaluateOptions {
@@ -36,6 +37,11 @@ export interface EvaluateOptions {
    * those modes throw a `FaceModelMissingError` saying where to get it, before any work.
    */
   faceModel?: string;
+  /**
+   * Reads the environment variables eval consults (`DFROBUST_FACE_MODEL`); default this
+   * process's environment. Tests pass their own instead of changing the shared one.
+   */
+  env?: EnvLookup;
   /** Face sidecar JSON for `sidecar` (schema `dfrobust.faces/1`). */
   sidecar?: string;
   /** Frames sampled per video. Default: the spec's `frames`, else 32. */

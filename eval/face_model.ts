@@ -6,6 +6,7 @@
  */
 import type { FaceMode } from "../faces/locator.ts";
 import { OptionError } from "../util/option_error.ts";
+import { type EnvLookup, processEnv } from "../util/env_lookup.ts";
 
 /**
  * Where to get the UltraFace model that the `ultraface` and `reference` face modes run: the
@@ -46,12 +47,17 @@ export class FaceModelMissingError extends OptionError {
  * The UltraFace model a run uses: `faceModel` (`--face-model`) when given, else the file named
  * by `DFROBUST_FACE_MODEL`; undefined for the modes that run no face detector (`sidecar`,
  * `full`). Nothing is bundled: throws a {@link FaceModelMissingError} saying where to get the
- * model and how to pass it when the mode needs one and neither is set. Whether the file exists is checked
- * when it is opened.
+ * model and how to pass it when the mode needs one and neither is set. Whether the file exists is
+ * checked when it is opened. `env` reads `DFROBUST_FACE_MODEL` (default: this process's
+ * environment; tests pass their own).
  */
-export function faceModelFor(faceMode: FaceMode, faceModel?: string): string | undefined {
+export function faceModelFor(
+  faceMode: FaceMode,
+  faceModel?: string,
+  env: EnvLookup = processEnv,
+): string | undefined {
   if (!MODES_WITH_FACE_MODEL.includes(faceMode)) return undefined;
-  const chosen = faceModel || envValue(FACE_MODEL_ENV);
+  const chosen = faceModel || env(FACE_MODEL_ENV);
   if (chosen) return chosen;
   const m = ULTRAFACE_MODEL;
   throw new FaceModelMissingError(
@@ -61,13 +67,4 @@ export function faceModelFor(faceMode: FaceMode, faceModel?: string): string | u
       `or set ${FACE_MODEL_ENV}=<path> once; or use --faces sidecar (your own boxes) or full ` +
       `(pre-cropped faces), which need no face detector`,
   );
-}
-
-// undefined when unset, empty, or when the process may not read the environment.
-function envValue(name: string): string | undefined {
-  try {
-    return Deno.env.get(name) || undefined;
-  } catch {
-    return undefined;
-  }
 }

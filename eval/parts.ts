@@ -28,6 +28,7 @@ import { resourcePool } from "../util/concurrency.ts";
 import { frameGeometryAt, type VideoGeometry } from "../ops/geometry.ts";
 import { DEFAULT_LIMITS, type Limits } from "../util/limits.ts";
 import { OptionError } from "../util/option_error.ts";
+import type { EnvLookup } from "../util/env_lookup.ts";
 
 export type { FaceMode };
 export { FACE_MODES } from "../faces/locator.ts";
@@ -39,6 +40,8 @@ export interface OpenEvalPartsOptions {
   faceMode: FaceMode;
   /** UltraFace model; default {@link faceModelFor}'s (`DFROBUST_FACE_MODEL`). */
   faceModel?: string;
+  /** Reads `DFROBUST_FACE_MODEL`; default this process's environment. */
+  env?: EnvLookup;
   sidecar?: string;
   /** onnxruntime intra-op threads in all, shared out among the detector sessions. */
   threads?: number;
@@ -213,7 +216,7 @@ export async function openEvalParts(options: OpenEvalPartsOptions): Promise<Eval
   let faceModelSha256: string | undefined;
   let faceModelPath: string | undefined;
   try {
-    const faceModel = faceModelPath = faceModelFor(faceMode, options.faceModel);
+    const faceModel = faceModelPath = faceModelFor(faceMode, options.faceModel, options.env);
     if (faceModel) {
       // One thread in its own worker: UltraFace's small layers gain nothing from a second, and
       // spend more CPU with it (docs/benchmarks.md).

@@ -106,7 +106,7 @@ export async function openEvalRun(options: EvaluateOptions, clock: EvalClock): P
     batch: batchSize,
   }, limits);
   // After the options, before any work: a missing face model is a setup error with a known fix.
-  const faceModel = faceModelFor(faceMode, options.faceModel);
+  const faceModel = faceModelFor(faceMode, options.faceModel, options.env);
   const copies = await discoverCopies(options.data, {
     allowOutsideLinks: options.allowOutsideLinks,
   });
@@ -134,6 +134,7 @@ export async function openEvalRun(options: EvaluateOptions, clock: EvalClock): P
       modelPath: options.modelPath,
       faceMode,
       faceModel,
+      env: options.env,
       sidecar: options.sidecar,
       threads: options.threads,
       sessions: options.sessions,

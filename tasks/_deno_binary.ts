@@ -7,16 +7,18 @@
  * @module
  */
 import { basename, join } from "node:path";
+import { type EnvLookup, processEnv } from "../util/env_lookup.ts";
 
 /**
- * The install root `deno install -g` uses: `given`, else `$DENO_INSTALL_ROOT`, else `~/.deno`.
- * Throws `Error` when none is given and no home folder is known.
+ * The install root `deno install -g` uses: `given`, else `$DENO_INSTALL_ROOT`, else `~/.deno`
+ * (`env` reads the variables; default this process's environment). Throws `Error` when none is
+ * given and no home folder is known.
  */
-export function installRoot(given?: string): string {
+export function installRoot(given?: string, env: EnvLookup = processEnv): string {
   if (given) return given;
-  const env = Deno.env.get("DENO_INSTALL_ROOT");
-  if (env) return env;
-  const home = Deno.env.get("HOME");
+  const root = env("DENO_INSTALL_ROOT");
+  if (root) return root;
+  const home = env("HOME");
   if (!home) throw new Error("No install root: give --root or set DENO_INSTALL_ROOT or HOME");
   return join(home, ".deno");
 }

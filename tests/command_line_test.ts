@@ -16,18 +16,18 @@ const ROOT = join(import.meta.dirname!, "..");
 const SPELLED_ON_PURPOSE = new Set(["tasks/_launcher.ts"]);
 
 Deno.test("commandLine() names deno task, or the installed command it runs under", () => {
-  const before = Deno.env.get(COMMAND_VARIABLE);
-  try {
-    Deno.env.delete(COMMAND_VARIABLE);
-    assert.equal(commandLine("eval"), "deno task eval");
-    assert.equal(commandLine("report", "--format json"), "deno task report --format json");
-    Deno.env.set(COMMAND_VARIABLE, "dfrobust");
-    assert.equal(commandLine("eval"), "dfrobust eval");
-    assert.equal(commandLine("report", "--format json"), "dfrobust report --format json");
-  } finally {
-    if (before === undefined) Deno.env.delete(COMMAND_VARIABLE);
-    else Deno.env.set(COMMAND_VARIABLE, before);
-  }
+  const unset = () => undefined;
+  assert.equal(commandLine("eval", undefined, unset), "deno task eval");
+  assert.equal(
+    commandLine("report", "--format json", unset),
+    "deno task report --format json",
+  );
+  const installed = (name: string) => (name === COMMAND_VARIABLE ? "dfrobust" : undefined);
+  assert.equal(commandLine("eval", undefined, installed), "dfrobust eval");
+  assert.equal(
+    commandLine("report", "--format json", installed),
+    "dfrobust report --format json",
+  );
 });
 
 Deno.test("no library string spells `deno task <name>`: messages go through commandLine()", async () => {

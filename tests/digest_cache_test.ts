@@ -1,11 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import {
-  CACHE_DIR_ENV,
-  digestCacheFile,
-  type EnvLookup,
-  sha256FileCached,
-} from "../util/digest_cache.ts";
+import { CACHE_DIR_ENV, digestCacheFile, sha256FileCached } from "../util/digest_cache.ts";
+import type { EnvLookup } from "../util/env_lookup.ts";
 import { sha256File, sha256Hex } from "../util/hash.ts";
 
 /**

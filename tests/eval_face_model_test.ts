@@ -13,6 +13,7 @@ import { sha256File } from "../util/hash.ts";
 import { tinyDetector, tinySpec } from "./eval_fixtures.ts";
 import { runDenoTask } from "./_tools.ts";
 import { FIXTURES, skipWithoutFixtures } from "./_fixtures.ts";
+import type { EnvLookup } from "../util/env_lookup.ts";
 
 /** What the message must hold: the file, its upstream source and hash, and both ways to pass it. */
 function assertSaysWhereToGetIt(message: string): void {
@@ -50,49 +51,39 @@ Deno.test("deno task eval without a face model says where to get one, before loa
   assert.doesNotMatch(run.stderr, /model\.onnx"|copies/);
 });
 
-/** Runs `fn` with DFROBUST_FACE_MODEL set to `value` (unset for undefined), then restores it. */
-async function withFaceModelEnv(value: string | undefined, fn: () => unknown): Promise<void> {
-  const before = Deno.env.get(FACE_MODEL_ENV);
-  const set = (v: string | undefined) =>
-    v === undefined ? Deno.env.delete(FACE_MODEL_ENV) : Deno.env.set(FACE_MODEL_ENV, v);
-  set(value);
-  try {
-    await fn();
-  } finally {
-    set(before);
-  }
+/** An environment holding only DFROBUST_FACE_MODEL (unset for undefined), for `env` options. */
+function faceModelEnv(value: string | undefined): EnvLookup {
+  return (name) => (name === FACE_MODEL_ENV ? value || undefined : undefined);
 }
 
 Deno.test("evaluate() without a face model rejects in the ultraface and reference modes", async (t) => {
   for (const faces of ["ultraface", "reference"] as const) {
-    await t.step(faces, () =>
-      withFaceModelEnv(undefined, async () => {
-        const error = await evaluate({
-          spec: tinySpec(),
-          modelPath: "/nonexistent/model.onnx",
-          data: "/nonexistent/copies",
-          store: "/nonexistent/store",
-          faces,
-        }).then(() => null, (e) => e);
-        assert.ok(error instanceof FaceModelMissingError, String(error));
-        assert.ok(error instanceof OptionError, "an option error: exit 2 in a task");
-        assert.match(error.message, new RegExp(`^Face mode "${faces}" needs`));
-        assertSaysWhereToGetIt(error.message);
-      }));
+    await t.step(faces, async () => {
+      const error = await evaluate({
+        spec: tinySpec(),
+        modelPath: "/nonexistent/model.onnx",
+        data: "/nonexistent/copies",
+        store: "/nonexistent/store",
+        faces,
+        env: faceModelEnv(undefined),
+      }).then(() => null, (e) => e);
+      assert.ok(error instanceof FaceModelMissingError, String(error));
+      assert.ok(error instanceof OptionError, "an option error: exit 2 in a task");
+      assert.match(error.message, new RegExp(`^Face mode "${faces}" needs`));
+      assertSaysWhereToGetIt(error.message);
+    });
   }
 });
 
-Deno.test("faceModelFor() takes --face-model, then DFROBUST_FACE_MODEL; sidecar and full need none", async () => {
-  await withFaceModelEnv("/models/from-env.onnx", () => {
-    assert.equal(faceModelFor("ultraface", "/models/flag.onnx"), "/models/flag.onnx");
-    assert.equal(faceModelFor("reference"), "/models/from-env.onnx");
-    assert.equal(faceModelFor("sidecar"), undefined);
-    assert.equal(faceModelFor("full", "/models/flag.onnx"), undefined);
-  });
-  await withFaceModelEnv("", () => {
-    assert.throws(() => faceModelFor("ultraface"), FaceModelMissingError);
-    assert.equal(faceModelFor("full"), undefined);
-  });
+Deno.test("faceModelFor() takes --face-model, then DFROBUST_FACE_MODEL; sidecar and full need none", () => {
+  const set = faceModelEnv("/models/from-env.onnx");
+  assert.equal(faceModelFor("ultraface", "/models/flag.onnx", set), "/models/flag.onnx");
+  assert.equal(faceModelFor("reference", undefined, set), "/models/from-env.onnx");
+  assert.equal(faceModelFor("sidecar", undefined, set), undefined);
+  assert.equal(faceModelFor("full", "/models/flag.onnx", set), undefined);
+  const empty = faceModelEnv("");
+  assert.throws(() => faceModelFor("ultraface", undefined, empty), FaceModelMissingError);
+  assert.equal(faceModelFor("full", undefined, empty), undefined);
 });
 
 Deno.test("deno task eval opens the face model DFROBUST_FACE_MODEL names", async () => {

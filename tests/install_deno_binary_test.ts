@@ -72,15 +72,9 @@ Deno.test("a launcher whose Deno is gone says which and how to reinstall, exit 1
 });
 
 Deno.test("installRoot() is --root, else $DENO_INSTALL_ROOT, else ~/.deno", () => {
-  const before = Deno.env.get("DENO_INSTALL_ROOT");
-  try {
-    assert.equal(installRoot("/given"), "/given");
-    Deno.env.set("DENO_INSTALL_ROOT", "/env root");
-    assert.equal(installRoot(), "/env root");
-    Deno.env.delete("DENO_INSTALL_ROOT");
-    assert.equal(installRoot(), join(Deno.env.get("HOME")!, ".deno"));
-  } finally {
-    if (before === undefined) Deno.env.delete("DENO_INSTALL_ROOT");
-    else Deno.env.set("DENO_INSTALL_ROOT", before);
-  }
+  const env = (vars: Record<string, string>) => (name: string) => vars[name];
+  assert.equal(installRoot("/given", env({ DENO_INSTALL_ROOT: "/env root" })), "/given");
+  assert.equal(installRoot(undefined, env({ DENO_INSTALL_ROOT: "/env root" })), "/env root");
+  assert.equal(installRoot(undefined, env({ HOME: "/home/u" })), join("/home/u", ".deno"));
+  assert.throws(() => installRoot(undefined, env({})), /No install root/);
 });

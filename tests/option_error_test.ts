@@ -31,7 +31,7 @@ Deno.test("a bad option of a library call is an OptionError (a RangeError) namin
     ["cellMetric", () => cellMetric("f1"), /Unknown cell metric "f1"/],
     ["parseLimitFlags", () => parseLimitFlags(["faces=5"]), /--limit wants name=value/],
     ["resolveLimits", () => resolveLimits({ batch: 0 }), /Limit batch must be a positive/],
-    ["faceModelFor", () => withoutFaceModelEnv(() => faceModelFor("ultraface")), /needs the/],
+    ["faceModelFor", () => faceModelFor("ultraface", undefined, () => undefined), /needs the/],
     ["UnknownRunError", () => {
       throw new UnknownRunError("no run");
     }, /no run/],
@@ -102,16 +102,6 @@ Deno.test("a bad option of a library call is an OptionError (a RangeError) namin
     }
   });
 });
-
-function withoutFaceModelEnv<T>(fn: () => T): T {
-  const before = Deno.env.get("DFROBUST_FACE_MODEL");
-  Deno.env.delete("DFROBUST_FACE_MODEL");
-  try {
-    return fn();
-  } finally {
-    if (before !== undefined) Deno.env.set("DFROBUST_FACE_MODEL", before);
-  }
-}
 
 const SPEC: CommandSpec = {
   name: "t",

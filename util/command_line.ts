@@ -5,6 +5,7 @@
  * name a task only through {@link commandLine} (tests/command_line_test.ts holds the rule).
  * @module
  */
+import type { EnvLookup } from "./env_lookup.ts";
 
 /**
  * The environment variable the installed `dfrobust` command (tasks/dfrobust.ts) sets to its own
@@ -16,7 +17,8 @@ export const COMMAND_VARIABLE = "DFROBUST_COMMAND";
  * How the user runs task `name` (with `args`, joined by spaces, when given): `dfrobust report`
  * under the installed command, else `deno task report`. Reads {@link COMMAND_VARIABLE} only
  * where env access is granted already (a library caller without `--allow-env` gets the
- * `deno task` spelling, never a permission prompt). Never throws.
+ * `deno task` spelling, never a permission prompt); `env`, when given, reads it instead (tests
+ * pass their own rather than change the environment parallel test files share). Never throws.
  *
  * @example
  * ```ts
@@ -25,13 +27,16 @@ export const COMMAND_VARIABLE = "DFROBUST_COMMAND";
  * commandLine("report", "--format json"); // "deno task report --format json"
  * ```
  */
-export function commandLine(name: string, args?: string): string {
+export function commandLine(name: string, args?: string, env?: EnvLookup): string {
   let command: string | undefined;
-  try {
-    const access = Deno.permissions.querySync({ name: "env", variable: COMMAND_VARIABLE });
-    if (access.state === "granted") command = Deno.env.get(COMMAND_VARIABLE);
-  } catch {
-    // No env permission: the deno task spelling.
+  if (env) command = env(COMMAND_VARIABLE);
+  else {
+    try {
+      const access = Deno.permissions.querySync({ name: "env", variable: COMMAND_VARIABLE });
+      if (access.state === "granted") command = Deno.env.get(COMMAND_VARIABLE);
+    } catch {
+      // No env permission: the deno task spelling.
+    }
   }
   const task = command ? `${command} ${name}` : `deno task ${name}`;
   return args ? `${task} ${args}` : task;

@@ -14,6 +14,7 @@ import { atomicWriteJson } from "./atomic.ts";
 import { sha256File } from "./hash.ts";
 import { assertRegularFile } from "./regular_file.ts";
 import { type FileStamp, fileStamp, sameStamp, settled } from "./file_stamp.ts";
+import { type EnvLookup, processEnv } from "./env_lookup.ts";
 
 /** The environment variable naming dfrobust's cache folder (default: the user's cache folder). */
 export const CACHE_DIR_ENV = "DFROBUST_CACHE_DIR";
@@ -33,9 +34,6 @@ interface CacheFile {
   schema: typeof SCHEMA;
   files: Record<string, CacheEntry>;
 }
-
-/** Reads one environment variable; undefined when unset, empty or not allowed. */
-export type EnvLookup = (name: string) => string | undefined;
 
 /**
  * The cache file: `$DFROBUST_CACHE_DIR/sha256.json`, else `$XDG_CACHE_HOME/dfrobust/sha256.json`,
@@ -89,14 +87,6 @@ export async function sha256FileCached(
     await writeCache(cacheFile, fresh);
   }
   return sha256;
-}
-
-function processEnv(name: string): string | undefined {
-  try {
-    return Deno.env.get(name) || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 async function readCache(file: string): Promise<CacheFile | null> {
