@@ -232,3 +232,36 @@ export async function chromiumDom(page: string): Promise<string> {
     await Deno.remove(profile, { recursive: true });
   }
 }
+
+/** Options of {@link runJson}. */
+export interface RunJsonOptions {
+  /** Working folder of the child; default this process's. */
+  cwd?: string;
+}
+
+/**
+ * Runs `command` with `args`, writes `input` as JSON to its stdin and returns what it printed on
+ * stdout, parsed as JSON (an oracle script, a child test script). Throws `Error` starting with
+ * `what` and holding the child's stderr when it exits non-zero.
+ */
+export async function runJson<T>(
+  what: string,
+  command: string,
+  args: readonly string[],
+  input: unknown,
+  options: RunJsonOptions = {},
+): Promise<T> {
+  const child = new Deno.Command(command, {
+    args: [...args],
+    cwd: options.cwd,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(JSON.stringify(input)));
+  await writer.close();
+  const { success, stdout, stderr } = await child.output();
+  if (!success) throw new Error(`${what} failed: ${new TextDecoder().decode(stderr)}`);
+  return JSON.parse(new TextDecoder().decode(stdout));
+}

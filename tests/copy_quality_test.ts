@@ -25,7 +25,7 @@ import { contactSheet, exampleVideo } from "../report/contact_sheet.ts";
 import { contactSheetHtml } from "../report/contact_sheet_view.ts";
 import { OptionError } from "../util/option_error.ts";
 import { FIXTURES, skipWithoutFixtures } from "./_fixtures.ts";
-import { skipWithout } from "./_tools.ts";
+import { runJson, skipWithout } from "./_tools.ts";
 
 function near(actual: number, expected: number, tolerance: number, what: string): void {
   assert.ok(
@@ -83,19 +83,8 @@ function oracleRequest(manifest: CopyManifest, copyDir: string, id: string) {
   return { ...base, crop, hflip, vflip, copyVf: resized ? scale(inW, inH) : null };
 }
 
-async function oracle(requests: unknown[]): Promise<OracleAnswer[]> {
-  const child = new Deno.Command("/usr/bin/python3", {
-    args: [ORACLE],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(JSON.stringify(requests)));
-  await writer.close();
-  const { code, stdout, stderr } = await child.output();
-  if (code !== 0) throw new Error(`oracle failed: ${new TextDecoder().decode(stderr)}`);
-  return JSON.parse(new TextDecoder().decode(stdout));
+function oracle(requests: unknown[]): Promise<OracleAnswer[]> {
+  return runJson("oracle", "/usr/bin/python3", [ORACLE], requests);
 }
 
 /**

@@ -10,7 +10,7 @@ import { DEMO, DEMO_INPUT_SIZE, DEMO_MODEL_PATH } from "../detectors/demo.ts";
 import { openDetector } from "../detectors/session.ts";
 import { itemLength } from "../detectors/preprocess.ts";
 import { openFfmpeg } from "../media/ffmpeg.ts";
-import { skipWithout } from "./_tools.ts";
+import { runJson, skipWithout } from "./_tools.ts";
 
 const S = DEMO_INPUT_SIZE;
 
@@ -152,18 +152,12 @@ Z = (X - X.mean(0)) / X.std(0)
 m = LogisticRegression(C=1.0 / d["l2"], solver="newton-cg", tol=1e-12, max_iter=10000).fit(Z, y)
 print(json.dumps({"coef": m.coef_[0].tolist(), "intercept": float(m.intercept_[0])}))
 `;
-    const child = new Deno.Command("/usr/bin/python3", {
-      args: ["-c", script],
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(JSON.stringify({ rows, labels, l2 })));
-    await writer.close();
-    const out = await child.output();
-    assert.ok(out.success, new TextDecoder().decode(out.stderr));
-    const sk = JSON.parse(new TextDecoder().decode(out.stdout));
+    const sk = await runJson<{ coef: number[]; intercept: number }>(
+      "scikit-learn",
+      "/usr/bin/python3",
+      ["-c", script],
+      { rows, labels, l2 },
+    );
     for (let j = 0; j < 5; j++) {
       const standardised = fit.weights[j] * fit.std[j];
       assert.ok(

@@ -16,7 +16,7 @@
  * - Score shift: numpy's median of paired differences; cross-condition AUC: `roc_auc_score`.
  */
 import assert from "node:assert/strict";
-import { skipWithout } from "./_tools.ts";
+import { runJson, skipWithout } from "./_tools.ts";
 import { type DecisionCell, runDecisions } from "../metrics/decision.ts";
 import { nextAbove, type ThresholdChoice } from "../metrics/threshold_rules.ts";
 import { seededRandom } from "../util/prng.ts";
@@ -205,19 +205,8 @@ function makeCases(): RunCase[] {
   return cases;
 }
 
-async function runOracle(cases: RunCase[]): Promise<unknown[]> {
-  const child = new Deno.Command("/usr/bin/python3", {
-    args: ["-c", ORACLE],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(JSON.stringify(cases)));
-  await writer.close();
-  const { success, stdout, stderr } = await child.output();
-  if (!success) throw new Error(`statsmodels oracle failed: ${new TextDecoder().decode(stderr)}`);
-  return JSON.parse(new TextDecoder().decode(stdout));
+function runOracle(cases: RunCase[]): Promise<unknown[]> {
+  return runJson("statsmodels oracle", "/usr/bin/python3", ["-c", ORACLE], cases);
 }
 
 function close(

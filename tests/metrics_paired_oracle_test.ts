@@ -13,7 +13,7 @@
  *   drop_intermediate) and Capsule-Forensics' `brentq(... interp1d(fpr, tpr) ...)`.
  */
 import assert from "node:assert/strict";
-import { skipWithout } from "./_tools.ts";
+import { runJson, skipWithout } from "./_tools.ts";
 import { pairedAucTest } from "../metrics/delong.ts";
 import { equalErrorRate } from "../metrics/equal_error_rate.ts";
 import { holmAdjust } from "../metrics/holm.ts";
@@ -266,19 +266,8 @@ function eerCases(): PairedCase[] {
   return cases;
 }
 
-async function runOracle(input: unknown): Promise<Oracle> {
-  const child = new Deno.Command("/usr/bin/python3", {
-    args: ["-c", ORACLE],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(JSON.stringify(input)));
-  await writer.close();
-  const { success, stdout, stderr } = await child.output();
-  if (!success) throw new Error(`python oracle failed: ${new TextDecoder().decode(stderr)}`);
-  return JSON.parse(new TextDecoder().decode(stdout));
+function runOracle(input: unknown): Promise<Oracle> {
+  return runJson("python oracle", "/usr/bin/python3", ["-c", ORACLE], input);
 }
 
 function near(actual: number, expected: number, tolerance: number, what: string) {

@@ -3,7 +3,7 @@
  * levels), several sizes and seeds. scikit-learn runs once, in one python process.
  */
 import assert from "node:assert/strict";
-import { skipWithout } from "./_tools.ts";
+import { runJson, skipWithout } from "./_tools.ts";
 import { accuracyAt } from "../metrics/accuracy.ts";
 import { averagePrecision } from "../metrics/average_precision.ts";
 import { equalErrorRate } from "../metrics/equal_error_rate.ts";
@@ -84,19 +84,8 @@ function makeCases(): Case[] {
   return cases;
 }
 
-async function runOracle(cases: Case[]): Promise<Oracle[]> {
-  const child = new Deno.Command("/usr/bin/python3", {
-    args: ["-c", ORACLE],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(JSON.stringify(cases)));
-  await writer.close();
-  const { success, stdout, stderr } = await child.output();
-  if (!success) throw new Error(`scikit-learn oracle failed: ${new TextDecoder().decode(stderr)}`);
-  return JSON.parse(new TextDecoder().decode(stdout));
+function runOracle(cases: Case[]): Promise<Oracle[]> {
+  return runJson("scikit-learn oracle", "/usr/bin/python3", ["-c", ORACLE], cases);
 }
 
 function assertAlmostEquals(actual: number, expected: number, tolerance: number, what: string) {

@@ -12,7 +12,7 @@ import { contactSheetProblems, NO_DATA_SHEET_NOTE } from "../report/contact_shee
 import type { RelativePathsResult } from "./_relative_paths_child.ts";
 import { reportNoteLines } from "../report/note_lines.ts";
 import { distortClip } from "./distort_fixtures.ts";
-import { skipWithout } from "./_tools.ts";
+import { runJson, skipWithout } from "./_tools.ts";
 
 const CHILD = new URL("./_relative_paths_child.ts", import.meta.url).pathname;
 
@@ -33,8 +33,10 @@ Deno.test({
       // child process (tests/_relative_paths_child.ts; parallel test files share this one's).
       const copies = made.map((c) => ({ ...c, dir: relative(tmp, c.dir) }));
       assert.ok(copies.every((c) => !c.dir.startsWith("/")));
-      const child = new Deno.Command(Deno.execPath(), {
-        args: [
+      const results = await runJson<RelativePathsResult[]>(
+        "the relative-path child",
+        Deno.execPath(),
+        [
           "run",
           "--allow-read",
           "--allow-write",
@@ -42,17 +44,9 @@ Deno.test({
           "--allow-run=ffmpeg,ffprobe",
           CHILD,
         ],
-        cwd: tmp,
-        stdin: "piped",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      const writer = child.stdin.getWriter();
-      await writer.write(new TextEncoder().encode(JSON.stringify(copies)));
-      await writer.close();
-      const out = await child.output();
-      assert.ok(out.success, new TextDecoder().decode(out.stderr));
-      const results: RelativePathsResult[] = JSON.parse(new TextDecoder().decode(out.stdout));
+        copies,
+        { cwd: tmp },
+      );
       assert.deepEqual(results.map((r) => r.backend), ["native", "wasm"]);
       for (const r of results) {
         assert.deepEqual(r.reasons, [null, null], r.backend);
