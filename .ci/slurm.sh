@@ -30,7 +30,8 @@ STARTED=/run/dfrobust-slurm.started
 running() {
   local pid
   [ -s "$1" ] || return 1
-  pid=$(cat "$1")
+  # The daemon may remove its pid file between the test above and this read.
+  pid=$(cat "$1" 2>/dev/null) || return 1
   [ -r "/proc/$pid/status" ] || return 1
   ! grep -qE '^State:\s+[ZX]' "/proc/$pid/status"
 }
@@ -139,10 +140,12 @@ stop() {
   fi
   scontrol shutdown >/dev/null 2>&1 || true
   for pidfile in "$SLURMD_PID" "$CTLD_PID"; do
-    if ! wait_gone "$pidfile" 10 && running "$pidfile"; then kill -TERM "$(cat "$pidfile")" || true; fi
+    if ! wait_gone "$pidfile" 10 && running "$pidfile"; then
+      kill -TERM "$(cat "$pidfile" 2>/dev/null)" 2>/dev/null || true
+    fi
     wait_gone "$pidfile" 5 || echo "slurm.sh: $(basename "$pidfile" .pid) did not stop" >&2
   done
-  if running "$MUNGE_PID"; then kill -TERM "$(cat "$MUNGE_PID")" || true; fi
+  if running "$MUNGE_PID"; then kill -TERM "$(cat "$MUNGE_PID" 2>/dev/null)" 2>/dev/null || true; fi
   wait_gone "$MUNGE_PID" 5 || echo "slurm.sh: munged did not stop" >&2
   rm -f "$STARTED"
   echo "slurm.sh: stopped"
