@@ -9,6 +9,7 @@
 import { basename, join, resolve } from "node:path";
 import { exists } from "../util/atomic.ts";
 import { commandOnPath } from "../util/command_on_path.ts";
+import { processEnv } from "../util/env_lookup.ts";
 import { KERNEL_NAME, writeKernelspec } from "./kernelspec.ts";
 
 export { KERNEL_NAME };
@@ -66,9 +67,9 @@ export async function runNotebook(
   const jupyterPath = await temporaryKernelspec();
   const env = {
     ...options.env,
-    JUPYTER_PATH: [jupyterPath, Deno.env.get("JUPYTER_PATH")].filter(Boolean).join(":"),
+    JUPYTER_PATH: prependPath(jupyterPath, "JUPYTER_PATH"),
     // The HTML export's postprocessor module (jupyter/dfrobust_html_export.py), copied there.
-    PYTHONPATH: [jupyterPath, Deno.env.get("PYTHONPATH")].filter(Boolean).join(":"),
+    PYTHONPATH: prependPath(jupyterPath, "PYTHONPATH"),
     NO_COLOR: "1",
   };
   try {
@@ -198,6 +199,11 @@ export async function requireJupyter(jupyter = "jupyter"): Promise<void> {
     );
   }
   jupyterFound.add(jupyter);
+}
+
+/** `dir`, then the folders the search-path variable `variable` already holds (`:`-separated). */
+function prependPath(dir: string, variable: string): string {
+  return [dir, processEnv(variable)].filter(Boolean).join(":");
 }
 
 async function temporaryKernelspec(): Promise<string> {

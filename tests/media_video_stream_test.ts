@@ -283,7 +283,7 @@ for (const backend of ["native", "wasm"] as BackendChoice[]) {
               const record = manifest.videos.find((v) => v.id === `v${k}`)!;
               const file = join(copy.copyDir, record.output!);
               // The probe distort's check took of this file (what eval reads), not a second one.
-              const info = recordedProbe(record)!;
+              const info = recordedProbe(record);
               const what = `${copy.opId} ${spec.file}`;
               assert.ok(info, `${what}: no recorded probe`);
               assert.equal(info.frameCount, total(spec), what);
@@ -429,7 +429,7 @@ for (const backend of ["native", "wasm"] as BackendChoice[]) {
               for (const record of manifest.videos) {
                 const file = join(copy.copyDir, record.output!);
                 // The probe distort's check took of this file (what eval reads), not a second one.
-                const info = recordedProbe(record)!;
+                const info = recordedProbe(record);
                 assert.ok(info, `${copy.opId} ${record.id}: no recorded probe`);
                 assert.equal(info.frameCount, COVER_FRAMES, `${copy.opId} ${record.id}`);
                 assert.deepEqual([info.width, info.height], [
